@@ -41,10 +41,10 @@ def test_the_folder_or_file_to_give_is_quoted(tmp_path: Path, below: str, comman
 
 
 def test_the_ports_header_quotes_a_repository_named_by_its_folder() -> None:
-    from doctor.portmap import _lines
+    from doctor.portmap_render import lines
 
-    assert _lines("/src/my stack", [], [])[0] == "doctor ports '/src/my stack' (0 checkouts)"
-    assert _lines("git@github.com:org/app.git", [], [])[0] == "doctor ports git@github.com:org/app.git (0 checkouts)"
+    assert lines("/src/my stack", [], [])[0] == "doctor ports '/src/my stack' (0 checkouts)"
+    assert lines("git@github.com:org/app.git", [], [])[0] == "doctor ports git@github.com:org/app.git (0 checkouts)"
 
 
 def test_the_fix_note_on_a_wrapper_quotes_the_override_to_add(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ from typing import Any
 from doctor.checks.port_collision import PortCollision
 from doctor.checks.port_collision.names import taken_name_findings
 
-from doctor.portmap import Checkout, Published, _lines, find_clashes
+from doctor.portmap_checkout import Checkout, Published
+from doctor.portmap_clashes import find_clashes
+from doctor.portmap_render import lines
 from doctor.project import Project, ProjectOptions
 from doctor.project.container_names import name_variables
 
@@ -96,22 +98,22 @@ def test_doctor_ports_asks_only_for_what_the_checkouts_share() -> None:
     clashes = find_clashes(both)
     assert clashes[-1] == ("container_name 'linkding' is used by linkding, linkding-wt2: the second 'up' fails, the "
                            "name being in use (set LD_CONTAINER_NAME in each checkout's .env to a name of its own)")
-    text = "\n".join(_lines("origin", both, clashes))
+    text = "\n".join(lines("origin", both, clashes))
     assert "fix: first give each checkout container names of its own (above);" in text
     assert "project name" not in text  # linkding and linkding-wt2 differ already
     literal = [track("linkding", "linkding"), track("linkding-wt2", "linkding-wt2")]
-    text = "\n".join(_lines("origin", literal, find_clashes(literal)))
+    text = "\n".join(lines("origin", literal, find_clashes(literal)))
     assert "fix: first drop fixed container names (above);" in text and "project name" not in text
     one_name = [track("a", "app", by_variable), track("b", "app", by_variable)]
-    text = "\n".join(_lines("origin", one_name, find_clashes(one_name)))
+    text = "\n".join(lines("origin", one_name, find_clashes(one_name)))
     assert "fix: first give each checkout its own project name and container names of its own (above)" in text
 
 
 def test_doctor_ports_reads_the_variable_of_each_checkout(tmp_path: Path) -> None:
-    from doctor.portmap import _checkout
+    from doctor.portmap_checkout import checkout
 
     project_at(tmp_path / "linkding", LINKDING)
     host = SimpleNamespace(ports=SimpleNamespace(busy_ports=lambda protocol: set(), probe=lambda socket: ()))
-    found = _checkout(tmp_path / "linkding", "linkding", "worktree", "master", None, {}, {}, host,  # type: ignore[arg-type]
+    found = checkout(tmp_path / "linkding", "linkding", "worktree", "master", None, {}, {}, host,  # type: ignore[arg-type]
                       {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert found.containers == ("linkding",) and found.named_by == (("linkding", "LD_CONTAINER_NAME"),)

@@ -96,13 +96,15 @@ def test_published(line: str, ports: list[tuple[int, int, str]]) -> None:
 
 
 def test_doctor_ports_lists_the_ports_of_the_projects_commands(tmp_path: Path) -> None:
-    from doctor.portmap import _checkout, _lines, find_clashes
+    from doctor.portmap_checkout import checkout
+    from doctor.portmap_clashes import find_clashes
+    from doctor.portmap_render import lines
 
     (tmp_path / "compose.yaml").write_text(COMPOSE)
     (tmp_path / "Makefile").write_text(KITSUNE_MAKEFILE)
     host = SimpleNamespace(ports=SimpleNamespace(busy_ports=lambda protocol: set(), probe=lambda socket: ()))
-    found = _checkout(tmp_path, "kit", "folder", "", None, {}, {}, host,  # type: ignore[arg-type]
+    found = checkout(tmp_path, "kit", "folder", "", None, {}, {}, host,  # type: ignore[arg-type]
                       {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert [(c.port, c.origin, c.where) for c in found.commands] == [(8001, "make target 'docs'", "Makefile:12")]
-    text = "\n".join(_lines("origin", [found], find_clashes([found])))
+    text = "\n".join(lines("origin", [found], find_clashes([found])))
     assert "8001/tcp -> make target 'docs' (Makefile:12)" in text and "✓ no clashes" in text

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from doctor.app import UsageError
-from doctor.portmap import Checkout, PortsOptions, ports
+from doctor.portmap import PortsOptions, ports
+from doctor.portmap_checkout import Checkout
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 BASE = "services:\n  vote:\n    image: busybox\n    ports: ['20536:80']\n"
@@ -77,7 +78,8 @@ def test_a_worktree_without_the_named_file_says_so(tmp_path: Path) -> None:
 
 def test_two_clones_in_folders_of_the_same_name_are_told_apart() -> None:
     # ~/work/app and ~/tmp/app: both checkouts are named 'app' and share the project name 'app'
-    from doctor.portmap import Checkout, Published, find_clashes
+    from doctor.portmap_checkout import Checkout, Published
+    from doctor.portmap_clashes import find_clashes
 
     web = Published("web", 23497, 80, "tcp", "")
     first = Checkout(Path("/home/dev/work/app"), "app", "worktree", "main", "app", "none", (web,))
@@ -95,26 +97,30 @@ def test_two_clones_in_folders_of_the_same_name_are_told_apart() -> None:
 def test_a_clash_of_checkouts_says_how_the_port_plan_is_applied() -> None:
     # fastapi's template in two worktrees: the same committed ports. Until one runs nothing is bound
     # and `doctor fix --ports` has nothing to do; once one runs, the fix in the other moves its ports
-    from doctor.portmap import Checkout, Published, _lines, find_clashes
+    from doctor.portmap_checkout import Checkout, Published
+    from doctor.portmap_clashes import find_clashes
+    from doctor.portmap_render import lines
 
     def track(name: str, holder: str) -> Checkout:
         return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, name, "none",
                         (Published("backend", 8000, 8000, "tcp", holder),))
 
     idle = [track("app", ""), track("app-b", "")]
-    text = "\n".join(_lines("origin", idle, find_clashes(idle)))
+    text = "\n".join(lines("origin", idle, find_clashes(idle)))
     assert "`up` one, then `doctor fix --ports` in each other moves its clashing ports into a block" in text
     running = [track("app", "ours"), track("app-b", "")]
-    text = "\n".join(_lines("origin", running, find_clashes(running)))
+    text = "\n".join(lines("origin", running, find_clashes(running)))
     assert "fix: run `doctor fix --ports` in /home/dev/app-b: it moves the clashing ports" in text
     assert "beside 'app'" in text
     alone = [track("app", "")]
-    assert "fix:" not in "\n".join(_lines("origin", alone, find_clashes(alone)))
+    assert "fix:" not in "\n".join(lines("origin", alone, find_clashes(alone)))
 
 
 def test_checkouts_sharing_fixed_container_names_clash_before_their_ports() -> None:
     # documenso's docker/development/compose.yml: `name: documenso-development` and `container_name: database`
-    from doctor.portmap import Checkout, Published, _lines, find_clashes
+    from doctor.portmap_checkout import Checkout, Published
+    from doctor.portmap_clashes import find_clashes
+    from doctor.portmap_render import lines
 
     def track(name: str) -> Checkout:
         return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, "documenso-development", "none",
@@ -125,7 +131,7 @@ def test_checkouts_sharing_fixed_container_names_clash_before_their_ports() -> N
     assert clashes[-1] == ("container_name 'database', 'mailserver' are used by documenso, documenso-b: the "
                            "second 'up' fails, the name being in use (drop container_name: compose then names "
                            "each PROJECT-SERVICE-1)")
-    text = "\n".join(_lines("origin", both, clashes))
+    text = "\n".join(lines("origin", both, clashes))
     assert "fix: first give each checkout its own project name and drop fixed container names (above)" in text
 
 
@@ -149,7 +155,9 @@ def test_profile_gated_ports_need_the_profile_and_say_so(tmp_path: Path) -> None
 def test_the_next_step_counts_as_shared_exactly_the_ports_the_clash_lines_call_shared() -> None:
     # the next step and the clash lines group the ports one way: two services of one checkout on one
     # port, or a port a stranger holds, are no port two checkouts share (no `doctor fix --ports` step)
-    from doctor.portmap import Checkout, Published, _lines, _next_step, find_clashes
+    from doctor.portmap_checkout import Checkout, Published
+    from doctor.portmap_clashes import find_clashes, next_step
+    from doctor.portmap_render import lines
 
     def track(name: str, *ports: Published, project: str = "") -> Checkout:
         return Checkout(Path(f"/home/dev/{name}"), name, "worktree", name, project or name, "none", ports)
@@ -160,11 +168,11 @@ def test_the_next_step_counts_as_shared_exactly_the_ports_the_clash_lines_call_s
     alone = [own_twice, stranger, *udp]
     clashes = find_clashes(alone)
     assert not any("published by" in line for line in clashes), clashes
-    assert _next_step(alone) == [] and "fix:" not in "\n".join(_lines("origin", alone, clashes))
+    assert next_step(alone) == [] and "fix:" not in "\n".join(lines("origin", alone, clashes))
     shared = [*alone, track("other", Published("web", 8001, 80, "tcp", "ours"))]
     assert [line for line in find_clashes(shared) if "published by" in line] == [
         "8001/tcp published by held ('web'), other ('web'); held by other"]
-    assert _next_step(shared) == [
+    assert next_step(shared) == [
         "    fix: run `doctor fix --ports` in /home/dev/held: it moves the clashing ports into a block of its own "
         "(kept from run to run), so it comes up beside 'other'"]
 
@@ -197,16 +205,17 @@ def test_a_compose_file_compose_cannot_read_is_no_all_clear(tmp_path: Path) -> N
     assert "compose cannot read it (compose.yaml:6: yaml: did not find expected key)" in out, out
     assert out.rstrip().endswith(": clones it runs and their containers are not shown) (1 compose cannot read "
                                  "or refuses: their ports are not sure)")
-    from doctor.portmap import _lines
+    from doctor.portmap_render import lines
 
     checkout = Checkout(tmp_path, "app", "folder", "", "app", "none", (), "compose cannot read it", unread=True)
-    assert _lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 compose "
+    assert lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 compose "
                                                      "cannot read or refuses: their ports are not sure)")
 
 
 def test_a_published_range_two_checkouts_share_is_one_clash_line() -> None:
     # localstack's `'4563-4599:4563-4599'` in two worktrees: 37 lines `4563/tcp published by ...`, one per port
-    from doctor.portmap import Checkout, Published, find_clashes
+    from doctor.portmap_checkout import Checkout, Published
+    from doctor.portmap_clashes import find_clashes
 
     def track(name: str, *extra: Published) -> Checkout:
         span = tuple(Published("localstack", p, p, "tcp", "") for p in range(4563, 4600))

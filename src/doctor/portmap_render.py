@@ -1,0 +1,155 @@
+"""`doctor ports`' map as text and JSON: per checkout its block, its ports as runs, who holds each; then the clashes.
+
+Consecutive ports one service publishes onto consecutive targets with one holder are one line (_folded: a host
+range mapped onto a container range is not thousands of lines), as are the consecutive ports of one command's
+line (_folded_commands). A checkout the port registry has no block for shows the span its compose.ports.yaml
+publishes (_block_shown). The JSON map holds the same, a holder as None when free (as_dict).
+"""
+
+from __future__ import annotations
+
+from doctor.portmap_checkout import FORWARDED
+from doctor.portmap_clashes import next_step
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.portmap_checkout import Checkout, Published, RunPublished
+
+
+def _block_shown(checkout: Checkout) -> str:
+    """The checkout's block, and where the port registry has none but compose reads its ports file (the
+    registry is this user's, in XDG_STATE_HOME: sudo, another HOME or a CI state dir sees none), the span
+    of the ports that file publishes: its claim, whoever runs doctor."""
+    from doctor.project.portsfile import PORTS_FILE
+
+    ports = checkout.planned
+    if checkout.block != "none" or not ports or checkout.export:
+        return checkout.block
+    runs: list[list[int]] = []  # consecutive ports as one run: 20300-20307, an entry kept as committed apart
+    for port in ports:
+        if runs and port == runs[-1][-1] + 1:
+            runs[-1].append(port)
+        else:
+            runs.append([port])
+    spans = ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"none remembered; {PORTS_FILE} publishes {spans}"
+
+
+def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "") -> list[str]:
+    import shlex
+
+    # quoted as a shell reads it, as preflight's header: a repository without a remote is named by its folder
+    head = f"doctor ports {shlex.quote(origin)} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})"
+    lines = [head, ""]
+    for checkout in checkouts:
+        branch = f", branch {checkout.branch}" if checkout.branch else ""
+        lines.append(f"{checkout.path}  ({checkout.kind}, project '{checkout.project}'{branch}, "
+                     f"block {_block_shown(checkout)})")
+        if checkout.problem:
+            lines.append(f"    {checkout.problem}")
+        if checkout.plan:
+            lines.append(f"    {checkout.plan}")
+        rows = []
+        for first, last in _folded(checkout.ports):
+            ports = f"{first.port}-{last.port}" if last is not first else str(first.port)
+            target = f"{first.target}-{last.target}" if last is not first else str(first.target)
+            rows.append((f"{ports}/{first.protocol}", f"{first.service}:{target}", _held_by(first.holder)))
+        run = []  # the ports its commands publish while they run (`make docs`), below the compose ones
+        for start, end in _folded_commands(checkout.commands):
+            ports = f"{start.port}-{end.port}" if end is not start else str(start.port)
+            run.append((f"{ports}/{start.protocol}", f"{start.origin} ({start.where})", _held_by(start.holder)))
+        left = max((len(row[0]) for row in (*rows, *run)), default=0)  # ranges (4317-4318/tcp) line up
+        middle = max([24, *(len(row[1]) for row in (*rows, *run))])
+        lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in rows)
+        if not checkout.ports and not checkout.problem:
+            lines.append("    publishes no fixed host port")
+        if run:
+            lines.append("    and while its own commands run (docker run -p):")
+            lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in run)
+    lines.append("")
+    unread = sum(c.unread for c in checkouts)
+    unknown = f" ({unread} compose cannot read or refuses: their ports are not sure)" if unread else ""
+    if clashes:
+        lines.append(f"✗ {len(clashes)} clash{'es' if len(clashes) != 1 else ''}{unknown}")
+        lines.extend(f"    {line}" for line in clashes)
+        lines.extend(next_step(checkouts))
+        if unavailable:
+            lines.append(f"- docker engine unavailable: {unavailable}: clones it runs and their containers "
+                         "are not shown")
+    elif unavailable:  # never a ✓ for what doctor could not look at
+        lines.append(f"~ no clashes among the worktrees and this machine's binds (docker engine unavailable: "
+                     f"{unavailable}: clones it runs and their containers are not shown)" + unknown)
+    elif unread:
+        lines.append(f"~ no clashes among the checkouts compose can read{unknown}")
+    else:
+        lines.append("✓ no clashes")
+    return lines
+
+
+def _held_by(holder: str) -> str:
+    if holder.startswith(FORWARDED):
+        return f"held by a container ('{holder[len(FORWARDED):]}' forwards it; the engine did not say whose)"
+    return {"": "free", "ours": "held by its own container"}.get(holder, f"held by {holder}")
+
+
+
+def _folded(ports: tuple[Published, ...]) -> list[tuple[Published, Published]]:
+    """The ports as (first, last) runs, each at its first port's place: consecutive ports one
+    service publishes onto consecutive targets with one holder (`20000-29999/tcp -> web:20000-29999
+    free`), so a host range mapped onto a container range is one line, not thousands.
+    """
+    groups: dict[tuple[str, str, str, int], list[Published]] = {}
+    for p in ports:
+        groups.setdefault((p.service, p.protocol, p.holder, p.target - p.port), []).append(p)
+    first_of: dict[int, tuple[Published, Published]] = {}
+    for members in groups.values():
+        run: list[Published] = []
+        for p in sorted(members, key=lambda p: p.port):
+            if run and p.port != run[-1].port + 1:
+                first_of[id(run[0])] = (run[0], run[-1])
+                run = []
+            run.append(p)
+        first_of[id(run[0])] = (run[0], run[-1])
+    return [first_of[id(p)] for p in ports if id(p) in first_of]
+
+
+def _folded_commands(ports: tuple[RunPublished, ...]) -> list[tuple[RunPublished, RunPublished]]:
+    """The command ports as (first, last) runs of consecutive ports of one line (`-p 7000-7002:7000-7002`)."""
+    runs: list[tuple[RunPublished, RunPublished]] = []
+    for p in ports:
+        if runs:
+            first, last = runs[-1]
+            if (p.port == last.port + 1 and (p.origin, p.where, p.protocol, p.holder)
+                    == (first.origin, first.where, first.protocol, first.holder)):
+                runs[-1] = (first, p)
+                continue
+        runs.append((p, p))
+    return runs
+
+
+def as_dict(checkout: Checkout) -> dict[str, object]:
+    return {
+        "path": str(checkout.path), "name": checkout.name, "kind": checkout.kind, "branch": checkout.branch,
+        "project": checkout.project,
+        "block": checkout.block, "problem": checkout.problem or None,
+        "ports": [{"service": p.service, "port": p.port, "target": p.target, "protocol": p.protocol,
+                   "holder": _json_holder(p.holder)} for p in checkout.ports],
+        "commands": [{"origin": p.origin, "where": p.where, "port": p.port, "target": p.target,
+                      "protocol": p.protocol, "holder": _json_holder(p.holder)} for p in checkout.commands],
+        "ports_file": _json_ports_file(checkout),
+    }
+
+
+def _json_ports_file(checkout: Checkout) -> dict[str, object] | None:
+    """The checkout's compose.ports.yaml in the JSON map (None without one): what the text's plan line says."""
+    from doctor.project.portsfile import PORTS_FILE
+
+    if not checkout.plan:
+        return None
+    return {"path": str(checkout.path / PORTS_FILE), "read_by_compose": not checkout.export,
+            "export": f"COMPOSE_FILE={checkout.export}" if checkout.export else None, "ports": list(checkout.planned)}
+
+
+def _json_holder(holder: str) -> str | None:
+    """A port's holder in the JSON map: None when free, `ours`, or who holds it."""
+    return _held_by(holder).removeprefix("held by ") if holder.startswith(FORWARDED) else holder or None
