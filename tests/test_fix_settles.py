@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 from doctor.checks.port_collision import PortCollision
-from doctor.checks.port_collision.fix import port_fix, taken_ports
+from doctor.checks.port_collision.fix import port_fix
+from doctor.checks.port_collision.free_port import taken_ports
 from doctor.checks.service_name_drift import ServiceNameDrift
 from portprobe import bindable
 from test_portfix import host_with, project_env, tree

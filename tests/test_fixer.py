@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from doctor.checks.port_collision.fix import env_line_with_value
+from doctor.checks.port_collision.port_variable import env_line_with_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

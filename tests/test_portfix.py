@@ -16,14 +16,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from doctor.checks.port_collision.fix import (
-    PortMove,
-    candidates,
-    env_line_with_value,
-    port_fix,
-    port_specs,
-    verify_port_move,
-)
+from doctor.checks.port_collision.compose_file import port_specs
+from doctor.checks.port_collision.fix import PortMove, port_fix, verify_port_move
+from doctor.checks.port_collision.free_port import candidates
+from doctor.checks.port_collision.port_variable import env_line_with_value
 
 import doctor.host
 from doctor.engine import Registry

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from doctor.checks.port_collision.fix import PortMove, port_fix, port_specs, verify_port_move
+from doctor.checks.port_collision.compose_file import port_specs
+from doctor.checks.port_collision.fix import PortMove, port_fix, verify_port_move
 from test_portfix import BusyPorts, FakeHost, FakePorts, host_with, load, only_mapping, project_env
 
 import doctor.host

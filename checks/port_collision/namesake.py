@@ -135,7 +135,7 @@ def _renaming(project: Project | None, name: str) -> Fix | None:
     """
     if project is None or project.options.project_name:
         return None
-    from .fix import env_edits  # the port variable's own writer: export style, quotes, a commented default
+    from .port_variable import env_edits  # the port variable's own writer: export style, quotes, a commented default
 
     edits, where = env_edits(project, "COMPOSE_PROJECT_NAME", name)
     if not edits or any(tracked(edit.path) for edit in edits):

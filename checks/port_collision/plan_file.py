@@ -31,7 +31,8 @@ def plan_file_edits(project: Project, svc: Service, mapping: PortMapping, new: i
                     partner: PortMapping | None, shared: str) -> tuple[tuple[Edit, ...], str, Shell]:
     """The edits writing `mapping` (and its tcp/udp `partner`) on `new` into the worktree's ports file,
     where that is, and what the shell must still export (COMPOSE_FILE, where `.env` is tracked)."""
-    from .fix import _is_long, _long, _short, env_edits, port_specs
+    from .compose_file import _is_long, _long, _short, port_specs
+    from .port_variable import env_edits
 
     root = project.root
     path = root / portsfile.PORTS_FILE

@@ -156,7 +156,7 @@ class PortMover:
             moved = port_fix(self.project, self.host, service, mapping, ports_range=ports_range,
                              alternatives=alternatives, range_name=named, within=within)
             if not within and moved is not None:
-                from .fix import with_alternatives
+                from .alternatives import with_alternatives
 
                 moved = with_alternatives(self.project, moved, service, mapping)
         if moved is not None:
