@@ -15,7 +15,7 @@ A bounded look, made only when a port is moved: the settings module each service
 `manage.py` sets), found below its build context, its bind-mounted folders or the project folder,
 and the project modules it imports from (`from .dev import *`), at most MAX_FILES files per service;
 and the JS build tools' config files (`webpack.config.js`, `vite.config.ts`, JS_CONFIG) in the moved
-service's code folders, the project folder and its app folders (follow.app_folders: never
+service's code folders, the project folder and its app folders (host_follow.app_folders: never
 node_modules), at most MAX_FILES of them; each file at most MAX_BYTES.
 """
 
@@ -101,7 +101,7 @@ def _settings_files(project: Project, service: Service, seen: set[Path]) -> list
 def _js_configs(project: Project, service: Service) -> list[Path]:
     """The JS build tools' config files (JS_CONFIG) in the moved service's code folders, the project
     folder and its app folders, at most MAX_FILES."""
-    from .follow import app_folders
+    from .host_follow import app_folders
 
     folders = dict.fromkeys([*_code_roots(project, service), *app_folders(project.root)])
     found: list[Path] = []

@@ -45,8 +45,9 @@ from doctor.project.wholefile import is_whole_file
 
 from .code_ports import old_port_in_code
 from .compose_file import compose_edits, override_twin
-from .follow import follow_edits, host_follow_edits, into_override, own_port_notes, shared_note, template_hints
+from .follow import follow_edits, into_override, own_port_notes, template_hints
 from .free_port import RESERVED, choose_port, none_free, taken_in_run
+from .host_follow import host_follow_edits, shared_note
 from .pair import protocol_partner
 from .pins import pin_edit
 from .plan_file import pending_title, plan_file_edits, planned_port

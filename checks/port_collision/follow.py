@@ -22,8 +22,6 @@ site's address, not the processor's own listener.
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -32,19 +30,18 @@ from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
-from doctor.project.make_env import make_env_files
-from doctor.project.reading import is_dir, is_file
+from doctor.project.reading import is_file
 from doctor.project.service_network import listen_ports
 from doctor.project.types import EnvSource
 from doctor.secret_keys import is_secret_key
 
-from .host_app import compose_reads, host_app_port
 from .interpolated import interpolated_edit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
     from doctor.project.types import EnvVar, Service
+
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0")  # 0.0.0.0 only in a URL (_pattern), never a bind key's
 # a key for where a server binds or listens: its `http://0.0.0.0:8000` is every interface, no address opened
@@ -108,7 +105,7 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
     left: list[str] = []
-    inside = _run_in_containers(project, old)
+    inside = run_in_containers(project, old)
     sites = _mover_site_lines(project, mover)
     for service in project.compose.services.values():
         for var in service.environment.values():
@@ -116,12 +113,12 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
                 continue
             if var.value is not None and runs_it(var.value, inside):
                 continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
-            if var.value is None or not re.search(_local(old, var.name), var.value):
+            if var.value is None or not re.search(local_address(old, var.name), var.value):
                 continue
             if _dials_a_peer(var.name, var.value, old):
                 continue  # a client's connection (`nats://...@localhost:4222`): leaked-host-port's to fix, no site
             # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
-            edit = value_edit(project, var, _local(old, var.name), _moved_to(new), every=True)
+            edit = value_edit(project, var, local_address(old, var.name), moved_to(new), every=True)
             if edit is None and var.source is EnvSource.ENV_FILE and site_key(var.name):
                 edit = interpolated_edit(project, var, old, new, edited)
             if edit is None or (edit.path, edit.line) in edits:
@@ -162,7 +159,7 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     `skip` (edited already), bind addresses and what a healthcheck or command runs are left out."""
     if old not in listen_ports(service):
         return ""
-    inside = _run_in_containers(project, old)
+    inside = run_in_containers(project, old)
     notes: dict[tuple[object, int | None], str] = {}
     hosts: set[str] = set()  # the names other than localhost a note's value gives the site
     for var in service.environment.values():
@@ -175,7 +172,7 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
             hosts.add(host)
         if host is None:
             continue
-        edit = value_edit(project, var, _local(old, var.name), _moved_to(new), every=True)  # where it is written
+        edit = value_edit(project, var, local_address(old, var.name), moved_to(new), every=True)  # where it is written
         # else its own line (`APP_URL=http://localhost:${LITESTAR_PORT}`: the reference gave the port)
         at = (edit.path, edit.line) if edit is not None else (var.location.path, var.location.line) \
             if var.location is not None else (None, None)
@@ -271,151 +268,6 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
     return (combined or move), tuple(kept)
 
 
-# the env files an app run on the host reads (Next.js, Vite, dotenv): documenso's root `.env` names
-# `postgres://...@127.0.0.1:54320/documenso` for the database its docker/development compose publishes
-HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.local")
-_ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
-
-
-def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]],
-                      shared: Callable[[Path], bool] | None = None) -> tuple[tuple[Edit, ...], str, str]:
-    """The edits moving `localhost:old` (127.0.0.1) to the new port in the env files a program on the
-    host reads: HOST_ENV_FILES, and the env files a Makefile there includes (make_env: Flagsmith's
-    `api/Makefile` `-include .env-local`), in the project folder, the folder doctor was pointed at
-    (`cd api; COMPOSE_FILE=../docker/compose.yml doctor fix .`), at the top of its checkout, git's or,
-    without .git, `archive_top`'s (the compose file in `docker/development/`, the app's `.env` at the
-    root), and in its app folders; what they say
-    (`NEXT_PRIVATE_DATABASE_URL in .env follows to localhost:54321`); and the change left to the
-    developer: a file outside the folder fixes may write in (doctor.project.edits.edit_root), or one
-    `shared` says the other checkouts share (git tracks it), is named for a change by hand instead
-    (`change 8000 to 8001 in DATABASE_URL in ../api/.env-local:1 (...)`). Lines in `skip` (edited
-    already) are left alone."""
-    from doctor.project.edits import edit_root, line_text, replace_on_line
-    from doctor.project.gitrepo import archive_top, find_repo
-
-    repo = find_repo(project.root)
-    writable = edit_root(project).resolve()
-    top = repo.top if repo is not None else archive_top(project.root)
-    tops = [project.root, *([top] if top is not None else [])]
-    # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000"),
-    # and the folder doctor was pointed at (Flagsmith's api/, its COMPOSE_FILE in ../docker)
-    asked = project.options.path if is_dir(project.options.path) else project.options.path.parent
-    mine = [] if Path.home().is_relative_to(asked) else [asked]  # never the home folder's own .env
-    folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *_bound_apps(project, tops),
-                             *mine])
-    edits: list[Edit] = []
-    names: list[str] = []
-    ports: list[str] = []  # the bare `*_PORT=old` lines of a Makefile's env files
-    paired_ports: list[str] = []  # those beside an `X_HOST=localhost` of a host app's env file
-    by_hand: list[str] = []
-    kept: list[str] = []  # in files the other checkouts share
-    inside = _run_in_containers(project, old)
-    # each file once: a Makefile's `-include .env` is the .env already looked at
-    files: dict[Path, Path] = {}
-    made: set[Path] = set()  # the env files a Makefile includes: its host-run targets read their ports
-    for folder in folders:
-        included = make_env_files(folder)
-        made.update(path.resolve() for path in included)
-        for path in (*(folder / name for name in HOST_ENV_FILES), *included):
-            files.setdefault(path.resolve(), path)
-    # a bare `*_PORT=old` there is the host port a host command uses (joanie's `make tunnel`: `npx localtunnel
-    # --port $(LOCALTUNNEL_PORT)`), unless a container listens on that number inside, where it may be its own
-    bare = None if any(old in listen_ports(s) for s in project.compose.services.values()) else \
-        re.compile(rf"""^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*PORT\s*=\s*(["']?){old}\1\s*$""")
-    # and a `X_PORT=old` beside `X_HOST=localhost` in a file the host's app reads (ghostfolio's root .env:
-    # REDIS_HOST=localhost, REDIS_PORT=6379, read by its API run with `npm run start:server`): the pair is where
-    # that app dials, from the host, whatever the container listens on inside
-    paired = re.compile(rf"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*?)_?PORT\s*=\s*(["']?){old}\2\s*$""")
-    read = compose_reads(project)
-    own: list[str] = []
-    for path in files.values():
-        if not is_file(path):
-            continue
-        # a host app's own config (LITESTAR_PORT=8000): its localhost:8000 is itself, not the container
-        if (listens := host_app_port(project, path, old, read)) is not None:
-            if _names_old(path, old):
-                own.append(f"{project.shown(path)}:{listens[1]} sets {listens[0]}={old}")
-            continue
-        # only a file compose reads feeds what a container runs: a frontend's own .env never does
-        values = _values_by_line(project, path) if inside and Path(os.path.realpath(path)) in read else {}
-        local_hosts = _local_host_prefixes(path)
-        for number in itertools.count(1):
-            if (text := line_text(path, number)) is None:
-                break
-            key = _ASSIGNED.match(text)
-            local = _local(old, key[1] if key else "")
-            pair = paired.match(text)
-            beside = pair is not None and pair[1].upper() in local_hosts
-            alone = beside or (bare is not None and path.resolve() in made and bare.match(text) is not None)
-            if alone:
-                local = rf"(?<![0-9]){old}(?![0-9])"  # the number alone: the line holds nothing else
-            if (path, number) in skip or not re.search(local, text):
-                continue
-            if text.lstrip().startswith("#"):
-                continue  # a comment: the example it shows is the author's, not a setting
-            value = values.get(number, "")
-            if value and runs_it(value, inside):
-                continue  # a healthcheck, command or entrypoint: run in a container, its localhost is it
-            named = f"{key[1] if key else 'a line'} in {project.shown(path)}"
-            edit = replace_on_line(path, number, local, (lambda _: str(new)) if alone else _moved_to(new), every=True)
-            if edit is not None and shared is not None and shared(path):
-                kept.append(f"{named}:{number}")
-            elif edit is not None and path.resolve().is_relative_to(writable):
-                edits.append(edit)
-                (paired_ports if beside else ports if alone else names).append(named)
-            elif edit is not None:
-                by_hand.append(f"{named}:{number}")
-    said = []
-    if names:
-        said.append(f"{', '.join(names)} follow{'s' if len(names) == 1 else ''} to localhost:{new}")
-    if ports:
-        said.append(f"{', '.join(ports)}, which the Makefile includes, follow{'s' if len(ports) == 1 else ''} to {new}")
-    if paired_ports:
-        said.append(f"{', '.join(paired_ports)}, beside its host at localhost, follow{'s' * (len(paired_ports) == 1)} "
-                    f"to {new}")
-    if own:
-        said.append(f"{', '.join(own)}, a host app's own port: its localhost:{old} values stay")
-    hand = f"change {old} to {new} in {', '.join(by_hand)} (a program on the host dials it)" if by_hand else ""
-    if kept:
-        hand = "; ".join(filter(None, (hand, shared_note(old, new, kept))))
-    return tuple(edits), "; ".join(said), hand
-
-
-def shared_note(old: int, new: int, lines: list[str]) -> str:
-    """The step left for lines of tracked files with the other checkouts running beside this one:
-    their text is every checkout's, so doctor does not write there."""
-    return (f"change {old} to {new} in {', '.join(lines)} for this checkout's programs (git tracks "
-            f"{'it' if len(lines) == 1 else 'them'}: keep the change out of commits, the other checkouts keep {old})")
-
-
-_LOCAL_HOST_LINE = lazy(r"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*?)_?HOST\s*=\s*["']?(?:localhost|127\.0\.0\.1)"""
-                       r"""["']?\s*$""", re.MULTILINE)
-
-
-def _local_host_prefixes(path: Path) -> set[str]:
-    """The prefixes of the file's `X_HOST=localhost` lines (`REDIS` of REDIS_HOST), upper case."""
-    from doctor.project.reading import read_text
-
-    try:
-        text = read_text(path, 256 * 1024)
-    except OSError:
-        return set()
-    return {found[1].upper() for found in _LOCAL_HOST_LINE.finditer(text)}
-
-
-def _names_old(path: Path, old: int) -> bool:
-    """Whether a line of the env file, not a comment, names a local address on `old`."""
-    from doctor.project.edits import line_text
-
-    for number in itertools.count(1):
-        if (text := line_text(path, number)) is None:
-            return False
-        key = _ASSIGNED.match(text)
-        if not text.lstrip().startswith("#") and re.search(_local(old, key[1] if key else ""), text):
-            return True
-    return False
-
-
 _COMMENTED = lazy(r"^\s*#+\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 
@@ -454,7 +306,7 @@ def template_hints(project: Project, old: int, new: int) -> str:
     return "; ".join(hints[:3])
 
 
-def _run_in_containers(project: Project, old: int) -> list[str]:
+def run_in_containers(project: Project, old: int) -> list[str]:
     """The healthchecks, commands and entrypoints (as compose resolved them) that name localhost:old:
     they run in a container, where localhost is the container, so a `.env` value they interpolate
     (docker-django-example's `DOCKER_WEB_HEALTHCHECK_TEST=curl localhost:8000/up`) is no address a
@@ -469,47 +321,12 @@ def _run_in_containers(project: Project, old: int) -> list[str]:
 
 
 def runs_it(value: str, runs: list[str]) -> bool:
-    """Whether `value` is what one of `runs` (_run_in_containers) runs: all of it or whole words of it
+    """Whether `value` is what one of `runs` (run_in_containers) runs: all of it or whole words of it
     (docker-django-example's `curl localhost:8000/up`), not the head of a longer URL there: behind
     full-stack-fastapi-template's healthcheck `curl -f http://localhost:8000/api/v1/utils/health-check/`,
     `VITE_API_URL=http://localhost:8000` is the address the browser's app dials, and follows."""
     whole = rf"(?<![^\s'\"=]){re.escape(value.strip())}(?![^\s'\";&|])"
     return bool(value.strip()) and any(re.search(whole, run) for run in runs)
-
-
-def _values_by_line(project: Project, path: Path) -> dict[int, str]:
-    """{line: value} of an env file, as compose's dotenv parser reads it."""
-    found = project.env_file(path)
-    return {entry.line: entry.value for entry in found.entries} if found is not None else {}
-
-
-# what marks a folder as an app a developer runs on the host (its dev server reads the .env beside it)
-APP_MARKERS = ("package.json", "pyproject.toml", "requirements.txt", "manage.py", "Gemfile", "go.mod", "composer.json")
-_SKIPPED = frozenset({"node_modules", "vendor", "dist", "build", "venv", "site-packages", "__pycache__"})
-
-
-def _bound_apps(project: Project, tops: list[Path]) -> list[Path]:
-    """The apps a service binds from the checkout, however deep (openfun/joanie's `./src/frontend/admin:/app`,
-    whose .env names the API's published port for the browser): their env files are the app's too."""
-    from doctor.project.reading import is_file
-
-    found = []
-    for service in project.compose.services.values():
-        for mount in service.volumes:
-            source = Path(mount.source) if mount.type == "bind" and mount.source else None
-            if source is not None and any(source.is_relative_to(top) for top in tops) and is_dir(source) \
-                    and any(is_file(source / marker) for marker in APP_MARKERS):
-                found.append(source)
-    return found
-
-
-def app_folders(top: Path) -> list[Path]:
-    """The folders up to two levels below `top` that hold an app (APP_MARKERS), by name: `apps/admin`,
-    `apps/web`, `frontend`. A bounded look (doctor.project.reading.folders_below: 400 folders at most),
-    hidden folders and dependency or build trees not entered."""
-    from doctor.project.reading import folders_below, is_file
-
-    return [path for path in folders_below(top, _SKIPPED) if any(is_file(path / m) for m in APP_MARKERS)]
 
 
 def _pattern(host: str, port: int) -> str:
@@ -523,14 +340,14 @@ def _pattern(host: str, port: int) -> str:
     return rf"{before}{re.escape(host)}:{port}(?!\d)"
 
 
-def _local(port: int, key: str = "") -> str:
+def local_address(port: int, key: str = "") -> str:
     """Any local address of the host port in a value of `key`: `localhost:port`, `*.localhost:port`,
     `127.0.0.1:port`, `http://0.0.0.0:port` (not in a bind key's value: _hosts)."""
     return "|".join(_pattern(host, port) for host in _hosts(key))
 
 
-def _moved_to(new: int) -> Callable[[re.Match[str]], str]:
-    """The replacement of one `_local` match: the same host, on the new port."""
+def moved_to(new: int) -> Callable[[re.Match[str]], str]:
+    """The replacement of one `local_address` match: the same host, on the new port."""
     return lambda found: f"{found[0].rpartition(':')[0]}:{new}"
 
 

@@ -4,7 +4,7 @@ Flagsmith's `api/Makefile` has `.EXPORT_ALL_VARIABLES:` and `-include .env-local
 `DATABASE_URL=postgresql://postgres:pw@localhost:5432/flagsmith` every `make` target (the tests,
 the dev server, run on the host) hands to the app: an env file like `.env.local`, under a name no
 framework reads by itself. `fix --ports` moving the database's host port follows it there too
-(port_collision's follow.host_follow_edits), and env-drift compares it with its template. Only a
+(port_collision's host_follow.host_follow_edits), and env-drift compares it with its template. Only a
 file whose lines are all `KEY=value` (comments and blank lines aside) counts: an included makefile
 of rules or `:=` assignments is make's, not an app's env; nor does a committed template
 (`.env.example`, included when there is no `.env`).
