@@ -209,3 +209,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """
     if IN_CI and (_skipped_marked or _skipped_shared):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder with a short path (a unix socket's path is limited to ~107 bytes), open to other users
+    (the tests that reach a socket as uid 65534), removed after the test."""
+    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

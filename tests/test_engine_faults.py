@@ -14,8 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,13 +24,6 @@ from doctor.engine import RunOptions, load_registry, preflight
 from doctor.host.engine import find_engine
 from doctor.model import Status, Unavailable
 from doctor.project import ProjectOptions
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def free_port() -> int:

@@ -4,9 +4,6 @@ answers for all of them, and an engine doctor cannot ask is said, never taken fo
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,14 +32,6 @@ services:
   unrelated:
     image: doctor-test/unrelated:none
 """
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    """A directory with a short path (unix socket paths are limited to ~107 bytes)."""
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def app_project(tmp_path: Path) -> Path:

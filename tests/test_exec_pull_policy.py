@@ -7,10 +7,7 @@ images are in doubt."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,14 +33,6 @@ services:
 """
 OFFLINE = "which fails without registry access"
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    """A directory with a short path (unix socket paths are limited to ~107 bytes)."""
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def project_with(root: Path, db: str, app: str = "") -> Path:

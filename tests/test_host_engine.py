@@ -9,9 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,14 +19,6 @@ from doctor.host import endpoint as endpoint_module
 from doctor.host.endpoint import Endpoint, discover_endpoint
 from doctor.host.engine import find_engine
 from doctor.model import Unavailable
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    """A directory with a short path (unix socket paths are limited to ~107 bytes)."""
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def write_context(config_dir: Path, name: str, host: str, current: bool = True) -> Path:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import socket
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,13 +33,6 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
 @pytest.fixture
 def prober() -> PortProber:
     return PortProber(Host(env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"}))
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.mark.parametrize(("a", "b", "overlap"), [

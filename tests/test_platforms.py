@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -326,13 +325,6 @@ def test_parsers_ignore_headers_and_noise() -> None:
 
 
 # ------------------------------------------------------------------ rootless: a real user namespace
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def write_in_user_namespace(folder: Path, script: str) -> None:

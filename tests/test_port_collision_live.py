@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,15 +55,6 @@ def free_port() -> int:
         except OSError:
             continue
     raise RuntimeError("no free port")
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    """A world-readable directory with a short path (unix sockets; readable by uid 65534)."""
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,13 +22,6 @@ from doctor.host.ports import BindFailure, HostSocket, ProcessHolder
 from doctor.model import Finding, Severity, Unavailable
 from doctor.project import Project, ProjectOptions
 from doctor.project.types import ComposeModel, PortMapping, Service
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def model(*services: Service, name: str = "mine") -> ComposeModel:

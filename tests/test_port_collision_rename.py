@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,13 +37,6 @@ COMPOSE = ("services:\n"
 DOTENV = ("# Which environment is running?\n"
           "export COMPOSE_PROJECT_NAME={name}\n"
           "export DOCKER_WEB_PORT_FORWARD={port}\n")
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def worktrees(root: Path, name: str, port: int, image: str = "busybox") -> tuple[Path, Path]:

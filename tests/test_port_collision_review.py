@@ -11,11 +11,9 @@ import json
 import os
 import random
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,13 +67,6 @@ def findings(project_dir: Path) -> list[Finding]:
 
 
 # ---------------------------------------------------------------- 1. a restart loop holds its port
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def looping(port: int, status: str, policy: str = "always", restarts: int = 7) -> dict[str, object]:

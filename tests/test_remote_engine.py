@@ -12,10 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -163,13 +160,6 @@ def _remapped_strays(short_dir: Path, body: str, owned: dict[str, int], info: di
 
 
 WEB = "services:\n  web:\n    image: doctor-test/web\n    volumes:\n      - ./cache:/srv/cache\n"
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 @needs_root

@@ -16,8 +16,6 @@ import pwd
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,15 +42,6 @@ def _foreign_group() -> grp.struct_group:
         if group.gr_gid not in joined and group.gr_gid != 0:
             return group
     pytest.skip("no group that uid 65534 is not in")
-
-
-@pytest.fixture
-def short_dir() -> Iterator[Path]:
-    """A directory with a short path (unix socket paths are limited to ~107 bytes), open to uid 65534."""
-    path = Path(tempfile.mkdtemp(prefix="dr-", dir="/tmp"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _reason_as_nobody(url: str, gid: int) -> str:
