@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from doctor.checks.image_availability import ImageAvailability
+from trees import write_tree
 
 from doctor.model import Finding
 from doctor.project import Project, ProjectOptions
@@ -28,10 +29,7 @@ HEAD = "on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n{defaults}    steps
 
 def _checkout(top: Path, files: dict[str, str]) -> Path:
     subprocess.run(["git", "init", "-q", str(top)], check=True)
-    for name, text in files.items():
-        (top / name).parent.mkdir(parents=True, exist_ok=True)
-        (top / name).write_text(text)
-    return top
+    return write_tree(top, files)
 
 
 def _ci(root: Path) -> list[Finding]:

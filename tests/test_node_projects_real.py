@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 from doctor.checks.path_gap import PathGap
+from trees import write_tree
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.host import Host
@@ -48,10 +49,7 @@ HOPPSCOTCH_PACKAGE = """{
 
 def _write(root: Path, files: dict[str, str]) -> Path:
     subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
+    return write_tree(root, files)
 
 
 def _findings(root: Path, check: str, files: tuple[str, ...] = ()) -> list[Finding]:

@@ -17,13 +17,11 @@ from pathlib import Path
 
 import pytest
 from fake_docker_engine import FakeEngine
-from test_port_collision_live import LISTENER, compose, project_name, run_check, run_doctor, short_dir, write_project
+from test_port_collision_live import LISTENER, compose, project_name, run_check, run_doctor, write_project
 
 from doctor.host.engine import EngineConnection
 from doctor.host.engine_version import EngineRelease, moby_release
 from doctor.model import Finding, Safety, Severity
-
-__all__ = ["short_dir"]  # the fixture, imported for the tests below
 
 NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
 
