@@ -111,8 +111,10 @@ class VolumeShadowing(Check):
     Fix
         For a stale volume: `docker compose up -d --renew-anon-volumes SERVICE` (anonymous, an
         image VOLUME's too) or
-        `docker volume rm NAME` after stopping the service (named: `-V` renews anonymous volumes
-        only, the note says so too); the next `up` refills it from the image. For a volume the dev
+        `docker volume rm NAME` (named: `-V` renews anonymous volumes only, the note says so too),
+        after `docker compose rm --stop --force` of the services whose containers mount it (the
+        engine refuses to remove a volume any container holds, a stopped one too), then `up -d`
+        of those services: it is refilled from the image. For a volume the dev
         container's lifecycle command fills: that command run again in its container (`docker compose
         exec wiki yarn install`, with the -p, `-u` and `-w` the dev container runs it with), or a
         rebuild of the dev container. For a hiding bind:
@@ -270,8 +272,7 @@ class VolumeShadowing(Check):
             base = ("docker", "compose", "-p", project.compose.project_name,
                     *(arg for f in project.compose.files for arg in ("-f", str(f))))
             if mount.source:
-                fix = Fix(f"remove volume '{name}' (stop {names} first); the next up refills it", Safety.UNSAFE,
-                          command=("docker", "volume", "rm", name))
+                fix = _renew_named(project, host, base, name)
             else:
                 fix = Fix(f"recreate {names} with fresh anonymous volumes (up -V)", Safety.UNSAFE,
                           command=(*base, "up", "-d", "--force-recreate", "--renew-anon-volumes",
@@ -373,6 +374,29 @@ def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[st
     if volume is None or volume.created is None or volume.created >= image.created.replace(microsecond=0):
         return None
     return volume.name, _age(image.created - volume.created)
+
+
+def _renew_named(project: Project, host: Host, base: tuple[str, ...], name: str) -> Fix:
+    """Remove a stale named volume so that the next `up` refills it from the image.
+
+    The engine refuses `docker volume rm` while any container holds the volume, a stopped one too
+    ("volume is in use"): the containers of the services mounting it are removed first and
+    created again on the fresh volume, in one command so that a refusal stops it before the volume goes.
+    """
+    try:
+        mounts = host.images.project_mounts(project.compose.project_name)
+    except Unavailable:
+        mounts = []
+    holders = sorted({m.service for m in mounts if m.volume == name and m.service in project.services})
+    remove = ("docker", "volume", "rm", name)
+    if not holders:  # no container holds it (after a `down`): removing it is enough
+        return Fix(f"remove volume '{name}'; the next up refills it", Safety.UNSAFE, command=remove)
+    import shlex  # only for this fix's one shell line
+
+    steps = ((*base, "rm", "--stop", "--force", *holders), remove, (*base, "up", "-d", *holders))
+    return Fix(f"recreate {service_names(holders)} on a fresh volume '{name}' (a container holds its volume, "
+               "even stopped)", Safety.UNSAFE,
+               command=("sh", "-c", " && ".join(shlex.join(step) for step in steps)))
 
 
 def _volume_name(project: Project, host: Host, svc: Service, mount: Mount) -> str | None:
