@@ -71,3 +71,35 @@ def test_a_context_deep_inside_a_submodule_not_checked_out_names_it(tmp_path: Pa
         assert message == ("'calcom-api' builds from calcom/apps/api/v2/, which does not exist: up fails "
                            "(calcom/ is a git submodule not checked out)")
         assert fix == "run git submodule update --init calcom"
+
+
+def test_an_inline_dockerfile_needs_no_file_in_its_context(tmp_path: Path) -> None:
+    """`build: {context: ., dockerfile_inline: ...}` in a folder holding only the compose file (the
+    layout of a stack that adds one schema file to mysql:8): compose builds it, doctor said "'nacos-mysql'
+    builds from Dockerfile, which does not exist: up fails"."""
+    root = _repo(tmp_path / "p", "services:\n  nacos-mysql:\n    build:\n      context: .\n"
+                 "      dockerfile_inline: |\n        FROM mysql:8.0.31\n        EXPOSE 3306\n"
+                 "    image: nacos/mysql:8.0.30\n")
+    assert _findings(root) == []
+
+
+def test_a_provider_service_needs_no_image(tmp_path: Path) -> None:
+    """compose 2.36+ runs a `provider:` service (Docker Model Runner) through its plugin: no image or build."""
+    root = _repo(tmp_path / "p", "services:\n  llm:\n    provider:\n      type: model\n      options:\n"
+                 "        model: ai/smollm2\n  app:\n    image: busybox\n    depends_on: [llm]\n")
+    assert _findings(root) == []
+
+
+def test_build_keys_compose_refuses_together(tmp_path: Path) -> None:
+    """compose-go's checkConsistency: `dockerfile` beside `dockerfile_inline`, and an additional context
+    `service:NAME` naming a service that is not there or builds nothing."""
+    root = _repo(tmp_path / "p", "services:\n  a:\n    build:\n      context: .\n      dockerfile: Dockerfile\n"
+                 "      dockerfile_inline: FROM alpine\n  b:\n    build:\n      context: .\n"
+                 "      additional_contexts:\n        - base=service:ghost\n        - db=service:db\n"
+                 "        - a=service:a\n  db:\n    image: postgres:16\n")
+    (root / "Dockerfile").write_text("FROM alpine\n")
+    assert [m for m, _ in _findings(root)] == [
+        "service 'a' declares mutually exclusive dockerfile and dockerfile_inline",
+        "service 'b' declares unknown service 'ghost' as additional contexts base",
+        "service 'b' declares non-buildable service 'db' as additional contexts db",
+    ]

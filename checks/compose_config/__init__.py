@@ -24,7 +24,9 @@ class ComposeConfig(Check):
         compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys),
         schema errors (`services` as a list, `ports: 8080`), the values compose decodes after its
         schema (a duration, `stop_grace_period: 5`; a byte size, `shm_size: 1gig` or `mem_limit: lots`,
-        in go-units' words: `invalid suffix: 'gig'`), an empty or binary compose file,
+        in go-units' words: `invalid suffix: 'gig'`), the build keys compose refuses together (a
+        `dockerfile` beside a `dockerfile_inline`; an additional context `service:NAME` naming a
+        service that is not enabled or builds nothing), an empty or binary compose file,
         interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
         to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
         else says where to set it), a required env_file that

@@ -277,7 +277,8 @@ def _build(build: YMap) -> Build:
     context = _text(build.get("context")) or _text(build.get(DEFAULT_CONTEXT)) or "."
     dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
     target = _text(build.get("target")) or None
-    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")), target)
+    return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")), target,
+                 bool(_text(build.get("dockerfile_inline"))))
 
 
 def _build_args(args: Any) -> tuple[tuple[str, str, Location | None], ...]:

@@ -1,7 +1,8 @@
 """compose-go's checkConsistency, run on the enabled services only (COMPOSE-SEMANTICS.md §1.7, §9).
 
 References to undefined services, volumes, networks, secrets and configs; network_mode with
-networks; neither image nor build; container_name rules.
+networks; neither image nor build (nor a `provider:`); both dockerfile and dockerfile_inline; an
+additional build context naming a service that is not enabled or builds nothing; container_name rules.
 """
 
 from __future__ import annotations
@@ -70,9 +71,20 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
                 if ref not in declared[key]:
                     report(ProblemKind.REFERENCE,
                            f"service {name!r} refers to undefined {key[:-1]} {ref}", key)
-        if service.get("image") is None and service.get("build") is None:
+        # a `provider:` service (compose 2.36+: a model runner, a cloud resource) is run by that
+        # plugin, with no image of its own
+        if service.get("image") is None and service.get("build") is None and service.get("provider") is None:
             report(ProblemKind.SCHEMA, f"service {name!r} has neither an image nor a build context specified",
                    "image")
+        build = service.get("build")
+        if isinstance(build, YMap) and _given(build.get("dockerfile")) and _given(build.get("dockerfile_inline")):
+            report(ProblemKind.SCHEMA, f"service {name!r} declares mutually exclusive dockerfile and "
+                   "dockerfile_inline", "build")
+        for context, target in _service_contexts(build):
+            if not isinstance(enabled.get(target), YMap) or enabled[target].get("build") is None:
+                what = "unknown" if target not in enabled else "non-buildable"
+                report(ProblemKind.REFERENCE, f"service {name!r} declares {what} service {target!r} as "
+                       f"additional contexts {context}", "build")
         container = service.get("container_name")
         if container is not None:
             text = stringify(container)
@@ -147,3 +159,21 @@ def _sources(value: Any) -> list[str]:
         elif item is not None:
             found.append(stringify(item))
     return found
+
+
+def _given(value: Any) -> bool:
+    """A build key compose counts as set: present and not empty (compose-go compares with "")."""
+    return value is not None and stringify(value) != ""
+
+
+def _service_contexts(build: Any) -> list[tuple[str, str]]:
+    """(name, service) of each `additional_contexts` entry written `service:NAME` (a map, or a list of
+    `name=value`): the image that service builds is the context, so it must be enabled and build one."""
+    contexts = build.get("additional_contexts") if isinstance(build, YMap) else None
+    if isinstance(contexts, YMap):
+        pairs = [(str(k), stringify(v)) for k, v in contexts.items() if v is not None]
+    elif isinstance(contexts, YList):
+        pairs = [(k, v) for k, _, v in (stringify(item).partition("=") for item in contexts if item is not None)]
+    else:
+        return []
+    return [(key, value[len("service:"):]) for key, value in pairs if value.startswith("service:")]

@@ -126,11 +126,13 @@ class Build:
     args: tuple[tuple[str, str, Location | None], ...] = ()
     # `build.target`: the stage built (None: the last one); later stages never reach the image
     target: str | None = None
+    # `build.dockerfile_inline`: the Dockerfile is that text, no file is read (not even one in the context)
+    inline: bool = False
 
     @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
         """The Dockerfile on disk, or None for a remote context or an inline Dockerfile."""
-        if "://" in self.context or self.context.startswith("git@"):
+        if self.inline or "://" in self.context or self.context.startswith("git@"):
             return None
         path = Path(self.dockerfile)
         # joined as compose joins it (filepath.Join cleans the path): `frontend/../docker/Dockerfile` is
