@@ -109,3 +109,16 @@ def test_syntax_errors_have_lines(text: str, line: int) -> None:
     with pytest.raises(YamlError) as error:
         doc(text)
     assert error.value.line == line
+
+
+@pytest.mark.parametrize(("text", "name", "line"), [
+    ("services:\n  worker:\n    image: app\n    environment: *backend_env\n", "backend_env", 4),
+    ("services:\n  a: {image: busybox, environment: [*also, *more]}\n", "also", 2),
+])
+def test_an_alias_with_no_anchor_names_it_as_compose_does(text: str, name: str, line: int) -> None:
+    """An override using an anchor its base file defines (YAML never sees across files): libyaml says
+    only "found undefined alias"; compose says `yaml: unknown anchor 'backend_env' referenced`."""
+    with pytest.raises(YamlError) as error:
+        doc(text)
+    assert error.value.line == line
+    assert error.value.message.startswith(f"yaml: unknown anchor '{name}' referenced (")

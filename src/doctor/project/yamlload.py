@@ -281,12 +281,29 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
         # the end of the stream is past the final newline: the file's last line, as compose says it
         where = max(1, min(where, text.count("\n") + (0 if text.endswith("\n") else 1)))
         what = exc.problem or exc.context or "invalid YAML"
+        if what.startswith("found undefined alias") and mark is not None:
+            what = _unknown_anchor(text, mark) or what
         raise YamlError(f"yaml: {what}", where) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"yaml: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}", 1) from None
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", 1) from None
     return docs, converter.tag_paths
+
+
+def _unknown_anchor(text: str, mark: yaml.Mark) -> str | None:
+    """compose's words for an alias with no anchor, naming it (libyaml's message does not): the usual
+    cause is an anchor defined in another compose file, which YAML never sees from this one."""
+    lines = text.splitlines()
+    rest = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
+    if not rest.startswith("*"):
+        return None
+    name = rest[1:]
+    for stop in " \t,[]{}#":
+        name = name.split(stop, 1)[0]
+    if not name:
+        return None
+    return f"unknown anchor '{name}' referenced (an anchor is seen only in the file that defines it)"
 
 
 def _compose_all(text: str) -> Iterator[yaml.Node]:
