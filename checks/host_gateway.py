@@ -59,6 +59,9 @@ class HostGateway(Check):
 
     Example
         compose.yaml:9  'api' dials host.docker.internal (DATABASE_URL); this Linux engine does not resolve it
+        docker-compose.yml:22  'n8n' dials host.docker.internal (OLLAMA_HOST, set in .env:11); this Linux
+        engine does not resolve it  (the compose line `OLLAMA_HOST=${OLLAMA_HOST:-ollama:11434}` takes it
+        from that .env line)
 
     Fix
         Add `extra_hosts: ["host.docker.internal:host-gateway"]` to the service in the dev
@@ -119,7 +122,8 @@ class HostGateway(Check):
             yield self._unresolved(project, names, dials[names[0]][0], read.get((where, what)), rootless)
         for name, found in sorted(dials.items()):
             for port in sorted({p for _, _, p, _ in found if p}) if local else ():
-                yield from self._loopback(host, project.services[name], port, next(d for d in found if d[2] == port))
+                dial = next(d for d in found if d[2] == port)
+                yield from self._loopback(host, project, project.services[name], port, dial)
 
     def _unresolved(self, project: Project, names: list[str], dial: Dial, readers: dict[str, str] | None,
                     rootless: bool) -> Finding:
@@ -128,6 +132,7 @@ class HostGateway(Check):
         if readers:
             places = list(dict.fromkeys(readers[n] for n in names))
             what = f"{what}, read in {' and '.join(places)}" if places != ["its command"] else f"{what}, in its command"
+        what += _set_in(project, where)
         who = _listed(names)
         verb = "dials" if len(names) == 1 else "dial"
         engine = "this rootless engine does not resolve it, and its host-gateway is not this machine" if rootless \
@@ -139,11 +144,12 @@ class HostGateway(Check):
                                      "(doctor explain host-gateway)")
         return self.finding(message, where or project.services[names[0]].location, f"{','.join(names)}:{NAME}", fix)
 
-    def _loopback(self, host: Host, svc: Service, port: int, dial: Dial) -> Iterator[Finding]:
+    def _loopback(self, host: Host, project: Project, svc: Service, port: int, dial: Dial) -> Iterator[Finding]:
         addresses = host.listen_addresses(port)
         if not loopback_only(addresses):
             return
-        message = f"'{svc.name}' dials {NAME}:{port} ({dial[0]}), but the host listens there on {addresses[0]} only"
+        message = (f"'{svc.name}' dials {NAME}:{port} ({dial[0]}{_set_in(project, dial[1])}), but the host "
+                   f"listens there on {addresses[0]} only")
         fix = Fix(f"make the host service on port {port} listen on 0.0.0.0 (or the docker bridge address)",
                   Safety.ADVICE)
         yield self.finding(message, dial[1] or svc.location, f"{svc.name}:{NAME}:{port}", fix)
@@ -168,6 +174,23 @@ def _readers(project: Project, services: list[Service]) -> dict[tuple[Location |
         if places:
             found[line] = places
     return found
+
+
+def _set_in(project: Project, where: Location | None) -> str:
+    """`, set in .env:11` when the compose line takes the host from a variable an env file sets: the n8n
+    starter kit's `OLLAMA_HOST=${OLLAMA_HOST:-ollama:11434}` names no host.docker.internal, the `.env`
+    line its README has Mac users uncomment does. "" when the line itself names it."""
+    if where is None:
+        return ""
+    from doctor.project.edits import interpolated_at
+
+    for use in project.compose.variable_uses:
+        value = project.compose.variables.get(use.name)
+        if use.location == where and value and _DIAL.search(value):
+            found = interpolated_at(project, use.name, where.path)
+            if found is not None:
+                return f", set in {project.shown(found[0])}:{found[1].line}"
+    return ""
 
 
 def _listed(names: list[str]) -> str:
