@@ -90,6 +90,15 @@ class HostVsContainer(Check):
         recipe lines (its prerequisites' first, `make NAME=value`'s values in them) in the service
         this check names for them, each as advised; where they belong in different places, or make
         is given an option doctor does not follow (`-j`), it prints this advice and runs nothing.
+        Where the project has its own task running the same command in that service (a Makefile,
+        justfile, Taskfile or package.json task whose every line is `docker compose run|exec SERVICE
+        CMD`, the service or one built alike, the same program and words as the host task's lines, in
+        order; its paths the same places in the container unless the task is named after the host's,
+        `docker_X`, `docker-X`, `X-docker`, `dc-X`), that task is advised first: django-react-boilerplate's
+        `test` (`poetry run backend/manage.py test backend/ $(ARG) --parallel --keepdb`) and `docker_test`
+        (`docker compose run --rm backend python manage.py test $(ARG) --parallel --keepdb`). A task
+        named so that runs something else is no twin. `doctor exec -- make test` then runs `make
+        docker_test` here, which drives compose itself.
 
     Why it matters
         `pytest` on the host fails with ModuleNotFoundError (or, worse, runs against other
@@ -104,10 +113,14 @@ class HostVsContainer(Check):
         `docker compose run --rm backend pytest` when the service is not up; where no bind mount
         brings the code (the image COPYs it, or only `develop.watch` syncs it into the container
         `up` started, which a `run` container never gets), `docker compose run --build --rm
-        backend pytest`, so the command sees the host's edits. Where a standalone `docker-compose` is the
-        only compose installed (compose v1, or v2 without the docker CLI plugin), the command
-        says `docker-compose`. A package.json script is run by its name through the project's
-        package manager (`docker compose exec web npm run build`): that puts node_modules/.bin on
+        backend pytest`, so the command sees the host's edits. Where the project's own task does
+        that (a twin, above), it comes first: "run `make docker_test`, the project's own target for
+        it (Makefile:25), or as 'docker compose run ...'"; not where the advice must add to its line
+        (a rebuild, a mount, ports, an entrypoint to skip) or install something first, which the
+        twin lacks. Where a standalone `docker-compose` is the only compose installed (compose v1,
+        or v2 without the docker CLI plugin), the command says `docker-compose`. A package.json
+        script is run by its name through the project's package manager (`docker compose exec web
+        npm run build`): that puts node_modules/.bin on
         PATH, which the node images do not, and runs the whole script. Where `run` would hand the
         command to the image's entrypoint script and that script dispatches on its first argument
         (`case $1 in`), reads none (`exec gunicorn ...`) or ends in a program that takes none, no line

@@ -25,6 +25,7 @@ from doctor.project.service_home import (
     mapped_words,
     program_entrypoint,
 )
+from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command, CommandKind
 from doctor.project.types import Service
 
@@ -164,6 +165,14 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
                     "installs, does not list it)")
         title = (f"add {tool!r} to {project.shown(unlisted)} (or to a dev requirements file the image "
                  "installs), then " + title)
+    # where doctor's line must add to a plain `run` (a rebuild, a mount, ports, an entrypoint to skip) or
+    # install first, the project's own docker target, which lacks that, is not the advice
+    plain = not (lacking or wipe is not None or up_first or mounts or gaps is not None or replace or server)
+    twin = twin_of(project, command, home) if plain else None
+    if twin is not None:  # django-react-boilerplate's `docker_test`: the project says how to run it there
+        at = f"{project.shown(twin.location.path)}:{twin.location.line}"
+        title = f"run `{twin.shown}`, the project's own target for it ({at}), or " + title.removeprefix("run it ")
+        argv = list(twin.invocation)
     fix = Fix(title, Safety.ADVICE, command=tuple(argv))
     return check.finding(message, command.location, f"{home.service}:{command.text}", fix)
 

@@ -26,13 +26,14 @@ from doctor.host import Host
 from doctor.project import Project
 from doctor.project.command_roles import PackageScripts, serves
 from doctor.project.hostscripts import docker_driver
-from doctor.project.make_targets import RecipeLine
+from doctor.project.make_targets import MakePlan, RecipeLine
 from doctor.project.service_home import (
     ServiceHome,
     belongs_in,
     compose_argv,
     home_for,
     mapped_words,
+    program_entrypoint,
     runner_started,
     service_homes,
     tool_language,
@@ -262,6 +263,14 @@ def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int 
     shown = " ".join(words)
     home = plan.one_service
     if home is not None and plan.unsupported is None:
+        twin = _twin_target(words, plan, home, project)
+        if twin is not None:  # what preflight advises first: the project's own target for it
+            name, at = twin
+            print(f"doctor: {shown!r}: its recipe belongs in service {home.service!r}; the project's own target "
+                  f"for it, {name!r} ({at}), runs it there: running `make {name}` here", file=sys.stderr)
+            given = [w for w in words[1:] if _assignment(w)]  # `make test ARG=x`: its values too
+            argv = [words[0], "--no-print-directory", "-C", str(plan.makefile.parent), name, *given]
+            return _run(argv, dict(project.options.env))
         print(f"doctor: {shown!r}: its recipe belongs in service {home.service!r} (as preflight says): running "
               "each line there", file=sys.stderr)
         for line in plan.lines:
@@ -294,6 +303,36 @@ def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int 
         elif line.here:
             print(f"  {at}: here: {line.text}", file=sys.stderr)
     return 1
+
+
+def _assignment(word: str) -> bool:
+    """Whether a word of make's command line sets a variable (`ARG=x`), not a goal."""
+    name, equals, _ = word.partition("=")
+    return bool(equals and name) and not name[0].isdigit() and name.replace("_", "").replace(".", "").isalnum()
+
+
+def _twin_target(words: Sequence[str], plan: MakePlan, home: ServiceHome, project: Project) -> tuple[str, str] | None:
+    """(name, file:line) of the Makefile target that runs `make GOAL`'s recipe in its service
+    (task_twins: django-react-boilerplate's `docker_test` of `test`), where preflight advises it: one
+    goal, the service's start wipes no data and installs nothing a `run` would skip, its image has the
+    command's tool; None where the recipe runs as before."""
+    goals = [w for w in words[1:] if not w.startswith("-") and not _assignment(w)]
+    if len(goals) != 1 or any(line.target != goals[0] for line in plan.lines):
+        return None  # a prerequisite's recipe too (kitsune's `.docker-build`): the twin would not run it
+    from doctor.project.entrypoint_wipes import entrypoint_wipe
+    from doctor.project.image_installs import start_install_mode
+    from doctor.project.task_twins import twin_of
+
+    own = [c for c in project.commands if c.location.path == plan.makefile and c.name == goals[0] and not c.implied]
+    if not own or start_install_mode(project, home) == "up" or entrypoint_wipe(project, home.service) is not None \
+            or program_entrypoint(project, home.service):
+        return None
+    if any(_image_lacks(project, home, _command_words(c.text.split())) for c in own):
+        return None
+    twin = twin_of(project, own[0], home)
+    if twin is None or twin.invocation[0] != "make" or twin.location.path != plan.makefile:
+        return None
+    return twin.invocation[-1], f"{project.shown(twin.location.path)}:{twin.location.line}"
 
 
 def _verb_at(full: Sequence[str]) -> int:
