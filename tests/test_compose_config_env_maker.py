@@ -57,11 +57,12 @@ def test_no_maker_and_no_template_says_create_it_or_make_it_optional(tmp_path: P
     (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n"
                                            "  worker:\n    image: busybox\n    env_file: [.env]\n")
     (tmp_path / "Makefile").write_text("test:\n\tpytest .env_tests\n\ncat:\n\tcat .env > /dev/null\n")
-    first, second = _env_file_findings(tmp_path)  # one at each service's line
-    for found, line in ((first, 4), (second, 7)):
-        assert found.fix is not None and not found.fix.command and not found.fix.edits
-        assert found.fix.title.startswith("create .env with the variables 'app', 'worker' read from it")
-        assert f"optional at compose.yaml:{line}: `env_file: [{{path: .env, required: false}}]`" in found.fix.title
+    [found] = _env_file_findings(tmp_path)  # one for both services, at the first one's line
+    assert found.location is not None and found.location.line == 4
+    assert found.fix is not None and not found.fix.command and not found.fix.edits
+    assert found.fix.title.startswith("create .env with the variables 'app', 'worker' read from it")
+    assert ("optional at each of its lines (compose.yaml:4, 7): `env_file: [{path: .env, required: false}]`"
+            in found.fix.title)
 
 
 def test_a_template_beside_it_is_left_to_env_drift(tmp_path: Path) -> None:

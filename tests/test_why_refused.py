@@ -129,11 +129,13 @@ def test_a_missing_env_file_piped_in_is_compose_refusing_the_project(tmp_path: P
     assert "✗ (all services)  compose refused the project before creating any container, in the piped output" in out
     assert f"    symptom  {line}" in out, out
     assert "compose created none" not in out, out
-    assert out.count("    cause    compose-config  compose.yaml:") == 2, out  # app's and worker's env_file lines
+    # one cause for app's and worker's env_file lines: compose's one refusal, at the first line
+    assert out.count("    cause    compose-config  compose.yaml:") == 1, out
+    assert "env file ../.env.local.example not found: 'app', 'worker' load it" in out, out
     assert "- app             not started: compose refused the project" in out, out  # its missing Dockerfile: no fault
     assert "- db              not started: compose refused the project" in out, out
     assert out.rstrip().endswith(f"compose refused the project: env file {missing} not found · explained by "
-                                 "compose-config (2 findings) · 3 services not started"), out
+                                 "compose-config · 3 services not started"), out
     assert "services failed" not in out, out
     alone = _why(root, line + "\n", "--service", "db")
     assert alone.returncode == 1 and "- db  " in alone.stdout and "- app" not in alone.stdout, alone

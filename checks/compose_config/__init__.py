@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
-from doctor.project.types import ProblemKind, RestartPolicy
+from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ class ComposeConfig(Check):
         interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
         to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
         else says where to set it), a required env_file that
-        does not exist, references to undefined services, volumes or networks, and `.env` lines
+        does not exist (once, at the first service's line, naming the services that load it), references
+        to undefined services, volumes or networks, a failed `extends:` (alone: the image its base was to
+        bring is not said missing besides), and `.env` lines
         compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
         build needs that this user cannot read: the build context, its Dockerfile and what the
@@ -58,6 +60,7 @@ class ComposeConfig(Check):
 
     Example
         .env:4  key "POSTGRES USER" cannot contain a space
+        docker-compose.yml:87  env file .env not found: 'db', 'web' and 5 more services load it
         compose.yaml:3  cannot read app/Dockerfile: permission denied
         docker-compose.dev.yml:138  'migrate' builds from api/Dockerfile.dev, which does not
         exist: up fails (api/ is a git submodule not checked out)
@@ -129,7 +132,10 @@ class ComposeConfig(Check):
         seen: set[tuple[str, Location | None]] = set()
         advice: ProblemFixes | None = None
         for problem in problems:
-            key = (problem.message, problem.location)
+            # one missing env file is one refusal of compose's however many services load it (bookwyrm's
+            # seven `env_file: .env`): one finding, at the first one's line, naming the others
+            shared = _missing_env_file(problem)
+            key = (problem.message, None if shared else problem.location)
             if key not in seen:
                 seen.add(key)
                 if advice is None:  # here: a project compose reads cleanly never imports the advice's code
@@ -139,11 +145,13 @@ class ComposeConfig(Check):
                 fix = advice.fix_for(problem)
                 # the fingerprint keeps compose's message: a baseline holds wherever doctor runs from
                 severity = Severity.WARNING if problem.kind is ProblemKind.LIMIT else None  # compose has no fault there
-                # the subject (a baseline's fingerprint) names the project's paths from its folder: the same in
-                # every checkout, and no developer's home folder in a committed .doctor-baseline.json
-                said = problem.message.replace(f"{project.root}/", "")
-                yield self.finding(project.shown_problem(problem), problem.location,
-                                   f"{problem.kind.value}:{said}", fix, severity)
+                message = project.shown_problem(problem)
+                if shared:
+                    from .env_files import _loaded_by
+
+                    message += _loaded_by(project, problem)
+                yield self.finding(message, problem.location, f"{problem.kind.value}:{_said(project, problem)}",
+                                   fix, severity)
         yield from self._missing_builds(project)
         yield from self._refused_restarts(project)
         yield from self._secret_sources(project)
@@ -259,6 +267,24 @@ class ComposeConfig(Check):
             title = f"create the {kind} first" + (f" ({made_by})" if made_by else "")
             fix = Fix(title, Safety.ADVICE, command=("docker", kind, "create", name))
             yield self.finding(message, location, f"{','.join(users)}:external-{kind}:{name}", fix)
+
+def _missing_env_file(problem: Problem) -> bool:
+    """`env file PATH not found`: a service's required env_file that does not exist."""
+    return (problem.kind is ProblemKind.ENV_FILE and problem.message.startswith("env file ")
+            and problem.message.endswith(" not found"))
+
+
+def _said(project: Project, problem: Problem) -> str:
+    """The problem's words as its subject (a baseline's fingerprint) keeps them: the project's paths from its
+    folder, the same in every checkout and no developer's home folder in a committed .doctor-baseline.json
+    (a missing env file in the folder around it, AdventureLog's `../.env.advanced`, too). No service is named:
+    one added to those loading a missing env file leaves its suppression as it was."""
+    said = problem.message.replace(f"{project.root}/", "")
+    outer = project.root.parent
+    if problem.kind is ProblemKind.ENV_FILE and outer != outer.parent:
+        said = said.replace(f"{outer}/", "../")
+    return said
+
 
 def _external_uses(project: Project) -> dict[tuple[str, str], tuple[list[str], Location | None]]:
     """(volume|network, engine name) -> (the enabled services using it, where it is declared), for

@@ -25,6 +25,18 @@ def _env_file_maker(project: Project, message: str) -> Fix | None:
     return made[0] if made is not None else None
 
 
+def _loaded_by(project: Project, problem: Problem) -> str:
+    """`: 'db', 'web' and 5 more services load it`, for a missing env file more than one enabled service
+    requires (not those with `required: false`); "" for one: compose-config's one finding names them."""
+    found = _ENV_FILE_MISSING.match(problem.message)
+    if found is None:
+        return ""
+    path = Path(found[1] or found[2])
+    users = [name for name, service in project.compose.services.items()
+             if path in service.env_files and path not in service.optional_env_files]
+    return f": {service_names(users, 3)} load it" if len(users) > 1 else ""
+
+
 def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     """What to do about a missing env file no Makefile makes and no template beside it gives
     (env-drift copies a template): create it (the target of a dangling symlink, not the link),
@@ -52,9 +64,9 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
 
 
 def _optional(project: Project, problem: Problem, path: Path) -> str:
-    """`make it optional at compose.yaml:4: `env_file: [{path: .env, required: false}]` (...)`."""
-    where = (f" at {project.shown(problem.location.path)}:{problem.location.line}"
-             if problem.location and problem.location.line else "")
+    """`make it optional at compose.yaml:4: `env_file: [{path: .env, required: false}]` (...)`; at each of
+    its lines (compose.yaml:4, 7) where more services load it: compose-config's one finding stands for all."""
+    where = _lines_of(project, problem)
     # the line's text is compose's: a path from the folder compose resolves that file's paths from (the
     # project's for every -f file; an included or extended file's own), whatever folder doctor names paths from
     declared = problem.location.path if problem.location else None
@@ -62,6 +74,21 @@ def _optional(project: Project, problem: Problem, path: Path) -> str:
     written = os.path.relpath(path, base) if path.is_absolute() else str(path)
     return (f"make it optional{where}: `env_file: [{{path: {written}, required: false}}]` "
             "(Docker Compose 2.24 or later)")
+
+
+def _lines_of(project: Project, problem: Problem) -> str:
+    """` at compose.yaml:4`, or ` at each of its lines (compose.yaml:4, 7)`: the env_file lines compose
+    stops at for the same missing file, by file; "" when none is known."""
+    lines: dict[Path, list[str]] = {}
+    for other in (p for p in project.compose.problems if (p.kind, p.message) == (problem.kind, problem.message)):
+        if other.location is not None and other.location.line:
+            lines.setdefault(other.location.path, []).append(str(other.location.line))
+    places = [f"{project.shown(path)}:{', '.join(numbers)}" for path, numbers in lines.items()]
+    if not places and problem.location is not None and problem.location.line:  # one the loader did not record
+        places = [f"{project.shown(problem.location.path)}:{problem.location.line}"]
+    if len(places) == 1 and "," not in places[0]:
+        return f" at {places[0]}"
+    return f" at each of its lines ({'; '.join(places)})" if places else ""
 
 
 def _linked_env_file(project: Project, problem: Problem, path: Path, users: list[str]) -> Fix | None:

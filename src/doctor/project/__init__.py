@@ -220,7 +220,9 @@ class Project:
         resolves them) written the way `shown` writes paths (`env file docker/app.env not found`).
         Only the kinds whose paths doctor resolved (env files, discovery, reading, includes) and only
         paths in the project directory or below the current one: a message quoting the user's own
-        text (a volume, a value) stays as it is."""
+        text (a volume, a value) stays as it is. A missing env file's message names no text of the user's
+        but the file: it is written as `shown` writes it wherever it lies (AdventureLog's docker/ compose
+        loading `../.env.advanced`, as env-drift names it)."""
         from doctor.project.types import ProblemKind
 
         if problem.kind not in (ProblemKind.ENV_FILE, ProblemKind.UNREADABLE, ProblemKind.REFERENCE,
@@ -229,10 +231,12 @@ class Project:
         import re
 
         places = [self.root, *([self.options.cwd] if self.options.cwd is not None else [])]
+        # `env file PATH not found` (an include's, `couldn't find env file: PATH`): the path is doctor's
+        missing_env_file = problem.kind is ProblemKind.ENV_FILE and "env file" in problem.message
 
         def rewritten(found: re.Match[str]) -> str:
             path = Path(found[0])
-            inside = any(path.is_relative_to(p) for p in places if p != Path(p.anchor))
+            inside = missing_env_file or any(path.is_relative_to(p) for p in places if p != Path(p.anchor))
             return self.shown(path) if inside else found[0]
 
         return re.sub(r"(?<![^\s'\"(])/[^\s'\"]+", rewritten, problem.message)

@@ -59,6 +59,7 @@ class Assembler:
         self.shapes: list[Problem] = []
         self.validation = schema.Validation()
         self.uses: list[VariableUse] = []
+        self.failed_extends: set[str] = set()  # the services whose `extends:` failed (doctor.project.extends)
         # included compose file -> Scope.env_files of its include (doctor.project.edits.interpolated_at)
         self.include_env: dict[Path, tuple[Path, ...]] = {}
         # every file's parse, kept as written: the project shares it with the checks that read files

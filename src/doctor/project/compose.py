@@ -78,7 +78,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     # a file that did not load leaves the merge partial: the override alone has `backend` without its
     # image, references name what the lost file declared. compose stops at that file's error, so does this
     if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
-        check_consistency(model, enabled, services_all, assembler.problems)
+        check_consistency(model, enabled, services_all, assembler.problems, assembler.failed_extends)
     _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems, assembler.uses) for n, s in enabled.items()}
     # as they would run under their profile (docker-elk's `setup`, run by `docker compose up setup`): what

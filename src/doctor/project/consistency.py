@@ -8,6 +8,7 @@ additional build context naming a service that is not enabled or builds nothing;
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from doctor.lazyre import lazy
 from doctor.project.goscalar import stringify
@@ -21,8 +22,11 @@ if TYPE_CHECKING:
 _CONTAINER_NAME = lazy(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
 
 
-def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, problems: list[Problem]) -> None:
-    """Append a REFERENCE/SCHEMA problem for each inconsistency compose would reject."""
+def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, problems: list[Problem],
+                      failed_extends: AbstractSet[str] = frozenset()) -> None:
+    """Append a REFERENCE/SCHEMA problem for each inconsistency compose would reject. `failed_extends`:
+    the services whose `extends:` failed, an error already (compose's only one): their image or build
+    was to come from the base, so its absence is not said besides."""
     declared = {key: set(model[key]) if isinstance(model.get(key), YMap) else set()
                 for key in ("volumes", "networks", "secrets", "configs")}
     container_names: dict[str, str] = {}
@@ -73,7 +77,8 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
                            f"service {name!r} refers to undefined {key[:-1]} {ref}", key)
         # a `provider:` service (compose 2.36+: a model runner, a cloud resource) is run by that
         # plugin, with no image of its own
-        if service.get("image") is None and service.get("build") is None and service.get("provider") is None:
+        if (service.get("image") is None and service.get("build") is None and service.get("provider") is None
+                and name not in failed_extends):
             report(ProblemKind.SCHEMA, f"service {name!r} has neither an image nor a build context specified",
                    "image")
         build = service.get("build")

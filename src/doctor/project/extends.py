@@ -46,10 +46,14 @@ class Extender:
         self.top = _Source(path, scope.base, None, services, tags)
         self.files: dict[Path, _Source | None] = {}
         self.stack: list[tuple[Path, str]] = []
+        self.failed: set[tuple[Path, str]] = set()  # (file, service) whose extends failed, or its base's did
 
     def apply_all(self) -> None:
         for name in list(self.top.done):
             self.resolve(self.top, name, [self.top.tags])
+        # compose stops at the failed extends: the image or build its base was to bring is not missing
+        # besides (consistency.check_consistency does not say "neither an image nor a build" for these)
+        self.assembler.failed_extends.update(name for path, name in self.failed if path == self.top.path)
 
     def resolve(self, source: _Source, name: str, post: list[TagPaths]) -> YMap | None:
         """The service with its extends chain applied (cached in source.done)."""
@@ -88,6 +92,8 @@ class Extender:
             self.stack.pop()
         if base is None:
             return self._without_extends(source, name, service)
+        if (base_source.path, ref) in self.failed:  # `chained: {extends: worker}`, worker's own extends failed
+            self.failed.add(key)
         copy = merge_service(base, YMap())
         wrapper = YMap()
         wrapper["services"] = {name: copy}
@@ -113,6 +119,7 @@ class Extender:
         return converted
 
     def _without_extends(self, source: _Source, name: str, service: YMap) -> YMap:
+        self.failed.add((source.path, name))
         service.pop("extends", None)
         source.done[name] = service
         return service

@@ -202,7 +202,7 @@ class _Converter:
         for key_node, value_node in node.value:
             if (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
                     and not key_node.style and key_node.tag in (PLAIN, "tag:yaml.org,2002:merge")):
-                merged.extend(self._merge_sources(value_node, id(node)))
+                merged.extend(self._merge_sources(key_node, value_node, id(node)))
                 continue
             key = self.key(key_node)
             if key in out.locs:
@@ -229,13 +229,20 @@ class _Converter:
                         out.tags[key] = sub.tags[key]
         return out
 
-    def _merge_sources(self, node: yaml.Node, parent: int) -> list[tuple[yaml.MappingNode, tuple[int, object]]]:
+    def _merge_sources(self, key: yaml.Node, node: yaml.Node, parent: int
+                       ) -> list[tuple[yaml.MappingNode, tuple[int, object]]]:
         """The maps a `<<` merges, each with its place (an alias there is counted as one)."""
         if isinstance(node, yaml.MappingNode):
             return [(node, (parent, "<<"))]
         if isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.MappingNode) for n in node.value):
             return [(item, (id(node), index)) for index, item in enumerate(node.value)]
-        raise YamlError("map merge requires map or sequence of maps as the value", node.start_mark.line + 1)
+        # the `<<:` line is the fault (`<<: *a` merging `x-a: &a always`): PyYAML hands the alias over as
+        # its anchor's node, whose mark is the anchor's line, which is not wrong by itself
+        message = "map merge requires map or sequence of maps as the value"
+        if id(node) in self.homes:  # met before at its own place: an alias here
+            what = "a sequence holding more than maps" if isinstance(node, yaml.SequenceNode) else "a scalar"
+            message += f" (the anchor it merges, at line {node.start_mark.line + 1}, is {what})"
+        raise YamlError(message, key.start_mark.line + 1)
 
     def key(self, node: yaml.Node) -> str:
         self._count(node)
