@@ -71,6 +71,8 @@ class EnvDrift(Check):
         it as env_file, bind-mounts it or a link to it, or COPYs it into its image, and compose
         interpolates no `${KEY}`): the template
         serves another setup (maybe-finance's SMTP_* beside a compose file that never passes them).
+        A `${KEY:?err}` that stops compose (fastapi-template's SECRET_KEY, missing from an older
+        `.env`) is interpolated: a warning beside compose-config's error, one fix for both.
         A missing `.env` whose template has no key compose interpolates or reads itself
         (`COMPOSE_*`), and that would reach no container either, is info too (openedx/devstack's
         Drupal-era `XDEBUG_IP_ADDRESS` beside a compose file interpolating only

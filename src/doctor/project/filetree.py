@@ -105,6 +105,10 @@ class Interpolation:
             value, refs = substitute(text, self.lookup, where)
         except InterpolationError as exc:
             self.problems.append(Problem(ProblemKind.INTERPOLATION, _message(exc, where), loc))
+            if exc.variable is not None:
+                # `${SECRET_KEY:?Variable not set}` with .env lacking it: compose stops here, and
+                # it is still a use (env-drift must not say compose interpolates no ${SECRET_KEY})
+                self.uses.append(VariableUse(exc.variable, loc, False, True, self.lookup(exc.variable) is not None))
             return Interpolated("", text, (), failed=True)
         self.grown += len(value) - len(text)
         if self.grown > MAX_TREE:
