@@ -282,3 +282,19 @@ def test_the_blank_lines_a_kept_block_scalar_owns_stay_in_it() -> None:
     text = "services:\n  api:\n    command: |+\n      run\n\n  db:\n    image: postgres\n"
     expected = text.replace("\n\n  db:", "\n\n    environment:\n      A: b\n  db:")
     assert add_environment(text, "api", {"A": "b"}) == expected
+
+
+def test_a_list_at_its_keys_column_keeps_its_indentation_in_a_file_whose_first_lists_are_indented() -> None:
+    """The round trip writes a file with the indentation it guesses from its first lists: missing-mount's
+    fix re-indented the existing items of an override's `volumes:` written at the key's column
+    (wodby/docker4drupal's overrides mix both styles), and their comments' spacing with them."""
+    text = ('services:\n  db:\n    ports:\n      - "5432:5432"\n  backend:\n    ports:\n    - "8000:8000"\n'
+            "    volumes:\n    - ./backend/htmlcov:/app/backend/htmlcov\n"
+            "    - ./backend/app:/app/backend/app  # the code\n    - ./backend/tests:/app/backend/tests\n"
+            "    environment:\n      A: b\n")
+    out = add_volume(text, "backend", "./backend/scripts:/app/backend/scripts")
+    added = "    - ./backend/scripts:/app/backend/scripts\n"
+    assert out == text.replace("    environment:\n", added + "    environment:\n")
+    deeper = text.replace("    - ./backend/", "        - ./backend/")  # deeper than the guess: kept too
+    assert add_volume(deeper, "backend", "./x:/x") == deeper.replace(
+        "    environment:\n", "        - ./x:/x\n    environment:\n")

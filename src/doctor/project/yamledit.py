@@ -372,9 +372,46 @@ def _spliced(root: CommentedMap, original: str, new: str, service: str, key: str
         new_first, new_column = again["services"][service].lc.key(key)
     except (YAMLError, RecursionError, AttributeError, KeyError, TypeError):
         return None
-    old_span = (first, block_end(lines_of(original), first, column))
-    new_span = (new_first, block_end(lines_of(new), new_first, new_column))
+    old_lines, new_lines = lines_of(original), lines_of(new)
+    old_span = (first, block_end(old_lines, first, column))
+    new_span = (new_first, block_end(new_lines, new_first, new_column))
+    # the list's own indentation, where it differs from the one the round trip guessed for the file
+    # (`volumes:` then `- ./app` at the key's column, in a file whose first lists are indented)
+    old_item, new_item = _item_column(old_lines, old_span), _item_column(new_lines, new_span)
+    if old_item is not None and new_item is not None and old_item - column != new_item - new_column:
+        moved = _shifted(new_lines, new_span, (old_item - column) - (new_item - new_column))
+        if moved is None:
+            return None
+        new = "".join(moved)
     return splice(original, new, old_span, new_span, column, new_column)
+
+
+def _item_column(lines: list[str], span: tuple[int, int]) -> int | None:
+    """The column of the first list item below the key on line span[0] (None: its value is no block list)."""
+    for line in lines[span[0] + 1:span[1]]:
+        body = line.lstrip(" ")
+        if body.startswith("- ") or body.rstrip() == "-":
+            return len(line) - len(body)
+        if body.strip() and not body.startswith("#"):
+            return None
+    return None
+
+
+def _shifted(lines: list[str], span: tuple[int, int], delta: int) -> list[str] | None:
+    """`lines` with those of the value below the key on line span[0] moved `delta` columns (None where
+    one is not indented enough to move left)."""
+    out = list(lines)
+    for index in range(span[0] + 1, span[1]):
+        line = out[index]
+        if not line.strip():
+            continue
+        if delta > 0:
+            out[index] = " " * delta + line
+        elif line.startswith(" " * -delta):
+            out[index] = line[-delta:]
+        else:
+            return None
+    return out
 
 
 def _reads_back(original: str, new: str, root: CommentedMap) -> bool:
