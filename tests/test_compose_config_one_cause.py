@@ -15,6 +15,7 @@ Reproduced by an auditor on real projects:
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -137,3 +138,56 @@ def test_a_scalar_written_at_the_merge_is_reported_there(tmp_path: Path) -> None
     [found] = _findings(_report(root))
     assert found.location is not None and found.location.line == 4
     assert found.message == "map merge requires map or sequence of maps as the value"
+
+
+def _advanced(root: Path, template: bool = True) -> Path:
+    """AdventureLog's advanced setup, run as its docs say from the repo root (`docker compose --env-file
+    .env.advanced -f docker/docker-compose.advanced.yml`) on a clone with no .env.advanced yet."""
+    services = "".join(f"  {name}:\n    image: busybox\n    env_file: ../.env.advanced\n"
+                       for name in ("web", "db", "server"))
+    tree = {"docker/docker-compose.advanced.yml": "services:\n" + services}
+    if template:
+        tree[".env.advanced.example"] = "PUBLIC_SERVER_URL=http://server:8000\n"
+    return write_tree(root, tree)
+
+
+def _advanced_report(root: Path) -> Report:
+    env = _env(root)
+    options = ProjectOptions(path=root, files=(root / "docker/docker-compose.advanced.yml",), env=env, cwd=root,
+                             env_files=(root / ".env.advanced",))
+    return preflight(RunOptions(project=options, select=("compose-config",), env=env), load_registry()).report
+
+
+def test_a_missing_env_file_named_by_env_file_and_by_env_file_lines_is_said_once(tmp_path: Path) -> None:
+    # compose stops at the --env-file (`couldn't find env file: .../.env.advanced`) before any service's
+    # env_file line: the one finding is that, naming the services that load it too
+    root = _advanced(tmp_path / "AdventureLog")
+    [found] = _findings(_advanced_report(root))
+    assert found.message == "couldn't find env file: .env.advanced ('web', 'db', 'server' load it too)"
+    # the subject as compose-config writes a missing env file's from the project folder (docker/)
+    assert found.subject == "env-file:couldn't find env file: ../.env.advanced"
+    assert found.fix is None  # the copy of .env.advanced.example is env-drift's, as before
+
+
+def test_a_missing_env_file_without_template_keeps_the_advice_that_helps(tmp_path: Path) -> None:
+    # making the env_file lines optional would not help: --env-file still names the file
+    root = _advanced(tmp_path / "AdventureLog", template=False)
+    [found] = _findings(_advanced_report(root))
+    assert found.fix is not None and found.fix.title == (
+        "create .env.advanced with the variables 'db', 'server', 'web' read from it (no template beside it to copy)")
+
+
+def test_compose_config_is_not_partial_about_the_env_file_it_says_once(tmp_path: Path) -> None:
+    # its one finding stands for the env_file lines it names: it saw all there was, as for one service
+    from doctor import app
+
+    for root, extra in ((_bookwyrm(tmp_path / "bookwyrm"), {}),
+                        (_advanced(tmp_path / "AdventureLog"),
+                         {"files": (tmp_path / "AdventureLog/docker/docker-compose.advanced.yml",),
+                          "env_files": (tmp_path / "AdventureLog/.env.advanced",)})):
+        out = io.StringIO()
+        app.preflight(app.PreflightOptions(path=root, format="json", env=_env(root), **extra), out)
+        said = json.loads(out.getvalue())
+        [checked] = [c for c in said["checks"] if c["id"] == "compose-config"]
+        assert (checked["status"], checked.get("reason")) == ("failed", None), root.name
+        assert said["facts"]["partial_input"]["reported_by"] == ["compose-config"], root.name

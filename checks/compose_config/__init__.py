@@ -30,7 +30,8 @@ class ComposeConfig(Check):
         interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
         to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
         else says where to set it), a required env_file that
-        does not exist (once, at the first service's line, naming the services that load it), references
+        does not exist (once, at the first service's line, naming the services that load it; once as the
+        missing `--env-file` compose stops at first where that names it too), references
         to undefined services, volumes or networks, a failed `extends:` (alone: the image its base was to
         bring is not said missing besides), and `.env` lines
         compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
@@ -111,7 +112,7 @@ class ComposeConfig(Check):
         project's link, and the file the rest of the project reads through it would still be
         missing; any other gets advice: create it with the variables its services read
         from it, or make it optional at its line (`env_file: [{path: .env, required: false}]`,
-        Docker Compose 2.24 or later).
+        Docker Compose 2.24 or later; not where `--env-file` names it too: compose still stops there).
 
     Fix safety
         The rename of a reference to the one close defined name is safe: compose refuses the
@@ -131,11 +132,14 @@ class ComposeConfig(Check):
         problems.extend(project.unreadable_inputs)
         seen: set[tuple[str, Location | None]] = set()
         advice: ProblemFixes | None = None
+        chosen = _missing_chosen_env_files(problems)
         for problem in problems:
             # one missing env file is one refusal of compose's however many services load it (bookwyrm's
             # seven `env_file: .env`): one finding, at the first one's line, naming the others
             shared = _missing_env_file(problem)
             key = (problem.message, None if shared else problem.location)
+            if shared and _missing_path(problem) in chosen:
+                continue  # compose stops at the --env-file naming it first (AdventureLog's .env.advanced)
             if key not in seen:
                 seen.add(key)
                 if advice is None:  # here: a project compose reads cleanly never imports the advice's code
@@ -150,6 +154,10 @@ class ComposeConfig(Check):
                     from .env_files import _loaded_by
 
                     message += _loaded_by(project, problem)
+                elif _missing_path(problem) in chosen:
+                    from .env_files import _also_loaded_by
+
+                    message += _also_loaded_by(project, problem)
                 yield self.finding(message, problem.location, f"{problem.kind.value}:{_said(project, problem)}",
                                    fix, severity)
         yield from self._missing_builds(project)
@@ -272,6 +280,28 @@ def _missing_env_file(problem: Problem) -> bool:
     """`env file PATH not found`: a service's required env_file that does not exist."""
     return (problem.kind is ProblemKind.ENV_FILE and problem.message.startswith("env file ")
             and problem.message.endswith(" not found"))
+
+
+def _missing_path(problem: Problem) -> str | None:
+    """The missing env file's path, normalized (`docker/../.env.advanced` is `.env.advanced`), of `env file
+    PATH not found` or of `couldn't find env file: PATH`; None for any other problem."""
+    if problem.kind is not ProblemKind.ENV_FILE:
+        return None
+    if _missing_env_file(problem):
+        return os.path.normpath(problem.message.removeprefix("env file ").removesuffix(" not found"))
+    if problem.message.startswith(_CHOSEN_MISSING):
+        return os.path.normpath(problem.message.removeprefix(_CHOSEN_MISSING))
+    return None
+
+
+# compose's words for a missing --env-file (or COMPOSE_ENV_FILES entry): it stops there, before any env_file
+_CHOSEN_MISSING = "couldn't find env file: "
+
+
+def _missing_chosen_env_files(problems: list[Problem]) -> set[str | None]:
+    """The missing env files chosen to interpolate with, whose `env_file:` lines compose never reaches."""
+    return {_missing_path(p) for p in problems
+            if p.kind is ProblemKind.ENV_FILE and p.message.startswith(_CHOSEN_MISSING)} - {None}
 
 
 def _said(project: Project, problem: Problem) -> str:

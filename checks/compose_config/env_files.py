@@ -37,6 +37,21 @@ def _loaded_by(project: Project, problem: Problem) -> str:
     return f": {service_names(users, 3)} load it" if len(users) > 1 else ""
 
 
+def _also_loaded_by(project: Project, problem: Problem) -> str:
+    """` ('web', 'db', 'server' load it too)` for a missing `--env-file` services also load as env_file:
+    compose stops at the --env-file, and compose-config's one finding stands for their lines too."""
+    found = _ENV_FILE_MISSING.match(problem.message)
+    if found is None:
+        return ""
+    path = os.path.normpath(found[1] or found[2])
+    users = [name for name, service in project.compose.services.items()
+             if any(os.path.normpath(p) == path for p in service.env_files)
+             and not any(os.path.normpath(p) == path for p in service.optional_env_files)]
+    if not users:
+        return ""
+    return f" ({service_names(users, 3)} load{'s' if len(users) == 1 else ''} it too)"
+
+
 def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     """What to do about a missing env file no Makefile makes and no template beside it gives
     (env-drift copies a template): create it (the target of a dangling symlink, not the link),
@@ -46,7 +61,10 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
         return None
     path = Path(found[1] or found[2])
     users = sorted(name for name, service in project.compose.services.items() if path in service.env_files)
-    linked = _linked_env_file(project, problem, path, users)
+    # a missing --env-file that services also load: compose stops at the --env-file, so an optional
+    # env_file line would not get it further (AdventureLog's `--env-file .env.advanced`)
+    chosen = found[2] is not None
+    linked = _linked_env_file(project, problem, path, users, chosen)
     if linked is not None:
         return linked
     moved = _moved_env_file(project, path, users)
@@ -59,6 +77,8 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
         return Fix(f"create {shown} (no template beside it to copy), or name env files that exist "
                    "(--env-file, COMPOSE_ENV_FILES)", Safety.ADVICE)
     whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it"
+    if chosen:
+        return Fix(f"create {shown}{whose} (no template beside it to copy)", Safety.ADVICE)
     return Fix(f"create {shown}{whose} (no template beside it to copy), or {_optional(project, problem, path)}",
                Safety.ADVICE)
 
@@ -91,7 +111,8 @@ def _lines_of(project: Project, problem: Problem) -> str:
     return f" at each of its lines ({'; '.join(places)})" if places else ""
 
 
-def _linked_env_file(project: Project, problem: Problem, path: Path, users: list[str]) -> Fix | None:
+def _linked_env_file(project: Project, problem: Problem, path: Path, users: list[str],
+                     chosen: bool) -> Fix | None:
     """The file to create for a missing env file that is a symlink whose target does not exist
     (formbricks' tracked `apps/web/.env -> ../../.env`, the root `.env` copied from `.env.example`):
     the link's last target, from the template beside it, the Makefile's rule or by hand. Never the
@@ -115,7 +136,7 @@ def _linked_env_file(project: Project, problem: Problem, path: Path, users: list
     if made is not None:  # `make .env`: the Makefile's rule for the target
         return Fix(f"create {shown}, which {link} links to, {made[0].title.removeprefix('create it ')}",
                    Safety.ADVICE, command=made[0].command)
-    if not users:  # `--env-file`, COMPOSE_ENV_FILES: no `env_file:` line to make optional
+    if not users or chosen:  # `--env-file`, COMPOSE_ENV_FILES: an optional `env_file:` line would not do
         return Fix(f"create {shown}, which {link} links to (no template beside it to copy; keep the link)",
                    Safety.ADVICE)
     return Fix(f"create {shown}, which {link} links to, with the variables {readers} from it (no template beside "

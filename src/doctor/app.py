@@ -359,7 +359,10 @@ def _note_partial_input(done: Run) -> None:
     if not problems and not build:
         return
     keys = {(done.project.shown_problem(p), p.location) for p in (*problems, *build)}
-    reporters = sorted({f.check for f in done.report.findings if (f.message, f.location) in keys})
+    # a finding may say more after the problem's words (compose-config's `env file .env not found: 'db',
+    # 'web' load it`, one finding for every service's line): it still reports that problem
+    reporters = sorted({f.check for f in done.report.findings
+                        if any(f.location == where and f.message.startswith(said) for said, where in keys)})
     what = "the compose files" if done.project.compose.problems else "the .env file"
     reason = f"{what} did not fully load" if problems else build[0].message + (
         f" (and {len(build) - 1} more)" if len(build) > 1 else "")
