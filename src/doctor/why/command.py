@@ -135,7 +135,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         other = named_elsewhere(host, project, opts) if not containers else None
     except Unavailable as exc:
         if not text:
-            raise app.UsageError(f"cannot look at the containers: {exc.reason}") from None
+            said = f"cannot look at the containers: {exc.reason}"
+            _print_not_looked(opts, project, said, out)
+            raise app.UsageError(said) from None
         sys.stderr.write(f"doctor: cannot look at the containers ({exc.reason}): reading the piped text alone\n")
         containers, other = (), None
     if other is not None:  # `up -p NAME` ran here: read that project's containers, as compose would with -p
@@ -267,6 +269,29 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
             text = render("console", report, diagnoses, redactor, name, __version__, here, words)
     out.write(text)
     return EXIT_FAILED if any(d.failed or d.stopped_at for d in diagnoses) else EXIT_UP
+
+
+# the formats a CI step keeps as a file and parses (`doctor why --format json > why.json`): the console and
+# GitHub's annotations are read in the log, where the one stderr line says it
+_DOCUMENTS = ("json", "sarif", "junit")
+
+
+def _print_not_looked(opts: WhyOptions, project: Project, reason: str, out: TextIO) -> None:
+    """The report of a `why` that could not look, in a document format: its `why` result skipped with the reason,
+    as preflight skips a check the engine is needed for, so the file a CI step parses is a report, not empty.
+    The exit status (2) and the stderr line are the caller's, as in every format."""
+    if opts.format not in _DOCUMENTS:
+        return
+    from doctor.why.render import render
+
+    skipped = CheckResult(WHY, WHY_SUMMARY, Status.SKIPPED, reason=reason)
+    report = Report(project.root, (skipped,), facts={"services": []}, docs={WHY: WHY_SUMMARY},
+                    compose_files=project.compose.files)
+    text = render(opts.format, report, [], app.redactor_for(project), project.compose.project_name, __version__)
+    if opts.output is not None:
+        app.write_atomic(opts.output, text)
+    else:
+        out.write(text)
 
 
 def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...]) -> Report:
