@@ -181,7 +181,10 @@ class PortCollision(Check):
         override to keep out of commits) comes last in its title, as `(then, by hand: ...)`. Where the port
         moved in the dev override and the value is written in another compose file (redash's
         `REDASH_HOST` in the tracked compose.yaml's environment anchor), it is set in that override instead, for each
-        service reading it. A `localhost:<old port>` (or `*.localhost`, 127.0.0.1) in the
+        service reading it; so too with worktrees side by side (saleor-platform's api `DASHBOARD_URL=
+        http://localhost:9000/` follows the dashboard in the second worktree's untracked override), where a value
+        left in a tracked file is named as a change by hand with its file and line. A `localhost:<old port>`
+        (or `*.localhost`, 127.0.0.1) in the
     env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, and
     the `KEY=value` files a Makefile there includes: Flagsmith's `api/Makefile` `-include .env-local`
     with `DATABASE_URL=postgresql://...@localhost:5432/flagsmith`, handed to every host-run target; in

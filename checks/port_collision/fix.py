@@ -45,7 +45,7 @@ from doctor.project.wholefile import is_whole_file
 
 from .code_ports import old_port_in_code
 from .compose_file import compose_edits, override_twin
-from .follow import follow_edits, into_override, own_port_notes, template_hints
+from .follow import follow_edits, into_override, override_values, own_port_notes, template_hints
 from .free_port import RESERVED, choose_port, none_free, taken_in_run
 from .host_follow import host_follow_edits, shared_note
 from .pair import protocol_partner
@@ -263,18 +263,26 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
             beside.append(side_by_side(project.root, host) is not None)
         return beside[0]
 
-    followed, said, left = follow_edits(project, old, new, svc.name, frozenset(edited), shared)
-    followed = tuple(e for e in followed if (e.path, e.line) not in edited)
-    moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
     override = dev_override(project)
     # the override's whole text (its ports list set); a line of it moved in place is a line edit
     move = next((e for e in edits if e.path == override and is_whole_file(e)), None)
-    joined = False
-    if move is not None and followed:  # moved in the override: what follows goes there too
-        combined, followed = into_override(project, move, followed, old, new, svc.name)
-        if combined is not move:
-            edits, joined = tuple(combined if e is move else e for e in edits), True
-            said += f" (in {project.shown(combined.path)})"
+    # a value of a tracked compose file (saleor's DASHBOARD_URL) is every track's, but the move's untracked
+    # override sets it for this track alone, as it does with no track beside it
+    takes = None if move is None else (lambda edit: bool(override_values(project, edit, move.path, old, new, svc.name)))
+    for asked in (takes, None):
+        followed, said, left = follow_edits(project, old, new, svc.name, frozenset(edited), shared, asked)
+        followed = tuple(e for e in followed if (e.path, e.line) not in edited)
+        combined, rest = move, followed
+        if move is not None and followed:  # moved in the override: what follows goes there too
+            combined, rest = into_override(project, move, followed, old, new, svc.name)
+        if asked is None or not any(shared(e.path) for e in rest):
+            break  # else the override could not take them: never written into a shared file, left by hand
+    moving = edited | {(e.path, e.line) for e in followed}  # what follows, here or set in the override
+    followed, joined = rest, combined is not move
+    if joined:
+        assert combined is not None
+        edits = tuple(combined if e is move else e for e in edits)
+        said += f" (in {project.shown(combined.path)})"
     # and the host's own env files: an app run on the host dials the published port itself
     on_host, host_said, by_hand = host_follow_edits(project, old, new,
                                                     edited | {(e.path, e.line) for e in followed}, shared)

@@ -93,11 +93,14 @@ def _mover_site_lines(project: Project, mover: str) -> frozenset[tuple[object, i
 
 def follow_edits(project: Project, old: int, new: int, mover: str = "",
                  edited: frozenset[tuple[object, int | None]] = frozenset(),
-                 shared: Callable[[Path], bool] | None = None) -> tuple[tuple[Edit, ...], str, list[str]]:
+                 shared: Callable[[Path], bool] | None = None,
+                 takes: Callable[[Edit], bool] | None = None) -> tuple[tuple[Edit, ...], str, list[str]]:
     """The edits moving `localhost:old` to `localhost:new` in container env values, what they say
     (`TAIGA_DOMAIN follows to localhost:9001`), and the lines of files `shared` says the other
     checkouts share (git tracks them: outline's .env.development in a second worktree), left to the
-    developer (`DATABASE_URL in .env.development:3`); nothing when no value names the old port. `mover` is
+    developer (`DATABASE_URL in .env.development:3`), unless `takes` says the move's own untracked
+    override sets the value instead (saleor's DASHBOARD_URL in its tracked docker-compose.yml: into_override);
+    nothing when no value names the old port. `mover` is
     the moved service: its own site keys follow even where it listens on `old` (_reads_as_site). A site
     key an env_file builds from a variable (`APP_URL=http://localhost:${LITESTAR_PORT}`) gets the new
     port in place of the reference (interpolated.py), unless the move rewrites that variable's line
@@ -123,8 +126,9 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
                 edit = interpolated_edit(project, var, old, new, edited)
             if edit is None or (edit.path, edit.line) in edits:
                 continue
-            if shared is not None and shared(edit.path):
-                left.append(f"{_written_name(project, var.name, var.variables, edit)}:{edit.line}")
+            if shared is not None and shared(edit.path) and not (takes is not None and takes(edit)):
+                named = _written_name(project, var.name, var.variables, edit)
+                left.append(f"{named} in {project.shown(edit.path)}:{edit.line}")
                 continue
             edits[edit.path, edit.line] = edit
             names.append(_written_name(project, var.name, var.variables, edit))
@@ -212,35 +216,14 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
     value compose interpolates (`$`) or that no service reads as written."""
     from doctor.project.yamledit import YamlEditError, add_environment, whole_file_edit
 
-    others = set(project.compose.files) - {move.path}
-    shared = _mover_site_lines(project, mover)
     wanted: dict[str, dict[str, str]] = {}
     kept: list[Edit] = []
     inside: list[Edit] = []  # lines of the override itself: made in the move's text, one edit of that file
     for edit in followed:
-        moved: dict[str, dict[str, str]] = {}
         if edit.path == move.path and edit.line is not None and isinstance(edit.old, str) and edit.old:
             inside.append(edit)
             continue
-        if edit.path in others:
-            for service in project.compose.services.values():
-                for var in service.environment.values():
-                    if not _reads_as_site(service, var, old, mover, shared):
-                        continue
-                    at = var.location
-                    if at is None or (at.path, at.line) != (edit.path, edit.line) or var.value is None:
-                        continue
-                    if "$" in var.value or "$" in (var.raw or ""):
-                        moved = {}
-                        break
-                    value = var.value
-                    for host in _hosts(var.name):
-                        value = re.sub(_pattern(host, old), f"{host}:{new}", value)
-                    if value != var.value:
-                        moved.setdefault(service.name, {})[var.name] = value
-                else:
-                    continue
-                break
+        moved = override_values(project, edit, move.path, old, new, mover)
         if not moved:
             kept.append(edit)
             continue
@@ -266,6 +249,32 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
         lines[hits[0]] = edit.new.rstrip("\n")
     combined = whole_file_edit(move.path, "\n".join(lines))
     return (combined or move), tuple(kept)
+
+
+def override_values(project: Project, edit: Edit, override: Path, old: int, new: int,
+                    mover: str = "") -> dict[str, dict[str, str]]:
+    """{service: {key: value}} a followed `edit` of another compose file than `override` becomes in that
+    override's environment, for each service reading the line as the site's address; {} when it cannot
+    (a value compose interpolates, a line no service reads as written): then it is made where it is."""
+    if edit.path == override or edit.path not in project.compose.files:
+        return {}
+    shared = _mover_site_lines(project, mover)
+    moved: dict[str, dict[str, str]] = {}
+    for service in project.compose.services.values():
+        for var in service.environment.values():
+            at = var.location
+            if at is None or (at.path, at.line) != (edit.path, edit.line) or var.value is None:
+                continue
+            if not _reads_as_site(service, var, old, mover, shared):
+                continue
+            if "$" in var.value or "$" in (var.raw or ""):
+                return {}
+            value = var.value
+            for host in _hosts(var.name):
+                value = re.sub(_pattern(host, old), f"{host}:{new}", value)
+            if value != var.value:
+                moved.setdefault(service.name, {})[var.name] = value
+    return moved
 
 
 _COMMENTED = lazy(r"^\s*#+\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
