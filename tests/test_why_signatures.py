@@ -65,6 +65,10 @@ REAL_LINES = [
      {"variable": "REDIS_PASSWORD"}),
     ("bash: line 1: SECRET_KEY: parameter null or not set", "required-variable", {"variable": "SECRET_KEY"}),
     ("container was OOMKilled (exit 137)", "oom-killed", {}),
+    # zulip's `ulimits: nofile: {soft: 1000000, hard: 1048576}` on an engine whose own hard limit is lower
+    ("Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable "
+     "to start container process: error during container init: error setting rlimits for ready process: error "
+     "setting rlimit type 7: operation not permitted: unknown", "rlimit-refused", {}),
     ("container is restarting: 7 restarts", "restart-loop", {}),
     ("healthcheck unhealthy: curl: not found", "unhealthy", {}),
     ("container created, never started: it waits on 'db' (created, never started)", "never-started", {}),

@@ -262,6 +262,20 @@ RESTART_LOOP = Signature(
     (),
     "the first error in `docker compose logs SERVICE`: the loop only repeats it",
 )
+# runc's words when the engine cannot set a service's `ulimits:` (zulip's compose.yaml asks `nofile` soft 1000000,
+# hard 1048576; elasticsearch's `memlock: -1`): above the hard limit the engine itself has (rootless, Docker in LXC,
+# dockerd's systemd LimitNOFILE), or a soft limit above the hard one (`invalid argument`)
+RLIMIT_REFUSED = Signature(
+    "rlimit-refused",
+    r"error setting rlimit type \d+: (?:operation not permitted|invalid argument)",
+    "the engine could not give the container the `ulimits:` the service asks for (rlimit type 7 is nofile, 8 memlock, "
+    "6 nproc): a hard limit above the engine's own (a rootless engine, Docker in LXC or a VM, dockerd's systemd "
+    "LimitNOFILE), or a soft limit above the hard one",
+    (),
+    "the service's `ulimits:` against the engine's limit (`docker run --rm IMAGE sh -c 'ulimit -Hn'` shows what a "
+    "container gets): lower them to it, or drop them on this machine in an override (`ulimits: !reset {}`)",
+    setting=("ulimits",),
+)
 UNHEALTHY = Signature(
     "unhealthy",
     # the whole line: the probe's output after it (`sh: pg_isready: not found`) is the healthcheck's fault,
@@ -346,5 +360,5 @@ NOT_CREATED = Signature(
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND,
            EXEC_NOT_FOUND, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE, MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
-           PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED, IMAGE_PULL,
-           NO_SUCH_IMAGE, NOT_CREATED)
+           PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
+           IMAGE_PULL, NO_SUCH_IMAGE, NOT_CREATED)
