@@ -36,10 +36,11 @@ REAL_LINES = [
      "node-module-not-found", {"module": "vite"}),
     ("exec /entrypoint.sh: no such file or directory", "exec-not-found", {"path": "/entrypoint.sh"}),
     ("/bin/sh^M: bad interpreter: No such file or directory", "exec-not-found", {}),
-    # runc's words for an entrypoint the image lacks (the container created, never started)
+    # runc's words for an entrypoint the image lacks (the container created, never started): not its line
+    # endings, which the kernel's `exec /x.sh: no such file` line above may mean
     ('Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: '
      'unable to start container process: exec: "/app/docker-entrypoint.sh": stat /app/docker-entrypoint.sh: no such '
-     'file or directory: unknown', "exec-not-found", {"path": "/app/docker-entrypoint.sh"}),
+     'file or directory: unknown', "entrypoint-absent", {"path": "/app/docker-entrypoint.sh"}),
     ('Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime '
      'create failed: runc create failed: unable to start container process: exec: "zammad-railsserver": '
      'executable file not found in $PATH: unknown', "command-not-found", {"program": "zammad-railsserver"}),

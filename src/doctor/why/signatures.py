@@ -155,15 +155,24 @@ NODE_MODULE_NOT_FOUND = Signature(
 EXEC_NOT_FOUND = Signature(
     "exec-not-found",
     r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
-    # runc's words for an entrypoint or command file the image lacks: `exec: "/app/x.sh": stat /app/x.sh: no such
-    # file or directory`
-    r"exec: \"(?P<path3>/[^\"\s]+)\": stat \S+: no such file or directory|"
     r"(?<!\S)\S+?\\r: not found|exec format error"
     r"|(?<![\w./-])(?P<path2>[\w./-]+): cannot execute: required file not found)",
     "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
     "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image",
     ("script-line-endings", "missing-mount", "image-availability"),  # exec format error: an image of another platform
     "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
+)
+# runc's words where the entrypoint or command file is not in the container at all (`exec: "/app/x.sh": stat
+# /app/x.sh: no such file or directory`): its own stat failed, so no line ending or interpreter is involved, unlike
+# the kernel's `exec /x.sh: no such file or directory`, which a CRLF shebang gives too (checked with busybox)
+ENTRYPOINT_ABSENT = Signature(
+    "entrypoint-absent",
+    r"exec: \"(?P<path>/[^\"\s]+)\": stat \S+: no such file or directory",
+    "the entrypoint or command file is not in the container: the image has no such file (a COPY that misses it, "
+    "an image built before the file was added) or a bind mount over its folder hides it",
+    ("missing-mount", "volume-shadowing"),
+    "the Dockerfile's COPY of that path, whether the image predates it (`docker compose build SERVICE`), and the "
+    "service's bind mounts over its folder",
 )
 _CR = r"(?:\\r|\^M|\r)"  # how a shell shows a CR: `\r` (bash's `$'\r'`, a raw CR piped in: doctor.why.piped), `^M`
 CRLF_SCRIPT = Signature(
@@ -358,7 +367,7 @@ NOT_CREATED = Signature(
 )
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
-           NODE_MODULE_NOT_FOUND,
-           EXEC_NOT_FOUND, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE, MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
+           NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE,
+           MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
            IMAGE_PULL, NO_SUCH_IMAGE, NOT_CREATED)
