@@ -94,3 +94,23 @@ def test_a_new_override_in_a_git_work_tree_is_named_to_keep_out_of_commits(tmp_p
     note = ("(then, by hand: add compose.override.yaml to .git/info/exclude: this port is this machine's, keep it "
             "out of commits)")
     assert (note in move.title) is not ignored, move.title
+
+
+def test_a_linked_worktree_is_told_the_repositorys_exclude_file(tmp_path: Path) -> None:
+    """A linked worktree's `.git` is a file: the note named `.git/info/exclude`, which is not there; the
+    file git reads is the main checkout's (`git rev-parse --git-path info/exclude`)."""
+    import subprocess
+
+    main = tmp_path / "main"
+    main.mkdir()
+    (main / "compose.yaml").write_text("services:\n  web:\n    image: web\n    ports: ['8000:8000']\n")
+    git = ["git", "-c", "user.email=a@b", "-c", "user.name=a", "-C", str(main)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "compose.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "track-b")], check=True)
+    project = Project(ProjectOptions(path=tmp_path / "track-b", env=project_env(tmp_path)))
+    move = port_fix(project, host_with({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove)
+    exclude = main.resolve() / ".git" / "info" / "exclude"
+    assert f"add compose.override.yaml to {exclude}:" in move.title, move.title

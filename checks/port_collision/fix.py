@@ -197,7 +197,7 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is {_whose_port(host)}, keep it out of commits"
     elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
-        exclude = f"add {made} to .git/info/exclude: this port is {_whose_port(host)}, keep it out of commits"
+        exclude = f"add {made} to {_exclude_file(project)}: this port is {_whose_port(host)}, keep it out of commits"
     manual: list[str] = []  # what the developer still does: named after the edits, never as if applied
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
         edits, where, manual = _follow(project, host, edits, where, old, new, svc)
@@ -367,3 +367,14 @@ def compose_config(project: Project) -> Mapping[str, Any] | None:
     except (OSError, subprocess.TimeoutExpired, ValueError):
         return None
     return found if isinstance(found, dict) else None
+
+
+def _exclude_file(project: Project) -> str:
+    """The repository's info/exclude as the developer opens it: `.git/info/exclude` in a main checkout, the main
+    checkout's file from a linked worktree (whose `.git` is a file: `git rev-parse --git-path info/exclude`)."""
+    from doctor.project.portsfile import exclude_path
+
+    path = exclude_path(project.root)
+    if path is None:
+        return ".git/info/exclude"
+    return str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)
