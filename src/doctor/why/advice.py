@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from doctor.model import Finding, Fix, Location, Safety, Severity
-from doctor.why.diagnose import ALL_SERVICES, BARE, COMPOSE, WHY, Explained, Symptom, Words
+from doctor.why.diagnose import ALL_SERVICES, BARE, COMPOSE, NEVER_RAN, WHY, Explained, Symptom, Words
 
 
 def as_explained(finding: Finding, symptom: Symptom, words: Words = BARE) -> Explained:
@@ -41,7 +41,7 @@ def unexplained(symptom: Symptom, where: Location | None = None, setting: str = 
     elif signature is not None and signature.look_at:
         look = filled(in_project(signature.look_at, words), symptom)
     else:
-        look = logs_command(project, symptom.service)
+        look = look_for_log(project, symptom)
     meaning = signature.meaning if signature is not None else "no known signature"
     message = f"'{symptom.service}' {symptom.state}: {symptom.excerpt} ({meaning}{f'; look at {look}' if look else ''})"
     subject = f"{symptom.service}:{signature.id if signature else 'unknown'}"
@@ -83,6 +83,16 @@ def filled(look: str, symptom: Symptom) -> str:
 def _shell_word(value: str) -> str:
     """`value` as one word of a shell command, or "" when quoting would be needed (the placeholder stays)."""
     return value if re.fullmatch(r"[\w./:@+-]+", value) else ""
+
+
+def look_for_log(project: str, symptom: Symptom) -> str:
+    """What to look at for a symptom no signature reads: the container's log (logs_command), or, for a container the
+    engine created and never ran (its start failed: `error during container init: open /proc/sys/...`), which has
+    no log to read, the engine's error itself and the settings the engine applies as it starts one."""
+    if not symptom.state.startswith(NEVER_RAN):
+        return logs_command(project, symptom.service)
+    return (f"the engine's error above ('{symptom.service}' never ran: it has no log) and what the engine applies as "
+            "it starts the container: the service's mounts, devices, sysctls, ulimits, user and cap_add")
 
 
 def logs_command(project: str, service: str) -> str:

@@ -40,6 +40,7 @@ from doctor.why.from_engine import (
 )
 from doctor.why.from_text import asked_services, refused_diagnoses, text_diagnoses
 from doctor.why.symptoms import match_symptoms
+from doctor.why.waits import with_waits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -218,6 +219,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     diagnoses.extend(stopped_here(name, findings, words) for name in missing)
     # which service `up` stopped at is judged over them all, what is shown is the one asked for
     diagnoses = [d for d in stopped_by(sorted(diagnoses, key=lambda d: d.service)) if opts.service in (None, d.service)]
+    diagnoses = with_waits(project, diagnoses)
     diagnoses = older_than_files(project, diagnoses, host, opts.env)
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run '{compose} up {opts.service}')")
@@ -307,7 +309,8 @@ def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], file
     facts: dict[str, object] = {
         "services": [
             {"service": d.service, "container": d.container.name if d.container else None,
-             "state": d.state if d.container else "no container", "failed": d.failed}
+             "state": d.state if d.container else "no container", "failed": d.failed,
+             **({"waits_on": [w.as_dict() for w in d.waits]} if d.waits else {})}
             for d in diagnoses
         ]
     }

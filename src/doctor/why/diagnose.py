@@ -21,6 +21,10 @@ from doctor.records import replace
 from doctor.why.excerpt import excerpt
 from doctor.why.signatures import Signature
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.why.waits import Wait
+
 COMPOSE = "docker compose"  # a compose command's words for the project compose finds by itself (in_project)
 
 
@@ -114,6 +118,8 @@ class Diagnosis:
     from_text: bool = False  # its symptoms come from the text piped to `doctor why` (doctor.why.piped), not a container
     text_state: str = ""  # what the piped text says of it: `exited (1)`, `started`; `not started: ...` with stopped_at
     refused: str = ""  # compose's refusal of the whole project, as the piped text quotes it (why.refused.REFUSED)
+    # with stopped_at, the `depends_on` entries it waited on that lead there (doctor.why.waits): what kept it waiting
+    waits: tuple[Wait, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -195,6 +201,8 @@ def stops_create(finding: Finding) -> bool:
     return finding.check != "port-collision" or finding.subject.startswith("container-name:")
 
 
+# the state ContainerState.describe gives a container the engine created and never ran (a Symptom's state): no log
+NEVER_RAN = "created, never started"
 STOPPED_FIRST_LINE = "container created, never started: compose stopped first"
 WAITS_ON = "container created, never started: it waits on "
 ALL_SERVICES = "(all services)"  # the diagnosis of findings that concern no one service (a file compose cannot read)

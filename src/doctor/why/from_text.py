@@ -18,6 +18,7 @@ from doctor.why.advice import as_explained, unexplained
 from doctor.why.causes import checked, pointed_at, project_words
 from doctor.why.diagnose import ALL_SERVICES, BARE, WHY, Diagnosis, Explained, Symptom
 from doctor.why.explains import explaining
+from doctor.why.waits import with_waits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def text_diagnoses(project: Project, project_options: ProjectOptions, registry: 
     if failed:
         ran = [s for s in failed if s in exits and not exits[s].state.startswith("failed to start")]
         seen = {*found, *failed}
-        diagnoses.extend(_rest_of_text(project, text, names, failed, seen, opts.service, ran, asked))
+        diagnoses.extend(with_waits(project, _rest_of_text(project, text, names, failed, seen, opts.service, ran,
+                                                           asked)))
     return sorted(diagnoses, key=lambda d: (d.service != opts.service, d.service != ALL_SERVICES, d.service)), results
 
 

@@ -18,6 +18,7 @@ from doctor.report import Format, RenderOptions, renderer
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Report
+    from doctor.model import Location
     from doctor.redact import Redactor
     from doctor.why.diagnose import Diagnosis, Explained, Words
 
@@ -47,7 +48,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     """
     import shlex
 
-    from doctor.why.advice import in_project, logs_command
+    from doctor.why.advice import in_project, look_for_log
     from doctor.why.diagnose import BARE
 
     # quoted as a shell reads it: the header is the command, copied whole (a folder named `my stack`)
@@ -57,6 +58,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     for diagnosis in diagnoses:
         mark = "✗" if diagnosis.failed else "✓" if diagnosis.up else "-"
         yield f"{mark} {diagnosis.service:<{width}}  {diagnosis.state}"
+        yield from (redact.text(line) for line in _wait_lines(diagnosis, cwd))
         for symptom in diagnosis.symptoms:
             yield f"    symptom  {redact.text(symptom.excerpt)}"
             if symptom.signature is not None:
@@ -68,7 +70,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 own = next((e for e in diagnosis.explained if e.symptom is symptom), None)
                 look = own.look_at if own is not None and own.look_at else (
                     in_project(symptom.signature.look_at, words or BARE) if symptom.signature
-                    else logs_command(project, diagnosis.service))
+                    else look_for_log(project, symptom))
                 if own is not None and own.location is not None:  # the compose line it points to
                     look = f"{_where(own, cwd)}  {look}"
                 if look:
@@ -123,10 +125,25 @@ def count_line(diagnoses: Sequence[Diagnosis], redact: Redactor | None = None) -
 
 
 def _where(cause: Explained, cwd: Path | None) -> str:
-    if cause.location is None:
-        return "(this machine)"
-    where = shown_path(cause.location.path, cwd)
-    return where if cause.location.line is None else f"{where}:{cause.location.line}"
+    return _at(cause.location, cwd) if cause.location is not None else "(this machine)"
+
+
+def _at(location: Location, cwd: Path | None) -> str:
+    where = shown_path(location.path, cwd)
+    return where if location.line is None else f"{where}:{location.line}"
+
+
+def _wait_lines(diagnosis: Diagnosis, cwd: Path | None) -> Iterator[str]:
+    """Under a service `up` never started, each `depends_on` entry it waited on (file:line) and, for one waiting for
+    a healthcheck, that probe's line: its own log is empty, these are what kept it waiting."""
+    from doctor.why.waits import HEALTHY
+
+    for wait in diagnosis.waits:
+        yield f"    waits on {_at(wait.at, cwd) + '  ' if wait.at else ''}{wait.written}"
+        if wait.condition == HEALTHY:
+            probe = f"{_at(wait.probe, cwd)}  " if wait.probe else ""
+            yield (f"    look at  {probe}the healthcheck of '{wait.service}': compose starts "
+                   f"'{diagnosis.service}' only once it passes")
 
 
 def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None) -> Iterator[str]:
