@@ -615,10 +615,10 @@ def test_a_key_the_template_shows_commented_for_the_old_port_is_named(tmp_path: 
 
 @pytest.mark.parametrize(("published", "db_extra", "said", "pinned"), [
     # the variable is db's container port today: containers keep it
-    ("5432", "", "'web' keeps OTHER_URL, SQL_PORT as today", "SQL_PORT: '5432'"),
+    ("5432", "", "'web' keeps OTHER_URL, SQL_PORT as today", 'SQL_PORT: "5432"'),
     # django-on-docker: SQL_PORT=${POSTGRES_PORT}=5433 dials db's host port, where db does not listen inside
     ("5433", "", "'web' keeps OTHER_URL as today and 'web' dials 'db' on its container port 5432, not host port 5433"
-     " (SQL_PORT)", "SQL_PORT: '5432'"),
+     " (SQL_PORT)", 'SQL_PORT: "5432"'),
     # db listens on 5433 inside too: today's value reaches it
     ("5433", "    expose: ['5433']\n", "'web' keeps OTHER_URL, SQL_PORT as today", "SQL_PORT: '5433'"),
 ], ids=["container-port", "leaked-host-port", "listens-inside-too"])
@@ -659,3 +659,28 @@ def test_a_move_made_on_the_mappings_own_line_does_not_say_edit_it_by_hand(tmp_p
     assert isinstance(move, PortMove) and [e.path.name for e in move.edits] == ["compose.yaml"]
     assert "edit it by hand" not in move.title, move.title
     assert "compose.override.yaml: doctor's YAML writer would change more than the fix means to" in move.title
+
+
+@pytest.mark.parametrize("published", ['"${POSTGRES_PORT:-5432}:5432"', "${POSTGRES_PORT:-5432}:5432"],
+                         ids=["override-quotes", "project-quotes"])
+def test_a_pinned_value_is_quoted_as_the_projects_values_are(tmp_path: Path, published: str) -> None:
+    """nickjj/docker-django-example double-quotes every value of compose.yaml; with postgres published
+    on .env's POSTGRES_PORT (which env_file hands web and worker), the move pinned their POSTGRES_PORT
+    as `'5432'` in compose.override.yaml, the one single-quoted value of the project. It follows the
+    override's quoted values, else (an override that quotes none) the project's compose files'."""
+    import subprocess
+
+    root = tmp_path / "docker-django-example"
+    shutil.copytree(Path(__file__).parent / "replay" / "docker-django-example", root,
+                    ignore=shutil.ignore_patterns("SOURCE.md"))
+    env_text = (root / ".env.example").read_text().replace("#export POSTGRES_PORT=5432", "export POSTGRES_PORT=5432")
+    (root / ".env").write_text(env_text)
+    (root / "compose.override.yaml").write_text(f"services:\n  postgres:\n    ports:\n      - {published}\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    project = Project(ProjectOptions(path=root, env=project_env(tmp_path)))
+    move = port_fix(project, host_with({5432}), "postgres", only_mapping(project, "postgres"),
+                    compose_version=(2, 40, 3))
+    assert isinstance(move, PortMove), move
+    override = next(e for e in move.edits if e.path.name == "compose.override.yaml")
+    assert "  web:\n    environment:\n      POSTGRES_PORT: \"5432\"\n" in str(override.new), override.new
+    assert "'5432'" not in str(override.new)

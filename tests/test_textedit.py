@@ -158,7 +158,7 @@ SHAPES = [
                             "            source: ./a\n          - ./c:/d\n"
                             "        environment:\n          - A=b\n", True),
     ("dash-offset-0-mappings", "services:\n  backend:\n    volumes:\n    - type: bind\n      source: ./a\n"
-                               "    environment:\n    - A=b\n", True),
+                               "    - ./c:/d\n    environment:\n    - A=b\n", True),
     ("double-quoted-environment", "services:\n  backend:\n    environment:\n      SMTP_HOST: \"mailpit\"\n"
                                   "      SMTP_TLS: \"false\"  # dev\n", True),
     ("single-quoted-environment", "services:\n  backend:\n    environment:\n      A: 'b'\n      C: ''\n", True),
@@ -222,7 +222,8 @@ def test_written_lines_and_added_keys_in_one_edit(tmp_path: Path) -> None:
     slow, fast, _ = _both(path, "environment", wanted, written)
     assert fast == slow and fast is not None
     assert insert_entries(path, str(fast.new), "environment", {}) == fast.new  # nothing to add: the text as it is
-    assert '      SMTP_PORT: "2025"\n      POSTGRES_PORT: \'5432\'\n\n' in str(fast.new)
+    # no sibling decides (SMTP_HOST plain): the file's quoted values are all double-quoted, so is 5432
+    assert '      SMTP_PORT: "2025"\n      POSTGRES_PORT: "5432"\n\n' in str(fast.new)
     assert "      - CI=${CI:-}\n      - API_HOST=backend\n\n" in str(fast.new)
 
 
@@ -325,4 +326,48 @@ def test_an_added_value_is_quoted_as_its_siblings_are(tmp_path: Path) -> None:
     path.write_text(str(fast.new).replace('SMTP_TLS: "false"', "SMTP_TLS: false"))
     slow, fast, took = _both(path, "environment", {"backend": {"SMTP_USER": "me", "SMTP_TIMEOUT": "5"}})
     assert took and fast == slow and fast is not None
-    assert "      SMTP_USER: me\n      SMTP_TIMEOUT: '5'\n" in str(fast.new)
+    # mixed siblings: a value YAML needs quoted takes the file's quote (every quoted value double)
+    assert '      SMTP_USER: me\n      SMTP_TIMEOUT: "5"\n' in str(fast.new)
+
+
+def test_a_volume_beside_long_syntax_binds_only_is_the_round_trips(tmp_path: Path) -> None:
+    """Every bind `- type: bind`: the added one is written like them (project.yamlmounts), which the
+    plain-text path does not know; it declines, and the round trip writes it."""
+    path = tmp_path / "compose.override.yaml"
+    path.write_text("services:\n  backend:\n    volumes:\n    - type: bind\n      source: ./a\n      target: /a\n"
+                    "    - data:/data\n")
+    slow, fast, took = _both(path, "volumes", {"backend": ["./b:/b"]})
+    assert not took and fast == slow and fast is not None
+    assert "    - data:/data\n    - type: bind\n      source: ./b\n      target: /b\n" in str(fast.new)
+
+
+@pytest.mark.parametrize(("quoted", "given", "quote"), [
+    ('"x"', None, '"'),  # the file's own quote
+    ("'x'", '"', "'"),  # the file's quote before the project's
+    ("x", '"', '"'),  # a file that quotes nothing: the project's (nickjj's compose.yaml)
+    ("x", None, None),  # nothing to follow: YAML's own ('5432', "http://x:1/")
+])
+def test_a_value_no_sibling_decides_follows_the_files_quoting_else_the_projects(
+        tmp_path: Path, quoted: str, given: str | None, quote: str | None) -> None:
+    """docker-django-example quotes every value with `"`: port-collision pinned web's POSTGRES_PORT as '5432'
+    in a new environment block, the one single-quoted value of the project. Both paths alike."""
+    path = tmp_path / "compose.override.yaml"
+    path.write_text(f"services:\n  postgres:\n    image: {quoted}\n")
+    wanted = {"web": {"POSTGRES_PORT": "5432", "HOST": "db", "URL": "http://x:1/"}, "worker": {"A": "true"}}
+    slow = _override_edit(path, "environment", wanted, None, fast=False, quote=given)
+    fast = _override_edit(path, "environment", wanted, None, fast=True, quote=given)
+    assert fast == slow and fast is not None
+    q, url = (quote, quote) if quote else ("'", '"')
+    assert (f"    environment:\n      POSTGRES_PORT: {q}5432{q}\n      HOST: db\n      URL: {url}http://x:1/{url}\n"
+            f"  worker:\n    environment:\n      A: {q}true{q}\n") in str(fast.new)
+
+
+def test_values_in_a_files_quote_are_written_as_the_round_trip_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "compose.override.yaml"
+    for quote in ("'", '"'):
+        path.write_text(f"services:\n  a:\n    image: {quote}x{quote}\n    environment:\n      - K=v\n"
+                        "  b:\n    environment:\n      K: v\n      L: 'w'\n")
+        for value in _values():
+            for wanted in ({"a": {"NEW": value}}, {"b": {"NEW": value}}, {"c": {"NEW": value}}):
+                slow, fast, _ = _both(path, "environment", wanted)
+                assert fast == slow, (quote, wanted)

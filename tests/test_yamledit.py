@@ -298,3 +298,35 @@ def test_a_list_at_its_keys_column_keeps_its_indentation_in_a_file_whose_first_l
     deeper = text.replace("    - ./backend/", "        - ./backend/")  # deeper than the guess: kept too
     assert add_volume(deeper, "backend", "./x:/x") == deeper.replace(
         "    environment:\n", "        - ./x:/x\n    environment:\n")
+
+
+LONG_BINDS = ("services:\n  backend:\n    volumes:\n      - type: bind\n        source: ./backend/app\n"
+              "        target: /app/backend/app\n        read_only: true\n        bind:\n          selinux: z\n"
+              "      - type: bind\n        source: ./backend/tests\n        target: /app/backend/tests\n"
+              "        bind:\n          selinux: z\n          create_host_path: false\n"
+              "      - node_modules:/app/node_modules\n    environment:\n      A: b\n")
+
+
+def test_an_added_bind_is_long_syntax_where_every_sibling_bind_is() -> None:
+    """missing-mount appended `- ./backend/scripts:/app/backend/scripts` below `- type: bind` entries
+    (an auditor's fastapi-template override): it follows them, with the `bind.selinux` they share and
+    neither the `read_only` nor the `create_host_path` one of them alone sets; a named volume does not vote."""
+    out = add_volume(LONG_BINDS, "backend", "./backend/scripts:/app/backend/scripts")
+    added = ("      - type: bind\n        source: ./backend/scripts\n        target: /app/backend/scripts\n"
+             "        bind:\n          selinux: z\n")
+    assert out == LONG_BINDS.replace("    environment:\n", added + "    environment:\n")
+    assert add_volume(out, "backend", "./backend/scripts:/app/backend/scripts") == out
+
+
+def test_an_added_long_bind_takes_the_quoting_read_only_and_flow_style_its_siblings_share() -> None:
+    text = ('services:\n  web:\n    volumes:\n'
+            '      - {type: "bind", source: "./a", target: "/app/a", read_only: true}\n'
+            '      - {type: "bind", source: "./b", target: "/app/b", read_only: true}\n')
+    out = add_volume(text, "web", "./c:/app/c")
+    assert out == text + '      - {type: "bind", source: "./c", target: "/app/c", read_only: true}\n'
+
+
+def test_a_short_sibling_bind_keeps_the_added_one_short() -> None:
+    text = LONG_BINDS.replace("      - node_modules:", "      - ./lib:/app/lib\n      - node_modules:")
+    out = add_volume(text, "backend", "./backend/scripts:/app/backend/scripts")
+    assert "      - ./backend/scripts:/app/backend/scripts\n    environment:" in out

@@ -144,13 +144,15 @@ class MissingMount(Check):
         (`- ../../tests:/srv/www.peeringdb.com/tests:Z`), with the same layout as its siblings
         (`./backend/scripts:/app/scripts`; never moved up to `/`, where `./bin:/bin` would hide
         the container's own /bin), quoted as they are and with the mode they all share (`:z`,
-        `:Z`, `:cached`, `:delegated`; `:ro` only when every sibling is read-only), for every
-        service of the image that misses the folder in the same edit (web and its worker: fixed
-        for web alone, the worker's gap would read as chosen), or, where the siblings reach the
-        container through `develop.watch`, a sync rule beside theirs (advice). Missing folders that
-        all lie in one folder the image has whole (litestar-fullstack's src/js/web, src/js/templates
-        and src/py) are that folder, mounted once; paths are written as the compose file writes them
-        (`../../../tools` beside `context: ../../..`, not `../..`). For a run path only
+        `:Z`, `:cached`, `:delegated`; `:ro` only when every sibling is read-only), in long syntax
+        where every sibling bind is (`- type: bind`, `source:`, `target:`, with the `read_only` and
+        `bind:` options they all share), for every service of the image that misses the folder in
+        the same edit (web and its worker: fixed for web alone, the worker's gap would read as
+        chosen), or, where the siblings reach the container through `develop.watch`, a sync rule
+        beside theirs (advice). Missing folders that all lie in one folder the image has whole
+        (litestar-fullstack's src/js/web, src/js/templates and src/py) are that folder, mounted once;
+        paths are written as the compose file writes them (`../../../tools` beside `context: ../../..`,
+        not `../..`). For a run path only
         the host has: mount its folder (`./docker:/app/docker`). For a missing bind source: create
         it (a directory, or the file that was meant) before `docker compose up`, unless the path
         exists from a folder above the compose folder (its checkout's top, or up to three above:

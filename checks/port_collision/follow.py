@@ -214,6 +214,7 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
     `server`, `scheduler` and `worker`): the port and the site's URL stay in one file, the tracked
     compose file untouched. The followed edits left to make where they are come back with it: a
     value compose interpolates (`$`) or that no service reads as written."""
+    from doctor.project.wholefile import file_quote, files_quote
     from doctor.project.yamledit import YamlEditError, add_environment, whole_file_edit
 
     wanted: dict[str, dict[str, str]] = {}
@@ -232,9 +233,10 @@ def into_override(project: Project, move: Edit, followed: tuple[Edit, ...], old:
     if not (wanted or inside) or not isinstance(move.new, str):
         return move, followed
     text = move.new
+    quote = file_quote(text) or files_quote(project.compose.files)  # the override's quoting, else the project's
     try:
         for service_name, values in wanted.items():
-            text = add_environment(text, service_name, values)
+            text = add_environment(text, service_name, values, quote=quote)
     except YamlEditError:
         return move, followed
     # a value the override itself writes (`SERVER_URL=http://localhost:8080/...` for `explorer`

@@ -15,7 +15,7 @@ site's public address from (bookwyrm's `PORT` in `NETLOC = f"{DOMAIN}:{PORT}"`, 
 Where today's value is itself the fault leaked-host-port reports - the variable is a host port the
 server does not listen on inside (django-on-docker's `SQL_PORT=${POSTGRES_PORT}` behind
 `"${POSTGRES_PORT}:5432"`, POSTGRES_PORT=5433) - the pin writes the server's container port
-(`SQL_PORT: '5432'`, `db:5432`), not today's 5433: pinned as today, the move would hide the fault
+(`SQL_PORT: "5432"`, `db:5432`), not today's 5433: pinned as today, the move would hide the fault
 (db no longer publishes 5433, so nothing says what `web` dials) and leave it dialling nothing.
 """
 
@@ -29,6 +29,7 @@ from doctor.project.edits import dev_override, override_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex, listen_ports
 from doctor.project.types import EnvSource, Service
+from doctor.project.wholefile import files_quote
 from doctor.secret_keys import is_secret_key
 
 from .public_port import public_reader
@@ -130,7 +131,8 @@ def pin_edit(project: Project, variable: str, old: int, server: Service | None =
             where = project.compose.services[name].environment[key].location
             if where is not None and where.path == override and where.line is not None:
                 written.setdefault(name, {})[key] = where.line
-    edit = override_edit(override, "environment", wanted, written)
+    # a pinned '5432' is quoted as the override's values are, else as the project's compose files' (nickjj's "...")
+    edit = override_edit(override, "environment", wanted, written, quote=files_quote(project.compose.files))
     if edit is None:
         return None
     said = []

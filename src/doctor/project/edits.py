@@ -217,7 +217,8 @@ Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]
 Written = Mapping[str, Mapping[str, int]]
 
 
-def override_edit(path: Path, section: str, wanted: Wanted, written: Written | None = None) -> Edit | None:
+def override_edit(path: Path, section: str, wanted: Wanted, written: Written | None = None,
+                  quote: str | None = None) -> Edit | None:
     """The whole-file Edit adding env keys (section "environment") or short-syntax volumes to services.
 
     `$` in env values is doubled so compose does not interpolate it. `written` (environment
@@ -225,7 +226,9 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
     value is replaced there, list item (`- KEY=value`) or mapping (`KEY: value`), keeping the
     quoting, the indentation and a trailing comment; every other key is added. None when the
     override cannot be edited safely (not YAML, flow style in the way, a shared anchor, a
-    written line that is not one `KEY=value` or `KEY: value`).
+    written line that is not one `KEY=value` or `KEY: value`). An added env value YAML needs
+    quoted that no sibling decides takes the quote of the override's values (wholefile.file_quote),
+    else `quote` (the project's compose files', wholefile.files_quote).
 
     Remembered across runs (project.memo) while the override and ruamel.yaml's install are
     unchanged: the edit is a function of the override's text and the arguments alone, and a
@@ -234,9 +237,9 @@ def override_edit(path: Path, section: str, wanted: Wanted, written: Written | N
     """
     from doctor.project.memo import remember
 
-    args = (section, _plain_wanted(wanted), None if written is None else _plain_wanted(written))
+    args = (section, _plain_wanted(wanted), None if written is None else _plain_wanted(written), quote)
     return remember("override-edit", (path, *_ruamel_files()), args,
-                    lambda: _override_edit(path, section, wanted, written))
+                    lambda: _override_edit(path, section, wanted, written, quote=quote))
 
 
 def _plain_wanted(wanted: Mapping[str, Mapping[str, object] | Sequence[str]]) -> tuple[object, ...]:
@@ -259,11 +262,12 @@ def _ruamel_files() -> tuple[str, ...]:
     return ()
 
 
-def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None, fast: bool = True) -> Edit | None:
+def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | None, fast: bool = True,
+                   quote: str | None = None) -> Edit | None:
     """override_edit's Edit: the written lines rewritten, then the entries added as plain text where
     project.textedit knows the shape (`fast`), else through ruamel.yaml's round trip."""
     from doctor.project.textedit import insert_entries
-    from doctor.project.wholefile import YamlEditError, above_separators, read_text, whole_file_edit
+    from doctor.project.wholefile import YamlEditError, above_separators, file_quote, read_text, whole_file_edit
 
     try:
         text = read_text(path)
@@ -286,8 +290,9 @@ def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | 
                     return None
                 lines[line - 1] = new
         edited = "\n".join(lines)
-        inserted = insert_entries(path, edited, section, additions) if fast or not additions else None
-        new = _round_trip(edited, section, additions) if inserted is None else inserted
+        quote = file_quote(edited) or quote  # decided once: the entries of one service would sway the next
+        inserted = insert_entries(path, edited, section, additions, quote) if fast or not additions else None
+        new = _round_trip(edited, section, additions, quote) if inserted is None else inserted
         # the plain-text path puts an entry where the round trip does (below the blank line that
         # separates services); both then move it above, as yamledit's own callers get it
         new = above_separators(edited, new)
@@ -296,14 +301,14 @@ def _override_edit(path: Path, section: str, wanted: Wanted, written: Written | 
         return None
 
 
-def _round_trip(text: str, section: str, additions: Wanted) -> str:
+def _round_trip(text: str, section: str, additions: Wanted, quote: str | None = None) -> str:
     """`text` with the additions made by ruamel.yaml's round trip (project.yamledit)."""
     # imported here: ruamel.yaml is needed only when a fix is built and the plain-text path declined
     from doctor.project.yamledit import add_environment, add_volume
 
     for service, items in additions.items():
         if section == "environment" and isinstance(items, Mapping):
-            text = add_environment(text, service, items)
+            text = add_environment(text, service, items, quote=quote)
         else:
             for volume in items:
                 text = add_volume(text, service, volume)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project.wholefile import indent_of, plain_safe, same_ending
+from doctor.project.yamlmounts import binds_long
 
 Additions = Mapping[str, Mapping[str, str] | Sequence[str]]
 
@@ -206,10 +207,10 @@ def emitted(value: str, double_quoted: bool = False) -> str | None:
     return f"'{value}'"
 
 
-def insert_entries(path: Path, text: str, section: str, additions: Additions) -> str | None:
+def insert_entries(path: Path, text: str, section: str, additions: Additions, quote: str | None = None) -> str | None:
     """`text` with `additions` made the way project.yamledit's add_environment (section
-    "environment": service -> {KEY: value}) or add_volume (section "volumes": service -> [volume])
-    would make them, byte for byte; None when this cannot be sure of that."""
+    "environment": service -> {KEY: value}, with its `quote`) or add_volume (section "volumes":
+    service -> [volume]) would make them, byte for byte; None when this cannot be sure of that."""
     if not additions:
         return text
     if section == "environment":
@@ -227,7 +228,7 @@ def insert_entries(path: Path, text: str, section: str, additions: Additions) ->
     old = _model(text, path)
     if old is None:
         return None
-    plan = _plan(lines, root, old, section, additions, mapping, offset)
+    plan = _plan(lines, root, old, section, additions, mapping, offset, quote if section == "environment" else None)
     if plan is None:
         return None
     inserts, expected = plan
@@ -270,7 +271,7 @@ Entry = tuple[str | None, str]  # (env key, or None for a volume; value)
 
 
 def _plan(lines: list[str], root: _Block, old: dict[str, object], section: str, additions: Additions,
-          mapping: int, offset: int) -> tuple[list[Insert], dict[str, object]] | None:
+          mapping: int, offset: int, fallback: str | None) -> tuple[list[Insert], dict[str, object]] | None:
     """The lines to insert (where ruamel's dump puts them) and the model expected after them, or None."""
     services = root.children.get("services")
     if ("services" in root.keys) != (services is not None) or (services is not None and services.seq):
@@ -300,12 +301,12 @@ def _plan(lines: list[str], root: _Block, old: dict[str, object], section: str, 
             return None
         if target is not None:
             where, column = _after(lines, target), target.column
-            added = _items(section, entries, target.seq, column, _sibling_quote(target, section))
+            added = _items(section, entries, target.seq, column, _sibling_quote(target, section), fallback)
         elif block is not None:
             where, column = _after(lines, block), block.column
-            added = _section(section, entries, column, mapping, offset)
+            added = _section(section, entries, column, mapping, offset, fallback)
         else:
-            body = _section(section, entries, 2 * mapping, mapping, offset)
+            body = _section(section, entries, 2 * mapping, mapping, offset, fallback)
             if body is None or not _is_key(name):
                 return None
             new_services += [" " * mapping + f"{name}:", *body]
@@ -346,7 +347,8 @@ def _new_entries(svc: dict[str, object], section: str, items: Mapping[str, str] 
     else:
         if known is None:
             known = []
-        if not isinstance(known, list):
+        # every bind long syntax (`- type: bind`): the round trip writes an added one like them (project.yamlmounts)
+        if not isinstance(known, list) or binds_long(known):
             return None
         for volume in items:
             if volume not in known:
@@ -373,19 +375,21 @@ def _quoted(text: str, quote: str | None) -> str | None:
     return f"{quote}{text}{quote}" if emitted(text, double_quoted=True) is not None else None
 
 
-def _items(section: str, entries: list[Entry], seq: bool, column: int, quote: str | None = None) -> list[str] | None:
+def _items(section: str, entries: list[Entry], seq: bool, column: int, quote: str | None = None,
+           fallback: str | None = None) -> list[str] | None:
     """The entries as lines of a block at `column`: `- KEY=value` or `- volume` items, or `KEY: value`;
-    in `quote` where its siblings are."""
+    in `quote` where its siblings are, else one YAML needs quoted in `fallback` (the file's or project's)."""
     out: list[str] = []
     for key, value in entries:
         if seq:
             item = value if key is None else f"{key}={value}"
-            text = _quoted(item, quote) if quote is not None else emitted(item)
+            text = _quoted(item, quote) if quote is not None else _in_fallback(item, emitted(item), fallback)
             line = None if text is None else f"{' ' * column}- {text}"
         elif key is None or not _is_key(key):
             line = None
         else:
-            text = _quoted(value, quote) if quote is not None else emitted(value, double_quoted=not plain_safe(value))
+            text = _quoted(value, quote) if quote is not None else _in_fallback(
+                value, emitted(value, double_quoted=not plain_safe(value)), fallback)
             line = None if text is None else f"{' ' * column}{key}: {text}"
         if line is None:
             return None
@@ -393,10 +397,18 @@ def _items(section: str, entries: list[Entry], seq: bool, column: int, quote: st
     return out
 
 
-def _section(section: str, entries: list[Entry], column: int, mapping: int, offset: int) -> list[str] | None:
+def _in_fallback(text: str, written: str | None, fallback: str | None) -> str | None:
+    """`written` (how YAML writes `text`) in the `fallback` quote where it is quoted at all (yamledit's _in_quote)."""
+    if fallback is None or written is None or written == text or not text:
+        return written
+    return _quoted(text, fallback) or written
+
+
+def _section(section: str, entries: list[Entry], column: int, mapping: int, offset: int,
+             fallback: str | None = None) -> list[str] | None:
     """`section:` at `column` with the entries under it, as the round trip writes a new one."""
     seq = section == "volumes"
-    items = _items(section, entries, seq, column + (offset if seq else mapping))
+    items = _items(section, entries, seq, column + (offset if seq else mapping), fallback=fallback)
     return None if items is None else [f"{' ' * column}{section}:", *items]
 
 

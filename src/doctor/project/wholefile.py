@@ -10,6 +10,7 @@ file no longer holds exactly `old`; a file that does not exist yet is created by
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -31,6 +32,34 @@ SAFE_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 def plain_safe(value: str) -> bool:
     """Whether an env value is written as a plain scalar (see SAFE_PLAIN)."""
     return bool(value) and all(ch in SAFE_PLAIN for ch in value)
+
+
+def file_quote(text: str) -> str | None:
+    """The one quote character the file's quoted scalar values are written in (`"` in nickjj's
+    compose.yaml, where every value is double-quoted), which an added value that YAML needs quoted
+    (`'5432'`, `"app user"`) takes where no sibling decides; None where the file quotes none, or both ways."""
+    seen: set[str] = set()
+    for line in text.split("\n"):
+        body = line.strip()
+        if not body or body.startswith("#"):
+            continue
+        item = body.startswith("- ")
+        while body.startswith("- "):
+            body = body[2:].lstrip(" ")
+        if not (item and body[:1] in ("'", '"')):
+            _, colon, body = body.partition(": ")  # a mapping's value (a quoted key is not a value)
+            body = body.lstrip(" [{") if colon else ""
+        if body[:1] in ("'", '"'):
+            seen.add(body[0])
+    return next(iter(seen)) if len(seen) == 1 else None
+
+
+def files_quote(paths: Iterable[Path]) -> str | None:
+    """file_quote over the files together (a project's compose files); None where one is unreadable."""
+    try:
+        return file_quote("\n".join(read_text(path) for path in paths))
+    except YamlEditError:
+        return None
 
 
 class YamlEditError(ValueError):

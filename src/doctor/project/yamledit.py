@@ -23,6 +23,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from ruamel.yaml.tag import Tag
 
 from doctor.lazyre import lazy
+from doctor.project.textedit import emitted
 from doctor.project.wholefile import (
     YamlEditError,
     above_separators,
@@ -37,6 +38,7 @@ from doctor.project.wholefile import (
     splice,
     whole_file_edit,
 )
+from doctor.project.yamlmounts import long_like, same_bind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,14 +156,15 @@ def _published_in_place(old: object, new: object) -> CommentedMap | None:
 
 
 def add_environment(source: Source, service: str, variables: Mapping[str, str], *,
-                    interpolated: bool = False) -> str:
+                    interpolated: bool = False, quote: str | None = None) -> str:
     """The text with each missing key of `variables` added to `services.<service>.environment`.
 
     Keys already set are left as they are; with `interpolated`, one whose value is only what compose
     interpolates (`POSTGRES_PORT=${POSTGRES_PORT-5432}`: the host's .env value, mathesar's dev file) is set
     to the new value instead. A list-style block gets `KEY=value` items, a mapping gets `KEY: value`,
-    matching what the file already uses, quoted as every value beside it is (else double-quoted where
-    a plain one would not read back as the same string).
+    matching what the file already uses, quoted as every value beside it is; else, where YAML needs it
+    quoted, in `quote` (the file's or project's, wholefile.file_quote: nickjj's `"5432"`, not '5432'),
+    else double-quoted where a plain one would not read back as the same string.
     """
     text = read_text(source)
     yaml, root = _load(text)
@@ -178,7 +181,9 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str], 
         siblings = list(env)
         for key, value in variables.items():
             if key not in present:
-                env.append(_quoted_like(siblings, f"{key}={value}"))
+                item = f"{key}={value}"
+                like = _quoted_like(siblings, item)
+                env.append(like if like is not item else _in_quote(item, quote, double=False) or item)
                 changed = True
             elif interpolated and _only_interpolated(str(env[present[key]]).partition("=")[2]):
                 env[present[key]] = f"{key}={value}"
@@ -188,7 +193,10 @@ def add_environment(source: Source, service: str, variables: Mapping[str, str], 
         for key, value in variables.items():
             if key not in env or (interpolated and _only_interpolated(str(env[key]))):
                 like = _quoted_like(siblings, value)
-                env[key] = like if like is not value or plain_safe(value) else DoubleQuotedScalarString(value)
+                if like is value:
+                    like = _in_quote(value, quote, double=not plain_safe(value)) or (
+                        value if plain_safe(value) else DoubleQuotedScalarString(value))
+                env[key] = like
                 changed = True
     else:
         raise YamlEditError(f"services.{service}.environment is neither a list nor a mapping")
@@ -203,7 +211,8 @@ def _only_interpolated(value: str) -> bool:
 
 
 def add_volume(source: Source, service: str, volume: str) -> str:
-    """The text with `volume` (short syntax: `./src:/app/src`) appended to `services.<service>.volumes`."""
+    """The text with `volume` (short syntax: `./src:/app/src`) appended to `services.<service>.volumes`:
+    in long syntax where every bind beside it is (project.yamlmounts)."""
     text = read_text(source)
     yaml, root = _load(text)
     svc = _service(root, service, text)
@@ -215,8 +224,13 @@ def add_volume(source: Source, service: str, volume: str) -> str:
     if not isinstance(volumes, CommentedSeq):
         raise YamlEditError(f"services.{service}.volumes is not a list")
     _refuse_shared(volumes, "volumes", text)
-    if any(isinstance(v, str) and v == volume for v in volumes):
+    if any((isinstance(v, str) and v == volume) or same_bind(v, volume) for v in volumes):
         return text
+    # in long syntax where every sibling bind is (fastapi-template's `- type: bind`), with the options they share
+    entry = long_like(volumes, volume)
+    if entry is not None:
+        volumes.append(entry)
+        return _dump(yaml, root, text, added, (service, "volumes"))
     # quoted as every sibling is (DefectDojo's `- './dojo:/app/dojo:z'`), else as ruamel writes a str
     for quoted in (SingleQuotedScalarString, DoubleQuotedScalarString):
         if volumes and all(isinstance(v, quoted) for v in volumes):
@@ -236,6 +250,19 @@ def _quoted_like(siblings: list[object], value: str) -> object:
         if siblings and all(isinstance(v, quoted) for v in siblings):
             return quoted(value)
     return value
+
+
+def _in_quote(value: str, quote: str | None, double: bool) -> object | None:
+    """`value` in `quote` where YAML writes it quoted at all (textedit.emitted, `double` as asked), None
+    otherwise: an added value no sibling decides follows the file's (or project's) quoting."""
+    # not an empty value: ruamel.yaml writes it "" whatever its quote
+    if quote not in ("'", '"') or not value or any(c in value for c in "'\\\""):
+        return None
+    written = emitted(value, double_quoted=double)
+    if written is None or written == value:
+        return None
+    quoted: object = SingleQuotedScalarString(value) if quote == "'" else DoubleQuotedScalarString(value)
+    return quoted
 
 
 def add_extra_host(source: Source, service: str, entry: str) -> str:
