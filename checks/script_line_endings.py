@@ -111,10 +111,11 @@ class ScriptLineEndings(Check):
         without `.sh` (`/compose/local/django/start text eol=lf`), unless a rule of a
         `.gitattributes` git reads for it (the script's folder and each above it, up to the
         repository's top) already keeps it at LF, so git checks scripts out with LF on every
-        machine; each added line ends in a newline, and one ends the file's last line first when
-        it has none. A script past the checkout's top (a build context beside it) is rewritten by
-        hand: `doctor fix` writes only in the checkout (advice). For a missing interpreter: install
-        it in the Dockerfile (`RUN apk add --no-cache bash`) or use `#!/bin/sh` (advice).
+        machine; each rule goes on its own line, and a file without a final newline still ends
+        without one (a line break of its own kind ends its last line first). A script past the
+        checkout's top (a build context beside it) is rewritten by hand: `doctor fix` writes only
+        in the checkout (advice). For a missing interpreter: install it in the Dockerfile
+        (`RUN apk add --no-cache bash`) or use `#!/bin/sh` (advice).
 
     Fix safety
         Safe: only the line-ending bytes and the BOM change; the script's text stays the same.
@@ -315,14 +316,18 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
 
 
 def _append(path: Path, data: bytes, lines: list[str]) -> Edit:
-    """The edit that appends the lines, each ending in a newline. A text append keeps a file's
-    missing final newline (the fixer keeps that state): to a file without one the lines are
-    added as bytes, after a line break of the file's own kind."""
+    """The edit that appends the lines, each on its own line. A file that ends in a newline gets
+    them each ending in one (a text append); to a file without a final newline they are added as
+    bytes after a line break of the file's own kind, and the result ends without one too
+    (wholefile.same_ending: a fix changes no other byte of the file's conventions)."""
     added = "".join(f"{line}\n" for line in lines)
     if not data or data.endswith((b"\n", b"\r")):
         return Edit(path, "", added)
+    from doctor.project.wholefile import same_ending
+
     newline = "\r\n" if b"\r\n" in data else "\n"
-    return Edit(path, data, data + (newline + added.replace("\n", newline)).encode("utf-8"))
+    tail = same_ending("no final newline", "\n" + added)  # "\n*.sh text eol=lf": the file's last line stays open
+    return Edit(path, data, data + tail.replace("\n", newline).encode("utf-8"))
 
 
 def _kept_at_lf(script: Path, top: Path, known: dict[Path, str]) -> bool:

@@ -210,12 +210,13 @@ def test_a_bare_name_that_is_no_script_on_path_is_quiet(tmp_path: Path, data: by
 # -- 5. the .gitattributes rule appended to a file without a final newline ---------------------------
 
 @pytest.mark.parametrize(("before", "after"), [
-    (b"* text=auto", b"* text=auto\n/bin/x text eol=lf\n/bin/rails text eol=lf\n"),
+    # no final newline: the rules go on their own lines and the file still ends without one
+    (b"* text=auto", b"* text=auto\n/bin/x text eol=lf\n/bin/rails text eol=lf"),
     (b"* text=auto\n", b"* text=auto\n/bin/x text eol=lf\n/bin/rails text eol=lf\n"),
     (b"* text=auto\r\n*.png binary",  # a CRLF file gets CRLF lines
-     b"* text=auto\r\n*.png binary\r\n/bin/x text eol=lf\r\n/bin/rails text eol=lf\r\n"),
+     b"* text=auto\r\n*.png binary\r\n/bin/x text eol=lf\r\n/bin/rails text eol=lf"),
 ])
-def test_the_gitattributes_rule_ends_in_a_newline_and_settles(tmp_path: Path, before: bytes, after: bytes) -> None:
+def test_the_gitattributes_rules_keep_the_files_ending_and_settle(tmp_path: Path, before: bytes, after: bytes) -> None:
     root = project(tmp_path / "p", {".gitattributes": before, "bin/x": CRLF, "bin/rails": CRLF, "compose.yaml": BUILT,
                                     "Dockerfile": "FROM debian:12\nCOPY bin/ /app/bin/\nENTRYPOINT [\"/app/bin/x\"]\n"
                                                   "CMD [\"/app/bin/rails\"]\n"})
