@@ -129,7 +129,8 @@ def test_a_key_that_only_begins_with_key_is_pinned_like_any_other(tmp_path: Path
     project = _project(root)
     pinned = pin_edit(project, "POSTGRES_PORT", 5432, project.services["postgres"], 5432)
     assert pinned is not None and pinned[0] is not None, pinned
-    assert "KEYCLOAK_DATABASE_PORT: '5432'" in str(pinned[0].new) and "'keycloak' keeps" in pinned[1], pinned
+    # the project's compose file double-quotes every value it quotes: the pin does too
+    assert 'KEYCLOAK_DATABASE_PORT: "5432"' in str(pinned[0].new) and "'keycloak' keeps" in pinned[1], pinned
     (root / "compose.yaml").write_text(compose.replace("KEYCLOAK_DATABASE_PORT", "KEYCLOAK_DATABASE_PASSWORD"))
     project = _project(root)
     assert pin_edit(project, "POSTGRES_PORT", 5432, project.services["postgres"], 5432) is None
