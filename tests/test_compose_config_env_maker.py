@@ -60,7 +60,7 @@ def test_no_maker_and_no_template_says_create_it_or_make_it_optional(tmp_path: P
     [found] = _env_file_findings(tmp_path)  # one for both services, at the first one's line
     assert found.location is not None and found.location.line == 4
     assert found.fix is not None and not found.fix.command and not found.fix.edits
-    assert found.fix.title.startswith("create .env with the variables 'app', 'worker' read from it")
+    assert found.fix.title.startswith("create .env with the variables that 'app', 'worker' read from it")
     assert ("optional at each of its lines (compose.yaml:4, 7): `env_file: [{path: .env, required: false}]`"
             in found.fix.title)
 

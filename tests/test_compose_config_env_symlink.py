@@ -74,8 +74,8 @@ def test_a_dangling_link_with_no_template_says_to_create_its_target(tmp_path: Pa
     [found] = _env_file_findings(root)
     assert found.fix is not None
     title = found.fix.title
-    assert title.startswith("create .env, which apps/web/.env links to, with the variables 'cube' reads from it"), \
-        title
+    assert title.startswith("create .env, which apps/web/.env links to, with the variables that 'cube' reads "
+                            "from it"), title
     assert "create apps/web/.env" not in title
 
 
@@ -112,7 +112,7 @@ def test_a_regular_missing_env_file_is_advised_as_before(tmp_path: Path) -> None
     (tmp_path / "compose.yaml").write_text(COMPOSE)
     [found] = _env_file_findings(tmp_path)
     assert found.fix is not None
-    assert found.fix.title.startswith("create apps/web/.env with the variables 'cube' reads from it")
+    assert found.fix.title.startswith("create apps/web/.env with the variables that 'cube' reads from it")
 
 
 def test_fix_writes_through_the_link_and_keeps_it(tmp_path: Path) -> None:

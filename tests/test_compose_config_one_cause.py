@@ -174,7 +174,8 @@ def test_a_missing_env_file_without_template_keeps_the_advice_that_helps(tmp_pat
     root = _advanced(tmp_path / "AdventureLog", template=False)
     [found] = _findings(_advanced_report(root))
     assert found.fix is not None and found.fix.title == (
-        "create .env.advanced with the variables 'db', 'server', 'web' read from it (no template beside it to copy)")
+        "create .env.advanced with the variables that 'db', 'server', 'web' read from it "
+        "(no template beside it to copy)")
 
 
 def test_compose_config_is_not_partial_about_the_env_file_it_says_once(tmp_path: Path) -> None:

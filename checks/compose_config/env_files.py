@@ -76,7 +76,8 @@ def _env_file_advice(project: Project, problem: Problem) -> Fix | None:
     if not users:  # `--env-file`, COMPOSE_ENV_FILES: the files compose interpolates with, which no `env_file:` names
         return Fix(f"create {shown} (no template beside it to copy), or name env files that exist "
                    "(--env-file, COMPOSE_ENV_FILES)", Safety.ADVICE)
-    whose = f" with the variables {', '.join(map(repr, users))} read{'s' if len(users) == 1 else ''} from it"
+    # the services are the readers, not the variables: "the variables that 'db', 'server', 'web' read from it"
+    whose = f" with the variables that {service_names(users)} read{'s' if len(users) == 1 else ''} from it"
     if chosen:
         return Fix(f"create {shown}{whose} (no template beside it to copy)", Safety.ADVICE)
     return Fix(f"create {shown}{whose} (no template beside it to copy), or {_optional(project, problem, path)}",
@@ -139,7 +140,7 @@ def _linked_env_file(project: Project, problem: Problem, path: Path, users: list
     if not users or chosen:  # `--env-file`, COMPOSE_ENV_FILES: an optional `env_file:` line would not do
         return Fix(f"create {shown}, which {link} links to (no template beside it to copy; keep the link)",
                    Safety.ADVICE)
-    return Fix(f"create {shown}, which {link} links to, with the variables {readers} from it (no template beside "
+    return Fix(f"create {shown}, which {link} links to, with the variables that {readers} from it (no template beside "
                f"it to copy; keep the link), or {_optional(project, problem, path)}", Safety.ADVICE)
 
 
