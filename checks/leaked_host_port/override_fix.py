@@ -13,6 +13,7 @@ from doctor.project import Project
 from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import ComposeModel, EnvSource, EnvVar, Service
+from doctor.project.wholefile import files_quote
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
@@ -61,7 +62,8 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
         return subject, in_place
     edit = None
     if override is not None and (written := _written_in(project, override, consumers)) is not None:
-        edit = override_edit(override, "environment", wanted, written)
+        # a value YAML must quote takes the override's quote, else the project's compose files' (as port pins do)
+        edit = override_edit(override, "environment", wanted, written, quote=files_quote(project.compose.files))
     names = service_names(sorted(wanted))
     # the value itself where it is one and holds no password (`set LISTMONK_db__host=db`)
     setting = var.name
@@ -118,7 +120,7 @@ def _own_environment(project: Project, wanted: dict[str, dict[str, str]]) -> Edi
     try:
         text = original = read_text(files[0])
         for service, values in wanted.items():
-            text = add_environment(text, service, values, interpolated=True)
+            text = add_environment(text, service, values, interpolated=True, quote=files_quote(files))
     except YamlEditError:
         return None
     return whole_file_edit(files[0], text, original) if text != original else None
