@@ -264,7 +264,13 @@ def test_the_cache_room_is_shared_by_every_thread(tmp_path: Path, monkeypatch: p
         assert owner_native.native_walk(walk, str(project), collections.deque([str(project)]), 1, None, processes)
         used = sum(1 + len(names) for _, names, _, _ in walk.entries.values())
         assert walk.entries and used == 40 - walk.room  # every item stored counted, once
-        assert walk.room <= 0 < walk.room + max(1 + len(names) for _, names, _, _ in walk.entries.values())
+        biggest = max(1 + len(names) for _, names, _, _ in walk.entries.values())
+        assert walk.room + biggest > 0  # never past the room by more than one folder's items
+        if processes == 1:
+            assert walk.room <= 0  # one thread spends the whole room
+        # with several, a batch that starts while the others hold the whole room (each takes a share
+        # of it and gives back what it did not use) stores none of the folders it walks: the room may
+        # end unspent, and a warm run walks those folders again (1 run in ~10 with 8 threads here)
 
 
 @needs_root
