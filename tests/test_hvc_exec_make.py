@@ -54,15 +54,21 @@ def djangoproject(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
         "COPY . .\n")
     (project / "docker-compose.yml").write_text(
         "services:\n  web:\n    build: .\n    volumes:\n      - .:/usr/src/app/\n")
+    env, record = recording_docker(tmp_path, "doctorexecmake")
+    return project, env, record
+
+
+def recording_docker(tmp_path: Path, compose_project: str) -> tuple[dict[str, str], Path]:
+    """The environment of a run whose `docker` appends each call's arguments to the file returned (one
+    call a line, `|` after each word) and exits 0; no engine reachable."""
     bin_dir = tmp_path / "fakebin"
     bin_dir.mkdir()
     record = tmp_path / "docker-calls.txt"
-    # a `docker` that appends each call's arguments (one call a line) and exits 0
     (bin_dir / "docker").write_text(f'#!/bin/sh\nprintf "%s|" "$@" >> {record}\necho >> {record}\n')
     (bin_dir / "docker").chmod(0o755)
     env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_HOST": "unix:///nonexistent/doctor-test/docker.sock",
-           "HOME": str(tmp_path), "COMPOSE_PROJECT_NAME": "doctorexecmake"}
-    return project, env, record
+           "HOME": str(tmp_path), "COMPOSE_PROJECT_NAME": compose_project}
+    return env, record
 
 
 def load(project: Path, env: dict[str, str]) -> tuple[Project, Host]:

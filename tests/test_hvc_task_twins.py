@@ -10,17 +10,14 @@ named so whose recipe runs something else is no twin; nor is an unnamed one nami
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from doctor.checks.host_vs_container import HostVsContainer
+from test_hvc_exec_make import load, recording_docker
 
 from doctor.execute import execute
-from doctor.host import Host
-from doctor.host.context import ExecutionContext, Runtime
 from doctor.model import Finding
-from doctor.project import Project, ProjectOptions
 
 # the real Makefile's shape (its first targets, then its docker ones), `myproj` as rendered
 MAKEFILE = """\
@@ -114,21 +111,8 @@ def boilerplate(tmp_path: Path, makefile: str = MAKEFILE) -> tuple[Path, dict[st
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "backend" / "Dockerfile").write_text(DOCKERFILE)
     (root / "backend" / "manage.py").write_text("import django\n")
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir()
-    record = tmp_path / "docker-calls.txt"
-    # a `docker` that appends each call's arguments (one call a line) and exits 0
-    (bin_dir / "docker").write_text(f'#!/bin/sh\nprintf "%s|" "$@" >> {record}\necho >> {record}\n')
-    (bin_dir / "docker").chmod(0o755)
-    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "DOCKER_HOST": "unix:///nonexistent/doctor-test/docker.sock",
-           "HOME": str(tmp_path), "COMPOSE_PROJECT_NAME": "myproj"}
+    env, record = recording_docker(tmp_path, "myproj")
     return root, env, record
-
-
-def load(root: Path, env: dict[str, str]) -> tuple[Project, Host]:
-    host = Host(env=env)
-    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
-    return Project(ProjectOptions(path=root, env=env)), host
 
 
 def findings(root: Path, env: dict[str, str]) -> dict[str, Finding]:

@@ -13,13 +13,13 @@ import io
 import json
 import os
 import random
-import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from portprobe import bindable
 
 from doctor import app, commands
 from doctor.host.portregistry import read_blocks, registry_path
@@ -37,17 +37,8 @@ def free_pool(span: int = 1000, probe_ports: int = 300) -> int:
     and the second `up` failed on its block's first port ("port is already allocated")."""
     while True:
         start = random.randrange(20000, 29000 - span + 1000, 10)
-        if all(_bindable(port) for port in range(start, start + probe_ports)):
+        if all(bindable(port) for port in range(start, start + probe_ports)):
             return start
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("0.0.0.0", port))
-        except OSError:
-            return False
-    return True
 
 
 def free_ports(count: int) -> list[int]:
@@ -55,12 +46,7 @@ def free_ports(count: int) -> list[int]:
     found: list[int] = []
     while len(found) < count:
         port = random.randrange(10000, 19000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("0.0.0.0", port))
-            except OSError:
-                continue
-        if port not in found:
+        if bindable(port) and port not in found:
             found.append(port)
     return found
 
