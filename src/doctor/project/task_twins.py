@@ -26,13 +26,8 @@ from doctor.project.tasks import Command, CommandKind
 
 _TWIN_KINDS = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK, CommandKind.NPM})
 _MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
-# compose's global options that take a value; one naming other files or another project is not this one
-_GLOBAL_VALUED = frozenset({"--profile", "--env-file", "--ansi", "--progress", "--parallel"})
-_OTHER_PROJECT = frozenset({"-f", "--file", "-p", "--project-name", "--project-directory"})
-# `run`/`exec` options that take a value (`-w` is read: it is where the command runs)
-_VERB_VALUED = frozenset({"-e", "--env", "--env-from-file", "-l", "--label", "-p", "--publish", "-u", "--user",
-                          "-v", "--volume", "-w", "--workdir", "--name", "--entrypoint", "--cap-add", "--cap-drop",
-                          "--pull", "--index"})
+# compose's own options (by their long names) that name other files or another project: not this one's line
+_OTHER_PROJECT = frozenset({"--file", "--project-name", "--project-directory"})
 _SILENT = frozenset({"echo", "printf", "true", ":"})
 
 
@@ -86,7 +81,7 @@ def _same_runs(project: Project, own: list[Command], steps: list[Command], home:
     """The service `steps` run `own`'s commands in (each the same, in order), None where they do not."""
     services = set()
     for host, twin in zip(own, steps, strict=True):
-        run = compose_run(twin.text)
+        run = _compose_run(twin.text)
         if run is None or not _alike(project, run[0], home.service):
             return None
         service, workdir, words = run
@@ -97,37 +92,27 @@ def _same_runs(project: Project, own: list[Command], steps: list[Command], home:
     return services.pop() if len(services) == 1 else None
 
 
-def compose_run(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
+def _compose_run(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
     """(service, `-w` folder, the command's words) of a `docker compose run|exec ... SERVICE CMD` line
-    of this project; None for any other line."""
+    of this project (read with compose's own option table, doctor.project.compose_line); None for any
+    other line, and for one naming other files or another project."""
+    from doctor.project.compose_line import parse_compose
+
     try:
         words = shlex.split(text)
     except ValueError:
         return None
     if words[:2] == ["docker", "compose"] or words[:2] == ["podman", "compose"]:
-        words = words[2:]
+        command = parse_compose(words[2:])
     elif words[:1] in (["docker-compose"], ["podman-compose"]):
-        words = words[1:]
+        command = parse_compose(words[1:])
     else:
         return None
-    while words and words[0].startswith("-"):
-        option = words.pop(0).partition("=")
-        if option[0] in _OTHER_PROJECT:
-            return None
-        if option[0] in _GLOBAL_VALUED and not option[1]:
-            words = words[1:]
-    if not words or words[0] not in ("run", "exec"):
+    if command.command not in ("run", "exec") or len(command.arguments) < 2 or any(
+            o.name in _OTHER_PROJECT for o in command.global_options):
         return None
-    words, workdir = words[1:], None
-    while words and words[0].startswith("-"):
-        flag, equals, value = words.pop(0).partition("=")
-        if flag in _VERB_VALUED and not equals:
-            value = words.pop(0) if words else ""
-        if flag in ("-w", "--workdir"):
-            workdir = value
-    if len(words) < 2:
-        return None
-    return words[0], workdir, tuple(words[1:])
+    workdir = next((o.value for o in reversed(command.options) if o.name == "--workdir"), None)
+    return command.arguments[0], workdir, command.arguments[1:]
 
 
 def _alike(project: Project, service: str, home: str) -> bool:
