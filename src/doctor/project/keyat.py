@@ -13,6 +13,7 @@ from doctor.project.edits import line_text
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from collections.abc import Iterator
 
     from doctor.project.types import Service
 
@@ -22,20 +23,29 @@ def service_key_at(project: Project, service: str, *keys: str) -> Location | Non
     the merge: command, entrypoint and healthcheck.test are replaced, not merged); None when no
     file writes it for that service (extends, include, or no such key)."""
     found = None
+    for written in service_nodes(project, service):
+        node: object = written
+        at = None
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                at = None
+                break
+            at = getattr(node, "locs", {}).get(key)
+            node = node[key]
+        if at is not None:
+            found = at
+    return found
+
+
+def service_nodes(project: Project, service: str) -> Iterator[dict[str, object]]:
+    """The mapping each compose document writes for `services.<service>`, in the order compose merges them
+    (the loader's nodes, which keep where each key is written)."""
     for document in project.compose_documents():
         for doc in document.docs:
-            node: object = doc.get("services") if doc is not None else None
-            node = node.get(service) if isinstance(node, dict) else None
-            at = None
-            for key in keys:
-                if not isinstance(node, dict) or key not in node:
-                    at = None
-                    break
-                at = getattr(node, "locs", {}).get(key)
-                node = node[key]
-            if at is not None:
-                found = at
-    return found
+            services = doc.get("services") if isinstance(doc, dict) else None
+            node = services.get(service) if isinstance(services, dict) else None
+            if isinstance(node, dict):
+                yield node
 
 
 SCAN_LINES = 400  # how far below its key a service's command is looked for

@@ -69,18 +69,19 @@ def condition_at(project: Project, service: str, dep: str) -> tuple[str, Locatio
     """The condition `service` waits for on `dep` and the line that writes it, as the last compose file writing the
     entry has it (compose merges depends_on by name); STARTED, at the entry's line, for the list form or an entry
     with no condition."""
+    from doctor.project.keyat import service_nodes
+
     condition, at = STARTED, None
-    for document in project.compose_documents():
-        for doc in document.docs:
-            node = _get(_get(_get(doc, "services"), service), "depends_on")
-            if isinstance(node, list) and dep in node:
-                condition, at = STARTED, _loc(node, node.index(dep))
-            elif isinstance(node, dict) and dep in node:
-                entry = node[dep]
-                if isinstance(entry, dict) and isinstance(entry.get("condition"), str):
-                    condition, at = entry["condition"], _loc(entry, "condition")
-                else:
-                    condition, at = STARTED, _loc(node, dep)
+    for written in service_nodes(project, service):
+        node = written.get("depends_on")
+        if isinstance(node, list) and dep in node:
+            condition, at = STARTED, _loc(node, node.index(dep))
+        elif isinstance(node, dict) and dep in node:
+            entry = node[dep]
+            if isinstance(entry, dict) and isinstance(entry.get("condition"), str):
+                condition, at = entry["condition"], _loc(entry, "condition")
+            else:
+                condition, at = STARTED, _loc(node, dep)
     return condition, at
 
 
@@ -88,10 +89,6 @@ def _probe_at(project: Project, service: str) -> Location | None:
     from doctor.project.keyat import service_key_at
 
     return service_key_at(project, service, "healthcheck", "test") or service_key_at(project, service, "healthcheck")
-
-
-def _get(node: object, key: str) -> object:
-    return node.get(key) if isinstance(node, dict) else None
 
 
 def _loc(node: object, key: str | int) -> Location | None:
