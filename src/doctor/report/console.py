@@ -160,12 +160,13 @@ def _finding_lines(finding: Finding, redact: Redactor, options: RenderOptions) -
 def summary(report: Report, fail_on: Severity = Severity.ERROR) -> str:
     """The last line: findings by severity, then checks by status (a partial pass counted apart),
     and why the run fails where no check did (`fail_note`)."""
+    reasons = [(r, partial_reason(r, report)) for r in report.results]
     # as the lines above show them: the note a partial check's own line says is no finding of its own
-    folded = {id(f) for r in report.results for f in r.findings if _on_check_line(f, partial_reason(r, report))}
+    folded = {id(f) for r, reason in reasons for f in r.findings if _on_check_line(f, reason)}
     severities = Counter(f.severity for f in report.findings if id(f) not in folded)
     # a check that passed on part of its input is partial, not passed: each check counted once
     # (one that found something stays failed; its mark shows what)
-    partial = sum(1 for r in report.results if r.status is Status.PASSED and partial_reason(r, report))
+    partial = sum(1 for r, reason in reasons if r.status is Status.PASSED and reason)
     statuses = Counter(r.status for r in report.results)
     statuses[Status.PASSED] -= partial
     found = ", ".join(
