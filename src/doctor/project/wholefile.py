@@ -273,21 +273,28 @@ def restore_lines(old: list[str], new: list[str]) -> list[str]:
     return out
 
 
+def shifted(lines: list[str], delta: int) -> list[str] | None:
+    """`lines` moved `delta` columns right (left where negative), blank lines as they are; None where one
+    is not indented enough to move left."""
+    if delta > 0:
+        return [" " * delta + line if line.strip() else line for line in lines]
+    if delta < 0:
+        if any(line.strip() and not line.startswith(" " * -delta) for line in lines):
+            return None
+        return [line[-delta:] if line.strip() else line for line in lines]
+    return list(lines)
+
+
 def splice(original: str, new: str, old_span: tuple[int, int], new_span: tuple[int, int], column: int,
            new_column: int) -> str:
     """`original` with lines [old_span) replaced by lines [new_span) of `new`, moved from
     `new_column` to `column` and restored as restore_lines does: a fix rewrites one block of a
     compose file and keeps every other byte (comments, spacing, a BOM) as it was written."""
     old_lines, new_lines = lines_of(original), lines_of(new)
-    block = new_lines[new_span[0]:new_span[1]]
-    shift = column - new_column
-    if shift > 0:
-        block = [" " * shift + line if line.strip() else line for line in block]
-    elif shift < 0:
-        if any(line.strip() and not line.startswith(" " * -shift) for line in block):
-            return new
-        block = [line[-shift:] if line.strip() else line for line in block]
-    block = restore_lines(old_lines[old_span[0]:old_span[1]], block)
+    moved = shifted(new_lines[new_span[0]:new_span[1]], column - new_column)
+    if moved is None:
+        return new
+    block = restore_lines(old_lines[old_span[0]:old_span[1]], moved)
     head = old_lines[:old_span[0]]
     if head and not head[-1].endswith("\n") and block:
         head[-1] += "\n"

@@ -35,6 +35,7 @@ from doctor.project.wholefile import (
     read_text,
     restore_lines,
     same_ending,
+    shifted,
     splice,
     whole_file_edit,
 )
@@ -406,10 +407,10 @@ def _spliced(root: CommentedMap, original: str, new: str, service: str, key: str
     # (`volumes:` then `- ./app` at the key's column, in a file whose first lists are indented)
     old_item, new_item = _item_column(old_lines, old_span), _item_column(new_lines, new_span)
     if old_item is not None and new_item is not None and old_item - column != new_item - new_column:
-        moved = _shifted(new_lines, new_span, (old_item - column) - (new_item - new_column))
-        if moved is None:
+        value = shifted(new_lines[new_span[0] + 1:new_span[1]], (old_item - column) - (new_item - new_column))
+        if value is None:
             return None
-        new = "".join(moved)
+        new = "".join([*new_lines[:new_span[0] + 1], *value, *new_lines[new_span[1]:]])
     return splice(original, new, old_span, new_span, column, new_column)
 
 
@@ -422,23 +423,6 @@ def _item_column(lines: list[str], span: tuple[int, int]) -> int | None:
         if body.strip() and not body.startswith("#"):
             return None
     return None
-
-
-def _shifted(lines: list[str], span: tuple[int, int], delta: int) -> list[str] | None:
-    """`lines` with those of the value below the key on line span[0] moved `delta` columns (None where
-    one is not indented enough to move left)."""
-    out = list(lines)
-    for index in range(span[0] + 1, span[1]):
-        line = out[index]
-        if not line.strip():
-            continue
-        if delta > 0:
-            out[index] = " " * delta + line
-        elif line.startswith(" " * -delta):
-            out[index] = line[-delta:]
-        else:
-            return None
-    return out
 
 
 def _reads_back(original: str, new: str, root: CommentedMap) -> bool:
