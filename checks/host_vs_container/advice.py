@@ -18,6 +18,7 @@ from doctor.project.image_installs import (
     start_install_mode,
     unlisted_in,
 )
+from doctor.project.missing_packages import missing_first
 from doctor.project.service_home import (
     ServiceHome,
     compose_argv,
@@ -31,7 +32,6 @@ from doctor.project.types import Service
 
 from . import _command_words
 from .command_line import _mapped_pipeline, _run_options, _short, _tool_of
-from .missing_packages import _reasons
 from .run_mounts import _hidden_modules, _kept_out
 
 # node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`
@@ -146,7 +146,7 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
                    f"({project.shown(home.scripts_from)}), which the image of {home.service!r} installs and "
                    f"the host lacks: run it in {home.service!r}")
     else:
-        missing = _reasons(project, home, tool, own, cwd)
+        missing = missing_first(project, home, tool, own, cwd)
         count = len(missing)
         needs = f"{missing[0]!r} and {count - 1} more" if count > 1 else f"{missing[0]!r}, which"
         message = f"{command.tool!r} ({command.origin}) needs {needs} the host lacks: run it in {home.service!r}"

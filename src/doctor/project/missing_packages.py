@@ -21,7 +21,7 @@ _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages
 _RUNS_THE_CODE = frozenset({"pytest", "py.test", "coverage", "tox", "nox", "python", "python3"})
 
 
-def _reasons(project: Project, home: ServiceHome, tool: str, words: tuple[str, ...], cwd: Path) -> list[str]:
+def missing_first(project: Project, home: ServiceHome, tool: str, words: tuple[str, ...], cwd: Path) -> list[str]:
     """The packages the host lacks, the one to name first: the tool's own (`pytest`), then those the
     command's own code imports (its files, and the project's modules they import: the tests' `app`),
     in the manifest's order, then the app's dependencies before the development tools of a dev
