@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
+from doctor.exec_notes import image_lacks_tool, rebuilds, verb_at, why_there
 from doctor.host import Host
 from doctor.project import Project
 from doctor.project.command_roles import PackageScripts, serves
@@ -214,26 +215,26 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
     service = project.services.get(home.service)
     if verb == "run" and service is not None and service.ports and serves(
             words, PackageScripts(project.commands, project.root), cwd):
-        full.insert(_verb_at(full) + 1, "--service-ports")  # a server the host must reach, as preflight advises
+        full.insert(verb_at(full) + 1, "--service-ports")  # a server the host must reach, as preflight advises
     from doctor.exec_wipe import DECLINED, past_wipe
 
     # django-on-docker: what `run` (or the `up` first) starts before the command flushes the database
-    checked = past_wipe(full, _verb_at(full) if verb == "run" else None, up_first and running is False, project, home)
+    checked = past_wipe(full, verb_at(full) if verb == "run" else None, up_first and running is False, project, home)
     if checked is None:
         return DECLINED
     full = checked
     # a program of no known language goes where the code of this folder is: say that, not the packages
-    why = _why(home) if words and tool_language(words[0], (home,)) is not None else (
+    why = why_there(home) if words and tool_language(words[0], (home,)) is not None else (
         f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
                                               else f", and this machine has no {words[0]!r} on PATH"))
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why})", file=sys.stderr)
     if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence
         from doctor.run_images import image_note
 
-        note = image_note(project, host, home.service, _rebuilds(verb, full, home))
+        note = image_note(project, host, home.service, rebuilds(verb, full, home))
         if note:
             print(f"doctor: note: {note}", file=sys.stderr)
-    lacking = _image_lacks(project, home, words)
+    lacking = image_lacks_tool(project, home, words)
     if lacking:  # bakerydemo's pytest: preflight says so too; the run then ends in "not found"
         said, todo = lacking
         print(f"doctor: note: {said}: {todo} and rebuild (`docker compose build {home.service}`)", file=sys.stderr)
@@ -294,7 +295,7 @@ def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int 
             up = start_install_mode(project, line.home) == "up"  # ralph: its entrypoint installs the packages
             full = compose_argv(project, "exec" if up else "run", line.home, folder,
                                 mapped_words(argv, folder, line.home), True)
-            at_verb = full.index("exec") if up else _verb_at(full)
+            at_verb = full.index("exec") if up else verb_at(full)
             shown = shlex.join(['docker', 'compose', *full[at_verb:]])
             shown = f"docker compose up -d {line.home.service} && {shown}" if up else shown
             print(f"  {at}: {shown}", file=sys.stderr)
@@ -327,17 +328,12 @@ def _twin_target(words: Sequence[str], plan: MakePlan, home: ServiceHome, projec
     if not own or start_install_mode(project, home) == "up" or entrypoint_wipe(project, home.service) is not None \
             or program_entrypoint(project, home.service):
         return None
-    if any(_image_lacks(project, home, _command_words(c.text.split())) for c in own):
+    if any(image_lacks_tool(project, home, _command_words(c.text.split())) for c in own):
         return None
     twin = twin_of(project, own[0], home)
     if twin is None or twin.invocation[0] != "make" or twin.location.path != plan.makefile:
         return None
     return twin.invocation[-1], f"{project.shown(twin.location.path)}:{twin.location.line}"
-
-
-def _verb_at(full: Sequence[str]) -> int:
-    """Where compose's `run` is in a compose command line: not a `-p run` project named so."""
-    return next(i for i, word in enumerate(full) if word == "run" and (i == 0 or full[i - 1] not in ("-p", "-f")))
 
 
 def _line_words(line: RecipeLine, folder: Path) -> tuple[list[str], Path]:
@@ -350,17 +346,6 @@ def _line_words(line: RecipeLine, folder: Path) -> tuple[list[str], Path]:
         except ValueError:
             return command.text.split(), command.cwd
     return ["sh", "-c", line.text], folder
-
-
-def _image_lacks(project: Project, home: ServiceHome, words: Sequence[str]) -> tuple[str, str] | None:
-    """host-vs-container's word on a Python tool the service's image does not install, and what to do, or None."""
-    tool = words[2] if len(words) > 2 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m" \
-        else (words[0] if words else "")
-    if not tool:
-        return None
-    from doctor.project.image_installs import image_lacks  # preflight's reading of the image
-
-    return image_lacks(project, home, posixpath.basename(tool))
 
 
 def _command_words(argv: Sequence[str]) -> list[str]:
@@ -379,25 +364,6 @@ def compose_argv_up(project: Project, service: str, cli: Sequence[str]) -> list[
     from doctor.project.service_home import compose_cli as project_cli
 
     return [*project_cli(project, cli=cli), "up", "-d", service]
-
-
-def _rebuilds(verb: str, full: Sequence[str], home: ServiceHome) -> str | None:
-    """Why the compose command line `full` rebuilds the service's image (`run --build`), None where it does not."""
-    at = _verb_at(full) if verb == "run" else None
-    if at is None or "--build" not in full[at + 1:full.index(home.service, at + 1)]:  # its options, not the command's
-        return None
-    if home.live:  # a develop.watch sync
-        return "its code reaches only the `up` container (develop.watch), so a `run` sees your edits after a rebuild"
-    return "its code is copied into the image, not bind-mounted, so a `run` sees your edits after a rebuild"
-
-
-def _why(home: ServiceHome) -> str:
-    if home.scripts and not home.lacks_packages:
-        return f"its image installs the project's console scripts, {', '.join(home.scripts[:2])}, which the host lacks"
-    if home.unusable is not None:
-        version, _ = home.unusable
-        return f"the host's pyenv version {version!r} is not installed"
-    return f"the host lacks {', '.join(home.missing[:2])}"
 
 
 def _run(argv: list[str], env: dict[str, str] | None) -> int:

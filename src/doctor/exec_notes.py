@@ -1,0 +1,46 @@
+"""What `doctor exec` says about the service it runs a command in: why there, why a `run` rebuilds,
+and what the image lacks of the command's tool (doctor.execute prints them)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+
+from doctor.project import Project
+from doctor.project.service_home import ServiceHome
+
+
+def why_there(home: ServiceHome) -> str:
+    """Why the command runs in the service: what the host lacks that its image has."""
+    if home.scripts and not home.lacks_packages:
+        return f"its image installs the project's console scripts, {', '.join(home.scripts[:2])}, which the host lacks"
+    if home.unusable is not None:
+        version, _ = home.unusable
+        return f"the host's pyenv version {version!r} is not installed"
+    return f"the host lacks {', '.join(home.missing[:2])}"
+
+
+def rebuilds(verb: str, full: Sequence[str], home: ServiceHome) -> str | None:
+    """Why the compose command line `full` rebuilds the service's image (`run --build`), None where it does not."""
+    at = verb_at(full) if verb == "run" else None
+    if at is None or "--build" not in full[at + 1:full.index(home.service, at + 1)]:  # its options, not the command's
+        return None
+    if home.live:  # a develop.watch sync
+        return "its code reaches only the `up` container (develop.watch), so a `run` sees your edits after a rebuild"
+    return "its code is copied into the image, not bind-mounted, so a `run` sees your edits after a rebuild"
+
+
+def verb_at(full: Sequence[str]) -> int:
+    """Where compose's `run` is in a compose command line: not a `-p run` project named so."""
+    return next(i for i, word in enumerate(full) if word == "run" and (i == 0 or full[i - 1] not in ("-p", "-f")))
+
+
+def image_lacks_tool(project: Project, home: ServiceHome, words: Sequence[str]) -> tuple[str, str] | None:
+    """host-vs-container's word on a Python tool the service's image does not install, and what to do, or None."""
+    tool = words[2] if len(words) > 2 and posixpath.basename(words[0]).startswith("python") and words[1] == "-m" \
+        else (words[0] if words else "")
+    if not tool:
+        return None
+    from doctor.project.image_installs import image_lacks  # preflight's reading of the image
+
+    return image_lacks(project, home, posixpath.basename(tool))
