@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
+from pathlib import Path
 
 from doctor.project import Project
 from doctor.project.service_home import ServiceHome
 
 
-def why_there(home: ServiceHome) -> str:
-    """Why the command runs in the service: what the host lacks that its image has."""
+def why_there(home: ServiceHome, project: Project, words: tuple[str, ...], cwd: Path) -> str:
+    """Why the command (`words`, typed in `cwd`) runs in the service: what the host lacks that its
+    image has, the packages named as preflight's finding names them (fastapi-tdd-docker's
+    `python -m pytest tests`: the fastapi its tests import, not black, requirements-dev.txt's first line)."""
+    from doctor.project.missing_packages import named_lacking
+
     if home.scripts and not home.lacks_packages:
         return f"its image installs the project's console scripts, {', '.join(home.scripts[:2])}, which the host lacks"
     if home.unusable is not None:
         version, _ = home.unusable
         return f"the host's pyenv version {version!r} is not installed"
-    return f"the host lacks {', '.join(home.missing[:2])}"
+    return f"the host lacks {', '.join(named_lacking(project, home, words, cwd)[:2])}"
 
 
 def rebuilds(verb: str, full: Sequence[str], home: ServiceHome) -> str | None:

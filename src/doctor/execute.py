@@ -224,7 +224,7 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
         return DECLINED
     full = checked
     # a program of no known language goes where the code of this folder is: say that, not the packages
-    why = why_there(home) if words and tool_language(words[0], (home,)) is not None else (
+    why = why_there(home, project, tuple(words), cwd) if words and tool_language(words[0], (home,)) is not None else (
         f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
                                               else f", and this machine has no {words[0]!r} on PATH"))
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why})", file=sys.stderr)

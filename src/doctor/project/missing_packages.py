@@ -7,7 +7,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project import Project
-from doctor.project.service_home import ServiceHome
+from doctor.project.service_home import ServiceHome, runner_started
 
 # packages a project needs to develop it, not to run it: named after the app's own dependencies
 _DEV_PACKAGE = lazy(r"(?:pytest|flake8|pylint|mypy|types|black|isort|ruff|coverage|bandit|pre-commit|tox|nox"
@@ -52,6 +52,16 @@ def missing_first(project: Project, home: ServiceHome, tool: str, words: tuple[s
     synced = [name for name in home.synced if name == normalize(tool)]
     lead = tool if tool in lacking or (synced and tool not in _RUNS_THE_CODE) else ""
     return sorted([*lacking, *synced], key=lambda name: (name != lead, not used(name), dev(name)))
+
+
+def named_lacking(project: Project, home: ServiceHome, words: tuple[str, ...], cwd: Path) -> list[str]:
+    """missing_first for a command line typed in `cwd` (`doctor exec`'s): its tool is the module of
+    `python -m pytest`, else the program it starts (a runner's, `poetry run pytest`), as preflight's
+    finding reads a task's command, so both name the same packages."""
+    started = runner_started(words) or words
+    tool = started[2] if len(started) > 2 and started[0].rpartition("/")[2].startswith("python") and \
+        started[1] == "-m" else started[0].rpartition("/")[2]
+    return missing_first(project, home, tool, words, cwd)
 
 
 def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> set[str]:
