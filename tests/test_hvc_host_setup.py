@@ -8,6 +8,7 @@ which would create ./env root-owned through the bind mount, with hooks running t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,12 @@ def test_a_host_setup_recipe_whose_python_starts_is_not_reported(
     ("pre-commit install", "installs git hooks"),
     ("cp scripts/pre-push .git/hooks/pre-push", "installs git hooks"),
     ("git config --bool flake8.strict true", "sets git config"),
+    ("husky install", "installs git hooks"),
+    ("husky", "installs git hooks"),
+    ("lefthook install", "installs git hooks"),
+    ("simple-git-hooks", "installs git hooks"),
+    ("husky add .husky/pre-commit", None),
+    ("lefthook run pre-commit", None),
     ("pre-commit run --all-files", None),
     ("python3 -m pytest", None),
     ("git status", None),
@@ -108,3 +115,20 @@ def test_doctor_exec_make_runs_a_host_setup_recipe_here(tmp_path: Path) -> None:
         (2, None, True), (3, None, True)]
     plan = make_plan(project, homes, ["lint"], root)
     assert plan is not None and [line.home.service if line.home else None for line in plan.lines] == ["api"]
+
+
+def test_a_package_json_script_installing_git_hooks_is_the_hosts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """hagopj13/node-express-boilerplate: `"prepare": "husky install"` (package.json:27) was advised as
+    `docker compose run --rm -v /usr/src/node-app/node_modules node-app yarn run prepare`, a container
+    (node:alpine, no git) setting up the checkout's git hooks through the bind mount; it is the host's,
+    like a recipe's `pre-commit install`. Its `yarn test` (jest) still belongs in 'node-app'."""
+    import shutil
+
+    root = tmp_path / "proj"
+    shutil.copytree(Path(__file__).parent / "replay" / "node-express-boilerplate", root,
+                    ignore=shutil.ignore_patterns("SOURCE.md"))
+    env = {"PATH": os.environ["PATH"], "DOCKER_HOST": "unix:///nonexistent/doctor-test/docker.sock",
+           "HOME": str(tmp_path)}
+    found = {(f.location.path.name, f.location.line) for f in run(root, env, monkeypatch) if f.location is not None}
+    assert ("package.json", 16) in found and ("package.json", 27) not in found

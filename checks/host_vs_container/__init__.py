@@ -191,9 +191,11 @@ class HostVsContainer(Check):
         not advised: it is the host's setup, and a `run --rm`
         container would take what it installs away with it. Nor is a recipe that sets up the host
         (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and `git config`
-        from that venv): in a container it would create ./env through the bind mount, root-owned, with
-        hooks running the container's Python; where the host's pyenv pin is not installed, the fix is
-        `pyenv install VERSION`, and `doctor exec -- make TARGET` runs such a recipe here.
+        from that venv), nor a package.json script that installs git hooks (node-express-boilerplate's
+        `"prepare": "husky install"`; v9's bare `husky`, `lefthook install`, `simple-git-hooks`): in a
+        container it would create ./env through the bind mount, root-owned, with hooks running the
+        container's Python, or set up hooks from an image that has no git; where the host's pyenv pin
+        is not installed, the fix is `pyenv install VERSION`, and `doctor exec -- make TARGET` runs such a recipe here.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -229,7 +231,7 @@ class HostVsContainer(Check):
             home = _home_of(command, homes, project.root)
             if home is None:
                 continue
-            setup = setups.get((command.location.path, command.name)) if command.kind in _RECIPES else None
+            setup = setups.get((command.location.path, command.name)) if command.kind in _SETUP_KINDS else None
             if setup is not None:  # data-hub-api's `python3 -m venv env` then `pre-commit install`: the host's
                 if home.unusable is not None and (command.location.path, command.name) not in setups_seen:
                     setups_seen.add((command.location.path, command.name))
@@ -274,6 +276,8 @@ class HostVsContainer(Check):
 
 # the task files whose recipes run their lines in turn, on one machine
 _RECIPES = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK})
+# a package.json script sets up the host too: node-express-boilerplate's `"prepare": "husky install"`
+_SETUP_KINDS = _RECIPES | {CommandKind.NPM}
 
 
 def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
@@ -285,7 +289,7 @@ def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
 
     found: dict[tuple[Path, str], str] = {}
     for command in commands:
-        if command.kind not in _RECIPES or command.implied or (command.location.path, command.name) in found:
+        if command.kind not in _SETUP_KINDS or command.implied or (command.location.path, command.name) in found:
             continue
         words = runner_started(_command_words(command.text))
         setup = sets_up_host(words[0], words[1:]) if words else None

@@ -43,12 +43,17 @@ def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
     return False
 
 
+# node's git hook managers and the verbs that install the hooks (`husky` alone: v9's `"prepare": "husky"`)
+_HOOK_INSTALLERS = {"husky": ("", "install", "init"), "lefthook": ("install",), "simple-git-hooks": ("",)}
+
+
 def sets_up_host(tool: str, arguments: Sequence[str]) -> str | None:
     """What the command sets up on the machine it runs on, which a container would set up in the wrong
     place (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and
     `git config` from that venv): "creates a virtualenv" (`python -m venv`, `virtualenv`, `uv venv`),
-    "activates a virtualenv", "installs git hooks" (`pre-commit install`, a path into .git/hooks),
-    "sets git config"; None for any other command."""
+    "activates a virtualenv", "installs git hooks" (`pre-commit install`, a path into .git/hooks; husky's
+    `husky install` and v9's bare `husky`, node-express-boilerplate's `"prepare": "husky install"`, whose
+    image has no git; `lefthook install`, `simple-git-hooks`), "sets git config"; None for any other command."""
     name = posixpath.basename(tool)
     words = list(arguments)
     if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
@@ -58,7 +63,8 @@ def sets_up_host(tool: str, arguments: Sequence[str]) -> str | None:
         return "creates a virtualenv"
     if name in (".", "source") and verb.endswith("/bin/activate"):
         return "activates a virtualenv"
-    if (name == "pre-commit" and verb in ("install", "install-hooks")) or any(".git/hooks" in w for w in words):
+    if (name == "pre-commit" and verb in ("install", "install-hooks")) or any(".git/hooks" in w for w in words) \
+            or verb in _HOOK_INSTALLERS.get(name, ()):
         return "installs git hooks"
     if name == "git" and verb == "config":
         return "sets git config"
