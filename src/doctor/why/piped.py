@@ -10,7 +10,9 @@ container's log, and given to the service it names: the log prefix compose write
 or a container name (`proj-web-1`) whose service part is one of the project's services, or a
 service's own `container_name:` (compose's prefix is then that name: `backend  |`), or the
 engine's bind error for a host port only one service publishes (`listen tcp4 0.0.0.0:3406: bind:
-address already in use` on an endpoint named otherwise); else it concerns all of them. A raw
+address already in use` on an endpoint named otherwise), or the one container whose create or start compose's
+progress lines leave unanswered before the engine's error that names none (` Container proj-web-1  Starting`, then
+`Error response from daemon: ... exec: "/bin/bash": stat /bin/bash: ...`); else it concerns all of them. A raw
 CR inside a line (dash's `set: Illegal option -` and a CR) is kept, as the text `\r` bash
 itself prints: it is the symptom of a CRLF script.
 
@@ -59,6 +61,13 @@ _INTERRUPTED = lazy(r"^\s*(?:[^\w\s]\s+)?([\w.-]+)\s+Interrupted\b")
 _INNER_CR = lazy(r"\r(?!\n|\Z)|(?<=-)\r(?=\n|\Z)")
 # CRs at a line's start: a progress writer's return to it, which erases nothing there
 _LINE_START_CR = lazy(r"(?m)^\r+")
+# compose's progress line for a container (` Container proj-web-1  Starting`): its name and the step it is at; the
+# steps of a request to the engine that has not answered yet
+_STEP = lazy(r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s+(\w+)")
+_PENDING = frozenset(("creating", "starting", "recreate", "recreating"))
+# the engine's error compose ends a failed `up` with, which names no container when it answers a start (runc's
+# `exec: "/bin/bash": stat /bin/bash: ...`) or a create (`invalid mount config ...`)
+_DAEMON_ERROR = lazy(r"^\s*Error response from daemon:")
 # a container name compose made (`proj-web-1`, `proj_web_1`): the service is a suffix of the part before the number
 _CONTAINER = lazy(r"(?<![\w.-])([A-Za-z0-9][\w.-]*?)[-_](\d+)(?![\w-]|\.\w)")
 
@@ -267,13 +276,17 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
     prefix = container_prefix(lines, services)
     found: dict[str, list[Symptom]] = {}
     seen: dict[str, set[str]] = {}
-    for line in reversed(lines):  # the latest first: what `up` said last is what stopped it
+    pending = _pending(lines, services, names, prefix)
+    for at in reversed(range(len(lines))):  # the latest first: what `up` said last is what stopped it
+        line = lines[at]
         matching = readings(line, signatures)
         if not matching:
             continue
         service, container = service_of(line, services, names, prefix)
         if not service and publishers:
             service = _publisher(line, matching, publishers)
+        if not service and at in pending:
+            service, container = pending[at]
         key = service or everyone
         done = seen.setdefault(key, set())
         matching = [s for s in matching if s.id not in done]
@@ -282,6 +295,31 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
         done.update(s.id for s in matching)
         found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", 0, line, matching))
     return _repeated_dropped(found, everyone)
+
+
+def _pending(lines: Sequence[str], services: Collection[str], names: Mapping[str, str] | None, prefix: str
+             ) -> dict[int, tuple[str, str]]:
+    """Per line of the engine's error that compose ends a failed `up` with (_DAEMON_ERROR), the (service, container)
+    whose create or start compose's progress lines show alone unanswered there: ` Container proj-web-1  Starting`
+    with no `Started` after it, before `Error response from daemon: failed to create shim task: ... exec:
+    "/bin/bash": stat /bin/bash: no such file or directory` (awesome-compose's nginx-flask-mongo on an image with no
+    bash), which names no container; the engine answered that request. None where several are unanswered (compose
+    starts independent containers at once) or the name is no service's."""
+    steps: dict[str, str] = {}
+    found: dict[int, tuple[str, str]] = {}
+    for at, line in enumerate(lines):
+        step = _STEP.match(line)
+        if step is not None:
+            steps[step[1]] = step[2].lower()
+        elif _DAEMON_ERROR.match(line):
+            waiting = [name for name, word in steps.items() if word in _PENDING]
+            if len(waiting) != 1:
+                continue
+            name = waiting[0]
+            service = names[name] if names and name in names else service_of(name, services, prefix=prefix)[0]
+            if service:
+                found[at] = (service, name)
+    return found
 
 
 def interrupted(text: str, services: Collection[str]) -> list[str]:
