@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from doctor.engine import Registry
     from doctor.model import CheckResult, Finding, Location, Severity
     from doctor.project import Project, ProjectOptions
+    from doctor.project.types import Service
     from doctor.why.command import WhyOptions
     from doctor.why.diagnose import Symptom
 
@@ -62,9 +63,38 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
         return service_key_at(project, service.name, "working_dir"), (
             f"its `working_dir: {service.working_dir}`, which the image does not have")
     signature = symptom.signature
+    started = _started_by(service, symptom.captured.get("path", "")) if signature is not None and (
+        signature.id == "entrypoint-absent") else ""
+    if started:
+        return service_key_at(project, service.name, started), _absent_program(project, service, started,
+                                                                                symptom.captured["path"])
     if signature is not None and signature.setting:
         return service_key_at(project, service.name, *signature.setting), ""
     return None, ""
+
+
+def _started_by(service: Service, path: str) -> str:
+    """The setting of `service` whose first word is the program `path` runc found no file for: `entrypoint` (the
+    program the container runs), else `command` where no entrypoint is set; "" when neither starts with it."""
+    from doctor.project.types import words_of
+
+    if service.entrypoint:
+        return "entrypoint" if words_of(service.entrypoint)[:1] == [path] else ""
+    return "command" if words_of(service.command)[:1] == [path] else ""
+
+
+def _absent_program(project: Project, service: Service, key: str, path: str) -> str:
+    """What to look at for a program the service's `entrypoint:` or `command:` (`key`) starts with that its image
+    lacks: awesome-compose's nginx-flask-mongo runs `command: /bin/bash -c "envsubst ..."`, and an image with no
+    bash (an alpine or busybox variant) stops `up` there with runc's `exec: "/bin/bash": stat /bin/bash: no such
+    file or directory`."""
+    if service.build is not None:
+        return (f"its `{key}:`, which starts {path}: the image built for '{service.name}' has no such file (the "
+                f"Dockerfile's COPY or install of it; `{project.compose_words()} build {service.name}` if the image "
+                "predates it), or a bind mount over its folder hides it")
+    image = f"the image '{service.image}'" if service.image else "its image"
+    return (f"its `{key}:`, which starts {path}: {image} has no such file (a slim or alpine variant may have no bash: "
+            f"`sh` there), or a bind mount over its folder hides it")
 
 
 def project_words(project: Project) -> Words:
