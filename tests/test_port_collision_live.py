@@ -330,6 +330,9 @@ def test_a_container_name_another_track_holds_fails_up_and_is_found(
     assert finding.message == (f"container_name '{named}' of 'database' is taken by a stopped container of "
                                f"project '{track_a}' in {first}: 'up' fails, the name being in use")
     assert finding.fix is not None and "`container_name: !reset null` in the dev override" in finding.fix.title
+    # at the `container_name:` line, not the service's key two lines up (awesome-compose's ELK in a second worktree:
+    # compose.yaml:2 `elasticsearch:` for `container_name: es` at :4)
+    assert finding.location is not None and (finding.location.path.name, finding.location.line) == ("compose.yaml", 4)
     up = compose(docker_engine, second, track_b, "up", "-d")
     assert up.returncode != 0 and "is already in use" in up.stderr  # what the finding foretold
     # `doctor why` after that `up`: no container was created, and the taken name is the cause
@@ -337,6 +340,7 @@ def test_a_container_name_another_track_holds_fails_up_and_is_found(
                          capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
     causes = [f for f in json.loads(why.stdout)["findings"] if f["subject"] == f"container-name:{named}"]
     assert why.returncode == 1 and len(causes) == 1, why.stdout + why.stderr
+    assert (causes[0]["file"], causes[0]["line"]) == ("compose.yaml", 4), causes
     (second / "compose.override.yaml").write_text("services:\n  database:\n    container_name: !reset null\n")
     assert run_doctor(second, {}, track_b) == []
     assert compose(docker_engine, second, track_b, "up", "-d").returncode == 0  # the advice works

@@ -165,5 +165,6 @@ def test_why_reads_a_piped_name_conflict_as_the_name(tmp_path: Path, docker_engi
         held = _why(root, text).stdout
     finally:
         subprocess.run([docker_engine, "rm", "-f", name], capture_output=True)
-    cause = f"cause    port-collision  compose.yaml:3\n             container_name '{name}' of 'db' is taken"
+    # at its `container_name:` line, as the look-at above when no container has the name (it named `db:` at :3)
+    cause = f"cause    port-collision  compose.yaml:5\n             container_name '{name}' of 'db' is taken"
     assert cause in held, held

@@ -34,6 +34,8 @@ def taken_name_findings(check: Check, model: ComposeModel, host: Host,
         names = host.ports.container_names()
     except Unavailable:
         return
+    from doctor.project.keyat import service_key_at
+
     for name, service in sorted(wanted.items()):
         held = names.get(name)
         if held is None or held[0] == model.project_name:
@@ -46,8 +48,9 @@ def taken_name_findings(check: Check, model: ComposeModel, host: Host,
         if not how:
             how = (f"give '{service.name}' no fixed name here (`container_name: !reset null` in the dev override: "
                    f"compose names it {model.project_name}-{service.name}-1)")
+        where = service_key_at(project, service.name, "container_name") if project is not None else None
         yield check.finding(f"container_name '{name}' of '{service.name}' is taken by a {state} container of "
-                            f"{owner}: 'up' fails, the name being in use", service.location,
+                            f"{owner}: 'up' fails, the name being in use", where or service.location,
                             f"container-name:{name}", Fix(f"{how}, {remove}", Safety.ADVICE))
 
 
