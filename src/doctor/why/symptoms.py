@@ -71,6 +71,9 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
                                   line, matching))
         if len(found) >= MAX_MATCHES:
             break
+    if [s.signature.id for s in found if s.signature is not None] == ["restart-loop"] and any(
+            line.strip() for line in container.log_tail):
+        found.append(_said_last(container))
     if found:
         return tuple(found)
     if lines and container.state == "exited" and container.exit_code > 0:
@@ -84,6 +87,19 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
                         said),)
     last = lines[0] if lines else f"{container.describe} (no log output)"
     return (Symptom(container.service, container.name, container.describe, container.exit_code, last),)
+
+
+def _said_last(container: ContainerState) -> Symptom:
+    """Beside a restart loop no log line of which a signature reads, the error it repeats: its latest log line that
+    reads as one (ERROR_WORDS), else its latest (umami's `db` under `restart: always`, its log `initdb: error: directory
+    "/var/lib/postgresql/data" exists but is not empty` at every start: why said only to look at the logs). The checks
+    of the faults that stop a process at its start explain it, as for an exited container's last line."""
+    from doctor.why.piped_exits import EXITED_LOG
+
+    tail = [line for line in reversed(container.log_tail) if line.strip()]
+    line = next((line for line in tail if ERROR_WORDS.search(line)), tail[0])
+    return Symptom(container.service, container.name, container.describe, container.exit_code, line,
+                   replace(EXITED_LOG, look_at=""))
 
 
 def readings(line: str, signatures: Sequence[Signature]) -> list[Signature]:
