@@ -155,7 +155,9 @@ class PortCollision(Check):
         the site's address the app builds its links from), or `*.localhost:<old port>`, `127.0.0.1:<old port>`
         or a URL's `http://0.0.0.0:<old port>` (ChiefOnboarding's `BASE_URL`; never a bind, listen or
         address key's) (ArchiveBox's `CSRF_TRUSTED_ORIGINS=http://admin.archivebox.localhost:8000`; each of a list on
-        one line), moves to the new port on the line that writes it, unless
+        one line), or, for host port 80 (443), a http/ws (https/wss) URL that writes no port (a Laravel
+        Sail app's `.env` `APP_URL=http://localhost` behind `${APP_PORT:-80}:80`: it gets the new port,
+        `http://localhost:8080`), moves to the new port on the line that writes it, unless
         that service listens on the port itself; the moved service's own keys for its public
         address (`SITE_URL`, `BASE_URL`, `PUBLIC_URL`, `CSRF_TRUSTED_ORIGINS`, a `*_HOST`: pontoon's
         `SITE_URL=http://localhost:8000` behind `"8000:8000"`) move even then, for every service that

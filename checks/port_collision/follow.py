@@ -273,7 +273,7 @@ def override_values(project: Project, edit: Edit, override: Path, old: int, new:
                 return {}
             value = var.value
             for host in _hosts(var.name):
-                value = re.sub(_pattern(host, old), f"{host}:{new}", value)
+                value = re.sub(_pattern(host, old), moved_to(new), value)
             if value != var.value:
                 moved.setdefault(service.name, {})[var.name] = value
     return moved
@@ -308,7 +308,7 @@ def template_hints(project: Project, old: int, new: int) -> str:
                 for host in _hosts(key[1]):
                     if re.search(_pattern(host, old), text):
                         written = text.split("=", 1)[1].split(" #", 1)[0].strip().strip("'\"")
-                        value = re.sub(_pattern(host, old), f"{host}:{new}", written)
+                        value = re.sub(_pattern(host, old), moved_to(new), written)
                         hints.append(f"set {key[1]}={value} in {target}, as {project.shown(path)}:{number} shows "
                                      f"it commented out for {old}")
                         break
@@ -340,15 +340,28 @@ def runs_it(value: str, runs: list[str]) -> bool:
     return bool(value.strip()) and any(re.search(whole, run) for run in runs)
 
 
+# the port a URL of the scheme names when it writes none: `http://localhost` is port 80
+_DEFAULT_PORT_SCHEMES = {80: ("http", "ws"), 443: ("https", "wss")}
+
+
 def _pattern(host: str, port: int) -> str:
     """`host:port` as a whole address, not `notlocalhost:8000` or `localhost:80001`; `localhost` also
     as the last label of a name under it (ArchiveBox's `http://admin.archivebox.localhost:8000`: every
     `*.localhost` is the loopback, as code_ports reads settings code), whose labels stay as written;
     0.0.0.0 only as a URL's host (`http://0.0.0.0:8000`, the address a browser opens), never a bind
-    value's (`--bind 0.0.0.0:8000`, `LISTEN=0.0.0.0:8000`: every interface of the container)."""
+    value's (`--bind 0.0.0.0:8000`, `LISTEN=0.0.0.0:8000`: every interface of the container). On
+    port 80 (443) also a http/ws (https/wss) URL's host that writes no port: Laravel's `.env`
+    `APP_URL=http://localhost` behind sail's `${APP_PORT:-80}:80` is the site on port 80; the match
+    is the host alone (with its labels), and moved_to writes the new port after it."""
     before = r"(?:(?<![\w.-])|(?<=[\w-]\.))" if host == "localhost" else r"(?<=://)" if host == "0.0.0.0" \
         else r"(?<![\w.-])"
-    return rf"{before}{re.escape(host)}:{port}(?!\d)"
+    explicit = rf"{before}{re.escape(host)}:{port}(?!\d)"
+    schemes = _DEFAULT_PORT_SCHEMES.get(port)
+    if not schemes:
+        return explicit
+    labels = r"(?:[A-Za-z0-9-]+\.)*" if host == "localhost" else ""
+    after_scheme = "|".join(rf"(?<![\w+.-]{scheme}://)(?<={scheme}://)" for scheme in schemes)
+    return rf"{explicit}|(?:{after_scheme}){labels}{re.escape(host)}(?![\w.:@-])"
 
 
 def local_address(port: int, key: str = "") -> str:
@@ -359,7 +372,8 @@ def local_address(port: int, key: str = "") -> str:
 
 def moved_to(new: int) -> Callable[[re.Match[str]], str]:
     """The replacement of one `local_address` match: the same host, on the new port."""
-    return lambda found: f"{found[0].rpartition(':')[0]}:{new}"
+    # a URL's host written with no port (`http://localhost`: _pattern's default port) gets one
+    return lambda found: f"{found[0].rpartition(':')[0] if ':' in found[0] else found[0]}:{new}"
 
 
 def _written_name(project: Project, name: str, variables: tuple[str, ...], edit: Edit) -> str:
