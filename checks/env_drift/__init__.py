@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import ComposeModel, EnvFile, EnvSource, ProblemKind, VariableUse
 
+from .exported import make_sets
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
 from .loaders import load_it, loaders, made_reads, needed_by, reaches_app, skipped_by
@@ -244,7 +244,7 @@ class EnvDrift(Check):
                 severity = Severity.INFO
                 message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
                            "profiles leave off (compose warns too)")
-            elif (made := _make_sets(project, use.name)) is not None:
+            elif (made := make_sets(project, use.name)) is not None:
                 # openedx/devstack: options.mk's `DEVSTACK_WORKSPACE ?= $(shell pwd)/..`, exported by its
                 # Makefile to every `make dev.*` that runs compose: plain `docker compose` alone lacks it
                 severity = Severity.INFO
@@ -518,20 +518,6 @@ def _whole_host_side(use: VariableUse) -> bool:
     name = re.escape(use.name)
     return re.match(rf"""^\s*-\s*["']?(?:[\w.\[\]:-]*:)?\$(?:\{{{name}\}}|{name}(?![A-Za-z0-9_])):\d""",
                     lines[line - 1]) is not None
-
-
-def _make_sets(project: Project, name: str) -> str | None:
-    """`options.mk:18`: where the Makefile of the project's folder, or of its checkout's top, sets and
-    exports `name` to its recipes; None where none does."""
-    from doctor.project.gitrepo import find_repo
-    from doctor.project.make_env import make_exported
-
-    repo = find_repo(project.root)
-    for folder in dict.fromkeys([project.root, *([repo.top] if repo is not None else [])]):
-        found = project.once(f"make-exported:{folder}", functools.partial(make_exported, folder)).get(name)
-        if found is not None:
-            return f"{project.shown(found[0])}:{found[1]}"
-    return None
 
 
 def _listed(keys: list[str], most: int = 3) -> str:

@@ -1,0 +1,24 @@
+"""Where a variable compose needs is set for the runs of the project's own tooling: a Makefile that
+exports it to its recipes (openedx/devstack's options.mk), so only a plain `docker compose` run lacks it."""
+
+from __future__ import annotations
+
+import functools
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+
+def make_sets(project: Project, name: str) -> str | None:
+    """`options.mk:18`: where the Makefile of the project's folder, or of its checkout's top, sets and
+    exports `name` to its recipes; None where none does."""
+    from doctor.project.gitrepo import find_repo
+    from doctor.project.make_env import make_exported
+
+    repo = find_repo(project.root)
+    for folder in dict.fromkeys([project.root, *([repo.top] if repo is not None else [])]):
+        found = project.once(f"make-exported:{folder}", functools.partial(make_exported, folder)).get(name)
+        if found is not None:
+            return f"{project.shown(found[0])}:{found[1]}"
+    return None
