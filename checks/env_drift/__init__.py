@@ -14,7 +14,7 @@ from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import ComposeModel, EnvFile, EnvSource, ProblemKind, VariableUse
 
-from .exported import make_sets
+from .exported import make_sets, wrapper_sets
 from .fix import _append_fix, _rel, _template
 from .images import unpassworded
 from .loaders import load_it, loaders, made_reads, needed_by, reaches_app, skipped_by
@@ -58,8 +58,10 @@ class EnvDrift(Check):
         warns about each too. A variable
         only a service of a profile that is off uses is info: nothing that starts breaks; so is one
         the project's Makefile sets and exports to its recipes (openedx/devstack's options.mk
-        `DEVSTACK_WORKSPACE ?= $(shell pwd)/..` under its Makefile's bare `export`), which only a
-        plain `docker compose` run lacks. The
+        `DEVSTACK_WORKSPACE ?= $(shell pwd)/..` under its Makefile's bare `export`), or that a script
+        of the project's that runs compose exports with a value (Laravel Sail's `vendor/bin/sail`,
+        which its docs run: `export WWWUSER=${WWWUSER:-$UID}`), which only a plain `docker compose`
+        run lacks. The
         template is compared with `.env` only when compose reads `.env` (the files in use
         interpolate a variable for a service that starts, or a service loads it as env_file, itself or
         through a link: formbricks' `apps/web/.env -> ../../.env`), or
@@ -249,6 +251,11 @@ class EnvDrift(Check):
                 # Makefile to every `make dev.*` that runs compose: plain `docker compose` alone lacks it
                 severity = Severity.INFO
                 message += (f"; {made} sets and exports it to `make` targets, so only a plain `docker compose` "
+                            "run lacks it")
+            elif (wrapped := wrapper_sets(project, use.name)) is not None:
+                # Laravel Sail's vendor/bin/sail: `export WWWUSER=${WWWUSER:-$UID}`, then `docker compose "$@"`
+                severity = Severity.INFO
+                message += (f"; {wrapped} exports it to the compose it runs, so only a plain `docker compose` "
                             "run lacks it")
             if dotenv_path is None:  # COMPOSE_DISABLE_ENV_FILE: compose reads no env file at all
                 fix = Fix(f"export {use.name} in the shell (COMPOSE_DISABLE_ENV_FILE: compose reads no .env) "

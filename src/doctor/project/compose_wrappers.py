@@ -20,18 +20,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from doctor.project.reading import is_dir, is_file, read_bytes, read_text
+from doctor.project.reading import is_file, read_text
 from doctor.project.tasks import MAKEFILES
+from doctor.project.wrapper_scripts import COMPOSE, LIMIT, candidates
 
-FOLDERS = ("", "bin", "script", "scripts", "tools", "docker")
-LIMIT = 64 * 1024
-_COMPOSE = re.compile(r"\bdocker(?:\s+compose|-compose)\b")
 _WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"';|&)]+)+""")
 _ASSIGN = re.compile(r"""^\s*(?:export\s+|readonly\s+|local\s+|override\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*"""
                      r"""("[^"]*"|'[^']*'|\S*)""")
 _EXPORTED = re.compile(r"^\s*export\s+COMPOSE_FILE\s*[:?]?=")
 _REFERENCE = re.compile(r"\$\{([A-Za-z_]\w*)(?::?[-=?+][^}]*)?\}|\$\(([A-Za-z_]\w*)\)|\$([A-Za-z_]\w*)")
-_SHELLS = (b"sh", b"bash", b"zsh", b"dash", b"ksh")
 
 
 @dataclass(frozen=True)
@@ -47,41 +44,13 @@ def wrappers(root: Path) -> list[Wrapper]:
     """Every place under `root` (see the module) that runs compose with -f, or exports COMPOSE_FILE, with
     the file names it gives; a name this cannot know (a variable the file does not assign) is ""."""
     found: list[Wrapper] = []
-    for path in _candidates(root):
+    for path in candidates(root):
         try:
             text = read_text(path, LIMIT)
         except (OSError, ValueError):
             continue
         found.extend(_in_text(path, text, makefile=path.name in MAKEFILES))
     return found
-
-
-def _candidates(root: Path) -> list[Path]:
-    paths = [root / name for name in MAKEFILES if is_file(root / name)][:1]
-    for folder in FOLDERS:
-        where = root / folder
-        if not is_dir(where):
-            continue
-        try:
-            names = sorted(os.listdir(where))
-        except OSError:
-            continue
-        paths.extend(where / name for name in names if _script(where / name))
-    return paths
-
-
-def _script(path: Path) -> bool:
-    if not is_file(path):
-        return False
-    if path.suffix in (".sh", ".bash"):
-        return True
-    if path.suffix:
-        return False
-    try:
-        first = read_bytes(path, 128, head=True).split(b"\n", 1)[0]
-    except OSError:
-        return False
-    return first.startswith(b"#!") and os.path.basename(first[2:].split()[-1] if first[2:].split() else b"") in _SHELLS
 
 
 def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
@@ -105,7 +74,7 @@ def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
                 # the files compose reads from its environment: exported by the script, or by make to its recipes
                 files = _expand(assigned[2].strip("\"'"), values)
                 found.append(Wrapper(path, number, tuple(p for p in re.split(r"[:,]", files) if p) or ("",)))
-        elif (command := _COMPOSE.search(line)) is not None:
+        elif (command := COMPOSE.search(line)) is not None:
             given = [_expand(word, values) for word in _files(line[command.end():])]
             if given:
                 found.append(Wrapper(path, number, tuple(given)))
