@@ -14,6 +14,7 @@ from pathlib import Path
 from doctor import __version__
 from doctor.fast_exit import EXIT_BROKEN_PIPE, output_to_null
 from doctor.model import Severity, field, record
+from doctor.streams import fit_streams
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -419,30 +420,10 @@ def write_atomic(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {reason}") from None
 
 
-# what a terminal that cannot show doctor's marks gets instead: '?' for both ✓ and ✗ made a passed
-# check and a failed one look the same (LANG=en_US.ISO-8859-1, PYTHONIOENCODING=ascii)
-_ASCII = {"✓": "+", "✔": "+", "✗": "X", "·": "-", "…": "...", "—": "-", "→": "->"}
-
-
-def _ascii_marks(error: UnicodeError) -> tuple[str, int]:
-    """The codec error handler of a stream that cannot encode a mark: its ASCII stand-in, else '?'."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    text = error.object[error.start:error.end]
-    return "".join(_ASCII.get(char, "?") for char in text), error.end
-
-
 def guarded(func: object, *args: object) -> int:
     """Call a command; map UsageError and any unexpected crash to one line on stderr and exit 2."""
     assert callable(func)
-    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale gets ASCII marks, never a crash
-        if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                import codecs
-
-                codecs.register_error("doctor-ascii", _ascii_marks)
-                reconfigure(errors="doctor-ascii")
+    fit_streams()
     try:
         status: int = func(*args)
         return status
