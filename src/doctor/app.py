@@ -412,7 +412,8 @@ def write_atomic(path: Path, text: str) -> None:
     from doctor.atomic import write_output
 
     try:
-        write_output(path, text.encode("utf-8"))
+        # a file name that is not UTF-8 as its own bytes, as the console prints it (JSON escapes it)
+        write_output(path, text.encode("utf-8", "surrogateescape"))
     except IsADirectoryError:
         raise UsageError(f"cannot write {path}: it is a directory") from None
     except OSError as exc:

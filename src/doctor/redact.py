@@ -348,7 +348,7 @@ class Redactor:
         """A JSON report (json, sarif) with every string in it redacted as `text` does, read as the
         strings it holds: in the encoded text a value ran on over a `\n` escape (`SECRET_KEY_BASE=***`
         took the blank line and the `# ` of the comment after it into its value). Not JSON: `text`."""
-        import json
+        from doctor.json_text import dumps  # valid UTF-8 whatever file name it holds
 
         try:
             document = json.loads(text)
@@ -374,7 +374,7 @@ class Redactor:
         # reports are encoded: indent 2, keys in their order), not encoded once more
         if not changed and text.endswith("\n") and not text.endswith("\n\n"):
             return text
-        return json.dumps(redacted, indent=2, ensure_ascii=False) + "\n"
+        return dumps(redacted)
 
     def text(self, text: str) -> str:
         """The text with every secret it holds replaced by ***."""

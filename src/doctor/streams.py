@@ -20,10 +20,15 @@ def _ascii_marks(error: UnicodeError) -> tuple[str, int]:
 def fit_streams() -> None:
     """Set stdout's and stderr's codec error handling before a command prints."""
     for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 locale gets ASCII marks, never a crash
-        if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                import codecs
+        reconfigure = getattr(stream, "reconfigure", None)
+        if stream is None or reconfigure is None:
+            continue
+        if (stream.encoding or "").lower().replace("-", "") != "utf8":
+            import codecs
 
-                codecs.register_error("doctor-ascii", _ascii_marks)
-                reconfigure(errors="doctor-ascii")
+            codecs.register_error("doctor-ascii", _ascii_marks)
+            reconfigure(errors="doctor-ascii")
+        elif stream.errors == "strict":
+            # a file name that is not UTF-8 (`e\xfe.sh`, a surrogate escape) printed as its own bytes,
+            # as Python's C.UTF-8 streams and `ls` do: en_US.UTF-8's strict stream lost the report to it
+            reconfigure(errors="surrogateescape")

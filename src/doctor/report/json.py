@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from doctor.engine import Report
+from doctor.json_text import dumps
 from doctor.model import CheckResult, Finding, Status, relative_to
 from doctor.redact import Redactor
 from doctor.report import RenderOptions, partial_reason
@@ -95,7 +96,7 @@ def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
             for s in report.suppressed
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document)
 
 
 def _is_json(value: object) -> bool:

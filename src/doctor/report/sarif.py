@@ -20,12 +20,12 @@ text would carry a secret) is named in the message and in the result's propertie
 
 from __future__ import annotations
 
-import json
 import shlex
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from doctor.json_text import dumps
 from doctor.model import Edit, Finding, Fix, Severity, Status
 from doctor.regular import read_text
 from doctor.report import partial_reason
@@ -48,7 +48,7 @@ Json = dict[str, Any]
 
 def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:
     """The SARIF log as indented JSON (one run, tool.driver "doctor")."""
-    return json.dumps(sarif_log(report, redactor, options), indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif_log(report, redactor, options))
 
 
 def sarif_log(report: Report, redactor: Redactor, options: RenderOptions) -> Json:
@@ -160,7 +160,8 @@ def _artifact(path: Path, root: Path) -> Json:
         return {"uri": path.as_uri()}
     from urllib.parse import quote  # a URI reference (RFC 3986): `my app/a#1.sh` -> `my%20app/a%231.sh`
 
-    return {"uri": quote(shown, safe="/"), "uriBaseId": SRCROOT}
+    # a name that is not UTF-8 (`e\xfe.sh`) is its own bytes, percent-encoded (`e%FE.sh`), as in a file: URI
+    return {"uri": quote(shown.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _result(finding: Finding, rule_index: int, root: Path, anchor: Path | None, redactor: Redactor) -> Json:

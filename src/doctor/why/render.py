@@ -8,10 +8,10 @@ string passes the Redactor.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from doctor.json_text import dumps
 from doctor.model import shown_path
 from doctor.report import Format, RenderOptions, renderer
 
@@ -184,4 +184,4 @@ def render_json(report: Report, redactor: Redactor, version: str) -> str:
         ],
         "facts": report.facts,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document)
