@@ -131,26 +131,37 @@ def secret_sources(model: YMap, enabled: Mapping[str, Any]) -> tuple[SecretSourc
 
 
 def _check_cycles(enabled: Mapping[str, Any], problems: list[Problem]) -> None:
-    """compose refuses a depends_on cycle (a service depending on itself included)."""
+    """compose refuses a depends_on cycle (a service depending on itself included). A walk with its
+    own stack: a chain of 2000 services overflowed Python's (RecursionError, no report)."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for root in enabled:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [root]  # the services on the current path, in order; the stack holds their deps left
+        stack = [iter(_depends_on(enabled[root]))]
+        while stack:
+            name = path[-1]
+            for dep in stack[-1]:
+                if dep not in enabled:
+                    continue
+                if state.get(dep) == 1:
+                    cycle = " -> ".join([*path[path.index(dep):], dep]) if dep in path else f"{name} -> {dep}"
+                    problems.append(Problem(ProblemKind.REFERENCE, f"dependency cycle detected: {cycle}",
+                                            enabled[name].loc_of("depends_on")))
+                elif dep not in state:
+                    state[dep] = 1
+                    path.append(dep)
+                    stack.append(iter(_depends_on(enabled[dep])))
+                    break
+            else:
+                state[name] = 2
+                path.pop()
+                stack.pop()
 
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = 1
-        service = enabled[name]
-        for dep in (service.get("depends_on") or {}) if isinstance(service, YMap) else ():
-            if dep not in enabled:
-                continue
-            if state.get(dep) == 1:
-                cycle = " -> ".join([*path[path.index(dep):], dep]) if dep in path else f"{name} -> {dep}"
-                problems.append(Problem(ProblemKind.REFERENCE, f"dependency cycle detected: {cycle}",
-                                        service.loc_of("depends_on")))
-            elif dep not in state:
-                visit(dep, [*path, dep])
-        state[name] = 2
 
-    for name in enabled:
-        if name not in state:
-            visit(name, [name])
+def _depends_on(service: Any) -> list[Any]:
+    return list((service.get("depends_on") or {}) if isinstance(service, YMap) else ())
 
 
 def _sources(value: Any) -> list[str]:

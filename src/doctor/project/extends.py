@@ -56,43 +56,60 @@ class Extender:
         self.assembler.failed_extends.update(name for path, name in self.failed if path == self.top.path)
 
     def resolve(self, source: _Source, name: str, post: list[TagPaths]) -> YMap | None:
-        """The service with its extends chain applied (cached in source.done)."""
-        service = self.service(source, name)
-        if service is None or "extends" not in service:
-            return service
-        extends = service["extends"]
-        location = service.loc_of("extends")
-        ref, file = (extends, None) if isinstance(extends, str) else (
-            (stringify(extends.get("service") or ""), extends.get("file")) if isinstance(extends, YMap)
-            else ("", None))
-        key = (source.path, name)
-        if key in self.stack:
-            chain = " -> ".join(n for _, n in [*self.stack, key])
-            self.assembler.problem(ProblemKind.REFERENCE, f"extends cycle: {chain}", location)
-            return self._without_extends(source, name, service)
-        base_source = source
-        if file is not None:
-            found = self.file_source(stringify(file), source)
-            if found is None:
-                message = f"cannot read extended file {stringify(file)!r}"
+        """The service with its extends chain applied (cached in source.done). The chain is walked down
+        to its first service without `extends` (or to a failed link), then merged back up: a loop, not
+        a recursion, so a chain of 2000 services is no RecursionError."""
+        links: list[tuple[_Source, str, YMap, list[TagPaths], tuple[Path, str]]] = []  # (.., the base's key)
+        on_chain: set[tuple[Path, str]] = set()
+        while True:
+            service = self.service(source, name)
+            if service is None or "extends" not in service:
+                break
+            extends = service["extends"]
+            location = service.loc_of("extends")
+            ref, file = (extends, None) if isinstance(extends, str) else (
+                (stringify(extends.get("service") or ""), extends.get("file")) if isinstance(extends, YMap)
+                else ("", None))
+            key = (source.path, name)
+            if key in on_chain:
+                chain = " -> ".join(n for _, n in [*self.stack, key])
+                self.assembler.problem(ProblemKind.REFERENCE, f"extends cycle: {chain}", location)
+                service = self._without_extends(source, name, service)
+                break
+            base_source = source
+            if file is not None:
+                found = self.file_source(stringify(file), source)
+                if found is None:
+                    message = f"cannot read extended file {stringify(file)!r}"
+                    self.assembler.problem(ProblemKind.REFERENCE, message, location)
+                    service = self._without_extends(source, name, service)
+                    break
+                base_source = found
+            known = ref in base_source.done or (base_source.raw is not None and ref in base_source.raw)
+            if not ref or not known:
+                where = "" if file is None else f" in {stringify(file)}"
+                message = f"cannot extend service {name!r}: service {ref!r} not found{where}"
                 self.assembler.problem(ProblemKind.REFERENCE, message, location)
-                return self._without_extends(source, name, service)
-            base_source = found
-        known = ref in base_source.done or (base_source.raw is not None and ref in base_source.raw)
-        if not ref or not known:
-            where = "" if file is None else f" in {stringify(file)}"
-            message = f"cannot extend service {name!r}: service {ref!r} not found{where}"
-            self.assembler.problem(ProblemKind.REFERENCE, message, location)
-            return self._without_extends(source, name, service)
-        self.stack.append(key)
-        try:
-            chain_post = post if base_source is source else [*post, base_source.tags]
-            base = self.resolve(base_source, ref, chain_post)
-        finally:
-            self.stack.pop()
+                service = self._without_extends(source, name, service)
+                break
+            self.stack.append(key)
+            on_chain.add(key)
+            links.append((source, name, service, post, (base_source.path, ref)))
+            post = post if base_source is source else [*post, base_source.tags]
+            source, name = base_source, ref
+        del self.stack[len(self.stack) - len(links):]
+        base = service
+        for source, name, service, post, below in reversed(links):
+            base = self._merged(source, name, service, post, base, below)
+        return base
+
+    def _merged(self, source: _Source, name: str, service: YMap, post: list[TagPaths], base: YMap | None,
+                below: tuple[Path, str]) -> YMap:
+        """`name` of `source` merged on top of its resolved `base` (the service `below` names)."""
+        key = (source.path, name)
         if base is None:
             return self._without_extends(source, name, service)
-        if (base_source.path, ref) in self.failed:  # `chained: {extends: worker}`, worker's own extends failed
+        if below in self.failed:  # `chained: {extends: worker}`, worker's own extends failed
             self.failed.add(key)
         copy = merge_service(base, YMap())
         wrapper = YMap()
