@@ -109,7 +109,8 @@ def is_secret_key(name: str) -> bool:
 
 def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
-    if not value or value.strip() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()) or _code(value):
+    # in any case: MySQL's `Access denied ... (using password: YES)` says whether one was sent at all
+    if not value or value.strip().lower() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()) or _code(value):
         return False
     if is_expansion(value.strip()):  # `$(cat /run/secrets/token)`, `$A$B`: what the shell reads elsewhere
         return False
