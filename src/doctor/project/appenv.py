@@ -16,7 +16,6 @@ that condition holds in its environment: compose's, over its Dockerfile's ENV.
 from __future__ import annotations
 
 import functools
-import io
 import os
 import posixpath
 import re
@@ -25,8 +24,10 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
+from doctor.project.appguard import _specs, guard_holds
 from doctor.project.codepaths import CodeMap, CodePath
-from doctor.project.reading import ENV_LIMIT, is_dir, read_regular_text
+from doctor.project.dotenv_views import app_view
+from doctor.project.reading import is_dir, read_regular_text
 from doctor.project.types import Service
 from doctor.regular import read_text
 
@@ -231,71 +232,6 @@ def _guard_env(service: Service, image_env: Mapping[str, str], call: DotenvCall,
     return known, frozenset(vague)
 
 
-def guard_holds(guard: Iterable[Guard], environ: Mapping[str, str], vague: frozenset[str] = frozenset()
-                ) -> bool | None:
-    """Whether every condition holds in a process with `environ` (a name outside it is unset):
-    None when doctor cannot tell (a condition it could not read, a name in `vague`)."""
-    return _all(_truth(g, environ, vague) for g in guard)
-
-
-def _all(values: Iterable[bool | None]) -> bool | None:
-    found: bool | None = True
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            found = None
-    return found
-
-
-def _truth(guard: Guard, environ: Mapping[str, str], vague: frozenset[str]) -> bool | None:
-    kind, args = guard[0], guard[1:]
-    if kind == "not":
-        inner = _truth(_specs(args)[0], environ, vague) if _specs(args) else None
-        return None if inner is None else not inner
-    if kind == "and":
-        return _all(_truth(g, environ, vague) for g in _specs(args))
-    if kind == "or":
-        return _not(_all(_not(_truth(g, environ, vague)) for g in _specs(args)))
-    if kind == "container":
-        return True
-    if kind == "set":
-        return None if args[0] in vague else args[0] in environ
-    values = [_term(t, environ, vague) for t in _specs(args)]
-    if any(v is _UNKNOWN for v in values):
-        return None
-    if kind == "eq" and len(values) == 2:
-        return values[0] == values[1]
-    if kind == "truthy" and len(values) == 1:
-        return bool(values[0])
-    return None
-
-
-def _not(value: bool | None) -> bool | None:
-    return None if value is None else not value
-
-
-_UNKNOWN = object()
-# what django-environ (BOOLEAN_TRUE_STRINGS) and environs (marshmallow's Boolean) read as true
-_TRUE_WORDS = frozenset({"true", "on", "ok", "y", "yes", "1", "t"})
-
-
-def _term(term: Guard, environ: Mapping[str, str], vague: frozenset[str]) -> object:
-    if term[0] == "lit":
-        return term[1]
-    if term[0] != "env" or term[1] in vague:
-        return _UNKNOWN
-    value = environ.get(str(term[1]), term[2])
-    for method in term[3] if isinstance(term[3], tuple) else ():
-        if method == "bool" and isinstance(value, (bool, str)):  # `env.bool(...)`: the default as written
-            value = value if isinstance(value, bool) else value.strip().lower() in _TRUE_WORDS
-            continue
-        if not isinstance(value, str):
-            return _UNKNOWN  # None.lower() raises: the module stops before its call
-        value = getattr(value, str(method))()
-    return value
-
-
 def image_env(project: Project, service: Service) -> dict[str, str]:
     """The ENV the Dockerfile of the service's build stage sets (none for a pulled image)."""
     recipe = _recipe(project, service)
@@ -333,35 +269,6 @@ def _recipe(project: Project, service: Service) -> Recipe | None:
     if service.build is None or service.build.dockerfile_path is None:
         return None
     return project.recipe(service.build.dockerfile_path, service.build.target)
-
-
-def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator[tuple[str, str, int]]:
-    """The (key, value, line) that `load_dotenv(path, override)` sets in a process with `environ`.
-
-    python-dotenv's own parser and variable expansion, with the container environment where
-    python-dotenv would read os.environ.
-    """
-    from dotenv.parser import parse_stream
-    from dotenv.variables import parse_variables
-
-    try:
-        bindings = [b for b in parse_stream(io.StringIO(read_text(path, ENV_LIMIT))) if b.key is not None]
-    except OSError:
-        return
-    resolved: dict[str, str | None] = {}
-    lines: dict[str, int] = {}
-    for binding in bindings:
-        key = binding.key or ""
-        lines[key] = binding.original.line
-        if binding.value is None:
-            resolved[key] = None
-            continue
-        scope: dict[str, str | None] = {**environ, **resolved} if override else {**resolved, **environ}
-        resolved[key] = "".join(atom.resolve(scope) for atom in parse_variables(binding.value))
-    for key, value in resolved.items():
-        if value is None or (key in environ and not override):
-            continue
-        yield key, value, lines[key]
 
 
 def _run_dirs(path: Path) -> Iterator[Path]:
@@ -444,10 +351,6 @@ def _container_paths(spec: PathSpec, inside: str, cwd: str, environ: Mapping[str
             for op in ops:
                 base = posixpath.dirname(base) if op[0] == "up" else posixpath.join(base, str(op[1]))
             yield posixpath.normpath(base)
-
-
-def _specs(value: object) -> tuple[PathSpec, ...]:
-    return tuple(v for v in value if isinstance(v, tuple)) if isinstance(value, tuple) else ()
 
 
 def shown_value(key: str, value: str) -> str:

@@ -19,7 +19,8 @@ from itertools import product
 from pathlib import Path
 
 from doctor.model import Location
-from doctor.project.appenv import DotenvCall, Guard, PathSpec, _python_text, _specs
+from doctor.project.appenv import DotenvCall, Guard, PathSpec, _python_text
+from doctor.project.appguard import _specs
 from doctor.project.star_imports import rebase, star_closure, star_module
 
 ALIASED = frozenset({"dotenv", "dotenv.main", "os", "os.path", "pathlib", "decouple", "environ", "environs"})
