@@ -19,8 +19,10 @@ from doctor.project.appenv import (
     shown_value,
     unread_calls,
 )
+from doctor.project.dotenv_views import NODE_LOADERS
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
+from doctor.project.node_dotenv import service_calls as node_calls
 from doctor.project.reading import read_regular_text
 from doctor.project.service_network import server_family
 from doctor.project.types import Service
@@ -29,7 +31,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project.shipped import ScriptFinder
 
-OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*")
+OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*"
+                    r"|,\s*override\s*:\s*true\b|\boverride\s*:\s*true\s*,?\s*")  # Node's `{ path, override: true }`
 
 
 class DotenvOverride(Check):
@@ -87,7 +90,25 @@ class DotenvOverride(Check):
         per service, on compose's environment over its Dockerfile's ENV: where it is false the call
         does not run there. A condition doctor cannot read, or a variable another loaded file may
         set, counts as true. A node asset builder (a node image whose Dockerfile and command never
-        name Python) runs no Python and is not reported.
+        name Python) runs no Python and is not reported for Python's calls.
+
+        Node's loaders count in a service that runs Node (a node image, or a command naming node,
+        npm, yarn, pnpm, npx, bun, pm2), read from what it runs, never run: its command (compose's,
+        else its Dockerfile's CMD; none readable: package.json's `start` script, else `main`)
+        through the package.json scripts of its working dir (`yarn dev`, `npm run X`, `npm start`)
+        to entry files (`node F`, `nodemon F`, `ts-node F`, `pm2 start F`), then the relative
+        `require()` / `import` of those files (48 files at most, never node_modules). In them:
+        `require('dotenv').config(...)`, `dotenv.config(...)` of a binding (`const dotenv =
+        require('dotenv')`, `import * as dotenv from 'dotenv'`, `import { config } from 'dotenv'`),
+        dotenv-safe's alike, and `import 'dotenv/config'`; in scripts, `node -r dotenv/config`,
+        `node --env-file=F`, dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F`. A `path:` is a
+        literal (relative to the working dir, Node's process.cwd()), `path.join(__dirname, ...)` or
+        `path.resolve(__dirname | process.cwd(), ...)`; the file is read with Node dotenv's own line
+        rule (no expansion). Node's dotenv leaves what is set unless `override: true` (dotenv-cli's
+        `-o`); env-cmd overrides unless `--no-override`. hagopj13/node-express-boilerplate's
+        `dotenv.config({ path: path.join(__dirname, '../../.env') })` with compose not setting
+        MONGODB_URL: "MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 dials the
+        container itself in 'node-app', not 'mongodb' (compose sets none)".
 
     Why it matters
         `REDIS_URL=redis://localhost:6379` in `.env` (right for running the app on the host)
@@ -99,11 +120,11 @@ class DotenvOverride(Check):
         ../paperless.conf:1 overrides compose's 'redis://broker:6379' in 'paperless-development'
 
     Fix
-        The safe one for the case: drop `override=True` (`overwrite=True`) from the call when compose sets the
-        variable (compose then wins in the container; on the host the file still fills what
-        the shell leaves unset); otherwise keep the file out of the image (`.dockerignore`) when
-        a COPY carries it, or set the variable in compose's `environment:` of each service reported
-        when a mount does.
+        The safe one for the case: drop `override=True` (`overwrite=True`, Node's `override: true`; env-cmd:
+        add `--no-override`) from the call when compose sets the variable (compose then wins in the
+        container; on the host the file still fills what the shell leaves unset); otherwise keep the file
+        out of the image (`.dockerignore`) when a COPY carries it, or set the variable in compose's
+        `environment:` of each service reported when a mount does.
 
     Fix safety
         Dropping `override=True` is safe where compose sets every variable reported: compose's
@@ -121,8 +142,6 @@ class DotenvOverride(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         maps = {name: project.code_map(s) for name, s in project.services.items()}
         calls = dotenv_calls(code_roots(project.root, maps.values()))
-        if not calls:
-            return
         groups: dict[tuple[object, ...], list[DotenvEffect]] = {}
         unread: dict[Location, tuple[DotenvCall, list[str]]] = {}
         # Django's manage.py runs only as a script: where some service's command runs it, one whose
@@ -130,15 +149,18 @@ class DotenvOverride(Check):
         # never runs its call; where none does, it runs in whichever a developer execs into
         without_manage = _not_running_manage_py(project, calls)
         for service in project.services.values():
-            if runs_no_python(project, service):
-                continue  # a node asset builder that mounts the repo does not run its settings.py
-            service_calls = calls
-            if service.name in without_manage:
-                service_calls = tuple(c for c in calls if c.location.path.name != "manage.py")
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
+            # Node's loaders, of what the service runs (node_dotenv); a node asset builder that
+            # mounts the repo does not run its settings.py
+            node = node_calls(project, service, maps[service.name], workdir)
+            service_calls = () if runs_no_python(project, service) else calls
+            if not service_calls and not node:
+                continue
+            if service.name in without_manage:
+                service_calls = tuple(c for c in service_calls if c.location.path.name != "manage.py")
             environ = image_env(project, service)
-            service_calls = _settings_loaded(service, environ, service_calls)
+            service_calls = (*_settings_loaded(service, environ, service_calls), *node)
             for call in unread_calls(service, service_calls, maps[service.name], environ):
                 unread.setdefault(call.location, (call, []))[1].append(service.name)
             recipe = dockerfile.path if dockerfile else None
@@ -172,9 +194,10 @@ class DotenvOverride(Check):
         """A note, never a silent pass, for a call that beats compose with a file doctor cannot name."""
         services = ", ".join(repr(n) for n in names)
         flag = "overwrite" if call.loader == "read_env" and "overwrite" in call.text else "override"
-        loads = f"{call.loader}({flag}=True)"
+        loads = f"{call.loader}({flag}=True)" if call.loader not in NODE_LOADERS else f"{call.loader} (override)"
         message = f"could not work out the file this {loads} loads: it may beat compose in {services}"
-        fix = Fix(f"keep that file out of the container or drop {flag}=True at {_where(project, call.location)}",
+        drop = f"drop {flag}=True" if call.loader not in NODE_LOADERS else "drop its override"
+        fix = Fix(f"keep that file out of the container or {drop} at {_where(project, call.location)}",
                   Safety.ADVICE)
         subject = f"{','.join(names)}:?:{project.shown(call.location.path)}:{call.location.line}"
         return self.finding(message, call.location, subject, fix, Severity.INFO)
@@ -267,6 +290,9 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
         matches = list(OVERRIDE_ARG.finditer(text or ""))
         flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"
         title = f"drop {flag}=True from {call.loader} at {_where(project, call.location)}"
+        if call.loader in NODE_LOADERS:
+            title = _node_override(project, call)
+            matches = [m for m in matches if ":" in m.group(0)]
         if text is not None and len(matches) == 1:
             new = text[: matches[0].start()] + text[matches[0].end():]
             return Fix(title, Safety.SAFE, (Edit(call.location.path, text, new, call.location.line),))
@@ -275,6 +301,17 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
         env = effect.env_location.path
         return Fix(f"keep {env.name} out of the image: add it to .dockerignore", Safety.ADVICE)
     return Fix(f"set {effect.key} for {services} in compose's environment", Safety.ADVICE)
+
+
+def _node_override(project: Project, call: DotenvCall) -> str:
+    """The title that makes a Node loader leave compose's values be: `override: true` dropped from
+    dotenv's options, `-o` from dotenv-cli's words, `--no-override` added to env-cmd's."""
+    where = _where(project, call.location)
+    if call.loader == "env-cmd":
+        return f"add --no-override to env-cmd at {where}"
+    if call.loader == "dotenv-cli":
+        return f"drop -o (--override) from dotenv at {where}"
+    return f"drop override: true from {call.loader}'s config() at {where}"
 
 
 def _assumed(effects: list[DotenvEffect]) -> str:

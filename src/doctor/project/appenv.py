@@ -26,7 +26,7 @@ from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.appguard import _specs, guard_holds
 from doctor.project.codepaths import CodeMap, CodePath
-from doctor.project.dotenv_views import app_view
+from doctor.project.dotenv_views import NODE_LOADERS, app_view, node_view
 from doctor.project.reading import is_dir, read_regular_text
 from doctor.project.types import Service
 from doctor.regular import read_text
@@ -180,7 +180,7 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
         if inside is None:
             continue
         cwds = tuple(dict.fromkeys(c for c in (workdir, *(codes.to_container(d) for d in _run_dirs(
-            call.location.path))) if c)) or ("/",)
+            call.location.path) if call.loader not in NODE_LOADERS)) if c)) or ("/",)
         runs.append((call, _reaching(call, inside, codes, cwds, process)))
     for call, reached in runs:
         if call.guard and guard_holds(call.guard, *_guard_env(service, image_env or {}, call, runs)) is False:
@@ -189,7 +189,7 @@ def dotenv_effects(service: Service, calls: tuple[DotenvCall, ...], codes: CodeM
         changed: dict[str, tuple[str, Location, CodePath, tuple[str, ...]]] = {}
         fields = frozenset(k.upper() for k in call.keys) if call.keys is not None else None
         for host, carrier, assumed in reached if call.every else reached[:1]:
-            for key, value, line in app_view(host, seen, call.override):
+            for key, value, line in (node_view if call.loader in NODE_LOADERS else app_view)(host, seen, call.override):
                 if fields is not None and key.upper() not in fields:
                     continue  # pydantic-settings reads only its fields from the file
                 seen[key] = value

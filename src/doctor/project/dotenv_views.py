@@ -1,12 +1,14 @@
 """What loading a `.env` file sets in a process: python-dotenv's view (its own parser and variable
-expansion, with the container environment where it would read os.environ)."""
+expansion, with the container environment where it would read os.environ), and Node dotenv's."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.reading import ENV_LIMIT
 from doctor.regular import read_text
 
@@ -38,3 +40,32 @@ def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator
         if value is None or (key in environ and not override):
             continue
         yield key, value, lines[key]
+
+
+# the loaders node_dotenv reads, whose files node_view reads
+NODE_LOADERS = frozenset({"dotenv", "dotenv-safe", "dotenv/config", "--env-file", "dotenv-cli", "env-cmd"})
+# Node dotenv's LINE (lib/main.js, v16), the parser dotenv-safe, dotenv-cli and `node --env-file` share
+NODE_LINE = lazy(r"^\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*\"(?:\\\"|[^\"])*\"|"
+                 r"\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$", re.MULTILINE)
+NODE_QUOTED = lazy(r"^(['\"`])([\s\S]*)\1$", re.MULTILINE)
+
+
+def node_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator[tuple[str, str, int]]:
+    """The (key, value, line) that Node's `dotenv.config({ path, override })` sets in a process with
+    `environ`: dotenv's own line rule, no variable expansion, the last line of a key wins, and a
+    variable already set stays unless `override`."""
+    try:
+        text = read_text(path, ENV_LIMIT).replace("\r\n", "\n").replace("\r", "\n")
+    except OSError:
+        return
+    found: dict[str, tuple[str, int]] = {}
+    for match in NODE_LINE.finditer(text):
+        value = (match.group(2) or "").strip()
+        quote = value[:1]
+        value = NODE_QUOTED.sub(r"\2", value)
+        if quote == '"':
+            value = value.replace("\\n", "\n").replace("\\r", "\r")
+        found[match.group(1)] = (value, text.count("\n", 0, match.start(1)) + 1)
+    for key, (value, line) in found.items():
+        if override or key not in environ:
+            yield key, value, line

@@ -1,0 +1,331 @@
+"""The `.env` loads of a Node service, read from its files (never run): what appenv's DotenvCall is
+for python-dotenv, for Node's loaders.
+
+Where a service runs Node (a node image, or a command naming node, npm, yarn, pnpm, npx, bun), its
+package.json (in the working dir, as the container sees it) and its command give what runs:
+`yarn dev` / `npm run X` / `npm start` follow the package.json script, `node F` / `nodemon F` /
+`ts-node F` / `pm2 start F` name an entry file, and a command doctor cannot read is package.json's
+`start` script, else its `main`. A script's own loaders are calls at its package.json line:
+`node -r dotenv/config` (`--require`, with `dotenv_config_path=`), `node --env-file=F` (Node 20+),
+dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F` (which overrides unless `--no-override`).
+From each entry file the relative `require()` / `import` are followed (at most MAX_FILES files of
+the package, never node_modules), and in each file dotenv's loads are read: `require('dotenv')
+.config(...)`, a binding's `dotenv.config(...)` (`const dotenv = require('dotenv')`, `import * as
+dotenv from 'dotenv'`, `import { config } from 'dotenv'`), dotenv-safe's alike, and `import
+'dotenv/config'`. A `path:` is a literal (relative to the working dir, as Node's process.cwd()),
+`path.join(__dirname, ...)` / `path.resolve(__dirname, ...)` (relative to the file),
+`path.resolve(process.cwd(), ...)`; `override: true` beats what compose sets.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.appenv import DotenvCall, PathSpec
+from doctor.project.codepaths import CodeMap
+from doctor.project.reading import is_file, read_regular_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+    from doctor.project.types import Service
+
+MAX_FILES = 48  # JS/TS files read per service, from its entry files through relative imports
+MAX_DEPTH = 4  # scripts through scripts (`npm start` running `npm run serve`)
+FILE_LIMIT = 512 * 1024
+SOURCE_EXTS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
+RUNNERS = frozenset({"node", "nodemon", "ts-node", "ts-node-dev", "tsnd", "tsx", "babel-node", "bun", "deno"})
+NODE_WORDS = lazy(r"(?<![\w./-])(?:node|nodemon|npm|npx|yarn|pnpm|bun|ts-node|tsx|pm2(?:-docker|-runtime)?)(?![\w.-])")
+SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+# `const dotenv = require('dotenv')`, `import dotenv from "dotenv"`, `import * as dotenv from 'dotenv'`
+BOUND = lazy(r"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*['"](dotenv(?:-safe)?)['"]\s*\)(?!\s*\.)"""
+             r"""|import\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['"](dotenv(?:-safe)?)['"])""")
+# `import { config } from 'dotenv'`, `const { config } = require('dotenv')`
+NAMED = lazy(r"""(?:import\s*\{([^}]*)\}\s*from\s*|(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*)"""
+             r"""['"](dotenv(?:-safe)?)['"]""")
+REQUIRED = lazy(r"""require\(\s*['"](dotenv(?:-safe)?)['"]\s*\)\s*\.\s*(?:config|load)\s*\(""")
+PRELOAD = lazy(r"""(?:^|[;\s])(?:import\s+|require\(\s*)['"]dotenv(?:-safe)?/config['"]""", re.MULTILINE)
+IMPORTS = lazy(r"""(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\(\s*)['"](\.{1,2}/[^'"]*)['"]""")
+COMMENTS = lazy(r"/\*[\s\S]*?\*/|(?<![:'\"\w])//[^\n]*")
+STRING = lazy(r"""^\s*(?:'([^'\\]*)'|"([^"\\]*)"|`([^`\\$]*)`)\s*$""")
+
+
+def runs_node(project: Project, service: Service) -> bool:
+    """Whether the service runs Node: a node runtime image, or what it runs names a Node tool."""
+    from doctor.project.runtimes import image_runtime
+    from doctor.project.shipped import run_words
+
+    recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
+              if service.build is not None and service.build.dockerfile_path is not None else None)
+    base = recipe.base if recipe is not None else "" if service.build is not None else service.image or ""
+    return image_runtime(base) == "node" or bool(NODE_WORDS.search(" ".join(run_words(project, service))))
+
+
+def service_calls(project: Project, service: Service, codes: CodeMap, workdir: str | None
+                  ) -> tuple[DotenvCall, ...]:
+    """The `.env` loads of what the service runs, as calls appenv.dotenv_effects follows."""
+    from doctor.project.shipped import run_words
+
+    if not runs_node(project, service):
+        return ()
+    found = codes.to_host(posixpath.join(workdir or "/", "package.json"))
+    manifest = found[0] if found is not None and is_file(found[0]) else None
+    if manifest is None:
+        return ()
+    text = read_regular_text(manifest, FILE_LIMIT) or ""
+    try:
+        package = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(package, dict):
+        return ()
+    scripts = {k: v for k, v in (package.get("scripts") or {}).items() if isinstance(v, str)} \
+        if isinstance(package.get("scripts"), dict) else {}
+    reader = _Service(manifest, text, scripts)
+    words = run_words(project, service)
+    reader.command(words, None, 0)
+    if not reader.entries and not reader.calls:  # a command doctor cannot read: `npm start`, else `main`
+        if "start" in scripts:
+            reader.script("start", 0)
+        elif isinstance(package.get("main"), str):
+            reader.entries.append(manifest.parent / package["main"])
+    return (*reader.calls, *file_calls(reader.entries, manifest.parent))
+
+
+class _Service:
+    """Reads a service's command through its package.json scripts: entry files and script-level loads."""
+
+    def __init__(self, manifest: Path, text: str, scripts: dict[str, str]) -> None:
+        self.manifest, self.lines, self.scripts = manifest, text.splitlines(), scripts
+        self.entries: list[Path] = []
+        self.calls: list[DotenvCall] = []
+        self.seen: set[str] = set()
+
+    def script(self, name: str, depth: int) -> None:
+        if name in self.seen or depth > MAX_DEPTH:
+            return
+        self.seen.add(name)
+        from doctor.project.shipped import shell_words
+
+        line = next((i for i, t in enumerate(self.lines, 1) if f'"{name}"' in t and ":" in t), 1)
+        self.command(shell_words(self.scripts[name]), line, depth + 1)
+
+    def command(self, words: list[str], line: int | None, depth: int) -> None:
+        part: list[str] = []
+        for word in [*words, ";"]:
+            if word in SEPARATORS:
+                self._segment(part, line, depth)
+                part = []
+            else:
+                part.append(word)
+
+    def _segment(self, words: list[str], line: int | None, depth: int) -> None:
+        while words and (("=" in words[0] and not words[0].startswith("-")) or words[0] in (
+                "cross-env", "exec", "npx", "env", "dumb-init", "tini", "--")):
+            words = words[1:]
+        if not words:
+            return
+        tool, rest = posixpath.basename(words[0]), words[1:]
+        if tool in ("npm", "yarn", "pnpm", "bun") and rest:
+            name = rest[1] if rest[0] in ("run", "run-script") and len(rest) > 1 else rest[0]
+            if name in self.scripts and (tool != "npm" or rest[0] in ("run", "run-script", "start", "test")):
+                self.script(name, depth)
+        elif tool in ("dotenv", "env-cmd"):
+            self._wrapper(tool, rest, line, depth)
+        elif tool in RUNNERS or tool.startswith("pm2"):
+            self._runner(tool, rest, line)
+
+    def _wrapper(self, tool: str, rest: list[str], line: int | None, depth: int) -> None:
+        """dotenv-cli: `dotenv [-e F]... [-o] [--] cmd` (later files do not beat earlier ones); env-cmd:
+        `env-cmd [-f F] [--no-override] cmd` (overrides by default)."""
+        files: list[str] = []
+        override = tool == "env-cmd"
+        at = 0
+        while at < len(rest) and rest[at].startswith("-"):
+            flag = rest[at]
+            if flag == "--":
+                at += 1
+                break
+            if flag in ("-e", "-f", "--file") and at + 1 < len(rest):
+                files.append(rest[at + 1])
+                at += 2
+                continue
+            override = override if flag not in ("-o", "--override", "--no-override") else flag != "--no-override"
+            at += 1
+        for name in files or [".env"]:
+            if not name.endswith((".json", ".js", ".cjs")):  # env-cmd's JS / JSON files are not dotenv files
+                self._call("dotenv-cli" if tool == "dotenv" else "env-cmd", _literal(name), override, line)
+        self.command(rest[at:], line, depth)
+
+    def _runner(self, tool: str, rest: list[str], line: int | None) -> None:
+        at = 0
+        while at < len(rest):
+            word = rest[at]
+            value = rest[at + 1] if at + 1 < len(rest) else ""
+            if word in ("-r", "--require", "-i") or word.startswith(("--require=", "-r=")):
+                module = word.split("=", 1)[1] if "=" in word else value
+                if module in ("dotenv/config", "dotenv-safe/config"):
+                    path = next((w.split("=", 1)[1] for w in rest if w.startswith("dotenv_config_path=")), ".env")
+                    self._call("dotenv/config", _literal(path), False, line)
+                at += 1 if "=" in word else 2
+                continue
+            if word == "--env-file" or word.startswith("--env-file="):
+                self._call("--env-file", _literal(word.split("=", 1)[1] if "=" in word else value), False, line)
+                at += 1 if "=" in word else 2
+                continue
+            if not word.startswith("-") and word not in ("start", "run") and (
+                    word.endswith(SOURCE_EXTS) or "/" in word):
+                self.entries.append(Path(posixpath.normpath(self.manifest.parent / word)))
+                return
+            at += 1
+
+    def _call(self, loader: str, spec: PathSpec, override: bool, line: int | None) -> None:
+        at = line or 1
+        text = self.lines[at - 1] if 0 < at <= len(self.lines) else ""
+        self.calls.append(DotenvCall(Location(self.manifest, at), override, (spec,), text.strip(), False, loader))
+
+
+def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
+    """The dotenv loads of the entry files and the files of the package they import (relatively)."""
+    todo, seen = list(entries), set[Path]()
+    while todo and len(seen) < MAX_FILES:
+        path = _resolve(todo.pop(0))
+        if path is None or path in seen or not path.is_relative_to(top) or "node_modules" in path.parts:
+            continue
+        seen.add(path)
+        text = read_regular_text(path, FILE_LIMIT)
+        if text is None:
+            continue
+        code = COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        todo.extend(Path(posixpath.normpath(path.parent / m.group(1))) for m in IMPORTS.finditer(code))
+        if "dotenv" in code:
+            yield from _loads(path, code, text.splitlines())
+
+
+def _resolve(path: Path) -> Path | None:
+    """A module path as Node (or ts-node) finds it: the file, with an extension, or its folder's index."""
+    if path.suffix in SOURCE_EXTS and is_file(path):
+        return path
+    stem = path.with_suffix("") if path.suffix in (".js", ".mjs", ".cjs") else path  # TS's `./x.js` is x.ts
+    for candidate in (*(Path(f"{stem}{e}") for e in SOURCE_EXTS), *(path / f"index{e}" for e in SOURCE_EXTS)):
+        if is_file(candidate):
+            return candidate
+    return None
+
+
+def _loads(path: Path, code: str, lines: list[str]) -> Iterator[DotenvCall]:
+    names = {m.group(1) or m.group(3): m.group(2) or m.group(4) for m in BOUND.finditer(code)}
+    functions: dict[str, str] = {}
+    for match in NAMED.finditer(code):
+        for item in (match.group(1) or match.group(2) or "").split(","):
+            parts = re.split(r"\s+as\s+|\s*:\s*", item.strip())
+            if parts[0] in ("config", "load"):
+                functions[parts[-1]] = match.group(3)
+    starts = [(m.end(), m.group(1), m.start()) for m in REQUIRED.finditer(code)]
+    for name, loader in names.items():
+        starts += [(m.end(), loader, m.start()) for m in re.finditer(rf"(?<![\w.$]){re.escape(name)}\s*\.\s*"
+                                                                     r"(?:config|load)\s*\(", code)]
+    for name, loader in functions.items():
+        starts += [(m.end(), loader, m.start()) for m in re.finditer(rf"(?<![\w.$]){re.escape(name)}\s*\(", code)]
+    for end, loader, start in sorted(starts):
+        argument, override = _options(_arguments(code, end))
+        candidates = (("cwd", ".env"),) if argument is None else _path(argument)
+        yield _at(path, code, lines, start, override, candidates, loader)
+    for match in PRELOAD.finditer(code):
+        yield _at(path, code, lines, match.end() - 1, False, (("cwd", ".env"),), "dotenv/config")
+
+
+def _at(path: Path, code: str, lines: list[str], offset: int, override: bool,
+        candidates: tuple[PathSpec, ...], loader: str) -> DotenvCall:
+    line = code.count("\n", 0, offset) + 1
+    text = lines[line - 1] if line <= len(lines) else ""
+    column = offset - (code.rfind("\n", 0, offset) + 1) + 1
+    return DotenvCall(Location(path, line, column), override, candidates, text, False, loader)
+
+
+def _arguments(code: str, start: int) -> str:
+    """The text between a call's parentheses (from just after its `(`), strings skipped over."""
+    depth, at, quote = 1, start, ""
+    while at < len(code) and depth:
+        char = code[at]
+        if quote:
+            quote = "" if char == quote and code[at - 1] != "\\" else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        at += 1
+    return code[start:at - 1]
+
+
+def _split(text: str) -> list[str]:
+    """Top-level comma-separated parts of an argument list or object literal."""
+    parts, depth, quote, current = [], 0, "", ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += char
+    return [p for p in (*parts, current.strip()) if p]
+
+
+def _options(arguments: str) -> tuple[str | None, bool]:
+    """`{ path: X, override: true }`: X's text (None when no path is given) and the override flag."""
+    text = arguments.strip()
+    if not text.startswith("{"):
+        return None, False
+    fields = dict(re.split(r"\s*:\s*", p, maxsplit=1) for p in _split(text[1:-1]) if ":" in p)
+    override = fields.get("override", "").strip() == "true"
+    return fields.get("path"), override
+
+
+def _path(expression: str) -> tuple[PathSpec, ...]:
+    """A path expression's spec: a literal, `path.join|resolve(__dirname | process.cwd(), 'a', ...)`;
+    none when doctor cannot tell (a variable, a template with `${...}`)."""
+    literal = _string(expression)
+    if literal is not None:
+        return (_literal(literal),)
+    match = re.fullmatch(r"\s*(?:path\s*\.\s*)?(join|resolve)\s*\(([\s\S]*)\)\s*", expression)
+    if match is None:
+        return ()
+    parts = _split(match.group(2))
+    base: PathSpec = ("cwd", "")
+    if parts and parts[0] in ("__dirname", "import.meta.dirname"):
+        base, parts = ("file", 1), parts[1:]
+    elif parts and re.fullmatch(r"process\s*\.\s*cwd\s*\(\s*\)", parts[0]):
+        parts = parts[1:]
+    texts = [_string(p) for p in parts]
+    if any(t is None for t in texts):
+        return ()
+    joined = [str(t) for t in texts]
+    if match.group(1) == "resolve" and any(t.startswith("/") for t in joined):
+        return (("abs", posixpath.join(*joined)),)
+    if base[0] == "file":
+        return (("file", 1, *joined),)
+    return (_literal(posixpath.join("", *joined) or "."),)
+
+
+def _string(text: str) -> str | None:
+    match = STRING.match(text)
+    return None if match is None else next(g for g in match.groups() if g is not None)
+
+
+def _literal(text: str) -> PathSpec:
+    return ("abs", text) if text.startswith("/") else ("cwd", text)

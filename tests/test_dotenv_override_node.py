@@ -1,0 +1,184 @@
+"""dotenv-override on Node's loaders: dotenv's `config()` in the files a service runs, `import
+'dotenv/config'`, `node -r dotenv/config`, `node --env-file`, dotenv-cli and env-cmd in package.json
+scripts, on copies of hagopj13/node-express-boilerplate and danielfsousa/express-rest-boilerplate."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.model import Finding, Safety, Severity
+from doctor.project.dotenv_views import node_view
+
+CHECK = "dotenv-override"
+REPLAY = Path(__file__).parent / "replay"
+NODE_DOCKERFILE = "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
+
+
+def _findings(root: Path, *files: str) -> list[Finding]:
+    from doctor.project import ProjectOptions
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+    options = ProjectOptions(path=root, env=env, files=tuple(root / f for f in files))
+    report = preflight(RunOptions(project=options, select=(CHECK,), env=env), load_registry()).report
+    return [f for f in report.findings if f.check == CHECK]
+
+
+def _copy(name: str, root: Path) -> Path:
+    shutil.copytree(REPLAY / name, root)
+    shutil.copy(root / ".env.example", root / ".env")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _boilerplate(root: Path, with_url: bool = True) -> Path:
+    root = _copy("node-express-boilerplate", root)
+    if not with_url:  # compose leaves MONGODB_URL unset: .env's 127.0.0.1 fills it in the container
+        compose = root / "docker-compose.yml"
+        compose.write_text(compose.read_text().replace(
+            "    environment:\n      - MONGODB_URL=mongodb://mongodb:27017/node-boilerplate\n", ""))
+    return root
+
+
+def test_node_dotenv_config_through_the_bind_mount_dials_the_container_itself(tmp_path: Path) -> None:
+    """config.js:5 `dotenv.config({ path: path.join(__dirname, '../../.env') })`, reached from
+    `yarn dev` (nodemon src/index.js) through `require('./config/config')`: before, no finding."""
+    root = _boilerplate(tmp_path / "p", with_url=False)
+    (finding,) = _findings(root, "docker-compose.yml", "docker-compose.dev.yml")
+    assert finding.severity is Severity.ERROR
+    assert (finding.location.path.relative_to(root).as_posix(), finding.location.line) == ("src/config/config.js", 5)
+    assert finding.message == ("MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 dials the "
+                               "container itself in 'node-app', not 'mongodb' (compose sets none)")
+
+
+def test_node_dotenv_leaves_what_compose_sets(tmp_path: Path) -> None:
+    """Without `override: true` Node's dotenv keeps compose's MONGODB_URL: no finding."""
+    assert _findings(_boilerplate(tmp_path / "p"), "docker-compose.yml", "docker-compose.dev.yml") == []
+
+
+def test_node_dotenv_override_true_beats_compose_and_is_dropped(tmp_path: Path) -> None:
+    root = _boilerplate(tmp_path / "p")
+    config = root / "src" / "config" / "config.js"
+    config.write_text(config.read_text().replace("'../../.env') }", "'../../.env'), override: true }"))
+    (finding,) = _findings(root, "docker-compose.yml", "docker-compose.dev.yml")
+    assert finding.message == ("MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 overrides "
+                               "compose's 'mongodb://mongodb:27017/node-boilerplate' in 'node-app'")
+    assert finding.fix is not None and finding.fix.safety is Safety.SAFE
+    (edit,) = finding.fix.edits
+    assert edit.new == "dotenv.config({ path: path.join(__dirname, '../../.env') });"
+
+
+def test_dotenv_safe_from_the_images_cmd_on_express_rest_boilerplate(tmp_path: Path) -> None:
+    """The Dockerfile's `yarn docker:start` runs `pm2-docker start ./src/index.js`, whose
+    `./config/vars` calls dotenv-safe; `.dockerignore` keeps .env out of the image, `.:/app` brings
+    it back. MONGO_URI (compose's) stays; MONGO_URI_TESTS, which compose leaves unset, dials itself."""
+    root = _copy("express-rest-boilerplate", tmp_path / "p")
+    env = root / ".env"
+    env.write_text(env.read_text().replace("MONGO_URI_TESTS=mongodb://mongodb:27017",
+                                           "MONGO_URI_TESTS=mongodb://localhost:27017"))
+    (finding,) = _findings(root)
+    assert (finding.location.path.relative_to(root).as_posix(), finding.location.line) == ("src/config/vars.js", 4)
+    assert finding.message == ("MONGO_URI_TESTS='mongodb://localhost:27017/express-rest-es2017-boilerplate' from "
+                               ".env:6 dials the container itself in 'boilerplate-api', not 'mongodb' "
+                               "(compose sets none)")
+    # without the bind mount only the image's COPY could carry .env, and .dockerignore stops it
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace("    volumes:\n      - .:/app\n", ""))
+    assert _findings(root) == []
+
+
+COMPOSE = """\
+services:
+  api:
+    build: .
+    volumes: [".:/app"]
+    {command}
+  mongodb:
+    image: mongo:7
+"""
+
+
+def _node_project(root: Path, command: str, files: dict[str, str], env: str = ".env") -> Path:
+    root.mkdir(parents=True)
+    (root / "compose.yaml").write_text(COMPOSE.format(command=command))
+    (root / "Dockerfile").write_text(NODE_DOCKERFILE)
+    (root / env).write_text("MONGO_URL=mongodb://localhost:27017/app\n")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+PACKAGE = '{\n  "main": "src/main.js",\n  "scripts": {\n    "dev": "%s"\n  }\n}\n'
+
+
+@pytest.mark.parametrize(("command", "files", "env", "at"), [
+    ("command: npm run dev", {"package.json": PACKAGE % "node src/main.js",
+                              "src/main.js": "import 'dotenv/config';\nimport './db.js';\n"}, ".env", "src/main.js:1"),
+    ("command: npm run dev", {"package.json": PACKAGE % "ts-node src/main.ts",
+                              "src/main.ts": "import { boot } from './boot';\nboot();\n",
+                              "src/boot.ts": "import * as dotenv from 'dotenv';\n\ndotenv.config();\n"},
+     ".env", "src/boot.ts:3"),
+    ("command: yarn dev", {"package.json": PACKAGE % "node src/main.js",
+                           "src/main.js": "const { config: load } = require('dotenv');\n"
+                                          "load({ path: '.env.local' });\n"},
+     ".env.local", "src/main.js:2"),
+    ("command: npm run dev", {"package.json": PACKAGE % "node -r dotenv/config src/main.js", "src/main.js": ""},
+     ".env", "package.json:4"),
+    ("command: npm run dev", {"package.json": PACKAGE % "node --env-file=.env.dev src/main.js", "src/main.js": ""},
+     ".env.dev", "package.json:4"),
+    ("command: npm run dev", {"package.json": PACKAGE % "dotenv -e .env.local -- node src/main.js",
+                              "src/main.js": ""}, ".env.local", "package.json:4"),
+    ("command: npm run dev", {"package.json": PACKAGE % "env-cmd -f .env.dev node src/main.js",
+                              "src/main.js": ""}, ".env.dev", "package.json:4"),
+    ("", {"package.json": '{\n  "main": "src/main.js"\n}\n', "src/main.js": "require('dotenv').config()\n"},
+     ".env", "src/main.js:1"),
+])
+def test_node_loaders_a_service_runs(tmp_path: Path, command: str, files: dict[str, str], env: str, at: str) -> None:
+    root = _node_project(tmp_path / "p", command, files, env)
+    (finding,) = _findings(root)
+    assert f"{finding.location.path.relative_to(root).as_posix()}:{finding.location.line}" == at
+    assert finding.message.startswith(f"MONGO_URL='mongodb://localhost:27017/app' from {env}:1 dials the container "
+                                      "itself in 'api', not 'mongodb'")
+
+
+@pytest.mark.parametrize(("command", "files"), [
+    # a commented-out call, and a file the service never imports
+    ("command: npm run dev", {"package.json": PACKAGE % "node src/main.js",
+                              "src/main.js": "// require('dotenv').config()\n/* dotenv.config() */\n",
+                              "scripts/seed.js": "require('dotenv').config()\n"}),
+    # a Python service beside the package: Node's loaders do not run there
+    ("image: python:3.12\n    command: python -m http.server", {
+        "package.json": PACKAGE % "node src/main.js", "src/main.js": "require('dotenv').config()\n"}),
+])
+def test_no_finding_where_the_service_does_not_run_the_load(tmp_path: Path, command: str,
+                                                            files: dict[str, str]) -> None:
+    root = _node_project(tmp_path / "p", command, files)
+    if "python" in command:
+        (root / "compose.yaml").write_text((root / "compose.yaml").read_text().replace("    build: .\n", ""))
+    assert _findings(root) == []
+
+
+def test_env_cmd_overrides_compose_and_says_how_to_stop_it(tmp_path: Path) -> None:
+    root = _node_project(tmp_path / "p", "command: npm run dev\n    environment: [MONGO_URL=mongodb://mongodb/app]",
+                         {"package.json": PACKAGE % "env-cmd node src/main.js", "src/main.js": ""})
+    (finding,) = _findings(root)
+    assert finding.message == ("MONGO_URL='mongodb://localhost:27017/app' from .env:1 overrides compose's "
+                               "'mongodb://mongodb/app' in 'api'")
+    assert finding.fix is not None and finding.fix.title == "add --no-override to env-cmd at package.json:4"
+    (root / "package.json").write_text(PACKAGE % "env-cmd --no-override node src/main.js")
+    assert _findings(root) == []
+
+
+def test_node_view_reads_as_node_dotenv(tmp_path: Path) -> None:
+    """No expansion, `#` ends an unquoted value, the last line of a key wins, a set key stays."""
+    env = tmp_path / ".env"
+    env.write_text("A=1\nexport B=\"x\\ny\" # c\nC='${A}'\nD=u://h/a#frag\nA=2\nE=kept\n")
+    assert list(node_view(env, {"E": "compose"}, False)) == [
+        ("A", "2", 5), ("B", "x\ny", 2), ("C", "${A}", 3), ("D", "u://h/a", 4)]
+    assert ("E", "kept", 6) in list(node_view(env, {"E": "compose"}, True))
