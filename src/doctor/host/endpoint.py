@@ -78,6 +78,15 @@ class Endpoint:
         return "Docker Engine" if self.scheme == "unix" else self.scheme
 
     @property
+    def colima_profile(self) -> str:
+        """The Colima profile whose VM serves this socket (`~/.colima/<profile>/docker.sock`, context
+        `colima-<profile>`), "" for another product. A bare `colima start` starts `default`, not it."""
+        if self.product != "Colima":
+            return ""
+        folder = os.path.basename(os.path.dirname(self.socket_path))
+        return "" if folder == ".colima" or not folder.isprintable() or " " in folder else folder
+
+    @property
     def is_local(self) -> bool:
         """True when the engine's published ports appear on this machine (unix socket or loopback tcp)."""
         if self.scheme in ("unix", "npipe", "fd"):

@@ -371,6 +371,7 @@ def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
         hint = access_hint(endpoint.socket_path) if endpoint.socket_path else ""
         return f"permission denied on {where}{f' ({hint})' if hint else ''}"
     start = _START_HINTS.get(endpoint.product, "")
+    start += f" --profile {endpoint.colima_profile}" if endpoint.colima_profile not in ("", "default") else ""
     running = f"is the docker engine running?{' ' + start if start else ''}"
     if exc.errno == errno.ENOENT:
         return f"no socket at {where} ({running})"
