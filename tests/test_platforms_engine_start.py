@@ -1,7 +1,8 @@
 """What doctor tells a developer whose engine is not running, on the platform and product they use.
 
 The recorded context of a second Colima profile is tests/platforms/macos-colima-profile/ (its
-source: tests/platforms/SOURCES.md).
+source: tests/platforms/SOURCES.md). The links are real symlinks to sockets that are gone, as
+a stopped Colima or Docker Desktop leaves them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
+from doctor.host import endpoint as endpoint_module
 from doctor.host.engine import find_engine
 
 FIXTURES = Path(__file__).parent / "platforms"
@@ -42,3 +46,36 @@ def test_the_default_colima_profile_keeps_the_bare_command(tmp_path: Path) -> No
     socket = current_context(tmp_path, "macos-colima")
     found = find_engine({"HOME": str(tmp_path)})
     assert found.reason == f"no socket at {socket} (is the docker engine running? colima start)"
+
+
+@pytest.mark.parametrize(("target", "hint"), [
+    (".colima/default/docker.sock", "colima start"),
+    (".colima/work/docker.sock", "colima start --profile work"),
+    (".docker/run/docker.sock", "start Docker Desktop"),
+])
+def test_a_default_socket_linked_to_a_stopped_engine_names_it(tmp_path: Path, target: str, hint: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """/var/run/docker.sock as Docker Desktop's "Allow the default Docker socket" setting or Colima's
+    FAQ (`sudo ln -sf $HOME/.colima/default/docker.sock /var/run/docker.sock`) make it, with the
+    default context: the engine stopped, its socket is gone and the link left dangling. The CLI
+    dials the link; doctor named no engine and no way to start it."""
+    default = tmp_path / "var-run" / "docker.sock"
+    default.parent.mkdir()
+    real = tmp_path / target
+    default.symlink_to(real)
+    monkeypatch.setattr(endpoint_module, "DEFAULT_SOCKET", str(default))
+    found = find_engine({"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert found.endpoint is not None and found.endpoint.socket_path == str(default)
+    assert found.not_running
+    assert found.reason == f"no socket at {default} (a link to {real}; is the docker engine running? {hint})"
+
+
+def test_an_absent_default_socket_still_falls_back_to_a_products_socket(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a link stands for the default socket: with none, a running product's socket is found."""
+    monkeypatch.setattr(endpoint_module, "DEFAULT_SOCKET", str(tmp_path / "absent.sock"))
+    monkeypatch.setattr(endpoint_module, "WSL_DESKTOP_SOCKET", str(tmp_path / "absent-wsl.sock"))
+    (tmp_path / ".orbstack" / "run").mkdir(parents=True)
+    (tmp_path / ".orbstack" / "run" / "docker.sock").touch()
+    found = endpoint_module.discover_endpoint({"HOME": str(tmp_path)})
+    assert found is not None and found.product == "OrbStack"

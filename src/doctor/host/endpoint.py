@@ -3,7 +3,8 @@
 Discovery order (the CLI's, not docker-py's `from_env`, which ignores contexts):
 `DOCKER_HOST`; else `DOCKER_CONTEXT` or `currentContext` of `$DOCKER_CONFIG/config.json`
 (default `~/.docker`), whose endpoint lives in `contexts/meta/<sha256(name)>/meta.json`;
-else the default socket `/var/run/docker.sock`, and when that does not exist the sockets of
+else the default socket `/var/run/docker.sock` (also a link whose engine is stopped: the CLI
+dials it, and its target names the product), and when that does not exist the sockets of
 rootless docker and Podman, Docker Desktop (`~/.docker/run`), Colima (`~/.colima/<profile>`),
 OrbStack (`~/.orbstack/run`), Rancher Desktop (`~/.rd`), a Podman machine, and Docker
 Desktop's WSL integration (`/mnt/wsl/docker-desktop/...`). `Endpoint.product` names it.
@@ -83,7 +84,7 @@ class Endpoint:
         `colima-<profile>`), "" for another product. A bare `colima start` starts `default`, not it."""
         if self.product != "Colima":
             return ""
-        folder = os.path.basename(os.path.dirname(self.socket_path))
+        folder = os.path.basename(os.path.dirname(os.path.realpath(self.socket_path)))  # through /var/run's link
         return "" if folder == ".colima" or not folder.isprintable() or " " in folder else folder
 
     @property
@@ -142,8 +143,12 @@ def discover_endpoint(env: Mapping[str, str]) -> Endpoint | None:
                        (f"{home}/.local/share/containers/podman/machine/podman.sock", "Podman machine socket")]
     candidates += [("/run/podman/podman.sock", "podman socket"),
                    (WSL_DESKTOP_SOCKET, "Docker Desktop WSL integration socket")]
+    # the default socket counts as a link whose engine is stopped, too: the CLI dials it all the same, and
+    # where it leads names the product to start (Docker Desktop's "Allow the default Docker socket to be
+    # used", docs.docker.com/desktop/mac/permission-requirements, docker/for-mac#6529; Colima's FAQ:
+    # `sudo ln -sf $HOME/.colima/default/docker.sock /var/run/docker.sock`)
     for path, source in candidates:
-        if os.path.exists(path):
+        if os.path.exists(path) or (path == DEFAULT_SOCKET and os.path.islink(path)):
             return Endpoint(f"unix://{path}", source)
     return None
 

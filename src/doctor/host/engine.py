@@ -374,7 +374,8 @@ def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
     start += f" --profile {endpoint.colima_profile}" if endpoint.colima_profile not in ("", "default") else ""
     running = f"is the docker engine running?{' ' + start if start else ''}"
     if exc.errno == errno.ENOENT:
-        return f"no socket at {where} ({running})"
+        link = f"a link to {os.path.realpath(where)}; " if os.path.islink(where) else ""  # its engine's socket gone
+        return f"no socket at {where} ({link}{running})"
     if exc.errno == errno.ENOTSOCK:
         return f"{where} is not a socket"
     if exc.errno == errno.ECONNREFUSED:
