@@ -86,10 +86,14 @@ class EngineImages:
         if any(name in system for name in _DESKTOPS):
             return True
         # Colima's /info names the VM's distro, not Colima: its socket (~/.colima/) or its VM's name
-        # (`colima`, `colima-PROFILE`) says it; its VM answers the name (abiosoft/colima#277)
+        # (`colima`, `colima-PROFILE`) says it; its VM answers the name (abiosoft/colima#277). So does
+        # Rancher Desktop's Lima VM on macOS and Linux (its /info: an Alpine OperatingSystem, Name
+        # `lima-rancher-desktop`, as ddev tells it; rancher-desktop#1625, #3163), where `host-gateway`
+        # is the VM's bridge, refused (rancher-desktop#5095)
         endpoint = self.engine.endpoint
         name = str(self.engine.info.get("Name") or "").lower()
-        return (endpoint is not None and endpoint.product == "Colima") or name == "colima" or name.startswith("colima-")
+        return (endpoint is not None and endpoint.product in ("Colima", "Rancher Desktop")) or name == "colima" \
+            or name.startswith("colima-") or name == "lima-rancher-desktop"
 
     @cached_property
     def adds_host_gateway_name(self) -> bool:
