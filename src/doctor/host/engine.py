@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from functools import cached_property
 from itertools import accumulate
+from pathlib import Path
 
 from doctor.host import endpoint as discovery  # its DEFAULT_SOCKET read when used: one place to move it
 from doctor.host.endpoint import Endpoint
@@ -198,14 +199,18 @@ def quote(text: str, safe: str = "/") -> str:
     return "".join(chr(b) if b in keep else f"%{b:02X}" for b in text.encode("utf-8"))
 
 
-def find_engine(env: Mapping[str, str], timeout: float = 2.0) -> EngineConnection:
-    """The engine the docker CLI would talk to, pinged once with `timeout` seconds when first asked."""
+def find_engine(env: Mapping[str, str], timeout: float = 2.0, root: Path = Path("/")) -> EngineConnection:
+    """The engine the docker CLI would talk to, pinged once with `timeout` seconds when first asked
+    (`root`: where the platform is read from, when no engine's socket is found)."""
     try:
         endpoint = discovery.discover_endpoint(env)
     except Unavailable as exc:
         return EngineConnection(None, exc.reason, timeout)
     if endpoint is None:
-        reason = f"no socket at {discovery.DEFAULT_SOCKET} (is the docker engine running?)"
+        from doctor.host.platform import detect_platform
+
+        advice = " ".join(("is the docker engine running?", detect_platform(env, root).no_engine_advice())).strip()
+        reason = f"no socket at {discovery.DEFAULT_SOCKET} ({advice})"
         return EngineConnection(None, reason, timeout)
     return EngineConnection(endpoint, None, timeout)
 

@@ -166,6 +166,22 @@ class Platform:
             return docker
         return which_on("docker.exe", path)
 
+    def no_engine_advice(self) -> str:
+        """Where to start an engine when no socket of any is found ("" on Linux: the engine's own service).
+
+        WSL2: Docker Desktop's engine reaches a distro only where its WSL integration is on for it
+        (what WSL prints for `docker` there: "We recommend to activate the WSL integration in Docker
+        Desktop settings"); a Windows `docker.exe` on PATH talks to Windows' engine, never this one.
+        """
+        if self.kind is Kind.WSL2:
+            windows = self.windows_docker()
+            also = f"; {windows} is Windows' CLI, not this distro's" if windows else ""
+            return ("on WSL2: start Docker Desktop with WSL integration on for this distro (Settings > Resources > "
+                    f"WSL Integration), or this distro's own dockerd{also}")
+        if self.kind is Kind.MACOS:
+            return "on macOS: start Docker Desktop or OrbStack, or `colima start`"
+        return ""
+
     def bind_mounts_write_as_user(self) -> str:
         """Why containers cannot leave root-owned files in a bind mount here ("" when they can)."""
         if self.kind is Kind.MACOS:
