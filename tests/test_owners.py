@@ -491,8 +491,10 @@ def test_a_walk_waiting_on_io_grows_threads_instead_of_forking(tmp_path: Path,
     real_fork, real_listdir = os.fork, walk_module.os.listdir
     monkeypatch.setattr(walk_module.os, "fork", lambda: forks.append(1) or real_fork())
 
-    def slow_listdir(path: int) -> list[str]:  # a network file system: ~1,000 entries a second
-        time.sleep(0.01)
+    def slow_listdir(path: int) -> list[str]:  # a network file system: ~250 entries a second
+        # asleep long enough per folder that, on a loaded machine, the wait for a core after each
+        # wake-up (counted as running by the scheduler's statistics) stays under half the wall time
+        time.sleep(0.04)
         return real_listdir(path)
 
     monkeypatch.setattr(walk_module.os, "listdir", slow_listdir)
