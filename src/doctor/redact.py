@@ -40,8 +40,6 @@ from doctor.secret_commands import mask_group as _masked_group
 from doctor.secret_commands import pass_flags, stdin_secrets
 from doctor.secret_commands import tool_args as _tool_args
 from doctor.secret_keys import (
-    NOT_SECRET_VALUES,
-    VAR_REF,
     Sink,
     is_expansion,
     key_kind,
@@ -49,18 +47,17 @@ from doctor.secret_keys import (
     secret_defaults,
     secret_for_key,
 )
+from doctor.secret_pieces import MIN_SECRET_LENGTH, STRONG_LENGTH
+from doctor.secret_pieces import escaped_forms as _escaped_forms
+from doctor.secret_pieces import pieces as _pieces
 from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens, matches_at, places
-from doctor.secret_urls import BLANK_OR_QUOTE, url_userinfo, whole_url_password
+from doctor.secret_urls import url_userinfo, whole_url_password
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.clean_digests import CleanDigests
     from doctor.model import Finding
 
-MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
-STRONG_LENGTH = 8
-_DOLLAR_NAME_LENGTH = 3  # the name after a literal `$` of a secret, masked where it stands alone (`$j9x`)
-URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
 # shorter "documentation" (a rule id, a word) is masked by value like any text: a finding may quote
 # it with a secret in it (`password`); a whole summary line or docstring, it cannot
 PROSE_LENGTH = 40
@@ -71,7 +68,6 @@ _DONE_LENGTH = 4096
 _DONE_CHARS = 4_000_000
 
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
-_BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
 
 _PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 # `deploy:Kq7Wn2Px9Lz4Rt` (a GIT_ASKPASS helper's, a registry's `user:password`): the password
@@ -80,7 +76,6 @@ _USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
 _DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
 # the next field of a connection string (`;EndpointSuffix=`, `;Encrypt=`) that a field's value ends at
 _NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
-_AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
 # a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
 # `doctor why` quotes of a container's output holds values the project never defined
 # the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
@@ -533,70 +528,6 @@ class _Heads:
             if candidates:
                 found.update(v for v in candidates if text.startswith(v, at))
         return sorted(found, key=len, reverse=True)
-
-
-def _pieces(value: str) -> set[str]:
-    """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
-    form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
-    which a URL read to its first blank shows as the host), each piece of 6 or more characters
-    between raw `/`, `?`, `#` and `@` (what a client's error shows of a password it cut there),
-    and each name after a bare `$` in it that means a literal `$` (`_literal_names`),
-    worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
-    `sw0rd9`, which env-drift names as unset. A name with no lower-case letter after a separator
-    (`$HOME`, `:$DB_PASSWORD`) is a reference by convention, and stays readable."""
-    candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
-    if " " in value.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
-        # one with blanks: the file (a fix's diff) shows each word on a line of its own
-        candidates.update(word for word in value.split()
-                          if len(word) >= STRONG_LENGTH and not (word.isalpha() and word.islower()))
-    # a literal `$`'s name of 3 characters too: env-drift's `the variable $j9x` of `k3$j9x!q2w...` shows 4 of them
-    names = set(_literal_names(value)) if "$" in value else set()
-    if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
-        # what a URL parser that stops at a blank takes for the host of `redis://:Secr3t@Pw9xQ7 x@cache`
-        candidates.update(_AFTER_AT.findall(value))
-    if "://" not in value and any(c in value for c in "/?#@"):
-        # the pieces a URL parser that ends the authority at a raw `/`, `?`, `#` or `@` of a password
-        # echoes in its error (libpq's `invalid integer value "Xk9Qw2Lz" for connection option "port"`
-        # of `app:Xk9Qw2Lz/Pm4Rt7Vb@db`, urllib's `Port could not be cast to integer value as 'Xk9Qw2Lz'`)
-        cut = value.strip()
-        for separator in "?#@":
-            cut = cut.replace(separator, "/")
-        candidates.update(piece for piece in cut.split("/") if len(piece) >= URL_PIECE_LENGTH)
-    if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
-        from urllib.parse import unquote
-
-        candidates.add(unquote(value.strip()))
-    return {
-        c for c in candidates
-        if len(c) >= MIN_SECRET_LENGTH and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
-        and not VAR_REF.fullmatch(c)
-    } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
-
-
-def _literal_names(value: str) -> Iterable[str]:
-    """The names after the bare `$`s of a secret value that mean a literal `$`, as env-drift judges one
-    (checks/env_drift/dollars.py): a name with a lower-case letter, or one glued to a letter or digit
-    before its `$` and written as no variable of several words is (no `_`). `G7x$KQZ9WPLM4T` is 10 of the
-    password's 14 characters, which env-drift's message, its subject and compose's `The "KQZ9WPLM4T" variable
-    is not set` name; `$HOME`, `prefix_$DB_PASSWORD` and `x9$DB_HOST` stay readable, references by convention
-    (masked where they stand alone, `DB_HOST` would hide every finding about that variable)."""
-    for found in _BARE_NAME.finditer(value):
-        name, at = found.group(1), found.start()
-        if not name.isupper() or (at and value[at - 1].isalnum() and "_" not in name):
-            yield name
-
-
-def _escaped_forms(value: str) -> set[str]:
-    """The value as it appears raw, in compose files (`$$`), YAML single quotes (`''`) and
-    double-quoted strings (`\\`, `\\"`), and each of those in JSON strings and in XML."""
-    written = {value, value.replace("$", "$$"), value.replace("'", "''"),
-               value.replace("\\", "\\\\").replace('"', '\\"'), repr(value)[1:-1]}
-    forms = set(written)
-    for form in written:
-        forms.add(json.dumps(form, ensure_ascii=False)[1:-1])
-        forms.add(json.dumps(form)[1:-1])
-        forms.add(form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
-    return forms
 
 
 def clip(text: str, width: int, *, tail: bool = False, ellipsis: str = "…") -> str:

@@ -1,0 +1,83 @@
+"""The forms of a known secret value that `doctor.redact.Redactor` masks besides the whole: its lines, its
+pieces a parser cuts it into and echoes, and the escaped forms in which files and JSON show each."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from doctor.lazyre import lazy
+from doctor.secret_keys import NOT_SECRET_VALUES, VAR_REF
+from doctor.secret_urls import BLANK_OR_QUOTE
+
+MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
+STRONG_LENGTH = 8
+_DOLLAR_NAME_LENGTH = 3  # the name after a literal `$` of a secret, masked where it stands alone (`$j9x`)
+URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
+
+_BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
+_AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
+
+
+def pieces(value: str) -> set[str]:
+    """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
+    form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
+    which a URL read to its first blank shows as the host), each piece of 6 or more characters
+    between raw `/`, `?`, `#` and `@` (what a client's error shows of a password it cut there),
+    and each name after a bare `$` in it that means a literal `$` (`literal_names`),
+    worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
+    `sw0rd9`, which env-drift names as unset. A name with no lower-case letter after a separator
+    (`$HOME`, `:$DB_PASSWORD`) is a reference by convention, and stays readable."""
+    candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
+    if " " in value.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
+        # one with blanks: the file (a fix's diff) shows each word on a line of its own
+        candidates.update(word for word in value.split()
+                          if len(word) >= STRONG_LENGTH and not (word.isalpha() and word.islower()))
+    # a literal `$`'s name of 3 characters too: env-drift's `the variable $j9x` of `k3$j9x!q2w...` shows 4 of them
+    names = set(literal_names(value)) if "$" in value else set()
+    if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
+        # what a URL parser that stops at a blank takes for the host of `redis://:Secr3t@Pw9xQ7 x@cache`
+        candidates.update(_AFTER_AT.findall(value))
+    if "://" not in value and any(c in value for c in "/?#@"):
+        # the pieces a URL parser that ends the authority at a raw `/`, `?`, `#` or `@` of a password
+        # echoes in its error (libpq's `invalid integer value "Xk9Qw2Lz" for connection option "port"`
+        # of `app:Xk9Qw2Lz/Pm4Rt7Vb@db`, urllib's `Port could not be cast to integer value as 'Xk9Qw2Lz'`)
+        cut = value.strip()
+        for separator in "?#@":
+            cut = cut.replace(separator, "/")
+        candidates.update(piece for piece in cut.split("/") if len(piece) >= URL_PIECE_LENGTH)
+    if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
+        from urllib.parse import unquote
+
+        candidates.add(unquote(value.strip()))
+    return {
+        c for c in candidates
+        if len(c) >= MIN_SECRET_LENGTH and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
+        and not VAR_REF.fullmatch(c)
+    } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
+
+
+def literal_names(value: str) -> Iterable[str]:
+    """The names after the bare `$`s of a secret value that mean a literal `$`, as env-drift judges one
+    (checks/env_drift/dollars.py): a name with a lower-case letter, or one glued to a letter or digit
+    before its `$` and written as no variable of several words is (no `_`). `G7x$KQZ9WPLM4T` is 10 of the
+    password's 14 characters, which env-drift's message, its subject and compose's `The "KQZ9WPLM4T" variable
+    is not set` name; `$HOME`, `prefix_$DB_PASSWORD` and `x9$DB_HOST` stay readable, references by convention
+    (masked where they stand alone, `DB_HOST` would hide every finding about that variable)."""
+    for found in _BARE_NAME.finditer(value):
+        name, at = found.group(1), found.start()
+        if not name.isupper() or (at and value[at - 1].isalnum() and "_" not in name):
+            yield name
+
+
+def escaped_forms(value: str) -> set[str]:
+    """The value as it appears raw, in compose files (`$$`), YAML single quotes (`''`) and
+    double-quoted strings (`\\`, `\\"`), and each of those in JSON strings and in XML."""
+    written = {value, value.replace("$", "$$"), value.replace("'", "''"),
+               value.replace("\\", "\\\\").replace('"', '\\"'), repr(value)[1:-1]}
+    forms = set(written)
+    for form in written:
+        forms.add(json.dumps(form, ensure_ascii=False)[1:-1])
+        forms.add(json.dumps(form)[1:-1])
+        forms.add(form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    return forms
