@@ -20,7 +20,8 @@ _AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
 
 
 def pieces(value: str) -> set[str]:
-    """The value, each line of a multi-line one (a diff shows them one by one), its percent-decoded
+    """The value, each line of a multi-line one (a diff shows them one by one), the number and the suffix
+    a size error quotes of a one-line value (`doctor.project.gosize.size_parts`), its percent-decoded
     form, the piece after each `@` of one with a blank or a quote (`Pw9xQ7` of `Secr3t@Pw9xQ7 x`,
     which a URL read to its first blank shows as the host), each piece of 6 or more characters
     between raw `/`, `?`, `#` and `@` (what a client's error shows of a password it cut there),
@@ -46,6 +47,12 @@ def pieces(value: str) -> set[str]:
         for separator in "?#@":
             cut = cut.replace(separator, "/")
         candidates.update(piece for piece in cut.split("/") if len(piece) >= URL_PIECE_LENGTH)
+    if "\n" not in value:
+        # the parts go-units' size parser quotes of a value it refuses (compose's `mem_limit: ${SECRET}`):
+        # `strconv.ParseFloat: parsing "Sc3Vb7"` of `Sc3Vb7Nq`, `invalid suffix: 'xKqLmNpZr'` of `9xKqLmNpZr`
+        from doctor.project.gosize import size_parts
+
+        candidates.update(part for part in size_parts(value.strip()) or () if len(part) >= URL_PIECE_LENGTH)
     if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
         from urllib.parse import unquote
 

@@ -14,12 +14,22 @@ SIZE_FIELDS = (("mem_limit",), ("mem_reservation",), ("memswap_limit",), ("mem_s
 _SUFFIXES = "kmgtp"
 
 
-def size_error(text: str) -> str | None:
-    """go-units' error for a size string (`invalid size: 'lots'`), or None when it parses."""
+def size_parts(text: str) -> tuple[str, str] | None:
+    """The number and the suffix parseSize cuts a size string into (`512`, `m`), or None with no digit,
+    dot or blank: what its errors quote of the string (`strconv.ParseFloat: parsing "Sc3Vb7"` of
+    `Sc3Vb7Nq`), so what `doctor.redact` masks of a secret value besides the whole."""
     sep = max((text.rfind(c) for c in "0123456789. "), default=-1)
     if sep == -1:
+        return None
+    return (text[:sep + 1], text[sep + 1:]) if text[sep] != " " else (text[:sep], text[sep + 1:])
+
+
+def size_error(text: str) -> str | None:
+    """go-units' error for a size string (`invalid size: 'lots'`), or None when it parses."""
+    parts = size_parts(text)
+    if parts is None:
         return f"invalid size: '{text}'"  # there should be at least a digit
-    number, suffix = (text[:sep + 1], text[sep + 1:]) if text[sep] != " " else (text[:sep], text[sep + 1:])
+    number, suffix = parts
     size = _parse_float(number)
     if size is None:
         return f'strconv.ParseFloat: parsing "{number}": invalid syntax'
