@@ -1,4 +1,4 @@
-"""A mask shows no part of a secret, nor loses the shape of the text around it.
+"""A mask shows neither a part of a secret nor loses the shape of the text around it.
 
 compose's (and compose-config's) go-units error for `mem_limit: ${SECRET}` quoted the number it cut of
 the value: `strconv.ParseFloat: parsing "Sc3Vb7"` of SECRET=Sc3Vb7Nq, 6 of its 8 characters, where
@@ -8,6 +8,7 @@ the mask: `PRIV="-----BEGIN OPENSSH PRIVATE KEY-----******` and the END line rig
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from doctor.project.gosize import size_error
-from doctor.redact import Redactor
+from doctor.redact import Redactor, scrub
 
 REPO = Path(__file__).resolve().parents[1]
 BODY = ["b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
@@ -51,3 +52,26 @@ def test_compose_configs_size_error_shows_no_part_of_the_secret(tmp_path: Path, 
                           capture_output=True, text=True, env=_env(tmp_path / "home"), timeout=120)
     assert "mem_limit" in done.stdout and "strconv.ParseFloat" in done.stdout, done.stdout + done.stderr
     assert "Sc3Vb7" not in done.stdout + done.stderr
+
+
+def test_a_private_keys_body_is_masked_line_by_line() -> None:
+    assert scrub(f'PRIV="{KEY}"') == ('PRIV="-----BEGIN OPENSSH PRIVATE KEY-----\n***\n***\n'
+                                      '-----END OPENSSH PRIVATE KEY-----"')
+    diff = " SECRET_KEY=x\n PRIV=\"" + KEY.replace("\n", "\n ") + "\"\n-A=1\n+A=2\n"
+    shown = Redactor([KEY]).text(diff)
+    assert shown.splitlines() == [" SECRET_KEY=***", ' PRIV="-----BEGIN OPENSSH PRIVATE KEY-----', " ***", " ***",
+                                  ' -----END OPENSSH PRIVATE KEY-----"', "-A=1", "+A=2"]
+
+
+def test_a_fix_diff_keeps_a_private_keys_lines(tmp_path: Path) -> None:
+    root = tmp_path / "broken-stack"
+    shutil.copytree(REPO / "examples" / "broken-stack", root)
+    with (root / ".env").open("a") as env:
+        env.write(f'STATS_SERVER=postgresserver\nPRIV="{KEY}"\nOTHER_SERVER=postgresserver\n')
+    done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--dry-run", str(root)], capture_output=True,
+                          text=True, env=_env(tmp_path / "home"), timeout=120)
+    lines = done.stdout.splitlines()
+    begin = next(i for i, line in enumerate(lines) if "BEGIN OPENSSH PRIVATE KEY" in line)
+    assert lines[begin].endswith("-----BEGIN OPENSSH PRIVATE KEY-----"), done.stdout
+    assert [line.strip() for line in lines[begin + 1:begin + 4]] == ["***", "***", '-----END OPENSSH PRIVATE KEY-----"']
+    assert not any(part in done.stdout for part in BODY)

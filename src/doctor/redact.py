@@ -47,6 +47,7 @@ from doctor.secret_keys import (
     secret_defaults,
     secret_for_key,
 )
+from doctor.secret_pem import mask_private_keys
 from doctor.secret_pieces import MIN_SECRET_LENGTH, STRONG_LENGTH
 from doctor.secret_pieces import escaped_forms as _escaped_forms
 from doctor.secret_pieces import pieces as _pieces
@@ -69,7 +70,6 @@ _DONE_CHARS = 4_000_000
 
 _NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
 
-_PRIVATE_KEY = lazy(r"-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----(?P<v>[A-Za-z0-9+/=\s\\]++)")
 # `deploy:Kq7Wn2Px9Lz4Rt` (a GIT_ASKPASS helper's, a registry's `user:password`): the password
 # counts when it is a credential by its shape (`redis:7-alpine`, `db:5432` are no such pair)
 _USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
@@ -237,7 +237,7 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     # each shape runs only where its literal part is in the text (a cheap scan in C): the same
     # matches, at a tenth of the cost on a 2,000-service compose file
     if "-----BEGIN" in text:
-        text = _mask(_PRIVATE_KEY, text, sink)
+        text = mask_private_keys(text, sink)
     if "://" in text:
         text = url_userinfo(text, sink)
     text = mask_tokens(text, sink)

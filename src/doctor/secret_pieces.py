@@ -17,6 +17,7 @@ URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked w
 
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
 _AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
+_PEM_ARMOR = lazy(r"-----(?:BEGIN|END) [A-Z ]{1,40}-----")  # a PEM key's first and last lines: no secret
 
 
 def pieces(value: str) -> set[str]:
@@ -29,10 +30,11 @@ def pieces(value: str) -> set[str]:
     worth masking: compose reads `Pa$sw0rd9` (a `$` not written `$$`) as `Pa` and a variable
     `sw0rd9`, which env-drift names as unset. A name with no lower-case letter after a separator
     (`$HOME`, `:$DB_PASSWORD`) is a reference by convention, and stays readable."""
-    candidates = {value.strip(), *(line.strip() for line in value.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
-    if " " in value.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
+    plain = _PEM_ARMOR.sub("\n", value) if "-----" in value else value  # of a PEM key, its body's lines
+    candidates = {value.strip(), *(line.strip() for line in plain.splitlines() if len(line.strip()) >= STRONG_LENGTH)}
+    if " " in plain.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
         # one with blanks: the file (a fix's diff) shows each word on a line of its own
-        candidates.update(word for word in value.split()
+        candidates.update(word for word in plain.split()
                           if len(word) >= STRONG_LENGTH and not (word.isalpha() and word.islower()))
     # a literal `$`'s name of 3 characters too: env-drift's `the variable $j9x` of `k3$j9x!q2w...` shows 4 of them
     names = set(literal_names(value)) if "$" in value else set()
