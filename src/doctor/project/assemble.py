@@ -17,6 +17,7 @@ from doctor.project.extends import Extender
 from doctor.project.filetree import Interpolation
 from doctor.project.include import apply_include
 from doctor.project.inputs import probed
+from doctor.project.interpolate import Rescans
 from doctor.project.merge import delete_paths, merge_resources, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import Problem, ProblemKind, VariableUse
@@ -59,6 +60,7 @@ class Assembler:
         self.shapes: list[Problem] = []
         self.validation = schema.Validation()
         self.uses: list[VariableUse] = []
+        self.rescans = Rescans()  # what all the files' nested `${` may be read again (interpolate.MAX_RESCAN)
         self.failed_extends: set[str] = set()  # the services whose `extends:` failed (doctor.project.extends)
         # included compose file -> Scope.env_files of its include (doctor.project.edits.interpolated_at)
         self.include_env: dict[Path, tuple[Path, ...]] = {}
@@ -116,6 +118,7 @@ class Assembler:
         found = Interpolation(scope.env.get)
         found.uses = self.uses
         found.problems = self.problems
+        found.rescans = self.rescans
         return found
 
     def load_files(self, files: list[Path], scope: Scope) -> YMap:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
-from doctor.project.interpolate import InterpolationError, as_lookup, substitute
+from doctor.project.interpolate import InterpolationError, Rescans, as_lookup, substitute
 from doctor.project.reading import ENV_LIMIT, read_regular
 from doctor.project.types import EnvEntry, EnvFile, Problem, ProblemKind
 
@@ -180,6 +180,7 @@ def parse_env_text(
     seen: dict[str, str] = {}
     unset: list[tuple[str, int]] = []
     line = 0
+    rescans = Rescans()  # the file's values' nested `${`, read again: one budget for them all
 
     def expand(value: str) -> str:
         def find(name: str) -> str | None:
@@ -188,7 +189,7 @@ def parse_env_text(
                 found = seen.get(name)
             return found if found is not None else before.get(name)
 
-        expanded, refs = substitute(value, find)
+        expanded, refs = substitute(value, find, rescans=rescans)
         unset.extend((r.name, line) for r in refs if not r.has_default and not r.required and find(r.name) is None)
         return expanded
 
@@ -222,6 +223,8 @@ def parse_env_text(
         except _LineError as exc:
             problems.append(Problem(ProblemKind.ENV_FILE, exc.message, Location(path, line)))
             pos = exc.resume
+            if rescans.left < 0:
+                break  # its values' nested `${` read again past the budget: said once, doctor reads no more
             if len(problems) >= MAX_PROBLEMS:  # compose reports the first and stops; a garbled file would
                 # otherwise be a finding per line (7,640 for 2 MB of random bytes)
                 problems.append(Problem(ProblemKind.ENV_FILE, f"doctor stopped reading after {MAX_PROBLEMS} "

@@ -9,7 +9,7 @@ Compose interpolates each file on its own, before merging, and never touches map
 from __future__ import annotations
 
 from doctor.model import Location, field, record
-from doctor.project.interpolate import MAX_TREE, InterpolationError, Lookup, VariableRef, substitute
+from doctor.project.interpolate import MAX_TREE, InterpolationError, Lookup, Rescans, VariableRef, substitute
 from doctor.project.types import Problem, ProblemKind, VariableUse
 from doctor.project.yamlload import RESET, YList, YMap
 
@@ -64,6 +64,8 @@ class Interpolation:
     # what interpolation added to the files' strings: a thousand uses of one 2 MiB `.env` value took
     # gigabytes (compose's own take as much); past MAX_TREE the rest is not interpolated, said once
     grown: int = 0
+    # what the files' nested or chained `${` may be read again (interpolate.MAX_RESCAN): past it, said once
+    rescans: Rescans = field(default_factory=Rescans)
 
     def tree(self, node: Any, where: str, loc: Location | None) -> Any:
         """A copy of the tree with every string value interpolated (keys untouched).
@@ -99,10 +101,10 @@ class Interpolation:
     def string(self, text: str, where: str, loc: Location | None) -> str:
         if "$" not in text:
             return text
-        if self.grown > MAX_TREE:
+        if self.grown > MAX_TREE or self.rescans.left < 0:
             return Interpolated("", text, (), failed=True)  # said once, where it went past (below)
         try:
-            value, refs = substitute(text, self.lookup, where)
+            value, refs = substitute(text, self.lookup, where, self.rescans)
         except InterpolationError as exc:
             self.problems.append(Problem(ProblemKind.INTERPOLATION, _message(exc, where), loc))
             if exc.variable is not None:

@@ -17,7 +17,7 @@ from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.deep import room_for
 
-__all__ = ["InterpolationError", "Lookup", "VariableRef", "as_lookup", "interpolate_tree", "substitute"]
+__all__ = ["InterpolationError", "Lookup", "Rescans", "VariableRef", "as_lookup", "interpolate_tree", "substitute"]
 
 Lookup = Callable[[str], "str | None"]
 
@@ -44,6 +44,10 @@ MAX_NESTING = 5000
 # on it); doctor stops with a finding instead of taking the machine's memory
 MAX_VALUE = 4 * 1024 * 1024
 MAX_TREE = 64 * 1024 * 1024
+# what one file's values may be read again, in characters: each level of `${A:-${B:-...}}` (and each of a
+# line's chained `${A:-x}${B:-y}...`) reads the rest of its value once more (compose-go's algorithm), so six
+# values 4,000 deep took 46 s and a 16 MB file hours; real files read a few KB again (400 levels ~0.5 M)
+MAX_RESCAN = 4 * 1024 * 1024
 _BRACES = lazy(r"\{.?|\}", re.DOTALL)
 
 
@@ -96,6 +100,24 @@ class VariableRef:
     required: bool = False  # ${V:?e} ${V?e}
 
 
+@record(frozen=False)
+class Rescans:
+    """What a file's interpolation may still read again (MAX_RESCAN characters): one for all its values."""
+
+    left: int = MAX_RESCAN
+
+    def spend(self, text: str) -> str:
+        """`text`, to be read again; past the budget _Rescanned."""
+        self.left -= len(text)
+        if self.left < 0:
+            raise _Rescanned()
+        return text
+
+
+class _Rescanned(Exception):
+    """The file's values read again past MAX_RESCAN characters."""
+
+
 class _Invalid(Exception):
     """compose-go's InvalidTemplateError; `template` is filled by the innermost caller."""
 
@@ -117,26 +139,29 @@ class _Missing(Exception):
         self.reason = reason
 
 
-def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tuple[VariableRef, ...]]:
+def substitute(template: str, lookup: Lookup, path: str = "",
+               rescans: Rescans | None = None) -> tuple[str, tuple[VariableRef, ...]]:
     """compose-go `template.Substitute`: the result and every variable referenced, in order.
 
     References inside defaults, alternates and error messages are listed too (they are
     evaluated eagerly, as in compose v2.40.3). `lookup` returns None for an unset variable.
-    `path` (e.g. `services.a.image`) only names the place in error messages.
+    `path` (e.g. `services.a.image`) only names the place in error messages. `rescans` is the
+    budget of the file the value is in (a value of its own when None).
     Raises InterpolationError.
     """
     if "$" not in template:  # nothing to replace, nothing referenced (most values): as _substitute gives it
         return template, ()
     refs: list[VariableRef] = []
+    budget = Rescans() if rescans is None else rescans
     nesting = template.count("${")
     if nesting > MAX_NESTING:
         raise InterpolationError(f"invalid interpolation format for {path}: {nesting} nested or chained "
                                  f"'${{' (doctor reads up to {MAX_NESTING})", path=path, template=template)
     try:
         if nesting < 100:
-            return _substitute(template, lookup, refs), tuple(refs)
+            return _substitute(template, lookup, refs, budget), tuple(refs)
         with room_for(4 * nesting + 100):  # three frames per level of `${A:-${B:-...}}`
-            return _substitute(template, lookup, refs), tuple(refs)
+            return _substitute(template, lookup, refs, budget), tuple(refs)
     except _Invalid as exc:
         shown = exc.template
         message = (
@@ -144,6 +169,10 @@ def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tupl
             f"You may need to escape any $ with another $.\n{shown}"
         )
         raise InterpolationError(message, path=path, template=shown) from None
+    except _Rescanned:
+        where = f" for {path}" if path else ""
+        raise _too_big(f"interpolation{where} reads nested or chained '${{' again past {MAX_RESCAN // 1048576} M "
+                       "characters (doctor reads no more of them)", path, template) from None
     except _TooBig:
         where = f" for {path}" if path else ""
         raise _too_big(f"interpolation{where} grows the value past {MAX_VALUE // 1048576} MiB "
@@ -157,7 +186,7 @@ def substitute(template: str, lookup: Lookup, path: str = "") -> tuple[str, tupl
         ) from None
 
 
-def _substitute(template: str, lookup: Lookup, refs: list[VariableRef]) -> str:
+def _substitute(template: str, lookup: Lookup, refs: list[VariableRef], budget: Rescans) -> str:
     """SubstituteWithOptions: replace every match; the first error wins (Go keeps going but
     discards the result, so stopping at once is equivalent)."""
     out: list[str] = []
@@ -167,7 +196,7 @@ def _substitute(template: str, lookup: Lookup, refs: list[VariableRef]) -> str:
         out.append(template[last : match.start()])
         last = match.end()
         try:
-            out.append(_replace(match.group(0), lookup, refs))
+            out.append(_replace(match.group(0), lookup, refs, budget))
         except _Invalid as exc:
             if not exc.template:
                 exc.template = template
@@ -179,7 +208,7 @@ def _substitute(template: str, lookup: Lookup, refs: list[VariableRef]) -> str:
     return "".join(out)
 
 
-def _replace(substring: str, lookup: Lookup, refs: list[VariableRef]) -> str:
+def _replace(substring: str, lookup: Lookup, refs: list[VariableRef], budget: Rescans) -> str:
     """DefaultReplacementAppliedFunc for one match of the pattern."""
     operator = _earliest_operator(substring)
     closing = _first_brace_closing_index(substring)
@@ -200,8 +229,8 @@ def _replace(substring: str, lookup: Lookup, refs: list[VariableRef]) -> str:
         raise _Invalid()
 
     if not named and operator in substitution:
-        value = _apply_operator(substitution, operator, lookup, refs)
-        return value + _substitute(rest, lookup, refs)
+        value = _apply_operator(substitution, operator, lookup, refs, budget)
+        return value + _substitute(budget.spend(rest), lookup, refs, budget)
 
     refs.append(VariableRef(substitution))
     found = lookup(substitution)
@@ -234,11 +263,12 @@ def _first_brace_closing_index(text: str) -> int:
     return -1
 
 
-def _apply_operator(substitution: str, operator: str, lookup: Lookup, refs: list[VariableRef]) -> str:
+def _apply_operator(substitution: str, operator: str, lookup: Lookup, refs: list[VariableRef],
+                    budget: Rescans) -> str:
     name, _, argument = substitution.partition(operator)
     ref_index = len(refs)
     # Eager, as in compose-go <= v2.10.0: the argument is interpolated before the lookup.
-    argument = _substitute(argument, lookup, refs)
+    argument = _substitute(budget.spend(argument), lookup, refs, budget)
     required = "?" in operator
     refs.insert(ref_index, VariableRef(name, has_default=not required, required=required))
     value = lookup(name)
@@ -282,11 +312,12 @@ def interpolate_tree(value: object, lookup: Lookup, path: str = "") -> tuple[obj
     dotted path of the value (`services.a.image`), like compose's messages.
     """
     refs: list[VariableRef] = []
+    budget = Rescans()
     grown = [0]  # what interpolation added to the tree's strings: a thousand uses of one 4 MiB value
 
     def walk(node: object, where: str) -> object:
         if isinstance(node, str):
-            result, found = substitute(node, lookup, where)
+            result, found = substitute(node, lookup, where, budget)
             refs.extend(found)
             grown[0] += len(result) - len(node)
             if grown[0] > MAX_TREE:
