@@ -16,6 +16,7 @@ _DOLLAR_NAME_LENGTH = 3  # the name after a literal `$` of a secret, masked wher
 URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
 
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
+_ESCAPED = "$'\\\"&<>"  # what one of the escaped forms writes otherwise
 _AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
 _PEM_ARMOR = lazy(r"-----(?:BEGIN|END) [A-Z ]{1,40}-----")  # a PEM key's first and last lines: no secret
 
@@ -82,6 +83,8 @@ def literal_names(value: str) -> Iterable[str]:
 def escaped_forms(value: str) -> set[str]:
     """The value as it appears raw, in compose files (`$$`), YAML single quotes (`''`) and
     double-quoted strings (`\\`, `\\"`), and each of those in JSON strings and in XML."""
+    if value.isascii() and value.isprintable() and not any(c in value for c in _ESCAPED):
+        return {value}  # every form is the value itself (most secrets: a .env of 200,000 made 2 M strings)
     written = {value, value.replace("$", "$$"), value.replace("'", "''"),
                value.replace("\\", "\\\\").replace('"', '\\"'), repr(value)[1:-1]}
     forms = set(written)

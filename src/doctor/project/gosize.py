@@ -12,13 +12,16 @@ SIZE_FIELDS = (("mem_limit",), ("mem_reservation",), ("memswap_limit",), ("mem_s
                ("build", "shm_size"), ("deploy", "resources", "limits", "memory"),
                ("deploy", "resources", "reservations", "memory"))
 _SUFFIXES = "kmgtp"
+_NUMBER_ENDS = frozenset("0123456789. ")
 
 
 def size_parts(text: str) -> tuple[str, str] | None:
     """The number and the suffix parseSize cuts a size string into (`512`, `m`), or None with no digit,
     dot or blank: what its errors quote of the string (`strconv.ParseFloat: parsing "Sc3Vb7"` of
     `Sc3Vb7Nq`), so what `doctor.redact` masks of a secret value besides the whole."""
-    sep = max((text.rfind(c) for c in "0123456789. "), default=-1)
+    sep = len(text) - 1
+    while sep >= 0 and text[sep] not in _NUMBER_ENDS:  # from the end: a suffix is a few characters
+        sep -= 1
     if sep == -1:
         return None
     return (text[:sep + 1], text[sep + 1:]) if text[sep] != " " else (text[:sep], text[sep + 1:])
