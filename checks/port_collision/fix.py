@@ -64,6 +64,9 @@ if TYPE_CHECKING:
 # a tcp+udp pair's move by (service, host address, port, container port): when both protocols are
 # held, both findings carry the one move (the fixer plans a fix several findings share once)
 _PAIRS: weakref.WeakKeyDictionary[Project, dict[tuple[str, str, int, int], PortMove]] = weakref.WeakKeyDictionary()
+# the new override each move would leave for `git add -A`, by the move (service, old port, protocol) that says
+# to keep it out of commits: ELK's three moves into one compose.override.yaml say it once, not three times
+_EXCLUDE_SAID: weakref.WeakKeyDictionary[Project, dict[str, tuple[str, int, str]]] = weakref.WeakKeyDictionary()
 
 
 @record
@@ -196,7 +199,8 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
             edits, where, shell = plan_file_edits(project, svc, mapping, new, partner, where)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is {_whose_port(host)}, keep it out of commits"
-    elif not within and (made := _new_unignored(edits)):  # a new override: `git add -A` would commit it
+    elif not within and (made := _new_unignored(project, edits, (service, old, mapping.protocol))):
+        # a new override: `git add -A` would commit it
         exclude = f"add {made} to {_exclude_file(project)}: this port is {_whose_port(host)}, keep it out of commits"
     manual: list[str] = []  # what the developer still does: named after the edits, never as if applied
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
@@ -235,12 +239,14 @@ def _whose_port(host: Host) -> str:
     return f"{urlsplit(endpoint.url).hostname or endpoint.url}'s (the remote engine's machine)"
 
 
-def _new_unignored(edits: tuple[Edit, ...]) -> str:
-    """The files the edits create in a git work tree that git does not ignore, named ('' if none)."""
+def _new_unignored(project: Project, edits: tuple[Edit, ...], move: tuple[str, int, str]) -> str:
+    """The files the edits create in a git work tree that git does not ignore, named ('' if none), but for
+    those another move of the project already names (the first move into a file says it, and says it again)."""
     from doctor.project.portplan import git_ignored
 
     made = {e.path.name for e in edits if not os.path.exists(e.path) and git_ignored(e.path) is False}
-    return ", ".join(sorted(made))
+    said = _EXCLUDE_SAID.setdefault(project, {})
+    return ", ".join(sorted(name for name in made if said.setdefault(name, move) == move))
 
 
 def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int,
