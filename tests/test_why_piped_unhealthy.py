@@ -78,3 +78,33 @@ def test_an_exit_piped_in_still_asks_for_the_log(tmp_path: Path) -> None:
     done = run_why(tmp_path, "dependency failed to start: container audit-why-f-db-1 exited (1)\n")
     assert "✗ db   exited (1), in the piped output" in done.stdout, done
     assert "the piped output has none of it" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize("text", [UP, " ✘ Container audit-why-f-db-1  Unhealthy\n"])
+def test_an_unhealthy_dependency_in_json_has_no_exit_code(tmp_path: Path, text: str) -> None:
+    """`"exit_code": 0` said the probe's container exited with 0, where it ran (compose's `... is unhealthy`, of a
+    real v2.40 `up -d` with a failing healthcheck): null; an exit piped in keeps its code."""
+    import json
+
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE)
+    (tmp_path / "app").mkdir()
+    symptoms = {f["symptom"]["service"]: f["symptom"] for f in json.loads(
+        run_why(tmp_path, text, "--format", "json").stdout)["findings"] if f.get("symptom")}
+    assert symptoms["db"]["state"] == "unhealthy, in the piped output", symptoms
+    assert symptoms["db"]["exit_code"] is None, symptoms
+    exited = json.loads(run_why(tmp_path, "dependency failed to start: container audit-why-f-db-1 exited (1)\n",
+                                "--format", "json").stdout)["findings"]
+    assert [f["symptom"]["exit_code"] for f in exited if f.get("symptom")] == [1], exited
+
+
+@pytest.mark.parametrize(("state", "health", "code"), [("running", "unhealthy", None), ("created", "", None),
+                                                      ("restarting", "", 1), ("exited", "", 1)])
+def test_a_container_s_exit_code_is_null_where_none_exited(state: str, health: str, code: int | None) -> None:
+    """Live, the engine reports ExitCode 0 for a running or never-started container: no exit, so null."""
+    from doctor.host.containers import ContainerState
+    from doctor.why.signatures import BUILTIN
+    from doctor.why.symptoms import match_symptoms
+
+    container = ContainerState(id="c", name="p-db-1", service="db", state=state, exit_code=0 if code is None else code,
+                               health=health, restart_count=5 if state == "restarting" else 0, log_tail=("boom",))
+    assert {s.as_dict()["exit_code"] for s in match_symptoms(container, BUILTIN)} == {code}

@@ -58,6 +58,12 @@ class ContainerState:
     stopped: str = ""
 
     @property
+    def exited_with(self) -> int | None:
+        """The code its process last exited with; None where none exited (running, created): the engine's 0 there
+        is no exit."""
+        return self.exit_code if self.state in ("exited", "restarting", "dead") else None
+
+    @property
     def failed(self) -> bool:
         """True when the service is not doing its job: exited non-zero, never started, looping, unhealthy."""
         if self.stopped:

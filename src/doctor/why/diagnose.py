@@ -48,12 +48,13 @@ BARE = Words()  # the folder's own project, found by compose and doctor alike
 
 @record
 class Symptom:
-    """What one failed service showed: its state, exit code, and the log line a signature matched."""
+    """What one failed service showed: its state, exit code (None where no process exited: a container running
+    unhealthy, never started, or only named in the piped output), and the log line a signature matched."""
 
     service: str
     container: str
     state: str
-    exit_code: int
+    exit_code: int | None
     line: str
     signature: Signature | None = None  # the most specific of the signatures the line matches
     captured: Mapping[str, str] = field(default_factory=dict)

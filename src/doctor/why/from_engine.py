@@ -138,7 +138,7 @@ def stopped_here(service: str, findings: Sequence[Finding], words: Words = BARE)
     mine = [f for f in findings if f.check in NOT_CREATED.checks and stops_create(f) and about_service(f, service)]
     if not mine:
         return Diagnosis(service, None)
-    symptom = Symptom(service, "", "no container", 0, STOPPED_HERE_LINE, NOT_CREATED)
+    symptom = Symptom(service, "", "no container", None, STOPPED_HERE_LINE, NOT_CREATED)
     return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom, words) for f in mine))
 
 
@@ -173,7 +173,7 @@ def never_created(project: Project, project_options: ProjectOptions, registry: R
     for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
         if not findings and service == ALL_SERVICES:
             continue
-        symptom = Symptom(service, "", "no container", 0, NOT_CREATED_LINE, NOT_CREATED)
+        symptom = Symptom(service, "", "no container", None, NOT_CREATED_LINE, NOT_CREATED)
         diagnoses.append(Diagnosis(service, None, (symptom,) if findings else (),
                                    tuple(as_explained(f, symptom, words) for f in findings)))
     if opts.service is not None:  # its own first; another's fault is no fault of them all (doctor.why.one_service)

@@ -134,7 +134,7 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
 
     findings, results = checked(project, project_options, registry, severities, opts,
                                 tuple(c for c in REFUSED.checks if c in registry.checks))
-    symptom = line_symptom(ALL_SERVICES, "", "refused by compose", 0, line, [REFUSED])
+    symptom = line_symptom(ALL_SERVICES, "", "refused by compose", None, line, [REFUSED])
     causes = refusal_causes(line, findings)
     words = project_words(project)
     if causes:

@@ -293,7 +293,7 @@ def text_symptoms(text: str, signatures: Sequence[Signature], services: Collecti
         if not matching or len(found.get(key, ())) >= most:
             continue
         done.update(s.id for s in matching)
-        found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", 0, line, matching))
+        found.setdefault(key, []).append(line_symptom(key, container, "in the piped output", None, line, matching))
     return _repeated_dropped(found, everyone)
 
 

@@ -110,7 +110,8 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
         state = f"exited ({code})" if code else "unhealthy" if how == "unhealthy" else "failed to start"
         container = groups["name"] if groups["name"] != service else ""
         said_as = EXITED_UNHEALTHY if state == "unhealthy" else EXITED
-        symptom = line_symptom(service, container, f"{state}, in the piped output", int(code or 0), line, [said_as])
+        symptom = line_symptom(service, container, f"{state}, in the piped output", int(code) if code else None,
+                               line, [said_as])
         found[service] = symptom
     return found
 
@@ -149,7 +150,7 @@ def text_builds(text: str, services: Collection[str]) -> dict[str, Symptom]:
         named = groups.get("name", "")
         service = named if named in services else building
         if service:
-            found[service] = line_symptom(service, "", "build failed, in the piped output", 0, line, [BUILD_FAILED])
+            found[service] = line_symptom(service, "", "build failed, in the piped output", None, line, [BUILD_FAILED])
     return found
 
 

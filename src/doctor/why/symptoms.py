@@ -67,7 +67,7 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
         if not matching:
             continue
         seen.update(s.id for s in matching)
-        found.append(line_symptom(container.service, container.name, container.describe, container.exit_code,
+        found.append(line_symptom(container.service, container.name, container.describe, container.exited_with,
                                   line, matching))
         if len(found) >= MAX_MATCHES:
             break
@@ -83,10 +83,10 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
         from doctor.why.piped_exits import EXITED_LOG
 
         said = replace(EXITED_LOG, look_at="")  # its look-at: this container's own log (unexplained)
-        return (Symptom(container.service, container.name, container.describe, container.exit_code, lines[0],
+        return (Symptom(container.service, container.name, container.describe, container.exited_with, lines[0],
                         said),)
     last = lines[0] if lines else f"{container.describe} (no log output)"
-    return (Symptom(container.service, container.name, container.describe, container.exit_code, last),)
+    return (Symptom(container.service, container.name, container.describe, container.exited_with, last),)
 
 
 def _said_last(container: ContainerState) -> Symptom:
@@ -98,7 +98,7 @@ def _said_last(container: ContainerState) -> Symptom:
 
     tail = [line for line in reversed(container.log_tail) if line.strip()]
     line = next((line for line in tail if ERROR_WORDS.search(line)), tail[0])
-    return Symptom(container.service, container.name, container.describe, container.exit_code, line,
+    return Symptom(container.service, container.name, container.describe, container.exited_with, line,
                    replace(EXITED_LOG, look_at=""))
 
 
@@ -110,7 +110,7 @@ def readings(line: str, signatures: Sequence[Signature]) -> list[Signature]:
     return [s for s in matching if s.id not in dropped] if dropped else matching
 
 
-def line_symptom(service: str, container: str, state: str, exit_code: int, line: str,
+def line_symptom(service: str, container: str, state: str, exit_code: int | None, line: str,
                  matching: list[Signature]) -> Symptom:
     """The symptom one line shows, given the signatures it matches (none empty): the most specific
     (the longest match) first, the values every one of them captured (the most specific's win)."""
