@@ -136,7 +136,8 @@ def test_the_piped_foreground_up_names_the_missing_program(tmp_path: Path) -> No
     out = done.stdout
     assert "✗ web  exited (127), in the piped output" in out, out
     assert "means    the container's command names a program its image does not have on its PATH" in out, out
-    assert "`docker compose run --rm --entrypoint sh web -c 'command -v python'`" in out, out
+    # the containers piped in are project audit-why-e's (`up -p audit-why-e`), not the folder's: its commands say so
+    assert "`docker compose -p audit-why-e run --rm --entrypoint sh web -c 'command -v python'`" in out, out
     assert "no signature of doctor's reads it" not in out, out
 
 

@@ -667,7 +667,8 @@ def test_why_finds_the_project_up_ran_here_under_another_name(tmp_path: Path, do
         assert "port-collision" in text and f"pid {holder.pid}" in text, text
         assert "in the piped output" not in text, text
         err = capsys.readouterr().err
-        assert f"`up` ran in this folder as '{names[0]}'" in err and PIPED_NOTE in err, err
+        # the piped text's container names say the project first (the engine's working_dir label would too)
+        assert f"the piped output names the containers of project '{names[0]}'" in err and PIPED_NOTE in err, err
         compose(docker_engine, root, names[1], "create")
         assert app.guarded(why, WhyOptions(path=root, env=env), io.StringIO()) == 2
         err = capsys.readouterr().err

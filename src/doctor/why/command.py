@@ -112,6 +112,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     config = app.load_effective_config(target, registry)
     project_options = app.project_options(target, config)
     project = Project(project_options)
+    if text and opts.project_name is None and (named := _named_in_text(text, project)):
+        # `docker compose -p X up 2>&1 | doctor why`: the containers the text names say the project is X
+        opts, target = replace(opts, project_name=named), replace(target, project_name=named)
+        project_options = app.project_options(target, config)
+        project = Project(project_options)
     # compose refused the project before creating anything (`invalid project name`, `env file ... not found`): its
     # line piped in is the answer, whatever containers an earlier `up` left (compose's `no configuration file
     # provided` is doctor's too: no files to read)
@@ -224,6 +229,19 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run '{compose} up {opts.service}')")
     return _print(opts, project, diagnoses, results, out)
+
+
+def _named_in_text(text: str, project: Project) -> str:
+    """The project name the piped `up` used (the containers it names: `-p X` or COMPOSE_PROJECT_NAME in the shell
+    that ran it), where it is not the one doctor works out here (the folder's name), said on stderr; else ""."""
+    from doctor.why.piped import text_project
+
+    named = text_project(text, project.services)
+    if not named or named == project.compose.project_name:
+        return ""
+    sys.stderr.write(f"doctor: the piped output names the containers of project {named!r} (`up -p {named}` or "
+                     f"COMPOSE_PROJECT_NAME), not {project.compose.project_name!r}: reading that project\n")
+    return named
 
 
 def _lines(text: str) -> int:

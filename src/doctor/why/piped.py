@@ -193,6 +193,15 @@ def container_prefix(lines: Sequence[str], services: Collection[str]) -> str:
     return max(counts, key=lambda p: (counts[p], -len(p))) if counts else ""
 
 
+def text_project(text: str, services: Collection[str]) -> str:
+    """The project name the containers the text names were made under (`X` of `docker compose -p X up`'s
+    `X-web-1`, container_prefix less its separator), where compose would accept it as one; "" when none."""
+    from doctor.project.discover import is_valid_project_name
+
+    name = container_prefix(text_lines(text), services)[:-1]
+    return name if name and is_valid_project_name(name) else ""
+
+
 def service_of(line: str, services: Collection[str], names: Mapping[str, str] | None = None,
                prefix: str = "") -> tuple[str, str]:
     """(service, container) a line of `up`'s output names: by compose's log prefix, else by compose's

@@ -1,0 +1,40 @@
+"""`docker compose -p X up 2>&1 | doctor why` without -p: the project is X, as the containers the text names say.
+
+awesome-compose's nginx-flask-mongo (tests/replay/awesome-compose-nginx-flask-mongo) in a folder `nfm`, brought up
+as `docker compose -p ac-nfm up -d`: the text names `ac-nfm-web-1`, and why said `compose project 'nfm'` (the
+folder's name) and wrote its commands for that project (`docker compose logs`, which reach none of these
+containers). The project's part of the container names (container_prefix) now names the project, said on stderr;
+a -p given to why still wins, and a name that is the folder's own changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_why_pending_start import UP, _copy
+from why_run import run_why
+
+AS_AC = UP.replace("nfm-", "ac-nfm-").replace("nfm_", "ac-nfm_")  # the same `up`, run as `-p ac-nfm`
+MONGO_EXIT = (" Container ac-nfm-mongo-1  Starting\n Container ac-nfm-mongo-1  Started\n"
+              "dependency failed to start: container ac-nfm-mongo-1 exited (1)\n")
+
+
+def test_the_text_s_containers_name_the_project(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "nginx:alpine")
+    done = run_why(root, AS_AC)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.startswith("doctor why . (compose project 'ac-nfm')"), done.stdout
+    assert "names the containers of project 'ac-nfm' (`up -p ac-nfm` or COMPOSE_PROJECT_NAME), not 'nfm'" \
+        in done.stderr, done.stderr
+    exited = run_why(root, MONGO_EXIT)
+    assert "look at  the service's log (`docker compose -p ac-nfm logs` and its name)" in exited.stdout, exited.stdout
+
+
+def test_a_name_given_or_the_folder_s_own_is_kept(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "nginx:alpine")
+    given = run_why(root, AS_AC, "-p", "other")
+    assert given.stdout.startswith("doctor why . (compose project 'other')"), given.stdout
+    assert "names the containers of project" not in given.stderr, given.stderr
+    own = run_why(root, UP)
+    assert own.stdout.startswith("doctor why . (compose project 'nfm')"), own.stdout
+    assert "names the containers of project" not in own.stderr, own.stderr
