@@ -165,9 +165,12 @@ def never_created(project: Project, project_options: ProjectOptions, registry: R
     # an info ("compose pulls it on up") is no cause: with nothing else, `up` may just not have run
     found = [f for f in every if stops_create(f)]
     wanted = [s for s in sorted(project.services) if asked is None or s in asked]
-    owned = {s: [f for f in found if about_service(f, s)] for s in wanted}
+    # a fault of every service (`up` was to start), as an external network they all join, is said once, under
+    # them all, as one no service owns (a file compose cannot read stops every service)
+    shared = {id(f) for f in found if len(wanted) > 1 and all(about_service(f, s) for s in wanted)}
+    owned = {s: [f for f in found if id(f) not in shared and about_service(f, s)] for s in wanted}
     mine = {id(f) for fs in owned.values() for f in fs}
-    rest = [f for f in found if id(f) not in mine]  # a file compose cannot read stops every service
+    rest = [f for f in found if id(f) not in mine]
     diagnoses = []
     words = project_words(project)
     for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
