@@ -118,7 +118,9 @@ class Diagnosis:
     stopped_at: tuple[str, ...] = ()  # never started because `up` failed at these services first: no fault of its own
     from_text: bool = False  # its symptoms come from the text piped to `doctor why` (doctor.why.piped), not a container
     text_state: str = ""  # what the piped text says of it: `exited (1)`, `started`; `not started: ...` with stopped_at
-    refused: str = ""  # compose's refusal of the whole project, as the piped text quotes it (why.refused.REFUSED)
+    # compose's refusal of the whole project, as the piped text quotes it (why.refused.REFUSED), or, live, the
+    # finding of the file it cannot read as YAML
+    refused: str = ""
     # with stopped_at, the `depends_on` entries it waited on that lead there (doctor.why.waits): what kept it waiting
     waits: tuple[Wait, ...] = ()
 
@@ -139,6 +141,8 @@ class Diagnosis:
     @property
     def state(self) -> str:
         """Its container's state (`exited (1)`), or that it has none, or that `up` failed at another first."""
+        if self.container is None and self.refused and not self.from_text:  # a file compose cannot read, live
+            return self.text_state
         if self.container is None and self.stopped_at and self.text_state:  # not named in the piped text
             return self.text_state
         if self.container is None and self.stopped_at:  # compose's ` db  Interrupted`

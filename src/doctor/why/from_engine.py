@@ -173,6 +173,13 @@ def never_created(project: Project, project_options: ProjectOptions, registry: R
     rest = [f for f in found if id(f) not in mine]
     diagnoses = []
     words = project_words(project)
+    if parse := [f for f in found if f.check == "compose-config" and f.subject.startswith("yaml:")]:
+        # a compose file that is no YAML: compose refuses the whole project, and reads no service of it, so it is
+        # the one cause (the file:line), as the same `up` piped in reads (doctor.why.refused), no service below it
+        symptom = Symptom(ALL_SERVICES, "", "no container", None, NOT_CREATED_LINE, NOT_CREATED)
+        return [Diagnosis(ALL_SERVICES, None, (symptom,), tuple(as_explained(f, symptom, words) for f in parse),
+                          text_state="compose cannot read the project, so it created no container",
+                          refused=parse[0].message)], results, []
     for service, findings in [(ALL_SERVICES, rest), *owned.items()]:
         if not findings and service == ALL_SERVICES:
             continue

@@ -27,7 +27,7 @@ REFUSED = Signature(
     r"|env file (?P<path>\S+) not found(?=:|$)|couldn't find env file: (?P<path2>\S+)"
     r"|no configuration file provided: not found|^open (?P<path3>\S+\.ya?ml): no such file or directory"
     r"|^validating (?P<file>\S+): (?P<key>[\w.-]+)\b.*"
-    r"|^(?:(?:parsing|loading) \S+: )?yaml: .+"
+    r"|^(?:(?:parsing|loading|failed to parse) \S+: )?yaml: .+"
     r"|^(?P<key2>(?:services|networks|volumes|secrets|configs)\.[\w.-]+) (?:must be|contains|is |has |does not"
     r"|additional propert|conflicts with imported resource).*"
     r"|^\(root\) additional propert.*"
@@ -52,6 +52,12 @@ REFUSED = Signature(
 _REFUSAL_KINDS = (("yaml: ", "yaml"), ("interpolat", "interpolation"), ("env file", "env-file"),
                   ("undefined", "reference"), ("no configuration file", "discovery"), ("validating ", "schema"),
                   ("invalid port", "schema"), ("invalid hostport", "schema"))
+
+
+def unreadable(refused: str) -> bool:
+    """Whether compose's refusal is a file it could not parse as YAML (`failed to parse compose.yaml: yaml: line 6:
+    ...`): its services are not known from it, so the refusal is the one cause, with no service listed below it."""
+    return "yaml: " in refused
 
 
 def refusal(text: str) -> str:

@@ -97,7 +97,8 @@ def count_line(diagnoses: Sequence[Diagnosis], redact: Redactor | None = None) -
         by = (f"explained by {' and '.join(checks)}{many}" if checks else "explained above" if causes
               else "no finding of doctor's checks explains it")
         down = sum(1 for d in listed if not d.up)
-        return f"compose refused the project: {said} · {by}" + (
+        what = "compose refused the project" if refused.from_text else "compose cannot read the project"
+        return f"{what}: {said} · {by}" + (
             f" · {down} service{'s' * (down != 1)} not started" if down else "")
     everyone = [d for d in diagnoses if d.service == ALL_SERVICES and d.failed]
     failed = [d for d in listed if d.failed]
