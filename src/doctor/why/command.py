@@ -328,7 +328,11 @@ def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], file
         "services": [
             {"service": d.service, "container": d.container.name if d.container else None,
              "state": d.state if d.container else "no container", "failed": d.failed,
-             **({"waits_on": [w.as_dict() for w in d.waits]} if d.waits else {})}
+             **({"waits_on": [w.as_dict() for w in d.waits]} if d.waits else {}),
+             # what stops it at its start once what it waits on is up: no cause of its not starting
+             **({"then": [{"check": e.check, "message": e.message.split(" (explains '", 1)[0],
+                           "file": str(e.location.path) if e.location else None,
+                           "line": e.location.line if e.location else None} for e in d.then]} if d.then else {})}
             for d in diagnoses
         ]
     }

@@ -123,6 +123,9 @@ class Diagnosis:
     refused: str = ""
     # with stopped_at, the `depends_on` entries it waited on that lead there (doctor.why.waits): what kept it waiting
     waits: tuple[Wait, ...] = ()
+    # with stopped_at, the findings that stop it at its start once what it waits on is up (a host port another
+    # project's container holds): no cause of its not starting, what fails next
+    then: tuple[Explained, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -167,19 +170,35 @@ def stopped_by(diagnoses: Sequence[Diagnosis]) -> list[Diagnosis]:
     created none for, or whose container the engine could not start."""
     # one that waits on a service that did not come up (`depends_on`): never started, no fault of its own
     # (a held port on `result` left backend and celery "failed, no finding explains it")
-    diagnoses = [replace(d, symptoms=(), explained=(), stopped_at=waits) if (waits := _waited(d)) else d
-                 for d in diagnoses]
+    # (umami waiting on a db in a restart loop was "explained" by its host port, which another track's container
+    # holds: real, but what fails next, not why it did not start)
+    diagnoses = [replace(d, symptoms=(), explained=(), then=_next(d), stopped_at=waits) if (waits := _waited(d))
+                 else d for d in diagnoses]
     at = tuple(d.service for d in diagnoses if d.failed and (d.container is None or d.container.error))
     if not at:
         return list(diagnoses)
-    return [replace(d, symptoms=(), explained=(), stopped_at=at) if _stopped_first(d) else d for d in diagnoses]
+    return [replace(d, symptoms=(), explained=(), then=_next(d), stopped_at=at) if _stopped_first(d) else d
+            for d in diagnoses]
+
+
+def _next(diagnosis: Diagnosis) -> tuple[Explained, ...]:
+    """The causes given for its never having started (the never-started signature's: a held host port), which
+    would stop it only at its start: what fails next."""
+    return tuple(e for e in diagnosis.explained if e.is_cause and e.symptom is not None
+                 and e.symptom.signature is not None and e.symptom.signature.id == NEVER_STARTED_ID)
+
+
+def _own_cause(diagnosis: Diagnosis) -> bool:
+    """A cause of a never-started container's own: one that is not only what fails at its start (_next)."""
+    after = _next(diagnosis)
+    return any(e.is_cause and not any(e is a for a in after) for e in diagnosis.explained)
 
 
 def _waited(diagnosis: Diagnosis) -> tuple[str, ...]:
     """The services a container created and never started waits on (its `it waits on 'db' (...)` line),
     where no finding explains it otherwise; () for any other."""
     if (diagnosis.container is None or diagnosis.container.state != "created" or diagnosis.container.error
-            or any(e.is_cause for e in diagnosis.explained)):
+            or _own_cause(diagnosis)):
         return ()
     line = next((s.line for s in diagnosis.symptoms if s.line.startswith(WAITS_ON)), "")
     return tuple(dict.fromkeys(re.findall(r"'([^']+)'", line[len(WAITS_ON):])))
@@ -187,7 +206,7 @@ def _waited(diagnosis: Diagnosis) -> tuple[str, ...]:
 
 def _stopped_first(diagnosis: Diagnosis) -> bool:
     return (diagnosis.container is not None and diagnosis.container.state == "created"
-            and not diagnosis.container.error and not any(e.is_cause for e in diagnosis.explained)
+            and not diagnosis.container.error and not _own_cause(diagnosis)
             and any(s.line == STOPPED_FIRST_LINE for s in diagnosis.symptoms))
 
 
@@ -210,6 +229,7 @@ def stops_create(finding: Finding) -> bool:
 NEVER_RAN = "created, never started"
 STOPPED_FIRST_LINE = "container created, never started: compose stopped first"
 WAITS_ON = "container created, never started: it waits on "
+NEVER_STARTED_ID = "never-started"  # doctor.why.signatures.NEVER_STARTED's id: its checks say what fails next
 ALL_SERVICES = "(all services)"  # the diagnosis of findings that concern no one service (a file compose cannot read)
 STOPPED_HERE_LINE = "no container: compose created others, and stopped at this one (its error is in the `up` output)"
 NOT_CREATED_LINE = "no container: compose created none (an `up` that failed before creating them, or no `up` yet)"

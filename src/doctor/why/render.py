@@ -59,6 +59,9 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
         mark = "✗" if diagnosis.failed else "✓" if diagnosis.up else "-"
         yield f"{mark} {diagnosis.service:<{width}}  {diagnosis.state}"
         yield from (redact.text(line) for line in _wait_lines(diagnosis, cwd))
+        waited = " and ".join(f"'{s}'" for s in diagnosis.stopped_at)
+        for after in diagnosis.then:  # no cause of its not starting: what stops it once what it waits on is up
+            yield from _cause_lines(after, redact, cwd, "then", f" (once {waited} is up, this stops its start)")
         for symptom in diagnosis.symptoms:
             yield f"    symptom  {redact.text(symptom.excerpt)}"
             if symptom.signature is not None:
@@ -147,12 +150,13 @@ def _wait_lines(diagnosis: Diagnosis, cwd: Path | None) -> Iterator[str]:
                    f"'{diagnosis.service}' only once it passes")
 
 
-def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None) -> Iterator[str]:
-    message = cause.message.split(" (explains '", 1)[0]
+def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None, label: str = "cause",
+                 note: str = "") -> Iterator[str]:
+    message = cause.message.split(" (explains '", 1)[0] + note
     if cause.stale or cause.own:  # no check's finding: the container itself, or what `why` read, is the cause
-        yield f"    cause    {redact.text(message)}"
+        yield f"    {label:<8} {redact.text(message)}"
     else:
-        yield f"    cause    {cause.check}  {_where(cause, cwd)}"
+        yield f"    {label:<8} {cause.check}  {_where(cause, cwd)}"
         yield f"             {redact.text(message)}"
     if cause.fix is not None:
         command = f": {' '.join(cause.fix.command)}" if cause.fix.command else ""
