@@ -52,6 +52,26 @@ def test_a_held_port_is_no_cause_of_a_service_that_waits_on_a_failed_one() -> No
     assert alone[0].stopped_at == () and [e.check for e in alone[0].explained] == ["port-collision"], alone
 
 
+@pytest.mark.parametrize(("db", "waits"), [
+    # seen between two exits of its restart loop: running, not yet healthy, and umami waits for service_healthy
+    (ContainerState(id="d", name="b-db-1", service="db", state="running", exit_code=0, restart_count=2,
+                    health="starting"), "'db' (running, 2 restarts, starting)"),
+    (ContainerState(id="d", name="b-db-1", service="db", state="running", exit_code=0, health="healthy"), ""),
+])
+def test_a_dependency_short_of_its_condition_is_what_a_never_started_service_waits_on(
+        db: ContainerState, waits: str) -> None:
+    # the live test above caught db between two exits of its loop (`running, 2 restarts, starting`), where
+    # waits_on asked only whether db had failed: umami was then "stopped first" with its held port for the cause
+    import os
+
+    from doctor.project import Project, ProjectOptions
+    from doctor.why.from_engine import waits_on
+
+    project = Project(ProjectOptions(path=REPLAY, env={"PATH": os.environ.get("PATH", "")}, cwd=REPLAY))
+    umami = ContainerState(id="u", name="b-umami-1", service="umami", state="created", exit_code=0)
+    assert waits_on(umami, [db, umami], project) == waits
+
+
 def _copy(root: Path, image: str, port: int, override: str) -> Path:
     """A checkout of umami on the stand-in image (no CMD of its own: each service's command is the override's)."""
     shutil.copytree(REPLAY, root)

@@ -212,13 +212,27 @@ def binds(project: Project, service: str) -> list[tuple[str, str]]:
 
 
 def waits_on(container: ContainerState, containers: Sequence[ContainerState], project: Project) -> str:
-    """The services a never-started container depends on that are not up, with their state: `'db' (exited (1))`."""
+    """The services a never-started container depends on that are not up, with their state: `'db' (exited (1))`.
+    Not up is also short of the condition the entry waits for: a `service_healthy` dependency that is not
+    healthy (umami's db under `restart: always`, seen in a start between two exits: `running, 2 restarts,
+    starting`), a `service_completed_successfully` one that has not exited 0."""
     if container.state != "created" or container.service not in project.services:
         return ""
+    from doctor.why.waits import condition_at
+
     states = {c.service: c for c in containers if not c.one_shot}
     down = []
     for name in project.services[container.service].depends_on:
         other = states.get(name)
-        if other is None or other.failed:
+        if other is None or other.failed or _short_of(other, condition_at(project, container.service, name)[0]):
             down.append(f"{name!r} ({other.describe if other else 'no container'})")
     return ", ".join(down)
+
+
+def _short_of(dependency: ContainerState, condition: str) -> bool:
+    """Whether a dependency that has not failed is short of the `depends_on` condition compose waited for."""
+    from doctor.why.waits import COMPLETED, HEALTHY
+
+    if condition == HEALTHY:
+        return dependency.health != "healthy"
+    return condition == COMPLETED and (dependency.state != "exited" or dependency.exit_code != 0)
