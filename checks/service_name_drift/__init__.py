@@ -10,10 +10,9 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, and_list
 from doctor.project import Project
-from doctor.project.env_hosts import HostRef, family_of, host_refs, is_browser_key
+from doctor.project.env_hosts import family_of, host_refs, is_browser_key
 from doctor.project.service_network import (
     NetworkIndex,
-    NetworkView,
     all_names,
     default_container_name,
     networks_of,
@@ -26,6 +25,7 @@ from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list
 from .passwords import password_findings
 from .refs import default_peer, dotted_peer, judged, value_refs
 from .runs import run_hosts
+from .siblings import from_sibling, named_beside_its_url
 from .waits import wait_findings
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -205,9 +205,9 @@ class ServiceNameDrift(Check):
                         continue
                     if view.has_peer(default_container_name(model, ref.host)):
                         continue
-                    if _from_sibling(var, name, service):  # plane's DATABASE_URL=...@${POSTGRES_HOST}:...
+                    if from_sibling(var, name, service):  # plane's DATABASE_URL=...@${POSTGRES_HOST}:...
                         continue
-                    if _named_beside_its_url(var, ref, service, view):  # go-clean-template's RMQ_RPC_SERVER
+                    if named_beside_its_url(var, ref, service, view):  # go-clean-template's RMQ_RPC_SERVER
                         continue
                     if var.source is EnvSource.ENV_FILE and var.location is not None and (
                             var.location.path, var.name) in overridden:
@@ -395,38 +395,3 @@ def _overridden_by_their_readers(services: Iterable[Service]) -> set[tuple[Path,
     rest of the file. Gathered once per run: asked for each service's lines, it was services squared."""
     return {(path, key) for service in services for key, own in service.environment.items()
             if own.source is not EnvSource.ENV_FILE for path in service.env_files}
-
-
-def _named_beside_its_url(var: EnvVar, ref: HostRef, service: Service, view: NetworkView) -> bool:
-    """Whether a plain value (no URL) of a key whose prefix has its own URL, host or address among the service's
-    variables, naming a peer, is no host: go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
-    `RMQ_URL=amqp://guest:guest@rabbitmq:5672/` (and NATS_RPC_SERVER beside NATS_URL) names a queue and a
-    subject; the broker's host is the URL's."""
-    prefix = var.name.split("_", 1)[0]
-    if ref.scheme or "_" not in var.name or len(prefix) < 2:
-        return False
-    for name in (f"{prefix}_URL", f"{prefix}_HOST", f"{prefix}_ADDR", f"{prefix}_ADDRESS", f"{prefix}_URI"):
-        other = service.environment.get(name)
-        if other is not None and other is not var and other.value and any(
-                r.host.lower() in view.names for r in host_refs(name, other.value)):
-            return True
-    return False
-
-
-def _from_sibling(var: EnvVar, host: str, service: Service) -> bool:
-    """Whether an env file's value got the host from another of the service's variables it expands
-    (plane's `DATABASE_URL=postgresql://...@${POSTGRES_HOST}:5432/plane`): that variable's own line
-    is the finding and the edit; this line holds no such host to replace."""
-    raw = var.raw
-    if var.source is not EnvSource.ENV_FILE or not raw or "$" not in raw:
-        return False
-    if any(ref.host.lower() == host for ref in host_refs(var.name, raw, json=True)):  # written there too
-        return False
-    from doctor.project.interpolate import InterpolationError, substitute
-
-    try:  # the variables it expands, read as compose reads `${NAME}`, `${NAME:-x}`, `$NAME`
-        _, refs = substitute(raw, lambda _name: "x")
-    except InterpolationError:
-        return False
-    return any(other is not var and other.value and host in other.value.lower()
-               for ref in refs if (other := service.environment.get(ref.name)) is not None)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project import Project
-from doctor.project.env_hosts import HostRef
+from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.service_network import NetworkView
+from doctor.project.types import EnvSource, EnvVar, Service
 
 # compose files a project keeps beside the ones in use (`docker-compose.dev.yml`, `compose.prod.yaml`)
 _COMPOSE_NAME = lazy(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
@@ -75,3 +76,38 @@ def listener_for(view: NetworkView, ref: HostRef, env: dict[str, str | None]) ->
     if len(named) == 1:
         return named[0]
     return order[0] if len(order) == 1 else None
+
+
+def named_beside_its_url(var: EnvVar, ref: HostRef, service: Service, view: NetworkView) -> bool:
+    """Whether a plain value (no URL) of a key whose prefix has its own URL, host or address among the service's
+    variables, naming a peer, is no host: go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
+    `RMQ_URL=amqp://guest:guest@rabbitmq:5672/` (and NATS_RPC_SERVER beside NATS_URL) names a queue and a
+    subject; the broker's host is the URL's."""
+    prefix = var.name.split("_", 1)[0]
+    if ref.scheme or "_" not in var.name or len(prefix) < 2:
+        return False
+    for name in (f"{prefix}_URL", f"{prefix}_HOST", f"{prefix}_ADDR", f"{prefix}_ADDRESS", f"{prefix}_URI"):
+        other = service.environment.get(name)
+        if other is not None and other is not var and other.value and any(
+                r.host.lower() in view.names for r in host_refs(name, other.value)):
+            return True
+    return False
+
+
+def from_sibling(var: EnvVar, host: str, service: Service) -> bool:
+    """Whether an env file's value got the host from another of the service's variables it expands
+    (plane's `DATABASE_URL=postgresql://...@${POSTGRES_HOST}:5432/plane`): that variable's own line
+    is the finding and the edit; this line holds no such host to replace."""
+    raw = var.raw
+    if var.source is not EnvSource.ENV_FILE or not raw or "$" not in raw:
+        return False
+    if any(ref.host.lower() == host for ref in host_refs(var.name, raw, json=True)):  # written there too
+        return False
+    from doctor.project.interpolate import InterpolationError, substitute
+
+    try:  # the variables it expands, read as compose reads `${NAME}`, `${NAME:-x}`, `$NAME`
+        _, refs = substitute(raw, lambda _name: "x")
+    except InterpolationError:
+        return False
+    return any(other is not var and other.value and host in other.value.lower()
+               for ref in refs if (other := service.environment.get(ref.name)) is not None)
