@@ -36,7 +36,10 @@ class LeakedHostPort(Check):
         A container's env values are compose's, and the lines of an env file bound onto the
         app's `.env` (fastapi_best_architecture's `.env.server:/fba/backend/.env`, read by its
         settings) that the service's environment does not set; the fix of such a line sets the
-        value in the service's environment, which wins over the file.
+        value in the service's environment, which wins over the file. So are the lines of the
+        `.env` a Node app's dotenv loads in its container through a bind mount or a COPY (the
+        calls dotenv-override reads; compose's value wins, unless `override: true` or env-cmd):
+        node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the

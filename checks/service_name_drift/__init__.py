@@ -37,7 +37,10 @@ class ServiceNameDrift(Check):
     What it finds
         A container env value (compose's, or a line of an env file bound onto the app's `.env`:
         fastapi_best_architecture's `./deploy/backend/docker-compose/.env.server:/fba/backend/.env`,
-        which its settings read, unless the service's environment sets the key) that names a host
+        which its settings read, unless the service's environment sets the key; or a line of the
+        `.env` a Node app's dotenv loads in its container, as dotenv-override reads its calls:
+        `MONGODB_URL=mongodb://mongo-db:27017/...` beside `mongodb`, reported at the `.env` line; a
+        key compose sets wins there, unless the call overrides) that names a host
         the container cannot resolve: the value of a
         key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
         `LISTMONK_db__host`) or the host of a

@@ -7,6 +7,8 @@ it, though compose never reads the file. A bind of one file onto a dotenv-named 
 `.env.local`, `app.env`; not an `.env.example`) is read so, with compose's env file rules; a key the
 service's own environment sets is left out: the process environment wins over such a file, in
 pydantic-settings and in python-dotenv without `override=True` (dotenv-override judges that one).
+What a Node app loads from a `.env` that reaches its container is added too
+(doctor.project.loaded_env).
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ _TEMPLATE = lazy(r"(?:^|[._-])(?:example|sample|template|dist|tpl)(?:$|[._-])", 
 
 def with_mounted_env(project: Project) -> ComposeModel:
     """The project's model with each service's environment extended by the env files bound into it
-    (mounted_env); the model itself where no service binds one."""
+    (mounted_env) and the `.env` its Node app loads (loaded_env); the model itself where
+    no service has either."""
+    from doctor.project.loaded_env import loaded_env
+
     model = project.compose
     changed: dict[str, Service] = {}
     for name, service in model.services.items():
-        extra = mounted_env(project, service)
+        extra = {**loaded_env(project, service), **mounted_env(project, service)}
         if extra:
             changed[name] = replace(service, environment={**service.environment, **extra})
     return replace(model, services={**model.services, **changed}) if changed else model

@@ -1,0 +1,40 @@
+"""The variables a service's app loads from a `.env` in its container, as values of its environment.
+
+A Node app's dotenv (node_dotenv: `dotenv.config()` in the files it runs, `node -r dotenv/config`,
+dotenv-cli, env-cmd) reads a `.env` that reaches the container through a bind mount or a COPY: what
+it sets is the address the app dials, as if compose had set it, though compose never reads the file
+for the container. The loader's own rule holds: Node's dotenv leaves a variable compose (or the
+image's ENV) sets, unless the call overrides (`override: true`, env-cmd); each variable is placed at
+its `.env` line.
+service-name-drift and leaked-host-port judge these with compose's own values
+(Project.app_compose).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+    from doctor.project.types import EnvVar, Service
+
+
+def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
+    """The keys the service's Node app sets from a `.env` in its container, over what
+    compose and the image's ENV give it (only where the loader overrides those)."""
+    from doctor.project.appenv import dotenv_effects, image_env
+    from doctor.project.node_dotenv import service_calls
+    from doctor.project.types import EnvSource, EnvVar
+
+    codes = project.code_map(service)
+    if not codes.live and not codes.copies:
+        return {}
+    dockerfile = project.dockerfile(service)
+    workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
+    environ = image_env(project, service)
+    found: dict[str, EnvVar] = {}
+    calls = service_calls(project, service, codes, workdir)
+    if calls:
+        for effect in dotenv_effects(service, calls, codes, workdir, environ, dockerfile.path if dockerfile else None):
+            found[effect.key] = EnvVar(effect.key, effect.app_value, effect.env_location, EnvSource.ENV_FILE,
+                                       raw=effect.app_value)
+    return found
