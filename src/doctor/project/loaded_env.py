@@ -1,11 +1,11 @@
 """The variables a service's app loads from a `.env` in its container, as values of its environment.
 
 A Node app's dotenv (node_dotenv: `dotenv.config()` in the files it runs, `node -r dotenv/config`,
-dotenv-cli, env-cmd) reads a `.env` that reaches the container through a bind mount or a COPY: what
-it sets is the address the app dials, as if compose had set it, though compose never reads the file
-for the container. The loader's own rule holds: Node's dotenv leaves a variable compose (or the
-image's ENV) sets, unless the call overrides (`override: true`, env-cmd); each variable is placed at
-its `.env` line.
+dotenv-cli, env-cmd) and a Laravel app's phpdotenv (laravel_env) read a `.env` that reaches the
+container through a bind mount or a COPY: what they set is the address the app dials, as if compose
+had set it, though compose never reads the file for the container. Each loader's own rule holds:
+Node's dotenv and Laravel leave a variable compose (or the image's ENV) sets, unless the call
+overrides (`override: true`, env-cmd); each variable is placed at its `.env` line.
 service-name-drift and leaked-host-port judge these with compose's own values
 (Project.app_compose).
 """
@@ -19,9 +19,10 @@ if TYPE_CHECKING:
 
 
 def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
-    """The keys the service's Node app sets from a `.env` in its container, over what
+    """The keys the service's Node or Laravel app sets from a `.env` in its container, over what
     compose and the image's ENV give it (only where the loader overrides those)."""
     from doctor.project.appenv import dotenv_effects, image_env
+    from doctor.project.laravel_env import laravel_env
     from doctor.project.node_dotenv import service_calls
     from doctor.project.types import EnvSource, EnvVar
 
@@ -37,4 +38,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         for effect in dotenv_effects(service, calls, codes, workdir, environ, dockerfile.path if dockerfile else None):
             found[effect.key] = EnvVar(effect.key, effect.app_value, effect.env_location, EnvSource.ENV_FILE,
                                        raw=effect.app_value)
+        return found
+    process = {**environ, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
+    for key, value, where in laravel_env(project, service, codes, process):
+        found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
     return found

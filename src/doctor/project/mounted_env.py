@@ -7,7 +7,7 @@ it, though compose never reads the file. A bind of one file onto a dotenv-named 
 `.env.local`, `app.env`; not an `.env.example`) is read so, with compose's env file rules; a key the
 service's own environment sets is left out: the process environment wins over such a file, in
 pydantic-settings and in python-dotenv without `override=True` (dotenv-override judges that one).
-What a Node app loads from a `.env` that reaches its container is added too
+What a Node or Laravel app loads from a `.env` that reaches its container is added too
 (doctor.project.loaded_env).
 """
 
@@ -31,7 +31,7 @@ _TEMPLATE = lazy(r"(?:^|[._-])(?:example|sample|template|dist|tpl)(?:$|[._-])", 
 
 def with_mounted_env(project: Project) -> ComposeModel:
     """The project's model with each service's environment extended by the env files bound into it
-    (mounted_env) and the `.env` its Node app loads (loaded_env); the model itself where
+    (mounted_env) and the `.env` its Node or Laravel app loads (loaded_env); the model itself where
     no service has either."""
     from doctor.project.loaded_env import loaded_env
 
