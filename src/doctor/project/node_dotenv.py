@@ -69,7 +69,14 @@ def runs_node(project: Project, service: Service) -> bool:
 
 def service_calls(project: Project, service: Service, codes: CodeMap, workdir: str | None
                   ) -> tuple[DotenvCall, ...]:
-    """The `.env` loads of what the service runs, as calls appenv.dotenv_effects follows."""
+    """The `.env` loads of what the service runs, as calls appenv.dotenv_effects follows (read once per
+    service and working dir: dotenv-override and the app environment leaked-host-port judges both ask)."""
+    return project.once(f"node-dotenv:{service.name}:{workdir}",
+                        lambda: _service_calls(project, service, codes, workdir))
+
+
+def _service_calls(project: Project, service: Service, codes: CodeMap, workdir: str | None
+                   ) -> tuple[DotenvCall, ...]:
     from doctor.project.shipped import run_words
 
     if not runs_node(project, service):
