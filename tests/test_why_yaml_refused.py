@@ -58,6 +58,17 @@ def test_piped_a_file_compose_cannot_parse_is_the_one_cause(tmp_path: Path) -> N
     assert "✗ (all services)  compose refused the project before creating any container" in done.stdout, done.stdout
 
 
+
+def test_a_schema_refusal_of_a_yaml_file_still_lists_the_services(tmp_path: Path) -> None:
+    # `compose.yaml: services...` holds `yaml: ` too: read as unparsable, the services were no longer listed
+    root = _copy(tmp_path)
+    (root / "compose.override.yaml").write_text("services:\n  web:\n    foo: 1\n")
+    said = f"validating {root}/compose.override.yaml: services.web additional properties 'foo' not allowed"
+    done = run_why_piped(root, f"{said}\n", "-p", "nfm")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "- web" in done.stdout and "services not started" in done.stdout, done.stdout
+    assert "compose.override.yaml:3" in done.stdout, done.stdout
+
 @pytest.mark.docker
 def test_live_a_file_compose_cannot_parse_is_the_one_cause(tmp_path: Path, docker_engine: str, image: str) -> None:
     root = _copy(tmp_path, image)

@@ -49,7 +49,7 @@ REFUSED = Signature(
     project_wide=True,
 )
 # the kind of compose-config problem (its finding's subject starts `KIND:`) a refusal is, when its words say
-_REFUSAL_KINDS = (("yaml: ", "yaml"), ("interpolat", "interpolation"), ("env file", "env-file"),
+_REFUSAL_KINDS = ((" yaml: ", "yaml"), ("interpolat", "interpolation"), ("env file", "env-file"),
                   ("undefined", "reference"), ("no configuration file", "discovery"), ("validating ", "schema"),
                   ("invalid port", "schema"), ("invalid hostport", "schema"))
 
@@ -57,7 +57,13 @@ _REFUSAL_KINDS = (("yaml: ", "yaml"), ("interpolat", "interpolation"), ("env fil
 def unreadable(refused: str) -> bool:
     """Whether compose's refusal is a file it could not parse as YAML (`failed to parse compose.yaml: yaml: line 6:
     ...`): its services are not known from it, so the refusal is the one cause, with no service listed below it."""
-    return "yaml: " in refused
+    return _parse_error(refused)
+
+
+def _parse_error(said: str) -> bool:
+    """Whether compose's words hold go-yaml's own `yaml: ` (after a blank: `failed to parse compose.yaml: yaml: line
+    6`), not a file name ending in it (`validating compose.yaml: services.web additional properties ...`)."""
+    return said.startswith("yaml: ") or " yaml: " in said
 
 
 def refusal(text: str) -> str:
@@ -98,5 +104,5 @@ def refusal_causes(line: str, findings: Sequence[Finding]) -> list[Finding]:
     named = [f for f in mine if names(f)]
     if named or "name" in captured or "project name" in said:  # a project name: no other finding is about it
         return named
-    kind = next((k for words, k in _REFUSAL_KINDS if words in said), "")
+    kind = next((k for words, k in _REFUSAL_KINDS if words in said or (k == "yaml" and _parse_error(said))), "")
     return [f for f in mine if kind and f.check == "compose-config" and f.subject.startswith(f"{kind}:")]
