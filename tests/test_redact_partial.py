@@ -75,3 +75,14 @@ def test_a_fix_diff_keeps_a_private_keys_lines(tmp_path: Path) -> None:
     assert lines[begin].endswith("-----BEGIN OPENSSH PRIVATE KEY-----"), done.stdout
     assert [line.strip() for line in lines[begin + 1:begin + 4]] == ["***", "***", '-----END OPENSSH PRIVATE KEY-----"']
     assert not any(part in done.stdout for part in BODY)
+
+
+@pytest.mark.parametrize(("secret", "text"), [
+    # a size part that is a lower-case word is no piece of a secret: masked wherever it stands alone, the
+    # suffix `password` of `my root password` hid MySQL's `(using password: YES)`, and `secret` of `2fa.secret`
+    ("my root password", "Access denied for user 'app'@'172.18.0.3' (using password: YES)"),
+    ("2fa.secret", "the secret is not set"),
+])
+def test_a_size_part_that_is_a_word_stays_readable(secret: str, text: str) -> None:
+    assert Redactor([secret]).text(text) == text
+    assert Redactor([secret]).text(f"x {secret} y") == "x *** y"

@@ -55,7 +55,10 @@ def pieces(value: str) -> set[str]:
         # `strconv.ParseFloat: parsing "Sc3Vb7"` of `Sc3Vb7Nq`, `invalid suffix: 'xKqLmNpZr'` of `9xKqLmNpZr`
         from doctor.project.gosize import size_parts
 
-        candidates.update(part for part in size_parts(value.strip()) or () if len(part) >= URL_PIECE_LENGTH)
+        # not a part that is a lower-case word or words (`password` of `my root password`), as for a value's
+        # words above: masked wherever it stands alone, it hid MySQL's `(using password: YES)`
+        candidates.update(part for part in size_parts(value.strip()) or ()
+                          if len(part) >= URL_PIECE_LENGTH and not _words(part))
     if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
         from urllib.parse import unquote
 
@@ -65,6 +68,12 @@ def pieces(value: str) -> set[str]:
         if len(c) >= MIN_SECRET_LENGTH and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
         and not VAR_REF.fullmatch(c)
     } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
+
+
+def _words(text: str) -> bool:
+    """Whether `text` is only lower-case letters and blanks: a word or words, not a piece of a secret."""
+    letters = text.replace(" ", "")
+    return letters.isalpha() and letters.islower()
 
 
 def literal_names(value: str) -> Iterable[str]:
