@@ -48,6 +48,10 @@ MAX_TREE = 64 * 1024 * 1024
 # line's chained `${A:-x}${B:-y}...`) reads the rest of its value once more (compose-go's algorithm), so six
 # values 4,000 deep took 46 s and a 16 MB file hours; real files read a few KB again (400 levels ~0.5 M)
 MAX_RESCAN = 4 * 1024 * 1024
+# and each value's first pass is free: a value of L characters adds RESCAN_CREDIT * L to its file's budget, so
+# the ordinary chains of a big file (a 6.5 MB .env of `${SCHEME:-http}://${HOST:-localhost}:${PORT:-8080}/...`
+# lines, which spend ~k*L/2 each) never run it dry, while a value nested d deep (spending ~L*d/2) still does
+RESCAN_CREDIT = 32
 _BRACES = lazy(r"\{.?|\}", re.DOTALL)
 
 
@@ -153,6 +157,7 @@ def substitute(template: str, lookup: Lookup, path: str = "",
         return template, ()
     refs: list[VariableRef] = []
     budget = Rescans() if rescans is None else rescans
+    budget.left += RESCAN_CREDIT * len(template)
     nesting = template.count("${")
     if nesting > MAX_NESTING:
         raise InterpolationError(f"invalid interpolation format for {path}: {nesting} nested or chained "
