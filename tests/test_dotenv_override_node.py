@@ -182,3 +182,38 @@ def test_node_view_reads_as_node_dotenv(tmp_path: Path) -> None:
     assert list(node_view(env, {"E": "compose"}, False)) == [
         ("A", "2", 5), ("B", "x\ny", 2), ("C", "${A}", 3), ("D", "u://h/a", 4)]
     assert ("E", "kept", 6) in list(node_view(env, {"E": "compose"}, True))
+
+
+@pytest.mark.parametrize(("command", "main"), [
+    # the entry named by its path in the container (a review's reproduction): it was joined to the host's
+    # folder as an absolute path, outside the package, and never read
+    ("command: node /app/src/main.js", "require('dotenv').config()\n"),
+    # a `/*` inside a string started no comment before: the call after it was read as commented out
+    ("command: node src/main.js", "const routes = glob.sync('./routes/*.js');\n"
+                                  "require('dotenv').config();\n/** the app */\nmodule.exports = routes;\n"),
+])
+def test_node_loads_reached_by_a_container_path_or_after_a_glob(tmp_path: Path, command: str, main: str) -> None:
+    root = _node_project(tmp_path / "p", command, {"package.json": "{}\n", "src/main.js": main})
+    (finding,) = _findings(root)
+    line = main.count("\n", 0, main.index("require")) + 1
+    assert finding.location.path == root / "src" / "main.js" and finding.location.line == line
+    assert finding.message.startswith("MONGO_URL='mongodb://localhost:27017/app' from .env:1 dials the container")
+
+
+def test_services_built_alike_read_the_entry_files_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # services sharing one build and command run the same files: each read once per run, not once per service
+    # (a review's 50 services over 41 files read 2,100 files)
+    from doctor.project import node_dotenv
+
+    root = _node_project(tmp_path / "p", "command: node src/main.js", {
+        "package.json": "{}\n", "src/main.js": "require('./a');\nrequire('dotenv').config();\n",
+        "src/a.js": "module.exports = 1;\n"})
+    compose = (root / "compose.yaml").read_text()
+    block = compose.split("  mongodb:")[0].split("  api:\n", 1)[1]
+    (root / "compose.yaml").write_text(compose.replace("  mongodb:", "".join(
+        f"  api{n}:\n{block}" for n in range(5)) + "  mongodb:"))
+    read: list[Path] = []
+    real = node_dotenv.read_regular_text
+    monkeypatch.setattr(node_dotenv, "read_regular_text", lambda path, *a: read.append(path) or real(path, *a))
+    assert len(_findings(root)) == 1  # one finding naming all six services
+    assert sorted(p.name for p in read if p.suffix == ".js") == ["a.js", "main.js"], read

@@ -52,7 +52,8 @@ NAMED = lazy(r"""(?:import\s*\{([^}]*)\}\s*from\s*|(?:const|let|var)\s*\{([^}]*)
 REQUIRED = lazy(r"""require\(\s*['"](dotenv(?:-safe)?)['"]\s*\)\s*\.\s*(?:config|load)\s*\(""")
 PRELOAD = lazy(r"""(?:^|[;\s])(?:import\s+|require\(\s*)['"]dotenv(?:-safe)?/config['"]""", re.MULTILINE)
 IMPORTS = lazy(r"""(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\(\s*)['"](\.{1,2}/[^'"]*)['"]""")
-COMMENTS = lazy(r"/\*[\s\S]*?\*/|(?<![:'\"\w])//[^\n]*")
+# a comment, or a string literal matched first so a `/*` or `//` inside it starts none (`glob.sync('./routes/*.js')`)
+COMMENTS = lazy(r"""'(?:[^'\\\n]++|\\.)*+'|"(?:[^"\\\n]++|\\.)*+"|`(?:[^`\\]++|\\.)*+`|/\*[\s\S]*?\*/|//[^\n]*""")
 STRING = lazy(r"""^\s*(?:'([^'\\]*)'|"([^"\\]*)"|`([^`\\$]*)`)\s*$""")
 
 
@@ -94,7 +95,7 @@ def _service_calls(project: Project, service: Service, codes: CodeMap, workdir: 
         return ()
     scripts = {k: v for k, v in (package.get("scripts") or {}).items() if isinstance(v, str)} \
         if isinstance(package.get("scripts"), dict) else {}
-    reader = _Service(manifest, text, scripts)
+    reader = _Service(manifest, text, scripts, codes)
     words = run_words(project, service)
     reader.command(words, None, 0)
     if not reader.entries and not reader.calls:  # a command doctor cannot read: `npm start`, else `main`
@@ -102,14 +103,16 @@ def _service_calls(project: Project, service: Service, codes: CodeMap, workdir: 
             reader.script("start", 0)
         elif isinstance(package.get("main"), str):
             reader.entries.append(manifest.parent / package["main"])
-    return (*reader.calls, *file_calls(reader.entries, manifest.parent))
+    # services built alike run the same files: read once per project
+    entries, top = tuple(reader.entries), manifest.parent
+    return (*reader.calls, *project.once(f"node-files:{top}:{entries}", lambda: tuple(file_calls(list(entries), top))))
 
 
 class _Service:
     """Reads a service's command through its package.json scripts: entry files and script-level loads."""
 
-    def __init__(self, manifest: Path, text: str, scripts: dict[str, str]) -> None:
-        self.manifest, self.lines, self.scripts = manifest, text.splitlines(), scripts
+    def __init__(self, manifest: Path, text: str, scripts: dict[str, str], codes: CodeMap) -> None:
+        self.manifest, self.lines, self.scripts, self.codes = manifest, text.splitlines(), scripts, codes
         self.entries: list[Path] = []
         self.calls: list[DotenvCall] = []
         self.seen: set[str] = set()
@@ -188,7 +191,12 @@ class _Service:
                 continue
             if not word.startswith("-") and word not in ("start", "run") and (
                     word.endswith(SOURCE_EXTS) or "/" in word):
-                self.entries.append(Path(posixpath.normpath(self.manifest.parent / word)))
+                if posixpath.isabs(word):  # the container's path (`node /app/src/index.js`): the host's file behind it
+                    found = self.codes.to_host(word)
+                    if found is not None:
+                        self.entries.append(found[0])
+                else:
+                    self.entries.append(Path(posixpath.normpath(self.manifest.parent / word)))
                 return
             at += 1
 
@@ -209,10 +217,16 @@ def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
         text = read_regular_text(path, FILE_LIMIT)
         if text is None:
             continue
-        code = COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        code = COMMENTS.sub(_uncommented, text)
         todo.extend(Path(posixpath.normpath(path.parent / m.group(1))) for m in IMPORTS.finditer(code))
         if "dotenv" in code:
             yield from _loads(path, code, text.splitlines())
+
+
+def _uncommented(found: re.Match[str]) -> str:
+    """A string literal as it is; a comment as the line breaks it holds (the lines keep their numbers)."""
+    text = found.group(0)
+    return text if text[0] in "'\"`" else "\n" * text.count("\n")
 
 
 def _resolve(path: Path) -> Path | None:
