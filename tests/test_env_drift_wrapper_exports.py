@@ -67,3 +67,15 @@ def test_what_a_wrapper_exports(tmp_path: Path) -> None:
     (tmp_path / "Makefile").write_text("export MAKE_ONE=1\nup:\n\tdocker compose up\n")
     found = wrapper_exports(tmp_path)
     assert found == {"USER_ID": (tmp_path / "bin" / "dev", 3), "NAMED": (tmp_path / "bin" / "dev", 5)}, found
+
+
+def test_a_wrapper_passing_a_variable_on_or_run_by_a_shell_with_flags(tmp_path: Path) -> None:
+    # `export API_TOKEN="${API_TOKEN}"` is empty whenever the variable is unset: not "never empty"; and
+    # `#!/bin/bash -e` (or `#!/usr/bin/env -S bash -e`) is a shell script, its interpreter no longer read as `-e`
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "up").write_text(
+        "#!/bin/bash -e\nexport API_TOKEN=\"${API_TOKEN}\"\nexport BAR=$BAR\nexport UID_SET=${UID_SET:-1000}\n"
+        "docker compose up \"$@\"\n")
+    (tmp_path / "scripts" / "down").write_text("#!/usr/bin/env -S bash -eu\nexport DOWN=1\ndocker compose down\n")
+    found = wrapper_exports(tmp_path)
+    assert found == {"UID_SET": (tmp_path / "scripts" / "up", 4), "DOWN": (tmp_path / "scripts" / "down", 2)}, found

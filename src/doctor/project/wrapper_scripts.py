@@ -50,12 +50,18 @@ def is_script(path: Path) -> bool:
         first = read_bytes(path, 128, head=True).split(b"\n", 1)[0]
     except OSError:
         return False
-    return first.startswith(b"#!") and os.path.basename(first[2:].split()[-1] if first[2:].split() else b"") in _SHELLS
+    if not first.startswith(b"#!"):
+        return False
+    words = first[2:].split()  # `#!/bin/bash -e`, `#!/usr/bin/env -S bash -eu`: the interpreter, not its flags
+    if words and os.path.basename(words[0]) == b"env":
+        words = [w for w in words[1:] if not w.startswith(b"-")]
+    return bool(words) and os.path.basename(words[0]) in _SHELLS
 
 
 # a script's own `export NAME=value` line (not a recipe's, not in a comment), and a `${NAME:-default}` value
 _EXPORT = re.compile(r"""^\s*export\s+([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)""")
 _DEFAULTED = re.compile(r"^\$\{[A-Za-z_]\w*:?-(.*)\}$")
+_PLAIN_REF = re.compile(r"\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})")
 # composer's bin folder: `composer require laravel/sail --dev` links vendor/bin/sail, which Sail's docs run
 _COMPOSER_BIN = Path("vendor", "bin")
 
@@ -85,6 +91,8 @@ def _never_empty(value: str) -> bool:
     """Whether a shell value is never empty: written, or a `${NAME:-default}` whose default is."""
     value = value.strip("\"'")
     defaulted = _DEFAULTED.match(value)
+    if defaulted is None and _PLAIN_REF.fullmatch(value):  # `export API_TOKEN="${API_TOKEN}"`: empty when unset
+        return False
     return bool(defaulted[1].strip("\"'")) if defaulted is not None else bool(value)
 
 
