@@ -85,6 +85,17 @@ def test_piped_why_names_web_and_its_command_line(tmp_path: Path) -> None:
     assert finding["symptom"]["service"] == "web" and finding["subject"] == "web:entrypoint-absent", finding
     assert (finding["file"], finding["line"]) == ("compose.yaml", 8), finding
 
+    assert "may have no bash" in blocks["web"], done.stdout
+
+
+def test_a_missing_program_that_is_not_bash_gets_no_note_about_bash(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "nginx:alpine")
+    compose_yaml = root / "compose.yaml"
+    compose_yaml.write_text(compose_yaml.read_text().replace("/bin/bash -c", "/app/start.sh -c"))
+    done = run_why_piped(root, UP.replace("/bin/bash", "/app/start.sh"), "-p", "nfm")
+    web = _blocks(done.stdout)["web"]
+    assert "its `command:`, which starts /app/start.sh: the image 'nginx:alpine' has no such file" in web, done.stdout
+    assert "bash" not in web.split("look at", 1)[1], done.stdout
 
 def test_a_built_service_s_command_keeps_the_rebuild_advice(tmp_path: Path) -> None:
     root = _copy(tmp_path, "nginx:alpine")

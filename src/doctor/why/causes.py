@@ -93,8 +93,9 @@ def _absent_program(project: Project, service: Service, key: str, path: str) -> 
                 f"Dockerfile's COPY or install of it; `{project.compose_words()} build {service.name}` if the image "
                 "predates it), or a bind mount over its folder hides it")
     image = f"the image '{service.image}'" if service.image else "its image"
-    return (f"its `{key}:`, which starts {path}: {image} has no such file (a slim or alpine variant may have no bash: "
-            f"`sh` there), or a bind mount over its folder hides it")
+    slim = " (a slim or alpine variant may have no bash: `sh` there)" if path.rpartition("/")[2] == "bash" else ""
+    return (f"its `{key}:`, which starts {path}: {image} has no such file{slim}, or a bind mount over its folder "
+            "hides it")
 
 
 def project_words(project: Project) -> Words:
