@@ -36,7 +36,7 @@ OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|over
 
 
 class DotenvOverride(Check):
-    """an app's load_dotenv() whose .env reaches the container and changes what compose set
+    """an app's .env loader (load_dotenv(), Node's dotenv) whose .env reaches the container and changes what compose set
 
     What it finds
         A Python app that calls python-dotenv's `load_dotenv(...)` (read with `ast`, never run)
