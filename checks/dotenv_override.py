@@ -105,7 +105,10 @@ class DotenvOverride(Check):
         literal (relative to the working dir, Node's process.cwd()), `path.join(__dirname, ...)` or
         `path.resolve(__dirname | process.cwd(), ...)`; the file is read with Node dotenv's own line
         rule (no expansion). Node's dotenv leaves what is set unless `override: true` (dotenv-cli's
-        `-o`); env-cmd overrides unless `--no-override`. hagopj13/node-express-boilerplate's
+        `-o`); env-cmd overrides unless `--no-override`. A load under an `if` on one variable
+        (`if (process.env.NODE_ENV !== 'production')`, `=== 'development'`, `!process.env.X`, alone
+        before the call or its `{` block) is judged as Python's are: not where compose sets
+        NODE_ENV=production. hagopj13/node-express-boilerplate's
         `dotenv.config({ path: path.join(__dirname, '../../.env') })` with compose not setting
         MONGODB_URL: "MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 dials the
         container itself in 'node-app', not 'mongodb' (compose sets none)".

@@ -217,3 +217,18 @@ def test_services_built_alike_read_the_entry_files_once(tmp_path: Path, monkeypa
     monkeypatch.setattr(node_dotenv, "read_regular_text", lambda path, *a: read.append(path) or real(path, *a))
     assert len(_findings(root)) == 1  # one finding naming all six services
     assert sorted(p.name for p in read if p.suffix == ".js") == ["a.js", "main.js"], read
+
+
+@pytest.mark.parametrize(("guard", "node_env", "found"), [
+    # the common `if (process.env.NODE_ENV !== 'production')` around the load, judged on compose's value
+    ("if (process.env.NODE_ENV !== 'production') {\n  ", "production", False),
+    ("if (process.env.NODE_ENV !== 'production') {\n  ", "development", True),
+    ("if ('development' === process.env['NODE_ENV']) ", "development", True),
+    ("if (process.env.NODE_ENV === 'development') ", "production", False),
+    ("if (!process.env.NODE_ENV) ", "production", False),
+])
+def test_a_node_load_under_an_if_on_the_environment(tmp_path: Path, guard: str, node_env: str, found: bool) -> None:
+    main = f"{guard}require('dotenv').config();\n" + ("}\n" if guard.endswith("{\n  ") else "")
+    root = _node_project(tmp_path / "p", f"command: node src/main.js\n    environment:\n      NODE_ENV: {node_env}",
+                         {"package.json": "{}\n", "src/main.js": main})
+    assert bool(_findings(root)) is found

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
-from doctor.project.appenv import DotenvCall, PathSpec
+from doctor.project.appenv import DotenvCall, Guard, PathSpec
 from doctor.project.codepaths import CodeMap
 from doctor.project.reading import is_file, read_regular_text
 
@@ -54,6 +54,15 @@ PRELOAD = lazy(r"""(?:^|[;\s])(?:import\s+|require\(\s*)['"]dotenv(?:-safe)?/con
 IMPORTS = lazy(r"""(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\(\s*)['"](\.{1,2}/[^'"]*)['"]""")
 # a comment, or a string literal matched first so a `/*` or `//` inside it starts none (`glob.sync('./routes/*.js')`)
 COMMENTS = lazy(r"""'(?:[^'\\\n]++|\\.)*+'|"(?:[^"\\\n]++|\\.)*+"|`(?:[^`\\]++|\\.)*+`|/\*[\s\S]*?\*/|//[^\n]*""")
+# `if (process.env.X === 'v')`, `if ('v' !== process.env['X'])`, `if (!process.env.X)` right before the call's
+# statement (alone after the `)`, or first in its `{` block)
+GUARDED = lazy(r"""\bif\s*\(\s*(?:"""
+               r"""process\.env(?:\.(?P<a>[A-Za-z_]\w*)|\[\s*['"](?P<b>[A-Za-z_]\w*)['"]\s*\])\s*(?P<op>[!=]==?)\s*"""
+               r"""['"](?P<lit>[^'"\n]*)['"]"""
+               r"""|['"](?P<lit2>[^'"\n]*)['"]\s*(?P<op2>[!=]==?)\s*"""
+               r"""process\.env(?:\.(?P<c>[A-Za-z_]\w*)|\[\s*['"](?P<d>[A-Za-z_]\w*)['"]\s*\])"""
+               r"""|(?P<bang>!\s*)?process\.env(?:\.(?P<e>[A-Za-z_]\w*)|\[\s*['"](?P<f>[A-Za-z_]\w*)['"]\s*\]))"""
+               r"""\s*\)\s*\{?\s*\Z""")
 STRING = lazy(r"""^\s*(?:'([^'\\]*)'|"([^"\\]*)"|`([^`\\$]*)`)\s*$""")
 
 
@@ -267,7 +276,25 @@ def _at(path: Path, code: str, lines: list[str], offset: int, override: bool,
     line = code.count("\n", 0, offset) + 1
     text = lines[line - 1] if line <= len(lines) else ""
     column = offset - (code.rfind("\n", 0, offset) + 1) + 1
-    return DotenvCall(Location(path, line, column), override, candidates, text, False, loader)
+    return DotenvCall(Location(path, line, column), override, candidates, text, False, loader,
+                      guard=_guard(code, offset))
+
+
+def _guard(code: str, offset: int) -> tuple[Guard, ...]:
+    """The condition of an `if` whose body the call at `offset` starts, as appenv's Guard, where it reads one
+    variable: `if (process.env.NODE_ENV !== 'production') require('dotenv').config()` (or its `{ ... }` block)
+    does not run where compose sets NODE_ENV=production. () for any other (the call counts as running)."""
+    found = GUARDED.search(code, max(0, offset - 400), offset)
+    if found is None:
+        return ()
+    name = next(found[group] for group in "abcdef" if found[group])
+    term: Guard = ("env", name, None, ())
+    operator = found["op"] or found["op2"]
+    if operator:
+        equal: Guard = ("eq", term, ("lit", found["lit"] if found["lit"] is not None else found["lit2"]))
+        return (equal if operator.startswith("=") else ("not", equal),)
+    truthy: Guard = ("truthy", term)
+    return (("not", truthy) if found["bang"] else truthy,)
 
 
 def _arguments(code: str, start: int) -> str:
