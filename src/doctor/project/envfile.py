@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.env_parses import shared_parse
 from doctor.project.interpolate import InterpolationError, Rescans, as_lookup, substitute
 from doctor.project.reading import ENV_LIMIT, read_regular
 from doctor.project.types import EnvEntry, EnvFile, Problem, ProblemKind
@@ -76,10 +77,9 @@ def read_env_file(
                                                    "it; the checks that need it are partial)", Location(path)),))
         return EnvFile(path, problems=(Problem(ProblemKind.UNREADABLE, f"cannot read env file: {reason}",
                                                Location(path)),))
-    text = data.decode("utf-8", "surrogateescape")
-    if raw:
-        return parse_raw_env_text(text, path, lookup)
-    return parse_env_text(text, path, lookup, earlier=earlier)
+    text = data.decode("utf-8", "surrogateescape")  # the same bytes, asked the same: parsed once per run
+    return shared_parse(path, data, raw, as_lookup(lookup), earlier, lambda look: (
+        parse_raw_env_text(text, path, look) if raw else parse_env_text(text, path, look, earlier=earlier)))
 
 
 def remembered_env_file(path: Path, env: Mapping[str, str] | None) -> EnvFile:
