@@ -39,6 +39,7 @@ from doctor.secret_commands import mask as _mask
 from doctor.secret_commands import mask_group as _masked_group
 from doctor.secret_commands import pass_flags, stdin_secrets
 from doctor.secret_commands import tool_args as _tool_args
+from doctor.secret_index import Heads as _Heads
 from doctor.secret_keys import (
     Sink,
     is_expansion,
@@ -48,7 +49,7 @@ from doctor.secret_keys import (
     secret_for_key,
 )
 from doctor.secret_pem import mask_private_keys
-from doctor.secret_pieces import MIN_SECRET_LENGTH, STRONG_LENGTH
+from doctor.secret_pieces import STRONG_LENGTH
 from doctor.secret_pieces import escaped_forms as _escaped_forms
 from doctor.secret_pieces import pieces as _pieces
 from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens, matches_at, places
@@ -480,7 +481,6 @@ def _occurrences(text: str, part: str) -> Iterable[int]:
 
 
 _INDEXED_AFTER = 256  # known values past which a text is searched for them by their heads, in one pass
-_HEAD = MIN_SECRET_LENGTH
 
 
 def _word(char: str, marks: str) -> bool:
@@ -504,30 +504,6 @@ def _masked_alone(text: str, value: str) -> str:
         out += [text[start:at], MASK]
         start = at = end
     return "".join(out) + text[start:] if out else text
-
-
-class _Heads:
-    """Which of many values a text holds: each value indexed by its first characters, the text read once, a
-    candidate confirmed where it starts (every masked value has MIN_SECRET_LENGTH characters or more)."""
-
-    def __init__(self, values: Iterable[str]) -> None:
-        self.by_head: dict[str, list[str]] = {}
-        self.short: list[str] = []  # a form shorter than a head (none in practice): tested whole
-        for value in values:
-            if len(value) < _HEAD:
-                self.short.append(value)
-            else:
-                self.by_head.setdefault(value[:_HEAD], []).append(value)
-
-    def held(self, text: str) -> list[str]:
-        """The values in `text`, the longest first."""
-        found = {v for v in self.short if v in text}
-        heads = self.by_head
-        for at in range(len(text) - _HEAD + 1):
-            candidates = heads.get(text[at:at + _HEAD])
-            if candidates:
-                found.update(v for v in candidates if text.startswith(v, at))
-        return sorted(found, key=len, reverse=True)
 
 
 def clip(text: str, width: int, *, tail: bool = False, ellipsis: str = "…") -> str:

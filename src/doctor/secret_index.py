@@ -1,0 +1,33 @@
+"""Which of many known secret values a text holds, found in one pass over the text (moved from doctor.redact)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from doctor.secret_pieces import MIN_SECRET_LENGTH
+
+_HEAD = MIN_SECRET_LENGTH
+
+
+class Heads:
+    """Which of many values a text holds: each value indexed by its first characters, the text read once, a
+    candidate confirmed where it starts (every masked value has MIN_SECRET_LENGTH characters or more)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.by_head: dict[str, list[str]] = {}
+        self.short: list[str] = []  # a form shorter than a head (none in practice): tested whole
+        for value in values:
+            if len(value) < _HEAD:
+                self.short.append(value)
+            else:
+                self.by_head.setdefault(value[:_HEAD], []).append(value)
+
+    def held(self, text: str) -> list[str]:
+        """The values in `text`, the longest first."""
+        found = {v for v in self.short if v in text}
+        heads = self.by_head
+        for at in range(len(text) - _HEAD + 1):
+            candidates = heads.get(text[at:at + _HEAD])
+            if candidates:
+                found.update(v for v in candidates if text.startswith(v, at))
+        return sorted(found, key=len, reverse=True)
