@@ -183,11 +183,19 @@ def secrets_in_text(text: str) -> set[str]:
             found.add(password)
     for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
+        if _found_already(value, found):  # a big .env's every line: its key's secret, judged once
+            continue
         if looks_like_credential(value, match.group("k")):
             found.add(value)
         elif (secret := user_secret(value, match.group("k"))) is not None:  # `deploy:<password>`
             found.add(secret)
     return {v.strip("'\"") for v in found}
+
+
+def _found_already(value: str, found: set[str]) -> bool:
+    """Whether judging an assignment's value by its shape adds nothing: it is found already (a shape
+    would add it again) and holds no colon (user_secret's `user:password` has one)."""
+    return ":" not in value and value in found
 
 
 def _flow_lines(text: str) -> str:
