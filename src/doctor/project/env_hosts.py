@@ -85,6 +85,7 @@ NOT_HOSTS = frozenset({
     "missing", "notset", "not-set", "not_set", "placeholder", "dummy", "tbd", "todo", "replaceme", "replace-me",
     "fixme", "xxx",
 })
+_HOST_WORDS = ("HOST", "HOSTS", "SERVER", "SERVERS", "ADDR", "ADDRESS", "HOSTNAME")  # end a HOST_KEY (or its `$`'s \n)
 # The address of a container engine's daemon (`DOCKER_HOST=unix:///var/run/docker.sock`, `tcp://dind:2375`),
 # read by a client inside the container: a URL or a `host:port`, never a bare word (mitxonline's
 # `${DOCKER_HOST:-missing}` is a placeholder, and pointing it at the database would be nonsense)
@@ -255,7 +256,7 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
     if not is_dial_key(key):
         return
     found_url = False
-    for match in URL.finditer(value):
+    for match in URL.finditer(value) if "://" in value else ():  # each URL has it: most values are read no further
         found_url = True
         if match.group("scheme").lower() not in NO_HOST_SCHEMES:
             yield from _netloc_refs(key, match.group("scheme"), _authority(value, match))
@@ -264,7 +265,7 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         if found:
             yield from found
             return
-    if not found_url and HOST_KEY.match(key):
+    if not found_url and (not key.isascii() or key.upper().rstrip("\n").endswith(_HOST_WORDS)) and HOST_KEY.match(key):
         daemon = bool(_DAEMON_KEY.search(key))
         for item in _LIST_SEPARATORS.split(value.strip()):
             if item and not (daemon and _plain_ref(key, item).port is None):
