@@ -7,12 +7,12 @@ a stopped Colima or Docker Desktop leaves them. A WSL2 distro is the recorded te
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 import pytest
+from test_platforms import docker_config
 
 from doctor.host import endpoint as endpoint_module
 from doctor.host.engine import find_engine
@@ -23,14 +23,8 @@ FIXTURES = Path(__file__).parent / "platforms"
 
 def current_context(home: Path, case: str) -> str:
     """Store the recorded `docker context inspect` as the CLI does, make it current; its socket path."""
+    docker_config(home, case)
     inspected = json.loads((FIXTURES / case / "docker-context-inspect.json").read_text())[0]
-    name = inspected["Name"]
-    meta = home / ".docker" / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
-    assert inspected["Storage"]["MetadataPath"].endswith(meta.name)  # the recorded hash is the real one
-    meta.mkdir(parents=True)
-    stored = {"Name": name, "Metadata": inspected["Metadata"], "Endpoints": inspected["Endpoints"]}
-    (meta / "meta.json").write_text(json.dumps(stored))
-    (home / ".docker" / "config.json").write_text(json.dumps({"auths": {}, "currentContext": name}))
     return str(inspected["Endpoints"]["docker"]["Host"]).removeprefix("unix://")
 
 

@@ -60,6 +60,17 @@ def compose(docker: str, root: Path, name: str, *args: str) -> subprocess.Comple
                           timeout=180)
 
 
+def wait_restarts(docker: str, container: str, count: int) -> None:
+    """Wait (up to 20 s) until the engine has restarted `container` `count` times: it restarts a
+    container in a loop with a growing delay, so the loop shows only after a while."""
+    for _ in range(40):
+        found = subprocess.run([docker, "inspect", "--format", "{{.RestartCount}}", container],
+                               capture_output=True, text=True).stdout.strip()
+        if found.isdecimal() and int(found) >= count:
+            return
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def _stack(docker: str, root: Path, compose_yaml: str) -> Iterator[str]:
     """A project folder holding `compose_yaml`, under a compose project name of this run's own

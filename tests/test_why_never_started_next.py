@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-from test_why_live import _blocks, compose, free_port, run_why
+from test_why_live import _blocks, compose, free_port, run_why, wait_restarts
 from test_why_live import image as image  # the stand-in image fixture, tagged per test
 
 from doctor.host.containers import ContainerState
@@ -98,12 +96,7 @@ def test_live_the_dependency_comes_first_and_the_held_port_next(tmp_path: Path, 
         assert compose(docker_engine, a, names[0], "up", "-d", "--no-deps", "umami").returncode == 0
         up = compose(docker_engine, b, names[1], "up", "-d")
         assert up.returncode != 0 and "unhealthy" in up.stderr, up.stderr  # db never gets healthy
-        for _ in range(40):  # the engine restarts db with a growing delay: wait for the loop to show
-            count = subprocess.run([docker_engine, "inspect", "--format", "{{.RestartCount}}", f"{names[1]}-db-1"],
-                                   capture_output=True, text=True).stdout.strip()
-            if count.isdecimal() and int(count) >= 2:
-                break
-            time.sleep(0.5)
+        wait_restarts(docker_engine, f"{names[1]}-db-1", 2)  # the loop shows after a growing delay
         status, text = run_why(b, names[1])
         assert status == 1, text
         umami = _blocks(text)["umami"]

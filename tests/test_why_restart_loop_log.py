@@ -8,13 +8,11 @@ why had read that log; now the error the loop repeats is a symptom of its own, b
 
 from __future__ import annotations
 
-import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-from test_why_live import _blocks, compose, run_why
+from test_why_live import _blocks, compose, run_why, wait_restarts
 
 from doctor.host.containers import ContainerState
 from doctor.why.signatures import BUILTIN
@@ -72,12 +70,7 @@ def test_live_why_quotes_what_the_looping_db_says(tmp_path: Path, docker_engine:
     try:
         up = compose(docker_engine, root, name, "up", "-d")
         assert up.returncode != 0, up.stderr
-        for _ in range(40):  # the engine restarts it with a growing delay: wait for the loop to show
-            count = subprocess.run([docker_engine, "inspect", "--format", "{{.RestartCount}}", f"{name}-db-1"],
-                                   capture_output=True, text=True).stdout.strip()
-            if count.isdecimal() and int(count) >= 3:
-                break
-            time.sleep(0.5)
+        wait_restarts(docker_engine, f"{name}-db-1", 3)  # the loop shows after a growing delay
         status, text = run_why(root, name)
         assert status == 1, text
         db = _blocks(text)["db"]
