@@ -5,6 +5,8 @@ Sail's vendor/bin/sail), so only a plain `docker compose` run lacks it."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -14,26 +16,28 @@ if TYPE_CHECKING:
 def make_sets(project: Project, name: str) -> str | None:
     """`options.mk:18`: where the Makefile of the project's folder, or of its checkout's top, sets and
     exports `name` to its recipes; None where none does."""
-    from doctor.project.gitrepo import find_repo
     from doctor.project.make_env import make_exported
 
-    repo = find_repo(project.root)
-    for folder in dict.fromkeys([project.root, *([repo.top] if repo is not None else [])]):
-        found = project.once(f"make-exported:{folder}", functools.partial(make_exported, folder)).get(name)
-        if found is not None:
-            return f"{project.shown(found[0])}:{found[1]}"
-    return None
+    return _exported_at(project, name, "make-exported", make_exported)
 
 
 def wrapper_sets(project: Project, name: str) -> str | None:
     """`vendor/bin/sail:142`: where a script of the project's folder, or of its checkout's top, that runs
     compose exports `name` with a value (wrapper_scripts.wrapper_exports); None where none does."""
-    from doctor.project.gitrepo import find_repo
     from doctor.project.wrapper_scripts import wrapper_exports
+
+    return _exported_at(project, name, "wrapper-exported", wrapper_exports)
+
+
+def _exported_at(project: Project, name: str, memo: str,
+                 exported: Callable[[Path], Mapping[str, tuple[Path, int]]]) -> str | None:
+    """The first `file:line` where `exported(folder)` (read once per project and folder) says `name` is
+    exported, for the project's folder, then its checkout's top; None where it is not."""
+    from doctor.project.gitrepo import find_repo
 
     repo = find_repo(project.root)
     for folder in dict.fromkeys([project.root, *([repo.top] if repo is not None else [])]):
-        found = project.once(f"wrapper-exported:{folder}", functools.partial(wrapper_exports, folder)).get(name)
+        found = project.once(f"{memo}:{folder}", functools.partial(exported, folder)).get(name)
         if found is not None:
             return f"{project.shown(found[0])}:{found[1]}"
     return None

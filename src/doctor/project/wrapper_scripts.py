@@ -28,13 +28,7 @@ def candidates(root: Path) -> list[Path]:
     paths = [root / name for name in MAKEFILES if is_file(root / name)][:1]
     for folder in FOLDERS:
         where = root / folder
-        if not is_dir(where):
-            continue
-        try:
-            names = sorted(os.listdir(where))
-        except OSError:
-            continue
-        paths.extend(where / name for name in names if is_script(where / name))
+        paths.extend(where / name for name in _listed(where) if is_script(where / name))
     return paths
 
 
