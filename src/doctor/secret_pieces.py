@@ -36,7 +36,7 @@ def pieces(value: str) -> set[str]:
     if " " in plain.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
         # one with blanks: the file (a fix's diff) shows each word on a line of its own
         candidates.update(word for word in plain.split()
-                          if len(word) >= STRONG_LENGTH and not (word.isalpha() and word.islower()))
+                          if len(word) >= STRONG_LENGTH and not _words(word))
     # a literal `$`'s name of 3 characters too: env-drift's `the variable $j9x` of `k3$j9x!q2w...` shows 4 of them
     names = set(literal_names(value)) if "$" in value else set()
     if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
