@@ -100,6 +100,7 @@ def php_view(path: Path, environ: Mapping[str, str]) -> Iterator[tuple[str, str,
     text = (read_regular_text(path, ENV_LIMIT) or "").replace("\r\n", "\n")
     lines = text.split("\n")
     loaded: dict[str, tuple[str | None, int]] = {}
+    scope = dict(environ)  # what `${VAR}` reads: the file's earlier values, the process's over them
     at = 0
     while at < len(lines):
         match = ENTRY.match(lines[at])
@@ -112,9 +113,13 @@ def php_view(path: Path, environ: Mapping[str, str]) -> Iterator[tuple[str, str,
             while not _closed(rest) and at < len(lines):  # a double-quoted value may span lines
                 rest += "\n" + lines[at]
                 at += 1
-        value = _value(rest, {**{k: v for k, (v, _) in loaded.items() if v is not None}, **environ})
+        value = _value(rest, scope)
         if key not in environ:
             loaded[key] = (value, start + 1)
+            if value is not None:
+                scope[key] = value
+            else:
+                scope.pop(key, None)
     for key, (value, line) in loaded.items():
         if value is not None:
             yield key, value, line
