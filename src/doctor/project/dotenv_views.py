@@ -59,13 +59,16 @@ def node_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterato
     except OSError:
         return
     found: dict[str, tuple[str, int]] = {}
+    line, counted = 1, 0  # the line number at `counted`, carried from match to match (each counted once)
     for match in NODE_LINE.finditer(text):
         value = (match.group(2) or "").strip()
         quote = value[:1]
         value = NODE_QUOTED.sub(r"\2", value)
         if quote == '"':
             value = value.replace("\\n", "\n").replace("\\r", "\r")
-        found[match.group(1)] = (value, text.count("\n", 0, match.start(1)) + 1)
+        line += text.count("\n", counted, match.start(1))
+        counted = match.start(1)
+        found[match.group(1)] = (value, line)
     for key, (value, line) in found.items():
         if override or key not in environ:
             yield key, value, line
