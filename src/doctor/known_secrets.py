@@ -21,8 +21,9 @@ from pathlib import Path
 
 from doctor.clean_digests import CleanDigests
 from doctor.lazyre import lazy
-from doctor.redact import Redactor, scrub, secrets_in_mapping, user_secret
+from doctor.redact import Redactor, scrub, secrets_in_mapping
 from doctor.secret_keys import secret_for_key
+from doctor.secret_named import user_secret
 from doctor.secret_shapes import BLANK, looks_like_credential, matches_at, places
 from doctor.secret_urls import whole_url_password
 

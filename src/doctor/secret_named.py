@@ -1,0 +1,176 @@
+"""The secrets a name before them gives away (moved from doctor.redact): a secret-looking key's value
+(`KEY=value`, `KEY: value`, `"KEY": "value"`, `-Dx.password=value`), a secret flag's argument
+(`--password value`), a credential-shaped word after a word that names a secret in prose
+(`invalid token 7fq2...`), and the password of a `user:password` value. `doctor.redact.scrub` applies them.
+"""
+
+from __future__ import annotations
+
+from doctor.lazyre import lazy
+from doctor.secret_commands import mask_group as _masked_group
+from doctor.secret_keys import Sink, is_expansion, key_kind, reference_default, secret_for_key
+from doctor.secret_shapes import MASK, looks_like_credential, matches_at, places
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+
+# `deploy:Kq7Wn2Px9Lz4Rt` (a GIT_ASKPASS helper's, a registry's `user:password`): the password
+# counts when it is a credential by its shape (`redis:7-alpine`, `db:5432` are no such pair)
+_USER_SECRET = lazy(r"(?P<u>[\w.@+-]{1,64}+):(?P<p>[^\s:/'\"]{12,}+)")
+_DIGEST_NAMES = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
+# the next field of a connection string (`;EndpointSuffix=`, `;Encrypt=`) that a field's value ends at
+_NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
+# a credential a log line names in prose (`invalid token 7fq2lx9z...`, `api key: Mk9L...`): what
+# `doctor why` quotes of a container's output holds values the project never defined
+# the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
+# case-blind look-behind is tried at every position), and most texts have no match
+_PROSE_HINT = lazy(r"(?:token|secret|passw|passphrase|key|credential|auth)[a-z]{0,4}(?:[ \t]*+[:=])?[ \t]++"
+                   r"[\"'`]?[\w+/=$!@#%^&*()-]{24}")
+_PROSE_SECRET = lazy(
+    r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth)"
+    r"(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
+)
+LONG_FLAG = lazy(
+    r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
+    r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
+)
+# not after `/`: `read /etc/passwd: is a directory` names a file, no key
+# a Java system property's key after `-D` too (`-Dspring.datasource.password=...`, `JAVA_OPTS`)
+_KEY_SEP = lazy(r"(?:(?<=(?<![\w-])-D)|(?<![\w.$/-]))(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+"
+                r"(?P<s>[=:])(?P<w>[ \t]*+)")
+# what follows `password:` in an error message, not a value (`password: is required`, `token: expired`)
+PROSE_WORDS = frozenset({
+    "is", "are", "was", "were", "not", "no", "must", "should", "cannot", "can't", "required", "missing",
+    "invalid", "expired", "empty", "unset", "incorrect", "wrong", "too", "does", "did", "has", "have", "will",
+    "a", "an", "the", "for", "of", "in", "on", "to",
+})
+_VALUE = lazy(
+    r"(?:(?:Bearer|Basic|Token|Bot|Digest)[ \t]++)?"
+    r"(?:\"(?P<dq>(?:[^\"\\\n]|\\.)*+)\""
+    r"|'(?P<sq>(?:[^'\n]|'')*+)'"
+    r"|\\\"(?P<jq>(?:[^\"\\\n]|\\[^\"\n])*+)\\\""
+    # a quoted value that goes on past its line (a YAML quoted scalar over several lines): this line's part
+    r"|\"(?P<dqo>(?:[^\"\\\r\n]|\\.)++)(?=\r?\n|$)"
+    r"|'(?P<sqo>[^'\r\n]++)(?=\r?\n|$)"
+    r"|(?P<bare>[^\s'\"\\<>`]++(?:['\"\\]++\w[^\s'\"\\<>`]*+)*+))"  # `it's"x`, `a\b` whole; `x":` stops
+)
+
+
+def long_flags(text: str, sink: Sink) -> str:
+    def keep(match: re.Match[str]) -> str:
+        if match.group("k").endswith("-stdin"):  # `--password-stdin REGISTRY`: the flag takes no value
+            return match.group(0)
+        if not secret_for_key(match.group("k"), match.group("v")):
+            return match.group(0)
+        if is_expansion(match.string, match.start("v"), match.end("v")):  # `--token $(cat /run/secrets/t)`
+            return match.group(0)
+        return _masked_group(match, match.group("k"), sink)
+
+    out: list[str] = []
+    done = 0
+    for match in matches_at(LONG_FLAG, text, places(text, ("--",))):  # each flag begins with `--`
+        out.append(text[done:match.start()])
+        out.append(keep(match))
+        done = match.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def key_values(text: str, sink: Sink) -> str:
+    """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY.
+
+    A `${VAR...}` reference is no value and stays readable, but for the default value in it
+    (`${DB_PASSWORD:-s3cret}` masks `s3cret`; a `:?` message stays).
+    """
+    out: list[str] = []
+    pos = done = 0
+    # no match begins inside another (inside its key, the look-behind fails; after it, no key
+    # begins): finditer's matches from where the last value (or reference) ends are search's
+    for match in _KEY_SEP.finditer(text):
+        if match.start() < pos:
+            continue
+        key, quote, sep, blanks = match.groups()
+        pos = match.end()
+        if sep == ":" and not (quote or blanks):
+            continue  # `host:port`, `user:pw`: a YAML or JSON key has a blank or a quote around its colon
+        # an innocent key's value only when `=` assigns it and it is a credential by its shape
+        # (`CALLBACK_ID='q8z3k7m2...'` quoted from a file the project's values do not cover)
+        innocent = not key_kind(key)
+        if innocent and sep != "=":
+            continue
+        at = match.end() + (text[match.end()] in "\"'" if match.end() < len(text) else 0)
+        if text.startswith("${", at):
+            ref = reference_default(key, text, at, sink)
+            if ref is None:
+                continue
+            pos, span = ref
+            if span is not None:
+                out.append(text[done:span[0]])
+                out.append(MASK)
+                done = span[1]
+            continue
+        found = _VALUE.match(text, match.end())
+        if found is None:
+            continue
+        group = next(g for g in ("dq", "sq", "jq", "dqo", "sqo", "bare") if found.group(g) is not None)
+        start, end = found.span(group)
+        value = found.group(group)
+        if group == "bare":
+            trimmed = value.rstrip(",;)]}")
+            # a diff's line shows its carriage return as `\r`: the value ends before it, and is judged
+            # as the rewritten line's (`KEY=/app/creds/bq.json\r` masked, the LF line not)
+            trimmed = trimmed.removesuffix("\\r")
+            if match.start() and text[match.start() - 1] == ";":  # `...;AccountKey=<key>;EndpointSuffix=...`
+                trimmed = _NEXT_FIELD.split(trimmed, 1)[0]
+            end -= len(value) - len(trimmed)
+            value = trimmed
+        if group == "bare" and sep == ":" and value.lower() in PROSE_WORDS:
+            continue
+        if group == "bare" and sep == ":" and value == key:
+            continue  # the shell's `sh: PASSWORD: PASSWORD is not set`: the name said twice, no value
+        if value[:1] in "$`" and is_expansion(text, start, end):
+            # ckan-docker's `api_token=$(ckan -c $CKAN_INI user token add ...)`: a command's output
+            # (read here only to its first blank), no literal secret; what the command says is scanned on
+            continue
+        if innocent and not looks_like_credential(value, key):
+            secret = user_secret(value, key)
+            if secret is None:
+                continue
+            start += len(value) - len(secret)
+            value = secret
+        elif not innocent and not secret_for_key(key, value):
+            continue
+        sink(value)
+        out.append(text[done:start])
+        out.append(MASK)
+        done = pos = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def prose_secrets(text: str, sink: Sink) -> str:
+    """A credential-shaped word (`doctor.secret_shapes.looks_like_credential`) right after a word
+    that names a secret: `unknown token 7fq2lx9z...`, `aws secret hT9p...`, `api key: Mk9L...`."""
+
+    def replace(match: re.Match[str]) -> str:
+        whole, value = match.group(0), match.group("v").rstrip(")")
+        if not looks_like_credential(value):
+            return whole
+        sink(value)
+        at = match.start("v") - match.start()
+        return whole[:at] + MASK + whole[at + len(value):]
+
+    if _PROSE_HINT.search(text.lower()) is None:
+        return text
+    return _PROSE_SECRET.sub(replace, text)
+
+
+def user_secret(value: str, key: str = "") -> str | None:
+    """The password of a `user:password` value when it is a credential by its shape, else None."""
+    match = _USER_SECRET.fullmatch(value.strip())
+    if match is None or match.group("u").lower().endswith(_DIGEST_NAMES):
+        return None
+    return match.group("p") if looks_like_credential(match.group("p"), key) else None
