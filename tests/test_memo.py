@@ -593,17 +593,17 @@ def test_pairs_and_commands_without_secrets_are_judged_once_and_those_with_secre
     age(tmp_path)
     env = {"HOME": str(tmp_path), "LANG": "C.UTF-8", "API_TOKEN": "ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2}
     judged: list[str] = []
-    real_mapping, real_text = known_secrets.secrets_in_mapping, known_secrets.secrets_in_text
+    real_pair, real_text = known_secrets.secrets_in_pair, known_secrets.secrets_in_text
 
-    def mapping(pairs: Any) -> set[str]:
-        judged.extend(pairs)
-        return real_mapping(pairs)
+    def pair(key: str, value: str | None, by_key: bool | None = None) -> set[str]:
+        judged.append(key)
+        return real_pair(key, value, by_key)
 
     def text(value: str) -> set[str]:
         judged.append(value)
         return real_text(value)
 
-    monkeypatch.setattr(known_secrets, "secrets_in_mapping", mapping)
+    monkeypatch.setattr(known_secrets, "secrets_in_pair", pair)
     monkeypatch.setattr(known_secrets, "secrets_in_text", text)
     shown = ("pw Wq7zPx9mKd2vLs, Hn4kTz8wQp3xRb and " + env["API_TOKEN"] + " for app on postgres -c "
              "log_min_messages=info")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from doctor.clean_digests import CleanDigests
 from doctor.lazyre import lazy
-from doctor.redact import Redactor, scrub, secrets_in_mapping
+from doctor.redact import Redactor, scrub, secrets_in_mapping, secrets_in_pair
 from doctor.secret_keys import secret_for_key
 from doctor.secret_named import user_secret
 from doctor.secret_shapes import BLANK, looks_like_credential, matches_at, places
@@ -122,8 +122,12 @@ class _Judged(CleanDigests):
         super().__init__("secret-free", b"doctor-clean")
 
     def in_pair(self, key: str, value: str | None) -> set[str]:
+        if value and secret_for_key(key, value):
+            # a secret by its key is never found clean: judged without a digest that cannot be known (a big
+            # .env's 200,000 API_KEY_i pairs were each hashed for nothing)
+            return secrets_in_pair(key, value, by_key=True)
         return self._judged(f"pair\0{key}\0{'=' + value if value is not None else 'N'}",
-                            lambda: secrets_in_mapping({key: value}))
+                            lambda: secrets_in_pair(key, value, by_key=False))
 
     def in_text(self, text: str) -> set[str]:
         return self._judged(f"text\0{text}", lambda: secrets_in_text(text))
