@@ -72,7 +72,6 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     judged = _Judged()
     for service in compose.services.values():
         names.update(filter(None, (service.name, service.container_name, service.hostname)))
-        names.update(_image_names(service.image))
         for network in service.networks.values():
             names.update((network.name, *network.aliases))
         mappings.append({key: var.value for key, var in service.environment.items()})
@@ -102,6 +101,8 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
         values |= _secrets_in_file(path)
     values |= _compose_secrets(project)
     values |= _required_reasons(compose.problems)
+    for service in compose.services.values():
+        names.update(_image_names(service.image, values))
     # a value shown under a plain key is masked by shape only where it is a word anyone would guess
     # (MYSQL_USER and MYSQL_ROOT_PASSWORD both `root`: masking it would turn "owned by root" into "owned by
     # ***"); any other that is also a secret's (POSTGRES_PASSWORD and LEGACY_VALUE both `Summer2024pw`) is
@@ -299,13 +300,17 @@ def _clear_values(pairs: Iterable[tuple[str, str | None]]) -> Iterable[str]:
             yield value
 
 
-def _image_names(image: str | None) -> Iterable[str]:
-    """`registry/org/postgres:16-alpine` -> the image and each part a name could be mistaken for."""
+def _image_names(image: str | None, secrets: set[str]) -> Iterable[str]:
+    """`registry/org/postgres:16-alpine` -> the image and each part a name could be mistaken for; not a tag
+    that is one of the `secrets` (`image: busybox:${DB_PASSWORD}` printed the password in every finding
+    naming the image), nor the image with it."""
     if not image:
         return ()
     parts = {image}
     path, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
     parts.update(path.split("/"))
+    if tag in secrets:
+        return parts - {image}
     parts.add(tag)
     return parts
 
