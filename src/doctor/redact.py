@@ -67,7 +67,9 @@ PROSE_LENGTH = 40
 _DONE_LENGTH = 4096
 _DONE_CHARS = 4_000_000
 
-_NAME_LIKE = lazy(r"[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")  # a word or identifier: `conductor`
+# a word or identifier: `conductor`; not a UUID, though its hex parts read as words (`e23e4567-e89b-...`
+# under API_TOKEN was masked only where it stood alone, so a path `/data/<it>/x` printed it)
+_NAME_LIKE = lazy(r"(?![0-9a-f]{8}-[0-9a-f]{4}-)[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+")
 
 _AUTH_SCHEME = lazy(r"(?<![\w-])(?:Bearer|Basic)[ \t]++(?P<v>[\w.~+/-]{8,}+=*+)")
 
