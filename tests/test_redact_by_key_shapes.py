@@ -19,3 +19,20 @@ def test_a_uuid_under_a_secret_key_is_masked_inside_a_path_too() -> None:
 def test_a_uuid_under_no_secret_key_stays_readable() -> None:
     assert secrets_in_mapping({"TENANT_ID": UUIDS["API_TOKEN"]}) == set()
     assert Redactor(["conductor"]).text("conductor-redis and conductor") == "conductor-redis and ***"
+
+
+def test_a_three_character_secret_is_masked_where_it_stands_alone() -> None:
+    found = secrets_in_mapping({"REDIS_PASSWORD": "x7q", "DB_PASSWORD": "abc", "PIN_SECRET": "123", "K_TOKEN": "ab"})
+    redactor = Redactor(found, ["app", "db"])
+    # before: printed as they are (only values of 4 characters or more were masked by value)
+    assert redactor.text("WRONGPASS x7q rejected") == "WRONGPASS *** rejected"
+    assert redactor.text("using password abc for app") == "using password *** for app"
+    # never inside a word or a name, and a short number or two characters stay readable
+    assert redactor.text("abcdef abc-x x7q.sh port 123 ab") == "abcdef abc-x x7q.sh port 123 ab"
+
+
+def test_a_three_character_secret_among_many_is_found_by_the_index() -> None:
+    values = [f"Zq{i:05d}Lm" for i in range(400)] + ["x7q"]
+    redactor = Redactor(values, [])
+    assert redactor._strong_index is not None  # many values: searched by their heads
+    assert redactor.text("AUTH x7q and Zq00007Lm, x7qz") == "AUTH *** and ***, x7qz"

@@ -17,11 +17,13 @@ class Heads:
         # a head's one value itself, a list only where heads collide: a big .env's 200,000 secrets were
         # 200,000 one-item lists (~17 MB of the Redactor) before
         self.by_head: dict[str, str | list[str]] = {}
-        self.short: list[str] = []  # a form shorter than a head (none in practice): tested whole
+        # a form shorter than a head (a 3-character secret's, WHOLE_SECRET_LENGTH): found by its own slices of
+        # the text, one a place for each length, as a big .env of short secrets is read in one pass too
+        self.short: set[str] = set()
         heads = self.by_head
         for value in values:
             if len(value) < _HEAD:
-                self.short.append(value)
+                self.short.add(value)
                 continue
             head = value[:_HEAD]
             there = heads.setdefault(head, value)
@@ -32,7 +34,10 @@ class Heads:
 
     def held(self, text: str) -> list[str]:
         """The values in `text`, the longest first."""
-        found = {v for v in self.short if v in text}
+        found: set[str] = set()
+        short = self.short
+        for size in {len(v) for v in short} if short else ():
+            found.update(piece for at in range(len(text) - size + 1) if (piece := text[at:at + size]) in short)
         heads = self.by_head
         for at in range(len(text) - _HEAD + 1):
             candidates = heads.get(text[at:at + _HEAD])

@@ -10,7 +10,10 @@ from doctor.lazyre import lazy
 from doctor.secret_keys import NOT_SECRET_VALUES, VAR_REF
 from doctor.secret_urls import BLANK_OR_QUOTE
 
-MIN_SECRET_LENGTH = 4  # shorter values are masked only where a key, flag or URL says they are secrets
+MIN_SECRET_LENGTH = 4  # shorter pieces are masked only where a key, flag or URL says they are secrets
+# a whole value as short (`REDIS_PASSWORD=x7q`): what a key says is a secret is one whatever its shape, so
+# it is masked where it stands alone too (`password x7q rejected`); shorter is a letter or two of any word
+WHOLE_SECRET_LENGTH = 3
 STRONG_LENGTH = 8
 _DOLLAR_NAME_LENGTH = 3  # the name after a literal `$` of a secret, masked where it stands alone (`$j9x`)
 URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked where an error shows it alone
@@ -63,9 +66,11 @@ def pieces(value: str) -> set[str]:
         from urllib.parse import unquote
 
         candidates.add(unquote(value.strip()))
+    whole = value.strip()
     return {
         c for c in candidates
-        if len(c) >= MIN_SECRET_LENGTH and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
+        if len(c) >= (WHOLE_SECRET_LENGTH if c == whole else MIN_SECRET_LENGTH)
+        and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
         and not VAR_REF.fullmatch(c)
     } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
 
