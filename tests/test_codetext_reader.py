@@ -91,3 +91,17 @@ def test_a_call_reading_the_variable_by_its_default_name_reads_it(tmp_path: Path
 def test_an_implicit_read_counts_in_python_files_only(tmp_path: Path) -> None:
     (tmp_path / "app.rb").write_text("require 'environ'\nimport environ\nDB = env.db()\n")
     assert CodeText().reader_of("DATABASE_URL", [tmp_path]) is None
+
+
+def test_a_rails_config_yml_read_through_erb_is_a_reader_and_plain_yaml_is_not(tmp_path: Path) -> None:
+    """nickjj/docker-rails-example's config/database.yml: `port: "<%= ENV.fetch('POSTGRES_PORT') { 5432 } %>"`
+    is how the Rails app reads POSTGRES_PORT; a compose or CI YAML file naming a variable reads nothing."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "database.yml").write_text(
+        "default: &default\n  port: \"<%= ENV.fetch('POSTGRES_PORT') { 5432 } %>\"\n")
+    (tmp_path / "config" / "deploy.yml").write_text("env:\n  clear:\n    - REDIS_URL\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    environment:\n      - POSTGRES_HOST\n")
+    reader = CodeText()
+    assert reader.reader_of("POSTGRES_PORT", [tmp_path]) == str(tmp_path / "config" / "database.yml")
+    assert reader.reader_of("REDIS_URL", [tmp_path]) is None
+    assert reader.reader_of("POSTGRES_HOST", [tmp_path]) is None

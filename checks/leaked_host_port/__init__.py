@@ -46,7 +46,11 @@ class LeakedHostPort(Check):
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the
         variable's name says postgres/db, or its env names the service as a host): it dials
-        db:5433, but db listens on 5432 inside the network. (2) The same port inside an
+        db:5433, but db listens on 5432 inside the network. So is a bare `*_PORT` of the number a
+        literal mapping publishes (`"5433:5432"`), where its name says the server's kind and no
+        `*_HOST` beside it names where it dials: docker-rails-example's POSTGRES_PORT=5433 in .env,
+        read by config/database.yml (a Rails config/*.yml's ERB is code) with the default host
+        `postgres`. (2) The same port inside an
         address: a URL or a `*_HOST` `host:port` whose host is a service (or its alias) on a
         shared network and whose port is a host port that service publishes but does not
         listen on inside (`postgresql://app@db:${POSTGRES_PORT}/app`, a default

@@ -1,7 +1,8 @@
 """leaked-host-port's first half: the services given a peer's host port, grouped by the line that writes it.
 
 A port variable the publisher maps (`"${POSTGRES_PORT}:5432"`, POSTGRES_PORT=5433) in the env of a
-service that dials that publisher, and a URL or `host:port` naming a peer on a port it only
+service that dials that publisher (or a bare POSTGRES_PORT=5433 behind a literal `"5433:5432"`),
+and a URL or `host:port` naming a peer on a port it only
 publishes (doctor.checks.leaked_host_port.published_dials): one group per (line, variable,
 peer:port), with the message of its first consumer and why doctor thinks it dials; a service
 loading the same line of an env_file written for the containers joins a group another one opened.
@@ -39,14 +40,17 @@ def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
     writes a dialed address (the `.env` line four services' `DD_DATABASE_URL: ${DD_DATABASE_URL:-...}`
     interpolate: one group there, as DefectDojo writes it once), else the variable's own line."""
     users: dict[str, list[tuple[Service, EnvVar]]] = {}  # variable -> the services whose env has it
+    ports: dict[str, list[tuple[Service, EnvVar]]] = {}  # a bare `*_PORT`'s number -> the services given it
     for service in model.services.values():
         for name, var in service.environment.items():
             users.setdefault(name, []).append((service, var))
+            if _PORT_SUFFIX.search(name) and (number := (var.value or "").strip()).isdigit():
+                ports.setdefault(number, []).append((service, var))
     groups: dict[tuple[Location | None, str, str], list[Consumer]] = {}
     why: dict[tuple[Location | None, str, str], str] = {}  # key -> the message, then why
     for server in model.services.values():
         for mapping in server.ports:
-            for consumer in port_consumers(index, users, server, mapping):
+            for consumer in port_consumers(index, users, server, mapping, ports):
                 reason = clients.reason(consumer[0], consumer[1].name, server)
                 name, where = consumer[1].name, f"{server.name}:{mapping.target}"
                 key = (consumer[1].location, name, where)
@@ -81,7 +85,11 @@ def consumer_groups(model: ComposeModel, index: NetworkIndex, clients: Clients,
 
 
 def port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, EnvVar]]], server: Service,
-                    mapping: PortMapping) -> Iterator[Consumer]:
+                    mapping: PortMapping, ports: dict[str, list[tuple[Service, EnvVar]]] | None = None,
+                    ) -> Iterator[Consumer]:
+    """The services given the host side of `mapping` for dialing `server`: a variable the mapping
+    interpolates (`"${POSTGRES_PORT}:5432"`), or where the host side is a literal (`"5433:5432"`) a
+    bare `*_PORT` of that number whose name says the server's kind (`ports`: number -> holders)."""
     published = (mapping.published or "").strip()
     if not published.isdigit() or int(published) == mapping.target:
         return
@@ -91,6 +99,28 @@ def port_consumers(index: NetworkIndex, users: dict[str, list[tuple[Service, Env
                 continue
             if _related(index, name, server, service):
                 yield service, var, str(mapping.target)
+    if mapping.variables or ports is None:
+        return
+    for service, var in ports.get(published, ()):
+        if service is not server and _bare_dial(index, var.name, server, service):
+            yield service, var, str(mapping.target)
+
+
+def _bare_dial(index: NetworkIndex, name: str, server: Service, consumer: Service) -> bool:
+    """docker-rails-example's POSTGRES_PORT=5433 behind postgres's `"5433:5432"`: the name says the
+    server's family, the consumer shares a network with it, and no `*_HOST` of the same prefix
+    says where it dials (one naming the server is published_dials' pair; host.docker.internal or
+    another server takes the host port rightly), so the code's default host is the server."""
+    prefix = _PORT_SUFFIX.sub("", name).upper()
+    if any(other != name and HOST_KEY.search(other) and HOST_KEY.sub("", other).rstrip("_").upper() == prefix
+           for other in consumer.environment):
+        return False
+    family = service_family(server)
+    words = [w for w in _UNDERSCORES.split(prefix.lower()) if w and w not in GENERIC_WORDS]
+    if not family or not any(family_of(w) == family for w in words):
+        return False
+    view = index.view(consumer)
+    return view is not None and view.names.get(server.name.lower()) == server.name
 
 
 def _related(index: NetworkIndex, name: str, server: Service, consumer: Service) -> bool:

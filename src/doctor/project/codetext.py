@@ -28,6 +28,9 @@ SOURCE_SUFFIXES = frozenset({
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site-packages", ".tox", "dist",
                        "build", ".next", ".nuxt", "coverage", "htmlcov", ".mypy_cache", ".ruff_cache", "vendor",
                        ".github"})
+# Rails reads its config/*.yml through ERB: database.yml's `port: "<%= ENV.fetch('POSTGRES_PORT') { 5432 } %>"`
+# is the app's read of the variable (a YAML file with no ERB tag stays out, as compose and CI files do)
+ERB_YAML = frozenset({".yml", ".yaml"})
 MAX_FILES = 5000
 MAX_BYTES = 512 * 1024
 
@@ -258,7 +261,10 @@ class CodeText:
             try:
                 if path.stat().st_size > MAX_BYTES:
                     continue
-                yield path, read_text(path, MAX_BYTES)
+                text = read_text(path, MAX_BYTES)
+                if path is not folder and path.suffix.lower() in ERB_YAML and "<%" not in text:
+                    continue
+                yield path, text
             except OSError:
                 continue
 
@@ -267,7 +273,8 @@ class CodeText:
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
             for name in sorted(files):
-                if Path(name).suffix.lower() in SOURCE_SUFFIXES:
+                suffix = Path(name).suffix.lower()
+                if suffix in SOURCE_SUFFIXES or (suffix in ERB_YAML and os.path.basename(root) == "config"):
                     count += 1
                     if count > MAX_FILES:
                         return
