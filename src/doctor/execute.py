@@ -39,6 +39,7 @@ from doctor.project.service_home import (
     service_homes,
     tool_language,
 )
+from doctor.project.toolchains import foreign_home
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -61,20 +62,20 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     `./run`) runs here too: the service has no engine to drive.
     """
     homes, here = _homes(project, host)
-    if not homes:
-        return None, here
     words = _command_words(argv)
     if not words:
         return None, here
     tool, arguments = words[0], words[1:]
     if docker_driver(tool, arguments, cwd) is not None:
         return None, here  # it runs `docker compose ...` itself: the engine is reached from here
-    home = belongs_in(tool, arguments, cwd, homes, project.root)
+    home = belongs_in(tool, arguments, cwd, homes, project.root) if homes else None
     if home is None and tool_language(tool, homes) is None and (
             posixpath.basename(tool) in SHELLS or not _here(tool, project)):
         # not a home of console scripts alone, nor a production image for a runner's `poetry run ...`
         runner = runner_started(words) != tuple(words)
         home = home_for([h for h in homes if h.lacks_packages and not (runner and h.production)], cwd)
+        # a program of another runtime (docker-phoenix-example's `mix test`) goes to an image of it: not 'js'
+        home = foreign_home(project, tool, cwd, home, here)
     return home, here
 
 

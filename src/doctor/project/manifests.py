@@ -41,6 +41,9 @@ class Language(enum.Enum):
 
     PYTHON = "python"
     NODE = "node"
+    # a runtime doctor reads no manifest of (Elixir's mix, Ruby's bundle): only doctor.project.toolchains'
+    # homes, where `doctor exec` runs such a program, have it
+    OTHER = "other"
 
 
 @record

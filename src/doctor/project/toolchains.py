@@ -1,0 +1,94 @@
+"""Programs of a runtime whose packages doctor does not read (Elixir's `mix`, Ruby's `bundle`, PHP's
+`composer`, Go, Java's build tools): which service's image has them, for `doctor exec`.
+
+doctor knows what a Python or Node image installs (doctor.project.service_home); of another runtime
+it knows only the image a service runs on. nickjj/docker-phoenix-example's `doctor exec -- mix test`
+went to 'js', the asset watcher whose code (`.:/app`) covers the folder too, on `node:22`: no mix
+there. The program goes to a service whose image is of its runtime (its build stage's FROM, else its
+`image:`), and never to one whose image is of another known runtime.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.env_hosts import image_basename
+from doctor.project.manifests import Language
+from doctor.project.reading import is_dir
+from doctor.project.service_home import ServiceHome
+from doctor.project.types import Service
+
+# the programs of a runtime (`bin/rails` is `rails`: a project's binstub needs the same Ruby)
+TOOL_RUNTIMES = {
+    **dict.fromkeys(("mix", "iex", "elixir", "elixirc", "erl", "rebar3"), "elixir"),
+    **dict.fromkeys(("bundle", "bundler", "rails", "rake", "rspec", "ruby", "gem", "irb", "rubocop"), "ruby"),
+    **dict.fromkeys(("php", "composer", "artisan", "phpunit", "pest"), "php"),
+    **dict.fromkeys(("go", "gofmt"), "go"),
+    **dict.fromkeys(("mvn", "mvnw", "gradle", "gradlew", "java", "javac"), "java"),
+    **dict.fromkeys(("cargo", "rustc"), "rust"),
+}
+# official images by their own name (`hexpm/elixir` too), and the ones of the two runtimes doctor reads
+IMAGE_RUNTIMES = {
+    **dict.fromkeys(("elixir", "erlang"), "elixir"),
+    **dict.fromkeys(("ruby", "jruby"), "ruby"),
+    **dict.fromkeys(("php", "composer", "frankenphp"), "php"),
+    **dict.fromkeys(("golang",), "go"),
+    **dict.fromkeys(("eclipse-temurin", "openjdk", "amazoncorretto", "maven", "gradle", "sapmachine"), "java"),
+    **dict.fromkeys(("rust",), "rust"),
+    **dict.fromkeys(("node",), "node"),
+    **dict.fromkeys(("python", "pypy"), "python"),
+}
+
+
+def tool_runtime(tool: str) -> str | None:
+    """The runtime a program needs (`mix`: elixir; `./bin/rails`: ruby), None for any other."""
+    return TOOL_RUNTIMES.get(posixpath.basename(tool))
+
+
+def service_runtime(project: Project, service: Service) -> str | None:
+    """The runtime of the image the service runs on: its build stage's base, else its `image:`."""
+    image = service.image or ""
+    if service.build is not None and service.build.dockerfile_path is not None:
+        recipe = project.recipe(service.build.dockerfile_path, service.build.target)
+        image = recipe.base if recipe is not None else ""
+    return IMAGE_RUNTIMES.get(image_basename(image)) if image else None
+
+
+def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | None,
+                 here: str | None = None) -> ServiceHome | None:
+    """Where `tool`, of a runtime doctor reads no packages of, runs: `chosen` (the home whose code holds
+    `cwd`) unless its image is of another known runtime, else the service on the tool's runtime whose
+    code holds `cwd` most closely (a bind mount before a COPY), not `here` (the one doctor runs in);
+    `chosen` as it is for any other tool."""
+    needs = tool_runtime(tool)
+    if needs is None:
+        return chosen
+    if chosen is not None:
+        service = project.services.get(chosen.service)
+        if service is None or service_runtime(project, service) in (None, needs):
+            return chosen
+    found = [home for service in project.services.values()
+             if service.name != here and service_runtime(project, service) == needs
+             and (home := _home(project, service, tool)) is not None and home.container_path(cwd) is not None]
+    return max(found, key=lambda h: (h.live, len(str(h.source))), default=None)
+
+
+def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
+    """The service as a home of `tool`: the project's code it carries (binds, syncs, COPYs)."""
+    if service.build is None or "://" in service.build.context:
+        return None
+    context = Path(os.path.normpath(service.build.context))
+    codes = project.code_map(service)
+    root = project.root
+    carriers = tuple(dict.fromkeys(c for c in (*codes.live, *codes.copies)
+                                   if c.host.is_relative_to(root) and is_dir(c.host)))
+    if not carriers:
+        return None
+    dockerfile = project.dockerfile(service)
+    workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
+    manifest = service.build.dockerfile_path or context
+    return ServiceHome(service.name, context, carriers, Language.OTHER, manifest, (tool,), workdir)
+
