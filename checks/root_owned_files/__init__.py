@@ -159,6 +159,10 @@ class RootOwnedFiles(Check):
         `backend`: `useradd ... user`, no -u, is uid 1000 on a base image with no regular user of
         its own; `USER user`), never on a root service mounting the same folder; the advice then
         builds that user with your ids (a build arg for useradd's -u, given in `build: args:`).
+        Where the Dockerfile takes the uid from a build arg that compose fills from a project
+        variable (docker-rails-example's `useradd -u "${APP_UID}"` under `APP_UID=${UID:-1000}`,
+        1000 since bash does not export UID), the advice is those variables in .env (`UID=1001`,
+        `GID=1001`) and a rebuild.
         Where a service already sets `user:` (peeringdb's `user: "0:0"`), the advice says the
         new one goes in its place, at its line. Only the listed paths
         are touched, never an excluded one (doctor.yaml's `exclude`, read from the project folder
@@ -337,8 +341,8 @@ class RootOwnedFiles(Check):
             made = dict(built)
             from .created_user import build_as_you
 
-            advice = "; ".join(build_as_you(project, project.services[n], made[n], expected.uid, expected.gid)
-                               for n in (service, *also))
+            advice = "; ".join(dict.fromkeys(build_as_you(project, project.services[n], made[n], expected.uid,
+                                                          expected.gid) for n in (service, *also)))
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
                    none_root=none_root, advice=advice, remap=remap)
         return self.finding(message + aside, Location(within_path), f"owner:{top}", fix)

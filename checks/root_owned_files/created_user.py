@@ -4,6 +4,7 @@ useradd gives the first regular user of a Debian image, into a checkout owned by
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import shlex
 from pathlib import Path
@@ -43,13 +44,16 @@ class CreatedUser:
     explicit: bool
     step: Step
     path: Path
+    arg: str | None = None  # the build arg the uid is written with (`-u "${APP_UID}"`), given its value
 
 
 def created_user(project: Project, svc: Service) -> CreatedUser | None:
     """The user the service's local build runs as (its last `USER`, a name) with the uid its
     Dockerfile's `useradd`/`adduser` gives it; None without a local build, for a numeric or root
-    USER, a `user:` in compose, a uid from a variable (`-u $UID`), a system user, or a default uid
-    on a base image that may already hold a regular user (node's `node`)."""
+    USER, a `user:` in compose, a uid from a variable the build gives no number (`-u $UID`), a system
+    user, or a default uid on a base image that may already hold a regular user (node's `node`). A
+    build arg's value counts: docker-rails-example's `useradd -u "${APP_UID}"` under compose's
+    `APP_UID=${UID:-1000}`, 1000 where UID is not exported."""
     build = svc.build
     if svc.user or build is None or build.dockerfile_path is None:
         return None
@@ -57,10 +61,13 @@ def created_user(project: Project, svc: Service) -> CreatedUser | None:
     user = recipe.user if recipe is not None else ""
     if recipe is None or not user or user.isdigit() or user == "root" or "$" in user:
         return None
-    return _uid_of(recipe, user)
+    from doctor.project.buildvalues import build_values
+
+    return _uid_of(recipe, user, build_values(build, recipe))
 
 
-def _uid_of(recipe: Recipe, user: str) -> CreatedUser | None:
+def _uid_of(recipe: Recipe, user: str, values: dict[str, str]) -> CreatedUser | None:
+    from doctor.project.buildvalues import fill
     from doctor.project.shellwords import split_command
 
     known = _no_regular_user(recipe.base)
@@ -69,7 +76,7 @@ def _uid_of(recipe: Recipe, user: str) -> CreatedUser | None:
         for segment, tool, _ in split_command(step.text, Path("/")):
             if posixpath.basename(tool) not in ("useradd", "adduser"):
                 continue
-            made = _creation(segment)
+            made = _creation(fill(segment, values))
             if made is None:
                 continue
             name, uid, system = made
@@ -77,7 +84,7 @@ def _uid_of(recipe: Recipe, user: str) -> CreatedUser | None:
                 continue
             if name == user:
                 if uid is not None:
-                    return CreatedUser(name, uid, True, step, recipe.path)
+                    return CreatedUser(name, uid, True, step, recipe.path, _uid_arg(segment))
                 return CreatedUser(name, following, False, step, recipe.path) if known else None
             if uid is None:
                 following += 1
@@ -120,6 +127,18 @@ def _creation(segment: str) -> tuple[str, int | None, bool] | None:
     return operands[0], uid, system
 
 
+def _uid_arg(segment: str) -> str | None:
+    """The variable a useradd's uid is written with (`-u "${APP_UID}"`: APP_UID), None for a number."""
+    try:
+        words = shlex.split(segment)
+    except ValueError:
+        words = segment.split()
+    for option, value in itertools.pairwise(words):
+        if option in ("-u", "--uid") and value.startswith("$"):
+            return value.lstrip("${").split("}")[0].split(":")[0] or None
+    return None
+
+
 def _no_regular_user(base: str) -> bool:
     """Whether an external base image is an official one known to ship no regular user."""
     name, _, tag = base.rpartition("@")[0].partition(":") if "@" in base else base.partition(":")
@@ -136,11 +155,39 @@ def build_as_you(project: Project, svc: Service, made: CreatedUser, uid: int, gi
     variables = project.compose.variables
     settings = [f"{name}={value}" for name, value in (("UID", uid), ("GID", gid)) if variables.get(name) != str(value)]
     env = project.shown(project.compose.project_dir / ".env")
+    given = _given_from(project, svc, made.arg) if made.arg else None
+    if given is not None:  # docker-rails-example: the Dockerfile takes your ids already, compose passes 1000
+        arg, variable, at = given
+        group = _given_from(project, svc, arg.replace("UID", "GID")) if "UID" in arg else None
+        pairs = [(variable, uid), *([(group[1], gid)] if group is not None else [])]
+        said = " and ".join(f"{name}={value}" for name, value in pairs)
+        # no service named: the services an anchor's line builds alike get one advice (the caller's)
+        return (f"set {said} in {env} and rebuild (`docker compose build`): {at} builds the user "
+                f"{made.name!r} with {arg} from ${{{variable}}}, which bash does not export, so it is uid {made.uid}")
     made_as = f"uid {made.uid}" + ("" if made.explicit else ", useradd's first user")
     then = f", and set {' and '.join(settings)} in {env}" if settings else ""
     return (f"build the user {made.name!r} of {svc.name!r} ({made_as}, {project.shown(made.path)}:{made.step.line}) "
             'with your ids: ARG UID and ARG GID there, useradd -u "$UID" (groupadd -g "$GID"), '
             f"build: args: UID: ${{UID}} and GID: ${{GID}} in its compose entry{then}")
+
+
+def _given_from(project: Project, svc: Service, arg: str) -> tuple[str, str, str] | None:
+    """(the build arg, the project variable compose fills it from, where) for a `build.args` entry written
+    as `APP_UID=${UID:-1000}`; None where compose gives it otherwise, or not at all."""
+    from doctor.project.reading import read_regular_text
+
+    build = svc.build
+    where = next((at for name, _, at in build.args if name == arg), None) if build is not None else None
+    if where is None or where.line is None:
+        return None
+    lines = (read_regular_text(where.path) or "").splitlines()
+    line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+    _, _, written = line.partition(arg)
+    start = written.find("${")
+    if start < 0:
+        return None
+    variable = written[start + 2:].split("}")[0].split(":")[0].split("-")[0]
+    return (arg, variable, f"{project.shown(where.path)}:{where.line}") if variable.isidentifier() else None
 
 
 def uid_writers(project: Project, paths: list[Path], uid: int) -> list[tuple[str, CreatedUser]]:

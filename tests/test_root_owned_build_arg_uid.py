@@ -1,0 +1,48 @@
+"""root-owned-files: a stray owned by the uid a build arg gives the image's user is that service's.
+
+nickjj/docker-rails-example (tests/replay/docker-rails-example): the Dockerfile's app stage runs
+`useradd ... -u "${APP_UID}" -g "${APP_GID}" ruby` and `USER ruby`; compose builds it with
+`APP_UID=${UID:-1000}` (compose.yaml:6). bash does not export UID, so on a checkout owned by uid 1001
+the image's user is 1000 and `tmp/cache` and `log/development.log` come back owned by 1000 after
+every `up`. The advice was a bare chown (a uid from a variable was no user doctor could name); it
+now says what the project itself provides: UID and GID in .env, then a rebuild. Once .env says so,
+the advice is the chown alone. Trees are built with chown, so the tests need root (CI runs as root).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from root_owned_checks import chown_tree, run_check, title
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="building a mixed-owner tree needs root")
+UPSTREAM = Path(__file__).parent / "replay" / "docker-rails-example"
+
+
+def _rails(tmp_path: Path, env_extra: str = "") -> Path:
+    root = tmp_path / "rails"
+    shutil.copytree(UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    (root / ".env").write_text((root / ".env.example").read_text() + env_extra)  # DOCKER_WEB_VOLUME=.:/app
+    (root / "tmp" / "cache" / "bootsnap").mkdir(parents=True)
+    (root / "tmp" / "cache" / "bootsnap" / "load-path-cache").write_text("x\n")
+    chown_tree(tmp_path, 1001)
+    chown_tree(root / "tmp" / "cache", 1000)  # what 'web' wrote as its user 'ruby'
+    return root
+
+
+@needs_root
+def test_the_build_arg_uid_is_named_with_the_env_lines_that_give_your_ids(tmp_path: Path) -> None:
+    advice = title(run_check(_rails(tmp_path))["owner:tmp"])
+    assert advice.startswith("chown tmp/cache to 1001:1001 (then, if 'web' or "), advice
+    assert advice.count("set UID=1001 and GID=1001 in .env") == 1, advice
+    assert ("set UID=1001 and GID=1001 in .env and rebuild (`docker compose build`): compose.yaml:6 builds the "
+            "user 'ruby' with APP_UID from ${UID}, which bash does not export, so it is uid 1000") in advice, advice
+
+
+@needs_root
+def test_with_your_ids_in_env_the_advice_is_the_chown_alone(tmp_path: Path) -> None:
+    advice = title(run_check(_rails(tmp_path, "UID=1001\nGID=1001\n"))["owner:tmp"])
+    assert "UID=" not in advice and "build" not in advice, advice
