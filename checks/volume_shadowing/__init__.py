@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
@@ -12,14 +12,13 @@ from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, ser
 from doctor.project import Project
 from doctor.project.devcontainer import DevInstall, installs
 from doctor.project.filled import FilledPath, hides, image_filled, within
-from doctor.project.service_start import not_node, past_init, start_installs
-from doctor.project.types import Mount, Service, words_of
+from doctor.project.service_start import not_node, start_installs
+from doctor.project.types import Mount, Service
+
+from .hidden_start import _hidden_start
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from datetime import timedelta  # only a stale volume's age is one
-
-    from doctor.project.codepaths import CodePath
     from doctor.project.recipe import Recipe
 
 DEPENDENCY_DIRS = frozenset(("node_modules", ".venv", "venv"))
@@ -248,6 +247,8 @@ class VolumeShadowing(Check):
             yield self.finding(message, mount.location, f"{','.join(s.name for s in services)}:{target}",
                                Fix(title, Safety.ADVICE), Severity.INFO)
             return
+        from .stale_volumes import _renew_named, _stale  # here: only a volume reported is asked its age
+
         # each service's volume against its image: a named volume is one for all, anonymous ones each their own
         ages: dict[tuple[str, str] | None, list[Service]] = {}
         for svc in services:
@@ -358,71 +359,6 @@ def _holding(project: Project, dockerfile: Path, inside: dict[str, FilledPath]) 
     return f", with {first.path}{also} in it ({first.tool}, {project.shown(dockerfile)}:{first.line})"
 
 
-def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:
-    """(volume name, how much older than the image) when the live volume predates the image; else None."""
-    try:
-        images = host.images
-        image = images.image(svc.image or f"{project.compose.project_name}-{svc.name}")
-        if image is None or image.created is None:
-            return None
-        name = _volume_name(project, host, svc, mount)
-        volume = images.volumes.get(name) if name else None
-    except Unavailable:
-        return None  # the static note stands; no engine, no age
-    # the engine gives a volume's time to the second, an image's to the nanosecond: a volume made
-    # in the same second as its image is not older than it
-    if volume is None or volume.created is None or volume.created >= image.created.replace(microsecond=0):
-        return None
-    return volume.name, _age(image.created - volume.created)
-
-
-def _renew_named(project: Project, host: Host, base: tuple[str, ...], name: str) -> Fix:
-    """Remove a stale named volume so that the next `up` refills it from the image.
-
-    The engine refuses `docker volume rm` while any container holds the volume, a stopped one too
-    ("volume is in use"): the containers of the services mounting it are removed first and
-    created again on the fresh volume, in one command so that a refusal stops it before the volume goes.
-    """
-    try:
-        mounts = host.images.project_mounts(project.compose.project_name)
-    except Unavailable:
-        mounts = []
-    holders = sorted({m.service for m in mounts if m.volume == name and m.service in project.services})
-    remove = ("docker", "volume", "rm", name)
-    if not holders:  # no container holds it (after a `down`): removing it is enough
-        return Fix(f"remove volume '{name}'; the next up refills it", Safety.UNSAFE, command=remove)
-    import shlex  # only for this fix's one shell line
-
-    steps = ((*base, "rm", "--stop", "--force", *holders), remove, (*base, "up", "-d", *holders))
-    return Fix(f"recreate {service_names(holders)} on a fresh volume '{name}' (a container holds its volume, "
-               "even stopped)", Safety.UNSAFE,
-               command=("sh", "-c", " && ".join(shlex.join(step) for step in steps)))
-
-
-def _volume_name(project: Project, host: Host, svc: Service, mount: Mount) -> str | None:
-    compose_project = project.compose.project_name
-    if mount.source:
-        for volume in host.images.volumes.values():
-            labels = volume.labels
-            if labels.get("com.docker.compose.project") == compose_project and \
-                    labels.get("com.docker.compose.volume") == mount.source:
-                return volume.name
-        return f"{compose_project}_{mount.source}"
-    for used in host.images.project_mounts(compose_project):
-        if used.service == svc.name and used.target == mount.target:
-            return used.volume
-    return None
-
-
-def _age(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
-
-
 def _relative(project: Project, path: Path) -> str:
     """A bind's source as a compose file writes it: `./web`, `.`, `../` for the repo around a
     project in `development/` (nautobot's `../:/source`), else absolute."""
@@ -430,59 +366,3 @@ def _relative(project: Project, path: Path) -> str:
     if shown == "..":
         return "../"
     return shown if shown.startswith(("/", ".")) else f"./{shown}"
-
-
-# a program the start hands a script to (`sh /code/start.sh`): the script is what must be there
-_START_SHELLS = frozenset(("sh", "bash", "dash", "ash", "/bin/sh", "/bin/bash", "/bin/dash", "/bin/ash"))
-
-
-def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Sequence[CodePath],
-                  ) -> tuple[Mount, str, str] | None:
-    """The bind mount hiding the file the container starts (AdventureLog's dev 'server': `../backend/server:/code`
-    over the `/code/entrypoint.sh` its Dockerfile COPYs from backend/entrypoint.sh and names as ENTRYPOINT), the
-    file, and how it starts it. None where the start is no absolute path, no bind covers it (a deeper volume
-    keeps the image's file), the bound folder on the host has the file too, or the image's file comes from no
-    COPY of a host file that exists (a file the build makes, or a context that lacks it as the bind does: the
-    build fails first)."""
-    import os
-
-    own = words_of(svc.entrypoint)
-    words, how = (own, "is its entrypoint") if svc.entrypoint is not None else (list(recipe.entrypoint),
-                                                                              "is its image's ENTRYPOINT")
-    words = past_init(words)  # `tini --` alone: the command is what it starts
-    if not words:
-        own = words_of(svc.command)
-        words, how = (own, "its command runs") if svc.command is not None else (list(recipe.cmd),
-                                                                               "its image's CMD runs")
-        words = past_init(words)
-    if words and words[0] in _START_SHELLS and len(words) > 1 and not words[1].startswith("-"):
-        words = words[1:]  # `sh /code/start.sh`
-    if words and "/" in words[0] and not words[0].startswith("/"):  # `./run.sh`: from the working folder
-        words = [posixpath.join(svc.working_dir or recipe.workdir or "/", words[0]), *words[1:]]
-    program = posixpath.normpath(words[0]) if words and words[0].startswith("/") and "$" not in words[0] else ""
-    if not program or program.startswith(("/bin/", "/usr/", "/sbin/", "/opt/venv/")):
-        return None
-    covering = [m for m in mounts if within(program, posixpath.normpath(m.target)) and m.target != program]
-    exact = [m for m in mounts if posixpath.normpath(m.target) == program]
-    if exact or not covering:
-        return None
-    deepest = max(covering, key=lambda m: len(posixpath.normpath(m.target)))
-    if deepest.type != "bind" or not deepest.source or "$" in deepest.source:
-        return None
-    host_file = os.path.join(deepest.source, posixpath.relpath(program, posixpath.normpath(deepest.target)))
-    if os.path.lexists(host_file) or not os.path.isdir(deepest.source):
-        return None
-    copied = [c for c in copies if within(program, posixpath.normpath(c.container))]
-    if not copied:
-        return None
-    # the deepest first: a file's own COPY; a file COPY'd into the folder (`COPY ./docker_assets/run.sh /app`) lands
-    # under its own name there
-    for copy in sorted(copied, key=lambda c: len(posixpath.normpath(c.container)), reverse=True):
-        landing = posixpath.normpath(copy.container)
-        if landing == program or (copy.host.is_file() and posixpath.join(landing, copy.host.name) == program):
-            source = copy.host
-        else:
-            source = copy.host / posixpath.relpath(program, landing)
-        if source.is_file():
-            return deepest, program, how
-    return None
