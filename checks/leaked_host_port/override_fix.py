@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
-from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
+from doctor.project.edits import dev_override, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import ComposeModel, EnvSource, EnvVar, Service
 from doctor.project.wholefile import files_quote
+
+from .address_edit import _address_edit
+from .override_file import _ignored_note, _runs_alone, _written_in
 
 URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
@@ -298,80 +300,6 @@ def written_variables(project: Project, var: EnvVar) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ref.name for ref in refs))
 
 
-def _address_edit(project: Project, line: int, var: EnvVar, new: str,
-                  variables: tuple[str, ...]) -> tuple[Edit, str] | None:
-    """The value's line with each address that changes rewritten where it is written, whether its port
-    is a literal or a variable compose interpolates (`db:${DB_PORT:-5433}` -> `db:5432`: bakerydemo's
-    DATABASE_URL behind db's `"${DB_PORT:-5433}:5432"`), and the pairs changed as written (`db:5432 in
-    place of db:${DB_PORT:-5433}`); None unless each address is written once on the line with a
-    literal host (a host from a variable is .env's, which host tools share), and the line, interpolated
-    again, gives the new value (an address in the default of a `${DATABASE_URL:-...}` that .env sets is
-    not the one compose uses)."""
-    from doctor.project.interpolate import InterpolationError, as_lookup, substitute
-
-    path = var.location.path if var.location is not None else None
-    written = text = line_text(path, line) if path is not None else None
-    if path is None or written is None or text is None or var.value is None:
-        return None
-    names = "|".join(map(re.escape, variables))
-    # `${NAME}`, `${NAME:-default}` (any of compose's modifiers) or `$NAME`, the name one the value uses
-    interpolated = rf"\$\{{(?:{names})(?:[:?+=-][^}}]*)?\}}|\$(?:{names})(?!\w)"
-    # an env_file's own earlier keys, which compose reads a `${NAME}` the project does not set from (app.env's
-    # `DB_HOST=db` above `...@${DB_HOST}:${DB_PORT}/app`): no host tool's variable, so a host written so is
-    # the file's, kept as written where only the port changes
-    own = _own_keys(project, var)
-    changed: list[str] = []
-    refs = zip(host_refs(var.name, var.value), host_refs(var.name, new), strict=False)
-    for old_ref, new_ref in refs:
-        if (old_ref.host, old_ref.port) == (new_ref.host, new_ref.port):
-            continue
-        if old_ref.port is None or new_ref.port is None:
-            return None
-        hosts = [re.escape(old_ref.host)]
-        if old_ref.host == new_ref.host:
-            hosts += [rf"\$\{{{re.escape(key)}\}}|\${re.escape(key)}(?!\w)" for key, at in own.items()
-                      if at == old_ref.host]
-        host = "|".join(hosts)
-        found = list(re.finditer(rf"(?<![\w.-])({host}):(?:{old_ref.port}(?!\d)|{interpolated})", text))
-        if len(found) != 1:
-            return None
-        address = f"{found[0][1]}:{new_ref.port}" if found[0][1] != old_ref.host else f"{new_ref.host}:{new_ref.port}"
-        text = text[:found[0].start()] + address + text[found[0].end():]
-        changed.append(f"{address} in place of {found[0][0]}")
-    lookup = _with_own(as_lookup(project.compose.variables), own)
-    try:
-        before, after = substitute(written, lookup)[0], substitute(text, lookup)[0]
-    except InterpolationError:
-        return None
-    if not changed or var.value not in before or before.replace(var.value, new, 1) != after:
-        return None
-    return Edit(path, written, text, line), ", ".join(changed)
-
-
-def _own_keys(project: Project, var: EnvVar) -> dict[str, str]:
-    """The keys an env_file line (not `.env`, not a compose file) may take a `${NAME}` from in its own
-    file, those above it that the project's environment does not set, with their values; {} otherwise."""
-    at = var.location
-    if var.source is not EnvSource.ENV_FILE or at is None or at.line is None or at.path in project.compose.files \
-            or (project.dotenv is not None and project.dotenv.path == at.path):
-        return {}
-    parsed = project.env_file(at.path)
-    if parsed is None:
-        return {}
-    variables = project.compose.variables
-    return {e.key: e.value for e in parsed.entries
-            if e.line < at.line and e.key not in variables}
-
-
-def _with_own(lookup: Callable[[str], str | None], own: dict[str, str]) -> Callable[[str], str | None]:
-    """The project's lookup, then the env_file's own earlier keys (compose's order for an env_file)."""
-    def look(name: str) -> str | None:
-        found = lookup(name)
-        return found if found is not None else own.get(name)
-
-    return look
-
-
 def _only_containers_read(project: Project, consumers: list[Consumer]) -> bool:
     """Whether the consumers' value is written in an env_file (not a compose file) that every one of
     them loads and that no tool on the host reads by convention: not compose's own `.env` (its
@@ -411,68 +339,3 @@ def _hosts_changed(key: str, old: str | None, new: str) -> str:
     if not pairs:
         return ""
     return ", with " + ", ".join(f"{b} in place of {a}" for a, b in pairs)
-
-
-def _runs_alone(project: Project, override: Path, names: set[str]) -> bool:
-    """Whether the override is a compose file of its own that lacks those services: each service it
-    defines has an image or a build (mealie's docker-compose.dev.yml, postgres and mailpit, which its
-    Taskfile runs with `-f docker-compose.dev.yml` alone), so a `mealie:` holding environment alone
-    would make it one compose refuses ("neither an image nor a build context")."""
-    if ".override." in override.name:  # compose's own override is read beside its file, never alone
-        return False
-    from doctor.project.yamlload import YMap  # here: a warm run that never asks imports no PyYAML
-
-    for documents in project.compose_documents():
-        if documents.path != override:
-            continue
-        for doc in documents.docs:
-            services = doc.get("services") if isinstance(doc, YMap) else None
-            if not isinstance(services, YMap) or not services or names & {str(n) for n in services}:
-                return False
-            return all(isinstance(spec, YMap) and (spec.get("image") or spec.get("build") or spec.get("extends"))
-                       for spec in services.values())
-    return False
-
-
-def _written_in(project: Project, override: Path, consumers: list[Consumer]) -> dict[str, dict[str, int]] | None:
-    """service -> variable -> the override line that sets it today (its value is replaced there);
-    None when another service reads that same line (an anchor): rewriting it would change that one too."""
-    written: dict[str, dict[str, int]] = {}
-    lines: set[int] = set()
-    for service, var, _ in consumers:
-        where = var.location
-        if where is not None and where.line is not None and where.path == override:
-            written.setdefault(service.name, {})[var.name] = where.line
-            lines.add(where.line)
-    wanted = {s.name for s, _, _ in consumers}
-    for other in project.compose.services.values():
-        for var in other.environment.values():
-            where = var.location
-            if other.name not in wanted and where is not None and where.path == override and where.line in lines:
-                return None
-    return written
-
-
-def _ignored_note(project: Project, override: Path, var: EnvVar, named: bool = False) -> str:
-    """knadh/listmonk's .gitignore names docker-compose.override.yml: the fix holds for this checkout
-    only, and `git status` shows nothing; the line in the committed file (`LISTMONK_db__host: localhost`)
-    stays for teammates and for `-f docker-compose.yml`. Say both."""
-    from doctor.project.gitrepo import tracked
-    from doctor.project.portplan import edited_name, git_ignored
-
-    at = var.location
-    # netbox-docker's `DB_PORT: ${DB_PORT}` in its git-ignored override: the fix rewrites that line,
-    # in the one file the fault and its fix share, and no tracked line keeps the value
-    if at is not None and at.path is not None and at.path.resolve() == override.resolve():
-        return ""
-    # DefectDojo's git-ignored docker-compose.override.yml is a symlink to the tracked
-    # docker-compose.override.dev.yml: the edit lands in the target, which is what git sees
-    real = override.resolve()
-    if git_ignored(real) is not True:
-        linked = override.is_symlink() and tracked(real)
-        return f" (edits {real.name}, tracked by git, through the symlink {override.name})" if linked else ""
-    base = (f"; {project.shown(at.path)}:{at.line} keeps its value for other checkouts"
-            if at is not None and at.line and at.path in project.compose.files else "")
-    # `named`: the title names the file already (`in a new dev override docker-compose.override.yml`)
-    return f" ({'it' if named else edited_name(override)} is git-ignored: this checkout only{base})"
-
