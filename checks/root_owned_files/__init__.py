@@ -12,19 +12,10 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .fix import (
-    _covering_service,
-    _fix,
-    _mapper,
-    _operands,
-    _read_only,
-    _root_writers,
-    _rootless_subuids,
-    _run_as_you,
-    _sole_writer,
-)
+from .fix import _fix, _mapper, _operands, _rootless_subuids, _run_as_you
 from .places import Row, _by_bind_mount, _from_root, _Places
 from .remap import Remap, remapped_as_you, userns_remap
+from .writers import _covering_service, _read_only, _root_writers, _sole_writer
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -63,7 +63,7 @@ def _designed(project: Project, host: Host, within: str) -> list[tuple[str, int,
     (its `user:`, its Dockerfile's `USER`, its image's on the engine), or the one a service that
     only sets owners gives the mount to (CTFd's `permissions`: `chown -R 1001:1001 /var/uploads
     /var/log/CTFd`, over the `.data/CTFd/uploads` that `ctfd`, its Dockerfile's `USER 1001`, writes)."""
-    from .fix import _gives_away
+    from .writers import _gives_away
 
     place = Path(within)
     found: list[tuple[str, int, str]] = []
@@ -160,7 +160,7 @@ def _runs_as(project: Project, host: Host, svc: Service) -> tuple[int | None, st
     """The numeric uid a service runs as, and where that is said: its `user:`, its Dockerfile's
     `USER` (the stage it builds), else the image on the engine; (None, "") for root, a name
     (its uid is in the image's /etc/passwd, which doctor does not open) or no answer."""
-    from .fix import _image_user as dockerfile_user
+    from .writers import _image_user as dockerfile_user
 
     user = (svc.user or "").partition(":")[0].strip()
     if user and len(NAMED_UIDS.get(user, ())) == 1:  # `user: node` of a node image: uid 1000
@@ -184,7 +184,7 @@ def _runs_as(project: Project, host: Host, svc: Service) -> tuple[int | None, st
 def _chowns(svc: Service) -> list[tuple[int, list[str]]]:
     """(uid, container paths) of each `chown [-R] UID[:GID] PATH...` in a service's command (or
     entrypoint, or each command of its `sh -c` text); a user named, not numbered, is skipped."""
-    from .fix import _commands
+    from .writers import _commands
 
     found = []
     for command in _commands(svc):

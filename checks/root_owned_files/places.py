@@ -74,7 +74,7 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
     also takes the strays between them (the `volumes/app/mattermost` its docs chown); a stray in
     no such folder stays in its top folder's group. A top folder holding one service's mounts
     stays one group, that service's when all its strays lie where the service's mounts are."""
-    from .fix import _gives_away
+    from .writers import _gives_away
 
     # the deepest first; of two services mounting one folder, the one that writes there before one
     # that only sets its owners (CTFd's `ctfd` before `permissions`), then by name: never the order
