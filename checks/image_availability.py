@@ -213,7 +213,7 @@ class ImageAvailability(Check):
         pullers = [s for s in svcs if (s.pull_policy or "").strip() not in _NO_PULL]
         stuck = [s for s in svcs if (s.pull_policy or "").strip() in _NO_PULL]  # not `in pullers`: a deep compare each
         if builder is not None:
-            from doctor.project.service_home import compose_cli
+            from doctor.project.command_home import compose_cli
 
             # the project as this run read it (`-f docker-compose.dev.yml`: lago's dev file is the
             # one where 'migrate' has a build; a bare `docker compose build migrate` built nothing)
@@ -247,7 +247,7 @@ class ImageAvailability(Check):
             # local tag is no registry's, so `up` fails on the pull; any other may be published too (a note)
             file, builder_name = sibling
             shown = project.shown(file)
-            from doctor.project.service_home import compose_cli
+            from doctor.project.command_home import compose_cli
 
             command = (*compose_cli(project)[:2], "-f", str(file), "build", builder_name)
             message = (f"{head} is not on the engine, and {shown} builds it ('{builder_name}'), which this run does "

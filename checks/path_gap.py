@@ -178,7 +178,7 @@ def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:
     in code a service image installs packages for that the host lacks (broken-stack's `cd backend
     && pytest`), or a tool named only in pyproject's [tool.*] such an image installs (cookiecutter-
     django's [tool.pytest]). On the host it would fail at its first import however PATH is set,
-    so a PATH line is no fix (service_home.belongs_in: the rule host-vs-container reports and
+    so a PATH line is no fix (command_home.belongs_in: the rule host-vs-container reports and
     `doctor exec` follows). Only asked for a tool PATH lacks."""
     if command.kind is CommandKind.PYPROJECT:
         words: list[str] = []
@@ -186,7 +186,8 @@ def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:
         words = command.text.split()[1:]
     else:
         return False
-    from doctor.project.service_home import belongs_in, service_homes
+    from doctor.project.command_home import belongs_in
+    from doctor.project.service_home import service_homes
 
     homes = service_homes(project, host.packages)
     return belongs_in(command.tool, words, command.cwd, homes, project.root, npm_script=command.kind is CommandKind.NPM,

@@ -112,7 +112,8 @@ def test_the_target_stages_installs_are_the_ones_a_bind_can_hide(tmp_path: Path,
 def test_the_languages_a_service_image_installs_are_its_targets(tmp_path: Path) -> None:
     # the assets stage installs node packages, the final stage python ones: a service built at
     # `target: assets` holds node_modules, not the python packages (host-vs-container's service homes)
-    from doctor.project.service_home import Language, _installing_languages
+    from doctor.project.image_languages import _installing_languages
+    from doctor.project.service_home import Language
 
     (tmp_path / "Dockerfile").write_text(
         "FROM node:24-slim AS assets\nWORKDIR /app/assets\nRUN yarn install\n\n"

@@ -36,7 +36,7 @@ def test_exec_reads_the_project_the_options_name(tmp_path: Path, monkeypatch: py
     assert argv == ["pytest", "-q"] and model.project_name == "ckan-x"
     assert model.files == (tmp_path / "docker-compose.dev.yml",) and sorted(model.services) == ["ckan-dev", "solr"]
     assert model.services["ckan-dev"].image == "ckan/ckan-dev:2.11"
-    from doctor.project.service_home import compose_cli
+    from doctor.project.command_home import compose_cli
 
     argv = compose_cli(project)  # what `docker compose exec|run` is given: the same project
     assert argv[argv.index("-p") + 1] == "ckan-x" and "--profile" in argv and str(tmp_path / "dev.env") in argv

@@ -571,7 +571,8 @@ def test_a_requirements_file_that_only_includes_others_names_their_packages(tmp_
 def test_code_only_watch_synced_is_rebuilt_for_a_run(tmp_path: Path) -> None:
     """full-stack-fastapi-template syncs backend/ with develop.watch: the container `up` started
     gets the edits, a `docker compose run` one does not (no sync reaches it): run --build."""
-    from doctor.project.service_home import compose_argv, home_for, service_homes
+    from doctor.project.command_home import compose_argv, home_for
+    from doctor.project.service_home import service_homes
 
     project_dir = make_project(tmp_path)
     (project_dir / "compose.yaml").write_text(

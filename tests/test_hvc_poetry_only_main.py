@@ -188,6 +188,6 @@ def test_a_run_past_an_entrypoint_that_drops_its_command_gets_the_tests_pytest_c
     ('#!/bin/sh\necho "$@"\nexec gunicorn "$@"\n', False),                # the program gets the arguments
 ])
 def test_an_entrypoint_ending_in_a_fixed_program_drops_the_run_command(script: str, drops: bool) -> None:
-    from doctor.project.service_home import _ends_in_a_fixed_program
+    from doctor.project.service_entrypoint import _ends_in_a_fixed_program
 
     assert _ends_in_a_fixed_program(script) is drops

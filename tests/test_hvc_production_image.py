@@ -22,7 +22,8 @@ from doctor.host import Host
 from doctor.host.context import ExecutionContext, Runtime
 from doctor.model import Finding
 from doctor.project import Project, ProjectOptions
-from doctor.project.service_home import belongs_in, service_homes
+from doctor.project.command_home import belongs_in
+from doctor.project.service_home import service_homes
 
 NO_ENGINE = "unix:///nonexistent/doctor-test/docker.sock"
 

@@ -22,7 +22,7 @@ from doctor.host import Host
 from doctor.host.context import ExecutionContext, Runtime
 from doctor.model import Finding
 from doctor.project import Project, ProjectOptions
-from doctor.project.service_home import entrypoint_branch
+from doctor.project.service_entrypoint import entrypoint_branch
 
 NO_ENGINE = "unix:///nonexistent/doctor-test/docker.sock"
 

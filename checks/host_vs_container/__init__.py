@@ -8,8 +8,9 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
+from doctor.project.command_home import belongs_in, runner_started
 from doctor.project.command_roles import PackageScripts
-from doctor.project.service_home import ServiceHome, belongs_in, runner_started, service_homes
+from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.tasks import Command, CommandKind
 
 
@@ -299,7 +300,7 @@ def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
 
 
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:
-    """The service a command belongs to (the rule `doctor exec` follows too: service_home.belongs_in)."""
+    """The service a command belongs to (the rule `doctor exec` follows too: command_home.belongs_in)."""
     if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK,
                                                CommandKind.NPM):
         return None

@@ -9,6 +9,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
+from doctor.project.command_home import compose_argv, mapped_words
 from doctor.project.command_roles import PackageScripts, listening_port, serves
 from doctor.project.image_gaps import image_gaps
 from doctor.project.image_installs import (
@@ -19,13 +20,8 @@ from doctor.project.image_installs import (
     unlisted_in,
 )
 from doctor.project.missing_packages import missing_first
-from doctor.project.service_home import (
-    ServiceHome,
-    compose_argv,
-    dispatching_entrypoint,
-    mapped_words,
-    program_entrypoint,
-)
+from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
+from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command, CommandKind
 from doctor.project.types import Service

@@ -7,7 +7,8 @@ import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
-from doctor.project.service_home import ServiceHome, mapped_words, runner_started
+from doctor.project.command_home import mapped_words, runner_started
+from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
 
 from . import _command_words

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doctor.lazyre import lazy
 from doctor.project import Project
-from doctor.project.service_home import entrypoint_branch
+from doctor.project.service_entrypoint import entrypoint_branch
 from doctor.project.tasks import CommandKind
 
 # a package manager running a package.json script: `npm start`, `yarn watch-${NODE_ENV}`, `pnpm run dev`

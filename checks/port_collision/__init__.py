@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from doctor.host import Host
 from doctor.model import Check, Finding, Severity
 from doctor.project import Project
-from doctor.project.service_home import compose_cli
+from doctor.project.command_home import compose_cli
 
 from .live import live_findings
 from .static import PortMover, static_findings

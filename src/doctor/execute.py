@@ -25,20 +25,12 @@ from typing import TextIO, cast
 from doctor.exec_notes import image_lacks_tool, rebuilds, verb_at, why_there
 from doctor.host import Host
 from doctor.project import Project
+from doctor.project.command_home import belongs_in, compose_argv, home_for, mapped_words, runner_started, tool_language
 from doctor.project.command_roles import PackageScripts, serves
 from doctor.project.hostscripts import docker_driver
 from doctor.project.make_targets import MakePlan, RecipeLine
-from doctor.project.service_home import (
-    ServiceHome,
-    belongs_in,
-    compose_argv,
-    home_for,
-    mapped_words,
-    program_entrypoint,
-    runner_started,
-    service_homes,
-    tool_language,
-)
+from doctor.project.service_entrypoint import program_entrypoint
+from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.toolchains import foreign_home
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
@@ -362,7 +354,7 @@ def _command_words(argv: Sequence[str]) -> list[str]:
 
 def compose_argv_up(project: Project, service: str, cli: Sequence[str]) -> list[str]:
     """`docker compose [-f ...] up -d SERVICE` for this project."""
-    from doctor.project.service_home import compose_cli as project_cli
+    from doctor.project.command_home import compose_cli as project_cli
 
     return [*project_cli(project, cli=cli), "up", "-d", service]
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
-from doctor.project.service_home import HANDS_ON, STARTS_ITSELF
+from doctor.project.service_entrypoint import HANDS_ON, STARTS_ITSELF
 from doctor.project.shellwords import pipelines, simple_commands
 
 SCRIPT_LIMIT = 256 * 1024  # an entrypoint script is a page or two; a bigger file is not read
@@ -61,7 +61,7 @@ def entrypoint_wipe(project: Project, service: str) -> Wipe | None:
     run's command on (`exec "$@"`), None where it runs none, or doctor reads no such script (a pulled
     image's, one that does not hand the command on: `run` replaces that one with `--entrypoint ''`)."""
     from doctor.project.reading import read_regular_text
-    from doctor.project.service_home import entrypoint_script
+    from doctor.project.service_entrypoint import entrypoint_script
 
     script = entrypoint_script(project, service)
     text = read_regular_text(script, SCRIPT_LIMIT) if script is not None else None

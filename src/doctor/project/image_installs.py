@@ -116,7 +116,7 @@ def start_install_mode(project: Project, home: ServiceHome) -> str | None:
     installs at start."""
     from doctor.project.buildvalues import resolved_runs
     from doctor.project.manifests import Language
-    from doctor.project.service_home import dispatching_entrypoint, program_entrypoint
+    from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
 
     service = project.services.get(home.service)
     if home.language is not Language.PYTHON or service is None or service.build is None:

@@ -1,5 +1,5 @@
 """Where `make TARGET` belongs: the recipe lines it runs (its prerequisites' first), each placed by the
-rule host-vs-container reports with (service_home.belongs_in).
+rule host-vs-container reports with (command_home.belongs_in).
 
 `doctor exec -- make test` ran make on the host while preflight said the target's `python -m coverage
 run ... manage test` belongs in 'web' (djangoproject.com; DefectDojo's `python3 manage.py test` in
@@ -20,7 +20,8 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
-from doctor.project.service_home import ServiceHome, belongs_in
+from doctor.project.command_home import belongs_in
+from doctor.project.service_home import ServiceHome
 
 _RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
 _OPTIONS_WITH_VALUE = frozenset({"-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-l", "-o", "-W"})

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project import Project
-from doctor.project.service_home import ServiceHome, runner_started
+from doctor.project.command_home import runner_started
+from doctor.project.service_home import ServiceHome
 
 # packages a project needs to develop it, not to run it: named after the app's own dependencies
 _DEV_PACKAGE = lazy(r"(?:pytest|flake8|pylint|mypy|types|black|isort|ruff|coverage|bandit|pre-commit|tox|nox"

@@ -5,7 +5,7 @@ mealie's docker/docker-compose.yml builds its Dockerfile's `production` stage (`
 `poetry run pytest` and `poetry run python dev/code-generation/main.py` run in the environment `task
 setup:py` makes on the host (`poetry install --with main,dev,postgres`), or in its devcontainer, whose
 `onCreateCommand` runs `task setup`: never in that image, which has no tests, no dev/ and no pytest.
-service_home.belongs_in, the rule host-vs-container reports and `doctor exec` follows, reads these.
+command_home.belongs_in, the rule host-vs-container reports and `doctor exec` follows, reads these.
 """
 
 from __future__ import annotations

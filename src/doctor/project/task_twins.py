@@ -21,7 +21,8 @@ from pathlib import Path
 
 from doctor.model import Location, record
 from doctor.project import Project
-from doctor.project.service_home import ServiceHome, runner_started
+from doctor.project.command_home import runner_started
+from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
 
 _TWIN_KINDS = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK, CommandKind.NPM})

@@ -105,7 +105,7 @@ def older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, e
     compose would recreate it: created from a configuration the files no longer hold (a `.env` fixed
     since), it shows a fault that is gone, and `docker compose up -d` replaces it."""
     from doctor.model import Fix, Safety
-    from doctor.project.service_home import compose_cli
+    from doctor.project.command_home import compose_cli
     from doctor.why.stale import changed_since, recreated
 
     alone = [d for d in diagnoses if d.container is not None and d.failed and d.symptoms

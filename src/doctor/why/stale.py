@@ -34,7 +34,7 @@ def recreated(project: Project, containers: Sequence[ContainerState], cli: Seque
               env: Mapping[str, str]) -> frozenset[str] | None:
     """The names of those `containers` that `docker compose up` would recreate; None when compose
     could not be asked (not installed, timed out, an error): then nothing is said."""
-    from doctor.project.service_home import compose_cli
+    from doctor.project.command_home import compose_cli
 
     services = sorted({c.service for c in containers if c.service in project.services})
     program = shutil.which(cli[0], path=env.get("PATH")) if cli else None
