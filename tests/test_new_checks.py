@@ -13,7 +13,7 @@ from doctor.engine import RunOptions, load_registry, preflight
 from doctor.host.images import engine_time
 from doctor.model import Status
 from doctor.project import ProjectOptions
-from doctor.project.runtimes import pins_agree, satisfies
+from doctor.project.version_specs import pins_agree, satisfies
 
 
 def _run(project: Path, check: str, env: dict[str, str]) -> tuple[Status, str, list[tuple[str, tuple[str, ...]]]]:

@@ -21,8 +21,10 @@ import pytest
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding
 from doctor.project import ProjectOptions
-from doctor.project.runtimes import manifest_folders, poetry_spec, satisfies
+from doctor.project.python_requires import poetry_spec
+from doctor.project.runtimes import manifest_folders
 from doctor.project.types import CopyInstruction
+from doctor.project.version_specs import satisfies
 
 CHECK = "runtime-drift"
 SETUP_PYTHON = ("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n{defaults}    steps:\n"

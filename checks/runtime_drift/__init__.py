@@ -13,15 +13,9 @@ from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_locks import is_lock, locked_reference, relock_advice
 from doctor.project.runtime_series import says
 from doctor.project.runtime_target import excluded_by, target, to_change
-from doctor.project.runtimes import (
-    Declared,
-    FolderVersions,
-    manifest_folders,
-    pins_agree,
-    read_venvs,
-    satisfies,
-)
+from doctor.project.runtimes import Declared, FolderVersions, manifest_folders, read_venvs
 from doctor.project.sibling_builds import SiblingBuild, sibling_builds
+from doctor.project.version_specs import pins_agree, satisfies
 
 from .agreement import _agrees, _in_workflow, _most_admitted, _one_per_dockerfile, _reference, _voices
 from .ci_jobs import _circleci, _workflows

@@ -7,7 +7,8 @@ from doctor.project import Project
 from doctor.project.runtime_locks import is_lock
 from doctor.project.runtime_series import shown_source
 from doctor.project.runtime_target import lowest_admitted
-from doctor.project.runtimes import Declared, parse_version, satisfies
+from doctor.project.runtimes import Declared
+from doctor.project.version_specs import parse_version, satisfies
 
 
 def _shown(places: list[Declared], project: Project) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from doctor.project.runtimes import Declared, parse_version, pins_agree, satisfies
+from doctor.project.runtimes import Declared
+from doctor.project.version_specs import parse_version, pins_agree, satisfies
 
 
 def _voices(declared: list[Declared], runtime: str) -> list[Declared]:

@@ -45,9 +45,9 @@ def _workflows(project: Project, found: Path | None, folders: list[Path], with_r
 def _circleci(project: Project) -> list[Declared]:
     """The versions of the CircleCI jobs and of the GitLab pipeline's job images of the checkout around the
     project (its git work tree's top, else the project folder)."""
+    from doctor.project.ci_pins import read_circleci
     from doctor.project.gitlab_ci import read_gitlab_ci
     from doctor.project.gitrepo import find_repo
-    from doctor.project.runtimes import read_circleci
 
     repo = find_repo(project.root)
     top = repo.top if repo is not None else project.root

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from doctor.project.runtimes import LOCKS, Declared, parse_version, satisfies
+from doctor.project.python_requires import LOCKS
+from doctor.project.runtimes import Declared
+from doctor.project.version_specs import parse_version, satisfies
 
 
 def is_lock(place: Declared) -> bool:

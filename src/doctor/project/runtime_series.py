@@ -8,7 +8,8 @@ without saying it. A series is Python's major.minor and Node's major.
 
 from __future__ import annotations
 
-from doctor.project.runtimes import Declared, parse_version, pins_agree, satisfies
+from doctor.project.runtimes import Declared
+from doctor.project.version_specs import parse_version, pins_agree, satisfies
 
 
 def says(place: Declared, version: str, runtime: str) -> bool:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from doctor.project.runtimes import Declared, parse_version, pins_agree, satisfies
+from doctor.project.runtimes import Declared
+from doctor.project.version_specs import parse_version, pins_agree, satisfies
 
 
 def target(voters: Iterable[Declared], ranges: Iterable[Declared], runtime: str) -> str:

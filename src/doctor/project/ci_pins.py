@@ -1,0 +1,182 @@
+"""The Python/Node versions CI pins: a GitHub workflow's `python-version` / `node-version` (a
+matrix's values where a step uses them, an `env:` value it names) and the images
+`.circleci/config.yml` runs its jobs in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.runtimes import _VERSION, Declared
+
+_WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
+# a matrix's own names for them, where a step uses the value (mathesar's `py-version: [3.10-bookworm, ...]` fed to
+# the PYTHON_VERSION build arg of the image it tests)
+_MATRIX_KEYS = {"python": "python", "py-version": "python", "py": "python", "python-versions": "python",
+                "node": "node", "node-versions": "node"}
+
+
+# a CircleCI job's image: its convenience images (`cimg/python:3.10`, the older `circleci/node:18.17`) or the
+# official ones, as `- image:` writes it under `docker:`
+_CIRCLECI_IMAGE = lazy(r"""^\s*-?\s*image:\s*["']?((?:cimg/|circleci/)?(python|node):(\d+(?:\.\d+){0,2})\b[^"'\s]*)""",
+                       re.MULTILINE)
+
+
+def read_circleci(top: Path) -> list[Declared]:
+    """The Python/Node versions of the images `.circleci/config.yml` runs its jobs in (openfun/joanie's six
+    jobs on `cimg/python:3.10`), each at its line: CI's voice beside GitHub's workflows."""
+    from doctor.project.reading import read_regular_text
+
+    path = top / ".circleci" / "config.yml"
+    text = read_regular_text(path, 512 * 1024) if path.is_file() else None
+    found: list[Declared] = []
+    for match in _CIRCLECI_IMAGE.finditer(text or ""):
+        line = text.count("\n", 0, match.start(1)) + 1 if text else 1
+        found.append(Declared(match[2].lower(), Location(path, line), f"CircleCI image {match[1]}", (match[3],)))
+    return found
+
+
+def _workflow(path: Path, folders: Collection[str] | None = None,
+              skip: Collection[tuple[str, int | None]] = ()) -> list[Declared]:
+    """The pins of one workflow; `skip`: (runtime, first line) of the jobs whose pins of that
+    runtime are no voice (they work in another folder)."""
+    from doctor.project.ciimages import default_directory
+    from doctor.project.workflow_env import Scopes, env_value, with_env
+    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
+
+    try:
+        docs, _ = load_documents(path)
+    except (OSError, YamlError):
+        return []
+    found: list[Declared | None] = []
+
+    def walk(node: object, default: str | None, job: object = None, matrix: bool = False, scopes: Scopes = (),
+             skipped: Collection[str] = ()) -> None:
+        if isinstance(node, YMap):
+            scopes = with_env(node, scopes)  # the workflow's, a job's or a step's `env:`
+            for key, value in node.items():
+                runtime = _WORKFLOW_KEYS.get(key) or (_MATRIX_KEYS.get(key) if matrix else None)
+                where = node.loc_of(key)
+                if runtime is not None and where is not None and runtime not in skipped:
+                    # a matrix value only where a step uses it (`node-version: ${{ matrix.node-version }}`):
+                    # django-react-boilerplate's deploy job lists node 20.13 and runs git alone
+                    if matrix and not _mentions(job, "matrix." + str(key)):
+                        continue
+                    named_env = env_value(value, scopes) if not matrix and isinstance(value, str) else None
+                    if named_env is not None:  # `${{ env.PYTHON_VERSION }}`: pinned where that env: writes it
+                        written, at, name = named_env
+                        found.append(_pinned(runtime, at, f"CI env {name}", list(written) if isinstance(
+                            written, YList) else [written]))
+                        continue
+                    if not matrix and isinstance(value, str) and "${{" in value:
+                        # `python-version: ${{ matrix.python }}`: the versions of the job's matrix key
+                        # (a matrix key named `python-version` is read where it is listed, above)
+                        named = _matrix_key(value)
+                        if named is not None and named not in _WORKFLOW_KEYS:
+                            found.extend(_pinned(runtime, at, f"CI matrix {named}", items)
+                                         for items, at in _matrix_values(job, named))
+                        continue
+                    found.append(_pinned(runtime, where, f"CI {key}", list(value) if isinstance(value, YList)
+                                         else [value]))
+                elif key == "jobs" and isinstance(value, YMap):
+                    for name, each in value.items():  # (an expression: where it runs is not known, so it counts)
+                        first = (value.loc_of(name) or Location(path)).line
+                        if _checks_out_another_repo(each):
+                            continue  # openlibrary's docs job: setup-node for the wiki's package.json
+                        if folders is None or default_directory(each, default) in (None, *folders):
+                            walk(each, default, each, scopes=scopes, skipped={r for r, n in skip if n == first})
+                else:
+                    walk(value, default, job, matrix or (key == "matrix" and job is not None), scopes, skipped)
+        elif isinstance(node, YList):
+            for item in node:
+                walk(item, default, job, matrix, scopes, skipped)
+
+    for doc in docs:
+        walk(doc, default_directory(doc, "."))
+    # a matrix key read both where it is listed (_MATRIX_KEYS) and through the setup step that names it
+    # (`python-version: ${{ matrix.python }}`): once, as the step's
+    by_place: dict[tuple[str, Location], Declared] = {}
+    for declared in found:
+        if declared is None:
+            continue
+        place = (declared.runtime, declared.location)
+        if place not in by_place or declared.source.startswith("CI matrix "):
+            by_place[place] = declared
+    return list(by_place.values())
+
+
+def _checks_out_another_repo(job: object) -> bool:
+    """Whether every `actions/checkout` step of the job checks out another repository
+    (`repository: internetarchive/openlibrary.wiki`): its runtime pins are that repository's,
+    not this one's. A job that also checks out its own (no `repository:`, or
+    `${{ github.repository }}`) keeps them, and so does one with no checkout step."""
+    steps = job.get("steps") if isinstance(job, dict) else None
+    if not isinstance(steps, list):
+        return False
+    others = False
+    for step in steps:
+        uses = step.get("uses") if isinstance(step, dict) else None
+        if not isinstance(uses, str) or uses.split("@", 1)[0].strip().lower() != "actions/checkout":
+            continue
+        given = step.get("with")
+        repository = given.get("repository") if isinstance(given, dict) else None
+        if not isinstance(repository, str) or not repository.strip() or "github.repository" in repository:
+            return False
+        others = True
+    return others
+
+
+def _pinned(runtime: str, at: Location, label: str, items: list[object]) -> Declared | None:
+    """The versions CI pins at `at` (`label: 3.11, 3.12`), or None unless every item is one."""
+    versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
+    pinned = tuple(v.group(1) for v in versions if v is not None)
+    if not pinned or len(pinned) != len(items):
+        return None
+    return Declared(runtime, at, f"{label}: {', '.join(str(v) for v in items)}", pinned)
+
+
+def _matrix_key(value: str) -> str | None:
+    """The key of `${{ matrix.KEY }}`, or None for another expression."""
+    inner = value.strip()
+    if not (inner.startswith("${{") and inner.endswith("}}")):
+        return None
+    name = inner[3:-2].strip()
+    if not name.startswith("matrix."):
+        return None
+    key = name[len("matrix."):]
+    return key if key and all(c.isalnum() or c in "-_" for c in key) else None
+
+
+def _matrix_values(job: object, key: str) -> list[tuple[list[object], Location]]:
+    """The values a job's `strategy.matrix` lists for `key` (its list, and each `include:` entry's),
+    each with where it is written."""
+    from doctor.project.yamlload import YList, YMap
+
+    strategy = job.get("strategy") if isinstance(job, YMap) else None
+    matrix = strategy.get("matrix") if isinstance(strategy, YMap) else None
+    if not isinstance(matrix, YMap):
+        return []
+    found: list[tuple[list[object], Location]] = []
+    value, at = matrix.get(key), matrix.loc_of(key)
+    if value is not None and at is not None and not isinstance(value, YMap):
+        found.append((list(value) if isinstance(value, YList) else [value], at))
+    include = matrix.get("include")
+    for entry in include if isinstance(include, YList) else ():
+        value = entry.get(key) if isinstance(entry, YMap) else None
+        if value is not None and not isinstance(value, (YMap, YList)) and (where := entry.loc_of(key)) is not None:
+            found.append(([value], where))
+    return found
+
+
+def _mentions(node: object, text: str) -> bool:
+    """Whether a string of the node (a job: its steps' `with:` and `run:`) holds `text`."""
+    from doctor.project.yamlload import YList, YMap
+
+    if isinstance(node, YMap):
+        return any(_mentions(value, text) for key, value in node.items() if key != "strategy")
+    if isinstance(node, YList):
+        return any(_mentions(item, text) for item in node)
+    return isinstance(node, str) and text in node
