@@ -28,6 +28,7 @@ from doctor.host.owner_early import expected_ids
 from doctor.host.owner_scan import OwnerScan, Stray
 from doctor.host.owner_walk import exclusion, scan_owners
 from doctor.model import record
+from doctor.system_folders import not_project_data
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -110,26 +111,6 @@ def scan_scope(folder: Path, env: Mapping[str, str], sources: Iterable[str] = ()
         return real
     outside = [str(source) for source in beside if source.is_relative_to(top)]
     return Path(os.path.commonpath([str(real), *outside])) if outside else real
-
-
-# the folders a container shares with the host by design (appwrite's `/tmp:/tmp`, a docker socket's
-# /var/run), whose root-owned files are normal: a bind of one is never the project's data
-SYSTEM_FOLDERS = frozenset({
-    "/", "/bin", "/boot", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/nix", "/opt", "/private",
-    "/private/tmp", "/private/var", "/root", "/sbin", "/snap", "/srv", "/tmp", "/Users", "/usr", "/usr/local",
-    "/usr/share", "/var", "/var/cache", "/var/lib", "/var/lib/docker", "/var/log", "/var/tmp", "/Volumes",
-})
-# ... and the trees below which nothing is (a bind of /dev/shm, /sys/fs/cgroup or /etc/localtime)
-SYSTEM_TREES = ("/dev", "/etc", "/proc", "/run", "/sys", "/var/run")
-
-
-def not_project_data(path: str, home: str) -> bool:
-    """Whether a bind source or work tree top `path` (a real path) cannot hold a project's own data,
-    so that root-owned-files never widens its scan to it: a system folder (SYSTEM_FOLDERS) or one
-    in a system tree (SYSTEM_TREES), or the home folder `home` or a folder above it."""
-    if path in SYSTEM_FOLDERS or any(path == tree or path.startswith(tree + "/") for tree in SYSTEM_TREES):
-        return True
-    return bool(home) and Path(os.path.realpath(home)).is_relative_to(path)
 
 
 class StderrProgress:

@@ -16,19 +16,31 @@ MAX_ABOVE = 6  # folders above the compose folder looked at inside a checkout
 
 def above_folders(folder: Path) -> list[Path]:
     """The folders above `folder`, nearest first: up to the top of the checkout holding it (at most
-    MAX_ABOVE), else up to the archive's top or ARCHIVE_DEPTH above, never the home folder or above."""
+    MAX_ABOVE), else up to the archive's top or ARCHIVE_DEPTH above; never a system folder (/tmp, /srv)
+    nor the home folder or above (a dotfiles repository's top): their `.cache` is the machine's or
+    the user's, no path the project meant (doctor.system_folders)."""
     from doctor.project.gitrepo import ARCHIVE_DEPTH, archive_top, find_repo
+    from doctor.system_folders import not_project_data
 
     folder = Path(os.path.abspath(folder))
+    home = str(Path.home())
     repo = find_repo(folder)
     if repo is not None:
         # counted where find_repo looked (symlinks resolved), given as the compose folder is written
         inside = sum(1 for p in folder.resolve().parents[:MAX_ABOVE] if p.is_relative_to(repo.top))
-        return list(folder.parents[:inside])
-    home = Path.home()
-    parents = [p for p in folder.parents[:ARCHIVE_DEPTH] if p != p.parent and not home.is_relative_to(p)]
-    top = archive_top(folder)
-    return [p for p in parents if p.is_relative_to(top)] if top is not None else parents
+        parents = list(folder.parents[:inside])
+    else:
+        parents = list(folder.parents[:ARCHIVE_DEPTH])
+        top = archive_top(folder)
+        if top is not None:
+            parents = [p for p in parents if p.is_relative_to(top)]
+    # nearest first: the folders below the first that holds no project's data
+    kept = []
+    for above in parents:
+        if not_project_data(os.path.realpath(above), home):
+            break
+        kept.append(above)
+    return kept
 
 
 def found_above(missing: Path, folder: Path, directory: bool | None = None) -> tuple[Path, str] | None:
