@@ -8,28 +8,13 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.appenv import (
-    DotenvCall,
-    DotenvEffect,
-    code_roots,
-    dotenv_calls,
-    dotenv_effects,
-    image_env,
-    runs_no_python,
-    shown_value,
-    unread_calls,
-)
+from doctor.project.appenv import DotenvCall, DotenvEffect, dotenv_effects, image_env, shown_value, unread_calls
 from doctor.project.dotenv_views import NODE_LOADERS
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 from doctor.project.node_dotenv import service_calls as node_calls
-from doctor.project.reading import read_regular_text
+from doctor.project.python_calls import python_calls
 from doctor.project.service_network import server_family
-from doctor.project.types import Service
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from doctor.project.shipped import ScriptFinder
 
 OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*"
                     r"|,\s*override\s*:\s*true\b|\boverride\s*:\s*true\s*,?\s*")  # Node's `{ path, override: true }`
@@ -144,26 +129,17 @@ class DotenvOverride(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         maps = {name: project.code_map(s) for name, s in project.services.items()}
-        calls = dotenv_calls(code_roots(project.root, maps.values()))
         groups: dict[tuple[object, ...], list[DotenvEffect]] = {}
         unread: dict[Location, tuple[DotenvCall, list[str]]] = {}
-        # Django's manage.py runs only as a script: where some service's command runs it, one whose
-        # command never names it (Django-Styleguide-Example's `celery -A styleguide_example.tasks worker`)
-        # never runs its call; where none does, it runs in whichever a developer execs into
-        without_manage = _not_running_manage_py(project, calls)
         for service in project.services.values():
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
-            # Node's loaders, of what the service runs (node_dotenv); a node asset builder that
-            # mounts the repo does not run its settings.py
+            # Node's loaders, of what the service runs (node_dotenv), and Python's (python_calls)
             node = node_calls(project, service, maps[service.name], workdir)
-            service_calls = () if runs_no_python(project, service) else calls
-            if not service_calls and not node:
+            service_calls = (*python_calls(project, service), *node)
+            if not service_calls:
                 continue
-            if service.name in without_manage:
-                service_calls = tuple(c for c in service_calls if c.location.path.name != "manage.py")
             environ = image_env(project, service)
-            service_calls = (*_settings_loaded(service, environ, service_calls), *node)
             for call in unread_calls(service, service_calls, maps[service.name], environ):
                 unread.setdefault(call.location, (call, []))[1].append(service.name)
             recipe = dockerfile.path if dockerfile else None
@@ -240,50 +216,6 @@ def _beaten(project: Project, effect: DotenvEffect) -> str:
 def _spared(effect: DotenvEffect, severity: Severity) -> Severity:
     """At most a warning for a call whose import may be missing in the image (DotenvCall.optional)."""
     return min(severity, Severity.WARNING) if effect.call.optional else severity
-
-
-_MANAGE = lazy(r"(?<![\w.-])manage(?:\.py)?(?![\w.-])")
-
-
-def _not_running_manage_py(project: Project, calls: tuple[DotenvCall, ...]) -> set[str]:
-    """The services that never run manage.py, where a call sits in it and another service runs it."""
-    if not any(c.location.path.name == "manage.py" for c in calls):
-        return set()
-    from doctor.project.shipped import script_finder
-
-    scripts = script_finder(project)
-    runs = {name: _runs_manage_py(project, service, scripts) for name, service in project.services.items()}
-    return {name for name, found in runs.items() if found is False} if any(runs.values()) else set()
-
-
-def _settings_loaded(service: Service, image: dict[str, str], calls: tuple[DotenvCall, ...]
-                     ) -> tuple[DotenvCall, ...]:
-    """The calls but those in settings modules the service's DJANGO_SETTINGS_MODULE (compose's, over
-    its Dockerfile's ENV) never loads: pythondotorg's services run pydotorg.settings.local, never the
-    production settings/cabotage.py beside it. manage.py's default is not asked: a service may run
-    gunicorn's `proj.wsgi`, whose default may be another module."""
-    from doctor.project.star_imports import settings_module, unloaded_settings
-
-    module = settings_module(service, image)
-    if not module:
-        return calls
-    unloaded = unloaded_settings(module, dict.fromkeys(c.location.path for c in calls))
-    return tuple(c for c in calls if c.location.path not in unloaded) if unloaded else calls
-
-
-def _runs_manage_py(project: Project, service: Service, scripts: ScriptFinder) -> bool | None:
-    """Whether what the service runs names manage.py (`python manage.py runserver`, `python -m manage`,
-    or a script its command or entrypoint runs that does); None where it runs nothing doctor can read
-    (no command, no CMD or ENTRYPOINT of its own Dockerfile: then it may)."""
-    from doctor.project.shipped import run_words
-
-    words = run_words(project, service)
-    if not words:
-        return None
-    texts = [" ".join(words)]
-    for path, _how in scripts.run_by(service):
-        texts.append(read_regular_text(path, 256 * 1024) or "")
-    return any(_MANAGE.search(text) for text in texts)
 
 
 def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
