@@ -37,11 +37,11 @@ class LeakedHostPort(Check):
         app's `.env` (fastapi_best_architecture's `.env.server:/fba/backend/.env`, read by its
         settings) that the service's environment does not set; the fix of such a line sets the
         value in the service's environment, which wins over the file. So are the lines of the
-        `.env` an app loads in its container through a bind mount or a COPY: a Node app's dotenv
-        (the calls dotenv-override reads; `override: true` and env-cmd beat compose) and a Laravel
-        app's phpdotenv (`artisan` beside a composer.json requiring laravel/framework, in a
-        service that runs PHP; compose's value wins): Sail's `DB_HOST=127.0.0.1` beside `mysql`,
-        node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
+        `.env` an app loads in its container through a bind mount or a COPY: the calls dotenv-override
+        reads, Node's dotenv and a Python app's python-dotenv, pydantic-settings (its fields only),
+        django-environ, decouple (in a service that runs Python; not overriding ones), and a Laravel
+        app's phpdotenv (`artisan` and laravel/framework, a service that runs PHP): Sail's `DB_HOST=127.0.0.1`
+        beside `mysql`, node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the

@@ -1,13 +1,18 @@
 """The variables a service's app loads from a `.env` in its container, as values of its environment.
 
 A Node app's dotenv (node_dotenv: `dotenv.config()` in the files it runs, `node -r dotenv/config`,
-dotenv-cli, env-cmd) and a Laravel app's phpdotenv (laravel_env) read a `.env` that reaches the
-container through a bind mount or a COPY: what they set is the address the app dials, as if compose
-had set it, though compose never reads the file for the container. Each loader's own rule holds:
-Node's dotenv and Laravel leave a variable compose (or the image's ENV) sets, unless the call
-overrides (`override: true`, env-cmd); each variable is placed at its `.env` line.
-service-name-drift and leaked-host-port judge these with compose's own values
-(Project.app_compose).
+dotenv-cli, env-cmd), a Python app's loaders (python_calls: python-dotenv's `load_dotenv()`,
+pydantic-settings' `env_file`, django-environ's `read_env()`, python-decouple's `config()`) and a
+Laravel app's phpdotenv (laravel_env) read a `.env` that reaches the container through a bind mount
+or a COPY: what they set is the address the app dials, as if compose had set it, though compose
+never reads the file for the container. Each loader's own rule holds: a variable compose (or the
+image's ENV) sets stays, unless a Node call overrides (`override: true`, env-cmd); pydantic-settings
+and decouple read only the keys they ask for, and never beat the process. Each variable is placed at
+its `.env` line. A Python load is read only in a service that runs Python (a python image, or a
+Dockerfile or command naming it; never a server image mounting the code), and not where the call
+sits in a `try:` that goes on without the package (the image may lack it), nor where it overrides:
+dotenv-override reports that one, with the fix that works (dropping the flag). service-name-drift
+and leaked-host-port judge these with compose's own values (Project.app_compose).
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ if TYPE_CHECKING:
 
 
 def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
-    """The keys the service's Node or Laravel app sets from a `.env` in its container, over what
-    compose and the image's ENV give it (only where the loader overrides those)."""
+    """The keys the service's Node, Python or Laravel app sets from a `.env` in its container, over
+    what compose and the image's ENV give it (only where the loader overrides those)."""
     from doctor.project.appenv import dotenv_effects, image_env
     from doctor.project.laravel_env import laravel_env
     from doctor.project.node_dotenv import service_calls
+    from doctor.project.python_calls import python_calls, runs_python
     from doctor.project.types import EnvSource, EnvVar
 
     codes = project.code_map(service)
@@ -33,7 +39,12 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
     environ = image_env(project, service)
     found: dict[str, EnvVar] = {}
-    calls = service_calls(project, service, codes, workdir)
+    # a Python load that overrides (load_dotenv(override=True), read_env(overwrite=True)) is left to
+    # dotenv-override, whose fix (drop the flag) is the one that works: compose's value set by
+    # leaked-host-port's fix would lose to the file again
+    python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
+        project, service) else ()
+    calls = (*python, *service_calls(project, service, codes, workdir))
     if calls:
         for effect in dotenv_effects(service, calls, codes, workdir, environ, dockerfile.path if dockerfile else None):
             found[effect.key] = EnvVar(effect.key, effect.app_value, effect.env_location, EnvSource.ENV_FILE,

@@ -44,6 +44,28 @@ def python_calls(project: Project, service: Service) -> tuple[DotenvCall, ...]:
     return _settings_loaded(service, image_env(project, service), calls)
 
 
+def runs_python(project: Project, service: Service) -> bool:
+    """Whether the service runs Python: a python image (its own or its Dockerfile's base), or a
+    Dockerfile or command naming python, pip, uv, gunicorn, uvicorn, celery or a `.py` file; never a
+    server image (a postgres or nginx that mounts the code folder never reads its `.env`)."""
+    from doctor.project.appenv import PYTHON_WORDS
+    from doctor.project.runtimes import image_runtime
+    from doctor.project.service_network import server_family
+    from doctor.project.shipped import run_words
+
+    if server_family(service) is not None:
+        return False
+    recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
+              if service.build is not None and service.build.dockerfile_path is not None else None)
+    base = recipe.base if recipe is not None else service.image or ""
+    if image_runtime(base) == "python":
+        return True
+    words = [" ".join(run_words(project, service))]
+    if recipe is not None:
+        words += [s.text for s in recipe.runs] + [source for _, _, source in recipe.built]
+    return any(PYTHON_WORDS.search(w) for w in words)
+
+
 def _not_running_manage_py(project: Project, calls: tuple[DotenvCall, ...]) -> set[str]:
     """The services that never run manage.py, where a call sits in it and another service runs it."""
     if not any(c.location.path.name == "manage.py" for c in calls):
