@@ -62,10 +62,13 @@ class DotenvOverride(Check):
         REDIS_URL=redis://redis:6379/0` after `COPY . .`) and is no finding. A variable neither
         sets is filled by the file with or without override: it is an error when its
         localhost names a server of this stack (`REDIS_URL=redis://localhost` next to a `redis`
-        service), info otherwise (the app's own host-side setting). A call in a `try:` that goes on
-        without the package (`except ImportError` / `ModuleNotFoundError: pass`, tubearchivist's
-        settings.py, whose image installs python-dotenv only from requirements-dev.txt) is at most a
-        warning, and says so: where the image lacks python-dotenv it never runs.
+        service), info otherwise (the app's own host-side setting). One fault, one finding: where
+        leaked-host-port judges that same `.env` line (the app environment it reads holds the value),
+        the error is leaked-host-port's, at the line with its fix, and this one a note pointing there.
+        A call in a `try:` that goes on without the package (`except ImportError` /
+        `ModuleNotFoundError: pass`, tubearchivist's settings.py, whose image installs python-dotenv
+        only from requirements-dev.txt) is at most a warning, and says so: where the image lacks
+        python-dotenv it never runs.
 
         A call under an `if` that reads the environment (`if not os.environ.get("IN_DOCKER")`,
         `os.getenv("X") is None`, `"X" not in os.environ`, `os.environ.get("X") != "1"`, their
@@ -199,9 +202,21 @@ class DotenvOverride(Check):
         target = _stack_server(project, first.key, first.app_value)
         if target:
             message = f"{seen} dials the container itself in {services}, not {target!r} (compose sets none){assumed}"
+            if all(_judged_at_line(project, e) for e in effects):
+                # one fault, one finding: leaked-host-port reports the .env line itself, with the fix there
+                message = f"{message}: leaked-host-port reports it at {_where(project, first.env_location)}"
+                return self.finding(message, first.call.location, subject, fix, Severity.INFO)
             return self.finding(message, first.call.location, subject, fix, _spared(first, Severity.ERROR))
         message = f"{seen} fills what compose leaves unset in {services}: localhost is the container{assumed}"
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
+
+
+def _judged_at_line(project: Project, effect: DotenvEffect) -> bool:
+    """Whether leaked-host-port judges the value at its `.env` line: the app environment it reads
+    (Project.app_compose, doctor.project.loaded_env) holds the same value from the same line."""
+    service = project.app_compose.services.get(effect.service)
+    var = service.environment.get(effect.key) if service is not None else None
+    return var is not None and var.location == effect.env_location and var.value == effect.app_value
 
 
 def _beaten(project: Project, effect: DotenvEffect) -> str:

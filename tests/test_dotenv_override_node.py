@@ -19,13 +19,13 @@ REPLAY = Path(__file__).parent / "replay"
 NODE_DOCKERFILE = "FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\n"
 
 
-def _findings(root: Path, *files: str) -> list[Finding]:
+def _findings(root: Path, *files: str, checks: tuple[str, ...] = (CHECK,)) -> list[Finding]:
     from doctor.project import ProjectOptions
 
     env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
     options = ProjectOptions(path=root, env=env, files=tuple(root / f for f in files))
-    report = preflight(RunOptions(project=options, select=(CHECK,), env=env), load_registry()).report
-    return [f for f in report.findings if f.check == CHECK]
+    report = preflight(RunOptions(project=options, select=checks, env=env), load_registry()).report
+    return [f for f in report.findings if f.check in checks]
 
 
 def _copy(name: str, root: Path) -> Path:
@@ -48,11 +48,15 @@ def test_node_dotenv_config_through_the_bind_mount_dials_the_container_itself(tm
     """config.js:5 `dotenv.config({ path: path.join(__dirname, '../../.env') })`, reached from
     `yarn dev` (nodemon src/index.js) through `require('./config/config')`: before, no finding."""
     root = _boilerplate(tmp_path / "p", with_url=False)
-    (finding,) = _findings(root, "docker-compose.yml", "docker-compose.dev.yml")
-    assert finding.severity is Severity.ERROR
+    # one fault, one finding: leaked-host-port's error at the .env line, this check's note points there
+    finding, leaked = _findings(root, "docker-compose.yml", "docker-compose.dev.yml",
+                                checks=(CHECK, "leaked-host-port"))
+    assert (finding.severity, leaked.check, leaked.severity) == (Severity.INFO, "leaked-host-port", Severity.ERROR)
+    assert leaked.location is not None and (leaked.location.path.name, leaked.location.line) == (".env", 5)
     assert (finding.location.path.relative_to(root).as_posix(), finding.location.line) == ("src/config/config.js", 5)
     assert finding.message == ("MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 dials the "
-                               "container itself in 'node-app', not 'mongodb' (compose sets none)")
+                               "container itself in 'node-app', not 'mongodb' (compose sets none): "
+                               "leaked-host-port reports it at .env:5")
 
 
 def test_node_dotenv_leaves_what_compose_sets(tmp_path: Path) -> None:
@@ -80,11 +84,12 @@ def test_dotenv_safe_from_the_images_cmd_on_express_rest_boilerplate(tmp_path: P
     env = root / ".env"
     env.write_text(env.read_text().replace("MONGO_URI_TESTS=mongodb://mongodb:27017",
                                            "MONGO_URI_TESTS=mongodb://localhost:27017"))
-    (finding,) = _findings(root)
+    finding, leaked = _findings(root, checks=(CHECK, "leaked-host-port"))
     assert (finding.location.path.relative_to(root).as_posix(), finding.location.line) == ("src/config/vars.js", 4)
     assert finding.message == ("MONGO_URI_TESTS='mongodb://localhost:27017/express-rest-es2017-boilerplate' from "
                                ".env:6 dials the container itself in 'boilerplate-api', not 'mongodb' "
-                               "(compose sets none)")
+                               "(compose sets none): leaked-host-port reports it at .env:6")
+    assert leaked.location is not None and (leaked.check, leaked.location.line) == ("leaked-host-port", 6)
     # without the bind mount only the image's COPY could carry .env, and .dockerignore stops it
     compose = root / "docker-compose.yml"
     compose.write_text(compose.read_text().replace("    volumes:\n      - .:/app\n", ""))

@@ -47,13 +47,13 @@ def _project(root: Path, compose: str, settings: str, files: dict[str, str] | No
     return root
 
 
-def _findings(root: Path) -> list[Finding]:
+def _findings(root: Path, checks: tuple[str, ...] = (CHECK,)) -> list[Finding]:
     from doctor.project import ProjectOptions
 
     env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
     options = ProjectOptions(path=root, env=env)
-    report = preflight(RunOptions(project=options, select=(CHECK,), env=env), load_registry()).report
-    return [f for f in report.findings if f.check == CHECK]
+    report = preflight(RunOptions(project=options, select=checks, env=env), load_registry()).report
+    return [f for f in report.findings if f.check in checks]
 
 
 def _services(finding: Finding) -> str:
@@ -208,9 +208,11 @@ def test_node_asset_builders_are_left_out_and_the_fix_names_every_service(tmp_pa
     root = _project(tmp_path / "p", FLASK_COMPOSE, settings, {
         "Dockerfile": FLASK_DOCKERFILE, ".env.local": "REDIS_URL=redis://localhost:6379/0\n",
         "assets/package.json": "{}\n"})
-    (finding,) = _findings(root)
+    finding, leaked = _findings(root, (CHECK, "leaked-host-port"))
     assert finding.message == ("REDIS_URL='redis://localhost:6379/0' from .env.local:1 dials the container itself "
-                               "in 'web', 'worker', not 'redis' (compose sets none)")
+                               "in 'web', 'worker', not 'redis' (compose sets none): leaked-host-port reports it "
+                               "at .env.local:1")
+    assert leaked.location is not None and (leaked.check, leaked.location.line) == ("leaked-host-port", 1)
     assert finding.fix is not None
     assert finding.fix.title == "set REDIS_URL for 'web', 'worker' in compose's environment"
 
@@ -355,3 +357,14 @@ def test_override_beats_the_dockerfile_env_and_says_so(tmp_path: Path) -> None:
                                               "(Dockerfile:4) in 'web'")
     assert by_key["DJANGO_DEBUG"].severity is Severity.WARNING
     assert by_key["REDIS_URL"].fix.title == "drop override=True from load_dotenv at config/settings.py:2"
+
+
+def test_localhost_stays_this_checks_error_where_leaked_host_port_reads_no_load(tmp_path: Path) -> None:
+    """A pulled image doctor cannot tell runs Python: loaded_env feeds leaked-host-port nothing from
+    its `.env`, so the one finding of the fault is this check's error, at the call."""
+    compose = ('services:\n  web:\n    image: example/web:1\n    volumes: [".:/app"]\n    working_dir: /app\n'
+               '  redis:\n    image: redis:7\n')
+    root = _project(tmp_path / "p", compose, 'from dotenv import load_dotenv\nload_dotenv("/app/.env")\n')
+    (finding,) = _findings(root, (CHECK, "leaked-host-port"))
+    assert (finding.check, finding.severity) == (CHECK, Severity.ERROR)
+    assert finding.message.endswith("not 'redis' (compose sets none)"), finding.message

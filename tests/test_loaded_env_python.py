@@ -6,7 +6,8 @@ and loads it in the app: pydantic-settings' `env_file=".env"`, python-dotenv's `
 django-environ's `read_env()`, python-decouple's `config()`. Before, only dotenv-override read those
 loads, and only for localhost: a host naming no service, or a host-side port, gave no finding, and
 localhost was reported at the call, not at the .env line that holds it. Each loader keeps what
-compose sets (no finding then) unless it overrides.
+compose sets (no finding then) unless it overrides; dotenv-override's fill-in of that localhost is a
+note pointing at leaked-host-port's finding, not a second error.
 """
 
 from __future__ import annotations
@@ -69,11 +70,12 @@ def test_as_cloned_nothing(tmp_path: Path) -> None:
 
 def test_pydantic_settings_localhost_is_leaked_host_port_at_the_env_line(tmp_path: Path) -> None:
     found = _findings(_app(tmp_path / "p", LOCAL), severe=False)
-    assert [(f.check, f.severity) for f in found] == [("dotenv-override", Severity.ERROR),
+    assert [(f.check, f.severity) for f in found] == [("dotenv-override", Severity.INFO),
                                                        ("leaked-host-port", Severity.ERROR)]
     assert _shown(found[1:]) == [("leaked-host-port", ".env", 2, "DATABASE_URL host 'localhost' is 'web' itself in "
                                   "its container (did you mean 'web-db'?): 'web' reads DATABASE_URL in "
                                   "project/app/db.py")]
+    assert found[0].message.endswith(": leaked-host-port reports it at project/.env:2"), found[0].message
 
 
 def test_pydantic_settings_host_naming_no_service_is_service_name_drift(tmp_path: Path) -> None:
