@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -216,12 +216,36 @@ def started_before(services: Mapping[str, Service], name: str, by_name: bool = F
     """The services `name` depends on, directly or through others of `services` (compose starts them
     first), nearest first, each once; each one's `depends_on` in its order, or `by_name`. A name no
     service of `services` has is listed where it is named, with nothing below it."""
-    queue = [name]
-    for current in queue:  # grows while read: each service once
+    queue, seen = [name], {name}
+    for current in queue:  # grows while read: each service once (`seen`: a set, so a chain is read in linear time)
         service = services.get(current)
         deps = () if service is None else sorted(service.depends_on) if by_name else service.depends_on
-        queue += [dep for dep in deps if dep not in queue]
+        for dep in deps:
+            if dep not in seen:
+                seen.add(dep)
+                queue.append(dep)
     return queue[1:]
+
+
+def nearest_of(services: Mapping[str, Service], targets: Iterable[str]) -> dict[str, str]:
+    """Per service of `services` that depends on one of `targets`, directly or through others, the nearest of them
+    (fewest `depends_on` steps; on a tie the first by name): one walk back from all of them at once, in time linear
+    in the services and their `depends_on` entries, where started_before from each service reads a chain again."""
+    users: dict[str, list[str]] = {}
+    for service in services.values():
+        for dep in service.depends_on:
+            users.setdefault(dep, []).append(service.name)
+    level = sorted(set(targets))
+    found = {target: target for target in level}
+    while level:
+        reached: dict[str, str] = {}
+        for name in level:
+            for user in users.get(name, ()):
+                if user not in found and (user not in reached or found[name] < reached[user]):
+                    reached[user] = found[name]
+        found.update(reached)
+        level = sorted(reached)
+    return {name: target for name, target in found.items() if name in services and name != target}
 
 
 @record

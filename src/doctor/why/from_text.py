@@ -13,7 +13,7 @@ itself. Which services that `up` was to start (asked_services) is what its comma
 from __future__ import annotations
 
 from doctor.model import Severity, Status
-from doctor.project.types import started_before
+from doctor.project.types import nearest_of, started_before
 from doctor.why.advice import as_explained, unexplained
 from doctor.why.causes import checked, pointed_at, project_words
 from doctor.why.diagnose import ALL_SERVICES, BARE, WHY, Diagnosis, Explained, Symptom
@@ -191,6 +191,7 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     at = ", ".join(f"'{s}'" for s in failed)
     began = created_any(text)
     needed = {dep: s for s in reversed(list(exits)) for dep in _dependencies(project, s)}  # exits: those that ran
+    failed_below = nearest_of(project.services, failed)  # what each depends on that failed: one walk for them all
     out = []
     for name in sorted(project.services):
         if name in seen or service not in (None, name) or (asked is not None and name not in asked):
@@ -209,7 +210,7 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
             out.append(Diagnosis(name, None, from_text=True,
                                  text_state="started: attached, and the piped output shows no exit of it"))
         else:
-            down = _failed_dependency(project, name, set(failed))
+            down = failed_below.get(name, "")
             if name in named and not down:  # compose created its container, and says nothing more of it
                 out.append(Diagnosis(name, None, from_text=True,
                                      text_state="created: the piped output shows no failure of it"))
@@ -243,11 +244,6 @@ def asked_services(project: Project, command: UpCommand | None, service: str | N
         for dep in known[name].depends_on:
             started.update((dep, *_dependencies(project, dep)))
     return frozenset(started)
-
-
-def _failed_dependency(project: Project, service: str, failed: set[str]) -> str:
-    """The first of `failed` that `service` depends on, directly or through others (breadth first); "" when none."""
-    return next((dep for dep in _dependencies(project, service) if dep in failed), "")
 
 
 def _dependencies(project: Project, service: str) -> list[str]:

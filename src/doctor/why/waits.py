@@ -9,10 +9,10 @@ its own log is empty: the entry and the dependency's probe are what to read (net
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from doctor.model import Location, record
-from doctor.project.types import started_before
+from doctor.project.types import nearest_of
 from doctor.records import replace
 
 TYPE_CHECKING = False
@@ -47,18 +47,28 @@ def with_waits(project: Project, diagnoses: Iterable[Diagnosis]) -> list[Diagnos
     """The diagnoses, each of a service `up` stopped before starting given the `depends_on` entries it waited on:
     those naming a service it stopped at, or one that depends on such a service (then that one never started
     either)."""
-    return [replace(d, waits=waits) if d.stopped_at and (waits := waited(project, d.service, d.stopped_at)) else d
-            for d in diagnoses]
+    reached: dict[tuple[str, ...], Collection[str]] = {}  # per `stopped_at`, what leads to it: one walk each
+    out = []
+    for d in diagnoses:
+        if d.stopped_at and d.stopped_at not in reached:
+            reached[d.stopped_at] = nearest_of(project.services, d.stopped_at)
+        waits = waited(project, d.service, d.stopped_at, reached[d.stopped_at]) if d.stopped_at else ()
+        out.append(replace(d, waits=waits) if waits else d)
+    return out
 
 
-def waited(project: Project, service: str, down: Sequence[str]) -> tuple[Wait, ...]:
-    """The `depends_on` entries of `service` that lead to one of `down`, each with its condition and lines."""
+def waited(project: Project, service: str, down: Sequence[str], leading: Collection[str] | None = None
+           ) -> tuple[Wait, ...]:
+    """The `depends_on` entries of `service` that lead to one of `down`, each with its condition and lines.
+    `leading`: the services that depend on one of `down` (project.types.nearest_of), when known."""
     own = project.services.get(service)
     if own is None:
         return ()
+    if leading is None:
+        leading = nearest_of(project.services, down)
     found = []
     for dep in own.depends_on:
-        if dep in down or any(d in down for d in started_before(project.services, dep)):
+        if dep in down or dep in leading:
             condition, at = condition_at(project, service, dep)
             probe = _probe_at(project, dep) if condition == HEALTHY else None
             found.append(Wait(dep, condition, at, probe))
