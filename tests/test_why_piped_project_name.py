@@ -38,3 +38,54 @@ def test_a_name_given_or_the_folder_s_own_is_kept(tmp_path: Path) -> None:
     own = run_why(root, UP)
     assert own.stdout.startswith("doctor why . (compose project 'nfm')"), own.stdout
     assert "names the containers of project" not in own.stderr, own.stderr
+
+
+# docker4drupal's shape (wodby/docker4drupal ded33f9318, MIT: every service `container_name: "${PROJECT_NAME}_php"`,
+# a named volume `files`), cut to two busybox stand-ins; the text is what compose v2 (Debian's docker.io) wrote for
+# `docker compose -p doctor-audit-leftovers-201 up -d`. No container name carries the project: why said `compose
+# project 'd4d'` (the folder) and `docker compose logs`, which reach none of these containers
+D4D = """\
+services:
+  mariadb:
+    image: busybox
+    container_name: "${PROJECT_NAME}_mariadb"
+    volumes:
+      - files:/mnt/files
+  php:
+    image: busybox
+    container_name: "${PROJECT_NAME}_php"
+    depends_on:
+      mariadb:
+        condition: service_completed_successfully
+volumes:
+  files:
+"""
+D4D_UP = """\
+ Network doctor-audit-leftovers-201_default  Creating
+ Network doctor-audit-leftovers-201_default  Created
+ Volume doctor-audit-leftovers-201_files  Creating
+ Volume doctor-audit-leftovers-201_files  Created
+ Container lo201_drupal_mariadb  Creating
+ Container lo201_drupal_mariadb  Created
+ Container lo201_drupal_php  Creating
+ Container lo201_drupal_php  Created
+ Container lo201_drupal_mariadb  Starting
+ Container lo201_drupal_mariadb  Started
+ Container lo201_drupal_mariadb  Waiting
+ Container lo201_drupal_mariadb  service "mariadb" didn't complete successfully: exit 1
+service "mariadb" didn't complete successfully: exit 1
+"""
+
+
+def test_every_service_named_by_container_name_the_networks_name_the_project(tmp_path: Path) -> None:
+    root = tmp_path / "d4d"
+    root.mkdir()
+    (root / "compose.yml").write_text(D4D)
+    (root / ".env").write_text("PROJECT_NAME=lo201_drupal\n")
+    done = run_why(root, D4D_UP, ".")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.startswith("doctor why . (compose project 'doctor-audit-leftovers-201')"), done.stdout
+    assert "`docker compose -p doctor-audit-leftovers-201 logs`" in done.stdout, done.stdout
+    # a network with a `name:` of its own, or no key of the files, names no project
+    other = D4D_UP.replace("_default", "-net").replace("_files", "_other")
+    assert "(compose project 'd4d')" in run_why(root, other, ".").stdout

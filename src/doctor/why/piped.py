@@ -64,6 +64,9 @@ _LINE_START_CR = lazy(r"(?m)^\r+")
 # compose's progress line for a container (` Container proj-web-1  Starting`): its name and the step it is at; the
 # steps of a request to the engine that has not answered yet
 _STEP = lazy(r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s+(\w+)")
+# compose's progress line for a network or volume it makes for the project (` Network proj_default  Creating`,
+# ` Volume "proj_data"  Created` of older releases): the engine's name
+_RESOURCE = lazy(r"^\s*(?:[^\w\s]\s+)?(?:Network|Volume)\s+\"?([\w.-]+)\"?\s+\w")
 _PENDING = frozenset(("creating", "starting", "recreate", "recreating"))
 # the engine's error compose ends a failed `up` with, which names no container when it answers a start (runc's
 # `exec: "/bin/bash": stat /bin/bash: ...`) or a create (`invalid mount config ...`)
@@ -193,13 +196,29 @@ def container_prefix(lines: Sequence[str], services: Collection[str]) -> str:
     return max(counts, key=lambda p: (counts[p], -len(p))) if counts else ""
 
 
-def text_project(text: str, services: Collection[str]) -> str:
+def text_project(text: str, services: Collection[str], resources: Collection[str] = ()) -> str:
     """The project name the containers the text names were made under (`X` of `docker compose -p X up`'s
-    `X-web-1`, container_prefix less its separator), where compose would accept it as one; "" when none."""
+    `X-web-1`, container_prefix less its separator), else, where every container has a `container_name:` (which no
+    project prefixes: docker4drupal's `${PROJECT_NAME}_php`), the one compose's progress lines give the project's
+    networks and volumes (` Network X_default  Created`, ` Volume X_files  Created`: `resources` are their keys),
+    where compose would accept it as one; "" when none."""
     from doctor.project.discover import is_valid_project_name
 
-    name = container_prefix(text_lines(text), services)[:-1]
+    lines = text_lines(text)
+    name = container_prefix(lines, services)[:-1] or _resource_prefix(lines, resources)
     return name if name and is_valid_project_name(name) else ""
+
+
+def _resource_prefix(lines: Sequence[str], keys: Collection[str]) -> str:
+    """The project's part (`X`) of the first network or volume compose's progress lines name `X_KEY`, KEY one of
+    `keys` (a network or volume the files declare with no `name:` of its own); "" when none."""
+    for line in lines:
+        found = _RESOURCE.match(line)
+        if found is not None:
+            project, _, key = found[1].rpartition("_")
+            if project and key in keys:
+                return project
+    return ""
 
 
 def service_of(line: str, services: Collection[str], names: Mapping[str, str] | None = None,
