@@ -59,14 +59,15 @@ def test_piped_a_file_compose_cannot_parse_is_the_one_cause(tmp_path: Path) -> N
 
 
 
-def test_a_schema_refusal_of_a_yaml_file_still_lists_the_services(tmp_path: Path) -> None:
-    # `compose.yaml: services...` holds `yaml: ` too: read as unparsable, the services were no longer listed
+def test_a_schema_refusal_of_a_yaml_file_counts_the_services(tmp_path: Path) -> None:
+    # `compose.yaml: services...` holds `yaml: ` too: read as unparsable, the services were no longer counted. As every
+    # refusal, they are not listed one by one (compose refused the whole project): the count line says how many
     root = _copy(tmp_path)
     (root / "compose.override.yaml").write_text("services:\n  web:\n    foo: 1\n")
     said = f"validating {root}/compose.override.yaml: services.web additional properties 'foo' not allowed"
     done = run_why_piped(root, f"{said}\n", "-p", "nfm")
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert "- web" in done.stdout and "services not started" in done.stdout, done.stdout
+    assert "- web" not in done.stdout and done.stdout.rstrip().endswith("· 3 services not started"), done.stdout
     assert "compose.override.yaml:3" in done.stdout, done.stdout
 
 @pytest.mark.docker

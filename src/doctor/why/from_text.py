@@ -129,7 +129,7 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
     line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
     to `up`, where doctor does not see it); then every service `up` was to start (`asked`, None: all), not started
     because of it (none failed)."""
-    from doctor.why.refused import REFUSED, refusal_causes, unreadable
+    from doctor.why.refused import NOT_STARTED, REFUSED, refusal_causes, unreadable
     from doctor.why.symptoms import line_symptom
 
     findings, results = checked(project, project_options, registry, severities, opts,
@@ -149,7 +149,7 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
                            refused=line[start:end])]
     if unreadable(line):  # compose read no service of it: none is listed (what doctor reads of it is no project)
         return diagnoses, results
-    diagnoses.extend(Diagnosis(s, None, from_text=True, text_state="not started: compose refused the project")
+    diagnoses.extend(Diagnosis(s, None, from_text=True, text_state=NOT_STARTED)
                      for s in sorted(project.services) if opts.service in (None, s) and (asked is None or s in asked))
     return diagnoses, results
 

@@ -48,6 +48,9 @@ REFUSED = Signature(
     "its file and line; `docker compose config` prints compose's own first one",
     project_wide=True,
 )
+# the state of each service `up` was to start when compose refused the project: counted on the count line, and not
+# listed one by one on the console (the refusal is the one answer: compose read no service to start)
+NOT_STARTED = "not started: compose refused the project"
 # the kind of compose-config problem (its finding's subject starts `KIND:`) a refusal is, when its words say
 _REFUSAL_KINDS = ((" yaml: ", "yaml"), ("interpolat", "interpolation"), ("env file", "env-file"),
                   ("undefined", "reference"), ("no configuration file", "discovery"), ("validating ", "schema"),

@@ -51,9 +51,14 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
     from doctor.why.advice import in_project, look_for_log
     from doctor.why.diagnose import BARE
 
+    every = diagnoses
     # quoted as a shell reads it: the header is the command, copied whole (a folder named `my stack`)
     yield f"doctor why {shlex.quote(shown_path(report.project_dir, cwd))} (compose project '{project}')"
     yield ""
+    if any(d.refused and d.from_text for d in diagnoses):  # compose refused the project: none listed one by one,
+        from doctor.why.refused import NOT_STARTED  # the count line says how many it left not started
+
+        diagnoses = [d for d in diagnoses if d.refused or d.failed or d.state != NOT_STARTED]
     width = max((len(d.service) for d in diagnoses), default=8)
     for diagnosis in diagnoses:
         mark = "✗" if diagnosis.failed else "✓" if diagnosis.up else "-"
@@ -80,7 +85,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                     yield f"    look at  {redact.text(look)}"
                 yield "    cause    no finding of doctor's checks explains it"
     yield ""
-    yield count_line(diagnoses, redact)
+    yield count_line(every, redact)
 
 
 def count_line(diagnoses: Sequence[Diagnosis], redact: Redactor | None = None) -> str:
