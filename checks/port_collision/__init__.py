@@ -130,7 +130,10 @@ class PortCollision(Check):
         would move all three), the first keeping the variable, in one run. A held
         port that alternatives of a catalogue publish (laradock's mailcatcher and mailhog, neither
         starting the other) moves for all of them, to one new port in one edit: they stay
-        alternatives, and the catalogue's other pairs stay notes. Only
+        alternatives, and the catalogue's other pairs stay notes. A compose file named on the command line
+        (`doctor fix --ports compose.yaml`) is read alone, as `docker compose -f` reads it: with a
+        compose.override.yaml beside it that plain `docker compose up` merges, the fix edits the named file and its
+        title names the override it did not read and `doctor fix --ports .` for the project as `up` reads it. Only
         the host side moves; the container side never changes. A container that gets the moved
         variable to dial the service on the network (`POSTGRES_PORT` in backend's environment) keeps
         today's value, set in the dev override's environment; one whose code builds the site's public

@@ -78,6 +78,10 @@ def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int
     tag = override is None or needs_override_tag(project, svc, override)
     tag_ok = not tag or version is None or version >= OVERRIDE_TAG_SINCE
     why = "no dev override compose would read" if override is None else "compose < 2.24.4 has no !override"
+    if override is None and (unread := unread_override(project)) is not None:
+        why = (f"{project.shown(unread)} beside it is not read: a compose file named on the command line is read "
+               f"alone, as `docker compose -f` reads it; a plain `docker compose up` merges both, so run `doctor fix "
+               f"--ports {project.shown(unread.parent) or '.'}` to fix the project as it reads it")
     if tag_ok and override is not None:
         try:
             specs = port_specs(svc, mapping, new, partner if new is not None else None)
@@ -98,6 +102,20 @@ def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int
     # the mapping's own line is edited: the override's "edit it by hand" is not this fix's advice
     # (the title read "...; edit it by hand) (fixed)" after a run that had edited it)
     return own, f"{', '.join(_where(project, p) for p in moved)}, {why.removesuffix('; edit it by hand')}"
+
+
+def unread_override(project: Project) -> Path | None:
+    """The override twin (compose.override.yaml) beside the main compose file the project reads that the project does
+    not read (its files were named, `doctor fix --ports compose.yaml`, as `-f` names them), where a plain `docker
+    compose up` in that folder reads both; None when there is none."""
+    from doctor.project.discover import MAIN_NAMES, OVERRIDE_NAMES
+
+    files = project.compose.files
+    for main in files:
+        if main.name in MAIN_NAMES:
+            twin = next((main.parent / n for n in OVERRIDE_NAMES if (main.parent / n).is_file()), None)
+            return twin if twin is not None and twin not in files else None
+    return None
 
 
 _ALIASED_PORTS = lazy(r"^\s*(?:ports:\s*[*&]|<<:)", re.MULTILINE)
