@@ -654,7 +654,7 @@ def test_pontoon_site_port_taken_moves_with_site_url_in_server_env(tmp_path: Pat
     out = _held_port_fixed(copied, port, "pontoon-port-follows")
     assert (copied.root / "docker-compose.yml").read_text() == tracked
     override = (copied.root / "docker-compose.override.yml").read_text()
-    new = int(re.findall(r'"(\d+):8000"', override)[0])
+    new = int(re.findall(r"'(\d+):8000'", override)[0])  # single-quoted, as docker-compose.yml's own ports
     assert new != port
     server_env = (copied.root / "docker/config/server.env").read_text()
     assert f"\nSITE_URL=http://localhost:{new}\n" in server_env, server_env

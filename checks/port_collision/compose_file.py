@@ -85,7 +85,10 @@ def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int
     if tag_ok and override is not None:
         try:
             specs = port_specs(svc, mapping, new, partner if new is not None else None)
-            text = override_ports(override, svc.name, specs, use_override_tag=tag)
+            # a new override is written in the style of the file it overrides (the first compose file: its indent,
+            # its quote), as an edit keeps a file's own
+            base = read_text(project.compose.files[0]) if project.compose.files else ""
+            text = override_ports(override, svc.name, specs, use_override_tag=tag, style=base)
         except YamlEditError as exc:
             text, why = None, f"{project.shown(override)}: {exc}"
         edit = whole_file_edit(override, text) if text is not None else None

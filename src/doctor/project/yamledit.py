@@ -54,18 +54,23 @@ PortSpec = str | Mapping[str, object]
 
 
 def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
-                   use_override_tag: bool = True) -> str:
+                   use_override_tag: bool = True, style: str = "") -> str:
     """The text with `services.<service>.ports` set to `ports` (tagged `!override` when asked).
 
     Short specs are written double-quoted ("8095:80": YAML 1.1 readers take `80:80` for a
     base-60 number); long specs are written as mappings. Compose appends an override file's
     ports to the base list, so an override that moves a port needs the `!override` tag
-    (compose >= 2.24.4) or the base list edited in place instead.
+    (compose >= 2.24.4) or the base list edited in place instead. A new (empty) file is written in the
+    indentation and quote of `style`, the base file's text, as an edit keeps a file's own.
     """
     text = read_text(source)
-    yaml, root = _load(text)
+    new_file = not text.strip() and bool(style)
+    yaml, root = _load(text if not new_file else style, root_of="" if new_file else None)
     svc = _service(root, service, text)
     seq = CommentedSeq(_port_node(p) for p in ports)
+    if new_file and _ports_quote(style) == "'":  # the base's single quotes, where the spec holds none
+        seq = CommentedSeq(SingleQuotedScalarString(p) if isinstance(p, DoubleQuotedScalarString) and "'" not in p
+                           else p for p in seq)
     if use_override_tag:
         seq.yaml_set_ctag(Tag(suffix="!override"))
     old = svc.get("ports")
@@ -75,6 +80,18 @@ def override_ports(source: Source, service: str, ports: Sequence[PortSpec],
         seq = _reuse_items(old, seq)
     svc["ports"] = seq
     return _dump(yaml, root, text, (service, "ports") if old is None else None, (service, "ports"))
+
+
+# a short port entry quoted (`- '${HTTP_PORT}:8000'`, `- "127.0.0.1:8080:80/tcp"`): its quote
+_QUOTED_PORT = lazy(r"""^\s*-\s*(['"])[^'"\s]*:\d+(?:-\d+)?(?:/(?:tcp|udp|sctp))?\1\s*(?:#.*)?$""", re.MULTILINE)
+
+
+def _ports_quote(text: str) -> str | None:
+    """The one quote the file's short port entries are written in (docker-jitsi-meet's `- '${HTTP_PORT}:8000'`
+    beside `service: "jitsi-web"`); None where they are plain (pontoon's `- 8000:8000`: a new entry stays
+    double-quoted, as a YAML 1.1 reader takes a plain `80:80` for a base-60 number) or quoted both ways."""
+    quotes = {found[1] for found in _QUOTED_PORT.finditer(text)}
+    return quotes.pop() if len(quotes) == 1 else None
 
 
 def _reuse_items(old: CommentedSeq, new: CommentedSeq) -> CommentedSeq:
@@ -295,7 +312,8 @@ def add_extra_host(source: Source, service: str, entry: str) -> str:
     return _dump(yaml, root, text, added, (service, "extra_hosts"))
 
 
-def _load(text: str) -> tuple[YAML, CommentedMap]:
+def _load(text: str, root_of: str | None = None) -> tuple[YAML, CommentedMap]:
+    """The round trip set to `text`'s indentation, and what it reads of `root_of` (None: `text` itself)."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line the author wrote on one line
@@ -304,6 +322,7 @@ def _load(text: str) -> tuple[YAML, CommentedMap]:
     # `---` after the file's leading comments (nautobot's docker-compose.dev.yml) starts it too
     yaml.explicit_start = next((line.strip() for line in text.splitlines()
                                 if line.strip() and not line.lstrip().startswith("#")), "").startswith("---")
+    text = text if root_of is None else root_of
     try:
         root = yaml.load(text) if text.strip() else None
     except YAMLError as exc:
