@@ -71,3 +71,30 @@ def test_an_external_volume_one_service_mounts_stays_under_it(tmp_path: Path, do
         assert "(all services)" not in blocks and "compose-config" in blocks["mongo"], text
     finally:
         compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")
+
+
+def test_an_external_volume_two_of_three_services_mount_is_said_once(tmp_path: Path, docker_engine: str,
+                                                                       image: str) -> None:
+    """backend and mongo mount the external volume, web does not: the finding was said whole under each of the two
+    (its words and its fix twice, as two faults); it is now said under 'backend', and under 'mongo' by its check and
+    line, pointing there."""
+    run = uuid.uuid4().hex[:8]
+    name, volume = f"doctor-test-{run}", f"doctor-test-absent-{run}"
+    root = _copy(tmp_path, image, f"volumes:\n  shared:\n    name: {volume}\n    external: true\n")
+    text = (root / "compose.yaml").read_text()
+    text = text.replace("      - ./flask:/src\n", "      - ./flask:/src\n      - shared:/shared\n")
+    (root / "compose.yaml").write_text(text.replace("    image: ", "    volumes:\n      - shared:/data\n    image: ", 2)
+                                       .replace("    volumes:\n      - shared:/data\n    image: ", "    image: ", 1))
+    try:
+        up = compose(docker_engine, root, name, "up", "-d", "--no-build")
+        assert up.returncode != 0 and "not found" in up.stderr, up.stderr
+        status, text = run_why(root, name)
+        assert status == 1 and text.count(f"external volume '{volume}'") == 1, text
+        assert text.count(f"docker volume create {volume}") == 1, text
+        blocks = _blocks(text)
+        assert f"docker volume create {volume}" in blocks["backend"], text
+        assert "compose-config  " in blocks["mongo"] and "nfm/compose.yaml:34" in blocks["mongo"], text
+        assert "the same finding as under 'backend' (its fix is there)" in blocks["mongo"], text
+        assert "compose-config" not in blocks["web"], text
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "--remove-orphans", "-t", "0")

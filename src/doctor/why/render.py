@@ -60,6 +60,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
 
         diagnoses = [d for d in diagnoses if d.refused or d.failed or d.state != NOT_STARTED]
     width = max((len(d.service) for d in diagnoses), default=8)
+    said: dict[tuple[object, ...], str] = {}  # each check's finding, and the first service it is said under
     for diagnosis in diagnoses:
         mark = "✗" if diagnosis.failed else "✓" if diagnosis.up else "-"
         yield f"{mark} {diagnosis.service:<{width}}  {diagnosis.state}"
@@ -73,7 +74,7 @@ def console_lines(report: Report, diagnoses: Sequence[Diagnosis], redact: Redact
                 yield f"    means    {symptom.signature.meaning}"
             causes = [e for e in diagnosis.explained if e.symptom is symptom and e.is_cause]
             for cause in causes:
-                yield from _cause_lines(cause, redact, cwd)
+                yield from _said_once(cause, diagnosis.service, said, redact, cwd)
             if not causes:
                 own = next((e for e in diagnosis.explained if e.symptom is symptom), None)
                 look = own.look_at if own is not None and own.look_at else (
@@ -153,6 +154,20 @@ def _wait_lines(diagnosis: Diagnosis, cwd: Path | None) -> Iterator[str]:
             probe = f"{_at(wait.probe, cwd)}  " if wait.probe else ""
             yield (f"    look at  {probe}the healthcheck of '{wait.service}': compose starts "
                    f"'{diagnosis.service}' only once it passes")
+
+
+def _said_once(cause: Explained, service: str, said: dict[tuple[object, ...], str], redact: Redactor,
+               cwd: Path | None) -> Iterator[str]:
+    """A cause's lines, in full under the first service it is said under; under another one a check's finding
+    about several of them (an external volume 'backend' and 'mongo' mount) is its check and file:line, and where
+    it was said: the same words and fix again would read as another fault."""
+    key = (cause.check, cause.location, cause.message.split(" (explains '", 1)[0])
+    first = said.setdefault(key, service) if not (cause.stale or cause.own) else service
+    if first == service:
+        yield from _cause_lines(cause, redact, cwd)
+        return
+    yield f"    cause    {cause.check}  {_where(cause, cwd)}"
+    yield f"             the same finding as under '{first}' (its fix is there)"
 
 
 def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None, label: str = "cause",
