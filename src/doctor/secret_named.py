@@ -94,8 +94,8 @@ def key_values(text: str, sink: Sink) -> str:
             continue
         key, quote, sep, blanks = match.groups()
         pos = match.end()
-        if sep == ":" and not (quote or blanks):
-            continue  # `host:port`, `user:pw`: a YAML or JSON key has a blank or a quote around its colon
+        if sep == ":" and (not (quote or blanks) or (quote and not text.endswith(quote[-1], 0, match.start()))):
+            continue  # `host:port`, a quoted line's last word (`'... change-secret-key': docker`): no YAML/JSON key
         # an innocent key's value only when `=` assigns it and it is a credential by its shape
         # (`CALLBACK_ID='q8z3k7m2...'` quoted from a file the project's values do not cover)
         innocent = not key_kind(key)
