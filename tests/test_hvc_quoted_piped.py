@@ -89,9 +89,9 @@ def test_a_piped_command_is_advised_with_its_whole_pipeline(tmp_path: Path, monk
 def test_python_c_of_the_standard_library_or_an_unread_variable_needs_no_image() -> None:
     """umap's `make help`: `python -c "$$PRINT_HELP_PYSCRIPT" < $(MAKEFILE_LIST)` reads the Makefile with `re` and
     `sys`; it was advised into 'app' as needing django. A `-c` importing the project's packages still is one."""
-    from doctor.project.command_home import _inline_standard_library
+    from doctor.project.stdlib_only import inline_standard_library
 
-    assert _inline_standard_library("python", ["-c", "$$PRINT_HELP_PYSCRIPT", "<", "Makefile"])
-    assert _inline_standard_library("python3", ["-c", "import webbrowser; webbrowser.open('x')"])
-    assert not _inline_standard_library("python", ["-c", "import django; print(django.VERSION)"])
-    assert not _inline_standard_library("python", ["manage.py", "migrate"])
+    assert inline_standard_library("python", ["-c", "$$PRINT_HELP_PYSCRIPT", "<", "Makefile"])
+    assert inline_standard_library("python3", ["-c", "import webbrowser; webbrowser.open('x')"])
+    assert not inline_standard_library("python", ["-c", "import django; print(django.VERSION)"])
+    assert not inline_standard_library("python", ["manage.py", "migrate"])

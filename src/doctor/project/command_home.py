@@ -40,12 +40,13 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     tool, arguments = started[0], started[1:]
     from doctor.project.command_roles import installs_packages
     from doctor.project.hostscripts import docker_driver
+    from doctor.project.stdlib_only import inline_standard_library
 
     if docker_driver(tool, arguments, cwd) is not None:  # a wrapper running `docker compose exec ...` itself
         return None
     if installs_packages(tool, arguments):  # `pip install -r ...`: the host's setup; a `run --rm` container
         return None  # would take what it installs away with it
-    if _inline_standard_library(tool, arguments):  # umap's `make help`: `python -c "$$PRINT_HELP_PYSCRIPT"`
+    if inline_standard_library(tool, arguments):  # umap's `make help`: `python -c "$$PRINT_HELP_PYSCRIPT"`
         return None
     language = tool_language(tool, homes, npm_script and local)
     # a package.json script runs with the packages of its own package.json: a service whose image
@@ -69,28 +70,6 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     live = [h for h in candidates if h.live] or candidates
     alike = {(h.context, h.manifest, frozenset((c.host, c.container, c.via) for c in h.carriers)) for h in live}
     return live[0] if len(alike) == 1 and cwd == root else None
-
-
-def _inline_standard_library(tool: str, arguments: Sequence[str]) -> bool:
-    """Whether a `python -c CODE` needs no package of the project's: CODE imports the standard library alone,
-    or is a variable of the Makefile's or the shell's doctor does not read (umap's `make help`, whose
-    PRINT_HELP_PYSCRIPT reads the Makefile with `re` and `sys`): nothing says it needs the image."""
-    if not posixpath.basename(tool).startswith("python") or "-c" not in arguments[:2]:
-        return False
-    at = list(arguments).index("-c")
-    code = arguments[at + 1] if at + 1 < len(arguments) else ""
-    if "$" in code:
-        return True
-    import ast
-    import sys
-
-    try:
-        tree = ast.parse(code.replace("; ", "\n"))
-    except (SyntaxError, ValueError):
-        return False
-    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    return names <= set(sys.stdlib_module_names)
 
 
 # runners whose `run` starts a program in the project's environment
