@@ -87,7 +87,10 @@ class HostVsContainer(Check):
         project script whose own text runs docker or compose
         (docker-flask-example's `./run`, a wrapper of `docker compose exec web ...`; DefectDojo's
         `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised
-        into one, and `doctor exec` runs it here. `doctor exec -- make TARGET` runs the target's
+        into one, and `doctor exec` runs it here. So is a project script in no service's code that
+        imports the standard library alone and starts no other program (openwisp's `python build.py
+        change-secret-key`: random, re, sys, pathlib), as a `python -c` of the standard library is.
+        `doctor exec -- make TARGET` runs the target's
         recipe lines (its prerequisites' first, `make NAME=value`'s values in them) in the service
         this check names for them, each as advised; where they belong in different places, or make
         is given an option doctor does not follow (`-j`), it prints this advice and runs nothing.

@@ -40,7 +40,7 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     tool, arguments = started[0], started[1:]
     from doctor.project.command_roles import installs_packages
     from doctor.project.hostscripts import docker_driver
-    from doctor.project.stdlib_only import inline_standard_library
+    from doctor.project.stdlib_only import inline_standard_library, standard_library_script
 
     if docker_driver(tool, arguments, cwd) is not None:  # a wrapper running `docker compose exec ...` itself
         return None
@@ -65,6 +65,8 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
             return home
         if any(home.covers(path) for path in paths):
             return home
+    if standard_library_script(tool, arguments, cwd):  # openwisp's `python build.py`, in no service's code
+        return None
     # a root Makefile's bare `pytest` with a single python service: that service's; services built
     # alike from the same code (a web app and its celery worker) are one home: the first is named
     live = [h for h in candidates if h.live] or candidates
