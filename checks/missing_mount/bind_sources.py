@@ -4,7 +4,9 @@ Docker's legacy bind API creates a missing source as a root-owned directory, eve
 was meant (COMPOSE-SEMANTICS §7, verified); `create_host_path: false` makes container creation
 fail instead. A missing directory for data or logs is often intended (docker creates it on first
 run), so that alone is info; a file-looking source, a non-root service user that will not be
-able to write the root-owned directory, or create_host_path false is a real fault.
+able to write the root-owned directory, or create_host_path false is a real fault. A missing
+node_modules/ is the install's to fill, but for an image whose own packages are on its NODE_PATH
+beside a package.json it COPYs (fastapi-react's /node_modules), which Node finds past the empty folder.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
 from .copied import inside
+from .node_path import packages_elsewhere
 from .remote_binds import remote_judgement
 from .run_time import RunTimeReads
 from .start_copies import refilled
@@ -114,6 +117,11 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
                   f"({project.shown(moved)} exists)", Safety.ADVICE)
         return (Severity.ERROR if strict is not None else Severity.WARNING), f"{head} (did you mean {written}?)", fix
     install = installed_by(source)
+    elsewhere = [packages_elsewhere(project, s, m) for s, m in uses] if install is not None else []
+    if install is not None and all(elsewhere) and strict is None and not file:
+        # Buuntu/fastapi-react: the image's packages are on NODE_PATH, which Node searches past an empty folder
+        return (Severity.INFO, f"{head}: docker will create it root-owned (the image's packages are in "
+                f"{elsewhere[0]}, on its NODE_PATH, which the app finds past an empty folder)", _mkdir(source, here))
     if install is not None:
         # monica's ./vendor/laravel/sail/database/...: `composer install` puts it there, and the folder
         # docker would make is root-owned, in the way of the install that fills it

@@ -78,7 +78,8 @@ def _read_dockerfile(path: Path, target: str | None) -> Dockerfile:
     chosen = stages[-1]
     if target is not None:
         chosen = next((s for s in stages if s.name.lower() == target.lower()), chosen)
-    return Dockerfile(path, tuple(chosen.copies), chosen.workdir, _staged(chosen, stages), tuple(chosen.relayed))
+    return Dockerfile(path, tuple(chosen.copies), chosen.workdir, _staged(chosen, stages), tuple(chosen.relayed),
+                      tuple(chosen.env.items()))
 
 
 def staged_sources(dockerfile: Dockerfile, context: Path) -> list[Path]:

@@ -388,10 +388,12 @@ class Dockerfile:
     result; what the image runs came from those files, though not at those paths.
 
     `relayed`: those of them a `COPY --from` brings whole, at the paths they land at in this image
-    (`COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`), each with that COPY's line."""
+    (`COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`), each with that COPY's line.
+    `variables`: the ENV (and ARG) values in effect at its end (fastapi-react's NODE_PATH=/node_modules)."""
 
     path: Path
     copies: tuple[CopyInstruction, ...] = ()
     workdir: str | None = None
     staged: tuple[CopyInstruction, ...] = ()
     relayed: tuple[CopyInstruction, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()
