@@ -69,7 +69,8 @@ class PortMapping:
         """(first, last) host port, or None when ephemeral or not a port.
 
         Compose's `config` accepts any string as a long-syntax `published` (`-1`, `abc`, `-`):
-        the engine refuses it at `up`. Such a value publishes no port doctor can judge.
+        the engine refuses it at `up`. Such a value publishes no port doctor can judge. Host port 0
+        (`"0:80"`) is ephemeral: the engine picks a free port, as for `"80"`.
         """
         if not self.published:
             return None
@@ -78,7 +79,7 @@ class PortMapping:
         if not (first.isdecimal() and last.isdecimal() and first.isascii() and last.isascii()):
             return None
         start, end = int(first), int(last)
-        if end < start or end > 65535:
+        if end < start or end > 65535 or start == 0:
             return None
         return start, end
 
