@@ -22,7 +22,7 @@ from trees import write_tree
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Status
 from doctor.project import ProjectOptions
-from doctor.project.shipped import _words
+from doctor.project.script_words import _words
 
 LONG = "x" * 300  # over NAME_MAX (255): stat/open fail with ENAMETOOLONG
 DEEP = "/".join(["abcdefgh"] * 600)  # over PATH_MAX (4096) once joined to the project's folder

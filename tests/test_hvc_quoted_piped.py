@@ -19,8 +19,8 @@ from doctor.host.context import ExecutionContext, Runtime
 from doctor.lazyre import lazy
 from doctor.model import Finding
 from doctor.project import Project, ProjectOptions
+from doctor.project.script_words import _run_commands
 from doctor.project.shellwords import split_command, split_pipelines, split_unquoted
-from doctor.project.shipped import _run_commands
 
 NO_ENGINE = "unix:///nonexistent/doctor-test/docker.sock"
 DOCKERFILE = ("FROM python:3.12\nWORKDIR {workdir}\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"

@@ -37,7 +37,7 @@ class EnvReaders:
     def reader(self, service: Service, name: str) -> str | None:
         """Where the service reads the variable: 'its command' or a file as messages show it; None
         when doctor finds no reader (its code never names it, or it has no code to read)."""
-        from doctor.project.shipped import run_words
+        from doctor.project.script_finder import run_words
 
         folders, command, suffixes = self._code(service), run_line(service), self._suffixes(service)
         runs = " ".join(run_words(self.project, service))  # the image's ENTRYPOINT and CMD too

@@ -53,7 +53,7 @@ _STARTING = frozenset({"command", "entrypoint", "ENTRYPOINT", "CMD"})
 def started_installs(project: Project, service: Service, recipe: Recipe | None) -> list[tuple[str, str]]:
     """The (text, workdir) of the installs a service runs each time it starts, counted as its image's:
     its `command:` / `entrypoint:` (the image's ENTRYPOINT and CMD where compose keeps them) when
-    they hold a `pip install`, and the project scripts those run (doctor.project.shipped.ScriptFinder;
+    they hold a `pip install`, and the project scripts those run (doctor.project.script_finder.ScriptFinder;
     allegro/ralph's docker-local-dev-entrypoint.sh: `pip3 install -r .../requirements/dev.txt`), each
     from the container's working folder (its `cd`s are followed). Read, never run."""
     return [(text, workdir) for text, workdir, _ in _started(project, service, recipe)]
@@ -63,7 +63,7 @@ def _started(project: Project, service: Service, recipe: Recipe | None) -> list[
     """started_installs, each with what runs it: "entrypoint" (compose's, or the image's ENTRYPOINT)
     or "command" (compose's, or the image's CMD), which a `run SERVICE CMD` replaces."""
     from doctor.project.reading import read_regular_text
-    from doctor.project.shipped import script_finder
+    from doctor.project.script_finder import script_finder
 
     workdir: str = service.working_dir or (recipe.workdir if recipe is not None else "") or "/"
     if "$" in workdir and recipe is not None and service.build is not None:  # ralph's `WORKDIR $RALPH_LOCAL_DIR`
@@ -83,10 +83,10 @@ def _started(project: Project, service: Service, recipe: Recipe | None) -> list[
 
 
 def _start_words(service: Service, recipe: Recipe | None) -> list[tuple[list[str], str]]:
-    """What the service runs at start, as doctor.project.shipped.run_words reads it: compose's command
+    """What the service runs at start, as doctor.project.script_finder.run_words reads it: compose's command
     and entrypoint, the image's ENTRYPOINT where compose sets none, and its CMD where compose sets
     neither."""
-    from doctor.project.shipped import shell_words
+    from doctor.project.script_words import shell_words
 
     found: list[tuple[list[str], str]] = []
     if service.command:

@@ -55,8 +55,8 @@ def is_laravel_app(folder: Path) -> bool:
 def runs_php(project: Project, service: Service) -> bool:
     """Whether the service runs PHP: its image, build context, Dockerfile or command names it, and it
     is no server image (an nginx or mysql that mounts the app's folder never reads its `.env`)."""
+    from doctor.project.script_finder import run_words
     from doctor.project.service_network import server_family
-    from doctor.project.shipped import run_words
 
     if server_family(service) is not None:
         return False
