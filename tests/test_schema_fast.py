@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from loader_mutations import mutate
 
-from doctor.project import ProjectOptions, schema
+from doctor.project import ProjectOptions, schema, schema_messages
 from doctor.project.compose import load_project
 from doctor.project.spec import compose_spec_validator, generate
 from doctor.project.types import Problem
@@ -124,7 +124,7 @@ class FullValidation(schema.Validation):
 
 
 def _jsonschema_valid(instance: Any) -> bool:
-    return not any(True for _ in schema._validator().iter_errors(instance))
+    return not any(True for _ in schema_messages._validator().iter_errors(instance))
 
 
 def _verdicts_agree(options: ProjectOptions, monkeypatch: pytest.MonkeyPatch) -> list[str]:
