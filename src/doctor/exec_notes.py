@@ -46,6 +46,6 @@ def image_lacks_tool(project: Project, home: ServiceHome, words: Sequence[str]) 
         else (words[0] if words else "")
     if not tool:
         return None
-    from doctor.project.image_installs import image_lacks  # preflight's reading of the image
+    from doctor.project.image_dev_tools import image_lacks  # preflight's reading of the image
 
     return image_lacks(project, home, posixpath.basename(tool))
