@@ -9,8 +9,8 @@ import pytest
 
 from doctor.project import Project, ProjectOptions
 from doctor.project.env_hosts import DATABASE_FAMILIES, HostRef, family_of, key_names
+from doctor.project.host_suggestions import FAMILY_PORTS
 from doctor.project.service_network import (
-    FAMILY_PORTS,
     UNJUDGED_MODES,
     NameGroup,
     NetworkIndex,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from doctor.project.service_network import CUTOFF, NameGroup
+from doctor.project.host_suggestions import CUTOFF, NameGroup
 
 
 class DottedNames:

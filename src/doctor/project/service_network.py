@@ -4,6 +4,7 @@ Shared by service-name-drift and leaked-host-port. Follows compose's DNS rules: 
 reachable by its service name, container name (`container_name` or `<project>-<svc>-<n>`),
 per-network aliases and link aliases, only on a network both services join; `hostname:`
 resolves for the container itself only; `extra_hosts` are the container's own /etc/hosts.
+Which peer a host naming none of them meant: doctor.project.host_suggestions.
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ from functools import cached_property
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.env_hosts import (
-    DATABASE_FAMILIES,
-    FAMILIES,
-    HostRef,
-    family_of,
-    image_basename,
-    image_family,
-    key_names,
-)
+from doctor.project.env_hosts import FAMILIES, family_of, image_family
+from doctor.project.host_suggestions import CandidateTable, NameGroup
+
+# suggest is re-exported: service-name-drift imports it from here
+from doctor.project.host_suggestions import suggest as suggest
 from doctor.project.types import ComposeModel, Service
 
 TYPE_CHECKING = False
@@ -31,10 +28,8 @@ if TYPE_CHECKING:
 
     from doctor.project.dotted_names import DottedNames
 
-FAMILY_PORTS = frozenset(port for port, _ in FAMILIES.values())
 # Network modes whose DNS is not compose's: the host's resolver, none, or the legacy bridge.
 UNJUDGED_MODES = ("host", "none", "bridge")
-CUTOFF = 0.75  # how alike a drifted name and a peer's must be for a "did you mean" (difflib ratio)
 
 
 class NetworkView:
@@ -344,12 +339,6 @@ def published_by(model: ComposeModel) -> dict[tuple[int, str], str]:
     return found
 
 
-def _named_for(service: Service, family: str) -> bool:
-    """Whether the image's name starts with a name of the family (`postgres-partman`, `redis-alpine`)."""
-    product = image_basename(service.image or "")
-    return any(product == name or product.startswith(name + "-") for name in FAMILIES[family][1])
-
-
 def service_family(service: Service) -> str | None:
     return server_family(service) or family_of(service.name)
 
@@ -375,133 +364,3 @@ def _built_base(path: Path, target: str | None) -> str | None:
     return base if base and "$" not in base else None
 
 
-def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], exclude: str = "") -> str | None:
-    """The peer the reference most likely meant: by its port, then its server family, then by name.
-
-    The peers by port and by family come from the index (a scan of every peer, with an image
-    and name family each, per drifted host was quadratic in services); the names to compare
-    are gathered once per view.
-    """
-    wanted = ref.expected_port(env)
-    # Only a well-known server port says which service was meant; 8080 or 3000 says nothing.
-    known = wanted is not None and wanted in FAMILY_PORTS
-    family = ref.family or family_of(ref.host)
-    for table, key in (("listeners", wanted if known else None), ("families", family)):
-        if key is None:
-            continue
-        group = view.index.group(table, view.networks, key)
-        first = next((name for name in group.order if name != exclude), None)  # names are unique: 2 steps at most
-        if first is not None:
-            return group.closest(ref.host, exclude) or first
-    if wanted is not None and not known and family is not None:
-        # a server on a port no family owns (lago's POSTGRES_PORT=5433 moves PGPORT too) on an image
-        # named for the family without being one of its exact names (getlago/postgres-partman): the
-        # peer listening on the very port dialed
-        group = view.index.group("listeners", view.networks, wanted)
-        services = view.index.model.services
-        named = next((n for n in group.order if n != exclude and _named_for(services[n], family)), None)
-        if named is not None:
-            return named
-    if family is None and ref.generic_database:
-        # `DB_HOST=olddb` beside one database server: that server (its name alone, `db`, resembles
-        # too little of `olddb` for the comparison below)
-        servers = dict.fromkeys(name for kind in DATABASE_FAMILIES
-                                for name in view.index.group("families", view.networks, kind).order if name != exclude)
-        if len(servers) == 1:
-            return next(iter(servers))
-    # the key names a peer before its role (DefectDojo's DD_UWSGI_HOST=django beside 'uwsgi')
-    named = next((peer for name in key_names(ref.key) if (peer := view.resolve(name)) not in (None, exclude)), None)
-    if named is not None:
-        return named
-    import difflib  # here: only a host naming no service needs it
-
-    word = ref.host.lower()
-    close = difflib.get_close_matches(word, view.candidates(exclude, word, CUTOFF), n=1, cutoff=CUTOFF)
-    return str(close[0]) if close else None
-
-
-class CandidateTable:
-    """The names the views of some networks resolve to a peer, and the peers' own, kept by length.
-
-    A drifted host is compared (difflib) with the names of about its length. Up to EXACT such
-    names are all handed on; more (thousands of look-alike services on one network) only the
-    NameGroup neighbours of the host in name and reversed-name order: comparing every name with
-    every drifted host was quadratic in services (2,000 services, 34 s).
-    """
-
-    EXACT = 256
-
-    def __init__(self, owners: dict[str, set[str]]) -> None:
-        self.owners = owners  # name -> the peers it stands for (a peer's own name, what a view resolves it to)
-        self._by_length = sorted(owners, key=len)
-        self._lengths = [len(n) for n in self._by_length]
-
-    @cached_property
-    def _group(self) -> NameGroup:
-        return NameGroup(list(self.owners))
-
-    def between(self, low: int, high: int, exclude: str, word: str) -> list[str]:
-        """The names of `low` to `high` characters not reaching `exclude` (the nearest, past EXACT)."""
-        from bisect import bisect_left, bisect_right  # here: only a host naming no service needs it
-
-        start, end = bisect_left(self._lengths, low), bisect_right(self._lengths, high)
-        names = self._by_length[start:end] if end - start <= self.EXACT else [
-            n for n in self._group.near(word, "") if low <= len(n) <= high]
-        return [n for n in names if self.owners[n] - {exclude}]
-
-
-class NameGroup:
-    """Peers one drifted host may have meant (the listeners of its port, the members of its family).
-
-    `closest` ranks them by difflib's ratio against the host, ties by name. A group of up to
-    RANKED names is ranked whole; a bigger one (hundreds of postgres services on one network)
-    only the RANKED // 2 names on either side of the host in name order and in reversed-name
-    order (a shared prefix, a shared suffix such as the digits): ranking every member for every
-    drifted host was quadratic in services.
-    """
-
-    RANKED = 16
-
-    def __init__(self, order: list[str]) -> None:
-        self.order = order  # file order
-
-    @cached_property
-    def _sorted(self) -> tuple[tuple[list[str], list[str]], ...]:
-        """(names, their keys) in name order and in reversed-name order, lowercased."""
-        out = []
-        for key in (str.lower, lambda n: n.lower()[::-1]):
-            names = sorted(self.order, key=key)
-            out.append((names, [key(n) for n in names]))
-        return tuple(out)
-
-    def closest(self, host: str, exclude: str) -> str | None:
-        if len(self.order) <= self.RANKED + 1:
-            names = [n for n in self.order if n != exclude]
-        else:
-            names = self.near(host, exclude)
-        if len(names) <= 1:
-            return names[0] if names else None
-        import difflib
-
-        word = host.lower()
-        best: tuple[float, str] | None = None  # (-ratio, name): the least wins
-        for name in names:
-            matcher = difflib.SequenceMatcher(None, word, name.lower())
-            # the quick ratios bound the ratio from above: a name that cannot reach the best is skipped
-            if best is not None and (-matcher.real_quick_ratio() > best[0] or -matcher.quick_ratio() > best[0]):
-                continue
-            ranked = (-matcher.ratio(), name)
-            if best is None or ranked < best:
-                best = ranked
-        return best[1] if best else None
-
-    def near(self, host: str, exclude: str) -> list[str]:
-        from bisect import bisect_left
-
-        half = self.RANKED // 2
-        near: dict[str, None] = {}
-        for (names, keys), key in zip(self._sorted, (host.lower(), host.lower()[::-1]), strict=True):
-            at = bisect_left(keys, key)
-            near.update(dict.fromkeys(names[max(0, at - half):at + half]))
-        near.pop(exclude, None)
-        return list(near)
