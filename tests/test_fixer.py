@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doctor.engine import Registry
+from doctor.file_edits import FileEdits, RefusedEdit
 from doctor.fix_report import FixReport, FixStatus, render_fix_report
 from doctor.fixer import FixOptions, fix
-from doctor.fixfiles import FileEdits, ProjectFiles, RefusedEdit, project_lock
+from doctor.fixfiles import ProjectFiles, project_lock
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import ProjectOptions
 

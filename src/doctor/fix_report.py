@@ -9,7 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from doctor.fixfiles import RETRY, why_backed_up
+from doctor.file_edits import RETRY
+from doctor.fixfiles import why_backed_up
 from doctor.model import Location, Severity
 
 TYPE_CHECKING = False

@@ -10,8 +10,9 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from doctor.file_edits import RETRY, FileEdits, RefusedEdit
 from doctor.fix_report import ADVICE, FileDiff, FixReport, FixResult, FixStatus
-from doctor.fixfiles import READ_ONLY, RETRY, FileEdits, ProjectFiles, RefusedEdit, read_only
+from doctor.fixfiles import READ_ONLY, ProjectFiles, read_only
 from doctor.model import Finding, Fix, Safety
 
 TYPE_CHECKING = False

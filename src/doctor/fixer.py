@@ -26,9 +26,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from doctor.dirlock import LockError
+from doctor.file_edits import RETRY
 from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
 from doctor.fix_round import family_of, run_round
-from doctor.fixfiles import RETRY, ProjectFiles, project_lock
+from doctor.fixfiles import ProjectFiles, project_lock
 from doctor.model import Finding, Severity
 from doctor.project.edits import edit_root
 

@@ -15,7 +15,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.dirlock import LockError, folder_lock
-from doctor.fixfiles import FileEdits, ProjectFiles
+from doctor.file_edits import FileEdits
+from doctor.fixfiles import ProjectFiles
 from doctor.model import Edit
 
 LOCK_TIMEOUT = 30.0  # another run holds it only while it stages and renames one small file
