@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 # re-exported: checks and the rest of doctor make and read records through doctor.model
+from doctor.record_api import asdict as asdict
+from doctor.record_api import fields as fields
+from doctor.record_api import is_dataclass as is_dataclass
+from doctor.record_api import replace as replace
 from doctor.records import MISSING as MISSING
 from doctor.records import Field as Field
-from doctor.records import asdict as asdict
 from doctor.records import field as field
-from doctor.records import fields as fields
-from doctor.records import is_dataclass as is_dataclass
 from doctor.records import record as record
-from doctor.records import replace as replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

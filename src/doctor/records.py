@@ -11,8 +11,8 @@ To the dataclasses module a record is a dataclass: `__dataclass_fields__` and
 `__dataclass_params__` are made by it on first access (so only by a caller that imported it),
 which is what `dataclasses.fields`, `replace`, `asdict` and a `@dataclass` extending a record
 read. A frozen record raises `dataclasses.FrozenInstanceError` on assignment, imported then.
-`fields`, `replace`, `asdict` and `is_dataclass` here work on records without that import (and
-hand anything else to the dataclasses module). Not supported: InitVar, KW_ONLY, slots, order.
+`fields`, `replace`, `asdict` and `is_dataclass` (doctor.record_api) work on records without that
+import (and hand anything else to the dataclasses module). Not supported: InitVar, KW_ONLY, slots, order.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ import functools
 import reprlib
 import sys
 import types
+
+# replace is re-exported: doctor.why and checks import it from here
+from doctor.record_api import replace as replace
 
 TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: its names are for mypy only
 if TYPE_CHECKING:
@@ -405,69 +408,6 @@ def _record_hash(self: Any) -> int:
 def _record_repr(self: Any) -> str:
     shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__record_shown__)
     return f"{self.__class__.__qualname__}({shown})"
-
-
-def _own_fields(cls: type) -> tuple[Field, ...] | None:
-    """The record fields of cls, or None when the dataclasses module made it (or a class it extends)."""
-    for c in cls.__mro__:
-        if "__record_fields__" in c.__dict__:
-            return c.__dict__["__record_fields__"]  # type: ignore[no-any-return]
-        if isinstance(c.__dict__.get("__dataclass_fields__"), dict):
-            return None
-    return None
-
-
-def is_dataclass(obj: Any) -> bool:
-    """dataclasses.is_dataclass, true of records (and of the dataclasses module's classes, if loaded)."""
-    cls = obj if isinstance(obj, type) else type(obj)
-    if _own_fields(cls) is not None:
-        return True
-    module = sys.modules.get("dataclasses")
-    return module is not None and module.is_dataclass(obj)
-
-
-def fields(obj: Any) -> tuple[Field, ...]:
-    """dataclasses.fields of a record or record instance (the dataclasses module's for others)."""
-    got = _own_fields(obj if isinstance(obj, type) else type(obj))
-    if got is None:
-        import dataclasses
-
-        return dataclasses.fields(obj)  # type: ignore[return-value]
-    return got
-
-
-def replace(obj: _T, /, **changes: Any) -> _T:
-    """dataclasses.replace: a new instance of obj's class, with these fields changed."""
-    got = _own_fields(type(obj))
-    if got is None:
-        import dataclasses
-
-        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
-    for f in got:
-        if f.name not in changes:
-            changes[f.name] = getattr(obj, f.name)
-    return obj.__class__(**changes)
-
-
-def asdict(obj: Any, *, dict_factory: Callable[[list[tuple[str, Any]]], Any] = dict) -> Any:
-    """dataclasses.asdict: a record instance as a dict, recursively (values deep-copied)."""
-    if isinstance(obj, type) or not is_dataclass(obj):
-        raise TypeError("asdict() should be called on dataclass instances")
-    return _asdict(obj, dict_factory)
-
-
-def _asdict(value: Any, dict_factory: Callable[[list[tuple[str, Any]]], Any]) -> Any:
-    if not isinstance(value, type) and is_dataclass(value):
-        return dict_factory([(f.name, _asdict(getattr(value, f.name), dict_factory)) for f in fields(value)])
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return type(value)(*[_asdict(v, dict_factory) for v in value])
-    if isinstance(value, (list, tuple)):
-        return type(value)(_asdict(v, dict_factory) for v in value)
-    if isinstance(value, dict):
-        return type(value)((_asdict(k, dict_factory), _asdict(v, dict_factory)) for k, v in value.items())
-    import copy
-
-    return copy.deepcopy(value)
 
 
 if __name__ == "__main__":
