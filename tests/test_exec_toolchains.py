@@ -13,7 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_execute import fake_docker
 
+import doctor.execute
 from doctor.execute import placement
 from doctor.host import Host
 from doctor.host.context import ExecutionContext, Runtime
@@ -53,3 +55,38 @@ def test_mix_on_this_machines_path_runs_here(tmp_path: Path) -> None:
 
 def test_a_program_of_a_runtime_no_service_runs_stays_here(tmp_path: Path) -> None:
     assert _placed(tmp_path, ["bundle", "exec", "rspec"]) is None  # no ruby image in a Phoenix app
+
+
+def _executed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> list[str]:
+    """The compose command `doctor exec -- ARGV` runs from the phoenix checkout (a fake docker; 'web' is up)."""
+    root = tmp_path / "phoenix"
+    shutil.copytree(UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    shutil.copyfile(root / ".env.example", root / ".env")
+    env, record = fake_docker(tmp_path)
+    env["HOME"] = str(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: True)
+    monkeypatch.chdir(root)
+    assert doctor.execute.execute(argv, Project(ProjectOptions(path=root, env=env)), host) == 0
+    return record.read_text().splitlines()
+
+
+def test_mix_test_runs_in_the_test_environment_the_env_file_overrides(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """.env's `export MIX_ENV=dev` reaches 'web' (env_file: .env): with it set, Mix runs `mix test` in dev
+    (Mix.Tasks.Test refuses another environment only where MIX_ENV is unset), against config/dev.exs;
+    the project's own `./run test` passes `-e MIX_ENV=test`, and so does doctor, saying so."""
+    argv = _executed(tmp_path, monkeypatch, ["mix", "test", "test/hello_web"])
+    said = capfd.readouterr().err
+    assert argv[argv.index("exec"):] == ["exec", "-e", "MIX_ENV=test", "-T", "web", "mix", "test", "test/hello_web"]
+    assert "in service 'web' (exec;" in said and (
+        "with MIX_ENV=test: the service's environment sets MIX_ENV=dev (.env:38), which `mix test` would run in "
+        "instead of its test environment") in said, said
+
+
+@pytest.mark.parametrize("argv", [["mix", "format"], ["iex", "-S", "mix"], ["mix", "deps.get"]])
+def test_other_mix_tasks_keep_the_services_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    ran = _executed(tmp_path, monkeypatch, argv)
+    assert "-e" not in ran and "MIX_ENV" not in capfd.readouterr().err

@@ -31,7 +31,7 @@ from doctor.project.hostscripts import docker_driver
 from doctor.project.make_targets import MakePlan, RecipeLine
 from doctor.project.service_entrypoint import program_entrypoint
 from doctor.project.service_home import ServiceHome, service_homes
-from doctor.project.toolchains import foreign_home
+from doctor.project.toolchains import foreign_home, task_env
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -216,11 +216,16 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
     if checked is None:
         return DECLINED
     full = checked
+    pinned = task_env(project, home.service, words)
+    if pinned is not None:  # docker-phoenix-example's `mix test` under .env's MIX_ENV=dev: as its ./run test does
+        at = verb_at(full) + 1 if verb == "run" else full.index("exec") + 1
+        full[at:at] = ["-e", f"{pinned[0]}={pinned[1]}"]
     # a program of no known language goes where the code of this folder is: say that, not the packages
     why = why_there(home, project, tuple(words), cwd) if words and tool_language(words[0], (home,)) is not None else (
         f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
                                               else f", and this machine has no {words[0]!r} on PATH"))
-    print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why})", file=sys.stderr)
+    with_env = "" if pinned is None else f" with {pinned[0]}={pinned[1]}: {pinned[2]}"
+    print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why}){with_env}", file=sys.stderr)
     if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence
         from doctor.run_images import image_note
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.project import Project
@@ -92,3 +93,30 @@ def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
     manifest = service.build.dockerfile_path or context
     return ServiceHome(service.name, context, carriers, Language.OTHER, manifest, (tool,), workdir)
 
+
+
+# a task that picks its own environment unless the variable is set: Mix runs `mix test` in :test where
+# MIX_ENV is unset, and in the environment MIX_ENV names where it is set (Mix.Tasks.Test checks
+# `System.get_env("MIX_ENV") == nil` before its own refusal): an .env's `export MIX_ENV=dev`, loaded
+# by every service (nickjj/docker-phoenix-example), runs the tests against config/dev.exs
+TASK_ENVS = {("mix", "test"): ("MIX_ENV", "test")}
+
+
+def task_env(project: Project, service_name: str, words: Sequence[str]) -> tuple[str, str, str] | None:
+    """(variable, value, why) the command's task must run with where the service's own environment sets
+    that variable to another value (`-e MIX_ENV=test`, as the project's `./run test` passes it), else None."""
+    if not words:
+        return None
+    task = next((w for w in words[1:] if not w.startswith("-")), None)
+    wanted = TASK_ENVS.get((posixpath.basename(words[0]), task or ""))
+    service = project.services.get(service_name)
+    if wanted is None or service is None:
+        return None
+    name, value = wanted
+    setting = service.environment.get(name)
+    if setting is None or setting.value is None or setting.value == value:
+        return None
+    where = setting.location
+    at = "" if where is None else f" ({project.shown(where.path)}{'' if where.line is None else f':{where.line}'})"
+    return name, value, (f"the service's environment sets {name}={setting.value}{at}, which `{words[0]} {task}` "
+                         f"would run in instead of its {value} environment")
