@@ -90,3 +90,40 @@ def test_other_mix_tasks_keep_the_services_environment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], argv: list[str]) -> None:
     ran = _executed(tmp_path, monkeypatch, argv)
     assert "-e" not in ran and "MIX_ENV" not in capfd.readouterr().err
+
+
+MINIFLUX = Path(__file__).parent / "replay" / "miniflux-devcontainer"
+
+
+def _placed_miniflux(tmp_path: Path, argv: list[str], cwd: str, compose_edit: tuple[str, str] = ("", "")) -> str | None:
+    """Where `argv` run in `cwd` (of the checkout) goes, the project being miniflux's .devcontainer."""
+    root = tmp_path / "miniflux"
+    shutil.copytree(MINIFLUX, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    (root / "internal").mkdir()
+    compose = root / ".devcontainer" / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace(*compose_edit))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    project = Project(ProjectOptions(path=root / ".devcontainer", env=env))
+    home, _ = placement(argv, root / cwd, project, host)
+    return None if home is None else f"{home.service} {home.container_path(root / cwd)}"
+
+
+@pytest.mark.parametrize("cwd", [".", "internal"])
+def test_go_test_goes_to_the_devcontainer_image_that_binds_the_checkout(tmp_path: Path, cwd: str) -> None:
+    """miniflux's 'app' builds nothing (`image: mcr.microsoft.com/devcontainers/go:1-trixie`) and binds
+    `..:/workspace`: `go test` ran on this machine, which has no go."""
+    assert _placed_miniflux(tmp_path, ["go", "test", "./..."], cwd) == (
+        "app /workspace" if cwd == "." else "app /workspace/internal")
+
+
+@pytest.mark.parametrize("image", ["mcr.microsoft.com/devcontainers/python:3.12", "postgres:latest",
+                                   "mcr.microsoft.com/devcontainers/base:trixie"])
+def test_an_image_of_no_go_runtime_is_no_home_of_go(tmp_path: Path, image: str) -> None:
+    assert _placed_miniflux(tmp_path, ["go", "test"], ".",
+                            ("mcr.microsoft.com/devcontainers/go:1-trixie", image)) is None
+
+
+def test_an_image_that_binds_no_code_of_the_folder_is_no_home(tmp_path: Path) -> None:
+    assert _placed_miniflux(tmp_path, ["go", "test"], ".", ("..:/workspace:cached", "../internal:/src")) is None

@@ -5,7 +5,8 @@ doctor knows what a Python or Node image installs (doctor.project.service_home);
 it knows only the image a service runs on. nickjj/docker-phoenix-example's `doctor exec -- mix test`
 went to 'js', the asset watcher whose code (`.:/app`) covers the folder too, on `node:22`: no mix
 there. The program goes to a service whose image is of its runtime (its build stage's FROM, else its
-`image:`), and never to one whose image is of another known runtime.
+`image:`, a Dev Containers image by its own name), and never to one whose image is of another known runtime;
+a service that builds nothing is a home by its binds (miniflux's .devcontainer 'app' binds the checkout).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.project import Project
-from doctor.project.env_hosts import image_basename
 from doctor.project.manifests import Language
 from doctor.project.reading import is_dir
 from doctor.project.service_home import ServiceHome
@@ -44,6 +44,29 @@ IMAGE_RUNTIMES = {
 }
 
 
+# the Dev Containers project's images (`mcr.microsoft.com/devcontainers/go:1-trixie`, miniflux/v2's
+# .devcontainer; `vscode/devcontainers/...` before): the runtime is the image's own name
+DEVCONTAINER_RUNTIMES = {
+    **dict.fromkeys(("go",), "go"),
+    **dict.fromkeys(("ruby", "ruby-rails"), "ruby"),
+    **dict.fromkeys(("php",), "php"),
+    **dict.fromkeys(("java",), "java"),
+    **dict.fromkeys(("rust",), "rust"),
+    **dict.fromkeys(("javascript-node", "typescript-node"), "node"),
+    **dict.fromkeys(("python", "anaconda", "miniconda"), "python"),
+}
+
+
+def image_runtime(image: str) -> str | None:
+    """The runtime an image reference is of: an official image by its name (`golang:1.22`), a Dev
+    Containers image by its own (`mcr.microsoft.com/devcontainers/go`), else None."""
+    parts = image.split("@")[0].lower().split("/")
+    name = parts[-1].split(":")[0]
+    if len(parts) > 1 and parts[-2] == "devcontainers":
+        return DEVCONTAINER_RUNTIMES.get(name)
+    return IMAGE_RUNTIMES.get(name)
+
+
 def tool_runtime(tool: str) -> str | None:
     """The runtime a program needs (`mix`: elixir; `./bin/rails`: ruby), None for any other."""
     return TOOL_RUNTIMES.get(posixpath.basename(tool))
@@ -55,7 +78,7 @@ def service_runtime(project: Project, service: Service) -> str | None:
     if service.build is not None and service.build.dockerfile_path is not None:
         recipe = project.recipe(service.build.dockerfile_path, service.build.target)
         image = recipe.base if recipe is not None else ""
-    return IMAGE_RUNTIMES.get(image_basename(image)) if image else None
+    return image_runtime(image) if image else None
 
 
 def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | None,
@@ -78,16 +101,21 @@ def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | N
 
 
 def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
-    """The service as a home of `tool`: the project's code it carries (binds, syncs, COPYs)."""
-    if service.build is None or "://" in service.build.context:
+    """The service as a home of `tool`: the project's code it carries (binds, syncs, COPYs; of a service
+    that builds nothing, its binds: miniflux's devcontainer 'app' binds `..:/workspace`)."""
+    if service.build is not None and "://" in service.build.context:
         return None
-    context = Path(os.path.normpath(service.build.context))
     codes = project.code_map(service)
     root = project.root
-    carriers = tuple(dict.fromkeys(c for c in (*codes.live, *codes.copies)
-                                   if c.host.is_relative_to(root) and is_dir(c.host)))
+    # the project's folder, or the checkout around a `.devcontainer/` or `docker/` compose file it mounts whole
+    carriers = tuple(dict.fromkeys(c for c in (*codes.live, *(codes.copies if service.build else ()))
+                                   if (c.host.is_relative_to(root) or c.host == root.parent) and is_dir(c.host)))
     if not carriers:
         return None
+    if service.build is None:
+        compose = service.location.path if service.location is not None else root
+        return ServiceHome(service.name, root, carriers, Language.OTHER, compose, (tool,), service.working_dir)
+    context = Path(os.path.normpath(service.build.context))
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
     manifest = service.build.dockerfile_path or context
