@@ -18,7 +18,7 @@ from doctor.project.types import EnvVar, Service
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .host_network_dials import host_network_dials, host_network_servers
-from .localhost_dials import LocalDial, localhost_dials, redirected
+from .localhost_dials import LocalDial, localhost_dials, own_namespace, redirected
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
 from .run_fixes import rewrite_run, target_fix, through_dotenv
@@ -345,7 +345,7 @@ class LeakedHostPort(Check):
             if (signed := self._two_audiences(project, clients, chosen, leads, names, at)) is not None:
                 yield signed  # plane's AWS_S3_ENDPOINT_URL: its storage.py signs browser URLs with it too
                 continue
-            whose = f"'{names[0]}' itself in its container" if len(names) == 1 else (
+            whose = own_namespace(project.services.get(names[0]), names[0]) if len(names) == 1 else (
                 f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"
                 if len(names) <= 4 else f"each container itself in {service_names(names)}")
             message = f"{shown} is {whose} (did you mean '{peer}'?): '{service.name}' {because}"

@@ -137,6 +137,15 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                             sibling)
 
 
+def own_namespace(service: Service | None, name: str) -> str:
+    """What localhost is in the service's container: itself, or the service whose network namespace it
+    joins (miniflux's devcontainer 'app', `network_mode: service:db`: localhost is db's)."""
+    mode = (service.network_mode if service is not None else None) or ""
+    if mode.startswith("service:"):
+        return f"'{mode.partition(':')[2]}' in '{name}', whose network namespace it joins by network_mode: {mode}"
+    return f"'{name}' itself in its container"
+
+
 def redirected(dial: LocalDial, to: LocalDial) -> LocalDial:
     """The dial repaired toward the peer another dial of the same line chose: one line names one server."""
     value = _rewrite(dial.var.value or "", dial.ref, to.name, to.port)
