@@ -46,3 +46,20 @@ def test_the_build_arg_uid_is_named_with_the_env_lines_that_give_your_ids(tmp_pa
 def test_with_your_ids_in_env_the_advice_is_the_chown_alone(tmp_path: Path) -> None:
     advice = title(run_check(_rails(tmp_path, "UID=1001\nGID=1001\n"))["owner:tmp"])
     assert "UID=" not in advice and "build" not in advice, advice
+
+
+@needs_root
+def test_a_root_owned_git_index_is_said_to_come_from_a_git_run_as_root(tmp_path: Path) -> None:
+    """The audit's checkout: .git/index owned by root after a `sudo git pull`; every service binding `.:/app`
+    runs as 'ruby', so no container of the project wrote it: the advice said only "no service mounting it
+    runs as root", which leaves the reader asking who did; a git run as root did."""
+    root = _rails(tmp_path, "UID=1001\nGID=1001\n")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".git" / "index").write_bytes(b"DIRC")
+    os.chown(root / ".git", 1001, 1001)
+    os.chown(root / ".git" / "HEAD", 1001, 1001)
+    os.chown(root / ".git" / "index", 0, 0)
+    assert title(run_check(root)["owner:.git"]) == (
+        "chown .git/index to 1001:1001 (no service mounting it runs as root: a git run as root wrote it, on the "
+        "host (sudo git ...) or in a container running git as root)")

@@ -15,7 +15,7 @@ from doctor.model import Fix, Safety, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.types import Service
 
-from .places import Row, _rel
+from .places import Row, _rel, no_root_writer
 from .remap import Remap, remapped_as_you
 from .writers import _image_user
 
@@ -71,8 +71,8 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     recursive, paths = operands
     flags = "-hR" if recursive else "-h"
     owner = f"{expected.uid}:{expected.gid}"
-    then = (f" ({none_root})" if isinstance(none_root, str) else " (no service mounting it runs as root)"
-            ) if none_root and not service else ""
+    then = f" ({none_root if isinstance(none_root, str) else no_root_writer(paths)})" if none_root and not service \
+        else ""
     if service and not rootless and advice is None and (svc := project.services.get(service)) is not None \
             and not svc.user and _image_user(project, svc):
         service = None  # robotoff's `USER off`: the service already runs as a user; root came from elsewhere

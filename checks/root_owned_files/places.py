@@ -131,3 +131,12 @@ def _by_bind_mount(groups: dict[str, list[Row]], folder: str, project: Project,
 def _under(path: str, place: str) -> bool:
     """Whether `path` is `place` or below it (both absolute and normalized)."""
     return path == place or path.startswith(place + "/")
+
+
+def no_root_writer(paths: Sequence[str]) -> str:
+    """Why a group no service could have written as root is root's: of a git folder (`.git/index`), a
+    `git` run as root, on the host (`sudo git pull`) or in a container whose git runs as root."""
+    said = "no service mounting it runs as root"
+    if paths and all(".git" in posixpath.normpath(p).split("/") for p in paths):
+        return f"{said}: a git run as root wrote it, on the host (sudo git ...) or in a container running git as root"
+    return said
