@@ -26,7 +26,7 @@ def test_a_three_character_secret_is_masked_where_it_stands_alone() -> None:
     redactor = Redactor(found, ["app", "db"])
     # before: printed as they are (only values of 4 characters or more were masked by value)
     assert redactor.text("WRONGPASS x7q rejected") == "WRONGPASS *** rejected"
-    assert redactor.text("using password abc for app") == "using password *** for app"
+    assert redactor.text("DB_PASSWORD=abc for app") == "DB_PASSWORD=*** for app"  # by its key, as before
     # never inside a word or a name, and a short number or two characters stay readable
     assert redactor.text("abcdef abc-x x7q.sh port 123 ab") == "abcdef abc-x x7q.sh port 123 ab"
 
@@ -36,3 +36,13 @@ def test_a_three_character_secret_among_many_is_found_by_the_index() -> None:
     redactor = Redactor(values, [])
     assert redactor._strong_index is not None  # many values: searched by their heads
     assert redactor.text("AUTH x7q and Zq00007Lm, x7qz") == "AUTH *** and ***, x7qz"
+
+
+def test_three_letters_alone_are_words_of_doctors_own_messages() -> None:
+    """POSTGRES_PASSWORD=dev (a common dev value) masked "the *** override" and, =run, broke the command to copy
+    (`docker compose *** --rm`): three letters are masked after their key only; a digit or a sign makes a secret."""
+    found = secrets_in_mapping({"POSTGRES_PASSWORD": "dev", "REDIS_PASSWORD": "run", "API_SECRET": "App"})
+    redactor = Redactor(found, ["web"])
+    said = "fix: set DB_HOST=db for 'web' in a new dev override; docker compose run --rm web; App ready"
+    assert redactor.text(said) == said
+    assert redactor.text("POSTGRES_PASSWORD=dev") == "POSTGRES_PASSWORD=***"

@@ -12,7 +12,9 @@ from doctor.secret_urls import BLANK_OR_QUOTE
 
 MIN_SECRET_LENGTH = 4  # shorter pieces are masked only where a key, flag or URL says they are secrets
 # a whole value as short (`REDIS_PASSWORD=x7q`): what a key says is a secret is one whatever its shape, so
-# it is masked where it stands alone too (`password x7q rejected`); shorter is a letter or two of any word
+# it is masked where it stands alone too (`password x7q rejected`); shorter is a letter or two of any word,
+# and three letters alone are a word of doctor's own messages and commands (`POSTGRES_PASSWORD=dev` masked
+# "the dev override", `=run` broke `docker compose run --rm`): masked only after its key, as before
 WHOLE_SECRET_LENGTH = 3
 STRONG_LENGTH = 8
 _DOLLAR_NAME_LENGTH = 3  # the name after a literal `$` of a secret, masked where it stands alone (`$j9x`)
@@ -69,7 +71,7 @@ def pieces(value: str) -> set[str]:
     whole = value.strip()
     return {
         c for c in candidates
-        if len(c) >= (WHOLE_SECRET_LENGTH if c == whole else MIN_SECRET_LENGTH)
+        if len(c) >= (WHOLE_SECRET_LENGTH if c == whole and not c.isalpha() else MIN_SECRET_LENGTH)
         and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
         and not VAR_REF.fullmatch(c)
     } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
