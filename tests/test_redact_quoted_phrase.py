@@ -29,6 +29,11 @@ def test_a_quoted_command_ending_in_a_key_name_keeps_the_command_after_it() -> N
     ("'SECRET_KEY': s3cr3tv4lue", "'SECRET_KEY': ***"),
     ("'DB_PASSWORD' : hunter2x", "'DB_PASSWORD' : ***"),
     ("password: hunter2x", "password: ***"),
+    # keys of a few words (6e7db2d read their last word as a phrase's and showed the value)
+    ('{"Secret Key": "hunter2xyzq"}', '{"Secret Key": "***"}'),
+    ('{"db password": "hunter2xyzq"}', '{"db password": "***"}'),
+    ('"App Secret": hunter2xyzq', '"App Secret": ***'),
+    ("{'aws secret_access_key': 'AbCdEf123456'}", "{'aws secret_access_key': '***'}"),
 ])
 def test_a_quoted_key_still_masks_its_value(text: str, shown: str) -> None:
     assert Redactor().text(text) == shown

@@ -79,6 +79,24 @@ def long_flags(text: str, sink: Sink) -> str:
     return "".join(out)
 
 
+# words a quoted span holds before its last word for it to be a quoted phrase (a command line), not a key:
+# `"Secret Key": v`, `'aws secret_access_key': v` and `"db password": v` are keys of a few words
+PHRASE_WORDS = 4
+
+
+def _phrase_end(text: str, at: int, quote: str) -> bool:
+    """Whether the key at `at`, closed by `quote`, is the last word of a quoted phrase: its quote opens on
+    its line PHRASE_WORDS words or more before it, or words of a command (a file, a path, a flag: `'manage.py
+    set-password': docker ...`, `'docker compose run --rm nginx python build.py change-secret-key': ...`, a
+    command to copy); never where the key's own opening quote is right before it."""
+    if text.endswith(quote, 0, at):
+        return False
+    start = max(text.rfind("\n", 0, at), text.rfind(quote, 0, at))
+    if start < 0 or text[start] != quote:
+        return False
+    words = text[start + 1:at].split()
+    return len(words) >= PHRASE_WORDS or any("." in w or "/" in w or w.startswith("-") for w in words)
+
 def key_values(text: str, sink: Sink) -> str:
     """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY.
 
@@ -94,8 +112,8 @@ def key_values(text: str, sink: Sink) -> str:
             continue
         key, quote, sep, blanks = match.groups()
         pos = match.end()
-        if sep == ":" and (not (quote or blanks) or (quote and not text.endswith(quote[-1], 0, match.start()))):
-            continue  # `host:port`, a quoted line's last word (`'... change-secret-key': docker`): no YAML/JSON key
+        if sep == ":" and (not (quote or blanks) or (quote and _phrase_end(text, match.start(), quote[-1]))):
+            continue  # `host:port`, a quoted command's last word (`'... change-secret-key': docker`): no YAML/JSON key
         # an innocent key's value only when `=` assigns it and it is a credential by its shape
         # (`CALLBACK_ID='q8z3k7m2...'` quoted from a file the project's values do not cover)
         innocent = not key_kind(key)
