@@ -212,11 +212,17 @@ class DotenvOverride(Check):
 
 
 def _judged_at_line(project: Project, effect: DotenvEffect) -> bool:
-    """Whether leaked-host-port judges the value at its `.env` line: the app environment it reads
-    (Project.app_compose, doctor.project.loaded_env) holds the same value from the same line."""
+    """Whether leaked-host-port reports the value at its `.env` line: the app environment it reads
+    (Project.app_compose, doctor.project.loaded_env) holds the same value from the same line, and this
+    run's leaked-host-port finds that line (it runs, and something says the service dials the key: an
+    app reading `APP_*` by prefix, or Celery's namespace, is none, and the error stays here)."""
     service = project.app_compose.services.get(effect.service)
     var = service.environment.get(effect.key) if service is not None else None
-    return var is not None and var.location == effect.env_location and var.value == effect.app_value
+    if var is None or var.location != effect.env_location or var.value != effect.app_value:
+        return False
+    from .leaked_host_port.local_lines import reported_lines
+
+    return effect.env_location in reported_lines(project)
 
 
 def _beaten(project: Project, effect: DotenvEffect) -> str:

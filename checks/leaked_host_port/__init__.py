@@ -11,14 +11,14 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replace, service_names
 from doctor.project import Project
 from doctor.project.edits import Bounded, value_edit
-from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
 from doctor.project.types import EnvVar, Service
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
 from .host_network_dials import host_network_dials, host_network_servers
-from .localhost_dials import LocalDial, localhost_dials, own_namespace, redirected
+from .local_lines import local_lines
+from .localhost_dials import LocalDial, own_namespace, redirected
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
 from .run_fixes import rewrite_run, target_fix, through_dotenv
@@ -292,29 +292,7 @@ class LeakedHostPort(Check):
         # one finding per line that writes localhost (a shared .env line several services read)
         # (the consumer, why, whether that reason alone reports it: else it only joins a line another
         # service is reported for, from an env_file written for the containers that load it)
-        local: dict[tuple[Location | None, str], list[tuple[Service, LocalDial, str, bool]]] = {}
-        for service in model.services.values():
-            inside = clients.dials_from_inside(service)
-            # its dev server's config is read only once a value dials localhost (Clients.proxied)
-            proxied = functools.partial(clients.proxied, service)
-            server_reads = functools.partial(clients.server_reads, service)
-            opens_itself = functools.partial(clients.opens_itself, service)
-            hints = functools.partial(clients.hints, service)
-            for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads,
-                                        opens_itself, hints):
-                reason = clients.local_reason(service, dial.var.name, dial.peer)
-                shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
-                    f"{dial.var.name} host '{dial.ref.host}'")
-                line = (_written_at(project, dial), shown)
-                if reason is None:
-                    also = clients.loads_line(service, dial.var)
-                    if also is not None:  # saleor-platform's worker, loading api's backend.env
-                        local.setdefault(line, []).append((service, dial, also, False))
-                    continue
-                because = f"is {inside}" if inside is not None and is_browser_key(dial.var.name) else reason
-                if dial.var.name in proxied():  # listmonk's vite dev server: its proxy dials the URL
-                    because = f"proxies to {dial.var.name} in {proxied()[dial.var.name]}, from its container"
-                local.setdefault(line, []).append((service, dial, because, True))
+        local = local_lines(project, model, index, clients)
         servers = host_network_servers(model)  # forem's postgres and redis: network_mode: host
         for service in model.services.values() if servers else ():
             for hosted in host_network_dials(index, service, servers):
@@ -439,15 +417,6 @@ def _origin(project: Project, var: EnvVar, at: Location | None) -> str:
         if entry is not None and (entry.value or "").isdigit() and re.search(port, var.raw):
             notes.append(f"{project.shown(dotenv.path)}:{entry.line} sets {name}={entry.value}")
     return "; " + ", ".join(notes) if notes else ""
-
-
-def _written_at(project: Project, dial: LocalDial) -> Location | None:
-    """Where the local host is written: the value's own line, else the `.env` line compose
-    interpolates into it (langfuse's `DATABASE_URL: ${DATABASE_URL:-...@postgres:5432/...}` gets
-    `localhost` from .env: its compose line shows the right host, the .env line the wrong one)."""
-    host = re.escape(dial.ref.host)
-    edit = value_edit(project, dial.var, rf"(?<![\w.-])\[?{host}\]?(?![\w.-])", dial.ref.host)
-    return Location(edit.path, edit.line) if edit is not None else dial.var.location
 
 
 def _key_line(project: Project, service: Service, part: str) -> Location | None:

@@ -323,6 +323,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     registry = registry or load_registry()
     chosen = select_checks(registry, options.select, options.ignore)
     project = project or Project(options.project)
+    project.checks_run = frozenset(cls.id for cls in chosen)
     host = host or Host(env=options.env if options.env is not None else dict(options.project.env))
     for probe in sorted({probe for cls in chosen for probe in cls.prefetch}):
         host.prefetch(probe)

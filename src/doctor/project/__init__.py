@@ -102,6 +102,9 @@ class Project:
     def __init__(self, options: ProjectOptions) -> None:
         self.options = options
         self._once: dict[str, object] = {}
+        # the ids of the checks this run runs (doctor.engine), None where unknown: a check that leaves a
+        # fault to another's finding asks whether that one runs at all
+        self.checks_run: frozenset[str] | None = None
 
     def once(self, name: str, compute: Callable[[], T]) -> T:
         """`compute()`, computed at the first ask for `name` and kept with the project (a fact several
