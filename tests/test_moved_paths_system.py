@@ -40,3 +40,12 @@ def test_no_system_folder_is_above_a_project_outside_a_checkout(tmp_path: Path) 
     folders = above_folders(tmp_path)  # /tmp/pytest-of-root/pytest-N/test_x0: /tmp is the third above
     assert not any(str(folder) in SYSTEM_FOLDERS for folder in folders)
     assert folders[0] == tmp_path.parent
+
+
+def test_no_home_folder_at_all_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME unset under a uid with no passwd entry (`setpriv --reuid=4321`): Path.home() raises."""
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert above_folders(tmp_path)[0] == tmp_path.parent

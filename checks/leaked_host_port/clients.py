@@ -19,6 +19,7 @@ from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUF
 from doctor.project.runtimes import image_runtime
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import Read, dials_from_inside
+from doctor.system_folders import home_folder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ class Clients:
         # around it, the context the service builds from, or the git work tree holding the project
         # (litestar-fullstack's compose in tools/deploy/docker builds `../../..` and binds `../../../src`)
         tops = [root.parent, *([codes.context] if codes.context is not None else []), *self._work_tree()]
-        tops = [top for top in tops if top != Path.home() and top != Path(top.anchor)]
+        tops = [top for top in tops if top != home_folder() and top != Path(top.anchor)]
         return [p for p in dict.fromkeys(found)
                 if p != Path(p.anchor) and any(p.is_relative_to(top) for top in tops)]
 
@@ -286,7 +287,7 @@ class Clients:
 
             repo = find_repo(self.project.root)
             top = Path(os.path.normpath(repo.top)) if repo is not None else None
-            self._top = [top] if top is not None and top != Path.home() and top != Path(top.anchor) else []
+            self._top = [top] if top is not None and top != home_folder() and top != Path(top.anchor) else []
         return self._top
 
 

@@ -21,6 +21,7 @@ from doctor.model import Edit
 from doctor.project.make_env import make_env_files
 from doctor.project.reading import is_dir, is_file
 from doctor.project.service_network import listen_ports
+from doctor.system_folders import home_folder
 
 from .follow import local_address, moved_to, run_in_containers, runs_it
 from .host_app import compose_reads, host_app_port
@@ -59,7 +60,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000"),
     # and the folder doctor was pointed at (Flagsmith's api/, its COMPOSE_FILE in ../docker)
     asked = project.options.path if is_dir(project.options.path) else project.options.path.parent
-    mine = [] if Path.home().is_relative_to(asked) else [asked]  # never the home folder's own .env
+    mine = [] if home_folder().is_relative_to(asked) else [asked]  # never the home folder's own .env
     folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *_bound_apps(project, tops),
                              *mine])
     edits: list[Edit] = []

@@ -28,3 +28,13 @@ def not_project_data(path: str, home: str) -> bool:
     if path in SYSTEM_FOLDERS or any(path == tree or path.startswith(tree + "/") for tree in SYSTEM_TREES):
         return True
     return bool(home) and Path(os.path.realpath(home)).is_relative_to(path)
+
+
+def home_folder() -> Path:
+    """The user's home folder; `/nonexistent` (nobody's, as in /etc/passwd) where none can be found: HOME
+    unset under a uid with no passwd entry (a container's own uid, OpenShift's random one), where
+    Path.home() raises RuntimeError. No project folder is it nor lies above it."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        return Path("/nonexistent")

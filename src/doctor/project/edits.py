@@ -24,6 +24,7 @@ from doctor.project import Project
 from doctor.project.reading import COMPOSE_LIMIT
 from doctor.project.types import EnvEntry, EnvVar
 from doctor.regular import read_text
+from doctor.system_folders import home_folder
 
 Replacer = Callable[[re.Match[str]], str]  # the new text for one match
 
@@ -440,7 +441,7 @@ def edit_root(project: Project) -> Path:
     top nor to the home folder."""
     root = project.root
     outer = root.parent
-    if outer == outer.parent or outer == Path.home():
+    if outer == outer.parent or outer == home_folder():
         return root
     pointed: list[str] = []
     for service in project.services.values():
@@ -468,7 +469,7 @@ def _with_pointed(project: Project, root: Path, sources: Sequence[str]) -> Path:
     if found is None:
         return root
     top = Path(os.path.realpath(found))
-    home = Path(os.path.realpath(Path.home()))
+    home = Path(os.path.realpath(home_folder()))
     if top == top.parent or home.is_relative_to(top):
         return root
     real = [Path(os.path.realpath(source)) for source in beside]
@@ -489,7 +490,7 @@ def _with_env_files(project: Project, root: Path) -> Path:
 
     repo = find_repo(root)
     top = repo.top.resolve() if repo is not None else None
-    if top is None or top == Path.home() or top == top.parent:
+    if top is None or top == home_folder() or top == top.parent:
         return root
     real = [Path(os.path.realpath(folder)) for folder in outside]
     if not all(folder.is_relative_to(top) for folder in real):

@@ -15,6 +15,7 @@ from pathlib import Path
 from doctor.project import Project
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.types import Service
+from doctor.system_folders import home_folder
 
 # the files each runtime runs; scripts and config files count for any runtime (leaked-host-port's
 # clients.py reads these too)
@@ -62,7 +63,7 @@ class EnvReaders:
             codes = self.project.code_map(service)
             image = [p.host for p in codes.copies] or ([codes.context] if codes.context is not None else [])
             tops = [top for top in (self.project.root.parent, codes.context)
-                    if top is not None and top != Path.home() and top != Path(top.anchor)]
+                    if top is not None and top != home_folder() and top != Path(top.anchor)]
             found = self._folders[service.name] = [
                 p for p in dict.fromkeys([p.host for p in codes.live] + image)
                 if p != Path(p.anchor) and any(p.is_relative_to(top) for top in tops)]

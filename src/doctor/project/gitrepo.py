@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doctor.model import record
 from doctor.regular import read_bytes, read_text
+from doctor.system_folders import home_folder
 
 INDEX_LIMIT = 1 << 30  # a git index lists every tracked path: ~100 MB for a million files
 
@@ -232,7 +233,7 @@ def archive_top(root: Path, farthest: bool = False) -> Path | None:
     to ARCHIVE_DEPTH above `root` holding a mark of a repository's top (TOP_MARKS, in order),
     never the home folder or above it; None when there is none, or with `farthest` the farthest
     folder looked at (a trimmed copy with no mark: root-owned-files' scan)."""
-    home = Path.home()
+    home = home_folder()
     above = [f for f in root.resolve().parents[:ARCHIVE_DEPTH] if f != f.parent and not home.is_relative_to(f)]
     for marks in TOP_MARKS:
         found = next((f for f in above if any(os.path.lexists(f / mark) for mark in marks)), None)

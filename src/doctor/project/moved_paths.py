@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from doctor.system_folders import home_folder
+
 MAX_ABOVE = 6  # folders above the compose folder looked at inside a checkout
 
 
@@ -23,7 +25,7 @@ def above_folders(folder: Path) -> list[Path]:
     from doctor.system_folders import not_project_data
 
     folder = Path(os.path.abspath(folder))
-    home = str(Path.home())
+    home = str(home_folder())
     repo = find_repo(folder)
     if repo is not None:
         # counted where find_repo looked (symlinks resolved), given as the compose folder is written

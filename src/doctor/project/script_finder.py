@@ -30,6 +30,7 @@ from doctor.project.recipe import Recipe
 from doctor.project.script_words import _run_commands, _words, shell_words
 from doctor.project.tasks import CommandKind
 from doctor.project.types import Service
+from doctor.system_folders import home_folder
 
 _COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
 
@@ -238,7 +239,7 @@ def _scope(project: Project, among: Mapping[str, Service]) -> tuple[Path, ...]:
     repo = find_repo(project.root)
     top = repo.top if repo is not None else archive_top(project.root)
     roots = [top.resolve() if top is not None else project.root.resolve()]
-    never = {Path("/"), Path.home().resolve()}
+    never = {Path("/"), home_folder().resolve()}
     for svc in among.values():
         context = svc.build.context if svc.build is not None and svc.build.dockerfile_path is not None else ""
         if context:
