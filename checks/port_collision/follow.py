@@ -22,6 +22,7 @@ site's address, not the processor's own listener.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ from doctor.project.types import EnvSource
 from doctor.secret_keys import is_secret_key
 
 from .interpolated import interpolated_edit
+from .local_values import local_values, names_local_host
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -110,28 +112,27 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
     left: list[str] = []
     inside = run_in_containers(project, old)
     sites = _mover_site_lines(project, mover)
-    for service in project.compose.services.values():
-        for var in service.environment.values():
-            if not _reads_as_site(service, var, old, mover, sites):
-                continue
-            if var.value is not None and runs_it(var.value, inside):
-                continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
-            if var.value is None or not re.search(local_address(old, var.name), var.value):
-                continue
-            if _dials_a_peer(var.name, var.value, old):
-                continue  # a client's connection (`nats://...@localhost:4222`): leaked-host-port's to fix, no site
-            # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
-            edit = value_edit(project, var, local_address(old, var.name), moved_to(new), every=True)
-            if edit is None and var.source is EnvSource.ENV_FILE and site_key(var.name):
-                edit = interpolated_edit(project, var, old, new, edited)
-            if edit is None or (edit.path, edit.line) in edits:
-                continue
-            if shared is not None and shared(edit.path) and not (takes is not None and takes(edit)):
-                named = _written_name(project, var.name, var.variables, edit)
-                left.append(f"{named} in {project.shown(edit.path)}:{edit.line}")
-                continue
-            edits[edit.path, edit.line] = edit
-            names.append(_written_name(project, var.name, var.variables, edit))
+    for service, var in local_values(project):  # the values naming a local host: no other can match
+        if not _reads_as_site(service, var, old, mover, sites):
+            continue
+        if var.value is not None and runs_it(var.value, inside):
+            continue  # what a healthcheck, command or entrypoint runs (an env_file hands every line in)
+        if var.value is None or not re.search(local_address(old, var.name), var.value):
+            continue
+        if _dials_a_peer(var.name, var.value, old):
+            continue  # a client's connection (`nats://...@localhost:4222`): leaked-host-port's to fix, no site
+        # every local address on the line: `http://admin.localhost:8000,http://localhost:8000` is one list
+        edit = value_edit(project, var, local_address(old, var.name), moved_to(new), every=True)
+        if edit is None and var.source is EnvSource.ENV_FILE and site_key(var.name):
+            edit = interpolated_edit(project, var, old, new, edited)
+        if edit is None or (edit.path, edit.line) in edits:
+            continue
+        if shared is not None and shared(edit.path) and not (takes is not None and takes(edit)):
+            named = _written_name(project, var.name, var.variables, edit)
+            left.append(f"{named} in {project.shown(edit.path)}:{edit.line}")
+            continue
+        edits[edit.path, edit.line] = edit
+        names.append(_written_name(project, var.name, var.variables, edit))
     left = list(dict.fromkeys(left))
     if not edits:
         return (), "", left
@@ -168,7 +169,10 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     hosts: set[str] = set()  # the names other than localhost a note's value gives the site
     for var in service.environment.values():
         value = var.value
-        if value is None or runs_it(value, inside) or _NOT_SITE_OWN.search(var.name):
+        # a value naming no local host nor the port's digits names neither form below (local_values)
+        if value is None or not (names_local_host(value) or str(old) in value):
+            continue
+        if runs_it(value, inside) or _NOT_SITE_OWN.search(var.name):
             continue
         host = next((h for h in _hosts(var.name) if re.search(_pattern(h, old), value)), None)
         if host is None and site_key(var.name) and (named := re.search(_named_port(old), value)):
@@ -367,7 +371,12 @@ def _pattern(host: str, port: int) -> str:
 def local_address(port: int, key: str = "") -> str:
     """Any local address of the host port in a value of `key`: `localhost:port`, `*.localhost:port`,
     `127.0.0.1:port`, `http://0.0.0.0:port` (not in a bind key's value: _hosts)."""
-    return "|".join(_pattern(host, port) for host in _hosts(key))
+    return _local_address(port, _hosts(key))
+
+
+@functools.lru_cache(maxsize=256)  # two texts a port (a bind key's, any other's), asked for every value and line
+def _local_address(port: int, hosts: tuple[str, ...]) -> str:
+    return "|".join(_pattern(host, port) for host in hosts)
 
 
 def moved_to(new: int) -> Callable[[re.Match[str]], str]:

@@ -10,7 +10,6 @@ one git tracks while other checkouts run beside this one, is named for a change 
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from doctor.system_folders import home_folder
 
 from .follow import local_address, moved_to, run_in_containers, runs_it
 from .host_app import compose_reads, host_app_port
+from .local_values import candidate_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     `shared` says the other checkouts share (git tracks it), is named for a change by hand instead
     (`change 8000 to 8001 in DATABASE_URL in ../api/.env-local:1 (...)`). Lines in `skip` (edited
     already) are left alone."""
-    from doctor.project.edits import edit_root, line_text, replace_on_line
+    from doctor.project.edits import edit_root, replace_on_line
     from doctor.project.gitrepo import archive_top, find_repo
 
     repo = find_repo(project.root)
@@ -99,14 +99,14 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
         # only a file compose reads feeds what a container runs: a frontend's own .env never does
         values = _values_by_line(project, path) if inside and Path(os.path.realpath(path)) in read else {}
         local_hosts = _local_host_prefixes(path)
-        for number in itertools.count(1):
-            if (text := line_text(path, number)) is None:
-                break
+        bare_here = bare if bare is not None and path.resolve() in made else None
+        # only a line naming a local host, or a `*PORT=old` one where the number alone may move (local_values)
+        for number, text in candidate_lines(path, old, bool(local_hosts) or bare_here is not None):
             key = _ASSIGNED.match(text)
             local = local_address(old, key[1] if key else "")
             pair = paired.match(text)
             beside = pair is not None and pair[1].upper() in local_hosts
-            alone = beside or (bare is not None and path.resolve() in made and bare.match(text) is not None)
+            alone = beside or (bare_here is not None and bare_here.match(text) is not None)
             if alone:
                 local = rf"(?<![0-9]){old}(?![0-9])"  # the number alone: the line holds nothing else
             if (path, number) in skip or not re.search(local, text):
@@ -165,11 +165,7 @@ def _local_host_prefixes(path: Path) -> set[str]:
 
 def _names_old(path: Path, old: int) -> bool:
     """Whether a line of the env file, not a comment, names a local address on `old`."""
-    from doctor.project.edits import line_text
-
-    for number in itertools.count(1):
-        if (text := line_text(path, number)) is None:
-            return False
+    for _, text in candidate_lines(path, old, False):
         key = _ASSIGNED.match(text)
         if not text.lstrip().startswith("#") and re.search(local_address(old, key[1] if key else ""), text):
             return True
