@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from doctor.checks.port_collision import follow, host_follow
 from doctor.checks.port_collision.fix import PortMove, port_fix
-from doctor.checks.service_name_drift import ServiceNameDrift
+from doctor.checks.service_name_drift import ServiceNameDrift, refs
 from portprobe import BusyHost
 
 from doctor.host import Host
@@ -53,8 +53,9 @@ def _project(root: Path, keys: int, secrets: bool) -> Project:
 def _counted(monkeypatch: pytest.MonkeyPatch, project: Project) -> tuple[dict[str, int], PortMove, list[str]]:
     """What fixing web's held 8000 and service-name-drift cost, counted: the values and lines
     local_address's pattern was made for, those runs_it matched against what containers run (as
-    own_port_notes does for each value of web, which listens on 8000 itself)."""
-    counts = {"local_address": 0, "runs_it": 0}
+    own_port_notes does for each value of web, which listens on 8000 itself), and the values
+    host_refs parsed."""
+    counts = {"local_address": 0, "runs_it": 0, "host_refs": 0}
 
     def counting(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
@@ -66,6 +67,7 @@ def _counted(monkeypatch: pytest.MonkeyPatch, project: Project) -> tuple[dict[st
     monkeypatch.setattr(host_follow, "local_address", counting("local_address", host_follow.local_address))
     monkeypatch.setattr(follow, "runs_it", counting("runs_it", follow.runs_it))
     monkeypatch.setattr(host_follow, "runs_it", counting("runs_it", host_follow.runs_it))
+    monkeypatch.setattr(refs, "host_refs", counting("host_refs", refs.host_refs))
     move = port_fix(project, BusyHost({8000}), "web", project.services["web"].ports[0], compose_version=(2, 40, 3))
     assert isinstance(move, PortMove), move
     found = [f.message for f in ServiceNameDrift().run(project, Host(env={}))]
@@ -81,6 +83,7 @@ def test_ten_times_the_keys_parse_no_more_values(tmp_path: Path, monkeypatch: py
     # the own keys' values, from two readers, and their few lines: not one per key of the .env
     assert 0 < small["local_address"] <= 24, small
     assert small["runs_it"] <= 24, small
+    assert 0 < small["host_refs"] <= 24, small
     assert big == small, (small, big)
     # and the same fix and findings: SITE_URL follows, REDIS_PORT beside REDIS_HOST=localhost follows
     assert [(e.path.name, e.line, e.new) for e in big_move.edits] == \
