@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doctor.project.env_hosts import _HOST_WORDS, HOST_KEY, HostRef, address_ref, host_refs, looks_internal
+from doctor.project.env_hosts import HostRef, address_ref, host_refs, looks_internal, might_name_host
 from doctor.project.service_network import NetworkView, listen_ports, suggest
 from doctor.project.types import EnvVar, Service
 
@@ -14,7 +14,7 @@ def value_refs(var: EnvVar, service: Service, view: NetworkView) -> list[HostRef
     value = var.value
     # every host a value names is a URL's (`://`), a JSON object's (`{`), a `name:port`, or a `*_HOST`
     # key's plain value: any other value is skipped unparsed (a `.env` of 200,000 API keys, two readers)
-    if not value or (":" not in value and "{" not in value and not _host_key(var.name)):
+    if not value or (":" not in value and not might_name_host(var.name, value, json=True)):
         return []
     refs = list(host_refs(var.name, var.value, json=True))
     if refs:
@@ -26,11 +26,6 @@ def value_refs(var: EnvVar, service: Service, view: NetworkView) -> list[HostRef
     meant = dotted_peer(view, ref.host, service.name) or suggest(view, ref, env, exclude=service.name)
     peer = view.index.model.services.get(view.names.get(meant.lower()) or "") if meant else None
     return [ref] if peer is not None and ref.port in listen_ports(peer) else []
-
-
-def _host_key(key: str) -> bool:
-    """Whether `key` is a `*_HOST` key whose plain value is a host (env_hosts' own test, its cheap half first)."""
-    return (not key.isascii() or key.upper().rstrip("\n").endswith(_HOST_WORDS)) and bool(HOST_KEY.match(key))
 
 
 def judged(view: NetworkView, host: str) -> bool:

@@ -238,8 +238,16 @@ def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[Ho
     """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys; with `json`,
     the host fields of a JSON object value too (`_json_refs`: a caller that reads them must also know how
     to rewrite them, as a `host:port` of the value they are not)."""
-    if value:
+    if value and might_name_host(key, value, json):
         yield from _host_refs(key, value, json)
+
+
+def might_name_host(key: str, value: str, json: bool = False) -> bool:
+    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a JSON object's (with
+    `json`), or a `*_HOST` key's plain value; False for the rest, unparsed and uncached (a `.env` of
+    200,000 API keys that several services read: their 400,000 values would churn the cache)."""
+    return "://" in value or (json and "{" in value) or not key.isascii() \
+        or key.upper().rstrip("\n").endswith(_HOST_WORDS)
 
 
 # hosts one value names at most: a list of a few URLs is a value's; thousands on one line (a 40 KB line of
