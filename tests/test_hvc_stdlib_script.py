@@ -67,3 +67,19 @@ def test_which_scripts_need_the_standard_library_alone(tmp_path: Path, code: str
     assert not standard_library_script("python3", ["-m", "task"], tmp_path)
     assert not standard_library_script("python3", ["missing.py"], tmp_path)
     assert os.path.exists(tmp_path / "task.py")
+
+
+@pytest.mark.parametrize("deep", ["x = " + "+".join(["1"] * 6000), "x = " + "-" * 3000 + "1"])
+def test_a_script_nested_past_the_parser_is_unknown_not_an_error(tmp_path: Path, deep: str) -> None:
+    """openwisp's build.py with `x = 1+1+...` (6,000 terms) under the 256 KB cap: ast.parse raised
+    RecursionError (MemoryError on some builds) past the SyntaxError it caught, and preflight's
+    host-vs-container, dotenv-override, leaked-host-port and service-name-drift failed with it."""
+    from doctor.project.dotenv_ast import module_calls
+
+    (tmp_path / "task.py").write_text(f"import sys\nfrom dotenv import load_dotenv\nload_dotenv()\n{deep}\n")
+    assert not standard_library_script("python3", ["task.py"], tmp_path)
+    try:
+        ast_ok = bool(__import__("ast").parse(deep))
+    except (RecursionError, MemoryError):
+        ast_ok = False
+    assert len(module_calls(tmp_path / "task.py", (tmp_path / "task.py").read_text())) == int(ast_ok)

@@ -45,7 +45,7 @@ class SphinxConf:
         try:
             self._read(ast.parse(text))
             self.parsed = True
-        except (SyntaxError, ValueError, RecursionError):  # not Python 3, or nested past the stack
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # not Python 3, or nested past the stack
             self.names, self.imports, self.excluded, self.parsed = [], set(), [], False
 
     def _read(self, node: ast.AST) -> None:

@@ -93,7 +93,7 @@ def _setup_py(text: str) -> list[str]:
 
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     bound: dict[str, ast.expr] = {}
     for node in tree.body:

@@ -38,9 +38,9 @@ def module_calls(path: Path, text: str) -> tuple[DotenvCall, ...]:
     """Every `.env` load in the module's text; none when it does not parse."""
     try:
         tree = ast.parse(text, str(path))
-    except (SyntaxError, ValueError):
+        return tuple(_Calls(path, text, frozenset(star_closure(path, text))).read(tree))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested past the parser's or the reader's depth
         return ()
-    return tuple(_Calls(path, text, frozenset(star_closure(path, text))).read(tree))
 
 
 class _Calls:
@@ -81,7 +81,7 @@ class _Calls:
         text = _python_text(target)
         try:
             tree = ast.parse(text or "", str(target))
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
         inner = _Calls(target, text or "", self.reachable, self.seen)
         for _ in inner.read(tree):

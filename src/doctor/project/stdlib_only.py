@@ -22,7 +22,7 @@ def inline_standard_library(tool: str, arguments: Sequence[str]) -> bool:
 
     try:
         tree = ast.parse(code.replace("; ", "\n"))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deeply nested to parse: unknown
         return False
     names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
@@ -62,8 +62,8 @@ def standard_library_script(tool: str, arguments: Sequence[str], cwd: Path) -> b
         return False
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return False
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # `x = 1+1+...` nested past the parser's
+        return False  # depth (RecursionError, or MemoryError by version): unknown, not the host's
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
