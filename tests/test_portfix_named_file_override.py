@@ -47,3 +47,20 @@ def test_a_named_compose_file_says_the_override_beside_it_is_not_read(tmp_path: 
     assert "no dev override compose would read" not in named.stdout, named.stdout
     # the project as `up` reads it: the override gets the move, and nothing is said of an unread file
     assert "+++ b/compose.override.yaml" in whole.stdout and "not read" not in whole.stdout, whole.stdout
+
+
+def test_compose_file_from_dotenv_says_no_unread_override_and_no_command_already_run(tmp_path: Path) -> None:
+    """`.env`'s COMPOSE_FILE=compose.yaml chose the file, not doctor's command line: `doctor fix --ports --dry-run .`
+    said "compose.override.yaml beside it is not read: a compose file named on the command line is read alone ... run
+    `doctor fix --ports .`", the command just run (and preflight said it on every run)."""
+    root = tmp_path / "envfile"
+    root.mkdir()
+    (root / "compose.yaml").write_text("services:\n  web:\n    image: doctor-test/busybox\n    ports:\n"
+                                       "      - 18080:80\n  api:\n    image: doctor-test/busybox\n    ports:\n"
+                                       "      - 18080:81\n")
+    (root / "compose.override.yaml").write_text('services:\n  web:\n    environment:\n      DEBUG: "1"\n')
+    (root / ".env").write_text("COMPOSE_FILE=compose.yaml\n")
+    done = _fix(root, ".")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "18080" in done.stdout, done.stdout
+    assert "not read" not in done.stdout and "named on the command line" not in done.stdout, done.stdout

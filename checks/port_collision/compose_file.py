@@ -109,10 +109,13 @@ def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int
 
 def unread_override(project: Project) -> Path | None:
     """The override twin (compose.override.yaml) beside the main compose file the project reads that the project does
-    not read (its files were named, `doctor fix --ports compose.yaml`, as `-f` names them), where a plain `docker
-    compose up` in that folder reads both; None when there is none."""
+    not read (its files were named to doctor, `doctor fix --ports compose.yaml` or `-f`, as `-f` names them), where a
+    plain `docker compose up` in that folder reads both; None when there is none, or when COMPOSE_FILE named them."""
     from doctor.project.discover import MAIN_NAMES, OVERRIDE_NAMES
 
+    options = project.options
+    if not options.files and Path(options.path).is_dir():
+        return None  # COMPOSE_FILE (the shell's or .env's) chose the files: `doctor fix --ports .` reads them as well
     files = project.compose.files
     for main in files:
         if main.name in MAIN_NAMES:
