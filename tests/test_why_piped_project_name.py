@@ -86,6 +86,20 @@ def test_every_service_named_by_container_name_the_networks_name_the_project(tmp
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stdout.startswith("doctor why . (compose project 'doctor-audit-leftovers-201')"), done.stdout
     assert "`docker compose -p doctor-audit-leftovers-201 logs`" in done.stdout, done.stdout
+    # it read a network, not the containers (whose names carry no project): stderr says so
+    assert ("the piped output names the network 'doctor-audit-leftovers-201_default' of project "
+            "'doctor-audit-leftovers-201'") in done.stderr and "names the containers" not in done.stderr, done.stderr
     # a network with a `name:` of its own, or no key of the files, names no project
     other = D4D_UP.replace("_default", "-net").replace("_files", "_other")
     assert "(compose project 'd4d')" in run_why(root, other, ".").stdout
+
+
+def test_a_volume_key_with_an_underscore_is_matched_whole() -> None:
+    """`rpartition("_")` took `myproj_db` for the project of ` Volume myproj_db_data` (key `db_data`)."""
+    from doctor.why.piped import text_project
+
+    text = " Volume myproj_db_data  Creating\n Volume myproj_db_data  Created\n"
+    assert text_project(text, ["db", "web"], {"db_data", "data"}) == ("myproj", "volume 'myproj_db_data'")
+    assert text_project(text, ["db", "web"], {"data"}) == ("myproj_db", "volume 'myproj_db_data'")
+    assert text_project(text, ["db", "web"], {"other"}) == ("", "")
+    assert text_project(" Container myproj-web-1  Created\n", ["db", "web"], {"data"}) == ("myproj", "containers")

@@ -239,10 +239,10 @@ def _named_in_text(text: str, project: Project) -> str:
     # the keys of the networks and volumes compose names `PROJECT_KEY` (a `name:` of their own is no key's)
     keys = {"default", *project.compose.networks,
             *(m.source for s in project.services.values() for m in s.volumes if m.type == "volume" and m.source)}
-    named = text_project(text, project.services, keys)
+    named, what = text_project(text, project.services, keys)
     if not named or named == project.compose.project_name:
         return ""
-    sys.stderr.write(f"doctor: the piped output names the containers of project {named!r} (`up -p {named}` or "
+    sys.stderr.write(f"doctor: the piped output names the {what} of project {named!r} (`up -p {named}` or "
                      f"COMPOSE_PROJECT_NAME), not {project.compose.project_name!r}: reading that project\n")
     return named
 

@@ -196,29 +196,35 @@ def container_prefix(lines: Sequence[str], services: Collection[str]) -> str:
     return max(counts, key=lambda p: (counts[p], -len(p))) if counts else ""
 
 
-def text_project(text: str, services: Collection[str], resources: Collection[str] = ()) -> str:
+def text_project(text: str, services: Collection[str], resources: Collection[str] = ()) -> tuple[str, str]:
     """The project name the containers the text names were made under (`X` of `docker compose -p X up`'s
     `X-web-1`, container_prefix less its separator), else, where every container has a `container_name:` (which no
     project prefixes: docker4drupal's `${PROJECT_NAME}_php`), the one compose's progress lines give the project's
     networks and volumes (` Network X_default  Created`, ` Volume X_files  Created`: `resources` are their keys),
-    where compose would accept it as one; "" when none."""
+    where compose would accept it as one; with what named it (`containers`, `volume 'X_files'`); ("", "") when none."""
     from doctor.project.discover import is_valid_project_name
 
     lines = text_lines(text)
-    name = container_prefix(lines, services)[:-1] or _resource_prefix(lines, resources)
-    return name if name and is_valid_project_name(name) else ""
+    name, what = container_prefix(lines, services)[:-1], "containers"
+    if not name:
+        name, what = _resource_prefix(lines, resources)
+    return (name, what) if name and is_valid_project_name(name) else ("", "")
 
 
-def _resource_prefix(lines: Sequence[str], keys: Collection[str]) -> str:
-    """The project's part (`X`) of the first network or volume compose's progress lines name `X_KEY`, KEY one of
-    `keys` (a network or volume the files declare with no `name:` of its own); "" when none."""
+def _resource_prefix(lines: Sequence[str], keys: Collection[str]) -> tuple[str, str]:
+    """The project's part (`X`) of the first network or volume compose's progress lines name `X_KEY`, KEY the
+    longest of `keys` (a network or volume the files declare with no `name:` of its own) it ends in (`db_data`, not
+    `data`, of `myproj_db_data`), and that network or volume (`volume 'myproj_db_data'`); ("", "") when none."""
     for line in lines:
         found = _RESOURCE.match(line)
-        if found is not None:
-            project, _, key = found[1].rpartition("_")
-            if project and key in keys:
-                return project
-    return ""
+        if found is None:
+            continue
+        key = max((k for k in keys if found[1].endswith("_" + k)), key=len, default=None)
+        project = found[1][:-len(key) - 1] if key is not None else ""
+        if project:
+            kind = "network" if "Network" in found[0].split() else "volume"
+            return project, f"{kind} {found[1]!r}"
+    return "", ""
 
 
 def service_of(line: str, services: Collection[str], names: Mapping[str, str] | None = None,
