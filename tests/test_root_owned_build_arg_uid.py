@@ -63,3 +63,33 @@ def test_a_root_owned_git_index_is_said_to_come_from_a_git_run_as_root(tmp_path:
     assert title(run_check(root)["owner:.git"]) == (
         "chown .git/index to 1001:1001 (no service mounting it runs as root: a git run as root wrote it, on the "
         "host (sudo git ...) or in a container running git as root)")
+
+
+@needs_root
+@pytest.mark.parametrize(("written", "said"), [
+    ('-u "${APP_UID}"', "from ${USER_ID}, which is not set, so it is uid 1000"),
+    ("--uid=${APP_UID}", "from ${USER_ID}, which is not set, so it is uid 1000"),
+    ("-u${APP_UID}", "from ${USER_ID}, which is not set, so it is uid 1000"),
+])
+def test_a_variable_other_than_uid_is_said_unset_not_unexported_by_bash(
+        tmp_path: Path, written: str, said: str) -> None:
+    """`APP_UID=${USER_ID:-1000}`: "which bash does not export" is true of UID alone (bash has no GID at all);
+    `--uid=${APP_UID}` and `-u${APP_UID}` named no variable, so the advice was the bare chown."""
+    root = _rails(tmp_path)
+    compose = root / "compose.yaml"
+    compose.write_text(compose.read_text().replace("${UID:-1000}", "${USER_ID:-1000}"))
+    dockerfile = root / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace('-u "${APP_UID}"', written))
+    advice = title(run_check(root)["owner:tmp"])
+    assert "set USER_ID=1001 and GID=1001 in .env and rebuild" in advice and said in advice, advice
+    assert "bash" not in advice, advice
+
+
+def test_the_uid_variable_of_each_way_useradd_is_written() -> None:
+    from doctor.checks.root_owned_files.created_user import _uid_arg
+
+    for segment in ('useradd -u "${APP_UID}" ruby', "useradd --uid=${APP_UID} ruby", "useradd -u${APP_UID} ruby",
+                    "useradd --uid $APP_UID ruby", "useradd -u ${APP_UID:-1000} ruby", "useradd -u ${APP_UID-1} x"):
+        assert _uid_arg(segment) == "APP_UID", segment
+    for segment in ("useradd -u 1000 ruby", "useradd -U ruby", "useradd --uid=1000 ruby", "useradd -m ruby"):
+        assert _uid_arg(segment) is None, segment

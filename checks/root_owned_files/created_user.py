@@ -4,9 +4,9 @@ useradd gives the first regular user of a Debian image, into a checkout owned by
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -128,14 +128,24 @@ def _creation(segment: str) -> tuple[str, int | None, bool] | None:
 
 
 def _uid_arg(segment: str) -> str | None:
-    """The variable a useradd's uid is written with (`-u "${APP_UID}"`: APP_UID), None for a number."""
+    """The variable a useradd's uid is written with (`-u "${APP_UID}"`, `--uid=${APP_UID}`, `-u$APP_UID`:
+    APP_UID), None for a number."""
     try:
         words = shlex.split(segment)
     except ValueError:
         words = segment.split()
-    for option, value in itertools.pairwise(words):
-        if option in ("-u", "--uid") and value.startswith("$"):
-            return value.lstrip("${").split("}")[0].split(":")[0] or None
+    for index, word in enumerate(words):
+        if word in ("-u", "--uid"):
+            value = words[index + 1] if index + 1 < len(words) else ""
+        elif word.startswith("--uid="):
+            value = word.removeprefix("--uid=")
+        elif word.startswith("-u$"):
+            value = word[2:]
+        else:
+            continue
+        if value.startswith("$"):
+            name = value[1:].removeprefix("{").split("}")[0].split(":")[0].split("-")[0]
+            return name if name.isidentifier() else None
     return None
 
 
@@ -162,13 +172,22 @@ def build_as_you(project: Project, svc: Service, made: CreatedUser, uid: int, gi
         pairs = [(variable, uid), *([(group[1], gid)] if group is not None else [])]
         said = " and ".join(f"{name}={value}" for name, value in pairs)
         # no service named: the services an anchor's line builds alike get one advice (the caller's)
+        why = _unset(variable, variables)
         return (f"set {said} in {env} and rebuild (`docker compose build`): {at} builds the user "
-                f"{made.name!r} with {arg} from ${{{variable}}}, which bash does not export, so it is uid {made.uid}")
+                f"{made.name!r} with {arg} from ${{{variable}}}, {why}, so it is uid {made.uid}")
     made_as = f"uid {made.uid}" + ("" if made.explicit else ", useradd's first user")
     then = f", and set {' and '.join(settings)} in {env}" if settings else ""
     return (f"build the user {made.name!r} of {svc.name!r} ({made_as}, {project.shown(made.path)}:{made.step.line}) "
             'with your ids: ARG UID and ARG GID there, useradd -u "$UID" (groupadd -g "$GID"), '
             f"build: args: UID: ${{UID}} and GID: ${{GID}} in its compose entry{then}")
+
+
+def _unset(variable: str, variables: Mapping[str, str]) -> str:
+    """Why a build's uid variable does not give the host user's id: bash sets UID but does not export it, and sets no
+    GID at all; any other variable (`USER_ID`) is simply not set, or set to another id."""
+    if variables.get(variable):
+        return f"which is {variables[variable]} here"
+    return {"UID": "which bash does not export", "GID": "which bash does not set"}.get(variable, "which is not set")
 
 
 def _given_from(project: Project, svc: Service, arg: str) -> tuple[str, str, str] | None:
