@@ -191,7 +191,7 @@ def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:
 
     homes = service_homes(project, host.packages)
     return belongs_in(command.tool, words, command.cwd, homes, project.root, npm_script=command.kind is CommandKind.NPM,
-                      local=command.local) is not None
+                      local=command.local, services=project.services) is not None
 
 
 def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:

@@ -59,6 +59,20 @@ def test_the_same_script_importing_a_package_the_image_installs_still_belongs_in
     ("mod = __import__('requests')\n", False),
     ("import importlib\nimportlib.import_module('yaml')\n", False),
     ("def broken(:\n", False),
+    # another module's compile or a method named eval runs no code: only the builtins called by name do
+    ("import re\nVERSION_RE = re.compile(r'\\d+')\n", True),
+    ("class Box:\n    def eval(self):\n        return 1\nBox().eval()\n", True),
+    ("import ast\nast.literal_eval('1')\nexecutor = 'none'\n", True),
+    ("print(eval('1 + 1'))\n", False),
+    ("exec(open('setup.cfg').read())\n", False),
+    ("code = compile('x = 1', 'x', 'exec')\n", False),
+    ("from os import system\nsystem('pytest')\n", False),
+    ("from os import *\n", False),
+    ("import os as o\no.execvp('pytest', ['pytest'])\n", False),
+    ("import os\nos.spawnlp(os.P_WAIT, 'pytest', 'pytest')\n", False),
+    ("import os\nos.posix_spawnp('pytest', ['pytest'], {})\n", False),
+    ("import posix\nposix.system('pytest')\n", False),
+    ("import os\nprint(os.path.join('a', 'b'), os.environ.get('X'))\n", True),
 ])
 def test_which_scripts_need_the_standard_library_alone(tmp_path: Path, code: str, alone: bool) -> None:
     (tmp_path / "task.py").write_text(code)
@@ -83,3 +97,35 @@ def test_a_script_nested_past_the_parser_is_unknown_not_an_error(tmp_path: Path,
     except (RecursionError, MemoryError):
         ast_ok = False
     assert len(module_calls(tmp_path / "task.py", (tmp_path / "task.py").read_text())) == int(ast_ok)
+
+
+@pytest.mark.parametrize(("code", "alone"), [
+    ("import socket\nsocket.create_connection(('db', 5432))\n", False),
+    ("import socket\nsocket.create_connection(('DB', 5432), timeout=3)\n", False),
+    ("from urllib.request import urlopen\nurlopen('http://web:8000/health')\n", False),
+    ("import http.client\nhttp.client.HTTPConnection('web', 8000).request('GET', '/')\n", False),
+    ("DATABASE = 'db:5432'\n", False),
+    ("import sys\nprint('web', sys.argv)\n", True),  # a service's name that dials nothing
+    ("from urllib.request import urlopen\nurlopen('https://pypi.org/simple/')\n", True),
+    ("import socket\nsocket.create_connection(('localhost', 8000))\n", True),
+    ("TIMES = ('web', 'x')\nPORT = 'port:abc'\n", True),
+])
+def test_a_script_dialing_a_service_by_name_needs_the_compose_network(tmp_path: Path, code: str, alone: bool) -> None:
+    """A stdlib-only script that dials `db:5432` or `http://web:8000` reaches those names through compose's network
+    only: it is not the host's."""
+    (tmp_path / "probe.py").write_text(code)
+    assert standard_library_script("python3", ["probe.py"], tmp_path, {"db": None, "web": None}) is alone
+    assert standard_library_script("python3", ["probe.py"], tmp_path)  # no services given: dials no one known
+
+
+def test_a_regex_compiled_in_the_script_keeps_it_on_the_host(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`VERSION_RE = re.compile(r"\\d+")` in openwisp's build.py made `compile` a name that runs code, and preflight
+    again said "run it as 'docker compose run --build --rm nginx python build.py ...'"."""
+    root = _openwisp(tmp_path)
+    script = root / "build.py"
+    compiled = 'import sys\n\nVERSION_RE = re.compile(r"\\d+")\n'
+    script.write_text(script.read_text().replace("import sys\n", compiled, 1))
+    assert "re.compile" in script.read_text()
+    env = {**fake_pyenv(tmp_path, {"3.12.1": ()}), "HOME": str(tmp_path), "PYENV_VERSION": "3.12.1"}
+    subjects = [f.subject for f in run(root, env, monkeypatch)]
+    assert not [s for s in subjects if "build.py" in s], subjects

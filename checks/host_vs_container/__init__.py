@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from doctor.host import Host
@@ -232,7 +232,7 @@ class HostVsContainer(Check):
         managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
         setups = _host_setups(project.commands)
         for command in project.commands:
-            home = _home_of(command, homes, project.root)
+            home = _home_of(command, homes, project.root, project.services)
             if home is None:
                 continue
             setup = setups.get((command.location.path, command.name)) if command.kind in _SETUP_KINDS else None
@@ -302,13 +302,14 @@ def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
     return found
 
 
-def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path) -> ServiceHome | None:
+def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path,
+             services: Collection[str] = ()) -> ServiceHome | None:
     """The service a command belongs to (the rule `doctor exec` follows too: command_home.belongs_in)."""
     if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK,
                                                CommandKind.NPM):
         return None
     return belongs_in(command.tool, command.text.split()[1:], command.cwd, homes, root,
-                      npm_script=command.kind is CommandKind.NPM, local=command.local)
+                      npm_script=command.kind is CommandKind.NPM, local=command.local, services=services)
 
 
 def _command_words(text: str) -> tuple[str, ...]:

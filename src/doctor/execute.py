@@ -60,7 +60,7 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     tool, arguments = words[0], words[1:]
     if docker_driver(tool, arguments, cwd) is not None:
         return None, here  # it runs `docker compose ...` itself: the engine is reached from here
-    home = belongs_in(tool, arguments, cwd, homes, project.root) if homes else None
+    home = belongs_in(tool, arguments, cwd, homes, project.root, services=project.services) if homes else None
     if home is None and tool_language(tool, homes) is None and (
             posixpath.basename(tool) in SHELLS or not _here(tool, project)):
         # not a home of console scripts alone, nor a production image for a runner's `poetry run ...`

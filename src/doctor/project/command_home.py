@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from doctor.project import Project
@@ -17,7 +17,7 @@ from doctor.project.service_home import NODE_TOOLS, PYTHON_TOOLS, ServiceHome
 
 
 def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[ServiceHome], root: Path, *,
-               npm_script: bool = False, local: bool = False) -> ServiceHome | None:
+               npm_script: bool = False, local: bool = False, services: Collection[str] = ()) -> ServiceHome | None:
     """The service a command (`tool arguments...`, run in `cwd`) belongs in, or None for the host.
 
     The one rule host-vs-container reports and `doctor exec` follows: a service of the command's
@@ -31,7 +31,8 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     by the program it starts, and is never a production image's (`production`: mealie's `poetry run
     pytest`, for the environment the runner makes on the host, not its `target: production` image). A
     command installing packages (`pip install -r requirements/dev.txt`, `npm ci`) is the host's setup,
-    never a service's.
+    never a service's. A Python script of the standard library alone is the host's, unless it dials one of
+    `services` (the project's service names) by name (stdlib_only.standard_library_script).
     """
     if tool.startswith("docker"):
         return None
@@ -65,7 +66,7 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
             return home
         if any(home.covers(path) for path in paths):
             return home
-    if standard_library_script(tool, arguments, cwd):  # openwisp's `python build.py`, in no service's code
+    if standard_library_script(tool, arguments, cwd, services):  # openwisp's `python build.py`, in no service's code
         return None
     # a root Makefile's bare `pytest` with a single python service: that service's; services built
     # alike from the same code (a web app and its celery worker) are one home: the first is named

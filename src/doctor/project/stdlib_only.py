@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 
@@ -32,18 +32,24 @@ def inline_standard_library(tool: str, arguments: Sequence[str]) -> bool:
 # what lets a script's code reach more than its imports: another program (`subprocess.run(["pytest"])`,
 # `os.system`), or a module named at run time (`importlib.import_module`, `runpy`, `__import__`, `exec`)
 _REACHES_FURTHER = frozenset({"subprocess", "runpy", "importlib", "multiprocessing", "pty", "concurrent"})
-_RUNS_CODE = frozenset({"system", "popen", "execl", "execle", "execlp", "execv", "execve", "execvp", "execvpe",
-                        "spawnl", "spawnv", "spawnlp", "spawnvp", "posix_spawn", "posix_spawnp",
-                        "__import__", "exec", "eval", "compile"})
+# the builtins that run code, called by their bare name (`re.compile`, `x.eval()` are others')
+_BUILTINS_RUNNING = frozenset({"__import__", "exec", "eval", "compile"})
+_OS_MODULES = frozenset({"os", "posix", "nt"})
 
 
-def standard_library_script(tool: str, arguments: Sequence[str], cwd: Path) -> bool:
+def _starts_program(name: str) -> bool:
+    """Whether a function of os (or posix) of that name starts another program: system, popen, exec*, spawn*."""
+    return name in ("system", "popen") or name.startswith(("exec", "spawn", "posix_spawn"))
+
+
+def standard_library_script(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str] = ()) -> bool:
     """Whether `python SCRIPT.py ...` (or `./SCRIPT.py` by its path) runs a script of the project that
     imports the standard library alone and starts no other program: openwisp/docker-openwisp's
     `python build.py change-secret-key` (random, re, sys, pathlib) edits .env on the host, and needs
     nothing an image installs. Any other import (Django's `execute_from_command_line` inside
-    manage.py's main, the project's own `app`), a relative one, or a file that cannot be read and
-    parsed whole is not."""
+    manage.py's main, the project's own `app`), a relative one, a file that cannot be read and
+    parsed whole, or one that dials one of `services` by its name (`"db:5432"`, `"http://web:8000/"`,
+    `("db", 5432)`: only the compose network resolves it) is not."""
     if posixpath.basename(tool).startswith("python"):
         if not arguments or arguments[0].startswith("-") or not arguments[0].endswith(".py"):
             return False
@@ -65,14 +71,51 @@ def standard_library_script(tool: str, arguments: Sequence[str], cwd: Path) -> b
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # `x = 1+1+...` nested past the parser's
         return False  # depth (RecursionError, or MemoryError by version): unknown, not the host's
     names: set[str] = set()
+    os_names = set(_OS_MODULES)  # `import os as o`: o
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
+            os_names |= {alias.asname for alias in node.names if alias.asname and alias.name in _OS_MODULES}
         elif isinstance(node, ast.ImportFrom):
             if node.level or not node.module:
                 return False
             names.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Name | ast.Attribute) and (
-                node.id if isinstance(node, ast.Name) else node.attr) in _RUNS_CODE:
+            if node.module in _OS_MODULES and any(a.name == "*" or _starts_program(a.name) for a in node.names):
+                return False  # `from os import system`
+    if not names <= set(sys.stdlib_module_names) or names & _REACHES_FURTHER:
+        return False
+    hosts = {name.lower() for name in services}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in _BUILTINS_RUNNING:
             return False
-    return names <= set(sys.stdlib_module_names) and not names & _REACHES_FURTHER
+        if (isinstance(node, ast.Attribute) and _starts_program(node.attr) and isinstance(node.value, ast.Name)
+                and node.value.id in os_names):
+            return False
+        if hosts and _dials(node, hosts):
+            return False
+    return True
+
+
+def _dials(node: object, hosts: set[str]) -> bool:
+    """Whether a node is a string literal naming one of `hosts` as a network peer: `"db:5432"`, a URL's host
+    (`"http://web:8000/api"`), the host of a `("db", 5432)` address or of a call given host and port."""
+    import ast
+
+    pair = node.elts if isinstance(node, ast.Tuple) else node.args if isinstance(node, ast.Call) else None
+    if pair is not None and len(pair) == 2 and isinstance(pair[1], ast.Constant):  # `HTTPConnection("web", 8000)`
+        first = pair[0]
+        return (isinstance(first, ast.Constant) and isinstance(first.value, str) and type(pair[1].value) is int
+                and first.value.lower() in hosts)
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or len(node.value) > 2048:
+        return False
+    value = node.value.strip()
+    if "://" in value:
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            return False
+        return host is not None and host in hosts
+    host, colon, port = value.rpartition(":")
+    return bool(colon) and port.isdigit() and host.lower() in hosts
