@@ -66,3 +66,43 @@ def test_an_image_installing_under_the_bind_still_needs_the_install(tmp_path: Pa
     finding = _node_modules(root, tmp_path)
     assert finding.severity is Severity.WARNING
     assert "which the install cannot write into" in finding.message
+
+
+def _edited(tmp_path: Path, dockerfile: tuple[str, str] = ("", ""), compose: tuple[str, str] = ("", "")) -> Finding:
+    root = _project(tmp_path)
+    for path, (old, new) in ((root / "frontend" / "Dockerfile", dockerfile), (root / "docker-compose.yml", compose)):
+        if old:
+            text = path.read_text()
+            assert old in text, old
+            path.write_text(text.replace(old, new, 1))
+    return _node_modules(root, tmp_path)
+
+
+def test_the_image_s_layout_counts_only_with_its_install_env_and_package_json(tmp_path: Path) -> None:
+    """The info case was too lenient: no install beside the copied package.json (`RUN npm install` gone, or run in
+    another folder), `ARG NODE_PATH` (gone after the build) taken for ENV, and compose's `environment: NODE_PATH`
+    (which replaces the image's) ignored; each of those is the warning to install."""
+    cases = {
+        "no install": (("RUN npm install", "RUN echo built"), ("", "")),
+        "install elsewhere": (("RUN npm install", "RUN cd /tmp && npm install"), ("", "")),
+        "a build's ARG": (("ENV NODE_PATH=/node_modules", "ARG NODE_PATH=/node_modules"), ("", "")),
+        "compose's own NODE_PATH": (("", ""), ("      - NODE_ENV=development", "      - NODE_ENV=development\n"
+                                                                              "      - NODE_PATH=/app/node_modules")),
+    }
+    for number, (name, (dockerfile, compose)) in enumerate(cases.items()):
+        finding = _edited(tmp_path / str(number), dockerfile, compose)
+        assert finding.severity is Severity.WARNING, (name, finding.message)
+        assert "which the install cannot write into" in finding.message, (name, finding.message)
+
+
+def test_a_glob_copy_and_other_installers_keep_the_info(tmp_path: Path) -> None:
+    cases = {
+        "COPY package*.json /": ("ADD package.json /package.json", "COPY package*.json /"),
+        "npm ci": ("RUN npm install", "RUN npm ci --no-audit"),
+        "yarn": ("RUN npm install", "RUN cd / && yarn --frozen-lockfile"),
+        "pnpm": ("RUN npm install", "WORKDIR /\nRUN pnpm install"),
+    }
+    for number, (name, dockerfile) in enumerate(cases.items()):
+        finding = _edited(tmp_path / str(number), dockerfile)
+        assert finding.severity is Severity.INFO, (name, finding.message)
+        assert "the image's packages are in /node_modules" in finding.message, (name, finding.message)

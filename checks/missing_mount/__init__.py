@@ -157,7 +157,12 @@ class MissingMount(Check):
         yet that its manifest or lockfile names (monica's Laravel Sail
         `./vendor/laravel/sail/database/mysql/create-testing-database.sh`: `composer install` from
         the composer.json beside `vendor/`, a warning, as the root-owned folder docker would make
-        there stands in the install's way; `node_modules/` beside package.json alike); for a service
+        there stands in the install's way; `node_modules/` beside package.json alike, except where the
+        image of every service mounting it keeps its packages on NODE_PATH, Buuntu/fastapi-react's
+        `ADD package.json /package.json`, `RUN npm install` there and `ENV NODE_PATH=/node_modules`,
+        which Node finds past the empty folder: an info with `mkdir -p`, only for an ENV, not an ARG,
+        that compose's `environment:` does not replace, with a package.json copied beside that
+        node_modules, `COPY package*.json /` too, and an install run in that folder); for a service
         that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
         the variable to your own id in .env instead (`echo "AIRFLOW_UID=$(id -u)" >> .env`: compose
