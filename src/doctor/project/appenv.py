@@ -47,7 +47,7 @@ MAX_FILES = 20000
 # spec or (), prefix, suffix) the value is a piece of the path: base / (prefix + $NAME + suffix)
 # (`root("dojo/settings/" + env.str("DD_ENV_PATH", ".env.prod"))`), relative to the working dir
 # without a base; ("none",) is the default of `os.getenv("X")`, a None that names no file (a call
-# given it straight loads its own default instead: dotenv_ast._none_is).
+# given it straight loads its own default instead: dotenv_paths._none_is).
 PathSpec = tuple[object, ...]
 Reached = tuple[Path, CodePath, tuple[str, ...]]  # a file a call loads, its carrier, the defaults assumed
 # A condition a call runs under (dotenv_ast writes them, `guard_holds` judges them): ("not", g),

@@ -8,30 +8,23 @@ name (`from dotenv import load_dotenv as ld`, `from os import environ as env`) a
 
 Split from appenv so that `ast` (~4.5 ms to import) is imported only when a module's calls are
 not remembered yet (appenv.dotenv_calls keeps them in project.memo).
+
+The paths an expression stands for are read by dotenv_paths, the `if` tests by dotenv_guards.
 """
 
 from __future__ import annotations
 
 import ast
-import posixpath
-from collections.abc import Iterator, Mapping
-from itertools import product
+from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.model import Location
 from doctor.project.appenv import DotenvCall, Guard, PathSpec, _python_text
-from doctor.project.appguard import _specs
+from doctor.project.dotenv_guards import UNKNOWN, GuardReader
+from doctor.project.dotenv_paths import _is_none, _is_true, _none_is, _string
 from doctor.project.star_imports import rebase, star_closure, star_module
 
 ALIASED = frozenset({"dotenv", "dotenv.main", "os", "os.path", "pathlib", "decouple", "environ", "environs"})
-PATH_PARTS = {"pardir": "..", "curdir": "."}  # os.pardir, os.curdir
-UNKNOWN: Guard = ("?",)
-NONE: PathSpec = ("none",)  # the default of `os.getenv("X")`: None, which no path is (see _none_is)
-# a string of literals and variable reads, a read as (NAME, its default or None)
-Pieces = tuple[str | tuple[str, str | None], ...]
-# a string method a guard may call on a variable's value (`os.getenv("X", "").lower()`)
-STR_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
-DOCKERENV = "/.dockerenv"  # in every docker container: `if not os.path.exists("/.dockerenv")` is false there
 
 
 def module_calls(path: Path, text: str) -> tuple[DotenvCall, ...]:
@@ -43,24 +36,8 @@ def module_calls(path: Path, text: str) -> tuple[DotenvCall, ...]:
         return ()
 
 
-class _Calls:
+class _Calls(GuardReader):
     """Reads the load_dotenv calls of one module, evaluating module-level path names."""
-
-    def __init__(self, path: Path, text: str, reachable: frozenset[Path] = frozenset(),
-                 seen: set[Path] | None = None) -> None:
-        self.path = path
-        self.reachable = reachable  # the files star imports may read (star_closure of the first module)
-        self.seen = seen if seen is not None else {path}
-        self.lines = text.splitlines()
-        self.names: dict[str, tuple[PathSpec, ...]] = {}
-        self.aliases: dict[str, str] = {}  # `from dotenv import load_dotenv as ld`: ld -> load_dotenv
-        self.flags: dict[str, Guard] = {}  # `IN_DOCKER = os.getenv("IN_DOCKER")`: names a guard reads
-        self.envs: set[str] = {"env"}  # django-environ's / environs' Env() instances: `env("X", default=...)`
-        self.configs: set[str] = set()  # decouple's `config`, as a star import brings it (`from .base import *`)
-        self.environs = any(line.lstrip().startswith(("import environs", "from environs ")) for line in self.lines)
-        # inside a `try:` whose `except ImportError` (ModuleNotFoundError, a bare except) lets the module go on
-        # without the package: tubearchivist's settings.py, `try: from dotenv import load_dotenv ...`
-        self.optional = 0
 
     def read(self, tree: ast.Module) -> Iterator[DotenvCall]:
         for node in ast.walk(tree):
@@ -94,15 +71,6 @@ class _Calls:
     def config_names(self) -> set[str]:
         """The names this module binds to decouple's `config`: imported, or through its star imports."""
         return self.configs
-
-    def _callee(self, func: ast.expr) -> str:
-        """The function a call names: its attribute, or its imported name behind an alias."""
-        name = _callee(func)
-        return self.aliases.get(name, name) if isinstance(func, ast.Name) else name
-
-    def _is_environ(self, node: ast.expr) -> bool:
-        return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
-            isinstance(node, ast.Name) and self.aliases.get(node.id, node.id) == "environ")
 
     def _decouple(self, tree: ast.Module) -> Iterator[DotenvCall]:
         """python-decouple: `config("KEY")` reads os.environ first, else the `.env` found from the
@@ -221,251 +189,9 @@ class _Calls:
     def _text(self, node: ast.expr | ast.stmt) -> str:
         return self.lines[node.lineno - 1] if 0 < node.lineno <= len(self.lines) else ""
 
-    def _eval(self, node: ast.expr, loops: Mapping[str, tuple[PathSpec, ...]]) -> tuple[PathSpec, ...]:
-        """The paths an expression may stand for (empty when doctor cannot tell)."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return (("abs", node.value),) if node.value.startswith("/") else (("cwd", node.value),)
-        if isinstance(node, ast.Name):
-            if node.id == "__file__":
-                return (("file", 0),)
-            return loops.get(node.id) or self.names.get(node.id, ())
-        if isinstance(node, ast.Attribute) and node.attr == "parent":
-            return tuple(_up(s) for s in self._eval(node.value, loops))
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and \
-                node.value.attr == "parents" and isinstance(node.slice, ast.Constant) and \
-                isinstance(node.slice.value, int):
-            found = self._eval(node.value.value, loops)
-            for _ in range(int(node.slice.value) + 1):
-                found = tuple(_up(s) for s in found)
-            return found
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            return self._join(node.left, [node.right], loops)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.right, ast.Constant) \
-                and type(node.right.value) is int and node.right.value >= 0:
-            return _ups(self._eval(node.left, loops), node.right.value)  # environ.Path(__file__) - 2
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
-            return _ups(self._eval(node.operand, loops), 1)  # ~environ.Path(...): its parent
-        if isinstance(node, (ast.BinOp, ast.JoinedStr)):
-            pieces = self._pieces(node)
-            return _framed(None, pieces) if pieces is not None else ()
-        if isinstance(node, ast.Subscript) and self._is_environ(node.value) and isinstance(node.slice, ast.Constant) \
-                and isinstance(node.slice.value, str):
-            return (("env", node.slice.value, (), ()),)
-        if isinstance(node, ast.Call):
-            return self._eval_call(node, loops)
-        return ()
-
-    def _eval_call(self, node: ast.Call, loops: Mapping[str, tuple[PathSpec, ...]]) -> tuple[PathSpec, ...]:
-        name = self._callee(node.func)
-        if name == "find_dotenv":
-            return _find(node)
-        if isinstance(node.func, ast.Call) or (isinstance(node.func, ast.Name) and (
-                node.func.id in loops or node.func.id in self.names)):
-            return self._join(node.func, list(node.args), loops)  # django-environ's root("a/b"): a join
-        if name == "path" and isinstance(node.func, ast.Attribute) and self._eval(node.func.value, loops):
-            return self._join(node.func.value, list(node.args), loops)  # root.path("a")
-        read = self._env_read(node)
-        if read is not None:
-            defaults = self._eval(read[1], loops) if read[1] is not None else ()
-            if self._may_be_none(node, read[1]):
-                defaults = (NONE,)  # `os.environ.get("X")` unset is None: the loader's own default then
-            return (("env", read[0], defaults, ()),)
-        if name in ("resolve", "absolute") and isinstance(node.func, ast.Attribute):
-            return self._eval(node.func.value, loops)
-        if name in ("Path", "PurePath", "PosixPath") and node.args:
-            # Path(a, b) joins; django-environ's Path(__file__, is_file=True) starts at the file's folder
-            is_file = any(k.arg == "is_file" and _is_true(k.value) for k in node.keywords)
-            return _ups(self._join(node.args[0], node.args[1:], loops), int(is_file))
-        builtin_str = name == "str" and isinstance(node.func, ast.Name)  # not env.str("X"): a variable read
-        if (name in ("abspath", "realpath", "normpath", "fspath") or builtin_str) and len(node.args) == 1:
-            return self._eval(node.args[0], loops)
-        if name == "dirname" and len(node.args) == 1:
-            return tuple(_up(s) for s in self._eval(node.args[0], loops))
-        if name in ("join", "joinpath") and node.args:
-            if isinstance(node.func, ast.Attribute) and name == "joinpath":
-                return self._join(node.func.value, list(node.args), loops)
-            return self._join(node.args[0], list(node.args[1:]), loops)
-        return ()
-
-    def _join(self, base: ast.expr, rest: list[ast.expr], loops: Mapping[str, tuple[PathSpec, ...]]
-              ) -> tuple[PathSpec, ...]:
-        """`base / part / ...`: literal parts, or a loop name over literal names (each one)."""
-        choices: list[list[str]] = []
-        framed: tuple[int, Pieces] | None = None  # the one part read from the environment, and where
-        for part in rest:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                choices.append([part.value])
-                continue
-            pieces = self._pieces(part) if framed is None else None
-            if pieces is not None:
-                framed = (len(choices), pieces)
-                choices.append([""])
-                continue
-            named_part = self._path_part(part)
-            if named_part is not None:
-                choices.append([named_part])
-                continue
-            named = loops.get(part.id, ()) if isinstance(part, ast.Name) else ()
-            if not named or any(s[0] != "cwd" for s in named):
-                return ()
-            choices.append([str(s[1]) for s in named])
-        if framed is None:
-            return tuple(_append(s, list(parts)) for s in self._eval(base, loops) for parts in product(*choices))
-        at, pieces = framed
-        return tuple(_append(f, list(parts[at + 1:])) for s in self._eval(base, loops) for parts in product(*choices)
-                     for f in _framed(_append(s, list(parts[:at])), pieces))
-
-    def _env_read(self, node: ast.Call) -> tuple[str, ast.expr | None] | None:
-        """The variable a call reads and its default: `os.getenv("X", d)`, `os.environ.get("X", d)`,
-        django-environ's or environs' `env.str("X", d)`, `env.path("X", default=d)`, `env("X", default=d)`
-        (a positional second argument is django-environ's cast there, environs' default)."""
-        key = _string(node.args[0]) if node.args else None
-        if key is None:
-            return None
-        func, name = node.func, self._callee(node.func)
-        positional = True
-        if isinstance(func, ast.Name) and func.id in self.envs:
-            positional = self.environs
-        elif not (name == "getenv" or (isinstance(func, ast.Attribute) and (
-                (name == "get" and self._is_environ(func.value))
-                or (name in ("str", "path") and isinstance(func.value, ast.Name) and func.value.id in self.envs)))):
-            return None
-        fallback = node.args[1] if positional and len(node.args) > 1 else next(
-            (k.value for k in node.keywords if k.arg == "default"), None)
-        return key, fallback
-
-    def _may_be_none(self, node: ast.Call, fallback: ast.expr | None) -> bool:
-        """Whether a variable read gives None when the variable is unset: `os.getenv("X")`,
-        `os.environ.get("X", None)` (django-environ's and environs' `env.str("X")` raise instead)."""
-        func = node.func
-        reads_os = self._callee(func) == "getenv" or (isinstance(func, ast.Attribute) and func.attr == "get"
-                                                      and self._is_environ(func.value))
-        return reads_os and (fallback is None or _is_none(fallback))
-
-    def _pieces(self, node: ast.expr) -> Pieces | None:
-        """A string built of literals and one variable read (`"dojo/settings/" + env.str("DD_ENV_PATH",
-        ".env.prod")`, an f-string): its pieces, a read as (NAME, default or None); None for anything else."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return (node.value,)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._pieces(node.left), self._pieces(node.right)
-            return (*left, *right) if left is not None and right is not None else None
-        if isinstance(node, ast.JoinedStr):
-            found: list[str | tuple[str, str | None]] = []
-            for value in node.values:
-                inner = value.value if isinstance(value, ast.FormattedValue) and value.conversion == -1 \
-                    and value.format_spec is None else value
-                pieces = self._pieces(inner)
-                if pieces is None:
-                    return None
-                found.extend(pieces)
-            return tuple(found)
-        if isinstance(node, ast.Subscript) and self._is_environ(node.value) and _string(node.slice) is not None:
-            return ((str(_string(node.slice)), None),)
-        read = self._env_read(node) if isinstance(node, ast.Call) else None
-        if read is None or (read[1] is not None and _string(read[1]) is None and not _is_none(read[1])):
-            return None
-        return ((read[0], _string(read[1]) if read[1] is not None else None),)
-
-    def _path_part(self, node: ast.expr) -> str | None:
-        """`os.pardir` (".."), `os.curdir` ("."), or either imported from os; None for anything else."""
-        if isinstance(node, ast.Attribute):
-            return PATH_PARTS.get(node.attr)
-        return PATH_PARTS.get(self.aliases.get(node.id, "")) if isinstance(node, ast.Name) else None
-
-    def _guard(self, node: ast.expr) -> Guard:
-        """An `if` test as a Guard: ("not", g), ("and", g...), ("or", g...), ("set", NAME) for
-        `"NAME" in os.environ`, ("eq", term, term), ("truthy", term), ("container",) for a file
-        every container has; ("?",) for what doctor cannot read."""
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            inner = self._guard(node.operand)
-            return UNKNOWN if inner == UNKNOWN else ("not", inner)
-        if isinstance(node, ast.BoolOp):
-            return ("and" if isinstance(node.op, ast.And) else "or", *(self._guard(v) for v in node.values))
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            return self._compare(node.left, node.ops[0], node.comparators[0])
-        if isinstance(node, ast.Name) and node.id in self.flags:
-            return self.flags[node.id]
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and self._callee(node.func) == "bool"
-                and len(node.args) == 1):  # the builtin, not django-environ's `env.bool("X")` (_term)
-            return self._guard(node.args[0])
-        if isinstance(node, ast.Call) and self._callee(node.func) in ("exists", "isfile", "is_file"):
-            # os.path.exists("/.dockerenv"), Path("/.dockerenv").exists()
-            path = node.args[0] if node.args else node.func.value if isinstance(node.func, ast.Attribute) else None
-            if path is not None and self._eval(path, {}) == (("abs", DOCKERENV),):
-                return ("container",)
-        term = self._term(node)
-        return UNKNOWN if term is None else ("truthy", term)
-
-    def _compare(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> Guard:
-        if isinstance(op, (ast.In, ast.NotIn)) and self._is_environ(right) and _string(left) is not None:
-            test: Guard = ("set", _string(left))
-        elif isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
-            term = self._term(left)
-            choices = [self._term(e) for e in right.elts]
-            if term is None or any(c is None or c[0] != "lit" for c in choices):
-                return UNKNOWN
-            test = ("or", *(("eq", term, c) for c in choices))
-        elif isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
-            first, second = self._term(left), self._term(right)
-            if first is None or second is None:
-                return UNKNOWN
-            test = ("eq", first, second)
-        else:
-            return UNKNOWN
-        return ("not", test) if isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) else test
-
-    def _term(self, node: ast.expr) -> Guard | None:
-        """A value a guard compares: ("lit", constant), or ("env", NAME, default, methods) for
-        `os.environ.get("NAME", default)`, `os.getenv(...)`, `os.environ["NAME"]`, `env.bool("NAME",
-        default)` (method "bool": the value as those libraries parse it); None when unknown."""
-        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (str, bool, int))):
-            return ("lit", node.value)
-        if isinstance(node, ast.Name):
-            flag = self.flags.get(node.id)
-            return flag[1] if flag is not None and flag[0] == "truthy" and isinstance(flag[1], tuple) else None
-        if isinstance(node, ast.Subscript) and self._is_environ(node.value) and _string(node.slice) is not None:
-            return ("env", _string(node.slice), None, ())
-        if not isinstance(node, ast.Call):
-            return None
-        name = self._callee(node.func)
-        if name in STR_METHODS and isinstance(node.func, ast.Attribute) and not node.args:
-            inner = self._term(node.func.value)
-            return None if inner is None or inner[0] != "env" else (*inner[:3], (*_guards(inner[3]), name))
-        # django-environ's and environs' `env.bool("NAME", default=False)`: cookiecutter-django's
-        # `READ_DOT_ENV_FILE = env.bool("DJANGO_READ_DOT_ENV_FILE", default=False)`
-        parsed = (name == "bool" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
-                  and node.func.value.id in self.envs)
-        if parsed or name == "getenv" or (name == "get" and isinstance(node.func, ast.Attribute)
-                                          and self._is_environ(node.func.value)):
-            key = _string(node.args[0]) if node.args else None
-            fallback = node.args[1] if len(node.args) > 1 else next(
-                (k.value for k in node.keywords if k.arg == "default"), None)
-            default = self._term(fallback) if fallback is not None else ("lit", None)
-            if key is None or default is None or default[0] != "lit":
-                return None
-            return ("env", key, default[1], ("bool",) if parsed else ())
-        return None
-
-
-def _is_true(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is True
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
 
 def _name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
-
-
-def _string(node: ast.expr) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _guards(value: object) -> tuple[object, ...]:
-    return value if isinstance(value, tuple) else ()
 
 
 def _spares_import(handler: ast.ExceptHandler) -> bool:
@@ -480,20 +206,6 @@ def _spares_import(handler: ast.ExceptHandler) -> bool:
 def _known(guard: tuple[Guard, ...]) -> tuple[Guard, ...]:
     """The conditions doctor can judge (an unreadable one never stops a call)."""
     return tuple(g for g in guard if g != UNKNOWN)
-
-
-def _find(node: ast.Call) -> tuple[PathSpec, ...]:
-    """`find_dotenv(filename=".env", raise_error_if_not_found=False, usecwd=False)`: the name looked
-    for from the calling file's folder upwards (from the working dir with `usecwd=True`)."""
-    args = {**dict(zip(("filename", "raise_error_if_not_found", "usecwd"), node.args, strict=False)),
-            **{k.arg: k.value for k in node.keywords if k.arg}}
-    name = _string(args["filename"]) if "filename" in args else ".env"
-    usecwd = args.get("usecwd")
-    if name is None or (usecwd is not None and not isinstance(usecwd, ast.Constant)):
-        return ()
-    if usecwd is not None and _is_true(usecwd):
-        return (("find", name, "cwd"),)
-    return (("find",),) if name == ".env" else (("find", name),)
 
 
 def _breaks(body: list[ast.stmt]) -> bool:
@@ -521,67 +233,3 @@ def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
         for child in value if isinstance(value, list) else [value]:
             if isinstance(child, ast.AST):
                 yield from ast.walk(child)
-
-
-def _callee(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _ups(specs: tuple[PathSpec, ...], count: int) -> tuple[PathSpec, ...]:
-    """N folders up: django-environ's `Path(__file__) - 1` is the file's folder (`path("../" * N)`)."""
-    for _ in range(count):
-        specs = tuple(_up(s) for s in specs)
-    return specs
-
-
-def _framed(base: PathSpec | None, pieces: Pieces) -> tuple[PathSpec, ...]:
-    """The path `base / (prefix + $NAME + suffix)` (relative to the working dir without a base): an
-    ("env", NAME, defaults, (), (base, prefix, suffix)) whose defaults put the read's default in."""
-    reads = [p for p in pieces if isinstance(p, tuple)]
-    if len(reads) > 1:
-        return ()
-    if not reads:
-        text = "".join(p for p in pieces if isinstance(p, str))
-        if base is not None:
-            return (_append(base, [text]),)
-        return (("abs", text) if text.startswith("/") else ("cwd", text),) if text else ()
-    at = pieces.index(reads[0])
-    prefix = "".join(p for p in pieces[:at] if isinstance(p, str))
-    suffix = "".join(p for p in pieces[at + 1:] if isinstance(p, str))
-    name, default = reads[0]
-    defaults = _framed(base, (prefix + default + suffix,)) if default is not None else ()
-    return (("env", name, defaults, (), (base or (), prefix, suffix)),)
-
-
-def _none_is(spec: PathSpec, default: PathSpec) -> PathSpec:
-    """A call's path read straight from a variable that is None when unset (`load_dotenv(dotenv_path=
-    os.environ.get("DOTENV_PATH"))`, pontoon's): unset, the loader gets None and does its own search."""
-    if spec[0] == "env" and len(spec) == 4 and not _specs(spec[3]) and _specs(spec[2]) == (NONE,):
-        return (*spec[:2], (default,), spec[3])
-    return spec
-
-
-def _up(spec: PathSpec) -> PathSpec:
-    if spec[0] == "env":
-        return (*spec[:3], (*_specs(spec[3]), ("up",)), *spec[4:])
-    if spec[0] == "file":
-        if len(spec) > 2:
-            return spec[:-1]
-        return ("file", int(str(spec[1])) + 1)
-    if spec[0] in ("cwd", "abs"):
-        return (spec[0], posixpath.dirname(str(spec[1])) or ".")
-    return spec
-
-
-def _append(spec: PathSpec, parts: list[str]) -> PathSpec:
-    if spec[0] == "env":
-        return (*spec[:3], (*_specs(spec[3]), *(("join", p) for p in parts)), *spec[4:])
-    if spec[0] == "file":
-        return (*spec, *parts)
-    if spec[0] in ("cwd", "abs"):
-        return (spec[0], posixpath.join(str(spec[1]), *parts))
-    return spec
