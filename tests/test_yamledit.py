@@ -174,14 +174,14 @@ def test_a_new_key_after_a_comment_above_a_flow_list_is_written_below_the_servic
 
 
 def test_text_that_would_not_read_back_as_meant_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import doctor.project.yamledit as yamledit
+    import doctor.project.yamlround as yamlround
 
-    monkeypatch.setattr(yamledit, "_insert_key", lambda *args: None)  # no second way either
+    monkeypatch.setattr(yamlround, "_insert_key", lambda *args: None)  # no second way either
     with pytest.raises(YamlEditError, match="edit it by hand"):
         override_ports(COMMENT_ABOVE_FLOW, "zulip", ["8081:80"])
-    assert yamledit._reads_back("a: 1\n", "a: 1\n", yamledit._load("a: 1\n")[1])
-    assert not yamledit._reads_back("a: 1\n", "a: '1'\n", yamledit._load("a: 1\n")[1])  # a string now
-    assert not yamledit._reads_back("a: 1\n", "a: [\n", yamledit._load("a: 1\n")[1])
+    assert yamlround._reads_back("a: 1\n", "a: 1\n", yamlround._load("a: 1\n")[1])
+    assert not yamlround._reads_back("a: 1\n", "a: '1'\n", yamlround._load("a: 1\n")[1])  # a string now
+    assert not yamlround._reads_back("a: 1\n", "a: [\n", yamlround._load("a: 1\n")[1])
 
 
 def test_a_second_tagged_list_keeps_the_first_ones_item_comment() -> None:
