@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from doctor.checks import env_drift
-from doctor.checks.env_drift import EnvDrift, places
+from doctor.checks.env_drift import EnvDrift, places, templates
 from doctor.checks.env_drift.places import KEY
 from doctor.checks.service_name_drift import ServiceNameDrift
 from test_network_index import counting_ratios
@@ -30,13 +29,13 @@ def test_env_drift_reads_the_compose_file_once_however_many_variables_are_unset(
     project = _project(tmp_path, "\n".join(lines) + "\n")
     assert project.compose.services  # loaded before counting
     reads: list[Path] = []
-    real = env_drift.read_text  # every read of the check (doctor.regular's: no FIFO blocks it)
+    real = templates.read_text  # every read of the check (doctor.regular's: no FIFO blocks it)
 
     def read_text(path: Path, *args: object, **kwargs: object) -> str:
         reads.append(path)
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(env_drift, "read_text", read_text)
+    monkeypatch.setattr(templates, "read_text", read_text)
     monkeypatch.setattr(places, "read_text", read_text)  # where the keys of the file's lines are read
     findings = list(EnvDrift().run(project, Host(env={})))
     assert len(findings) == 2 * count  # every variable is reported, each under its own key

@@ -106,8 +106,8 @@ def _required_value(project: Project, message: str) -> Fix | None:
     name = found[1]
     files = project.interpolation_files
     dotenv = files[-1] if files else project.root / ".env"
-    from ..env_drift import _template_of
     from ..env_drift.fix import _append_fix
+    from ..env_drift.templates import _template_of
 
     example = _template_of(dotenv)
     entry = example.entry(name) if example is not None else None
