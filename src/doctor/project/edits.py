@@ -6,7 +6,8 @@ whole-file edit: lines inserted by project.textedit where the override has a sha
 comments kept), the same text either way. A key the override already sets is rewritten on its
 own line, byte for byte around the value. Where an exact edit is not safe
 to compute (a value built by interpolation, an override yamledit refuses, a multi-line or flow
-value) these return None and the check falls back to advice.
+value) these return None and the check falls back to advice. Which override a fix writes to is
+project.override_target's, the folder fixes may write in project.writable_root's.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project import Project
+
+# dev_override and edit_root are re-exported: the checks' fixes and the fixer import them from here
+from doctor.project.override_target import dev_override as dev_override
 from doctor.project.reading import COMPOSE_LIMIT
 from doctor.project.types import EnvEntry, EnvVar
+from doctor.project.writable_root import edit_root as edit_root
 from doctor.regular import read_text
-from doctor.system_folders import home_folder
 
 Replacer = Callable[[re.Match[str]], str]  # the new text for one match
 
@@ -133,85 +137,6 @@ def replace_on_line(path: Path, line: int | None, pattern: str, new: str | Repla
         return None
     found = matches[0]
     return Edit(path, text, text[: found.start()] + made(found) + text[found.end() :], line)
-
-
-def dev_override(project: Project) -> Path | None:
-    """The dev override a fix writes to: always a file compose will read for this project.
-
-    The loaded override (`compose.override.yaml`, `docker-compose.override.yml`, any
-    `*.override.*`); else, when the files are named explicitly (-f, a file path, COMPOSE_FILE
-    from the shell or `.env`) and there are several, the last of them (compose reads it and it
-    wins the merge) when it overrides the dev stack (see dev_stack_override); else, under
-    default discovery, a new override beside the main file. None when one explicit file is all
-    compose reads (a new override there would never be read), and when the last -f file is an
-    add-on of one feature (open-webui's `docker-compose.api.yaml`, which only publishes ollama's
-    port): a fix written there comes back on a run without that -f.
-    """
-    from doctor.project.discover import OVERRIDE_NAMES
-
-    model = project.compose
-    loaded = [f for f in model.files if f.name in OVERRIDE_NAMES or ".override." in f.name]
-    if loaded:
-        return loaded[-1]
-    options = project.options
-    explicit = bool(options.files) or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
-    if explicit:
-        return model.files[-1] if len(model.files) > 1 and dev_stack_override(project, model.files[-1]) else None
-    if not model.files:
-        return None
-    main = model.files[0]
-    name = "docker-compose.override.yml" if main.name.startswith("docker-") else "compose.override.yaml"
-    listed = {os.path.realpath(f) for f in devcontainer_compose_files(project, main)}
-    if listed and os.path.realpath(main.parent / name) not in listed:
-        return None  # the devcontainer starts the stack with -f of its own list: a new override is never read
-    return main.parent / name
-
-
-_DEV_WORDS = frozenset({"dev", "develop", "development", "local", "override"})
-_NOT_DEV_WORDS = frozenset({"prod", "production", "staging", "ci", "test", "tests"})
-
-
-def dev_stack_override(project: Project, path: Path) -> bool:
-    """Whether the last explicit compose file is the project's dev override, the file a fix may
-    write to: its name says so (`docker-compose.dev.yml`, `compose.local.yaml`), or it configures
-    every service of the stack. An add-on of one feature (`docker-compose.api.yaml`, `gpu.yaml`,
-    which touch one service) is not: a fix for another service written there is lost on a run
-    without it. A name saying prod/ci/test never is."""
-    words = set(re.split(r"[._-]+", path.name.lower()))
-    if words & _NOT_DEV_WORDS:
-        return False
-    if words & _DEV_WORDS:
-        return True
-    mine: set[str] = set()
-    for found in project.compose_documents():
-        if found.path != path:
-            continue
-        for doc in found.docs:
-            services = doc.get("services") if isinstance(doc, Mapping) else None
-            if isinstance(services, Mapping):
-                mine.update(str(name) for name in services)
-    wanted = set(project.compose.services)
-    return bool(wanted) and wanted <= mine
-
-
-def devcontainer_compose_files(project: Project, compose_file: Path) -> list[Path]:
-    """The compose files the dev containers that start `compose_file` start their stack with (each
-    passes its `dockerComposeFile`, one name or a list, relative to its devcontainer.json's folder, as
-    `-f`, so compose discovers no override beside them): those all of them pass, in the first's order.
-    [] when no dev container starts it.
-
-    The dev containers are doctor.project.devcontainer's, read as JSON with comments (a commented-out
-    `"dockerComposeFile"` is none): the project's folder's and those of each folder above it up to the
-    checkout's top (wiki.js's .devcontainer/devcontainer.json, naming `../dev/containers/docker-compose.yml`),
-    and a devcontainer.json beside `compose_file` (where a .devcontainer folder's contents are the project)."""
-    from doctor.project.devcontainer import dev_containers, read_config
-
-    beside = read_config(compose_file.parent / "devcontainer.json")
-    wanted = os.path.realpath(compose_file)
-    lists = [[*dev.compose_files] for dev in (*dev_containers(project), *([beside] if beside else []))
-             if any(os.path.realpath(f) == wanted for f in dev.compose_files)]
-    passed = [{os.path.realpath(f) for f in files} for files in lists[1:]]
-    return [f for f in lists[0] if all(os.path.realpath(f) in each for each in passed)] if lists else []
 
 
 Wanted = Mapping[str, Mapping[str, str] | Sequence[str]]
@@ -428,71 +353,3 @@ def _first_setting(project: Project, paths: Iterable[Path], name: str) -> tuple[
         if found is not None and entry is not None:
             return found.path, entry
     return None
-
-
-def edit_root(project: Project) -> Path:
-    """The folder fixes may write in: the project directory, or the repo around it when a service
-    builds from or bind-mounts that parent (a compose project in `.devcontainer/` or `docker/`),
-    widened to the env files compose reads from beside it within the same git work tree (wger's
-    `dev/docker-compose.yml` loads `../config/prod.env`: a drifted host there is fixed where it is
-    written), and to the bind sources and build contexts the compose files point at within the
-    checkout (its git work tree, or the top `archive_top` finds for one without .git: peeringdb's
-    `Ctl/dev` compose binds `../docker/entrypoint.sh` and builds from `../..`), never past that
-    top nor to the home folder."""
-    root = project.root
-    outer = root.parent
-    if outer == outer.parent or outer == home_folder():
-        return root
-    pointed: list[str] = []
-    for service in project.services.values():
-        sources = [m.source for m in service.volumes if m.type == "bind" and m.source]
-        if service.build is not None and "://" not in service.build.context:
-            sources.append(service.build.context)
-        if any(Path(os.path.normpath(s)) == outer for s in sources):
-            return outer
-        pointed += sources
-    return _with_pointed(project, _with_env_files(project, root), pointed)
-
-
-def _with_pointed(project: Project, root: Path, sources: Sequence[str]) -> Path:
-    """`root`, or the folder holding it and the bind sources and build contexts beside it that lie
-    in the project's checkout (a source past the checkout's top, such as /var/run/docker.sock or
-    ~/.ssh, widens nothing)."""
-    beside = {Path(os.path.normpath(source)) for source in sources if os.path.isabs(source)}
-    beside = {source for source in beside if not source.is_relative_to(root)}
-    if not beside:
-        return root
-    from doctor.project.gitrepo import archive_top, find_repo
-
-    repo = find_repo(project.root)
-    found = repo.top if repo is not None else archive_top(project.root)
-    if found is None:
-        return root
-    top = Path(os.path.realpath(found))
-    home = Path(os.path.realpath(home_folder()))
-    if top == top.parent or home.is_relative_to(top):
-        return root
-    real = [Path(os.path.realpath(source)) for source in beside]
-    within = [source for source in real if source.is_relative_to(top)]
-    if not within:
-        return root
-    return Path(os.path.commonpath([os.path.realpath(root), *within]))
-
-
-def _with_env_files(project: Project, root: Path) -> Path:
-    """`root`, or the folder holding it and the env files its services load from outside it, when
-    one git work tree holds them all (a checkout's own files; a path out of it stays refused)."""
-    outside = {Path(os.path.normpath(path)).parent for service in project.services.values()
-               for path in service.env_files if not Path(os.path.normpath(path)).is_relative_to(root)}
-    if not outside:
-        return root
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(root)
-    top = repo.top.resolve() if repo is not None else None
-    if top is None or top == home_folder() or top == top.parent:
-        return root
-    real = [Path(os.path.realpath(folder)) for folder in outside]
-    if not all(folder.is_relative_to(top) for folder in real):
-        return root
-    return Path(os.path.commonpath([root.resolve(), *real]))
