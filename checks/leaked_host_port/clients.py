@@ -15,8 +15,9 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project import Project, template_names
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
+from doctor.project.env_hosts import image_basename
 from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
-from doctor.project.runtimes import image_runtime
+from doctor.project.runtimes import image_runtime, service_base
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import Read, dials_from_inside
 from doctor.system_folders import home_folder
@@ -126,8 +127,7 @@ class Clients:
         if service.ports or service.expose:
             return False
         base = self._base(service)
-        if image_runtime(base) == "node" or base.split("@")[0].rsplit("/", 1)[-1].split(":")[0].lower() in \
-                _STATIC_SERVERS:
+        if image_runtime(base) == "node" or image_basename(base) in _STATIC_SERVERS:
             return False
         return not self._app_code(service) or self._reader(service, name) is not None
 
@@ -247,10 +247,7 @@ class Clients:
 
     def _base(self, service: Service) -> str:
         """The image the service runs on: its stage's base when it builds one, else its image ("" unknown)."""
-        if service.build is not None and service.build.dockerfile_path is not None:
-            recipe = self.project.recipe(service.build.dockerfile_path, service.build.target)
-            return recipe.base if recipe is not None else ""
-        return service.image or ""
+        return service_base(self.project, service)
 
     def _folders(self, service: Service) -> list[Path]:
         found = self._code.get(service.name)

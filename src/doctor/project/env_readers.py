@@ -72,14 +72,9 @@ class EnvReaders:
     def _suffixes(self, service: Service) -> frozenset[str] | None:
         """The files the service's runtime runs (python or node, from its image or its stage's base),
         with scripts and config; None for another or an unknown runtime (every source file counts)."""
-        from doctor.project.runtimes import image_runtime
+        from doctor.project.runtimes import image_runtime, service_base
 
-        base = service.image or ""
-        build = service.build
-        if build is not None and build.dockerfile_path is not None:
-            recipe = self.project.recipe(build.dockerfile_path, build.target)
-            base = recipe.base if recipe is not None else ""
-        family = image_runtime(base)
+        family = image_runtime(service_base(self.project, service))
         return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
 
 

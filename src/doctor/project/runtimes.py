@@ -26,7 +26,8 @@ from doctor.regular import read_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from doctor.project.types import CopyInstruction
+    from doctor.project import Project
+    from doctor.project.types import CopyInstruction, Service
 
 _VERSION = lazy(r"^v?(\d+(?:\.\d+){0,2})")
 # the official images, and the dev container images (`mcr.microsoft.com/devcontainers/python:3.12`,
@@ -142,6 +143,16 @@ def image_runtime(image: str) -> str | None:
     if match is None or match.group("dev") or image.strip()[match.end(2):match.end(2) + 1] not in ("", ":", "@"):
         return None
     return "node" if match.group(2).lower() == "node" else "python"
+
+
+def service_base(project: Project, service: Service) -> str:
+    """The image the service runs on: its stage's base where it builds one from a Dockerfile ("" where
+    that cannot be read), else its `image:` ("" for none)."""
+    build = service.build
+    if build is not None and build.dockerfile_path is not None:
+        recipe = project.recipe(build.dockerfile_path, build.target)
+        return recipe.base if recipe is not None else ""
+    return service.image or ""
 
 
 def image_declared_at(froms: list[tuple[str, Location]]) -> list[Declared]:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.project import Project
+from doctor.project.env_hosts import image_basename
 from doctor.project.manifests import Language
 from doctor.project.reading import is_dir
 from doctor.project.service_home import ServiceHome
@@ -57,14 +58,13 @@ DEVCONTAINER_RUNTIMES = {
 }
 
 
-def image_runtime(image: str) -> str | None:
+def toolchain_runtime(image: str) -> str | None:
     """The runtime an image reference is of: an official image by its name (`golang:1.22`), a Dev
-    Containers image by its own (`mcr.microsoft.com/devcontainers/go`), else None."""
-    parts = image.split("@")[0].lower().split("/")
-    name = parts[-1].split(":")[0]
-    if len(parts) > 1 and parts[-2] == "devcontainers":
-        return DEVCONTAINER_RUNTIMES.get(name)
-    return IMAGE_RUNTIMES.get(name)
+    Containers image by its own (`mcr.microsoft.com/devcontainers/go`), else None. Wider than
+    runtimes.image_runtime, which names only the python and node images a version is read from."""
+    name = image_basename(image)
+    folders = image.split("@")[0].lower().split("/")[:-1]
+    return (DEVCONTAINER_RUNTIMES if folders[-1:] == ["devcontainers"] else IMAGE_RUNTIMES).get(name)
 
 
 def tool_runtime(tool: str) -> str | None:
@@ -74,11 +74,10 @@ def tool_runtime(tool: str) -> str | None:
 
 def service_runtime(project: Project, service: Service) -> str | None:
     """The runtime of the image the service runs on: its build stage's base, else its `image:`."""
-    image = service.image or ""
-    if service.build is not None and service.build.dockerfile_path is not None:
-        recipe = project.recipe(service.build.dockerfile_path, service.build.target)
-        image = recipe.base if recipe is not None else ""
-    return image_runtime(image) if image else None
+    from doctor.project.runtimes import service_base
+
+    image = service_base(project, service)
+    return toolchain_runtime(image) if image else None
 
 
 def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | None,
