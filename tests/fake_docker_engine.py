@@ -67,3 +67,15 @@ class FakeEngine:
         self._server.close()
         for conn in self._held:
             conn.close()
+
+
+LINUX = {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)", "OSType": "linux", "Architecture": "x86_64"}
+
+
+def linux_engine_env(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A preflight's environment on a fake Linux engine of its own, for a fixture to yield from: no cache,
+    the state and home folders in `tmp_path`; the engine closed when the fixture ends."""
+    engine = FakeEngine(tmp_path / "e.sock", {"/info": LINUX})
+    yield {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": engine.url}
+    engine.close()

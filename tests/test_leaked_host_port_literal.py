@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fake_docker_engine import FakeEngine
+from fake_docker_engine import linux_engine_env
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fixer import FixOptions, fix
@@ -23,7 +23,6 @@ from doctor.model import Finding, Severity
 from doctor.project import ProjectOptions
 
 UPSTREAM = Path(__file__).parent / "replay" / "docker-rails-example"
-LINUX = {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)", "OSType": "linux", "Architecture": "x86_64"}
 OVERRIDE = 'services:\n  postgres:\n    ports:\n      - "{published}:5432"\n'
 
 
@@ -45,10 +44,7 @@ def _found(root: Path, env: dict[str, str]) -> list[Finding]:
 
 @pytest.fixture
 def env(tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = FakeEngine(tmp_path / "e.sock", {"/info": LINUX})
-    yield {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
-           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": engine.url}
-    engine.close()
+    yield from linux_engine_env(tmp_path)
 
 
 def test_the_host_port_in_env_is_found_at_its_line_and_settles_in_one_fix(tmp_path: Path,

@@ -13,23 +13,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fake_docker_engine import FakeEngine
+from fake_docker_engine import linux_engine_env
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Severity
 from doctor.project import ProjectOptions
 
 UPSTREAM = Path(__file__).parent / "replay" / "miniflux-devcontainer"
-LINUX = {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)", "OSType": "linux", "Architecture": "x86_64"}
 APP_ENV = "      - ADMIN_PASSWORD=test123\n"
 
 
 @pytest.fixture
 def env(tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = FakeEngine(tmp_path / "e.sock", {"/info": LINUX})
-    yield {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
-           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": engine.url}
-    engine.close()
+    yield from linux_engine_env(tmp_path)
 
 
 def _messages(tmp_path: Path, env: dict[str, str], line: str, *edits: tuple[str, str]) -> list[str]:
