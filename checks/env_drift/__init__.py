@@ -10,7 +10,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.project import Project, real_path
-from doctor.project.types import ComposeModel, ProblemKind, VariableUse
+from doctor.project.types import ComposeModel, EnvEntry, EnvFile, ProblemKind, VariableUse
 
 from .exported import make_sets, wrapper_sets
 from .fix import _append_fix
@@ -162,21 +162,10 @@ class EnvDrift(TemplateFindings):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         model = project.compose
-        chosen = project.chosen_env_files
-        example, dotenv = project.env_example, project.dotenv
+        dotenv = project.dotenv
         if dotenv is not None and any(p.kind is ProblemKind.LIMIT for p in dotenv.problems):
             return  # a .env doctor did not read (compose does): what it sets is not known (compose-config says so)
-        present = set(dotenv.as_dict()) if dotenv is not None else set()
-        dotenv_path: Path | None = dotenv.path if dotenv is not None else model.project_dir / ".env"
-        targets = [_Target(dotenv_path, dotenv, example)]
-        if chosen is not None:
-            # --env-file / COMPOSE_ENV_FILES: compose interpolates from those and reads no .env, so
-            # each is compared with its own template (penpot's docker/devenv/defaults.env;
-            # bookwyrm's `.env` with `.env.example` beside `.env.dev` with `.env.dev.example`), the
-            # last first (its key wins); .env counts only as a service's env_file
-            paths = list(dict.fromkeys(reversed(chosen)))
-            targets = [_Target(p, project.env_file(p), _template_of(p)) for p in paths] or [_Target(None, None, None)]
-            present = {k for path in chosen if (read := project.env_file(path)) is not None for k in read.as_dict()}
+        targets, present = _targets(project)
         shell = set(project.options.env)
         reported: set[str] = set()
         keys = _Keys()
@@ -187,95 +176,14 @@ class EnvDrift(TemplateFindings):
                   else [None] * len(model.variable_uses))
         uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
         live_uses = [u for u, owner in uses if owner not in off]
-        # the files services load, links followed: formbricks' `cube` loads `apps/web/.env -> ../../.env`,
-        # which is the root .env (its copy from .env.example is the file compose stops without)
-        loaded = {real_path(p) for s in model.services.values() for p in s.env_files}
-        for target in targets:
-            # the template matters only where compose reads the file: interpolation or an env_file
-            target.env_filed = target.path is not None and real_path(target.path) in loaded
-            # go-clean-template's Makefile: `include .env` and `export`, its `make run` starting the app on the host
-            target.made = target.path is not None and made_reads(project, target.path)
-            # compose stops without it: a service loads it without `required: false`, or --env-file names it
-            target.needed_by = (needed_by(project, target.path, chosen is not None)
-                                if target.path is not None and target.file is None else None)
-            target.reads = bool(live_uses) or target.env_filed or target.made or target.needed_by is not None
-            # no .env at all: one finding below copies the template whole (its fix sets these too)
-            target.copied_whole = (target.example is not None and target.file is None and target.path is not None
-                                   and target.example.path != target.path and target.reads
-                                   and not os.path.lexists(target.path))
+        _judge_targets(project, targets, live_uses)
         env_filed = {p for s in model.services.values() for p in s.env_files}
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
                 continue
             reported.add(use.name)
-            # the env file whose template lists the key (`.env` of `.env.example`, not `.env.dev`
-            # after it); else the last chosen one, whose value compose would take
-            target = next((t for t in targets if t.example is not None and t.example.entry(use.name) is not None),
-                          targets[0])
-            dotenv_path, dotenv, example = target.path, target.file, target.example
-            entry = example.entry(use.name) if example is not None else None
-            # an env_file's `KEY=${VAR}` (compose.load_project puts those beside its own files' uses)
-            in_env_file = use.location is not None and use.location.path in env_filed
-            key = "environment" if in_env_file else keys.of(use.location)
-            # optional: the template itself leaves it empty (SENTRY_DSN=) or only mentions it in a
-            # comment (twenty's `# STORAGE_S3_REGION=eu-west3` beside STORAGE_TYPE=local), or a label
-            commented = (key in OPTIONAL and entry is None and example is not None
-                         and use.name in keys.commented_out(example.path))
-            optional = key == "labels" or commented or (key in OPTIONAL and entry is not None and not entry.value)
-            severity = Severity.ERROR if key in BREAKS else Severity.INFO if optional else None
-            message = f"'{use.name}' is not set and has no default: compose substitutes ''"
-            if key == "ports" and _whole_host_side(use):
-                # getsentry/self-hosted's `"$SENTRY_BIND:80/tcp"`: `:80` publishes port 80 on a host port
-                # the engine picks, which changes at each `up`
-                severity = Severity.WARNING
-                message += " in ports: the container port is published on a random host port, another at each up"
-            elif key in BREAKS:
-                message += f" in {key}: {BREAKS[key]}"
-            elif key in DROPS:
-                message += f" in {key}: {DROPS[key]}"
-            elif key in OPTIONAL:
-                message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
-            if commented and example is not None:
-                message += f"; {project.shown(example.path)} comments it out (optional)"
-            if key == "args" and severity is None and (built := _args_alike(model, keys, use)):
-                severity = Severity.INFO
-                message += f"; {project.shown(built)} declares it with no default: empty and unset build alike"
-            if owner in off:
-                severity = Severity.INFO
-                message = (f"'{use.name}' is not set and has no default: only '{owner}' uses it, which its "
-                           "profiles leave off (compose warns too)")
-            elif (made := make_sets(project, use.name)) is not None:
-                # openedx/devstack: options.mk's `DEVSTACK_WORKSPACE ?= $(shell pwd)/..`, exported by its
-                # Makefile to every `make dev.*` that runs compose: plain `docker compose` alone lacks it
-                severity = Severity.INFO
-                message += (f"; {made} sets and exports it to `make` targets, so only a plain `docker compose` "
-                            "run lacks it")
-            elif (wrapped := wrapper_sets(project, use.name)) is not None:
-                # Laravel Sail's vendor/bin/sail: `export WWWUSER=${WWWUSER:-$UID}`, then `docker compose "$@"`
-                severity = Severity.INFO
-                message += (f"; {wrapped} exports it to the compose it runs, so only a plain `docker compose` "
-                            "run lacks it")
-            if dotenv_path is None:  # COMPOSE_DISABLE_ENV_FILE: compose reads no env file at all
-                fix = Fix(f"export {use.name} in the shell (COMPOSE_DISABLE_ENV_FILE: compose reads no .env) "
-                          f"or give it a default (${{{use.name}:-value}})", Safety.ADVICE)
-            elif entry is not None and example is not None and dotenv is None and target.copied_whole:
-                # the copy is the other finding's fix: an advice here too read "skipped ... advice
-                # only" then "applied" for the same copy in one `doctor fix`
-                fix = None
-                sets = "sets it" if entry.value else "lists it with no value (a copy leaves it empty: give it one)"
-                message += f"; {project.shown(example.path)} {sets}, and there is no {project.shown(dotenv_path)}"
-            elif entry is not None and example is not None and dotenv is None:
-                fix = Fix(f"copy {project.shown(example.path)} to {project.shown(dotenv_path)}", Safety.ADVICE)
-            elif entry is not None and example is not None:
-                fix = _append_fix(example, entry, dotenv_path, project.shown(dotenv_path),
-                                  project.shown(example.path), project.root)
-            else:
-                title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
-                fix = Fix(title, Safety.ADVICE)
-            if in_env_file and entry is None and (literal := _literal_dollar(project, use)) is not None:
-                message, fix = literal  # `POSTGRES_PASSWORD=Xy7$kLm`: no variable meant, a `$` in the value
-            yield self.finding(message, use.location, use.name, fix, severity)
+            yield self._unset_use(project, use, owner if owner in off else None, targets, keys, env_filed)
         for target in targets:
             yield from self._unset_in_dotenv(project, target, reported)
         # peeringdb's redis: `sh -c '... $${REDIS_PASSWORD:?...}'` with an empty env_file exits at `up`
@@ -290,6 +198,29 @@ class EnvDrift(TemplateFindings):
         yield from self._env_file_templates(project, {t.path for t in targets}, templated, appended)
         for message, written, subject, fix, severity in unpassworded(project):
             yield self.finding(message, written, subject, fix, severity)
+
+    def _unset_use(self, project: Project, use: VariableUse, off_owner: str | None, targets: list[_Target],
+                   keys: _Keys, env_filed: set[Path]) -> Finding:
+        """The finding for a `${VAR}` compose substitutes '' for; off_owner is the service using it
+        when its profiles leave it off."""
+        # the env file whose template lists the key (`.env` of `.env.example`, not `.env.dev`
+        # after it); else the last chosen one, whose value compose would take
+        target = next((t for t in targets if t.example is not None and t.example.entry(use.name) is not None),
+                      targets[0])
+        example = target.example
+        entry = example.entry(use.name) if example is not None else None
+        # an env_file's `KEY=${VAR}` (compose.load_project puts those beside its own files' uses)
+        in_env_file = use.location is not None and use.location.path in env_filed
+        key = "environment" if in_env_file else keys.of(use.location)
+        message, severity = _unset_message(project, use, off_owner, keys, key, entry, example)
+        fix = _unset_fix(project, use, target, entry)
+        if (entry is not None and example is not None and target.path is not None and target.file is None
+                and target.copied_whole):
+            sets = "sets it" if entry.value else "lists it with no value (a copy leaves it empty: give it one)"
+            message += f"; {project.shown(example.path)} {sets}, and there is no {project.shown(target.path)}"
+        if in_env_file and entry is None and (literal := _literal_dollar(project, use)) is not None:
+            message, fix = literal  # `POSTGRES_PASSWORD=Xy7$kLm`: no variable meant, a `$` in the value
+        return self.finding(message, use.location, use.name, fix, severity)
 
     def _unset_in_dotenv(self, project: Project, target: _Target, reported: set[str]) -> Iterator[Finding]:
         """Info for each `${VAR}` in a value of the env file compose interpolates from (data-hub's
@@ -311,6 +242,109 @@ class EnvDrift(TemplateFindings):
                 message, fix = literal
                 severity = Severity.WARNING
             yield self.finding(message, Location(target.path, line), name, fix, severity)
+
+
+def _targets(project: Project) -> tuple[list[_Target], set[str]]:
+    """The env files compose interpolates from, each with its template, and the keys they set."""
+    chosen = project.chosen_env_files
+    example, dotenv = project.env_example, project.dotenv
+    present = set(dotenv.as_dict()) if dotenv is not None else set()
+    dotenv_path: Path | None = dotenv.path if dotenv is not None else project.compose.project_dir / ".env"
+    targets = [_Target(dotenv_path, dotenv, example)]
+    if chosen is not None:
+        # --env-file / COMPOSE_ENV_FILES: compose interpolates from those and reads no .env, so
+        # each is compared with its own template (penpot's docker/devenv/defaults.env;
+        # bookwyrm's `.env` with `.env.example` beside `.env.dev` with `.env.dev.example`), the
+        # last first (its key wins); .env counts only as a service's env_file
+        paths = list(dict.fromkeys(reversed(chosen)))
+        targets = [_Target(p, project.env_file(p), _template_of(p)) for p in paths] or [_Target(None, None, None)]
+        present = {k for path in chosen if (read := project.env_file(path)) is not None for k in read.as_dict()}
+    return targets, present
+
+
+def _judge_targets(project: Project, targets: list[_Target], live_uses: list[VariableUse]) -> None:
+    """Set what each target's comparison with its template depends on: whether compose reads it."""
+    model = project.compose
+    chosen = project.chosen_env_files
+    # the files services load, links followed: formbricks' `cube` loads `apps/web/.env -> ../../.env`,
+    # which is the root .env (its copy from .env.example is the file compose stops without)
+    loaded = {real_path(p) for s in model.services.values() for p in s.env_files}
+    for target in targets:
+        # the template matters only where compose reads the file: interpolation or an env_file
+        target.env_filed = target.path is not None and real_path(target.path) in loaded
+        # go-clean-template's Makefile: `include .env` and `export`, its `make run` starting the app on the host
+        target.made = target.path is not None and made_reads(project, target.path)
+        # compose stops without it: a service loads it without `required: false`, or --env-file names it
+        target.needed_by = (needed_by(project, target.path, chosen is not None)
+                            if target.path is not None and target.file is None else None)
+        target.reads = bool(live_uses) or target.env_filed or target.made or target.needed_by is not None
+        # no .env at all: one finding below copies the template whole (its fix sets these too)
+        target.copied_whole = (target.example is not None and target.file is None and target.path is not None
+                               and target.example.path != target.path and target.reads
+                               and not os.path.lexists(target.path))
+
+
+def _unset_message(project: Project, use: VariableUse, off_owner: str | None, keys: _Keys, key: str | None,
+                   entry: EnvEntry | None, example: EnvFile | None) -> tuple[str, Severity | None]:
+    """What an unset `${VAR}` does where it is used, and how bad that is (None: the check's own)."""
+    # optional: the template itself leaves it empty (SENTRY_DSN=) or only mentions it in a
+    # comment (twenty's `# STORAGE_S3_REGION=eu-west3` beside STORAGE_TYPE=local), or a label
+    commented = (key in OPTIONAL and entry is None and example is not None
+                 and use.name in keys.commented_out(example.path))
+    optional = key == "labels" or commented or (key in OPTIONAL and entry is not None and not entry.value)
+    severity = Severity.ERROR if key in BREAKS else Severity.INFO if optional else None
+    message = f"'{use.name}' is not set and has no default: compose substitutes ''"
+    if key == "ports" and _whole_host_side(use):
+        # getsentry/self-hosted's `"$SENTRY_BIND:80/tcp"`: `:80` publishes port 80 on a host port
+        # the engine picks, which changes at each `up`
+        severity = Severity.WARNING
+        message += " in ports: the container port is published on a random host port, another at each up"
+    elif key in BREAKS:
+        message += f" in {key}: {BREAKS[key]}"
+    elif key in DROPS:
+        message += f" in {key}: {DROPS[key]}"
+    elif key in OPTIONAL:
+        message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
+    if commented and example is not None:
+        message += f"; {project.shown(example.path)} comments it out (optional)"
+    if key == "args" and severity is None and (built := _args_alike(project.compose, keys, use)):
+        severity = Severity.INFO
+        message += f"; {project.shown(built)} declares it with no default: empty and unset build alike"
+    if off_owner is not None:
+        severity = Severity.INFO
+        message = (f"'{use.name}' is not set and has no default: only '{off_owner}' uses it, which its "
+                   "profiles leave off (compose warns too)")
+    elif (made := make_sets(project, use.name)) is not None:
+        # openedx/devstack: options.mk's `DEVSTACK_WORKSPACE ?= $(shell pwd)/..`, exported by its
+        # Makefile to every `make dev.*` that runs compose: plain `docker compose` alone lacks it
+        severity = Severity.INFO
+        message += (f"; {made} sets and exports it to `make` targets, so only a plain `docker compose` "
+                    "run lacks it")
+    elif (wrapped := wrapper_sets(project, use.name)) is not None:
+        # Laravel Sail's vendor/bin/sail: `export WWWUSER=${WWWUSER:-$UID}`, then `docker compose "$@"`
+        severity = Severity.INFO
+        message += (f"; {wrapped} exports it to the compose it runs, so only a plain `docker compose` "
+                    "run lacks it")
+    return message, severity
+
+
+def _unset_fix(project: Project, use: VariableUse, target: _Target, entry: EnvEntry | None) -> Fix | None:
+    """The fix for an unset `${VAR}`: the template's line appended to the env file, or advice."""
+    dotenv_path, dotenv, example = target.path, target.file, target.example
+    if dotenv_path is None:  # COMPOSE_DISABLE_ENV_FILE: compose reads no env file at all
+        return Fix(f"export {use.name} in the shell (COMPOSE_DISABLE_ENV_FILE: compose reads no .env) "
+                   f"or give it a default (${{{use.name}:-value}})", Safety.ADVICE)
+    if entry is not None and example is not None and dotenv is None and target.copied_whole:
+        # the copy is the other finding's fix: an advice here too read "skipped ... advice
+        # only" then "applied" for the same copy in one `doctor fix`
+        return None
+    if entry is not None and example is not None and dotenv is None:
+        return Fix(f"copy {project.shown(example.path)} to {project.shown(dotenv_path)}", Safety.ADVICE)
+    if entry is not None and example is not None:
+        return _append_fix(example, entry, dotenv_path, project.shown(dotenv_path),
+                           project.shown(example.path), project.root)
+    title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
+    return Fix(title, Safety.ADVICE)
 
 
 def _literal_dollar(project: Project, use: VariableUse) -> tuple[str, Fix] | None:
