@@ -226,8 +226,11 @@ class PortCollision(Check):
         declares moves the same way. The command that frees the port instead
         (`docker compose -p trackc stop traefik`, `docker rm -f NAME`, `docker rm LEFTOVER`)
         stops or deletes someone else's work (a leftover may be another checkout's), so it is
-        only offered as a question, never applied by default or by `--yes`. A host range is
-        not moved port by port: the advice names the busy ports the range must avoid. When every
+        only offered as a question, never applied by default or by `--yes`. A host range mapped
+        onto a container range (localstack's `"127.0.0.1:4510-4559:4510-4559"`) moves whole, to a run of
+        as many free ports, its container side kept (`"127.0.0.1:20201-20250:4510-4559"`); one onto a
+        single container port, or written with a variable, is not moved port by port: the advice names
+        the busy ports the range must avoid. When every
         port of `ports.range` is taken, the advice names that range and its doctor.yaml line.
         With worktrees side by side, where the files publishing a literal port are tracked (the
         fastapi template's compose.override.yml and .env), the move goes into the worktree's own

@@ -59,16 +59,19 @@ def override_twin(project: Project, host: Host, svc: Service, mapping: PortMappi
 
 def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int | None,
                    version: tuple[int, int, int] | None,
-                   partner: PortMapping | None = None, in_place: bool = True) -> tuple[tuple[Edit, ...], str]:
+                   partner: PortMapping | None = None, in_place: bool = True,
+                   specs: list[str | dict[str, object]] | None = None) -> tuple[tuple[Edit, ...], str]:
     """The compose-file edits publishing `mapping` (and its tcp/udp `partner`) on `new`: the mapping's
     own line where the dev override writes it (`in_place`), else the override's whole ports list,
-    else the mapping's own line; removed instead when `new` is None."""
+    else the mapping's own line; removed instead when `new` is None. `specs`: the service's ports list
+    as written (range_move's whole range moved): the override's list alone, else no edit and why."""
     from doctor.project.edits import dev_override
     from doctor.project.yamledit import YamlEditError, override_ports, whole_file_edit
 
     override = dev_override(project)
     moved = (mapping, *([partner] if partner is not None else []))
-    if in_place and new is not None and override is not None and _override_alone(project, svc, override, moved):
+    alone = specs is None and in_place  # a whole range (specs) is written in the override's list
+    if alone and new is not None and override is not None and _override_alone(project, svc, override, moved):
         # appwrite's traefik: `9520:80` written in the override, below the base file's own ports: its
         # line is the edit, where the whole list (the base's entries copied in, `!override`) was
         own = own_lines(moved, new)
@@ -84,11 +87,11 @@ def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int
                f"--ports {project.shown(unread.parent) or '.'}` to fix the project as it reads it")
     if tag_ok and override is not None:
         try:
-            specs = port_specs(svc, mapping, new, partner if new is not None else None)
+            listed = specs or port_specs(svc, mapping, new, partner if new is not None else None)
             # a new override is written in the style of the file it overrides (the first compose file: its indent,
             # its quote), as an edit keeps a file's own
             base = read_text(project.compose.files[0]) if project.compose.files else ""
-            text = override_ports(override, svc.name, specs, use_override_tag=tag, style=base)
+            text = override_ports(override, svc.name, listed, use_override_tag=tag, style=base)
         except YamlEditError as exc:
             text, why = None, f"{project.shown(override)}: {exc}"
         edit = whole_file_edit(override, text) if text is not None else None
@@ -97,8 +100,8 @@ def compose_edits(project: Project, svc: Service, mapping: PortMapping, new: int
         if edit is not None:
             assumed = "" if version is not None else "; compose not found, assuming >= 2.24.4 for !override"
             return (edit,), f"{project.shown(override)} ports !override{assumed}"
-    if new is None:
-        return (), f"remove {mapping.published} from {_where(project, mapping)}, {why}"
+    if new is None or specs is not None:
+        return (), why if new is not None else f"remove {mapping.published} from {_where(project, mapping)}, {why}"
     own = own_lines(moved, new)
     if own is None:
         return (), f"set the host port to {new} in {', '.join(dict.fromkeys(_where(project, p) for p in moved))}"

@@ -27,6 +27,7 @@ from .holder import held_by, shorten
 from .names import taken_name_findings
 from .namesake import namesake_finding
 from .pick import Judge, picked_findings, picked_ranges
+from .range_move import RangeMover
 from .ranges import Owned, Published, Target, fold, published
 from .static import PortMover
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from doctor.project import Project
 
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
+Mover = PortMover | RangeMover | None  # RangeMover: a port of a range entry, whose whole range moves
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
@@ -88,7 +90,10 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     found: list[Finding] = []
     for group in wanted:
         if len(group.ports) > 1:
-            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port, cli))
+            # the whole range moves (range_move.py) where a mover may act, each owner's finding saying so
+            ranged = None if mover is None or mover.project is None or mover.host is None else \
+                RangeMover(mover.project, mover.host, group)
+            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port, cli, ranged))
             continue
         target = group.target(0)
         failures = prober.failures(target.socket)
@@ -145,9 +150,9 @@ class _Prober:
 
 def _range_owners(check: Check, model: ComposeModel, host: Host, group: Published, prober: _Prober,
                   by_port: dict[tuple[int, str], list[ContainerPort]],
-                  cli: tuple[str, ...]) -> dict[tuple[object, ...], Owned]:
-    """Who holds which ports of one range entry: a port is judged only where the socket table or
-    the engine shows something (and the first, which proves the address); the kernel's facts
+                  cli: tuple[str, ...], mover: RangeMover | None = None) -> dict[tuple[object, ...], Owned]:
+    """Who holds which ports of one range entry (moved whole by `mover`, else advice): a port is judged only
+    where the socket table or the engine shows something (and the first, which proves the address); the kernel's facts
     (ephemeral range, rootless limit) are counted over plain port numbers. Linear, and a
     65,535-port range builds a handful of findings, not tens of thousands.
     """
@@ -162,7 +167,7 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
         clashing = [c for c in by_port.get((port, group.protocol), ()) if c.socket.overlaps(target.socket)]
         if failures:
             failed.add(port)
-        judged = _judge(check, model, host, target, failures, clashing, None, cli) if failures or clashing else ()
+        judged = _judge(check, model, host, target, failures, clashing, mover, cli) if failures or clashing else ()
         for key, finding in judged:
             owners.setdefault(key, (finding, []))[1].append(port)
             if key == ("address",):
@@ -198,10 +203,11 @@ def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severit
 
 
 def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failures: tuple[BindFailure, ...],
-           clashing: list[ContainerPort], mover: PortMover | None, cli: tuple[str, ...]) -> Iterator[Verdict]:
+           clashing: list[ContainerPort], mover: Mover,
+           cli: tuple[str, ...]) -> Iterator[Verdict]:
     """What holds `target` (`clashing`: the containers publishing its port), keyed by owner.
 
-    `mover` None: the port is one of a range mapping, which a single-port move cannot edit (advice).
+    `mover` None: the port is one of a range mapping no move can edit (advice); a RangeMover moves its range.
     """
     others = [c for c in clashing if c.project != model.project_name and c.running]
     ours = [c for c in clashing if c.project == model.project_name and c.running]
@@ -248,14 +254,14 @@ def _looping(host: Host, stopped: list[ContainerPort]) -> tuple[ContainerPort, s
     return None
 
 
-def _moved(mover: PortMover | None, target: Target, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
+def _moved(mover: Mover, target: Target, advice: Fix, alternatives: tuple[Fix, ...] = ()) -> Fix:
     """The move of our host port (`fix --ports`), else `advice` carrying the `alternatives`."""
     if mover is not None:
         return mover(target.service, target.mapping, advice, alternatives=alternatives)
     return replace(advice, alternatives=alternatives) if alternatives else advice
 
 
-def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None) -> Finding:
+def _stopped_finding(check: Check, target: Target, owner: ContainerPort, mover: Mover) -> Finding:
     """A stopped container of another compose project declares the port (a leftover of a renamed
     folder, or a project stopped for now): `up` fails on it only once both run, so ours moves
     (the same mover as for a running owner); removing the leftover is only ever asked.
@@ -288,7 +294,7 @@ def _own_stack_finding(check: Check, target: Target, owner: ContainerPort, model
                 "copy", use)
 
 
-def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: PortMover | None,
+def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: Mover,
                        restarting: str = "") -> Finding:
     """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked.
 
@@ -316,7 +322,7 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
 
 
 def _process_finding(check: Check, host: Host, target: Target, failures: tuple[BindFailure, ...],
-                     failure: BindFailure, mover: PortMover | None) -> Verdict:
+                     failure: BindFailure, mover: Mover) -> Verdict:
     key, finding = _process_owner(check, host, target, failures, failure)
     assert finding.fix is not None
     return key, replace(finding, fix=_moved(mover, target, finding.fix))

@@ -28,17 +28,21 @@ Shell = tuple[tuple[str, str], ...]
 
 
 def plan_file_edits(project: Project, svc: Service, mapping: PortMapping, new: int,
-                    partner: PortMapping | None, shared: str) -> tuple[tuple[Edit, ...], str, Shell]:
+                    partner: PortMapping | None, shared: str,
+                    specs: tuple[list[str | dict[str, object]], list[str | dict[str, object]]] | None = None,
+                    ) -> tuple[tuple[Edit, ...], str, Shell]:
     """The edits writing `mapping` (and its tcp/udp `partner`) on `new` into the worktree's ports file,
-    where that is, and what the shell must still export (COMPOSE_FILE, where `.env` is tracked)."""
+    where that is, and what the shell must still export (COMPOSE_FILE, where `.env` is tracked). `specs`:
+    the service's list and the moved entries as range_move writes them (a whole range moved)."""
     from .compose_file import _is_long, _long, _short, port_specs
     from .port_variable import env_edits
 
     root = project.root
     path = root / portsfile.PORTS_FILE
     movers = (mapping, *([partner] if partner is not None else []))
-    moved = [_long(m, new) if _is_long(m) else _short(m, new) for m in movers]
-    plan = portsfile.with_service(portsfile.read_plan(path), svc.name, port_specs(svc, mapping, new, partner), moved)
+    listed, moved = specs or (port_specs(svc, mapping, new, partner),
+                              [_long(m, new) if _is_long(m) else _short(m, new) for m in movers])
+    plan = portsfile.with_service(portsfile.read_plan(path), svc.name, listed, moved)
     written = whole_file_edit(path, portsfile.render(plan))
     edits: list[Edit] = [written] if written is not None else []
     why = shared.split(" is tracked by git", 1)[0]

@@ -83,8 +83,11 @@ def fold(check: Check, group: Published, owners: dict[tuple[object, ...], Owned]
             continue
         spans = runs(sorted(ports))
         tail = plural(finding.message.partition(f"('{group.service}') ")[2])
-        fix = finding.fix and replace(finding.fix, title=f"publish '{group.service}' on a host port range that "
-                                      f"avoids {shown_runs(spans)}", safety=Safety.ADVICE, edits=())
+        fix = finding.fix
+        # range_move's move of the whole range (or its export still pending) is kept as it is
+        if fix is not None and not fix.edits and not getattr(fix, "pending", ""):
+            fix = replace(fix, title=f"publish '{group.service}' on a host port range that avoids "
+                          f"{shown_runs(spans)}", safety=Safety.ADVICE, edits=())
         folded.append(replace(finding, message=f"{len(ports)} host ports of '{group.service}' "
                               f"({span}: {shown_runs(spans)}) {tail}", fix=fix,
                               subject=f"port:{first.socket.shown_ip}:{spans[0][0]}-{spans[0][1]}/{group.protocol}"))
