@@ -176,3 +176,25 @@ def test_beside_a_tracked_override_the_range_goes_to_the_worktree_ports_file_onc
                         timeout=180, env={**os.environ, **exported})
     assert up.returncode == 0, up.stderr
 
+
+@pytest.mark.docker
+def test_two_owners_of_the_range_get_one_move(tmp_path: Path, docker_engine: str, busybox_image: str,
+                                              holders: list[subprocess.Popen[str]],
+                                              compose_projects: list[tuple[str, Path]]) -> None:
+    """A dev server on one port of the range, another project's container on another: each finding offers its
+    own stop, and the one move of the range they share was listed (and planned) twice."""
+    first = free_run(60)
+    root = _copy(tmp_path / "localstack", first)
+    holders.append(hold(first + 10))
+    other, theirs = project_name("doctor-test-range-other"), tmp_path / "other"
+    theirs.mkdir()
+    (theirs / "compose.yaml").write_text(f"services:\n  srv:\n    image: {busybox_image}\n"
+                                         f"    command: [sleep, '3600']\n    ports: ['{first + 20}:80']\n")
+    compose_projects.append((other, theirs))
+    up = compose(docker_engine, theirs, other, "up", "-d")
+    assert up.returncode == 0, up.stderr
+    fixed = _doctor(root, "fix", "--ports", "--yes")
+    assert fixed.stdout.count(f"move 'localstack' from host ports {first + 1}-{first + 50} to ") == 1, fixed.stdout
+    assert "1 applied" in fixed.stdout and "0 failed" in fixed.stdout, fixed.stdout
+    again = _doctor(root, "preflight", "--select", "port-collision")
+    assert again.returncode == 0, again.stdout

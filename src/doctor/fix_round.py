@@ -57,8 +57,10 @@ def run_round(options: FixOptions, registry: Registry, run: Run, files: ProjectF
         seen.add(finding.fingerprint)
         if finding.fix.edits:
             # dotenv-override's one `override=True` overriding four keys: asked, planned and listed
-            # once (a finding the edit does not settle is planned again in the next round)
-            key = (finding.check, json.dumps(finding.fix.as_dict(), sort_keys=True, default=str))
+            # once (a finding the edit does not settle is planned again in the next round); so is a
+            # move several owners share, each offering its own stop (a port range two owners hold)
+            key = (finding.check, json.dumps({**finding.fix.as_dict(), "alternatives": None}, sort_keys=True,
+                                             default=str))
             if key in same:
                 continue
             same.add(key)
