@@ -235,9 +235,9 @@ class LeakedHostPort(Check):
         'web'`), and the override file it goes in, or that doctor would create
         (`in a new dev override docker-compose.override.yml`); with no override read and the
         value written in `.env` (robotoff's COMPOSE_FILE list, eleven services taking
-        POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four
-        services, three are named and the rest counted. A `localhost` that `.env`
-        interpolates into a compose value is reported at the `.env` line that writes it.
+        POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four services, three are named,
+        the rest counted. A `localhost` `.env` interpolates into a compose value is reported at its `.env` line. A
+        `.env` the image COPYs that env-cmd (or `override: true`) loads over compose stays out of it: `.dockerignore`.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a

@@ -29,6 +29,8 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
     wanted = {s.name: {v.name: value} for s, v, value in consumers}
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    if (kept := _copied_over_compose(project, consumers)) is not None:
+        return subject, kept
     env_file = _only_containers_read(project, consumers)
     # plausible's plausible-conf.env: a line only the containers read is theirs to fix, on its line
     if env_file and (in_place := _in_place(project, consumers, secret, env_file)) is not None:
@@ -99,6 +101,23 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     if secret:  # the value is not written out: say which part of it to change
         title += _hosts_changed(var.name, var.value, consumers[0][2])
     return subject, Fix(title, Safety.ADVICE)
+
+
+def _copied_over_compose(project: Project, consumers: list[Consumer]) -> Fix | None:
+    """The fix where every consumer takes the value from a `.env` its image COPYs, loaded by a loader that
+    beats compose's environment (brocoders/nestjs-boilerplate's env-cmd): a dev override's value would lose
+    to the file again, so the file stays out of the image (the host's tools keep reading it)."""
+    from doctor.project.loaded_env import copied_over_compose
+
+    found = [copied_over_compose(project, service, var) for service, var, _ in consumers]
+    first = found[0]
+    if first is None or any(f is None for f in found):
+        return None
+    env, call = first.env_location.path, first.call
+    ignore = project.shown(first.carrier.host / ".dockerignore") if first.carrier.host.is_dir() else ".dockerignore"
+    return Fix(f"keep {env.name} out of the image: add it to {ignore} ({call.loader} at "
+               f"{project.shown(call.location.path)}:{call.location.line} loads it over compose's environment)",
+               Safety.ADVICE)
 
 
 # a compose file written for development (`docker-compose.dev.yml`, `compose.local.yaml`)

@@ -20,6 +20,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+    from doctor.project.appenv import DotenvEffect
     from doctor.project.types import EnvVar, Service
 
 
@@ -46,7 +47,10 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         project, service) else ()
     calls = (*python, *service_calls(project, service, codes, workdir))
     if calls:
-        for effect in dotenv_effects(service, calls, codes, workdir, environ, dockerfile.path if dockerfile else None):
+        effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
+                                       dockerfile.path if dockerfile else None))
+        project.once(f"loaded-env-effects:{service.name}", lambda: effects)
+        for effect in effects:
             found[effect.key] = EnvVar(effect.key, effect.app_value, effect.env_location, EnvSource.ENV_FILE,
                                        raw=effect.app_value)
         return found
@@ -54,3 +58,14 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     for key, value, where in laravel_env(project, service, codes, process):
         found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
     return found
+
+
+def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
+    """The load that gives the service `var` from a `.env` its image COPYs, where that loader beats
+    compose's environment (env-cmd, dotenv's `override: true`): a value set in a dev override loses
+    to the file again (brocoders/nestjs-boilerplate's `env-cmd -- ts-node ...` in the startup script's
+    `npm run migration:run`, its `.env` COPYed with the code); None for any other."""
+    loaded_env(project, service)  # its effects are kept with the project as it reads them
+    effects: tuple[DotenvEffect, ...] = project.once(f"loaded-env-effects:{service.name}", tuple)
+    return next((e for e in effects if e.key == var.name and e.env_location == var.location
+                 and e.app_value == var.value and e.call.override and e.carrier.via == "copy"), None)

@@ -4,8 +4,10 @@ for python-dotenv, for Node's loaders.
 Where a service runs Node (a node image, or a command naming node, npm, yarn, pnpm, npx, bun), its
 package.json (in the working dir, as the container sees it) and its command give what runs:
 `yarn dev` / `npm run X` / `npm start` follow the package.json script, `node F` / `nodemon F` /
-`ts-node F` / `pm2 start F` name an entry file, and a command doctor cannot read is package.json's
-`start` script, else its `main`. A script's own loaders are calls at its package.json line:
+`ts-node F` / `pm2 start F` name an entry file, a shell script of the service's code (a `.sh`, or a
+`sh`/`bash` shebang: brocoders/nestjs-boilerplate's CMD ["/opt/startup.relational.dev.sh"]) is read
+line by line as commands, and a command doctor cannot read is package.json's `start` script, else
+its `main`. A script's own loaders are calls at its package.json line:
 `node -r dotenv/config` (`--require`, with `dotenv_config_path=`), `node --env-file=F` (Node 20+),
 dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F` (which overrides unless `--no-override`).
 From each entry file the relative `require()` / `import` are followed (at most MAX_FILES files of
@@ -44,6 +46,9 @@ SOURCE_EXTS = (".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".mts", ".cts")
 RUNNERS = frozenset({"node", "nodemon", "ts-node", "ts-node-dev", "tsnd", "tsx", "babel-node", "bun", "deno"})
 NODE_WORDS = lazy(r"(?<![\w./-])(?:node|nodemon|npm|npx|yarn|pnpm|bun|ts-node|tsx|pm2(?:-docker|-runtime)?)(?![\w.-])")
 SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+SHELL_SEPARATOR = lazy(r"&&|\|\||[;|&()]")
+SHELL_SHEBANG = lazy(r"#!\s*\S*/(?:env\s+)?(?:ba|da|a)?sh\b")
+SHELL_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
 # `const dotenv = require('dotenv')`, `import dotenv from "dotenv"`, `import * as dotenv from 'dotenv'`
 BOUND = lazy(r"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*['"](dotenv(?:-safe)?)['"]\s*\)(?!\s*\.)"""
              r"""|import\s+(?:\*\s+as\s+)?(\w+)\s+from\s+['"](dotenv(?:-safe)?)['"])""")
@@ -125,6 +130,7 @@ class _Service:
         self.entries: list[Path] = []
         self.calls: list[DotenvCall] = []
         self.seen: set[str] = set()
+        self.source = (manifest, self.lines)  # the file whose lines a load is placed at
 
     def script(self, name: str, depth: int) -> None:
         if name in self.seen or depth > MAX_DEPTH:
@@ -133,7 +139,40 @@ class _Service:
         from doctor.project.shipped import shell_words
 
         line = next((i for i, t in enumerate(self.lines, 1) if f'"{name}"' in t and ":" in t), 1)
+        source, self.source = self.source, (self.manifest, self.lines)
         self.command(shell_words(self.scripts[name]), line, depth + 1)
+        self.source = source
+
+    def shell_script(self, word: str, depth: int) -> bool:
+        """A shell script the service runs (brocoders/nestjs-boilerplate's CMD ["/opt/startup.relational.dev.sh"]:
+        `npm run migration:run`, then `npm run start:prod`): its lines read as commands, each load placed at
+        its line. False where `word` names no shell script of the service's code (a program)."""
+        if depth > MAX_DEPTH or not ("/" in word or word.endswith(".sh")):
+            return False
+        found = self.codes.to_host(word) if posixpath.isabs(word) else (
+            Path(posixpath.normpath(self.manifest.parent / word)), None)
+        path = found[0] if found is not None else None
+        if path is None or not is_file(path) or f"sh:{path}" in self.seen:
+            return False
+        text = read_regular_text(path, FILE_LIMIT)
+        if text is None or not (path.suffix == ".sh" or SHELL_SHEBANG.match(text)):
+            return False
+        self.seen.add(f"sh:{path}")
+        from doctor.project.shellwords import split_unquoted
+        from doctor.project.shipped import shell_words
+
+        lines = text.splitlines()
+        source, self.source = self.source, (path, lines)
+        for number, line in enumerate(lines, 1):
+            if line.lstrip().startswith("#"):
+                continue
+            for part in split_unquoted(line, SHELL_SEPARATOR):
+                words = shell_words(part.strip())
+                while words and words[0] in SHELL_KEYWORDS:
+                    words = words[1:]
+                self.command(words, number, depth + 1)
+        self.source = source
+        return True
 
     def command(self, words: list[str], line: int | None, depth: int) -> None:
         part: list[str] = []
@@ -159,6 +198,10 @@ class _Service:
             self._wrapper(tool, rest, line, depth)
         elif tool in RUNNERS or tool.startswith("pm2"):
             self._runner(tool, rest, line)
+        elif tool in ("sh", "bash") and rest and not rest[0].startswith("-"):
+            self.shell_script(rest[0], depth)
+        else:
+            self.shell_script(words[0], depth)
 
     def _wrapper(self, tool: str, rest: list[str], line: int | None, depth: int) -> None:
         """dotenv-cli: `dotenv [-e F]... [-o] [--] cmd` (later files do not beat earlier ones); env-cmd:
@@ -211,8 +254,9 @@ class _Service:
 
     def _call(self, loader: str, spec: PathSpec, override: bool, line: int | None) -> None:
         at = line or 1
-        text = self.lines[at - 1] if 0 < at <= len(self.lines) else ""
-        self.calls.append(DotenvCall(Location(self.manifest, at), override, (spec,), text.strip(), False, loader))
+        path, lines = self.source
+        text = lines[at - 1] if 0 < at <= len(lines) else ""
+        self.calls.append(DotenvCall(Location(path, at), override, (spec,), text.strip(), False, loader))
 
 
 def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
