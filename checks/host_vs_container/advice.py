@@ -42,7 +42,10 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     # a pipeline's stage (`psql ... | xargs python update.py`) is judged by its own words, and the
     # whole pipeline is what runs in the service
     own = _command_words(command.text) if command.pipeline else advised
-    kept_out = _kept_out(project, home, cwd, own)
+    # a package.json script's own words (`jest --config ./test/jest-e2e.json`), not `npm run test:e2e`'s:
+    # a script's name is no path (`npm run test` beside a test/ folder)
+    script = _command_words(command.text) if command.kind is CommandKind.NPM and command.name else own
+    kept_out = _kept_out(project, home, cwd, script)
     # mealie's `python dev/code-generation/main.py`: the image COPYs mealie/ and alembic/ alone
     gaps = image_gaps(project, home, cwd, own)
     if gaps is not None:

@@ -41,8 +41,13 @@ def _kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, 
         host = (cwd / word).resolve()
         if any(host == c.host or c.host in host.parents for c in home.carriers if c.via != "copy"):
             continue  # a bind mount or a sync brings it
-        inside = home.container_path(host)
-        if inside is not None and host.is_relative_to(codes.context) and codes.ignore.excludes(
+        if not host.is_relative_to(codes.context) or not codes.ignore.excludes(
                 host.relative_to(codes.context).as_posix()):
+            continue
+        # the whole folder .dockerignore keeps out (`jest --config ./test/jest-e2e.json`: its specs beside it)
+        while host.parent != codes.context and codes.ignore.excludes(host.parent.relative_to(codes.context).as_posix()):
+            host = host.parent
+        inside = home.container_path(host)
+        if inside is not None and (host, inside) not in found:
             found.append((host, inside))
     return found
