@@ -1,10 +1,11 @@
-"""host-vs-container: a package.json script is judged by its own words.
+"""host-vs-container: a package.json script is judged by its own words, and npm's install hooks stay the host's.
 
 notiz-dev/nestjs-prisma-starter (tests/replay/nestjs-prisma-starter) with a dev override binding ./src into
 `nest-api` (built from a Dockerfile.dev that COPYs the checkout; .dockerignore keeps test/ out). Preflight
 advised `npm run test` (`jest`, rootDir src) with `-v ./test:/app/test` ("test: not in the image"), its
 script's name read as a path, and `npm run test:e2e` (`jest --config ./test/jest-e2e.json`) with none,
-where jest then finds no config.
+where jest then finds no config; and `npm run postinstall` (`npm run prisma:generate`), which `npm
+install` runs, in a `run --rm` container, which takes what it generates away with it.
 """
 
 from __future__ import annotations
@@ -58,3 +59,8 @@ def test_a_config_in_an_ignored_folder_mounts_that_folder(tmp_path: Path, monkey
     assert title == ("run it as 'docker compose run --rm -v ./test:/app/test nest-api npm run test:e2e' "
                      "(test: not in the image, .dockerignore keeps it out, so the run mounts it)")
 
+
+def test_npm_install_hooks_are_not_advised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _findings(tmp_path, monkeypatch)
+    assert "postinstall" not in found
+    assert "prisma:generate" in found  # the script it runs, typed by itself, is still judged

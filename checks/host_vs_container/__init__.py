@@ -192,8 +192,9 @@ class HostVsContainer(Check):
         running container finds its port taken; one told to listen on localhost (`--host localhost`,
         `-b 127.0.0.1:8000`) is advised on 0.0.0.0, as the published port reaches it there. A
         command installing packages (`python -m pip install -r requirements/dev.txt`, `npm ci`) is
-        not advised: it is the host's setup, and a `run --rm`
-        container would take what it installs away with it. Nor is a recipe that sets up the host
+        not advised: it is the host's setup, and a `run --rm` container would take what it installs away
+        with it; nor are npm's install hooks (`preinstall`, `install`, `postinstall`: nestjs-prisma-starter's
+        `npm run prisma:generate`), which `npm install` runs. Nor is a recipe that sets up the host
         (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and `git config`
         from that venv), nor a package.json script that installs git hooks (node-express-boilerplate's
         `"prepare": "husky install"`; v9's bare `husky`, `lefthook install`, `simple-git-hooks`): in a
@@ -252,6 +253,8 @@ class HostVsContainer(Check):
                 continue
             if command.kind is CommandKind.NPM and command.name == "eject":
                 continue  # create-react-app's one-way rewrite of the project: no container's business
+            if command.kind is CommandKind.NPM and command.name in _INSTALL_HOOKS:
+                continue  # what `npm install` runs (nestjs-prisma-starter's `prisma generate`): the host's setup
             advised = _advised(managers, command)
             key = (home.service, advised)
             if key in seen:  # the same command again, or another part of the same npm script
@@ -278,6 +281,8 @@ class HostVsContainer(Check):
         return self.finding(message, command.location, f"host:{command.origin}", fix)
 
 
+# npm's install lifecycle scripts: `npm install` (or yarn, pnpm) runs them, on the machine that installs
+_INSTALL_HOOKS = frozenset({"preinstall", "install", "postinstall"})
 # the task files whose recipes run their lines in turn, on one machine
 _RECIPES = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK})
 # a package.json script sets up the host too: node-express-boilerplate's `"prepare": "husky install"`
