@@ -84,11 +84,14 @@ class DotenvOverride(Check):
         npm, yarn, pnpm, npx, bun, pm2), read from what it runs, never run: its command (compose's,
         else its Dockerfile's CMD; none readable: package.json's `start` script, else `main`)
         through the package.json scripts of its working dir (`yarn dev`, `npm run X`, `npm start`)
-        to entry files (`node F`, `nodemon F`, `ts-node F`, `pm2 start F`), then the relative
+        to entry files (`node F`, `nodemon F`, `ts-node F`, `pm2 start F`; `nest start`: nest-cli.json's
+        sourceRoot/entryFile; `node dist/main`: the TypeScript source tsconfig's outDir is compiled from; a
+        shell script of the service's code, `CMD ["/opt/startup.sh"]`, read line by line), then the relative
         `require()` / `import` of those files (48 files at most, never node_modules). In them:
         `require('dotenv').config(...)`, `dotenv.config(...)` of a binding (`const dotenv =
         require('dotenv')`, `import * as dotenv from 'dotenv'`, `import { config } from 'dotenv'`),
-        dotenv-safe's alike, and `import 'dotenv/config'`; in scripts, `node -r dotenv/config`,
+        dotenv-safe's alike, `import 'dotenv/config'`, and @nestjs/config's `ConfigModule.forRoot()` (`.env`
+        unless `envFilePath` names others or `ignoreEnvFile: true`; compose wins); in scripts, `node -r dotenv/config`,
         `node --env-file=F`, dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F`. A `path:` is a
         literal (relative to the working dir, Node's process.cwd()), `path.join(__dirname, ...)` or
         `path.resolve(__dirname | process.cwd(), ...)`; the file is read with Node dotenv's own line

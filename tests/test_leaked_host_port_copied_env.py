@@ -93,5 +93,6 @@ def test_a_load_in_the_startup_script_itself_is_placed_at_its_line(tmp_path: Pat
     api = project.services["api"]
     calls = service_calls(project, api, project.code_map(api), "/usr/src/app")
     assert [(c.loader, c.location.path.name, c.location.line, c.override) for c in calls] == [
-        ("env-cmd", "package.json", 9, True), ("dotenv/config", "startup.relational.dev.sh", 7, False)]
+        ("env-cmd", "package.json", 9, True), ("dotenv/config", "startup.relational.dev.sh", 7, False),
+        ("dotenv/config", "main.ts", 1, False), ("@nestjs/config", "app.module.ts", 47, False)]  # dist/main's source
     assert calls[1].text == "node -r dotenv/config dist/main"

@@ -43,7 +43,8 @@ def app_view(path: Path, environ: Mapping[str, str], override: bool) -> Iterator
 
 
 # the loaders node_dotenv reads, whose files node_view reads
-NODE_LOADERS = frozenset({"dotenv", "dotenv-safe", "dotenv/config", "--env-file", "dotenv-cli", "env-cmd"})
+NODE_LOADERS = frozenset({"dotenv", "dotenv-safe", "dotenv/config", "--env-file", "dotenv-cli", "env-cmd",
+                          "@nestjs/config"})
 # Node dotenv's LINE (lib/main.js, v16), the parser dotenv-safe, dotenv-cli and `node --env-file` share
 NODE_LINE = lazy(r"^\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*\"(?:\\\"|[^\"])*\"|"
                  r"\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$", re.MULTILINE)

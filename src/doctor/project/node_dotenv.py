@@ -4,7 +4,8 @@ for python-dotenv, for Node's loaders.
 Where a service runs Node (a node image, or a command naming node, npm, yarn, pnpm, npx, bun), its
 package.json (in the working dir, as the container sees it) and its command give what runs:
 `yarn dev` / `npm run X` / `npm start` follow the package.json script, `node F` / `nodemon F` /
-`ts-node F` / `pm2 start F` name an entry file, a shell script of the service's code (a `.sh`, or a
+`ts-node F` / `pm2 start F` name an entry file (`nest start` and a compiled `node dist/main` too:
+node_nest), a shell script of the service's code (a `.sh`, or a
 `sh`/`bash` shebang: brocoders/nestjs-boilerplate's CMD ["/opt/startup.relational.dev.sh"]) is read
 line by line as commands, and a command doctor cannot read is package.json's `start` script, else
 its `main`. A script's own loaders are calls at its package.json line:
@@ -13,8 +14,8 @@ dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F` (which overrides unless `-
 From each entry file the relative `require()` / `import` are followed (at most MAX_FILES files of
 the package, never node_modules), and in each file dotenv's loads are read: `require('dotenv')
 .config(...)`, a binding's `dotenv.config(...)` (`const dotenv = require('dotenv')`, `import * as
-dotenv from 'dotenv'`, `import { config } from 'dotenv'`), dotenv-safe's alike, and `import
-'dotenv/config'`. A `path:` is a literal (relative to the working dir, as Node's process.cwd()),
+dotenv from 'dotenv'`, `import { config } from 'dotenv'`), dotenv-safe's alike, `import
+'dotenv/config'`, and @nestjs/config's `ConfigModule.forRoot()` (node_nest). A `path:` is a literal (relative to the working dir, as Node's process.cwd()),
 `path.join(__dirname, ...)` / `path.resolve(__dirname, ...)` (relative to the file),
 `path.resolve(process.cwd(), ...)`; `override: true` beats what compose sets.
 """
@@ -198,6 +199,10 @@ class _Service:
             self._wrapper(tool, rest, line, depth)
         elif tool in RUNNERS or tool.startswith("pm2"):
             self._runner(tool, rest, line)
+        elif tool == "nest" and rest[:1] == ["start"]:  # the Nest CLI: nest-cli.json's sourceRoot/entryFile
+            from doctor.project.node_nest import nest_entry
+
+            self.entries.append(nest_entry(self.manifest.parent, rest[1:]))
         elif tool in ("sh", "bash") and rest and not rest[0].startswith("-"):
             self.shell_script(rest[0], depth)
         else:
@@ -249,6 +254,10 @@ class _Service:
                         self.entries.append(found[0])
                 else:
                     self.entries.append(Path(posixpath.normpath(self.manifest.parent / word)))
+                if _resolve(self.entries[-1]) is None:  # `node dist/main`: the TypeScript it is compiled from
+                    from doctor.project.node_nest import compiled_source
+
+                    self.entries[-1] = compiled_source(self.manifest.parent, self.entries[-1])
                 return
             at += 1
 
@@ -274,6 +283,10 @@ def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
         todo.extend(Path(posixpath.normpath(path.parent / m.group(1))) for m in IMPORTS.finditer(code))
         if "dotenv" in code:
             yield from _loads(path, code, text.splitlines())
+        if "ConfigModule" in code:  # @nestjs/config's ConfigModule.forRoot(): .env unless told otherwise
+            from doctor.project.node_nest import config_module_loads
+
+            yield from config_module_loads(path, code, text.splitlines())
 
 
 def _uncommented(found: re.Match[str]) -> str:

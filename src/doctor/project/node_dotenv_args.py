@@ -52,12 +52,18 @@ def _split(text: str) -> list[str]:
 
 def _options(arguments: str) -> tuple[str | None, bool]:
     """`{ path: X, override: true }`: X's text (None when no path is given) and the override flag."""
-    text = arguments.strip()
-    if not text.startswith("{"):
-        return None, False
-    fields = dict(re.split(r"\s*:\s*", p, maxsplit=1) for p in _split(text[1:-1]) if ":" in p)
+    fields = _options_fields(arguments)
     override = fields.get("override", "").strip() == "true"
     return fields.get("path"), override
+
+
+def _options_fields(arguments: str) -> dict[str, str]:
+    """An options object's fields, each name with its value's text (`{ path: X }`: {"path": "X"}); none
+    where the arguments are no object literal."""
+    text = arguments.strip()
+    if not text.startswith("{") or not text.endswith("}"):
+        return {}
+    return dict(re.split(r"\s*:\s*", p, maxsplit=1) for p in _split(text[1:-1]) if ":" in p)
 
 
 def _path(expression: str) -> tuple[PathSpec, ...]:
