@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Iterator
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, replace, service_names
 from doctor.project import Project
-from doctor.project.edits import Bounded, value_edit
 from doctor.project.service_network import NetworkIndex
-from doctor.project.types import EnvVar, Service
+from doctor.project.types import Service
 
 from .clients import Clients
 from .healthcheck_dials import healthcheck_dials
@@ -23,6 +21,7 @@ from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
 from .run_fixes import rewrite_run, target_fix, through_dotenv
 from .target_ports import unheard_targets
+from .value_lines import _address_at, _key_line, _origin
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -392,36 +391,3 @@ class LeakedHostPort(Check):
         subject, fix = override_fix(project, consumers, at)
         return self.finding(message, at or consumers[0][1].location, subject, fix)
 
-
-def _address_at(project: Project, var: EnvVar, address: str) -> Location | None:
-    """The line that writes `address` (`postgres:5433`) into the value: its own line, else the
-    `.env` line compose interpolates it from; None when it is not written as such."""
-    edit = value_edit(project, var, Bounded(address, ".-", "", digit_after=True), address)
-    return Location(edit.path, edit.line) if edit is not None else None
-
-
-def _origin(project: Project, var: EnvVar, at: Location | None) -> str:
-    """`; .env:1 sets DB_PORT=5433`: where the port a value dials comes from, when a `.env` variable
-    writes it (saleor-platform's backend.env `...@db:${DB_PORT}/saleor`) and the finding is not at
-    that line already; else nothing."""
-    dotenv = project.dotenv
-    if dotenv is None or not var.raw or (at is not None and at.path == dotenv.path):
-        return ""
-    from .override_fix import written_variables
-
-    notes = []
-    for name in written_variables(project, var):
-        entry = dotenv.entry(name)
-        # a port: digits, written after a colon and not before an `@` (never a URL's password)
-        port = rf":(?:\$\{{{re.escape(name)}(?:[:?+=-][^}}@]*)?\}}|\${re.escape(name)}(?![A-Za-z0-9_]))(?!@)"
-        if entry is not None and (entry.value or "").isdigit() and re.search(port, var.raw):
-            notes.append(f"{project.shown(dotenv.path)}:{entry.line} sets {name}={entry.value}")
-    return "; " + ", ".join(notes) if notes else ""
-
-
-def _key_line(project: Project, service: Service, part: str) -> Location | None:
-    """The line of the service's `entrypoint:`/`command:`/`healthcheck:` in the file that wins the
-    merge (an override's), else the service's own line."""
-    from doctor.project.keyat import service_key_at
-
-    return service_key_at(project, service.name, part) or service.location
