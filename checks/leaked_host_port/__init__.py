@@ -13,6 +13,7 @@ from doctor.project.service_network import NetworkIndex
 from doctor.project.types import Service
 
 from .clients import Clients
+from .code_defaults import code_default_findings
 from .healthcheck_dials import healthcheck_dials
 from .host_network_dials import host_network_dials, host_network_servers
 from .local_lines import local_lines
@@ -103,6 +104,11 @@ class LeakedHostPort(Check):
         `${MAILPIT_UI_PORT:-8025}` is its web UI, not its SMTP port), unless the service moves
         its port itself (PGPORT, MYSQL_TCP_PORT, a `--port`, `-c port=`): the
         mapping reaches nothing (the fix writes the server's port as the container side, on its line).
+        (8) A Python settings module's localhost default (`env("REDIS_URL", default="redis://localhost:6379/0")`)
+        where a peer listens, at the default: in a service that starts celery, gunicorn, uvicorn or manage.py
+        on the settings module it loads (with its star imports) or the module `celery -A` names, reaching
+        its container, read at import (not under an `if` false there), unset by compose, its env_files and
+        the image, no page (a page key, a published http port). Advice: set it in compose, or the default.
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
@@ -279,6 +285,7 @@ class LeakedHostPort(Check):
                                    f"it publishes; inside its container it listens on {probe.target}",
                                    service.location, f"{service.name}:healthcheck", advice)
         yield from self._run_findings(project, index)
+        yield from code_default_findings(self, project, index)  # (8) a settings module's localhost default
         for server, mapping, family, listens in unheard_targets(model):
             variable = mapping.target_variables[0]
             message = (f"'{server.name}' publishes container port {mapping.target} (${{{variable}}}), but {family} "

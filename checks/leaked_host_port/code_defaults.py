@@ -1,0 +1,188 @@
+"""leaked-host-port (8): a Python app's own localhost default, read in its container.
+
+A settings module written for running on the host holds `REDIS_URL = env("REDIS_URL",
+default="redis://localhost:6379/0")` (cookiecutter-django rendered without Docker) or
+`CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")`. In a
+container that runs the app, with nothing setting the key, the default is what the app dials:
+itself. Judged only where all of these hold, since settings modules often keep such defaults for
+the host: the service runs Python and its command, entrypoint or the scripts they run start the app
+(celery, gunicorn, uvicorn, daphne, hypercorn, manage.py); the file is the Django settings module
+the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's default), one its star imports
+reach, or the module `celery -A`/`--app` names; the file reaches the container (a bind or a COPY);
+compose's environment (its env_files and the `.env` the app loads included) and the image's ENV set
+no value for the key, every env_file compose requires being there (a `.env` not yet copied from its
+template may set it); and a peer, not the service, listens on the port the default dials. An http URL
+is judged only under a key that names no page (SITE_URL, *_BASE_URL, PUBLIC_*) and on a port the
+project does not publish: `SITE_URL = env("SITE_URL", default="http://localhost:8000")` is the
+address of the site's links, opened in the developer's browser.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Check, Finding, Fix, Location, Safety, record, service_names
+from doctor.project import Project
+from doctor.project.env_hosts import BROWSER_SCHEMES, HostRef, host_refs, is_browser_key
+from doctor.project.reading import read_regular_text
+from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
+from doctor.project.types import Service
+
+from .localhost_dials import _rewrite
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.setting_defaults import SettingDefault
+
+_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|manage\.py)(?![\w-])")
+# the module a worker or server loads: `celery -A proj.celery_app`, `--app=core`, `uvicorn main:app`
+_APP_MODULE = lazy(r"(?:(?:^|\s)(?:-A|--app)(?:\s+|=)|(?:uvicorn|gunicorn|hypercorn|daphne)\b[^\n;&|]*?\s)"
+                   r"([A-Za-z_][\w.]*)(?::[A-Za-z_]\w*)?(?![\w.:/-])")
+MAX_BYTES = 256 * 1024
+
+
+@record
+class CodeDefault:
+    """A key's localhost default at `location` that `services` read, where `peer` listens on `port`."""
+
+    location: Location
+    key: str
+    value: str
+    ref: HostRef
+    peer: str
+    port: int
+    services: tuple[str, ...]
+
+
+def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault]:
+    """One CodeDefault per source line, naming every service that runs it with the key unset."""
+    from doctor.project.appenv import image_env
+    from doctor.project.appguard import guard_holds
+    from doctor.project.python_calls import runs_python
+
+    found: dict[tuple[Path, int, int, str, str], tuple[HostRef, dict[str, tuple[str, int]]]] = {}
+    model = project.app_compose
+    published = index.published
+    for service in model.services.values():
+        owner = namespace_owner(model, service)
+        view = index.view(service)
+        if owner is None or view is None or not runs_python(project, service) or _env_file_missing(service):
+            continue
+        starts = _started_app(project, service)
+        if starts is None:
+            continue
+        image = image_env(project, service)
+        own = listen_ports(owner)
+        process = {**image, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
+        codes = project.code_map(service)
+        for path in _app_files(project, service, image, starts):
+            if codes.to_container(path) is None:
+                continue
+            for default in project.once(f"setting-defaults:{path}", functools.partial(_defaults_of, path)):
+                line, column, key, value = default.line, default.column, default.key, default.value
+                if key in service.environment or key in image or guard_holds(default.guard, process) is not True:
+                    continue
+                for ref in host_refs(key, value):
+                    port = ref.expected_port(process)
+                    if not ref.is_local or port is None or port in own:
+                        continue
+                    if (ref.scheme or "").lower() in BROWSER_SCHEMES and (is_browser_key(key) or port in published):
+                        continue  # a page the developer opens (SITE_URL="http://localhost:8000"), not a dial
+                    listener = view.listener(port, service.name, service.depends_on)
+                    if listener is not None:
+                        found.setdefault((path, line, column, key, value), (ref, {}))[1][service.name] = listener
+    for (path, line, column, key, value), (ref, readers) in found.items():
+        # one line names one peer, the one most of its readers find (as for a shared .env line)
+        peers = Counter(readers.values())
+        peer, port = max(peers, key=lambda p: peers[p])
+        yield CodeDefault(Location(path, line, column), key, value, ref, peer, port, tuple(readers))
+
+
+def code_default_findings(check: Check, project: Project, index: NetworkIndex) -> Iterator[Finding]:
+    """(8) as findings at the default's line; the fix is advice: compose's value, or the default's host."""
+    for dial in code_defaults(project, index):
+        names = list(dial.services)
+        where = f"'{names[0]}' itself in its container" if len(names) == 1 else (
+            f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"
+            if len(names) <= 4 else f"each container itself in {service_names(names)}")
+        local = f"{dial.ref.host}:{dial.ref.port}" if dial.ref.port is not None else dial.ref.host
+        message = (f"{dial.key} defaults to {local} here, which is {where} (did you mean '{dial.peer}'?): "
+                   f"compose sets no {dial.key} for {service_names(names)}, "
+                   f"which {'runs' if len(names) == 1 else 'run'} this code")
+        value = _rewrite(dial.value, dial.ref, dial.peer, dial.port)
+        set_it = (f"set {dial.key} for {service_names(names)} in compose's environment, with "
+                  f"{dial.peer}:{dial.port} in place of {local}" if dial.ref.has_password else
+                  f"set {dial.key}={value} for {service_names(names)} in compose's environment")
+        advice = Fix(f"{set_it}, or make the default dial {dial.peer}:{dial.port}", Safety.ADVICE)
+        yield check.finding(message, dial.location, f"{','.join(sorted(names))}:{dial.key}:default", advice)
+
+
+def _defaults_of(path: Path) -> tuple[SettingDefault, ...]:
+    """The module's setting defaults, remembered (the parse needs `ast`: a warm run imports none)."""
+    from doctor.project.memo import remember
+
+    def read() -> tuple[SettingDefault, ...]:
+        from doctor.project.setting_defaults import setting_defaults
+
+        return setting_defaults(path)
+
+    return remember("setting-defaults", [path], "", read)
+
+
+def _env_file_missing(service: Service) -> bool:
+    """Whether an env_file compose requires is not written yet (bookwyrm's `.env`, copied from
+    .env.example, which sets REDIS_ACTIVITY_HOST=redis_activity): the environment is not known."""
+    return any(not path.is_file() for path in service.env_files if path not in service.optional_env_files)
+
+
+def _started_app(project: Project, service: Service) -> str | None:
+    """The words the service runs (its command, entrypoint and the scripts they run), where they start
+    a Python app server or worker; None where they start none doctor can read."""
+    from doctor.project.shipped import run_words, script_finder
+
+    words = run_words(project, service)
+    texts = [" ".join(words)] + [read_regular_text(path, MAX_BYTES) or "" for path, _ in
+                                 script_finder(project).run_by(service)] if words else []
+    text = "\n".join(texts)
+    return text if _STARTS_APP.search(text) else None
+
+
+def _app_files(project: Project, service: Service, image: dict[str, str], starts: str) -> tuple[Path, ...]:
+    """The Django settings module the service loads with the modules its star imports reach, and the
+    module `celery -A` names, under the folder the service runs in."""
+    from doctor.project.star_imports import settings_module, star_closure
+
+    dockerfile = project.dockerfile(service)
+    workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
+    mapped = project.code_map(service).to_host(workdir) if workdir else None
+    root = mapped[0] if mapped is not None else project.root
+    module = settings_module(service, image, [root] if "manage.py" in starts or "celery" in starts else [])
+    names = tuple(dict.fromkeys([module, *(m[1] for m in _APP_MODULE.finditer(starts))]))
+
+    def files() -> tuple[Path, ...]:
+        found: list[Path] = []
+        for name in names:
+            path = _module_file(root, name)
+            if path is not None:
+                found.append(path)
+                found.extend(star_closure(path, read_regular_text(path, MAX_BYTES) or ""))
+        return tuple(dict.fromkeys(found))
+
+    return project.once(f"app-files:{root}:{names}", files)  # services sharing one image share their modules
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    """The file of a dotted module under `root`: `proj.settings` (proj/settings.py), a package's
+    celery.py or __init__.py (`celery -A proj`), or the module of an attribute (`-A worker.celery`,
+    worker.py's `celery` app)."""
+    parts = name.split(".") if name else []
+    for count in (len(parts), len(parts) - 1) if len(parts) > 1 else (len(parts),):
+        base = root.joinpath(*parts[:count]) if count else None
+        for path in (base.with_suffix(".py"), base / "celery.py", base / "__init__.py") if base else ():
+            if path.is_file():
+                return path
+    return None

@@ -1,0 +1,124 @@
+"""The defaults a Python module's environment reads fall back on, read with `ast` (never executed):
+`os.environ.get("KEY", "redis://localhost:6379/0")`, `os.getenv("KEY", d)`, django-environ's
+`env("KEY", default=d)`, `env.str`/`env.url`/`env.db`/`env.cache`, decouple's `config("KEY", default=d)`.
+
+Only statements that run when the module is imported count: the module's own, and those under an
+`if` whose test doctor reads (`if env.bool("USE_DOCKER", default=False):`, kept as its guard, judged
+against each service's environment with appguard) or a `try`; a function's or a class's body may
+never run, and an `if` doctor cannot read may not either. Imported only where a check asks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from doctor.model import record
+from doctor.project.appenv import Guard
+from doctor.project.dotenv_guards import UNKNOWN, GuardReader
+from doctor.project.dotenv_paths import _string
+from doctor.project.reading import read_regular_text
+
+MAX_BYTES = 256 * 1024
+_ALIASED = frozenset({"os", "os.path", "decouple", "environ", "environs"})
+# django-environ's and environs' readers of a string, a URL or a URL-shaped setting
+_ENV_METHODS = frozenset({"str", "url", "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url"})
+
+
+@record
+class SettingDefault:
+    """`key`'s literal default `value`, written at `line`:`column`, read when `guard` holds."""
+
+    line: int
+    column: int
+    key: str
+    value: str
+    guard: tuple[Guard, ...] = ()
+
+
+def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
+    """The environment reads with a literal default that run when the module is imported."""
+    text = read_regular_text(path, MAX_BYTES)
+    if not text:
+        return ()
+    try:
+        tree = ast.parse(text, str(path))
+        reader = _Defaults(path, text)
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module in _ALIASED:
+                reader.aliases.update({a.asname or a.name: a.name for a in node.names})
+        return tuple(reader.body(tree.body, ()))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+
+
+class _Defaults(GuardReader):
+    def body(self, body: list[ast.stmt], guard: tuple[Guard, ...]) -> list[SettingDefault]:
+        found: list[SettingDefault] = []
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(stmt, ast.If):
+                test = self._guard(stmt.test)
+                found += self._reads(stmt.test, guard)
+                if test != UNKNOWN:
+                    found += self.body(stmt.body, (*guard, test))
+                    found += self.body(stmt.orelse, (*guard, ("not", test)))
+                continue
+            if isinstance(stmt, ast.Try):
+                for nested in (stmt.body, stmt.orelse, stmt.finalbody):
+                    found += self.body(nested, guard)
+                continue
+            if isinstance(stmt, (ast.For, ast.While, ast.With, ast.AsyncFor, ast.AsyncWith, ast.Match)):
+                continue  # a loop's body may run any number of times, or none
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if isinstance(stmt.value, ast.Call) and self._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
+                    self.envs.add(stmt.targets[0].id)
+                flag = self._guard(stmt.value)
+                if flag != UNKNOWN:
+                    self.flags[stmt.targets[0].id] = flag
+                else:
+                    self.flags.pop(stmt.targets[0].id, None)
+            found += self._reads(stmt, guard)
+        return found
+
+    def _reads(self, node: ast.AST, guard: tuple[Guard, ...]) -> list[SettingDefault]:
+        found = []
+        for call in _walk(node):
+            if not isinstance(call, ast.Call) or not call.args or _string(call.args[0]) is None:
+                continue
+            default = self._default(call)
+            value = _string(default) if default is not None else None
+            if default is not None and value is not None:
+                found.append(SettingDefault(default.lineno, default.col_offset + 1, str(_string(call.args[0])),
+                                            value, guard))
+        return found
+
+    def _default(self, call: ast.Call) -> ast.expr | None:
+        """The default of an environment read (None for any other call): os's positional one, else
+        `default=` (a positional second argument is django-environ's cast)."""
+        func, name = call.func, self._callee(call.func)
+        keyword = next((k.value for k in call.keywords if k.arg == "default"), None)
+        reads_os = name == "getenv" or (name == "get" and isinstance(func, ast.Attribute)
+                                        and self._is_environ(func.value))
+        if reads_os:
+            return call.args[1] if len(call.args) > 1 else keyword
+        env_call = isinstance(func, ast.Name) and func.id in self.envs
+        env_method = (isinstance(func, ast.Attribute) and func.attr in _ENV_METHODS and isinstance(func.value, ast.Name)
+                      and func.value.id in self.envs)
+        if env_call or env_method:
+            return call.args[1] if self.environs and len(call.args) > 1 else keyword
+        if isinstance(func, ast.Name) and self.aliases.get(func.id) == "config":  # decouple's
+            return keyword
+        return None
+
+
+def _walk(node: ast.AST) -> list[ast.AST]:
+    """The node and those under it, but a lambda's or a comprehension's (they run when called, or per item)."""
+    found, todo = [], [node]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(c for c in ast.iter_child_nodes(current)
+                    if not isinstance(c, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)))
+    return found
