@@ -158,3 +158,29 @@ def test_a_page_url_default_is_no_dial(tmp_path: Path) -> None:
     found = _findings(root, "docker-compose.local.yml")
     assert [(f.location.line if f.location else None, f.message.split(" here")[0]) for f in found] == [
         (340, "TIKA_ENDPOINT defaults to localhost:9998")]
+
+
+def test_a_literal_broker_url_is_read_from_no_variable(tmp_path: Path) -> None:
+    """`celery.conf.broker_url = "redis://localhost:6379/0"` and `Celery(__name__, backend="redis://localhost")`:
+    compose's CELERY_BROKER_URL (still set here) is read by nothing; the advice is the line itself."""
+    root = _copy("fastapi-celery", tmp_path / "p")
+    worker = root / "project" / "worker.py"
+    _edit(worker, 'os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379")', '"redis://localhost:6379/0"')
+    _edit(worker, "Celery(__name__)", 'Celery(__name__, backend="redis://localhost")')
+    found = _findings(root)
+    assert _shown(found) == [
+        ("worker.py", 7, "backend is localhost here, which is 'worker' itself in its container (did you mean "
+                         "'redis'?): 'worker' runs this code"),
+        ("worker.py", 8, "broker_url is localhost:6379 here, which is 'worker' itself in its container (did you "
+                         "mean 'redis'?): 'worker' runs this code")]
+    assert found[1].fix is not None and found[1].fix.title == (
+        "make broker_url dial redis:6379, or read it from a variable compose sets for the containers")
+
+
+def test_a_literal_under_an_if_false_there_or_not_an_address(tmp_path: Path) -> None:
+    root = _copy("fastapi-celery", tmp_path / "p")
+    worker = root / "project" / "worker.py"
+    _edit(worker, 'celery.conf.broker_url = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379")',
+          'if "CELERY_BROKER_URL" not in os.environ:\n    celery.conf.broker_url = "redis://localhost:6379/0"\n'
+          'celery.conf.task_default_queue = "redis://localhost:6379/0"')
+    assert _findings(root) == []

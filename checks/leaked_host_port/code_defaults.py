@@ -2,7 +2,8 @@
 
 A settings module written for running on the host holds `REDIS_URL = env("REDIS_URL",
 default="redis://localhost:6379/0")` (cookiecutter-django rendered without Docker) or
-`CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")`. In a
+`CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")`, or writes it
+as a literal setting (`celery.conf.broker_url = "redis://localhost:6379/0"`: no variable changes it). In a
 container that runs the app, with nothing setting the key, the default is what the app dials:
 itself. Judged only where all of these hold, since settings modules often keep such defaults for
 the host: the service runs Python and its command, entrypoint or the scripts they run start the app
@@ -56,6 +57,7 @@ class CodeDefault:
     peer: str
     port: int
     services: tuple[str, ...]
+    read: bool = True  # False: a literal setting (`broker_url = "redis://localhost:6379/0"`), no variable
 
 
 def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault]:
@@ -64,7 +66,7 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
     from doctor.project.appguard import guard_holds
     from doctor.project.python_calls import runs_python
 
-    found: dict[tuple[Path, int, int, str, str], tuple[HostRef, dict[str, tuple[str, int]]]] = {}
+    found: dict[tuple[Path, int, int, str, str, bool], tuple[HostRef, dict[str, tuple[str, int]]]] = {}
     model = project.app_compose
     published = index.published
     for service in model.services.values():
@@ -84,7 +86,8 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
                 continue
             for default in project.once(f"setting-defaults:{path}", functools.partial(_defaults_of, path)):
                 line, column, key, value = default.line, default.column, default.key, default.value
-                if key in service.environment or key in image or guard_holds(default.guard, process) is not True:
+                unset = not default.read or (key not in service.environment and key not in image)
+                if not unset or guard_holds(default.guard, process) is not True:
                     continue
                 for ref in host_refs(key, value):
                     port = ref.expected_port(process)
@@ -94,12 +97,13 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
                         continue  # a page the developer opens (SITE_URL="http://localhost:8000"), not a dial
                     listener = view.listener(port, service.name, service.depends_on)
                     if listener is not None:
-                        found.setdefault((path, line, column, key, value), (ref, {}))[1][service.name] = listener
-    for (path, line, column, key, value), (ref, readers) in found.items():
+                        at = (path, line, column, key, value, default.read)
+                        found.setdefault(at, (ref, {}))[1][service.name] = listener
+    for (path, line, column, key, value, read), (ref, readers) in found.items():
         # one line names one peer, the one most of its readers find (as for a shared .env line)
         peers = Counter(readers.values())
         peer, port = max(peers, key=lambda p: peers[p])
-        yield CodeDefault(Location(path, line, column), key, value, ref, peer, port, tuple(readers))
+        yield CodeDefault(Location(path, line, column), key, value, ref, peer, port, tuple(readers), read)
 
 
 def code_default_findings(check: Check, project: Project, index: NetworkIndex) -> Iterator[Finding]:
@@ -110,14 +114,20 @@ def code_default_findings(check: Check, project: Project, index: NetworkIndex) -
             f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"
             if len(names) <= 4 else f"each container itself in {service_names(names)}")
         local = f"{dial.ref.host}:{dial.ref.port}" if dial.ref.port is not None else dial.ref.host
-        message = (f"{dial.key} defaults to {local} here, which is {where} (did you mean '{dial.peer}'?): "
-                   f"compose sets no {dial.key} for {service_names(names)}, "
-                   f"which {'runs' if len(names) == 1 else 'run'} this code")
         value = _rewrite(dial.value, dial.ref, dial.peer, dial.port)
-        set_it = (f"set {dial.key} for {service_names(names)} in compose's environment, with "
-                  f"{dial.peer}:{dial.port} in place of {local}" if dial.ref.has_password else
-                  f"set {dial.key}={value} for {service_names(names)} in compose's environment")
-        advice = Fix(f"{set_it}, or make the default dial {dial.peer}:{dial.port}", Safety.ADVICE)
+        if not dial.read:
+            message = (f"{dial.key} is {local} here, which is {where} (did you mean '{dial.peer}'?): "
+                       f"{service_names(names)} {'runs' if len(names) == 1 else 'run'} this code")
+            advice = Fix(f"make {dial.key} dial {dial.peer}:{dial.port}, or read it from a variable compose sets "
+                         "for the containers", Safety.ADVICE)
+        else:
+            message = (f"{dial.key} defaults to {local} here, which is {where} (did you mean '{dial.peer}'?): "
+                       f"compose sets no {dial.key} for {service_names(names)}, "
+                       f"which {'runs' if len(names) == 1 else 'run'} this code")
+            set_it = (f"set {dial.key} for {service_names(names)} in compose's environment, with "
+                      f"{dial.peer}:{dial.port} in place of {local}" if dial.ref.has_password else
+                      f"set {dial.key}={value} for {service_names(names)} in compose's environment")
+            advice = Fix(f"{set_it}, or make the default dial {dial.peer}:{dial.port}", Safety.ADVICE)
         yield check.finding(message, dial.location, f"{','.join(sorted(names))}:{dial.key}:default", advice)
 
 

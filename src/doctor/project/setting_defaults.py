@@ -1,6 +1,8 @@
 """The defaults a Python module's environment reads fall back on, read with `ast` (never executed):
 `os.environ.get("KEY", "redis://localhost:6379/0")`, `os.getenv("KEY", d)`, django-environ's
-`env("KEY", default=d)`, `env.str`/`env.url`/`env.db`/`env.cache`, decouple's `config("KEY", default=d)`.
+`env("KEY", default=d)`, `env.str`/`env.url`/`env.db`/`env.cache`, decouple's `config("KEY", default=d)`;
+and the settings it writes as literals, where the name says they hold an address (`broker_url =
+"redis://localhost:6379/0"`, `app.conf.result_backend = ...`, Celery's `Celery(__name__, broker=...)`).
 
 Only statements that run when the module is imported count: the module's own, and those under an
 `if` whose test doctor reads (`if env.bool("USE_DOCKER", default=False):`, kept as its guard, judged
@@ -11,8 +13,10 @@ never run, and an `if` doctor cannot read may not either. Imported only where a 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.appenv import Guard
 from doctor.project.dotenv_guards import UNKNOWN, GuardReader
@@ -22,6 +26,8 @@ from doctor.project.reading import read_regular_text
 MAX_BYTES = 256 * 1024
 _ALIASED = frozenset({"os", "os.path", "decouple", "environ", "environs"})
 # django-environ's and environs' readers of a string, a URL or a URL-shaped setting
+# the name of a setting that holds an address (Celery's `broker_url`, `result_backend`; `CACHE_URL`, `ES_HOST`)
+_SETTING = lazy(r"(?:^|_)(?:url|uri|dsn|broker|backend|host|hostname|server|endpoint)$", re.IGNORECASE)
 _ENV_METHODS = frozenset({"str", "url", "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url"})
 
 
@@ -34,6 +40,7 @@ class SettingDefault:
     key: str
     value: str
     guard: tuple[Guard, ...] = ()
+    read: bool = True  # False: a literal the module assigns (`broker_url = "redis://..."`), read from no variable
 
 
 def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
@@ -80,6 +87,25 @@ class _Defaults(GuardReader):
                 else:
                     self.flags.pop(stmt.targets[0].id, None)
             found += self._reads(stmt, guard)
+            found += self._literals(stmt, guard)
+        return found
+
+    def _literals(self, stmt: ast.stmt, guard: tuple[Guard, ...]) -> list[SettingDefault]:
+        """A setting written as a literal: `broker_url = "redis://localhost:6379/0"`, `app.conf.broker_url
+        = ...`, `CELERY_RESULT_BACKEND = ...`, or Celery's `Celery("tasks", broker="redis://...")`."""
+        found = []
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _string(stmt.value) is not None:
+            target = stmt.targets[0]
+            name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(
+                target, ast.Attribute) else ""
+            if _SETTING.search(name):
+                found.append(SettingDefault(stmt.value.lineno, stmt.value.col_offset + 1, name,
+                                            str(_string(stmt.value)), guard, False))
+        for call in _walk(stmt):
+            if isinstance(call, ast.Call) and self._callee(call.func) == "Celery":
+                found += [SettingDefault(k.value.lineno, k.value.col_offset + 1, str(k.arg), str(_string(k.value)),
+                                         guard, False)
+                          for k in call.keywords if k.arg in ("broker", "backend") and _string(k.value) is not None]
         return found
 
     def _reads(self, node: ast.AST, guard: tuple[Guard, ...]) -> list[SettingDefault]:
