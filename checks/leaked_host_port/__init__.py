@@ -107,8 +107,7 @@ class LeakedHostPort(Check):
         (8) A Python settings module's localhost default (`env("REDIS_URL", default="redis://localhost:6379")`)
         or literal (`broker_url = "redis://localhost:6379/0"`) where a peer listens, at its line, in a service
         starting celery, gunicorn, uvicorn or manage.py on the settings module it loads (star imports too) or the
-        module `celery -A` names, reaching its container, read at import (not under an `if` false there), a key
-        compose, its env_files and the image leave unset, no page (a page key, a published http port); advice.
+        module `celery -A` names, in its container, run at import, a key compose and the image leave unset; advice.
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
@@ -119,7 +118,8 @@ class LeakedHostPort(Check):
 
         A service is reported only when doctor has a reason to think it is a client, and the
         message says which: it reads the variable in its own code (a file that reads it as programs do,
-        `os.getenv("KEY")`, before one that only names it; a pydantic-settings class with
+        `os.getenv("KEY")`, before one that only names it; Flask's `app.config.from_prefixed_env()` reads
+        every FLASK_* key (`FLASK_MONGO_URI`: its config's MONGO_URI); a pydantic-settings class with
         `env_nested_delimiter="__"` reads DATABASE__HOSTNAME into its `database` field, rafsaf's
         minimal-fastapi-postgres-template; a program's file before a config file; a key written
         as a quoted dict value, nautobot_config.py's Kubernetes pod spec `{"name": "NAUTOBOT_REDIS_HOST", ...}`,

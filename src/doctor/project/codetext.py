@@ -52,7 +52,7 @@ _KEYWORD_FIRST = lazy(r"\s*(?:$|\*\*|[A-Za-z_]\w*\s*=(?!=))")
 def implied(name: str) -> bool:
     """Whether a library reads the variable under a name the code does not write (reads_implicitly)."""
     return (name in IMPLICIT or (name.startswith(_CONFIGURATIONS_PREFIX) and len(name) > len(_CONFIGURATIONS_PREFIX))
-            or "__" in name.strip("_"))
+            or (name.startswith(_FLASK_PREFIX) and len(name) > len(_FLASK_PREFIX)) or "__" in name.strip("_"))
 
 
 # pydantic-settings' nested keys: `env_nested_delimiter="__"` in a settings class (or its model_config)
@@ -60,6 +60,9 @@ _NESTED_DELIMITER = lazy(r"""\benv_nested_delimiter\s*[=:]\s*["']__["']""")
 _ENV_PREFIX = lazy(r"""\benv_prefix\s*[=:]\s*["']([A-Za-z0-9_]*)["']""")
 # django-configurations reads a `Configuration` class's `EMAIL_HOST = values.Value(...)` from DJANGO_EMAIL_HOST
 _CONFIGURATIONS_PREFIX = "DJANGO_"
+# Flask's `app.config.from_prefixed_env()` reads every FLASK_KEY into the config's KEY (its default prefix)
+_FLASK_PREFIX = "FLASK_"
+_PREFIXED_ENV = lazy(r"""\.from_prefixed_env\(\s*(?:(?:prefix\s*=\s*)?["']FLASK["']\s*)?[,)]""")
 
 
 def reads_implicitly(name: str, text: str) -> bool:
@@ -69,7 +72,7 @@ def reads_implicitly(name: str, text: str) -> bool:
     unless the call names its variable itself (`environ_name=`, `environ_prefix=`); a pydantic-settings
     class with `env_nested_delimiter="__"` reads KEY__FIELD into its field `key` (a model whose
     field is `field`: rafsaf's `database: Database` reads DATABASE__HOSTNAME, case-insensitively),
-    the class's `env_prefix` first."""
+    the class's `env_prefix` first; Flask's `app.config.from_prefixed_env()` every FLASK_* key."""
     if "__" in name.strip("_") and "env_nested_delimiter" in text and _NESTED_DELIMITER.search(text):
         group = name.strip("_").split("__", 1)[0].lower()
         prefix = _ENV_PREFIX.search(text)
@@ -85,6 +88,8 @@ def reads_implicitly(name: str, text: str) -> bool:
                                      re.MULTILINE):
                 if not re.search(r"\benviron_(?:name|prefix)\s*=", found[1]):
                     return True
+    if name.startswith(_FLASK_PREFIX) and "from_prefixed_env" in text and _PREFIXED_ENV.search(text):
+        return True  # `app.config.from_prefixed_env()`: FLASK_MONGO_URI is the app's MONGO_URI
     for module, call, keyword in IMPLICIT.get(name, ()):
         if not re.search(rf"^[ \t]*(?:import|from)[ \t]+{module}\b", text, re.MULTILINE):
             continue
