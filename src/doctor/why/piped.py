@@ -46,6 +46,9 @@ PIPE_BUDGET = 60.0
 # CSI (colours, cursor moves), OSC (a title, a hyperlink, OSC 52's clipboard write: to BEL or ST) and the
 # two-character escapes: compose's and the containers' own, stripped before the text is read
 _ANSI = lazy(r"\x1b(?:\[[0-9;?]*+[ -/]*+[@-~]|\][^\x07\x1b]*+(?:\x07|\x1b\\)?|[0-~])")
+# the colours compose's terminal progress writes between a step and its timer, with no blank when the line is long
+# (` ✔ Container temporal-postgresql     \x1b[32mStarted\x1b[0m\x1b[34m0.7s`): a blank there, not `Started0.7s`
+_TIMER_COLOUR = lazy(r"(?<=\S)(?:\x1b\[[0-9;]*m)+(?=\d+(?:\.\d+)?s\b)")
 # compose's log prefix (`app-1  | `, v1's `proj_app_1  | `): the service, its replica number
 LOG_PREFIX = lazy(r"^\s*([\w.-]+?)[-_](\d+)\s+\|")
 # compose's progress line for a service (` db Error Get "https://...`, ` ✘ db Error ...` on a terminal): its pull
@@ -100,7 +103,7 @@ def plain_text(text: str) -> str:
         return text
     for erase in ("\r\x1b[K", "\r\x1b[0K", "\r\x1b[2K", "\x1b[2K\r"):
         text = text.replace(erase, "\n")
-    return _ANSI.sub("", text)
+    return _ANSI.sub("", _TIMER_COLOUR.sub(" ", text))
 
 
 def from_json_progress(text: str) -> str:
