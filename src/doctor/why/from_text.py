@@ -129,6 +129,7 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
     line), else, for a project name compose refuses, by that name and the rule (-p or COMPOSE_PROJECT_NAME gave it
     to `up`, where doctor does not see it); then every service `up` was to start (`asked`, None: all), not started
     because of it (none failed)."""
+    from doctor.why.network_clash import network_clash
     from doctor.why.refused import NOT_STARTED, REFUSED, refusal_causes, unreadable
     from doctor.why.symptoms import line_symptom
 
@@ -137,8 +138,11 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
     symptom = line_symptom(ALL_SERVICES, "", "refused by compose", None, line, [REFUSED])
     causes = refusal_causes(line, findings)
     words = project_words(project)
+    clash = network_clash(project, symptom)
     if causes:
         explained = tuple(as_explained(f, symptom, words) for f in causes)
+    elif clash is not None:
+        explained = (clash,)
     elif "project name" in line[:symptom.start + 40]:
         explained = (_bad_name(project, symptom, symptom.captured.get("name", "")),)
     else:

@@ -40,9 +40,13 @@ REFUSED = Signature(
     r"|external (?:volume|network) \"(?P<ref3>[^\"]+)\" not found|network (?P<ref4>\S+) declared as external, but "
     r"could not be found"
     r"|^invalid (?:hostPort|containerPort|port|proto)\b.*"
-    r"|^no such service: (?P<service2>[\w.-]+)$|^no service selected$",
+    r"|^no such service: (?P<service2>[\w.-]+)$|^no service selected$"
+    # the engine has a network of the name compose gives one of the project, not made for it (doctor.why.network_clash)
+    r"|network (?P<network>[\w.-]+) was found but has incorrect label com\.docker\.compose\.network set to "
+    r"\"(?P<found>[^\"]*)\"(?: \(expected: \"(?P<expected>[^\"]*)\"\))?",
     "compose refused the project before creating any container (it pulled, built and started nothing): it could "
-    "not read or accept the compose files, an env file, the project name or a service the command named",
+    "not read or accept the compose files, an env file, the project name or a service the command named, or the "
+    "engine has a network of the name one of the project's gets that was not made for it",
     ("compose-config", "env-drift"),  # env-drift: a missing env file with a template beside it
     "the compose files and env files compose read: `doctor preflight --select compose-config` names each fault with "
     "its file and line; `docker compose config` prints compose's own first one",

@@ -173,7 +173,10 @@ def _said_once(cause: Explained, service: str, said: dict[tuple[object, ...], st
 def _cause_lines(cause: Explained, redact: Redactor, cwd: Path | None, label: str = "cause",
                  note: str = "") -> Iterator[str]:
     message = cause.message.split(" (explains '", 1)[0] + note
-    if cause.stale or cause.own:  # no check's finding: the container itself, or what `why` read, is the cause
+    if cause.own and cause.location is not None:  # what `why` read, about a line of the compose files
+        yield f"    {label:<8} {_where(cause, cwd)}"
+        yield f"             {redact.text(message)}"
+    elif cause.stale or cause.own:  # no check's finding: the container itself, or what `why` read, is the cause
         yield f"    {label:<8} {redact.text(message)}"
     else:
         yield f"    {label:<8} {cause.check}  {_where(cause, cwd)}"
