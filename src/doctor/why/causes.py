@@ -12,6 +12,8 @@ from doctor.why.diagnose import Words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from doctor.engine import Registry
     from doctor.model import CheckResult, Finding, Location, Severity
     from doctor.project import Project, ProjectOptions
@@ -68,9 +70,42 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
     if started:
         return service_key_at(project, service.name, started), _absent_program(project, service, started,
                                                                                 symptom.captured["path"])
+    joined = _joined_bind(project, service, symptom.captured) if signature is not None and (
+        signature.id == "mount-type") else None
+    if joined is not None:
+        return joined
     if signature is not None and signature.setting:
         return service_key_at(project, service.name, *signature.setting), ""
     return None, ""
+
+
+def _joined_bind(project: Project, service: Service, captured: Mapping[str, str]
+                 ) -> tuple[Location | None, str] | None:
+    """The bind of `service` runc could not mount (`error mounting "SOURCE" to rootfs at "TARGET": ... not a
+    directory`: a file over a folder of the container, or a folder over a file) and what it joins, as the host has it
+    now; None when no bind of the service has that target or source."""
+    import os
+    from pathlib import Path
+
+    target, source = captured.get("target", ""), captured.get("path", "")
+    binds = [m for m in service.volumes if m.type == "bind" and m.source]
+    bind = next((m for m in binds if m.target.rstrip("/") == target.rstrip("/") and target), None) or next(
+        (m for m in binds if m.source == source and source), None)
+    if bind is None or bind.source is None:
+        return None
+    shown, inside = project.shown(Path(bind.source)), bind.target.rstrip("/") or "/"
+    if os.path.isfile(bind.source):
+        name = os.path.basename(bind.source)
+        said = (f"its bind of {shown} at {inside}: {shown} is a file and the container has a folder at {inside}, "
+                f"so the file cannot go there: bind it at a path inside that folder ({inside}/{name}), or bind a "
+                f"folder")
+    elif os.path.isdir(bind.source):
+        said = (f"its bind of {shown} at {inside}: {shown} is a folder and the container has a file at {inside} "
+                f"(docker makes the source a folder when it is missing at the first `up`): put the file meant there in "
+                f"its place (`doctor fix --owners` first if docker made it, root-owned), or bind a file")
+    else:
+        said = f"its bind of {shown} at {inside}, which is not on this machine now"
+    return bind.location, said
 
 
 def _started_by(service: Service, path: str) -> str:

@@ -226,7 +226,8 @@ REQUIRED_VARIABLE = Signature(
 )
 MOUNT_TYPE = Signature(
     "mount-type",
-    r"(Are you trying to mount a directory onto a file|error mounting \"(?P<path>[^\"]+)\".*?not a directory)",
+    r"(Are you trying to mount a directory onto a file"
+    r"|error mounting \"(?P<path>[^\"]+)\"(?: to rootfs at \"(?P<target>[^\"]+)\")?.*?not a directory)",
     "a bind mount joins a directory and a file: its source did not exist when the container was first "
     "created, so docker made it a (root-owned) directory where a file was meant, or the image has a "
     "file at the target",
