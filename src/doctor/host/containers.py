@@ -15,6 +15,7 @@ from doctor.model import Unavailable, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from typing import Any
 
     from doctor.host.context import ExecutionContext
@@ -176,14 +177,16 @@ def _finished(text: object) -> float:
     return whole + float(found[7] or 0)
 
 
-def projects_at(engine: EngineConnection, working_dir: str) -> list[str]:
+def projects_at(engine: EngineConnection, working_dir: str, named: Collection[str] | None = None) -> list[str]:
     """The compose project names of the containers whose `up` ran in `working_dir` (their
     `com.docker.compose.project.working_dir` label): the project of this folder under a name given
-    with `-p` or COMPOSE_PROJECT_NAME where it ran, sorted. Raises Unavailable when the engine cannot be asked."""
+    with `-p` or COMPOSE_PROJECT_NAME where it ran, sorted; with `named`, of those containers of these names only.
+    Raises Unavailable when the engine cannot be asked."""
     filters = quote(json.dumps({"label": [f"{COMPOSE_WORKING_DIR}={working_dir}"]}))
     listed = engine.get_json(f"/containers/json?all=1&filters={filters}")
     names = {str((item.get("Labels") or {}).get(COMPOSE_PROJECT, "")) for item in
-             (listed if isinstance(listed, list) else []) if isinstance(item, dict)}
+             (listed if isinstance(listed, list) else []) if isinstance(item, dict)
+             and (named is None or any(str(n).lstrip("/") in named for n in item.get("Names") or ()))}
     return sorted(n for n in names if n)
 
 

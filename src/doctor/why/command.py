@@ -80,7 +80,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     from doctor.model import Unavailable
     from doctor.project import Project
     from doctor.why import load_signatures
-    from doctor.why.piped import read_piped
+    from doctor.why.piped import made_containers, read_piped
     from doctor.why.piped_exits import created_any
     from doctor.why.refused import refusal
     from doctor.why.signatures import NOT_CREATED
@@ -138,7 +138,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         sys.stderr.write(f"doctor: signature {error.name} {error.message}\n")
     try:
         containers = project_containers(host.engine, name)
-        other = named_elsewhere(host, project, opts) if not containers else None
+        other = named_elsewhere(host, project, opts, made_containers(text)) if not containers else None
     except Unavailable as exc:
         if not text:
             said = f"cannot look at the containers: {exc.reason}"

@@ -45,12 +45,14 @@ if TYPE_CHECKING:
     from doctor.why.signatures import Signature
 
 
-def named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | None:
+def named_elsewhere(host: Host, project: Project, opts: WhyOptions, made: Sequence[str] = ()) -> str | None:
     """The name `up` gave this folder's project when its containers are under another than the one
     doctor works out (`docker compose -p track-b up` here; COMPOSE_PROJECT_NAME set in that shell):
     found by the containers' working_dir label, and said on stderr. None when a name was given
     (-p: the user means that one), when no container ran here, and when several projects did
-    (then which one is a question: a usage error naming them)."""
+    (then which one is a question: a usage error naming them), unless the containers piped output shows that `up`
+    making (`made`: doctor.why.piped.made_containers) are of one of them: their names carry no project where each
+    service has a `container_name:` (temporal's `temporal-elasticsearch`), their labels do."""
     from doctor.host.containers import projects_at
 
     if opts.project_name is not None:
@@ -62,6 +64,14 @@ def named_elsewhere(host: Host, project: Project, opts: WhyOptions) -> str | Non
     if not names:
         return None
     here = project.compose.project_name
+    if len(names) > 1 and made:
+        mine = projects_at(host.engine, folder, made)
+        if len(mine) == 1:
+            shown = ", ".join(repr(n) for n in made[:3]) + (", ..." if len(made) > 3 else "")
+            sys.stderr.write(f"doctor: project {here!r} has no container on the engine; `up` ran in this folder as "
+                             f"{', '.join(repr(n) for n in names)}, and the containers the piped output shows it "
+                             f"making ({shown}) are of {mine[0]!r}: reading that project's containers\n")
+            return mine[0]
     if len(names) > 1:
         listed = ", ".join(repr(n) for n in names)
         raise app.UsageError(f"project {here!r} has no container on the engine, but `up` ran in this folder as "

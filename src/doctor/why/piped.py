@@ -359,6 +359,15 @@ def _pending(lines: Sequence[str], services: Collection[str], names: Mapping[str
     return found
 
 
+def made_containers(text: str) -> list[str]:
+    """The containers compose's progress lines show this `up` making or starting (` Container temporal  Creating`),
+    in the order first named: not one compose failed to make (` Container temporal-postgresql  Error response from
+    daemon: Conflict ...`: the container of that name is another's)."""
+    found = [m for m in map(_STEP.match, text_lines(text)) if m is not None]
+    failed = {m[1] for m in found if m[2].lower() == "error"}
+    return list(dict.fromkeys(m[1] for m in found if m[1] not in failed))
+
+
 def interrupted(text: str, services: Collection[str]) -> list[str]:
     """The services compose's progress lines mark ` db  Interrupted`: their pull (or start) cancelled when
     another service's failed; in the order first named."""
