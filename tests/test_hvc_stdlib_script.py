@@ -18,7 +18,7 @@ import pytest
 from test_host_vs_container import fake_pyenv
 from test_hvc_host_setup import run
 
-from doctor.project.stdlib_only import standard_library_script
+from doctor.project.stdlib_only import dialed_service, standard_library_script
 
 OPENWISP = Path(__file__).parent / "replay" / "docker-openwisp"
 
@@ -129,3 +129,21 @@ def test_a_regex_compiled_in_the_script_keeps_it_on_the_host(tmp_path: Path, mon
     env = {**fake_pyenv(tmp_path, {"3.12.1": ()}), "HOME": str(tmp_path), "PYENV_VERSION": "3.12.1"}
     subjects = [f.subject for f in run(root, env, monkeypatch)]
     assert not [s for s in subjects if "build.py" in s], subjects
+
+
+def test_a_script_dialing_a_service_is_said_to_dial_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openwisp's build.py given `DB_ADDRESS = ("postgres", 5432)` belongs in a container for compose's network
+    alone, and preflight gave the default service's reason: "'python' (make target 'python-build') needs
+    'tldextract', which the host lacks" (the nginx image's requirements, which build.py never imports)."""
+    root = _openwisp(tmp_path)
+    script = root / "build.py"
+    script.write_text(script.read_text().replace("import sys\n", 'import sys\n\nDB_ADDRESS = ("postgres", 5432)\n', 1))
+    env = {**fake_pyenv(tmp_path, {"3.12.1": ()}), "HOME": str(tmp_path), "PYENV_VERSION": "3.12.1"}
+    found = [f for f in run(root, env, monkeypatch) if "build.py" in f.subject]
+    assert [f.subject for f in found] == ["nginx:python build.py change-secret-key",
+                                          "nginx:python build.py bump-version $(VERSION)"]
+    assert found[0].message == ("'python' (make target 'python-build') dials 'postgres' by its service name, which "
+                                "only the compose network resolves (the script needs no package): run it in 'nginx'")
+    assert "tldextract" not in found[1].message, found[1].message
+    assert dialed_service("python", ["build.py", "bump-version"], root, {"postgres": None, "nginx": None}) == "postgres"
+    assert dialed_service("python", ["build.py"], root, {"redis": None}) == ""

@@ -89,7 +89,9 @@ class HostVsContainer(Check):
         `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised
         into one, and `doctor exec` runs it here. So is a project script in no service's code that
         imports the standard library alone and starts no other program (openwisp's `python build.py
-        change-secret-key`: random, re, sys, pathlib), as a `python -c` of the standard library is.
+        change-secret-key`: random, re, sys, pathlib), as a `python -c` of the standard library is; one
+        whose string literals dial a service by name (`("postgres", 5432)`) needs the compose network, and
+        its finding says it dials that service, not a package the host lacks.
         `doctor exec -- make TARGET` runs the target's
         recipe lines (its prerequisites' first, `make NAME=value`'s values in them) in the service
         this check names for them, each as advised; where they belong in different places, or make

@@ -144,6 +144,9 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
         message = (f"{command.tool!r} ({command.origin}) is a console script of the project "
                    f"({project.shown(home.scripts_from)}), which the image of {home.service!r} installs and "
                    f"the host lacks: run it in {home.service!r}")
+    elif dialed := _dialed(project, own, cwd):  # a script of the standard library alone: no package, the network
+        message = (f"{command.tool!r} ({command.origin}) dials {dialed!r} by its service name, which only the compose "
+                   f"network resolves (the script needs no package): run it in {home.service!r}")
     else:
         missing = missing_first(project, home, tool, own, cwd)
         count = len(missing)
@@ -214,3 +217,13 @@ def _no_node_bin(command: Command, root: Path) -> bool:
     """Whether no node_modules/.bin from the script's folder up to the project root holds its tool."""
     folders = [command.cwd, *(f for f in command.cwd.parents if f.is_relative_to(root))]
     return not any(os.path.lexists(f / "node_modules" / ".bin" / command.tool) for f in folders)
+
+
+def _dialed(project: Project, words: tuple[str, ...] | list[str], cwd: Path) -> str:
+    """The service a command's script of the standard library alone dials by name (stdlib_only.dialed_service:
+    openwisp's build.py with `("postgres", 5432)`); "" when it runs no such script."""
+    from doctor.project.command_home import runner_started
+    from doctor.project.stdlib_only import dialed_service
+
+    started = runner_started(words)
+    return dialed_service(started[0], started[1:], cwd, project.services) if started else ""
