@@ -104,11 +104,13 @@ def refusal_causes(line: str, findings: Sequence[Finding]) -> list[Finding]:
     values = [v for k, v in captured.items() if k not in ("service", "file") and v]  # the file: any finding's
     values += [v.rsplit("/", 1)[-1] for k, v in captured.items() if k == "path" and "/" in v]
 
-    def names(finding: Finding) -> bool:
-        text = f"{finding.subject} {finding.message}"
+    def names(text: str) -> bool:
         return any(re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-]|\.\w)", text) for v in values)
 
-    named = [f for f in mine if names(f)]
+    named = [f for f in mine if names(f"{f.subject} {f.message}")]
+    # those about the value itself (`env-file:env file .env not found`, env-drift's `.env`), before those whose
+    # words only mention it (hc's 'DB_NAME' is not set ... there is no .env: that follows from the missing file)
+    named = [f for f in named if names(f.subject)] or named
     if named or "name" in captured or "project name" in said:  # a project name: no other finding is about it
         return named
     kind = next((k for words, k in _REFUSAL_KINDS if words in said or (k == "yaml" and _parse_error(said))), "")
