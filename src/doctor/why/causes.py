@@ -70,6 +70,11 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
     if started:
         return service_key_at(project, service.name, started), _absent_program(project, service, started,
                                                                                 symptom.captured["path"])
+    formless = _started_by(service, symptom.captured.get("path", "")) if signature is not None and (
+        signature.id == "exec-not-found" and "exec format error" in symptom.line) else ""
+    if formless:
+        return service_key_at(project, service.name, formless), _no_format(project, service, formless,
+                                                                          symptom.captured["path"])
     joined = _joined_bind(project, service, symptom.captured) if signature is not None and (
         signature.id == "mount-type") else None
     if joined is not None:
@@ -116,6 +121,28 @@ def _started_by(service: Service, path: str) -> str:
     if service.entrypoint:
         return "entrypoint" if words_of(service.entrypoint)[:1] == [path] else ""
     return "command" if words_of(service.command)[:1] == [path] else ""
+
+
+def _no_format(project: Project, service: Service, key: str, path: str) -> str:
+    """What to look at for the program the service's `entrypoint:` or `command:` (`key`) starts that the kernel would
+    not run (`exec /app/start.sh: exec format error`): a script with no `#!` line naming its interpreter, as the host
+    has it where a bind brings it, or a binary of another platform."""
+    from pathlib import Path
+
+    bind = next((m for m in service.volumes if m.type == "bind" and m.source and m.target == path), None)
+    if bind is not None and bind.source is not None:
+        try:
+            with open(bind.source, "rb") as script:
+                first = script.read(2)
+        except OSError:
+            first = b"#!"
+        if first != b"#!":
+            shown = project.shown(Path(bind.source))
+            return (f"its `{key}:`, which starts {path}: {shown}, bound there, has no `#!` first line, so the kernel "
+                    f"cannot run it: begin it with its interpreter (`#!/bin/sh`), or start it with one "
+                    f"(`sh {path}`)")
+    return (f"its `{key}:`, which starts {path}: the kernel cannot run it, a script with no `#!` first line naming its "
+            "interpreter or a program built for another platform than the engine's")
 
 
 def _absent_program(project: Project, service: Service, key: str, path: str) -> str:

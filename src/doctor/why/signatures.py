@@ -155,10 +155,11 @@ NODE_MODULE_NOT_FOUND = Signature(
 EXEC_NOT_FOUND = Signature(
     "exec-not-found",
     r"(exec (?P<path>\S+?):? no such file or directory|bad interpreter|/usr/bin/env: .*\\r|"
-    r"(?<!\S)\S+?\\r: not found|exec format error"
+    r"(?<!\S)\S+?\\r: not found|(?:exec (?P<path3>/\S+): )?exec format error"
     r"|(?<![\w./-])(?P<path2>[\w./-]+): cannot execute: required file not found)",
     "the kernel could not start the entrypoint: the script has CRLF line endings or a BOM (the "
-    "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image",
+    "shebang names `sh\\r`), its interpreter is absent from the image, or it is not in the image; `exec format "
+    "error`: a script with no `#!` first line, or a program built for another platform",
     ("script-line-endings", "missing-mount", "image-availability"),  # exec format error: an image of another platform
     "the entrypoint script's line endings (`file script.sh`), its shebang, and .gitattributes",
 )
