@@ -15,7 +15,8 @@ From each entry file the relative `require()` / `import` are followed (at most M
 the package, never node_modules), and in each file dotenv's loads are read: `require('dotenv')
 .config(...)`, a binding's `dotenv.config(...)` (`const dotenv = require('dotenv')`, `import * as
 dotenv from 'dotenv'`, `import { config } from 'dotenv'`), dotenv-safe's alike, `import
-'dotenv/config'`, and @nestjs/config's `ConfigModule.forRoot()` (node_nest). A `path:` is a literal (relative to the working dir, as Node's process.cwd()),
+'dotenv/config'`, and @nestjs/config's `ConfigModule.forRoot()` (node_nest). A `path:` is a literal
+(relative to the working dir, as Node's process.cwd()),
 `path.join(__dirname, ...)` / `path.resolve(__dirname, ...)` (relative to the file),
 `path.resolve(process.cwd(), ...)`; `override: true` beats what compose sets.
 """
