@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.host import Host
+from doctor.host.ports import BindFailure, ContainerPort, HostSocket, PortProber, ProcessHolder
 from doctor.model import Finding, relative_to
 from doctor.project import ProjectOptions
 
@@ -52,7 +55,8 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
     check_id = case.parent.name
     with _fake_engine(expected.get("engine"), env):
         report = preflight(RunOptions(project=options, select=(check_id,), env=env), load_registry(),
-                           host=_CaseHost(env, expected.get("listening", {}))).report
+                           host=_CaseHost(env, expected.get("listening", {}),
+                                             expected.get("engine") is not None)).report
     found = [_as_dict(f, case.resolve()) for f in report.findings if f.check == check_id]
     # path-gap's note that the login shell had not answered within its 50 ms is the machine's load,
     # not the case's (a busy core delays bash's start past it): no case expects it
@@ -63,16 +67,48 @@ def run_case(case: Path) -> tuple[dict[str, object], list[dict[str, object]]]:
 
 class _CaseHost(Host):
     """This machine, but for the TCP listeners: the case's `"listening": {"5432": ["127.0.0.1"]}`
-    (none by default), so a developer's own postgres on 127.0.0.1:5432 changes no case; and for the
-    program that started doctor, which here is the test runner's."""
+    (none by default), so a developer's own postgres on 127.0.0.1:5432 changes no case; for the
+    ports other programs hold here (_CasePorts); and for the program that started doctor, which here
+    is the test runner's."""
 
-    def __init__(self, env: dict[str, str], listening: dict[str, list[str]]) -> None:
+    def __init__(self, env: dict[str, str], listening: dict[str, list[str]], engine_given: bool = False) -> None:
         super().__init__(env=env)
         self.listening = listening
+        self.engine_given = engine_given
         self.parent_program = ""  # whatever runs the tests: the case's env alone says how doctor was started
 
     def listen_addresses(self, port: int) -> tuple[str, ...]:
         return tuple(self.listening.get(str(port), ()))
+
+    @cached_property
+    def ports(self) -> PortProber:
+        return _CasePorts(self, self.engine_given)
+
+
+class _CasePorts(PortProber):
+    """This machine's bind probes, less what other programs hold on it now: a case's host ports
+    (catalogue-of-alternatives' 21525) are free in its world, whatever another test run's container
+    or a developer's stack publishes here (a held port once gave that case a finding it does not
+    expect); an address the machine lacks still fails as it would. The engine's containers count
+    only where the case gives an engine of its own (`"engine"`); an engine the case's env makes
+    unreachable (DOCKER_HOST at /nonexistent) still is."""
+
+    def __init__(self, host: Host, engine_given: bool) -> None:
+        super().__init__(host)
+        self.engine_given = engine_given
+
+    def probe(self, target: HostSocket) -> tuple[BindFailure, ...]:
+        return tuple(f for f in super().probe(target) if not f.in_use)
+
+    def busy_ports(self, protocol: str) -> frozenset[int] | None:
+        return frozenset()
+
+    def process_holders(self, target: HostSocket) -> tuple[ProcessHolder, ...]:
+        return ()
+
+    def container_ports(self, exclude_project: str = "") -> tuple[ContainerPort, ...]:
+        found = super().container_ports(exclude_project)  # raises Unavailable as the case's engine does
+        return found if self.engine_given else ()
 
 
 @contextlib.contextmanager
@@ -96,6 +132,19 @@ def test_case(case: Path, request: pytest.FixtureRequest) -> None:
         expected["findings"] = found
         (case / "expected.json").write_text(json.dumps(expected, indent=2) + "\n")
         return
+    assert found == expected["findings"]
+
+
+def test_a_port_held_on_this_machine_changes_no_case() -> None:
+    """Another program holding a case's host port (another test run's container on 21525, as two
+    helpers' runs met) changes nothing: the case reads the same on every machine."""
+    case = CASES / "port-collision" / "catalogue-of-alternatives"
+    with socket.socket() as held:
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        with contextlib.suppress(OSError):  # held already by someone else: the same condition
+            held.bind(("0.0.0.0", 21525))
+            held.listen()
+        expected, found = run_case(case)
     assert found == expected["findings"]
 
 
