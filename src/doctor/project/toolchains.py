@@ -7,6 +7,9 @@ went to 'js', the asset watcher whose code (`.:/app`) covers the folder too, on 
 there. The program goes to a service whose image is of its runtime (its build stage's FROM, else its
 `image:`, a Dev Containers image by its own name), and never to one whose image is of another known runtime;
 a service that builds nothing is a home by its binds (miniflux's .devcontainer 'app' binds the checkout).
+Of the services on that runtime, one whose own start runs a program of it comes first: nickjj/docker-rails-
+example's 'js' and 'css' build an `assets` stage on `ruby` too, but run `yarn build`; `bin/rails db:migrate`
+and `bundle exec rspec` go to 'web' (`rails s`), as the project's `./run rails` and `./run bundle` do.
 """
 
 from __future__ import annotations
@@ -89,14 +92,41 @@ def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | N
     needs = tool_runtime(tool)
     if needs is None:
         return chosen
+    kept = None
     if chosen is not None:
         service = project.services.get(chosen.service)
-        if service is None or service_runtime(project, service) in (None, needs):
+        if service is None or service_runtime(project, service) is None:
             return chosen
+        if service_runtime(project, service) == needs:
+            if starts_runtime(project, service, needs):
+                return chosen
+            kept = chosen  # docker-rails-example's 'js' on ruby runs `yarn build`: 'web' runs `rails s`
     found = [home for service in project.services.values()
              if service.name != here and service_runtime(project, service) == needs
+             and (kept is None or starts_runtime(project, service, needs))
              and (home := _home(project, service, tool)) is not None and home.container_path(cwd) is not None]
-    return max(found, key=lambda h: (h.live, len(str(h.source))), default=None)
+    return max(found, key=lambda h: (starts_runtime(project, project.services[h.service], needs), h.live,
+                                      len(str(h.source))), default=kept)
+
+
+def starts_runtime(project: Project, service: Service, runtime: str) -> bool:
+    """Whether what the service runs at start names a program of `runtime` (`rails s`, `bundle exec
+    sidekiq`, `mix phx.server`; a shell's `-c` text by its words), as an asset watcher's `yarn build`
+    on the same Ruby image does not."""
+    from doctor.project.service_start import past_init, start_words
+
+    build = service.build
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    if recipe is not None:
+        words = start_words(service, recipe)
+    else:
+        words = [*_words(service.entrypoint), *_words(service.command)]
+    said = [w for word in past_init(words) for w in (word.split() if " " in word else (word,))]
+    return any(tool_runtime(word) == runtime for word in said)
+
+
+def _words(value: tuple[str, ...] | str | None) -> list[str]:
+    return list(value) if isinstance(value, tuple) else value.split() if value else []
 
 
 def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
@@ -125,17 +155,30 @@ def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
 # a task that picks its own environment unless the variable is set: Mix runs `mix test` in :test where
 # MIX_ENV is unset, and in the environment MIX_ENV names where it is set (Mix.Tasks.Test checks
 # `System.get_env("MIX_ENV") == nil` before its own refusal): an .env's `export MIX_ENV=dev`, loaded
-# by every service (nickjj/docker-phoenix-example), runs the tests against config/dev.exs
-TASK_ENVS = {("mix", "test"): ("MIX_ENV", "test")}
+# by every service (nickjj/docker-phoenix-example), runs the tests against config/dev.exs. Rails' test
+# helpers do the same (`ENV["RAILS_ENV"] ||= "test"`: test_helper.rb, rspec-rails' rails_helper.rb):
+# docker-rails-example's .env `export RAILS_ENV=development` runs `rails test` against the development
+# database, which its `./run test` avoids with `-e RAILS_ENV=test`. A task ending in ':' takes its
+# subtasks too (`rails test:system`, `rake spec:models`); "" is any task (rspec's words are paths).
+TASK_ENVS = {
+    ("mix", "test"): ("MIX_ENV", "test"),
+    **{(program, task): ("RAILS_ENV", "test")
+       for program in ("rails", "rake") for task in ("test", "test:", "spec", "spec:")},
+    ("rspec", ""): ("RAILS_ENV", "test"),
+}
 
 
 def task_env(project: Project, service_name: str, words: Sequence[str]) -> tuple[str, str, str] | None:
     """(variable, value, why) the command's task must run with where the service's own environment sets
     that variable to another value (`-e MIX_ENV=test`, as the project's `./run test` passes it), else None."""
+    if len(words) > 2 and posixpath.basename(words[0]) in ("bundle", "bundler") and words[1] in ("exec", "exe"):
+        words = words[2:]  # `bundle exec rspec`: the program bundler starts
     if not words:
         return None
-    task = next((w for w in words[1:] if not w.startswith("-")), None)
-    wanted = TASK_ENVS.get((posixpath.basename(words[0]), task or ""))
+    program = posixpath.basename(words[0])
+    task = next((w for w in words[1:] if not w.startswith("-")), None) or ""
+    head = task.split(":")[0] + ":" if ":" in task else task
+    wanted = TASK_ENVS.get((program, task)) or TASK_ENVS.get((program, head)) or TASK_ENVS.get((program, ""))
     service = project.services.get(service_name)
     if wanted is None or service is None:
         return None
@@ -145,5 +188,6 @@ def task_env(project: Project, service_name: str, words: Sequence[str]) -> tuple
         return None
     where = setting.location
     at = "" if where is None else f" ({project.shown(where.path)}{'' if where.line is None else f':{where.line}'})"
-    return name, value, (f"the service's environment sets {name}={setting.value}{at}, which `{words[0]} {task}` "
+    said = " ".join((words[0], task)) if (program, "") not in TASK_ENVS else words[0]
+    return name, value, (f"the service's environment sets {name}={setting.value}{at}, which `{said}` "
                          f"would run in instead of its {value} environment")
