@@ -31,7 +31,7 @@ from doctor.project.hostscripts import docker_driver
 from doctor.project.make_targets import MakePlan, RecipeLine
 from doctor.project.service_entrypoint import program_entrypoint
 from doctor.project.service_home import ServiceHome, service_homes
-from doctor.project.toolchains import foreign_home, task_env
+from doctor.project.toolchains import foreign_home, script_interpreter, task_env
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -222,8 +222,7 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
         full[at:at] = ["-e", f"{pinned[0]}={pinned[1]}"]
     # a program of no known language goes where the code of this folder is: say that, not the packages
     why = why_there(home, project, tuple(words), cwd) if words and tool_language(words[0], (home,)) is not None else (
-        f"its code is in {home.service!r}" + ("" if shutil.which(words[0], path=project.options.env.get("PATH"))
-                                              else f", and this machine has no {words[0]!r} on PATH"))
+        f"its code is in {home.service!r}" + _lacked(words[0], cwd, project))
     with_env = "" if pinned is None else f" with {pinned[0]}={pinned[1]}: {pinned[2]}"
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why}){with_env}", file=sys.stderr)
     if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence
@@ -243,6 +242,18 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
         if code:
             return code
     return _run([program, *full[1:]], dict(project.options.env))
+
+
+def _lacked(tool: str, cwd: Path, project: Project) -> str:
+    """What this machine lacks to run `tool`: the program, or the interpreter a project script's `#!`
+    names (symfony-docker's `bin/console`: `#!/usr/bin/env php`); "" where it has it."""
+    path = project.options.env.get("PATH")
+    if not shutil.which(tool, path=path):
+        return f", and this machine has no {tool!r} on PATH"
+    interpreter = script_interpreter(cwd / tool) if "/" in tool else None
+    if interpreter and not shutil.which(interpreter, path=path):
+        return f", and this machine has no {interpreter!r}, which its #! line runs"
+    return ""
 
 
 def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int | None:

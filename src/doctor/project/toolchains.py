@@ -22,7 +22,7 @@ from pathlib import Path
 from doctor.project import Project
 from doctor.project.env_hosts import image_basename
 from doctor.project.manifests import Language
-from doctor.project.reading import is_dir
+from doctor.project.reading import is_dir, read_bytes
 from doctor.project.service_home import ServiceHome
 from doctor.project.types import Service
 
@@ -75,6 +75,28 @@ def tool_runtime(tool: str) -> str | None:
     return TOOL_RUNTIMES.get(posixpath.basename(tool))
 
 
+def script_interpreter(path: Path) -> str | None:
+    """The program a project script's `#!` line starts (`#!/usr/bin/env php`, `#!/usr/bin/env -S php -d
+    memory_limit=-1`, `#!/usr/local/bin/ruby`: its name), None where it has none or is not read."""
+    try:
+        head = read_bytes(path, 256, head=True).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        return None
+    if not head.startswith(b"#!"):
+        return None
+    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    if words and posixpath.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    return posixpath.basename(words[0]) if words else None
+
+
+def script_runtime(path: Path) -> str | None:
+    """The runtime a project script's `#!` line starts (symfony-docker's `bin/console`: php; Rails'
+    `bin/setup`: ruby), None for a shell's or one not read."""
+    interpreter = script_interpreter(path)
+    return tool_runtime(interpreter) if interpreter else None
+
+
 def service_runtime(project: Project, service: Service) -> str | None:
     """The runtime of the image the service runs on: its build stage's base, else its `image:`."""
     from doctor.project.runtimes import service_base
@@ -89,7 +111,7 @@ def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | N
     `cwd`) unless its image is of another known runtime, else the service on the tool's runtime whose
     code holds `cwd` most closely (a bind mount before a COPY), not `here` (the one doctor runs in);
     `chosen` as it is for any other tool."""
-    needs = tool_runtime(tool)
+    needs = tool_runtime(tool) or (script_runtime(cwd / tool) if "/" in tool else None)
     if needs is None:
         return chosen
     kept = None
