@@ -40,7 +40,9 @@ class LeakedHostPort(Check):
         `.env` an app loads in its container through a bind mount or a COPY: the calls dotenv-override
         reads, Node's dotenv and a Python app's python-dotenv, pydantic-settings (its fields only),
         django-environ, decouple (in a service that runs Python; not overriding ones), and a Laravel
-        app's phpdotenv (`artisan` and laravel/framework, a service that runs PHP): Sail's `DB_HOST=127.0.0.1`
+        app's phpdotenv (`artisan` and laravel/framework, a service that runs PHP) or a Symfony app's
+        symfony/dotenv (`bin/console` and symfony/dotenv: `.env`, `.env.local`, `.env.$APP_ENV`, each
+        over the last; none after `composer dump-env`): Sail's `DB_HOST=127.0.0.1`
         beside `mysql`, node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env

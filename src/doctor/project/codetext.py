@@ -29,7 +29,8 @@ SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "
                        "build", ".next", ".nuxt", "coverage", "htmlcov", ".mypy_cache", ".ruff_cache", "vendor",
                        ".github"})
 # Rails reads its config/*.yml through ERB: database.yml's `port: "<%= ENV.fetch('POSTGRES_PORT') { 5432 } %>"`
-# is the app's read of the variable (a YAML file with no ERB tag stays out, as compose and CI files do)
+# is the app's read of the variable, and Symfony its config/packages/*.yaml's env processors: `dsn:
+# '%env(REDIS_URL)%'` (a YAML file with neither stays out, as compose and CI files do)
 ERB_YAML = frozenset({".yml", ".yaml"})
 MAX_FILES = 5000
 MAX_BYTES = 512 * 1024
@@ -267,7 +268,7 @@ class CodeText:
                 if path.stat().st_size > MAX_BYTES:
                     continue
                 text = read_text(path, MAX_BYTES)
-                if path is not folder and path.suffix.lower() in ERB_YAML and "<%" not in text:
+                if path is not folder and path.suffix.lower() in ERB_YAML and "<%" not in text and "%env(" not in text:
                     continue
                 yield path, text
             except OSError:
@@ -279,11 +280,16 @@ class CodeText:
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
             for name in sorted(files):
                 suffix = Path(name).suffix.lower()
-                if suffix in SOURCE_SUFFIXES or (suffix in ERB_YAML and os.path.basename(root) == "config"):
+                if suffix in SOURCE_SUFFIXES or (suffix in ERB_YAML and _in_config(root, folder)):
                     count += 1
                     if count > MAX_FILES:
                         return
                     yield Path(root) / name
+
+
+def _in_config(root: str, folder: Path) -> bool:
+    """Whether a walked folder is an app's config/ or one under it (Symfony's config/packages/)."""
+    return "config" in Path(os.path.relpath(root, folder)).parts
 
 
 _DICT_LANGUAGES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".rb", ".php"})
@@ -295,7 +301,7 @@ _READ = lazy(
     r"""(?:getenv|Getenv|environ(?:\.get)?|\benv(?:\.\w+)?|\bconfig|ENV(?:\.fetch)?|LookupEnv|env_var)"""
     r"""\s*[(\[]\s*(?:\w+\s*=\s*)?["']\x00KEY\x00["']"""
     r"""|\benv\s*\.\s*\x00KEY\x00(?![A-Za-z0-9_])|\benv\s*\[\s*["']\x00KEY\x00["']"""
-    r"""|\$\{?\x00KEY\x00(?![A-Za-z0-9_])""")
+    r"""|\$\{?\x00KEY\x00(?![A-Za-z0-9_])|%env\((?:[\w.-]+:)*\x00KEY\x00\)%""")
 
 
 def _reads(name: str, text: str, implied: bool) -> bool:
