@@ -52,7 +52,8 @@ def test_the_host_port_in_env_is_found_at_its_line_and_settles_in_one_fix(tmp_pa
     root = _app(tmp_path)
     found = _found(root, env)
     assert [f.message for f in found] == [
-        "POSTGRES_PORT=5433 is the host port of 'postgres', which listens on 5432 inside the network "
+        # the host is database.yml's fallback, `ENV.fetch('POSTGRES_HOST') { 'postgres' }` (rails_env)
+        "POSTGRES_PORT dials postgres:5433, the host port of 'postgres', which listens on 5432 inside the network "
         "('web' reads POSTGRES_PORT in config/database.yml)"], [f.message for f in found]
     at = found[0].location
     line = (root / ".env").read_text().splitlines().index("export POSTGRES_PORT=5433") + 1
@@ -68,10 +69,19 @@ def test_the_host_port_in_env_is_found_at_its_line_and_settles_in_one_fix(tmp_pa
 
 @pytest.mark.parametrize(("port", "published", "env_extra"), [
     ("5432", "5433", ""),  # the container port: right inside the network
-    ("5433", "5432", ""),  # a port postgres publishes nowhere: not the host side of this mapping
     ("5433", "5433", "export POSTGRES_HOST=host.docker.internal\n"),  # through the host: 5433 is right
     ("5433", "5433", "export POSTGRES_HOST=db.example.com\n"),  # another server altogether
 ])
 def test_a_port_that_is_not_the_peers_host_port_stays_quiet(tmp_path: Path, env: dict[str, str], port: str,
                                                             published: str, env_extra: str) -> None:
     assert _found(_app(tmp_path, port, published, env_extra), env) == []
+
+
+def test_a_port_postgres_neither_listens_on_nor_publishes_is_dialed_at_the_fallback_host(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    """POSTGRES_PORT=5433 beside `"5432:5432"`: no host port leaks, but database.yml's fallback host
+    `postgres` (POSTGRES_HOST unset) at 5433 is no server either."""
+    found = _found(_app(tmp_path, "5433", "5432"), env)
+    assert [f.message for f in found] == [
+        "POSTGRES_PORT dials postgres:5433, where 'postgres' neither listens nor publishes: it listens on 5432 "
+        "inside the network ('web' reads POSTGRES_PORT in config/database.yml)"], [f.message for f in found]

@@ -33,17 +33,15 @@ class LeakedHostPort(Check):
     """a host-side published port or localhost reaching a container's environment
 
     What it finds
-        A container's env values are compose's, and the lines of an env file bound onto the
-        app's `.env` (fastapi_best_architecture's `.env.server:/fba/backend/.env`, read by its
-        settings) that the service's environment does not set; the fix of such a line sets the
-        value in the service's environment, which wins over the file. So are the lines of the
-        `.env` an app loads in its container through a bind mount or a COPY: the calls dotenv-override
-        reads, Node's dotenv and a Python app's python-dotenv, pydantic-settings (its fields only),
-        django-environ, decouple (in a service that runs Python; not overriding ones), and a Laravel
-        app's phpdotenv (`artisan` and laravel/framework, a service that runs PHP) or a Symfony app's
-        symfony/dotenv (`bin/console` and symfony/dotenv: `.env`, `.env.local`, `.env.$APP_ENV`, each
-        over the last; none after `composer dump-env`): Sail's `DB_HOST=127.0.0.1`
-        beside `mysql`, node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
+        A container's env values are compose's, and the lines of an env file bound onto the app's `.env`
+        (fastapi_best_architecture's `.env.server:/fba/backend/.env`) that the service's environment does not set; the
+        fix of such a line sets the value in the service's environment, which wins over the file. So are the lines of
+        the `.env` an app loads in its container through a bind mount or a COPY: the calls dotenv-override reads, Node's
+        dotenv and a Python app's python-dotenv, pydantic-settings (its fields only), django-environ, decouple (in a
+        service running Python; not overriding ones), a Laravel app's phpdotenv (`artisan`, laravel/framework, a service
+        running PHP), a Symfony app's symfony/dotenv (`.env`, `.env.local`, `.env.$APP_ENV`; none after `composer
+        dump-env`), and a Rails app's config/*.yml `ENV.fetch` fallbacks: Sail's `DB_HOST=127.0.0.1` beside `mysql`,
+        node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the

@@ -39,13 +39,12 @@ class ServiceNameDrift(Check):
         fastapi_best_architecture's `./deploy/backend/docker-compose/.env.server:/fba/backend/.env`,
         which its settings read, unless the service's environment sets the key; or a line of the
         `.env` an app loads in its container (dotenv-override's calls: Node's dotenv, python-dotenv,
-        pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's bootEnv of `.env`,
-        `.env.local`, `.env.$APP_ENV`), where compose leaves the key
-        unset or a Node call overrides: Sail's `DB_HOST=mysqlserver` beside `mysql`, a FastAPI `.env`'s
-        `postgresserver`, at the `.env` line) that names a host the container cannot resolve: the value of a
-        key naming a host (`POSTGRES_SERVER`, `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's
-        `LISTMONK_db__host`) or the host of a
-        URL/DSN (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
+        pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv; a Rails
+        app's config/*.yml `ENV.fetch` fallbacks), where compose leaves the key unset or a Node call overrides:
+        Sail's `DB_HOST=mysqlserver` beside `mysql`, a FastAPI `.env`'s `postgresserver`, at the `.env` line)
+        that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,
+        `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's `LISTMONK_db__host`) or the host of a URL/DSN
+        (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
         object value (`{"host": "postgres", "port": 5432, ...}`, data-hub-api's database settings), a whole
         value `name:port`
         under another key where a peer named like it listens on that port (frappe_docker's

@@ -4,7 +4,8 @@ A Node app's dotenv (node_dotenv: `dotenv.config()` in the files it runs, `node 
 dotenv-cli, env-cmd), a Python app's loaders (python_calls: python-dotenv's `load_dotenv()`,
 pydantic-settings' `env_file`, django-environ's `read_env()`, python-decouple's `config()`) and a
 Laravel app's phpdotenv (laravel_env) and a Symfony app's symfony/dotenv (symfony_env) read a `.env`
-that reaches the container through a bind mount
+that reaches the container through a bind mount (and a Rails app's config/*.yml fall back on its `ENV.fetch`
+defaults: rails_env)
 or a COPY: what they set is the address the app dials, as if compose had set it, though compose
 never reads the file for the container. Each loader's own rule holds: a variable compose (or the
 image's ENV) sets stays, unless a Node call overrides (`override: true`, env-cmd); pydantic-settings
@@ -32,6 +33,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     from doctor.project.laravel_env import laravel_env
     from doctor.project.node_dotenv import service_calls
     from doctor.project.python_calls import python_calls, runs_python
+    from doctor.project.rails_env import rails_env
     from doctor.project.symfony_env import symfony_env
     from doctor.project.types import EnvSource, EnvVar
 
@@ -61,6 +63,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
     for key, value, where in symfony_env(project, service, codes, process) if not found else ():
         found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
+    for key, value, where in rails_env(project, service, codes, process):
+        found.setdefault(key, EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
     return found
 
 

@@ -1,0 +1,79 @@
+"""The defaults a Rails app's config/*.yml give the variables compose leaves unset, read (never run).
+
+Rails reads config/database.yml and config/cable.yml through ERB: nickjj/docker-rails-example's
+`host: "<%= ENV.fetch('POSTGRES_HOST') { 'postgres' } %>"` dials `postgres` until POSTGRES_HOST is
+set. Where the fallback is `localhost` (`{ 'localhost' }`, a Rails app made on the host and moved
+into compose), or a name no service has, the app in its container dials that: a value of its
+environment as much as an `.env` line would be, placed at the ERB's line. Read: `ENV.fetch('KEY')
+{ 'value' }`, `ENV.fetch('KEY', 'value')` and `ENV['KEY'] || 'value'` whose value may name a host (a
+URL, a `*_HOST` key), in a YAML file under the config/ folder of a Rails app (`config/application.rb`
+beside it) that reaches a service running Ruby (its image, or its start: `rails s`, `bundle exec
+sidekiq`), in the sections that environment reads: its RAILS_ENV's (`development` where unset) and
+the ones it merges by anchor (`default: &default`); a key the process holds keeps its value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.codepaths import CodeMap
+from doctor.project.env_hosts import might_name_host
+from doctor.project.reading import is_dir, is_file, read_regular_text
+from doctor.project.types import Service
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+FILES = ("database.yml", "cable.yml", "redis.yml", "sidekiq.yml")
+# `ENV.fetch('KEY') { 'value' }`, `ENV.fetch("KEY", "value")`, `ENV['KEY'] || 'value'`
+DEFAULT = lazy(r"""ENV\.fetch\(\s*(['"])(?P<a>\w+)\1\s*"""
+               r"""(?:\)\s*\{\s*(['"])(?P<b>[^'"{}]*)\3\s*\}|,\s*(['"])(?P<c>[^'"]*)\5\s*\))"""
+               r"""|ENV\[\s*(['"])(?P<d>\w+)\7\s*\]\s*\|\|\s*(['"])(?P<e>[^'"]*)\9""")
+SECTION = lazy(r"^([A-Za-z_][\w-]*)\s*:\s*(&\w+)?")
+
+
+def rails_env(project: Project, service: Service, codes: CodeMap,
+              environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
+    """The (key, value, line) the service's Rails app falls back to in its config/*.yml, for the keys
+    `environ` (compose's over the image's ENV) leaves unset."""
+    from doctor.project.toolchains import service_runtime, starts_runtime
+
+    if service_runtime(project, service) != "ruby" and not starts_runtime(project, service, "ruby"):
+        return
+    folders = [p.host for p in codes.live] + ([codes.context] if codes.context is not None else [])
+    for folder in dict.fromkeys(folders):
+        if not is_dir(folder) or not is_file(folder / "config" / "application.rb"):
+            continue
+        current = environ.get("RAILS_ENV") or environ.get("RACK_ENV") or "development"
+        for name in FILES:
+            path = folder / "config" / name
+            inside = codes.to_container(path)
+            found = codes.to_host(inside) if inside is not None else None
+            if found is None or found[0] != path or not is_file(path):
+                continue
+            for key, value, line in _defaults(read_regular_text(path, 256 * 1024) or "", current):
+                if key not in environ and might_name_host(key, value):
+                    yield key, value, Location(path, line)
+        return
+
+
+def _defaults(text: str, current: str) -> Iterator[tuple[str, str, int]]:
+    """(key, default, line) of the ERB reads in the sections the environment `current` uses."""
+    used = True
+    for number, line in enumerate(text.splitlines(), 1):
+        section = SECTION.match(line)
+        if section is not None:
+            used = section.group(1) == current or section.group(2) is not None
+            continue
+        if not used or "<%" not in line or line.lstrip().startswith("#"):
+            continue
+        for match in DEFAULT.finditer(line):
+            key = match.group("a") or match.group("d")
+            value = next(v for v in (match.group("b"), match.group("c"), match.group("e")) if v is not None)
+            if key and value and "#{" not in value:
+                yield key, value, number
+
+
