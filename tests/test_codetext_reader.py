@@ -105,3 +105,25 @@ def test_a_rails_config_yml_read_through_erb_is_a_reader_and_plain_yaml_is_not(t
     assert reader.reader_of("POSTGRES_PORT", [tmp_path]) == str(tmp_path / "config" / "database.yml")
     assert reader.reader_of("REDIS_URL", [tmp_path]) is None
     assert reader.reader_of("POSTGRES_HOST", [tmp_path]) is None
+
+
+def test_yaml_data_below_config_is_not_walked(tmp_path: Path) -> None:
+    """A Rails app's config/locales/** (hundreds of YAML files, some past 100 KB) is no config the app reads its
+    environment through: walked, it was read in full and filled MAX_FILES before lib/'s code (review of 4a19ce2,
+    which took every folder under config/ for Symfony's config/packages/)."""
+    from doctor.project import codetext
+
+    locales = tmp_path / "config" / "locales"
+    locales.mkdir(parents=True)
+    for n in range(codetext.MAX_FILES + 1):
+        (locales / f"x{n:05}.yml").write_text("en:\n  hi: <%= ENV['NOWHERE'] %>\n")
+    (tmp_path / "config" / "database.yml").write_text("host: <%= ENV.fetch('DB_HOST') { 'db' } %>\n")
+    (tmp_path / "config" / "packages" / "dev").mkdir(parents=True)
+    (tmp_path / "config" / "packages" / "dev" / "cache.yaml").write_text("dsn: '%env(REDIS_URL)%'\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "mailer.rb").write_text("ENV.fetch('SMTP_HOST')\n")
+    text = CodeText()
+    assert text.reader_of("SMTP_HOST", [tmp_path]) == str(tmp_path / "lib" / "mailer.rb")
+    assert text.reader_of("DB_HOST", [tmp_path]) == str(tmp_path / "config" / "database.yml")
+    assert text.reader_of("REDIS_URL", [tmp_path]) == str(tmp_path / "config" / "packages" / "dev" / "cache.yaml")
+    assert not any("locales" in str(path) for path, _ in text.files(tmp_path))

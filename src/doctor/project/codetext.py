@@ -288,8 +288,15 @@ class CodeText:
 
 
 def _in_config(root: str, folder: Path) -> bool:
-    """Whether a walked folder is an app's config/ or one under it (Symfony's config/packages/)."""
-    return "config" in Path(os.path.relpath(root, folder)).parts
+    """Whether a walked folder is an app's config/ (Rails' database.yml) or Symfony's config/packages/ and
+    its environments' folders under it (config/packages/dev/): never another folder below config/, whose
+    YAML is data no app reads its environment through (Rails' config/locales/**, hundreds of files that
+    would fill the walk's MAX_FILES before lib/'s code)."""
+    parts = Path(os.path.relpath(root, folder)).parts
+    if "config" not in parts:
+        return False
+    below = parts[len(parts) - parts[::-1].index("config"):]
+    return not below or (below[0] == "packages" and len(below) <= 2)
 
 
 _DICT_LANGUAGES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".rb", ".php"})
