@@ -110,3 +110,24 @@ def test_no_dotenv_is_read_after_dump_env_or_without_symfony_dotenv_or_with_an_u
     assert _shown(_app(tmp_path / "a", bad, files={".env.local.php": "<?php return [];\n"})) == []
     assert _shown(_app(tmp_path / "b", bad, files={"composer.json": '{"require": {"symfony/console": "7.3.*"}}'})) == []
     assert _shown(_app(tmp_path / "c", {"REDIS_URL=redis://redis:6379": "REDIS_URL=redis://$REDIS_HOST:6379"})) == []
+
+
+def test_the_routing_recipes_default_uri_is_a_page_not_a_dial(tmp_path: Path) -> None:
+    """symfony/routing's recipe writes `DEFAULT_URI=http://localhost` (routing.yaml's `default_uri:
+    '%env(DEFAULT_URI)%'`): the base of the links a console command generates, opened in a browser. Behind
+    nginx (php-fpm publishing nothing), it was taken for the php container dialing itself ('did you mean
+    nginx?'), with a fix that would break those links."""
+    root = tmp_path / "app"
+    (root / "bin").mkdir(parents=True)
+    (root / "bin" / "console").write_text("#!/usr/bin/env php\n<?php\n")
+    (root / "public").mkdir()
+    (root / "public" / "index.php").write_text("<?php\n")
+    (root / "composer.json").write_text(COMPOSER)
+    (root / "config" / "packages").mkdir(parents=True)
+    (root / "config" / "packages" / "routing.yaml").write_text(
+        "framework:\n    router:\n        default_uri: '%env(DEFAULT_URI)%'\n")
+    (root / ".env").write_text("APP_ENV=dev\nAPP_SECRET=\n###> symfony/routing ###\nDEFAULT_URI=http://localhost\n")
+    (root / "compose.yaml").write_text("services:\n  php:\n    image: php:8.3-fpm\n    volumes: [\"./:/app\"]\n"
+                                       "    working_dir: /app\n  nginx:\n    image: nginx\n    ports: [\"80:80\"]\n"
+                                       "    depends_on: [php]\n")
+    assert _shown(root) == []

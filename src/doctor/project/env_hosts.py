@@ -34,10 +34,11 @@ NOT_A_DIAL = lazy(
     r"DOMAINS?|SERVER_NAME|OCTANE_SERVER)(?:_|$)",
     re.IGNORECASE,
 )
-# Keys whose URLs a browser or the developer's host opens, where localhost is right.
+# Keys whose URLs a browser or the developer's host opens, where localhost is right; Symfony's DEFAULT_URI
+# (its routing recipe's `DEFAULT_URI=http://localhost`) is the base of the links a console command writes.
 BROWSER_KEY = lazy(
     r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
-    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_",
+    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$",
     re.IGNORECASE,
 )
 # a scheme starts where a run of scheme characters starts (the lookbehind), and is taken whole
