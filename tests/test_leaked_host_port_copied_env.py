@@ -61,7 +61,24 @@ def test_a_host_setup_env_baked_into_the_image_is_reported_with_the_fix_that_hol
                                 "'postgres'?): 'api' reads DATABASE_HOST in src/database/data-source.ts")
     assert database.fix is not None and database.fix.safety is Safety.ADVICE
     assert database.fix.title == ("keep .env out of the image: add it to .dockerignore (env-cmd at "
-                                  "package.json:9 loads it over compose's environment)")
+                                  "package.json:9 loads it over compose's environment, and the image makes its own)")
+
+
+def test_where_the_image_makes_no_env_of_its_own_the_loader_leaves_compose_be_first(tmp_path: Path) -> None:
+    """Without the Dockerfile's `RUN if [ ! -f .env ]; then cp env-example-relational .env; fi`, a `.env`
+    kept out of the image would stop env-cmd at start (`Failed to find .env file at default paths`), and
+    DATABASE_HOST would be unset anyway (a review's finding): env-cmd's `--no-override` first, then the
+    value in compose, whose override then holds (the test below)."""
+    root = _project(tmp_path, host_setup=True)
+    dockerfile = root / "Dockerfile"
+    made = "RUN if [ ! -f .env ]; then cp env-example-relational .env; fi\n"
+    dockerfile.write_text(dockerfile.read_text().replace(made, "", 1))
+    found = _findings(root)
+    assert _shown(found) == [("leaked-host-port", ".env", 12), ("leaked-host-port", ".env", 33)]
+    assert found[0].fix is not None and found[0].fix.safety is Safety.ADVICE
+    assert found[0].fix.title == ("make env-cmd at package.json:9 leave compose's environment (`env-cmd "
+                                  "--no-override`), then set DATABASE_HOST=postgres for 'api' in a new dev override "
+                                  "docker-compose.override.yml")
 
 
 def test_the_fix_settles_in_one_run(tmp_path: Path) -> None:

@@ -241,8 +241,8 @@ class LeakedHostPort(Check):
         (`in a new dev override docker-compose.override.yml`); with no override read and the
         value written in `.env` (robotoff's COMPOSE_FILE list, eleven services taking
         POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four services, three are named,
-        the rest counted. A `localhost` `.env` interpolates into a compose value is reported at its `.env` line. A
-        `.env` the image COPYs that env-cmd (or `override: true`) loads over compose stays out of it: `.dockerignore`.
+        the rest counted. A `.env` localhost interpolated into compose is reported at its `.env` line. A COPYed `.env`
+        env-cmd loads over compose: `.dockerignore` if the image makes its own, else `env-cmd --no-override` first.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a

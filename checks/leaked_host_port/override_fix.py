@@ -25,12 +25,24 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     """(the finding's subject, its fix) for consumers of one variable line: a safe edit of the dev
     override where there is one and the value carries no URL password, else advice (`at_line`:
     where the value is written, the `.env` line a bare `KEY:` or a `${KEY}` takes it from)."""
+    kept = _copied_over_compose(project, consumers)
+    if isinstance(kept, Fix):
+        return _subject(consumers), kept
+    subject, fix = _override_fix(project, consumers, at_line)
+    if kept:  # the loader beats compose's environment: its flag first, else the value set loses to the file
+        fix = Fix(f"{kept}, then {fix.title}", Safety.ADVICE)
+    return subject, fix
+
+
+def _subject(consumers: list[Consumer]) -> str:
+    return f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{consumers[0][1].name}"
+
+
+def _override_fix(project: Project, consumers: list[Consumer], at_line: Location | None) -> tuple[str, Fix]:
     var = consumers[0][1]
-    subject = f"{','.join(sorted({s.name for s, _, _ in consumers}))}:{var.name}"
+    subject = _subject(consumers)
     wanted = {s.name: {v.name: value} for s, v, value in consumers}
     secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
-    if (kept := _copied_over_compose(project, consumers)) is not None:
-        return subject, kept
     env_file = _only_containers_read(project, consumers)
     # plausible's plausible-conf.env: a line only the containers read is theirs to fix, on its line
     if env_file and (in_place := _in_place(project, consumers, secret, env_file)) is not None:
@@ -103,10 +115,13 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     return subject, Fix(title, Safety.ADVICE)
 
 
-def _copied_over_compose(project: Project, consumers: list[Consumer]) -> Fix | None:
-    """The fix where every consumer takes the value from a `.env` its image COPYs, loaded by a loader that
-    beats compose's environment (brocoders/nestjs-boilerplate's env-cmd): a dev override's value would lose
-    to the file again, so the file stays out of the image (the host's tools keep reading it)."""
+def _copied_over_compose(project: Project, consumers: list[Consumer]) -> Fix | str | None:
+    """Where every consumer takes the value from a `.env` its image COPYs, loaded by a loader that beats
+    compose's environment, a dev override's value would lose to the file again. The fix keeps the file out
+    of the image where the image makes one of its own when it has none (brocoders/nestjs-boilerplate's `RUN
+    if [ ! -f .env ]; then cp env-example-relational .env; fi`, whose values are the containers'); else
+    env-cmd would stop at start without it (`Failed to find .env file`), so the words that make the loader
+    leave compose's environment come first (a str, which the override's fix follows). None otherwise."""
     from doctor.project.loaded_env import copied_over_compose
 
     found = [copied_over_compose(project, service, var) for service, var, _ in consumers]
@@ -114,10 +129,30 @@ def _copied_over_compose(project: Project, consumers: list[Consumer]) -> Fix | N
     if first is None or any(f is None for f in found):
         return None
     env, call = first.env_location.path, first.call
-    ignore = project.shown(first.carrier.host / ".dockerignore") if first.carrier.host.is_dir() else ".dockerignore"
-    return Fix(f"keep {env.name} out of the image: add it to {ignore} ({call.loader} at "
-               f"{project.shown(call.location.path)}:{call.location.line} loads it over compose's environment)",
-               Safety.ADVICE)
+    at = f"{project.shown(call.location.path)}:{call.location.line}"
+    if all(_image_makes(project, service, env.name) for service, _, _ in consumers):
+        ignore = project.shown(first.carrier.host / ".dockerignore") if first.carrier.host.is_dir() else ".dockerignore"
+        return Fix(f"keep {env.name} out of the image: add it to {ignore} ({call.loader} at {at} loads it over "
+                   "compose's environment, and the image makes its own)", Safety.ADVICE)
+    if call.loader == "env-cmd":
+        return f"make env-cmd at {at} leave compose's environment (`env-cmd --no-override`)"
+    if call.loader == "dotenv-cli":
+        return f"drop dotenv-cli's `-o` at {at} (compose's environment then wins)"
+    return f"drop `override: true` from the {call.loader} load at {at} (compose's environment then wins)"
+
+
+def _image_makes(project: Project, service: Service, name: str) -> bool:
+    """Whether a RUN of the service's Dockerfile writes a file called `name` (`cp env-example .env`,
+    `touch .env`, `> .env`)."""
+    from doctor.project.reading import read_regular_text
+
+    dockerfile = project.dockerfile(service)
+    text = read_regular_text(dockerfile.path, 256 * 1024) if dockerfile is not None else None
+    if not text:
+        return False
+    writes = re.compile(rf"(?:\b(?:cp|mv|touch|tee|ln)\b[^;&|\n]*?|>>?\s*)(?:\S*/)?{re.escape(name)}(?![\w.-])")
+    joined = text.replace("\\\n", " ")
+    return any(re.match(r"\s*RUN\b", line, re.IGNORECASE) and writes.search(line) for line in joined.splitlines())
 
 
 # a compose file written for development (`docker-compose.dev.yml`, `compose.local.yaml`)
