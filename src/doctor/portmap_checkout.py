@@ -31,6 +31,17 @@ class Published:
     target: int
     protocol: str
     holder: str  # "" = free; "ours" = this checkout's own container; else a description
+    host_ip: str = ""  # the interface it binds ("" = all of them): 127.0.0.1 or ::1 is not every client's
+
+    @property
+    def bound_on(self) -> str:
+        """`127.0.0.1:` or `[::1]:` before the port where it binds one address, "" on all interfaces."""
+        from doctor.host.ports import normalize_ip
+
+        ip = normalize_ip(self.host_ip)
+        if ip in ("", "0.0.0.0", "::"):
+            return ""
+        return f"[{ip}]:" if ":" in ip else f"{ip}:"
 
 
 @record
@@ -101,7 +112,8 @@ def checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
                 continue
             ours = model.project_name if homes.get(model.project_name, str(path)) == str(path) else ""
             holder = _holder(span[0], mapping.protocol, mapping.host_ip, ours, held, host)
-            published.append(Published(service_name, span[0], mapping.target, mapping.protocol, holder))
+            published.append(Published(service_name, span[0], mapping.target, mapping.protocol, holder,
+                                       mapping.host_ip))
     containers = tuple(sorted({s.container_name for s in model.services.values() if s.container_name}))
     named_by = tuple(sorted({(s.container_name, variables[0]) for s in model.services.values()
                              if s.container_name and len(variables := name_variables(project, s)) == 1}))

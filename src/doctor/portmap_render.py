@@ -2,7 +2,8 @@
 
 Consecutive ports one service publishes onto consecutive targets with one holder are one line (_folded: a host
 range mapped onto a container range is not thousands of lines), as are the consecutive ports of one command's
-line (_folded_commands). A checkout the port registry has no block for shows the span its compose.ports.yaml
+line (_folded_commands). A port bound on one address shows it (`127.0.0.1:15432/tcp`, `[::1]:16379/tcp`; JSON's
+host_ip, None on all interfaces). A checkout the port registry has no block for shows the span its compose.ports.yaml
 publishes (_block_shown). The JSON map holds the same, a holder as None when free (as_dict).
 """
 
@@ -53,7 +54,8 @@ def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailabl
         for first, last in _folded(checkout.ports):
             ports = f"{first.port}-{last.port}" if last is not first else str(first.port)
             target = f"{first.target}-{last.target}" if last is not first else str(first.target)
-            rows.append((f"{ports}/{first.protocol}", f"{first.service}:{target}", _held_by(first.holder)))
+            rows.append((f"{first.bound_on}{ports}/{first.protocol}", f"{first.service}:{target}",
+                         _held_by(first.holder)))
         run = []  # the ports its commands publish while they run (`make docs`), below the compose ones
         for start, end in _folded_commands(checkout.commands):
             ports = f"{start.port}-{end.port}" if end is not start else str(start.port)
@@ -98,9 +100,9 @@ def _folded(ports: tuple[Published, ...]) -> list[tuple[Published, Published]]:
     service publishes onto consecutive targets with one holder (`20000-29999/tcp -> web:20000-29999
     free`), so a host range mapped onto a container range is one line, not thousands.
     """
-    groups: dict[tuple[str, str, str, int], list[Published]] = {}
+    groups: dict[tuple[str, str, str, str, int], list[Published]] = {}
     for p in ports:
-        groups.setdefault((p.service, p.protocol, p.holder, p.target - p.port), []).append(p)
+        groups.setdefault((p.service, p.protocol, p.bound_on, p.holder, p.target - p.port), []).append(p)
     first_of: dict[int, tuple[Published, Published]] = {}
     for members in groups.values():
         run: list[Published] = []
@@ -133,7 +135,8 @@ def as_dict(checkout: Checkout) -> dict[str, object]:
         "project": checkout.project,
         "block": checkout.block, "problem": checkout.problem or None,
         "ports": [{"service": p.service, "port": p.port, "target": p.target, "protocol": p.protocol,
-                   "holder": _json_holder(p.holder)} for p in checkout.ports],
+                   "host_ip": p.bound_on.rstrip(":").strip("[]") or None, "holder": _json_holder(p.holder)}
+                  for p in checkout.ports],
         "commands": [{"origin": p.origin, "where": p.where, "port": p.port, "target": p.target,
                       "protocol": p.protocol, "holder": _json_holder(p.holder)} for p in checkout.commands],
         "ports_file": _json_ports_file(checkout),

@@ -1,0 +1,42 @@
+"""`doctor ports` names the interface of a port bound on one address, in text and JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from portprobe import bindable
+
+from doctor.portmap import PortsOptions, ports
+
+NO_ENGINE = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+
+def _free_ports(count: int) -> list[int]:
+    found = [p for p in range(21500, 21900, 2) if bindable(p) and bindable(p + 1)][:count]  # the last one's p+1 too
+    assert len(found) == count
+    return found
+
+
+def test_a_port_bound_on_one_address_shows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """127.0.0.1:15432 was shown as `15432/tcp -> web:5432`, as if every client could reach it."""
+    monkeypatch.chdir(tmp_path)
+    loop4, loop6, every, both = _free_ports(4)
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    ports:\n"
+        f"      - '127.0.0.1:{loop4}:5432'\n      - '[::1]:{loop6}:6379'\n      - '{every}:80'\n"
+        f"      - '0.0.0.0:{both}-{both + 1}:90-91'\n")
+    env = {**NO_ENGINE, "HOME": str(tmp_path)}
+    out = io.StringIO()
+    ports(PortsOptions(tmp_path, env=env), out)
+    rows = [line.split()[:3] for line in out.getvalue().splitlines() if " -> " in line]
+    assert [row[:3] for row in rows] == [
+        [f"127.0.0.1:{loop4}/tcp", "->", "web:5432"], [f"[::1]:{loop6}/tcp", "->", "web:6379"],
+        [f"{every}/tcp", "->", "web:80"], [f"{both}-{both + 1}/tcp", "->", "web:90-91"]]
+    out = io.StringIO()
+    ports(PortsOptions(tmp_path, env=env, as_json=True), out)
+    shown = {p["port"]: p["host_ip"] for p in json.loads(out.getvalue())["checkouts"][0]["ports"]}
+    assert shown == {loop4: "127.0.0.1", loop6: "::1", every: None, both: None, both + 1: None}
