@@ -82,8 +82,16 @@ def test_common_dependant_through_links_and_network_mode() -> None:
 
 
 def test_one_service_publishing_a_port_twice_is_an_error() -> None:
-    assert summary(svc("web", port("8080", 80), port("8080", 81, ip="127.0.0.1"))) == [
+    assert summary(svc("web", port("8080", 80), port("8080", 81))) == [
         ("error", "'web' publishes 0.0.0.0:8080/tcp twice"),
+    ]
+    # both sides named where they bind different addresses: the first one's "twice" was not what was written
+    assert summary(svc("web", port("8080", 80), port("8080", 81, ip="127.0.0.1"))) == [
+        ("error", "'web' publishes 0.0.0.0:8080/tcp and 127.0.0.1:8080/tcp: one port twice"),
+    ]
+    # `${API_PORT:-21101}` beside `"[::1]:${DBG_PORT:-21101}:9229"`: `up` fails on `listen tcp6 [::]:21101`
+    assert summary(svc("api", port("21101", 3000), port("21101", 9229, ip="::1"))) == [
+        ("error", "'api' publishes 0.0.0.0:21101/tcp and [::1]:21101/tcp: one port twice"),
     ]
 
 

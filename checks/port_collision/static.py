@@ -224,7 +224,11 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
     where = HostSocket(first.mapping.host_ip, clash.port, first.mapping.protocol)
     names = quoted(clash.services)
     if len(clash.services) == 1:
-        message = f"'{first.service}' publishes {where} twice"
+        # `${API_PORT:-21101}` and `"[::1]:${DBG_PORT:-21101}:9229"`: both sides, not the first one's twice
+        sides = list(dict.fromkeys(str(HostSocket(c.mapping.host_ip, clash.port, c.mapping.protocol))
+                                   for c in clash.claims))
+        message = (f"'{first.service}' publishes {where} twice" if len(sides) == 1 else
+                   f"'{first.service}' publishes {and_list(sides)}: one port twice")
     elif clash.via_range:
         ranged = next(c for c in clash.claims if c.floating)
         pinned = next(c for c in clash.claims if not c.floating)
