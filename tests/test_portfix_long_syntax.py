@@ -63,9 +63,11 @@ def test_port_specs_keep_a_long_entry_with_a_variable_long(tmp_path: Path) -> No
     project = load(tmp_path, compose)
     svc = project.services["nginx"]
     moved = next(p for p in svc.ports if p.target == 8080)
-    assert port_specs(svc, moved, 8081) == [
-        {"target": 8080, "published": "8081", "mode": "host"},
-        {"target": 8443, "published": "${DD_TLS_PORT:-8443}", "mode": "host"}]
+    assert port_specs(svc, moved, 8081) == [  # the author's `protocol: tcp` kept, in the author's order
+        {"target": 8080, "published": "8081", "protocol": "tcp", "mode": "host"},
+        {"target": 8443, "published": "${DD_TLS_PORT:-8443}", "protocol": "tcp", "mode": "host"}]
+    assert [list(spec) for spec in port_specs(svc, moved, 8081) if isinstance(spec, dict)] == [
+        ["target", "published", "protocol", "mode"]] * 2
 
 
 def test_the_fixer_calls_the_defectdojo_move_fixed(tmp_path: Path, monkeypatch: Any) -> None:

@@ -184,19 +184,18 @@ def _short(port: PortMapping, new: int | None) -> str:
 
 
 def _long(port: PortMapping, new: int | None = None) -> dict[str, object]:
-    """The long-syntax entry of `port` (published on `new` instead, when given), its name and
-    app_protocol kept."""
-    spec: dict[str, object] = {"name": port.name} if port.name else {}
-    spec.update(target=port.target, published=str(new) if new is not None else port.raw or port.published)
-    if port.host_ip:
-        spec["host_ip"] = port.host_ip
-    if port.protocol != "tcp":
-        spec["protocol"] = port.protocol
-    if port.app_protocol:
-        spec["app_protocol"] = port.app_protocol
-    if port.mode != "ingress":
-        spec["mode"] = port.mode
-    return spec
+    """The long-syntax entry of `port` (published on `new` instead, when given), as its author wrote it: the keys
+    in the author's order, those the author wrote kept (`protocol: tcp`, `mode: ingress`), its name and
+    app_protocol; a key the author left out only where its value is not the default."""
+    values: dict[str, object] = {
+        "name": port.name, "target": port.target,
+        "published": str(new) if new is not None else port.raw or port.published, "host_ip": port.host_ip,
+        "protocol": port.protocol, "app_protocol": port.app_protocol, "mode": port.mode}
+    needed = {"name": bool(port.name), "target": True, "published": True, "host_ip": bool(port.host_ip),
+              "protocol": port.protocol != "tcp", "app_protocol": bool(port.app_protocol),
+              "mode": port.mode != "ingress"}
+    written = [key for key in port.keys if key in values]
+    return {key: values[key] for key in (*written, *(k for k in values if k not in written and needed[k]))}
 
 
 def own_lines(moved: Iterable[PortMapping], new: int) -> tuple[Edit, ...] | None:

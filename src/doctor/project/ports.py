@@ -190,6 +190,7 @@ def _long(entry: YMap, location: Location | None) -> PortMapping:
         app_protocol=stringify(entry.get("app_protocol") or ""),
         target_variables=variables_of(target),
         target_raw=raw_text(target) if variables_of(target) else "",
+        keys=tuple(str(key) for key in entry),
     )
 
 

@@ -49,8 +49,28 @@ def render(plan: Mapping[str, Sequence[Spec]]) -> str:
     lines = [HEADER.rstrip("\n"), "services:"]
     for service in sorted(plan):
         lines += [f"  {json.dumps(service)}:", "    ports: !override"]
-        lines += [f"      - {json.dumps(spec, sort_keys=isinstance(spec, dict))}" for spec in plan[service]]
+        for spec in plan[service]:
+            if isinstance(spec, dict) and spec:  # block YAML in the entry's own key order, as a long entry is written
+                lines += [f"{'      - ' if at == 0 else '        '}{_scalar(key)}: {_scalar(value)}"
+                          for at, (key, value) in enumerate(spec.items())]
+            else:
+                lines.append(f"      - {json.dumps(spec)}")
     return "\n".join(lines) + "\n"
+
+
+# the YAML 1.1 words a plain scalar would turn into a boolean or null (a compose reader of YAML 1.1 included)
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
+
+
+def _scalar(value: object) -> str:
+    """A value of a long entry as YAML: a number bare, a word plain (`tcp`, `host`), any other string quoted
+    (the published port `"20004"`, `127.0.0.1`), as the JSON text YAML reads as the same string."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    plain = value.isascii() and value[:1].isalpha() and value.replace("_", "").replace("-", "").isalnum()
+    return value if plain and value.lower() not in _YAML_WORDS else json.dumps(value)
 
 
 def entry_key(spec: Spec) -> tuple[str, str, str]:

@@ -63,6 +63,8 @@ class PortMapping:
     # the variables the container side is written with (DefectDojo's `target: ${DD_DATABASE_PORT:-5432}`)
     target_variables: tuple[str, ...] = ()
     target_raw: str = ""  # the container side as written, when it uses a variable (`${DD_DATABASE_PORT:-5432}`)
+    # a long-syntax entry's keys as the author wrote them, in order (a fix rewriting it keeps `protocol: tcp`)
+    keys: tuple[str, ...] = ()
 
     @property
     def published_range(self) -> tuple[int, int] | None:
