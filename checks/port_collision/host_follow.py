@@ -5,7 +5,8 @@ docker/development compose publishes: the env files an app run on the host reads
 and those a Makefile includes), in the project folder, the folder doctor was pointed at, the top of
 its checkout and its app folders, get the new port (host_follow_edits). A host app's own port, a
 comment, and what a container runs are left alone; a file outside the folder fixes may write in, or
-one git tracks while other checkouts run beside this one, is named for a change by hand instead.
+one git tracks while other checkouts run beside this one, is named for a change by hand instead. A host
+range moved whole (range_move) is followed port by port, each to its offset in the new range (host_follow_range).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from doctor.system_folders import home_folder
 
 from .follow import local_address, moved_to, run_in_containers, runs_it
 from .host_app import compose_reads, host_app_port
-from .local_values import candidate_lines
+from .local_values import candidate_lines, names_local_host
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,11 +51,45 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     `shared` says the other checkouts share (git tracks it), is named for a change by hand instead
     (`change 8000 to 8001 in DATABASE_URL in ../api/.env-local:1 (...)`). Lines in `skip` (edited
     already) are left alone."""
-    from doctor.project.edits import edit_root, replace_on_line
+    files, made = _host_env_files(project)
+    return _follow_port(project, files, made, old, new, skip, shared)
+
+
+def host_follow_range(project: Project, old: int, new: int, count: int, skip: set[tuple[object, int | None]],
+                      shared: Callable[[Path], bool] | None = None) -> tuple[tuple[Edit, ...], str, str]:
+    """host_follow_edits for a host range moved whole (range_move: localstack's `4510-4559` to `20201-20250`):
+    each port of the old range a host env file names follows to the same offset in the new one, by the rules
+    one port's move follows it; each file is read once for the ports it names, whatever the range's size."""
+    from doctor.project.edits import _lines  # line_text's own list: one read and split per file
+
+    files, made = _host_env_files(project)
+    named: set[int] = set()
+    for path in files:
+        if is_file(path):
+            # only a line candidate_lines can give for some port: one naming a local host, or a PORT key's
+            named.update(int(found) for line in _lines(path) or () if names_local_host(line) or "PORT" in line
+                         for found in _NUMBERS.findall(line) if old <= int(found) < old + count)
+    edits: list[Edit] = []
+    said: list[str] = []
+    hand: list[str] = []
+    for port in sorted(named):  # a line edited for one port is not rewritten from its old text for another
+        moved, says, left = _follow_port(project, files, made, port, new + port - old,
+                                         skip | {(e.path, e.line) for e in edits}, shared)
+        edits += moved
+        said += [says] if says else []
+        hand += [left] if left else []
+    return tuple(edits), "; ".join(said), "; ".join(hand)
+
+
+_NUMBERS = lazy(r"(?<![0-9])[0-9]{1,5}(?![0-9])")
+
+
+def _host_env_files(project: Project) -> tuple[list[Path], set[Path]]:
+    """The env files a program on the host reads (host_follow_edits' folders), each once, and those of them
+    a Makefile includes (resolved)."""
     from doctor.project.gitrepo import archive_top, find_repo
 
     repo = find_repo(project.root)
-    writable = edit_root(project).resolve()
     top = repo.top if repo is not None else archive_top(project.root)
     tops = [project.root, *([top] if top is not None else [])]
     # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000"),
@@ -63,13 +98,6 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     mine = [] if home_folder().is_relative_to(asked) else [asked]  # never the home folder's own .env
     folders = dict.fromkeys([*tops, *(app for top in tops for app in app_folders(top)), *_bound_apps(project, tops),
                              *mine])
-    edits: list[Edit] = []
-    names: list[str] = []
-    ports: list[str] = []  # the bare `*_PORT=old` lines of a Makefile's env files
-    paired_ports: list[str] = []  # those beside an `X_HOST=localhost` of a host app's env file
-    by_hand: list[str] = []
-    kept: list[str] = []  # in files the other checkouts share
-    inside = run_in_containers(project, old)
     # each file once: a Makefile's `-include .env` is the .env already looked at
     files: dict[Path, Path] = {}
     made: set[Path] = set()  # the env files a Makefile includes: its host-run targets read their ports
@@ -78,6 +106,23 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
         made.update(path.resolve() for path in included)
         for path in (*(folder / name for name in HOST_ENV_FILES), *included):
             files.setdefault(path.resolve(), path)
+    return list(files.values()), made
+
+
+def _follow_port(project: Project, files: list[Path], made: set[Path], old: int, new: int,
+                 skip: set[tuple[object, int | None]],
+                 shared: Callable[[Path], bool] | None) -> tuple[tuple[Edit, ...], str, str]:
+    """host_follow_edits for one port, in the host env files `files` (`made`: those a Makefile includes)."""
+    from doctor.project.edits import edit_root, replace_on_line
+
+    writable = edit_root(project).resolve()
+    edits: list[Edit] = []
+    names: list[str] = []
+    ports: list[str] = []  # the bare `*_PORT=old` lines of a Makefile's env files
+    paired_ports: list[str] = []  # those beside an `X_HOST=localhost` of a host app's env file
+    by_hand: list[str] = []
+    kept: list[str] = []  # in files the other checkouts share
+    inside = run_in_containers(project, old)
     # a bare `*_PORT=old` there is the host port a host command uses (joanie's `make tunnel`: `npx localtunnel
     # --port $(LOCALTUNNEL_PORT)`), unless a container listens on that number inside, where it may be its own
     bare = None if any(old in listen_ports(s) for s in project.compose.services.values()) else \
@@ -88,7 +133,7 @@ def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[obje
     paired = re.compile(rf"""^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*?)_?PORT\s*=\s*(["']?){old}\2\s*$""")
     read = compose_reads(project)
     own: list[str] = []
-    for path in files.values():
+    for path in files:
         if not is_file(path):
             continue
         # a host app's own config (LITESTAR_PORT=8000): its localhost:8000 is itself, not the container

@@ -7,7 +7,8 @@ to the first run of as many ports (above the old one, or in the worktree's block
 ports.range) that nothing publishes and that binds now (free_port's rules, port by port):
 `"20008-20010:8100-8102"`, written where a literal port's move goes (the dev override's
 `ports: !override`, with tracks side by side the worktree's compose.ports.yaml, else the entry's own
-line). A range written with a variable, or in long syntax, stays advice.
+line). A range written with a variable, or in long syntax, stays advice. A host env file's `localhost:4511`
+follows to the same offset in the new range, by the rules of one port's move (host_follow.host_follow_range).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .ranges import Published
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from doctor.host import Host
     from doctor.project import Project
 
@@ -86,10 +89,12 @@ def range_move(project: Project, host: Host, group: Published) -> PortMove | Non
             edits, where, shell = plan_file_edits(project, svc, first, start, None, where, specs=(specs, [new_raw]))
     elif shared:
         where += f"; {', '.join(shared)} is tracked by git: this range is this machine's, keep it out of commits"
-    then = ""
+    manual: list[str] = []  # what the developer still does, named after the edits
+    if edits:  # the host's env files naming a port of the range (`localhost:4510`) follow it
+        edits, where, manual = _host_follow(project, host, edits, where, group.ports[0], start, count)
     if not shared and (made := _new_unignored(project, edits, (group.service, group.ports[0], first.protocol))):
-        then = f" (then, by hand: add {made} to {_exclude_file(project)}: this range is this machine's, keep it " \
-               "out of commits)"
+        manual.append(f"add {made} to {_exclude_file(project)}: this range is this machine's, keep it out of commits")
+    then = f" (then, by hand: {'; '.join(manual)})" if manual else ""
     old, new = f"{group.ports[0]}-{group.ports[-1]}", f"{start}-{start + count - 1}"
     title = f"move '{group.service}' from host ports {old} to {new} ({where}){then}"
     pending = ""
@@ -102,6 +107,29 @@ def range_move(project: Project, host: Host, group: Published) -> PortMove | Non
     return PortMove(title, Safety.SAFE if edits else Safety.ADVICE, edits, service=group.service,
                     target=first.target, protocol=first.protocol, old=group.ports[0], new=start, shell=shell,
                     pending=pending)
+
+
+def _host_follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int, new: int,
+                 count: int) -> tuple[tuple[Edit, ...], str, list[str]]:
+    """The move's edits plus those of the host env files' values naming a port of the old range
+    (host_follow.host_follow_range), what they say, and the steps left by hand; with tracks side by side, a
+    file git tracks is every track's: named, never written (fix._follow's rule)."""
+    from doctor.host.portregistry import side_by_side
+    from doctor.project.gitrepo import tracked
+
+    from .host_follow import host_follow_range
+
+    beside: list[bool] = []
+
+    def shared(path: Path) -> bool:
+        if not tracked(path):
+            return False
+        if not beside:
+            beside.append(side_by_side(project.root, host) is not None)
+        return beside[0]
+
+    followed, said, by_hand = host_follow_range(project, old, new, count, {(e.path, e.line) for e in edits}, shared)
+    return (*edits, *followed), f"{where}; {said}" if said else where, [by_hand] if by_hand else []
 
 
 def range_specs(svc: Service, raw: str, new_raw: str) -> list[str | dict[str, object]]:
