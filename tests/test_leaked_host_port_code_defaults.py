@@ -161,9 +161,9 @@ def test_a_page_url_default_is_no_dial(tmp_path: Path) -> None:
 
 
 def test_a_literal_broker_url_is_read_from_no_variable(tmp_path: Path) -> None:
-    """`celery.conf.broker_url = "redis://localhost:6379/0"` and `Celery(__name__, backend="redis://localhost")`:
-    compose's CELERY_BROKER_URL (still set here) is read by nothing; the advice is the line itself."""
-    root = _copy("fastapi-celery", tmp_path / "p")
+    """`celery.conf.broker_url = "redis://localhost:6379/0"` and `Celery(__name__, backend="redis://localhost")`,
+    in a worker compose gives no CELERY_BROKER_URL nor CELERY_RESULT_BACKEND; the advice is the line itself."""
+    root = _celery(tmp_path)
     worker = root / "project" / "worker.py"
     _edit(worker, 'os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379")', '"redis://localhost:6379/0"')
     _edit(worker, "Celery(__name__)", 'Celery(__name__, backend="redis://localhost")')
@@ -172,9 +172,53 @@ def test_a_literal_broker_url_is_read_from_no_variable(tmp_path: Path) -> None:
         ("worker.py", 7, "backend is localhost here, which is 'worker' itself in its container (did you mean "
                          "'redis'?): 'worker' runs this code"),
         ("worker.py", 8, "broker_url is localhost:6379 here, which is 'worker' itself in its container (did you "
-                         "mean 'redis'?): 'worker' runs this code")]
+                         "mean 'redis'?): 'worker' runs this code"),
+        ("worker.py", 9, "CELERY_RESULT_BACKEND defaults to localhost:6379 here, which is 'worker' itself in its "
+                         "container (did you mean 'redis'?): compose sets no CELERY_RESULT_BACKEND for 'worker', "
+                         "which runs this code")]
     assert found[1].fix is not None and found[1].fix.title == (
         "make broker_url dial redis:6379, or read it from a variable compose sets for the containers")
+
+
+def test_a_literal_broker_setting_gives_way_to_compose_s_celery_variables(tmp_path: Path) -> None:
+    """Celery reads CELERY_BROKER_URL and CELERY_RESULT_BACKEND from the process before its settings
+    (celery/app/utils.py: `os.environ.get('CELERY_BROKER_URL') or` broker_url): compose sets both for the
+    worker as cloned, so the literals never hold (a review's finding: they were reported)."""
+    root = _copy("fastapi-celery", tmp_path / "p")
+    worker = root / "project" / "worker.py"
+    _edit(worker, 'os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379")', '"redis://localhost:6379/0"')
+    _edit(worker, "Celery(__name__)", 'Celery(__name__, backend="redis://localhost")')
+    assert _findings(root) == []
+
+
+def test_a_default_a_later_assignment_replaces_is_no_dial(tmp_path: Path) -> None:
+    """A Django layout's base.py writes a localhost default, the settings module the service loads star-imports
+    it and sets the name again (docker.py), or base.py itself sets it again later, in an `if` that may run:
+    the default never holds (a review's finding). An `else`'s assignment does not replace its `if`'s."""
+    def project(base: str, docker: str) -> Path:
+        root = tmp_path / f"p{len(list(tmp_path.iterdir()))}"
+        (root / "proj" / "settings").mkdir(parents=True)
+        (root / "proj" / "__init__.py").write_text("")
+        (root / "proj" / "settings" / "__init__.py").write_text("")
+        (root / "proj" / "settings" / "base.py").write_text(base)
+        (root / "proj" / "settings" / "docker.py").write_text(docker)
+        (root / "manage.py").write_text(
+            'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.base")\n')
+        (root / "compose.yaml").write_text(
+            "services:\n  web:\n    image: python:3.12\n    volumes: [\".:/app\"]\n    working_dir: /app\n"
+            "    command: python manage.py runserver 0.0.0.0:8000\n    environment:\n"
+            "      DJANGO_SETTINGS_MODULE: proj.settings.docker\n      X: '1'\n    depends_on: [redis]\n"
+            "  redis:\n    image: redis:7\n")
+        return root
+
+    local = 'import os\nREDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")\n'
+    assert [line for _, line, _ in _shown(_findings(project(local, "from .base import *\n")))] == [2]
+    assert _findings(project(local, 'from .base import *\nREDIS_URL = "redis://redis:6379/0"\n')) == []
+    assert _findings(project(local + 'if os.path.exists("/.dockerenv"):\n    REDIS_URL = "redis://redis:6379/0"\n',
+                             "from .base import *\n")) == []
+    branches = ('import os\nif os.environ.get("X"):\n    REDIS_URL = os.environ.get("REDIS_URL", '
+                '"redis://localhost:6379/0")\nelse:\n    REDIS_URL = "redis://redis:6379/0"\n')
+    assert [line for _, line, _ in _shown(_findings(project(branches, "from .base import *\n")))] == [3]
 
 
 def test_a_literal_under_an_if_false_there_or_not_an_address(tmp_path: Path) -> None:

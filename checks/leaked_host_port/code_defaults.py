@@ -12,7 +12,10 @@ the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's default), one it
 reach, or the module `celery -A`/`--app` names; the file reaches the container (a bind or a COPY);
 compose's environment (its env_files and the `.env` the app loads included) and the image's ENV set
 no value for the key, every env_file compose requires being there (a `.env` not yet copied from its
-template may set it); and a peer, not the service, listens on the port the default dials. An http URL
+template may set it); no later assignment of the name replaces it as the settings load (the module's own, or
+one in a module that star-imports it, outside the `else` of its `if`); Celery's broker and result backend
+settings give way to the CELERY_BROKER_URL and CELERY_RESULT_BACKEND it reads from the process first; and a
+peer, not the service, listens on the port the default dials. An http URL
 is judged only under a key that names no page (SITE_URL, *_BASE_URL, PUBLIC_*) and on a port the
 project does not publish: `SITE_URL = env("SITE_URL", default="http://localhost:8000")` is the
 address of the site's links, opened in the developer's browser.
@@ -44,6 +47,8 @@ _STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|mana
 _APP_MODULE = lazy(r"(?:(?:^|\s)(?:-A|--app)(?:\s+|=)|(?:uvicorn|gunicorn|hypercorn|daphne)\b[^\n;&|]*?\s)"
                    r"([A-Za-z_][\w.]*)(?::[A-Za-z_]\w*)?(?![\w.:/-])")
 MAX_BYTES = 256 * 1024
+MAX_STAR_DEPTH = 8
+Branch = tuple[tuple[int, int], ...]  # setting_defaults.Branch: the `if`s an assignment sits under
 
 
 @record
@@ -81,13 +86,19 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
         own = listen_ports(owner)
         process = {**image, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
         codes = project.code_map(service)
-        for path in _app_files(project, service, image, starts):
+        roots = _app_roots(project, service, image, starts)
+        replaced = project.once(f"replaced-settings:{roots}", functools.partial(_replaced, roots))
+        for path in _app_files(project, roots):
             if codes.to_container(path) is None:
                 continue
             for default in project.once(f"setting-defaults:{path}", functools.partial(_defaults_of, path)):
                 line, column, key, value = default.line, default.column, default.key, default.value
                 unset = not default.read or (key not in service.environment and key not in image)
-                if not unset or guard_holds(default.guard, process) is not True:
+                # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the process before its settings
+                celery = {_celery_env(key), _celery_env(default.target)} - {None}
+                if not unset or any(k in service.environment or k in image for k in celery) or \
+                        (str(path), default.statement, default.target) in replaced or \
+                        guard_holds(default.guard, process) is not True:
                     continue
                 for ref in host_refs(key, value):
                     port = ref.expected_port(process)
@@ -161,10 +172,10 @@ def _started_app(project: Project, service: Service) -> str | None:
     return text if _STARTS_APP.search(text) else None
 
 
-def _app_files(project: Project, service: Service, image: dict[str, str], starts: str) -> tuple[Path, ...]:
-    """The Django settings module the service loads with the modules its star imports reach, and the
-    module `celery -A` names, under the folder the service runs in."""
-    from doctor.project.star_imports import settings_module, star_closure
+def _app_roots(project: Project, service: Service, image: dict[str, str], starts: str) -> tuple[Path, ...]:
+    """The Django settings module the service loads, and the module `celery -A` names (or the server
+    its app), under the folder the service runs in."""
+    from doctor.project.star_imports import settings_module
 
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
@@ -172,17 +183,78 @@ def _app_files(project: Project, service: Service, image: dict[str, str], starts
     root = mapped[0] if mapped is not None else project.root
     module = settings_module(service, image, [root] if "manage.py" in starts or "celery" in starts else [])
     names = tuple(dict.fromkeys([module, *(m[1] for m in _APP_MODULE.finditer(starts))]))
+    return tuple(dict.fromkeys(p for name in names if (p := _module_file(root, name)) is not None))
+
+
+def _app_files(project: Project, roots: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The root modules with the modules their star imports reach."""
+    from doctor.project.star_imports import star_closure
 
     def files() -> tuple[Path, ...]:
         found: list[Path] = []
-        for name in names:
-            path = _module_file(root, name)
-            if path is not None:
-                found.append(path)
-                found.extend(star_closure(path, read_regular_text(path, MAX_BYTES) or ""))
+        for path in roots:
+            found.append(path)
+            found.extend(star_closure(path, read_regular_text(path, MAX_BYTES) or ""))
         return tuple(dict.fromkeys(found))
 
-    return project.once(f"app-files:{root}:{names}", files)  # services sharing one image share their modules
+    return project.once(f"app-files:{roots}", files)  # services sharing one image share their modules
+
+
+def _replaced(roots: tuple[Path, ...]) -> frozenset[tuple[str, int, str]]:
+    """(file, line, NAME) of each module-level assignment a later one replaces as a root module loads:
+    its statements in order, a star-imported module's in the place of its import (a Django layout's
+    base.py `CELERY_BROKER_URL = "redis://localhost:6379/0"`, then docker.py's `from .base import *` and
+    its own `CELERY_BROKER_URL = "redis://redis:6379/0"`: base.py's never holds). Each root on its own."""
+    from doctor.project.setting_defaults import exclusive
+
+    replaced: set[tuple[str, int, str]] = set()
+    for root in roots:
+        events: list[tuple[str, int, str, Branch]] = []
+        _load(str(root), 0, set(), events)
+        by_name: dict[str, list[tuple[str, int, str, Branch]]] = {}
+        for event in events:
+            by_name.setdefault(event[2], []).append(event)
+        for assigned in by_name.values():  # a name is assigned a few times at most
+            for at, (file, line, name, branch) in enumerate(assigned):
+                if any(f != file or not exclusive(branch, b) for f, _, _, b in assigned[at + 1:]):
+                    replaced.add((file, line, name))
+    return frozenset(replaced)
+
+
+def _load(file: str, depth: int, seen: set[str], events: list[tuple[str, int, str, Branch]]) -> None:
+    """Append the (file, line, NAME, branch) assignments of a module's import to `events`, in the order
+    they run."""
+    if file in seen or depth > MAX_STAR_DEPTH:
+        return
+    seen.add(file)
+    for kind, line, arg, branch in _assignments_of(Path(file)):
+        if kind == "star":
+            _load(arg, depth + 1, seen, events)
+        else:
+            events.append((file, line, arg, branch))
+
+
+def _assignments_of(path: Path) -> tuple[tuple[str, int, str, Branch], ...]:
+    """setting_defaults.assignments, remembered (the parse needs `ast`: a warm run imports none)."""
+    from doctor.project.memo import remember
+
+    def read() -> tuple[tuple[str, int, str, Branch], ...]:
+        from doctor.project.setting_defaults import assignments
+
+        return assignments(path)
+
+    return remember("setting-assignments", [path], "", read)
+
+
+def _celery_env(name: str) -> str | None:
+    """The variable Celery reads before a setting (celery/app/utils.py: `os.environ.get('CELERY_BROKER_URL')
+    or` the broker_url setting; CELERY_RESULT_BACKEND alike), for the names that setting is written under."""
+    low = name.lower()
+    if low in ("broker", "broker_url") or low.endswith("_broker_url"):
+        return "CELERY_BROKER_URL"
+    if low in ("backend", "result_backend") or low.endswith("_result_backend"):
+        return "CELERY_RESULT_BACKEND"
+    return None
 
 
 def _module_file(root: Path, name: str) -> Path | None:

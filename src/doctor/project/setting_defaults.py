@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -41,6 +42,8 @@ class SettingDefault:
     value: str
     guard: tuple[Guard, ...] = ()
     read: bool = True  # False: a literal the module assigns (`broker_url = "redis://..."`), read from no variable
+    target: str = ""  # the module-level name its statement assigns (`REDIS_URL = env(...)`), "" for none
+    statement: int = 0  # that statement's line, where the module's later assignments are counted from
 
 
 def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
@@ -86,8 +89,9 @@ class _Defaults(GuardReader):
                     self.flags[stmt.targets[0].id] = flag
                 else:
                     self.flags.pop(stmt.targets[0].id, None)
-            found += self._reads(stmt, guard)
-            found += self._literals(stmt, guard)
+            target = _assigned_name(stmt)
+            found += [replace(d, target=target, statement=stmt.lineno)
+                      for d in (*self._reads(stmt, guard), *self._literals(stmt, guard))]
         return found
 
     def _literals(self, stmt: ast.stmt, guard: tuple[Guard, ...]) -> list[SettingDefault]:
@@ -137,6 +141,79 @@ class _Defaults(GuardReader):
         if isinstance(func, ast.Name) and self.aliases.get(func.id) == "config":  # decouple's
             return keyword
         return None
+
+
+def _assigned_name(stmt: ast.stmt) -> str:
+    """The one plain name a statement assigns (`REDIS_URL = ...`, `REDIS_URL: str = ...`), else ""."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
+        return stmt.target.id
+    return ""
+
+
+Branch = tuple[tuple[int, int], ...]  # the `if`s (line, 0 body / 1 else) a statement sits under
+
+
+def assignments(path: Path) -> tuple[tuple[str, int, str, Branch], ...]:
+    """What the module does to its names when imported, in source order: ("set", line, NAME, branch) for
+    each assignment of a module-level name (`NAME = ...`, `A, B = ...`; not `NAME["k"] = ...`, which keeps
+    it; under an `if`, `try`, `with` or loop too: it may run), and ("star", line, FILE, branch) for each
+    `from X import *` of a project module (FILE its path: the names that module sets are set there).
+    `branch`: the `if`s it sits under, so that an `else`'s assignment is not taken to follow its `if`'s.
+    A function's or class's body sets none of the module's names."""
+    text = read_regular_text(path, MAX_BYTES)
+    if not text:
+        return ()
+    try:
+        tree = ast.parse(text, str(path))
+        found: list[tuple[str, int, str, Branch]] = []
+        _assigned(path, tree.body, (), found)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    return tuple(found)
+
+
+def _assigned(path: Path, body: list[ast.stmt], branch: Branch, found: list[tuple[str, int, str, Branch]]) -> None:
+    from doctor.project.star_imports import star_module
+
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            module = star_module(path, stmt.module, stmt.level)
+            if module is not None:
+                found.append(("star", stmt.lineno, str(module), branch))
+            continue
+        targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+            stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        while targets:
+            target = targets.pop(0)
+            if isinstance(target, ast.Name):
+                found.append(("set", stmt.lineno, target.id, branch))
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                targets[:0] = target.elts
+            elif isinstance(target, ast.Starred):
+                targets.insert(0, target.value)
+        if isinstance(stmt, ast.If):
+            _assigned(path, stmt.body, (*branch, (stmt.lineno, 0)), found)
+            _assigned(path, stmt.orelse, (*branch, (stmt.lineno, 1)), found)
+            continue
+        for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None)):
+            if isinstance(block, list):
+                _assigned(path, [n for n in block if isinstance(n, ast.stmt)], branch, found)
+        for handler in getattr(stmt, "handlers", None) or []:
+            _assigned(path, handler.body, branch, found)
+
+
+def exclusive(one: Branch, other: Branch) -> bool:
+    """Whether two statements sit in the two branches of one `if` (both never run)."""
+    for (line, side), (line2, side2) in zip(one, other, strict=False):
+        if line != line2:
+            return False
+        if side != side2:
+            return True
+    return False
 
 
 def _walk(node: ast.AST) -> list[ast.AST]:
