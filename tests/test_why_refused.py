@@ -166,3 +166,13 @@ def test_an_invalid_project_name_this_folder_gives_is_compose_config_s_finding(t
     assert done.returncode == 1, done
     assert "    cause    compose-config  .env:1\n" in done.stdout, done.stdout
     assert "explained by compose-config ·" in done.stdout, done.stdout
+
+
+def test_a_network_clash_is_no_finding_naming_a_service_called_like_the_other_project() -> None:
+    """compose's `network temporal-network was found but has incorrect label com.docker.compose.network set to
+    "temporal" (expected: "temporal-network")`: its names are why's own cause (network_clash), not the cause of a
+    finding that names a service 'temporal' (a review's finding: such a finding took the clash's place)."""
+    clash = ('network temporal-network was found but has incorrect label com.docker.compose.network set to '
+             '"temporal" (expected: "temporal-network")')
+    named = _finding("reference:service 'temporal' refers to undefined volume data", "service 'temporal' ...")
+    assert refusal_causes(clash, [named]) == []

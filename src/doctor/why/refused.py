@@ -101,7 +101,9 @@ def refusal_causes(line: str, findings: Sequence[Finding]) -> list[Finding]:
     if same:
         return same
     captured = REFUSED.match(line) or {}
-    values = [v for k, v in captured.items() if k not in ("service", "file") and v]  # the file: any finding's
+    # the file: any finding's; a network clash's names (the network, the other project's key and ours) are
+    # why's own cause (doctor.why.network_clash), never a finding's that only mentions a service of that name
+    values = [v for k, v in captured.items() if k not in ("service", "file", "network", "found", "expected") and v]
     values += [v.rsplit("/", 1)[-1] for k, v in captured.items() if k == "path" and "/" in v]
 
     def names(text: str) -> bool:
