@@ -45,7 +45,8 @@ def _findings(root: Path) -> list[Finding]:
     return [f for f in report.findings if f.check == "leaked-host-port"]
 
 
-@pytest.mark.parametrize("call", ["app.config.from_prefixed_env()", 'app.config.from_prefixed_env(prefix="FLASK")'])
+@pytest.mark.parametrize("call", ["app.config.from_prefixed_env()", 'app.config.from_prefixed_env(prefix="FLASK")',
+                                  "app.config.from_prefixed_env(loads=json.loads)"])
 def test_from_prefixed_env_reads_the_flask_keys(tmp_path: Path, call: str) -> None:
     (finding,) = _findings(_project(tmp_path, call))
     assert finding.location is not None and (finding.location.path.name, finding.location.line) == (".env", 1)
@@ -53,6 +54,7 @@ def test_from_prefixed_env_reads_the_flask_keys(tmp_path: Path, call: str) -> No
                                "'mongo'?): 'backend' reads FLASK_MONGO_URI in flask/server.py")
 
 
-@pytest.mark.parametrize("call", [None, 'app.config.from_prefixed_env("TODO")', "# app.config.from_prefixed_env"])
+@pytest.mark.parametrize("call", [None, 'app.config.from_prefixed_env("TODO")', "# app.config.from_prefixed_env",
+                                  'app.config.from_prefixed_env(loads=json.loads, prefix="TODO")'])
 def test_no_call_or_another_prefix_reads_nothing(tmp_path: Path, call: str | None) -> None:
     assert _findings(_project(tmp_path, call)) == []

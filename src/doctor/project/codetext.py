@@ -63,7 +63,8 @@ _ENV_PREFIX = lazy(r"""\benv_prefix\s*[=:]\s*["']([A-Za-z0-9_]*)["']""")
 _CONFIGURATIONS_PREFIX = "DJANGO_"
 # Flask's `app.config.from_prefixed_env()` reads every FLASK_KEY into the config's KEY (its default prefix)
 _FLASK_PREFIX = "FLASK_"
-_PREFIXED_ENV = lazy(r"""\.from_prefixed_env\(\s*(?:(?:prefix\s*=\s*)?["']FLASK["']\s*)?[,)]""")
+# Flask's default prefix: no first string and no `prefix=` naming another (`loads=json.loads` is no prefix)
+_PREFIXED_ENV = lazy(r"""\.from_prefixed_env\((?![^()]*\bprefix\s*=\s*["'](?!FLASK["']))(?!\s*["'](?!FLASK["']))""")
 
 
 def reads_implicitly(name: str, text: str) -> bool:
