@@ -80,7 +80,9 @@ _HOST = r"['\"]?(?P<host>[A-Za-z0-9_.-]+)['\"]?"
 PSYCOPG_CONNECT = Signature(
     "database-connect",
     r"(OperationalError|could not connect to server|connection to server at)"
-    r"(.*?\"(?P<host>[A-Za-z0-9_.-]+)\")?(.*?port (?P<port>\d+))?",
+    r"(.*?\"(?P<host>[A-Za-z0-9_.-]+)\")?(.*?port (?P<port>\d+))?"
+    # Prisma's P1001 (`Can't reach database server at `localhost`:`5432``): refused and unresolved alike
+    r"|P1001: Can't reach database server at `(?P<host2>[A-Za-z0-9_.-]+)`:`(?P<port2>\d+)`",
     "the app could not reach its database at the host and port its settings name",
     ("service-name-drift", "leaked-host-port", "env-drift", "dotenv-override"),
     "the DATABASE_URL / POSTGRES_SERVER / POSTGRES_PORT the service gets: the service name and the "
@@ -107,7 +109,12 @@ BAD_ADDRESS = Signature(
     + _HOST.replace("host", "host2") + r"(?: to address\b.*)?"
     r"|Name or service not known|Temporary failure in name resolution"
     r"|getaddrinfo (?:EAI_AGAIN|ENOTFOUND)(?: (?P<host3>[A-Za-z0-9_.-]+))?"
-    r"|nodename nor servname provided|(?:lookup (?P<host4>[A-Za-z0-9_.-]+)(?: on \S+)?: )?no such host)",
+    r"|nodename nor servname provided|(?:lookup (?P<host4>[A-Za-z0-9_.-]+)(?: on \S+)?: )?no such host"
+    # PHP's (`php_network_getaddresses: getaddrinfo for mysqlserver failed`), Java's, and redis-py's
+    # (`Error -2 connecting to redisserver:6379. Name or service not known.`) words name the host first
+    r"|getaddrinfo for (?P<host5>[A-Za-z0-9_.-]+) failed|UnknownHostException: (?P<host6>[A-Za-z0-9_.-]+)"
+    r"|Error -?\d+ connecting to (?P<host7>[A-Za-z0-9_.-]+):\d+\. (?:Name or service not known"
+    r"|Temporary failure in name resolution))",
     "the host name the app dials does not resolve: it is no service, alias or container on its network",
     ("service-name-drift", "dotenv-override", "host-gateway"),
     "the host names in environment and .env (POSTGRES_SERVER, DATABASE_URL...) against the service "
