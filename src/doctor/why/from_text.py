@@ -186,7 +186,7 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     has no container of the project), with why: a service it depends on failed, its build never began (`up` stopped
     before any container: a pull), or `up` stopped at `failed` first."""
     from doctor.why.piped import interrupted
-    from doctor.why.piped_exits import created_any, text_created, text_ended, text_up
+    from doctor.why.piped_exits import created_any, text_created, text_ended, text_logged, text_up
 
     cancelled = set(interrupted(text, project.services))
     came_up = set(text_up(text, project.services, names))
@@ -194,7 +194,8 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
     ended = text_ended(text, project.services, names)
     at = ", ".join(f"'{s}'" for s in failed)
     began = created_any(text)
-    needed = {dep: s for s in reversed(list(exits)) for dep in _dependencies(project, s)}  # exits: those that ran
+    logged = text_logged(text, project.services, names)  # its container wrote a line: it ran
+    needed = _started_under(project, [*exits, *logged])  # exits: those that ran
     failed_below = nearest_of(project.services, failed)  # what each depends on that failed: one walk for them all
     out = []
     for name in sorted(project.services):
@@ -204,6 +205,8 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
             out.append(Diagnosis(name, None, stopped_at=failed, from_text=True))
         elif name in came_up:
             out.append(Diagnosis(name, None, from_text=True, text_state="started"))
+        elif name in logged:
+            out.append(Diagnosis(name, None, from_text=True, text_state="started: it logged in the piped output"))
         elif name in needed:  # compose starts what a service depends on before it: that one ran, so this started
             out.append(Diagnosis(name, None, from_text=True,
                                  text_state=f"started: '{needed[name]}', which depends on it, ran after it"))
@@ -248,6 +251,20 @@ def asked_services(project: Project, command: UpCommand | None, service: str | N
         for dep in known[name].depends_on:
             started.update((dep, *_dependencies(project, dep)))
     return frozenset(started)
+
+
+def _started_under(project: Project, ran: Sequence[str]) -> dict[str, str]:
+    """Per service one of `ran` depends on, directly or through others (compose started it first), the first of
+    `ran` that does: one walk from them all, so a chain is read once however many of it ran."""
+    found = {name: name for name in ran}
+    queue = list(found)
+    for current in queue:  # grows while read: each service once
+        service = project.services.get(current)
+        for dep in () if service is None else sorted(service.depends_on):
+            if dep not in found:
+                found[dep] = found[current]
+                queue.append(dep)
+    return {dep: by for dep, by in found.items() if dep != by}
 
 
 def _dependencies(project: Project, service: str) -> list[str]:

@@ -183,6 +183,21 @@ def text_up(text: str, services: Collection[str], names: Mapping[str, str] | Non
     return list(dict.fromkeys(s for s in named if s))
 
 
+def text_logged(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
+    """The services whose container logged a line in the text (`db-1  | ready`), in the order first named: a
+    foreground `up` forwards what a running container writes, so each of them ran (with its output on stderr only,
+    `up 2>err.txt`, compose's `Attaching to` and `exited with code` lines are not there to say so)."""
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    found: dict[str, None] = {}
+    for line in lines:
+        if "|" in line and (LOG_PREFIX.match(line) or (names and NAME_PREFIX.match(line))):
+            service = service_of(line, services, names, prefix)[0]
+            if service and line.split("|", 1)[1].strip():
+                found.setdefault(service)
+    return list(found)
+
+
 # compose's list of the containers a foreground `up` attaches to (`Attaching to redis-1, web-1`)
 _ATTACHING = lazy(r"^\s*Attaching to\s+(.+)$")
 
