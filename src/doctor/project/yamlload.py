@@ -283,7 +283,7 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
             else:
                 docs.append(value)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = ("quoted" in (exc.context or "") and exc.context_mark) or exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else 1
         # the end of the stream is past the final newline: the file's last line, as compose says it
         where = max(1, min(where, text.count("\n") + (0 if text.endswith("\n") else 1)))
