@@ -153,6 +153,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         project = Project(project_options)
         name = project.compose.project_name
         containers = project_containers(host.engine, name)
+    if text and not containers and other is None and opts.project_name is None:
+        sys.stderr.write(_assumed_project(text, project))
     from doctor.why.piped_exits import text_builds
 
     # a build that failed stopped this `up` before it touched the containers an earlier one left: they
@@ -245,6 +247,33 @@ def _named_in_text(text: str, project: Project) -> str:
     sys.stderr.write(f"doctor: the piped output names the {what} of project {named!r} (`up -p {named}` or "
                      f"COMPOSE_PROJECT_NAME), not {project.compose.project_name!r}: reading that project\n")
     return named
+
+
+def _assumed_project(text: str, project: Project) -> str:
+    """Where the piped text names no project (every container a `container_name:`, no network or volume compose
+    prefixes) and no `-p` was given: the line saying which name doctor read it as, and where that name comes from
+    (compose's own order without -p), since an `up -p X` of the same folder was another project; else ""."""
+    from doctor.project.discover import discover, normalize_project_name
+    from doctor.why.piped import text_lines, text_project
+
+    keys = {"default", *project.compose.networks,
+            *(m.source for s in project.services.values() for m in s.volumes if m.type == "volume" and m.source)}
+    if text_project(text, project.services, keys)[0] or not text_lines(text):
+        return ""
+    name = project.compose.project_name
+    found = discover(replace(project.options, project_name=None))  # compose's environment without -p: where from
+    origin = found.origins.get("COMPOSE_PROJECT_NAME")
+    if found.project_name and origin is not None:
+        source = f"COMPOSE_PROJECT_NAME at {os.path.relpath(origin.path)}:{origin.line}"
+    elif found.project_name:
+        source = "the shell's COMPOSE_PROJECT_NAME"
+    elif name == normalize_project_name(project.compose.project_dir.name):
+        source = "the folder's name"
+    else:
+        source = "the compose file's `name:`"
+    return (f"doctor: the piped output names no project (its containers have a `container_name:`, and no network "
+            f"or volume carries the project's name): read as project {name!r}, from {source}; an `up -p X` was "
+            f"project X: give `doctor why -p X`\n")
 
 
 def _lines(text: str) -> int:
