@@ -130,7 +130,7 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
     to `up`, where doctor does not see it); then every service `up` was to start (`asked`, None: all), not started
     because of it (none failed)."""
     from doctor.why.network_clash import network_clash
-    from doctor.why.refused import NOT_STARTED, REFUSED, refusal_causes, unreadable
+    from doctor.why.refused import NOT_STARTED, REFUSED, compose_line_said, refusal_causes, unreadable
     from doctor.why.symptoms import line_symptom
 
     findings, results = checked(project, project_options, registry, severities, opts,
@@ -140,7 +140,7 @@ def refused_diagnoses(project: Project, project_options: ProjectOptions, registr
     words = project_words(project)
     clash = network_clash(project, symptom)
     if causes:
-        explained = tuple(as_explained(f, symptom, words) for f in causes)
+        explained = tuple(as_explained(compose_line_said(line, f), symptom, words) for f in causes)
     elif clash is not None:
         explained = (clash,)
     elif "project name" in line[:symptom.start + 40]:

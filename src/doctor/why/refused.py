@@ -7,7 +7,10 @@ not found`, a YAML or schema error, an undefined reference) is the answer itself
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from doctor.model import Severity
+from doctor.records import replace
 from doctor.why.piped import text_lines
 from doctor.why.piped_exits import created_any
 from doctor.why.signatures import Signature
@@ -117,3 +120,21 @@ def refusal_causes(line: str, findings: Sequence[Finding]) -> list[Finding]:
         return named
     kind = next((k for words, k in _REFUSAL_KINDS if words in said or (k == "yaml" and _parse_error(said))), "")
     return [f for f in mine if kind and f.check == "compose-config" and f.subject.startswith(f"{kind}:")]
+
+
+def compose_line_said(line: str, cause: Finding) -> Finding:
+    """`cause` with its message saying where compose's `yaml: line N` is, where that is not the cause's own line:
+    go-yaml prints the line its parser began the mapping it was reading on, counted from 0, not the line that broke
+    it (` B: 2` on line 7 of a mapping beginning on line 4: compose says `line 3`; checked with compose v2.40.3). A
+    scanner's error (a tab, a quote left open, `could not find expected ':'`) is counted from 1: not said."""
+    import re
+
+    found = re.search(r"(?:failed to parse (?P<file>\S+): )?yaml: line (?P<line>\d+): did not find expected ", line)
+    at = cause.location
+    if found is None or at is None or at.line is None or cause.check != "compose-config":
+        return cause
+    said = int(found["line"])
+    if said >= at.line or (found["file"] and Path(found["file"]).name != Path(at.path).name):
+        return cause
+    return replace(cause, message=f"{cause.message} (compose's `line {said}` is where the mapping it was reading "
+                                  f"begins, counted from 0: line {said + 1})")
