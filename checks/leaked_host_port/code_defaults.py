@@ -3,11 +3,13 @@
 A settings module written for running on the host holds `REDIS_URL = env("REDIS_URL",
 default="redis://localhost:6379/0")` (cookiecutter-django rendered without Docker) or
 `CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")`, or writes it
-as a literal setting (`celery.conf.broker_url = "redis://localhost:6379/0"`: no variable changes it). In a
+as a literal setting (`celery.conf.broker_url = "redis://localhost:6379/0"`: no variable changes it), or as
+a pydantic-settings field's default (`redis_url: str = "redis://localhost:6379/0"` in a Settings class its
+module builds, read in the modules the app imports: doctor.project.settings_fields). In a
 container that runs the app, with nothing setting the key, the default is what the app dials:
 itself. Judged only where all of these hold, since settings modules often keep such defaults for
 the host: the service runs Python and its command, entrypoint or the scripts they run start the app
-(celery, gunicorn, uvicorn, daphne, hypercorn, manage.py); the file is the Django settings module
+(celery, gunicorn, uvicorn, daphne, hypercorn, `fastapi run`, manage.py); the file is the Django settings module
 the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's default), one its star imports
 reach, or the module `celery -A`/`--app` names; the file reaches the container (a bind or a COPY);
 compose's environment (its env_files and the `.env` the app loads included) and the image's ENV set
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -42,7 +44,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project.setting_defaults import SettingDefault
 
-_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|manage\.py)(?![\w-])")
+_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|manage\.py|fastapi\s+(?:run|dev))(?![\w-])")
+# FastAPI's CLI: `fastapi run [PATH]`, else the first of these in the folder it runs in
+_FASTAPI = lazy(r"(?<![\w.-])fastapi\s+(?:run|dev)\b([^\n;&|]*)")
+_FASTAPI_FILES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+_FASTAPI_VALUED = frozenset({"--host", "--port", "--workers", "--root-path", "--app", "--entrypoint", "-e",
+                             "--forwarded-allow-ips"})
 # the module a worker or server loads: `celery -A proj.celery_app`, `--app=core`, `uvicorn main:app`
 _APP_MODULE = lazy(r"(?:(?:^|\s)(?:-A|--app)(?:\s+|=)|(?:uvicorn|gunicorn|hypercorn|daphne)\b[^\n;&|]*?\s)"
                    r"([A-Za-z_][\w.]*)(?::[A-Za-z_]\w*)?(?![\w.:/-])")
@@ -86,14 +93,16 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
         own = listen_ports(owner)
         process = {**image, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
         codes = project.code_map(service)
-        roots = _app_roots(project, service, image, starts)
+        files = _app_files(project, service, image, starts)
+        roots = tuple(path for path, fields in files if not fields)
         replaced = project.once(f"replaced-settings:{roots}", functools.partial(_replaced, roots))
-        for path in _app_files(project, roots):
+        for path, fields in files:
             if codes.to_container(path) is None:
                 continue
-            for default in project.once(f"setting-defaults:{path}", functools.partial(_defaults_of, path)):
+            for default in project.once(f"setting-defaults:{path}:{fields}", functools.partial(_defaults_of, path,
+                                                                                              fields)):
                 line, column, key, value = default.line, default.column, default.key, default.value
-                unset = not default.read or (key not in service.environment and key not in image)
+                unset = not default.read or not _set(key, default.folded, service.environment, image)
                 # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the process before its settings
                 celery = {_celery_env(key), _celery_env(default.target)} - {None}
                 if not unset or any(k in service.environment or k in image for k in celery) or \
@@ -142,16 +151,25 @@ def code_default_findings(check: Check, project: Project, index: NetworkIndex) -
         yield check.finding(message, dial.location, f"{','.join(sorted(names))}:{dial.key}:default", advice)
 
 
-def _defaults_of(path: Path) -> tuple[SettingDefault, ...]:
-    """The module's setting defaults, remembered (the parse needs `ast`: a warm run imports none)."""
+def _defaults_of(path: Path, fields_only: bool) -> tuple[SettingDefault, ...]:
+    """The module's setting defaults and its settings classes' field defaults (those alone for a module the
+    app imports), remembered (the parse needs `ast`: a warm run imports none)."""
     from doctor.project.memo import remember
 
     def read() -> tuple[SettingDefault, ...]:
         from doctor.project.setting_defaults import setting_defaults
+        from doctor.project.settings_fields import settings_field_defaults
 
-        return setting_defaults(path)
+        return (() if fields_only else setting_defaults(path)) + settings_field_defaults(path)
 
-    return remember("setting-defaults", [path], "", read)
+    return remember("setting-defaults", [path], "fields" if fields_only else "", read)
+
+
+def _set(key: str, folded: bool, environment: Mapping[str, object], image: Mapping[str, str]) -> bool:
+    """Whether compose or the image sets the key (in any case, for a pydantic-settings field)."""
+    if key in environment or key in image:
+        return True
+    return folded and any(name.upper() == key for name in (*environment, *image))
 
 
 def _env_file_missing(service: Service) -> bool:
@@ -172,10 +190,12 @@ def _started_app(project: Project, service: Service) -> str | None:
     return text if _STARTS_APP.search(text) else None
 
 
-def _app_roots(project: Project, service: Service, image: dict[str, str], starts: str) -> tuple[Path, ...]:
-    """The Django settings module the service loads, and the module `celery -A` names (or the server
-    its app), under the folder the service runs in."""
-    from doctor.project.star_imports import settings_module
+def _app_files(project: Project, service: Service, image: dict[str, str], starts: str) -> tuple[tuple[Path, bool], ...]:
+    """The Django settings module the service loads with the modules its star imports reach, and the
+    module `celery -A`, the server or `fastapi run` names, under the folder the service runs in; then the
+    project modules those import, read for their settings classes alone (True)."""
+    from doctor.project.import_closure import imported_files
+    from doctor.project.star_imports import settings_module, star_closure
 
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
@@ -183,21 +203,21 @@ def _app_roots(project: Project, service: Service, image: dict[str, str], starts
     root = mapped[0] if mapped is not None else project.root
     module = settings_module(service, image, [root] if "manage.py" in starts or "celery" in starts else [])
     names = tuple(dict.fromkeys([module, *(m[1] for m in _APP_MODULE.finditer(starts))]))
-    return tuple(dict.fromkeys(p for name in names if (p := _module_file(root, name)) is not None))
+    served = tuple(_fastapi_file(root, m[1]) for m in _FASTAPI.finditer(starts))
 
-
-def _app_files(project: Project, roots: tuple[Path, ...]) -> tuple[Path, ...]:
-    """The root modules with the modules their star imports reach."""
-    from doctor.project.star_imports import star_closure
-
-    def files() -> tuple[Path, ...]:
+    def files() -> tuple[tuple[Path, bool], ...]:
         found: list[Path] = []
-        for path in roots:
-            found.append(path)
-            found.extend(star_closure(path, read_regular_text(path, MAX_BYTES) or ""))
-        return tuple(dict.fromkeys(found))
+        for name in names:
+            path = _module_file(root, name)
+            if path is not None:
+                found.append(path)
+                found.extend(star_closure(path, read_regular_text(path, MAX_BYTES) or ""))
+        found.extend(path for path in served if path is not None)
+        own = tuple(dict.fromkeys(found))
+        imported = [path for start in own for path in imported_files(root, start)]
+        return tuple((p, False) for p in own) + tuple((p, True) for p in dict.fromkeys(imported) if p not in own)
 
-    return project.once(f"app-files:{roots}", files)  # services sharing one image share their modules
+    return project.once(f"app-files:{root}:{names}:{served}", files)  # services sharing one image share them
 
 
 def _replaced(roots: tuple[Path, ...]) -> frozenset[tuple[str, int, str]]:
@@ -254,6 +274,26 @@ def _celery_env(name: str) -> str | None:
         return "CELERY_BROKER_URL"
     if low in ("backend", "result_backend") or low.endswith("_result_backend"):
         return "CELERY_RESULT_BACKEND"
+    return None
+
+
+def _fastapi_file(root: Path, words: str) -> Path | None:
+    """The file `fastapi run`/`fastapi dev` serves: its PATH argument, else main.py, app/main.py, ..."""
+    tokens, path = words.split(), None
+    skip = False
+    for token in tokens:
+        if skip or token.startswith("-"):
+            skip = not skip and token in _FASTAPI_VALUED
+            continue
+        path = token.strip("\"'")
+        break
+    candidates = [path] if path else list(_FASTAPI_FILES)
+    for candidate in candidates:
+        file = root / candidate
+        if file.is_dir():
+            file = file / "main.py" if (file / "main.py").is_file() else file / "__init__.py"
+        if file.suffix == ".py" and file.is_file():
+            return file
     return None
 
 

@@ -44,6 +44,7 @@ class SettingDefault:
     read: bool = True  # False: a literal the module assigns (`broker_url = "redis://..."`), read from no variable
     target: str = ""  # the module-level name its statement assigns (`REDIS_URL = env(...)`), "" for none
     statement: int = 0  # that statement's line, where the module's later assignments are counted from
+    folded: bool = False  # the variable is read whatever its case (a pydantic-settings field's)
 
 
 def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
