@@ -44,7 +44,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project.setting_defaults import SettingDefault
 
-_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|manage\.py|fastapi\s+(?:run|dev))(?![\w-])")
+_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|manage\.py|fastapi\s+(?:run|dev))"
+                   r"(?![\w-])")
 # FastAPI's CLI: `fastapi run [PATH]`, else the first of these in the folder it runs in
 _FASTAPI = lazy(r"(?<![\w.-])fastapi\s+(?:run|dev)\b([^\n;&|]*)")
 _FASTAPI_FILES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
@@ -128,7 +129,9 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
 
 def code_default_findings(check: Check, project: Project, index: NetworkIndex) -> Iterator[Finding]:
     """(8) as findings at the default's line; the fix is advice: compose's value, or the default's host."""
-    for dial in code_defaults(project, index):
+    from .rails_literals import rails_literal_hosts
+
+    for dial in (*code_defaults(project, index), *rails_literal_hosts(project, index)):
         names = list(dial.services)
         where = f"'{names[0]}' itself in its container" if len(names) == 1 else (
             f"each container itself in {', '.join(repr(n) for n in names[:-1])} and {names[-1]!r}"

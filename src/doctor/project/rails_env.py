@@ -15,6 +15,7 @@ the ones it merges by anchor (`default: &default`); a key the process holds keep
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
@@ -33,6 +34,9 @@ DEFAULT = lazy(r"""ENV\.fetch\(\s*(['"])(?P<a>\w+)\1\s*"""
                r"""(?:\)\s*\{\s*(['"])(?P<b>[^'"{}]*)\3\s*\}|,\s*(['"])(?P<c>[^'"]*)\5\s*\))"""
                r"""|ENV\[\s*(['"])(?P<d>\w+)\7\s*\]\s*\|\|\s*(['"])(?P<e>[^'"]*)\9""")
 SECTION = lazy(r"^([A-Za-z_][\w-]*)\s*:\s*(&\w+)?")
+# a literal `host: localhost` (or `port: 5433`, `adapter: mysql2`) of config/database.yml, no ERB
+LITERAL = lazy(r"""^(\s+)(host|port|adapter):\s*(['"]?)([\w.:-]+)\3\s*(?:#.*)?$""")
+ADAPTER_PORTS = {"postgresql": 5432, "postgis": 5432, "mysql2": 3306, "trilogy": 3306}
 
 
 def rails_env(project: Project, service: Service, codes: CodeMap,
@@ -58,6 +62,42 @@ def rails_env(project: Project, service: Service, codes: CodeMap,
                 if key not in environ and might_name_host(key, value):
                     yield key, value, Location(path, line)
         return
+
+
+def rails_folders(project: Project, service: Service, codes: CodeMap) -> Iterator[Path]:
+    """The Rails app folder (config/application.rb) that reaches the service, where it runs Ruby."""
+    from doctor.project.toolchains import service_runtime, starts_runtime
+
+    if service_runtime(project, service) != "ruby" and not starts_runtime(project, service, "ruby"):
+        return
+    folders = [p.host for p in codes.live] + ([codes.context] if codes.context is not None else [])
+    for folder in dict.fromkeys(folders):
+        if is_dir(folder) and is_file(folder / "config" / "application.rb"):
+            yield folder
+            return
+
+
+def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
+    """(line, column, host, port) of database.yml's literal `host:` in the sections the environment
+    `current` reads, with its literal `port:` there, else its adapter's default; None where the host,
+    the port or the adapter is ERB or absent (an ERB host is rails_env's)."""
+    used, host, port, adapter = True, None, None, None
+    for number, line in enumerate(text.splitlines(), 1):
+        section = SECTION.match(line)
+        if section is not None:
+            used = section.group(1) == current or section.group(2) is not None
+            continue
+        match = LITERAL.match(line) if used and ":" in line else None
+        if match is None:
+            continue
+        if match[2] == "host":
+            host = (number, len(match[1]) + line[len(match[1]):].index(match[4]) + 1, match[4])
+        elif match[2] == "port" and match[4].isdigit():
+            port = int(match[4])
+        elif match[2] == "adapter":
+            adapter = match[4]
+    dialed = port if port is not None else ADAPTER_PORTS.get(adapter or "")
+    return (*host, dialed) if host is not None and dialed is not None else None
 
 
 def _defaults(text: str, current: str) -> Iterator[tuple[str, str, int]]:
