@@ -9,8 +9,9 @@ module builds, read in the modules the app imports: doctor.project.settings_fiel
 container that runs the app, with nothing setting the key, the default is what the app dials:
 itself. Judged only where all of these hold, since settings modules often keep such defaults for
 the host: the service runs Python and its command, entrypoint or the scripts they run start the app
-(celery, gunicorn, uvicorn, daphne, hypercorn, `fastapi run`, manage.py); the file is the Django settings module
-the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's default), one its star imports
+(celery, gunicorn, uvicorn, daphne, hypercorn, `fastapi run`, uwsgi, manage.py); the file is the Django settings module
+the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's or the WSGI module's default: gunicorn's
+`hc.wsgi`, uwsgi.ini's `module = hc.wsgi:application`), one its star imports
 reach, or the module `celery -A`/`--app` names; the file reaches the container (a bind or a COPY);
 compose's environment (its env_files and the `.env` the app loads included) and the image's ENV set
 no value for the key, every env_file compose requires being there (a `.env` not yet copied from its
@@ -44,7 +45,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project.setting_defaults import SettingDefault
 
-_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|manage\.py|fastapi\s+(?:run|dev))"
+_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|uwsgi|manage\.py|fastapi\s+(?:run|dev))"
                    r"(?![\w-])")
 # FastAPI's CLI: `fastapi run [PATH]`, else the first of these in the folder it runs in
 _FASTAPI = lazy(r"(?<![\w.-])fastapi\s+(?:run|dev)\b([^\n;&|]*)")
@@ -199,13 +200,19 @@ def _app_files(project: Project, service: Service, image: dict[str, str], starts
     project modules those import, read for their settings classes alone (True)."""
     from doctor.project.import_closure import imported_files
     from doctor.project.star_imports import settings_module, star_closure
+    from doctor.project.wsgi_modules import uwsgi_modules, wsgi_settings_default
 
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
     mapped = project.code_map(service).to_host(workdir) if workdir else None
     root = mapped[0] if mapped is not None else project.root
     module = settings_module(service, image, [root] if "manage.py" in starts or "celery" in starts else [])
-    names = tuple(dict.fromkeys([module, *(m[1] for m in _APP_MODULE.finditer(starts))]))
+    served_modules = [*(m[1] for m in _APP_MODULE.finditer(starts)), *uwsgi_modules(starts, project.code_map(service))]
+    if "DJANGO_SETTINGS_MODULE" not in service.environment and "DJANGO_SETTINGS_MODULE" not in image:
+        # `gunicorn hc.wsgi`, uwsgi.ini's `module = hc.wsgi:application`: wsgi.py's setdefault names the settings
+        served_modules += [d for d in (wsgi_settings_default(p) for p in (_module_file(root, n) for n in served_modules)
+                                       if p is not None) if d]
+    names = tuple(dict.fromkeys([module, *served_modules]))
     served = tuple(_fastapi_file(root, m[1]) for m in _FASTAPI.finditer(starts))
 
     def files() -> tuple[tuple[Path, bool], ...]:
