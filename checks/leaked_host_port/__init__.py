@@ -240,9 +240,9 @@ class LeakedHostPort(Check):
         'web'`), and the override file it goes in, or that doctor would create
         (`in a new dev override docker-compose.override.yml`); with no override read and the
         value written in `.env` (robotoff's COMPOSE_FILE list, eleven services taking
-        POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four services, three are named,
-        the rest counted. A `.env` localhost interpolated into compose is reported at its `.env` line. A COPYed `.env`
-        env-cmd loads over compose: `.dockerignore` if the image makes its own, else `env-cmd --no-override` first.
+        POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four services, three are named.
+        A localhost an env file interpolates into compose or its own URL (`@${DB_HOST}:`) is one finding at its line.
+        A COPYed `.env` env-cmd loads over compose: `.dockerignore` if the image makes one, else `--no-override` first.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a

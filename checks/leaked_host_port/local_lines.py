@@ -47,7 +47,9 @@ def local_lines(project: Project, model: ComposeModel, index: NetworkIndex, clie
             if dial.var.name in proxied():  # listmonk's vite dev server: its proxy dials the URL
                 because = f"proxies to {dial.var.name} in {proxied()[dial.var.name]}, from its container"
             local.setdefault(line, []).append((service, dial, because, True))
-    return local
+    from .built_lines import fold_built  # here: most runs have no localhost line at all
+
+    return fold_built(local) if local else local
 
 
 def reported_lines(project: Project) -> frozenset[Location]:
