@@ -58,6 +58,7 @@ _APP_MODULE = lazy(r"(?:(?:^|\s)(?:-A|--app)(?:\s+|=)|(?:uvicorn|gunicorn|hyperc
 MAX_BYTES = 256 * 1024
 MAX_STAR_DEPTH = 8
 Branch = tuple[tuple[int, int], ...]  # setting_defaults.Branch: the `if`s an assignment sits under
+Assigned = tuple[str, int, str, Branch, tuple[tuple[object, ...], ...]]  # setting_defaults.Assigned
 
 
 @record
@@ -97,7 +98,8 @@ def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault
         codes = project.code_map(service)
         files = _app_files(project, service, image, starts)
         roots = tuple(path for path, fields in files if not fields)
-        replaced = project.once(f"replaced-settings:{roots}", functools.partial(_replaced, roots))
+        replaced = project.once(f"replaced-settings:{roots}:{sorted(process.items())}",
+                                functools.partial(_replaced, roots, process))
         for path, fields in files:
             if codes.to_container(path) is None:
                 continue
@@ -230,45 +232,59 @@ def _app_files(project: Project, service: Service, image: dict[str, str], starts
     return project.once(f"app-files:{root}:{names}:{served}", files)  # services sharing one image share them
 
 
-def _replaced(roots: tuple[Path, ...]) -> frozenset[tuple[str, int, str]]:
+def _replaced(roots: tuple[Path, ...], process: Mapping[str, str]) -> frozenset[tuple[str, int, str]]:
     """(file, line, NAME) of each module-level assignment a later one replaces as a root module loads:
     its statements in order, a star-imported module's in the place of its import (a Django layout's
     base.py `CELERY_BROKER_URL = "redis://localhost:6379/0"`, then docker.py's `from .base import *` and
-    its own `CELERY_BROKER_URL = "redis://redis:6379/0"`: base.py's never holds). Each root on its own."""
-    from doctor.project.setting_defaults import exclusive
-
+    its own `CELERY_BROKER_URL = "redis://redis:6379/0"`: base.py's never holds). Each root on its own; a later
+    assignment under an `if` false in the service's environment (`process`) replaces nothing."""
     replaced: set[tuple[str, int, str]] = set()
     for root in roots:
         events: list[tuple[str, int, str, Branch]] = []
-        _load(str(root), 0, set(), events)
+        _load(str(root), 0, set(), events, process)
         by_name: dict[str, list[tuple[str, int, str, Branch]]] = {}
         for event in events:
             by_name.setdefault(event[2], []).append(event)
         for assigned in by_name.values():  # a name is assigned a few times at most
             for at, (file, line, name, branch) in enumerate(assigned):
-                if any(f != file or not exclusive(branch, b) for f, _, _, b in assigned[at + 1:]):
+                if any(f != file or not _exclusive(branch, b) for f, _, _, b in assigned[at + 1:]):
                     replaced.add((file, line, name))
     return frozenset(replaced)
 
 
-def _load(file: str, depth: int, seen: set[str], events: list[tuple[str, int, str, Branch]]) -> None:
+def _exclusive(one: Branch, other: Branch) -> bool:
+    """Whether two statements sit in the two branches of one `if` (both never run)."""
+    for (line, side), (line2, side2) in zip(one, other, strict=False):
+        if line != line2:
+            return False
+        if side != side2:
+            return True
+    return False
+
+
+def _load(file: str, depth: int, seen: set[str], events: list[tuple[str, int, str, Branch]],
+          process: Mapping[str, str]) -> None:
     """Append the (file, line, NAME, branch) assignments of a module's import to `events`, in the order
-    they run."""
+    they run, but those under an `if` false in `process`."""
+    from doctor.project.appguard import guard_holds
+
     if file in seen or depth > MAX_STAR_DEPTH:
         return
     seen.add(file)
-    for kind, line, arg, branch in _assignments_of(Path(file)):
+    for kind, line, arg, branch, guard in _assignments_of(Path(file)):
+        if guard_holds(guard, process) is False:
+            continue
         if kind == "star":
-            _load(arg, depth + 1, seen, events)
+            _load(arg, depth + 1, seen, events, process)
         else:
             events.append((file, line, arg, branch))
 
 
-def _assignments_of(path: Path) -> tuple[tuple[str, int, str, Branch], ...]:
+def _assignments_of(path: Path) -> tuple[Assigned, ...]:
     """setting_defaults.assignments, remembered (the parse needs `ast`: a warm run imports none)."""
     from doctor.project.memo import remember
 
-    def read() -> tuple[tuple[str, int, str, Branch], ...]:
+    def read() -> tuple[Assigned, ...]:
         from doctor.project.setting_defaults import assignments
 
         return assignments(path)

@@ -154,28 +154,38 @@ def _assigned_name(stmt: ast.stmt) -> str:
 
 
 Branch = tuple[tuple[int, int], ...]  # the `if`s (line, 0 body / 1 else) a statement sits under
+Assigned = tuple[str, int, str, Branch, tuple[Guard, ...]]  # (kind, line, NAME or FILE, branch, guard)
 
 
-def assignments(path: Path) -> tuple[tuple[str, int, str, Branch], ...]:
+def assignments(path: Path) -> tuple[Assigned, ...]:
     """What the module does to its names when imported, in source order: ("set", line, NAME, branch) for
     each assignment of a module-level name (`NAME = ...`, `A, B = ...`; not `NAME["k"] = ...`, which keeps
     it; under an `if`, `try`, `with` or loop too: it may run), and ("star", line, FILE, branch) for each
     `from X import *` of a project module (FILE its path: the names that module sets are set there).
-    `branch`: the `if`s it sits under, so that an `else`'s assignment is not taken to follow its `if`'s.
+    `branch`: the `if`s it sits under, so that an `else`'s assignment is not taken to follow its `if`'s; `guard`:
+    the tests of those doctor reads, so that one false in a service's environment replaces nothing there
+    (healthchecks' `if os.getenv("DB") == "mysql": DATABASES = ...` after the postgres one).
     A function's or class's body sets none of the module's names."""
     text = read_regular_text(path, MAX_BYTES)
     if not text:
         return ()
     try:
         tree = ast.parse(text, str(path))
-        found: list[tuple[str, int, str, Branch]] = []
-        _assigned(path, tree.body, (), found)
+        reader = _Defaults(path, text)
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module in _ALIASED:
+                reader.aliases.update({a.asname or a.name: a.name for a in node.names})
+        found: list[Assigned] = []
+        _assigned(path, tree.body, (), (), found, reader)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
     return tuple(found)
 
 
-def _assigned(path: Path, body: list[ast.stmt], branch: Branch, found: list[tuple[str, int, str, Branch]]) -> None:
+def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Guard, ...], found: list[Assigned],
+              reader: _Defaults) -> None:
+    """`assignments`' events of `body`, each with the `if` tests doctor reads that it runs under (`guard`: one it
+    cannot read is left out, as the statement may run)."""
     from doctor.project.star_imports import star_module
 
     for stmt in body:
@@ -184,37 +194,38 @@ def _assigned(path: Path, body: list[ast.stmt], branch: Branch, found: list[tupl
         if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             module = star_module(path, stmt.module, stmt.level)
             if module is not None:
-                found.append(("star", stmt.lineno, str(module), branch))
+                found.append(("star", stmt.lineno, str(module), branch, guard))
             continue
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            if isinstance(stmt.value, ast.Call) and reader._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
+                reader.envs.add(stmt.targets[0].id)
+            flag = reader._guard(stmt.value)
+            if flag != UNKNOWN:
+                reader.flags[stmt.targets[0].id] = flag
+            else:
+                reader.flags.pop(stmt.targets[0].id, None)
         targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
             stmt, (ast.AnnAssign, ast.AugAssign)) else []
         while targets:
             target = targets.pop(0)
             if isinstance(target, ast.Name):
-                found.append(("set", stmt.lineno, target.id, branch))
+                found.append(("set", stmt.lineno, target.id, branch, guard))
             elif isinstance(target, (ast.Tuple, ast.List)):
                 targets[:0] = target.elts
             elif isinstance(target, ast.Starred):
                 targets.insert(0, target.value)
         if isinstance(stmt, ast.If):
-            _assigned(path, stmt.body, (*branch, (stmt.lineno, 0)), found)
-            _assigned(path, stmt.orelse, (*branch, (stmt.lineno, 1)), found)
+            test = reader._guard(stmt.test)
+            known = test != UNKNOWN
+            _assigned(path, stmt.body, (*branch, (stmt.lineno, 0)), (*guard, test) if known else guard, found, reader)
+            _assigned(path, stmt.orelse, (*branch, (stmt.lineno, 1)), (*guard, ("not", test)) if known else guard,
+                      found, reader)
             continue
         for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None)):
             if isinstance(block, list):
-                _assigned(path, [n for n in block if isinstance(n, ast.stmt)], branch, found)
+                _assigned(path, [n for n in block if isinstance(n, ast.stmt)], branch, guard, found, reader)
         for handler in getattr(stmt, "handlers", None) or []:
-            _assigned(path, handler.body, branch, found)
-
-
-def exclusive(one: Branch, other: Branch) -> bool:
-    """Whether two statements sit in the two branches of one `if` (both never run)."""
-    for (line, side), (line2, side2) in zip(one, other, strict=False):
-        if line != line2:
-            return False
-        if side != side2:
-            return True
-    return False
+            _assigned(path, handler.body, branch, guard, found, reader)
 
 
 def _walk(node: ast.AST) -> list[ast.AST]:
