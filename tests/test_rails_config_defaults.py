@@ -125,3 +125,31 @@ def test_a_localhost_fallback_on_the_default_network_dials_the_app(tmp_path: Pat
     assert _shown(root, found) == [("leaked-host-port", "config/database.yml", 4,
                                     "PG_HOST=localhost is 'app' itself in its container (did you mean 'postgres'?): "
                                     "'app' reads PG_HOST in ../config/database.yml")]
+
+
+def test_an_anchored_section_counts_only_where_the_environment_merges_it(tmp_path: Path, env: dict[str, str]) -> None:
+    """`production: &production` with a localhost DATABASE_URL fallback, merged by `staging` alone: the app in
+    development never reads it (a review's finding: every anchored section was taken as read)."""
+    root = _app(tmp_path)
+    database = root / "config" / "database.yml"
+    database.write_text(database.read_text().replace(
+        "production:\n  <<: *default\n",
+        "production: &production\n  <<: *default\n  url: <%= ENV.fetch(\"DATABASE_URL\") "
+        "{ \"postgres://postgres@localhost:5432/app\" } %>\n") + "\nstaging:\n  <<: *production\n")
+    assert _found(root, env) == []
+    # the same section merged by the environment the app runs in is read
+    database.write_text(database.read_text().replace("development:\n  <<: *default\n",
+                                                     "development:\n  <<: *production\n"))
+    assert [line for _, _, line, _ in _shown(root, _found(root, env))] == [22]
+
+
+def test_a_key_dotenv_rails_loads_from_the_bound_env_is_no_fallback(tmp_path: Path, env: dict[str, str]) -> None:
+    """With `gem "dotenv-rails"`, the railtie loads `.env.development` (bound in with the code; compose reads it
+    not) at boot: its POSTGRES_HOST=postgres is the app's value, not database.yml's `{ 'localhost' }` (a review's
+    finding)."""
+    root = _app(tmp_path, "localhost")
+    (root / ".env.development").write_text("POSTGRES_HOST=postgres\n")
+    assert [f.location.path.name for f in _found(root, env) if f.location] == ["database.yml"]
+    gemfile = 'source "https://rubygems.org"\ngem "rails"\ngem "dotenv-rails", groups: [:development]\n'
+    (root / "Gemfile").write_text(gemfile)
+    assert _found(root, env) == []

@@ -9,11 +9,14 @@ environment as much as an `.env` line would be, placed at the ERB's line. Read: 
 URL, a `*_HOST` key), in a YAML file under the config/ folder of a Rails app (`config/application.rb`
 beside it) that reaches a service running Ruby (its image, or its start: `rails s`, `bundle exec
 sidekiq`), in the sections that environment reads: its RAILS_ENV's (`development` where unset) and
-the ones it merges by anchor (`default: &default`); a key the process holds keeps its value.
+the ones it merges by anchor (`<<: *default`; not an anchored section only another environment merges); a
+key the process holds keeps its value, and so does one dotenv's railtie loads at boot where the Gemfile has
+it (`gem "dotenv-rails"`: `.env.$RAILS_ENV.local`, `.env.local`, `.env.$RAILS_ENV`, `.env`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -34,6 +37,10 @@ DEFAULT = lazy(r"""ENV\.fetch\(\s*(['"])(?P<a>\w+)\1\s*"""
                r"""(?:\)\s*\{\s*(['"])(?P<b>[^'"{}]*)\3\s*\}|,\s*(['"])(?P<c>[^'"]*)\5\s*\))"""
                r"""|ENV\[\s*(['"])(?P<d>\w+)\7\s*\]\s*\|\|\s*(['"])(?P<e>[^'"]*)\9""")
 SECTION = lazy(r"^([A-Za-z_][\w-]*)\s*:\s*(&\w+)?")
+# a section's merge of an anchored one (`<<: *default`), or a section that is an alias whole (`test: *default`)
+MERGED = lazy(r"(?:<<\s*:|^[A-Za-z_][\w-]*\s*:)\s*\*(\w+)")
+# the Gemfile's dotenv (`gem "dotenv-rails"`, dotenv 3's `gem "dotenv"`): its railtie loads .env files at boot
+DOTENV_GEM = lazy(r"""^\s*gem\s+["']dotenv(?:-rails)?["']""", re.MULTILINE)
 # a literal `host: localhost` (or `port: 5433`, `adapter: mysql2`) of config/database.yml, no ERB
 LITERAL = lazy(r"""^(\s+)(host|port|adapter):\s*(['"]?)([\w.:-]+)\3\s*(?:#.*)?$""")
 ADAPTER_PORTS = {"postgresql": 5432, "postgis": 5432, "mysql2": 3306, "trilogy": 3306}
@@ -52,6 +59,7 @@ def rails_env(project: Project, service: Service, codes: CodeMap,
         if not is_dir(folder) or not is_file(folder / "config" / "application.rb"):
             continue
         current = environ.get("RAILS_ENV") or environ.get("RACK_ENV") or "development"
+        loaded = _dotenv_keys(project, folder, codes, current)
         for name in FILES:
             path = folder / "config" / name
             inside = codes.to_container(path)
@@ -59,9 +67,24 @@ def rails_env(project: Project, service: Service, codes: CodeMap,
             if found is None or found[0] != path or not is_file(path):
                 continue
             for key, value, line in _defaults(read_regular_text(path, 256 * 1024) or "", current):
-                if key not in environ and might_name_host(key, value):
+                if key not in environ and key not in loaded and might_name_host(key, value):
                     yield key, value, Location(path, line)
         return
+
+
+def _dotenv_keys(project: Project, folder: Path, codes: CodeMap, current: str) -> frozenset[str]:
+    """The keys dotenv's railtie gives the app at boot where the Gemfile has it (`gem "dotenv-rails"`): from
+    `.env.{env}.local`, `.env.local` (not under test), `.env.{env}` and `.env` that reach the container; the
+    ERB fallback of such a key is not what the app dials."""
+    if not DOTENV_GEM.search(read_regular_text(folder / "Gemfile", 64 * 1024) or ""):
+        return frozenset()
+    names = (f".env.{current}.local", *(() if current == "test" else (".env.local",)), f".env.{current}", ".env")
+    keys: set[str] = set()
+    for name in names:
+        path = folder / name
+        if is_file(path) and codes.to_container(path) is not None and (read := project.env_file(path)) is not None:
+            keys.update(read.as_dict())
+    return frozenset(keys)
 
 
 def rails_folders(project: Project, service: Service, codes: CodeMap) -> Iterator[Path]:
@@ -82,10 +105,11 @@ def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
     `current` reads, with its literal `port:` there, else its adapter's default; None where the host,
     the port or the adapter is ERB or absent (an ERB host is rails_env's)."""
     used, host, port, adapter = True, None, None, None
+    sections = used_sections(text, current)
     for number, line in enumerate(text.splitlines(), 1):
         section = SECTION.match(line)
         if section is not None:
-            used = section.group(1) == current or section.group(2) is not None
+            used = section.group(1) in sections
             continue
         match = LITERAL.match(line) if used and ":" in line else None
         if match is None:
@@ -100,13 +124,38 @@ def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
     return (*host, dialed) if host is not None and dialed is not None else None
 
 
+def used_sections(text: str, current: str) -> frozenset[str]:
+    """The top-level sections the environment `current` reads: its own, and those whose anchors it merges
+    (`<<: *default`, `test: *default`), theirs in turn; not an anchored section no used one merges
+    (`production: &production` that only `staging` merges)."""
+    merges: dict[str, set[str]] = {}
+    anchors: dict[str, str] = {}
+    name = ""
+    for line in text.splitlines():
+        section = SECTION.match(line)
+        if section is not None:
+            name = section.group(1)
+            if section.group(2):
+                anchors[section.group(2)[1:]] = name
+        for alias in MERGED.findall(line) if name and "*" in line else ():
+            merges.setdefault(name, set()).add(alias)
+    used, todo = {current}, [current]
+    while todo:
+        for alias in merges.get(todo.pop(), ()):
+            merged = anchors.get(alias)
+            if merged is not None and merged not in used:
+                used.add(merged)
+                todo.append(merged)
+    return frozenset(used)
+
+
 def _defaults(text: str, current: str) -> Iterator[tuple[str, str, int]]:
     """(key, default, line) of the ERB reads in the sections the environment `current` uses."""
-    used = True
+    used, sections = True, used_sections(text, current)
     for number, line in enumerate(text.splitlines(), 1):
         section = SECTION.match(line)
         if section is not None:
-            used = section.group(1) == current or section.group(2) is not None
+            used = section.group(1) in sections
             continue
         if not used or "<%" not in line or line.lstrip().startswith("#"):
             continue
