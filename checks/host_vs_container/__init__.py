@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Safety, Severity, replace
 from doctor.project import Project
 from doctor.project.command_home import belongs_in, runner_started
 from doctor.project.command_roles import PackageScripts
@@ -196,7 +196,11 @@ class HostVsContainer(Check):
         command installing packages (`python -m pip install -r requirements/dev.txt`, `npm ci`) is
         not advised: it is the host's setup, and a `run --rm` container would take what it installs away
         with it; nor are npm's install hooks (`preinstall`, `install`, `postinstall`: nestjs-prisma-starter's
-        `npm run prisma:generate`), which `npm install` runs. Nor is a recipe that sets up the host
+        `npm run prisma:generate`), which `npm install` runs. A `preX` or `postX` script beside `X`, which
+        npm runs itself around `npm run X` (nestjs-boilerplate's `postmigration:generate`), is named in X's
+        finding (its file:line), never one of its own, nor advised where X is not; a script that publishes
+        a release (release-it, semantic-release, standard-version, np, `changeset publish`, `npm publish`)
+        is the host's, which has the git and credentials it needs. Nor is a recipe that sets up the host
         (data-hub-api's `setup-flake8-hook`: `python3 -m venv env`, then `pre-commit install` and `git config`
         from that venv), nor a package.json script that installs git hooks (node-express-boilerplate's
         `"prepare": "husky install"`; v9's bare `husky`, `lefthook install`, `simple-git-hooks`): in a
@@ -234,6 +238,8 @@ class HostVsContainer(Check):
         # each package.json's manager, from its implied command (`yarn`: a yarn.lock beside it)
         managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
         setups = _host_setups(project.commands)
+        hooks = _npm_hooks(project.commands)
+        releases = _publishing(project.commands)
         for command in project.commands:
             home = _home_of(command, homes, project.root, project.services)
             if home is None:
@@ -257,6 +263,10 @@ class HostVsContainer(Check):
                 continue  # create-react-app's one-way rewrite of the project: no container's business
             if command.kind is CommandKind.NPM and command.name in _INSTALL_HOOKS:
                 continue  # what `npm install` runs (nestjs-prisma-starter's `prisma generate`): the host's setup
+            if command.kind is CommandKind.NPM and (command.location.path, command.name) in hooks:
+                continue  # `postmigration:generate`: npm runs it with its main script, whose finding names it
+            if command.kind is CommandKind.NPM and (command.location.path, command.name) in releases:
+                continue  # nestjs-boilerplate's `release-it`: the host's git and credentials
             advised = _advised(managers, command)
             key = (home.service, advised)
             if key in seen:  # the same command again, or another part of the same npm script
@@ -267,7 +277,14 @@ class HostVsContainer(Check):
                                                         home.service) if home.live else False
             if scripts is None:
                 scripts = PackageScripts(project.commands, project.root)
-            yield _belongs(self, project, command, advised, home, running[home.service], host.compose_cli, scripts)
+            finding = _belongs(self, project, command, advised, home, running[home.service], host.compose_cli, scripts)
+            around = [hook for hook, main in hooks.items() if command.kind is CommandKind.NPM
+                      and hook[0] == command.location.path and main[0] == command.name]
+            if around:  # npm runs `preX`/`postX` itself around `npm run X`: the advised line runs them too
+                said = ", ".join(f"{name!r} {'before' if name.startswith('pre') else 'after'} it "
+                                 f"({project.shown(path)}:{hooks[path, name][1]})" for path, name in around)
+                finding = replace(finding, message=f"{finding.message}; npm runs {said}")
+            yield finding
 
     def _unstartable_setup(self, project: Project, command: Command, unusable: tuple[str, str],
                            setup: str) -> Finding:
@@ -306,6 +323,37 @@ def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
         setup = sets_up_host(words[0], words[1:]) if words else None
         if setup is not None:
             found[command.location.path, command.name] = setup
+    return found
+
+
+def _npm_hooks(commands: tuple[Command, ...]) -> dict[tuple[Path, str], tuple[str, int]]:
+    """The package.json scripts npm runs itself around another (`preX`, `postX` beside `X`: nestjs-boilerplate's
+    `postmigration:generate`), (file, name) -> (the main script's name, the hook's line): part of what
+    `npm run X` runs, advised with it or not at all."""
+    scripts: dict[Path, dict[str, int]] = {}
+    for command in commands:
+        if command.kind is CommandKind.NPM and command.name and not command.implied:
+            scripts.setdefault(command.location.path, {}).setdefault(command.name, command.location.line or 0)
+    found: dict[tuple[Path, str], tuple[str, int]] = {}
+    for path, names in scripts.items():
+        for name, line in names.items():
+            main = name[3:] if name.startswith("pre") else name[4:] if name.startswith("post") else ""
+            if main and main in names:
+                found[path, name] = (main, line)
+    return found
+
+
+def _publishing(commands: tuple[Command, ...]) -> set[tuple[Path, str]]:
+    """The package.json scripts (file, name) one of whose commands publishes a release (command_roles.publishes:
+    release-it, semantic-release, `npm publish`): they need the host's git and credentials."""
+    from doctor.project.command_roles import publishes
+
+    found: set[tuple[Path, str]] = set()
+    for command in commands:
+        if command.kind is CommandKind.NPM and command.name and not command.implied:
+            words = runner_started(_command_words(command.text))
+            if words and publishes(words[0], words[1:]):
+                found.add((command.location.path, command.name))
     return found
 
 

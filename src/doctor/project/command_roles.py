@@ -71,6 +71,21 @@ def sets_up_host(tool: str, arguments: Sequence[str]) -> str | None:
     return None
 
 
+# programs that publish a release: they tag and push with the host's git and publish with its npm or
+# GitHub credentials, which no service container holds (nestjs-boilerplate's `"release": "release-it"`)
+_PUBLISHERS = frozenset({"release-it", "semantic-release", "standard-version", "commit-and-tag-version", "np"})
+_PUBLISHING_VERBS = {"npm": "publish", "pnpm": "publish", "yarn": "publish", "bun": "publish",
+                     "changeset": "publish", "changesets": "publish", "lerna": "publish"}
+
+
+def publishes(tool: str, arguments: Sequence[str]) -> bool:
+    """Whether the command publishes a release (release-it, semantic-release, standard-version, np,
+    `changeset publish`, `npm publish`): the host's git and credentials, never a container's business."""
+    name = posixpath.basename(tool)
+    verb = next((w for w in arguments if not w.startswith("-")), "")
+    return name in _PUBLISHERS or _PUBLISHING_VERBS.get(name) == verb
+
+
 # programs that serve until stopped: a development server, an app server, a dev bundler's server
 _SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "waitress-serve",
                       "webpack-dev-server", "http-server", "serve"})
