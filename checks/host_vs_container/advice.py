@@ -20,6 +20,8 @@ from doctor.project.image_installs import (
     unlisted_in,
 )
 from doctor.project.missing_packages import missing_first
+from doctor.project.run_mounts import hidden_modules
+from doctor.project.run_mounts import kept_out as kept_out_of
 from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
@@ -28,7 +30,6 @@ from doctor.project.types import Service
 
 from . import _command_words
 from .command_line import _mapped_pipeline, _run_options, _short, _tool_of
-from .run_mounts import _hidden_modules, _kept_out
 
 # node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`
 _INSPECT = lazy(r"--inspect(?:-brk)?=(?:[\w.\[\]:-]*:)?(\d{2,5})\b")
@@ -45,13 +46,13 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     # a package.json script's own words (`jest --config ./test/jest-e2e.json`), not `npm run test:e2e`'s:
     # a script's name is no path (`npm run test` beside a test/ folder)
     script = _command_words(command.text) if command.kind is CommandKind.NPM and command.name else own
-    kept_out = _kept_out(project, home, cwd, script)
+    kept_out = kept_out_of(project, home, cwd, script)
     # mealie's `python dev/code-generation/main.py`: the image COPYs mealie/ and alembic/ alone
     gaps = image_gaps(project, home, cwd, own)
     if gaps is not None:
         home, kept_out = gaps.home, [*kept_out, *gaps.mounts]
     words = _mapped_pipeline(advised, cwd, home) if command.pipeline else mapped_words(advised, cwd, home)
-    hidden = _hidden_modules(project, home)
+    hidden = hidden_modules(project, home)
     tool = _tool_of(command, own)
     listed = not_installed(project, home, tool)
     unlisted = None if listed is not None else unlisted_in(project, home, tool)

@@ -1,5 +1,5 @@
-"""What a `run` of the advised command mounts: the folders the image's `.dockerignore` keeps out,
-and the image's node_modules a bind mount hides."""
+"""What a `run` of a command advised into a service mounts (host-vs-container's advice, and what `doctor
+exec` runs): the folders the image's `.dockerignore` keeps out, and the image's node_modules a bind mount hides."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from doctor.project import Project
 from doctor.project.service_home import ServiceHome
 
 
-def _hidden_modules(project: Project, home: ServiceHome) -> list[str]:
+def hidden_modules(project: Project, home: ServiceHome) -> list[str]:
     """The image's node_modules folders a bind mount of the service hides (node-express-boilerplate's
     `.:/usr/src/node-app`, no node_modules on the host): a command run there finds no packages."""
     from doctor.project.filled import hidden_installs
@@ -24,7 +24,7 @@ def _hidden_modules(project: Project, home: ServiceHome) -> list[str]:
                               if posixpath.basename(f.path) == "node_modules"))
 
 
-def _kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, ...]) -> list[tuple[Path, str]]:
+def kept_out(project: Project, home: ServiceHome, cwd: Path, words: tuple[str, ...]) -> list[tuple[Path, str]]:
     """The paths the command names that reach the service only by a COPY its `.dockerignore` keeps
     out (`pytest tests`, tests/ ignored, no bind mount), each with where the image would have it:
     in the container the command would find nothing there."""
