@@ -312,10 +312,13 @@ def test_a_package_json_script_that_serves_runs_with_the_service_ports(
     project, host = load(project_dir, env)
     assert execute(["npm", "run", "dev"], project, host) == 0
     argv = record.read_text().splitlines()
-    assert argv[argv.index("run"):] == ["run", "--service-ports", "--rm", "-T", "frontend", "npm", "run", "dev"]
+    # `.:/app` hides the image's node_modules and the host has none: the volume preflight's advice adds too
+    assert argv[argv.index("run"):] == ["run", "--service-ports", "--rm", "-v", "/app/node_modules", "-T", "frontend",
+                                        "npm", "run", "dev"]
     assert execute(["npm", "run", "build"], project, host) == 0  # `vite build` serves nothing
     argv = record.read_text().splitlines()
-    assert argv[argv.index("run"):] == ["run", "--rm", "-T", "frontend", "npm", "run", "build"]
+    assert argv[argv.index("run"):] == ["run", "--rm", "-v", "/app/node_modules", "-T", "frontend", "npm", "run",
+                                        "build"]
 
 
 def test_a_poetry_run_goes_nowhere_when_poetrys_environment_has_the_packages(

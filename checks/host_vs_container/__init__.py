@@ -82,8 +82,10 @@ class HostVsContainer(Check):
         `podman`...) overrides the detection. `doctor exec -- CMD` follows the same rule: it runs
         CMD in the service this check names for it (its host paths mapped into the container: a word
         with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
-        `pytest /usr/src/app`), else here, with the project's virtualenv this check judged the host by
-        activated where the shell has not (`uv sync`'s `.venv`, Poetry's: PATH's pytest lacks its packages). A
+        `pytest /usr/src/app`; a `run` with the mounts the advice adds, below: nestjs-prisma-starter's
+        `npm run test:e2e` with `-v ./test:/app/test`, even where the service is up), else here, with
+        the project's virtualenv this check judged the host by activated where the shell has not (`uv
+        sync`'s `.venv`, Poetry's: PATH's pytest lacks its packages). A
         project script whose own text runs docker or compose
         (docker-flask-example's `./run`, a wrapper of `docker compose exec web ...`; DefectDojo's
         `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised

@@ -49,3 +49,46 @@ def image_lacks_tool(project: Project, home: ServiceHome, words: Sequence[str]) 
     from doctor.project.image_dev_tools import image_lacks  # preflight's reading of the image
 
     return image_lacks(project, home, posixpath.basename(tool))
+
+
+def run_mounts(project: Project, home: ServiceHome, cwd: Path,
+               words: Sequence[str]) -> tuple[ServiceHome, list[tuple[Path, str]], list[str], str]:
+    """What preflight's advised `run` of `words` (typed in `cwd`) adds, for `doctor exec` to run the same:
+    (the home, its context's folders mapped where the image lacks them; the `(host, container)` folders
+    the run mounts, kept out by `.dockerignore` or never COPYed; the image's node_modules a bind hides,
+    each an anonymous volume; the note saying why). A package manager's script is read by its own words
+    (nestjs-prisma-starter's `npm run test:e2e`: `jest --config ./test/jest-e2e.json`, test/ kept out)."""
+    from doctor.project.command_roles import PackageScripts, started_script
+    from doctor.project.image_gaps import image_gaps
+    from doctor.project.run_mounts import hidden_modules, kept_out
+
+    name = started_script(words)
+    texts = PackageScripts(project.commands, project.root).at(cwd).get(name, ()) if name else ()
+    found: list[tuple[Path, str]] = []
+    for own in [_split(text) for text in texts] or [tuple(words)]:
+        found += [mount for mount in kept_out(project, home, cwd, own) if mount not in found]
+    notes = []
+    if found:
+        notes.append(f"{', '.join(project.shown(host) for host, _ in found)}: not in the image, .dockerignore "
+                     "keeps it out, so the run mounts it")
+    gaps = image_gaps(project, home, cwd, words)
+    if gaps is not None:
+        home, found = gaps.home, [*found, *gaps.mounts]
+        only = ", ".join(project.shown(path) for path in gaps.copied) or "no project folder"
+        notes.append(f"{', '.join(project.shown(host) for host, _ in gaps.mounts)}: not in the image, which "
+                     f"COPYs {only}, so the run mounts it")
+    hidden = hidden_modules(project, home)
+    if hidden:
+        notes.append(f"the bind mount hides the image's {', '.join(hidden)}, and the host has none: the run puts "
+                     "a volume there, which the image fills")
+    return home, found, hidden, "; ".join(notes)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    """A script's words as the shell splits them."""
+    import shlex
+
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())

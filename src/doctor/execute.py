@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
-from doctor.exec_notes import image_lacks_tool, rebuilds, verb_at, why_there
+from doctor.exec_notes import image_lacks_tool, rebuilds, run_mounts, verb_at, why_there
 from doctor.host import Host
 from doctor.project import Project
 from doctor.project.command_home import belongs_in, compose_argv, home_for, mapped_words, runner_started, tool_language
@@ -203,8 +203,14 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
         print(f"doctor exec: {argv[0]!r} belongs in service {home.service!r}, but the docker CLI is not on PATH",
               file=sys.stderr)
         return 127
-    full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty(), cli=cli)
     words = _command_words(argv)
+    # what preflight's `run` mounts: nestjs-prisma-starter's test/, which .dockerignore keeps out of the image
+    home, kept, hidden, mounted = run_mounts(project, home, cwd, words)
+    if (kept or hidden) and not up_first:
+        verb = "run"  # only a `run` container takes them as volumes
+    mounts = [f"{host}:{inside}" for host, inside in kept] + hidden
+    full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty(), cli=cli,
+                        mounts=mounts)
     service = project.services.get(home.service)
     if verb == "run" and service is not None and service.ports and serves(
             words, PackageScripts(project.commands, project.root), cwd):
@@ -225,6 +231,8 @@ def _in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: Proj
         f"its code is in {home.service!r}" + _lacked(words[0], cwd, project))
     with_env = "" if pinned is None else f" with {pinned[0]}={pinned[1]}: {pinned[2]}"
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why}){with_env}", file=sys.stderr)
+    if mounted and verb == "run":
+        print(f"doctor: note: {mounted}", file=sys.stderr)
     if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence
         from doctor.run_images import image_note
 
