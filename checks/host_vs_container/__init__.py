@@ -83,7 +83,9 @@ class HostVsContainer(Check):
         CMD in the service this check names for it (its host paths mapped into the container: a word
         with a `/`, or a bare folder or file a test runner or linter is given, `pytest app` ->
         `pytest /usr/src/app`; a `run` with the mounts the advice adds, below: nestjs-prisma-starter's
-        `npm run test:e2e` with `-v ./test:/app/test`, even where the service is up), else here, with
+        `npm run test:e2e` with `-v ./test:/app/test`, even where the service is up; a shell given no
+        script in the app's container, the service whose start runs its image's runtime: symfony-docker's
+        'php', docker-rails-example's 'web', not its asset watcher 'js'), else here, with
         the project's virtualenv this check judged the host by activated where the shell has not (`uv
         sync`'s `.venv`, Poetry's: PATH's pytest lacks its packages). A
         project script whose own text runs docker or compose

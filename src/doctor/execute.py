@@ -31,7 +31,7 @@ from doctor.project.hostscripts import docker_driver
 from doctor.project.make_targets import MakePlan, RecipeLine
 from doctor.project.service_entrypoint import program_entrypoint
 from doctor.project.service_home import ServiceHome, service_homes
-from doctor.project.toolchains import foreign_home, script_interpreter, task_env
+from doctor.project.toolchains import app_home, foreign_home, script_interpreter, task_env
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -47,7 +47,9 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
     """(the service `argv` run in `cwd` belongs in, or None to run it here; the service doctor runs in).
 
     The choice host-vs-container makes for the same command in a Makefile (`belongs_in`); a shell
-    (`sh`, `bash`) goes to the service whose code holds `cwd`, and so does another program of no
+    (`sh`, `bash`) given no script opens in the app's container, the service whose start runs its
+    image's runtime (symfony-docker's 'php', docker-rails-example's 'web', not its asset watcher 'js';
+    toolchains.app_home), else goes to the service whose code holds `cwd`, and so does another program of no
     known language that this machine lacks; one it has (`echo`, `ls`, `git`, a standalone linter)
     runs here: drb's `doctor exec -- echo hello` built the frontend image to echo in it. A project
     script whose own text runs docker or compose (DefectDojo's `run-unittest.sh`, docker-flask-example's
@@ -68,6 +70,8 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
         home = home_for([h for h in homes if h.lacks_packages and not (runner and h.production)], cwd)
         # a program of another runtime (docker-phoenix-example's `mix test`) goes to an image of it: not 'js'
         home = foreign_home(project, tool, cwd, home, here)
+        if posixpath.basename(tool) in SHELLS and all(a.startswith("-") and a != "-c" for a in arguments):
+            home = app_home(project, cwd, home, here)  # a shell of no script: the app's (symfony-docker's 'php')
     return home, here
 
 

@@ -30,7 +30,8 @@ from doctor.project.types import Service
 TOOL_RUNTIMES = {
     **dict.fromkeys(("mix", "iex", "elixir", "elixirc", "erl", "rebar3"), "elixir"),
     **dict.fromkeys(("bundle", "bundler", "rails", "rake", "rspec", "ruby", "gem", "irb", "rubocop"), "ruby"),
-    **dict.fromkeys(("php", "composer", "artisan", "phpunit", "pest"), "php"),
+    # FrankenPHP and PHP-FPM serve the app's PHP: symfony-docker's `frankenphp run` is a start of PHP
+    **dict.fromkeys(("php", "composer", "artisan", "phpunit", "pest", "frankenphp", "php-fpm"), "php"),
     **dict.fromkeys(("go", "gofmt"), "go"),
     **dict.fromkeys(("mvn", "mvnw", "gradle", "gradlew", "java", "javac"), "java"),
     **dict.fromkeys(("cargo", "rustc"), "rust"),
@@ -129,6 +130,25 @@ def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | N
              and (home := _home(project, service, tool)) is not None and home.container_path(cwd) is not None]
     return max(found, key=lambda h: (starts_runtime(project, project.services[h.service], needs), h.live,
                                       len(str(h.source))), default=kept)
+
+
+def app_home(project: Project, cwd: Path, chosen: ServiceHome | None, here: str | None = None) -> ServiceHome | None:
+    """Where a shell given no script opens, "a shell in the app's container": the service whose own start
+    runs its image's runtime (symfony-docker's 'php', `frankenphp run`; docker-rails-example's 'web', `rails
+    s`, not 'js', the asset watcher on the same ruby image running `yarn build`) and whose code holds `cwd`,
+    the closest such (a bind mount before a COPY); else `chosen`, the home of the packages the host lacks
+    (a Python or Node service: the runtimes whose starts this does not read), or None: the host."""
+    found = []
+    for service in project.services.values():
+        runtime = service_runtime(project, service) if service.name != here else None
+        if runtime is None or not starts_runtime(project, service, runtime):
+            continue
+        home = _home(project, service, "sh")
+        if home is not None and home.container_path(cwd) is not None:
+            found.append(home)
+    if chosen is not None and any(home.service == chosen.service for home in found):
+        return chosen
+    return max(found, key=lambda h: (h.live, len(str(h.source))), default=chosen)
 
 
 def starts_runtime(project: Project, service: Service, runtime: str) -> bool:
