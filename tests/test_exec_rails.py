@@ -103,3 +103,24 @@ def test_other_rails_commands_keep_the_services_environment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], argv: list[str]) -> None:
     ran = _executed(tmp_path, monkeypatch, argv)
     assert "-e" not in ran[ran.index("exec"):ran.index("web")] and "RAILS_ENV" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("dev", [
+    "#!/usr/bin/env ruby\nexec \"./bin/rails\", \"server\", *ARGV\n",  # Rails 8
+    "#!/usr/bin/env sh\nexec foreman start -f Procfile.dev \"$@\"\n",  # Rails 7, with Procfile.dev's `web: bin/rails s`
+])
+def test_a_service_starting_bin_dev_runs_ruby_before_the_sidekiq_worker(tmp_path: Path, dev: str) -> None:
+    """`web` runs `bin/dev` (the Rails 7+ default), `worker` `bundle exec sidekiq`, both binding the checkout:
+    `bin/rails db:migrate` went to 'worker', 'web' counting as starting no Ruby (a review's finding)."""
+    root = _checkout(tmp_path)
+    compose = root / "compose.yaml"
+    text = compose.read_text()
+    compose.write_text(text.replace('    profiles: ["web"]\n', '    profiles: ["web"]\n    command: "bin/dev"\n', 1))
+    (root / "bin" / "dev").write_text(dev)
+    (root / "Procfile.dev").write_text("web: bin/rails server -b 0.0.0.0\ncss: bin/rails tailwindcss:watch\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    for argv in (["bin/rails", "db:migrate"], ["bundle", "exec", "rspec"]):
+        home, _ = placement(argv, root, Project(ProjectOptions(path=root, env=env)), host)
+        assert home is not None and home.service == "web", argv

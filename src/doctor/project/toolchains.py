@@ -19,6 +19,7 @@ import posixpath
 from collections.abc import Sequence
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.env_hosts import image_basename
 from doctor.project.manifests import Language
@@ -27,6 +28,8 @@ from doctor.project.service_home import ServiceHome
 from doctor.project.types import Service
 
 # the programs of a runtime (`bin/rails` is `rails`: a project's binstub needs the same Ruby)
+# foreman's Procfile (`foreman start -f Procfile.dev`), else `Procfile`
+_PROCFILE = lazy(r"foreman\s+start\b[^\n]*?(?:-f|--procfile)[ =]+([\w./-]+)")
 TOOL_RUNTIMES = {
     **dict.fromkeys(("mix", "iex", "elixir", "elixirc", "erl", "rebar3"), "elixir"),
     **dict.fromkeys(("bundle", "bundler", "rails", "rake", "rspec", "ruby", "gem", "irb", "rubocop"), "ruby"),
@@ -164,7 +167,32 @@ def starts_runtime(project: Project, service: Service, runtime: str) -> bool:
     else:
         words = [*_words(service.entrypoint), *_words(service.command)]
     said = [w for word in past_init(words) for w in (word.split() if " " in word else (word,))]
-    return any(tool_runtime(word) == runtime for word in said)
+    return any(tool_runtime(word) == runtime for word in said) or any(
+        _script_starts(project, word, runtime) for word in said if "/" in word and not word.startswith("/"))
+
+
+def _script_starts(project: Project, word: str, runtime: str) -> bool:
+    """Whether a project script a service starts by its relative path runs `runtime`: its `#!` line's (Rails
+    8's `bin/dev`, `#!/usr/bin/env ruby`, exec-ing bin/rails server), or, for a shell script running foreman
+    (Rails 7's `bin/dev`: `exec foreman start -f Procfile.dev`), a program of a Procfile line."""
+    from doctor.project.reading import is_file, read_regular_text
+
+    for base in dict.fromkeys((project.compose.project_dir, project.root)):
+        path = base / word
+        if not is_file(path):
+            continue
+        if script_runtime(path) == runtime:
+            return True
+        text = read_regular_text(path, 64 * 1024) or ""
+        if "foreman" not in text:
+            return False
+        named = _PROCFILE.search(text)
+        procfile = (path.parent.parent if path.parent.name == "bin" else path.parent) / (
+            named[1] if named else "Procfile")
+        lines = (read_regular_text(procfile, 64 * 1024) or "").splitlines()
+        return any(tool_runtime(posixpath.basename(w)) == runtime or ("/" in w and script_runtime(
+            procfile.parent / w) == runtime) for line in lines if ":" in line for w in line.split(":", 1)[1].split())
+    return False
 
 
 def _words(value: tuple[str, ...] | str | None) -> list[str]:
