@@ -98,13 +98,7 @@ class _Calls(GuardReader):
                 value = self._eval(stmt.value, loops)
                 if value:
                     self.names[stmt.targets[0].id] = value
-                if isinstance(stmt.value, ast.Call) and self._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
-                    self.envs.add(stmt.targets[0].id)
-                flag = self._guard(stmt.value)
-                if flag != UNKNOWN:
-                    self.flags[stmt.targets[0].id] = flag
-                else:
-                    self.flags.pop(stmt.targets[0].id, None)
+                self.bind(stmt)
             inner, inner_each = dict(loops), each
             if isinstance(stmt, (ast.For, ast.AsyncFor)) and isinstance(stmt.target, ast.Name):
                 self.flags.pop(stmt.target.id, None)

@@ -22,6 +22,21 @@ DOCKERENV = "/.dockerenv"  # in every docker container: `if not os.path.exists("
 class GuardReader(PathReader):
     """A module's `if` tests as Guards, with the flags it assigns (`IN_DOCKER = os.getenv(...)`)."""
 
+    def bind(self, stmt: ast.Assign) -> None:
+        """Note what an assignment to one name makes of it for the tests after it: a django-environ
+        instance (`env = environ.Env()`), a flag a guard may read (`IN_DOCKER = os.getenv(...)`), or
+        neither any more."""
+        name = stmt.targets[0]
+        if not isinstance(name, ast.Name):
+            return
+        if isinstance(stmt.value, ast.Call) and self._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
+            self.envs.add(name.id)
+        flag = self._guard(stmt.value)
+        if flag != UNKNOWN:
+            self.flags[name.id] = flag
+        else:
+            self.flags.pop(name.id, None)
+
     def _guard(self, node: ast.expr) -> Guard:
         """An `if` test as a Guard: ("not", g), ("and", g...), ("or", g...), ("set", NAME) for
         `"NAME" in os.environ`, ("eq", term, term), ("truthy", term), ("container",) for a file

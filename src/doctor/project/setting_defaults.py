@@ -54,13 +54,18 @@ def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
         return ()
     try:
         tree = ast.parse(text, str(path))
-        reader = _Defaults(path, text)
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom) and node.module in _ALIASED:
-                reader.aliases.update({a.asname or a.name: a.name for a in node.names})
-        return tuple(reader.body(tree.body, ()))
+        return tuple(_reader(path, text, tree).body(tree.body, ()))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
+
+
+def _reader(path: Path, text: str, tree: ast.Module) -> _Defaults:
+    """The module's reader, with the names its `from os import getenv` (decouple, environ) bind."""
+    reader = _Defaults(path, text)
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module in _ALIASED:
+            reader.aliases.update({a.asname or a.name: a.name for a in node.names})
+    return reader
 
 
 class _Defaults(GuardReader):
@@ -83,13 +88,7 @@ class _Defaults(GuardReader):
             if isinstance(stmt, (ast.For, ast.While, ast.With, ast.AsyncFor, ast.AsyncWith, ast.Match)):
                 continue  # a loop's body may run any number of times, or none
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                if isinstance(stmt.value, ast.Call) and self._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
-                    self.envs.add(stmt.targets[0].id)
-                flag = self._guard(stmt.value)
-                if flag != UNKNOWN:
-                    self.flags[stmt.targets[0].id] = flag
-                else:
-                    self.flags.pop(stmt.targets[0].id, None)
+                self.bind(stmt)
             target = _assigned_name(stmt)
             found += [replace(d, target=target, statement=stmt.lineno)
                       for d in (*self._reads(stmt, guard), *self._literals(stmt, guard))]
@@ -171,12 +170,8 @@ def assignments(path: Path) -> tuple[Assigned, ...]:
         return ()
     try:
         tree = ast.parse(text, str(path))
-        reader = _Defaults(path, text)
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom) and node.module in _ALIASED:
-                reader.aliases.update({a.asname or a.name: a.name for a in node.names})
         found: list[Assigned] = []
-        _assigned(path, tree.body, (), (), found, reader)
+        _assigned(path, tree.body, (), (), found, _reader(path, text, tree))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
     return tuple(found)
@@ -197,13 +192,7 @@ def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Gua
                 found.append(("star", stmt.lineno, str(module), branch, guard))
             continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            if isinstance(stmt.value, ast.Call) and reader._callee(stmt.value.func) in ("Env", "FileAwareEnv"):
-                reader.envs.add(stmt.targets[0].id)
-            flag = reader._guard(stmt.value)
-            if flag != UNKNOWN:
-                reader.flags[stmt.targets[0].id] = flag
-            else:
-                reader.flags.pop(stmt.targets[0].id, None)
+            reader.bind(stmt)
         targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
             stmt, (ast.AnnAssign, ast.AugAssign)) else []
         while targets:
