@@ -42,14 +42,19 @@ ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "v": "\v", "f": "\f", '"': '"', "\\"
 def is_laravel_app(folder: Path) -> bool:
     """Whether the folder is a Laravel app's root: `artisan` beside a composer.json requiring
     laravel/framework."""
-    if not is_file(folder / "artisan") or not is_file(folder / "composer.json"):
+    return is_file(folder / "artisan") and composer_requires(folder, "laravel/framework")
+
+
+def composer_requires(folder: Path, package: str) -> bool:
+    """Whether the folder's composer.json requires `package` (its `require`, not `require-dev`)."""
+    if not is_file(folder / "composer.json"):
         return False
     try:
         manifest = json.loads(read_regular_text(folder / "composer.json", 512 * 1024) or "")
     except ValueError:
         return False
     require = manifest.get("require") if isinstance(manifest, dict) else None
-    return isinstance(require, dict) and "laravel/framework" in require
+    return isinstance(require, dict) and package in require
 
 
 def runs_php(project: Project, service: Service) -> bool:

@@ -14,14 +14,13 @@ by default). The line rules are phpdotenv's as laravel_env reads them; a value s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.model import Location
 from doctor.project.codepaths import CodeMap
-from doctor.project.laravel_env import php_view, runs_php
-from doctor.project.reading import is_dir, is_file, read_regular_text
+from doctor.project.laravel_env import composer_requires, php_view, runs_php
+from doctor.project.reading import is_dir, is_file
 from doctor.project.types import Service
 
 TYPE_CHECKING = False
@@ -32,15 +31,8 @@ if TYPE_CHECKING:
 def is_symfony_app(folder: Path) -> bool:
     """Whether the folder is a Symfony app's root: `bin/console` or `public/index.php` beside a
     composer.json requiring symfony/dotenv."""
-    if not is_file(folder / "composer.json") or not (
-            is_file(folder / "bin" / "console") or is_file(folder / "public" / "index.php")):
-        return False
-    try:
-        manifest = json.loads(read_regular_text(folder / "composer.json", 512 * 1024) or "")
-    except ValueError:
-        return False
-    require = manifest.get("require") if isinstance(manifest, dict) else None
-    return isinstance(require, dict) and "symfony/dotenv" in require
+    return (is_file(folder / "bin" / "console") or is_file(folder / "public" / "index.php")) and composer_requires(
+        folder, "symfony/dotenv")
 
 
 def symfony_env(project: Project, service: Service, codes: CodeMap,
