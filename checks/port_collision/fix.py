@@ -47,7 +47,7 @@ from .code_ports import old_port_in_code
 from .compose_file import compose_edits, override_twin
 from .follow import follow_edits, into_override, override_values, own_port_notes, template_hints
 from .free_port import RESERVED, choose_port, none_free, taken_in_run
-from .host_follow import host_follow_edits, shared_note
+from .host_follow import host_follow_edits, shared_note, tracks_share
 from .pair import protocol_partner
 from .pins import pin_edit
 from .plan_file import pending_title, plan_file_edits, planned_port
@@ -259,15 +259,7 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
 
     edited = {(e.path, e.line) for e in edits}
     # with tracks side by side, a file git tracks is every track's: its lines are left to the developer
-    # (the engine is asked only for a tracked file)
-    beside: list[bool] = []
-
-    def shared(path: Path) -> bool:
-        if not tracked(path):
-            return False
-        if not beside:
-            beside.append(side_by_side(project.root, host) is not None)
-        return beside[0]
+    shared = tracks_share(project, host)
 
     override = dev_override(project)
     # the override's whole text (its ports list set); a line of it moved in place is a line edit

@@ -29,6 +29,7 @@ from .local_values import candidate_lines, names_local_host
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.host import Host
     from doctor.project import Project
 
 
@@ -36,6 +37,24 @@ if TYPE_CHECKING:
 # `postgres://...@127.0.0.1:54320/documenso` for the database its docker/development compose publishes
 HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.local")
 _ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
+
+
+def tracks_share(project: Project, host: Host) -> Callable[[Path], bool]:
+    """Whether a file is every track's, so a move's values are never written there but left by hand: git
+    tracks it and another worktree runs beside this one (the engine asked once, at the first tracked file)."""
+    from doctor.host.portregistry import side_by_side
+    from doctor.project.gitrepo import tracked
+
+    beside: list[bool] = []
+
+    def shared(path: Path) -> bool:
+        if not tracked(path):
+            return False
+        if not beside:
+            beside.append(side_by_side(project.root, host) is not None)
+        return beside[0]
+
+    return shared
 
 
 def host_follow_edits(project: Project, old: int, new: int, skip: set[tuple[object, int | None]],

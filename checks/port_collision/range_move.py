@@ -21,7 +21,6 @@ from .ranges import Published
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from doctor.host import Host
     from doctor.project import Project
@@ -114,21 +113,10 @@ def _host_follow(project: Project, host: Host, edits: tuple[Edit, ...], where: s
     """The move's edits plus those of the host env files' values naming a port of the old range
     (host_follow.host_follow_range), what they say, and the steps left by hand; with tracks side by side, a
     file git tracks is every track's: named, never written (fix._follow's rule)."""
-    from doctor.host.portregistry import side_by_side
-    from doctor.project.gitrepo import tracked
+    from .host_follow import host_follow_range, tracks_share
 
-    from .host_follow import host_follow_range
-
-    beside: list[bool] = []
-
-    def shared(path: Path) -> bool:
-        if not tracked(path):
-            return False
-        if not beside:
-            beside.append(side_by_side(project.root, host) is not None)
-        return beside[0]
-
-    followed, said, by_hand = host_follow_range(project, old, new, count, {(e.path, e.line) for e in edits}, shared)
+    followed, said, by_hand = host_follow_range(project, old, new, count, {(e.path, e.line) for e in edits},
+                                                tracks_share(project, host))
     return (*edits, *followed), f"{where}; {said}" if said else where, [by_hand] if by_hand else []
 
 
