@@ -38,6 +38,10 @@ def _copy(tmp_path: Path, image: str, run: str) -> Path:
     text = re.sub(r"container_name: (\S+)", rf"container_name: {run}-\1", text)
     text = text.replace("name: temporal-network", f"name: {run}-temporal-network")
     text = text.replace("- 7233:7233", f"- {free_port()}:7233").replace("- 8080:8080", f"- {free_port()}:8080")
+    # B's `up` makes elasticsearch before it meets A's postgresql, whatever the machine's load: created side by side,
+    # a busy engine could refuse postgresql's name before elasticsearch existed, leaving B no container at all (a
+    # fresh clone's run beside a CI run met it); A starts postgresql alone (--no-deps)
+    text = text.replace("  postgresql:\n", "  postgresql:\n    depends_on: [elasticsearch]\n", 1)
     (root / "docker-compose.yml").write_text(text)
     return root
 
@@ -47,7 +51,7 @@ def test_the_containers_up_made_name_the_project(tmp_path: Path, docker_engine: 
     first, second = f"{run}-a", f"{run}-b"
     root = _copy(tmp_path, image, run)
     try:
-        assert compose(docker_engine, root, first, "up", "-d", "postgresql").returncode == 0
+        assert compose(docker_engine, root, first, "up", "-d", "--no-deps", "postgresql").returncode == 0
         up = compose(docker_engine, root, second, "up", "-d")
         assert up.returncode != 0 and f'The container name "/{run}-temporal-postgresql" is already in use' in up.stderr
         engine = {"DOCKER_HOST": os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")}
