@@ -12,6 +12,7 @@ from doctor.project.command_home import belongs_in, runner_started
 from doctor.project.command_roles import PackageScripts
 from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.tasks import Command, CommandKind
+from doctor.project.toolchains import runtime_program
 
 
 class HostVsContainer(Check):
@@ -211,6 +212,13 @@ class HostVsContainer(Check):
         container it would create ./env through the bind mount, root-owned, with hooks running the
         container's Python, or set up hooks from an image that has no git; where the host's pyenv pin
         is not installed, the fix is `pyenv install VERSION`, and `doctor exec -- make TARGET` runs such a recipe here.
+        A program of Ruby, Elixir, Go or Java (`bundle exec rails test`, `bin/rails`, `mix test`, `go test`,
+        `./mvnw test`), whose packages doctor does not read, belongs in the service on its runtime whose code
+        holds its folder, the one whose start runs it first (nickjj/docker-rails-example's 'web', `rails s`,
+        not the asset watcher 'js' on the same ruby image), where the host lacks the program or its runtime
+        (no `bundle`, `ruby`, `mix`, `go`, `java` on PATH nor in JAVA_HOME; a host with them runs it), advised
+        with `-e RAILS_ENV=test` (`MIX_ENV=test`) where the service's environment sets another value, as the
+        project's `./run test` passes it; `doctor exec -- make test` runs such a recipe there.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -230,7 +238,7 @@ class HostVsContainer(Check):
 
             here = own_service(host.engine, host.context, project)
         homes = tuple(h for h in service_homes(project, host.packages) if h.service != here)
-        if not homes:
+        if not homes and not any(c.kind in _SETUP_KINDS and runtime_program(c.tool) for c in project.commands):
             return
         from doctor.host.containers import service_running  # json, urllib: only when a service may be named
 
@@ -246,6 +254,12 @@ class HostVsContainer(Check):
         releases = _publishing(project.commands)
         for command in project.commands:
             home = _home_of(command, homes, project.root, project.services)
+            # `bundle exec rails test` where the host has no Ruby: the service on ruby that starts it
+            other = home is None and command.kind in _SETUP_KINDS and runtime_program(command.tool)
+            if other:
+                from doctor.project.toolchains import runtime_home
+
+                home = runtime_home(project, command.tool, command.cwd, here)
             if home is None:
                 continue
             setup = setups.get((command.location.path, command.name)) if command.kind in _SETUP_KINDS else None
@@ -279,6 +293,11 @@ class HostVsContainer(Check):
             if home.service not in running:
                 running[home.service] = service_running(host.engine, project.compose.project_name,
                                                         home.service) if home.live else False
+            if other:
+                from .runtime_advice import runtime_belongs
+
+                yield runtime_belongs(self, project, command, home, running[home.service], host.compose_cli)
+                continue
             if scripts is None:
                 scripts = PackageScripts(project.commands, project.root)
             finding = _belongs(self, project, command, advised, home, running[home.service], host.compose_cli, scripts)

@@ -279,7 +279,7 @@ def _make(words: Sequence[str], cwd: Path, project: Project, host: Host) -> int 
     from doctor.project.make_targets import make_plan
 
     homes, _ = _homes(project, host)
-    plan = make_plan(project, homes, words[1:], cwd) if homes else None
+    plan = make_plan(project, homes, words[1:], cwd)  # no Python or Node home: a Ruby or Go line may have one
     if plan is None or not plan.services:
         return None
     shown = " ".join(words)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -101,7 +101,7 @@ def make_plan(project: Project, homes: Sequence[ServiceHome], arguments: Sequenc
         setup = any(sets_up_host(s.tool, s.text.split()[1:]) for _, _, own in steps for s in own)
         for number, text, own in steps:
             lines.append(RecipeLine(target, number, text, own, None, True) if setup
-                         else _placed(target, number, text, own, homes, project.root, project.services))
+                         else _placed(target, number, text, own, homes, project))
     return MakePlan(path, tuple(lines), unsupported)
 
 
@@ -199,13 +199,17 @@ def _goal_rules(arguments: Sequence[str], cwd: Path, anything: bool = False) -> 
 
 
 def _placed(target: str, number: int, text: str, commands: tuple[Step, ...], homes: Sequence[ServiceHome],
-            root: Path, services: Collection[str] = ()) -> RecipeLine:
+            project: Project) -> RecipeLine:
     from doctor.project.tasks import SHELL_WORDS
+    from doctor.project.toolchains import runtime_home
 
     if not commands:  # `echo ...`, `@:`; anything else doctor did not read (`./manage.py`) runs here
         words = text.strip().lstrip("@-+").split()
         return RecipeLine(target, number, text, (), None, bool(words) and words[0] not in SHELL_WORDS)
-    placed = [belongs_in(c.tool, c.text.split()[1:], c.cwd, homes, root, services=services) for c in commands]
+    # a program of Ruby, Elixir, Go or Java this machine cannot run: the service on its runtime (`bundle exec
+    # rails test` in 'web'), as preflight advises
+    placed = [belongs_in(c.tool, c.text.split()[1:], c.cwd, homes, project.root, services=project.services)
+              or runtime_home(project, c.tool, c.cwd) for c in commands]
     first = placed[0]
     if first is not None and {home.service if home is not None else None for home in placed} == {first.service}:
         return RecipeLine(target, number, text, commands, first, False)

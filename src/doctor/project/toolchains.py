@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -261,3 +261,45 @@ def task_env(project: Project, service_name: str, words: Sequence[str]) -> tuple
     said = " ".join((words[0], task)) if (program, "") not in TASK_ENVS else words[0]
     return name, value, (f"the service's environment sets {name}={setting.value}{at}, which `{said}` "
                          f"would run in instead of its {value} environment")
+
+
+# the runtimes whose programs a developer runs on the host in place of the service's (a Makefile's `bundle
+# exec rails test`, `mix test`, `go test ./...`, `./mvnw test`), each with the interpreter the host must
+# have for any program of it (a `bin/rails` binstub, `./gradlew`: java, or JAVA_HOME's)
+HOST_RUNTIMES = {"ruby": "ruby", "elixir": "elixir", "go": "go", "java": "java"}
+
+
+def runtime_program(tool: str) -> bool:
+    """Whether `tool` may be a program of a runtime in HOST_RUNTIMES (`bundle`, `mix`, `go`; a project
+    script by its path, whose `#!` line host_lacks reads)."""
+    return tool_runtime(tool) in HOST_RUNTIMES or "/" in tool
+
+
+def host_lacks(tool: str, cwd: Path, env: Mapping[str, str]) -> str | None:
+    """The program this machine lacks to run `tool` (`bundle`; `ruby` for a `bin/rails` binstub, or where
+    bundle is there and ruby is not), None where it has both the program and its runtime's interpreter
+    (on `env`'s PATH; java in JAVA_HOME too) or `tool` is of no runtime in HOST_RUNTIMES. Read from PATH
+    alone: nothing is run (gems or deps/ the host may lack are not judged: it has the toolchain)."""
+    import shutil
+
+    name = posixpath.basename(tool)
+    runtime = tool_runtime(tool) or (script_runtime(cwd / tool) if "/" in tool else None)
+    if runtime not in HOST_RUNTIMES:
+        return None
+    path = env.get("PATH")
+    if "/" not in tool and shutil.which(name, path=path) is None:
+        return name
+    interpreter = HOST_RUNTIMES[runtime]
+    home = env.get("JAVA_HOME") if interpreter == "java" else None
+    if shutil.which(interpreter, path=path) is not None or (home and os.path.isfile(os.path.join(home, "bin", "java"))):
+        return None
+    return interpreter
+
+
+def runtime_home(project: Project, tool: str, cwd: Path, here: str | None = None) -> ServiceHome | None:
+    """The service a program of Ruby, Elixir, Go or Java belongs in where this machine cannot run it
+    (host_lacks): the one on the program's runtime whose code holds `cwd` (foreign_home: 'web', which
+    starts `rails s`, before the asset watcher on the same image), else None: the host runs it."""
+    if host_lacks(tool, cwd, project.options.env) is None:
+        return None
+    return foreign_home(project, tool, cwd, None, here)

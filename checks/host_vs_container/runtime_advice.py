@@ -1,0 +1,50 @@
+"""host-vs-container's finding for a program of Ruby, Elixir, Go or Java that this machine cannot run
+(doctor reads no packages of those runtimes: what it lacks is the program, or the runtime itself), and
+the `docker compose exec|run` line of the service on that runtime whose code holds the command's folder."""
+
+from __future__ import annotations
+
+from doctor.model import Check, Finding, Fix, Safety
+from doctor.project import Project
+from doctor.project.command_home import compose_argv, mapped_words
+from doctor.project.service_home import ServiceHome
+from doctor.project.task_twins import twin_of
+from doctor.project.tasks import Command
+from doctor.project.toolchains import host_lacks, script_runtime, task_env, tool_runtime
+
+from . import _command_words
+from .command_line import _short
+
+_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}
+
+
+def runtime_belongs(check: Check, project: Project, command: Command, home: ServiceHome, running: bool | None,
+                    cli: tuple[str, ...]) -> Finding:
+    """`check`'s finding for `command` (`bundle exec rails test`, `mix test`), whose runtime this machine
+    lacks, in `home`: a `-e NAME=value` where the service's environment sets the variable the command's
+    task must run with to another value (toolchains.task_env: .env's `RAILS_ENV=development`)."""
+    words = list(_command_words(command.text))
+    verb = "run" if running is False else "exec"
+    argv = compose_argv(project, verb, home, command.cwd, mapped_words(words, command.cwd, home), tty=True, cli=cli)
+    pinned = task_env(project, home.service, words)
+    if pinned is not None:
+        at = argv.index(verb) + 1
+        argv[at:at] = ["-e", f"{pinned[0]}={pinned[1]}"]
+    shown = _short(argv, verb)
+    title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
+    if running is None:
+        run = "run --rm" if home.bound else "run --build --rm"
+        title += f" (use '{run}' instead of 'exec' if it is not up)"
+    if pinned is not None:
+        title += f" ({pinned[2]})"
+    twin = twin_of(project, command, home) if pinned is None else None
+    if twin is not None:  # the project's own `docker-test` target: it says how to run it there
+        at_line = f"{project.shown(twin.location.path)}:{twin.location.line}"
+        title = f"run `{twin.shown}`, the project's own target for it ({at_line}), or " + title.removeprefix("run it ")
+        argv = list(twin.invocation)
+    runtime = tool_runtime(command.tool) or script_runtime(command.cwd / command.tool) or ""
+    lacked = host_lacks(command.tool, command.cwd, project.options.env) or command.tool
+    message = (f"{command.tool!r} ({command.origin}) needs {_NAMES.get(runtime, runtime)}, which the host lacks "
+               f"(no {lacked!r} on PATH): run it in {home.service!r}")
+    return check.finding(message, command.location, f"{home.service}:{command.text}",
+                         Fix(title, Safety.ADVICE, command=tuple(argv)))
