@@ -303,3 +303,40 @@ def runtime_home(project: Project, tool: str, cwd: Path, here: str | None = None
     if host_lacks(tool, cwd, project.options.env) is None:
         return None
     return foreign_home(project, tool, cwd, None, here)
+
+
+_FROM = lazy(r"(?im)^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)(?:[ \t]+AS[ \t]+(\S+))?")
+
+
+def build_stage_only(project: Project, tool: str, cwd: Path) -> str | None:
+    """Why no service runs `tool` although one builds with its runtime, said where this machine lacks it
+    (host_lacks) and runtime_home found no service: a multi-stage build whose stage of the runtime (awesome-
+    compose's spring-postgres: `FROM maven:3.8.5-eclipse-temurin-17 AS builder`) no compose service targets,
+    its image running another stage, with the build's output alone (a JRE, distroless, alpine); None else."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.runtimes import service_base
+
+    needs = tool_runtime(tool) or (script_runtime(cwd / tool) if "/" in tool else None)
+    lacked = host_lacks(tool, cwd, project.options.env) if needs in HOST_RUNTIMES else None
+    if needs is None or lacked is None:
+        return None
+    for service in project.services.values():
+        path = service.build.dockerfile_path if service.build is not None else None
+        text = read_regular_text(path, 256 * 1024) if path is not None else None
+        found = next((m for m in _FROM.finditer(text or "") if toolchain_runtime(m[1]) == needs), None)
+        if path is None or found is None:
+            continue
+        stage = f"stage {found[2]!r}" if found[2] else "a build stage"
+        line = (text or "").count("\n", 0, found.start()) + 1
+        runs = service_base(project, service) or "another stage"
+        if runs == found[1]:  # it runs that stage (nginx-golang's `target: builder`), its code elsewhere
+            continue
+        target = f"`target: {found[2]}`" if found[2] else "a `target:` of that stage"
+        return (f"this machine has no {lacked!r}; {service.name!r} builds with {found[1]} ({stage}, "
+                f"{project.shown(path)}:{line}) but runs {runs}, which holds the build's output alone, not the "
+                f"code: no service runs {tool!r}; install {_NAMES.get(needs, needs)} here, or add a compose service "
+                f"with {target} to run it there")
+    return None
+
+
+_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}
