@@ -94,3 +94,18 @@ def test_exec_make_test_runs_the_recipe_in_web(tmp_path: Path, monkeypatch: pyte
     ran = record.read_text().splitlines()
     assert ran[ran.index("exec"):] == ["exec", "-e", pinned, "-T", "web", *command.split()]
     assert "'make test': its recipe belongs in service 'web'" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "server", "advised"), [
+    ("docker-phoenix-example", "mix phx.server", "mix phx.server"),
+    ("docker-rails-example", "bundle exec rails server -b 127.0.0.1", "bundle exec rails server -b 0.0.0.0"),
+])
+def test_a_server_is_advised_as_a_run_publishing_the_services_ports(tmp_path: Path, name: str, server: str,
+                                                                    advised: str) -> None:
+    """`exec` would start a second server in 'web', beside its own, on the port that one holds; one told to
+    listen on localhost listens on every interface, which the published port reaches."""
+    root = _checkout(tmp_path, name, makefile=False)
+    (root / "Makefile").write_text(f".PHONY: run\nrun:\n\t{server}\n")
+    (found,) = _findings(root, {"PATH": "/nonexistent", "HOME": str(tmp_path), "DOCKER_HOST": NO_ENGINE})
+    assert found.fix is not None and found.fix.title.startswith(
+        f"run it as 'docker compose run --rm --service-ports web {advised}' (stop 'web' first, ")

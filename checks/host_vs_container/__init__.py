@@ -212,13 +212,13 @@ class HostVsContainer(Check):
         container it would create ./env through the bind mount, root-owned, with hooks running the
         container's Python, or set up hooks from an image that has no git; where the host's pyenv pin
         is not installed, the fix is `pyenv install VERSION`, and `doctor exec -- make TARGET` runs such a recipe here.
-        A program of Ruby, Elixir, Go or Java (`bundle exec rails test`, `bin/rails`, `mix test`, `go test`,
-        `./mvnw test`), whose packages doctor does not read, belongs in the service on its runtime whose code
-        holds its folder, the one whose start runs it first (nickjj/docker-rails-example's 'web', `rails s`,
-        not the asset watcher 'js' on the same ruby image), where the host lacks the program or its runtime
-        (no `bundle`, `ruby`, `mix`, `go`, `java` on PATH nor in JAVA_HOME; a host with them runs it), advised
-        with `-e RAILS_ENV=test` (`MIX_ENV=test`) where the service's environment sets another value, as the
-        project's `./run test` passes it; `doctor exec -- make test` runs such a recipe there.
+        A program of Ruby, Elixir, Go or Java (`bundle exec rails test`, `bin/rails`, `mix test`, `go test`, `./mvnw
+        test`), whose packages doctor does not read, belongs in the service on its runtime whose code holds its folder,
+        the one whose start runs it first (nickjj/docker-rails-example's 'web', `rails s`, not the asset watcher 'js'),
+        where the host lacks the program or its runtime (no `bundle`, `ruby`, `mix`, `go`, `java` on PATH nor in
+        JAVA_HOME), with `-e RAILS_ENV=test` (`MIX_ENV=test`) where the service's environment sets another value, as
+        `./run test` passes it; a server (`mix phx.server`, `rails server`) as a `run --service-ports`, as above;
+        `doctor exec -- make test` runs such a recipe there.
         Nothing changes on disk; it is advice.
 
     Fix safety

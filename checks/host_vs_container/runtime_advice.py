@@ -10,10 +10,10 @@ from doctor.project.command_home import compose_argv, mapped_words
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
-from doctor.project.toolchains import host_lacks, script_runtime, task_env, tool_runtime
+from doctor.project.toolchains import host_lacks, runtime_server, script_runtime, task_env, tool_runtime
 
 from . import _command_words
-from .command_line import _short
+from .command_line import _every_interface, _short
 
 _NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}
 
@@ -24,15 +24,25 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     lacks, in `home`: a `-e NAME=value` where the service's environment sets the variable the command's
     task must run with to another value (toolchains.task_env: .env's `RAILS_ENV=development`)."""
     words = list(_command_words(command.text))
-    verb = "run" if running is False else "exec"
-    argv = compose_argv(project, verb, home, command.cwd, mapped_words(words, command.cwd, home), tty=True, cli=cli)
+    # a server (`mix phx.server`, `bin/rails server`): a `run` publishing the service's ports, as for Python's
+    server = runtime_server(words)
+    verb = "run" if running is False or server else "exec"
+    mapped = _every_interface(mapped_words(words, command.cwd, home)) if server else mapped_words(words, command.cwd,
+                                                                                                   home)
+    argv = compose_argv(project, verb, home, command.cwd, mapped, tty=True, cli=cli)
+    service = project.services.get(home.service)
+    if server and service is not None and service.ports:
+        argv.insert(len(argv) - len(mapped) - 1, "--service-ports")
     pinned = task_env(project, home.service, words)
     if pinned is not None:
         at = argv.index(verb) + 1
         argv[at:at] = ["-e", f"{pinned[0]}={pinned[1]}"]
     shown = _short(argv, verb)
     title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
-    if running is None:
+    if server and running is not False:  # it may be up, serving on the ports the run needs
+        title += (f" (stop {home.service!r} first, `{project.compose_words()} stop {home.service}`, if it is up: "
+                  "its ports are taken)")
+    elif running is None:
         run = "run --rm" if home.bound else "run --build --rm"
         title += f" (use '{run}' instead of 'exec' if it is not up)"
     if pinned is not None:

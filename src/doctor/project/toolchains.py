@@ -340,3 +340,19 @@ def build_stage_only(project: Project, tool: str, cwd: Path) -> str | None:
 
 
 _NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}
+
+
+# the servers of those runtimes a developer starts by hand (`bin/rails server`, `mix phx.server`, `iex -S mix
+# phx.server`, `mvn spring-boot:run`, `./gradlew bootRun`), by program and word ("" any word: puma's)
+_SERVER_WORDS = {"rails": ("s", "server"), "mix": ("phx.server",), "iex": ("phx.server",), "puma": ("",),
+                 "unicorn": ("",), "mvn": ("spring-boot:run",), "mvnw": ("spring-boot:run",),
+                 "gradle": ("bootRun",), "gradlew": ("bootRun",)}
+
+
+def runtime_server(words: Sequence[str]) -> bool:
+    """Whether a program of those runtimes starts a server: one the service's own start already runs,
+    whose port a second one by `exec` finds taken."""
+    if len(words) > 2 and posixpath.basename(words[0]) in ("bundle", "bundler") and words[1] in ("exec", "exe"):
+        words = words[2:]
+    wanted = _SERVER_WORDS.get(posixpath.basename(words[0])) if words else None
+    return wanted is not None and ("" in wanted or any(w in wanted for w in words[1:]))
