@@ -59,3 +59,39 @@ def test_no_note_where_a_service_runs_the_build_stage(tmp_path: Path, monkeypatc
                                                      capfd: pytest.CaptureFixture[str]) -> None:
     _exec(tmp_path, monkeypatch, ["mvn", "test"], target="builder")
     assert "note: this machine has no" not in capfd.readouterr().err
+
+
+GO_UPSTREAM = Path(__file__).parent / "replay" / "image-text"
+
+
+@pytest.mark.parametrize("argv", [["make", "test"], ["go", "test", "./..."]])
+def test_a_go_recipe_whose_image_runs_scratch_stays_here_with_the_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """matbur/image-text: `make test` runs `go test ... ./...`; 'image-text' has go in `build-env` alone."""
+    root = tmp_path / "image-text"
+    shutil.copytree(GO_UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    env, _ = fake_docker(tmp_path)
+    env["HOME"] = str(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    ran: list[list[str]] = []
+    monkeypatch.setattr(doctor.execute, "_run", lambda argv, env: ran.append(argv) or 2)
+    monkeypatch.chdir(root)
+    assert doctor.execute.execute(argv, Project(ProjectOptions(path=root, env=env)), host) == 2
+    assert ran == [argv]  # here: no service has go
+    err = capfd.readouterr().err
+    assert err.count("note: this machine has no 'go'; 'image-text' builds with golang:1.26-alpine3.24 (stage "
+                     "'build-env', Dockerfile:1) but runs scratch, which holds the build's output alone") == 1
+    assert "add a compose service with `target: build-env` to run it there" in err
+
+
+def test_preflight_says_nothing_of_a_go_recipe_no_service_runs(tmp_path: Path) -> None:
+    """No service runs go: the recipe is not advised into one (a `docker compose exec` there would fail)."""
+    from doctor.checks.host_vs_container import HostVsContainer
+
+    root = tmp_path / "image-text"
+    shutil.copytree(GO_UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    env = {"PATH": "/nonexistent", "HOME": str(tmp_path), "DOCKER_HOST": "unix:///nonexistent/doctor-test/x.sock"}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    assert list(HostVsContainer().run(Project(ProjectOptions(path=root, env=env)), host)) == []

@@ -92,3 +92,20 @@ def _split(text: str) -> tuple[str, ...]:
         return tuple(shlex.split(text))
     except ValueError:
         return tuple(text.split())
+
+
+def unrunnable(project: Project, words: Sequence[str], cwd: Path) -> list[str]:
+    """Why a program of Ruby, Elixir, Go or Java this machine lacks runs here all the same, the command's or,
+    for `make TARGET`, each its recipe runs (toolchains.build_stage_only: matbur/image-text's `make test`, `go
+    test ./...`, where 'image-text' builds with golang in a stage it runs `scratch` after), once each."""
+    from doctor.project.toolchains import build_stage_only
+
+    runs = [(words[0], cwd)] if words else []
+    if words and posixpath.basename(words[0]) in ("make", "gmake"):
+        from doctor.project.make_targets import goal_recipes
+        from doctor.project.tasks import split_command
+
+        runs = [(step[1], step[2]) for text, folder in goal_recipes(words[1:], cwd) or ()
+                for step in split_command(text, folder)]
+    notes = (build_stage_only(project, tool, folder) for tool, folder in dict.fromkeys(runs))
+    return list(dict.fromkeys(note for note in notes if note is not None))

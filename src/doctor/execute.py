@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO, cast
 
-from doctor.exec_notes import image_lacks_tool, rebuilds, run_mounts, verb_at, why_there
+from doctor.exec_notes import image_lacks_tool, rebuilds, run_mounts, unrunnable, verb_at, why_there
 from doctor.host import Host
 from doctor.project import Project
 from doctor.project.command_home import belongs_in, compose_argv, home_for, mapped_words, runner_started, tool_language
@@ -31,7 +31,7 @@ from doctor.project.hostscripts import docker_driver
 from doctor.project.make_targets import MakePlan, RecipeLine
 from doctor.project.service_entrypoint import program_entrypoint
 from doctor.project.service_home import ServiceHome, service_homes
-from doctor.project.toolchains import app_home, build_stage_only, foreign_home, script_interpreter, task_env
+from doctor.project.toolchains import app_home, foreign_home, script_interpreter, task_env
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -161,8 +161,8 @@ def _execute(argv: Sequence[str], project: Project, host: Host) -> int:
                       "as `activate` does)")
             env = _activated(project.options.env, venv)
         print(f"doctor: running {argv[0]!r} {where}", file=sys.stderr)
-        if (staged := build_stage_only(project, words[0], cwd) if words and here is None else None) is not None:
-            print(f"doctor: note: {staged}", file=sys.stderr)  # spring-postgres: maven in its `builder` stage only
+        for note in unrunnable(project, words, cwd) if here is None else ():  # spring-postgres: maven in `builder`
+            print(f"doctor: note: {note}", file=sys.stderr)  # only, image-text's `make test` go in `build-env` only
         return _run(list(argv), env)
     return _in_service(argv, cwd, home, project, host)
 
