@@ -89,6 +89,10 @@ class PortCollision(Check):
         binds prove nothing: only the engine's port bindings are compared (one info line), and
         a remote engine's moved port is named that machine's, not this one's.
 
+        Services of the project publishing one port on different host IPs that meet (`127.0.0.1:21290`
+        and `0.0.0.0:21290`: `up` fails, "bind: address already in use") are named each with its IP;
+        `[::1]:21290` meets neither (another address family), and no clash is said.
+
         Severity: A clash inside the project is an error when it happens whenever the project runs
         (one service publishes the port twice, or the services start together through
         `depends_on`/`links`/`network_mode: service:`, or through a start of the project's own: a

@@ -222,7 +222,7 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
                    project: Project | None) -> Finding:
     first, last = clash.claims[0], clash.claims[-1]
     where = HostSocket(first.mapping.host_ip, clash.port, first.mapping.protocol)
-    names = quoted(clash.services)
+    shown, names = _publishers(clash, where)
     if len(clash.services) == 1:
         # `${API_PORT:-21101}` and `"[::1]:${DBG_PORT:-21101}:9229"`: both sides, not the first one's twice
         sides = list(dict.fromkeys(str(HostSocket(c.mapping.host_ip, clash.port, c.mapping.protocol))
@@ -235,16 +235,16 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
         message = (f"{where} of '{pinned.service}' lies in the host range {ranged.mapping.published} "
                    f"'{ranged.service}' picks from")
     elif clash.linked:
-        message = f"{where} is published by {names}, all started by 'docker compose up {clash.starter}'"
+        message = f"{shown} is published by {names}, all started by 'docker compose up {clash.starter}'"
     elif verdict.together is not None and project is not None:
-        message = (f"{where} is published by {names}, all started by the project's "
+        message = (f"{shown} is published by {names}, all started by the project's "
                    f"'docker compose {verdict.together.shown}' ({_place(project, verdict.together)})")
     elif verdict.alone and project is not None:
-        return _alone_finding(check, clash, verdict, project, where, names)
+        return _alone_finding(check, clash, verdict, project, where, shown, names)
     elif catalogue:
-        message = f"{where} is published by alternative services {names}: start only one of them"
+        message = f"{shown} is published by alternative services {names}: start only one of them"
     else:
-        message = f"{where} is published by {names}: 'docker compose up' cannot start them all"
+        message = f"{shown} is published by {names}: 'docker compose up' cannot start them all"
     certain = (clash.linked or verdict.together is not None) and not clash.via_range
     # (certain, catalogue) -> severity; None is the check's own: it fails whenever these services run
     severity = {(True, False): None, (False, False): Severity.WARNING,
@@ -262,16 +262,26 @@ def _clash_finding(check: Check, clash: Clash, catalogue: bool, mover: PortMover
 
 
 def _alone_finding(check: Check, clash: Clash, verdict: Verdict, project: Project, where: HostSocket,
-                   names: str) -> Finding:
+                   shown: str, names: str) -> Finding:
     """A note: the project starts each of the services alone, so only a bare `up` of them all clashes."""
     last = clash.claims[-1]
     bare = f"{project.compose_words()} up"
     each = ", ".join(f"'{own.shown}' ({_place(project, own)})" for own in dict.fromkeys(o for _, o in verdict.alone))
-    message = (f"{where} is published by {names}: a clash only for a bare '{bare}'; "
+    message = (f"{shown} is published by {names}: a clash only for a bare '{bare}'; "
                f"the project starts each alone: {each}")
     fix = Fix(f"start one at a time by name ('{bare} {verdict.alone[0][0]}'), or publish another host port for "
               f"'{last.service}'", Safety.ADVICE)
     return check.finding(message, last.mapping.location, f"port:{where}:clash:{last.service}", fix, Severity.INFO)
+
+
+def _publishers(clash: Clash, where: HostSocket) -> tuple[str, str]:
+    """The clash's port and its services, each with its host IP where they bind different ones: web's
+    `21280:80` and adminer's `127.0.0.1:21280:8080` meet on loopback, and naming only the first's
+    interface hid that adminer binds another ("21280/tcp", "'web' on 0.0.0.0 and 'adminer' on 127.0.0.1")."""
+    sides = list(dict.fromkeys((c.service, HostSocket(c.mapping.host_ip, clash.port).shown_ip) for c in clash.claims))
+    if len({ip for _, ip in sides}) < 2:
+        return str(where), quoted(clash.services)
+    return f"{clash.port}/{where.protocol}", and_list([f"'{name}' on {ip}" for name, ip in sides])
 
 
 def _place(project: Project, own: OwnStart) -> str:
