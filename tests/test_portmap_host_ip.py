@@ -40,3 +40,40 @@ def test_a_port_bound_on_one_address_shows_it(tmp_path: Path, monkeypatch: pytes
     ports(PortsOptions(tmp_path, env=env, as_json=True), out)
     shown = {p["port"]: p["host_ip"] for p in json.loads(out.getvalue())["checkouts"][0]["ports"]}
     assert shown == {loop4: "127.0.0.1", loop6: "::1", every: None, both: None, both + 1: None}
+
+
+REPLAY = Path(__file__).parent / "replay"
+
+
+def test_worktrees_on_addresses_that_do_not_meet_do_not_clash(tmp_path: Path) -> None:
+    """nickjj/docker-django-example publishes web on `${DOCKER_WEB_PORT_FORWARD:-127.0.0.1:8000}`: one
+    worktree on the default loopback and another on `[::1]:8000` both bind (another address family),
+    yet `doctor ports` said `8000/tcp published by a ('web'), b ('web')` and exited 1, grouping by port
+    alone. A track on all interfaces does meet the loopback one: that clash names each one's address."""
+    import shutil
+    import subprocess
+
+    repo = tmp_path / "track-a"
+    shutil.copytree(REPLAY / "docker-django-example", repo, ignore=shutil.ignore_patterns("SOURCE.md"))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "copy"], check=True)
+    subprocess.run([*git, "worktree", "add", "-q", str(tmp_path / "track-b"), "-b", "b"], check=True)
+    example = (repo / ".env.example").read_text()  # each track's `cp .env.example .env`, named apart
+
+    def dotenv(track: str, forward: str) -> None:
+        text = example.replace("COMPOSE_PROJECT_NAME=hellodjango", f"COMPOSE_PROJECT_NAME={track}")
+        (tmp_path / track / ".env").write_text(text.replace("DOCKER_WEB_PORT_FORWARD=8000",
+                                                            f"DOCKER_WEB_PORT_FORWARD={forward}"))
+
+    dotenv("track-a", "127.0.0.1:8000")
+    dotenv("track-b", "[::1]:8000")
+    env = {**NO_ENGINE, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    out = io.StringIO()
+    assert ports(PortsOptions(repo, env=env), out) == 0, out.getvalue()
+    assert "no clashes" in out.getvalue()
+    dotenv("track-b", "8000")  # all interfaces
+    out = io.StringIO()
+    assert ports(PortsOptions(repo, env=env), out) == 1
+    assert "8000/tcp published by track-a ('web' on 127.0.0.1), track-b ('web' on 0.0.0.0)" in out.getvalue()

@@ -35,9 +35,38 @@ def _by_port(checkouts: list[Checkout]) -> dict[tuple[int, str], PortUsers]:
     return dict(sorted(by_port.items()))
 
 
+def _meeting(users: PortUsers) -> PortUsers:
+    """The users of one port whose host IP meets another checkout's (two services of one checkout are its
+    own duplicate): `127.0.0.1:5432` in one worktree and `192.168.1.5:5432` in another both bind, while
+    all interfaces ("" or 0.0.0.0, :: for IPv6) meets every address of its family. Linear in the users:
+    the checkouts on each address and on each family are gathered once."""
+    from doctor.host.ports import ip_family, normalize_ip
+
+    on_ip: dict[str, set[Path]] = defaultdict(set)
+    in_family: dict[int | None, set[Path]] = defaultdict(set)  # None: all interfaces of both families
+    for checkout, published in users:
+        ip = normalize_ip(published.host_ip)
+        on_ip[ip].add(checkout.path)
+        in_family[ip_family(ip)].add(checkout.path)
+    everyone = {checkout.path for checkout, _ in users}
+    met: PortUsers = []
+    for checkout, published in users:
+        ip = normalize_ip(published.host_ip)
+        family = ip_family(ip)
+        if family is None:
+            others = everyone
+        elif ip in ("0.0.0.0", "::"):
+            others = in_family[family] | in_family[None]
+        else:
+            others = on_ip[ip] | on_ip["0.0.0.0" if family == 4 else "::"] | in_family[None]
+        if others - {checkout.path}:
+            met.append((checkout, published))
+    return met
+
+
 def _shared(users: PortUsers) -> bool:
-    """Whether two checkouts publish the port (two services of one checkout are its own duplicate)."""
-    return len({checkout.path for checkout, _ in users}) > 1
+    """Whether two checkouts publish the port on host IPs that meet (see _meeting)."""
+    return bool(_meeting(users))
 
 
 def find_clashes(checkouts: list[Checkout]) -> list[str]:
@@ -46,17 +75,21 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
     label = {c.path: c.name if named[c.name] == 1 else str(c.path) for c in checkouts}  # app vs app
     by_port: list[tuple[int, str, str]] = []  # (port, protocol, the rest of its clash line)
     for (port, protocol), users in _by_port(checkouts).items():
-        if _shared(users):
-            publishers = ", ".join(f"{label[c.path]} ('{p.service}')" for c, p in users)
-            holder = next((p.holder for _, p in users if _clashing(p.holder)), "")
-            running = next((label[c.path] for c, p in users if p.holder == "ours"), "")
+        met = _meeting(users)
+        if met:
+            # each with its interface where they differ: 127.0.0.1 in one and all of them in another meet
+            ips = len({p.bound_on for _, p in met}) > 1
+            publishers = ", ".join(f"{label[c.path]} ('{p.service}'{' on ' + _interface(p) if ips else ''})"
+                                   for c, p in met)
+            holder = next((p.holder for _, p in met if _clashing(p.holder)), "")
+            running = next((label[c.path] for c, p in met if p.holder == "ours"), "")
             now = f"; held by {running}" if running else (f"; held by {holder}" if holder else "")
             by_port.append((port, protocol, f" published by {publishers}{now}"))
-        else:
-            for checkout, published in users:
-                if _clashing(published.holder):
-                    by_port.append((port, protocol, f" of {label[checkout.path]} ('{published.service}') "
-                                                    f"is held by {published.holder}"))
+        meeting = {id(p) for _, p in met}
+        for checkout, published in users:  # those on an address of their own: only a holder clashes
+            if id(published) not in meeting and _clashing(published.holder):
+                by_port.append((port, protocol, f" of {label[checkout.path]} ('{published.service}') "
+                                                f"is held by {published.holder}"))
     clashes = [f"{first}-{last}/{protocol}{rest}" if last != first else f"{first}/{protocol}{rest}"
                for first, last, protocol, rest in _port_runs(by_port)]
     by_name: dict[str, list[Checkout]] = defaultdict(list)
@@ -86,6 +119,11 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
         clashes.append(f"container_name {listed} {verb} used by {', '.join(users_of)}: the second 'up' fails, the "
                        f"name being in use ({how})")
     return clashes
+
+
+def _interface(published: Published) -> str:
+    """The host IP a port binds: `127.0.0.1`, `::1`, or `0.0.0.0` for all interfaces."""
+    return published.bound_on.rstrip(":").strip("[]") or "0.0.0.0"
 
 
 def _port_runs(lines: list[tuple[int, str, str]]) -> list[tuple[int, int, str, str]]:
