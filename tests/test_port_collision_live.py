@@ -362,6 +362,28 @@ def test_stopped_project_declaring_our_port_warns(tmp_path: Path, docker_engine:
 
 
 @pytest.mark.docker
+def test_a_port_held_by_a_process_and_declared_by_a_stopped_project_names_both(
+        tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]],
+        listener: tuple[subprocess.Popen[str], int]) -> None:
+    """A dev server holds the port and track B's stopped api declares it: the finding named the process
+    alone, so stopping it seemed to free the port, which B's next `up` takes back; both are named now,
+    and removing B's leftover is offered beside the move (asked), the move staying the fix."""
+    proc, port = listener
+    other = project_name("trackb")
+    theirs = write_project(tmp_path / "trackb", web_on(port, busybox_image, service="api"))
+    compose_projects.append((other, theirs))
+    created = compose(docker_engine, theirs, other, "create")
+    assert created.returncode == 0, created.stderr
+    (found,) = about(run_doctor(write_project(tmp_path / "tracka", web_on(port, busybox_image)), {}), port)
+    assert found.severity is Severity.ERROR
+    assert found.message.startswith(f"0.0.0.0:{port}/tcp ('web') is held by pid {proc.pid} ")
+    assert found.message.endswith(f"; stopped '{other}' service 'api' (container {other}-api-1) publishes it too "
+                                  "and binds it at its next start")
+    assert found.fix is not None and [(a.title, a.command) for a in found.fix.alternatives] == [
+        (f"remove the leftover container '{other}-api-1'", ("docker", "rm", f"{other}-api-1"))]
+
+
+@pytest.mark.docker
 def test_our_own_running_stack_is_not_a_finding(tmp_path: Path, docker_engine: str, busybox_image: str,
                                                 compose_projects: list[tuple[str, Path]]) -> None:
     port = free_port()

@@ -48,7 +48,9 @@ class PortCollision(Check):
         is to run compose under that name (`export COMPOSE_PROJECT_NAME=NAME`), or to stop that
         copy; `fix --ports` moves no port for it (two copies would then run).
         Ports a stopped container of another compose project declares (a leftover of a renamed
-        folder: `up` fails once it runs again), ports below the unprivileged limit with a
+        folder: `up` fails once it runs again; where a process or a running container holds the port
+        too, that finding names the stopped one as its second owner, which binds the port at its
+        next start, and offers its removal beside the move), ports below the unprivileged limit with a
         rootless engine are warnings, and so is a port an engine's forwarder (docker-proxy) holds
         while the engine does not answer (it may be this project's own container, which `up`
         recreates); a free port in the kernel's ephemeral range is info (an

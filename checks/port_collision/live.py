@@ -23,6 +23,7 @@ from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
+from .co_owner import second_owner, with_second_owner
 from .holder import held_by, shorten
 from .names import taken_name_findings
 from .namesake import namesake_finding
@@ -222,7 +223,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
     elif others:
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
-        yield ("container", others[0].name), _container_finding(check, target, others[0], mover)
+        yield ("container", others[0].name), with_second_owner(_container_finding(check, target, others[0], mover),
+                                                                second_owner(stopped, others[0].name))
     elif in_use is not None and ours:
         orphan = next((c for c in ours if c.service not in model.services), None)
         if orphan is not None:
@@ -238,7 +240,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
         owner, policy = looping
         yield ("container", owner.name), _container_finding(check, target, owner, mover, restarting=policy)
     elif in_use is not None:
-        yield _process_finding(check, host, target, failures, in_use, mover)
+        key, held = _process_finding(check, host, target, failures, in_use, mover)
+        yield key, with_second_owner(held, second_owner(stopped, ""))
     elif stopped:
         yield ("stopped", stopped[0].name), _stopped_finding(check, target, stopped[0], mover)
 
