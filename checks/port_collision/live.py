@@ -89,6 +89,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)
     prober = _Prober(host, remote, table=count > TABLE_FROM)
     found: list[Finding] = []
+    idle: list[Target] = []  # single ports nobody holds: another worktree's running stack may publish them
     for group in wanted:
         if len(group.ports) > 1:
             # the whole range moves (range_move.py) where a mover may act, each owner's finding saying so
@@ -102,8 +103,14 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
                     if c.socket.overlaps(target.socket)]
         found += [finding for _, finding in _judge(check, model, host, target, failures, clashing,
                                                    mover or PortMover(), cli)]
+        if not failures and not clashing:
+            idle.append(target)
         if not remote:
             found += [finding for _, finding in _kernel_findings(check, host, target, free=not failures)]
+    if idle and not remote and project is not None:
+        from .planned import planned_findings  # here: only a port nobody holds asks the other worktrees
+
+        found += planned_findings(check, project, host, idle, mover or PortMover())
     for group in picked if not remote else ():
         found += picked_findings(check, host, group, by_port, prober.failures, _range_judge(check, model, host, group,
                                                                                             cli))
