@@ -384,6 +384,25 @@ def test_a_port_held_by_a_process_and_declared_by_a_stopped_project_names_both(
 
 
 @pytest.mark.docker
+def test_a_port_taken_by_a_running_project_and_declared_by_a_stopped_one_names_both(
+        tmp_path: Path, docker_engine: str, busybox_image: str, compose_projects: list[tuple[str, Path]]) -> None:
+    """Track B runs on our port and track C's stopped copy declares it: stopping B alone leaves the port to
+    C's next `up`; both are named, and both repairs offered beside the move."""
+    port = free_port()
+    running, stopped = project_name("trackb"), project_name("trackc")
+    for name in (running, stopped):
+        compose_projects.append((name, write_project(tmp_path / name, web_on(port, busybox_image, service="api"))))
+    assert compose(docker_engine, tmp_path / running, running, "up", "-d").returncode == 0
+    assert compose(docker_engine, tmp_path / stopped, stopped, "create").returncode == 0
+    (found,) = about(run_doctor(write_project(tmp_path / "tracka", web_on(port, busybox_image)), {}), port)
+    assert found.message == (f"0.0.0.0:{port}/tcp ('web') is taken by '{running}' service 'api' (container "
+                             f"{running}-api-1); stopped '{stopped}' service 'api' (container {stopped}-api-1) "
+                             "publishes it too and binds it at its next start")
+    assert found.fix is not None and [a.command for a in found.fix.alternatives] == [
+        ("docker", "compose", "-p", running, "stop", "api"), ("docker", "rm", f"{stopped}-api-1")]
+
+
+@pytest.mark.docker
 def test_our_own_running_stack_is_not_a_finding(tmp_path: Path, docker_engine: str, busybox_image: str,
                                                 compose_projects: list[tuple[str, Path]]) -> None:
     port = free_port()
