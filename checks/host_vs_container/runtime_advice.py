@@ -10,12 +10,10 @@ from doctor.project.command_home import compose_argv, mapped_words
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
-from doctor.project.toolchains import host_lacks, runtime_server, script_runtime, task_env, tool_runtime
+from doctor.project.toolchains import RUNTIME_NAMES, host_lacks, runtime_server, script_runtime, task_env, tool_runtime
 
 from . import _command_words
 from .command_line import _every_interface, _short
-
-_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}
 
 
 def runtime_belongs(check: Check, project: Project, command: Command, home: ServiceHome, running: bool | None,
@@ -54,7 +52,7 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
         argv = list(twin.invocation)
     runtime = tool_runtime(command.tool) or script_runtime(command.cwd / command.tool) or ""
     lacked = host_lacks(command.tool, command.cwd, project.options.env) or command.tool
-    message = (f"{command.tool!r} ({command.origin}) needs {_NAMES.get(runtime, runtime)}, which the host lacks "
+    message = (f"{command.tool!r} ({command.origin}) needs {RUNTIME_NAMES.get(runtime, runtime)}, which the host lacks "
                f"(no {lacked!r} on PATH): run it in {home.service!r}")
     return check.finding(message, command.location, f"{home.service}:{command.text}",
                          Fix(title, Safety.ADVICE, command=tuple(argv)))

@@ -334,12 +334,12 @@ def build_stage_only(project: Project, tool: str, cwd: Path) -> str | None:
         target = f"`target: {found[2]}`" if found[2] else "a `target:` of that stage"
         return (f"this machine has no {lacked!r}; {service.name!r} builds with {found[1]} ({stage}, "
                 f"{project.shown(path)}:{line}) but runs {runs}, which holds the build's output alone, not the "
-                f"code: no service runs {tool!r}; install {_NAMES.get(needs, needs)} here, or add a compose service "
-                f"with {target} to run it there")
+                f"code: no service runs {tool!r}; install {RUNTIME_NAMES.get(needs, needs)} here, or add a compose "
+                f"service with {target} to run it there")
     return None
 
 
-_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}
+RUNTIME_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}  # as messages name them
 
 
 # the servers of those runtimes a developer starts by hand (`bin/rails server`, `mix phx.server`, `iex -S mix
