@@ -54,9 +54,10 @@ def test_a_docstring_shows_no_secret_a_finding_puts_beside_it(tmp_path: Path) ->
     message = "none of the password variables its entrypoint needs"
     finding = Finding("env-drift", Severity.WARNING, message, Location(tmp_path / ".env", 1), "X")
     report = Report(tmp_path, (CheckResult("env-drift", "s", Status.FAILED, (finding,)),), docs={"env-drift": DOC})
-    run = sarif_output(report, Redactor(["password"]))["runs"][0]
-    assert run["results"][0]["message"]["text"] == "none of the *** variables its entrypoint needs"
-    assert "none of the password variables" in run["tool"]["driver"]["rules"][0]["help"]["text"]
+    # (a password of `password` is masked by shape and where quoted only: tests/test_redact_common_words.py)
+    run = sarif_output(report, Redactor(["entrypoint"]))["runs"][0]
+    assert run["results"][0]["message"]["text"] == "none of the password variables its *** needs"
+    assert "its entrypoint needs" in run["tool"]["driver"]["rules"][0]["help"]["text"]
 
 
 def test_every_checks_help_is_its_explain_text_under_a_password_of_password(tmp_path: Path) -> None:

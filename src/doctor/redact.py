@@ -35,12 +35,13 @@ import re
 from collections.abc import Iterable, Mapping
 
 from doctor.lazyre import lazy
+from doctor.secret_alone import alone_pattern, masked, masked_alone, masked_quoted, quoted_pattern
 from doctor.secret_commands import mask as _mask
 from doctor.secret_commands import mask_group as _masked_group  # noqa: F401  (tests read it here)
 from doctor.secret_commands import pass_flags, stdin_secrets
 from doctor.secret_commands import tool_args as _tool_args
 from doctor.secret_index import Heads as _Heads
-from doctor.secret_keys import Sink, secret_defaults, secret_for_key
+from doctor.secret_keys import Sink, names_a_secret, secret_defaults, secret_for_key
 from doctor.secret_named import LONG_FLAG as _LONG_FLAG  # noqa: F401  (tests read it here)
 from doctor.secret_named import key_values as _key_values
 from doctor.secret_named import long_flags as _long_flags
@@ -155,10 +156,16 @@ class Redactor:
         all_names = "\n".join(sorted(known))
         strong: set[str] = set()
         weak: set[str] = set()
+        named: set[str] = set()
         for raw in secret_values:
             for value in _pieces(raw):
                 if value in known:
                     continue  # also a name, or a value the project shows in the clear: masked by shape only
+                if names_a_secret(value):
+                    # the word that names a secret (Flagsmith's `POSTGRES_PASSWORD: password`): masked in
+                    # `password authentication failed` it told the reader all the same; by shape and quoted only
+                    named.add(value)
+                    continue
                 if len(value) >= STRONG_LENGTH and not _NAME_LIKE.fullmatch(value) and value not in all_names:
                     strong.update(_escaped_forms(value))
                 else:
@@ -167,6 +174,7 @@ class Redactor:
         weak -= strong
         self._weak_values = sorted(weak, key=len, reverse=True)
         self._weak: re.Pattern[str] | None = None  # compiled for the first text holding one of them
+        self._named = quoted_pattern(sorted(named, key=len, reverse=True)) if named else None
         # a project of thousands of services, each its own password: which of them a text holds, found in one
         # pass over it, where a test of each value against each line of a report grew with their product
         many = len(self._strong) + len(self._weak_values) > _INDEXED_AFTER
@@ -251,25 +259,25 @@ class Redactor:
                 for value in self._strong_index.held(piece):
                     piece = piece.replace(value, MASK)
                 for value in self._weak_index.held(piece):
-                    piece = _masked_alone(piece, value)
-                pieces[at] = piece
+                    piece = masked_alone(piece, value)
+                pieces[at] = self._quoted(piece)
                 continue
             for value in self._strong:
                 if value in piece:
                     piece = piece.replace(value, MASK)
             if any(value in piece for value in self._weak_values):  # else the pattern can match nothing
-                piece = self._weak_pattern().sub(MASK, piece)
-            pieces[at] = piece
+                piece = masked(self._weak_pattern(), piece)
+            pieces[at] = self._quoted(piece)
         return self._scrubbed("".join(pieces))
 
+    def _quoted(self, piece: str) -> str:
+        return piece if self._named is None else masked_quoted(self._named, piece)
+
     def _weak_pattern(self) -> re.Pattern[str]:
-        """The weak values where each stands alone: not inside a word, a name or a path
-        (`sentry/enhance-image.sh` under a project whose AWS_SECRET_ACCESS_KEY is `sentry` names its
-        folder; a sentence's full stop after it is no part of a name). Compiled when a text first
+        """The weak values where each stands alone (`doctor.secret_alone`), compiled when a text first
         holds one (~0.2 ms a run otherwise spent on a report that holds none)."""
         if self._weak is None:
-            alternatives = "|".join(map(re.escape, self._weak_values))
-            self._weak = re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])")
+            self._weak = alone_pattern(self._weak_values)
         return self._weak
 
     def _scrubbed(self, text: str) -> str:
@@ -336,29 +344,6 @@ def _occurrences(text: str, part: str) -> Iterable[int]:
 
 
 _INDEXED_AFTER = 256  # known values past which a text is searched for them by their heads, in one pass
-
-
-def _word(char: str, marks: str) -> bool:
-    """Whether `char` (one character, or "" at the text's end) is a word's or one of `marks`."""
-    return bool(char) and (char.isalnum() or char in marks)
-
-
-def _masked_alone(text: str, value: str) -> str:
-    """`text` with `value` masked where it stands alone, as `Redactor._weak_pattern` matches the weak values
-    (no pattern compiled for each of thousands of values)."""
-    out: list[str] = []
-    start = at = 0
-    while (at := text.find(value, at)) >= 0:
-        end = at + len(value)
-        before = text[at - 1] if at else ""
-        after, then = text[end:end + 1], text[end + 1:end + 2]
-        inside = _word(before, "_./-") or _word(after, "_/-") or (after == "." and _word(then, "_/-"))
-        if inside:
-            at += 1
-            continue
-        out += [text[start:at], MASK]
-        start = at = end
-    return "".join(out) + text[start:] if out else text
 
 
 def clip(text: str, width: int, *, tail: bool = False, ellipsis: str = "…") -> str:

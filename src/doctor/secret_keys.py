@@ -46,6 +46,12 @@ VAR_REF = lazy(r"\$\$?\{?\w+\}?")
 _TOKEN_IN_PATH = lazy(r"/[\w-]{20,}+")
 
 
+def names_a_secret(word: str) -> bool:
+    """Whether `word` is itself a word that names a secret (`password`, `secret`, `token`): as a secret's
+    value it is masked by shape only, where the text says it is the value (prose says the word anyway)."""
+    return word.upper() in _WORDS
+
+
 def _segments(name: str) -> list[str]:
     return [s for s in _SPLIT.split(_CAMEL.sub("_", name).upper()) if s]
 

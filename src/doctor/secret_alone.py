@@ -1,0 +1,89 @@
+"""Where a weak known secret (a short or word-like value: `conductor`, `postgres`) stands alone in a text,
+and so is masked there: not inside a word, a name or a path, and not where the same word is a URL's
+scheme (`postgres://app:***@db/app`) or a mapping's key (`  postgres:`, `{"postgres": ...}`, a volume's
+`- postgres:/var/lib/postgresql/data` in a diff), which a password that is a common word made `***://`
+and `  ***:`: unreadable, and telling the reader the password all the same. Where such a word is the
+secret (`POSTGRES_PASSWORD: postgres`, `-ppostgres`, a URL's password), its shape masks it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from doctor.secret_shapes import MASK
+
+
+def _word(char: str, marks: str) -> bool:
+    """Whether `char` (one character, or "" at the text's end) is a word's or one of `marks`."""
+    return bool(char) and (char.isalnum() or char in marks)
+
+
+def key_or_scheme(text: str, at: int, end: int) -> bool:
+    """Whether the word at text[at:end] (quoted or not) is a URL's scheme, or a mapping's key (or a volume's
+    name before its `:/path`) where a key begins: at its line's start (after indentation, a list's `- `, a
+    diff's `+`), or after JSON's `{` or `,`. Not a value: `the password is postgres: try again`."""
+    if text.startswith("://", end):
+        return True
+    quoted = text[end:end + 1] in ("\"", "'") and at > 0 and text[at - 1] == text[end]
+    colon = end + 1 if quoted else end
+    if text[colon:colon + 1] != ":":
+        return False
+    after = text[colon + 1:colon + 2]
+    if after and not after.isspace() and after != "/":
+        return False
+    before = (at - 1 if quoted else at)
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    return before == 0 or text[before - 1] in "\n{[,-+"
+
+
+def quoted_pattern(values: list[str]) -> re.Pattern[str]:
+    """The `values` each between a pair of quotes (`POSTGRES_PASSWORD is 'password' in .env`): where a word
+    that names a secret is a secret's value (`doctor.secret_keys.names_a_secret`), it is masked only so, and
+    by shape; as a word of a sentence (`password authentication failed`) or a key it stays."""
+    alternatives = "|".join(map(re.escape, values))
+    return re.compile(rf"(?P<q>['\"`])(?P<v>{alternatives})(?P=q)")
+
+
+def masked_quoted(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with what `pattern` (a quoted_pattern) matches masked inside its quotes, but for a key."""
+    def mask(match: re.Match[str]) -> str:
+        if key_or_scheme(text, match.start("v"), match.end("v")):
+            return match.group(0)
+        return match.group("q") + MASK + match.group("q")
+
+    return pattern.sub(mask, text)
+
+
+def alone_pattern(values: list[str]) -> re.Pattern[str]:
+    """The `values` where each stands alone: not inside a word, a name or a path (`sentry/enhance-image.sh`
+    under a project whose AWS_SECRET_ACCESS_KEY is `sentry` names its folder; a sentence's full stop after
+    it is no part of a name); `masked` then keeps a key or a scheme."""
+    alternatives = "|".join(map(re.escape, values))
+    return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w/-]|\.[\w/-])")
+
+
+def masked(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with what `pattern` (an alone_pattern) matches masked, but for a key or a scheme."""
+    def mask(match: re.Match[str]) -> str:
+        return match.group(0) if key_or_scheme(text, match.start(), match.end()) else MASK
+
+    return pattern.sub(mask, text)
+
+
+def masked_alone(text: str, value: str) -> str:
+    """`text` with `value` masked where it stands alone, as `alone_pattern` and `masked` mask the weak values
+    (no pattern compiled for each of thousands of values)."""
+    out: list[str] = []
+    start = at = 0
+    while (at := text.find(value, at)) >= 0:
+        end = at + len(value)
+        before = text[at - 1] if at else ""
+        after, then = text[end:end + 1], text[end + 1:end + 2]
+        inside = _word(before, "_./-") or _word(after, "_/-") or (after == "." and _word(then, "_/-"))
+        if inside or key_or_scheme(text, at, end):
+            at += 1
+            continue
+        out += [text[start:at], MASK]
+        start = at = end
+    return "".join(out) + text[start:] if out else text

@@ -1,0 +1,100 @@
+"""A secret that is a common word (`POSTGRES_PASSWORD: password`, `postgres`) is masked where it is the
+secret, not where the same word is a URL's scheme, a mapping's key or the word that names a secret.
+
+Before (Flagsmith's docker-compose.yml, `POSTGRES_PASSWORD: password`, a failed `up` piped to `doctor why`):
+`FATAL:  *** authentication failed for user "postgres"` and `look at the *** the service sends`, which is
+unreadable and tells the reader the password is `password` all the same; a project whose password is
+`postgres` printed `DATABASE_URL=***://postgres:***@db:5432/app` and a diff's `  ***:` for a volume's key.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from doctor.redact import Redactor
+
+REPLAY = Path(__file__).parent / "replay" / "flagsmith"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("DATABASE_URL=postgres://app:postgres@db:5432/app", "DATABASE_URL=postgres://app:***@db:5432/app"),
+    ("volumes:\n  postgres:\n", "volumes:\n  postgres:\n"),
+    ('{"postgres": {"port": 5432}}', '{"postgres": {"port": 5432}}'),
+    ("      - postgres:/var/lib/postgresql/data", "      - postgres:/var/lib/postgresql/data"),
+    # where it is the secret, still masked
+    ("POSTGRES_PASSWORD: postgres", "POSTGRES_PASSWORD: ***"),
+    ("login as admin with postgres failed", "login as admin with *** failed"),
+    ("psql -W postgres; mysql -ppostgres", "psql -W ***; mysql -p***"),
+    ('"postgres"', '"***"'),
+    ("the password is postgres: try again", "the password is ***: try again"),
+    ("a, postgres: x", "a, postgres: x"),
+])
+def test_a_common_word_secret_is_masked_where_it_is_the_secret(text: str, shown: str) -> None:
+    assert Redactor(["postgres"]).text(text) == shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ('FATAL:  password authentication failed for user "postgres"',
+     'FATAL:  password authentication failed for user "postgres"'),
+    ("look at the password the service sends", "look at the password the service sends"),
+    ("      password: ${DB_PASSWORD}", "      password: ${DB_PASSWORD}"),
+    # by shape, the word is masked where it is the value
+    ("POSTGRES_PASSWORD: password", "POSTGRES_PASSWORD: ***"),
+    ("DATABASE_URL: postgresql://postgres:password@postgres:5432/flagsmith",
+     "DATABASE_URL: postgresql://postgres:***@postgres:5432/flagsmith"),
+    ('{"password": "password"}', '{"password": "***"}'),
+    ("redis-cli -a password ping; mysql -ppassword", "redis-cli -a *** ping; mysql -p***"),
+    ("echo password | docker login --password-stdin x", "echo *** | docker login --password-stdin x"),
+    ("DJANGO_SECRET_KEY: secret", "DJANGO_SECRET_KEY: ***"),
+    ("compose secrets: a secret's file", "compose secrets: a secret's file"),
+])
+def test_a_secret_that_is_the_word_naming_a_secret_is_masked_by_shape_only(text: str, shown: str) -> None:
+    assert Redactor(["password", "secret"]).text(text) == shown
+
+
+def test_many_common_word_secrets_take_the_indexed_path_alike() -> None:
+    # past 256 known values the Redactor finds them by their heads (`_masked_alone`): the same answers
+    redactor = Redactor([f"Zq{i}x" for i in range(300)] + ["postgres", "password"])
+    assert redactor.text("DATABASE_URL=postgres://app:postgres@db/app") == "DATABASE_URL=postgres://app:***@db/app"
+    assert redactor.text("volumes:\n  postgres:\n") == "volumes:\n  postgres:\n"
+    assert redactor.text("FATAL:  password authentication failed") == "FATAL:  password authentication failed"
+    assert redactor.text("login with postgres failed") == "login with *** failed"
+
+
+FLAGSMITH_UP = """\
+ ✔ Container flagsmith_postgres  Healthy
+Attaching to flagsmith-migrate-db-1
+flagsmith-migrate-db-1  | django.db.utils.OperationalError: connection to server at "postgres" (172.18.0.2), \
+port 5432 failed: FATAL:  password authentication failed for user "postgres"
+flagsmith-migrate-db-1 exited with code 1
+service "migrate-db" didn't complete successfully: exit 1
+"""
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+def test_flagsmith_why_reads_password_authentication_failed(tmp_path: Path, fmt: str) -> None:
+    root = tmp_path / "flagsmith"
+    shutil.copytree(REPLAY, root)
+    shown = subprocess.run(
+        [sys.executable, "-m", "doctor", "why", "-p", f"x{uuid.uuid4().hex[:8]}", "--format", fmt, "."],
+        cwd=root, capture_output=True, text=True, timeout=120, input=FLAGSMITH_UP, env=dict(os.environ)).stdout
+    assert "password authentication failed" in shown
+    assert "*** authentication" not in shown and "the *** the service sends" not in shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("POSTGRES_PASSWORD is 'password' in .env but 'x' in compose.yaml",
+     "POSTGRES_PASSWORD is '***' in .env but 'x' in compose.yaml"),
+    ('using "password" for user "app"', 'using "***" for user "app"'),
+    ('{"a": 1, "password": "x"}', '{"a": 1, "password": "***"}'),
+    ("- 'password': x", "- 'password': ***"),
+])
+def test_the_word_naming_a_secret_is_masked_where_a_message_quotes_it(text: str, shown: str) -> None:
+    assert Redactor(["password"]).text(text) == shown
