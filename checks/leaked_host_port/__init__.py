@@ -40,8 +40,8 @@ class LeakedHostPort(Check):
         dotenv and a Python app's python-dotenv, pydantic-settings (its fields only), django-environ, decouple (in a
         service running Python; not overriding ones), a Laravel app's phpdotenv (`artisan`, laravel/framework, a service
         running PHP), a Symfony app's symfony/dotenv (`.env`, `.env.local`, `.env.$APP_ENV`; none after `composer
-        dump-env`), and a Rails app's config/*.yml `ENV.fetch` fallbacks: Sail's `DB_HOST=127.0.0.1` beside `mysql`,
-        node-express-boilerplate's `MONGODB_URL=mongodb://127.0.0.1:27017/...` beside `mongodb`.
+        dump-env`), a Rails app's config/*.yml `ENV.fetch` fallbacks, and a Spring Boot app's application.properties or
+        .yml (profiles; as SPRING_DATASOURCE_URL...): Sail's `DB_HOST=127.0.0.1`, `jdbc:postgresql://localhost/app`.
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the

@@ -18,6 +18,7 @@ from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.env_hosts import image_basename
 from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
 from doctor.project.runtimes import image_runtime, service_base
+from doctor.project.spring_env import spring_config
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import Read, dials_from_inside
 from doctor.system_folders import home_folder
@@ -194,6 +195,8 @@ class Clients:
         if var.source is EnvSource.ENVIRONMENT:
             return f"sets {name} in its environment"
         path = var.location.path if var.location else None
+        if path is not None and spring_config(path):
+            return f"reads it as a Spring Boot property of {path.name}, which compose's {name} overrides"
         # the project's .env (or the --env-file compose reads instead) is every service's file,
         # whoever loads it today
         shared = path is None or path in self.project.interpolation_files or any(

@@ -5,7 +5,7 @@ dotenv-cli, env-cmd), a Python app's loaders (python_calls: python-dotenv's `loa
 pydantic-settings' `env_file`, django-environ's `read_env()`, python-decouple's `config()`) and a
 Laravel app's phpdotenv (laravel_env) and a Symfony app's symfony/dotenv (symfony_env) read a `.env`
 that reaches the container through a bind mount (and a Rails app's config/*.yml fall back on its `ENV.fetch`
-defaults: rails_env)
+defaults: rails_env, and a Spring Boot app's application.properties / application.yml: spring_env)
 or a COPY: what they set is the address the app dials, as if compose had set it, though compose
 never reads the file for the container. Each loader's own rule holds: a variable compose (or the
 image's ENV) sets stays, unless a Node call overrides (`override: true`, env-cmd); pydantic-settings
@@ -23,6 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
     from doctor.project.appenv import DotenvEffect
+    from doctor.project.codepaths import CodeMap
     from doctor.project.types import EnvVar, Service
 
 
@@ -39,7 +40,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
 
     codes = project.code_map(service)
     if not codes.live and not codes.copies:
-        return {}
+        # a Spring Boot build packs its config in the jar, which a later stage copies from the first
+        return _spring_vars(project, service, codes) if codes.context is not None else {}
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
     environ = image_env(project, service)
@@ -65,7 +67,22 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
     for key, value, where in rails_env(project, service, codes, process):
         found.setdefault(key, EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
+    for key, var in _spring_vars(project, service, codes).items():
+        found.setdefault(key, var)
     return found
+
+
+def _spring_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, EnvVar]:
+    """The dials of a Spring Boot app's application.properties / .yml that compose and the image leave unset."""
+    from doctor.project.appenv import image_env
+    from doctor.project.spring_env import spring_env
+    from doctor.project.types import EnvSource, EnvVar
+
+    process = {**image_env(project, service),
+               **{n: v.value for n, v in service.environment.items() if v.value is not None}}
+    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
+    return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
+            for key, value, where in spring_env(folders, process)}
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:

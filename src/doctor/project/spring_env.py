@@ -1,0 +1,196 @@
+"""The addresses a Spring Boot app's application.properties / application.yml dial, as env values.
+
+A Spring Boot app reads `src/main/resources/application.properties` (or `.yml`/`.yaml`) from its jar,
+then the `application-<profile>.*` of each profile SPRING_PROFILES_ACTIVE (or the file's own
+`spring.profiles.active`) names, a later one winning; a YAML document under
+`spring.config.activate.on-profile` (or the older `spring.profiles`) counts only for that profile.
+An environment variable beats the file by relaxed binding: SPRING_DATASOURCE_URL sets
+`spring.datasource.url` (dots to underscores, dashes dropped, upper case). So a file written for
+the host (`spring.datasource.url=jdbc:postgresql://localhost:5432/app`, awesome-compose's
+spring-postgres moved from `db`) is what the app dials in its container while compose sets no
+SPRING_DATASOURCE_URL: a value of its environment as much as an `.env` line would be, placed at the
+file's line under the variable that would replace it. A `${DB_HOST:localhost}` placeholder takes its
+default where neither compose nor the file sets DB_HOST; a value built from a variable compose sets
+is judged at compose's line (not here), and one with a placeholder nothing fills (no default) stops
+the app at start, which is no dial. Read, never run: only the connection settings of Spring's own
+clients (datasource, r2dbc, flyway, liquibase, data.*, redis, rabbitmq, kafka, elasticsearch, mongodb,
+neo4j, cassandra, mail, activemq, artemis), in a folder with a Maven or Gradle build naming
+spring-boot, that is the service's build context or a bind mount into it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.env_hosts import might_name_host
+from doctor.project.reading import is_dir, is_file, read_regular_text
+
+RESOURCES = Path("src") / "main" / "resources"
+BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
+SUFFIXES = (".properties", ".yml", ".yaml")
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 4  # placeholders naming placeholders
+# the connection settings of Spring Boot's own clients (keys in canonical form: lower case, no dashes)
+DIAL_KEY = lazy(r"spring\.(?:datasource|r2dbc|flyway|liquibase|data\.\w+|redis|rabbitmq|kafka|elasticsearch|"
+                r"mongodb|neo4j|cassandra|mail|activemq|artemis|couchbase|influx)\.(?:[\w.]*\.)?"
+                r"(?:url|uri|uris|jdbcurl|host|hosts|addresses|bootstrapservers|brokerurl|endpoints)$")
+# `key=value`, `key: value` or `key value` of a .properties line (no continuation, no escapes in the key)
+PROPERTY = lazy(r"^\s*([A-Za-z][\w.\[\]-]*)\s*(?:[=:]\s*|\s+)(.*?)\s*$")
+PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
+Entry = tuple[str, int]  # (value, line)
+
+
+def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
+    """The (variable, value, line) a Spring Boot app's config dials where `environ` (compose's over the
+    image's ENV) sets neither the variable nor a placeholder the value takes."""
+    for folder in dict.fromkeys(service_folders):
+        resources = folder / RESOURCES
+        if not is_dir(resources) or not _boot_build(folder):
+            continue
+        base = _read_files(resources, "application", ())
+        active = environ.get("SPRING_PROFILES_ACTIVE")
+        if active is None:
+            active = next((v for k, (v, _) in base.items() if k == "spring.profiles.active"), "")
+        profiles = tuple(p.strip() for p in active.split(",") if p.strip())
+        effective: dict[str, tuple[str, int, Path]] = {}
+        for name in ("application", *(f"application-{p}" for p in profiles)):
+            for path, entries in _files(resources, name, profiles):
+                for key, (value, line) in entries.items():
+                    effective[key] = (value, line, path)
+        for key, (value, line, path) in effective.items():
+            if not DIAL_KEY.search(key):
+                continue
+            variable = env_name(key)
+            if variable in environ or key in environ:
+                continue  # relaxed binding: compose's value wins, judged at compose's line
+            resolved = _resolve(value, effective, environ, 0)
+            if resolved is not None and might_name_host(variable, resolved):
+                yield variable, resolved, Location(path, line)
+        return
+
+
+def spring_config(path: Path) -> bool:
+    """Whether the file is a Spring Boot config this module reads (src/main/resources/application*.yml)."""
+    return path.name.startswith("application") and path.suffix in SUFFIXES and path.parent.parts[-3:] == RESOURCES.parts
+
+
+def env_name(key: str) -> str:
+    """The environment variable that sets a property by relaxed binding (`spring.datasource.url` ->
+    SPRING_DATASOURCE_URL, `spring.kafka.bootstrap-servers` -> SPRING_KAFKA_BOOTSTRAPSERVERS)."""
+    return key.replace("-", "").replace(".", "_").replace("[", "_").replace("]", "").upper()
+
+
+def _boot_build(folder: Path) -> bool:
+    return any("spring-boot" in (read_regular_text(folder / name, MAX_BYTES) or "") for name in BUILD_FILES)
+
+
+def _resolve(value: str, effective: Mapping[str, tuple[str, int, Path]], environ: Mapping[str, str],
+             depth: int) -> str | None:
+    """The value with its placeholders filled from the file's other keys or their defaults; None where
+    one takes compose's value (judged there) or has none (the app does not start)."""
+    if depth > MAX_DEPTH:
+        return None
+    failed = False
+    authority = _authority_end(value)
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal failed
+        name, default = match[1].strip(), match[2]
+        given = environ.get(name, environ.get(env_name(name)))
+        if given is not None:
+            failed = failed or match.start() < authority  # the host compose sets: judged at its line
+            return given
+        own = effective.get(_canonical(name))
+        if own is not None:
+            inner = _resolve(own[0], effective, environ, depth + 1)
+            if inner is not None:
+                return inner
+        if default is None:
+            failed = True
+            return ""
+        return str(default)
+
+    text = PLACEHOLDER.sub(fill, value)
+    return None if failed or "${" in text else text
+
+
+def _authority_end(value: str) -> int:
+    """Where a URL's host and port end (`jdbc:postgresql://db:5432/${POSTGRES_DB}`: before `/`); the
+    whole value where it is no URL."""
+    start = value.find("://")
+    if start < 0:
+        return len(value)
+    ends = [i for i in (value.find(c, start + 3) for c in "/?;") if i >= 0]
+    return min(ends, default=len(value))
+
+
+def _canonical(key: str) -> str:
+    return key.strip().lower().replace("-", "").replace("_", "")
+
+
+def _files(resources: Path, name: str, profiles: tuple[str, ...]) -> Iterator[tuple[Path, dict[str, Entry]]]:
+    for suffix in SUFFIXES:
+        path = resources / f"{name}{suffix}"
+        if is_file(path):
+            text = read_regular_text(path, MAX_BYTES) or ""
+            yield path, (_properties(text) if suffix == ".properties" else _yaml(text, profiles))
+
+
+def _read_files(resources: Path, name: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
+    merged: dict[str, Entry] = {}
+    for _, entries in _files(resources, name, profiles):
+        merged.update(entries)
+    return merged
+
+
+def _properties(text: str) -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    joined = False
+    for number, line in enumerate(text.splitlines(), 1):
+        continued, joined = joined, line.endswith("\\")
+        if continued or line.lstrip().startswith(("#", "!")):
+            continue
+        match = PROPERTY.match(line)
+        if match is not None and not joined:
+            found[_canonical_dotted(match[1])] = (match[2], number)
+    return found
+
+
+def _canonical_dotted(key: str) -> str:
+    return ".".join(_canonical(part) for part in key.split("."))
+
+
+def _yaml(text: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
+    """The scalar leaves of every document that applies, as dotted keys with their line."""
+    from doctor.project.yamlimport import yaml
+
+    found: dict[str, Entry] = {}
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return found
+    for document in documents:
+        leaves: dict[str, Entry] = {}
+        _flatten(document, "", leaves, 0)
+        only = leaves.get("spring.config.activate.onprofile") or leaves.get("spring.profiles")
+        if only is not None and not set(p.strip() for p in only[0].split(",")) & set(profiles):
+            continue
+        found.update(leaves)
+    return found
+
+
+def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int) -> None:
+    from doctor.project.yamlimport import yaml
+
+    if depth > 32:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                _flatten(value, f"{prefix}{_canonical_dotted(str(key.value))}.", leaves, depth + 1)
+    elif isinstance(node, yaml.ScalarNode) and prefix:
+        leaves[prefix[:-1]] = (str(node.value), node.start_mark.line + 1)

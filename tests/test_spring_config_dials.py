@@ -1,0 +1,165 @@
+"""leaked-host-port and service-name-drift on a Spring Boot app's application.properties / application.yml.
+
+docker/awesome-compose's spring-postgres (tests/replay/awesome-compose-spring-postgres) builds its
+backend with Maven and dials `spring.datasource.url=jdbc:postgresql://db:5432/${POSTGRES_DB}` from
+src/main/resources/application.properties, packed in the jar. The same file written for the host
+(`localhost:5432`, a `${DB_HOST:localhost}` default), naming another setup's server (`postgresserver`)
+or the host port db publishes (`db:5433` behind `5433:5432`) passed preflight while the app failed
+to connect from its container: compose sets no SPRING_DATASOURCE_URL, which by Spring's relaxed
+binding would replace it. The property is now the app's value of SPRING_DATASOURCE_URL at its line:
+one fix sets the variable in compose (a dev override), or rewrites the drifted name in place.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fake_docker_engine import linux_engine_env
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
+from doctor.model import Finding, Severity
+from doctor.project import ProjectOptions
+
+UPSTREAM = Path(__file__).parent / "replay" / "awesome-compose-spring-postgres"
+CHECKS = ("leaked-host-port", "service-name-drift")
+PROPERTIES = Path("backend/src/main/resources/application.properties")
+URL = "spring.datasource.url=jdbc:postgresql://db:5432/${POSTGRES_DB}"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name}: {old!r} found {text.count(old)} times (upstream changed?)"
+    path.write_text(text.replace(old, new))
+
+
+def _app(tmp_path: Path, url: str = URL, backend_env: str = "") -> Path:
+    root = tmp_path / "spring-postgres"
+    shutil.copytree(UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    _edit(root / PROPERTIES, URL, url)
+    if backend_env:
+        _edit(root / "compose.yaml", "      - POSTGRES_DB=example\n    networks:",
+              f"      - POSTGRES_DB=example\n{backend_env}    networks:")
+    return root
+
+
+def _found(root: Path, env: dict[str, str]) -> list[Finding]:
+    options = ProjectOptions(path=root, env=env)
+    report = preflight(RunOptions(project=options, select=CHECKS, env=env), load_registry()).report
+    return [f for f in report.findings if f.check in CHECKS and f.severity >= Severity.WARNING]
+
+
+def _shown(root: Path, found: list[Finding]) -> list[tuple[str, str, int | None, str]]:
+    return [(f.check, f.location.path.relative_to(root).as_posix() if f.location else "",
+             f.location.line if f.location else None, f.message) for f in found]
+
+
+def _fix(root: Path, env: dict[str, str]) -> None:
+    options = FixOptions(project=ProjectOptions(path=root, env=env), families=frozenset({"env"}), yes=True, env=env)
+    fix(options, load_registry())
+
+
+@pytest.fixture
+def env(tmp_path: Path):  # type: ignore[no-untyped-def]
+    yield from linux_engine_env(tmp_path)
+
+
+def test_the_project_as_cloned_gives_nothing(tmp_path: Path, env: dict[str, str]) -> None:
+    assert _found(_app(tmp_path), env) == []
+
+
+LOCALHOST = ("leaked-host-port", PROPERTIES.as_posix(), 5,
+             "SPRING_DATASOURCE_URL host 'localhost' is 'backend' itself in its container (did you mean 'db'?): "
+             "'backend' reads it as a Spring Boot property of application.properties, which compose's "
+             "SPRING_DATASOURCE_URL overrides")
+
+
+@pytest.mark.parametrize(("url", "fixed"), [
+    ("spring.datasource.url=jdbc:postgresql://localhost:5432/${POSTGRES_DB}", "db:5432"),
+    ("spring.datasource.url=jdbc:postgresql://${DB_HOST:localhost}:5432/${POSTGRES_DB}", "db:5432"),
+    ("spring.datasource.url: jdbc:postgresql://localhost/${POSTGRES_DB}", "db")])
+def test_a_localhost_url_dials_the_app_container_and_settles_in_one_fix(
+        tmp_path: Path, env: dict[str, str], url: str, fixed: str) -> None:
+    root = _app(tmp_path, url)
+    found = _found(root, env)
+    assert _shown(root, found) == [LOCALHOST]
+    _fix(root, env)
+    assert f'SPRING_DATASOURCE_URL: "jdbc:postgresql://{fixed}/example"' in (
+        root / "compose.override.yaml").read_text()
+    assert _found(root, env) == []
+
+
+def test_what_compose_sets_wins_over_the_file(tmp_path: Path, env: dict[str, str]) -> None:
+    """Relaxed binding: SPRING_DATASOURCE_URL replaces the property; DB_HOST fills its placeholder."""
+    local = "spring.datasource.url=jdbc:postgresql://localhost:5432/${POSTGRES_DB}"
+    assert _found(_app(tmp_path / "a", local, "      - SPRING_DATASOURCE_URL=jdbc:postgresql://db/example\n"),
+                  env) == []
+    placeholder = "spring.datasource.url=jdbc:postgresql://${DB_HOST:localhost}:5432/${POSTGRES_DB}"
+    assert _found(_app(tmp_path / "b", placeholder, "      - DB_HOST=db\n"), env) == []
+
+
+def test_a_name_no_service_has_is_rewritten_in_place(tmp_path: Path, env: dict[str, str]) -> None:
+    root = _app(tmp_path, URL.replace("//db:", "//postgresserver:"))
+    assert _shown(root, _found(root, env)) == [
+        ("service-name-drift", PROPERTIES.as_posix(), 5,
+         "SPRING_DATASOURCE_URL host 'postgresserver' names no service on the network (did you mean 'db'?)")]
+    _fix(root, env)
+    assert URL in (root / PROPERTIES).read_text()
+    assert _found(root, env) == []
+
+
+def test_the_host_port_db_publishes_is_leaked(tmp_path: Path, env: dict[str, str]) -> None:
+    root = _app(tmp_path, URL.replace("//db:5432", "//db:5433"))
+    _edit(root / "compose.yaml", "    expose:\n      - 5432", "    ports:\n      - 5433:5432")
+    found = _found(root, env)
+    assert [(c, p, n) for c, p, n, _ in _shown(root, found)] == [("leaked-host-port", PROPERTIES.as_posix(), 5)]
+    assert found[0].message.startswith("SPRING_DATASOURCE_URL dials db:5433, the host port of 'db', which listens "
+                                       "on 5432 inside the network")
+    _fix(root, env)
+    assert _found(root, env) == []
+
+
+YAML = """spring:
+  datasource:
+    url: jdbc:postgresql://localhost:5432/example
+---
+spring:
+  config:
+    activate:
+      on-profile: docker
+  datasource:
+    url: jdbc:postgresql://{host}:5432/example
+"""
+
+
+def test_the_active_profile_decides(tmp_path: Path, env: dict[str, str]) -> None:
+    """A YAML document under `on-profile: docker` replaces the base one where SPRING_PROFILES_ACTIVE names it."""
+    root = _app(tmp_path)
+    (root / PROPERTIES).unlink()
+    resources = root / PROPERTIES.parent
+    (resources / "application.yml").write_text(YAML.format(host="db"))
+    assert [(c, p, n) for c, p, n, _ in _shown(root, _found(root, env))] == [
+        ("leaked-host-port", "backend/src/main/resources/application.yml", 3)]
+    _edit(root / "compose.yaml", "      - POSTGRES_DB=example\n    networks:",
+          "      - POSTGRES_DB=example\n      - SPRING_PROFILES_ACTIVE=docker\n    networks:")
+    assert _found(root, env) == []
+    (resources / "application.yml").write_text(YAML.format(host="postgres"))
+    assert [(c, p, n) for c, p, n, _ in _shown(root, _found(root, env))] == [
+        ("service-name-drift", "backend/src/main/resources/application.yml", 10)]
+    (resources / "application.yml").write_text(YAML.format(host="db"))
+    (resources / "application-docker.properties").write_text(
+        "spring.datasource.url=jdbc:postgresql://${DB_HOST:localhost}:5432/example\n")
+    assert [(c, p, n) for c, p, n, _ in _shown(root, _found(root, env))] == [
+        ("leaked-host-port", "backend/src/main/resources/application-docker.properties", 1)]
+
+
+def test_an_app_compose_does_not_build_is_not_read(tmp_path: Path, env: dict[str, str]) -> None:
+    """spring-petclinic's compose holds only the databases: its app runs on the host, where localhost is right."""
+    root = _app(tmp_path, URL.replace("//db:", "//localhost:"))
+    _edit(root / "compose.yaml", "    build: backend\n", "    image: eclipse-temurin:17-jre-focal\n")
+    assert _found(root, env) == []
+    root = _app(tmp_path / "no-boot", URL.replace("//db:", "//localhost:"))
+    (root / "backend" / "pom.xml").write_text("<project><artifactId>plain</artifactId></project>\n")
+    assert _found(root, env) == []
