@@ -128,14 +128,15 @@ def _related(index: NetworkIndex, name: str, server: Service, consumer: Service)
 
     Yes when the variable's prefix names a server family clients dial (POSTGRES_PORT and a
     postgres image), or names the server and sits beside a host variable of the same prefix
-    (API_PORT with API_HOST), or when the consumer names the server as a host. A lone
-    TRAEFIK_PORT that an env_file hands to every service names the proxy but dials nothing.
+    (API_PORT with API_HOST) or in a service that depends on it (DB_PORT in a Go backend that
+    `depends_on: db` and writes `@db:%s` itself), or when the consumer names the server as a host.
+    A lone TRAEFIK_PORT that an env_file hands to every service names the proxy but dials nothing.
     """
     prefix = _PORT_SUFFIX.sub("", name)
-    paired = prefix != name and any(
+    paired = prefix != name and (server.name in consumer.depends_on or any(
         other != name and other.upper().startswith(prefix.upper()) and HOST_KEY.search(other)
         for other in consumer.environment
-    )
+    ))
     words = [w for w in _UNDERSCORES.split(name.lower()) if w and w not in GENERIC_WORDS]
     family = service_family(server)
     if any((family and family_of(w) == family) or (paired and w == server.name.lower()) for w in words):

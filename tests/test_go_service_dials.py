@@ -1,0 +1,89 @@
+"""leaked-host-port and service-name-drift on a Go service: awesome-compose's nginx-golang-postgres.
+
+tests/replay/awesome-compose-nginx-golang-postgres builds `backend` from a Go module whose connect()
+dials `postgres://postgres:%s@db:5432/example`; `backend` depends on `db` (postgres, `expose: 5432`).
+The faults are planted as a developer makes them: the port read from DB_PORT while db publishes
+`${DB_PORT}:5432` with DB_PORT=5433 in a copied `.env`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fake_docker_engine import linux_engine_env
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
+from doctor.model import Finding, Severity
+from doctor.project import ProjectOptions
+
+UPSTREAM = Path(__file__).parent / "replay" / "awesome-compose-nginx-golang-postgres"
+CHECKS = ("leaked-host-port", "service-name-drift")
+MAIN = Path("backend/main.go")
+DIAL = '"postgres://postgres:%s@db:5432/example?sslmode=disable", string(bin)'
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path.name}: {old!r} found {text.count(old)} times (upstream changed?)"
+    path.write_text(text.replace(old, new))
+
+
+def _app(tmp_path: Path) -> Path:
+    root = tmp_path / "nginx-golang-postgres"
+    shutil.copytree(UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    return root
+
+
+def _found(root: Path, env: dict[str, str]) -> list[Finding]:
+    options = ProjectOptions(path=root, env=env)
+    report = preflight(RunOptions(project=options, select=CHECKS, env=env), load_registry()).report
+    return [f for f in report.findings if f.check in CHECKS and f.severity >= Severity.WARNING]
+
+
+def _shown(root: Path, found: list[Finding]) -> list[tuple[str, str, int | None, str]]:
+    return [(f.check, f.location.path.relative_to(root).as_posix() if f.location else "",
+             f.location.line if f.location else None, f.message) for f in found]
+
+
+def _fix(root: Path, env: dict[str, str]) -> None:
+    options = FixOptions(project=ProjectOptions(path=root, env=env), families=frozenset({"env"}), yes=True, env=env)
+    fix(options, load_registry())
+
+
+@pytest.fixture
+def env(tmp_path: Path):  # type: ignore[no-untyped-def]
+    yield from linux_engine_env(tmp_path)
+
+
+def test_the_project_as_cloned_gives_nothing(tmp_path: Path, env: dict[str, str]) -> None:
+    assert _found(_app(tmp_path), env) == []
+
+
+def test_a_port_variable_of_the_server_it_depends_on_is_its_host_port(tmp_path: Path, env: dict[str, str]) -> None:
+    """DB_PORT names no server family, and no DB_HOST sits beside it: the Go code writes `@db:%s` itself.
+    `backend` reads DB_PORT and depends on `db`, whose mapping publishes it: it dials db:5433."""
+    root = _app(tmp_path)
+    _edit(root / MAIN, DIAL, DIAL.replace("@db:5432", "@db:%s") + ', os.Getenv("DB_PORT")')
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    env_file: .env\n")
+    _edit(root / "compose.yaml", "    expose:\n      - 5432", "    ports:\n      - ${DB_PORT}:5432")
+    (root / ".env").write_text("DB_PORT=5433\n")
+    assert _shown(root, _found(root, env)) == [
+        ("leaked-host-port", ".env", 1, "DB_PORT=5433 is the host port of 'db', which listens on 5432 inside the "
+                                        "network ('backend' reads DB_PORT in backend/main.go)")]
+    _fix(root, env)
+    assert 'DB_PORT: "5432"' in (root / "compose.override.yaml").read_text()
+    assert _found(root, env) == []
+
+
+def test_a_port_variable_of_a_server_it_does_not_depend_on_is_not_judged(tmp_path: Path,
+                                                                         env: dict[str, str]) -> None:
+    root = _app(tmp_path)
+    _edit(root / MAIN, DIAL, DIAL.replace("@db:5432", "@db:%s") + ', os.Getenv("DB_PORT")')
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    env_file: .env\n")
+    _edit(root / "compose.yaml", "    depends_on:\n      db:\n        condition: service_healthy\n", "")
+    _edit(root / "compose.yaml", "    expose:\n      - 5432", "    ports:\n      - ${DB_PORT}:5432")
+    (root / ".env").write_text("DB_PORT=5433\n")
+    assert _found(root, env) == []
