@@ -87,3 +87,83 @@ def test_a_port_variable_of_a_server_it_does_not_depend_on_is_not_judged(tmp_pat
     _edit(root / "compose.yaml", "    expose:\n      - 5432", "    ports:\n      - ${DB_PORT}:5432")
     (root / ".env").write_text("DB_PORT=5433\n")
     assert _found(root, env) == []
+
+
+CONFIG = '''type Config struct {
+	DBHost string `env:"DB_HOST" envDefault:"localhost"`
+}
+
+'''
+HELPER = '''func getEnv(key, fallback string) string {
+	if value, ok := os.LookupEnv(key); ok {
+		return value
+	}
+	return fallback
+}
+
+'''
+
+
+def _host_from(root: Path, code: str, dial: str) -> None:
+    """connect() dials the host the code reads (`dial`, a Go expression) in place of the literal `db`."""
+    _edit(root / MAIN, "func connect() (*sql.DB, error) {", code + "func connect() (*sql.DB, error) {")
+    _edit(root / MAIN, DIAL, DIAL.replace("@db:5432", "@%s:5432") + f", {dial}")
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize(("code", "dial", "written"), [
+    (CONFIG, "cfg.DBHost", 'envDefault:"localhost"'),
+    (HELPER, 'getEnv("DB_HOST", "localhost")', 'getEnv("DB_HOST", "localhost")'),
+    ("", 'cmp.Or(os.Getenv("DB_HOST"), "localhost")', "cmp.Or("),
+])
+def test_a_localhost_default_in_go_code_dials_the_app_container_and_settles_in_one_fix(
+        tmp_path: Path, env: dict[str, str], code: str, dial: str, written: str) -> None:
+    root = _app(tmp_path)
+    _host_from(root, code, dial)
+    if code == CONFIG:
+        _edit(root / MAIN, "\tbin, err := ioutil.ReadFile", "\tvar cfg Config\n\tbin, err := ioutil.ReadFile")
+    assert _shown(root, _found(root, env)) == [
+        ("leaked-host-port", MAIN.as_posix(), _line_of(root / MAIN, written),
+         "DB_HOST=localhost is 'backend' itself in its container (did you mean 'db'?): 'backend' reads DB_HOST "
+         "in backend/main.go")]
+    _fix(root, env)
+    assert "DB_HOST: db" in (root / "compose.override.yaml").read_text()
+    assert _found(root, env) == []
+
+
+def test_a_default_naming_no_service_is_rewritten_in_place(tmp_path: Path, env: dict[str, str]) -> None:
+    root = _app(tmp_path)
+    _host_from(root, HELPER, 'getEnv("DB_HOST", "postgresserver")')
+    assert _shown(root, _found(root, env)) == [
+        ("service-name-drift", MAIN.as_posix(), _line_of(root / MAIN, "postgresserver"),
+         "DB_HOST=postgresserver names no service on the network (did you mean 'db'?)")]
+    _fix(root, env)
+    assert 'getEnv("DB_HOST", "db")' in (root / MAIN).read_text()
+    assert _found(root, env) == []
+
+
+def test_viper_defaults_are_read_under_its_prefix(tmp_path: Path, env: dict[str, str]) -> None:
+    root = _app(tmp_path)
+    viper = ('func init() {\n\tviper.SetEnvPrefix("app")\n\tviper.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))\n'
+             '\tviper.AutomaticEnv()\n\tviper.SetDefault("db.host", "localhost")\n}\n\n')
+    _host_from(root, viper, 'viper.GetString("db.host")')
+    found = _found(root, env)
+    assert [(c, p, n) for c, p, n, _ in _shown(root, found)] == [
+        ("leaked-host-port", MAIN.as_posix(), _line_of(root / MAIN, "SetDefault"))]
+    assert found[0].message.startswith("APP_DB_HOST=localhost is 'backend' itself")
+
+
+def test_what_compose_sets_wins_and_a_setenv_is_no_default(tmp_path: Path, env: dict[str, str]) -> None:
+    root = _app(tmp_path)
+    _host_from(root, CONFIG, "cfg.DBHost")
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    environment:\n"
+                                                             "      DB_HOST: db\n")
+    assert _found(root, env) == []
+    root = _app(tmp_path / "setenv")
+    _host_from(root, "", 'os.Getenv("DB_HOST")')
+    _edit(root / MAIN, "\tbin, err := ioutil.ReadFile", '\tos.Setenv("DB_HOST", "localhost")\n'
+                                                         "\tbin, err := ioutil.ReadFile")
+    assert _found(root, env) == []

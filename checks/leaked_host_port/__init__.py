@@ -41,7 +41,7 @@ class LeakedHostPort(Check):
         service running Python; not overriding ones), a Laravel app's phpdotenv (`artisan`, laravel/framework, a service
         running PHP), a Symfony app's symfony/dotenv (`.env`, `.env.local`, `.env.$APP_ENV`; none after `composer
         dump-env`), a Rails app's config/*.yml `ENV.fetch` fallbacks, and a Spring Boot app's application.properties or
-        .yml (profiles; as SPRING_DATASOURCE_URL...): Sail's `DB_HOST=127.0.0.1`, `jdbc:postgresql://localhost/app`.
+        .yml (as SPRING_DATASOURCE_URL...), and a Go app's defaults (`envDefault:"localhost"`, `getEnv("K", "d")`).
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the

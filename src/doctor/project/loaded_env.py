@@ -5,7 +5,8 @@ dotenv-cli, env-cmd), a Python app's loaders (python_calls: python-dotenv's `loa
 pydantic-settings' `env_file`, django-environ's `read_env()`, python-decouple's `config()`) and a
 Laravel app's phpdotenv (laravel_env) and a Symfony app's symfony/dotenv (symfony_env) read a `.env`
 that reaches the container through a bind mount (and a Rails app's config/*.yml fall back on its `ENV.fetch`
-defaults: rails_env, and a Spring Boot app's application.properties / application.yml: spring_env)
+defaults: rails_env, a Spring Boot app's application.properties / application.yml: spring_env, and a
+Go app's own defaults, `envDefault:"localhost"`: go_env)
 or a COPY: what they set is the address the app dials, as if compose had set it, though compose
 never reads the file for the container. Each loader's own rule holds: a variable compose (or the
 image's ENV) sets stays, unless a Node call overrides (`override: true`, env-cmd); pydantic-settings
@@ -40,8 +41,9 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
 
     codes = project.code_map(service)
     if not codes.live and not codes.copies:
-        # a Spring Boot build packs its config in the jar, which a later stage copies from the first
-        return _spring_vars(project, service, codes) if codes.context is not None else {}
+        # a Spring Boot build packs its config in the jar (a Go build its code in the binary), which a
+        # later stage copies from the first
+        return _code_vars(project, service, codes) if codes.context is not None else {}
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
     environ = image_env(project, service)
@@ -67,14 +69,16 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
     for key, value, where in rails_env(project, service, codes, process):
         found.setdefault(key, EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
-    for key, var in _spring_vars(project, service, codes).items():
+    for key, var in _code_vars(project, service, codes).items():
         found.setdefault(key, var)
     return found
 
 
-def _spring_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, EnvVar]:
-    """The dials of a Spring Boot app's application.properties / .yml that compose and the image leave unset."""
+def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, EnvVar]:
+    """The dials of a Spring Boot app's application.properties / .yml, and the defaults a Go app's code reads
+    its variables with, that compose and the image leave unset."""
     from doctor.project.appenv import image_env
+    from doctor.project.go_env import go_env
     from doctor.project.spring_env import spring_env
     from doctor.project.types import EnvSource, EnvVar
 
@@ -82,7 +86,7 @@ def _spring_vars(project: Project, service: Service, codes: CodeMap) -> dict[str
                **{n: v.value for n, v in service.environment.items() if v.value is not None}}
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-            for key, value, where in spring_env(folders, process)}
+            for key, value, where in (*spring_env(folders, process), *go_env(folders, process))}
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:

@@ -1,0 +1,90 @@
+"""The defaults a Go service's code reads its variables with, where compose leaves them unset.
+
+A Go app written for the host keeps `localhost` as the fallback of its settings: caarlos0/env's
+struct tags (`env:"DB_HOST" envDefault:"localhost"`), cleanenv's (`env:"DB_HOST" env-default:"localhost"`),
+a helper returning a fallback for an unset variable (`getEnv("DB_HOST", "localhost")`: a function whose
+name says env, called with two string literals; never `os.Setenv`), `cmp.Or(os.Getenv("DB_HOST"),
+"localhost")`, and viper's `SetDefault("db.host", "localhost")` in a file that calls AutomaticEnv (the
+variable: SetEnvPrefix's prefix, the key upper-cased, dots to underscores under
+`SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its container, with nothing setting the
+variable, the fallback is what the app dials: a value of its environment as much as an `.env` line
+would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor vendor/,
+of a folder with go.mod that is the service's build context or a bind mount into it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from doctor.lazyre import lazy
+from doctor.model import Location
+from doctor.project.env_hosts import might_name_host
+from doctor.project.reading import is_file, read_regular_text
+
+MAX_FILES = 400
+MAX_BYTES = 256 * 1024
+SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules", ".git"})
+# a struct tag's variable and default, either order: `env:"DB_HOST" envDefault:"localhost"`, `env-default`
+TAG = lazy(r"""`[^`\n]*?\benv:"(?P<key>[A-Za-z_]\w*)[^"]*"[^`\n]*?\benv-?[Dd]efault:"(?P<value>[^"]*)"|"""
+           r"""`[^`\n]*?\benv-?[Dd]efault:"(?P<value2>[^"]*)"[^`\n]*?\benv:"(?P<key2>[A-Za-z_]\w*)[^"]*\"""")
+# `getEnv("DB_HOST", "localhost")`, `env.GetOr("DB_HOST", "localhost")`; `cmp.Or(os.Getenv("K"), "d")`
+HELPER = lazy(r"""\b(?P<fn>\w*[Ee]nv\w*)\(\s*"(?P<key>[A-Za-z_]\w*)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
+CMP_OR = lazy(r"""\bcmp\.Or\(\s*os\.Getenv\(\s*"(?P<key>[A-Za-z_]\w*)"\s*\)\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
+VIPER_DEFAULT = lazy(r"""\bviper\.SetDefault\(\s*"(?P<key>[\w.-]+)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
+VIPER_PREFIX = lazy(r"""\bviper\.SetEnvPrefix\(\s*"(\w*)"\s*\)""")
+VIPER_DOTS = lazy(r"""\bviper\.SetEnvKeyReplacer\(\s*strings\.NewReplacer\(\s*"\."\s*,\s*"_"\s*""")
+SETTERS = frozenset({"setenv", "unsetenv"})
+
+
+def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
+    """The (variable, default, line) the service's Go code falls back to, for the variables `environ`
+    (compose's over the image's ENV) leaves unset, where the default may name a host."""
+    seen: set[str] = set()
+    for folder in dict.fromkeys(service_folders):
+        if not is_file(folder / "go.mod"):
+            continue
+        for path in _go_files(folder):
+            for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or ""):
+                if key not in environ and key not in seen and might_name_host(key, value):
+                    seen.add(key)
+                    yield key, value, Location(path, line)
+        return
+
+
+def _go_files(folder: Path) -> Iterator[Path]:
+    count = 0
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".go") and not name.endswith("_test.go"):
+                count += 1
+                if count > MAX_FILES:
+                    return
+                yield Path(top) / name
+
+
+def _defaults(text: str) -> Iterator[tuple[str, str, int]]:
+    if "env" not in text.lower():
+        return
+    for match in TAG.finditer(text):
+        yield match["key"] or match["key2"], match["value"] if match["key"] else match["value2"], _line(text, match)
+    for match in HELPER.finditer(text):
+        if match["fn"].lower() not in SETTERS:
+            yield match["key"], match["value"], _line(text, match)
+    for match in CMP_OR.finditer(text):
+        yield match["key"], match["value"], _line(text, match)
+    if "viper.AutomaticEnv()" in text:
+        prefix = VIPER_PREFIX.search(text)
+        dots = VIPER_DOTS.search(text) is not None
+        for match in VIPER_DEFAULT.finditer(text):
+            key = match["key"].upper().replace(".", "_") if dots else match["key"].upper()
+            if "." in key:
+                continue  # no variable name reaches it
+            yield (f"{prefix[1].upper()}_{key}" if prefix and prefix[1] else key), match["value"], _line(text, match)
+
+
+def _line(text: str, match: re.Match[str]) -> int:
+    return text.count("\n", 0, match.start()) + 1
