@@ -163,3 +163,22 @@ def test_an_app_compose_does_not_build_is_not_read(tmp_path: Path, env: dict[str
     root = _app(tmp_path / "no-boot", URL.replace("//db:", "//localhost:"))
     (root / "backend" / "pom.xml").write_text("<project><artifactId>plain</artifactId></project>\n")
     assert _found(root, env) == []
+
+
+REACT_JAVA_MYSQL = Path(__file__).parent / "replay" / "awesome-compose-react-java-mysql"
+
+
+def test_a_drifted_host_means_the_server_of_its_family_not_another_peer_exposing_the_port(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    """awesome-compose's react-java-mysql: the node `frontend` exposes 3306 and 33060 too (upstream's own
+    lines), `db` runs mariadb. MYSQL_HOST=mysqlserver meant `db`; doctor said 'frontend' and its fix wrote it."""
+    root = tmp_path / "react-java-mysql"
+    shutil.copytree(REACT_JAVA_MYSQL, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    assert _found(root, env) == []
+    _edit(root / "compose.yaml", "MYSQL_HOST: db", "MYSQL_HOST: mysqlserver")
+    assert _shown(root, _found(root, env)) == [
+        ("service-name-drift", "compose.yaml", 8,
+         "MYSQL_HOST=mysqlserver names no service on the network (did you mean 'db'?)")]
+    _fix(root, env)
+    assert "MYSQL_HOST: db" in (root / "compose.yaml").read_text()
+    assert _found(root, env) == []

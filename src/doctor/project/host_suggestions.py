@@ -40,6 +40,11 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
         if key is None:
             continue
         group = view.index.group(table, view.networks, key)
+        if table == "listeners" and family is not None:
+            # a server of the family on the port before any other peer exposing it (awesome-compose's
+            # react-java-mysql: its node `frontend` exposes 3306 too, `db` runs mariadb)
+            kin = view.index.group("kin", view.networks, (key, family))
+            group = kin if any(name != exclude for name in kin.order) else group
         first = next((name for name in group.order if name != exclude), None)  # names are unique: 2 steps at most
         if first is not None:
             return group.closest(ref.host, exclude) or first

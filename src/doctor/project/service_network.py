@@ -217,8 +217,13 @@ class NetworkIndex:
 
     def group(self, table: str, networks: tuple[str, ...], key: object) -> NameGroup:
         """The peers of `networks` in one entry of a per-network table ("listeners": port ->
-        listeners, "families": server family -> members), merged in file order: built once."""
+        listeners, "families": server family -> members; "kin": (port, family) -> the listeners of
+        that family), merged in file order: built once."""
         wanted = (table, networks, key)
+        if wanted not in self._groups and table == "kin" and isinstance(key, tuple):
+            port, family = key
+            members = set(self.group("families", networks, family).order)
+            self._groups[wanted] = NameGroup([n for n in self.group("listeners", networks, port).order if n in members])
         if wanted not in self._groups:
             entries: Mapping[str, Mapping[Any, Sequence[tuple[Any, ...]]]] = (
                 self.listeners if table == "listeners" else self.families)
