@@ -167,3 +167,39 @@ def test_what_compose_sets_wins_and_a_setenv_is_no_default(tmp_path: Path, env: 
     _edit(root / MAIN, "\tbin, err := ioutil.ReadFile", '\tos.Setenv("DB_HOST", "localhost")\n'
                                                          "\tbin, err := ioutil.ReadFile")
     assert _found(root, env) == []
+
+
+def _godotenv(root: Path, load: str = "\tgodotenv.Load()\n") -> None:
+    _host_from(root, "", 'os.Getenv("DB_HOST")')
+    _edit(root / MAIN, '"github.com/gorilla/mux"', '"github.com/gorilla/mux"\n\t"github.com/joho/godotenv"')
+    _edit(root / MAIN, "func main() {\n", "func main() {\n" + load)
+    (root / "backend" / ".env").write_text("# made on the host\nDB_HOST=localhost\n")
+
+
+def test_a_dotenv_godotenv_loads_in_the_container_is_the_services_env(tmp_path: Path, env: dict[str, str]) -> None:
+    """`COPY . .` puts backend/.env in /code, the builder stage's WORKDIR, where godotenv.Load() reads it:
+    compose sets no DB_HOST, so the Go app dials its own container."""
+    root = _app(tmp_path)
+    _godotenv(root)
+    assert _shown(root, _found(root, env)) == [
+        ("leaked-host-port", "backend/.env", 2, "DB_HOST=localhost is 'backend' itself in its container (did you "
+                                                "mean 'db'?): 'backend' reads DB_HOST in backend/main.go")]
+    _fix(root, env)
+    assert "DB_HOST: db" in (root / "compose.override.yaml").read_text()
+    assert _found(root, env) == []
+
+
+def test_a_dotenv_that_stays_out_of_the_image_or_is_overridden_is_not_read(tmp_path: Path,
+                                                                           env: dict[str, str]) -> None:
+    root = _app(tmp_path / "scratch")
+    _godotenv(root)
+    _edit(root / "compose.yaml", "      target: builder\n", "")  # the final stage copies the binary alone
+    assert _found(root, env) == []
+    root = _app(tmp_path / "named")
+    _godotenv(root, '\tgodotenv.Load(".env.docker")\n')
+    assert _found(root, env) == []  # it loads another file, absent here
+    root = _app(tmp_path / "compose")
+    _godotenv(root)
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    environment:\n"
+                                                             "      DB_HOST: db\n")
+    assert _found(root, env) == []

@@ -38,9 +38,9 @@ class ServiceNameDrift(Check):
         A container env value (compose's, or a line of an env file bound onto the app's `.env`:
         fastapi_best_architecture's `./deploy/backend/docker-compose/.env.server:/fba/backend/.env`,
         which its settings read, unless the service's environment sets the key; or a line of the
-        `.env` an app loads in its container (dotenv-override's calls: Node's dotenv, python-dotenv, pydantic-settings,
-        django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv; a Rails app's config/*.yml `ENV.fetch`
-        fallbacks; a Spring Boot app's application.properties/.yml, as SPRING_DATASOURCE_URL; a Go app's `envDefault`,
+        `.env` an app loads in its container (dotenv-override's calls: Node's and Go's dotenv, python-dotenv,
+        pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv; Rails' config/*.yml
+        `ENV.fetch` fallbacks; Spring Boot's application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`,
         `getEnv("K", "d")`), where compose leaves the key unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,
         `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's `LISTMONK_db__host`) or the host of a URL/DSN

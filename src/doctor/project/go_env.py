@@ -9,7 +9,8 @@ variable: SetEnvPrefix's prefix, the key upper-cased, dots to underscores under
 `SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its container, with nothing setting the
 variable, the fallback is what the app dials: a value of its environment as much as an `.env` line
 would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor vendor/,
-of a folder with go.mod that is the service's build context or a bind mount into it.
+of a folder with go.mod that is the service's build context or a bind mount into it. joho/godotenv's
+`godotenv.Load(...)` (and its autoload import) loads a `.env` in the container as Node's dotenv does.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from doctor.model import Location
 from doctor.project.env_hosts import might_name_host
 from doctor.project.reading import is_file, read_regular_text
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.appenv import DotenvCall
+
 MAX_FILES = 400
 MAX_BYTES = 256 * 1024
 SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules", ".git"})
@@ -37,6 +42,10 @@ VIPER_DEFAULT = lazy(r"""\bviper\.SetDefault\(\s*"(?P<key>[\w.-]+)"\s*,\s*"(?P<v
 VIPER_PREFIX = lazy(r"""\bviper\.SetEnvPrefix\(\s*"(\w*)"\s*\)""")
 VIPER_DOTS = lazy(r"""\bviper\.SetEnvKeyReplacer\(\s*strings\.NewReplacer\(\s*"\."\s*,\s*"_"\s*""")
 SETTERS = frozenset({"setenv", "unsetenv"})
+# joho/godotenv: `godotenv.Load()` (.env in the working dir), `godotenv.Load(".env.local", ".env")`; and its autoload
+LOAD = lazy(r"""\bgodotenv\.Load\(([^()\n]*)\)""")
+AUTOLOAD = '"github.com/joho/godotenv/autoload"'
+STRING = lazy(r"""^\s*"([^"\\\n]+)"\s*$""")
 
 
 def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
@@ -51,6 +60,33 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Ite
                 if key not in environ and key not in seen and might_name_host(key, value):
                     seen.add(key)
                     yield key, value, Location(path, line)
+        return
+
+
+def go_dotenv_calls(service_folders: tuple[Path, ...]) -> Iterator[DotenvCall]:
+    """joho/godotenv's loads in a Go service's code, as calls appenv.dotenv_effects follows: the files it
+    names (else `.env`) in the process's working dir, each one that exists, none overriding what compose set
+    (`godotenv.Overload` does, and is left out: setting the key in compose would not win over it; so is a
+    path doctor cannot read, a variable's)."""
+    from doctor.project.appenv import DotenvCall
+
+    for folder in dict.fromkeys(service_folders):
+        if not is_file(folder / "go.mod"):
+            continue
+        for path in _go_files(folder):
+            text = read_regular_text(path, MAX_BYTES) or ""
+            if "godotenv" not in text:
+                continue
+            for match in LOAD.finditer(text):
+                args = [a for a in match[1].split(",") if a.strip()]
+                names = [m[1] for a in args if (m := STRING.match(a)) is not None]
+                if len(names) == len(args):
+                    yield DotenvCall(Location(path, _line(text, match)), False,
+                                     tuple(("cwd", n) for n in names or [".env"]), match[0], every=True,
+                                     loader="godotenv")
+            if (at := text.find(AUTOLOAD)) >= 0:
+                yield DotenvCall(Location(path, text.count("\n", 0, at) + 1), False, (("cwd", ".env"),), AUTOLOAD,
+                                 loader="godotenv")
         return
 
 

@@ -32,6 +32,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     """The keys the service's Node, Python or Laravel app sets from a `.env` in its container, over
     what compose and the image's ENV give it (only where the loader overrides those)."""
     from doctor.project.appenv import dotenv_effects, image_env
+    from doctor.project.go_env import go_dotenv_calls
     from doctor.project.laravel_env import laravel_env
     from doctor.project.node_dotenv import service_calls
     from doctor.project.python_calls import python_calls, runs_python
@@ -53,7 +54,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     # leaked-host-port's fix would lose to the file again
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
-    calls = (*python, *service_calls(project, service, codes, workdir))
+    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
+    calls = (*python, *service_calls(project, service, codes, workdir), *go_dotenv_calls(folders))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -61,6 +63,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         for effect in effects:
             found[effect.key] = EnvVar(effect.key, effect.app_value, effect.env_location, EnvSource.ENV_FILE,
                                        raw=effect.app_value)
+        for key, var in _code_vars(project, service, codes).items():  # a Go default under godotenv's .env
+            found.setdefault(key, var)
         return found
     process = {**environ, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
     for key, value, where in laravel_env(project, service, codes, process):
