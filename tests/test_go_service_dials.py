@@ -203,3 +203,25 @@ def test_a_dotenv_that_stays_out_of_the_image_or_is_overridden_is_not_read(tmp_p
     _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    environment:\n"
                                                              "      DB_HOST: db\n")
     assert _found(root, env) == []
+
+
+VIPER = ('func init() {\n\tviper.SetEnvPrefix("app")\n\tviper.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))\n'
+         '\tviper.AutomaticEnv()\n}\n\n')
+
+
+@pytest.mark.parametrize(("value", "check"), [("localhost", "leaked-host-port"),
+                                              ("postgresserver", "service-name-drift")])
+def test_a_variable_viper_reads_by_its_key_is_the_services(tmp_path: Path, env: dict[str, str], value: str,
+                                                           check: str) -> None:
+    """`viper.GetString("db.host")` under AutomaticEnv reads APP_DB_HOST, a name the code never writes: the
+    shared `.env` line (every service's file) is judged for the service reading it."""
+    root = _app(tmp_path)
+    _host_from(root, VIPER, 'viper.GetString("db.host")')
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    env_file: .env\n")
+    (root / ".env").write_text(f"APP_DB_HOST={value}\n")
+    found = _found(root, env)
+    assert [(c, p, n) for c, p, n, _ in _shown(root, found)] == [(check, ".env", 1)]
+    if check == "leaked-host-port":
+        assert found[0].message.endswith("'backend' reads APP_DB_HOST in backend/main.go")
+    _fix(root, env)
+    assert _found(root, env) == []

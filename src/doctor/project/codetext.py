@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.project.go_env import viper_reads
 from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
@@ -231,7 +232,7 @@ class CodeText:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
-                python = path.suffix == ".py"
+                python, go = path.suffix == ".py", path.suffix == ".go" and viper_reads(name, text)
                 found = False
                 if name in text:
                     if python:
@@ -239,13 +240,13 @@ class CodeText:
                     if path.suffix.lower() in _DICT_LANGUAGES:
                         text = named.undeclare(text)
                     found = named.word(text)
-                if found or (python and implicit and reads_implicitly(name, text)):
+                if found or go or (python and implicit and reads_implicitly(name, text)):
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
                     elif is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
-                    elif _reads(name, text, python and implicit):
+                    elif go or _reads(name, text, python and implicit):
                         return str(path)  # a real read (`os.getenv("KEY")`) before a file that only names it
                     else:
                         mention = mention or str(path)

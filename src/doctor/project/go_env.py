@@ -15,6 +15,7 @@ of a folder with go.mod that is the service's build context or a bind mount into
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -39,6 +40,8 @@ TAG = lazy(r"""`[^`\n]*?\benv:"(?P<key>[A-Za-z_]\w*)[^"]*"[^`\n]*?\benv-?[Dd]efa
 HELPER = lazy(r"""\b(?P<fn>\w*[Ee]nv\w*)\(\s*"(?P<key>[A-Za-z_]\w*)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
 CMP_OR = lazy(r"""\bcmp\.Or\(\s*os\.Getenv\(\s*"(?P<key>[A-Za-z_]\w*)"\s*\)\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
 VIPER_DEFAULT = lazy(r"""\bviper\.SetDefault\(\s*"(?P<key>[\w.-]+)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
+# a key viper reads: `viper.GetString("db.host")`, `GetInt`, `IsSet`, `SetDefault`
+VIPER_KEY = lazy(r"""\bviper\.(?:Get\w*|IsSet|SetDefault)\(\s*"([\w.-]+)"\s*[,)]""")
 VIPER_PREFIX = lazy(r"""\bviper\.SetEnvPrefix\(\s*"(\w*)"\s*\)""")
 VIPER_DOTS = lazy(r"""\bviper\.SetEnvKeyReplacer\(\s*strings\.NewReplacer\(\s*"\."\s*,\s*"_"\s*""")
 SETTERS = frozenset({"setenv", "unsetenv"})
@@ -113,13 +116,28 @@ def _defaults(text: str) -> Iterator[tuple[str, str, int]]:
     for match in CMP_OR.finditer(text):
         yield match["key"], match["value"], _line(text, match)
     if "viper.AutomaticEnv()" in text:
-        prefix = VIPER_PREFIX.search(text)
-        dots = VIPER_DOTS.search(text) is not None
         for match in VIPER_DEFAULT.finditer(text):
-            key = match["key"].upper().replace(".", "_") if dots else match["key"].upper()
-            if "." in key:
-                continue  # no variable name reaches it
-            yield (f"{prefix[1].upper()}_{key}" if prefix and prefix[1] else key), match["value"], _line(text, match)
+            if (variable := _viper_variable(match["key"], text)) is not None:
+                yield variable, match["value"], _line(text, match)
+
+
+def viper_reads(name: str, text: str) -> bool:
+    """Whether Go source reads the variable through viper's AutomaticEnv: `viper.GetString("db.host")`
+    reads APP_DB_HOST under `SetEnvPrefix("app")` and a `.` to `_` key replacer (the name never written)."""
+    return "AutomaticEnv()" in text and name in _viper_names(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _viper_names(text: str) -> frozenset[str]:
+    return frozenset(v for m in VIPER_KEY.finditer(text) if (v := _viper_variable(m[1], text)) is not None)
+
+
+def _viper_variable(key: str, text: str) -> str | None:
+    """The variable AutomaticEnv reads for a key: SetEnvPrefix's prefix, the key upper-cased, dots to
+    underscores under its key replacer (a key keeping a dot reaches no variable)."""
+    prefix = VIPER_PREFIX.search(text)
+    name = key.upper().replace(".", "_") if VIPER_DOTS.search(text) is not None else key.upper()
+    return None if "." in name else f"{prefix[1].upper()}_{name}" if prefix and prefix[1] else name
 
 
 def _line(text: str, match: re.Match[str]) -> int:
