@@ -182,3 +182,17 @@ def test_a_drifted_host_means_the_server_of_its_family_not_another_peer_exposing
     _fix(root, env)
     assert "MYSQL_HOST: db" in (root / "compose.yaml").read_text()
     assert _found(root, env) == []
+
+
+def test_a_shared_env_line_spring_binds_is_read_by_the_app(tmp_path: Path, env: dict[str, str]) -> None:
+    """`.env` (every service's file, loaded by `env_file: .env`) sets SPRING_DATASOURCE_URL, a name no file of
+    the app writes: Spring Boot binds it over spring.datasource.url, so the app reads it."""
+    root = _app(tmp_path)
+    _edit(root / "compose.yaml", "    build: backend\n", "    build: backend\n    env_file: .env\n")
+    (root / ".env").write_text("SPRING_DATASOURCE_URL=jdbc:postgresql://localhost:5432/example\n")
+    assert _shown(root, _found(root, env)) == [
+        ("leaked-host-port", ".env", 1,
+         "SPRING_DATASOURCE_URL host 'localhost' is 'backend' itself in its container (did you mean 'db'?): "
+         f"'backend' reads SPRING_DATASOURCE_URL in {PROPERTIES.as_posix()}")]
+    _fix(root, env)
+    assert _found(root, env) == []

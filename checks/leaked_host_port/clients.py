@@ -186,17 +186,17 @@ class Clients:
 
     def _given(self, service: Service, name: str) -> str | None:
         """It reads the variable in its code or command, or compose gives it to this service alone."""
+        var = service.environment.get(name)
+        path = var.location.path if var is not None and var.location else None
+        if path is not None and spring_config(path):
+            return f"reads it as a Spring Boot property of {path.name}, which compose's {name} overrides"
         where = self._reader(service, name)
         if where is not None:
             return f"reads {name} in {where}"
-        var = service.environment.get(name)
         if var is None:
             return None
         if var.source is EnvSource.ENVIRONMENT:
             return f"sets {name} in its environment"
-        path = var.location.path if var.location else None
-        if path is not None and spring_config(path):
-            return f"reads it as a Spring Boot property of {path.name}, which compose's {name} overrides"
         # the project's .env (or the --env-file compose reads instead) is every service's file,
         # whoever loads it today
         shared = path is None or path in self.project.interpolation_files or any(

@@ -18,6 +18,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project.go_env import viper_reads
 from doctor.project.reading import is_dir, is_file
+from doctor.project.spring_env import spring_reader
 from doctor.regular import read_text
 
 SOURCE_SUFFIXES = frozenset({
@@ -226,6 +227,8 @@ class CodeText:
         named = _Name(name)
         if name in command and named.word(command):
             return "its command"
+        if name.startswith("SPRING_") and (config := spring_reader(name, tuple(folders))) is not None:
+            return str(config)  # Spring Boot's relaxed binding: SPRING_DATASOURCE_URL sets spring.datasource.url
         implicit = implied(name)
         script = test = mention = None
         for folder in folders:

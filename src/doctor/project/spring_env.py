@@ -73,6 +73,20 @@ def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) ->
         return
 
 
+def spring_reader(variable: str, folders: tuple[Path, ...]) -> Path | None:
+    """The config of the Spring Boot app in `folders` that reads the variable by relaxed binding, where it
+    names a connection setting of Spring's clients (SPRING_DATASOURCE_URL: its application.properties, or
+    the build file where the app has none)."""
+    if not DIAL_KEY.search(variable.lower().replace("_", ".")):
+        return None
+    for folder in dict.fromkeys(folders):
+        if is_dir(folder / RESOURCES) and _boot_build(folder):
+            resources = folder / RESOURCES
+            found = [p for p in (resources / f"application{s}" for s in SUFFIXES) if is_file(p)]
+            return found[0] if found else next(folder / n for n in BUILD_FILES if is_file(folder / n))
+    return None
+
+
 def spring_config(path: Path) -> bool:
     """Whether the file is a Spring Boot config this module reads (src/main/resources/application*.yml)."""
     return path.name.startswith("application") and path.suffix in SUFFIXES and path.parent.parts[-3:] == RESOURCES.parts
