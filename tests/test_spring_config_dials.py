@@ -196,3 +196,49 @@ def test_a_shared_env_line_spring_binds_is_read_by_the_app(tmp_path: Path, env: 
          f"'backend' reads SPRING_DATASOURCE_URL in {PROPERTIES.as_posix()}")]
     _fix(root, env)
     assert _found(root, env) == []
+
+
+PETCLINIC = Path(__file__).parent / "replay" / "spring-petclinic"
+APP = """  app:
+    image: eclipse-temurin:17
+    working_dir: /app
+    command: ./mvnw spring-boot:run
+    volumes:
+      - .:/app
+    environment:
+      - SPRING_PROFILES_ACTIVE={profile}
+    depends_on:
+      - {profile}
+"""
+
+
+def _petclinic(tmp_path: Path, profile: str | None) -> Path:
+    root = tmp_path / "spring-petclinic"
+    shutil.copytree(PETCLINIC, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    (root / "conf.d").mkdir()
+    if profile is not None:
+        with (root / "docker-compose.yml").open("a") as compose:
+            compose.write(APP.format(profile=profile))
+    return root
+
+
+def test_petclinic_runs_its_app_on_the_host_where_localhost_is_right(tmp_path: Path, env: dict[str, str]) -> None:
+    """spring-projects/spring-petclinic's compose holds only mysql and postgres: `./mvnw spring-boot:run
+    -Dspring-boot.run.profiles=postgres` on the host dials `jdbc:postgresql://localhost/petclinic`."""
+    assert _found(_petclinic(tmp_path, None), env) == []
+
+
+@pytest.mark.parametrize(("profile", "line", "url"), [("postgres", 3, "jdbc:postgresql://postgres/petclinic"),
+                                                      ("mysql", 3, "jdbc:mysql://mysql/petclinic")])
+def test_petclinic_moved_into_compose_dials_its_profiles_default(tmp_path: Path, env: dict[str, str], profile: str,
+                                                                 line: int, url: str) -> None:
+    """The same app moved into compose (the repository bound, `spring-boot:run` under SPRING_PROFILES_ACTIVE):
+    application-postgres.properties' `${POSTGRES_URL:jdbc:postgresql://localhost/petclinic}` is its own container."""
+    root = _petclinic(tmp_path, profile)
+    found = _found(root, env)
+    assert [(c, p, n) for c, p, n, _ in _shown(root, found)] == [
+        ("leaked-host-port", f"src/main/resources/application-{profile}.properties", line)]
+    assert f"did you mean '{profile}'?" in found[0].message
+    _fix(root, env)
+    assert f'SPRING_DATASOURCE_URL: "{url}"' in (root / "docker-compose.override.yml").read_text()
+    assert _found(root, env) == []
