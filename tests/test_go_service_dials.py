@@ -225,3 +225,11 @@ def test_a_variable_viper_reads_by_its_key_is_the_services(tmp_path: Path, env: 
         assert found[0].message.endswith("'backend' reads APP_DB_HOST in backend/main.go")
     _fix(root, env)
     assert _found(root, env) == []
+
+
+def test_a_call_that_names_a_variable_is_no_fallback(tmp_path: Path, env: dict[str, str]) -> None:
+    """viper's `BindEnv("host", "DB_HOST")` says which variable sets a key: DB_HOST is no host of 'host'."""
+    root = _app(tmp_path)
+    _host_from(root, 'func init() {\n\tviper.BindEnv("host", "DB_HOST")\n\tviper.BindEnv("DB_HOST", "PGHOST")\n}\n\n',
+               'viper.GetString("host")')
+    assert _found(root, env) == []

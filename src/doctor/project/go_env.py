@@ -3,10 +3,10 @@
 A Go app written for the host keeps `localhost` as the fallback of its settings: caarlos0/env's
 struct tags (`env:"DB_HOST" envDefault:"localhost"`), cleanenv's (`env:"DB_HOST" env-default:"localhost"`),
 a helper returning a fallback for an unset variable (`getEnv("DB_HOST", "localhost")`: a function whose
-name says env, called with two string literals; never `os.Setenv`), `cmp.Or(os.Getenv("DB_HOST"),
-"localhost")`, and viper's `SetDefault("db.host", "localhost")` in a file that calls AutomaticEnv (the
-variable: SetEnvPrefix's prefix, the key upper-cased, dots to underscores under
-`SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its container, with nothing setting the
+name says env, called with an upper-case variable and a string literal; never `os.Setenv` nor viper's
+BindEnv), `cmp.Or(os.Getenv("DB_HOST"), "localhost")`, and viper's `SetDefault("db.host", "localhost")` in
+a file that calls AutomaticEnv (the variable: SetEnvPrefix's prefix, the key upper-cased, dots to
+underscores under `SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its container, with nothing setting the
 variable, the fallback is what the app dials: a value of its environment as much as an `.env` line
 would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor vendor/,
 of a folder with go.mod that is the service's build context or a bind mount into it. joho/godotenv's
@@ -37,14 +37,14 @@ SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules", ".git"})
 TAG = lazy(r"""`[^`\n]*?\benv:"(?P<key>[A-Za-z_]\w*)[^"]*"[^`\n]*?\benv-?[Dd]efault:"(?P<value>[^"]*)"|"""
            r"""`[^`\n]*?\benv-?[Dd]efault:"(?P<value2>[^"]*)"[^`\n]*?\benv:"(?P<key2>[A-Za-z_]\w*)[^"]*\"""")
 # `getEnv("DB_HOST", "localhost")`, `env.GetOr("DB_HOST", "localhost")`; `cmp.Or(os.Getenv("K"), "d")`
-HELPER = lazy(r"""\b(?P<fn>\w*[Ee]nv\w*)\(\s*"(?P<key>[A-Za-z_]\w*)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
+HELPER = lazy(r"""\b(?P<fn>\w*[Ee]nv\w*)\(\s*"(?P<key>[A-Z_][A-Z0-9_]*)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
 CMP_OR = lazy(r"""\bcmp\.Or\(\s*os\.Getenv\(\s*"(?P<key>[A-Za-z_]\w*)"\s*\)\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
 VIPER_DEFAULT = lazy(r"""\bviper\.SetDefault\(\s*"(?P<key>[\w.-]+)"\s*,\s*"(?P<value>[^"\n]*)"\s*\)""")
 # a key viper reads: `viper.GetString("db.host")`, `GetInt`, `IsSet`, `SetDefault`
 VIPER_KEY = lazy(r"""\bviper\.(?:Get\w*|IsSet|SetDefault)\(\s*"([\w.-]+)"\s*[,)]""")
 VIPER_PREFIX = lazy(r"""\bviper\.SetEnvPrefix\(\s*"(\w*)"\s*\)""")
 VIPER_DOTS = lazy(r"""\bviper\.SetEnvKeyReplacer\(\s*strings\.NewReplacer\(\s*"\."\s*,\s*"_"\s*""")
-SETTERS = frozenset({"setenv", "unsetenv"})
+SETTERS = frozenset({"setenv", "unsetenv", "bindenv"})  # they set or name a variable: no fallback
 # joho/godotenv: `godotenv.Load()` (.env in the working dir), `godotenv.Load(".env.local", ".env")`; and its autoload
 LOAD = lazy(r"""\bgodotenv\.Load\(([^()\n]*)\)""")
 AUTOLOAD = '"github.com/joho/godotenv/autoload"'
