@@ -242,3 +242,21 @@ def test_petclinic_moved_into_compose_dials_its_profiles_default(tmp_path: Path,
     _fix(root, env)
     assert f'SPRING_DATASOURCE_URL: "{url}"' in (root / "docker-compose.override.yml").read_text()
     assert _found(root, env) == []
+
+
+def test_the_command_line_and_jvm_options_beat_the_file(tmp_path: Path, env: dict[str, str]) -> None:
+    """`java -jar app.jar --spring.datasource.url=...` (or `-D` in JAVA_TOOL_OPTIONS) sets the property over the
+    file, and a profile named there is the one the app runs."""
+    local = "spring.datasource.url=jdbc:postgresql://localhost:5432/${POSTGRES_DB}"
+    root = _app(tmp_path / "argument", local)
+    _edit(root / "compose.yaml", "    build: backend\n", "    build: backend\n    command: [\"java\", \"-cp\", "
+          "\"app:app/lib/*\", \"com.company.project.Application\", \"--spring.datasource.url=jdbc:postgresql://db/x\"]\n")
+    assert _found(root, env) == []
+    root = _app(tmp_path / "option", local, "      - JAVA_TOOL_OPTIONS=-Dspring.datasource.url=jdbc:postgresql://db/x\n")
+    assert _found(root, env) == []
+    root = _app(tmp_path / "json", local, "      - 'SPRING_APPLICATION_JSON={\"spring.datasource.url\": \"jdbc:postgresql://db/x\"}'\n")
+    assert _found(root, env) == []
+    root = _app(tmp_path / "profile", local, "      - JAVA_TOOL_OPTIONS=-Dspring.profiles.active=docker\n")
+    (root / PROPERTIES.parent / "application-docker.properties").write_text(
+        "spring.datasource.url=jdbc:postgresql://db:5432/example\n")
+    assert _found(root, env) == []

@@ -83,6 +83,7 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     its variables with, that compose and the image leave unset."""
     from doctor.project.appenv import image_env
     from doctor.project.go_env import go_env
+    from doctor.project.script_finder import run_words
     from doctor.project.spring_env import spring_env
     from doctor.project.types import EnvSource, EnvVar
 
@@ -90,7 +91,8 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
                **{n: v.value for n, v in service.environment.items() if v.value is not None}}
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-            for key, value, where in (*spring_env(folders, process), *go_env(folders, process))}
+            for key, value, where in (*spring_env(folders, process, " ".join(run_words(project, service))),
+                                      *go_env(folders, process))}
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:

@@ -40,19 +40,28 @@ DIAL_KEY = lazy(r"spring\.(?:datasource|r2dbc|flyway|liquibase|data\.\w+|redis|r
                 r"(?:url|uri|uris|jdbcurl|host|hosts|addresses|bootstrapservers|brokerurl|endpoints)$")
 # `key=value`, `key: value` or `key value` of a .properties line (no continuation, no escapes in the key)
 PROPERTY = lazy(r"^\s*([A-Za-z][\w.\[\]-]*)\s*(?:[=:]\s*|\s+)(.*?)\s*$")
+# `--spring.profiles.active=docker`, `-Dspring.profiles.active=docker` in the command or JAVA_OPTS
+ARGUMENT_PROFILES = lazy(r"spring\.profiles\.active=['\"]?([\w,-]+)")
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
 
-def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
+def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
+               runs: str = "") -> Iterator[tuple[str, str, Location]]:
     """The (variable, value, line) a Spring Boot app's config dials where `environ` (compose's over the
-    image's ENV) sets neither the variable nor a placeholder the value takes."""
+    image's ENV) sets neither the variable nor a placeholder the value takes. `runs`: the words the
+    service runs (command, entrypoint, the image's): a `--spring.datasource.url=` or `-D` there (or in
+    JAVA_OPTS, JAVA_TOOL_OPTIONS, SPRING_APPLICATION_JSON) beats the file, and a profile named there counts."""
+    if "SPRING_APPLICATION_JSON" in environ:
+        return  # its keys beat the file's, read by no one here
+    given = " ".join((runs, *environ.values())).lower()
     for folder in dict.fromkeys(service_folders):
         resources = folder / RESOURCES
         if not is_dir(resources) or not _boot_build(folder):
             continue
         base = _read_files(resources, "application", ())
-        active = environ.get("SPRING_PROFILES_ACTIVE")
+        named = ARGUMENT_PROFILES.search(given)
+        active = named[1] if named is not None else environ.get("SPRING_PROFILES_ACTIVE")
         if active is None:
             active = next((v for k, (v, _) in base.items() if k == "spring.profiles.active"), "")
         profiles = tuple(p.strip() for p in active.split(",") if p.strip())
@@ -65,8 +74,8 @@ def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) ->
             if not DIAL_KEY.search(key):
                 continue
             variable = env_name(key)
-            if variable in environ or key in environ:
-                continue  # relaxed binding: compose's value wins, judged at compose's line
+            if variable in environ or key in environ or _argument(key, given):
+                continue  # relaxed binding (or an argument): compose's value wins, judged at compose's line
             resolved = _resolve(value, effective, environ, 0)
             if resolved is not None and might_name_host(variable, resolved):
                 yield variable, resolved, Location(path, line)
@@ -90,6 +99,11 @@ def spring_reader(variable: str, folders: tuple[Path, ...]) -> Path | None:
 def spring_config(path: Path) -> bool:
     """Whether the file is a Spring Boot config this module reads (src/main/resources/application*.yml)."""
     return path.name.startswith("application") and path.suffix in SUFFIXES and path.parent.parts[-3:] == RESOURCES.parts
+
+
+def _argument(key: str, given: str) -> bool:
+    """Whether the command line or a JVM option sets the property (`--spring.datasource.url=`, `-D...`)."""
+    return f"{key}=" in given.replace("-", "").replace("_", "")
 
 
 def env_name(key: str) -> str:
