@@ -260,3 +260,9 @@ def test_the_command_line_and_jvm_options_beat_the_file(tmp_path: Path, env: dic
     (root / PROPERTIES.parent / "application-docker.properties").write_text(
         "spring.datasource.url=jdbc:postgresql://db:5432/example\n")
     assert _found(root, env) == []
+
+
+def test_an_escaped_properties_value_is_read_as_java_reads_it(tmp_path: Path, env: dict[str, str]) -> None:
+    """Older projects write `jdbc\\:postgresql\\://localhost\\:5432/app`: java.util.Properties drops the backslashes."""
+    root = _app(tmp_path, "spring.datasource.url=jdbc\\:postgresql\\://localhost\\:5432/${POSTGRES_DB}")
+    assert _shown(root, _found(root, env)) == [LOCALHOST]

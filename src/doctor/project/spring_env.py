@@ -42,6 +42,7 @@ DIAL_KEY = lazy(r"spring\.(?:datasource|r2dbc|flyway|liquibase|data\.\w+|redis|r
 PROPERTY = lazy(r"^\s*([A-Za-z][\w.\[\]-]*)\s*(?:[=:]\s*|\s+)(.*?)\s*$")
 # `--spring.profiles.active=docker`, `-Dspring.profiles.active=docker` in the command or JAVA_OPTS
 ARGUMENT_PROFILES = lazy(r"spring\.profiles\.active=['\"]?([\w,-]+)")
+ESCAPE = lazy(r"\\([:=#! \\])")  # a .properties value's escaped separator
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
@@ -184,7 +185,7 @@ def _properties(text: str) -> dict[str, Entry]:
             continue
         match = PROPERTY.match(line)
         if match is not None and not joined:
-            found[_canonical_dotted(match[1])] = (match[2], number)
+            found[_canonical_dotted(match[1])] = (ESCAPE.sub(r"\1", match[2]), number)  # `jdbc\:postgresql\://`
     return found
 
 
