@@ -233,3 +233,16 @@ def test_a_call_that_names_a_variable_is_no_fallback(tmp_path: Path, env: dict[s
     _host_from(root, 'func init() {\n\tviper.BindEnv("host", "DB_HOST")\n\tviper.BindEnv("DB_HOST", "PGHOST")\n}\n\n',
                'viper.GetString("host")')
     assert _found(root, env) == []
+
+
+def test_an_example_beside_the_program_is_not_its_code(tmp_path: Path, env: dict[str, str]) -> None:
+    root = _app(tmp_path)
+    _host_from(root, "", 'os.Getenv("DB_HOST")')
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    environment:\n"
+                                                             "      DB_HOST: db\n")
+    example = root / "backend" / "examples" / "client" / "main.go"
+    example.parent.mkdir(parents=True)
+    example.write_text('package main\n\ntype Config struct {\n'
+                       '\tCache string `env:"REDIS_HOST" envDefault:"localhost"`\n}\n')
+    _edit(root / "compose.yaml", "\n  db:\n", "\n  redis:\n    image: redis\n\n  db:\n")
+    assert _found(root, env) == []

@@ -8,8 +8,9 @@ BindEnv), `cmp.Or(os.Getenv("DB_HOST"), "localhost")`, and viper's `SetDefault("
 a file that calls AutomaticEnv (the variable: SetEnvPrefix's prefix, the key upper-cased, dots to
 underscores under `SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its container, with nothing setting the
 variable, the fallback is what the app dials: a value of its environment as much as an `.env` line
-would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor vendor/,
-of a folder with go.mod that is the service's build context or a bind mount into it. joho/godotenv's
+would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor those under
+vendor/, testdata/, examples/, e2e/ or hack/, of a folder with go.mod that is the service's build context or
+a bind mount into it. joho/godotenv's
 `godotenv.Load(...)` (and its autoload import) loads a `.env` in the container as Node's dotenv does.
 """
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 MAX_FILES = 400
 MAX_BYTES = 256 * 1024
-SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules", ".git"})
+# not the service's program: vendored code, test data, examples and dev tooling beside it
+SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules", "examples", "example", "e2e", "hack", "docs"})
 # a struct tag's variable and default, either order: `env:"DB_HOST" envDefault:"localhost"`, `env-default`
 TAG = lazy(r"""`[^`\n]*?\benv:"(?P<key>[A-Za-z_]\w*)[^"]*"[^`\n]*?\benv-?[Dd]efault:"(?P<value>[^"]*)"|"""
            r"""`[^`\n]*?\benv-?[Dd]efault:"(?P<value2>[^"]*)"[^`\n]*?\benv:"(?P<key2>[A-Za-z_]\w*)[^"]*\"""")
