@@ -35,8 +35,8 @@ def _exec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], targ
     host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
     monkeypatch.setattr(doctor.execute, "is_running", lambda *_: True)
     ran = []  # never this machine's own mvn: what exec would run, and "not found" for it
-    monkeypatch.setattr(doctor.execute, "_run", lambda argv, env: ran.append(argv) or (127 if argv[0] != "docker"
-                                                                                       else 0))
+    monkeypatch.setattr(doctor.execute, "run_process",
+                        lambda argv, env: ran.append(argv) or (127 if argv[0] != "docker" else 0))
     monkeypatch.chdir(root / "backend")
     return doctor.execute.execute(argv, Project(ProjectOptions(path=root, env=env)), host)
 
@@ -75,7 +75,7 @@ def test_a_go_recipe_whose_image_runs_scratch_stays_here_with_the_note(
     host = Host(env=env)
     host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
     ran: list[list[str]] = []
-    monkeypatch.setattr(doctor.execute, "_run", lambda argv, env: ran.append(argv) or 2)
+    monkeypatch.setattr(doctor.execute, "run_process", lambda argv, env: ran.append(argv) or 2)
     monkeypatch.chdir(root)
     assert doctor.execute.execute(argv, Project(ProjectOptions(path=root, env=env)), host) == 2
     assert ran == [argv]  # here: no service has go
