@@ -6,13 +6,15 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Safety, Severity, replace
+from doctor.model import Check, Finding, Severity, replace
 from doctor.project import Project
-from doctor.project.command_home import belongs_in, runner_started
+from doctor.project.command_home import belongs_in
 from doctor.project.command_roles import PackageScripts
 from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.tasks import Command, CommandKind
 from doctor.project.toolchains import runtime_program
+
+from .host_tasks import INSTALL_HOOKS, SETUP_KINDS, host_setups, npm_hooks, publishing, unstartable_setup
 
 
 class HostVsContainer(Check):
@@ -238,7 +240,7 @@ class HostVsContainer(Check):
 
             here = own_service(host.engine, host.context, project)
         homes = tuple(h for h in service_homes(project, host.packages) if h.service != here)
-        if not homes and not any(c.kind in _SETUP_KINDS and runtime_program(c.tool) for c in project.commands):
+        if not homes and not any(c.kind in SETUP_KINDS and runtime_program(c.tool) for c in project.commands):
             return
         from doctor.host.containers import service_running  # json, urllib: only when a service may be named
 
@@ -249,24 +251,24 @@ class HostVsContainer(Check):
         scripts: PackageScripts | None = None  # the package.json scripts by folder, read once too
         # each package.json's manager, from its implied command (`yarn`: a yarn.lock beside it)
         managers = {c.location.path: c.tool for c in project.commands if c.implied and c.kind is CommandKind.NPM}
-        setups = _host_setups(project.commands)
-        hooks = _npm_hooks(project.commands)
-        releases = _publishing(project.commands)
+        setups = host_setups(project.commands)
+        hooks = npm_hooks(project.commands)
+        releases = publishing(project.commands)
         for command in project.commands:
             home = _home_of(command, homes, project.root, project.services)
             # `bundle exec rails test` where the host has no Ruby: the service on ruby that starts it
-            other = home is None and command.kind in _SETUP_KINDS and runtime_program(command.tool)
+            other = home is None and command.kind in SETUP_KINDS and runtime_program(command.tool)
             if other:
                 from doctor.project.toolchains import runtime_home
 
                 home = runtime_home(project, command.tool, command.cwd, here)
             if home is None:
                 continue
-            setup = setups.get((command.location.path, command.name)) if command.kind in _SETUP_KINDS else None
+            setup = setups.get((command.location.path, command.name)) if command.kind in SETUP_KINDS else None
             if setup is not None:  # data-hub-api's `python3 -m venv env` then `pre-commit install`: the host's
                 if home.unusable is not None and (command.location.path, command.name) not in setups_seen:
                     setups_seen.add((command.location.path, command.name))
-                    yield self._unstartable_setup(project, command, home.unusable, setup)
+                    yield unstartable_setup(self, project, command, home.unusable, setup)
                 continue
             # here: a project whose commands have no home in a service never imports these
             from .advice import _belongs
@@ -279,7 +281,7 @@ class HostVsContainer(Check):
                 continue
             if command.kind is CommandKind.NPM and command.name == "eject":
                 continue  # create-react-app's one-way rewrite of the project: no container's business
-            if command.kind is CommandKind.NPM and command.name in _INSTALL_HOOKS:
+            if command.kind is CommandKind.NPM and command.name in INSTALL_HOOKS:
                 continue  # what `npm install` runs (nestjs-prisma-starter's `prisma generate`): the host's setup
             if command.kind is CommandKind.NPM and (command.location.path, command.name) in hooks:
                 continue  # `postmigration:generate`: npm runs it with its main script, whose finding names it
@@ -309,92 +311,10 @@ class HostVsContainer(Check):
                 finding = replace(finding, message=f"{finding.message}; npm runs {said}")
             yield finding
 
-    def _unstartable_setup(self, project: Project, command: Command, unusable: tuple[str, str],
-                           setup: str) -> Finding:
-        """A recipe setting up the host (a virtualenv, git hooks) whose Python the pyenv pin cannot start:
-        the fix is the pinned version, on the host; in a container the recipe would set up the wrong place
-        (a root-owned ./env through the bind mount, hooks running the container's Python)."""
-        version, pinned_by = unusable
-        where = project.shown(Path(pinned_by)) if Path(pinned_by).is_absolute() else pinned_by
-        message = (f"{command.tool!r} ({command.origin}) cannot start on the host (pyenv version {version!r}, set "
-                   f"by {where}, is not installed); the recipe {setup}: it sets up the host, not a container")
-        fix = Fix(f"install the pinned Python {version} on the host", Safety.ADVICE,
-                  command=("pyenv", "install", version))
-        return self.finding(message, command.location, f"host:{command.origin}", fix)
-
-
-# npm's install lifecycle scripts: `npm install` (or yarn, pnpm) runs them, on the machine that installs
-_INSTALL_HOOKS = frozenset({"preinstall", "install", "postinstall"})
-# the task files whose recipes run their lines in turn, on one machine
-_RECIPES = frozenset({CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK})
-# a package.json script sets up the host too: node-express-boilerplate's `"prepare": "husky install"`
-_SETUP_KINDS = _RECIPES | {CommandKind.NPM}
-
-
-def _host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
-    """The recipes (file, name) one of whose lines sets up the host (command_roles.sets_up_host: creates
-    or activates a virtualenv, installs git hooks, sets git config), each with what its first such line
-    does: the rest of the recipe runs there too (data-hub-api's `pre-commit` comes from the venv the
-    recipe's `python3 -m venv env` creates)."""
-    from doctor.project.command_roles import sets_up_host
-
-    found: dict[tuple[Path, str], str] = {}
-    for command in commands:
-        if command.kind not in _SETUP_KINDS or command.implied or (command.location.path, command.name) in found:
-            continue
-        words = runner_started(_command_words(command.text))
-        setup = sets_up_host(words[0], words[1:]) if words else None
-        if setup is not None:
-            found[command.location.path, command.name] = setup
-    return found
-
-
-def _npm_hooks(commands: tuple[Command, ...]) -> dict[tuple[Path, str], tuple[str, int]]:
-    """The package.json scripts npm runs itself around another (`preX`, `postX` beside `X`: nestjs-boilerplate's
-    `postmigration:generate`), (file, name) -> (the main script's name, the hook's line): part of what
-    `npm run X` runs, advised with it or not at all."""
-    scripts: dict[Path, dict[str, int]] = {}
-    for command in commands:
-        if command.kind is CommandKind.NPM and command.name and not command.implied:
-            scripts.setdefault(command.location.path, {}).setdefault(command.name, command.location.line or 0)
-    found: dict[tuple[Path, str], tuple[str, int]] = {}
-    for path, names in scripts.items():
-        for name, line in names.items():
-            main = name[3:] if name.startswith("pre") else name[4:] if name.startswith("post") else ""
-            if main and main in names:
-                found[path, name] = (main, line)
-    return found
-
-
-def _publishing(commands: tuple[Command, ...]) -> set[tuple[Path, str]]:
-    """The package.json scripts (file, name) one of whose commands publishes a release (command_roles.publishes:
-    release-it, semantic-release, `npm publish`): they need the host's git and credentials."""
-    from doctor.project.command_roles import publishes
-
-    found: set[tuple[Path, str]] = set()
-    for command in commands:
-        if command.kind is CommandKind.NPM and command.name and not command.implied:
-            words = runner_started(_command_words(command.text))
-            if words and publishes(words[0], words[1:]):
-                found.add((command.location.path, command.name))
-    return found
-
-
 def _home_of(command: Command, homes: tuple[ServiceHome, ...], root: Path,
              services: Collection[str] = ()) -> ServiceHome | None:
     """The service a command belongs to (the rule `doctor exec` follows too: command_home.belongs_in)."""
-    if command.implied or command.kind not in (CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK,
-                                               CommandKind.NPM):
+    if command.implied or command.kind not in SETUP_KINDS:
         return None
     return belongs_in(command.tool, command.text.split()[1:], command.cwd, homes, root,
                       npm_script=command.kind is CommandKind.NPM, local=command.local, services=services)
-
-
-def _command_words(text: str) -> tuple[str, ...]:
-    """A command's words as the shell splits them."""
-    import shlex
-
-    try:
-        return tuple(shlex.split(text))
-    except ValueError:
-        return tuple(text.split())

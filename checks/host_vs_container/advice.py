@@ -28,8 +28,7 @@ from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command, CommandKind
 from doctor.project.types import Service
 
-from . import _command_words
-from .command_line import _mapped_pipeline, _run_options, _short, _tool_of
+from .command_line import _mapped_pipeline, _run_options, _short, _tool_of, command_words
 
 # node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`
 _INSPECT = lazy(r"--inspect(?:-brk)?=(?:[\w.\[\]:-]*:)?(\d{2,5})\b")
@@ -42,10 +41,10 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     cwd = command.location.path.parent if command.kind is CommandKind.NPM and command.name else command.cwd
     # a pipeline's stage (`psql ... | xargs python update.py`) is judged by its own words, and the
     # whole pipeline is what runs in the service
-    own = _command_words(command.text) if command.pipeline else advised
+    own = command_words(command.text) if command.pipeline else advised
     # a package.json script's own words (`jest --config ./test/jest-e2e.json`), not `npm run test:e2e`'s:
     # a script's name is no path (`npm run test` beside a test/ folder)
-    script = _command_words(command.text) if command.kind is CommandKind.NPM and command.name else own
+    script = command_words(command.text) if command.kind is CommandKind.NPM and command.name else own
     kept_out = kept_out_of(project, home, cwd, script)
     # mealie's `python dev/code-generation/main.py`: the image COPYs mealie/ and alembic/ alone
     gaps = image_gaps(project, home, cwd, own)

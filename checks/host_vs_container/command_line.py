@@ -11,8 +11,6 @@ from doctor.project.command_home import mapped_words, runner_started
 from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
 
-from . import _command_words
-
 
 def _advised(managers: Mapping[Path, str], command: Command) -> tuple[str, ...]:
     """The words to run in the service: a package.json script by its name through the project's
@@ -24,7 +22,7 @@ def _advised(managers: Mapping[Path, str], command: Command) -> tuple[str, ...]:
         return (managers.get(command.location.path, "npm"), "run", command.name)
     if command.pipeline:  # a stage alone would drop what its input gives it: the pipeline runs in a shell
         return ("sh", "-c", command.pipeline)
-    return _command_words(command.text)
+    return command_words(command.text)
 
 
 def _mapped_pipeline(advised: tuple[str, ...], cwd: Path, home: ServiceHome) -> list[str]:
@@ -39,7 +37,7 @@ def _mapped_pipeline(advised: tuple[str, ...], cwd: Path, home: ServiceHome) -> 
         return [shell, flag, text]  # it runs in the mapped folder: relative paths stay right
     stages = []
     for stage in (stage for found in pipelines(text) for stage in found):
-        words = list(_command_words(stage))
+        words = list(command_words(stage))
         mapped = mapped_words(words, cwd, home)
         stages.append(stage.strip() if mapped == words else shlex.join(mapped))
     return [shell, flag, " | ".join(stages)]
@@ -109,3 +107,13 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     if build and argv[at + 1] != "--build":
         argv.insert(at + 1, "--build")
     return argv
+
+
+def command_words(text: str) -> tuple[str, ...]:
+    """A command's words as the shell splits them."""
+    import shlex
+
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())

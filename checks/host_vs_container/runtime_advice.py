@@ -12,8 +12,7 @@ from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
 from doctor.project.toolchains import RUNTIME_NAMES, host_lacks, runtime_server, script_runtime, task_env, tool_runtime
 
-from . import _command_words
-from .command_line import _every_interface, _short
+from .command_line import _every_interface, _short, command_words
 
 
 def runtime_belongs(check: Check, project: Project, command: Command, home: ServiceHome, running: bool | None,
@@ -21,7 +20,7 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     """`check`'s finding for `command` (`bundle exec rails test`, `mix test`), whose runtime this machine
     lacks, in `home`: a `-e NAME=value` where the service's environment sets the variable the command's
     task must run with to another value (toolchains.task_env: .env's `RAILS_ENV=development`)."""
-    words = list(_command_words(command.text))
+    words = list(command_words(command.text))
     # a server (`mix phx.server`, `bin/rails server`): a `run` publishing the service's ports, as for Python's
     server = runtime_server(words)
     verb = "run" if running is False or server else "exec"
