@@ -220,6 +220,10 @@ class HostVsContainer(Check):
         where the host lacks the program or its runtime (no `bundle`, `ruby`, `mix`, `go`, `java` on PATH nor in
         JAVA_HOME), with `-e RAILS_ENV=test` (`MIX_ENV=test`) where the service's environment sets another value, as
         `./run test` passes it; a server (`mix phx.server`, `rails server`) as a `run --service-ports`, as above;
+        `doctor exec` of a server typed by hand (docker-rails-example's `bin/rails server`, `mix phx.server`,
+        `python manage.py runserver`, `uvicorn ...`, `npm run dev` of `"dev": "vite"`) runs it so where the service is
+        down; where it is up, it runs nothing (exit 1) and says the service's own server holds the port it publishes:
+        stop it first (`docker compose stop web`) and run it again, or use the running one;
         `doctor exec -- make test` runs such a recipe there.
         Nothing changes on disk; it is advice.
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from doctor.project.command_home import mapped_words, runner_started
+from doctor.project.server_binds import every_interface
 from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
 
@@ -59,29 +60,6 @@ def _tool_of(command: Command, words: tuple[str, ...]) -> str:
     return started[0] if len(started) < len(words) else command.tool
 
 
-_LOCAL_BIND = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def _every_interface(words: list[str]) -> list[str]:
-    """A server's words with a `--host`/`--bind`/`-b` of localhost (`--host=127.0.0.1`, `-b localhost:8000`)
-    listening on 0.0.0.0 instead, as a server in a container must for a published port to reach it."""
-    def anywhere(value: str) -> str | None:  # `localhost:8000` -> `0.0.0.0:8000`; None: not a local address
-        host, colon, port = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
-        return f"0.0.0.0{colon}{port}" if host in _LOCAL_BIND else None
-
-    out = list(words)
-    for at, word in enumerate(out):
-        flag, equals, value = word.partition("=")
-        if flag in _BIND_FLAGS and equals and (moved := anywhere(value)) is not None:
-            out[at] = f"{flag}={moved}"
-        elif word in _BIND_FLAGS and at + 1 < len(out) and (moved := anywhere(out[at + 1])) is not None:
-            out[at + 1] = moved
-    return out
-
-
-_BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H"})
-
-
 def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool,
                  publish: tuple[int, ...] = (), service_ports: bool = False) -> list[str]:
     """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds),
@@ -101,7 +79,7 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     if service_ports or publish:
         # a server told to listen on localhost (rafsaf's `uvicorn ... --host localhost`) listens on the container's
         # own: a published port reaches nothing there; in the container it is to listen on every interface
-        argv[service + 1:] = _every_interface(argv[service + 1:])
+        argv[service + 1:] = every_interface(argv[service + 1:])
     if entrypoint and "--entrypoint" not in argv[at:service]:
         argv[service:service] = ["--entrypoint", ""]
     if build and argv[at + 1] != "--build":

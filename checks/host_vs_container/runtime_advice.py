@@ -7,12 +7,13 @@ from __future__ import annotations
 from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import compose_argv, mapped_words
+from doctor.project.server_binds import every_interface
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
 from doctor.project.toolchains import RUNTIME_NAMES, host_lacks, runtime_server, script_runtime, task_env, tool_runtime
 
-from .command_line import _every_interface, _short, command_words
+from .command_line import _short, command_words
 
 
 def runtime_belongs(check: Check, project: Project, command: Command, home: ServiceHome, running: bool | None,
@@ -24,7 +25,7 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     # a server (`mix phx.server`, `bin/rails server`): a `run` publishing the service's ports, as for Python's
     server = runtime_server(words)
     verb = "run" if running is False or server else "exec"
-    mapped = _every_interface(mapped_words(words, command.cwd, home)) if server else mapped_words(words, command.cwd,
+    mapped = every_interface(mapped_words(words, command.cwd, home)) if server else mapped_words(words, command.cwd,
                                                                                                    home)
     argv = compose_argv(project, verb, home, command.cwd, mapped, tty=True, cli=cli)
     service = project.services.get(home.service)

@@ -23,8 +23,8 @@ from doctor.exec_notes import image_lacks_tool, rebuilds, run_mounts, unrunnable
 from doctor.host import Host
 from doctor.project import Project
 from doctor.project.command_home import belongs_in, compose_argv, home_for, mapped_words, runner_started, tool_language
-from doctor.project.command_roles import PackageScripts, serves
 from doctor.project.hostscripts import docker_driver
+from doctor.project.server_binds import every_interface
 from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.toolchains import app_home, foreign_home, script_interpreter, task_env
 
@@ -151,8 +151,18 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     # allegro/ralph: what the service runs at start installs its packages, which `run --entrypoint ''`
     # skips: the command runs in the container `up -d` starts (preflight's advice)
     up_first = start_install_mode(project, home) == "up"
-    running = is_running(project, host, home.service) if home.live or up_first else False
-    verb = "run" if running is False and not up_first else "exec"
+    words = command_words(argv)
+    from doctor.exec_servers import publish_options, second_server, starts_server
+
+    server = starts_server(words, cwd, project)
+    if server:  # preflight's advice: a `run` publishing the service's ports, with the service stopped first
+        up_first, running, verb = False, is_running(project, host, home.service), "run"
+        if running:  # `exec` would start a second server beside its own, on the port it holds
+            print(second_server(" ".join(argv), home.service, project), file=sys.stderr)
+            return 1
+    else:
+        running = is_running(project, host, home.service) if home.live or up_first else False
+        verb = "run" if running is False and not up_first else "exec"
     from doctor.host.compose_cache import compose_cli
 
     cli = compose_cli(project.options.env)  # `docker compose`, or `docker-compose` where that is the only one
@@ -161,18 +171,16 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         print(f"doctor exec: {argv[0]!r} belongs in service {home.service!r}, but the docker CLI is not on PATH",
               file=sys.stderr)
         return 127
-    words = command_words(argv)
     # what preflight's `run` mounts: nestjs-prisma-starter's test/, which .dockerignore keeps out of the image
     home, kept, hidden, mounted = run_mounts(project, home, cwd, words)
     if (kept or hidden) and not up_first:
         verb = "run"  # only a `run` container takes them as volumes
     mounts = [f"{host}:{inside}" for host, inside in kept] + hidden
-    full = compose_argv(project, verb, home, cwd, mapped_words(argv, cwd, home), sys.stdin.isatty(), cli=cli,
-                        mounts=mounts)
-    service = project.services.get(home.service)
-    if verb == "run" and service is not None and service.ports and serves(
-            words, PackageScripts(project.commands, project.root), cwd):
-        full.insert(verb_at(full) + 1, "--service-ports")  # a server the host must reach, as preflight advises
+    mapped = mapped_words(argv, cwd, home)
+    full = compose_argv(project, verb, home, cwd, every_interface(mapped) if server else mapped, sys.stdin.isatty(),
+                        cli=cli, mounts=mounts)
+    if server:  # a server the host must reach, as preflight advises: `--service-ports`, else `-p PORT:PORT`
+        full[verb_at(full) + 1:verb_at(full) + 1] = publish_options(project, home.service, words)
     from doctor.exec_wipe import DECLINED, past_wipe
 
     # django-on-docker: what `run` (or the `up` first) starts before the command flushes the database
@@ -189,6 +197,9 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         f"its code is in {home.service!r}" + _lacked(words[0], cwd, project))
     with_env = "" if pinned is None else f" with {pinned[0]}={pinned[1]}: {pinned[2]}"
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why}){with_env}", file=sys.stderr)
+    if server and running is None:  # the engine cannot tell: the run fails to publish a port the service holds
+        print(f"doctor: note: {argv[0]!r} starts a server; if {home.service!r} is up, its ports are taken: stop it "
+              f"first, `{project.compose_words()} stop {home.service}`", file=sys.stderr)
     if mounted and verb == "run":
         print(f"doctor: note: {mounted}", file=sys.stderr)
     if verb == "run" or (up_first and running is False):  # openedx/devstack: compose pulled in silence

@@ -1,0 +1,55 @@
+"""`doctor exec` of a server typed by hand, as preflight advises the same in a Makefile.
+
+`bin/rails server`, `mix phx.server`, `python manage.py runserver`, `uvicorn ...` or `npm run dev` (of
+`"dev": "vite"`) typed by hand went as any command: an `exec` into the service when it is up, a second
+server beside the one its start runs, on the port that one holds (docker-rails-example's `doctor exec --
+bin/rails server` with 'web' up). preflight advises a server as `docker compose run --rm --service-ports
+SERVICE ...` (or `-p PORT:PORT` where the service publishes no port), with "stop SERVICE first": doctor
+exec does that where the service is down, and where it is up runs nothing and says so, and what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from doctor.project import Project
+from doctor.project.command_home import runner_started
+from doctor.project.command_roles import PackageScripts, listening_port, serves
+from doctor.project.toolchains import runtime_server
+
+
+def starts_server(words: Sequence[str], cwd: Path, project: Project) -> bool:
+    """Whether the command (its program first) starts a server that runs until stopped: Python's and
+    Node's (command_roles.serves, a package.json script that starts one too) or Ruby's, Elixir's and
+    Java's (toolchains.runtime_server: `bin/rails server`, `mix phx.server`)."""
+    started = list(runner_started(words))
+    return bool(started) and (runtime_server(started)
+                              or serves(started, PackageScripts(project.commands, project.root), cwd))
+
+
+def published_ports(project: Project, service: str) -> list[str]:
+    """The host ports the service publishes, as `up` binds them (`127.0.0.1:8000`), in order."""
+    found = project.services.get(service)
+    ports = found.ports if found is not None else ()
+    return [f"{p.host_ip}:{p.published}" if p.host_ip else str(p.published) for p in ports if p.published]
+
+
+def publish_options(project: Project, service: str, words: Sequence[str]) -> list[str]:
+    """What a `run` of the server adds to publish it as preflight advises: `--service-ports` (the service's
+    own `ports:`, as `up` publishes them), else `-p PORT:PORT` of the port the command names, else nothing."""
+    if published_ports(project, service):
+        return ["--service-ports"]
+    port = listening_port(" ".join(words))
+    return ["-p", f"{port}:{port}"] if port is not None else []
+
+
+def second_server(shown: str, service: str, project: Project) -> str:
+    """What doctor says instead of starting `shown` in `service`, which is up: its own server holds the port."""
+    ports = published_ports(project, service)
+    held = f"the port{'s' if len(ports) > 1 else ''} it publishes ({', '.join(ports)})" if ports else "its port"
+    compose = project.compose_words()
+    return (f"doctor exec: {shown!r} starts a server, and {service!r} is up, serving on {held}: a second server "
+            f"there could not bind {'them' if len(ports) > 1 else 'it'}; nothing was run\n"
+            f"  stop it first, `{compose} stop {service}`, then run this again (doctor runs it as a `run "
+            f"--rm{' --service-ports' if ports else ''}`, as preflight advises), or use the one that runs")

@@ -1,0 +1,128 @@
+"""`doctor exec` of a server typed by hand, as preflight advises the same in a Makefile.
+
+nickjj/docker-rails-example (tests/replay/docker-rails-example) on a host without Ruby: `doctor exec --
+bin/rails server` with 'web' up ran `docker compose exec web bin/rails server`, a second server beside the
+one 'web' runs, on the port it holds; preflight's advice for the same in a Makefile is `run --rm
+--service-ports web ...` with "stop 'web' first". So did `mix phx.server` in docker-phoenix-example,
+`python3 src/manage.py runserver` in docker-django-example, `fastapi dev` and `uvicorn` in fastapi-template's
+backend, and `npm run dev` of `"dev": "vite"`. Now, where the service is up, doctor runs nothing and says
+so (stop it first, or use the running one); where it is down, the server runs as preflight advises it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_execute import fake_docker
+
+import doctor.execute
+from doctor.host import Host
+from doctor.host.context import ExecutionContext, Runtime
+from doctor.project import Project, ProjectOptions
+
+REPLAY = Path(__file__).parent / "replay"
+
+
+def _exec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, folder: str, argv: list[str],
+          running: bool | None) -> tuple[int, list[str]]:
+    """(exit code, the compose command a fake docker got: [] when none ran) of `doctor exec -- ARGV` typed in
+    `folder` of a copy of the replay `name`, its services up (`running`), down, or the engine unable to tell."""
+    root = tmp_path / name
+    shutil.copytree(REPLAY / name, root, ignore=shutil.ignore_patterns("SOURCE.md", "SOURCE.txt"))
+    if (root / ".env.example").exists():
+        shutil.copyfile(root / ".env.example", root / ".env")  # the README's `cp .env.example .env`
+    env, record = fake_docker(tmp_path)  # a PATH with docker alone: no ruby, bundle, mix, python or node
+    env["HOME"] = str(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: running)
+    monkeypatch.chdir(root / folder)
+    code = doctor.execute.execute(argv, Project(ProjectOptions(path=root, env=env)), host)
+    return code, record.read_text().splitlines() if record.exists() else []
+
+
+SERVERS = [
+    ("docker-rails-example", ".", ["bin/rails", "server"], "web", "8000"),
+    ("docker-rails-example", ".", ["bundle", "exec", "rails", "s", "-b", "0.0.0.0"], "web", "8000"),
+    ("docker-phoenix-example", ".", ["mix", "phx.server"], "web", "8000"),
+    ("docker-phoenix-example", ".", ["iex", "-S", "mix", "phx.server"], "web", "8000"),
+    ("docker-django-example", ".", ["python3", "src/manage.py", "runserver", "0.0.0.0:8000"], "web", "8000"),
+    ("fastapi-template", "backend", ["fastapi", "dev", "--host", "0.0.0.0"], "backend", "8000"),
+    ("fastapi-template", "backend", ["uvicorn", "app.main:app", "--reload"], "backend", "8000"),
+]
+
+
+@pytest.mark.parametrize(("name", "folder", "argv", "service", "port"), SERVERS)
+def test_a_server_typed_by_hand_is_not_started_beside_the_running_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], name: str, folder: str,
+        argv: list[str], service: str, port: str) -> None:
+    code, ran = _exec(tmp_path, monkeypatch, name, folder, argv, running=True)
+    assert (code, ran) == (1, [])  # no `exec` of a second server, nor a `run` whose ports are taken
+    said = capfd.readouterr().err
+    assert (f"doctor exec: {' '.join(argv)!r} starts a server, and {service!r} is up, serving on the port it "
+            f"publishes ({port}): a second server there could not bind it; nothing was run") in said, said
+    assert (f"stop it first, `docker compose stop {service}`, then run this again (doctor runs it as a `run --rm "
+            "--service-ports`, as preflight advises), or use the one that runs") in said
+
+
+@pytest.mark.parametrize(("name", "folder", "argv", "service", "port"), SERVERS)
+def test_a_server_typed_by_hand_runs_publishing_the_services_ports_where_it_is_down(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, folder: str, argv: list[str], service: str,
+        port: str) -> None:
+    code, ran = _exec(tmp_path, monkeypatch, name, folder, argv, running=False)
+    assert code == 0
+    at = ran.index("run")
+    assert ran[at:at + 2] == ["run", "--service-ports"] and "--rm" in ran[at:], ran
+    assert ran[ran.index(service, at) + 1:] == argv
+
+
+def test_a_server_told_to_listen_on_localhost_listens_on_every_interface(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rails s -b 127.0.0.1` in the container listens on the container's own localhost: the published port
+    reaches nothing there (preflight's advice moves it to 0.0.0.0 too)."""
+    _, ran = _exec(tmp_path, monkeypatch, "docker-rails-example", ".", ["bundle", "exec", "rails", "s", "-b",
+                                                                          "127.0.0.1"], running=False)
+    assert ran[ran.index("web", ran.index("run")) + 1:] == ["bundle", "exec", "rails", "s", "-b", "0.0.0.0"]
+
+
+def test_where_the_engine_cannot_tell_the_server_runs_with_a_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    code, ran = _exec(tmp_path, monkeypatch, "docker-rails-example", ".", ["bin/rails", "server"], running=None)
+    assert code == 0 and "--service-ports" in ran and "exec" not in ran
+    assert ("doctor: note: 'bin/rails' starts a server; if 'web' is up, its ports are taken: stop it first, "
+            "`docker compose stop web`") in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["bin/rails", "test"], ["bin/rails", "console"], ["mix", "test"]])
+def test_other_commands_still_exec_into_the_running_service(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+    name = "docker-phoenix-example" if argv[0] == "mix" else "docker-rails-example"
+    code, ran = _exec(tmp_path, monkeypatch, name, ".", argv, running=True)
+    assert code == 0 and "exec" in ran and "--service-ports" not in ran
+    assert ran[-len(argv):] == argv
+
+
+def test_a_package_json_script_that_serves_is_not_started_beside_the_running_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """`npm run dev` of `"dev": "vite"` with 'frontend' up: its port is taken; `npm run build` still runs."""
+    root = tmp_path / "frontend"
+    root.mkdir()
+    (root / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  frontend:\n    build: .\n    ports: ['3000:3000']\n    volumes: ['.:/app']\n")
+    (root / "package.json").write_text(
+        '{"scripts": {"dev": "vite", "build": "vite build"}, "dependencies": {"react": "18.3.1", "vite": "5.0.0"}}\n')
+    env, record = fake_docker(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: True)
+    monkeypatch.chdir(root)
+    project = Project(ProjectOptions(path=root, env=env))
+    assert doctor.execute.execute(["npm", "run", "dev"], project, host) == 1
+    assert not record.exists()
+    assert ("'npm run dev' starts a server, and 'frontend' is up, serving on the port it publishes (3000)"
+            in capfd.readouterr().err)
+    assert doctor.execute.execute(["npm", "run", "build"], project, host) == 0
+    assert record.read_text().splitlines()[-3:] == ["npm", "run", "build"]
