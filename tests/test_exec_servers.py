@@ -126,3 +126,45 @@ def test_a_package_json_script_that_serves_is_not_started_beside_the_running_one
             in capfd.readouterr().err)
     assert doctor.execute.execute(["npm", "run", "build"], project, host) == 0
     assert record.read_text().splitlines()[-3:] == ["npm", "run", "build"]
+
+
+@pytest.mark.parametrize(("words", "served"), [
+    (["cross-env", "NODE_ENV=development", "nodemon", "src/index.js"], True),  # node-express-boilerplate's dev
+    (["nodemon", "./src/index.js"], True),  # express-rest-boilerplate's dev
+    (["cross-env", "NODE_ENV=test", "jest", "-i"], False),
+])
+def test_nodemon_serves_and_cross_env_runs_what_follows(words: list[str], served: bool) -> None:
+    from doctor.project.command_roles import serves
+
+    assert serves(words) is served
+
+
+def test_node_express_boilerplates_npm_run_dev_is_a_server(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """hagopj13/node-express-boilerplate's `"dev": "cross-env NODE_ENV=development nodemon src/index.js"`, its
+    compose's own start (`yarn dev -L`): with 'node-app' up, `doctor exec -- npm run dev` ran a `run --rm`
+    (the bind hides node_modules) publishing nothing, beside the running app on 3000."""
+    code, ran = _exec(tmp_path, monkeypatch, "node-express-boilerplate", ".", ["npm", "run", "dev"], running=True)
+    assert (code, ran) == (1, [])
+    assert "'npm run dev' starts a server, and 'node-app' is up, serving on the port it publishes (3000)" in (
+        capfd.readouterr().err)
+    code, ran = _exec(tmp_path / "down", monkeypatch, "node-express-boilerplate", ".", ["npm", "run", "dev"],
+                      running=False)
+    assert code == 0
+    assert ran[ran.index("run"):] == ["run", "--service-ports", "--rm", "-v", "/usr/src/node-app/node_modules", "-T",
+                                      "node-app", "npm", "run", "dev"]
+
+
+def test_preflight_advises_node_express_boilerplates_dev_as_a_server(tmp_path: Path) -> None:
+    """The same script in preflight: a `run --service-ports` (its port reaches the host), 'stop node-app first'."""
+    from doctor.checks.host_vs_container import HostVsContainer
+
+    root = tmp_path / "neb"
+    shutil.copytree(REPLAY / "node-express-boilerplate", root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCKER_HOST": "unix:///nonexistent/doctor-test.sock"}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    found = {f.subject: f for f in HostVsContainer().run(Project(ProjectOptions(path=root, env=env)), host)}
+    fix = found["node-app:cross-env NODE_ENV=development nodemon src/index.js"].fix
+    assert fix is not None and "--service-ports" in fix.command
+    assert "(stop 'node-app' first, `docker compose stop node-app`, if it is up: its ports are taken)" in fix.title

@@ -196,7 +196,8 @@ class HostVsContainer(Check):
         outside them (build/, dist/) stays in the container, which `run --rm` removes.
         A server (`manage.py runserver 0.0.0.0:8000`, `uvicorn`, `flask run`, `vite`, or `npm run dev`,
         `yarn dev`, `pnpm dev` whose package.json script starts one: `"dev": "vite"`, `next dev`,
-        `rspack serve`) is advised as a `run --service-ports` (or `-p PORT:PORT` where the service
+        `rspack serve`, node-express-boilerplate's `cross-env NODE_ENV=development nodemon src/index.js`)
+        is advised as a `run --service-ports` (or `-p PORT:PORT` where the service
         publishes none), never `exec`: `run` publishes nothing by itself, and a second server in the
         running container finds its port taken; one told to listen on localhost (`--host localhost`,
         `-b 127.0.0.1:8000`) is advised on 0.0.0.0, as the published port reaches it there. A

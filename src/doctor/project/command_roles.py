@@ -87,8 +87,9 @@ def publishes(tool: str, arguments: Sequence[str]) -> bool:
 
 
 # programs that serve until stopped: a development server, an app server, a dev bundler's server
+# (nodemon restarts a node app on each change: node-express-boilerplate's `"dev": "... nodemon src/index.js"`)
 _SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "waitress-serve",
-                      "webpack-dev-server", "http-server", "serve"})
+                      "webpack-dev-server", "http-server", "serve", "nodemon"})
 _SERVING_VERBS = {
     "manage": ("runserver", "runserver_plus"), "manage.py": ("runserver", "runserver_plus"),
     "django-admin": ("runserver",), "flask": ("run",), "fastapi": ("dev", "run"), "streamlit": ("run",),
@@ -178,7 +179,8 @@ class PackageScripts:
 
 def _program_serves(words: Sequence[str]) -> bool:
     at = 0
-    while at < len(words) and (words[at] in ("env", "exec", "uv", "poetry", "pipenv", "pdm", "run", "npx")
+    # `cross-env NODE_ENV=development nodemon ...`: cross-env sets the variables and runs the rest, as env does
+    while at < len(words) and (words[at] in ("env", "cross-env", "exec", "uv", "poetry", "pipenv", "pdm", "run", "npx")
                                or ("=" in words[at] and not words[at].startswith("-"))):
         at += 1
     if at < len(words) and posixpath.basename(words[at]).startswith("python"):
