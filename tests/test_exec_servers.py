@@ -168,3 +168,17 @@ def test_preflight_advises_node_express_boilerplates_dev_as_a_server(tmp_path: P
     fix = found["node-app:cross-env NODE_ENV=development nodemon src/index.js"].fix
     assert fix is not None and "--service-ports" in fix.command
     assert "(stop 'node-app' first, `docker compose stop node-app`, if it is up: its ports are taken)" in fix.title
+
+
+def test_a_server_on_a_port_the_service_does_not_publish_runs_beside_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """`runserver 0.0.0.0:8001` while 'web' serves 8000: no clash; a `run` publishing 8001 alone (not the service's
+    8000, which `--service-ports` would find taken) starts beside it."""
+    argv = ["python3", "src/manage.py", "runserver", "0.0.0.0:8001"]
+    code, ran = _exec(tmp_path, monkeypatch, "docker-django-example", ".", argv, running=True)
+    assert code == 0
+    at = ran.index("run")
+    assert ran[at:at + 4] == ["run", "-p", "8001:8001", "--rm"] and "--service-ports" not in ran, ran
+    assert ran[-len(argv):] == argv
+    assert ("doctor: note: 'web' is up; 'python3' listens on 8001, which it does not publish: a `run` publishing "
+            "8001 alone starts beside it") in capfd.readouterr().err

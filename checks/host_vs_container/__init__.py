@@ -224,7 +224,8 @@ class HostVsContainer(Check):
         `doctor exec` of a server typed by hand (docker-rails-example's `bin/rails server`, `mix phx.server`,
         `python manage.py runserver`, `uvicorn ...`, `npm run dev` of `"dev": "vite"`) runs it so where the service is
         down; where it is up, it runs nothing (exit 1) and says the service's own server holds the port it publishes:
-        stop it first (`docker compose stop web`) and run it again, or use the running one;
+        stop it first (`docker compose stop web`) and run it again, or use the running one (a server told a port
+        the service does not publish, `runserver 0.0.0.0:8001`, runs beside it: `run -p 8001:8001`);
         `doctor exec -- make test` runs such a recipe there.
         Nothing changes on disk; it is advice.
 

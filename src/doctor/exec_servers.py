@@ -35,12 +35,21 @@ def published_ports(project: Project, service: str) -> list[str]:
     return [f"{p.host_ip}:{p.published}" if p.host_ip else str(p.published) for p in ports if p.published]
 
 
-def publish_options(project: Project, service: str, words: Sequence[str]) -> list[str]:
-    """What a `run` of the server adds to publish it as preflight advises: `--service-ports` (the service's
-    own `ports:`, as `up` publishes them), else `-p PORT:PORT` of the port the command names, else nothing."""
-    if published_ports(project, service):
-        return ["--service-ports"]
+def port_beside(project: Project, service: str, words: Sequence[str]) -> int | None:
+    """The port the server's own words name (`runserver 0.0.0.0:8001`, `--port 8001`) where the service
+    publishes no host port of that number: a `run` publishing it alone starts beside the running service."""
     port = listening_port(" ".join(words))
+    taken = {address.rpartition(":")[2] for address in published_ports(project, service)}
+    return port if port is not None and str(port) not in taken else None
+
+
+def publish_options(project: Project, service: str, words: Sequence[str], *, beside: bool = False) -> list[str]:
+    """What a `run` of the server adds to publish it as preflight advises: `--service-ports` (the service's
+    own `ports:`, as `up` publishes them), else `-p PORT:PORT` of the port the command names, else nothing;
+    `beside` the running service, its own port alone (port_beside)."""
+    port = listening_port(" ".join(words))
+    if published_ports(project, service) and not beside:
+        return ["--service-ports"]
     return ["-p", f"{port}:{port}"] if port is not None else []
 
 

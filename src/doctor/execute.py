@@ -152,12 +152,14 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     # skips: the command runs in the container `up -d` starts (preflight's advice)
     up_first = start_install_mode(project, home) == "up"
     words = command_words(argv)
-    from doctor.exec_servers import publish_options, second_server, starts_server
+    from doctor.exec_servers import port_beside, publish_options, second_server, starts_server
 
     server = starts_server(words, cwd, project)
+    beside = None
     if server:  # preflight's advice: a `run` publishing the service's ports, with the service stopped first
         up_first, running, verb = False, is_running(project, host, home.service), "run"
-        if running:  # `exec` would start a second server beside its own, on the port it holds
+        beside = port_beside(project, home.service, words) if running else None
+        if running and beside is None:  # `exec` would start a second server beside its own, on the port it holds
             print(second_server(" ".join(argv), home.service, project), file=sys.stderr)
             return 1
     else:
@@ -180,7 +182,8 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     full = compose_argv(project, verb, home, cwd, every_interface(mapped) if server else mapped, sys.stdin.isatty(),
                         cli=cli, mounts=mounts)
     if server:  # a server the host must reach, as preflight advises: `--service-ports`, else `-p PORT:PORT`
-        full[verb_at(full) + 1:verb_at(full) + 1] = publish_options(project, home.service, words)
+        full[verb_at(full) + 1:verb_at(full) + 1] = publish_options(project, home.service, words,
+                                                                    beside=beside is not None)
     from doctor.exec_wipe import DECLINED, past_wipe
 
     # django-on-docker: what `run` (or the `up` first) starts before the command flushes the database
@@ -197,6 +200,9 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         f"its code is in {home.service!r}" + _lacked(words[0], cwd, project))
     with_env = "" if pinned is None else f" with {pinned[0]}={pinned[1]}: {pinned[2]}"
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why}){with_env}", file=sys.stderr)
+    if beside is not None:  # `runserver 0.0.0.0:8001` while 'web' serves 8000: its own port, no clash
+        print(f"doctor: note: {home.service!r} is up; {argv[0]!r} listens on {beside}, which it does not publish: "
+              f"a `run` publishing {beside} alone starts beside it", file=sys.stderr)
     if server and running is None:  # the engine cannot tell: the run fails to publish a port the service holds
         print(f"doctor: note: {argv[0]!r} starts a server; if {home.service!r} is up, its ports are taken: stop it "
               f"first, `{project.compose_words()} stop {home.service}`", file=sys.stderr)
