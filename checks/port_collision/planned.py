@@ -7,23 +7,35 @@ gave named only track C, and A's `up backend` failed once B's ran. Where another
 repository runs a stack of this compose folder (tracks side by side), a port of ours its model publishes
 is a clash to come, moved into this worktree's block with the others.
 
-That worktree's model is read as its containers were started (their compose labels' files: a
-`compose.ports.yaml` it reads is its block, not the committed ports), with every profile. Only a port
-nothing holds now is judged here (a held one is the live half's, and one our own container holds is
-ours to keep): the running track keeps the committed ports, an idle one moves. Where both run, the one
+That worktree's ports are the engine's: its running (or paused) containers' bindings, and for a service it
+has not started, its model read as its containers were started (their compose labels' files: a
+`compose.ports.yaml` it reads is its block, not the committed ports; every profile) with its own `.env` or
+env files and no variable of our shell (docker-django-example's `${DOCKER_WEB_PORT_FORWARD:-...}` exported in
+track B's shell is B's port, not the main worktree's). Only stacks with a container up count, at most 16 of
+them. Only a port nothing holds now is judged here (a held one is the live half's, and one our own container
+holds is ours to keep): the running track keeps the committed ports, an idle one moves. Where both run, the one
 with a block of the plan (it moved before) moves again, never the one still on the committed ports.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from doctor.host import Host
+from doctor.host.containers import (
+    COMPOSE_CONFIG_FILES,
+    COMPOSE_ONEOFF,
+    COMPOSE_PROJECT,
+    COMPOSE_SERVICE,
+    COMPOSE_WORKING_DIR,
+)
+from doctor.host.engine import quote
 from doctor.host.ports import HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
-from doctor.records import replace
 
 from .ranges import Target
 from .static import PortMover
@@ -33,6 +45,7 @@ if TYPE_CHECKING:
     from doctor.project import Project
 
 MAX_RUNNING = 16  # other worktrees' running projects read, at most
+COMPOSE_ENV_FILE = "com.docker.compose.project.environment_file"  # the env files its `up` read
 
 
 def planned_findings(check: Check, project: Project, host: Host, idle: list[Target],
@@ -61,9 +74,8 @@ def planned_findings(check: Check, project: Project, host: Host, idle: list[Targ
 
 def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, str, str]]:
     """(socket, worktree folder name, service) of every host port the running compose projects of the
-    repository's other worktrees publish, read with the files their containers were started with."""
-    from doctor.host.containers import compose_projects
-    from doctor.project import Project as Sibling
+    repository's other worktrees publish: their running containers' bindings as the engine has them, and for
+    a service not started, its ports in their model read with their files and env files, never our shell."""
     from doctor.project.gitrepo import find_repo
 
     repo = find_repo(project.root)
@@ -75,26 +87,74 @@ def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, st
     if not folders:
         return []
     try:
-        running = [p for p in compose_projects(host.engine) if p.working_dir and p.name != project.compose.project_name]
+        listed = host.engine.get_json(f"/containers/json?filters={quote(json.dumps(_RUNNING))}")
     except Unavailable:
         return []
     from doctor.host.portregistry import owner_blocks
 
     planned = {Path(owner).resolve() for owner in owner_blocks(project.options.env)}
     mine = project.root.resolve() in planned
-    found: list[tuple[HostSocket, str, str]] = []
-    for labels in running[:MAX_RUNNING]:
-        there = Path(labels.working_dir).resolve()
-        if there not in folders or (there in planned and not mine):
-            continue  # a worktree that moved into a block of the plan leaves the committed ports to us
-        files = tuple(Path(f) for f in labels.config_files if os.path.isfile(f))
-        if not files:
+    stacks: dict[str, _Stack] = {}
+    for item in listed if isinstance(listed, list) else []:
+        labels = item.get("Labels") or {}
+        name = str(labels.get(COMPOSE_PROJECT, ""))
+        if not name or name == project.compose.project_name or not labels.get(COMPOSE_WORKING_DIR):
             continue
-        sibling = Sibling(replace(project.options, path=there, files=files, profiles=("*",), project_name=labels.name,
-                                  config=None, cwd=None, env_files=None))
+        stack = stacks.get(name)
+        if stack is None:
+            there = Path(str(labels[COMPOSE_WORKING_DIR])).resolve()
+            if there not in folders or (there in planned and not mine):
+                continue  # a worktree that moved into a block of the plan leaves the committed ports to us
+            stack = stacks[name] = _Stack(name, there, folders[there], labels, project.options.env)
+        stack.add(str(labels.get(COMPOSE_SERVICE, "")), item.get("Ports") or [], labels.get(COMPOSE_ONEOFF) == "True")
+    found: list[tuple[HostSocket, str, str]] = []
+    for stack in sorted(stacks.values(), key=lambda s: s.name)[:MAX_RUNNING]:
+        found += stack.published()
+    return found
+
+
+# the containers that hold their ports now: a paused one keeps them as a running one does
+_RUNNING = {"label": [COMPOSE_PROJECT], "status": ["running", "paused"]}
+# doctor's own locations (its model cache), which the sibling's model is read with: no port comes from them
+_OWN_ENV = ("HOME", "XDG_CACHE_HOME", "DOCTOR_NO_CACHE")
+
+
+class _Stack:
+    """One running compose project of another worktree: its labels, and the ports its containers publish."""
+
+    def __init__(self, name: str, there: Path, worktree: str, labels: dict[str, Any], env: Mapping[str, str]) -> None:
+        self.name, self.there, self.worktree, self.labels = name, there, worktree, labels
+        self.env = {key: value for key, value in env.items() if key in _OWN_ENV}
+        self.started: set[str] = set()
+        self.sockets: list[tuple[HostSocket, str, str]] = []
+
+    def add(self, service: str, ports: list[dict[str, Any]], one_off: bool) -> None:
+        if not one_off:  # a `run` container publishes none of the service's ports (without --service-ports)
+            self.started.add(service)
+        self.sockets += [(HostSocket(str(p.get("IP", "")), int(p["PublicPort"]), str(p.get("Type", "tcp"))),
+                          self.worktree, service) for p in ports if p.get("PublicPort")]
+
+    def published(self) -> list[tuple[HostSocket, str, str]]:
+        """The running containers' bindings, then the ports its services not started publish in its model."""
+        found = list(self.sockets)
+        files = _existing(self.labels.get(COMPOSE_CONFIG_FILES))
+        if not files:
+            return found
+        from doctor.project import Project as Sibling
+        from doctor.project import ProjectOptions
+
+        sibling = Sibling(ProjectOptions(path=self.there, files=files, profiles=("*",), project_name=self.name,
+                                         env=self.env, env_files=_existing(self.labels.get(COMPOSE_ENV_FILE)) or None))
         for name, svc in sibling.services.items():
+            if name in self.started:
+                continue  # its container's bindings are the truth: the model would be read without its shell
             for port in svc.ports:
                 span = port.published_range
                 if span is not None and span[0] == span[1]:
-                    found.append((HostSocket(port.host_ip, span[0], port.protocol), folders[there], name))
-    return found
+                    found.append((HostSocket(port.host_ip, span[0], port.protocol), self.worktree, name))
+        return found
+
+
+def _existing(label: object) -> tuple[Path, ...]:
+    """The files of a compose label's comma-separated list that exist here."""
+    return tuple(Path(f) for f in str(label or "").split(",") if f and os.path.isfile(f))
