@@ -202,7 +202,7 @@ def test_each_database_cli_begins_with_a_name_tried() -> None:
     from doctor.secret_commands import _TOOL, TOOL_STARTS
 
     names = _literal_alternatives(_TOOL.pattern)  # from the pattern's own parse
-    assert len(names) == 33
+    assert len(names) == 42
     assert all(name.startswith(TOOL_STARTS) for name in names), names
 
 

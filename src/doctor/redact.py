@@ -38,7 +38,7 @@ from doctor.lazyre import lazy
 from doctor.secret_alone import alone_pattern, masked, masked_alone, masked_quoted, quoted_pattern
 from doctor.secret_commands import mask as _mask
 from doctor.secret_commands import mask_group as _masked_group  # noqa: F401  (tests read it here)
-from doctor.secret_commands import pass_flags, stdin_secrets
+from doctor.secret_commands import pass_flags, redis_auth, stdin_secrets
 from doctor.secret_commands import tool_args as _tool_args
 from doctor.secret_index import Heads as _Heads
 from doctor.secret_keys import Sink, names_a_secret, secret_defaults, secret_for_key
@@ -97,6 +97,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     text = _tool_args(text, sink)
     if "pass" in text:
         text = pass_flags(text, sink)
+    if "AUTH" in text:
+        text = redis_auth(text, sink)
     if "stdin" in text or "sudo" in text or "passwd" in text:  # each reader holds one of them
         text = stdin_secrets(text, sink)
     text = _prose_secrets(text, sink)

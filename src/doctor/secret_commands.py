@@ -14,6 +14,10 @@ A password a tool reads on its standard input is the argument of the `echo`/`pri
 (`stdin_secrets`): `echo SECRET | docker login -u me --password-stdin`, `printf '%s' SECRET | helm
 registry login ...`, `echo SECRET | sudo -S ...`, `echo user:SECRET | chpasswd`, `echo SECRET | passwd
 --stdin app`, or a here-string (`docker login --password-stdin <<< SECRET`).
+
+An LDAP client's bind password (`ldapsearch ... -w SECRET`, `ldapwhoami`, `ldapadd`; `ldappasswd`'s `-a OLD`
+and `-s NEW` too; `-y FILE` names a file, `-W` asks) and a redis `AUTH [user] SECRET` command, sent by
+`redis-cli` or typed at its prompt or fed to it by a script (`redis_auth`), are masked the same way.
 """
 
 from __future__ import annotations
@@ -32,13 +36,13 @@ _TOOL = lazy(
     r"(?<![\w-])(?P<t>mysql|mysqladmin|mysqldump|mysqlshow|mysqlcheck|mariadb|mariadb-admin|mariadb-dump"
     r"|redis-cli|keydb-cli|valkey-cli|mongo|mongosh|mongodump|mongorestore|mongoexport|sqlcmd|curl|wget"
     r"|sshpass|login|rabbitmqctl|htpasswd|openssl|smbclient|rpcclient|smbcacls|smbget|lftp|influx|mc|mcli"
-    r"|vault)"
+    r"|vault|ldapsearch|ldapwhoami|ldapadd|ldapmodify|ldapdelete|ldapmodrdn|ldapcompare|ldapexop|ldappasswd)"
     r"(?![\w-])"
 )
 FIND_FROM = 200  # characters: a shorter text is scanned whole (the finds and their sort cost more there)
 TOOL_STARTS = ("mysql", "mariadb", "redis-cli", "keydb-cli", "valkey-cli", "mongo", "sqlcmd", "curl", "wget",
                "sshpass", "login", "rabbitmqctl", "htpasswd", "openssl", "smb", "rpcclient", "lftp", "influx",
-               "mc", "vault")  # _TOOL's
+               "mc", "vault", "ldap")  # _TOOL's
 _COMMAND_END = lazy(r"[;|&]|['\"]:[ \t]")
 # a shell line continued with `\\` is one command: its break separates two arguments like a blank
 _SEP = r"(?:(?:[ \t]|\\\r?\n)++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
@@ -46,9 +50,16 @@ _ARG = r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
 # a value in quotes of its own (`sqlcmd -P 'pw'`, `mysqladmin -p'pw'`): the quote is no part of it
 _Q = "['\"]?"
 _WORD = r"['\"]?[^\s'\"\\,<>]++['\"]?"  # one argument before the password (a user, a URL)
+# an argument in quotes of its own whole, blanks and all (`-a 's3cret pw'`), or a bare one
+_QUOTED_ARG = (r"(?:(?P<q>['\"])(?=[^'\"\n]*+(?P=q)))?"
+               r"(?P<v>(?(q)[^'\"\n]++|[^\s'\"\\,<>-][^\s'\"\\,<>]*+))")
 _TOOL_ARGS = {
     "mysql": lazy(rf"(?<![\w-])-p{_Q}(?P<v>[^\s'\"\\,<>]++)"),
-    "redis": lazy(rf"(?<![\w-])(?:-a|--pass){_SEP}{_Q}{_ARG}"),
+    # `-a SECRET`, `--pass SECRET`, and the AUTH command it sends (`redis-cli -h redis AUTH [user] SECRET`)
+    "redis": lazy(rf"(?<![\w-])(?:(?:-a|--pass){_SEP}|AUTH{_SEP}(?:{_WORD}{_SEP})?){_QUOTED_ARG}"),
+    # the bind password (`-wSECRET` too); ldappasswd's old and new ones (ldapsearch's `-s` is a scope)
+    "ldap": lazy(rf"(?<![\w-])-w(?:{_SEP})?{_QUOTED_ARG}"),
+    "ldappasswd": lazy(rf"(?<![\w-])-[was](?:{_SEP})?{_QUOTED_ARG}"),
     "mongo": lazy(rf"(?<![\w-])(?:-p){_SEP}{_Q}{_ARG}"),
     "sqlcmd": lazy(rf"(?<![\w-])-P{_SEP}{_Q}{_ARG}"),
     # `-u user:pw`, and short flags run together (`curl -fsSu admin:pw`)
@@ -106,6 +117,8 @@ def _family(tool: str) -> str:
         return "redis"
     if tool.startswith("mongo"):
         return "mongo"
+    if tool.startswith("ldap"):
+        return "ldappasswd" if tool == "ldappasswd" else "ldap"
     return _FAMILIES.get(tool, tool)
 
 
@@ -280,3 +293,20 @@ def pass_flags(text: str, sink: Sink) -> str:
         return text
     out.append(text[done:])
     return "".join(out)
+
+
+# redis's AUTH as a command of its own line, after redis-cli's prompt (`127.0.0.1:6379> AUTH SECRET`) or
+# inside quotes a script sends (`printf 'AUTH SECRET\\r\\n' | nc redis 6379`): its one or two arguments end the
+# command; in redis's own error text (`ERR AUTH <password> called without ...`) it stands mid-line
+_REDIS_AUTH = lazy(r"(?:(?<![^\n])[ \t]*+|(?<=> )|(?<=['\"`]))AUTH[ \t]++(?:[\w.@-]++[ \t]++)?"
+                   r"(?P<v>[^\s'\"`\\<>]++)(?=[ \t]*+(?:$|[\r\n'\"`|;]|\\r|\\n))")
+# what a redis reply or a log says after AUTH, not a password (`AUTH failed`)
+_AUTH_REPLIES = frozenset({"failed", "failure", "error", "ok", "required", "denied", "successful", "succeeded"})
+
+
+def redis_auth(text: str, sink: Sink) -> str:
+    """A redis `AUTH [user] SECRET` command standing as a command of its own (see _REDIS_AUTH)."""
+    def keep(value: str) -> bool:
+        return is_reference(value) or value.startswith("$") or value.lower() in _AUTH_REPLIES
+
+    return mask(_REDIS_AUTH, text, sink, keep=keep)
