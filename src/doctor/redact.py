@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 
 from doctor.lazyre import lazy
 from doctor.secret_alone import alone_pattern, masked, masked_alone, masked_quoted, quoted_pattern
+from doctor.secret_beside import beside
 from doctor.secret_commands import mask as _mask
 from doctor.secret_commands import mask_group as _masked_group  # noqa: F401  (tests read it here)
 from doctor.secret_commands import pass_flags, redis_auth, stdin_secrets
@@ -91,6 +92,7 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
         text = mask_private_keys(text, sink)
     if "://" in text:
         text = url_userinfo(text, sink)
+    text = beside(text, sink)  # before the token shapes mask the `AKIA...` id beside a secret key
     text = mask_tokens(text, sink)
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)

@@ -1,7 +1,8 @@
 """The secrets a name before them gives away (moved from doctor.redact): a secret-looking key's value
 (`KEY=value`, `KEY: value`, `"KEY": "value"`, `-Dx.password=value`), a secret flag's argument
 (`--password value`), a credential-shaped word after a word that names a secret in prose
-(`invalid token 7fq2...`), and the password of a `user:password` value. `doctor.redact.scrub` applies them.
+(`invalid token 7fq2...`, `your auth token is 3f2a...`, a session's `sid 3f2a...`), and the password of a
+`user:password` value. `doctor.redact.scrub` applies them.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ _NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
 # `doctor why` quotes of a container's output holds values the project never defined
 # the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
 # case-blind look-behind is tried at every position), and most texts have no match
-_PROSE_HINT = lazy(r"(?:token|secret|passw|passphrase|key|credential|auth)[a-z]{0,4}(?:[ \t]*+[:=])?[ \t]++"
+_PROSE_HINT = lazy(r"(?:token|secret|passw|passphrase|key|credential|auth|sid)[a-z]{0,4}(?:[ \t]++(?:is|was))?"
+                   r"(?:[ \t]*+[:=])?[ \t]++"
                    r"[\"'`]?[\w+/=$!@#%^&*()-]{24}")
 _PROSE_SECRET = lazy(
-    r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth)"
-    r"(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
+    r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth|sids?)"
+    r"(?:[ \t]++(?:is|was))?(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
 )
 LONG_FLAG = lazy(
     r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
