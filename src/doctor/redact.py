@@ -49,7 +49,7 @@ from doctor.secret_named import long_flags as _long_flags
 from doctor.secret_named import prose_secrets as _prose_secrets
 from doctor.secret_named import user_secret
 from doctor.secret_pem import mask_private_keys
-from doctor.secret_pieces import STRONG_LENGTH
+from doctor.secret_pieces import STRONG_LENGTH, encoded_pattern
 from doctor.secret_pieces import escaped_forms as _escaped_forms
 from doctor.secret_pieces import pieces as _pieces
 from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens
@@ -161,6 +161,7 @@ class Redactor:
         strong: set[str] = set()
         weak: set[str] = set()
         named: set[str] = set()
+        raw_strong: set[str] = set()
         for raw in secret_values:
             for value in _pieces(raw):
                 if value in known:
@@ -172,6 +173,7 @@ class Redactor:
                     continue
                 if len(value) >= STRONG_LENGTH and not _NAME_LIKE.fullmatch(value) and value not in all_names:
                     strong.update(_escaped_forms(value))
+                    raw_strong.add(value)
                 else:
                     weak.update(_escaped_forms(value))
         self._strong = sorted(strong, key=len, reverse=True)
@@ -179,6 +181,7 @@ class Redactor:
         self._weak_values = sorted(weak, key=len, reverse=True)
         self._weak: re.Pattern[str] | None = None  # compiled for the first text holding one of them
         self._named = quoted_pattern(sorted(named, key=len, reverse=True)) if named else None
+        self._encoded = encoded_pattern(raw_strong)  # `Sp@ce pass` as a URL writes it: `Sp%40ce%20pass`, `+`
         # a project of thousands of services, each its own password: which of them a text holds, found in one
         # pass over it, where a test of each value against each line of a report grew with their product
         many = len(self._strong) + len(self._weak_values) > _INDEXED_AFTER
@@ -275,6 +278,8 @@ class Redactor:
         return self._scrubbed("".join(pieces))
 
     def _quoted(self, piece: str) -> str:
+        if self._encoded is not None and ("%" in piece or "+" in piece):
+            piece = self._encoded.sub(MASK, piece)
         return piece if self._named is None else masked_quoted(self._named, piece)
 
     def _weak_pattern(self) -> re.Pattern[str]:

@@ -4,6 +4,7 @@ pieces a parser cuts it into and echoes, and the escaped forms in which files an
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from doctor.lazyre import lazy
@@ -109,3 +110,30 @@ def escaped_forms(value: str) -> set[str]:
         forms.add(json.dumps(form)[1:-1])
         forms.add(form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
     return forms
+
+
+# what a URL or a form percent-encodes in a password (RFC 3986's delimiters, the blank, `%` itself)
+_RESERVED = frozenset(" @:/?#[]!$&'()*+,;=%\"")
+
+
+def encoded_pattern(values: Iterable[str]) -> re.Pattern[str] | None:
+    """The `values` that hold a character a URL or a query string percent-encodes, each with every such
+    character as written or encoded (`%40`, `%2f`, a blank as `%20` or `+`): `Sp@ce pass` as `Sp%40ce%20pass`,
+    `Sp@ce%20pass` and `Sp%40ce+pass`, in one pattern; None for none."""
+    alternatives = []
+    for value in values:
+        if not any(c in _RESERVED for c in value):
+            continue
+        parts = []
+        for char in value:
+            if char not in _RESERVED:
+                parts.append(re.escape(char))
+                continue
+            code = f"{ord(char):02X}"
+            forms = [re.escape(char), f"%{code}", f"%{code.lower()}"] + (["\\+"] if char == " " else [])
+            parts.append("(?:" + "|".join(dict.fromkeys(forms)) + ")")
+        alternatives.append("".join(parts))
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)
+    return re.compile("|".join(alternatives))
