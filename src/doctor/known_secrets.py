@@ -70,8 +70,19 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     paths: set[Path] = set(compose.files)
     mappings: list[Mapping[str, str | None]] = [compose.variables, *extra]
     judged = _Judged()
+    # the volumes, configs and secrets it names (a volume `postgres` beside POSTGRES_PASSWORD: postgres on a
+    # postgis image: `volume '***'`; a secret's name read under `secrets:` as its value)
+    names.update(compose.external_volumes)
+    names.update(compose.external_volumes.values())
+    names.update(compose.external_networks.values())
+    names.update(name for _kind, name, *_ in compose.secret_sources)
     for service in compose.services.values():
         names.update(filter(None, (service.name, service.container_name, service.hostname)))
+        names.update(m.source for m in service.volumes if m.type == "volume" and m.source)
+        if "POSTGRES_PASSWORD" in service.environment and "POSTGRES_USER" not in service.environment:
+            # the superuser every postgres-based image (postgis, pgvector, timescale) makes by default: shown
+            # in a log's `user "postgres"`, as POSTGRES_USER=postgres written out would be
+            names.add("postgres")
         for network in service.networks.values():
             names.update((network.name, *network.aliases))
         mappings.append({key: var.value for key, var in service.environment.items()})
