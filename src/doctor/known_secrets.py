@@ -63,6 +63,7 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
     """The secret values `project` (and the `extra` mappings) define, and the names it shows in the clear."""
     from doctor.project.mounted_env import mounted_files
+    from doctor.secret_scripts import run_scripts
 
     compose = project.compose
     values: set[str] = set()
@@ -88,6 +89,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
         mappings.append({key: var.value for key, var in service.environment.items()})
         paths.update(service.env_files)
         paths.update(p for p in mounted_files(service) if p.is_file())  # fba's .env.server bound onto the app's .env
+        paths.update(p for p in run_scripts(service) if p.is_file())  # `export API_TOKEN=...` in a script it runs
         command = service.command
         if command:
             values |= judged.in_text(command if isinstance(command, str) else " ".join(command))
