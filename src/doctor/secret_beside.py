@@ -82,7 +82,7 @@ def beside(text: str, sink: Sink) -> str:
             if found is not None:
                 spans.append(found)
             at = text.find("successfully reset", at + 1)
-    if "password for the" in text.lower():
+    if "for the" in text and "password for the" in text.lower():  # the cheap test first: most texts lack both
         spans += [match.span("v") for match in _GENERATED.finditer(text)]
     if not spans:
         return text
