@@ -14,7 +14,7 @@ from doctor.project import Project
 
 from .fix import _fix, _mapper, _operands, _rootless_subuids, _run_as_you
 from .places import Row, _by_bind_mount, _from_root, _Places
-from .remap import Remap, remapped_as_you, userns_remap
+from .remap import Remap, inside_subuids, remapped_as_you, rootless_kept, userns_remap
 from .writers import _covering_service, _read_only, _root_writers, _sole_writer
 
 TYPE_CHECKING = False
@@ -81,7 +81,9 @@ class RootOwnedFiles(Check):
         chown -R reach another group below it (`.data` over mariadb's `.data/mysql`): it then
         names each stray without -R.
         With a rootless engine (container root is you), the strays are files of your subuid
-        range (/etc/subuid): a container's non-root user wrote them. So with Docker Desktop for
+        range (/etc/subuid): a container's non-root user wrote them, each judged as that container uid
+        (subuid first+N-1 is uid N) as above: CTFd's uploads (uid 1001, 101000 here) and mariadb's data
+        (999) are a note, not a `user: "1000:1000"` meant as you (100999 here: a stray). So with Docker Desktop for
         Linux, whose file sharing maps uids the same way (container uid 1000 writes as 100999;
         not on WSL2, where the distro's files are shared as they are). Under a daemon started with
         `userns-remap` (its /info SecurityOptions `name=userns`) container uid N writes as the remap
@@ -223,15 +225,19 @@ class RootOwnedFiles(Check):
         # keeps as its own user: the first is a stray, the second by design and never chowned
         designed: list[Row] = []
         why = ""
-        if not subuids and any(r[1] for r in rows):
+        # rootless: each stray as the container uid that wrote it (CTFd's uploads, 101000 here, are uid 1001's)
+        # (but not of a `user:` that is your uid: run as you, as a rootful engine would, it writes subuids here)
+        inner = inside_subuids(rows, subuids, expected.uid) if subuids else None
+        if (not subuids or inner is not None) and any(r[1] for r in rows):
             from .kept import _kept_rows  # here: only strays of a user other than root may be kept by design
 
-            designed, why = _kept_rows(project, host, within, rows)
+            designed, why = _kept_rows(project, host, within, inner if inner is not None else rows)
         aside = ""
         keep_out = groups
-        if designed and len(designed) < len(rows) and any(r[1] == 0 for r in rows):
+        if designed and len(designed) < len(rows) and (inner is not None or any(r[1] == 0 for r in rows)):
             names = {r[0] for r in designed}
             rows = [r for r in rows if r[0] not in names]
+            inner = inside_subuids(rows, subuids, expected.uid) if inner is not None else None
             keep_out = sorted([*groups, *names])
             aside = (f"; {len(designed)} more there {'are' if len(designed) > 1 else 'is'} kept by design ({why}): "
                      "left alone")
@@ -296,16 +302,20 @@ class RootOwnedFiles(Check):
         if built:
             writers = [name for name, _ in built]
             service = service if service in writers else writers[0]
-        judged = service is not None and 0 not in owners and not subuids and not built
+        judged = service is not None and 0 not in owners and (not subuids or inner is not None) and not built
         kept = None
         if service and judged:
             from .kept import _server_data
 
-            kept = _server_data(project, host, service, within, owners, holder is not None)
+            kept = _server_data(project, host, service, within, sorted({r[1] for r in inner}) if inner else owners,
+                                holder is not None)
         if kept is None and why and not aside:  # every stray kept by design, by a service's own uid
             return self.finding(f"{message}: {why}", Location(within_path), f"owner:{top}",
                                 Fix(f"expected: {why}; nothing to change while it does", Safety.ADVICE),
                                 Severity.INFO)
+        if kept is not None and service is not None and inner is not None:  # a rootless engine's database
+            return self.finding(f"{message}; {kept}", Location(within_path), f"owner:{top}",
+                                Fix(rootless_kept(service), Safety.ADVICE), Severity.INFO)
         if kept is not None and service is not None:  # linkwarden's ./pgdata: the database's own user keeps its data
             as_you = _run_as_you(project, expected, repr(service), [project.services[service]])
             if remap is not None:

@@ -1,4 +1,5 @@
-"""root-owned-files under a daemon started with `userns-remap`: container uid N is uid first+N here.
+"""root-owned-files under a daemon started with `userns-remap`: container uid N is uid first+N here
+(a rootless engine's: first+N-1, `inside_subuids`).
 
 dockerd's `--userns-remap=default` (or a named user) runs every container in a user namespace
 mapped onto the remap user's subordinate range (`dockremap:100000:65536` in /etc/subuid, which
@@ -74,3 +75,21 @@ def remapped_as_you(remap: Remap, expected: Owner, who: str, advice: str) -> str
     shifted = remap.first + expected.uid
     return (f'give {who} userns_mode: "host" (under the engine\'s userns-remap uid {expected.uid} inside is '
             f"{shifted} here), and {advice}")
+
+
+def inside_subuids(rows: list[Row], subuids: tuple[tuple[int, int], ...], yours: int) -> list[Row] | None:
+    """`rows` with each owner as the container uid a rootless engine (or Docker Desktop's file sharing)
+    wrote it as: subuid first+N-1 here is container uid N (container root is you, never a stray). None
+    unless every one lies in `subuids` (root's from a `sudo` was not written through the engine), or
+    when one is your own uid `yours` inside: a `user: "${UID}:${GID}"` meant as you, which here writes
+    files you cannot edit (a stray, never a service's own user by design)."""
+    found = [(path, inner, gid, is_dir) for path, uid, gid, is_dir in rows
+             for first, count in subuids if first <= uid < first + count and (inner := uid - first + 1) != yours]
+    return found if len(found) == len(rows) else None
+
+
+def rootless_kept(service: str) -> str:
+    """The advice for a server's data kept as its own container user under a rootless engine: your
+    chown (to container root) would take it from that user, and its `user:` as you is container root."""
+    return (f"expected while {service!r} runs as its own user; nothing to change: chowned back to you "
+            f"(root inside), {service!r} could no longer write there")
