@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from doctor.host.engine import CONTAINER_LIST
+from doctor.host.rootless_netns import publishes_here
 from doctor.model import Unavailable, record
 
 TYPE_CHECKING = False
@@ -295,9 +296,8 @@ class PortProber:
 
         Then published ports appear in the engine's namespace (the host, with the socket
         mounted in), not ours, and a local bind proves nothing. The listening socket of an
-        engine in our namespace shows in /proc/net/unix; a rootless engine on a plain host
-        does not (rootlesskit), which is why this asks where doctor runs first.
-        """
+        engine in our namespace shows in /proc/net/unix; a rootless engine's does not (it is in
+        rootlesskit's), whose ports publish in rootlesskit's namespace (rootless_netns.py)."""
         endpoint = self.host.engine.endpoint
         if endpoint is None or not endpoint.socket_path:
             return False
@@ -314,7 +314,7 @@ class PortProber:
             fields = line.split()
             if len(fields) >= 8 and (fields[7] in wanted or os.path.realpath(fields[7]) in wanted):
                 return False
-        return self.host.context.in_container
+        return self.host.context.in_container and not publishes_here(endpoint.socket_path)
 
     @cached_property
     def ephemeral_range(self) -> tuple[int, int] | None:
