@@ -32,17 +32,18 @@ ROOTLESS_INFO = {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)", "OSType": 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="a copy owned by another uid with subuid strays needs root")
 
 
-def _run(folder: Path, short_dir: Path) -> dict[str, Finding]:
+def _run(folder: Path, short_dir: Path, env: dict[str, str] | None = None,
+         info: dict[str, object] = ROOTLESS_INFO) -> dict[str, Finding]:
     """root-owned-files on `folder` (owned by ME) with a rootless engine (a fake /info) and ME's subuid range."""
     root = short_dir / "root"
-    (root / "etc").mkdir(parents=True)
+    (root / "etc").mkdir(parents=True, exist_ok=True)
     (root / "etc" / "subuid").write_text(f"{ME}:{FIRST}:65536\n")
-    fake = FakeEngine(short_dir / "e.sock", {"/info": ROOTLESS_INFO, "/images/json": [
+    fake = FakeEngine(short_dir / f"e{len(list(short_dir.glob('e*.sock')))}.sock", {"/info": info, "/images/json": [
         {"RepoTags": ["alpine:3.23", "mariadb:10.11", "redis:4", "doctor-test/web:latest"]}]})
     try:
         host = Host(env={"DOCKER_HOST": fake.url, "PATH": "/nonexistent"})
         host.__dict__["platform"] = Platform(Kind.LINUX, {}, root)
-        project = Project(ProjectOptions(path=folder, env={"PATH": "/usr/bin:/bin"}))
+        project = Project(ProjectOptions(path=folder, env={"PATH": "/usr/bin:/bin", **(env or {})}))
         return {str(f.subject): f for f in RootOwnedFiles().run(project, host)}
     finally:
         fake.close()
@@ -99,10 +100,41 @@ def test_a_user_set_to_your_uid_still_writes_strays_under_a_rootless_engine(shor
     (folder / "cache" / "x").write_text("x\n")
     _owned(folder, {"cache": FIRST + ME - 1})
     found = _run(folder, short_dir)
-    assert list(found) == ["owner:cache"]
+    assert list(found) == ["owner:cache", "user:web"]
+    web = found["user:web"].fix
+    assert web is not None and web.title == (
+        'run \'web\' as root inside, which is you here: user: "0:0" in place of user: "1000:1000" (line 4)')
     cache = found["owner:cache"]
     assert cache.severity is Severity.WARNING and cache.message == (
         "2 paths in 'cache' owned by container uid 1000 of the rootless engine (your subuid range), not uid 1000: "
         "cache, ...")
     assert cache.fix is not None and cache.fix.command[:2] == ("docker", "run")
     assert cache.fix.command[-3:] == ("-hR", "0:0", "/w/cache")
+
+
+@needs_root
+def test_joanie_run_as_your_uid_cannot_write_its_binds_under_a_rootless_engine(short_dir: Path) -> None:
+    """joanie's Makefile runs `DOCKER_USER=$(id -u):$(id -g) docker compose`, its services `user:
+    ${DOCKER_USER:-1000}`: under a rootless engine that is uid 100999 here, and app-dev's `touch
+    /data/media/x` failed (Permission denied). Root inside is you: DOCKER_USER=0:0 wrote them as you."""
+    folder = short_dir / "joanie"
+    shutil.copytree(REPLAY / "joanie", folder)
+    for name in ("common", "crowdin", "localtunnel"):  # its `make bootstrap`
+        shutil.copy(folder / "env.d/development" / f"{name}.dist", folder / "env.d/development" / name)
+    for name in ("media", "static", "contracts"):
+        (folder / "data" / name).mkdir(parents=True)
+    _owned(folder, {})
+    found = _run(folder, short_dir, {"DOCKER_USER": f"{ME}:{ME}"})
+    assert list(found) == ["user:app-dev"], found
+    finding = found["user:app-dev"]
+    assert finding.severity is Severity.WARNING and finding.location is not None
+    assert (finding.location.path.name, finding.location.line) == ("docker-compose.yml", 20)
+    assert finding.message.startswith(
+        "'app-dev', 'celery-dev', 'app' and 6 more run as your uid 1000 (user: 1000:1000), which the rootless "
+        "engine maps to uid 100999 here: they cannot write your files in their bind mounts (src/backend, "
+        "data/media, "), finding.message
+    assert finding.fix is not None and finding.fix.title == (
+        "run them as root inside, which is you here: set DOCKER_USER=0:0 where it is set (their user: reads it)")
+    assert _run(folder, short_dir, {"DOCKER_USER": "0:0"}) == {}
+    rootful = {**ROOTLESS_INFO, "SecurityOptions": ["name=seccomp,profile=default"]}
+    assert _run(folder, short_dir, {"DOCKER_USER": f"{ME}:{ME}"}, rootful) == {}

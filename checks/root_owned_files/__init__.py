@@ -15,6 +15,7 @@ from doctor.project import Project
 from .fix import _fix, _mapper, _operands, _rootless_subuids, _run_as_you
 from .places import Row, _by_bind_mount, _from_root, _Places
 from .remap import Remap, inside_subuids, remapped_as_you, rootless_kept, userns_remap
+from .rootless_user import as_you_findings
 from .writers import _covering_service, _read_only, _root_writers, _sole_writer
 
 TYPE_CHECKING = False
@@ -83,7 +84,10 @@ class RootOwnedFiles(Check):
         With a rootless engine (container root is you), the strays are files of your subuid
         range (/etc/subuid): a container's non-root user wrote them, each judged as that container uid
         (subuid first+N-1 is uid N) as above: CTFd's uploads (uid 1001, 101000 here) and mariadb's data
-        (999) are a note, not a `user: "1000:1000"` meant as you (100999 here: a stray). So with Docker Desktop for
+        (999) are a note, not a `user: "1000:1000"` meant as you (100999 here: a stray). A service whose `user:`
+        is your uid and that bind-mounts your files writable is a warning at that line (joanie's `user:
+        ${DOCKER_USER:-1000}`, its Makefile's `DOCKER_USER=$(id -u):$(id -g)`: it cannot write them), whose
+        advice is root inside, which is you (`DOCKER_USER=0:0`, else `user: "0:0"`). So with Docker Desktop for
         Linux, whose file sharing maps uids the same way (container uid 1000 writes as 100999;
         not on WSL2, where the distro's files are shared as they are). Under a daemon started with
         `userns-remap` (its /info SecurityOptions `name=userns`) container uid N writes as the remap
@@ -211,6 +215,7 @@ class RootOwnedFiles(Check):
         for top, rows in sorted(groups.items()):
             yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
                               held.get(top), below, remap)
+        yield from as_you_findings(self, project, host, expected, Path(os.path.realpath(root)))
 
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
