@@ -75,3 +75,20 @@ def test_a_pid_file_of_another_process_says_nothing(engine_here: Path) -> None:
     assert publishes_here(str(engine_here)) is False
     (engine_here.parent / "docker.pid").write_text("not a pid\n")
     assert publishes_here(str(engine_here)) is False
+
+
+def test_a_connection_from_here_to_an_engine_elsewhere_does_not_make_it_local(short_dir: Path) -> None:
+    """/proc/net/unix lists the path of each connection a client here holds to a socket, wherever its listener
+    is (the accepted end lives in the client's namespace): `docker events` to the rootless engine listed
+    `/tmp/dr-rootless-run/docker.sock` (flags 0, state 03). Only a listener (flag __SO_ACCEPTCON) is the
+    engine itself; else a devcontainer's `docker compose up` to the host's mounted socket, still attached,
+    made doctor probe binds here for ports the host holds."""
+    import socket
+
+    for sock in _engine(short_dir, "unshare", "--net", "--fork", "--"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(str(sock))
+            assert str(sock) in Path("/proc/net/unix").read_text()
+            host = Host(env={"DOCKER_HOST": f"unix://{sock}"})
+            host.__dict__["context"] = SimpleNamespace(in_container=True)
+            assert host.ports.engine_elsewhere is True

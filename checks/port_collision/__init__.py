@@ -92,8 +92,9 @@ class PortCollision(Check):
         .env.example .env` in each worktree: `export COMPOSE_PROJECT_NAME=helloflask`), `fix --ports`
         writes the new name on that line (asked: this checkout's stack gets volumes of its own), then
         moves those ports in the same run; a name from `-p`, the shell or a tracked `.env` stays advice.
-        With a remote engine, or an engine socket mounted into doctor's container (not a rootless
-        engine started in that container: its rootlesskit publishes there), local binds prove
+        With a remote engine, or an engine socket mounted into doctor's container (its listener
+        elsewhere, whatever connections to it are open here; not a rootless engine started in that
+        container: its rootlesskit publishes there), local binds prove
         nothing: only the engine's port bindings are compared (one info line), and
         a remote engine's moved port is named that machine's, not this one's.
 

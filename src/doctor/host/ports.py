@@ -310,9 +310,9 @@ class PortProber:
         if not table:
             return False  # not Linux, or hidden: assume the ordinary case
         wanted = {endpoint.socket_path, os.path.realpath(endpoint.socket_path)}
-        for line in table.splitlines()[1:]:
-            fields = line.split()
-            if len(fields) >= 8 and (fields[7] in wanted or os.path.realpath(fields[7]) in wanted):
+        for fields in (line.split() for line in table.splitlines()[1:]):
+            # a listener's (flag __SO_ACCEPTCON): a connection from here to an engine elsewhere lists the path too
+            if len(fields) >= 8 and int(fields[3], 16) & 0x10000 and {fields[7], os.path.realpath(fields[7])} & wanted:
                 return False
         return self.host.context.in_container and not publishes_here(endpoint.socket_path)
 
