@@ -34,7 +34,9 @@ class PortCollision(Check):
         compose project (with its project, service and container name), a leftover container,
         a host process (pid, name, command line), or a process the kernel hides from doctor.
         A process that forwards ports for an engine (Docker Desktop's, rootless podman's
-        `rootlessport` or pasta) stands for a container of it, named by `podman ps` for podman's.
+        `rootlessport` or pasta) stands for a container of it, named by `podman ps` for podman's,
+        and for rootless docker's `rootlesskit` by `docker -H` its own socket (`docker.sock` in the
+        XDG_RUNTIME_DIR it runs with), which a plain `docker ps` may not reach.
         A process is named with the address it holds when that is not our mapping's own (a
         server on 127.0.0.1:8094 stops `up`'s 0.0.0.0:8094: `0.0.0.0:8094/tcp ('web') is held on
         127.0.0.1 by pid ...`; one on [::1] alone stops its [::]:8094); from the socket table,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.host.platform import container_listers, forwarder_of
+from doctor.host.platform import container_listers, forwarder_of, rootless_socket
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
@@ -360,7 +360,8 @@ def _process_owner(check: Check, host: Host, target: Target, failures: tuple[Bin
     if engine:
         # Docker Desktop, Colima, OrbStack... forward published ports through one process: the
         # container is the owner, and only the engine that runs it can name it
-        listers = container_listers(engine, sock.port)
+        listers = container_listers(engine, sock.port, rootless_socket(holder.pid) if engine == "a rootless engine"
+                                    and holder.name in ("rootlesskit", "slirp4netns") else "")
         ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE, command=listers[0])
         said = (f"is published by a container of {engine} (forwarded by '{holder.name}', pid {holder.pid}): "
                 f"{' or '.join(' '.join(argv) for argv in listers)} names it")

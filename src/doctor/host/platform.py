@@ -303,15 +303,37 @@ def _local_ip(address: str, everywhere: str) -> str:
     return everywhere if host == "*" else host
 
 
-def container_listers(engine: str, port: int) -> tuple[tuple[str, ...], ...]:
+def container_listers(engine: str, port: int, socket: str = "") -> tuple[tuple[str, ...], ...]:
     """The commands that name the container a forwarder of `engine` holds `port` for, likeliest first:
     podman's containers are its own, which `docker ps` (the docker engine's) does not list, and
-    slirp4netns or pasta forward for rootless docker and rootless podman alike."""
+    slirp4netns or pasta forward for rootless docker and rootless podman alike. `socket`: the rootless
+    docker engine's own (`rootless_socket`), which a plain `docker ps` may not reach."""
+    if socket:
+        return (("docker", "-H", f"unix://{socket}", "ps", "--filter", f"publish={port}"),)
     docker = ("docker", "ps", "--filter", f"publish={port}")
     podman = ("podman", "ps")  # its PORTS column names the mapping
     if engine == "podman":
         return (podman,)
     return (docker, podman) if engine == "a rootless engine" else (docker,)
+
+
+def rootless_socket(pid: int | None) -> str:
+    """The socket of the rootless docker engine whose rootlesskit (or slirp4netns) is `pid`: `docker.sock`
+    in the XDG_RUNTIME_DIR it was started with, dockerd-rootless.sh's layout; "" when /proc does not
+    say (another user's process, read only by root or its user) or no socket is there. A user's
+    rootless engine is not the one a plain `docker ps` asks (/var/run/docker.sock, another context)."""
+    import stat
+
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return ""
+    runtime = next((e[16:] for e in environ if e.startswith(b"XDG_RUNTIME_DIR=")), b"").decode(errors="replace")
+    path = f"{runtime}/docker.sock"
+    try:
+        return path if runtime.startswith("/") and stat.S_ISSOCK(os.stat(path).st_mode) else ""
+    except OSError:
+        return ""
 
 
 def forwarder_of(name: str, cmdline: Sequence[str] = ()) -> str:
