@@ -138,3 +138,26 @@ def test_joanie_run_as_your_uid_cannot_write_its_binds_under_a_rootless_engine(s
     assert _run(folder, short_dir, {"DOCKER_USER": "0:0"}) == {}
     rootful = {**ROOTLESS_INFO, "SecurityOptions": ["name=seccomp,profile=default"]}
     assert _run(folder, short_dir, {"DOCKER_USER": f"{ME}:{ME}"}, rootful) == {}
+
+
+@needs_root
+def test_root_files_beside_a_rootless_engines_are_chowned_by_root_not_through_it(short_dir: Path) -> None:
+    """A `sudo` left cache/b as root beside cache/a of container uid 33: the rootless engine's root is you,
+    which may not chown root's file (on the real engine: `chown: /w/cache/b: Operation not permitted`, the
+    fix failed); root does it (doctor as root here: chown itself; else sudo, else the advice to)."""
+    folder = short_dir / "proj"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text("services:\n  web:\n    image: doctor-test/web\n    volumes:\n"
+                                         "      - ./cache:/srv/cache\n")
+    (folder / "cache").mkdir()
+    for name in ("a", "b"):
+        (folder / "cache" / name).write_text("x\n")
+    _owned(folder, {"cache/a": FIRST + 32, "cache/b": 0})
+    found = _run(folder, short_dir)
+    assert list(found) == ["owner:cache"]
+    fix = found["owner:cache"].fix
+    assert fix is not None and fix.command == ("chown", "-hR", f"{ME}:{ME}", str(folder / "cache" / "a"),
+                                               str(folder / "cache" / "b")), fix
+    _owned(folder, {"cache/a": FIRST + 32})  # the engine's alone: through it, as before
+    fix = _run(folder, short_dir)["owner:cache"].fix
+    assert fix is not None and fix.command[:2] == ("docker", "run")

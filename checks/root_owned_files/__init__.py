@@ -166,7 +166,9 @@ class RootOwnedFiles(Check):
         as compose writes paths: `./data`, `data/` and `/data` are the name `data` anywhere,
         `./backend/./cache` the path `backend/cache`). With a rootless engine (or Docker Desktop for Linux)
         the chown runs through the engine to 0:0 inside its user namespace, which is you outside
-        (or `podman unshare chown`; as root on Docker Desktop). Under a userns-remap, root inside
+        (or `podman unshare chown`; as root on Docker Desktop), unless some lie outside your subuid
+        range (root's, left by a `sudo`), which that root may not chown: then root does it (directly,
+        with sudo, or the advice to). Under a userns-remap, root inside
         a container is the range's first uid, with no right over your files, and uid 1000 inside is
         101000 here: the chown through the engine runs with `--userns=host` (that container
         outside the remap), and `user: "${UID}:${GID}"` alone would write as 101000, so the advice
@@ -349,8 +351,10 @@ class RootOwnedFiles(Check):
 
             advice = "; ".join(dict.fromkeys(build_as_you(project, project.services[n], made[n], expected.uid,
                                                           expected.gid) for n in (service, *also)))
+        # root's files beside a rootless engine's (a `sudo`): the engine's root, you, may not chown them
+        not_subuids = bool(subuids) and inside_subuids(rows, subuids, -1) is None
         fix = _fix(project, host, expected, operands, service, base, rootless=bool(subuids), sure=sure, also=also,
-                   none_root=none_root, advice=advice, remap=remap)
+                   none_root=none_root, advice=advice, remap=remap, not_subuids=not_subuids)
         return self.finding(message + aside, Location(within_path), f"owner:{top}", fix)
 
 

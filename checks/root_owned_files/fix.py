@@ -55,7 +55,8 @@ def _operands(scan: OwnerScan, within: str, rows: list[Row], protected: bool,
 
 def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, list[str]],
          service: str | None, root: str, rootless: bool = False, sure: bool = True, also: Sequence[str] = (),
-         none_root: bool | str = False, advice: str | None = None, remap: Remap | None = None) -> Fix:
+         none_root: bool | str = False, advice: str | None = None, remap: Remap | None = None,
+         not_subuids: bool = False) -> Fix:
     """The chown of a group back to `expected`, and the `user:` that keeps `service` from writing
     there again: said as a fact when `sure` (the service alone mounts every stray), else as a
     condition naming it and the `also` services that could as well have written there, since the
@@ -65,7 +66,9 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     again, when it is not to run as you (its Dockerfile's user built with your ids). A service that
     runs as you already (its `user:`, or the ids its entrypoint drops root to) gets the chown alone;
     not under a userns-remap (`remap`), where your uid inside is first+uid here: there the advice
-    adds `userns_mode: "host"`, and the chown through the engine leaves the remap (remap.py)."""
+    adds `userns_mode: "host"`, and the chown through the engine leaves the remap (remap.py). `not_subuids`:
+    under a rootless engine, some strays are not of your subuid range (root's, from a `sudo`), which its
+    root (you) may not chown (`chown: /w/cache/b: Operation not permitted`): root does it."""
     from .dropped import drops_to_you
 
     recursive, paths = operands
@@ -103,7 +106,7 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
         # also written .env and the `user:` (fastapi-react trial)
         then = f" (then, by hand: {how})" if sure else f" (then, if {names} writes there, by hand: {how})"
     shown = ", ".join(project.shown(Path(p)) for p in paths[:2]) + (", ..." if len(paths) > 2 else "")
-    if rootless:
+    if rootless and not not_subuids:
         image = _local_image(project, host, service)
         if image is not None:
             inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
@@ -122,7 +125,7 @@ def _fix(project: Project, host: Host, expected: Owner, operands: tuple[bool, li
     if which_on("sudo", host.env.get("PATH")):
         return Fix(f"sudo chown {shown} to {owner}{then}", Safety.UNSAFE,
                    command=("sudo", "chown", flags, owner, *paths))
-    image = _local_image(project, host, service)
+    image = _local_image(project, host, service) if not rootless else None  # a rootless engine's root is you
     if image is None:
         return Fix(f"as root: chown {flags} {owner} -- {_pasteable(paths)}{then}", Safety.ADVICE)
     inside = [f"/w/{_rel(p, root)}" if p != root else "/w" for p in paths]
