@@ -9,6 +9,7 @@ its advice quotes (project_words: `docker compose -p track-b`). Both readings us
 from __future__ import annotations
 
 from doctor.why.diagnose import Words
+from doctor.why.symptoms import SILENT
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
         return service_key_at(project, service.name, "working_dir"), (
             f"its `working_dir: {service.working_dir}`, which the image does not have")
     signature = symptom.signature
+    if signature is None and symptom.line.endswith(SILENT):
+        return _silent(project, service, symptom.exit_code)
     started = _started_by(service, symptom.captured.get("path", "")) if signature is not None and (
         signature.id == "entrypoint-absent") else ""
     if started:
@@ -111,6 +114,27 @@ def _joined_bind(project: Project, service: Service, captured: Mapping[str, str]
     else:
         said = f"its bind of {shown} at {inside}, which is not on this machine now"
     return bind.location, said
+
+
+def _silent(project: Project, service: Service, code: int | None) -> tuple[Location | None, str]:
+    """What to look at for a container that exited with `code` and wrote no log line: what it ran, the service's
+    `entrypoint:` (else its `command:`, given to the image's entrypoint) at its compose line, else the image's own;
+    and how to see what it does (its log has nothing to show)."""
+    from doctor.project.keyat import service_key_at
+    from doctor.project.types import words_of
+
+    key = "entrypoint" if service.entrypoint else "command" if service.command else ""
+    run = f"`{project.compose_words()} run --rm {service.name}`"
+    said = (f"exited with code {code} and wrote nothing to stdout or stderr: run it in the foreground to see what it "
+            f"does ({run}; `sh -x` for a script) and have it say why it stops")
+    if not key:
+        image = f"'{service.image}'" if service.image else f"built for '{service.name}'"
+        return None, (f"what the image {image} runs (`docker image inspect --format '{{{{.Config.Entrypoint}}}} "
+                      f"{{{{.Config.Cmd}}}}'`), which {said}")
+    shown = " ".join(words_of(getattr(service, key)))
+    shown = shown if len(shown) <= 60 else shown[:57].rstrip() + "..."
+    given = " (given to the image's entrypoint)" if key == "command" else ""
+    return service_key_at(project, service.name, key), f"its `{key}: {shown}`{given}, which {said}"
 
 
 def _started_by(service: Service, path: str) -> str:

@@ -17,6 +17,9 @@ from doctor.records import replace
 from doctor.why.diagnose import STOPPED_FIRST_LINE, WAITS_ON, Symptom
 from doctor.why.signatures import Signature
 
+# the line of a container that exited with an error and wrote no log line (flagsmith's `migrate-db` stand-in): what
+# to look at is what it ran, its `entrypoint:` or `command:` (doctor.why.causes.pointed_at), not its empty log
+SILENT = "and printed nothing (its log is empty)"
 MAX_MATCHES = 3  # signatures reported per service (the latest lines first)
 ERROR_WORDS = re.compile(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"
                          r"|bad|timed out|timeout|unrecognized|illegal)\b", re.IGNORECASE)
@@ -85,6 +88,9 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
         said = replace(EXITED_LOG, look_at="")  # its look-at: this container's own log (unexplained)
         return (Symptom(container.service, container.name, container.describe, container.exited_with, lines[0],
                         said),)
+    if not lines and container.state == "exited" and container.exit_code > 0:  # its process said nothing at all
+        return (Symptom(container.service, container.name, container.describe, container.exited_with,
+                        f"{container.describe} {SILENT}"),)
     last = lines[0] if lines else f"{container.describe} (no log output)"
     return (Symptom(container.service, container.name, container.describe, container.exited_with, last),)
 
