@@ -53,7 +53,7 @@ UP = (
 
 def _project(tmp_path: Path, env: str = "COMPOSE_PROJECT_NAME=envproj\n") -> Path:
     root = tmp_path / "p6"
-    root.mkdir()
+    root.mkdir(parents=True)
     (root / "docker-compose.yml").write_text(COMPOSE)
     if env:
         (root / ".env").write_text(env)
@@ -81,3 +81,23 @@ def test_nothing_is_said_where_a_project_is_given_or_named(tmp_path: Path) -> No
     (other / "docker-compose.yml").write_text(UNKNOWN_HOSTS)
     done = run_why(other, UNKNOWN_HOSTS_UP)  # its containers are doctor-audit-why4-p4-node-1, ...
     assert "names no project" not in done.stderr, done.stderr
+
+
+def test_the_assumed_project_is_in_the_json_facts(tmp_path: Path) -> None:
+    import json
+
+    root = _project(tmp_path)
+    (root / "sub").mkdir()
+    done = run_why(root, UP, "--format", "json", str(root), cwd=root / "sub")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "from COMPOSE_PROJECT_NAME at ../.env:1" in done.stderr, done.stderr  # the console's: from where it runs
+    facts = json.loads(done.stdout)["facts"]
+    assert facts["assumed_project"] == {  # the document's: from the project directory, as a finding's `file`
+        "name": "envproj", "source": "COMPOSE_PROJECT_NAME", "file": ".env", "line": 1,
+        "note": "the piped output names no project (its containers have a `container_name:`, and no network or volume "
+                "carries the project's name): read as project 'envproj', from COMPOSE_PROJECT_NAME at .env:1; an `up "
+                "-p X` was project X: give `doctor why -p X`"}, facts
+    folder = json.loads(run_why(_project(tmp_path / "f", env=""), UP, "--format", "json").stdout)["facts"]
+    assert folder["assumed_project"]["source"] == "folder" and folder["assumed_project"]["file"] is None, folder
+    given = json.loads(run_why(_project(tmp_path / "g"), UP, "-p", "doctor-audit-why4-x", "--format", "json").stdout)
+    assert "assumed_project" not in given["facts"], given["facts"]

@@ -26,6 +26,7 @@ from doctor.lazyre import lazy
 from doctor.model import CheckResult, Status, field, record
 from doctor.records import replace
 from doctor.why.advice import unexplained
+from doctor.why.assumed import Assumed, assumed_project
 from doctor.why.causes import pointed_at, project_words
 from doctor.why.diagnose import WHY, WHY_SUMMARY, Diagnosis, Explained, Symptom, stopped_by
 from doctor.why.explains import explaining, through_binds
@@ -153,8 +154,10 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         project = Project(project_options)
         name = project.compose.project_name
         containers = project_containers(host.engine, name)
-    if text and not containers and other is None and opts.project_name is None:
-        sys.stderr.write(_assumed_project(text, project))
+    assumed = assumed_project(text, project) if text and not containers and other is None and (
+        opts.project_name is None) else None
+    if assumed is not None:  # said on stderr, and in a document format's facts
+        sys.stderr.write(assumed.note() + "\n")
     from doctor.why.piped_exits import text_builds
 
     # a build that failed stopped this `up` before it touched the containers an earlier one left: they
@@ -173,7 +176,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                     "containers an earlier one left: reading them" if built else
                     f"project {name!r} has no container on the engine: reading the {_lines(text)} line(s) piped in")
             sys.stderr.write(f"doctor: {said}\n")
-            return _print(opts, project, piped, ran, out)
+            return _print(opts, project, piped, ran, out, assumed)
     elif text:
         used = [what for what, yes in (("the project it names", took),
                                        ("the services it starts", asked is not None)) if yes]
@@ -195,7 +198,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                                  "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
         if not diagnoses:
             raise app.UsageError(f"project {name!r} has no container on the engine (run '{compose} up' first)")
-        return _print(opts, project, diagnoses, results, out)
+        return _print(opts, project, diagnoses, results, out, assumed)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     have = {c.service for c in containers}
     # services compose never created: an `up` that stopped at one (its image, its container_name), or `up SERVICE`
@@ -249,33 +252,6 @@ def _named_in_text(text: str, project: Project) -> str:
     return named
 
 
-def _assumed_project(text: str, project: Project) -> str:
-    """Where the piped text names no project (every container a `container_name:`, no network or volume compose
-    prefixes) and no `-p` was given: the line saying which name doctor read it as, and where that name comes from
-    (compose's own order without -p), since an `up -p X` of the same folder was another project; else ""."""
-    from doctor.project.discover import discover, normalize_project_name
-    from doctor.why.piped import text_lines, text_project
-
-    keys = {"default", *project.compose.networks,
-            *(m.source for s in project.services.values() for m in s.volumes if m.type == "volume" and m.source)}
-    if text_project(text, project.services, keys)[0] or not text_lines(text):
-        return ""
-    name = project.compose.project_name
-    found = discover(replace(project.options, project_name=None))  # compose's environment without -p: where from
-    origin = found.origins.get("COMPOSE_PROJECT_NAME")
-    if found.project_name and origin is not None:
-        source = f"COMPOSE_PROJECT_NAME at {os.path.relpath(origin.path)}:{origin.line}"
-    elif found.project_name:
-        source = "the shell's COMPOSE_PROJECT_NAME"
-    elif name == normalize_project_name(project.compose.project_dir.name):
-        source = "the folder's name"
-    else:
-        source = "the compose file's `name:`"
-    return (f"doctor: the piped output names no project (its containers have a `container_name:`, and no network "
-            f"or volume carries the project's name): read as project {name!r}, from {source}; an `up -p X` was "
-            f"project X: give `doctor why -p X`\n")
-
-
 def _lines(text: str) -> int:
     """The non-blank lines of piped text, split at newlines only (a CR inside a line is no line's end)."""
     return sum(1 for line in text.split("\n") if line.strip())
@@ -306,11 +282,11 @@ _UP_OUTPUT = lazy(r"(?m)^\s*(?:\[\+\] \w+ \d+/\d+|[^\w\s]?\s*Container \S+\s+\w+
 
 
 def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], results: list[CheckResult],
-           out: TextIO) -> int:
+           out: TextIO, assumed: Assumed | None = None) -> int:
     from doctor.why.render import render
 
     name = project.compose.project_name
-    report = _report(project.root, diagnoses, results, project.compose.files)
+    report = _report(project.root, diagnoses, results, project.compose.files, assumed)
     redactor = app.redactor_for(project)
     here = Path.cwd()  # the console names paths as they open from here, like preflight's
     words = project_words(project)
@@ -346,8 +322,10 @@ def _print_not_looked(opts: WhyOptions, project: Project, reason: str, out: Text
         out.write(text)
 
 
-def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...]) -> Report:
-    """The preflight report schema: one result per check that explains a symptom, plus `why` for the rest."""
+def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...],
+            assumed: Assumed | None = None) -> Report:
+    """The preflight report schema: one result per check that explains a symptom, plus `why` for the rest; with
+    `facts.assumed_project` where the piped text named no project and doctor read it as the one it found here."""
     explained = [e for d in diagnoses for e in d.explained]
     results = []
     for result in ran:
@@ -368,6 +346,8 @@ def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], file
             for d in diagnoses
         ]
     }
+    if assumed is not None:
+        facts["assumed_project"] = assumed.as_dict(root)
     return Report(root, tuple(results), facts=facts, docs={WHY: WHY_SUMMARY}, compose_files=files)
 
 
