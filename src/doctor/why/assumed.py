@@ -35,13 +35,17 @@ class Assumed:
 
     def note(self, cwd: Path | None = None) -> str:
         """The stderr line: the name read, where from (a file as it opens from `cwd`), and what an `up -p X` wants."""
-        source = {SHELL: "the shell's COMPOSE_PROJECT_NAME", COMPOSE_NAME: "the compose file's `name:`",
-                  FOLDER: "the folder's name"}.get(self.source, "")
-        if self.file is not None:
-            source = f"COMPOSE_PROJECT_NAME at {shown_path(self.file, cwd)}:{self.line}"
+        source = self.where(cwd)
         return (f"doctor: the piped output names no project (its containers have a `container_name:`, and no network "
                 f"or volume carries the project's name): read as project {self.name!r}, from {source}; an `up -p X` "
                 "was project X: give `doctor why -p X`")
+
+    def where(self, cwd: Path | None = None) -> str:
+        """Where the name comes from, as the console says it (a file as it opens from `cwd`)."""
+        if self.file is not None:
+            return f"COMPOSE_PROJECT_NAME at {shown_path(self.file, cwd)}:{self.line}"
+        return {SHELL: "the shell's COMPOSE_PROJECT_NAME", COMPOSE_NAME: "the compose file's `name:`",
+                FOLDER: "the folder's name"}.get(self.source, "")
 
     def as_dict(self, project_dir: Path) -> dict[str, object]:
         """`facts.assumed_project` of `--format json`: the file from the project directory, as a finding's `file`."""
@@ -54,13 +58,20 @@ def assumed_project(text: str, project: Project) -> Assumed | None:
     """Where the piped text names no project (every container a `container_name:`, no network or volume compose
     prefixes) and no `-p` was given: the name doctor read it as, and where compose's own order without -p takes it
     from; else None."""
-    from doctor.project.discover import discover, normalize_project_name
     from doctor.why.piped import text_lines, text_project
 
     keys = {"default", *project.compose.networks,
             *(m.source for s in project.services.values() for m in s.volumes if m.type == "volume" and m.source)}
     if text_project(text, project.services, keys)[0] or not text_lines(text):
         return None
+    return name_source(project)
+
+
+def name_source(project: Project) -> Assumed:
+    """The project's name and where compose takes it from without `-p`: a `.env`'s COMPOSE_PROJECT_NAME (its file
+    and line), the shell's, the compose file's `name:`, or the folder's name."""
+    from doctor.project.discover import discover, normalize_project_name
+
     name = project.compose.project_name
     found = discover(replace(project.options, project_name=None))  # compose's environment without -p: where from
     origin = found.origins.get("COMPOSE_PROJECT_NAME")

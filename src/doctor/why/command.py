@@ -187,7 +187,10 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         compose = project.compose_words()  # `docker compose -p track-b`: what it says to run reaches this project
         if not diagnoses and text and created_any(text):  # it ran: compose's progress names a container
             raise app.UsageError(f"project {name!r} has no container on the engine, and the `up` output piped in "
-                                 f"shows no service that failed: `{compose} ps -a` shows what runs now")
+                                 "shows no service that failed (an `up -d` says only that each container started): "
+                                 "its containers, which would say, are gone (`docker compose down` and `rm` remove "
+                                 f"them and their logs): run `{compose} up` again and ask "
+                                 f"`{project_words(project).doctor_command('why')}` while they are there")
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
             raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
@@ -197,7 +200,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                                  "piped in show no failure doctor reads (compose's `exited with code`, `Error` or a "
                                  "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
         if not diagnoses:
-            raise app.UsageError(f"project {name!r} has no container on the engine (run '{compose} up' first)")
+            raise app.UsageError(_no_container(project, compose, opts.project_name is None))
         return _print(opts, project, diagnoses, results, out, assumed)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     have = {c.service for c in containers}
@@ -250,6 +253,21 @@ def _named_in_text(text: str, project: Project) -> str:
     sys.stderr.write(f"doctor: the piped output names the {what} of project {named!r} (`up -p {named}` or "
                      f"COMPOSE_PROJECT_NAME), not {project.compose.project_name!r}: reading that project\n")
     return named
+
+
+def _no_container(project: Project, compose: str, guessed: bool) -> str:
+    """No container of the project on the engine and nothing else to read: `up` has not run, or `down` removed its
+    containers (and their logs: nothing is left to diagnose). Where no `-p` was given, the name and where it comes
+    from, since an `up -p X` of this folder was another project, whose containers `down` may have removed too."""
+    from doctor.why.assumed import name_source
+
+    name, why = project.compose.project_name, project_words(project).doctor_command("why")
+    said = f"project {name!r}"
+    if guessed:
+        said += f" ({name_source(project).where()}; an `up -p X` here was project X: give `doctor why -p X`)"
+    return (f"{said} has no container on the engine: 'docker compose up' has not run for it, or `docker compose "
+            f"down` (or `rm`) removed its containers and their logs: run '{compose} up' first, then ask `{why}` while "
+            f"they are there (or pipe in the failed `up`'s output: `{why} < up.log`)")
 
 
 def _lines(text: str) -> int:
