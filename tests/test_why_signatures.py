@@ -66,6 +66,14 @@ REAL_LINES = [
      {"variable": "REDIS_PASSWORD"}),
     ("bash: line 1: SECRET_KEY: parameter null or not set", "required-variable", {"variable": "SECRET_KEY"}),
     ("container was OOMKilled (exit 137)", "oom-killed", {}),
+    # a full disk: the engine copying an image's /bin into a new volume of `driver_opts: {type: tmpfs, o: size=64k}`,
+    # busybox's dd on a `tmpfs: /scratch:size=16k`, postgres' WAL, node's ENOSPC
+    ("Error response from daemon: failed to copy files: userspace copy failed: write /var/lib/docker/volumes/"
+     "whymore-n-4076_data/_data/busybox: no space left on device", "no-space",
+     {"path": "/var/lib/docker/volumes/whymore-n-4076_data/_data/busybox"}),
+    ("dd: error writing '/scratch/x': No space left on device", "no-space", {}),
+    ('PANIC:  could not write to file "pg_wal/xlogtemp.32": No space left on device', "no-space", {}),
+    ("Error: ENOSPC: no space left on device, write", "no-space", {}),
     # zulip's `ulimits: nofile: {soft: 1000000, hard: 1048576}` on an engine whose own hard limit is lower
     ("Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable "
      "to start container process: error during container init: error setting rlimits for ready process: error "

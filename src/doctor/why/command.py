@@ -164,9 +164,18 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     # say nothing of it (they may all run), the text does
     builds = text_builds(text, project.services) if text else {}
     built = bool(containers) and bool(builds)
-    if (not containers or built) and text:  # `up ... | doctor why` with no container to read: the text's symptoms
+    # the engine refused to create a service's container (`failed to copy files: ... no space left on device`): those
+    # `up` created are only created, its error is in the text alone, not on the engine
+    have = {c.service for c in containers}
+    unmade = bool(text) and bool(containers) and not built and not any(
+        c.failed and (c.state != "created" or c.error) for c in containers) and any(
+        s not in have for s in (asked if asked is not None else project.services))
+    piped: list[Diagnosis] = []
+    if (not containers or built or unmade) and text:  # `up ... | doctor why` with no container to read: the text's
         piped, ran = text_diagnoses(project, project_options, registry, config.severities, opts, text, signatures,
                                     builds, asked)
+        if unmade and not any(d.failed and d.service not in have for d in piped):
+            piped = []
         if piped and built:  # the others as their containers are now (one an earlier `up` started runs)
             running = {c.service: c for c in containers if not c.one_shot}
             piped = [Diagnosis(d.service, running[d.service]) if not d.failed and d.service in running
@@ -174,10 +183,12 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         if piped:
             said = (f"the {_lines(text)} line(s) piped in show a build that failed, before `up` reached the "
                     "containers an earlier one left: reading them" if built else
+                    f"the {_lines(text)} line(s) piped in show a service that failed before it had a container (the "
+                    "engine's have only been created): reading them" if unmade else
                     f"project {name!r} has no container on the engine: reading the {_lines(text)} line(s) piped in")
             sys.stderr.write(f"doctor: {said}\n")
             return _print(opts, project, piped, ran, out, assumed)
-    elif text:
+    if text and containers and not built:
         used = [what for what, yes in (("the project it names", took),
                                        ("the services it starts", asked is not None)) if yes]
         sys.stderr.write((ASKED_NOTE.format(" and ".join(used)) if used else PIPED_NOTE) + "\n")

@@ -356,6 +356,18 @@ NO_SUCH_IMAGE = Signature(
     advice="pull the image (`docker compose pull`) or build it, then `up` again; `--pull never` only starts images "
            "the engine has",
 )
+# a full disk, the engine's or the container's: the engine's copy of an image's files into a new volume of a
+# `driver_opts: {type: tmpfs, o: size=64k}` (`failed to copy files: ... write /var/lib/docker/volumes/...: no space
+# left on device`), a pull or build on a full data root, or the app's own write (postgres' `could not write to file`)
+NO_SPACE = Signature(
+    "no-space",
+    r"(?:write (?P<path>/\S+?):? )?no space left on device|\bENOSPC\b",
+    "a disk is full: the engine's data root (images, containers, volumes, build cache), the filesystem of a "
+    "bind source, or a size-limited tmpfs or volume (`tmpfs: /x:size=`, a volume's `driver_opts: o: size=`)",
+    (),
+    "the path the line names: `docker system df` (`docker system prune` frees what no container uses), `df -h` on "
+    "the host, or the `size=` of the service's tmpfs or of the volume (`docker volume inspect`)",
+)
 CONTAINER_NAME_CONFLICT = Signature(
     "container-name-conflict",
     r"Conflict\. The container name \"/?(?P<container>[\w.-]+)\" is already in use",
@@ -379,4 +391,4 @@ BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_RE
            NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE,
            MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
-           IMAGE_PULL, NO_SUCH_IMAGE, NOT_CREATED)
+           IMAGE_PULL, NO_SUCH_IMAGE, NO_SPACE, NOT_CREATED)

@@ -1,0 +1,71 @@
+"""`doctor why` on `no space left on device`: a full disk, said as such, read from the piped `up` where the engine
+refused to create the container.
+
+Run with compose v2.40.3: a service `db` mounting a new named volume of `driver_opts: {type: tmpfs, device: tmpfs, o:
+size=64k}` at /bin, whose image's /bin (busybox, 1 MB) the engine copies into it, and an `app` beside it. `up -d`
+ends in `Error response from daemon: failed to copy files: userspace copy failed: write
+/var/lib/docker/volumes/P_data/_data/busybox: no space left on device`; the engine has app's container, created and
+never started, and none of db. `doctor why` blamed app ("created, never started: compose stopped first"), said
+"the piped text is not used", and listed db as `- db  no container (not created)`; with the text alone (after
+`down`) it read db's error as "compose reports the service's container failed" with its log to look at, which it never
+had. It now reads the text where the engine has no container of a service that failed in it and the others were only
+created, and matches the line as `no-space`: a full disk, and where to look.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from test_why_live import _blocks, compose
+
+COMPOSE = """\
+services:
+  db:
+    image: {image}
+    command: ["/bin/sleep", "300"]
+    volumes:
+      - data:/bin
+  app:
+    image: {image}
+    command: ["sleep", "300"]
+volumes:
+  data:
+    driver_opts:
+      type: tmpfs
+      device: tmpfs
+      o: size=64k
+"""
+
+
+def _why(root: Path, *args: str, text: str = "") -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    return subprocess.run([sys.executable, "-m", "doctor", "why", *args], cwd=root, capture_output=True, text=True,
+                          timeout=120, input=text, env=environ)
+
+
+@pytest.mark.docker
+def test_why_reads_the_engines_no_space_from_the_piped_up(tmp_path: Path, docker_engine: str,
+                                                          busybox_image: str) -> None:
+    root = tmp_path / "nospace"
+    root.mkdir()
+    (root / "compose.yaml").write_text(COMPOSE.format(image=busybox_image))
+    name = f"doctor-test-{uuid.uuid4().hex[:8]}"
+    try:
+        up = compose(docker_engine, root, name, "up", "-d")
+        assert "no space left on device" in up.stderr, up.stderr
+        done = _why(root, "-p", name, text=up.stderr)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "show a service that failed before it had a container" in done.stderr, done.stderr
+        blocks = _blocks(done.stdout)
+        assert "no space left on device" in blocks["db"] and "means    a disk is full" in blocks["db"], done.stdout
+        assert blocks["app"].startswith("- app"), done.stdout  # not blamed: only created
+        compose(docker_engine, root, name, "down", "-v")
+        done = _why(root, text=up.stderr)  # the text alone, its containers gone
+        assert "means    a disk is full" in _blocks(done.stdout)["db"], done.stdout
+    finally:
+        compose(docker_engine, root, name, "down", "-v", "--remove-orphans")
