@@ -83,6 +83,17 @@ def test_the_engines_line_naming_no_service_goes_with_the_containers_line() -> N
     assert found["db"][0].signature is not None and found["db"][0].signature.id == "no-such-image"
 
 
+def test_the_engines_last_line_is_not_the_unanswered_create_of_another_service() -> None:
+    """compose v2.40.3's `up -d --pull never` of db (image absent) and app (no depends_on): both created at once, app's
+    `Creating` unanswered when db's error ends the `up`; the last line repeats db's, and was given to app as its own
+    failure (`✗ app  failed, in the piped output`) though the engine has app's container, created."""
+    text = "\n".join([" Container p-db-1  Creating", " Container p-app-1  Creating",
+                      " Container p-db-1  Error response from daemon: No such image: doctor-test/whymore-absent:99",
+                      "Error response from daemon: No such image: doctor-test/whymore-absent:99"])
+    found = text_symptoms(text, BUILTIN, {"db", "app"}, ALL_SERVICES, 3)
+    assert list(found) == ["db"], found
+
+
 @pytest.mark.docker
 def test_a_piped_up_that_found_no_image_names_the_image_and_its_line(tmp_path: Path, docker_engine: str,
                                                                      busybox_image: str) -> None:

@@ -341,14 +341,18 @@ def _pending(lines: Sequence[str], services: Collection[str], names: Mapping[str
     with no `Started` after it, before `Error response from daemon: failed to create shim task: ... exec:
     "/bin/bash": stat /bin/bash: no such file or directory` (awesome-compose's nginx-flask-mongo on an image with no
     bash), which names no container; the engine answered that request. None where several are unanswered (compose
-    starts independent containers at once) or the name is no service's."""
+    starts independent containers at once), the name is no service's, or the line repeats the error a container's
+    own line gave (`up --pull never`: ` Container p-db-1  Error response from daemon: No such image: ...`, app's
+    `Creating` unanswered beside it)."""
     steps: dict[str, str] = {}
     found: dict[int, tuple[str, str]] = {}
+    said: set[str] = set()  # the errors a container's own line gave (` Container p-db-1  Error response from ...`)
     for at, line in enumerate(lines):
         step = _STEP.match(line)
         if step is not None:
             steps[step[1]] = step[2].lower()
-        elif _DAEMON_ERROR.match(line):
+            said.add(line[step.end(1):].strip())
+        elif _DAEMON_ERROR.match(line) and line.strip() not in said:  # not compose repeating db's `No such image`
             waiting = [name for name, word in steps.items() if word in _PENDING]
             if len(waiting) != 1:
                 continue
