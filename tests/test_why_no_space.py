@@ -64,6 +64,10 @@ def test_why_reads_the_engines_no_space_from_the_piped_up(tmp_path: Path, docker
         blocks = _blocks(done.stdout)
         assert "no space left on device" in blocks["db"] and "means    a disk is full" in blocks["db"], done.stdout
         assert blocks["app"].startswith("- app"), done.stdout  # not blamed: only created
+        done = _why(root, "-p", name)  # live alone: db is where `up` stopped, its error only `up` printed
+        assert done.returncode == 1, done.stderr
+        assert "- app  created, never started: compose stopped at 'db' first" in done.stdout, done.stdout
+        assert "compose created the other services' containers and none for this one" in _blocks(done.stdout)["db"]
         compose(docker_engine, root, name, "down", "-v")
         done = _why(root, text=up.stderr)  # the text alone, its containers gone
         assert "means    a disk is full" in _blocks(done.stdout)["db"], done.stdout

@@ -121,3 +121,33 @@ def test_a_piped_up_that_found_no_image_names_the_image_and_its_line(tmp_path: P
     assert f"pull the image (`docker compose -p {name} pull`) or build it" in out, out
     assert "no finding of doctor's checks explains it" not in out, out
     assert "- web  not started: it depends on 'db', which failed" in out, out
+
+
+@pytest.mark.docker
+def test_read_live_the_service_up_could_not_create_beside_an_independent_one(tmp_path: Path, docker_engine: str,
+                                                                             busybox_image: str) -> None:
+    """django-on-docker with web's `depends_on` dropped: `up -d --pull never` creates web's container and none of
+    db's. Read live (nothing piped), why blamed web (`✗ web  created, never started: compose stopped first`) and
+    listed `- db  no container (not created)`; db is now the failure, explained by image-availability's note."""
+    name = f"dtest-nsi-{uuid.uuid4().hex[:8]}"
+    missing = f"doctor-test/nosuch-{uuid.uuid4().hex[:8]}:99"
+    compose = DJANGO_ON_DOCKER.format(web=busybox_image, db=missing).replace("    depends_on:\n      - db\n", "")
+    (tmp_path / "docker-compose.yml").write_text(compose)
+    (tmp_path / ".env.dev").write_text("DEBUG=1\nSQL_HOST=db\nSQL_PORT=5432\n")
+    (tmp_path / "app").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    try:
+        up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=180, env=env)
+        assert up.returncode != 0 and "No such image" in up.stdout + up.stderr, up
+        done = subprocess.run([sys.executable, "-m", "doctor", "why", "-p", name], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    finally:
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "-v"], cwd=tmp_path, capture_output=True,
+                       timeout=120, env=env)
+    assert done.returncode == 1, done
+    out = done.stdout
+    assert "- web  created, never started: compose stopped at 'db' first" in out, out
+    assert "✗ db   no container (not created)" in out, out
+    assert f"'db' image '{missing}' is not on the engine" in out, out
+    assert f"pull the image (`docker compose -p {name} pull`) or build it" in out, out

@@ -240,7 +240,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
             explained = tuple(unexplained(s, *pointed_at(project, s), project=project.compose.project_name,
                                           words=words) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
-    diagnoses.extend(stopped_here(name, findings, words) for name in missing)
+    created_only = all(c.state == "created" and not c.error for c in containers if not c.one_shot)
+    diagnoses.extend(stopped_here(name, findings, words, created_only) for name in missing)
     # which service `up` stopped at is judged over them all, what is shown is the one asked for
     diagnoses = [d for d in stopped_by(sorted(diagnoses, key=lambda d: d.service)) if opts.service in (None, d.service)]
     diagnoses = with_waits(project, diagnoses)

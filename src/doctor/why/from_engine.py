@@ -18,7 +18,7 @@ from pathlib import Path
 from doctor import app
 from doctor.model import Severity
 from doctor.records import replace
-from doctor.why.advice import as_explained, stale
+from doctor.why.advice import as_explained, stale, unexplained
 from doctor.why.causes import checked, project_words
 from doctor.why.diagnose import (
     ALL_SERVICES,
@@ -31,6 +31,7 @@ from doctor.why.diagnose import (
     stops_create,
 )
 from doctor.why.explains import about_service
+from doctor.why.signatures import Signature
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -139,17 +140,40 @@ def older_than_files(project: Project, diagnoses: list[Diagnosis], host: Host, e
     return out
 
 
-def stopped_here(service: str, findings: Sequence[Finding], words: Words = BARE) -> Diagnosis:
+def stopped_here(service: str, findings: Sequence[Finding], words: Words = BARE, created_only: bool = False
+                 ) -> Diagnosis:
     """A service with no container beside others that have one: failed where a finding says why compose
     created none for it (`up` stopped there, and created no more), else not created (`up SERVICE`, or a
-    service waiting on the one that failed). `words`: how its advice writes commands (as_explained)."""
-    from doctor.why.signatures import NOT_CREATED
+    service waiting on the one that failed). `words`: how its advice writes commands (as_explained).
+
+    `created_only`: the others were only created, none started or refused by the engine: `up` got past its pulls
+    and stopped creating this one (`up --pull never` of an image the engine lacks, whose note then explains it; a
+    full disk, whose error only `up` printed)."""
+    from doctor.why.signatures import NO_SUCH_IMAGE, NOT_CREATED
 
     mine = [f for f in findings if f.check in NOT_CREATED.checks and stops_create(f) and about_service(f, service)]
+    if not mine and created_only:
+        absent = [f for f in findings if f.check == "image-availability" and about_service(f, service)
+                  and "not on the engine" in f.message]
+        symptom = Symptom(service, "", "no container", None, STOPPED_HERE_LINE, NO_SUCH_IMAGE if absent else
+                          _STOPPED_HERE)
+        return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom, words) for f in absent) or (
+            unexplained(symptom, words=words),))
     if not mine:
         return Diagnosis(service, None)
     symptom = Symptom(service, "", "no container", None, STOPPED_HERE_LINE, NOT_CREATED)
     return Diagnosis(service, None, (symptom,), tuple(as_explained(f, symptom, words) for f in mine))
+
+
+# the engine refused the container of a service beside others it created and did not start: only `up` said why
+_STOPPED_HERE = Signature(
+    "not-created",
+    r"no container: compose created others",
+    "compose created the other services' containers and none for this one: the engine refused it (an image it does "
+    "not have under `--pull never`, a full disk, a name in use, a volume it could not fill)",
+    look_at="the error `docker compose up` printed for it (the engine keeps no record of it: pipe it in, `docker "
+            "compose up -d 2>&1 | doctor why`)",
+)
 
 
 def never_created(project: Project, project_options: ProjectOptions, registry: Registry,
