@@ -103,3 +103,44 @@ def test_live_why_on_flagsmith_whose_migration_exits_silently(tmp_path: Path, do
         assert "logs migrate-db" not in block, shown
     finally:
         compose(docker_engine, root, name, "down", "-v", "--remove-orphans")
+
+
+# compose v2.40.3's foreground `up` of the live test's copy (project doctor-audit-fs, the db's container_name as
+# upstream's), migrate-db exiting 1 without a word
+ATTACHED_UP = (
+    " Container doctor-audit-fs-migrate-db-1  Created\n"
+    " Container doctor-audit-fs-flagsmith-task-processor-1  Created\n"
+    " Container doctor-audit-fs-flagsmith-1  Created\n"
+    "Attaching to flagsmith-1, flagsmith-task-processor-1, migrate-db-1, flagsmith_postgres\n"
+    "\n"
+    "\x1b[Kmigrate-db-1 exited with code 1\n"
+    "service \"migrate-db\" didn't complete successfully: exit 1\n"
+)
+
+
+def test_a_piped_attached_up_whose_one_shot_said_nothing(tmp_path: Path) -> None:
+    """Piped, the foreground `up` listed flagsmith and its task processor as `✓ started: attached, and the piped
+    output shows no exit of it` (compose attaches to them, and never starts them: they wait for migrate-db to
+    complete), and migrate-db's look-at was its log, which the attached output holds whole: empty."""
+    from why_run import run_why
+
+    root = tmp_path / "flagsmith"
+    shutil.copytree(REPLAY, root)
+    done = run_why(root, ATTACHED_UP)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    blocks = _blocks(done.stdout)
+    assert blocks["flagsmith"].startswith("- flagsmith "), done.stdout
+    assert "not started: it depends on 'migrate-db', which failed" in blocks["flagsmith-task-processor"], done.stdout
+    assert "means    compose attached to the container from its start and it exited printing nothing" in (
+        blocks["migrate-db"]), done.stdout
+    assert (f"look at  docker-compose.yml:{_line(root, '    command:')}  its `command: migrate` (given to the image's "
+            "entrypoint), which exited with code 1") in blocks["migrate-db"], done.stdout
+    # a line of its own: that line is the symptom, not its silence
+    said = ATTACHED_UP.replace("\n\n", "\nmigrate-db-1  | django.db.utils.OperationalError: could not translate host "
+                                       "name \"postgres\" to address\n")
+    assert "printing nothing" not in run_why(root, said).stdout
+    # waiting on migrate-db only to have started: compose started it
+    started = root / "docker-compose.yml"
+    started.write_text(started.read_text().replace("condition: service_completed_successfully",
+                                                   "condition: service_started"))
+    assert "✓ flagsmith " in run_why(root, ATTACHED_UP).stdout

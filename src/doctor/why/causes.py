@@ -66,7 +66,8 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
         return service_key_at(project, service.name, "working_dir"), (
             f"its `working_dir: {service.working_dir}`, which the image does not have")
     signature = symptom.signature
-    if signature is None and symptom.line.endswith(SILENT):
+    if (signature is None and symptom.line.endswith(SILENT)) or (signature is not None and
+                                                                  signature.id == "exited-silent"):
         return _silent(project, service, symptom.exit_code)
     started = _started_by(service, symptom.captured.get("path", "")) if signature is not None and (
         signature.id == "entrypoint-absent") else ""

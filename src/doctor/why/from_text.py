@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from doctor.model import Severity, Status
 from doctor.project.types import nearest_of, started_before
+from doctor.records import replace
 from doctor.why.advice import as_explained, unexplained
 from doctor.why.causes import checked, pointed_at, project_words
 from doctor.why.diagnose import ALL_SERVICES, BARE, WHY, Diagnosis, Explained, Symptom
@@ -45,16 +46,18 @@ def text_diagnoses(project: Project, project_options: ProjectOptions, registry: 
     `--service`, that service's first, and another's only where it stopped `up` first (doctor.why.one_service). None
     when no line shows a failure."""
     from doctor.why.piped import sole_publishers, text_symptoms
-    from doctor.why.piped_exits import text_exits
+    from doctor.why.piped_exits import EXITED_SILENT, silent_exits, text_exits
     from doctor.why.symptoms import MAX_MATCHES
 
     names = {s.container_name: s.name for s in project.services.values() if s.container_name}
     publishers = sole_publishers(project.services.values())
     found = text_symptoms(text, signatures, project.services, ALL_SERVICES, MAX_MATCHES, names, publishers)
     exits = text_exits(text, project.services, names)
+    quiet = silent_exits(text, project.services, names)
     for service, symptom in exits.items():  # compose said it failed, and no line of its log is in the text
-        if service not in found:
-            found[service] = [symptom]
+        if service not in found:  # attached from its start, it said nothing at all: what it ran is what to look at
+            found[service] = [replace(symptom, signature=EXITED_SILENT) if service in quiet and symptom.exit_code
+                              else symptom]
     for service, symptom in builds.items():  # its image did not build (why.piped_exits.text_builds): no container
         found[service] = [symptom, *found.get(service, ())]
         exits.setdefault(service, symptom)
@@ -213,7 +216,8 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
         elif name in ended:  # a foreground `up` ran it: it completed, or compose stopped it
             how = "it ran and exited (0)" if ended[name] == "0" else f"compose stopped it (exited ({ended[name]}))"
             out.append(Diagnosis(name, None, from_text=True, text_state=f"started: {how}, in the piped output"))
-        elif name in attached:  # a foreground `up` ran it, and shows no exit of it
+        elif name in attached and not _gated(project, name, failed, failed_below):  # a foreground `up` ran it,
+            # and shows no exit of it (not one waiting on a failed service's health or completion: never started)
             out.append(Diagnosis(name, None, from_text=True,
                                  text_state="started: attached, and the piped output shows no exit of it"))
         else:
@@ -232,6 +236,17 @@ def _rest_of_text(project: Project, text: str, names: dict[str, str], failed: tu
                 why = f"`up` stopped at {at} first"
             out.append(Diagnosis(name, None, stopped_at=failed, from_text=True, text_state=f"not started: {why}"))
     return out
+
+
+def _gated(project: Project, name: str, failed: Collection[str], leading: Collection[str]) -> bool:
+    """Whether `name` waits, by a condition compose checks before starting it (`service_healthy`,
+    `service_completed_successfully`), on a service that failed or one that leads to it: compose attaches to its
+    container (`Attaching to flagsmith-1, ..., migrate-db-1`) but never starts it (flagsmith after its `migrate-db`
+    exited 1)."""
+    from doctor.why.waits import COMPLETED, HEALTHY, condition_at
+
+    return any((dep in failed or dep in leading) and condition_at(project, name, dep)[0] in (HEALTHY, COMPLETED)
+               for dep in project.services[name].depends_on)
 
 
 def asked_services(project: Project, command: UpCommand | None, service: str | None) -> frozenset[str] | None:

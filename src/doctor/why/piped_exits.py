@@ -8,6 +8,7 @@ their service as it does (service_of, container_prefix).
 from __future__ import annotations
 
 from doctor.lazyre import lazy
+from doctor.records import replace
 from doctor.why.piped import LOG_PREFIX, NAME_PREFIX, container_prefix, service_of, text_lines
 from doctor.why.signatures import UNHEALTHY, Signature
 
@@ -37,6 +38,10 @@ EXITED = Signature(
     PROCESS_CHECKS,
     "the service's log (`docker compose logs` and its name): the piped output has none of it",
 )
+# EXITED of a container a foreground `up` attached to from its start that wrote nothing (silent_exits): the text
+# holds all of its log, none, so what it ran is what to look at (doctor.why.causes.pointed_at), not its log
+EXITED_SILENT = replace(EXITED, id="exited-silent", meaning="compose attached to the container from its start and it "
+                        "exited printing nothing: the piped output holds all of its log, which is empty", look_at="")
 # compose's word that a service's healthcheck failed (`dependency failed to start: container proj-db-1 is unhealthy`,
 # ` ✘ Container proj-db-1  Unhealthy`): the container ran and its probe failed, so the probe is what to look at (at
 # its compose line), not a log the piped output lacks; the checks of a probe that cannot pass, as for a container's
@@ -181,6 +186,16 @@ def text_up(text: str, services: Collection[str], names: Mapping[str, str] | Non
     found = (re.match(_UP, line, re.IGNORECASE) for line in lines)
     named = (_named_service(m[1], services, names, prefix) for m in found if m is not None)
     return list(dict.fromkeys(s for s in named if s))
+
+
+def silent_exits(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> set[str]:
+    """The services a foreground `up` attached to (`Attaching to`: the text holds their output from the start) whose
+    container exited (`migrate-db-1 exited with code 1`) without logging a line."""
+    lines = text_lines(text)
+    prefix = container_prefix(lines, services)
+    ended = {_named_service(m.get("name", ""), services, names, prefix) for m in (
+        EXITED.match(line) for line in lines if _ATTACHED_EXIT.match(line)) if m is not None}
+    return ended & set(text_created(text, services, names)[1]) - set(text_logged(text, services, names))
 
 
 def text_logged(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
