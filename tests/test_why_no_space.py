@@ -64,6 +64,8 @@ def test_why_reads_the_engines_no_space_from_the_piped_up(tmp_path: Path, docker
         blocks = _blocks(done.stdout)
         assert "no space left on device" in blocks["db"] and "means    a disk is full" in blocks["db"], done.stdout
         assert blocks["app"].startswith("- app"), done.stdout  # not blamed: only created
+        at = 1 + COMPOSE.splitlines().index("    driver_opts:")
+        assert f"look at  compose.yaml:{at}  the `driver_opts` of its volume 'data'" in blocks["db"], done.stdout
         done = _why(root, "-p", name)  # live alone: db is where `up` stopped, its error only `up` printed
         assert done.returncode == 1, done.stderr
         assert "- app  created, never started: compose stopped at 'db' first" in done.stdout, done.stdout
@@ -73,3 +75,33 @@ def test_why_reads_the_engines_no_space_from_the_piped_up(tmp_path: Path, docker
         assert "means    a disk is full" in _blocks(done.stdout)["db"], done.stdout
     finally:
         compose(docker_engine, root, name, "down", "-v", "--remove-orphans")
+
+
+def test_the_size_limited_volume_or_tmpfs_is_pointed_at(tmp_path: Path) -> None:
+    from doctor.host.containers import ContainerState
+    from doctor.project import Project, ProjectOptions
+    from doctor.why.causes import pointed_at
+    from doctor.why.signatures import BUILTIN
+    from doctor.why.symptoms import match_symptoms
+
+    root = tmp_path / "nospace"
+    root.mkdir()
+    text = COMPOSE.format(image="busybox").replace(
+        '    command: ["sleep", "300"]\n', '    command: ["sleep", "300"]\n    tmpfs:\n      - /scratch:size=16k\n')
+    (root / "compose.yaml").write_text(text)
+    project = Project(ProjectOptions(path=root, project_name="p", env={"HOME": str(tmp_path), "PATH": "/usr/bin"}))
+    lines = text.splitlines()
+
+    def looked(service: str, line: str) -> tuple[int | None, str]:
+        container = ContainerState(id="c", name=f"p-{service}-1", service=service, state="exited", exit_code=1,
+                                   log_tail=(line,))
+        (symptom,) = match_symptoms(container, BUILTIN)
+        where, said = pointed_at(project, symptom)
+        return where.line if where is not None else None, said
+
+    at, said = looked("db", "Error response from daemon: failed to copy files: userspace copy failed: write "
+                            "/var/lib/docker/volumes/p_data/_data/busybox: no space left on device")
+    assert at == 1 + lines.index("    driver_opts:") and "its volume 'data', whose size is less" in said, said
+    at, said = looked("app", "dd: error writing '/scratch/x': No space left on device")
+    assert at == 1 + lines.index("    tmpfs:") and said.startswith("its `tmpfs:` at /scratch, full"), said
+    assert looked("app", "could not write to file \"pg_wal/xlogtemp.32\": No space left on device") == (None, "")

@@ -79,6 +79,9 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
     if formless:
         return service_key_at(project, service.name, formless), _no_format(project, service, formless,
                                                                           symptom.captured["path"])
+    full = _full(project, service, symptom) if signature is not None and signature.id == "no-space" else None
+    if full is not None:
+        return full
     joined = _joined_bind(project, service, symptom.captured) if signature is not None and (
         signature.id == "mount-type") else None
     if joined is not None:
@@ -115,6 +118,35 @@ def _joined_bind(project: Project, service: Service, captured: Mapping[str, str]
     else:
         said = f"its bind of {shown} at {inside}, which is not on this machine now"
     return bind.location, said
+
+
+def _full(project: Project, service: Service, symptom: Symptom) -> tuple[Location | None, str] | None:
+    """The size-limited place of `service` a no-space line names, at its compose line: the project's volume the engine
+    fills from the image (`write /var/lib/docker/volumes/P_data/_data/busybox`: its `driver_opts` with `o: size=`),
+    or a `tmpfs:` of the service whose target the line names (dd's `error writing '/scratch/x'`); else None."""
+    import re
+
+    from doctor.project.keyat import service_key_at, service_nodes
+
+    volume = re.match(r"/var/lib/docker/volumes/([\w.-]+)/_data(?:/|$)", symptom.captured.get("path", ""))
+    key = volume[1].removeprefix(f"{project.compose.project_name}_") if volume else ""
+    for document in project.compose_documents() if key else ():
+        for doc in document.docs:
+            node = doc.get("volumes") if isinstance(doc, dict) else None
+            entry = node.get(key) if isinstance(node, dict) else None
+            at = getattr(entry, "locs", {}).get("driver_opts") if isinstance(entry, dict) else None
+            if at is not None and isinstance(entry, dict) and "size=" in str(entry.get("driver_opts")):
+                return at, (f"the `driver_opts` of its volume '{key}', whose size is less than what the engine copies "
+                            "into it from the image at the mount's target: give it more (`o: size=`), or mount it "
+                            "where the image has no files")
+    for node in service_nodes(project, service.name):
+        written = node.get("tmpfs")
+        targets = [written] if isinstance(written, str) else written if isinstance(written, list) else []
+        for target in (str(w).split(":")[0].rstrip("/") for w in targets):
+            if target and re.search(rf"(?<![\w./-]){re.escape(target)}(?:/|\b)", symptom.line):
+                return service_key_at(project, service.name, "tmpfs"), (
+                    f"its `tmpfs:` at {target}, full: give it more (`size=`), or write less there")
+    return None
 
 
 def _silent(project: Project, service: Service, code: int | None) -> tuple[Location | None, str]:
