@@ -144,3 +144,20 @@ def test_a_piped_attached_up_whose_one_shot_said_nothing(tmp_path: Path) -> None
     started.write_text(started.read_text().replace("condition: service_completed_successfully",
                                                    "condition: service_started"))
     assert "✓ flagsmith " in run_why(root, ATTACHED_UP).stdout
+
+
+def test_a_loop_of_silent_exits_points_at_what_it_runs(tmp_path: Path) -> None:
+    """`restart: always` on a command that exits 3 without a word (read live: `restarting, 7 restarts`): beside the
+    loop, whose look-at is the first error of a log that has none, the silent exit and what the service runs."""
+    root = tmp_path / "loop"
+    root.mkdir()
+    (root / "compose.yaml").write_text('services:\n  worker:\n    image: busybox\n    restart: always\n'
+                                       '    command: ["sh", "-c", "exit 3"]\n')
+    project = Project(ProjectOptions(path=root, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}))
+    looping = ContainerState(id="c", name="loop-worker-1", service="worker", state="restarting", exit_code=3,
+                             restart_count=7)
+    loop, silent = match_symptoms(looping, BUILTIN)
+    assert loop.signature is not None and loop.signature.id == "restart-loop", loop
+    assert silent.line == "exited (3) and printed nothing (its log is empty)", silent
+    where, said = pointed_at(project, silent)
+    assert where is not None and where.line == 5 and said.startswith("its `command: sh -c 'exit 3'`"), said

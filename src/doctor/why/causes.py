@@ -153,6 +153,8 @@ def _silent(project: Project, service: Service, code: int | None) -> tuple[Locat
     """What to look at for a container that exited with `code` and wrote no log line: what it ran, the service's
     `entrypoint:` (else its `command:`, given to the image's entrypoint) at its compose line, else the image's own;
     and how to see what it does (its log has nothing to show)."""
+    import shlex
+
     from doctor.project.keyat import service_key_at
     from doctor.project.types import words_of
 
@@ -164,7 +166,8 @@ def _silent(project: Project, service: Service, code: int | None) -> tuple[Locat
         image = f"'{service.image}'" if service.image else f"built for '{service.name}'"
         return None, (f"what the image {image} runs (`docker image inspect --format '{{{{.Config.Entrypoint}}}} "
                       f"{{{{.Config.Cmd}}}}'`), which {said}")
-    shown = " ".join(words_of(getattr(service, key)))
+    value = getattr(service, key)
+    shown = shlex.join(value) if isinstance(value, tuple) else " ".join(words_of(value))  # as a shell reads it
     shown = shown if len(shown) <= 60 else shown[:57].rstrip() + "..."
     given = " (given to the image's entrypoint)" if key == "command" else ""
     return service_key_at(project, service.name, key), f"its `{key}: {shown}`{given}, which {said}"

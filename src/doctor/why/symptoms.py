@@ -77,6 +77,10 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
     if [s.signature.id for s in found if s.signature is not None] == ["restart-loop"] and any(
             line.strip() for line in container.log_tail):
         found.append(_said_last(container))
+    elif [s.signature.id for s in found if s.signature is not None] == ["restart-loop"] and container.exit_code > 0:
+        # a loop of silent exits (`restart: always`, a command that exits 3 without a word): what it runs, not its log
+        found.append(Symptom(container.service, container.name, container.describe, container.exited_with,
+                             f"exited ({container.exit_code}) {SILENT}"))
     if found:
         return tuple(found)
     if lines and container.state == "exited" and container.exit_code > 0:
@@ -90,7 +94,7 @@ def match_symptoms(container: ContainerState, signatures: Sequence[Signature],
                         said),)
     if not lines and container.state == "exited" and container.exit_code > 0:  # its process said nothing at all
         return (Symptom(container.service, container.name, container.describe, container.exited_with,
-                        f"{container.describe} {SILENT}"),)
+                        f"exited ({container.exit_code}) {SILENT}"),)
     last = lines[0] if lines else f"{container.describe} (no log output)"
     return (Symptom(container.service, container.name, container.describe, container.exited_with, last),)
 
