@@ -556,10 +556,14 @@ def test_an_up_that_could_not_pull_says_what_it_needed(tmp_path: Path, docker_en
     with contextlib.redirect_stderr(err):
         status = app.guarded(why, WhyOptions(path=root, project_name=name), io.StringIO())
     assert status == 2, err.getvalue()
-    assert err.getvalue().strip() == (
+    said = err.getvalue().strip()
+    assert said.startswith(
         f"doctor: project '{name}' has no container on the engine: 'docker compose up' has not run, or it failed "
         f"before creating one, as when it cannot pull an image: 'vote' image '{image}' is not on the engine: "
-        "compose pulls it on up (needs the registry)"), err.getvalue()
+        f"compose pulls it on up (needs the registry): pull (`docker compose -p {name} "), said
+    # the commands reach this project from where the test runs (its -f, doctor's PATH)
+    assert "pull`) or build what it needs, or pipe in the failed `up`'s output for its error" in said, said
+    assert " up -d 2>&1 | doctor why " in said and said.endswith(f" -p {name}`)"), said
 
 
 def _up_until(docker: str, root: Path, name: str, ready: Callable[[dict[str, ContainerState]], bool],

@@ -204,8 +204,11 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                                  f"`{project_words(project).doctor_command('why')}` while they are there")
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
+            why_words = project_words(project).doctor_command("why")
             raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
-                                 f"run, or it failed before creating one, as when it cannot pull an image: {shown}")
+                                 f"run, or it failed before creating one, as when it cannot pull an image: {shown}: "
+                                 f"pull (`{compose} pull`) or build what it needs, or pipe in the failed `up`'s output "
+                                 f"for its error (`{compose} up -d 2>&1 | {why_words}`)")
         if not diagnoses and text.strip():  # read, and nothing in it doctor knows: say so, not "run up"
             raise app.UsageError(f"project {name!r} has no container on the engine, and the {_lines(text)} line(s) "
                                  "piped in show no failure doctor reads (compose's `exited with code`, `Error` or a "
