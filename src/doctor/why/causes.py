@@ -160,8 +160,8 @@ def _silent(project: Project, service: Service, code: int | None) -> tuple[Locat
 
     key = "entrypoint" if service.entrypoint else "command" if service.command else ""
     run = f"`{project.compose_words()} run --rm {service.name}`"
-    said = (f"exited with code {code} and wrote nothing to stdout or stderr: run it in the foreground to see what it "
-            f"does ({run}; `sh -x` for a script) and have it say why it stops")
+    said = (f"exited with code {code} and left no line in its log: run it in the foreground to see what it does "
+            f"({run}; `sh -x` for a script) and have it say why it stops")
     if not key:
         image = f"'{service.image}'" if service.image else f"built for '{service.name}'"
         return None, (f"what the image {image} runs (`docker image inspect --format '{{{{.Config.Entrypoint}}}} "

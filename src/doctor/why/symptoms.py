@@ -17,9 +17,10 @@ from doctor.records import replace
 from doctor.why.diagnose import STOPPED_FIRST_LINE, WAITS_ON, Symptom
 from doctor.why.signatures import Signature
 
-# the line of a container that exited with an error and wrote no log line (flagsmith's `migrate-db` stand-in): what
-# to look at is what it ran, its `entrypoint:` or `command:` (doctor.why.causes.pointed_at), not its empty log
-SILENT = "and printed nothing (its log is empty)"
+# the line of a container that exited with an error and has no log line (flagsmith's `migrate-db` stand-in; the
+# engine's log unread in its timeout looks the same): what it ran, its `entrypoint:` or `command:`, is what to look
+# at (doctor.why.causes.pointed_at)
+SILENT = "with no line in its log (it printed nothing, or the engine did not give its log)"
 MAX_MATCHES = 3  # signatures reported per service (the latest lines first)
 ERROR_WORDS = re.compile(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"
                          r"|bad|timed out|timeout|unrecognized|illegal)\b", re.IGNORECASE)
