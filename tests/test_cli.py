@@ -58,6 +58,20 @@ def test_explain_unknown_check_is_a_usage_error() -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("typed", ["port-colision", "PORT-COLLISION"])
+def test_explain_a_misspelt_check_names_the_one_meant(typed: str) -> None:
+    # as --select says it: a newcomer's typo (or caps) in `doctor explain` gets the id to type
+    done = doctor("explain", typed)
+    assert done.returncode == 2
+    assert f"unknown check '{typed}' (did you mean 'port-collision'?)" in done.stderr
+
+
+def test_select_in_capitals_names_the_id_meant() -> None:
+    done = doctor("preflight", "--select", "PORT-COLLISION", str(REPO / "examples" / "clean-stack"))
+    assert done.returncode == 2
+    assert "unknown check id 'PORT-COLLISION' (did you mean 'port-collision'?)" in done.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -207,9 +207,11 @@ def explain(check_id: str, out: TextIO = sys.stdout) -> int:
 
     registry = load_registry()
     check = registry.checks.get(check_id)
-    if check is None:
+    if check is None:  # as --select says it: `doctor explain port-colision` names port-collision
+        from doctor.config import did_you_mean
+
         known = ", ".join(sorted(registry.checks))
-        raise UsageError(f"unknown check {check_id!r} (known: {known})")
+        raise UsageError(f"unknown check {check_id!r}{did_you_mean(check_id, registry.checks)} (known: {known})")
     out.write(f"{check_id}\n\n{check.documentation()}\n")
     return EXIT_OK
 

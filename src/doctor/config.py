@@ -187,7 +187,7 @@ class Config:
         named += [(s.check, s.origin) for s in self.suppressions.value]
         for check_id, origin in named:
             if check_id not in known:
-                hint = _did_you_mean(check_id, known)
+                hint = did_you_mean(check_id, known)
                 path = self.file if origin.line else None
                 raise ConfigError(
                     f"unknown check id {check_id!r}{hint} (see 'doctor list')", path, origin.line
@@ -256,10 +256,10 @@ def load_config(project_dir: Path) -> Config:
     return Config()
 
 
-def _did_you_mean(word: str, choices: Collection[str]) -> str:
+def did_you_mean(word: str, choices: Collection[str]) -> str:
+    """` (did you mean 'x'?)` for the one choice closest to a misspelt (or upper-cased) id or key."""
     import difflib  # here: only a misspelt key needs it
-
-    close = difflib.get_close_matches(word, list(choices), n=1)
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -277,7 +277,7 @@ def _build(raw: Raw, path: Path) -> Config:
     table: dict[str, Raw] = raw.value
     for key, value in table.items():
         if key not in KEYS:
-            raise fail(f"unknown key {key!r}{_did_you_mean(key, KEYS)}", value.line)
+            raise fail(f"unknown key {key!r}{did_you_mean(key, KEYS)}", value.line)
     settings: dict[str, Any] = {}
     for key in LIST_KEYS:
         if key in table:
@@ -360,7 +360,7 @@ def _ports(raw: Raw, fail: Fail) -> Ports:
     table = _table(raw, "ports", fail)
     for key, value in table.items():
         if key not in PORT_KEYS:
-            raise fail(f"unknown key 'ports.{key}'{_did_you_mean(key, PORT_KEYS)}", value.line)
+            raise fail(f"unknown key 'ports.{key}'{did_you_mean(key, PORT_KEYS)}", value.line)
     port_range = _port_range(table["range"], "ports.range", fail) if "range" in table else None
     ranges: tuple[tuple[str, PortRange], ...] = ()
     if "ranges" in table:
@@ -374,7 +374,7 @@ def _suppression(raw: Raw, origin: Origin, fail: Fail) -> Suppression:
     for key, value in table.items():
         if key not in SUPPRESSION_KEYS:
             raise fail(
-                f"unknown key {key!r} in a suppression{_did_you_mean(key, SUPPRESSION_KEYS)}", value.line
+                f"unknown key {key!r} in a suppression{did_you_mean(key, SUPPRESSION_KEYS)}", value.line
             )
     for key in SUPPRESSION_KEYS:
         if key not in table:
