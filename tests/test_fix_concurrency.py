@@ -182,6 +182,43 @@ def test_a_run_that_waited_for_another_says_so(tmp_path: Path) -> None:
     assert not any("another 'doctor fix'" in n for n in alone.notes)
 
 
+def test_a_run_that_waits_says_for_whom_at_once_and_what_to_do_when_it_gives_up(tmp_path: Path) -> None:
+    """Two `doctor fix` in one project: the second said nothing for 30 s, then only that another
+    was running; it now says, as the wait begins, which process holds the lock (/proc/locks) and
+    how long it waits, and when it gives up, what to do."""
+    root = make_project(tmp_path / "p")
+    told: list[str] = []
+    with held_by_another_run(root):
+        refused = run(root, tmp_path / "home", lock_timeout=0.3, waiting=told.append)
+    holder = f"another 'doctor fix' is running on {root} (pid {os.getpid()} "  # here a thread of this process
+    assert len(told) == 1 and told[0].startswith(holder), told
+    assert told[0].endswith("): waiting up to 0.3 s for it to end")
+    assert refused.error.startswith(holder)
+    assert refused.error.endswith("): it held the lock for 0.3 s; run doctor fix again once it ends")
+    assert "COLOR" not in (root / ".env").read_text()
+    told.clear()
+    run(make_project(tmp_path / "q"), tmp_path / "home", waiting=told.append)
+    assert told == []  # a run that did not wait says nothing of it
+
+
+def test_doctor_fix_on_the_command_line_says_it_waits_on_stderr(tmp_path: Path) -> None:
+    """The line is on stderr as the wait begins (the report, on stdout, comes after)."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "compose.yaml").write_text("services:\n  web:\n    image: doctor-test/none:1\n")
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    with held_by_another_run(root) as release:
+        threading.Timer(3, release.set).start()
+        done = subprocess.run([sys.executable, "-m", "doctor", "fix", str(root)], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert f"doctor: another 'doctor fix' is running on {root} (pid {os.getpid()} " in done.stderr, done.stderr
+    assert "waiting up to 30 s for it to end" in done.stderr
+    assert done.stdout.startswith("waited "), done.stdout
+
+
 def test_a_run_whose_edits_reach_the_folder_around_the_project_takes_that_folder_s_lock(tmp_path: Path) -> None:
     """docker/ builds from `..`, so its fixes may write beside it, where a compose project in
     .devcontainer/ of the same repository writes too: the outer folder is locked as well."""
@@ -190,7 +227,7 @@ def test_a_run_whose_edits_reach_the_folder_around_the_project_takes_that_folder
     (root / "compose.yaml").write_text("services:\n  web:\n    build: ..\n")
     with held_by_another_run(outer) as release:  # a fix of .devcontainer/, writing in the repo folder
         refused = run(root, tmp_path / "home", lock_timeout=0.2)
-        assert refused.error == f"another 'doctor fix' is running on {outer}"
+        assert refused.error.startswith(f"another 'doctor fix' is running on {outer} (pid {os.getpid()} ")
         assert "COLOR" not in (root / ".env").read_text()
         threading.Timer(0.3, release.set).start()
         report = run(root, tmp_path / "home", lock_timeout=10)
@@ -210,7 +247,7 @@ def test_a_run_naming_the_project_by_its_file_from_the_folder_above_takes_the_pr
     registry = Registry({AppendColor.id: AppendColor})
     with held_by_another_run(root) as release:  # `doctor fix` running in app/
         refused = fix(options, registry)
-        assert refused.error == f"another 'doctor fix' is running on {root}"
+        assert refused.error.startswith(f"another 'doctor fix' is running on {root} (pid {os.getpid()} ")
         assert "COLOR" not in (root / ".env").read_text()
         threading.Timer(0.3, release.set).start()
         report = fix(replace(options, lock_timeout=10), registry)

@@ -60,6 +60,7 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
                 yes=opts.yes,
                 interactive=_can_ask(opts.target.env, out),
                 env=opts.target.env,
+                waiting=_say_waiting,
             )
         )
     from doctor.report.console import terminal_width, visible
@@ -73,6 +74,12 @@ def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
         text = color_diff(text)
     out.write(text)
     return report.exit_code
+
+
+def _say_waiting(line: str) -> None:
+    """On stderr, as the wait for another run's lock begins: the report on stdout comes after."""
+    sys.stderr.write(f"doctor: {line}\n")
+    sys.stderr.flush()
 
 
 def _can_ask(env: Mapping[str, str], out: TextIO) -> bool:

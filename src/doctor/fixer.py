@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from doctor.dirlock import LockError
+from doctor.dirlock import LockError, holder
 from doctor.file_edits import RETRY
 from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
 from doctor.fix_round import family_of, run_round
@@ -47,7 +47,8 @@ class FixOptions:
 
     `families` empty means every family (and fixes of checks in none); `interactive` says
     stdin/stdout are a terminal (never prompt otherwise); `ask` replaces the terminal prompt
-    (tests, or a UI); `env` is the environment for preflight and the state dir.
+    (tests, or a UI); `env` is the environment for preflight and the state dir; `waiting` is
+    told, once, the line to show while this run waits for another run's lock.
     """
 
     project: ProjectOptions
@@ -58,6 +59,7 @@ class FixOptions:
     env: Mapping[str, str] | None = None
     ask: Callable[[str], bool] | None = None
     lock_timeout: float = 30.0
+    waiting: Callable[[str], None] | None = None
     # None: until a round applies nothing, at most one round per fix the first preflight offered
     # (each round but the last applies one at least) plus MORE_ROUNDS; a number: at most that many
     max_rounds: int | None = None
@@ -93,9 +95,9 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
     # locked before the first preflight: a run that waited must read the files the other one left
     try:
         waited: list[float] = []
-        with project_lock(where, options.lock_timeout, waited) as locked:
+        with project_lock(where, options.lock_timeout, waited, _on_wait(options, where)) as locked:
             if not locked:
-                return FixReport(where, error=f"another 'doctor fix' is running on {where}")
+                return FixReport(where, error=_busy(options, where))
             report = _with_wrapper_notes(_fix(options, registry, run_options, where))
             if waited:  # else "nothing to fix" reads as if the findings had never been there
                 note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {where}; then read the files it left"
@@ -103,6 +105,21 @@ def fix(options: FixOptions, registry: Registry | None = None) -> FixReport:
             return report
     except LockError as exc:
         return FixReport(where, error=str(exc))
+
+
+def _on_wait(options: FixOptions, folder: Path) -> Callable[[], None] | None:
+    """What says, as the wait begins, which run this one waits for, and for how long at most."""
+    if options.waiting is None:
+        return None
+    show = options.waiting
+    return lambda: show(f"another 'doctor fix' is running on {folder}{holder(folder)}: "
+                        f"waiting up to {options.lock_timeout:g} s for it to end")
+
+
+def _busy(options: FixOptions, folder: Path) -> str:
+    """The one line of a run that waited for the lock in vain: who holds it, and what to do."""
+    return (f"another 'doctor fix' is running on {folder}{holder(folder)}: it held the lock "
+            f"for {options.lock_timeout:g} s; run doctor fix again once it ends")
 
 
 def _lock_folder(project: ProjectOptions) -> Path:
@@ -154,9 +171,9 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
     # edits may land in the folder around the project, which another compose project of the same
     # repository (docker/ and .devcontainer/) may be fixing: that folder's lock too, taken second
     waited: list[float] = []
-    with project_lock(files.root, options.lock_timeout, waited) as locked:
+    with project_lock(files.root, options.lock_timeout, waited, _on_wait(options, files.root)) as locked:
         if not locked:
-            return FixReport(files.root, error=f"another 'doctor fix' is running on {files.root}")
+            return FixReport(files.root, error=_busy(options, files.root))
         if waited:
             run = preflight(run_options, registry)  # what the other run left
         report = _rounds(options, registry, run_options, run, files, redactor)

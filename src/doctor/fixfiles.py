@@ -14,7 +14,7 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -240,16 +240,17 @@ class ProjectFiles:
 
 
 @contextlib.contextmanager
-def project_lock(root: Path, timeout: float, waited: list[float] | None = None) -> Iterator[bool]:
+def project_lock(root: Path, timeout: float, waited: list[float] | None = None,
+                 on_wait: Callable[[], None] | None = None) -> Iterator[bool]:
     """Hold an exclusive flock on the project directory itself (waiting up to `timeout` s).
 
     The lock is the directory's inode (doctor.dirlock): two runs exclude each other whoever runs
     them. Yields False when another run held it for `timeout` s; raises LockError (one line) when
     the directory cannot be opened. Doctor's temp files left by a killed run are removed once the
     lock is held. When another run held it first, the seconds waited are appended to `waited`
-    (the report says so).
+    (the report says so), and `on_wait` is called as the wait begins.
     """
-    with folder_lock(root, timeout, waited) as held:
+    with folder_lock(root, timeout, waited, on_wait) as held:
         if held:
             remove_stray_temps(root)
         yield held
