@@ -376,13 +376,32 @@ def test_no_compose_file_names_the_ones_the_folder_holds_and_the_one_its_justfil
     env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
     for name in ("docker-compose.local.yml", "docker-compose.production.yml", "notes.yml"):
         (tmp_path / name).write_text("services: {}\n")
+    # the file to give is named as -f reads it, from where doctor runs (the folder was given as PATH)
+    local = re.escape(str(tmp_path / "docker-compose.local.yml"))
     with pytest.raises(app.UsageError, match=r"here are docker-compose\.local\.yml, docker-compose\.production"
-                                             r"\.yml: give one with -f\)$"):
+                                             rf"\.yml: give one with -f, `doctor preflight -f {local}`\)$"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
     (tmp_path / "justfile").write_text('export COMPOSE_FILE := "docker-compose.local.yml"\n\ndefault:\n')
     with pytest.raises(app.UsageError, match=r"its justfile sets COMPOSE_FILE=docker-compose\.local\.yml: "
-                                             r"give -f docker-compose\.local\.yml\)$"):
+                                             rf"give `doctor preflight -f {local}`\)$"):
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
+
+
+def test_no_compose_file_in_a_folder_given_by_path_names_the_file_as_typed_from_here(tmp_path: Path) -> None:
+    """cookiecutter-django's copy, given as PATH from the folder above: the hint said `-f
+    docker-compose.local.yml`, which from there is 'no such compose file'; it now gives the command to
+    paste, its path as -f reads it (a folder with a blank quoted)."""
+    project = tmp_path / "my stack"
+    project.mkdir()
+    (project / "docker-compose.local.yml").write_text("services:\n  web:\n    image: doctor-test/none:1\n")
+    done = doctor("preflight", "my stack", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.rstrip().endswith(
+        "here is docker-compose.local.yml: give it, `doctor preflight -f 'my stack/docker-compose.local.yml'`)")
+    pasted = doctor("preflight", "-f", "my stack/docker-compose.local.yml", "--select", "compose-config", cwd=tmp_path)
+    assert pasted.returncode == 0, pasted.stderr
+    moved = doctor("fix", "--dry-run", cwd=project)
+    assert moved.stderr.rstrip().endswith("give it, `doctor fix -f docker-compose.local.yml`)")
 
 
 def test_no_compose_file_at_the_repo_root_names_the_folders_below_that_hold_one(tmp_path: Path) -> None:

@@ -23,6 +23,11 @@ def compose_hint(path: Path, command: str = "preflight") -> str:
     below is named as it opens from where doctor runs (`ac/nginx-nodejs-redis` for `ac`), in the
     `doctor COMMAND` the user typed."""
     folder = path if path.is_dir() else path.parent
+    typed = str(folder) if str(path) != "." else ""  # as given: -f is read from where doctor runs
+
+    def given(name: str) -> str:  # quoted as a shell reads it: the command is there to be pasted
+        return shlex.quote(os.path.join(typed, name) if typed else name)
+
     try:
         names = sorted(e.name for e in folder.iterdir() if re.fullmatch(COMPOSE_LIKE, e.name))
     except OSError:
@@ -34,27 +39,27 @@ def compose_hint(path: Path, command: str = "preflight") -> str:
             continue
         found = re.search(r"^\s*(?:export\s+)?COMPOSE_FILE\s*(?::=|\?=|=)\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
         if found:
-            files = " ".join(f"-f {f}" for f in found[1].split(":") if f)
-            return f"its {name} sets COMPOSE_FILE={found[1]}: give {files}"
+            files = " ".join(f"-f {given(f)}" for f in found[1].split(":") if f)
+            return f"its {name} sets COMPOSE_FILE={found[1]}: give `doctor {command} {files}`"
+    if len(names) == 1:
+        return f"here is {names[0]}: give it, `doctor {command} -f {given(names[0])}`"
     if names:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        return f"here are {shown}: give one with -f"
+        first = next((n for n in names if re.search(_DEVELOPMENT, n)), names[0])
+        return f"here are {shown}: give one with -f, `doctor {command} -f {given(first)}`"
     below = _compose_folders_below(folder)
     if below:
         shown = ", ".join(below[:3]) + (f" and {len(below) - 3} more" if len(below) > 3 else "")
         first = below[0]
         folder_of, _, name = first.rpartition("/")
-        typed = str(folder) if str(path) != "." else ""  # as given: relative to where doctor runs
-        here = os.path.join(typed, folder_of) if typed else folder_of
-        file = os.path.join(typed, first) if typed else first
-        # quoted as a shell reads them: the command is there to be pasted (a folder named `my stack`)
-        give = (f"give the folder, `doctor {command} {shlex.quote(here)}`" if name in _DEFAULT_NAMES
-                else f"give the file, `doctor {command} -f {shlex.quote(file)}`")
+        give = (f"give the folder, `doctor {command} {given(folder_of)}`" if name in _DEFAULT_NAMES
+                else f"give the file, `doctor {command} -f {given(first)}`")
         return f"compose files are in {shown}: {give}"
     return "give one with -f"
 
 
 COMPOSE_LIKE = r"[\w.-]*compose[\w.-]*\.ya?ml"  # a file name that looks like a compose file
+_DEVELOPMENT = r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])"  # a development stack's file or folder
 _DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 _NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "build", "target", "site-packages"})
 
@@ -95,8 +100,7 @@ def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> l
     def order(path: str) -> tuple[bool, int, int, int, str]:
         # an override that builds and pulls nothing (IntelOwl's docker/traefik_local.yml) is no
         # development stack of its own, whatever its name
-        development = found[path] > 0 and re.search(
-            r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])", path) is not None
+        development = found[path] > 0 and re.search(_DEVELOPMENT, path) is not None
         name = path.rpartition("/")[2]
         kind = 0 if name in _DEFAULT_NAMES else 2 if "override" in name else 1
         return (not development, path.count("/"), kind, -found[path], path)
