@@ -425,6 +425,13 @@ def test_a_binary_env_file_is_one_problem_and_a_garbled_one_at_most_a_few(tmp_pa
     assert parsed.entries == () and parsed.unset == ()
     assert [(p.message, p.location.line if p.location else None) for p in parsed.problems] == [
         ("a binary file (a NUL byte here): not an env file", 2)]
+    # Windows PowerShell 5's `echo TAG=1 > .env` writes UTF-16 (a BOM, a NUL beside each character):
+    # compose stops at line 1; "binary file" told a newcomer nothing they could act on
+    for data in ("TAG=1\nA=xy\n".encode("utf-16"), "TAG=1\n".encode("utf-16-le"), "TAG=1\n".encode("utf-16-be")):
+        parsed = parse_env_text(data.decode("utf-8", "surrogateescape"), tmp_path / ".env")
+        assert parsed.entries == () and [(p.message, p.location.line if p.location else None)
+                                         for p in parsed.problems] == [
+            ("saved as UTF-16, which compose cannot read: save it as UTF-8 (`iconv -f UTF-16 -t UTF-8`)", 1)]
     garbled = "".join(f"bad key {n} = x\n" for n in range(500))
     parsed = parse_env_text(garbled + "GOOD=1\n", tmp_path / ".env")
     assert len(parsed.problems) == MAX_PROBLEMS + 1

@@ -34,7 +34,7 @@ class ComposeConfig(Check):
         missing `--env-file` compose stops at first where that names it too), references
         to undefined services, volumes or networks, a failed `extends:` (alone: the image its base was to
         bring is not said missing besides), and `.env` lines
-        compose's dotenv parser rejects (a space in a key, an unterminated quote). It also
+        compose's dotenv parser rejects (a space in a key, an unterminated quote, a file saved as UTF-16). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
         build needs that this user cannot read: the build context, its Dockerfile and what the
         Dockerfile COPYs (`docker compose build` stops there), and a build context or

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.env_nul import nul_message
 from doctor.project.env_parses import shared_parse
 from doctor.project.interpolate import InterpolationError, Rescans, as_lookup, substitute
 from doctor.project.reading import ENV_LIMIT, read_regular
@@ -167,10 +168,9 @@ def parse_env_text(
     if text.startswith(_BOM):
         text = text[1:]
     lines = _LineIndex(text)
-    if "\0" in text:  # a binary file (a key, an archive): no statement of it is one, and compose stops at the first
+    if "\0" in text:  # binary (a key, an archive) or UTF-16: no statement of it is one, compose stops at the first
         where = Location(path, lines.line_of(text.index("\0")))
-        return EnvFile(path, (), (Problem(ProblemKind.ENV_FILE, "a binary file (a NUL byte here): not an env file",
-                                          where),), ())
+        return EnvFile(path, (), (Problem(ProblemKind.ENV_FILE, nul_message(text), where),), ())
     problems: list[Problem] = []
     bad_bytes = _undecodable_lines(text)
     if bad_bytes:
