@@ -855,6 +855,24 @@ def test_nothing_is_edited_while_compose_cannot_read_the_project(tmp_path: Path,
     assert ("did not find expected key" if broken == "yaml" else "COMPOSE_FILE names 'compose.ci.yaml'") in text, text
 
 
+def test_a_dry_run_exits_as_the_run_would_and_says_why(tmp_path: Path) -> None:
+    """`doctor fix --dry-run` on a project with a YAML error said "fix that by hand" and exited 0, where
+    the run exits 1; and one whose only error has advice alone exited 1 saying nothing of why. A dry
+    run now exits as the run would with every fix confirmed, with the same lines saying why."""
+    root = make_project(tmp_path / "p", "COLOR=red\n")
+    (root / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n   bad: [\n")
+    before = tree_hash(root)
+    report = run_fix(root, tmp_path / "s", dry_run=True)
+    assert tree_hash(root) == before and report.exit_code == 1
+    text = render_fix_report(report)
+    assert "exit 1: 1 error(s) would be left, so the stack would still fail" in text, text
+    assert "(no fix doctor can make: change it by hand)" in text, text
+    advice = run_fix(make_project(tmp_path / "q"), tmp_path / "s", AdviceCheck, dry_run=True)
+    assert advice.exit_code == 1
+    assert "exit 1: 1 error(s) would be left" in render_fix_report(advice)
+    assert run_fix(make_project(tmp_path / "r"), tmp_path / "s", UnsafeCheck, dry_run=True).exit_code == 0
+
+
 def test_a_diff_names_files_from_the_directory_doctor_runs_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """wger-project/docker: `doctor fix --dry-run dev` from the checkout showed `+++ b/.env` for
     dev/.env, while its findings said `dev/.env:3`: a diff `git apply` there could not take."""

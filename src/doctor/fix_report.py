@@ -85,7 +85,8 @@ class FixReport:
             return 2
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
         bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed for r in self.results)
-        bad |= bool(self.unfixable or self.left) and not self.dry_run
+        # a dry run exits as the run would with every fix confirmed: an error no fix mends is left either way
+        bad |= bool(self.unfixable) or (bool(self.left) and not self.dry_run)
         return 1 if bad else 0
 
 
@@ -96,9 +97,7 @@ def bad_result(r: FixResult) -> bool:
 
 
 def _left(report: FixReport) -> list[str]:
-    """What is left to do, and so why the exit code is what it is."""
-    if report.dry_run:
-        return []
+    """What is left to do, and so why the exit code is what it is (a dry run: what would be left)."""
     left = [r for r in report.results if bad_result(r)]
     if not left and not report.unfixable and not report.left:
         return []
@@ -107,8 +106,8 @@ def _left(report: FixReport) -> list[str]:
     told = len(left) + len(report.unfixable) + len(report.left)
     if errors:
         others = f", and {told - errors} other fix(es) did not work:" if told > errors else ":"
-        lines = [f"exit 1: {errors} error(s) left, so the stack would still fail (at 'docker compose up' or once "
-                 f"it runs){others}"]
+        lines = [f"exit 1: {errors} error(s) {'would be ' if report.dry_run else ''}left, so the stack would still "
+                 f"fail (at 'docker compose up' or once it runs){others}"]
     elif left:
         lines = [f"exit 1: {len(left)} fix(es) did not work (warnings: 'docker compose up' may still start):"]
     else:
