@@ -31,3 +31,13 @@ def test_the_line_of_a_yaml_error(text: str, line: int, compose_said: str) -> No
     with pytest.raises(YamlError) as raised:
         parse_bytes(text.encode(), Path("docker-compose.yml"))
     assert raised.value.line == line, (raised.value, compose_said)
+
+
+def test_a_control_character_is_at_its_line() -> None:
+    """An escape sequence pasted into a compose file (a coloured terminal's output): compose says
+    `yaml: control characters are not allowed` with no line, and compose-config said line 1 of a file
+    whose line 1 is `services:`; it is the line the character is on, past a 4-byte emoji too."""
+    text = 'services:\n  web:\n    image: nginx\n    environment:\n      X: "\U0001f433 \x1b[31mred"\n'
+    with pytest.raises(YamlError) as raised:
+        parse_bytes(text.encode(), Path("compose.yaml"))
+    assert raised.value.line == 5 and "control characters are not allowed" in str(raised.value), raised.value

@@ -252,7 +252,6 @@ class _Converter:
         return stringify(value)
 
 
-
 def load_documents(path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str, ...], str]]]:
     """Every YAML document of a compose file (None for an empty one) and its `!reset`/`!override` paths.
 
@@ -291,8 +290,9 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
         if what.startswith("found undefined alias") and mark is not None:
             what = _unknown_anchor(text, mark) or what
         raise YamlError(f"yaml: {what}", where) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"yaml: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}", 1) from None
+    except yaml.YAMLError as exc:  # libyaml's ReaderError (a control character) has the UTF-8 offset, no mark
+        at = text.encode()[:getattr(exc, "position", 0)].count(b"\n") + 1  # compose names no line at all
+        raise YamlError(f"yaml: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}", at) from None
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", 1) from None
     return docs, converter.tag_paths
