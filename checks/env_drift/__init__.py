@@ -130,6 +130,9 @@ class EnvDrift(TemplateFindings):
         .env.dev`: REDIS_PORT to `.env`, from `.env.example`), else to the last one, whose value
         compose takes; `.env` not chosen is compared with `.env.example` only as a service's
         env_file. With `COMPOSE_DISABLE_ENV_FILE` compose reads none: the advice is the shell.
+        Nothing is judged while a file compose interpolates from reads as no env file at all
+        (binary, or saved as UTF-16 as Windows PowerShell 5's `echo TAG=1 > .env` writes it):
+        compose stops at it, compose-config says so, and its keys would all read as missing.
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -165,6 +168,8 @@ class EnvDrift(TemplateFindings):
         dotenv = project.dotenv
         if dotenv is not None and any(p.kind is ProblemKind.LIMIT for p in dotenv.problems):
             return  # a .env doctor did not read (compose does): what it sets is not known (compose-config says so)
+        if any(_unreadable(project.env_file(path)) for path in project.interpolation_files):
+            return  # a .env saved as UTF-16: compose stops at it (compose-config), and it does set TAG
         targets, present = _targets(project)
         shell = set(project.options.env)
         reported: set[str] = set()
@@ -374,3 +379,9 @@ def _whole_host_side(use: VariableUse) -> bool:
     name = re.escape(use.name)
     return re.match(rf"""^\s*-\s*["']?(?:[\w.\[\]:-]*:)?\$(?:\{{{name}\}}|{name}(?![A-Za-z0-9_])):\d""",
                     lines[line - 1]) is not None
+
+
+def _unreadable(file: EnvFile | None) -> bool:
+    """An env file of which no line reads as one (binary, or UTF-16 as PowerShell 5 writes it), which
+    compose stops at: every variable it sets would read as unset, and each 'set TAG in .env' is wrong."""
+    return file is not None and not file.entries and any(p.kind is ProblemKind.ENV_FILE for p in file.problems)
