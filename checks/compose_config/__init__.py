@@ -9,6 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
+from doctor.project.env_nul import reads_as_none
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
 TYPE_CHECKING = False
@@ -48,7 +49,8 @@ class ComposeConfig(Check):
         restart policy compose passes on and the engine refuses at create (`restart: sometimes`,
         `always:3`, a swarm file's `deploy.restart_policy` with `condition: any` and
         `max_attempts`). A project whose every service sits in a profile that is off (`docker
-        compose up`: "no service selected") is a warning: the other checks then judge no service.
+        compose up`: "no service selected") is a warning: the other checks then judge no service
+        (not while a `.env` compose stops at, saved as UTF-16, may be what sets COMPOSE_PROFILES).
         Live: an `external: true` volume or network an enabled service uses that the engine does
         not have (`up` stops with `external volume "myproj_dbdata" not found` before creating
         any container; vintasoftware/django-react-boilerplate's `make docker_setup` creates it);
@@ -165,7 +167,9 @@ class ComposeConfig(Check):
         yield from self._secret_sources(project)
         yield from self._missing_externals(project, host)
         model = project.compose
-        if model.files and not model.services and model.disabled_services:
+        # a .env compose stops at (saved as UTF-16) may set COMPOSE_PROFILES: no profile is known to be off
+        unread = any(reads_as_none(project.env_file(path)) for path in project.interpolation_files)
+        if model.files and not model.services and model.disabled_services and not unread:
             # hoppscotch: every service has `profiles:`; without one active the other checks judge nothing
             off = len(model.disabled_services)
             message = (f"every service ({off}) sits in a profile that is off: 'docker compose up' stops with "

@@ -10,6 +10,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Finding, Fix, Location, Safety, Severity
 from doctor.project import Project, real_path
+from doctor.project.env_nul import reads_as_none
 from doctor.project.types import ComposeModel, EnvEntry, EnvFile, ProblemKind, VariableUse
 
 from .exported import make_sets, wrapper_sets
@@ -168,7 +169,7 @@ class EnvDrift(TemplateFindings):
         dotenv = project.dotenv
         if dotenv is not None and any(p.kind is ProblemKind.LIMIT for p in dotenv.problems):
             return  # a .env doctor did not read (compose does): what it sets is not known (compose-config says so)
-        if any(_unreadable(project.env_file(path)) for path in project.interpolation_files):
+        if any(reads_as_none(project.env_file(path)) for path in project.interpolation_files):
             return  # a .env saved as UTF-16: compose stops at it (compose-config), and it does set TAG
         targets, present = _targets(project)
         shell = set(project.options.env)
@@ -379,9 +380,3 @@ def _whole_host_side(use: VariableUse) -> bool:
     name = re.escape(use.name)
     return re.match(rf"""^\s*-\s*["']?(?:[\w.\[\]:-]*:)?\$(?:\{{{name}\}}|{name}(?![A-Za-z0-9_])):\d""",
                     lines[line - 1]) is not None
-
-
-def _unreadable(file: EnvFile | None) -> bool:
-    """An env file of which no line reads as one (binary, or UTF-16 as PowerShell 5 writes it), which
-    compose stops at: every variable it sets would read as unset, and each 'set TAG in .env' is wrong."""
-    return file is not None and not file.entries and any(p.kind is ProblemKind.ENV_FILE for p in file.problems)

@@ -8,6 +8,8 @@ with a file that looks right in their editor and no idea what to do.
 
 from __future__ import annotations
 
+from doctor.project.types import EnvFile, ProblemKind
+
 # the byte-order marks as `surrogateescape` decodes them (0xff 0xfe is no UTF-8)
 _BOMS = ("\udcff\udcfe", "\udcfe\udcff")
 
@@ -20,3 +22,10 @@ def nul_message(text: str) -> str:
                                 for half, other in (halves, halves[::-1])):
         return "saved as UTF-16, which compose cannot read: save it as UTF-8 (`iconv -f UTF-16 -t UTF-8`)"
     return "a binary file (a NUL byte here): not an env file"
+
+
+def reads_as_none(file: EnvFile | None) -> bool:
+    """An env file of which no line reads as one (binary, or UTF-16), which compose stops at: every
+    variable it sets would read as unset (env-drift's 'set TAG in .env' with TAG there), and its
+    COMPOSE_PROFILES as off (compose-config's 'every service sits in a profile that is off')."""
+    return file is not None and not file.entries and any(p.kind is ProblemKind.ENV_FILE for p in file.problems)
