@@ -867,6 +867,7 @@ def test_a_dry_run_exits_as_the_run_would_and_says_why(tmp_path: Path) -> None:
     text = render_fix_report(report)
     assert "exit 1: 1 error(s) would be left, so the stack would still fail" in text, text
     assert "(no fix doctor can make: change it by hand)" in text, text
+    assert "dry run: no fix would apply, no file changed" in text and "no fix applied" not in text, text
     advice = run_fix(make_project(tmp_path / "q"), tmp_path / "s", AdviceCheck, dry_run=True)
     assert advice.exit_code == 1
     assert "exit 1: 1 error(s) would be left" in render_fix_report(advice)

@@ -172,7 +172,8 @@ def _rows(report: FixReport) -> list[Line]:
     rows.extend(Line((Piece(note),), 2) for note in report.notes)
     counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
     if not report.results:
-        rows.append(Line((Piece("no fix applied" if report.unfixable else "nothing to fix"),)))
+        none = "dry run: no fix would apply, no file changed" if report.dry_run else "no fix applied"
+        rows.append(Line((Piece(none if report.unfixable else "nothing to fix"),)))
     elif report.dry_run:
         later = sum(r.status is FixStatus.DRY_RUN and r.reason.endswith(RETRY) for r in report.results)
         now = counts[FixStatus.DRY_RUN] - later
