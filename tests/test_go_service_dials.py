@@ -246,3 +246,36 @@ def test_an_example_beside_the_program_is_not_its_code(tmp_path: Path, env: dict
                        '\tCache string `env:"REDIS_HOST" envDefault:"localhost"`\n}\n')
     _edit(root / "compose.yaml", "\n  db:\n", "\n  redis:\n    image: redis\n\n  db:\n")
     assert _found(root, env) == []
+
+
+def test_a_program_the_service_does_not_build_is_not_its_code(tmp_path: Path, env: dict[str, str]) -> None:
+    """`go build ... main.go` builds the module's root package: a host-side CLI in cmd/apicli (its own
+    `package main`) is another program, while a library package beside it may be imported."""
+    root = _app(tmp_path)
+    cli = root / "backend" / "cmd" / "apicli" / "main.go"
+    cli.parent.mkdir(parents=True)
+    cli.write_text('package main\n\nfunc main() { _ = getEnv("DB_HOST", "localhost") }\n')
+    assert _found(root, env) == []
+    store = root / "backend" / "store" / "store.go"
+    store.parent.mkdir()
+    store.write_text('package store\n\nvar Host = getEnv("DB_HOST", "localhost")\n')
+    assert [(c, p, n) for c, p, n, _ in _shown(root, _found(root, env))] == [
+        ("leaked-host-port", "backend/store/store.go", 3)]
+
+
+def test_each_service_reads_the_command_its_build_args_pick(tmp_path: Path, env: dict[str, str]) -> None:
+    """One module, `cmd/api` and `cmd/worker`, both built from the folder with `ARG CMD` and
+    `go build ./cmd/${CMD}`: each service's code is its own command's."""
+    root = _app(tmp_path)
+    _edit(root / "backend" / "Dockerfile", "go build -o bin/backend main.go", "go build -o bin/backend ./cmd/${CMD}")
+    _edit(root / "backend" / "Dockerfile", "WORKDIR /code\n", "WORKDIR /code\nARG CMD\n")
+    for name, key in (("api", "DB_HOST"), ("worker", "REDIS_HOST")):
+        command = root / "backend" / "cmd" / name / "main.go"
+        command.parent.mkdir(parents=True)
+        command.write_text(f'package main\n\nfunc main() {{ _ = getEnv("{key}", "localhost") }}\n')
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n      args: {CMD: api}\n"
+                                                             "    environment:\n      DB_HOST: db\n")
+    _edit(root / "compose.yaml", "\n  db:\n", "\n  worker:\n    build: {context: backend, target: builder, args: "
+                                              "{CMD: worker}}\n    environment:\n      REDIS_HOST: redis\n"
+                                              "\n  redis:\n    image: redis\n\n  db:\n")
+    assert _found(root, env) == []

@@ -10,7 +10,9 @@ underscores under `SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its co
 variable, the fallback is what the app dials: a value of its environment as much as an `.env` line
 would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor those under
 vendor/, testdata/, examples/, e2e/ or hack/, of a folder with go.mod that is the service's build context or
-a bind mount into it. joho/godotenv's
+a bind mount into it: its packages that are no `package main`, and the main package its build or command
+names (`go build ./cmd/${CMD}` with the build's args; the root one where none is named), not another
+program of the module (a `cmd/worker` beside the `cmd/api` built, a host-side CLI). joho/godotenv's
 `godotenv.Load(...)` (and its autoload import) loads a `.env` in the container as Node's dotenv does.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -29,7 +32,9 @@ from doctor.project.reading import is_file, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.project import Project
     from doctor.project.appenv import DotenvCall
+    from doctor.project.types import Service
 
 MAX_FILES = 400
 MAX_BYTES = 256 * 1024
@@ -51,16 +56,26 @@ SETTERS = frozenset({"setenv", "unsetenv", "bindenv"})  # they set or name a var
 LOAD = lazy(r"""\bgodotenv\.Load\(([^()\n]*)\)""")
 AUTOLOAD = '"github.com/joho/godotenv/autoload"'
 STRING = lazy(r"""^\s*"([^"\\\n]+)"\s*$""")
+# `go build -o /app ./cmd/api`, `go run main.go`, `go install ./...`: up to the shell's next command
+GO_COMMAND = lazy(r"\bgo\s+(?P<verb>build|run|install)\b(?P<args>[^;&|\n]*)")
+VALUE_FLAGS = frozenset({"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags", "-gccgoflags", "-mod",
+                         "-modfile", "-overlay", "-pkgdir", "-buildmode", "-compiler", "-installsuffix", "-pgo",
+                         "-toolexec", "-covermode", "-coverpkg", "-exec"})
+CD = lazy(r"(?:^|[\s;&|(])cd\s")
+MODULE = lazy(r"(?m)^module\s+(\S+)")
+PACKAGE_MAIN = lazy(r"(?m)^package\s+main\b")
 
 
-def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
+def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
+           built: tuple[str, ...] | None = None) -> Iterator[tuple[str, str, Location]]:
     """The (variable, default, line) the service's Go code falls back to, for the variables `environ`
-    (compose's over the image's ENV) leaves unset, where the default may name a host."""
+    (compose's over the image's ENV) leaves unset, where the default may name a host. `built`: the
+    packages its build or command names (go_targets), None where unknown."""
     seen: set[str] = set()
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
-        for path in _go_files(folder):
+        for path in _program_files(folder, built):
             for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or ""):
                 if key not in environ and key not in seen and might_name_host(key, value):
                     seen.add(key)
@@ -68,7 +83,7 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str]) -> Ite
         return
 
 
-def go_dotenv_calls(service_folders: tuple[Path, ...]) -> Iterator[DotenvCall]:
+def go_dotenv_calls(service_folders: tuple[Path, ...], built: tuple[str, ...] | None = None) -> Iterator[DotenvCall]:
     """joho/godotenv's loads in a Go service's code, as calls appenv.dotenv_effects follows: the files it
     names (else `.env`) in the process's working dir, each one that exists, none overriding what compose set
     (`godotenv.Overload` does, and is left out: setting the key in compose would not win over it; so is a
@@ -78,7 +93,7 @@ def go_dotenv_calls(service_folders: tuple[Path, ...]) -> Iterator[DotenvCall]:
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
-        for path in _go_files(folder):
+        for path in _program_files(folder, built):
             text = read_regular_text(path, MAX_BYTES) or ""
             if "godotenv" not in text:
                 continue
@@ -93,6 +108,84 @@ def go_dotenv_calls(service_folders: tuple[Path, ...]) -> Iterator[DotenvCall]:
                 yield DotenvCall(Location(path, text.count("\n", 0, at) + 1), False, (("cwd", ".env"),), AUTOLOAD,
                                  loader="godotenv")
         return
+
+
+def go_targets(project: Project, service: Service) -> tuple[str, ...] | None:
+    """The packages the service's image builds (the `go build`/`go run`/`go install` of the RUN lines of its
+    built stage and the stages it copies from, build args filled in) or its command runs, as folders of the
+    module (`./cmd/${CMD}` -> `cmd/api`, `main.go` -> `.`, `./cmd/...` -> `cmd/...`); None where doctor cannot
+    tell (none named, or one it cannot read: a variable left, a `cd` before it)."""
+    from doctor.project.buildvalues import resolved_runs
+    from doctor.project.script_finder import run_words
+
+    texts = [" ".join(run_words(project, service))]
+    build = service.build
+    if build is not None and build.dockerfile_path is not None:
+        todo: list[str | None] = [build.target]
+        done: set[str | None] = set()
+        while todo:
+            stage = todo.pop()
+            recipe = project.recipe(build.dockerfile_path, stage) if stage not in done else None
+            done.add(stage)
+            if recipe is not None:
+                texts += [text for text, _ in resolved_runs(build, recipe)]
+                names = {name.lower(): name for name, _ in recipe.stages}
+                todo += [names[source.lower()] for _, _, source in recipe.built if source.lower() in names]
+    found: list[str] = []
+    for text in texts:
+        for match in GO_COMMAND.finditer(text):
+            packages = _packages(match["verb"], match["args"])
+            if packages is None or CD.search(text, 0, match.start()) is not None:
+                return None
+            found += packages
+    return tuple(dict.fromkeys(found)) or None
+
+
+def _packages(verb: str, args: str) -> list[str] | None:
+    import shlex
+
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return None
+    packages: list[str] = []
+    taking = False
+    for word in words:
+        if taking or word.startswith("-"):
+            taking = not taking and word in VALUE_FLAGS  # `-o /app`: the flag's value is no package
+            continue
+        if "$" in word:
+            return None
+        if "@" not in word:  # `go install tool@v1`: another module's
+            packages.append(posixpath.normpath(posixpath.dirname(word) if word.endswith(".go") else word))
+        if verb == "run":
+            break  # the program's own arguments follow
+    return packages or ["."]
+
+
+def _program_files(folder: Path, built: tuple[str, ...] | None) -> Iterator[Path]:
+    """The .go files of the service's program: its packages that are no `package main` (libraries it may
+    import), and of the main packages only those it builds (`built`), else the module's root one: a
+    `cmd/worker` beside the `cmd/api` built, a host-side CLI, is another program."""
+    module = MODULE.search(read_regular_text(folder / "go.mod", MAX_BYTES) or "")
+    wanted = {_in_module(p, module[1] if module else "") for p in built or (".",)}
+    mains: dict[Path, bool] = {}
+    for path in _go_files(folder):
+        top = path.parent
+        if top not in mains:
+            mains[top] = any(PACKAGE_MAIN.search(read_regular_text(f, MAX_BYTES) or "") is not None
+                             for f in top.glob("*.go") if not f.name.endswith("_test.go"))
+        relative = top.relative_to(folder).as_posix()
+        if not mains[top] or relative in wanted or any(
+                w == "..." or (w.endswith("/...") and (relative + "/").startswith(w[:-3])) for w in wanted):
+            yield path
+
+
+def _in_module(package: str, module: str) -> str:
+    """A package as a folder of the module: `./cmd/api`, `github.com/o/r/cmd/api` under module github.com/o/r."""
+    if module and (package == module or package.startswith(module + "/")):
+        package = "." + package[len(module):]
+    return posixpath.normpath(package.removeprefix("./")) if package not in (".", "./") else "."
 
 
 def _go_files(folder: Path) -> Iterator[Path]:

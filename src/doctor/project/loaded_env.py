@@ -32,7 +32,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     """The keys the service's Node, Python or Laravel app sets from a `.env` in its container, over
     what compose and the image's ENV give it (only where the loader overrides those)."""
     from doctor.project.appenv import dotenv_effects, image_env
-    from doctor.project.go_env import go_dotenv_calls
+    from doctor.project.go_env import go_dotenv_calls, go_targets
     from doctor.project.laravel_env import laravel_env
     from doctor.project.node_dotenv import service_calls
     from doctor.project.python_calls import python_calls, runs_python
@@ -55,7 +55,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    calls = (*python, *service_calls(project, service, codes, workdir), *go_dotenv_calls(folders))
+    go = go_dotenv_calls(folders, go_targets(project, service))
+    calls = (*python, *service_calls(project, service, codes, workdir), *go)
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -82,7 +83,7 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     """The dials of a Spring Boot app's application.properties / .yml, and the defaults a Go app's code reads
     its variables with, that compose and the image leave unset."""
     from doctor.project.appenv import image_env
-    from doctor.project.go_env import go_env
+    from doctor.project.go_env import go_env, go_targets
     from doctor.project.script_finder import run_words
     from doctor.project.spring_env import spring_env
     from doctor.project.types import EnvSource, EnvVar
@@ -92,7 +93,7 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
             for key, value, where in (*spring_env(folders, process, " ".join(run_words(project, service))),
-                                      *go_env(folders, process))}
+                                      *go_env(folders, process, go_targets(project, service)))}
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
