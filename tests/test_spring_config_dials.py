@@ -266,3 +266,18 @@ def test_an_escaped_properties_value_is_read_as_java_reads_it(tmp_path: Path, en
     """Older projects write `jdbc\\:postgresql\\://localhost\\:5432/app`: java.util.Properties drops the backslashes."""
     root = _app(tmp_path, "spring.datasource.url=jdbc\\:postgresql\\://localhost\\:5432/${POSTGRES_DB}")
     assert _shown(root, _found(root, env)) == [LOCALHOST]
+
+
+def test_an_alias_bomb_in_application_yml_is_unread_not_a_hang(tmp_path: Path, env: dict[str, str]) -> None:
+    """811 bytes of nested aliases expand to 10^9 leaves (SnakeYAML refuses it, the app does not start):
+    the file gives no finding, and preflight ends."""
+    import time
+
+    root = _app(tmp_path)
+    laughs = ['a0: &a0 {x: "lol"}'] + [
+        f"a{n}: &a{n} {{" + ", ".join(f"k{k}: *a{n - 1}" for k in range(10)) + "}" for n in range(1, 9)]
+    (root / PROPERTIES).with_name("application.yml").write_text(
+        "\n".join(laughs) + "\nspring:\n  datasource:\n    url: jdbc:postgresql://localhost/example\n")
+    started = time.monotonic()
+    assert _found(root, env) == []
+    assert time.monotonic() - started < 30

@@ -34,6 +34,7 @@ BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
 SUFFIXES = (".properties", ".yml", ".yaml")
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 4  # placeholders naming placeholders
+MAX_NODES = 50_000  # YAML nodes met in one file, aliases expanded: a bound on an alias bomb
 # the connection settings of Spring Boot's own clients (keys in canonical form: lower case, no dashes)
 DIAL_KEY = lazy(r"spring\.(?:datasource|r2dbc|flyway|liquibase|data\.\w+|redis|rabbitmq|kafka|elasticsearch|"
                 r"mongodb|neo4j|cassandra|mail|activemq|artemis|couchbase|influx)\.(?:[\w.]*\.)?"
@@ -194,7 +195,8 @@ def _canonical_dotted(key: str) -> str:
 
 
 def _yaml(text: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
-    """The scalar leaves of every document that applies, as dotted keys with their line."""
+    """The scalar leaves of every document that applies, as dotted keys with their line; none from a file
+    whose aliases expand past MAX_NODES (a billion laughs: SnakeYAML refuses it, the app does not start)."""
     from doctor.project.yamlimport import yaml
 
     found: dict[str, Entry] = {}
@@ -202,9 +204,11 @@ def _yaml(text: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
         return found
+    budget = [MAX_NODES]
     for document in documents:
         leaves: dict[str, Entry] = {}
-        _flatten(document, "", leaves, 0)
+        if not _flatten(document, "", leaves, 0, budget):
+            return {}
         only = leaves.get("spring.config.activate.onprofile") or leaves.get("spring.profiles")
         if only is not None and not set(p.strip() for p in only[0].split(",")) & set(profiles):
             continue
@@ -212,14 +216,21 @@ def _yaml(text: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
     return found
 
 
-def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int) -> None:
+def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int, budget: list[int]) -> bool:
+    """Gather the scalar leaves under `node`; False once the file's nodes met (aliases expanded, as
+    doctor.project.yamlload counts them) pass the budget."""
     from doctor.project.yamlimport import yaml
 
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
     if depth > 32:
-        return
+        return True
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                _flatten(value, f"{prefix}{_canonical_dotted(str(key.value))}.", leaves, depth + 1)
+            if isinstance(key, yaml.ScalarNode) and not _flatten(
+                    value, f"{prefix}{_canonical_dotted(str(key.value))}.", leaves, depth + 1, budget):
+                return False
     elif isinstance(node, yaml.ScalarNode) and prefix:
         leaves[prefix[:-1]] = (str(node.value), node.start_mark.line + 1)
+    return True
