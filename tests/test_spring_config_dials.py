@@ -281,3 +281,46 @@ def test_an_alias_bomb_in_application_yml_is_unread_not_a_hang(tmp_path: Path, e
     started = time.monotonic()
     assert _found(root, env) == []
     assert time.monotonic() - started < 30
+
+
+PROFILED = "spring.datasource.url=jdbc:postgresql://localhost:5432/example"
+
+
+@pytest.mark.parametrize(("config", "name", "active", "line"), [
+    # a .properties file's documents, split at `#---` / `!---`
+    (f"{URL}\n#---\nspring.config.activate.on-profile=local\n{PROFILED}\n", "application.properties", None, None),
+    (f"{URL}\n#---\nspring.config.activate.on-profile=local\n{PROFILED}\n", "application.properties", "local", 4),
+    (f"{URL}\n!---\nspring.config.activate.on-profile=local,test\n{PROFILED}\n", "application.properties", "test", 4),
+    # a YAML list of profiles
+    ("spring:\n  datasource:\n    url: jdbc:postgresql://db:5432/example\n---\nspring:\n  config:\n    activate:\n"
+     "      on-profile: [local, test]\n  datasource:\n    url: jdbc:postgresql://localhost:5432/example\n",
+     "application.yml", None, None),
+    ("spring:\n  datasource:\n    url: jdbc:postgresql://db:5432/example\n---\nspring:\n  config:\n    activate:\n"
+     "      on-profile: [local, test]\n  datasource:\n    url: jdbc:postgresql://localhost:5432/example\n",
+     "application.yml", "test", 10),
+    # the file's own active profiles as a YAML list
+    ("spring:\n  profiles:\n    active: [local]\n---\nspring:\n  config:\n    activate:\n      on-profile: local\n"
+     "  datasource:\n    url: jdbc:postgresql://localhost:5432/example\n", "application.yml", None, 10),
+    # profile expressions
+    (f"{URL}\n#---\nspring.config.activate.on-profile=!docker\n{PROFILED}\n", "application.properties", None, 4),
+    (f"{URL}\n#---\nspring.config.activate.on-profile=!docker\n{PROFILED}\n", "application.properties", "docker",
+     None),
+    (f"{URL}\n#---\nspring.config.activate.on-profile=local & !docker\n{PROFILED}\n", "application.properties",
+     "local", 4),
+    (f"{URL}\n#---\nspring.config.activate.on-profile=dev | local\n{PROFILED}\n", "application.properties", "local", 4),
+    # a condition doctor cannot read never applies
+    (f"{URL}\n#---\nspring.config.activate.on-profile=a & b | local\n{PROFILED}\n", "application.properties",
+     "local", None),
+    (f"{URL}\n#---\nspring.config.activate.on-cloud-platform=kubernetes\n{PROFILED}\n", "application.properties",
+     None, None),
+])
+def test_a_document_counts_only_for_the_profiles_it_names(tmp_path: Path, env: dict[str, str], config: str,
+                                                           name: str, active: str | None, line: int | None) -> None:
+    root = _app(tmp_path)
+    (root / PROPERTIES).unlink()
+    (root / PROPERTIES.parent / name).write_text(config)
+    if active is not None:
+        _edit(root / "compose.yaml", "      - POSTGRES_DB=example\n    networks:",
+              f"      - POSTGRES_DB=example\n      - SPRING_PROFILES_ACTIVE={active}\n    networks:")
+    assert [(p, n) for _, p, n, _ in _shown(root, _found(root, env))] == (
+        [] if line is None else [((PROPERTIES.parent / name).as_posix(), line)])

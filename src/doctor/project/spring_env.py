@@ -2,8 +2,10 @@
 
 A Spring Boot app reads `src/main/resources/application.properties` (or `.yml`/`.yaml`) from its jar,
 then the `application-<profile>.*` of each profile SPRING_PROFILES_ACTIVE (or the file's own
-`spring.profiles.active`) names, a later one winning; a YAML document under
-`spring.config.activate.on-profile` (or the older `spring.profiles`) counts only for that profile.
+`spring.profiles.active`) names, a later one winning; a document (YAML's `---`, a .properties file's
+`#---` / `!---`) under `spring.config.activate.on-profile` (or the older `spring.profiles`) counts only where
+its profiles (a list, or an expression: `!docker`, `local & !docker`, `dev | local`) match, and one under a
+condition doctor cannot read (`on-cloud-platform`, a malformed expression) never does.
 An environment variable beats the file by relaxed binding: SPRING_DATASOURCE_URL sets
 `spring.datasource.url` (dots to underscores, dashes dropped, upper case). So a file written for
 the host (`spring.datasource.url=jdbc:postgresql://localhost:5432/app`, awesome-compose's
@@ -44,6 +46,7 @@ PROPERTY = lazy(r"^\s*([A-Za-z][\w.\[\]-]*)\s*(?:[=:]\s*|\s+)(.*?)\s*$")
 # `--spring.profiles.active=docker`, `-Dspring.profiles.active=docker` in the command or JAVA_OPTS
 ARGUMENT_PROFILES = lazy(r"spring\.profiles\.active=['\"]?([\w,-]+)")
 ESCAPE = lazy(r"\\([:=#! \\])")  # a .properties value's escaped separator
+PROFILE_TOKEN = lazy(r"[!&|()]|[^\s!&|()]+")  # a profile expression's operators and names
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
@@ -167,7 +170,11 @@ def _files(resources: Path, name: str, profiles: tuple[str, ...]) -> Iterator[tu
         path = resources / f"{name}{suffix}"
         if is_file(path):
             text = read_regular_text(path, MAX_BYTES) or ""
-            yield path, (_properties(text) if suffix == ".properties" else _yaml(text, profiles))
+            found: dict[str, Entry] = {}
+            for leaves in (_properties(text) if suffix == ".properties" else _yaml(text)):
+                if _applies(leaves, profiles):
+                    found.update(leaves)
+            yield path, found
 
 
 def _read_files(resources: Path, name: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
@@ -177,42 +184,88 @@ def _read_files(resources: Path, name: str, profiles: tuple[str, ...]) -> dict[s
     return merged
 
 
-def _properties(text: str) -> dict[str, Entry]:
-    found: dict[str, Entry] = {}
+def _applies(leaves: dict[str, Entry], profiles: tuple[str, ...]) -> bool:
+    """Whether a document counts: no condition, or its `on-profile` (the older `spring.profiles`) matching the
+    active profiles; a condition doctor cannot read (`on-cloud-platform`, a malformed expression) never applies."""
+    if any(key.startswith("spring.config.activate.") and key != "spring.config.activate.onprofile" for key in leaves):
+        return False
+    only = leaves.get("spring.config.activate.onprofile") or leaves.get("spring.profiles")
+    return only is None or profile_matches(only[0], frozenset(profiles)) is True
+
+
+def profile_matches(expression: str, active: frozenset[str]) -> bool | None:
+    """Spring's Profiles.of: any of the comma-separated expressions matches, each of names, `!`, `&`, `|` and
+    parentheses (`&` and `|` not mixed without them); None where the text is no such expression."""
+    results = [_expression(PROFILE_TOKEN.findall(part), active) for part in expression.split(",") if part.strip()]
+    return None if not results or None in results else any(results)
+
+
+def _expression(tokens: list[str], active: frozenset[str]) -> bool | None:
+    value, rest = _operand(tokens, active)
+    operator = ""
+    while value is not None and rest:
+        if rest[0] not in "&|" or operator not in ("", rest[0]):
+            return None
+        operator = rest[0]
+        right, rest = _operand(rest[1:], active)
+        value = None if right is None else (value and right) if operator == "&" else (value or right)
+    return value
+
+
+def _operand(tokens: list[str], active: frozenset[str]) -> tuple[bool | None, list[str]]:
+    if not tokens:
+        return None, []
+    if tokens[0] == "!":
+        value, rest = _operand(tokens[1:], active)
+        return (None if value is None else not value), rest
+    if tokens[0] == "(":
+        depth = 0
+        for at, token in enumerate(tokens):
+            depth += {"(": 1, ")": -1}.get(token, 0)
+            if depth == 0:
+                return _expression(tokens[1:at], active), tokens[at + 1:]
+        return None, []
+    return (tokens[0] in active, tokens[1:]) if tokens[0] not in "&|)" else (None, [])
+
+
+def _properties(text: str) -> list[dict[str, Entry]]:
+    """The documents of a .properties file (split at `#---` / `!---` lines), each `key=value` with its line."""
+    documents: list[dict[str, Entry]] = [{}]
     joined = False
     for number, line in enumerate(text.splitlines(), 1):
         continued, joined = joined, line.endswith("\\")
+        if not continued and line.rstrip() in ("#---", "!---"):
+            documents.append({})
+            continue
         if continued or line.lstrip().startswith(("#", "!")):
             continue
         match = PROPERTY.match(line)
         if match is not None and not joined:
-            found[_canonical_dotted(match[1])] = (ESCAPE.sub(r"\1", match[2]), number)  # `jdbc\:postgresql\://`
-    return found
+            documents[-1][_canonical_dotted(match[1])] = (ESCAPE.sub(r"\1", match[2]), number)  # `jdbc\:postgresql\://`
+    return documents
 
 
 def _canonical_dotted(key: str) -> str:
     return ".".join(_canonical(part) for part in key.split("."))
 
 
-def _yaml(text: str, profiles: tuple[str, ...]) -> dict[str, Entry]:
-    """The scalar leaves of every document that applies, as dotted keys with their line; none from a file
-    whose aliases expand past MAX_NODES (a billion laughs: SnakeYAML refuses it, the app does not start)."""
+def _yaml(text: str) -> list[dict[str, Entry]]:
+    """The scalar leaves of each document, as dotted keys with their line (a list of scalars joined with
+    commas, as Spring binds `[local, test]`); none from a file whose aliases expand past MAX_NODES (a billion
+    laughs: SnakeYAML refuses it, the app does not start)."""
     from doctor.project.yamlimport import yaml
 
-    found: dict[str, Entry] = {}
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError:
-        return found
+        return []
     budget = [MAX_NODES]
+    found: list[dict[str, Entry]] = []
     for document in documents:
         leaves: dict[str, Entry] = {}
         if not _flatten(document, "", leaves, 0, budget):
-            return {}
-        only = leaves.get("spring.config.activate.onprofile") or leaves.get("spring.profiles")
-        if only is not None and not set(p.strip() for p in only[0].split(",")) & set(profiles):
-            continue
-        found.update(leaves)
+            return []
+        found.append(leaves)
     return found
 
 
@@ -233,4 +286,8 @@ def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int, bu
                 return False
     elif isinstance(node, yaml.ScalarNode) and prefix:
         leaves[prefix[:-1]] = (str(node.value), node.start_mark.line + 1)
-    return True
+    elif isinstance(node, yaml.SequenceNode) and prefix and node.value:
+        budget[0] -= len(node.value)
+        if all(isinstance(item, yaml.ScalarNode) for item in node.value):
+            leaves[prefix[:-1]] = (",".join(str(item.value) for item in node.value), node.start_mark.line + 1)
+    return budget[0] >= 0
