@@ -324,3 +324,15 @@ def test_a_document_counts_only_for_the_profiles_it_names(tmp_path: Path, env: d
               f"      - POSTGRES_DB=example\n      - SPRING_PROFILES_ACTIVE={active}\n    networks:")
     assert [(p, n) for _, p, n, _ in _shown(root, _found(root, env))] == (
         [] if line is None else [((PROPERTIES.parent / name).as_posix(), line)])
+
+
+@pytest.mark.parametrize("variable", ["SPRING_DATASOURCE_HIKARI_JDBCURL", "SPRING_DATASOURCE_HIKARI_JDBC_URL"])
+def test_a_dashed_property_is_set_by_either_form_of_its_variable(tmp_path: Path, env: dict[str, str],
+                                                                 variable: str) -> None:
+    """Spring Boot's SystemEnvironmentPropertyMapper maps `jdbc-url` from JDBCURL (dashes dropped) and from
+    the legacy JDBC_URL (dashes as underscores): either replaces the file's localhost."""
+    root = _app(tmp_path, "spring.datasource.hikari.jdbc-url=jdbc:postgresql://localhost:5432/example",
+                f"      - {variable}=jdbc:postgresql://db:5432/example\n")
+    assert _found(root, env) == []
+    _edit(root / "compose.yaml", f"      - {variable}=", "      - SPRING_DATASOURCE_HIKARIJDBC_URL=")
+    assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [5]

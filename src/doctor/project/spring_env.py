@@ -7,7 +7,8 @@ then the `application-<profile>.*` of each profile SPRING_PROFILES_ACTIVE (or th
 its profiles (a list, or an expression: `!docker`, `local & !docker`, `dev | local`) match, and one under a
 condition doctor cannot read (`on-cloud-platform`, a malformed expression) never does.
 An environment variable beats the file by relaxed binding: SPRING_DATASOURCE_URL sets
-`spring.datasource.url` (dots to underscores, dashes dropped, upper case). So a file written for
+`spring.datasource.url` (dots to underscores, dashes dropped, upper case; a dashed key by its legacy
+form too, SPRING_DATASOURCE_HIKARI_JDBC_URL for `jdbc-url`). So a file written for
 the host (`spring.datasource.url=jdbc:postgresql://localhost:5432/app`, awesome-compose's
 spring-postgres moved from `db`) is what the app dials in its container while compose sets no
 SPRING_DATASOURCE_URL: a value of its environment as much as an `.env` line would be, placed at the
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from itertools import accumulate
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -71,6 +73,7 @@ def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
             active = next((v for k, (v, _) in base.items() if k == "spring.profiles.active"), "")
         profiles = tuple(p.strip() for p in active.split(",") if p.strip())
         effective: dict[str, tuple[str, int, Path]] = {}
+        legacy = _legacy_names(environ)
         for name in ("application", *(f"application-{p}" for p in profiles)):
             for path, entries in _files(resources, name, profiles):
                 for key, (value, line) in entries.items():
@@ -79,7 +82,7 @@ def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
             if not DIAL_KEY.search(key):
                 continue
             variable = env_name(key)
-            if variable in environ or key in environ or _argument(key, given):
+            if variable in environ or key in environ or _legacy_set(key, legacy) or _argument(key, given):
                 continue  # relaxed binding (or an argument): compose's value wins, judged at compose's line
             resolved = _resolve(value, effective, environ, 0)
             if resolved is not None and might_name_host(variable, resolved):
@@ -109,6 +112,27 @@ def spring_config(path: Path) -> bool:
 def _argument(key: str, given: str) -> bool:
     """Whether the command line or a JVM option sets the property (`--spring.datasource.url=`, `-D...`)."""
     return f"{key}=" in given.replace("-", "").replace("_", "")
+
+
+def _legacy_names(environ: Mapping[str, str]) -> dict[str, list[str]]:
+    """The SPRING_* variables by their name without underscores: the legacy form of a property's name keeps
+    its dashes as underscores (SPRING_DATASOURCE_HIKARI_JDBC_URL sets `spring.datasource.hikari.jdbc-url`;
+    spring-boot's SystemEnvironmentPropertyMapper.convertLegacyName maps each element `-` to `_` beside
+    convertName's dashes dropped)."""
+    found: dict[str, list[str]] = {}
+    for name in environ:
+        if name.startswith("SPRING_") and "_" in name:
+            found.setdefault(name.replace("_", ""), []).append(name)
+    return found
+
+
+def _legacy_set(key: str, legacy: Mapping[str, list[str]]) -> bool:
+    """Whether a variable sets the property in its legacy form: its words, glued, spell the key's elements,
+    each element ending at an underscore."""
+    elements = env_name(key).split("_")
+    ends = set(accumulate(len(element) for element in elements))
+    return any(ends <= set(accumulate(len(word) for word in name.split("_")))
+               for name in legacy.get("".join(elements), ()))
 
 
 def env_name(key: str) -> str:
