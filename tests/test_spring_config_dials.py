@@ -336,3 +336,27 @@ def test_a_dashed_property_is_set_by_either_form_of_its_variable(tmp_path: Path,
     assert _found(root, env) == []
     _edit(root / "compose.yaml", f"      - {variable}=", "      - SPRING_DATASOURCE_HIKARIJDBC_URL=")
     assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [5]
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "      - SPRING_CONFIG_ADDITIONAL_LOCATION=file:/config/\n",
+    "      - SPRING_CONFIG_LOCATION=file:/etc/app/\n",
+    "      - SPRING_CONFIG_IMPORT=optional:configserver:http://config:8888\n",
+    "      - JAVA_TOOL_OPTIONS=-Dspring.config.additional-location=file:/etc/app/\n",
+    "    command: [--spring.config.location=file:/etc/app/]\n",
+    "    volumes:\n      - ./docker:/config:ro\n",
+    "    volumes:\n      - ./docker/application.properties:/config/application.properties:ro\n",
+])
+def test_config_the_app_is_pointed_at_beside_its_jar_says_nothing_of_the_jars(tmp_path: Path, env: dict[str, str],
+                                                                               elsewhere: str) -> None:
+    """A location, import or mount Spring reads over the packaged application.properties may set the URL:
+    doctor does not read it, so the jar's localhost is no finding."""
+    root = _app(tmp_path, "spring.datasource.url=jdbc:postgresql://localhost:5432/example")
+    assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [5]
+    _edit(root / "compose.yaml", "      - POSTGRES_DB=example\n    networks:\n      - spring-postgres\n  db:",
+          f"      - POSTGRES_DB=example\n{elsewhere}    networks:\n      - spring-postgres\n  db:")
+    (root / "docker").mkdir()
+    (root / "docker" / "application.properties").write_text(URL + "\n")
+    assert _found(root, env) == []
+    _edit(root / "compose.yaml", elsewhere, "      - SPRING_PROFILES_ACTIVE=none\n")  # the same edit, pointing nowhere
+    assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [5]

@@ -91,8 +91,12 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     process = {**image_env(project, service),
                **{n: v.value for n, v in service.environment.items() if v.value is not None}}
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
+    dockerfile = project.dockerfile(service)
+    workdir = service.working_dir or (dockerfile.workdir if dockerfile else None) or "/"
+    spring = spring_env(folders, process, " ".join(run_words(project, service)),
+                        tuple(m.target for m in service.volumes), workdir)
     return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-            for key, value, where in (*spring_env(folders, process, " ".join(run_words(project, service))),
+            for key, value, where in (*spring,
                                       *go_env(folders, process, go_targets(project, service)))}
 
 

@@ -15,7 +15,10 @@ SPRING_DATASOURCE_URL: a value of its environment as much as an `.env` line woul
 file's line under the variable that would replace it. A `${DB_HOST:localhost}` placeholder takes its
 default where neither compose nor the file sets DB_HOST; a value built from a variable compose sets
 is judged at compose's line (not here), and one with a placeholder nothing fills (no default) stops
-the app at start, which is no dial. Read, never run: only the connection settings of Spring's own
+the app at start, which is no dial. Where the app is pointed at config beside its jar (SPRING_CONFIG_LOCATION,
+SPRING_CONFIG_ADDITIONAL_LOCATION, SPRING_CONFIG_IMPORT, as variables or options, or a mount into its working
+dir's `config/` or `/config`), that config may set any key: nothing is said from the packaged files.
+Read, never run: only the connection settings of Spring's own
 clients (datasource, r2dbc, flyway, liquibase, data.*, redis, rabbitmq, kafka, elasticsearch, mongodb,
 neo4j, cassandra, mail, activemq, artemis), in a folder with a Maven or Gradle build naming
 spring-boot, that is the service's build context or a bind mount into it.
@@ -23,6 +26,7 @@ spring-boot, that is the service's build context or a bind mount into it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from itertools import accumulate
@@ -48,20 +52,25 @@ PROPERTY = lazy(r"^\s*([A-Za-z][\w.\[\]-]*)\s*(?:[=:]\s*|\s+)(.*?)\s*$")
 # `--spring.profiles.active=docker`, `-Dspring.profiles.active=docker` in the command or JAVA_OPTS
 ARGUMENT_PROFILES = lazy(r"spring\.profiles\.active=['\"]?([\w,-]+)")
 ESCAPE = lazy(r"\\([:=#! \\])")  # a .properties value's escaped separator
+# the properties that point Spring at config beside the jar's (canonical: dashes dropped)
+ELSEWHERE = ("spring.config.location", "spring.config.additionallocation", "spring.config.import")
 PROFILE_TOKEN = lazy(r"[!&|()]|[^\s!&|()]+")  # a profile expression's operators and names
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
 
-def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
-               runs: str = "") -> Iterator[tuple[str, str, Location]]:
+def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], runs: str = "",
+               mounts: tuple[str, ...] = (), workdir: str = "/") -> Iterator[tuple[str, str, Location]]:
     """The (variable, value, line) a Spring Boot app's config dials where `environ` (compose's over the
     image's ENV) sets neither the variable nor a placeholder the value takes. `runs`: the words the
     service runs (command, entrypoint, the image's): a `--spring.datasource.url=` or `-D` there (or in
-    JAVA_OPTS, JAVA_TOOL_OPTIONS, SPRING_APPLICATION_JSON) beats the file, and a profile named there counts."""
+    JAVA_OPTS, JAVA_TOOL_OPTIONS, SPRING_APPLICATION_JSON) beats the file, and a profile named there counts.
+    `mounts`: the container paths the service mounts, `workdir` its working dir (config_elsewhere)."""
     if "SPRING_APPLICATION_JSON" in environ:
         return  # its keys beat the file's, read by no one here
     given = " ".join((runs, *environ.values())).lower()
+    if config_elsewhere(environ, given, mounts, workdir):
+        return
     for folder in dict.fromkeys(service_folders):
         resources = folder / RESOURCES
         if not is_dir(resources) or not _boot_build(folder):
@@ -112,6 +121,19 @@ def spring_config(path: Path) -> bool:
 def _argument(key: str, given: str) -> bool:
     """Whether the command line or a JVM option sets the property (`--spring.datasource.url=`, `-D...`)."""
     return f"{key}=" in given.replace("-", "").replace("_", "")
+
+
+def config_elsewhere(environ: Mapping[str, str], given: str, mounts: tuple[str, ...], workdir: str) -> bool:
+    """Whether config doctor does not read may set the app's keys over its packaged files: a location or
+    import Spring is told of (SPRING_CONFIG_LOCATION, SPRING_CONFIG_ADDITIONAL_LOCATION, SPRING_CONFIG_IMPORT,
+    or `--spring.config.location=` / `-Dspring.config.import=` in the command or JVM options), or a mount into
+    the working dir's `config/` (Spring's `file:./config/`, read over the jar's) or `/config`."""
+    legacy = _legacy_names(environ)
+    if any(env_name(key) in environ or _legacy_set(key, legacy) or _argument(key, given) for key in ELSEWHERE):
+        return True
+    folders = ("/config", posixpath.join(workdir, "config"))
+    return any(posixpath.normpath(target) == folder or posixpath.normpath(target).startswith(folder + "/")
+               for target in mounts for folder in folders)
 
 
 def _legacy_names(environ: Mapping[str, str]) -> dict[str, list[str]]:
