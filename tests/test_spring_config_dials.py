@@ -360,3 +360,15 @@ def test_config_the_app_is_pointed_at_beside_its_jar_says_nothing_of_the_jars(tm
     assert _found(root, env) == []
     _edit(root / "compose.yaml", elsewhere, "      - SPRING_PROFILES_ACTIVE=none\n")  # the same edit, pointing nowhere
     assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [5]
+
+
+def test_properties_win_over_yaml_in_one_location(tmp_path: Path, env: dict[str, str]) -> None:
+    """Spring Boot's reference (Externalized Configuration): with both formats in the same location,
+    .properties takes precedence, so its `db` is what the app dials, not application.yml's localhost."""
+    root = _app(tmp_path, "spring.datasource.url=jdbc:postgresql://db:5432/example")
+    yml = root / PROPERTIES.parent / "application.yml"
+    yml.write_text("spring:\n  datasource:\n    url: jdbc:postgresql://localhost:5432/example\n")
+    assert _found(root, env) == []
+    (root / PROPERTIES).write_text("spring.jpa.hibernate.ddl-auto=none\n")
+    assert [(p, n) for _, p, n, _ in _shown(root, _found(root, env))] == [
+        ("backend/src/main/resources/application.yml", 3)]

@@ -1,6 +1,7 @@
 """The addresses a Spring Boot app's application.properties / application.yml dial, as env values.
 
-A Spring Boot app reads `src/main/resources/application.properties` (or `.yml`/`.yaml`) from its jar,
+A Spring Boot app reads `src/main/resources/application.properties` (or `.yml`/`.yaml`, the .properties
+winning a key both set) from its jar,
 then the `application-<profile>.*` of each profile SPRING_PROFILES_ACTIVE (or the file's own
 `spring.profiles.active`) names, a later one winning; a document (YAML's `---`, a .properties file's
 `#---` / `!---`) under `spring.config.activate.on-profile` (or the older `spring.profiles`) counts only where
@@ -40,6 +41,10 @@ from doctor.project.reading import is_dir, is_file, read_regular_text
 RESOURCES = Path("src") / "main" / "resources"
 BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
 SUFFIXES = (".properties", ".yml", ".yaml")
+# within one location .properties wins over YAML (Spring Boot's reference, Externalized Configuration: "If
+# you have configuration files with both .properties and YAML format in the same location, .properties takes
+# precedence"; its loaders are tried properties, then yml, then yaml): merged last to first
+PRECEDENCE = (".yaml", ".yml", ".properties")
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 4  # placeholders naming placeholders
 MAX_NODES = 50_000  # YAML nodes met in one file, aliases expanded: a bound on an alias bomb
@@ -212,7 +217,7 @@ def _canonical(key: str) -> str:
 
 
 def _files(resources: Path, name: str, profiles: tuple[str, ...]) -> Iterator[tuple[Path, dict[str, Entry]]]:
-    for suffix in SUFFIXES:
+    for suffix in PRECEDENCE:
         path = resources / f"{name}{suffix}"
         if is_file(path):
             text = read_regular_text(path, MAX_BYTES) or ""
