@@ -279,3 +279,38 @@ def test_each_service_reads_the_command_its_build_args_pick(tmp_path: Path, env:
                                               "{CMD: worker}}\n    environment:\n      REDIS_HOST: redis\n"
                                               "\n  redis:\n    image: redis\n\n  db:\n")
     assert _found(root, env) == []
+
+
+NESTED = '''package main
+
+type DBConfig struct {
+\tURL string `env:"URL" envDefault:"postgres://postgres@localhost:5432/example"`
+}
+
+type Config struct {
+\tDB DBConfig `envPrefix:"DATABASE_"`
+\tCache struct {
+\t\tAddr string `env:"ADDR" envDefault:"localhost:6379"`
+\t} `envPrefix:"REDIS_"`
+}
+'''
+
+
+def test_a_tag_under_an_env_prefix_reads_the_prefixed_variable(tmp_path: Path, env: dict[str, str]) -> None:
+    """caarlos0/env reads `env:"URL"` in a struct nested under `envPrefix:"DATABASE_"` as DATABASE_URL: what
+    compose sets there wins; left unset, the default is DATABASE_URL's, never a variable named URL."""
+    root = _app(tmp_path)
+    (root / "backend" / "config.go").write_text(NESTED)
+    _edit(root / "compose.yaml", "\n  db:\n", "\n  redis:\n    image: redis\n\n  db:\n")
+    _edit(root / "compose.yaml", "      target: builder\n", "      target: builder\n    environment:\n"
+                                 "      DATABASE_URL: postgres://postgres@db:5432/example\n"
+                                 "      REDIS_ADDR: redis:6379\n")
+    assert _found(root, env) == []
+    _edit(root / "compose.yaml", "      DATABASE_URL: postgres://postgres@db:5432/example\n", "")
+    assert [(p, n, m.split(" host ")[0]) for _, p, n, m in _shown(root, _found(root, env))] == [
+        ("backend/config.go", 4, "DATABASE_URL")]
+    # the type nested from another file: the chain is not this file's to tell, so its tag is not read
+    (root / "backend" / "config.go").write_text(NESTED.split("type Config")[0])
+    (root / "backend" / "nest.go").write_text("package main\n\ntype Config struct {\n"
+                                              "\tDB DBConfig `envPrefix:\"DATABASE_\"`\n}\n")
+    assert _found(root, env) == []

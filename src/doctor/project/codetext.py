@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.go_env import viper_reads
+from doctor.project.go_env import go_reads
 from doctor.project.reading import is_dir, is_file
 from doctor.project.spring_env import spring_reader
 from doctor.regular import read_text
@@ -235,7 +235,7 @@ class CodeText:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
-                python, go = path.suffix == ".py", path.suffix == ".go" and viper_reads(name, text)
+                python, go = path.suffix == ".py", path.suffix == ".go" and go_reads(name, text)
                 found = False
                 if name in text:
                     if python:

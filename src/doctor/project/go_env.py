@@ -1,7 +1,9 @@
 """The defaults a Go service's code reads its variables with, where compose leaves them unset.
 
 A Go app written for the host keeps `localhost` as the fallback of its settings: caarlos0/env's
-struct tags (`env:"DB_HOST" envDefault:"localhost"`), cleanenv's (`env:"DB_HOST" env-default:"localhost"`),
+struct tags (`env:"DB_HOST" envDefault:"localhost"`; `env:"URL"` in a struct a field of the same file nests
+under `envPrefix:"DATABASE_"` is DATABASE_URL, and one nested from another file is not read),
+cleanenv's (`env:"DB_HOST" env-default:"localhost"`),
 a helper returning a fallback for an unset variable (`getEnv("DB_HOST", "localhost")`: a function whose
 name says env, called with an upper-case variable and a string literal; never `os.Setenv` nor viper's
 BindEnv), `cmp.Or(os.Getenv("DB_HOST"), "localhost")`, and viper's `SetDefault("db.host", "localhost")` in
@@ -22,7 +24,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from doctor.lazyre import lazy
@@ -63,6 +65,10 @@ VALUE_FLAGS = frozenset({"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-as
                          "-toolexec", "-covermode", "-coverpkg", "-exec"})
 CD = lazy(r"(?:^|[\s;&|(])cd\s")
 MODULE = lazy(r"(?m)^module\s+(\S+)")
+# caarlos0/env's nesting: `type DBConfig struct {`, an inline `struct {`, a field `DB DBConfig `envPrefix:"DB_"``
+STRUCT = lazy(r"(?:\btype\s+(?P<name>\w+)\s+)?\bstruct\s*\{")
+INLINE_PREFIX = lazy(r'[ \t]*`[^`\n]*\benvPrefix:"([^"]*)"')
+FIELD_PREFIX = lazy(r'^[ \t]*\w+[ \t]+\*?(?P<type>[\w.]+)[ \t]+`[^`\n]*\benvPrefix:"(?P<prefix>[^"]*)"', re.M)
 PACKAGE_MAIN = lazy(r"(?m)^package\s+main\b")
 
 
@@ -75,8 +81,10 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
-        for path in _program_files(folder, built):
-            for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or ""):
+        paths = list(_program_files(folder, built))
+        prefixed = prefixed_types(read_regular_text(path, MAX_BYTES) or "" for path in paths)
+        for path in paths:
+            for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or "", prefixed):
                 if key not in environ and key not in seen and might_name_host(key, value):
                     seen.add(key)
                     yield key, value, Location(path, line)
@@ -200,11 +208,16 @@ def _go_files(folder: Path) -> Iterator[Path]:
                 yield Path(top) / name
 
 
-def _defaults(text: str) -> Iterator[tuple[str, str, int]]:
+def _defaults(text: str, prefixed: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, int]]:
+    """The (variable, default, line) of a file; `prefixed`: the struct types some file of the program nests
+    under caarlos0/env's `envPrefix` (a tag of such a type the file cannot prefix itself is left out)."""
     if "env" not in text.lower():
         return
+    layout = _structs(text) if "envPrefix" in text or prefixed else ([], [])
     for match in TAG.finditer(text):
-        yield match["key"] or match["key2"], match["value"] if match["key"] else match["value2"], _line(text, match)
+        key, value = match["key"] or match["key2"], match["value"] if match["key"] else match["value2"]
+        for prefix in _prefixes(layout, match.start(), prefixed, 0):
+            yield prefix + key, value, _line(text, match)
     for match in HELPER.finditer(text):
         if match["fn"].lower() not in SETTERS:
             yield match["key"], match["value"], _line(text, match)
@@ -214,6 +227,55 @@ def _defaults(text: str) -> Iterator[tuple[str, str, int]]:
         for match in VIPER_DEFAULT.finditer(text):
             if (variable := _viper_variable(match["key"], text)) is not None:
                 yield variable, match["value"], _line(text, match)
+
+
+Span = tuple[int, int, str, str | None]  # a struct's braces (start, end), its type name, an inline one's envPrefix
+
+
+def _structs(text: str) -> tuple[list[Span], list[tuple[int, str, str]]]:
+    """Each struct of the file: its braces' span, its type name ("" for an inline one) and, for an inline one,
+    the `envPrefix` of the field it is the type of; and each field naming a type under an `envPrefix`
+    (its place, the type, the prefix)."""
+    spans: list[Span] = []
+    for match in STRUCT.finditer(text):
+        depth, end = 0, len(text)
+        for at in range(match.end() - 1, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            if depth == 0:
+                end = at
+                break
+        after = INLINE_PREFIX.match(text, end + 1)
+        spans.append((match.end(), end, match["name"] or "", after[1] if after else None))
+    return spans, [(m.start(), m["type"].rpartition(".")[2], m["prefix"]) for m in FIELD_PREFIX.finditer(text)]
+
+
+def _prefixes(layout: tuple[list[Span], list[tuple[int, str, str]]], at: int, prefixed: frozenset[str],
+              depth: int) -> list[str]:
+    """The envPrefix chains that lead to a tag at `at`: the innermost struct holding it, prefixed by the
+    field of its type (inline, or a field of this file naming the type), and so on outward; [] where only
+    another file prefixes the holder's type (doctor cannot tell the chain), [""] for no prefix."""
+    spans, fields = layout
+    holders = [span for span in spans if span[0] <= at < span[1]]
+    if not holders or depth > 4:
+        return [""]
+    start, _, name, inline = max(holders)  # the innermost
+    if not name:
+        return [p + (inline or "") for p in _prefixes(layout, start - 1, prefixed, depth + 1)]
+    chains = [p + prefix for place, kind, prefix in fields if kind == name
+              for p in _prefixes(layout, place, prefixed, depth + 1)]
+    return chains or ([] if name in prefixed else [""])
+
+
+def prefixed_types(texts: Iterable[str]) -> frozenset[str]:
+    """The struct types some file nests under caarlos0/env's `envPrefix:"DATABASE_"`."""
+    return frozenset(m["type"].rpartition(".")[2] for text in texts if "envPrefix" in text
+                     for m in FIELD_PREFIX.finditer(text))
+
+
+def go_reads(name: str, text: str) -> bool:
+    """Whether Go source reads the variable under a name it never writes whole: viper's (viper_reads), or a
+    caarlos0/env tag under an `envPrefix` (`env:"URL"` in a struct nested under `envPrefix:"DATABASE_"`)."""
+    return viper_reads(name, text) or ("envPrefix" in text and any(key == name for key, _, _ in _defaults(text)))
 
 
 def viper_reads(name: str, text: str) -> bool:
