@@ -314,3 +314,24 @@ def test_a_tag_under_an_env_prefix_reads_the_prefixed_variable(tmp_path: Path, e
     (root / "backend" / "nest.go").write_text("package main\n\ntype Config struct {\n"
                                               "\tDB DBConfig `envPrefix:\"DATABASE_\"`\n}\n")
     assert _found(root, env) == []
+
+
+VIPER_FILE = ('func init() {\n\tviper.SetConfigName("config")\n\tviper.AddConfigPath(".")\n'
+              '\tviper.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))\n\tviper.AutomaticEnv()\n'
+              '\tviper.SetDefault("db.host", "localhost")\n\t_ = viper.ReadInConfig()\n}\n\n')
+
+
+@pytest.mark.parametrize(("config", "code", "lines"), [
+    ("db:\n  host: db\n", VIPER_FILE, []),  # the config file viper reads sets the key: the default is not used
+    ("db:\n  port: 5432\n", VIPER_FILE, ["SetDefault"]),  # it sets others
+    ('{"DB": {"Host": "db"}}', VIPER_FILE.replace('SetConfigName("config")\n\tviper.AddConfigPath(".")',
+                                                  'SetConfigFile("settings.json")'), []),
+    ("db:\n  port: 5432\n", VIPER_FILE.replace('"config"', 'os.Getenv("CONFIG_NAME")'), []),  # which file: unknown
+])
+def test_a_viper_default_the_config_file_sets_is_not_used(tmp_path: Path, env: dict[str, str], config: str,
+                                                          code: str, lines: list[str]) -> None:
+    root = _app(tmp_path)
+    _host_from(root, code, 'viper.GetString("db.host")')
+    name = "settings.json" if "settings.json" in code else "config.yaml"
+    (root / "backend" / name).write_text(config)
+    assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [_line_of(root / MAIN, t) for t in lines]

@@ -8,7 +8,9 @@ a helper returning a fallback for an unset variable (`getEnv("DB_HOST", "localho
 name says env, called with an upper-case variable and a string literal; never `os.Setenv` nor viper's
 BindEnv), `cmp.Or(os.Getenv("DB_HOST"), "localhost")`, and viper's `SetDefault("db.host", "localhost")` in
 a file that calls AutomaticEnv (the variable: SetEnvPrefix's prefix, the key upper-cased, dots to
-underscores under `SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`). In its container, with nothing setting the
+underscores under `SetEnvKeyReplacer(strings.NewReplacer(".", "_"))`), unless the config file its
+ReadInConfig reads (SetConfigFile's, or SetConfigName's in its AddConfigPath folders) sets the key, and
+none where doctor cannot tell which file that is. In its container, with nothing setting the
 variable, the fallback is what the app dials: a value of its environment as much as an `.env` line
 would be, placed at the Go line. Read (never built or run) in the `.go` files, not tests nor those under
 vendor/, testdata/, examples/, e2e/ or hack/, of a folder with go.mod that is the service's build context or
@@ -65,6 +67,9 @@ VALUE_FLAGS = frozenset({"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-as
                          "-toolexec", "-covermode", "-coverpkg", "-exec"})
 CD = lazy(r"(?:^|[\s;&|(])cd\s")
 MODULE = lazy(r"(?m)^module\s+(\S+)")
+# viper reading a config file: which one
+VIPER_READS = lazy(r"\bviper\.(?:ReadInConfig|MergeInConfig|SetConfigFile)\(")
+VIPER_LITERAL = lazy(r'\s*"([^"\n]*)"\s*\)')
 # caarlos0/env's nesting: `type DBConfig struct {`, an inline `struct {`, a field `DB DBConfig `envPrefix:"DB_"``
 STRUCT = lazy(r"(?:\btype\s+(?P<name>\w+)\s+)?\bstruct\s*\{")
 INLINE_PREFIX = lazy(r'[ \t]*`[^`\n]*\benvPrefix:"([^"]*)"')
@@ -84,7 +89,7 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
         paths = list(_program_files(folder, built))
         prefixed = prefixed_types(read_regular_text(path, MAX_BYTES) or "" for path in paths)
         for path in paths:
-            for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or "", prefixed):
+            for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or "", prefixed, folder):
                 if key not in environ and key not in seen and might_name_host(key, value):
                     seen.add(key)
                     yield key, value, Location(path, line)
@@ -208,9 +213,11 @@ def _go_files(folder: Path) -> Iterator[Path]:
                 yield Path(top) / name
 
 
-def _defaults(text: str, prefixed: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, int]]:
+def _defaults(text: str, prefixed: frozenset[str] = frozenset(),
+              folder: Path | None = None) -> Iterator[tuple[str, str, int]]:
     """The (variable, default, line) of a file; `prefixed`: the struct types some file of the program nests
-    under caarlos0/env's `envPrefix` (a tag of such a type the file cannot prefix itself is left out)."""
+    under caarlos0/env's `envPrefix` (a tag of such a type the file cannot prefix itself is left out);
+    `folder`: the module's, where viper's config file is looked for (None: a SetDefault is read as is)."""
     if "env" not in text.lower():
         return
     layout = _structs(text) if "envPrefix" in text or prefixed else ([], [])
@@ -223,10 +230,68 @@ def _defaults(text: str, prefixed: frozenset[str] = frozenset()) -> Iterator[tup
             yield match["key"], match["value"], _line(text, match)
     for match in CMP_OR.finditer(text):
         yield match["key"], match["value"], _line(text, match)
-    if "viper.AutomaticEnv()" in text:
+    config = _viper_config(text, folder) if folder is not None and "viper.AutomaticEnv()" in text else {}
+    if "viper.AutomaticEnv()" in text and config is not None:
         for match in VIPER_DEFAULT.finditer(text):
-            if (variable := _viper_variable(match["key"], text)) is not None:
+            if (variable := _viper_variable(match["key"], text)) is not None and not _sets(config, match["key"]):
                 yield variable, match["value"], _line(text, match)
+
+
+def _viper_config(text: str, folder: Path) -> dict[str, object] | None:
+    """What the config file viper reads sets (`SetConfigFile("config.yaml")`, else SetConfigName's name, or
+    `config`, as .json/.toml/.yaml/.yml in each AddConfigPath folder, from the module's folder); {} where the
+    code reads none; None where doctor cannot tell which (a variable, an absolute path, none on disk)."""
+    if VIPER_READS.search(text) is None:
+        return {}
+    files, names, folders = (_literals(call, text) for call in ("SetConfigFile", "SetConfigName", "AddConfigPath"))
+    if files is None or names is None or folders is None:
+        return None  # one names its file by a variable: which file, doctor cannot tell
+    candidates = files[-1:] or [posixpath.join(folder_name, f"{(names or ['config'])[-1]}.{ext}")
+                                for folder_name in folders for ext in ("json", "toml", "yaml", "yml")]
+    for candidate in candidates:
+        if not candidate.startswith("/") and is_file(path := folder / candidate):
+            return _parsed(path)
+    return None
+
+
+def _literals(call: str, text: str) -> list[str] | None:
+    """The string literal each `viper.<call>(...)` of the text passes; None where one passes anything else."""
+    found = []
+    for match in re.finditer(rf"\bviper\.{call}\(", text):
+        literal = VIPER_LITERAL.match(text, match.end())
+        if literal is None or "$" in literal[1]:
+            return None
+        found.append(literal[1])
+    return found
+
+
+def _parsed(path: Path) -> dict[str, object] | None:
+    import json
+    import tomllib
+
+    from doctor.project.yamlimport import yaml
+
+    text = read_regular_text(path, MAX_BYTES)
+    if text is None:
+        return None
+    try:
+        found = json.loads(text) if path.suffix == ".json" else tomllib.loads(text) if path.suffix == ".toml" \
+            else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError, RecursionError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _sets(config: dict[str, object], key: str) -> bool:
+    """Whether the config sets the dotted key (viper's keys ignore case)."""
+    node: object = config
+    for part in key.lower().split("."):
+        if not isinstance(node, dict):
+            return False
+        node = next((v for k, v in node.items() if str(k).lower() == part), None)
+        if node is None:
+            return False
+    return True
 
 
 Span = tuple[int, int, str, str | None]  # a struct's braces (start, end), its type name, an inline one's envPrefix
