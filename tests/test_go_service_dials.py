@@ -335,3 +335,24 @@ def test_a_viper_default_the_config_file_sets_is_not_used(tmp_path: Path, env: d
     name = "settings.json" if "settings.json" in code else "config.yaml"
     (root / "backend" / name).write_text(config)
     assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [_line_of(root / MAIN, t) for t in lines]
+
+
+def test_every_default_of_a_variable_is_judged_not_only_the_first(tmp_path: Path, env: dict[str, str]) -> None:
+    """main.go falls back to `db`, right; a second file of the program to `postgresserver`: that one is
+    reported, and one fix run settles it."""
+    root = _app(tmp_path)
+    _host_from(root, HELPER, 'getEnv("DB_HOST", "db")')
+    migrate = root / "backend" / "migrate.go"
+    migrate.write_text('package main\n\nvar migrateHost = getEnv("DB_HOST", "postgresserver")\n')
+    assert _shown(root, _found(root, env)) == [
+        ("service-name-drift", "backend/migrate.go", 3,
+         "DB_HOST=postgresserver names no service on the network (did you mean 'db'?)")]
+    _fix(root, env)
+    assert 'getEnv("DB_HOST", "db")' in migrate.read_text()
+    assert _found(root, env) == []
+    # a localhost beside it: compose's DB_HOST, set by the fix, replaces every default at once
+    migrate.write_text('package main\n\nvar migrateHost = getEnv("DB_HOST", "localhost")\n')
+    assert [(c, p, n) for c, p, n, _ in _shown(root, _found(root, env))] == [
+        ("leaked-host-port", "backend/migrate.go", 3)]
+    _fix(root, env)
+    assert _found(root, env) == []

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
-from doctor.project.env_hosts import might_name_host
+from doctor.project.env_hosts import host_refs, might_name_host
 from doctor.project.reading import is_file, read_regular_text
 
 TYPE_CHECKING = False
@@ -77,23 +77,32 @@ FIELD_PREFIX = lazy(r'^[ \t]*\w+[ \t]+\*?(?P<type>[\w.]+)[ \t]+`[^`\n]*\benvPref
 PACKAGE_MAIN = lazy(r"(?m)^package\s+main\b")
 
 
-def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str],
-           built: tuple[str, ...] | None = None) -> Iterator[tuple[str, str, Location]]:
+def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], built: tuple[str, ...] | None = None,
+           known: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Location]]:
     """The (variable, default, line) the service's Go code falls back to, for the variables `environ`
     (compose's over the image's ENV) leaves unset, where the default may name a host. `built`: the
-    packages its build or command names (go_targets), None where unknown."""
-    seen: set[str] = set()
+    packages its build or command names (go_targets), None where unknown. One site per variable: of the
+    sites giving it a default, the first naming a host outside `known` (the project's service and container
+    names), else the first; the fix of that one leaves the next for the fixer's next round."""
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
         paths = list(_program_files(folder, built))
         prefixed = prefixed_types(read_regular_text(path, MAX_BYTES) or "" for path in paths)
+        sites: dict[str, list[tuple[str, Location]]] = {}
         for path in paths:
             for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or "", prefixed, folder):
-                if key not in environ and key not in seen and might_name_host(key, value):
-                    seen.add(key)
-                    yield key, value, Location(path, line)
+                if key not in environ and might_name_host(key, value):
+                    sites.setdefault(key, []).append((value, Location(path, line)))
+        for key, found in sites.items():
+            value, where = next((site for site in found if not _resolves(key, site[0], known)), found[0])
+            yield key, value, where
         return
+
+
+def _resolves(key: str, value: str, known: frozenset[str]) -> bool:
+    hosts = [ref.host for ref in host_refs(key, value)]
+    return bool(hosts) and all(host in known for host in hosts)
 
 
 def go_dotenv_calls(service_folders: tuple[Path, ...], built: tuple[str, ...] | None = None) -> Iterator[DotenvCall]:

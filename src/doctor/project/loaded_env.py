@@ -93,11 +93,13 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None) or "/"
+    known = project.once("service-host-names", lambda: frozenset(
+        n for s in project.compose.services.values() for n in (s.name, s.container_name) if n))
     spring = spring_env(folders, process, " ".join(run_words(project, service)),
                         tuple(m.target for m in service.volumes), workdir)
     return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
             for key, value, where in (*spring,
-                                      *go_env(folders, process, go_targets(project, service)))}
+                                      *go_env(folders, process, go_targets(project, service), known))}
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
