@@ -356,3 +356,17 @@ def test_every_default_of_a_variable_is_judged_not_only_the_first(tmp_path: Path
         ("leaked-host-port", "backend/migrate.go", 3)]
     _fix(root, env)
     assert _found(root, env) == []
+
+
+@pytest.mark.parametrize(("verb", "args", "packages"), [
+    ("build", " -o /app -ldflags '-s -w' ./cmd/api", ["cmd/api"]),
+    ("build", " -o bin/backend main.go", ["."]),
+    ("build", "", ["."]),  # the working dir's package
+    ("run", " ./cmd/worker --queue default", ["cmd/worker"]),  # the program's own arguments are no package
+    ("install", " github.com/air-verse/air@latest", []),  # another module's tool names none of this one
+    ("build", " ./cmd/${CMD}", None),  # a build arg left unfilled: unknown
+])
+def test_the_packages_a_go_command_names(verb: str, args: str, packages: list[str] | None) -> None:
+    from doctor.project.go_env import _packages
+
+    assert _packages(verb, args) == packages

@@ -171,18 +171,19 @@ def _packages(verb: str, args: str) -> list[str] | None:
     except ValueError:
         return None
     packages: list[str] = []
-    taking = False
+    taking = named = False
     for word in words:
         if taking or word.startswith("-"):
             taking = not taking and word in VALUE_FLAGS  # `-o /app`: the flag's value is no package
             continue
         if "$" in word:
             return None
-        if "@" not in word:  # `go install tool@v1`: another module's
+        named = True
+        if "@" not in word:  # `go install github.com/air-verse/air@latest`: another module's tool
             packages.append(posixpath.normpath(posixpath.dirname(word) if word.endswith(".go") else word))
         if verb == "run":
             break  # the program's own arguments follow
-    return packages or ["."]
+    return packages if named else ["."]  # a bare `go build` builds the working dir's package
 
 
 def _program_files(folder: Path, built: tuple[str, ...] | None) -> Iterator[Path]:
