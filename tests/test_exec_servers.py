@@ -75,7 +75,9 @@ def test_a_server_typed_by_hand_runs_publishing_the_services_ports_where_it_is_d
     assert code == 0
     at = ran.index("run")
     assert ran[at:at + 2] == ["run", "--service-ports"] and "--rm" in ran[at:], ran
-    assert ran[ran.index(service, at) + 1:] == argv
+    # uvicorn listens on 127.0.0.1 unless told otherwise: the published port would reach nothing
+    told = [*argv, "--host", "0.0.0.0"] if argv[0] == "uvicorn" else argv
+    assert ran[ran.index(service, at) + 1:] == told
 
 
 def test_a_server_told_to_listen_on_localhost_listens_on_every_interface(
@@ -182,3 +184,132 @@ def test_a_server_on_a_port_the_service_does_not_publish_runs_beside_it(
     assert ran[-len(argv):] == argv
     assert ("doctor: note: 'web' is up; 'python3' listens on 8001, which it does not publish: a `run` publishing "
             "8001 alone starts beside it") in capfd.readouterr().err
+
+
+LOCAL_BY_DEFAULT = [  # (replay, folder, typed, what runs in the service)
+    # Django's runserver listens on 127.0.0.1:8000 when given no address (docker-django-example's 'web' runs
+    # gunicorn; a runserver typed by hand answered "connection reset" through the published 8000)
+    ("docker-django-example", ".", ["python3", "src/manage.py", "runserver"],
+     ["python3", "src/manage.py", "runserver", "0.0.0.0:8000"]),
+    ("docker-django-example", ".", ["python3", "src/manage.py", "runserver", "8000", "--noreload"],
+     ["python3", "src/manage.py", "runserver", "0.0.0.0:8000", "--noreload"]),
+    ("docker-django-example", ".", ["python3", "src/manage.py", "runserver", "localhost:8000"],
+     ["python3", "src/manage.py", "runserver", "0.0.0.0:8000"]),
+    # `fastapi dev` and uvicorn listen on 127.0.0.1 (`fastapi run` on 0.0.0.0: left as it is)
+    ("fastapi-template", "backend", ["fastapi", "dev", "app/main.py"], ["fastapi", "dev", "app/main.py", "--host",
+                                                                       "0.0.0.0"]),
+    ("fastapi-template", "backend", ["fastapi", "run", "app/main.py"], ["fastapi", "run", "app/main.py"]),
+    ("fastapi-template", "backend", ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0"],
+     ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0"]),
+    # docker-rails-example's config/puma.rb binds tcp://0.0.0.0:8000, which Puma keeps under a bare `rails server`
+    ("docker-rails-example", ".", ["bin/rails", "server"], ["bin/rails", "server"]),
+]
+
+
+@pytest.mark.parametrize(("name", "folder", "argv", "told"), LOCAL_BY_DEFAULT)
+def test_a_server_that_listens_on_localhost_by_default_is_told_every_interface(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, folder: str, argv: list[str],
+        told: list[str]) -> None:
+    code, ran = _exec(tmp_path, monkeypatch, name, folder, argv, running=False)
+    assert code == 0 and "--service-ports" in ran
+    assert ran[-len(told):] == told and ran[-len(told) - 1] in ("web", "backend"), ran
+
+
+def test_rails_server_without_a_puma_bind_is_told_every_interface(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rails listens on localhost in development since 4.2; Puma's `port 3000` (rails new's config/puma.rb)
+    takes that host: only a `bind "tcp://0.0.0.0:..."` there reaches the published port without `-b`."""
+    (REPLAY / "docker-rails-example" / "config" / "puma.rb").read_text()  # the replay keeps upstream's
+    root = tmp_path / "copy"
+    shutil.copytree(REPLAY / "docker-rails-example", root / "docker-rails-example")
+    (root / "docker-rails-example" / "config" / "puma.rb").write_text('port ENV.fetch("PORT", 3000)\n')
+    monkeypatch.setattr("test_exec_servers.REPLAY", root)
+    _, ran = _exec(tmp_path, monkeypatch, "docker-rails-example", ".", ["bin/rails", "server"], running=False)
+    assert ran[-4:] == ["bin/rails", "server", "-b", "0.0.0.0"]
+
+
+@pytest.mark.parametrize(("words", "script", "told"), [
+    (["npm", "run", "dev"], "vite", ["npm", "run", "dev", "--", "--host"]),
+    (["yarn", "dev"], "vite --port 5173", ["yarn", "dev", "--host"]),
+    (["npm", "run", "dev"], "npm run env && vite", ["npm", "run", "dev", "--", "--host"]),
+    (["npm", "run", "dev"], "vite --host", ["npm", "run", "dev"]),
+    (["npm", "run", "dev"], "next dev -p 8072", ["npm", "run", "dev"]),  # next listens on every interface
+    (["npm", "run", "dev"], "vite & tsc --watch", ["npm", "run", "dev"]),  # the words would reach tsc
+    (["npm", "run", "serve"], "vite preview", ["npm", "run", "serve", "--", "--host"]),
+])
+def test_a_package_json_script_that_ends_in_such_a_server_is_passed_the_bind(
+        words: list[str], script: str, told: list[str]) -> None:
+    from doctor.project.server_binds import script_reachable
+
+    assert script_reachable(words, script) == told
+
+
+def test_a_vite_config_host_is_what_vite_follows(tmp_path: Path) -> None:
+    from doctor.project.server_binds import reachable
+
+    assert reachable(["vite"], tmp_path) == ["vite", "--host"]
+    (tmp_path / "vite.config.ts").write_text("export default defineConfig({server: {host: true, port: 5173}})\n")
+    assert reachable(["vite"], tmp_path) == ["vite"]
+
+
+@pytest.mark.parametrize(("words", "told"), [
+    (["flask", "--app", "hello", "run", "--debug"], ["flask", "--app", "hello", "run", "--debug", "--host", "0.0.0.0"]),
+    (["flask", "run", "-h", "0.0.0.0"], ["flask", "run", "-h", "0.0.0.0"]),
+    (["flask", "routes"], ["flask", "routes"]),
+    (["uvicorn", "app:app", "--uds", "/tmp/app.sock"], ["uvicorn", "app:app", "--uds", "/tmp/app.sock"]),
+    (["python", "manage.py", "runserver", "-6"], ["python", "manage.py", "runserver", "-6"]),
+    (["vite", "build"], ["vite", "build"]),
+])
+def test_what_each_server_takes_to_listen_on_every_interface(words: list[str], told: list[str]) -> None:
+    from doctor.project.server_binds import reachable
+
+    assert reachable(words) == told
+
+
+def _vite_frontend(tmp_path: Path) -> Path:
+    root = tmp_path / "frontend"
+    root.mkdir()
+    (root / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  frontend:\n    build: .\n    ports: ['5173:5173']\n    volumes: ['.:/app']\n")
+    (root / "package.json").write_text(
+        '{"scripts": {"dev": "vite", "build": "vite build"}, "dependencies": {"react": "18.3.1", "vite": "5.0.0"}}\n')
+    return root
+
+
+def test_npm_run_dev_of_vite_is_passed_host_after_the_double_dash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """vite listens on localhost unless told `--host`: `doctor exec -- npm run dev` and preflight's advice pass
+    it on."""
+    from doctor.checks.host_vs_container import HostVsContainer
+
+    root = _vite_frontend(tmp_path)
+    env, record = fake_docker(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: False)
+    monkeypatch.chdir(root)
+    project = Project(ProjectOptions(path=root, env=env))
+    assert doctor.execute.execute(["npm", "run", "dev"], project, host) == 0
+    assert record.read_text().splitlines()[-6:] == ["frontend", "npm", "run", "dev", "--", "--host"]
+    found = {f.subject: f for f in HostVsContainer().run(Project(ProjectOptions(path=root, env=env)), host)}
+    fix = found["frontend:vite"].fix
+    assert fix is not None and fix.command[-5:] == ("npm", "run", "dev", "--", "--host"), fix.command
+
+
+def test_preflight_advises_runserver_on_every_interface(tmp_path: Path) -> None:
+    """docker-django-example with a Makefile's `run: python3 src/manage.py runserver`: the advised `run
+    --service-ports` ran a server on the container's 127.0.0.1, which the published 8000 never reaches."""
+    from doctor.checks.host_vs_container import HostVsContainer
+
+    root = tmp_path / "dde"
+    shutil.copytree(REPLAY / "docker-django-example", root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    shutil.copyfile(root / ".env.example", root / ".env")
+    (root / "Makefile").write_text(".PHONY: run\nrun:\n\tpython3 src/manage.py runserver\n")
+    env = {"PATH": "/nonexistent", "HOME": str(tmp_path), "DOCKER_HOST": "unix:///nonexistent/doctor-test.sock"}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    (found,) = [f for f in HostVsContainer().run(Project(ProjectOptions(path=root, env=env)), host)
+                if f.subject == "web:python3 src/manage.py runserver"]
+    assert found.fix is not None and found.fix.title.startswith(
+        "run it as 'docker compose run --rm -w /app --service-ports web python3 src/manage.py runserver 0.0.0.0:8000'")

@@ -313,8 +313,9 @@ def test_a_package_json_script_that_serves_runs_with_the_service_ports(
     assert execute(["npm", "run", "dev"], project, host) == 0
     argv = record.read_text().splitlines()
     # `.:/app` hides the image's node_modules and the host has none: the volume preflight's advice adds too
+    # vite listens on localhost unless told `--host`, which `npm run` passes on after `--`
     assert argv[argv.index("run"):] == ["run", "--service-ports", "--rm", "-v", "/app/node_modules", "-T", "frontend",
-                                        "npm", "run", "dev"]
+                                        "npm", "run", "dev", "--", "--host"]
     assert execute(["npm", "run", "build"], project, host) == 0  # `vite build` serves nothing
     argv = record.read_text().splitlines()
     assert argv[argv.index("run"):] == ["run", "--rm", "-v", "/app/node_modules", "-T", "frontend", "npm", "run",

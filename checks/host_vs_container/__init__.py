@@ -200,7 +200,11 @@ class HostVsContainer(Check):
         is advised as a `run --service-ports` (or `-p PORT:PORT` where the service
         publishes none), never `exec`: `run` publishes nothing by itself, and a second server in the
         running container finds its port taken; one told to listen on localhost (`--host localhost`,
-        `-b 127.0.0.1:8000`) is advised on 0.0.0.0, as the published port reaches it there. A
+        `-b 127.0.0.1:8000`) is advised on 0.0.0.0, as the published port reaches it there, and so is one
+        that listens on localhost when given no address: `runserver` as `runserver 0.0.0.0:8000`,
+        `flask run`, `uvicorn`, `fastapi dev` with `--host 0.0.0.0`, `vite --host` (unless its vite.config
+        sets `host:`), `npm run dev -- --host` where the script ends in vite, `rails server -b 0.0.0.0`
+        (unless config/puma.rb binds `tcp://0.0.0.0`); `next dev` and `fastapi run` listen everywhere. A
         command installing packages (`python -m pip install -r requirements/dev.txt`, `npm ci`) is
         not advised: it is the host's setup, and a `run --rm` container would take what it installs away
         with it; nor are npm's install hooks (`preinstall`, `install`, `postinstall`: nestjs-prisma-starter's

@@ -85,7 +85,8 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     port = listening_port(command.text) if server and not published else None
     publish += (port,) if port is not None and port not in publish else ()
     argv = _run_options(argv, verb, len(words), build=lacking, entrypoint=replace or wipe is not None,
-                        publish=publish, service_ports=published)
+                        publish=publish, service_ports=published, server=server, folder=cwd,
+                        script=command.text if command.kind is CommandKind.NPM and command.name else None)
     shown = _short(argv, verb)
     for host, _ in kept_out:  # typed in the project folder, where `run -v ./x` (or `../x`) resolves
         relative = Path(os.path.relpath(host, project.root)).as_posix()

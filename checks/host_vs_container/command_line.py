@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from doctor.project.command_home import mapped_words, runner_started
-from doctor.project.server_binds import every_interface
+from doctor.project.server_binds import every_interface, reachable, script_reachable
 from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
 
@@ -61,10 +61,13 @@ def _tool_of(command: Command, words: tuple[str, ...]) -> str:
 
 
 def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypoint: bool,
-                 publish: tuple[int, ...] = (), service_ports: bool = False) -> list[str]:
+                 publish: tuple[int, ...] = (), service_ports: bool = False, server: bool = False,
+                 folder: Path | None = None, script: str | None = None) -> list[str]:
     """compose_argv's command with `--build` (the image must be rebuilt to hold what the fix adds),
     `--entrypoint ''` (an entrypoint program would take the command for its arguments) and `-p PORT:PORT`
-    (a debugger port the command listens on: `run` publishes none of its own) added to a `run`."""
+    (a debugger port the command listens on: `run` publishes none of its own) added to a `run`; a `server`
+    told to listen where the published port reaches it (server_binds.reachable, from `folder`; `script`: the
+    package.json script's text that `npm run NAME` runs)."""
     if verb != "run":
         return argv
     at = argv.index(verb)
@@ -79,7 +82,9 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     if service_ports or publish:
         # a server told to listen on localhost (rafsaf's `uvicorn ... --host localhost`) listens on the container's
         # own: a published port reaches nothing there; in the container it is to listen on every interface
-        argv[service + 1:] = every_interface(argv[service + 1:])
+        words = argv[service + 1:]
+        argv[service + 1:] = (every_interface(words) if not server else reachable(words, folder) if script is None
+                              else script_reachable(words, script, folder))
     if entrypoint and "--entrypoint" not in argv[at:service]:
         argv[service:service] = ["--entrypoint", ""]
     if build and argv[at + 1] != "--build":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import compose_argv, mapped_words
-from doctor.project.server_binds import every_interface
+from doctor.project.server_binds import reachable
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
@@ -25,8 +25,8 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     # a server (`mix phx.server`, `bin/rails server`): a `run` publishing the service's ports, as for Python's
     server = runtime_server(words)
     verb = "run" if running is False or server else "exec"
-    mapped = every_interface(mapped_words(words, command.cwd, home)) if server else mapped_words(words, command.cwd,
-                                                                                                   home)
+    mapped = mapped_words(words, command.cwd, home)
+    mapped = reachable(mapped, command.cwd) if server else mapped  # `rails server` -> `-b 0.0.0.0`
     argv = compose_argv(project, verb, home, command.cwd, mapped, tty=True, cli=cli)
     service = project.services.get(home.service)
     if server and service is not None and service.ports:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from doctor.project import Project
 from doctor.project.command_home import runner_started
-from doctor.project.command_roles import PackageScripts, listening_port, serves
+from doctor.project.command_roles import PackageScripts, listening_port, serves, started_script
+from doctor.project.server_binds import reachable, script_reachable
 from doctor.project.toolchains import runtime_server
 
 
@@ -62,3 +63,16 @@ def second_server(shown: str, service: str, project: Project) -> str:
             f"there could not bind {'them' if len(ports) > 1 else 'it'}; nothing was run\n"
             f"  stop it first, `{compose} stop {service}`, then run this again (doctor runs it as a `run "
             f"--rm{' --service-ports' if ports else ''}`, as preflight advises), or use the one that runs")
+
+
+def reachable_words(words: Sequence[str], typed: Sequence[str], cwd: Path, project: Project) -> list[str]:
+    """`words` (the server's, as run in the service) told to listen where a published port reaches it
+    (server_binds.reachable: `runserver` -> `runserver 0.0.0.0:8000`); a package.json script's, `npm run dev`
+    of `"dev": "vite"`, through what the script ends in (`npm run dev -- --host`). `typed`: as typed in `cwd`."""
+    name = started_script(list(runner_started(typed)))
+    if name is None:
+        return reachable(words, cwd)
+    scripts = PackageScripts(project.commands, project.root)
+    folder = next((f for f in (cwd, *cwd.parents) if f in scripts.by_folder), cwd)
+    texts = scripts.at(cwd).get(name, ())
+    return script_reachable(words, texts[0] if len(texts) == 1 else None, folder)

@@ -24,7 +24,6 @@ from doctor.host import Host
 from doctor.project import Project
 from doctor.project.command_home import belongs_in, compose_argv, home_for, mapped_words, runner_started, tool_language
 from doctor.project.hostscripts import docker_driver
-from doctor.project.server_binds import every_interface
 from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.toolchains import app_home, foreign_home, script_interpreter, task_env
 
@@ -152,7 +151,7 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     # skips: the command runs in the container `up -d` starts (preflight's advice)
     up_first = start_install_mode(project, home) == "up"
     words = command_words(argv)
-    from doctor.exec_servers import port_beside, publish_options, second_server, starts_server
+    from doctor.exec_servers import port_beside, publish_options, reachable_words, second_server, starts_server
 
     server = starts_server(words, cwd, project)
     beside = None
@@ -179,8 +178,8 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         verb = "run"  # only a `run` container takes them as volumes
     mounts = [f"{host}:{inside}" for host, inside in kept] + hidden
     mapped = mapped_words(argv, cwd, home)
-    full = compose_argv(project, verb, home, cwd, every_interface(mapped) if server else mapped, sys.stdin.isatty(),
-                        cli=cli, mounts=mounts)
+    told = reachable_words(mapped, words, cwd, project) if server else mapped  # `runserver` -> `0.0.0.0:8000`
+    full = compose_argv(project, verb, home, cwd, told, sys.stdin.isatty(), cli=cli, mounts=mounts)
     if server:  # a server the host must reach, as preflight advises: `--service-ports`, else `-p PORT:PORT`
         full[verb_at(full) + 1:verb_at(full) + 1] = publish_options(project, home.service, words,
                                                                     beside=beside is not None)

@@ -1,8 +1,13 @@
 """Where a server run in a container listens: one told to listen on localhost there listens on the
 container's own, which a published port never reaches (host-vs-container's advice and `doctor exec` move
-it to 0.0.0.0)."""
+it to 0.0.0.0), and so does one that listens on localhost unless told otherwise (`bin/rails server`,
+`manage.py runserver`, `flask run`, `uvicorn app:app`, `fastapi dev`, `vite`): it is told 0.0.0.0."""
 
 from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
 
 LOCAL_BIND = frozenset({"localhost", "127.0.0.1", "::1"})
 BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H"})
@@ -11,15 +16,134 @@ BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H"})
 def every_interface(words: list[str]) -> list[str]:
     """A server's words with a `--host`/`--bind`/`-b` of localhost (`--host=127.0.0.1`, `-b localhost:8000`)
     listening on 0.0.0.0 instead, as a server in a container must for a published port to reach it."""
-    def anywhere(value: str) -> str | None:  # `localhost:8000` -> `0.0.0.0:8000`; None: not a local address
-        host, colon, port = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
-        return f"0.0.0.0{colon}{port}" if host in LOCAL_BIND else None
-
     out = list(words)
     for at, word in enumerate(out):
         flag, equals, value = word.partition("=")
-        if flag in BIND_FLAGS and equals and (moved := anywhere(value)) is not None:
+        if flag in BIND_FLAGS and equals and (moved := _anywhere(value)) is not None:
             out[at] = f"{flag}={moved}"
-        elif word in BIND_FLAGS and at + 1 < len(out) and (moved := anywhere(out[at + 1])) is not None:
+        elif word in BIND_FLAGS and at + 1 < len(out) and (moved := _anywhere(out[at + 1])) is not None:
             out[at + 1] = moved
     return out
+
+
+def _anywhere(value: str) -> str | None:
+    """`localhost:8000` -> `0.0.0.0:8000`; None: not a local address."""
+    host, colon, port = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
+    return f"0.0.0.0{colon}{port}" if host in LOCAL_BIND else None
+
+
+# servers that listen on localhost unless told otherwise, by program (and verb), and the words that tell
+# them 0.0.0.0: Django's runserver (127.0.0.1:8000), Flask's `flask run` (127.0.0.1:5000), uvicorn
+# (127.0.0.1), `fastapi dev` (127.0.0.1; `fastapi run` listens on 0.0.0.0), vite (localhost), Rails'
+# `rails server` in development (localhost since 4.2). next dev listens on every interface already.
+_HOST_OPTION = {"flask": ("run",), "uvicorn": ("",), "fastapi": ("dev",)}
+_VITE_VERBS = ("", "dev", "serve", "preview")
+_DJANGO = frozenset({"manage.py", "manage", "django-admin"})
+
+
+def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
+    """The server's words as a container must run them for a published port to reach it: a localhost
+    bind moved to 0.0.0.0 (every_interface), and 0.0.0.0 given to a server that listens on localhost when
+    given no address (`runserver` -> `runserver 0.0.0.0:8000`, `runserver 8001` -> `runserver 0.0.0.0:8001`,
+    `flask run --host 0.0.0.0`, `uvicorn app:app --host 0.0.0.0`, `vite --host`, `rails server -b 0.0.0.0`).
+    `folder`: where it runs on the host, whose config may bind it already (a vite.config's `host:`, Puma's
+    config/puma.rb `bind "tcp://0.0.0.0:..."`, which `rails server` follows when given no `-b`)."""
+    out = every_interface(list(words))
+    at = _program_at(out)
+    if at is None:
+        return out
+    program, rest = posixpath.basename(out[at]), out[at + 1:]
+    verb = next((w for w in rest if not w.startswith("-")), "")
+    verb_at = next((i for i, w in enumerate(rest) if w in ("runserver", "runserver_plus")), None)
+    if program in _DJANGO and verb_at is not None:
+        if any(w in ("-6", "--ipv6") for w in rest):
+            return out  # told IPv6: its own default, ::1, is what it was asked
+        after = at + 1 + verb_at + 1
+        address = next((i for i, w in enumerate(out[after:], after) if not w.startswith("-")), None)
+        if address is None:
+            return [*out[:after], "0.0.0.0:8000", *out[after:]]
+        if out[address].isdigit():
+            out[address] = f"0.0.0.0:{out[address]}"
+        elif (moved := _anywhere(out[address])) is not None:  # `runserver localhost:8000`
+            out[address] = moved
+        return out
+    if program in _HOST_OPTION and ("" in _HOST_OPTION[program] or any(w in _HOST_OPTION[program] for w in rest)):
+        if not _told_host(rest, ("--host", "-h") if program == "flask" else ("--host", "--uds", "--fd")):
+            return [*out, "--host", "0.0.0.0"]
+        return out
+    if program == "vite" and (verb in _VITE_VERBS or not verb.isalpha()):
+        if not _told_host(rest, ("--host",)) and not _vite_config_host(folder):
+            return [*out, "--host"]
+        return out
+    if program == "rails" and verb in ("s", "server") and not _told_host(rest, ("-b", "--binding")) \
+            and not _puma_binds_everywhere(folder):
+        return [*out, "-b", "0.0.0.0"]
+    return out
+
+
+def script_reachable(words: Sequence[str], script: str | None, folder: Path | None = None) -> list[str]:
+    """`npm run dev` of `"dev": "vite"` (`script`, the script's text) as a container must run it: what
+    `reachable` adds to the script's server passed on after `--` (`npm run dev -- --host`; yarn, pnpm and bun
+    pass on what follows the name), only where the script ends in the server (its last `&&` step), so that
+    the words reach it; else the words as they are."""
+    import shlex
+
+    if not script or any(mark in script.replace("&&", "") for mark in ("|", ";", "&")):
+        return list(words)  # a pipe, a list or a job in the background: the words would not reach the server
+    try:
+        last = shlex.split(script.rpartition("&&")[2])
+    except ValueError:
+        return list(words)
+    told = reachable(last, folder)
+    if told == last or told[:len(last)] != last:
+        return list(words)
+    added = told[len(last):]
+    manager = posixpath.basename(words[0]) if words else ""
+    return [*words, *(["--"] if manager == "npm" and "--" not in words else []), *added]
+
+
+def _program_at(words: Sequence[str]) -> int | None:
+    """Where the server's program is in its words: past `bundle exec`, `python -m`, `npx`, `env NAME=value`."""
+    at = 0
+    while at < len(words) and (words[at] in ("env", "exec", "npx", "bundle", "bundler", "uv", "poetry", "pipenv",
+                                             "pdm", "run", "-m") or posixpath.basename(words[at]).startswith("python")
+                               or ("=" in words[at] and not words[at].startswith("-"))):
+        at += 1
+    return at if at < len(words) else None
+
+
+def _told_host(words: Sequence[str], flags: Sequence[str]) -> bool:
+    return any(w in flags or w.startswith(tuple(f"{flag}=" for flag in flags if flag.startswith("--")))
+               for w in words)
+
+
+def _vite_config_host(folder: Path | None) -> bool:
+    """Whether the folder's vite.config sets `host:` (`server: {host: true}`), which `vite` follows."""
+    import re
+
+    for name in ("vite.config.ts", "vite.config.js", "vite.config.mts", "vite.config.mjs", "vite.config.cjs"):
+        text = _read(folder / name) if folder is not None else None
+        if text is not None and re.search(r"\bhost\s*:", text):
+            return True
+    return False
+
+
+def _puma_binds_everywhere(folder: Path | None) -> bool:
+    """Whether the Rails app's config/puma.rb binds every interface (`bind "tcp://0.0.0.0:#{...}"`), which Puma
+    keeps where `rails server` is given no `-b` (docker-rails-example's); its `port 3000` takes Rails' host."""
+    import re
+
+    for place in (folder, *folder.parents) if folder is not None else ():
+        text = _read(place / "config" / "puma.rb")
+        if text is not None:
+            return re.search(r"^\s*bind\s*\(?\s*['\"](?:tcp|ssl)://(?:0\.0\.0\.0|\[::\]|::)?:", text, re.M) is not None
+        if (place / "Gemfile").exists():
+            break
+    return False
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return None
