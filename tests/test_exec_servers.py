@@ -313,3 +313,34 @@ def test_preflight_advises_runserver_on_every_interface(tmp_path: Path) -> None:
                 if f.subject == "web:python3 src/manage.py runserver"]
     assert found.fix is not None and found.fix.title.startswith(
         "run it as 'docker compose run --rm -w /app --service-ports web python3 src/manage.py runserver 0.0.0.0:8000'")
+
+
+@pytest.mark.parametrize("running", [False, True, None])
+def test_phps_built_in_server_is_a_server_on_every_interface_and_its_own_port(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+        running: bool | None) -> None:
+    """dunglas/symfony-docker with no PHP on the host: `doctor exec -- php -S localhost:8000 -t public` went as
+    `exec -T php php -S localhost:8000 ...`, no server to doctor, on the container's own localhost, where nothing
+    publishes 8000 ('php' publishes 80 and 443): it runs as a `run -p 8000:8000` on 0.0.0.0, beside 'php' or not."""
+    code, ran = _exec(tmp_path, monkeypatch, "symfony-docker", ".", ["php", "-S", "localhost:8000", "-t", "public"],
+                      running=running)
+    assert code == 0
+    at = ran.index("run")
+    assert ran[at:at + 4] == ["run", "-p", "8000:8000", "--rm"] and "--service-ports" not in ran, ran
+    assert ran[-6:] == ["php", "php", "-S", "0.0.0.0:8000", "-t", "public"]
+    assert "its ports are taken" not in capfd.readouterr().err  # 8000 clashes with none of them
+
+
+@pytest.mark.parametrize(("words", "told"), [
+    (["php", "artisan", "serve"], ["php", "artisan", "serve", "--host=0.0.0.0"]),
+    (["php", "artisan", "serve", "--host=0.0.0.0", "--port=80"], ["php", "artisan", "serve", "--host=0.0.0.0",
+                                                                  "--port=80"]),  # laravel/sail's own start
+    (["symfony", "serve"], ["symfony", "serve", "--listen-ip=0.0.0.0"]),
+    (["symfony", "server:start", "--allow-all-ip"], ["symfony", "server:start", "--allow-all-ip"]),
+])
+def test_php_servers_are_servers_told_every_interface(words: list[str], told: list[str]) -> None:
+    from doctor.project.command_roles import serves
+    from doctor.project.server_binds import reachable
+
+    assert serves(words) and reachable(words) == told
+    assert not serves(["php", "artisan", "migrate"]) and not serves(["php", "-v"])

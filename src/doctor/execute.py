@@ -154,10 +154,12 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     from doctor.exec_servers import port_beside, publish_options, reachable_words, second_server, starts_server
 
     server = starts_server(words, cwd, project)
-    beside = None
+    beside = named = None
     if server:  # preflight's advice: a `run` publishing the service's ports, with the service stopped first
         up_first, running, verb = False, is_running(project, host, home.service), "run"
-        beside = port_beside(project, home.service, words) if running else None
+        # `php -S localhost:8000` beside symfony-docker's 80 and 443: its own port, whether 'php' is up or not
+        named = port_beside(project, home.service, words)
+        beside = named if running else None
         if running and beside is None:  # `exec` would start a second server beside its own, on the port it holds
             print(second_server(" ".join(argv), home.service, project), file=sys.stderr)
             return 1
@@ -182,7 +184,7 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     full = compose_argv(project, verb, home, cwd, told, sys.stdin.isatty(), cli=cli, mounts=mounts)
     if server:  # a server the host must reach, as preflight advises: `--service-ports`, else `-p PORT:PORT`
         full[verb_at(full) + 1:verb_at(full) + 1] = publish_options(project, home.service, words,
-                                                                    beside=beside is not None)
+                                                                    beside=named is not None)
     from doctor.exec_wipe import DECLINED, past_wipe
 
     # django-on-docker: what `run` (or the `up` first) starts before the command flushes the database
@@ -202,7 +204,7 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     if beside is not None:  # `runserver 0.0.0.0:8001` while 'web' serves 8000: its own port, no clash
         print(f"doctor: note: {home.service!r} is up; {argv[0]!r} listens on {beside}, which it does not publish: "
               f"a `run` publishing {beside} alone starts beside it", file=sys.stderr)
-    if server and running is None:  # the engine cannot tell: the run fails to publish a port the service holds
+    if server and running is None and named is None:  # the engine cannot tell: the run fails to publish a port it holds
         print(f"doctor: note: {argv[0]!r} starts a server; if {home.service!r} is up, its ports are taken: stop it "
               f"first, `{project.compose_words()} stop {home.service}`", file=sys.stderr)
     if mounted and verb == "run":

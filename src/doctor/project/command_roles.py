@@ -98,6 +98,8 @@ _SERVING_VERBS = {
     "react-scripts": ("start",), "http.server": ("",), "rails": ("s", "server"),
     "rspack": ("serve", "dev"), "rsbuild": ("dev", "preview"), "webpack-cli": ("serve",), "astro": ("dev", "preview"),
     "vue-cli-service": ("serve",), "parcel": ("", "serve"), "gatsby": ("develop", "serve"),
+    # PHP's: Laravel's `php artisan serve`, the Symfony CLI's local server (`php -S` in _program_serves)
+    "artisan": ("serve",), "symfony": ("serve", "server:start", "local:server:start"),
 }
 # where a command listens: `0.0.0.0:8000`, `--port 8000`, `--port=8000`, `-p 8000`, `--bind :8000`
 _PORT = lazy(r"(?:^|\s)(?:--port[=\s]+|-p\s+)(\d{2,5})\b|(?:^|[\s=])(?:[\w.\[\]-]*):(\d{2,5})(?:\s|$)")
@@ -187,6 +189,10 @@ def _program_serves(words: Sequence[str]) -> bool:
         at += 1
         if at < len(words) and words[at] == "-m":
             at += 1
+    elif at < len(words) and posixpath.basename(words[at]) == "php":  # `php -S localhost:8000`: its built-in server
+        if "-S" in words[at + 1:]:
+            return True
+        at += 1
     if at >= len(words):
         return False
     program = posixpath.basename(words[at])

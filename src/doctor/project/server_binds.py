@@ -49,6 +49,10 @@ def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
     `folder`: where it runs on the host, whose config may bind it already (a vite.config's `host:`, Puma's
     config/puma.rb `bind "tcp://0.0.0.0:..."`, which `rails server` follows when given no `-b`)."""
     out = every_interface(list(words))
+    if "-S" in out[:-1] and any(posixpath.basename(w) == "php" for w in out[:out.index("-S")]):
+        given = out.index("-S") + 1  # `php -S localhost:8000`: PHP's built-in server, on the address it is given
+        out[given] = _anywhere(out[given]) or out[given]
+        return out
     at = _program_at(out)
     if at is None:
         return out
@@ -75,6 +79,11 @@ def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
         if not _told_host(rest, ("--host",)) and not _vite_config_host(folder):
             return [*out, "--host"]
         return out
+    if program == "artisan" and verb == "serve" and not _told_host(rest, ("--host",)):
+        return [*out, "--host=0.0.0.0"]  # Laravel's development server: 127.0.0.1:8000
+    if program == "symfony" and verb in ("serve", "server:start", "local:server:start") \
+            and not _told_host(rest, ("--listen-ip", "--allow-all-ip")):
+        return [*out, "--listen-ip=0.0.0.0"]  # the Symfony CLI's local server: 127.0.0.1
     if program == "rails" and verb in ("s", "server") and not _told_host(rest, ("-b", "--binding")) \
             and not _puma_binds_everywhere(folder):
         return [*out, "-b", "0.0.0.0"]
@@ -102,11 +111,13 @@ def script_reachable(words: Sequence[str], script: str | None, folder: Path | No
     return [*words, *(["--"] if manager == "npm" and "--" not in words else []), *added]
 
 
+_RUNNERS = frozenset({"env", "exec", "npx", "bundle", "bundler", "uv", "poetry", "pipenv", "pdm", "run", "-m", "php"})
+
+
 def _program_at(words: Sequence[str]) -> int | None:
     """Where the server's program is in its words: past `bundle exec`, `python -m`, `npx`, `env NAME=value`."""
     at = 0
-    while at < len(words) and (words[at] in ("env", "exec", "npx", "bundle", "bundler", "uv", "poetry", "pipenv",
-                                             "pdm", "run", "-m") or posixpath.basename(words[at]).startswith("python")
+    while at < len(words) and (words[at] in _RUNNERS or posixpath.basename(words[at]).startswith("python")
                                or ("=" in words[at] and not words[at].startswith("-"))):
         at += 1
     return at if at < len(words) else None
