@@ -197,19 +197,26 @@ class Project:
     def _selecting(self, start: Path, name: str | None = None) -> list[str]:
         """The options (-p, -f, --env-file, --profile) that select this project for a command whose compose files
         would otherwise be found from `start`: compose_words, doctor_options."""
-        from doctor.project.discover import find_default_files
-
         words = []
         if name is not None:
             words += ["-p", name]
         elif self.options.project_name is not None and self.compose.project_name != self._derived_name:
             words += ["-p", self.compose.project_name]
         files = list(self.compose.files)
-        if files and find_default_files(start) != files:
+        if files and self._found_from(start) != files:
             words += [w for path in files for w in ("-f", self.shown(path))]
         words += [w for path in self.options.env_files or () for w in ("--env-file", self.shown(path))]
         words += [w for profile in self.options.profiles for w in ("--profile", profile)]
         return words
+
+    def _found_from(self, start: Path) -> list[Path]:
+        """The files a bare `docker compose` run in `start` reads: COMPOSE_FILE where the environment or
+        the `.env` there (or the `--env-file` given) sets it (cookiecutter-django's documented `export
+        COMPOSE_FILE=docker-compose.local.yml`), resolved against `start` as compose does, else those it
+        finds from `start` upward."""
+        from doctor.project.discover import discover
+
+        return discover(ProjectOptions(path=start, env=self.options.env, env_files=self.options.env_files)).files
 
     @cached_property
     def _derived_name(self) -> str:
