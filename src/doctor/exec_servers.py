@@ -25,8 +25,20 @@ def starts_server(words: Sequence[str], cwd: Path, project: Project) -> bool:
     Node's (command_roles.serves, a package.json script that starts one too) or Ruby's, Elixir's and
     Java's (toolchains.runtime_server: `bin/rails server`, `mix phx.server`)."""
     started = list(runner_started(words))
-    return bool(started) and (runtime_server(started)
-                              or serves(started, PackageScripts(project.commands, project.root), cwd))
+    return bool(started) and (runtime_server(started) or serves(started, package_scripts(project, cwd), cwd))
+
+
+def package_scripts(project: Project, cwd: Path) -> PackageScripts:
+    """The package.json scripts `npm run` finds from `cwd`: the project's (its top folder's and first-level
+    folders'), and the nearest package.json at or above `cwd` where that is deeper (openfun/joanie's
+    src/frontend/admin, `"dev": "next dev -p 8072"`)."""
+    from doctor.project.tasks import task_commands
+
+    scripts = PackageScripts(project.commands, project.root)
+    folder = next((f for f in (cwd, *cwd.parents) if (f / "package.json").is_file()), None)
+    if folder is None or folder in scripts.by_folder or not folder.is_relative_to(project.root):
+        return scripts
+    return PackageScripts((*project.commands, *task_commands(folder)), project.root)
 
 
 def published_ports(project: Project, service: str) -> list[str]:
@@ -72,7 +84,7 @@ def reachable_words(words: Sequence[str], typed: Sequence[str], cwd: Path, proje
     name = started_script(list(runner_started(typed)))
     if name is None:
         return reachable(words, cwd)
-    scripts = PackageScripts(project.commands, project.root)
+    scripts = package_scripts(project, cwd)
     folder = next((f for f in (cwd, *cwd.parents) if f in scripts.by_folder), cwd)
     texts = scripts.at(cwd).get(name, ())
     return script_reachable(words, texts[0] if len(texts) == 1 else None, folder)

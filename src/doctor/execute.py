@@ -25,7 +25,7 @@ from doctor.project import Project
 from doctor.project.command_home import belongs_in, compose_argv, home_for, mapped_words, runner_started, tool_language
 from doctor.project.hostscripts import docker_driver
 from doctor.project.service_home import ServiceHome, service_homes
-from doctor.project.toolchains import app_home, foreign_home, script_interpreter, task_env
+from doctor.project.toolchains import app_home, foreign_home, node_image_home, script_interpreter, task_env
 
 __all__ = ["ServiceHome", "compose_argv", "execute", "home_for", "is_running", "placement", "service_homes"]
 
@@ -66,6 +66,8 @@ def placement(argv: Sequence[str], cwd: Path, project: Project, host: Host) -> t
         home = foreign_home(project, tool, cwd, home, here)
         if posixpath.basename(tool) in SHELLS and all(a.startswith("-") and a != "-c" for a in arguments):
             home = app_home(project, cwd, home, here)  # a shell of no script: the app's (symfony-docker's 'php')
+    if home is None and not _here(tool, project):  # joanie's `yarn dev` where this machine has no yarn: 'admin-dev'
+        home = node_image_home(project, tool, cwd, here)
     return home, here
 
 

@@ -135,6 +135,23 @@ def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | N
                                       len(str(h.source))), default=kept)
 
 
+# node's programs: doctor reads the packages of an image that installs a package.json, not of a bare node image
+NODE_PROGRAMS = frozenset({"node", "npm", "npx", "yarn", "pnpm", "corepack"})
+
+
+def node_image_home(project: Project, tool: str, cwd: Path, here: str | None = None) -> ServiceHome | None:
+    """Where a node program this machine lacks runs when no image installs the folder's package.json: the
+    service on a node image whose code holds `cwd` (openfun/joanie's 'admin-dev', `image: node:20.18` binding
+    ./src/frontend/admin, where its Makefile's `docker compose run --rm admin-dev yarn install` puts the
+    node_modules), the closest such, not `here`; None: there is none, and it runs here."""
+    if posixpath.basename(tool) not in NODE_PROGRAMS:
+        return None
+    found = [home for service in project.services.values()
+             if service.name != here and service_runtime(project, service) == "node"
+             and (home := _home(project, service, tool)) is not None and home.container_path(cwd) is not None]
+    return max(found, key=lambda h: (h.live, len(str(h.source))), default=None)
+
+
 def app_home(project: Project, cwd: Path, chosen: ServiceHome | None, here: str | None = None) -> ServiceHome | None:
     """Where a shell given no script opens, "a shell in the app's container": the service whose own start
     runs its image's runtime (symfony-docker's 'php', `frankenphp run`; docker-rails-example's 'web', `rails
