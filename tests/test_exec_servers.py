@@ -344,3 +344,50 @@ def test_php_servers_are_servers_told_every_interface(words: list[str], told: li
 
     assert serves(words) and reachable(words) == told
     assert not serves(["php", "artisan", "migrate"]) and not serves(["php", "-v"])
+
+
+# phx.new's config/dev.exs (phoenixframework/phoenix's installer template): Phoenix listens on loopback in dev
+PHX_NEW_DEV = """import Config
+
+config :hello, HelloWeb.Endpoint,
+  # Binding to loopback ipv4 address prevents access from other machines.
+  # Change to `ip: {0, 0, 0, 0}` to allow access from other machines.
+  http: [ip: {127, 0, 0, 1}, port: String.to_integer(System.get_env("PORT") || "4000")],
+  check_origin: false,
+  code_reloader: true
+"""
+
+
+@pytest.mark.parametrize("loopback", [False, True])
+def test_mix_phx_server_under_a_loopback_endpoint_config_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], loopback: bool) -> None:
+    """`mix phx.server` takes no address: its config/dev.exs (or config.exs, runtime.exs) sets it. docker-phoenix-
+    example's config.exs listens on `{0, 0, 0, 0, 0, 0, 0, 0}`: nothing to say; phx.new's dev.exs `ip: {127, 0, 0, 1}`
+    is never reached through the published port in the container: the note names the line to change."""
+    root = tmp_path / "copy"
+    shutil.copytree(REPLAY / "docker-phoenix-example", root / "docker-phoenix-example")
+    if loopback:
+        (root / "docker-phoenix-example" / "config" / "dev.exs").write_text(PHX_NEW_DEV)
+    monkeypatch.setattr("test_exec_servers.REPLAY", root)
+    code, ran = _exec(tmp_path, monkeypatch, "docker-phoenix-example", ".", ["mix", "phx.server"], running=False)
+    assert code == 0 and ran[-2:] == ["mix", "phx.server"]
+    said = ("doctor: note: config/dev.exs:6 has 'mix' listen on 127.0.0.1, which the published port never reaches in "
+            "the container: set `ip: {0, 0, 0, 0}` there")
+    assert (said in capfd.readouterr().err) is loopback
+
+
+def test_preflight_says_where_phoenix_listens_on_loopback(tmp_path: Path) -> None:
+    from doctor.checks.host_vs_container import HostVsContainer
+
+    root = tmp_path / "dpe"
+    shutil.copytree(REPLAY / "docker-phoenix-example", root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    shutil.copyfile(root / ".env.example", root / ".env")
+    (root / "config" / "dev.exs").write_text(PHX_NEW_DEV)
+    (root / "Makefile").write_text(".PHONY: run\nrun:\n\tmix phx.server\n")
+    env = {"PATH": "/nonexistent", "HOME": str(tmp_path), "DOCKER_HOST": "unix:///nonexistent/doctor-test.sock"}
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    (found,) = HostVsContainer().run(Project(ProjectOptions(path=root, env=env)), host)
+    assert found.fix is not None and found.fix.title.endswith(
+        "(config/dev.exs:6 has it listen on 127.0.0.1, which the published port never reaches in the container: "
+        "set `ip: {0, 0, 0, 0}` there)"), found.fix.title

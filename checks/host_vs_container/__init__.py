@@ -224,7 +224,8 @@ class HostVsContainer(Check):
         the one whose start runs it first (nickjj/docker-rails-example's 'web', `rails s`, not the asset watcher 'js'),
         where the host lacks the program or its runtime (no `bundle`, `ruby`, `mix`, `go`, `java` on PATH nor in
         JAVA_HOME), with `-e RAILS_ENV=test` (`MIX_ENV=test`) where the service's environment sets another value, as
-        `./run test` passes it; a server (`mix phx.server`, `rails server`) as a `run --service-ports`, as above;
+        `./run test` passes it; a server (`mix phx.server`, `rails server`) as a `run --service-ports`, as above
+        (a Phoenix endpoint on `ip: {127, 0, 0, 1}` in its config, phx.new's dev.exs, named with its line);
         `doctor exec` of a server typed by hand (docker-rails-example's `bin/rails server`, `mix phx.server`,
         `python manage.py runserver`, `uvicorn ...`, `npm run dev` of `"dev": "vite"`) runs it so where the service is
         down; where it is up, it runs nothing (exit 1) and says the service's own server holds the port it publishes:

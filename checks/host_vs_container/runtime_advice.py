@@ -7,7 +7,7 @@ from __future__ import annotations
 from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import compose_argv, mapped_words
-from doctor.project.server_binds import reachable
+from doctor.project.server_binds import config_loopback, reachable
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
@@ -43,6 +43,10 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     elif running is None:
         run = "run --rm" if home.bound else "run --build --rm"
         title += f" (use '{run}' instead of 'exec' if it is not up)"
+    bound = config_loopback(words, command.cwd) if server else None
+    if bound is not None:  # phx.new's config/dev.exs: `http: [ip: {127, 0, 0, 1}, ...]`
+        title += (f" ({bound} has it listen on 127.0.0.1, which the published port never reaches in the container: "
+                  "set `ip: {0, 0, 0, 0}` there)")
     if pinned is not None:
         title += f" ({pinned[2]})"
     twin = twin_of(project, command, home) if pinned is None else None

@@ -154,6 +154,7 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     up_first = start_install_mode(project, home) == "up"
     words = command_words(argv)
     from doctor.exec_servers import port_beside, publish_options, reachable_words, second_server, starts_server
+    from doctor.project.server_binds import config_loopback
 
     server = starts_server(words, cwd, project)
     beside = named = None
@@ -203,6 +204,10 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         f"its code is in {home.service!r}" + _lacked(words[0], cwd, project))
     with_env = "" if pinned is None else f" with {pinned[0]}={pinned[1]}: {pinned[2]}"
     print(f"doctor: running {argv[0]!r} in service {home.service!r} ({verb}; {why}){with_env}", file=sys.stderr)
+    bound = config_loopback(words, cwd) if server else None
+    if bound is not None:  # phx.new's config/dev.exs: `http: [ip: {127, 0, 0, 1}, ...]`, no flag to override it
+        print(f"doctor: note: {bound} has {argv[0]!r} listen on 127.0.0.1, which the published port never reaches "
+              "in the container: set `ip: {0, 0, 0, 0}` there", file=sys.stderr)
     if beside is not None:  # `runserver 0.0.0.0:8001` while 'web' serves 8000: its own port, no clash
         print(f"doctor: note: {home.service!r} is up; {argv[0]!r} listens on {beside}, which it does not publish: "
               f"a `run` publishing {beside} alone starts beside it", file=sys.stderr)

@@ -9,6 +9,8 @@ import posixpath
 from collections.abc import Sequence
 from pathlib import Path
 
+from doctor.lazyre import lazy
+
 LOCAL_BIND = frozenset({"localhost", "127.0.0.1", "::1"})
 BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H"})
 
@@ -158,3 +160,31 @@ def _read(path: Path) -> str | None:
         return path.read_text(errors="replace")
     except OSError:
         return None
+
+
+# Phoenix's endpoint address: `http: [ip: {127, 0, 0, 1}, port: 4000]`, phx.new's config/dev.exs
+_PHOENIX_IP = lazy(r"http:\s*\[[^\]]*?\bip:\s*\{([\d,\s]+)\}")
+_PHOENIX_LOOPBACK = frozenset({"127,0,0,1", "0,0,0,0,0,0,0,1"})
+
+
+def config_loopback(words: Sequence[str], folder: Path | None) -> str | None:
+    """Where the config of a server that takes no address on its command line has it listen on loopback, which a
+    published port never reaches in a container: `mix phx.server` (`iex -S mix phx.server`) under phx.new's
+    config/dev.exs `http: [ip: {127, 0, 0, 1}, ...]`, the last `ip:` of config.exs, dev.exs and runtime.exs
+    (outside its `config_env() == :prod` block) deciding; as `config/dev.exs:13`, None where it listens on
+    every interface (docker-phoenix-example's config.exs: `{0, 0, 0, 0, 0, 0, 0, 0}`) or sets no `ip:`."""
+    if "phx.server" not in words or folder is None:
+        return None
+    app = next((place for place in (folder, *folder.parents) if (place / "mix.exs").is_file()), None)
+    if app is None:
+        return None
+    last = None
+    for name in ("config.exs", "dev.exs", "runtime.exs"):
+        text = _read(app / "config" / name) or ""
+        for found in _PHOENIX_IP.finditer(text):
+            if name == "runtime.exs" and "config_env() == :prod" in text[:found.start()]:
+                continue
+            last = (name, text.count("\n", 0, found.start(1)) + 1, "".join(found[1].split()))
+    if last is None or last[2] not in _PHOENIX_LOOPBACK:
+        return None
+    return f"config/{last[0]}:{last[1]}"
