@@ -391,3 +391,29 @@ def test_preflight_says_where_phoenix_listens_on_loopback(tmp_path: Path) -> Non
     assert found.fix is not None and found.fix.title.endswith(
         "(config/dev.exs:6 has it listen on 127.0.0.1, which the published port never reaches in the container: "
         "set `ip: {0, 0, 0, 0}` there)"), found.fix.title
+
+
+def test_a_script_that_does_not_end_in_its_server_is_said_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """`"dev": "vite & tsc --watch"`: `npm run dev -- --host` would give `--host` to tsc, not vite: the words stay,
+    and doctor exec's note and preflight's advice say that vite listens on localhost."""
+    from doctor.checks.host_vs_container import HostVsContainer
+
+    root = _vite_frontend(tmp_path)
+    (root / "package.json").write_text(
+        '{"scripts": {"dev": "vite & tsc --watch"}, "dependencies": {"react": "18.3.1", "vite": "5.0.0"}}\n')
+    env, record = fake_docker(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: False)
+    monkeypatch.chdir(root)
+    assert doctor.execute.execute(["npm", "run", "dev"], Project(ProjectOptions(path=root, env=env)), host) == 0
+    assert record.read_text().splitlines()[-4:] == ["frontend", "npm", "run", "dev"]
+    assert ("doctor: note: 'npm run dev' runs `vite`, which listens on localhost unless told otherwise, and not at "
+            "the end of the script, where what follows `--` would reach it: tell it 0.0.0.0 in package.json"
+            ) in capfd.readouterr().err
+    (found,) = [f for f in HostVsContainer().run(Project(ProjectOptions(path=root, env=env)), host)
+                if f.subject == "frontend:vite & tsc --watch"]
+    assert found.fix is not None and found.fix.command[-3:] == ("npm", "run", "dev")
+    assert ("(`vite` listens on localhost unless told otherwise, and the script does not end in it, where what "
+            "follows `--` would reach it: tell it 0.0.0.0 in package.json)") in found.fix.title

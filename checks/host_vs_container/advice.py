@@ -22,6 +22,7 @@ from doctor.project.image_installs import (
 from doctor.project.missing_packages import missing_first
 from doctor.project.run_mounts import hidden_modules
 from doctor.project.run_mounts import kept_out as kept_out_of
+from doctor.project.server_binds import script_unreached
 from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
@@ -114,6 +115,10 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     if read_only is not None:  # CTFd's `.:/opt/CTFd:ro`: `pytest --cov-report=xml` writes coverage.xml there
         title += (f" ({home.service!r} mounts {project.shown(read_only)} read-only: what the command writes "
                   "there, a report or a cache, fails)")
+    unreached = script_unreached(words, command.text, cwd) if server and command.kind is CommandKind.NPM else None
+    if unreached is not None:  # `"dev": "vite & tsc --watch"`: what follows `--` would reach tsc
+        title += (f" (`{unreached}` listens on localhost unless told otherwise, and the script does not end in it, "
+                  "where what follows `--` would reach it: tell it 0.0.0.0 in package.json)")
     if up:  # it may be up, serving on the ports the run needs
         title += (f" (stop {home.service!r} first, `{project.compose_words()} stop {home.service}`, if it is up: "
                   "its ports are taken)")

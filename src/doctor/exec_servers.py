@@ -16,7 +16,7 @@ from pathlib import Path
 from doctor.project import Project
 from doctor.project.command_home import runner_started
 from doctor.project.command_roles import PackageScripts, listening_port, serves, started_script
-from doctor.project.server_binds import reachable, script_reachable
+from doctor.project.server_binds import reachable, script_reachable, script_unreached
 from doctor.project.toolchains import runtime_server
 
 
@@ -87,4 +87,12 @@ def reachable_words(words: Sequence[str], typed: Sequence[str], cwd: Path, proje
     scripts = package_scripts(project, cwd)
     folder = next((f for f in (cwd, *cwd.parents) if f in scripts.by_folder), cwd)
     texts = scripts.at(cwd).get(name, ())
-    return script_reachable(words, texts[0] if len(texts) == 1 else None, folder)
+    script = texts[0] if len(texts) == 1 else None
+    unreached = script_unreached(words, script, folder)
+    if unreached is not None:  # `"dev": "vite & tsc --watch"`: words after `--` would reach tsc
+        import sys
+
+        print(f"doctor: note: {' '.join(typed)!r} runs `{unreached}`, which listens on localhost unless told "
+              "otherwise, and not at the end of the script, where what follows `--` would reach it: tell it 0.0.0.0 "
+              "in package.json", file=sys.stderr)
+    return script_reachable(words, script, folder)

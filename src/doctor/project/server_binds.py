@@ -116,6 +116,25 @@ def script_reachable(words: Sequence[str], script: str | None, folder: Path | No
 _RUNNERS = frozenset({"env", "exec", "npx", "bundle", "bundler", "uv", "poetry", "pipenv", "pdm", "run", "-m", "php"})
 
 
+def script_unreached(words: Sequence[str], script: str | None, folder: Path | None = None) -> str | None:
+    """The server in the package.json script (`vite` of `"dev": "vite & tsc --watch"`) that listens on localhost
+    when given no address, where script_reachable cannot pass it the bind (the script does not end in it): to be
+    said, as only the script's own text can tell it; None where it can, or there is none."""
+    import re
+    import shlex
+
+    if not script or script_reachable(words, script, folder) != list(words):
+        return None
+    for step in re.split(r"&&|\|\||[;&|]", script):
+        try:
+            split = shlex.split(step)
+        except ValueError:
+            continue
+        if split and reachable(split, folder) != split:
+            return " ".join(split)
+    return None
+
+
 def _program_at(words: Sequence[str]) -> int | None:
     """Where the server's program is in its words: past `bundle exec`, `python -m`, `npx`, `env NAME=value`."""
     at = 0
