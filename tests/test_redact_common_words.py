@@ -98,3 +98,44 @@ def test_flagsmith_why_reads_password_authentication_failed(tmp_path: Path, fmt:
 ])
 def test_the_word_naming_a_secret_is_masked_where_a_message_quotes_it(text: str, shown: str) -> None:
     assert Redactor(["password"]).text(text) == shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    # a Dockerfile's legacy `ENV KEY value`, and a `KEY value` line (redis.conf's `requirepass`), under a secret's key
+    ("ENV POSTGRES_PASSWORD password", "ENV POSTGRES_PASSWORD ***"),
+    ("RAILS_MASTER_KEY secret", "RAILS_MASTER_KEY ***"),
+    ("requirepass password\r\n", "requirepass ***\r\n"),
+    # BuildKit's excerpt of a Dockerfile whose step failed, a diff's line, a compose log's prefix
+    ("  10 |     ENV POSTGRES_PASSWORD password\n  11 | >>> RUN bundle install",
+     "  10 |     ENV POSTGRES_PASSWORD ***\n  11 | >>> RUN bundle install"),
+    ("+ENV MYSQL_ROOT_PASSWORD password", "+ENV MYSQL_ROOT_PASSWORD ***"),
+    # a secret file's content: the whole line is the value
+    ("password", "***"),
+    ("db-1  | password\n", "db-1  | ***\n"),
+    ("Secret file content:\n  secret\n", "Secret file content:\n  ***\n"),
+    # echo/printf of it piped to a tool or written to a file
+    ("echo -n password | base64", "echo -n *** | base64"),
+    ("printf password > secrets/db_password.txt", "printf *** > secrets/db_password.txt"),
+    ("printf '%s' secret | docker secret create rails_master_key -",
+     "printf '%s' *** | docker secret create rails_master_key -"),
+    ("echo secret >> .secrets/key && chmod 600 .secrets/key", "echo *** >> .secrets/key && chmod 600 .secrets/key"),
+    ("migrate-1  | + echo -n password\nmigrate-1  | + base64\n", "migrate-1  | + echo -n ***\nmigrate-1  | + base64\n"),
+    # readable as before: the word in a sentence, under a key that names no secret, echoed to the terminal
+    ('FATAL:  password authentication failed for user "postgres"',
+     'FATAL:  password authentication failed for user "postgres"'),
+    ("ENV POSTGRES_USER password", "ENV POSTGRES_USER password"),
+    ("Invalid password", "Invalid password"),
+    ("password: required", "password: required"),
+    ("echo password is wrong", "echo password is wrong"),
+    ("echo password || exit 1", "echo password || exit 1"),
+    ("look at the password the service sends", "look at the password the service sends"),
+])
+def test_the_word_naming_a_secret_is_masked_where_it_is_a_line_or_an_echoed_value(text: str, shown: str) -> None:
+    assert Redactor(["password", "secret"]).text(text) == shown
+
+
+def test_the_word_naming_a_secret_is_masked_alike_on_the_indexed_path() -> None:
+    redactor = Redactor([f"Zq{i}x" for i in range(300)] + ["password"])
+    assert redactor.text("ENV POSTGRES_PASSWORD password") == "ENV POSTGRES_PASSWORD ***"
+    assert redactor.text("echo -n password | base64") == "echo -n *** | base64"
+    assert redactor.text("FATAL:  password authentication failed") == "FATAL:  password authentication failed"

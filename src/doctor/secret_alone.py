@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from doctor.secret_keys import secret_for_key
 from doctor.secret_shapes import MASK
 
 
@@ -37,20 +38,41 @@ def key_or_scheme(text: str, at: int, end: int) -> bool:
     return before == 0 or text[before - 1] in "\n{[,-+"
 
 
+# what may stand before a line's own text: a compose log's `db-1  | `, BuildKit's excerpt of a Dockerfile
+# (`  10 |     `, `  11 | >>> `), a diff's `+`/`-`
+_LINE_HEAD = r"[ \t]*+(?:[\w.-]++[ \t]++\|(?:[ \t]*+>>>)?[ \t]*+|[+-][ \t]*+)?"
+
+
 def quoted_pattern(values: list[str]) -> re.Pattern[str]:
-    """The `values` each between a pair of quotes (`POSTGRES_PASSWORD is 'password' in .env`): where a word
-    that names a secret is a secret's value (`doctor.secret_keys.names_a_secret`), it is masked only so, and
-    by shape; as a word of a sentence (`password authentication failed`) or a key it stays."""
+    """The `values` where a text says one is a value, though it is a word that names a secret
+    (`doctor.secret_keys.names_a_secret`), masked only so and by shape, as a word of a sentence (`password
+    authentication failed`) or a key it stays: between a pair of quotes (`POSTGRES_PASSWORD is 'password'`), a
+    line of its own (a secret file's content), after a key naming a secret in a Dockerfile's legacy `ENV KEY value`
+    or a `KEY value` line (redis.conf's `requirepass password`), and as what `echo`/`printf` pipes to a tool,
+    writes to a file or ends its line with (`echo -n password | base64`, `printf '%s' secret > .secrets/key`, a
+    shell's trace `+ echo -n password`)."""
     alternatives = "|".join(map(re.escape, values))
-    return re.compile(rf"(?P<q>['\"`])(?P<v>{alternatives})(?P=q)")
+    return re.compile(
+        rf"(?P<q>['\"`])(?P<v>{alternatives})(?P=q)"
+        rf"|^{_LINE_HEAD}(?:(?:ENV[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++)?(?P<w>{alternatives})[ \t]*+\r?$"
+        rf"|(?<![\w.-])(?:echo|printf)(?:[ \t]++-[A-Za-z]++)*+(?:[ \t]++(?P<f>['\"])%s(?:\\n)?(?P=f))?"
+        rf"[ \t]++(?P<e>{alternatives})[ \t]*+(?=\|(?!\|)|>|\r?$)", re.MULTILINE)
 
 
 def masked_quoted(pattern: re.Pattern[str], text: str) -> str:
-    """`text` with what `pattern` (a quoted_pattern) matches masked inside its quotes, but for a key."""
+    """`text` with what `pattern` (a quoted_pattern) matches masked, but for a key, or a word after a key that
+    names no secret (`ENV POSTGRES_USER password`)."""
     def mask(match: re.Match[str]) -> str:
-        if key_or_scheme(text, match.start("v"), match.end("v")):
+        if match.group("v") is not None:
+            if key_or_scheme(text, match.start("v"), match.end("v")):
+                return match.group(0)
+            return match.group("q") + MASK + match.group("q")
+        name = "w" if match.group("w") is not None else "e"
+        key = match.group("k")
+        if name == "w" and key is not None and not secret_for_key(key, match.group("w")):
             return match.group(0)
-        return match.group("q") + MASK + match.group("q")
+        start, end = match.start(name) - match.start(), match.end(name) - match.start()
+        return match.group(0)[:start] + MASK + match.group(0)[end:]
 
     return pattern.sub(mask, text)
 
