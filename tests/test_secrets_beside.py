@@ -8,9 +8,17 @@ Before: `doctor why` quoted each of them in the clear from a failed `up`'s logs 
 
 from __future__ import annotations
 
+import io
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
-from doctor.redact import scrub
+from doctor.host.containers import ContainerState
+from doctor.redact import Redactor, scrub
+from doctor.secret_beside import secrets_beside
+from doctor.why.command import WhyOptions, why
 
 SECRET = "q1X9rT4bVz0Lm8NwK2pH6sJd3Fy7Gc5Ae/Uo+WiR"
 ES_FIRST_START = (
@@ -69,3 +77,43 @@ def test_elasticsearch_first_start_output_masks_the_password_and_the_enrollment_
     assert "eyJ2ZXIiOiI4" not in shown
     assert "c6879864aeda3732660ea4123582c2e6f01c4eb7e8e74565da8b32a8d9f061c" in shown  # a fingerprint, public
     assert "LE*zCliAiSj*0Dp1Usdn" in found
+
+
+PASSWORD = "LE*zCliAiSj*0Dp1Usdn"
+ES_REPLAY = Path(__file__).parent / "replay" / "awesome-compose-elasticsearch-logstash-kibana"
+
+
+def test_the_secrets_a_heading_gives_away_are_found_in_an_interleaved_up() -> None:
+    # compose's attached output interleaves the services' lines: the heading and its value are each es01's
+    piped = ("es01-1  | ℹ️  Password for the elastic user (reset with `bin/elasticsearch-reset-password -u elastic`):\n"
+             "kibana-1  | [2024-05-18T10:00:00.000+00:00][INFO ][root] Kibana is starting\n"
+             f"es01-1  |   {PASSWORD}\n")
+    assert secrets_beside([piped]) == {PASSWORD}
+    assert secrets_beside(["password for the elastic user is in the keystore\n  bin/elasticsearch-keystore\n"]) == set()
+
+
+def test_a_redactor_knowing_more_masks_them_and_keeps_the_rest() -> None:
+    redactor = Redactor(["Zq4wLp9xKd"], ["es01"])
+    assert redactor.knowing(()) is redactor
+    knows = redactor.knowing({PASSWORD})
+    assert knows.text(f"  {PASSWORD}") == "  ***" and knows.text("Zq4wLp9xKd es01") == "*** es01"
+    assert redactor.text(f"  {PASSWORD}") == f"  {PASSWORD}"  # the project's own is unchanged
+
+
+def test_doctor_why_masks_the_password_a_heading_gave_away_where_it_quotes_the_bare_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Elasticsearch 8's first start (the awesome-compose stack on an 8.x image), killed right after its banner:
+    # `doctor why` quotes the last log line alone, the password, without the heading above it
+    import doctor.host.containers as containers
+
+    log = tuple(line.split("|", 1)[1][1:] for line in ES_FIRST_START.splitlines()[:6] if line.split("|", 1)[1].strip())
+    dead = ContainerState(id="c", name="es", service="elasticsearch", state="exited", exit_code=1, log_tail=log)
+    monkeypatch.setattr(containers, "project_containers", lambda engine, name, **_: (dead,))
+    root = tmp_path / "elk"
+    shutil.copytree(ES_REPLAY, root)
+    env = {"HOME": str(tmp_path), "PATH": os.environ["PATH"], "DOCKER_HOST": f"unix://{tmp_path}/none.sock"}
+    for fmt in ("console", "json"):
+        out = io.StringIO()
+        why(WhyOptions(path=root, service="elasticsearch", format=fmt, env=env), out)
+        assert PASSWORD not in out.getvalue(), out.getvalue()
+        assert "***" in out.getvalue()

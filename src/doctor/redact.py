@@ -156,7 +156,8 @@ class Redactor:
     def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = (),
                  clean: CleanDigests | None = None) -> None:
         self._clean = clean  # texts a former run's shapes found nothing in (doctor.clean_digests), known again
-        known = {n for n in names if n}
+        secret_values = self._values = tuple(secret_values)
+        known = self._names = {n for n in names if n}
         all_names = "\n".join(sorted(known))
         strong: set[str] = set()
         weak: set[str] = set()
@@ -200,6 +201,12 @@ class Redactor:
         for mapping in mappings:
             secrets |= secrets_in_mapping(mapping)
         return cls(secrets)
+
+    def knowing(self, values: Iterable[str]) -> Redactor:
+        """A Redactor that also masks `values` by value (the secrets a `doctor why` report's logs give away beside
+        a heading: `doctor.secret_beside.secrets_beside`); this one where they add none."""
+        new = set(values).difference(self._values)
+        return Redactor((*self._values, *new), self._names, self._clean) if new else self
 
     def fingerprint(self, finding: Finding) -> str:
         """The finding's fingerprint as doctor prints and stores it (JSON, SARIF, the baseline): of

@@ -12,6 +12,8 @@ before the token shapes mask the id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from doctor.lazyre import lazy
 from doctor.secret_keys import Sink
 from doctor.secret_shapes import MASK
@@ -95,3 +97,22 @@ def beside(text: str, sink: Sink) -> str:
         out += [text[done:start], MASK]
         done = end
     return "".join(out) + text[done:]
+
+
+def secrets_beside(texts: Iterable[str]) -> set[str]:
+    """The secrets `beside` finds in `texts` (a failed `up`'s output, each container's log), also in each
+    service's own lines where compose's attached output interleaves them (`es01-1  | ` then `kibana-1  | ` between
+    a heading and its value): the values the Redactor of a `doctor why` report learns, so that a quote of the bare
+    value, without the heading above it (a container's last log line), is masked too."""
+    found: set[str] = set()
+    for text in texts:
+        beside(text, found.add)
+        services: dict[str, list[str]] = {}
+        for line in text.split("\n"):
+            prefix = _LOG_PREFIX.match(line)
+            if prefix is not None:
+                services.setdefault(line[:prefix.end()].rstrip(" \t|"), []).append(line)
+        if len(services) > 1:
+            for lines in services.values():
+                beside("\n".join(lines), found.add)
+    return found

@@ -132,7 +132,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     if refused:
         diagnoses, results = refused_diagnoses(project, project_options, registry, config.severities, opts, refused,
                                                asked)
-        return _print(opts, project, diagnoses, results, out)
+        return _print(opts, project, diagnoses, results, out, text=text)
     host = Host(env=opts.env, timeout=ENGINE_TIMEOUT)
     signatures, errors = load_signatures()
     for error in errors:
@@ -187,7 +187,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                     "engine's have only been created): reading them" if unmade else
                     f"project {name!r} has no container on the engine: reading the {_lines(text)} line(s) piped in")
             sys.stderr.write(f"doctor: {said}\n")
-            return _print(opts, project, piped, ran, out, assumed)
+            return _print(opts, project, piped, ran, out, assumed, text=text)
     if text and containers and not built:
         used = [what for what, yes in (("the project it names", took),
                                        ("the services it starts", asked is not None)) if yes]
@@ -215,7 +215,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
                                  "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
         if not diagnoses:
             raise app.UsageError(_no_container(project, compose, opts.project_name is None))
-        return _print(opts, project, diagnoses, results, out, assumed)
+        return _print(opts, project, diagnoses, results, out, assumed, text=text)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     have = {c.service for c in containers}
     # services compose never created: an `up` that stopped at one (its image, its container_name), or `up SERVICE`
@@ -251,7 +251,7 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     diagnoses = older_than_files(project, diagnoses, host, opts.env)
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
         raise app.UsageError(f"service {opts.service!r} has no container (run '{compose} up {opts.service}')")
-    return _print(opts, project, diagnoses, results, out)
+    return _print(opts, project, diagnoses, results, out, text=text)
 
 
 def _named_in_text(text: str, project: Project) -> str:
@@ -315,12 +315,16 @@ _UP_OUTPUT = lazy(r"(?m)^\s*(?:\[\+\] \w+ \d+/\d+|[^\w\s]?\s*Container \S+\s+\w+
 
 
 def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], results: list[CheckResult],
-           out: TextIO, assumed: Assumed | None = None) -> int:
+           out: TextIO, assumed: Assumed | None = None, text: str = "") -> int:
+    from doctor.secret_beside import secrets_beside
     from doctor.why.render import render
 
     name = project.compose.project_name
     report = _report(project.root, diagnoses, results, project.compose.files, assumed)
-    redactor = app.redactor_for(project)
+    # what the piped text and the logs give away beside a heading (Elasticsearch's password under its `Password for
+    # the elastic user ...:`), masked wherever the report quotes it bare: a last log line has no heading above it
+    logs = (text, *("\n".join((*d.container.log_tail, d.container.health_log)) for d in diagnoses if d.container))
+    redactor = app.redactor_for(project).knowing(secrets_beside(logs))
     here = Path.cwd()  # the console names paths as they open from here, like preflight's
     words = project_words(project)
     text = render(opts.format or "console", report, diagnoses, redactor, name, __version__, here, words)
