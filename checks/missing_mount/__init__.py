@@ -17,6 +17,7 @@ from .bind_sources import absent_sources
 from .carriers import Carrier, _carriers, _hidden_by, _same_image, _shared_mode
 from .copied import copied_folders, inside, live_code, manifests_only, whole_context
 from .docs_build import docs_build_of
+from .made_as import made_as
 from .made_dirs import made_directories
 from .mounts_file import mounts_file, retitled
 from .placement import _beside, _brought_beside, _few, _for_each, _gathered, _split, _target, _written
@@ -87,7 +88,10 @@ class MissingMount(Check):
         `COPY bin/ /app/bin`, the image's ENTRYPOINT) is reported whatever other services of the
         image mount, and goes back where the image has it (`./bin:/app/bin`).
         It also finds bind sources inside the project that do not exist: docker creates them as
-        root-owned directories, even where a file was meant. A source deep in a folder beside
+        root-owned directories, even where a file was meant; a rootless engine (a plain local engine
+        whose socket a user owns) as its user, root in its containers (CTFd's `.data/redis` came out
+        1001:1001 under Debian's rootless dockerd 20.10.24 of uid 1001: "docker will create it owned
+        by you (root in the rootless engine)"). A source deep in a folder beside
         the checkout that is missing whole (openedx/devstack's `../edx-platform/common/test/data`)
         is another repository not cloned yet: a warning whose advice is to clone it (naming a
         Makefile target that clones, `make dev.clone`), never to create the folder, which the clone
@@ -237,7 +241,7 @@ class MissingMount(Check):
                 title = retitled(project, title, override)
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
-        yield from absent_sources(self, project, reads, remote_endpoint(host))
+        yield from absent_sources(self, project, reads, remote_endpoint(host), made_as(host))
         yield from unprovided_runs(self, project)
         yield from made_directories(self, model)
 

@@ -1,9 +1,9 @@
 """The second half of missing-mount: bind sources inside the project that do not exist.
 
-Docker's legacy bind API creates a missing source as a root-owned directory, even where a file
-was meant (COMPOSE-SEMANTICS §7, verified); `create_host_path: false` makes container creation
-fail instead. A missing directory for data or logs is often intended (docker creates it on first
-run), so that alone is info; a file-looking source, a non-root service user that will not be
+Docker's legacy bind API creates a missing source as a root-owned directory (a rootless engine's
+user's: made_as.py), even where a file was meant (COMPOSE-SEMANTICS §7, verified); `create_host_path:
+false` makes container creation fail instead. A missing directory for data or logs is often intended
+(docker creates it on first run), so that alone is info; a file-looking source, a non-root service user that will not be
 able to write the root-owned directory, or create_host_path false is a real fault. A missing
 node_modules/ is the install's to fill, but for an image whose own packages are on its NODE_PATH
 beside a package.json it COPYs (fastapi-react's /node_modules), which Node finds past the empty folder.
@@ -24,6 +24,7 @@ from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
 from .copied import inside
+from .made_as import ROOT, directory
 from .node_path import packages_elsewhere
 from .remote_binds import remote_judgement
 from .run_time import RunTimeReads
@@ -57,9 +58,10 @@ ROOT_USERS = ("", "root", "0", "0:0", "root:root")
 
 
 def absent_sources(check: Check, project: Project, reads: RunTimeReads,
-                   remote: Endpoint | None = None) -> Iterator[Finding]:
+                   remote: Endpoint | None = None, owned: str = ROOT) -> Iterator[Finding]:
     """One finding per missing bind source inside the project, naming every service that mounts it;
-    with a `remote` engine, one saying the path is its machine's (remote_binds.py)."""
+    with a `remote` engine, one saying the path is its machine's (remote_binds.py); `owned`: whose
+    the engine makes it (made_as.made_as)."""
     model = project.compose
     root = model.project_dir
     users: dict[Path, list[tuple[Service, Mount]]] = {}
@@ -84,12 +86,12 @@ def absent_sources(check: Check, project: Project, reads: RunTimeReads,
             file = _meant_file(source, uses, project)
             severity, message, fix = remote_judgement(source, _shown(rel), uses, file, remote)
         else:
-            severity, message, fix = _judge(source, rel, uses, project.shown(source), project, reads)
+            severity, message, fix = _judge(source, rel, uses, project.shown(source), project, reads, owned)
         yield check.finding(message, location, subject, fix, severity)
 
 
 def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
-           project: Project, reads: RunTimeReads) -> tuple[Severity, str, Fix]:
+           project: Project, reads: RunTimeReads, owned: str = ROOT) -> tuple[Severity, str, Fix]:
     """The severity, message and fix; `rel` is the source as the compose file names it (relative to
     the project), `here` as the user opens it from the current directory (the fix's command)."""
     from doctor.project.install_folders import install_fix, install_note, installed_by
@@ -110,7 +112,7 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
         if strict is not None:
             head += f" and create_host_path is false: '{strict.name}' cannot start"
         else:
-            made = "a root-owned directory" if file or os.path.isfile(moved) else "an empty root-owned directory"
+            made = directory(owned, empty=not (file or os.path.isfile(moved)))
             head += f": docker will make it {made}" + (f" over the image's {hidden}" if hidden else "")
         names = service_names(sorted({s.name for s, _ in uses}))
         fix = Fix(f"did you mean {written}? write it in the mount of {names} instead of {_shown(rel)} "
@@ -120,13 +122,13 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
     elsewhere = [packages_elsewhere(project, s, m) for s, m in uses] if install is not None else []
     if install is not None and all(elsewhere) and strict is None and not file:
         # Buuntu/fastapi-react: the image's packages are on NODE_PATH, which Node searches past an empty folder
-        return (Severity.INFO, f"{head}: docker will create it root-owned (the image's packages are in "
+        return (Severity.INFO, f"{head}: docker will create it {owned} (the image's packages are in "
                 f"{elsewhere[0]}, on its NODE_PATH, which the app finds past an empty folder)", _mkdir(source, here))
     if install is not None:
         # monica's ./vendor/laravel/sail/database/...: `composer install` puts it there, and the folder
         # docker would make is root-owned, in the way of the install that fills it
         note, first = install_note(project, install), uses[0][0].name
-        made = "a root-owned directory" if file else "an empty root-owned directory"
+        made = directory(owned, empty=not file)
         fix = install_fix(project, install, f", before starting '{first}'")
         if strict is not None:
             return Severity.ERROR, f"{head} and create_host_path is false: '{strict.name}' cannot start ({note})", fix
@@ -142,12 +144,12 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
         if tracked(source):  # deleted in this checkout: an empty new file would not be the one meant
             fix = Fix(f"restore {here} from git before starting '{uses[0][0].name}'", Safety.ADVICE,
                       command=("git", "checkout", "--", str(source)))
-            return Severity.WARNING, f"{head} (git tracks it): docker will make it a root-owned directory", fix
+            return Severity.WARNING, f"{head} (git tracks it): docker will make it {directory(owned)}", fix
         fix = Fix(f"create the file {here} before starting '{uses[0][0].name}'", Safety.ADVICE)
-        return Severity.WARNING, f"{head}: docker will make it a root-owned directory", fix
+        return Severity.WARNING, f"{head}: docker will make it {directory(owned)}", fix
     if hidden:
         # an empty folder made there would hide the code the image has at the target
-        message = f"{head}: docker will make it an empty root-owned directory over the image's {hidden}"
+        message = f"{head}: docker will make it {directory(owned, empty=True)} over the image's {hidden}"
         return Severity.WARNING, message, _no_empty(here, file, hidden)
     sibling = _missing_sibling(source, project)
     if sibling is not None:
@@ -156,15 +158,16 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
         shown = project.shown(sibling)
         clone = _clone_target(project.compose.project_dir)
         how = f" (`make {clone}`)" if clone else ""
+        folder = directory(owned, empty=True).replace("directory", "folder")
         message = (f"{head}: {shown}, a folder beside this checkout, is missing: another repository the "
-                   "stack mounts, which docker would make an empty root-owned folder")
+                   f"stack mounts, which docker would make {folder}")
         return Severity.WARNING, message, Fix(f"clone the repository {shown} before starting{how}; an empty "
                                               "folder made there would stand in its way", Safety.ADVICE)
     user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
     if user is not None:
-        message = f"{head}: docker makes it root-owned, '{user.name}' runs as '{user.user}'"
+        message = f"{head}: docker makes it {owned}, '{user.name}' runs as '{user.user}'"
         return Severity.WARNING, message, _mkdir_for(source, here, user, project)
-    return Severity.INFO, f"{head}: docker will create it root-owned", _mkdir(source, here)
+    return Severity.INFO, f"{head}: docker will create it {owned}", _mkdir(source, here)
 
 
 def _missing_sibling(source: Path, project: Project) -> Path | None:
