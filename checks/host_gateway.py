@@ -71,11 +71,17 @@ class HostGateway(Check):
         For a loopback-only host service: advice to make it listen on 0.0.0.0 or the bridge.
 
         With rootless docker the `extra_hosts` line is still needed, and the engine must let
-        `host-gateway` reach the host: `DOCKERD_ROOTLESS_ROOTLESSKIT_DISABLE_HOST_LOOPBACK=false`
-        in the environment of its user service (`systemctl --user edit docker`), and
+        `host-gateway` reach the host: rootlesskit without `--disable-host-loopback`, and
         `"host-gateway-ip": "10.0.2.2"` (slirp4netns' address of the host; another network
         driver names its own) in `~/.config/docker/daemon.json`, then `systemctl --user restart
-        docker`. 10.0.2.2 reaches the host's loopback too, so a service on 127.0.0.1 answers.
+        docker`. dockerd-rootless.sh passes `--disable-host-loopback` itself; from Docker 26.0
+        (moby/moby#47352) `DOCKERD_ROOTLESS_ROOTLESSKIT_DISABLE_HOST_LOOPBACK=false` in the
+        environment of its user service (`systemctl --user edit docker`) drops it, while an
+        older script ignores that variable (Debian's 20.10.24 did): there
+        `DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--disable-host-loopback=false`, which the script adds
+        after its own flag, turns it off (the advice follows the engine's version; the flags
+        form where doctor cannot tell it). 10.0.2.2 reaches the host's loopback too, so a
+        service on 127.0.0.1 answers.
 
     Fix safety
         Safe: it only adds one `extra_hosts` entry for a name that resolved nowhere before.
@@ -119,14 +125,15 @@ class HostGateway(Check):
                 line = (found[0][1], found[0][0])
                 groups.setdefault(line if line in read else (None, f"service {name}"), []).append(name)
         for (where, what), names in groups.items():
-            yield self._unresolved(project, names, dials[names[0]][0], read.get((where, what)), rootless)
+            yield self._unresolved(project, names, dials[names[0]][0], read.get((where, what)), rootless,
+                                   _host_loopback(host) if rootless else "")
         for name, found in sorted(dials.items()):
             for port in sorted({p for _, _, p, _ in found if p}) if local else ():
                 dial = next(d for d in found if d[2] == port)
                 yield from self._loopback(host, project, project.services[name], port, dial)
 
     def _unresolved(self, project: Project, names: list[str], dial: Dial, readers: dict[str, str] | None,
-                    rootless: bool) -> Finding:
+                    rootless: bool, loopback: str = "") -> Finding:
         """The finding for services dialing the name without an entry: one, or the readers of one env_file line."""
         what, where, _, _ = dial
         if readers:
@@ -140,8 +147,9 @@ class HostGateway(Check):
         message = f"{who} {verb} {NAME} ({what}); {engine}"
         fix = _fix(project, names)
         if rootless:
-            fix = replace(fix, title=f"{fix.title}; also set this rootless engine's host-gateway-ip "
-                                     "(doctor explain host-gateway)")
+            fix = replace(fix, title=f"{fix.title}; also let this rootless engine reach the host: {loopback} in "
+                                     "its environment and \"host-gateway-ip\": \"10.0.2.2\" in "
+                                     "~/.config/docker/daemon.json (doctor explain host-gateway)")
         return self.finding(message, where or project.services[names[0]].location, f"{','.join(names)}:{NAME}", fix)
 
     def _loopback(self, host: Host, project: Project, svc: Service, port: int, dial: Dial) -> Iterator[Finding]:
@@ -153,6 +161,23 @@ class HostGateway(Check):
         fix = Fix(f"make the host service on port {port} listen on 0.0.0.0 (or the docker bridge address)",
                   Safety.ADVICE)
         yield self.finding(message, dial[1] or svc.location, f"{svc.name}:{NAME}:{port}", fix)
+
+
+def _host_loopback(host: Host) -> str:
+    """The setting that lets a rootless engine's rootlesskit reach the host's loopback, for the script its release
+    ships: `DOCKERD_ROOTLESS_ROOTLESSKIT_DISABLE_HOST_LOOPBACK` exists from Docker 26.0 (moby/moby#47352, commit
+    b649e272bb); before, dockerd-rootless.sh passes `--disable-host-loopback` whatever the environment, and only
+    its `DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS`, added after it, overrides it (verified on Debian's 20.10.24)."""
+    from doctor.host.engine_version import moby_release
+    from doctor.model import Unavailable
+
+    try:
+        release = moby_release(host.engine)
+    except Unavailable:
+        release = None
+    if release is not None and not release.before(26):
+        return "DOCKERD_ROOTLESS_ROOTLESSKIT_DISABLE_HOST_LOOPBACK=false"
+    return "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--disable-host-loopback=false"
 
 
 def _readers(project: Project, services: list[Service]) -> dict[tuple[Location | None, str], dict[str, str]]:
