@@ -72,6 +72,11 @@ def test_a_rootless_engines_user_makes_the_missing_source(tmp_path: Path, engine
         f"bind source ./.data/redis does not exist: docker will create it {engine}"
     assert found["nginx:conf/nginx/http.conf"].message.endswith(f"docker will make it a directory {engine}")
     assert found["worker:uploads"].message.endswith(f"docker makes it {engine}, 'worker' runs as '1001:1001'")
+    # its uid 1001 is a subuid of the engine's user: a chown on the host would give it to no uid the container has
+    fix = found["worker:uploads"].fix
+    assert fix is not None and fix.title.endswith(
+        "then give it to 1001:1001 inside the rootless engine: docker compose run --rm --no-deps --user 0:0 "
+        "--entrypoint chown worker 1001:1001 /var/uploads"), fix
 
 
 @needs_root
@@ -80,6 +85,8 @@ def test_a_root_owned_socket_is_a_rootful_engines_and_your_own_is_yours(tmp_path
     found = _found(tmp_path, engine_socket)  # made by root: the rootful engine's
     assert found["cache:.data/redis"].message.endswith("docker will create it root-owned")
     assert found["nginx:conf/nginx/http.conf"].message.endswith("docker will make it a root-owned directory")
+    assert found["worker:uploads"].fix is not None and found["worker:uploads"].fix.title.endswith(
+        "then as root chown 1001:1001 uploads")
     # the engine's user running doctor: you
     os.chown(engine_socket, 4242, 4242)
     made_as = importlib.import_module("doctor.checks.missing_mount.made_as")

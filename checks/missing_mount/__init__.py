@@ -167,7 +167,10 @@ class MissingMount(Check):
         which Node finds past the empty folder: an info with `mkdir -p`, only for an ENV, not an ARG,
         that compose's `environment:` does not replace, with a package.json copied beside that
         node_modules, `COPY package*.json /` too, and an install run in that folder); for a service
-        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user.
+        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user; under
+        a rootless engine, where that uid is a subuid of yours that no chown on the host gives, inside
+        the engine (`docker compose run --rm --no-deps --user 0:0 --entrypoint chown pictrs 991:991
+        /mnt`).
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
         the variable to your own id in .env instead (`echo "AIRFLOW_UID=$(id -u)" >> .env`: compose
         runs no `$(...)` written in .env): a chown to 50000 would

@@ -163,10 +163,10 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
                    f"stack mounts, which docker would make {folder}")
         return Severity.WARNING, message, Fix(f"clone the repository {shown} before starting{how}; an empty "
                                               "folder made there would stand in its way", Safety.ADVICE)
-    user = next((s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS), None)
+    user, target = next(((s, m.target) for s, m in uses if (s.user or "").strip() not in ROOT_USERS), (None, ""))
     if user is not None:
         message = f"{head}: docker makes it {owned}, '{user.name}' runs as '{user.user}'"
-        return Severity.WARNING, message, _mkdir_for(source, here, user, project)
+        return Severity.WARNING, message, _mkdir_for(source, here, user, project, "" if owned == ROOT else target)
     return Severity.INFO, f"{head}: docker will create it {owned}", _mkdir(source, here)
 
 
@@ -324,13 +324,15 @@ def _mkdir(source: Path, here: str, root: Path | None = None) -> Fix:
                command=("mkdir", "-p", str(source)))
 
 
-def _mkdir_for(source: Path, here: str, user: Service, project: Project) -> Fix:
+def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootless_target: str = "") -> Fix:
     """The folder created for a service that runs as a numeric `uid[:gid]` (lemmy's pictrs, `991:991`):
     made by you and then given to that user, since a folder of yours is as unwritable to uid 991 as
     a root-owned one (the parents stay yours: `sudo install -d -o` would make them root's). Where the
     uid is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), the variable is what
     is meant to change: set to your own id, the folder you make is already the service's, while a
-    chown to 50000 would take your own dags/ from you."""
+    chown to 50000 would take your own dags/ from you. Under a rootless engine (`rootless_target`: where the
+    service mounts it) its uid is a subuid of yours, which a chown on the host does not give: the chown runs
+    inside the engine (a service of `user: "1001:1001"` then wrote its bind as 101000 under a real rootless engine)."""
     import shlex
 
     quoted = shlex.quote(here.rstrip("/") or ".")
@@ -349,6 +351,10 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project) -> Fix:
     uid, _, gid = owner.partition(":")
     if not uid.isdigit() or (gid and not gid.isdigit()):
         return _mkdir(source, here)
+    if rootless_target:
+        chown = (f"docker compose run --rm --no-deps --user 0:0 --entrypoint chown {user.name} {uid}:{gid or uid} "
+                 f"{shlex.quote(rootless_target)}")
+        return Fix(f"{start}, then give it to {uid}:{gid or uid} inside the rootless engine: {chown}", Safety.ADVICE)
     return Fix(f"{start}, then as root chown {uid}:{gid or uid} {quoted}", Safety.ADVICE)
 
 
