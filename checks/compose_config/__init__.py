@@ -27,7 +27,9 @@ class ComposeConfig(Check):
         schema (a duration, `stop_grace_period: 5`; a byte size, `shm_size: 1gig` or `mem_limit: lots`,
         in go-units' words: `invalid suffix: 'gig'`), the build keys compose refuses together (a
         `dockerfile` beside a `dockerfile_inline`; an additional context `service:NAME` naming a
-        service that is not enabled or builds nothing), an empty or binary compose file,
+        service that is not enabled or builds nothing), an empty or binary compose file, one saved
+        as UTF-16 without its byte-order mark or as UTF-32 (compose reads UTF-16 with its mark, as Windows
+        PowerShell 5's `>` writes it, and so does doctor; these it stops at: `save it as UTF-8`),
         interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
         to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
         else says where to set it), a required env_file that

@@ -28,7 +28,7 @@ from doctor.project.override_target import dev_override as dev_override
 from doctor.project.reading import COMPOSE_LIMIT
 from doctor.project.types import EnvEntry, EnvVar
 from doctor.project.writable_root import edit_root as edit_root
-from doctor.regular import read_text
+from doctor.project.yamlbytes import read_text as compose_text
 
 Replacer = Callable[[re.Match[str]], str]  # the new text for one match
 
@@ -54,7 +54,7 @@ def _lines(path: Path) -> list[str] | None:
         known = _LINES.get(os.fspath(path))
         if known is not None and known[0] == stamp:
             return known[1]
-        lines = read_text(path, COMPOSE_LIMIT, errors="strict").splitlines()
+        lines = compose_text(path, COMPOSE_LIMIT).splitlines()  # UTF-16 too, as compose reads it
     except (OSError, UnicodeDecodeError):
         return None
     if len(_LINES) >= 64:

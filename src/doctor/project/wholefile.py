@@ -16,7 +16,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.reading import COMPOSE_LIMIT
-from doctor.regular import read_text as regular_text
+from doctor.project.yamlbytes import read_text as regular_text
 
 Source = str | Path | None
 
@@ -74,7 +74,8 @@ def read_text(source: Source) -> str:
         if not source.exists():
             return ""
         try:
-            return regular_text(source, COMPOSE_LIMIT, errors="strict")  # universal newlines: the fixer restores CRLF
+            # universal newlines, UTF-16 decoded after its mark: the fixer restores both
+            return regular_text(source, COMPOSE_LIMIT)
         except (OSError, UnicodeDecodeError) as exc:
             if isinstance(exc, OSError):
                 from doctor.project.memo import unreadable

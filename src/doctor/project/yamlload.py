@@ -16,6 +16,7 @@ from pathlib import Path
 from doctor.model import Location
 from doctor.project.goscalar import go_parse_int, resolve_plain, stringify
 from doctor.project.reading import COMPOSE_LIMIT, read_regular
+from doctor.project.yamlbytes import RefusedEncoding, compose_text
 from doctor.project.yamlimport import yaml
 
 try:  # libyaml is ~10x faster on big files; fall back to the pure-Python loader
@@ -262,13 +263,10 @@ def load_documents(path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str,
 
 def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[tuple[str, ...], str]]]:
     """Parse compose YAML bytes (see load_documents)."""
-    if b"\x00" in data[:65536]:
-        raise YamlError("binary file: not YAML", 1)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise YamlError("invalid UTF-8: not a text file", line) from None
+        text = compose_text(data)  # UTF-8, or UTF-16 after its mark, as go-yaml decodes
+    except RefusedEncoding as exc:
+        raise YamlError(exc.message, exc.line) from None
     converter = _Converter(path)
     docs: list[YMap | None] = []
     try:
