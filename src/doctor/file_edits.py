@@ -13,6 +13,10 @@ from pathlib import Path
 
 from doctor.model import Edit, field, record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.yamlbytes import TextEncoding
+
 RETRY = "applied in the next round"  # how a RefusedEdit says a later round of the same run may apply it
 
 
@@ -41,10 +45,11 @@ class FileEdits:
     data: bytes = b""  # the file's bytes as read: what byte edits work on, and what a write re-checks
     text_ok: bool = True  # False when the bytes are not UTF-8: only byte edits apply
     raw: list[tuple[int, int, bytes, str]] = field(default_factory=list)
+    encoding: TextEncoding | None = None  # how the text is stored (None: UTF-8): UTF-16 stays UTF-16, its mark kept
 
     def copy(self) -> FileEdits:
         return FileEdits(self.path, self.display, self.original, self.exists, self.crlf, list(self.spans),
-                         self.data, self.text_ok, list(self.raw))
+                         self.data, self.text_ok, list(self.raw), self.encoding)
 
     def add(self, edit: Edit, title: str) -> None:
         """Accept `edit`, or raise RefusedEdit saying why (stale text, overlap with an earlier fix)."""
@@ -165,10 +170,10 @@ class FileEdits:
         if self.raw:
             start, end, new, _ = self.raw[0]
             return self.data[:start] + new + self.data[end:]
-        raw = self.data.decode("utf-8") if self.data else self.original
+        raw = self._decoded() if self.data else self.original
         if "\r\n" not in raw:
             text = self.new_text()
-            return (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+            return self._encoded(text.replace("\n", "\r\n") if self.crlf else text)
         crlf_at = [m.start() - n for n, m in enumerate(re.finditer("\r\n", raw))]  # their "\\n" in `original`
         out: list[str] = []
         for piece, origin in self._pieces():
@@ -178,7 +183,22 @@ class FileEdits:
             first = origin + bisect.bisect_left(crlf_at, origin)
             last = origin + len(piece)
             out.append(raw[first: last + bisect.bisect_left(crlf_at, last)])
-        return "".join(out).encode("utf-8")
+        return self._encoded("".join(out))
+
+    def _decoded(self) -> str:
+        """The file's text as read, its line breaks kept (its byte-order mark dropped: _encoded writes it)."""
+        if self.encoding is None:
+            return self.data.decode("utf-8")
+        from doctor.project.yamlbytes import decode
+
+        return decode(self.data)[0]
+
+    def _encoded(self, text: str) -> bytes:
+        if self.encoding is None:
+            return text.encode("utf-8")
+        from doctor.project.yamlbytes import encoded
+
+        return encoded(text, self.encoding)
 
     def _crlf_near(self, written: list[str]) -> bool:
         """A new line ends like the line before it (the file's majority when it is the first)."""

@@ -23,6 +23,10 @@ from doctor.dirlock import folder_lock
 from doctor.file_edits import FileEdits, RefusedEdit
 from doctor.regular import read_bytes
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.yamlbytes import TextEncoding
+
 COMMAND_TIMEOUT = 120.0
 EDIT_LIMIT = 16 * 1024 * 1024  # compose files and .env (doctor.project.reading reads them up to this)
 READ_ONLY = "make it writable to let doctor fix it"  # how read_only's refusal ends (the fix failed)
@@ -51,11 +55,14 @@ def why_backed_up(path: Path) -> str:
     return "edits git does not hold" if tracked(path) else "not tracked by git"
 
 
-def decode(data: bytes) -> tuple[str, bool]:
-    """(text with "\\n" breaks, whether the file used CRLF)."""
-    text = data.decode("utf-8")
+def decode(data: bytes) -> tuple[str, bool, TextEncoding]:
+    """(text with "\\n" breaks, whether the file used CRLF, its encoding): UTF-8, or UTF-16 after its
+    byte-order mark as compose reads a compose file (doctor.project.yamlbytes), written back the same."""
+    from doctor.project.yamlbytes import decode as decode_text
+
+    text, encoding = decode_text(data)
     crlf = text.count("\r\n") > 0 and text.count("\r\n") * 2 >= text.count("\n")
-    return text.replace("\r\n", "\n"), crlf
+    return text.replace("\r\n", "\n"), crlf, encoding
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
@@ -120,10 +127,10 @@ class ProjectFiles:
         except OSError as exc:
             raise RefusedEdit(f"cannot read {display}: {exc.strerror or exc}") from None
         try:
-            text, crlf = decode(data)
+            text, crlf, encoding = decode(data)
         except UnicodeDecodeError:
             return FileEdits(path, display, "", True, data=data, text_ok=False)
-        return FileEdits(path, display, text, True, crlf, data=data)
+        return FileEdits(path, display, text, True, crlf, data=data, encoding=encoding)
 
     def write(self, plan: FileEdits) -> str:
         """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
