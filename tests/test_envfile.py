@@ -421,7 +421,7 @@ def test_a_binary_env_file_is_one_problem_and_a_garbled_one_at_most_a_few(tmp_pa
     MAX_PROBLEMS, then one saying doctor stopped reading."""
     from doctor.project.envfile import MAX_PROBLEMS, parse_env_text
 
-    parsed = parse_env_text("A=1\nB=\x00\x01\x02$X\n", tmp_path / ".env")
+    parsed = parse_env_text("A=1\n\x7fELF\x02\x01\x01\x00\x00$X\n\x00\x01=2\n", tmp_path / ".env")
     assert parsed.entries == () and parsed.unset == ()
     assert [(p.message, p.location.line if p.location else None) for p in parsed.problems] == [
         ("a binary file (a NUL byte here): not an env file", 2)]
@@ -436,3 +436,34 @@ def test_a_binary_env_file_is_one_problem_and_a_garbled_one_at_most_a_few(tmp_pa
     parsed = parse_env_text(garbled + "GOOD=1\n", tmp_path / ".env")
     assert len(parsed.problems) == MAX_PROBLEMS + 1
     assert parsed.problems[-1].message.startswith(f"doctor stopped reading after {MAX_PROBLEMS} lines")
+
+
+def test_a_nul_in_a_value_or_comment_is_kept_as_compose_keeps_it(tmp_path: Path) -> None:
+    """compose v2.40.3 reads `A=x<NUL>y` as A="x\\0y" (quoted too; in a comment it is dropped with the
+    comment) and loads the file; it stops only at a NUL in a name, `unexpected character "\\x00" in
+    variable name`: 'a binary file' was said of the whole file for a NUL anywhere."""
+    from doctor.project.envfile import parse_env_text
+
+    parsed = parse_env_text('A=x\x00y\nQ="x\x00y"\nC=1 # c\x00\nB=\x00\x01\x02$X\n', tmp_path / ".env")
+    assert parsed.problems == ()
+    assert parsed.as_dict() == {"A": "x\x00y", "Q": "x\x00y", "C": "1", "B": "\x00\x01\x02"}
+    assert parsed.unset == (("X", 4),)
+    parsed = parse_env_text("A=x\x00y\nB\x00=2\n", tmp_path / ".env")
+    assert parsed.entries == ()
+    assert [(p.message, p.location.line if p.location else None) for p in parsed.problems] == [
+        ("a binary file (a NUL byte here): not an env file", 2)]
+
+
+def test_compose_keeps_a_nul_in_a_value(tmp_path: Path, compose_bin: str) -> None:
+    import json
+    import subprocess
+
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    environment:\n      A: ${A}\n")
+    (tmp_path / ".env").write_bytes(b"A=x\x00y\nB=2\n")
+    done = subprocess.run([compose_bin, "config", "--format", "json"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "COMPOSE_PROJECT_NAME": "doctor-test-nul"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["services"]["app"]["environment"] == {"A": "x\x00y"}
+    (tmp_path / ".env").write_bytes(b"A=x\nB\x00=2\n")
+    done = subprocess.run([compose_bin, "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and 'unexpected character "\\x00" in variable name' in done.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
-from doctor.project.env_nul import nul_message
+from doctor.project.env_nul import unless_binary, utf16_file
 from doctor.project.env_parses import shared_parse
 from doctor.project.interpolate import InterpolationError, Rescans, as_lookup, substitute
 from doctor.project.reading import ENV_LIMIT, read_regular
@@ -168,9 +168,9 @@ def parse_env_text(
     if text.startswith(_BOM):
         text = text[1:]
     lines = _LineIndex(text)
-    if "\0" in text:  # binary (a key, an archive) or UTF-16: no statement of it is one, compose stops at the first
-        where = Location(path, lines.line_of(text.index("\0")))
-        return EnvFile(path, (), (Problem(ProblemKind.ENV_FILE, nul_message(text), where),), ())
+    utf16 = utf16_file(text, path, lines.line_of)  # no statement of it is one: compose stops at the first
+    if utf16 is not None:
+        return utf16
     problems: list[Problem] = []
     bad_bytes = _undecodable_lines(text)
     if bad_bytes:
@@ -233,7 +233,7 @@ def parse_env_text(
 
     # invalid UTF-8 is no fault: compose v2.40.3 reads the bytes as they are (doctor sees U+FFFD)
     problems.sort(key=lambda p: p.location.line or 0 if p.location else 0)
-    return EnvFile(path, tuple(entries), tuple(problems), tuple(dict.fromkeys(unset)))
+    return unless_binary(EnvFile(path, tuple(entries), tuple(problems), tuple(dict.fromkeys(unset))), text, lines)
 
 
 def parse_raw_env_text(text: str, path: Path, lookup: LookupSource = None) -> EnvFile:
