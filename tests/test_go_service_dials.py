@@ -370,3 +370,41 @@ def test_the_packages_a_go_command_names(verb: str, args: str, packages: list[st
     from doctor.project.go_env import _packages
 
     assert _packages(verb, args) == packages
+
+
+def test_two_wrong_defaults_of_one_variable_are_both_reported_and_settle_in_one_fix_run(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    """a_store.go falls back to `postgresserver`, migrate.go to `postgres-server`: the app dials both (each
+    where its package reads DB_HOST). Before, only a_store.go's was reported, and `doctor fix` rewrote it
+    alone: the second run found migrate.go's. Each is now a finding of its own, fixed in the same run."""
+    root = _app(tmp_path)
+    _host_from(root, HELPER, "storeHost")
+    store, migrate = root / "backend" / "a_store.go", root / "backend" / "migrate.go"
+    store.write_text('package main\n\nvar storeHost = getEnv("DB_HOST", "postgresserver")\n')
+    migrate.write_text('package main\n\nvar migrateHost = getEnv("DB_HOST", "postgres-server")\n'
+                       '\nvar replicaHost = getEnv("DB_HOST", "postgres_server")\n')
+    found = _found(root, env)
+    assert _shown(root, found) == [
+        ("service-name-drift", "backend/a_store.go", 3,
+         "DB_HOST=postgresserver names no service on the network (did you mean 'db'?)"),
+        ("service-name-drift", "backend/migrate.go", 3,
+         "DB_HOST=postgres-server names no service on the network (did you mean 'db'?)"),
+        ("service-name-drift", "backend/migrate.go", 5,
+         "DB_HOST=postgres_server names no service on the network (did you mean 'db'?)")]
+    assert len({f.fingerprint for f in found}) == 3
+    _fix(root, env)
+    assert 'getEnv("DB_HOST", "db")' in store.read_text()
+    assert migrate.read_text().count('getEnv("DB_HOST", "db")') == 2
+    assert _found(root, env) == []
+
+
+def test_a_variable_compose_sets_reads_none_of_its_defaults(tmp_path: Path, env: dict[str, str]) -> None:
+    """compose's DB_HOST replaces every default of the code: none is judged."""
+    root = _app(tmp_path)
+    _host_from(root, HELPER, "storeHost")
+    backend = root / "backend"
+    (backend / "a_store.go").write_text('package main\n\nvar storeHost = getEnv("DB_HOST", "postgresserver")\n')
+    (backend / "migrate.go").write_text('package main\n\nvar other = getEnv("DB_HOST", "postgres-server")\n')
+    target = "      target: builder\n"
+    _edit(root / "compose.yaml", target, target + "    environment:\n      DB_HOST: db\n")
+    assert _found(root, env) == []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterator, Mapping, Sequence
 
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, and_list
 from doctor.project import Project
+from doctor.project.code_sites import other_sites, site_subject
 from doctor.project.env_hosts import family_of, host_refs, is_browser_key
 from doctor.project.service_network import (
     NetworkIndex,
@@ -23,6 +23,7 @@ from doctor.project.types import EnvSource, EnvVar, Service
 
 from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
+from .readers import overridden_by_their_readers, unreached
 from .refs import default_peer, dotted_peer, judged, value_refs
 from .runs import run_hosts
 from .siblings import from_sibling, named_beside_its_url
@@ -41,7 +42,9 @@ class ServiceNameDrift(Check):
         `.env` an app loads in its container (dotenv-override's calls: Node's and Go's dotenv, python-dotenv,
         pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv; Rails' config/*.yml
         `ENV.fetch` fallbacks; Spring Boot's application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`,
-        `getEnv("K", "d")`), where compose leaves the key unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
+        `getEnv("K", "d")`, each of a variable's defaults where files give several: nginx-golang-postgres's a_store.go
+        `"postgresserver"` and migrate.go `"postgres-server"`, two findings, one fix run), where compose leaves the key
+        unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,
         `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's `LISTMONK_db__host`) or the host of a URL/DSN
         (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
@@ -191,12 +194,13 @@ class ServiceNameDrift(Check):
         # env_file lines a service resolves to a peer: a line every service loads (dify's
         # middleware.env) is for those that reach it, not for one on another network
         reached: set[tuple[Location | None, str]] = set()
-        overridden = _overridden_by_their_readers(model.services.values())
+        overridden = overridden_by_their_readers(model.services.values())
         for service in model.services.values():
             view = index.view(service)
             if view is None:
                 continue
-            for var in [*service.environment.values(), *ran.get(service.name, ())]:
+            # and a variable's other defaults in the service's code (a Go program's migrate.go beside a_store.go)
+            for var in [*service.environment.values(), *ran.get(service.name, ()), *other_sites(project, service)]:
                 for ref in value_refs(var, service, view):
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
@@ -219,7 +223,7 @@ class ServiceNameDrift(Check):
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
-        for hosts in filter(None, (_unreached(hosts, reached, everywhere) for hosts in groups.values())):
+        for hosts in filter(None, (unreached(hosts, reached, everywhere) for hosts in groups.values())):
             found = [self._finding(project, uses, everywhere.get(name) or hostnames.get(name), name in hostnames)
                      for name, uses in hosts.items()]
             var = next(iter(hosts.values()))[0][2]
@@ -255,7 +259,7 @@ class ServiceNameDrift(Check):
 
         service, view, var, ref = uses[0]
         where = written_at(project, var, ref)
-        subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}"
+        subject = f"{','.join(sorted({s.name for s, _, _, _ in uses}))}:{var.name}{site_subject(project, service, var)}"
         shown = host_shown(var, ref)
         if known is not None and not view.has_peer(known):
             message = f"{shown} is '{known}', which shares no network with '{service.name}'"
@@ -378,23 +382,3 @@ def _built_from(folders: Mapping[str, list[str]], host: str, exclude: str) -> st
     `backend`, `build: flask`, dialled as `flask`)."""
     named = [name for name in folders.get(host.lower(), ()) if name != exclude]
     return named[0] if len(named) == 1 else None
-
-
-def _unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]],
-               everywhere: dict[str, str]) -> dict[str, list[Use]]:
-    """The uses left once an env_file line that another service resolves is dropped: it is theirs;
-    unless the service depends on the one the host names, which it then dials (saleor-platform's
-    `worker`, off the network of `cache` that `api`, sharing backend.env, resolves)."""
-    kept = {name: [use for use in uses if use[2].source is not EnvSource.ENV_FILE
-                   or (use[2].location, name) not in reached or everywhere.get(name) in use[0].depends_on]
-            for name, uses in hosts.items()}
-    return {name: uses for name, uses in kept.items() if uses}
-
-
-def _overridden_by_their_readers(services: Iterable[Service]) -> set[tuple[Path, str]]:
-    """(env file, key) of each env_file line a service loading that file sets in its own `environment:`
-    (linkwarden's .env DATABASE_URL, which its app service replaces with `@postgres`): the line is
-    that service's, which never uses it; the others (postgres, meilisearch) only get it with the
-    rest of the file. Gathered once per run: asked for each service's lines, it was services squared."""
-    return {(path, key) for service in services for key, own in service.environment.items()
-            if own.source is not EnvSource.ENV_FILE for path in service.env_files}

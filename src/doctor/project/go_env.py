@@ -81,9 +81,11 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], built:
            known: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Location]]:
     """The (variable, default, line) the service's Go code falls back to, for the variables `environ`
     (compose's over the image's ENV) leaves unset, where the default may name a host. `built`: the
-    packages its build or command names (go_targets), None where unknown. One site per variable: of the
-    sites giving it a default, the first naming a host outside `known` (the project's service and container
-    names), else the first; the fix of that one leaves the next for the fixer's next round."""
+    packages its build or command names (go_targets), None where unknown. Every site of a variable, the
+    one its environment holds first: of the sites giving it a default, the first naming a host outside
+    `known` (the project's service and container names), else the first; then the others in file order
+    (awesome-compose's nginx-golang-postgres with a_store.go's `getEnv("DB_HOST", "postgresserver")` and
+    migrate.go's `"postgres-server"`: doctor.project.code_sites keeps them, each judged and fixed at once)."""
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
@@ -95,8 +97,9 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], built:
                 if key not in environ and might_name_host(key, value):
                     sites.setdefault(key, []).append((value, Location(path, line)))
         for key, found in sites.items():
-            value, where = next((site for site in found if not _resolves(key, site[0], known)), found[0])
-            yield key, value, where
+            first = next((site for site in found if not _resolves(key, site[0], known)), found[0])
+            for value, where in (first, *(site for site in found if site is not first)):
+                yield key, value, where
         return
 
 

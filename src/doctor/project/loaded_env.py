@@ -83,6 +83,7 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     """The dials of a Spring Boot app's application.properties / .yml, and the defaults a Go app's code reads
     its variables with, that compose and the image leave unset."""
     from doctor.project.appenv import image_env
+    from doctor.project.code_sites import keep_sites, service_host_names
     from doctor.project.go_env import go_env, go_targets
     from doctor.project.script_finder import run_words
     from doctor.project.spring_env import spring_env
@@ -93,13 +94,14 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None) or "/"
-    known = project.once("service-host-names", lambda: frozenset(
-        n for s in project.compose.services.values() for n in (s.name, s.container_name) if n))
     spring = spring_env(folders, process, " ".join(run_words(project, service)),
                         tuple(m.target for m in service.volumes), workdir)
-    return {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-            for key, value, where in (*spring,
-                                      *go_env(folders, process, go_targets(project, service), known))}
+    sites: dict[str, list[EnvVar]] = {}  # a Go variable's every default, the one its app dials first
+    for key, value, where in go_env(folders, process, go_targets(project, service), service_host_names(project)):
+        sites.setdefault(key, []).append(EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
+    keep_sites(project, service, {key: tuple(found) for key, found in sites.items()})
+    spring_vars = {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value) for key, value, where in spring}
+    return {**spring_vars, **{key: found[0] for key, found in sites.items()}}
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
