@@ -408,3 +408,19 @@ def test_a_variable_compose_sets_reads_none_of_its_defaults(tmp_path: Path, env:
     target = "      target: builder\n"
     _edit(root / "compose.yaml", target, target + "    environment:\n      DB_HOST: db\n")
     assert _found(root, env) == []
+
+
+def test_a_localhost_default_beside_a_wrong_one_is_reported_with_it(tmp_path: Path, env: dict[str, str]) -> None:
+    """a_store.go falls back to `postgresserver`, migrate.go to `localhost`: before, only a_store.go's was
+    reported (the fix run found migrate.go's after rewriting it). Both are now, and one run settles both:
+    the rewrite, and compose's DB_HOST, which replaces every default."""
+    root = _app(tmp_path)
+    _host_from(root, HELPER, "storeHost")
+    backend = root / "backend"
+    (backend / "a_store.go").write_text('package main\n\nvar storeHost = getEnv("DB_HOST", "postgresserver")\n')
+    (backend / "migrate.go").write_text('package main\n\nvar migrateHost = getEnv("DB_HOST", "localhost")\n')
+    assert sorted((c, p, n) for c, p, n, _ in _shown(root, _found(root, env))) == [
+        ("leaked-host-port", "backend/migrate.go", 3), ("service-name-drift", "backend/a_store.go", 3)]
+    _fix(root, env)
+    assert 'DB_HOST: db' in (root / "compose.override.yaml").read_text()
+    assert _found(root, env) == []

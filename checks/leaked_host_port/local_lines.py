@@ -9,6 +9,7 @@ import re
 
 from doctor.model import Location
 from doctor.project import Project
+from doctor.project.code_sites import other_sites
 from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
@@ -32,8 +33,9 @@ def local_lines(project: Project, model: ComposeModel, index: NetworkIndex, clie
         server_reads = functools.partial(clients.server_reads, service)
         opens_itself = functools.partial(clients.opens_itself, service)
         hints = functools.partial(clients.hints, service)
+        # and a variable's other defaults in its code (a Go program's migrate.go beside a_store.go)
         for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads,
-                                    opens_itself, hints):
+                                    opens_itself, hints, tuple(other_sites(project, service))):
             reason = clients.local_reason(service, dial.var.name, dial.peer)
             shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                 f"{dial.var.name} host '{dial.ref.host}'")

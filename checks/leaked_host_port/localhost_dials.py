@@ -64,7 +64,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     proxied: Callable[[], Collection[str]] = tuple,
                     server_reads: Callable[[str], bool] = lambda _: False,
                     opens_itself: Callable[[str], bool] = lambda _: False,
-                    hints: Callable[[EnvVar], Collection[str]] = lambda _: ()) -> Iterator[LocalDial]:
+                    hints: Callable[[EnvVar], Collection[str]] = lambda _: (),
+                    also: Collection[EnvVar] = ()) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
@@ -79,7 +80,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     (openlibrary's `solr-updater`, `OL_URL=http://localhost:8080/` beside `web`). `hints(var)` names the
     hosts the project means for the key elsewhere (its env template's value, its code's default): with the
     key's own name (`REDIS_BROKER_HOST` -> `redis_broker`) they choose among several peers on the port,
-    before what the service depends on (bookwyrm's web depends on redis_activity, not redis_broker).
+    before what the service depends on (bookwyrm's web depends on redis_activity, not redis_broker). `also`:
+    values the service dials beside its environment's (a variable's other defaults in its code: code_sites).
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -88,7 +90,7 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
         return
     env = {n: v.value for n, v in service.environment.items()}
     own = listen_ports(owner)
-    for var in service.environment.values():
+    for var in (*service.environment.values(), *also):
         for ref in host_refs(var.name, var.value):
             if not ref.is_local:
                 continue
