@@ -66,8 +66,13 @@ class PathGap(Check):
         subprocess the `env=` its parent passes. The line is printed; `doctor fix` does not
         write it, since the file lies outside the project.
         Two copies of a tool are compared as files (same file, same bytes), never by running
-        them; inside an active virtualenv its own `bin/pytest` differing from the login
-        shell's is expected and not reported.
+        them; a pyenv shim as the program it runs where the command runs, read from pyenv's files
+        as `pyenv exec` picks it (PYENV_VERSION, the nearest .python-version, ~/.pyenv/version; a
+        prefix such as CTFd's `3.11` is the newest 3.11.x installed): an IDE's
+        ~/.pyenv/versions/3.11.7/bin/ruff and the terminal's ~/.pyenv/shims/ruff are one ruff
+        until 3.11.9 is installed, and the message then names the program the shim runs; inside
+        an active virtualenv its own `bin/pytest` differing from the login shell's is expected
+        and not reported.
 
     Fix safety
         Advice: the rc file or service setting lies outside the project, so doctor prints the line
@@ -142,8 +147,10 @@ class PathGap(Check):
                            f"in {_tilde(folder, home)}")
                 fix = _fix(folder, host)
                 yield self.finding(message, command.location, f"tool:{tool}", fix)
-            elif not _same_program(here, there, host.env):
+            elif not _same_program(here, there, host.env, str(command.cwd)):
                 message = f"{tool!r} is {_tilde(here, home)} on PATH but {_tilde(there, home)} in the login shell"
+                runs = _shim_runs(there, str(command.cwd), host.env)
+                message += f" (a shim running {_tilde(runs, home)} there)" if runs else ""
                 # the login shell's program is the one the terminal runs: its folder goes first
                 fix = _fix(str(Path(there).parent), host)
                 yield self.finding(message, command.location, f"tool-differs:{tool}", fix)
@@ -194,27 +201,43 @@ def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:
                       local=command.local, services=project.services) is not None
 
 
-def _same_program(here: str, there: str, env: Mapping[str, str]) -> bool:
+def _same_program(here: str, there: str, env: Mapping[str, str], cwd: str) -> bool:
     """Whether two resolutions are one program, judged from the files alone (never run).
 
-    Same file (realpath, inode) or byte-identical copies; and a tool of the virtualenv that is
-    active (or that PATH leads into) is meant to differ from the login shell's.
+    Same file (realpath, inode) or byte-identical copies, a pyenv shim taken for the program it
+    runs from `cwd` (the IDE's `~/.pyenv/versions/3.12.1/bin/ruff` and the login shell's
+    `~/.pyenv/shims/ruff` when 3.12.1 is the version pyenv picks there); and a tool of the
+    virtualenv that is active (or that PATH leads into) is meant to differ from the login shell's.
     """
-    try:
-        if os.path.samefile(here, there):
-            return True
-        import filecmp  # only for two files to compare (a clean run has none)
-
-        if filecmp.cmp(here, there, shallow=False):
-            return True
-    except OSError:
-        if os.path.realpath(here) == os.path.realpath(there):
-            return True
+    if _one_file(here, there):
+        return True
+    ran_here, ran_there = _shim_runs(here, cwd, env) or here, _shim_runs(there, cwd, env) or there
+    if (ran_here, ran_there) != (here, there) and _one_file(ran_here, ran_there):
+        return True
     folder = Path(here).parent
     active = env.get("VIRTUAL_ENV") or env.get("CONDA_PREFIX")
     if active and folder.parent == Path(active):
         return True
     return (folder.parent / "pyvenv.cfg").is_file() or (folder.parent / "conda-meta").is_dir()
+
+
+def _one_file(here: str, there: str) -> bool:
+    """Same file (realpath, inode) or byte-identical copies."""
+    try:
+        if os.path.samefile(here, there):
+            return True
+        import filecmp  # only for two files to compare (a clean run has none)
+
+        return filecmp.cmp(here, there, shallow=False)
+    except OSError:
+        return os.path.realpath(here) == os.path.realpath(there)
+
+
+def _shim_runs(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """The program a pyenv shim runs from `cwd` (doctor.host.which.shim_target: its files read, never run)."""
+    from doctor.host.which import shim_target
+
+    return shim_target(path, cwd, env)
 
 
 def _why_unusable(entry: str) -> str:

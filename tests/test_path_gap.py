@@ -159,6 +159,37 @@ def test_the_active_virtualenvs_own_tool_is_expected(tmp_path: Path) -> None:
     assert run_check(project, asked(env)) == []
 
 
+def pyenv_shim(root: Path, name: str) -> None:
+    """A shim as pyenv's libexec/pyenv-rehash writes it (it would run `pyenv exec`; never run here)."""
+    (root / "shims").mkdir(parents=True, exist_ok=True)
+    shim = root / "shims" / name
+    shim.write_text('#!/usr/bin/env bash\nset -e\n[ -n "$PYENV_DEBUG" ] && set -x\n\nprogram="${0##*/}"\n\n'
+                    f'export PYENV_ROOT="{root}"\nexec "{root}/libexec/pyenv" exec "$program" "$@"\n')
+    shim.chmod(0o755)
+
+
+def test_a_pyenv_shim_is_the_version_it_picks_not_another_program(tmp_path: Path) -> None:
+    # an IDE runs with its interpreter's bin on PATH (~/.pyenv/versions/3.12.1/bin); the terminal's
+    # .bashrc (pyenv init, read through Debian's .profile) finds ~/.pyenv/shims/ruff first: the same
+    # ruff where pyenv picks 3.12.1 there, another one where .python-version picks 3.11.7
+    home = tmp_path / "home"
+    root = home / ".pyenv"
+    pyenv_shim(root, "ruff")
+    tool(root / "versions" / "3.12.1" / "bin", "ruff", "0.5.0")
+    tool(root / "versions" / "3.11.7" / "bin", "ruff", "0.1.0")
+    (root / "version").write_text("3.12.1\n")
+    (home / ".profile").write_text('PATH="/usr/bin:/bin"\n. "$HOME/.bashrc"\n')
+    (home / ".bashrc").write_text('case $- in *i*) ;; *) return;; esac\nexport PATH="$HOME/.pyenv/shims:$PATH"\n')
+    project = project_with(tmp_path, "lint:\n\truff check .\n")
+    env = {"HOME": str(home), "PATH": f"{root}/versions/3.12.1/bin:/usr/bin:/bin", "SHELL": BASH}
+    assert run_check(project, asked(env)) == []
+    (project / ".python-version").write_text("# the project's\n3.11.7\n")
+    assert [f.message for f in run_check(project, env)] == [
+        "'ruff' is ~/.pyenv/versions/3.12.1/bin/ruff on PATH but ~/.pyenv/shims/ruff in the login shell "
+        "(a shim running ~/.pyenv/versions/3.11.7/bin/ruff there)"]
+    assert run_check(project, {**env, "PYENV_VERSION": "3.12.1"}) == []  # PYENV_VERSION beats the file
+
+
 def test_failing_login_shell_is_one_info_line_and_path_entries_still_checked(tmp_path: Path) -> None:
     project = project_with(tmp_path, "lint:\n\truff check .\n")
     env = {"HOME": str(tmp_path), "PATH": f"/usr/bin::{tmp_path}/nope", "SHELL": "/nonexistent/shell"}

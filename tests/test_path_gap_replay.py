@@ -1,0 +1,47 @@
+"""path-gap on real projects (tests/replay), as an IDE or another scrubbed start runs doctor there.
+
+The home, its startup files and its tools are faked under tmp_path (never this machine's); the
+login shell is bash reading them; its PATH is cached first, as for every run after the first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_path_gap import pyenv_shim, tool
+from test_replay import make_copy, shown, transcript
+
+from doctor.host import Host
+
+
+def test_ctfd_make_lint_ruff_through_a_pyenv_shim_is_the_ides_ruff(tmp_path: Path) -> None:
+    """CTFd's `make lint` runs `ruff check` and its .python-version says `3.11`: an IDE with the pyenv
+    interpreter's bin on PATH (3.11.7) and a terminal whose .bashrc puts ~/.pyenv/shims first run
+    one ruff while 3.11.7 is the newest 3.11 installed; once 3.11.9 is, the shim runs that one."""
+    copied = make_copy(tmp_path, "ctfd")
+    assert (copied.root / ".python-version").read_text().split() == ["3.11"]
+    home = tmp_path / "home"
+    root = home / ".pyenv"
+    pyenv_shim(root, "ruff")
+    tool(root / "versions" / "3.11.7" / "bin", "ruff", "0.5.0")
+    tool(root / "versions" / "3.12.1" / "bin", "ruff", "0.1.0")
+    (root / "version").write_text("3.12.1\n")
+    (home / ".profile").write_text('PATH="/usr/bin:/bin"\n. "$HOME/.bashrc"\n')
+    (home / ".bashrc").write_text('case $- in *i*) ;; *) return;; esac\nexport PATH="$HOME/.pyenv/shims:$PATH"\n')
+    copied.env.update(HOME=str(home), SHELL="/bin/bash", PATH=f"{root}/versions/3.11.7/bin:/usr/bin:/bin",
+                      XDG_CACHE_HOME=str(tmp_path / "cache"))
+    for name in ("TERM", "SHLVL", "PYENV_VERSION", "VIRTUAL_ENV", "CONDA_PREFIX", "ZDOTDIR", "BASH_ENV", "ENV"):
+        copied.env.pop(name, None)
+    assert Host(env=copied.env).shell.login.ok  # cached, as after a first run
+
+    def ruff() -> list[dict[str, object]]:
+        return [f for f in copied.findings("path-gap") if "ruff" in str(f["subject"])]
+
+    assert ruff() == []
+    tool(root / "versions" / "3.11.9" / "bin", "ruff", "0.6.0")
+    found = ruff()
+    assert [f["subject"] for f in found] == ["tool-differs:ruff"], found
+    line = copied.line_of("Makefile", "ruff check CTFd/ migrations/")
+    assert (found[0]["file"], found[0]["line"]) == ("Makefile", line)
+    assert str(found[0]["message"]).endswith("(a shim running ~/.pyenv/versions/3.11.9/bin/ruff there)")
+    transcript("ctfd-pyenv-shim-ruff", "3.11.7 the newest 3.11: no finding", shown(found[0]))
