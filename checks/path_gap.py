@@ -24,7 +24,8 @@ class PathGap(Check):
         scripts and the package manager it names, system hooks of .pre-commit-config.yaml,
         pyproject [tool.*] CLIs, docker for compose; each named where a command runs it, hoppscotch's
         `pnpm -r do-dev` at npm script 'dev', before a file that only implies it) that your login
-        shell finds (`$SHELL -l -i`) but the PATH doctor inherited does not, e.g. a tool in
+        shell finds (`$SHELL -l -i`; under cron's SHELL=/bin/sh the passwd entry's bash or zsh, the
+        shell the terminal runs) but the PATH doctor inherited does not, e.g. a tool in
         /opt/homebrew/bin or ~/.local/bin; a tool that resolves to two different programs on
         the two PATHs; relative PATH entries (`.` or an empty entry); entries that are no folder this user can use
         (missing, a file, or behind a folder closed to this user: root's `/root/.pyenv/shims` kept by `runuser`).

@@ -349,3 +349,29 @@ def test_an_entry_that_is_a_file_is_said_so(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "PATH": f"{tmp_path / 'afile'}:{tmp_path / 'gone'}:{os.defpath}", "SHELL": BASH}
     messages = sorted(f.message for f in run_check(project, env) if f.subject.startswith("path-entry:"))
     assert messages == ["PATH entry '~/afile' is not a folder", "PATH entry '~/gone' does not exist"]
+
+
+def test_a_cron_job_is_compared_with_the_users_bash_not_cron_s_sh(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # cron runs every job with SHELL=/bin/sh; the terminal runs the passwd entry's bash, whose
+    # .bashrc (read through Debian's .profile, interactive shells only) loads nvm: dash reads
+    # only ~/.profile, skips the .bashrc, and so never saw the gap of yarn
+    import pwd
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: SimpleNamespace(pw_shell=BASH))
+    home = tmp_path / "home"
+    tool(home / ".nvm" / "versions" / "node" / "v20.11.0" / "bin", "yarn")
+    (home / ".profile").write_text('PATH="/usr/bin:/bin"\nif [ -n "$BASH_VERSION" ]; then\n    . "$HOME/.bashrc"\nfi\n')
+    (home / ".bashrc").write_text('case $- in *i*) ;; *) return;; esac\n'
+                                  'PATH="$HOME/.nvm/versions/node/v20.11.0/bin:$PATH"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", "LOGNAME": "dev"}
+    host = Host(env=env)
+    host.parent_program = "sh"  # cron's `/bin/sh -c`
+    assert host.shell.shell == BASH
+    findings = list(PathGap().run(Project(ProjectOptions(path=project, env=env)), host))
+    assert [f.message for f in findings] == [
+        "'yarn' (make target 'lint') is found only by the login shell, in ~/.nvm/versions/node/v20.11.0/bin"]
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: SimpleNamespace(pw_shell="/usr/sbin/nologin"))
+    assert Host(env=env).shell.shell == "/bin/sh"  # a service account's: its SHELL stands

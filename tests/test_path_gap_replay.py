@@ -6,8 +6,11 @@ login shell is bash reading them; its PATH is cached first, as for every run aft
 
 from __future__ import annotations
 
+import os
+import pwd
 from pathlib import Path
 
+import pytest
 from test_path_gap import pyenv_shim, tool
 from test_replay import make_copy, shown, transcript
 
@@ -45,3 +48,25 @@ def test_ctfd_make_lint_ruff_through_a_pyenv_shim_is_the_ides_ruff(tmp_path: Pat
     assert (found[0]["file"], found[0]["line"]) == ("Makefile", line)
     assert str(found[0]["message"]).endswith("(a shim running ~/.pyenv/versions/3.11.9/bin/ruff there)")
     transcript("ctfd-pyenv-shim-ruff", "3.11.7 the newest 3.11: no finding", shown(found[0]))
+
+
+@pytest.mark.skipif(os.path.basename(pwd.getpwuid(os.getuid()).pw_shell) != "bash",
+                    reason="the passwd entry of the user running the tests names no bash")
+def test_ctfd_make_lint_from_cron_names_yarn_that_nvm_in_bashrc_gives(tmp_path: Path) -> None:
+    """CTFd's `make lint` runs `yarn --cwd CTFd/themes/admin lint`; as a cron job (SHELL=/bin/sh,
+    PATH=/usr/bin:/bin) doctor asked dash, which reads only ~/.profile (Debian's sources .bashrc
+    under bash alone), so nvm's yarn that the user's bash terminal finds was no gap."""
+    copied = make_copy(tmp_path, "ctfd")
+    home = tmp_path / "home"
+    tool(home / ".nvm" / "versions" / "node" / "v20.11.0" / "bin", "yarn")
+    (home / ".profile").write_text('PATH="/usr/bin:/bin"\nif [ -n "$BASH_VERSION" ]; then\n    . "$HOME/.bashrc"\nfi\n')
+    (home / ".bashrc").write_text('case $- in *i*) ;; *) return;; esac\n'
+                                  'PATH="$HOME/.nvm/versions/node/v20.11.0/bin:$PATH"\n')
+    for name in ("TERM", "SHLVL", "BASH_ENV", "ENV", "ZDOTDIR"):
+        copied.env.pop(name, None)
+    copied.env.update(HOME=str(home), SHELL="/bin/sh", PATH="/usr/bin:/bin", DOCTOR_NO_CACHE="1")
+    found = [f for f in copied.findings("path-gap") if f["subject"] == "tool:yarn"]
+    assert len(found) == 1, copied.findings("path-gap")
+    assert (found[0]["file"], found[0]["line"]) == ("Makefile", copied.line_of("Makefile", "themes/admin lint"))
+    assert "found only by the login shell, in ~/.nvm/versions/node/v20.11.0/bin" in str(found[0]["message"])
+    transcript("ctfd-cron-nvm-yarn", "SHELL=/bin/sh asked: no finding", shown(found[0]))

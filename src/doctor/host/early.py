@@ -30,6 +30,8 @@ from __future__ import annotations
 import os
 import time  # already imported by the interpreter's start (zipimport)
 
+from doctor.host.login_user import user_shell as user_shell
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -113,19 +115,6 @@ def login_command(shell: str) -> list[str]:
         # csh refuses -l with other flags; .login is read only by a real login shell anyway
         return [shell, "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
     return [shell, "-l", "-i", "-c", f'printf "{MARK}%s{MARK}" "$PATH"']
-
-
-def user_shell(env: Mapping[str, str]) -> str:
-    """The user's login shell: $SHELL, else the passwd entry, else /bin/sh."""
-    shell = env.get("SHELL")
-    if shell:
-        return shell
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_shell or "/bin/sh"
-    except (ImportError, KeyError):
-        return "/bin/sh"
 
 
 def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
