@@ -57,15 +57,15 @@ class PathGap(Check):
         Makefile:7  'ruff' (make target 'lint') is found only by the login shell, in /opt/homebrew/bin
 
     Fix
-        Add the directory to PATH where the kind of process that runs doctor reads its
-        environment at start: an interactive bash ~/.bashrc, every zsh ~/.zshenv (not
-        ~/.zprofile, which only login shells read), a `bash -c` script the file $BASH_ENV
-        names, a `sh -c` script or a cron job (dash reads no startup file: told by the program that
-        started doctor) the script itself or the crontab's `PATH=` line, a make recipe the Makefile's
-        `export PATH := ...`, a systemd user service ~/.config/environment.d/, a macOS app started from the
-        Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting for an IDE), a
-        subprocess the `env=` its parent passes. The line is printed; `doctor fix` does not
-        write it, since the file lies outside the project.
+        Add the directory to PATH where the kind of process that runs doctor reads its environment
+        at start: an interactive bash ~/.bashrc, every zsh ~/.zshenv (not ~/.zprofile, which only
+        login shells read), a `bash -c` script the file $BASH_ENV names, a `sh -c` script or a cron
+        job (dash reads no startup file: told by the program that started doctor) the script itself
+        or the crontab's `PATH=` line (spelled out: cron expands no `$VAR` there), a make recipe the
+        Makefile's `export PATH := ...`, a systemd user service ~/.config/environment.d/, a macOS
+        app started from the Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting
+        for an IDE), a subprocess the `env=` its parent passes. The line is printed; `doctor fix`
+        does not write it, since the file lies outside the project.
         Two copies of a tool are compared as files (same file, same bytes), never by running
         them; a pyenv shim as the program it runs where the command runs, read from pyenv's files
         as `pyenv exec` picks it (PYENV_VERSION, the nearest .python-version, ~/.pyenv/version; a

@@ -74,6 +74,8 @@ def test_sh_and_make_advice_is_a_line_they_run(home: Path) -> None:
     env = {"HOME": str(home), "PATH": BASE}
     shell = path_advice(str(home / "tools"), "/bin/bash", env, LINUX, parent="sh")
     assert shell.where.startswith("the script that starts it") and shell.line == 'export PATH="$HOME/tools:$PATH"'
+    # a crontab takes `PATH=$HOME/tools:$PATH` as written (crontab(5)): its line is spelled out
+    assert f"(for cron: 'PATH={home}/tools:{BASE}' at the crontab's top" in shell.where
     assert finds(["sh", "-c", f"{shell.line}; command -v mytool"], env)
     made = path_advice(str(home / "tools"), "/bin/bash", {**env, "MAKELEVEL": "1"}, LINUX, parent="sh")
     assert (made.where, made.line) == ("the Makefile", "export PATH := $(HOME)/tools:$(PATH)")

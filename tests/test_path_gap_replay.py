@@ -6,8 +6,12 @@ login shell is bash reading them; its PATH is cached first, as for every run aft
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +74,10 @@ def test_ctfd_make_lint_from_cron_names_yarn_that_nvm_in_bashrc_gives(tmp_path: 
     assert (found[0]["file"], found[0]["line"]) == ("Makefile", copied.line_of("Makefile", "themes/admin lint"))
     assert "found only by the login shell, in ~/.nvm/versions/node/v20.11.0/bin" in str(found[0]["message"])
     transcript("ctfd-cron-nvm-yarn", "SHELL=/bin/sh asked: no finding", shown(found[0]))
+    # as cron starts it (`/bin/sh -c`): the crontab's line spelled out, since cron expands no $VAR there
+    job = subprocess.run(["/bin/sh", "-c", f"{shlex.quote(sys.executable)} -m doctor preflight --format json "
+                          "--select path-gap"], cwd=copied.workdir, env=copied.env, capture_output=True, text=True,
+                         timeout=180)
+    fix = next(f["fix"] for f in json.loads(job.stdout)["findings"] if f["subject"] == "tool:yarn")
+    line = f"PATH={home}/.nvm/versions/node/v20.11.0/bin:/usr/bin:/bin"
+    assert f"(for cron: '{line}' at the crontab's top" in fix["title"]

@@ -126,7 +126,11 @@ def _path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Plat
         # `bash -c` reads only the file $BASH_ENV names; `sh -c` reads nothing at all
         return PathAdvice(kind, "~/.bashenv, with BASH_ENV=$HOME/.bashenv set where the script starts", export)
     if kind is ProcessKind.SH:  # dash reads no startup file unless interactive: the script itself, or cron's
-        return PathAdvice(kind, "the script that starts it (for cron: a PATH= line at the crontab's top)", export)
+        # a crontab's `PATH=$HOME/bin:$PATH` is taken as written (crontab(5): no variable is expanded
+        # there): its line is the whole PATH, spelled out
+        crontab = f"PATH={folder}:{env.get('PATH') or '/usr/bin:/bin'}"
+        return PathAdvice(kind, f"the script that starts it (for cron: '{crontab}' at the crontab's top, spelled "
+                                "out: cron expands no $VAR there)", export)
     if kind is ProcessKind.MAKE:  # make's recipes run sh: the Makefile exports it to them
         shown = "$(HOME)" + folder[len(home):] if home and folder.startswith(home + "/") else folder
         return PathAdvice(kind, "the Makefile", f"export PATH := {shown}:$(PATH)")
