@@ -23,7 +23,6 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from doctor.host import Host
 from doctor.host.containers import (
@@ -42,6 +41,8 @@ from .static import PortMover
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from doctor.project import Project
 
 MAX_RUNNING = 16  # other worktrees' running projects read, at most
