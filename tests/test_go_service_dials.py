@@ -281,6 +281,34 @@ def test_each_service_reads_the_command_its_build_args_pick(tmp_path: Path, env:
     assert _found(root, env) == []
 
 
+@pytest.mark.parametrize("build", ["go build -o bin/ ./cmd/...",
+                                   "go build -o bin/api ./cmd/api && go build -o bin/worker ./cmd/worker",
+                                   "go vet ./... && go build ./... && go build -o bin/api ./cmd/api && "
+                                   "go build -o bin/worker ./cmd/worker"])
+def test_each_service_reads_the_program_its_command_runs_of_several_built(tmp_path: Path, env: dict[str, str],
+                                                                          build: str) -> None:
+    """One image builds `cmd/api` and `cmd/worker`; 'backend' runs /code/bin/api, 'worker' /code/bin/worker:
+    each reads its own program's defaults (the binary's `-o` name, or its package folder's); a service whose
+    program stays unknown reads neither."""
+    root = _app(tmp_path)
+    _edit(root / "backend" / "Dockerfile", "go build -o bin/backend main.go", build)
+    for name, key in (("api", "DB_HOST"), ("worker", "REDIS_HOST")):
+        command = root / "backend" / "cmd" / name / "main.go"
+        command.parent.mkdir(parents=True)
+        command.write_text(f'package main\n\nfunc main() {{ _ = getEnv("{key}", "localhost") }}\n')
+    _edit(root / "compose.yaml", "      target: builder\n", '      target: builder\n    command: ["/code/bin/api"]\n'
+                                                             "    environment:\n      DB_HOST: db\n")
+    worker = ('\n  worker:\n    build: {context: backend, target: builder}\n    command: ["/code/bin/worker"]\n'
+              "    environment:\n      REDIS_HOST: redis\n\n  redis:\n    image: redis\n\n  db:\n")
+    _edit(root / "compose.yaml", "\n  db:\n", worker)
+    assert _found(root, env) == []
+    _edit(root / "compose.yaml", "    environment:\n      DB_HOST: db\n", "")
+    assert [(c, p, n) for c, p, n, _ in _shown(root, _found(root, env))] == [
+        ("leaked-host-port", "backend/cmd/api/main.go", 3)]
+    _edit(root / "compose.yaml", '    command: ["/code/bin/api"]\n', "")  # the image's CMD, /code/bin/backend
+    assert _found(root, env) == []
+
+
 NESTED = '''package main
 
 type DBConfig struct {
@@ -367,7 +395,7 @@ def test_every_default_of_a_variable_is_judged_not_only_the_first(tmp_path: Path
     ("build", " ./cmd/${CMD}", None),  # a build arg left unfilled: unknown
 ])
 def test_the_packages_a_go_command_names(verb: str, args: str, packages: list[str] | None) -> None:
-    from doctor.project.go_env import _packages
+    from doctor.project.go_build import _packages
 
     assert _packages(verb, args) == packages
 

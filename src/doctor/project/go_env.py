@@ -16,7 +16,9 @@ would be, placed at the Go line. Read (never built or run) in the `.go` files, n
 vendor/, testdata/, examples/, e2e/ or hack/, of a folder with go.mod that is the service's build context or
 a bind mount into it: its packages that are no `package main`, and the main package its build or command
 names (`go build ./cmd/${CMD}` with the build's args; the root one where none is named), not another
-program of the module (a `cmd/worker` beside the `cmd/api` built, a host-side CLI). joho/godotenv's
+program of the module (a `cmd/worker` beside the `cmd/api` built, a host-side CLI); where the build names
+several (`go build -o /out/ ./cmd/...`), the one whose binary the service runs (`command: ["/bin/api"]`: the
+`-o` file's name, else the package folder's), and none where that is unknown. joho/godotenv's
 `godotenv.Load(...)` (and its autoload import) loads a `.env` in the container as Node's dotenv does.
 """
 
@@ -36,9 +38,8 @@ from doctor.project.reading import is_file, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from doctor.project import Project
     from doctor.project.appenv import DotenvCall
-    from doctor.project.types import Service
+    from doctor.project.go_build import GoBuild
 
 MAX_FILES = 400
 MAX_BYTES = 256 * 1024
@@ -60,12 +61,6 @@ SETTERS = frozenset({"setenv", "unsetenv", "bindenv"})  # they set or name a var
 LOAD = lazy(r"""\bgodotenv\.Load\(([^()\n]*)\)""")
 AUTOLOAD = '"github.com/joho/godotenv/autoload"'
 STRING = lazy(r"""^\s*"([^"\\\n]+)"\s*$""")
-# `go build -o /app ./cmd/api`, `go run main.go`, `go install ./...`: up to the shell's next command
-GO_COMMAND = lazy(r"\bgo\s+(?P<verb>build|run|install)\b(?P<args>[^;&|\n]*)")
-VALUE_FLAGS = frozenset({"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags", "-gccgoflags", "-mod",
-                         "-modfile", "-overlay", "-pkgdir", "-buildmode", "-compiler", "-installsuffix", "-pgo",
-                         "-toolexec", "-covermode", "-coverpkg", "-exec"})
-CD = lazy(r"(?:^|[\s;&|(])cd\s")
 MODULE = lazy(r"(?m)^module\s+(\S+)")
 # viper reading a config file: which one
 VIPER_READS = lazy(r"\bviper\.(?:ReadInConfig|MergeInConfig|SetConfigFile)\(")
@@ -77,10 +72,10 @@ FIELD_PREFIX = lazy(r'^[ \t]*\w+[ \t]+\*?(?P<type>[\w.]+)[ \t]+`[^`\n]*\benvPref
 PACKAGE_MAIN = lazy(r"(?m)^package\s+main\b")
 
 
-def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], built: tuple[str, ...] | None = None,
+def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], build: GoBuild | None = None,
            known: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Location]]:
     """The (variable, default, line) the service's Go code falls back to, for the variables `environ`
-    (compose's over the image's ENV) leaves unset, where the default may name a host. `built`: the
+    (compose's over the image's ENV) leaves unset, where the default may name a host. `build`: the
     packages its build or command names (go_targets), None where unknown. Every site of a variable, the
     one its environment holds first: of the sites giving it a default, the first naming a host outside
     `known` (the project's service and container names), else the first; then the others in file order
@@ -89,7 +84,7 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], built:
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
-        paths = list(_program_files(folder, built))
+        paths = list(_program_files(folder, build))
         prefixed = prefixed_types(read_regular_text(path, MAX_BYTES) or "" for path in paths)
         sites: dict[str, list[tuple[str, Location]]] = {}
         for path in paths:
@@ -108,7 +103,7 @@ def _resolves(key: str, value: str, known: frozenset[str]) -> bool:
     return bool(hosts) and all(host in known for host in hosts)
 
 
-def go_dotenv_calls(service_folders: tuple[Path, ...], built: tuple[str, ...] | None = None) -> Iterator[DotenvCall]:
+def go_dotenv_calls(service_folders: tuple[Path, ...], build: GoBuild | None = None) -> Iterator[DotenvCall]:
     """joho/godotenv's loads in a Go service's code, as calls appenv.dotenv_effects follows: the files it
     names (else `.env`) in the process's working dir, each one that exists, none overriding what compose set
     (`godotenv.Overload` does, and is left out: setting the key in compose would not win over it; so is a
@@ -118,7 +113,7 @@ def go_dotenv_calls(service_folders: tuple[Path, ...], built: tuple[str, ...] | 
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
-        for path in _program_files(folder, built):
+        for path in _program_files(folder, build):
             text = read_regular_text(path, MAX_BYTES) or ""
             if "godotenv" not in text:
                 continue
@@ -135,75 +130,34 @@ def go_dotenv_calls(service_folders: tuple[Path, ...], built: tuple[str, ...] | 
         return
 
 
-def go_targets(project: Project, service: Service) -> tuple[str, ...] | None:
-    """The packages the service's image builds (the `go build`/`go run`/`go install` of the RUN lines of its
-    built stage and the stages it copies from, build args filled in) or its command runs, as folders of the
-    module (`./cmd/${CMD}` -> `cmd/api`, `main.go` -> `.`, `./cmd/...` -> `cmd/...`); None where doctor cannot
-    tell (none named, or one it cannot read: a variable left, a `cd` before it)."""
-    from doctor.project.buildvalues import resolved_runs
-    from doctor.project.script_finder import run_words
-
-    texts = [" ".join(run_words(project, service))]
-    build = service.build
-    if build is not None and build.dockerfile_path is not None:
-        todo: list[str | None] = [build.target]
-        done: set[str | None] = set()
-        while todo:
-            stage = todo.pop()
-            recipe = project.recipe(build.dockerfile_path, stage) if stage not in done else None
-            done.add(stage)
-            if recipe is not None:
-                texts += [text for text, _ in resolved_runs(build, recipe)]
-                names = {name.lower(): name for name, _ in recipe.stages}
-                todo += [names[source.lower()] for _, _, source in recipe.built if source.lower() in names]
-    found: list[str] = []
-    for text in texts:
-        for match in GO_COMMAND.finditer(text):
-            packages = _packages(match["verb"], match["args"])
-            if packages is None or CD.search(text, 0, match.start()) is not None:
-                return None
-            found += packages
-    return tuple(dict.fromkeys(found)) or None
-
-
-def _packages(verb: str, args: str) -> list[str] | None:
-    import shlex
-
-    try:
-        words = shlex.split(args)
-    except ValueError:
-        return None
-    packages: list[str] = []
-    taking = named = False
-    for word in words:
-        if taking or word.startswith("-"):
-            taking = not taking and word in VALUE_FLAGS  # `-o /app`: the flag's value is no package
-            continue
-        if "$" in word:
-            return None
-        named = True
-        if "@" not in word:  # `go install github.com/air-verse/air@latest`: another module's tool
-            packages.append(posixpath.normpath(posixpath.dirname(word) if word.endswith(".go") else word))
-        if verb == "run":
-            break  # the program's own arguments follow
-    return packages if named else ["."]  # a bare `go build` builds the working dir's package
-
-
-def _program_files(folder: Path, built: tuple[str, ...] | None) -> Iterator[Path]:
+def _program_files(folder: Path, build: GoBuild | None) -> Iterator[Path]:
     """The .go files of the service's program: its packages that are no `package main` (libraries it may
-    import), and of the main packages only those it builds (`built`), else the module's root one: a
-    `cmd/worker` beside the `cmd/api` built, a host-side CLI, is another program."""
+    import), and of the main packages only those it builds (`build`), else the module's root one: a
+    `cmd/worker` beside the `cmd/api` built, a host-side CLI, is another program. Where the build names
+    several (`go build -o /out/ ./cmd/...`), the one whose binary the service runs (doctor.project.go_build);
+    none where that stays unknown."""
+    from doctor.project.go_build import matches
+
     module = MODULE.search(read_regular_text(folder / "go.mod", MAX_BYTES) or "")
-    wanted = {_in_module(p, module[1] if module else "") for p in built or (".",)}
-    mains: dict[Path, bool] = {}
-    for path in _go_files(folder):
-        top = path.parent
-        if top not in mains:
-            mains[top] = any(PACKAGE_MAIN.search(read_regular_text(f, MAX_BYTES) or "") is not None
-                             for f in top.glob("*.go") if not f.name.endswith("_test.go"))
-        relative = top.relative_to(folder).as_posix()
-        if not mains[top] or relative in wanted or any(
-                w == "..." or (w.endswith("/...") and (relative + "/").startswith(w[:-3])) for w in wanted):
+    module_path = module[1] if module else ""
+    files = list(_go_files(folder))
+    mains: dict[str, bool] = {}
+    for path in files:
+        relative = path.parent.relative_to(folder).as_posix()
+        if relative not in mains:
+            mains[relative] = any(PACKAGE_MAIN.search(read_regular_text(f, MAX_BYTES) or "") is not None
+                                  for f in path.parent.glob("*.go") if not f.name.endswith("_test.go"))
+    named: dict[str, set[str]] = {}  # a main package built -> its binaries' names
+    for package, name in build.built if build is not None else ((".", None),):
+        pattern = _in_module(package, module_path)
+        for relative in (r for r, main in mains.items() if main and matches(r, pattern)):
+            named.setdefault(relative, set()).add(
+                name or posixpath.basename(relative if relative != "." else module_path))
+    if build is not None and len(named) > 1:
+        named = {relative: names for relative, names in named.items() if names & build.runs}
+    for path in files:
+        relative = path.parent.relative_to(folder).as_posix()
+        if not mains[relative] or relative in named:
             yield path
 
 

@@ -32,7 +32,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     """The keys the service's Node, Python or Laravel app sets from a `.env` in its container, over
     what compose and the image's ENV give it (only where the loader overrides those)."""
     from doctor.project.appenv import dotenv_effects, image_env
-    from doctor.project.go_env import go_dotenv_calls, go_targets
+    from doctor.project.go_build import go_targets
+    from doctor.project.go_env import go_dotenv_calls
     from doctor.project.laravel_env import laravel_env
     from doctor.project.node_dotenv import service_calls
     from doctor.project.python_calls import python_calls, runs_python
@@ -84,7 +85,8 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     its variables with, that compose and the image leave unset."""
     from doctor.project.appenv import image_env
     from doctor.project.code_sites import keep_sites, service_host_names
-    from doctor.project.go_env import go_env, go_targets
+    from doctor.project.go_build import go_targets
+    from doctor.project.go_env import go_env
     from doctor.project.script_finder import run_words
     from doctor.project.spring_env import spring_env
     from doctor.project.types import EnvSource, EnvVar
