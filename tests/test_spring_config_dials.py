@@ -372,3 +372,43 @@ def test_properties_win_over_yaml_in_one_location(tmp_path: Path, env: dict[str,
     (root / PROPERTIES).write_text("spring.jpa.hibernate.ddl-auto=none\n")
     assert [(p, n) for _, p, n, _ in _shown(root, _found(root, env))] == [
         ("backend/src/main/resources/application.yml", 3)]
+
+
+def test_the_classpath_config_folder_wins_over_the_root(tmp_path: Path, env: dict[str, str]) -> None:
+    """Spring Boot's reference (External Application Properties): the classpath /config package is read after
+    the classpath root, its values winning; so src/main/resources/config/application.properties's `db` is what
+    the app dials, and its localhost is reported there over the root's `db`."""
+    root = _app(tmp_path, "spring.datasource.url=jdbc:postgresql://localhost:5432/example")
+    config = root / PROPERTIES.parent / "config" / "application.properties"
+    config.parent.mkdir()
+    config.write_text("spring.datasource.url=jdbc:postgresql://db:5432/example\n")
+    assert _found(root, env) == []
+    (root / PROPERTIES).write_text(URL + "\n")
+    config.write_text("# packaged over the root\nspring.datasource.url=jdbc:postgresql://localhost:5432/example\n")
+    assert [(p, n) for _, p, n, _ in _shown(root, _found(root, env))] == [
+        ("backend/src/main/resources/config/application.properties", 2)]
+
+
+@pytest.mark.parametrize("profiles", [
+    "spring.profiles.include=docker\n",
+    "spring.profiles.active=prod\nspring.profiles.group.prod=docker\n",
+    "spring.profiles.active=prod\nspring.profiles.group.prod[0]=docker\n",
+    "spring.profiles.active=docker,local\nspring.profiles.include=local\n",  # the active one's file wins
+])
+def test_included_and_grouped_profiles_read_their_files(tmp_path: Path, env: dict[str, str], profiles: str) -> None:
+    """`spring.profiles.include` adds its profiles (before the active ones), a group's members follow its
+    profile (spring-boot's Profiles): application-docker.properties's `db` is what the app dials."""
+    root = _app(tmp_path, "spring.datasource.url=jdbc:postgresql://localhost:5432/example\n" + profiles)
+    (root / PROPERTIES.parent / "application-docker.properties").write_text(URL + "\n")
+    (root / PROPERTIES.parent / "application-local.properties").write_text(
+        "spring.datasource.url=jdbc:postgresql://localhost:5432/example\n")
+    assert _found(root, env) == []
+    (root / PROPERTIES).write_text("spring.datasource.url=jdbc:postgresql://localhost:5432/example\n")
+    assert [n for _, _, n, _ in _shown(root, _found(root, env))] == [1]
+
+
+@pytest.mark.parametrize("line", ["spring.config.import=optional:configserver:http://config:8888",
+                                  "spring.config.location=classpath:/,file:/etc/app/"])
+def test_config_the_file_itself_imports_says_nothing(tmp_path: Path, env: dict[str, str], line: str) -> None:
+    root = _app(tmp_path, f"spring.datasource.url=jdbc:postgresql://localhost:5432/example\n{line}")
+    assert _found(root, env) == []

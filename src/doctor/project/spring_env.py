@@ -1,9 +1,10 @@
 """The addresses a Spring Boot app's application.properties / application.yml dial, as env values.
 
 A Spring Boot app reads `src/main/resources/application.properties` (or `.yml`/`.yaml`, the .properties
-winning a key both set) from its jar,
+winning a key both set) from its jar, then its `config/application.*` over them,
 then the `application-<profile>.*` of each profile SPRING_PROFILES_ACTIVE (or the file's own
-`spring.profiles.active`) names, a later one winning; a document (YAML's `---`, a .properties file's
+`spring.profiles.active`) names, a later one winning, those `spring.profiles.include` adds first and each
+profile's `spring.profiles.group.<name>` members after it; a document (YAML's `---`, a .properties file's
 `#---` / `!---`) under `spring.config.activate.on-profile` (or the older `spring.profiles`) counts only where
 its profiles (a list, or an expression: `!docker`, `local & !docker`, `dev | local`) match, and one under a
 condition doctor cannot read (`on-cloud-platform`, a malformed expression) never does.
@@ -17,7 +18,8 @@ file's line under the variable that would replace it. A `${DB_HOST:localhost}` p
 default where neither compose nor the file sets DB_HOST; a value built from a variable compose sets
 is judged at compose's line (not here), and one with a placeholder nothing fills (no default) stops
 the app at start, which is no dial. Where the app is pointed at config beside its jar (SPRING_CONFIG_LOCATION,
-SPRING_CONFIG_ADDITIONAL_LOCATION, SPRING_CONFIG_IMPORT, as variables or options, or a mount into its working
+SPRING_CONFIG_ADDITIONAL_LOCATION, SPRING_CONFIG_IMPORT, as variables or options or in the file itself,
+`spring.config.import=configserver:...`, or a mount into its working
 dir's `config/` or `/config`), that config may set any key: nothing is said from the packaged files.
 Read, never run: only the connection settings of Spring's own
 clients (datasource, r2dbc, flyway, liquibase, data.*, redis, rabbitmq, kafka, elasticsearch, mongodb,
@@ -60,6 +62,7 @@ ESCAPE = lazy(r"\\([:=#! \\])")  # a .properties value's escaped separator
 # the properties that point Spring at config beside the jar's (canonical: dashes dropped)
 ELSEWHERE = ("spring.config.location", "spring.config.additionallocation", "spring.config.import")
 PROFILE_TOKEN = lazy(r"[!&|()]|[^\s!&|()]+")  # a profile expression's operators and names
+GROUP_INDEX = lazy(r"\[\d+\]$")  # `spring.profiles.group.prod[0]=docker`
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
@@ -80,18 +83,24 @@ def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], ru
         resources = folder / RESOURCES
         if not is_dir(resources) or not _boot_build(folder):
             continue
-        base = _read_files(resources, "application", ())
+        base: dict[str, Entry] = {}
+        for place in _places(resources):
+            base.update(_read_files(place, "application", ()))
+        if any(key in base for key in ELSEWHERE):
+            return  # `spring.config.import=configserver:...` in the file: config doctor does not read may win
         named = ARGUMENT_PROFILES.search(given)
         active = named[1] if named is not None else environ.get("SPRING_PROFILES_ACTIVE")
         if active is None:
-            active = next((v for k, (v, _) in base.items() if k == "spring.profiles.active"), "")
-        profiles = tuple(p.strip() for p in active.split(",") if p.strip())
+            active = base.get("spring.profiles.active", ("", 0))[0]
+        profiles = _profiles(environ.get("SPRING_PROFILES_INCLUDE", base.get("spring.profiles.include", ("", 0))[0]),
+                             active, base)
         effective: dict[str, tuple[str, int, Path]] = {}
         legacy = _legacy_names(environ)
         for name in ("application", *(f"application-{p}" for p in profiles)):
-            for path, entries in _files(resources, name, profiles):
-                for key, (value, line) in entries.items():
-                    effective[key] = (value, line, path)
+            for place in _places(resources):
+                for path, entries in _files(place, name, profiles):
+                    for key, (value, line) in entries.items():
+                        effective[key] = (value, line, path)
         for key, (value, line, path) in effective.items():
             if not DIAL_KEY.search(key):
                 continue
@@ -102,6 +111,35 @@ def spring_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], ru
             if resolved is not None and might_name_host(variable, resolved):
                 yield variable, resolved, Location(path, line)
         return
+
+
+def _places(resources: Path) -> tuple[Path, Path]:
+    """The packaged locations Spring Boot reads, the later winning: `classpath:/` then `classpath:/config/`
+    (Spring Boot's reference, Externalized Configuration, External Application Properties: "From the classpath:
+    The classpath root, The classpath /config package", a list "ordered by precedence (with values from lower
+    items overriding earlier ones)"); a profile's files over every location's application.* (Profile Specific
+    Files: "profile-specific files always overriding the non-specific ones")."""
+    return resources, resources / "config"
+
+
+def _profiles(include: str, active: str, base: Mapping[str, Entry]) -> tuple[str, ...]:
+    """The profiles in force, a later one's files winning: `spring.profiles.include`'s before the active ones,
+    each followed by the members of its `spring.profiles.group.<name>` (spring-boot's Profiles: the included as
+    its additional profiles, `asUniqueItemList(active, additional)` putting them first, then `expandProfiles`
+    pushing each group's members after it)."""
+    groups: dict[str, list[str]] = {}
+    for key, (value, _) in base.items():
+        if key.startswith("spring.profiles.group."):
+            name = GROUP_INDEX.sub("", key.removeprefix("spring.profiles.group."))
+            groups.setdefault(name, []).extend(p.strip() for p in value.split(",") if p.strip())
+    found: dict[str, None] = {}
+    todo = [p.strip() for p in f"{include},{active}".split(",") if p.strip()][::-1]
+    while todo and len(found) < 64:
+        profile = todo.pop()
+        if profile not in found:
+            found[profile] = None
+            todo += groups.get(_canonical(profile), [])[::-1]
+    return tuple(found)
 
 
 def spring_reader(variable: str, folders: tuple[Path, ...]) -> Path | None:
@@ -119,8 +157,10 @@ def spring_reader(variable: str, folders: tuple[Path, ...]) -> Path | None:
 
 
 def spring_config(path: Path) -> bool:
-    """Whether the file is a Spring Boot config this module reads (src/main/resources/application*.yml)."""
-    return path.name.startswith("application") and path.suffix in SUFFIXES and path.parent.parts[-3:] == RESOURCES.parts
+    """Whether the file is a Spring Boot config this module reads (src/main/resources/application*.yml, or in
+    its config/)."""
+    folder = path.parent.parent if path.parent.name == "config" else path.parent
+    return path.name.startswith("application") and path.suffix in SUFFIXES and folder.parts[-3:] == RESOURCES.parts
 
 
 def _argument(key: str, given: str) -> bool:
