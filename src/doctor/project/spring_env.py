@@ -63,6 +63,7 @@ ESCAPE = lazy(r"\\([:=#! \\])")  # a .properties value's escaped separator
 ELSEWHERE = ("spring.config.location", "spring.config.additionallocation", "spring.config.import")
 PROFILE_TOKEN = lazy(r"[!&|()]|[^\s!&|()]+")  # a profile expression's operators and names
 GROUP_INDEX = lazy(r"\[\d+\]$")  # `spring.profiles.group.prod[0]=docker`
+YAML_BREAK = lazy(r"\r\n|[\n\r\x85\u2028\u2029]")  # a line break as PyYAML's Reader counts one
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
@@ -323,7 +324,9 @@ def _properties(text: str) -> list[dict[str, Entry]]:
     """The documents of a .properties file (split at `#---` / `!---` lines), each `key=value` with its line."""
     documents: list[dict[str, Entry]] = [{}]
     joined = False
-    for number, line in enumerate(text.splitlines(), 1):
+    # lines at "\n" alone, as doctor counts them everywhere (str.splitlines also breaks at \x0c, \x1c, \x85 or
+    # \u2028, which Java's Properties reads as blanks or a value's text: a later line's number would be off)
+    for number, line in enumerate((raw.removesuffix("\r") for raw in text.split("\n")), 1):
         continued, joined = joined, line.endswith("\\")
         if not continued and line.rstrip() in ("#---", "!---"):
             documents.append({})
@@ -352,17 +355,21 @@ def _yaml(text: str) -> list[dict[str, Entry]]:
         return []
     budget = [MAX_NODES]
     found: list[dict[str, Entry]] = []
+    odd = any(c in text for c in "\x85\u2028\u2029") or text.count("\r") != text.count("\r\n")
+    lines = list(accumulate((int("\n" in m[0]) for m in YAML_BREAK.finditer(text)), initial=1)) if odd else []
     for document in documents:
         leaves: dict[str, Entry] = {}
-        if not _flatten(document, "", leaves, 0, budget):
+        if not _flatten(document, "", leaves, 0, budget, lines):
             return []
         found.append(leaves)
     return found
 
 
-def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int, budget: list[int]) -> bool:
-    """Gather the scalar leaves under `node`; False once the file's nodes met (aliases expanded, as
-    doctor.project.yamlload counts them) pass the budget."""
+def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int, budget: list[int],
+             lines: list[int]) -> bool:
+    """Gather the scalar leaves under `node`, each at its line; `lines`: doctor's line of each line PyYAML
+    counts, where it counts otherwise (at a NEL, LS, PS or lone CR too), [] where alike; False once the
+    file's nodes met (aliases expanded, as doctor.project.yamlload counts them) pass the budget."""
     from doctor.project.yamlimport import yaml
 
     budget[0] -= 1
@@ -373,12 +380,18 @@ def _flatten(node: object, prefix: str, leaves: dict[str, Entry], depth: int, bu
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and not _flatten(
-                    value, f"{prefix}{_canonical_dotted(str(key.value))}.", leaves, depth + 1, budget):
+                    value, f"{prefix}{_canonical_dotted(str(key.value))}.", leaves, depth + 1, budget, lines):
                 return False
     elif isinstance(node, yaml.ScalarNode) and prefix:
-        leaves[prefix[:-1]] = (str(node.value), node.start_mark.line + 1)
+        leaves[prefix[:-1]] = (str(node.value), _line(node, lines))
     elif isinstance(node, yaml.SequenceNode) and prefix and node.value:
         budget[0] -= len(node.value)
         if all(isinstance(item, yaml.ScalarNode) for item in node.value):
-            leaves[prefix[:-1]] = (",".join(str(item.value) for item in node.value), node.start_mark.line + 1)
+            leaves[prefix[:-1]] = (",".join(str(item.value) for item in node.value), _line(node, lines))
     return budget[0] >= 0
+
+
+def _line(node: object, lines: list[int]) -> int:
+    """A node's line counted at "\\n" alone, as doctor counts lines (`lines` []: PyYAML's count agrees)."""
+    line = int(node.start_mark.line)  # type: ignore[attr-defined]
+    return lines[line] if line < len(lines) else line + 1
