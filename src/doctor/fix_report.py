@@ -29,6 +29,8 @@ class FixStatus(enum.Enum):
 
 
 ADVICE = "advice only"  # a fix that is a sentence for the user: nothing doctor can apply
+# a dry run's error another fix may settle, where no scratch copy could tell (doctor.dry_verdict): not its exit's
+MAY_BE_LEFT = "may be left: another fix may settle it (the project is too large to re-check in a scratch copy)"
 REPLACED = "its finding is gone, but it left a new"  # a fix whose finding another took the place of
 
 
@@ -84,7 +86,8 @@ class FixReport:
         if self.error:
             return 2
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
-        bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed for r in self.results)
+        bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed
+                   and not r.reason.endswith(MAY_BE_LEFT) for r in self.results)
         # a dry run exits as the run would with every fix confirmed: an error no fix mends is left either way
         bad |= bool(self.unfixable) or (bool(self.left) and not self.dry_run)
         return 1 if bad else 0
@@ -93,7 +96,8 @@ class FixReport:
 def bad_result(r: FixResult) -> bool:
     """A result that already makes the exit code 1 (a failed fix, one the check still reports, an error skipped)."""
     return (r.status is FixStatus.FAILED or r.fixed is False
-            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed))
+            or (r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed
+                and not r.reason.endswith(MAY_BE_LEFT)))
 
 
 def _left(report: FixReport) -> list[str]:
@@ -160,7 +164,8 @@ def _rows(report: FixReport) -> list[Line]:
 
     rows: list[Line] = []
     for r in report.results:
-        verdict = {True: " (fixed)", False: " (NOT fixed: the check still reports it)", None: ""}[r.fixed]
+        verdict = {True: " (would be fixed)" if report.dry_run else " (fixed)",
+                   False: " (NOT fixed: the check still reports it)", None: ""}[r.fixed]
         if r.fixed is False and r.reason:
             verdict = " (NOT verified fixed)"  # the reason says why
         why = f": {r.reason}" if r.reason else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from doctor.file_edits import RETRY, FileEdits, RefusedEdit
@@ -88,6 +88,14 @@ def run_round(options: FixOptions, registry: Registry, run: Run, files: ProjectF
     report = FixReport(files.root, tuple(results), prev + diffs, files.backups, dry_run=options.dry_run,
                        redactor=redactor)
     return report, {finding.fingerprint: chosen for finding, chosen in accepted}
+
+
+def planned(files: ProjectFiles, fixes: Iterable[Fix]) -> dict[Path, FileEdits]:
+    """The per-file plans of `fixes` (a round's accepted ones): what the round writes, or a dry run would."""
+    plans: dict[Path, FileEdits] = {}
+    for chosen in fixes:
+        _plan(files, plans, chosen)
+    return plans
 
 
 def _preview(files: ProjectFiles, chosen: Fix) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 from doctor.dirlock import LockError, holder
 from doctor.file_edits import RETRY
 from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
-from doctor.fix_round import family_of, run_round
+from doctor.fix_round import family_of, planned, run_round
 from doctor.fixfiles import ProjectFiles, project_lock
 from doctor.model import Finding, Severity
 from doctor.project.edits import edit_root
@@ -164,8 +164,11 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
         return FixReport(run.project.root, notes=(note,), redactor=redactor, dry_run=options.dry_run,
                          unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p in unloaded))
     files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
-    if options.dry_run:
-        return run_round(options, registry, run, files, redactor, {})[0]
+    if options.dry_run:  # its verdict on the errors it leaves: the checks re-run on a scratch copy with its edits
+        from doctor.dry_verdict import with_verdict
+
+        report, chosen = run_round(options, registry, run, files, redactor, {})
+        return with_verdict(report, registry, run_options, files.root, planned(files, chosen.values()))
     if files.root.resolve() == held:  # a second flock of the folder this run holds would wait on itself
         return _rounds(options, registry, run_options, run, files, redactor)
     # edits may land in the folder around the project, which another compose project of the same
