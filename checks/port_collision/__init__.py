@@ -50,8 +50,9 @@ class PortCollision(Check):
         is to run compose under that name (`export COMPOSE_PROJECT_NAME=NAME`), or to stop that
         copy; `fix --ports` moves no port for it (two copies would then run).
         A port nothing holds that another worktree's running compose project publishes too (for a
-        service it has not started: as its own files and `.env` say, never this shell's variables)
-        is a warning when tracks run side by side, moved into this
+        service it has not started: as its own files and `.env` say, never this shell's variables, and
+        only in a profile its `.env`'s COMPOSE_PROFILES or a service it runs enables; a one-off `run`
+        container alone is no running stack) is a warning when tracks run side by side, moved into this
         worktree's block with the held ones; a worktree still on the committed ports is not asked
         to move for one that holds a block of the port plan.
         Ports a stopped container of another compose project declares (a leftover of a renamed

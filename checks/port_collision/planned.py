@@ -9,12 +9,14 @@ is a clash to come, moved into this worktree's block with the others.
 
 That worktree's ports are the engine's: its running (or paused) containers' bindings, and for a service it
 has not started, its model read as its containers were started (their compose labels' files: a
-`compose.ports.yaml` it reads is its block, not the committed ports; every profile) with its own `.env` or
-env files and no variable of our shell (docker-django-example's `${DOCKER_WEB_PORT_FORWARD:-...}` exported in
-track B's shell is B's port, not the main worktree's). Only stacks with a container up count, at most 16 of
-them. Only a port nothing holds now is judged here (a held one is the live half's, and one our own container
-holds is ours to keep): the running track keeps the committed ports, an idle one moves. Where both run, the one
-with a block of the plan (it moved before) moves again, never the one still on the committed ports.
+`compose.ports.yaml` it reads is its block, not the committed ports) with its own `.env` or env files and no
+variable of our shell (docker-django-example's `${DOCKER_WEB_PORT_FORWARD:-...}` exported in track B's shell is
+B's port, not the main worktree's), in the profiles its `up` enables (its `.env`'s COMPOSE_PROFILES, and those
+of the services it runs). Only stacks with a container `up` started count (a one-off `run` container alone
+publishes nothing of the service), at most 16 of them. Only a port nothing holds now is judged here (a held
+one is the live half's, and one our own container holds is ours to keep): the running track keeps the
+committed ports, an idle one moves. Where both run, the one with a block of the plan (it moved before) moves
+again, never the one still on the committed ports.
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, st
             stack = stacks[name] = _Stack(name, there, folders[there], labels, project.options.env)
         stack.add(str(labels.get(COMPOSE_SERVICE, "")), item.get("Ports") or [], labels.get(COMPOSE_ONEOFF) == "True")
     found: list[tuple[HostSocket, str, str]] = []
-    for stack in sorted(stacks.values(), key=lambda s: s.name)[:MAX_RUNNING]:
+    # a stack with only a `run` container (`docker compose run -d --rm web`) runs no service of it
+    running = [stack for stack in stacks.values() if stack.started]
+    for stack in sorted(running, key=lambda s: s.name)[:MAX_RUNNING]:
         found += stack.published()
     return found
 
@@ -146,9 +150,15 @@ class _Stack:
 
         sibling = Sibling(ProjectOptions(path=self.there, files=files, profiles=("*",), project_name=self.name,
                                          env=self.env, env_files=_existing(self.labels.get(COMPOSE_ENV_FILE)) or None))
+        # the profiles its `up` enables: its own .env's COMPOSE_PROFILES (compose's default [""] when unset),
+        # and those of the services it runs (named on `up`, a service's profile is enabled), never every one
+        active = {p.strip() for p in sibling.compose.variables.get("COMPOSE_PROFILES", "").split(",")}
+        active |= {p for name in self.started if name in sibling.services for p in sibling.services[name].profiles}
         for name, svc in sibling.services.items():
             if name in self.started:
                 continue  # its container's bindings are the truth: the model would be read without its shell
+            if svc.profiles and active.isdisjoint(svc.profiles):
+                continue  # a profile its `up` does not enable: the service will not start there
             for port in svc.ports:
                 span = port.published_range
                 if span is not None and span[0] == span[1]:
