@@ -102,3 +102,22 @@ def test_where_no_copy_can_tell_the_error_may_be_left(tmp_path: Path, monkeypatc
     text = render_fix_report(dry)
     assert dry.exit_code == 0, text
     assert "may be left: another fix may settle it" in text and "would be left" not in text, text
+
+
+def test_a_file_no_hard_link_reaches_is_copied_and_a_fifo_only_named(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another file system (os.link fails): a small file is copied, a FIFO in the project (a dev tool's
+    pipe) is linked by name and never opened, which would block the dry run."""
+    def cross_device(*_: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(doctor.dry_verdict.os, "link", cross_device)
+    root = tmp_path / "p" / "app"
+    root.mkdir(parents=True)
+    (root / "compose.yaml").write_text(REQUIRED)
+    (root / ".env.example").write_text("TAG=1.36\n")
+    os.mkfifo(root / "pipe")
+    dry = run(root, tmp_path / "s", True)
+    text = render_fix_report(dry)
+    assert dry.exit_code == 0 and "(would be fixed)" in text and "may be left" not in text, text
+    assert not (root / ".env").exists()

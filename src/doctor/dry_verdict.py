@@ -137,8 +137,13 @@ def _link(source: Path, target: Path) -> None:
         return
     try:
         os.link(source, target)
+        return
     except OSError:
-        if source.stat().st_size <= COPIED_UP_TO:
+        pass
+    try:  # another file system, or a file of another owner: a small regular file is copied
+        if source.is_file() and source.stat().st_size <= COPIED_UP_TO:
             shutil.copy2(source, target)
-        else:
-            os.symlink(source, target)
+            return
+    except OSError:
+        pass  # unreadable: named instead (a FIFO or socket is never opened, it would block)
+    os.symlink(source, target)
