@@ -157,6 +157,7 @@ def _silent(project: Project, service: Service, code: int | None) -> tuple[Locat
 
     from doctor.project.keyat import service_key_at
     from doctor.project.types import words_of
+    from doctor.redact import clip
 
     key = "entrypoint" if service.entrypoint else "command" if service.command else ""
     run = f"`{project.compose_words()} run --rm {service.name}`"
@@ -168,7 +169,7 @@ def _silent(project: Project, service: Service, code: int | None) -> tuple[Locat
                       f"{{{{.Config.Cmd}}}}'`), which {said}")
     value = getattr(service, key)
     shown = shlex.join(value) if isinstance(value, tuple) else " ".join(words_of(value))  # as a shell reads it
-    shown = shown if len(shown) <= 60 else shown[:57].rstrip() + "..."
+    shown = clip(shown, 60, ellipsis="...")  # between words: a DSN's password is shown whole (and masked) or not at all
     given = " (given to the image's entrypoint)" if key == "command" else ""
     return service_key_at(project, service.name, key), f"its `{key}: {shown}`{given}, which {said}"
 
