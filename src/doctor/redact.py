@@ -147,10 +147,11 @@ class Redactor:
 
     A value that is one of `names` (the project's service, container, host, image and project
     names, and values it shows in the clear, like `MYSQL_USER=root`) is masked only by shape
-    (`MYSQL_PASSWORD=***`, a URL password, a `-p` argument); a short or word-like one, or one
-    found inside a name, only where it stands alone (not inside a word, a name or a path); any
-    other value wherever it appears. So `MYSQL_PASSWORD=conductor` never turns `conductor-redis`
-    into `***-redis`, nor `AWS_SECRET_ACCESS_KEY=sentry` a path `sentry/enhance-image.sh`.
+    (`MYSQL_PASSWORD=***`, a URL password, a `-p` argument) and where the text says it is the value
+    (a line of its own, `ENV KEY value`, what `echo` pipes: doctor.secret_alone.quoted_pattern); a
+    short or word-like one, or one found inside a name, only where it stands alone (not inside a
+    word, a name or a path); any other value wherever it appears. So `MYSQL_PASSWORD=conductor`
+    never turns `conductor-redis` into `***-redis`, nor `AWS_SECRET_ACCESS_KEY=sentry` a path `sentry/enhance-image.sh`.
     """
 
     def __init__(self, secret_values: Iterable[str] = (), names: Iterable[str] = (),
@@ -162,11 +163,13 @@ class Redactor:
         strong: set[str] = set()
         weak: set[str] = set()
         named: set[str] = set()
+        said: set[str] = set()  # also a name: masked by shape, and where the text says it is the value
         raw_strong: set[str] = set()
         for raw in secret_values:
             for value in _pieces(raw):
-                if value in known:
-                    continue  # also a name, or a value the project shows in the clear: masked by shape only
+                if value in known:  # also a name, or a value the project shows in the clear: `user "postgres"`
+                    said.add(value)
+                    continue
                 if names_a_secret(value):
                     # the word that names a secret (Flagsmith's `POSTGRES_PASSWORD: password`): masked in
                     # `password authentication failed` it told the reader all the same; by shape and quoted only
@@ -181,7 +184,8 @@ class Redactor:
         weak -= strong
         self._weak_values = sorted(weak, key=len, reverse=True)
         self._weak: re.Pattern[str] | None = None  # compiled for the first text holding one of them
-        self._named = quoted_pattern(sorted(named, key=len, reverse=True)) if named else None
+        self._named = [quoted_pattern(sorted(found, key=len, reverse=True), names=names)
+                       for found, names in ((named, False), (said, True)) if found]
         self._encoded = encoded_pattern(raw_strong)  # `Sp@ce pass` as a URL writes it: `Sp%40ce%20pass`, `+`
         # a project of thousands of services, each its own password: which of them a text holds, found in one
         # pass over it, where a test of each value against each line of a report grew with their product
@@ -287,7 +291,9 @@ class Redactor:
     def _quoted(self, piece: str) -> str:
         if self._encoded is not None and ("%" in piece or "+" in piece):
             piece = self._encoded.sub(MASK, piece)
-        return piece if self._named is None else masked_quoted(self._named, piece)
+        for pattern in self._named:
+            piece = masked_quoted(pattern, piece)
+        return piece
 
     def _weak_pattern(self) -> re.Pattern[str]:
         """The weak values where each stands alone (`doctor.secret_alone`), compiled when a text first

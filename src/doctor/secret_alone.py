@@ -41,20 +41,28 @@ def key_or_scheme(text: str, at: int, end: int) -> bool:
 # what may stand before a line's own text: a compose log's `db-1  | `, BuildKit's excerpt of a Dockerfile
 # (`  10 |     `, `  11 | >>> `), a diff's `+`/`-`
 _LINE_HEAD = r"[ \t]*+(?:[\w.-]++[ \t]++\|(?:[ \t]*+>>>)?[ \t]*+|[+-][ \t]*+)?"
+# and before a value that is also a name the project shows in the clear (a service, a volume, the superuser
+# `postgres`): no diff's `+`/`-`, which is also a YAML list's `- postgres` (a `depends_on:` in a fix's diff)
+_NAME_LINE_HEAD = r"[ \t]*+(?:[\w.-]++[ \t]++\|(?:[ \t]*+>>>)?[ \t]*+)?"
 
 
-def quoted_pattern(values: list[str]) -> re.Pattern[str]:
+def quoted_pattern(values: list[str], *, names: bool = False) -> re.Pattern[str]:
     """The `values` where a text says one is a value, though it is a word that names a secret
     (`doctor.secret_keys.names_a_secret`), masked only so and by shape, as a word of a sentence (`password
     authentication failed`) or a key it stays: between a pair of quotes (`POSTGRES_PASSWORD is 'password'`), a
     line of its own (a secret file's content), after a key naming a secret in a Dockerfile's legacy `ENV KEY value`
     or a `KEY value` line (redis.conf's `requirepass password`), and as what `echo`/`printf` pipes to a tool,
     writes to a file or ends its line with (`echo -n password | base64`, `printf '%s' secret > .secrets/key`, a
-    shell's trace `+ echo -n password`)."""
+    shell's trace `+ echo -n password`).
+
+    With `names`, for values that are also names the project shows in the clear (`POSTGRES_PASSWORD: postgres` on
+    postgis, whose superuser is `postgres`; a volume `postgres`): the same but quoted, where the word names the user
+    or the volume (`user "postgres"`, `volume 'postgres'`) and stays readable."""
     alternatives = "|".join(map(re.escape, values))
+    quoted = "" if names else rf"(?P<q>['\"`])(?P<v>{alternatives})(?P=q)|"
     return re.compile(
-        rf"(?P<q>['\"`])(?P<v>{alternatives})(?P=q)"
-        rf"|^{_LINE_HEAD}(?:(?:ENV[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++)?(?P<w>{alternatives})[ \t]*+\r?$"
+        rf"{quoted}^{_NAME_LINE_HEAD if names else _LINE_HEAD}"
+        rf"(?:(?:ENV[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++)?(?P<w>{alternatives})[ \t]*+\r?$"
         rf"|(?<![\w.-])(?:echo|printf)(?:[ \t]++-[A-Za-z]++)*+(?:[ \t]++(?P<f>['\"])%s(?:\\n)?(?P=f))?"
         rf"[ \t]++(?P<e>{alternatives})[ \t]*+(?=\|(?!\|)|>|\r?$)", re.MULTILINE)
 
@@ -63,7 +71,7 @@ def masked_quoted(pattern: re.Pattern[str], text: str) -> str:
     """`text` with what `pattern` (a quoted_pattern) matches masked, but for a key, or a word after a key that
     names no secret (`ENV POSTGRES_USER password`)."""
     def mask(match: re.Match[str]) -> str:
-        if match.group("v") is not None:
+        if match.groupdict().get("v") is not None:
             if key_or_scheme(text, match.start("v"), match.end("v")):
                 return match.group(0)
             return match.group("q") + MASK + match.group("q")
