@@ -65,6 +65,11 @@ EXITED_LOG = Signature(
     "the service's log before it exited (`docker compose logs` and its name) and what it starts with: its command, "
     "entrypoint and environment",
 )
+# EXITED of a container a foreground `up` attached to among others, after log lines that name no container (`up
+# --no-log-prefix`): which of them are its log the text does not say
+EXITED_UNNAMED = replace(EXITED, id="exited-unnamed", meaning="compose reports the service's container failed; the "
+                         "piped output's log lines name no container (`up --no-log-prefix`): which of them are its "
+                         "log it does not say", look_at="the service's log (`docker compose logs` and its name)")
 # compose stopping the attached containers itself (Ctrl+C, --abort-on-container-exit): an exit after it with the
 # code of a signal compose sent (SIGINT, SIGKILL, SIGTERM) is that stop, no failure
 _STOPPING = lazy(r"^\s*(?:Gracefully stopping|Aborting on container exit)")
@@ -72,6 +77,11 @@ _STOP_CODES = ("130", "137", "143")
 _ATTACHED_EXIT = lazy(r"^\s*[\w.-]+ exited with code \d+(?:\s*\(restarting\))?\s*$")
 # compose's progress line for a container that came up (` ✔ Container proj-db-1  Started`, `Healthy`, `Running`)
 _UP = r"^\s*(?:[^\w\s]\s+)?Container\s+([\w.-]+)\s+(?:Started|Healthy|Running)\b"
+# a line compose itself writes after `Attaching to` (its progress, its stop, a daemon's or its own error, a warning,
+# Desktop's menu): any other line there that no `svc-1  | ` starts is a container's log under `up --no-log-prefix`
+_OWN = lazy(r"^\s*(?:[^\w\s]\s+)?(?:(?:Container|Network|Volume|Image)\s|\[\+\]|Attaching to\b|Gracefully stopping"
+            r"|Aborting on container exit|Error response from daemon|service \"|dependency failed to start"
+            r"|(?:WARN|ERRO|INFO)\[|time=\"|level=|v View in Docker Desktop|w Enable Watch|canceled\s*$)")
 
 
 def _named_service(name: str, services: Collection[str], names: Mapping[str, str] | None, prefix: str = "") -> str:
@@ -92,7 +102,7 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
     found: dict[str, Symptom] = {}
     lines = text_lines(text)
     prefix = container_prefix(lines, services)
-    logged = _last_logged(lines, services, names, prefix)
+    logged, unnamed = _last_logged(lines, services, names, prefix)
     stopping = next((at for at, line in enumerate(lines) if _STOPPING.match(line)), len(lines))
     for at in range(len(lines) - 1, -1, -1):
         line = lines[at]
@@ -114,7 +124,7 @@ def text_exits(text: str, services: Collection[str], names: Mapping[str, str] | 
         how = groups.get("how", "").lower().removeprefix("is ")
         state = f"exited ({code})" if code else "unhealthy" if how == "unhealthy" else "failed to start"
         container = groups["name"] if groups["name"] != service else ""
-        said_as = EXITED_UNHEALTHY if state == "unhealthy" else EXITED
+        said_as = EXITED_UNHEALTHY if state == "unhealthy" else EXITED_UNNAMED if service in unnamed else EXITED
         symptom = line_symptom(service, container, f"{state}, in the piped output", int(code) if code else None,
                                line, [said_as])
         found[service] = symptom
@@ -160,21 +170,35 @@ def text_builds(text: str, services: Collection[str]) -> dict[str, Symptom]:
 
 
 def _last_logged(lines: Sequence[str], services: Collection[str], names: Mapping[str, str] | None, prefix: str
-                 ) -> dict[int, tuple[str, str]]:
+                 ) -> tuple[dict[int, tuple[str, str]], set[str]]:
     """Per line that is an attached container's exit (`redis-1 exited with code 2`), the last line of that container's
-    log before it (`redis-1  | boom`) and the container: compose's prefix names both; none when it logged nothing."""
+    log before it (`redis-1  | boom`) and the container: compose's prefix names both; none when it logged nothing.
+    Under `up --no-log-prefix` no prefix names them: the last line since `Attaching to` that compose did not write
+    is the log of the one container attached; with several, its service is in the second set (its log unknown)."""
     last: dict[str, tuple[str, str]] = {}
     found: dict[int, tuple[str, str]] = {}
+    unnamed: set[str] = set()
+    attached: set[str] = set()
+    bare = ""  # the last line since `Attaching to` that no prefix names and compose did not write
     for at, line in enumerate(lines):
         if _ATTACHED_EXIT.match(line):
             service = _named_service(line.split()[0], services, names, prefix)
             if service in last:
                 found[at] = last.pop(service)
+            elif bare and attached == {service}:
+                found[at] = (bare, "")
+            elif bare:
+                unnamed.add(service)
         elif "|" in line and (LOG_PREFIX.match(line) or (names and NAME_PREFIX.match(line))):
             service, container = service_of(line, services, names, prefix)
             if service and line.split("|", 1)[1].strip():
                 last[service] = (line, container)
-    return found
+        elif (attaching := _ATTACHING.match(line)) is not None:
+            attached = {_named_service(n.strip(), services, names, prefix) for n in attaching[1].split(",")}
+            bare = ""
+        elif attached and not _OWN.match(line) and not EXITED.match(line):
+            bare = line
+    return found, unnamed
 
 
 def text_up(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
@@ -190,12 +214,19 @@ def text_up(text: str, services: Collection[str], names: Mapping[str, str] | Non
 
 def silent_exits(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> set[str]:
     """The services a foreground `up` attached to (`Attaching to`: the text holds their output from the start) whose
-    container exited (`migrate-db-1 exited with code 1`) without logging a line."""
+    container exited (`migrate-db-1 exited with code 1`) without logging a line (none with its prefix, and no line
+    that names no container before its exit: `up --no-log-prefix`)."""
     lines = text_lines(text)
     prefix = container_prefix(lines, services)
-    ended = {_named_service(m.get("name", ""), services, names, prefix) for m in (
-        EXITED.match(line) for line in lines if _ATTACHED_EXIT.match(line)) if m is not None}
-    return ended & set(text_created(text, services, names)[1]) - set(text_logged(text, services, names))
+    logged, unnamed = _last_logged(lines, services, names, prefix)
+    ended: set[str] = set()
+    spoke: set[str] = set()
+    for at, line in enumerate(lines):
+        found = EXITED.match(line) if _ATTACHED_EXIT.match(line) else None
+        if found is not None:
+            service = _named_service(found.get("name", ""), services, names, prefix)
+            (spoke if at in logged or service in unnamed else ended).add(service)
+    return ended & set(text_created(text, services, names)[1]) - set(text_logged(text, services, names)) - spoke
 
 
 def text_logged(text: str, services: Collection[str], names: Mapping[str, str] | None = None) -> list[str]:
