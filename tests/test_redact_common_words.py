@@ -139,3 +139,23 @@ def test_the_word_naming_a_secret_is_masked_alike_on_the_indexed_path() -> None:
     assert redactor.text("ENV POSTGRES_PASSWORD password") == "ENV POSTGRES_PASSWORD ***"
     assert redactor.text("echo -n password | base64") == "echo -n *** | base64"
     assert redactor.text("FATAL:  password authentication failed") == "FATAL:  password authentication failed"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    # prose naming a column, field, parameter, attribute, key or option right before the quoted word: that word
+    # (Flagsmith's POSTGRES_PASSWORD: password beside Django's `column "password" of relation ...`)
+    ('django.db.utils.ProgrammingError: column "password" of relation "users_ffadminuser" does not exist',
+     'django.db.utils.ProgrammingError: column "password" of relation "users_ffadminuser" does not exist'),
+    ("unknown field 'secret' in config", "unknown field 'secret' in config"),
+    ('Option "secret" is deprecated', 'Option "secret" is deprecated'),
+    ('missing parameter "password"', 'missing parameter "password"'),
+    ('key "password" not found', 'key "password" not found'),
+    # elsewhere quoted as before: the value, or a key a secret's word names
+    ("POSTGRES_PASSWORD is 'password'", "POSTGRES_PASSWORD is '***'"),
+    ("KeyError: 'password'", "KeyError: '***'"),
+    ("invalid API key 'secret'", "invalid API key '***'"),
+    ("monkey 'password'", "monkey '***'"),
+])
+def test_a_quoted_word_prose_names_as_a_column_or_field_stays_readable(text: str, shown: str) -> None:
+    assert Redactor(["password", "secret"]).text(text) == shown
+    assert Redactor([f"Zq{i}x" for i in range(300)] + ["password", "secret"]).text(text) == shown

@@ -67,12 +67,21 @@ def quoted_pattern(values: list[str], *, names: bool = False) -> re.Pattern[str]
         rf"[ \t]++(?P<e>{alternatives})[ \t]*+(?=\|(?!\|)|>|\r?$)", re.MULTILINE)
 
 
+# prose that names a schema's or a program's word right before it is quoted: a quoted word naming a secret after it
+# is that word, not the value (postgres' `column "password" of relation "users" does not exist`); not a key a
+# secret's word names (`invalid API key "secret"` quotes the key itself)
+_NAMED_AS = re.compile(r"(?<![\w-])(?:column|field|parameter|attribute|option"
+                       r"|(?<!api[ _-])(?<!secret[ _-])(?<!access[ _-])(?<!private[ _-])key)s?[ \t]++$", re.IGNORECASE)
+
+
 def masked_quoted(pattern: re.Pattern[str], text: str) -> str:
-    """`text` with what `pattern` (a quoted_pattern) matches masked, but for a key, or a word after a key that
-    names no secret (`ENV POSTGRES_USER password`)."""
+    """`text` with what `pattern` (a quoted_pattern) matches masked, but for a key, a quoted word that prose names as
+    a column, field, parameter, attribute, key or option (`column "password"`), or a word after a key that names no
+    secret (`ENV POSTGRES_USER password`)."""
     def mask(match: re.Match[str]) -> str:
         if match.groupdict().get("v") is not None:
-            if key_or_scheme(text, match.start("v"), match.end("v")):
+            at = match.start()
+            if key_or_scheme(text, match.start("v"), match.end("v")) or _NAMED_AS.search(text, max(0, at - 20), at):
                 return match.group(0)
             return match.group("q") + MASK + match.group("q")
         name = "w" if match.group("w") is not None else "e"
