@@ -88,3 +88,13 @@ def test_a_resource_or_default_user_named_like_the_password_stays_readable(redac
 ])
 def test_where_the_text_says_it_is_the_password_it_stays_masked(redactor, text: str, shown: str) -> None:  # type: ignore[no-untyped-def]
     assert redactor.text(text) == shown
+
+
+def test_on_human_essentials_the_service_postgres_is_readable_and_its_password_masked() -> None:
+    """human-essentials' devcontainer (tests/replay/human-essentials): service `postgres`, POSTGRES_USER and
+    POSTGRES_PASSWORD `postgres`: a failed build's `echo postgres | base64` printed whole before."""
+    root = Path(__file__).resolve().parent / "replay" / "human-essentials" / ".devcontainer"
+    redactor = project_redactor(Project(ProjectOptions(path=root, env={})))
+    assert (redactor.text('failed to solve: process "/bin/sh -c echo postgres | base64 && false"')
+            == 'failed to solve: process "/bin/sh -c echo *** | base64 && false"')
+    assert redactor.text("- postgres  not started: `up` stopped at 'app' first").startswith("- postgres  not")
