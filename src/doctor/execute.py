@@ -153,19 +153,30 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     # skips: the command runs in the container `up -d` starts (preflight's advice)
     up_first = start_install_mode(project, home) == "up"
     words = command_words(argv)
-    from doctor.exec_servers import port_beside, publish_options, reachable_words, second_server, starts_server
+    from doctor.exec_servers import (
+        idle_note,
+        port_beside,
+        publish_options,
+        reachable_words,
+        second_server,
+        start_serves,
+        starts_server,
+    )
     from doctor.project.server_binds import config_loopback
 
     server = starts_server(words, cwd, project)
     beside = named = None
+    idle = False  # a server `exec`'d into a running service whose own start serves nothing (`sleep infinity`)
     if server:  # preflight's advice: a `run` publishing the service's ports, with the service stopped first
         up_first, running, verb = False, is_running(project, host, home.service), "run"
         # `php -S localhost:8000` beside symfony-docker's 80 and 443: its own port, whether 'php' is up or not
         named = port_beside(project, home.service, words)
         beside = named if running else None
-        if running and beside is None:  # `exec` would start a second server beside its own, on the port it holds
+        idle = bool(running) and beside is None and not start_serves(project, home.service, cwd)
+        if running and beside is None and not idle:  # `exec` would start a second server on the port it holds
             print(second_server(" ".join(argv), home.service, project), file=sys.stderr)
             return 1
+        verb = "exec" if idle else verb
     else:
         running = is_running(project, host, home.service) if home.live or up_first else False
         verb = "run" if running is False and not up_first else "exec"
@@ -179,13 +190,13 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         return 127
     # what preflight's `run` mounts: nestjs-prisma-starter's test/, which .dockerignore keeps out of the image
     home, kept, hidden, mounted = run_mounts(project, home, cwd, words)
-    if (kept or hidden) and not up_first:
+    if (kept or hidden) and not up_first and not idle:
         verb = "run"  # only a `run` container takes them as volumes
-    mounts = [f"{host}:{inside}" for host, inside in kept] + hidden
+    mounts = [] if idle else [f"{host}:{inside}" for host, inside in kept] + hidden
     mapped = mapped_words(argv, cwd, home)
     told = reachable_words(mapped, words, cwd, project) if server else mapped  # `runserver` -> `0.0.0.0:8000`
     full = compose_argv(project, verb, home, cwd, told, sys.stdin.isatty(), cli=cli, mounts=mounts)
-    if server:  # a server the host must reach, as preflight advises: `--service-ports`, else `-p PORT:PORT`
+    if server and not idle:  # one the host must reach, as preflight advises: `--service-ports`, else `-p PORT:PORT`
         full[verb_at(full) + 1:verb_at(full) + 1] = publish_options(project, home.service, words,
                                                                     beside=named is not None)
     from doctor.exec_wipe import DECLINED, past_wipe
@@ -208,6 +219,8 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
     if bound is not None:  # phx.new's config/dev.exs: `http: [ip: {127, 0, 0, 1}, ...]`, no flag to override it
         print(f"doctor: note: {bound} has {argv[0]!r} listen on 127.0.0.1, which the published port never reaches "
               "in the container: set `ip: {0, 0, 0, 0}` there", file=sys.stderr)
+    if idle:  # the dev container's `sleep infinity` holds no port: the server takes the one it publishes
+        print(f"doctor: note: {idle_note(' '.join(argv), home.service, project)}", file=sys.stderr)
     if beside is not None:  # `runserver 0.0.0.0:8001` while 'web' serves 8000: its own port, no clash
         print(f"doctor: note: {home.service!r} is up; {argv[0]!r} listens on {beside}, which it does not publish: "
               f"a `run` publishing {beside} alone starts beside it", file=sys.stderr)

@@ -1,0 +1,80 @@
+"""`doctor exec` of a server into a running service whose own start serves nothing.
+
+A dev container, `command: sleep infinity` with `ports: ["8000:8000"]` (or `network_mode: host`), is up to
+have commands run in it: `doctor exec -- python manage.py runserver` was refused ("'app' is up, serving on
+the port it publishes (8000): a second server there could not bind it; nothing was run") although nothing
+held that port. doctor refuses only where the service's own start runs a server (its `command:`, else its
+image's CMD/ENTRYPOINT); else it `exec`s the server as a container must run it, `runserver 0.0.0.0:8000`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_execute import fake_docker
+
+import doctor.execute
+from doctor.host import Host
+from doctor.host.context import ExecutionContext, Runtime
+from doctor.project import Project, ProjectOptions
+
+DOCKERFILE = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n{cmd}"
+
+
+def _exec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, service: str, argv: list[str], *, cmd: str = "",
+          files: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """(exit code, what a fake docker got) of `doctor exec -- ARGV` in a Django project whose 'app' (`service`,
+    its compose lines) is up."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "compose.yaml").write_text(f"services:\n  app:\n    build: .\n    volumes: ['.:/app']\n{service}")
+    (root / "Dockerfile").write_text(DOCKERFILE.format(cmd=cmd))
+    (root / "requirements.txt").write_text("Django==5.0\n")
+    (root / "manage.py").write_text("import django\n")
+    for name, text in (files or {}).items():
+        (root / name).write_text(text)
+    env, record = fake_docker(tmp_path)
+    env["HOME"] = str(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: True)
+    monkeypatch.chdir(root)
+    code = doctor.execute.execute(argv, Project(ProjectOptions(path=root, env=env)), host)
+    return code, record.read_text().splitlines() if record.exists() else []
+
+
+IDLE = [
+    "    command: sleep infinity\n    ports: ['8000:8000']\n",
+    "    command: /bin/sh -c \"while sleep 1000; do :; done\"\n    ports: ['8000:8000']\n",
+    "    command: [tail, -f, /dev/null]\n    network_mode: host\n",
+]
+
+
+@pytest.mark.parametrize("service", IDLE)
+def test_a_server_is_execd_into_a_running_service_that_serves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], service: str) -> None:
+    code, ran = _exec(tmp_path, monkeypatch, service, ["python", "manage.py", "runserver"])
+    assert code == 0, capfd.readouterr().err
+    at = ran.index("exec")
+    assert ran[at + 1:] == ["-T", "app", "python", "manage.py", "runserver", "0.0.0.0:8000"], ran
+    said = capfd.readouterr().err
+    assert "'app' is up and its own start runs no server: 'python manage.py runserver' runs in it by `exec`" in said
+
+
+SERVING = [
+    ("    command: python manage.py runserver 0.0.0.0:8000\n    ports: ['8000:8000']\n", ""),
+    ("    command: sh -c 'python manage.py migrate && gunicorn app.wsgi'\n    ports: ['8000:8000']\n", ""),
+    ("    ports: ['8000:8000']\n", 'CMD ["gunicorn", "app.wsgi", "-b", "0.0.0.0:8000"]\n'),
+    ("    ports: ['8000:8000']\n", 'CMD ["python", "app.py"]\n'),  # a server doctor cannot name, publishing 8000
+    ("    ports: ['8080:8000']\n", ""),  # the base image's CMD, python3's REPL, exits: another file's command runs
+]
+
+
+@pytest.mark.parametrize(("service", "cmd"), SERVING)
+def test_a_server_is_still_refused_where_the_services_start_serves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], service: str,
+        cmd: str) -> None:
+    code, ran = _exec(tmp_path, monkeypatch, service, ["python", "manage.py", "runserver"], cmd=cmd)
+    assert (code, ran) == (1, [])
+    assert "a second server there could not bind it; nothing was run" in capfd.readouterr().err
