@@ -175,10 +175,11 @@ def _puma_binds_everywhere(folder: Path | None) -> bool:
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(errors="replace")
-    except OSError:
-        return None
+    """A config file's text, of a regular file of at most 256 KiB alone (else None): a FIFO named
+    config/puma.rb hung the read, a vite.config.ts linked to /dev/zero exhausted memory."""
+    from doctor.project.reading import read_regular_text
+
+    return read_regular_text(path, 256 * 1024)
 
 
 # Phoenix's endpoint address: `http: [ip: {127, 0, 0, 1}, port: 4000]`, phx.new's config/dev.exs
