@@ -127,3 +127,17 @@ def test_an_image_of_no_go_runtime_is_no_home_of_go(tmp_path: Path, image: str) 
 
 def test_an_image_that_binds_no_code_of_the_folder_is_no_home(tmp_path: Path) -> None:
     assert _placed_miniflux(tmp_path, ["go", "test"], ".", ("..:/workspace:cached", "../internal:/src")) is None
+
+
+@pytest.mark.parametrize(("words", "served"), [
+    (["./gradlew", "bootRun"], True),
+    (["./gradlew", ":app:bootRun"], True),  # a subproject's task by its path: a multi-project build's server
+    (["gradle", "service:api:bootRun", "--args=--server.port=8081"], True),
+    (["./gradlew", ":app:test"], False),
+    (["mvn", "spring-boot:run"], True),
+    (["mvn", "dependency:run"], False),
+])
+def test_a_gradle_task_by_its_project_path_is_judged_by_its_name(words: list[str], served: bool) -> None:
+    from doctor.project.toolchains import runtime_server
+
+    assert runtime_server(words) is served

@@ -368,8 +368,13 @@ _SERVER_WORDS = {"rails": ("s", "server"), "mix": ("phx.server",), "iex": ("phx.
 
 def runtime_server(words: Sequence[str]) -> bool:
     """Whether a program of those runtimes starts a server: one the service's own start already runs,
-    whose port a second one by `exec` finds taken."""
+    whose port a second one by `exec` finds taken. A Gradle task by its project path counts as the task
+    (`./gradlew :app:bootRun`, `gradle service:api:bootRun`): the last `:`-separated part is compared."""
     if len(words) > 2 and posixpath.basename(words[0]) in ("bundle", "bundler") and words[1] in ("exec", "exe"):
         words = words[2:]
-    wanted = _SERVER_WORDS.get(posixpath.basename(words[0])) if words else None
-    return wanted is not None and ("" in wanted or any(w in wanted for w in words[1:]))
+    program = posixpath.basename(words[0]) if words else ""
+    wanted = _SERVER_WORDS.get(program)
+    if wanted is None:
+        return False
+    tasks = [w.rpartition(":")[2] if program in ("gradle", "gradlew") else w for w in words[1:]]
+    return "" in wanted or any(task in wanted for task in tasks)
