@@ -65,7 +65,7 @@ def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
         if any(w in ("-6", "--ipv6") for w in rest):
             return out  # told IPv6: its own default, ::1, is what it was asked
         after = at + 1 + verb_at + 1
-        address = next((i for i, w in enumerate(out[after:], after) if not w.startswith("-")), None)
+        address = _django_address(out, after)
         if address is None:
             return [*out[:after], "0.0.0.0:8000", *out[after:]]
         if out[address].isdigit():
@@ -90,6 +90,31 @@ def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
             and not _puma_binds_everywhere(folder):
         return [*out, "-b", "0.0.0.0"]
     return out
+
+
+# the options of runserver (Django's own: every command's -v/--verbosity, --settings, --pythonpath) and of
+# django-extensions' runserver_plus that take a value: `runserver -v 2` names no port 2
+_DJANGO_VALUED = frozenset({"-v", "--verbosity", "--settings", "--pythonpath", "--output", "--cert", "--cert-file",
+                            "--key-file", "--extra-file", "--reloader-interval", "--reloader-type",
+                            "--startup-messages", "--exclude-pattern"})
+_ADDRESS_PORT = lazy(r"(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]|[\w.-]+):)?\d{1,5}")
+
+
+def _django_address(words: Sequence[str], after: int) -> int | None:
+    """Where runserver's address is (`8001`, `0.0.0.0:8000`, `[::]:8000`) among the words from `after`: the
+    first word that is no option nor an option's value, where it is a port or host:port; None where it names
+    none (`runserver --settings config.settings.dev` listens on Django's default, 127.0.0.1:8000)."""
+    at = after
+    while at < len(words):
+        word = words[at]
+        if word in _DJANGO_VALUED:
+            at += 2
+            continue
+        if word.startswith("-"):  # a flag, `--settings=x`, `-v2`
+            at += 1
+            continue
+        return at if _ADDRESS_PORT.fullmatch(word) else None
+    return None
 
 
 def script_reachable(words: Sequence[str], script: str | None, folder: Path | None = None) -> list[str]:
