@@ -52,3 +52,47 @@ def test_a_vite_config_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
 ])
 def test_runserver_is_told_an_address_past_the_options_that_take_a_value(words: list[str], told: list[str]) -> None:
     assert reachable(words) == told
+
+
+@pytest.mark.parametrize(("typed", "told"), [
+    ("gunicorn app.wsgi", "gunicorn app.wsgi -b 0.0.0.0:8000"),  # gunicorn binds 127.0.0.1:8000
+    ("python -m gunicorn app.wsgi -w 2", "python -m gunicorn app.wsgi -w 2 -b 0.0.0.0:8000"),
+    ("gunicorn --bind 127.0.0.1:8001 app.wsgi", "gunicorn --bind 0.0.0.0:8001 app.wsgi"),
+    ("gunicorn -b unix:/tmp/g.sock app.wsgi", "gunicorn -b unix:/tmp/g.sock app.wsgi"),
+    ("PORT=8000 gunicorn app.wsgi", "PORT=8000 gunicorn app.wsgi"),  # 0.0.0.0:$PORT where PORT is set
+    ("GUNICORN_CMD_ARGS=--bind=0.0.0.0 gunicorn app.wsgi", "GUNICORN_CMD_ARGS=--bind=0.0.0.0 gunicorn app.wsgi"),
+    ("gunicorn -c python:config.gunicorn app.wsgi", "gunicorn -c python:config.gunicorn app.wsgi"),
+    ("hypercorn app:app", "hypercorn app:app --bind 0.0.0.0:8000"),
+    ("daphne app.asgi:application", "daphne app.asgi:application -b 0.0.0.0"),
+    ("daphne -u /tmp/d.sock app.asgi:application", "daphne -u /tmp/d.sock app.asgi:application"),
+    ("granian --interface asgi main:app", "granian --interface asgi main:app --host 0.0.0.0"),
+    ("mkdocs serve", "mkdocs serve -a 0.0.0.0:8000"),
+    ("mkdocs serve -a localhost:8001", "mkdocs serve -a 0.0.0.0:8001"),
+    ("mkdocs build", "mkdocs build"),
+    ("jupyter lab", "jupyter lab --ip 0.0.0.0"),
+    ("jupyter notebook --ip=0.0.0.0", "jupyter notebook --ip=0.0.0.0"),
+    ("ng serve", "ng serve --host 0.0.0.0"),
+    ("ng build", "ng build"),
+    ("astro dev", "astro dev --host"),
+    ("gatsby develop", "gatsby develop -H 0.0.0.0"),
+    ("python -m django runserver", "python -m django runserver 0.0.0.0:8000"),
+])
+def test_servers_that_listen_on_localhost_are_told_every_interface(tmp_path: Path, typed: str, told: str) -> None:
+    assert reachable(typed.split(), tmp_path) == told.split()
+
+
+def test_a_config_that_binds_is_followed(tmp_path: Path) -> None:
+    """gunicorn reads ./gunicorn.conf.py (or -c FILE), mkdocs serve mkdocs.yml's dev_addr."""
+    (tmp_path / "gunicorn.conf.py").write_text('bind = "0.0.0.0:8000"\n')
+    (tmp_path / "other.py").write_text("workers = 2\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ndev_addr: 127.0.0.1:8001\n")
+    assert reachable(["gunicorn", "app.wsgi"], tmp_path) == ["gunicorn", "app.wsgi"]
+    assert reachable(["gunicorn", "-c", "other.py", "app"], tmp_path) == ["gunicorn", "-c", "other.py", "app", "-b",
+                                                                        "0.0.0.0:8000"]
+    assert reachable(["mkdocs", "serve"], tmp_path) == ["mkdocs", "serve", "-a", "0.0.0.0:8001"]
+
+
+def test_python_m_django_runserver_is_a_server() -> None:
+    from doctor.project.command_roles import serves
+
+    assert serves(["python", "-m", "django", "runserver"]) and not serves(["python", "-m", "django", "migrate"])

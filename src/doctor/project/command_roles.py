@@ -92,7 +92,8 @@ _SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "
                       "webpack-dev-server", "http-server", "serve", "nodemon"})
 _SERVING_VERBS = {
     "manage": ("runserver", "runserver_plus"), "manage.py": ("runserver", "runserver_plus"),
-    "django-admin": ("runserver",), "flask": ("run",), "fastapi": ("dev", "run"), "streamlit": ("run",),
+    "django-admin": ("runserver",), "django": ("runserver",), "flask": ("run",), "fastapi": ("dev", "run"),
+    "streamlit": ("run",),
     "mkdocs": ("serve",), "jupyter": ("notebook", "lab"), "next": ("dev", "start"), "nuxt": ("dev", "start"),
     "vite": ("", "dev", "serve", "preview"), "ng": ("serve",), "webpack": ("serve",),
     "react-scripts": ("start",), "http.server": ("",), "rails": ("s", "server"),

@@ -1,7 +1,8 @@
 """Where a server run in a container listens: one told to listen on localhost there listens on the
 container's own, which a published port never reaches (host-vs-container's advice and `doctor exec` move
 it to 0.0.0.0), and so does one that listens on localhost unless told otherwise (`bin/rails server`,
-`manage.py runserver`, `flask run`, `uvicorn app:app`, `fastapi dev`, `vite`): it is told 0.0.0.0."""
+`manage.py runserver`, `flask run`, `uvicorn app:app`, `fastapi dev`, `vite`, gunicorn, `mkdocs serve`, `ng
+serve`): it is told 0.0.0.0."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 
 LOCAL_BIND = frozenset({"localhost", "127.0.0.1", "::1"})
-BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H"})
+BIND_FLAGS = frozenset({"--host", "--bind", "-b", "-H", "--ip", "--dev-addr"})
 
 
 def every_interface(words: list[str]) -> list[str]:
@@ -40,7 +41,7 @@ def _anywhere(value: str) -> str | None:
 # `rails server` in development (localhost since 4.2). next dev listens on every interface already.
 _HOST_OPTION = {"flask": ("run",), "uvicorn": ("",), "fastapi": ("dev",)}
 _VITE_VERBS = ("", "dev", "serve", "preview")
-_DJANGO = frozenset({"manage.py", "manage", "django-admin"})
+_DJANGO = frozenset({"manage.py", "manage", "django-admin", "django"})  # `python -m django runserver`
 
 
 def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
@@ -77,6 +78,13 @@ def reachable(words: Sequence[str], folder: Path | None = None) -> list[str]:
         if not _told_host(rest, ("--host", "-h") if program == "flask" else ("--host", "--uds", "--fd")):
             return [*out, "--host", "0.0.0.0"]
         return out
+    added = _listen_everywhere(program, verb, rest, folder, out[:at])
+    if added is not None:  # `mkdocs serve -a localhost:8001`: the address it was told, on every interface
+        flags = _LOCAL_SERVERS[program][1]
+        for i in range(at + 1, len(out) - 1):
+            if out[i] in flags and (moved := _anywhere(out[i + 1])) is not None:
+                out[i + 1] = moved
+        return [*out, *added]
     if program == "vite" and (verb in _VITE_VERBS or not verb.isalpha()):
         if not _told_host(rest, ("--host",)) and not _vite_config_host(folder):
             return [*out, "--host"]
@@ -115,6 +123,59 @@ def _django_address(words: Sequence[str], after: int) -> int | None:
             continue
         return at if _ADDRESS_PORT.fullmatch(word) else None
     return None
+
+
+# more servers that listen on localhost unless told otherwise (each one's docs): by program, the verbs that
+# serve ("" any), the options (and environment variables) that tell it an address, and what tells it 0.0.0.0.
+# gunicorn and hypercorn bind 127.0.0.1:8000 (gunicorn 0.0.0.0:$PORT where PORT is set), daphne 127.0.0.1
+# (port 8000), granian 127.0.0.1, `mkdocs serve` 127.0.0.1:8000, jupyter localhost:8888, `ng serve`,
+# `astro dev`/`preview` and `gatsby develop`/`serve` localhost
+_LOCAL_SERVERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "gunicorn": (("",), ("-b", "--bind", "GUNICORN_CMD_ARGS", "PORT"), ("-b", "0.0.0.0:8000")),
+    "hypercorn": (("",), ("-b", "--bind"), ("--bind", "0.0.0.0:8000")),
+    "daphne": (("",), ("-b", "--bind", "-u", "--unix-socket", "--fd", "-e", "--endpoint"), ("-b", "0.0.0.0")),
+    "granian": (("",), ("--host", "--uds", "GRANIAN_HOST"), ("--host", "0.0.0.0")),
+    "mkdocs": (("serve",), ("-a", "--dev-addr"), ("-a", "0.0.0.0:8000")),
+    "jupyter": (("notebook", "lab"), ("--ip", "--NotebookApp.ip", "--ServerApp.ip"), ("--ip", "0.0.0.0")),
+    "jupyter-lab": (("",), ("--ip", "--NotebookApp.ip", "--ServerApp.ip"), ("--ip", "0.0.0.0")),
+    "jupyter-notebook": (("",), ("--ip", "--NotebookApp.ip", "--ServerApp.ip"), ("--ip", "0.0.0.0")),
+    "ng": (("serve", "s"), ("--host",), ("--host", "0.0.0.0")),
+    "astro": (("dev", "preview"), ("--host",), ("--host",)),
+    "gatsby": (("develop", "serve"), ("-H", "--host"), ("-H", "0.0.0.0")),
+}
+# the config file each reads where its words name none, and what in it sets the address (`bind = "0.0.0.0:8000"`)
+_CONFIGS = {"gunicorn": ("gunicorn.conf.py", r"^\s*bind\s*="), "hypercorn": ("", r"^\s*bind\s*="),
+            "mkdocs": ("mkdocs.yml", r"^dev_addr\s*:"), "ng": ("angular.json", r'"host"\s*:'),
+            "astro": ("astro.config.mjs", r"\bhost\s*:"), "gatsby": ("", "")}
+
+
+def _listen_everywhere(program: str, verb: str, rest: Sequence[str], folder: Path | None,
+                       before: Sequence[str] = ()) -> list[str] | None:
+    """What tells one of _LOCAL_SERVERS 0.0.0.0 (`gunicorn app:app` -> `-b 0.0.0.0:8000`); [] where its words,
+    `NAME=value` assignments before it or config (`-c gunicorn.conf.py` with `bind =`, the folder's gunicorn.conf.py,
+    mkdocs.yml's `dev_addr:`) tell it an address already; None for any other command."""
+    import re
+
+    found = _LOCAL_SERVERS.get(program)
+    if found is None or not ("" in found[0] or verb in found[0]):
+        return None
+    _, told, added = found
+    if _told_host(rest, [f for f in told if f.startswith("-")]) or any(  # `PORT=8000 gunicorn ...`: 0.0.0.0:8000
+            w.startswith(tuple(f"{name}=" for name in told if not name.startswith("-"))) for w in before):
+        return []
+    default, pattern = _CONFIGS.get(program, ("", ""))
+    config = next((rest[i + 1] for i, w in enumerate(rest[:-1]) if w in ("-c", "--config")), None)
+    config = config or next((w.partition("=")[2] for w in rest if w.startswith("--config=")), None) or default
+    if config and pattern:
+        if ":" in config.partition("/")[0]:  # gunicorn's `-c python:settings.gunicorn`: a module doctor does not read
+            return []
+        text = _read(Path(folder or ".") / config) if folder is not None or config.startswith("/") else None
+        found_line = re.search(pattern + r".*", text, re.M) if text is not None else None
+        if found_line is not None:  # mkdocs.yml's `dev_addr: 127.0.0.1:8001`: its port, on every interface
+            port = re.search(r":(\d{2,5})\b", found_line[0].partition(":")[2]) if program == "mkdocs" else None
+            local = program == "mkdocs" and re.search(r"localhost|127\.0\.0\.1", found_line[0]) is not None
+            return ["-a", f"0.0.0.0:{port[1] if port else 8000}"] if local else []
+    return list(added)
 
 
 def script_reachable(words: Sequence[str], script: str | None, folder: Path | None = None) -> list[str]:
