@@ -134,6 +134,14 @@ def test_a_package_json_script_that_serves_is_not_started_beside_the_running_one
     (["cross-env", "NODE_ENV=development", "nodemon", "src/index.js"], True),  # node-express-boilerplate's dev
     (["nodemon", "./src/index.js"], True),  # express-rest-boilerplate's dev
     (["cross-env", "NODE_ENV=test", "jest", "-i"], False),
+    # a worker, a test watch: nodemon restarts them on each change, and they serve nothing
+    (["nodemon", "src/worker.js"], False),
+    (["nodemon", "--exec", "jest"], False),
+    (["nodemon", "-x", "npm test"], False),
+    (["nodemon", "--watch", "src", "jobs/cron.js"], False),
+    (["nodemon", "src/worker.js", "--port", "3001"], True),  # a port it names: it listens
+    (["nodemon", "--exec", "ts-node", "src/server.ts"], True),
+    (["nodemon", "-e", "ts", "--exec", "python manage.py runserver"], True),
 ])
 def test_nodemon_serves_and_cross_env_runs_what_follows(words: list[str], served: bool) -> None:
     from doctor.project.command_roles import serves
@@ -417,3 +425,12 @@ def test_a_script_that_does_not_end_in_its_server_is_said_so(
     assert found.fix is not None and found.fix.command[-3:] == ("npm", "run", "dev")
     assert ("(`vite` listens on localhost unless told otherwise, and the script does not end in it, where what "
             "follows `--` would reach it: tell it 0.0.0.0 in package.json)") in found.fix.title
+
+
+@pytest.mark.parametrize("argv", [["npx", "nodemon", "src/worker.js"], ["npx", "nodemon", "--exec", "jest"]])
+def test_nodemon_of_a_worker_or_a_test_run_publishes_no_port(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+    """node-express-boilerplate with a worker beside its app: `nodemon src/worker.js` ran as a server, a `run
+    --service-ports` holding the app's 3000 (and was refused outright with 'node-app' up)."""
+    code, ran = _exec(tmp_path, monkeypatch, "node-express-boilerplate", ".", argv, running=False)
+    assert code == 0 and "run" in ran and "--service-ports" not in ran and ran[-len(argv):] == argv, ran

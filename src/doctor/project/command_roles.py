@@ -87,7 +87,7 @@ def publishes(tool: str, arguments: Sequence[str]) -> bool:
 
 
 # programs that serve until stopped: a development server, an app server, a dev bundler's server
-# (nodemon restarts a node app on each change: node-express-boilerplate's `"dev": "... nodemon src/index.js"`)
+# (_nodemon_serves: nodemon restarts a node app on each change, node-express-boilerplate's `nodemon src/index.js`)
 _SERVERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne", "granian", "waitress-serve",
                       "webpack-dev-server", "http-server", "serve", "nodemon"})
 _SERVING_VERBS = {
@@ -197,6 +197,8 @@ def _program_serves(words: Sequence[str]) -> bool:
     if at >= len(words):
         return False
     program = posixpath.basename(words[at])
+    if program == "nodemon":
+        return _nodemon_serves(words[at + 1:])
     if program in _SERVERS:
         return True
     verbs = _SERVING_VERBS.get(program)
@@ -206,6 +208,32 @@ def _program_serves(words: Sequence[str]) -> bool:
     # a program that serves with no verb serves whatever else its words say: a port or a folder
     # (`python -m http.server 8000`, `vite --port 5173`), never a verb of its own (`vite build`)
     return verb in verbs or ("" in verbs and not verb.isalpha())
+
+
+# what nodemon restarts that serves nothing: a test runner or linter it `--exec`s (`nodemon --exec "jest"`), a
+# script named for a background job (`nodemon src/worker.js`)
+_NOT_SERVING = frozenset({"jest", "mocha", "vitest", "ava", "tap", "karma", "eslint", "tsc", "prettier", "c8", "nyc"})
+_JOB_NAME = lazy(r"(?:^|[/_.-])(?:workers?|jobs?|queues?|cron|consumers?|schedulers?|tasks?|tests?|specs?)(?:[/_.-]|$)")
+
+
+def _nodemon_serves(rest: Sequence[str]) -> bool:
+    """Whether nodemon restarts a server: one whose words name a port does; one that `--exec`s a test runner or
+    linter (`--exec "jest"`, `-x "npm test"`) or runs a script named for a background job (`src/worker.js`,
+    `jobs/cron.js`) does not; any other script is taken for the app's (node-express-boilerplate's `src/index.js`)."""
+    if listening_port(" ".join(rest)) is not None:
+        return True
+    words = list(rest)
+    for flag in ("--exec", "-x"):
+        if flag in words[:-1]:
+            executed = _split(words[words.index(flag) + 1])
+            while executed and executed[0] in ("npx", "npm", "yarn", "pnpm", "run", "exec"):
+                executed = executed[1:]
+            if not executed or posixpath.basename(executed[0]) in _NOT_SERVING or executed[0] == "test":
+                return False
+    script = next((w for i, w in enumerate(words) if not w.startswith("-")
+                   and (i == 0 or words[i - 1] not in ("--exec", "-x", "-w", "--watch", "-e", "--ext", "-i",
+                                                       "--ignore", "--signal", "-d", "--delay", "--config"))), "")
+    return _JOB_NAME.search(script) is None
 
 
 def listening_port(text: str) -> int | None:
