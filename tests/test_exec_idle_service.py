@@ -78,3 +78,36 @@ def test_a_server_is_still_refused_where_the_services_start_serves(
     code, ran = _exec(tmp_path, monkeypatch, service, ["python", "manage.py", "runserver"], cmd=cmd)
     assert (code, ran) == (1, [])
     assert "a second server there could not bind it; nothing was run" in capfd.readouterr().err
+
+
+REPLAY = Path(__file__).parent / "replay"
+
+
+@pytest.mark.parametrize(("argv", "told"), [
+    (["python", "manage.py", "runserver", "0:8001"], ["python", "manage.py", "runserver", "0:8001"]),  # its README's
+    (["python", "manage.py", "runserver"], ["python", "manage.py", "runserver", "0.0.0.0:8000"]),
+])
+def test_mvjs_devcontainer_runs_the_server_by_exec(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], argv: list[str],
+        told: list[str]) -> None:
+    """City-of-Helsinki/mvj: 'django' runs `sh -c "sleep infinity"` in 'postgres''s network, its README starts
+    `python manage.py runserver 0:8001` in it. With 'django' up, doctor refused `runserver` ("serving on its
+    port ... nothing was run") and ran `runserver 0:8001` as `run -p 8001:8001`, a port publishing that compose
+    refuses under `network_mode: service:postgres`; both are `exec`'d into the running 'django' now."""
+    import shutil
+
+    root = tmp_path / "mvj"
+    shutil.copytree(REPLAY / "mvj", root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    folder = root / ".devcontainer"
+    shutil.copyfile(folder / "docker-compose.env.template", folder / "docker-compose.env")  # the README's step 1
+    env, record = fake_docker(tmp_path)
+    env["HOME"] = str(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: True)
+    monkeypatch.chdir(root)
+    project = Project(ProjectOptions(path=root / ".devcontainer", env=env))
+    assert doctor.execute.execute(argv, project, host) == 0
+    ran = record.read_text().splitlines()
+    assert ran[ran.index("exec") + 1:] == ["-T", "django", *told], ran
+    assert "reached through the network it shares (network_mode: service:postgres)" in capfd.readouterr().err

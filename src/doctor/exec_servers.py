@@ -79,12 +79,22 @@ def second_server(shown: str, service: str, project: Project) -> str:
             f"--rm{' --service-ports' if ports else ''}`, as preflight advises), or use the one that runs")
 
 
+def shared_network(project: Project, service: str) -> bool:
+    """Whether the service runs in another's network (`network_mode: host`, `service:db`, `container:x`), where
+    a `run -p PORT:PORT` cannot publish a port: compose refuses one, the network's owner publishes them."""
+    found = project.services.get(service)
+    mode = found.network_mode or "" if found is not None else ""
+    return mode == "host" or mode.startswith(("service:", "container:"))
+
+
 def idle_note(shown: str, service: str, project: Project) -> str:
     """What doctor says as it `exec`s `shown` into `service`, which is up and whose own start serves nothing."""
     ports = published_ports(project, service)
     found = project.services.get(service)
+    mode = found.network_mode if found is not None else None
     where = (f"the port{'s' if len(ports) > 1 else ''} it publishes ({', '.join(ports)})" if ports else
-             "the host's network" if found is not None and found.network_mode == "host" else "no published port")
+             "the host's network" if mode == "host" else f"the network it shares (network_mode: {mode})"
+             if shared_network(project, service) else "no published port")
     return (f"{service!r} is up and its own start runs no server: {shown!r} runs in it by `exec`, on 0.0.0.0, "
             f"reached through {where}")
 

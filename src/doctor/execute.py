@@ -159,6 +159,7 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         publish_options,
         reachable_words,
         second_server,
+        shared_network,
         start_serves,
         starts_server,
     )
@@ -172,11 +173,13 @@ def run_in_service(argv: Sequence[str], cwd: Path, home: ServiceHome, project: P
         # `php -S localhost:8000` beside symfony-docker's 80 and 443: its own port, whether 'php' is up or not
         named = port_beside(project, home.service, words)
         beside = named if running else None
-        idle = bool(running) and beside is None and not start_serves(project, home.service, cwd)
+        # mvj's devcontainer 'django', `network_mode: service:postgres`: a `run -p 8001:8001` could publish nothing
+        idle = bool(running) and (beside is None or shared_network(project, home.service)) \
+            and not start_serves(project, home.service, cwd)
         if running and beside is None and not idle:  # `exec` would start a second server on the port it holds
             print(second_server(" ".join(argv), home.service, project), file=sys.stderr)
             return 1
-        verb = "exec" if idle else verb
+        verb, beside = ("exec", None) if idle else (verb, beside)
     else:
         running = is_running(project, host, home.service) if home.live or up_first else False
         verb = "run" if running is False and not up_first else "exec"
