@@ -83,6 +83,32 @@ def test_a_server_is_still_refused_where_the_services_start_serves(
 REPLAY = Path(__file__).parent / "replay"
 
 
+def _mvj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], running: bool) -> list[str]:
+    import shutil
+
+    root = tmp_path / "mvj"
+    shutil.copytree(REPLAY / "mvj", root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    folder = root / ".devcontainer"
+    shutil.copyfile(folder / "docker-compose.env.template", folder / "docker-compose.env")  # the README's step 1
+    env, record = fake_docker(tmp_path)
+    env["HOME"] = str(tmp_path)
+    host = Host(env=env)
+    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
+    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: running)
+    monkeypatch.chdir(root)
+    assert doctor.execute.execute(argv, Project(ProjectOptions(path=folder, env=env)), host) == 0
+    return record.read_text().splitlines()
+
+
+def test_mvjs_devcontainer_down_runs_the_server_publishing_nothing(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 'django' down, `runserver 0:8001` went as `run -p 8001:8001`, which compose refuses in 'postgres''s
+    network ("conflicting options: port publishing and the container type network mode")."""
+    ran = _mvj(tmp_path, monkeypatch, ["python", "manage.py", "runserver", "0:8001"], running=False)
+    at = ran.index("run")
+    assert ran[at:] == ["run", "--rm", "-T", "django", "python", "manage.py", "runserver", "0:8001"], ran
+
+
 @pytest.mark.parametrize(("argv", "told"), [
     (["python", "manage.py", "runserver", "0:8001"], ["python", "manage.py", "runserver", "0:8001"]),  # its README's
     (["python", "manage.py", "runserver"], ["python", "manage.py", "runserver", "0.0.0.0:8000"]),
@@ -94,20 +120,6 @@ def test_mvjs_devcontainer_runs_the_server_by_exec(
     `python manage.py runserver 0:8001` in it. With 'django' up, doctor refused `runserver` ("serving on its
     port ... nothing was run") and ran `runserver 0:8001` as `run -p 8001:8001`, a port publishing that compose
     refuses under `network_mode: service:postgres`; both are `exec`'d into the running 'django' now."""
-    import shutil
-
-    root = tmp_path / "mvj"
-    shutil.copytree(REPLAY / "mvj", root, ignore=shutil.ignore_patterns("SOURCE.md"))
-    folder = root / ".devcontainer"
-    shutil.copyfile(folder / "docker-compose.env.template", folder / "docker-compose.env")  # the README's step 1
-    env, record = fake_docker(tmp_path)
-    env["HOME"] = str(tmp_path)
-    host = Host(env=env)
-    host.context = ExecutionContext(Runtime.HOST)  # type: ignore[misc]
-    monkeypatch.setattr(doctor.execute, "is_running", lambda *_: True)
-    monkeypatch.chdir(root)
-    project = Project(ProjectOptions(path=root / ".devcontainer", env=env))
-    assert doctor.execute.execute(argv, project, host) == 0
-    ran = record.read_text().splitlines()
+    ran = _mvj(tmp_path, monkeypatch, argv, running=True)
     assert ran[ran.index("exec") + 1:] == ["-T", "django", *told], ran
     assert "reached through the network it shares (network_mode: service:postgres)" in capfd.readouterr().err

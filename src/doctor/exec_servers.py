@@ -61,8 +61,11 @@ def port_beside(project: Project, service: str, words: Sequence[str]) -> int | N
 def publish_options(project: Project, service: str, words: Sequence[str], *, beside: bool = False) -> list[str]:
     """What a `run` of the server adds to publish it as preflight advises: `--service-ports` (the service's
     own `ports:`, as `up` publishes them), else `-p PORT:PORT` of the port the command names, else nothing;
-    `beside` the running service, its own port alone (port_beside)."""
+    `beside` the running service, its own port alone (port_beside); nothing in another's network (shared_network),
+    whose owner publishes the ports."""
     port = listening_port(" ".join(words))
+    if shared_network(project, service):  # mvj's `network_mode: service:postgres`: compose refuses a `-p` there
+        return []
     if published_ports(project, service) and not beside:
         return ["--service-ports"]
     return ["-p", f"{port}:{port}"] if port is not None else []
