@@ -20,8 +20,12 @@ and leaked-host-port judge these with compose's own values (Project.app_compose)
 
 from __future__ import annotations
 
+from doctor.project.reading import is_dir, is_file
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from doctor.project import Project
     from doctor.project.appenv import DotenvEffect
     from doctor.project.codepaths import CodeMap
@@ -56,7 +60,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    go = go_dotenv_calls(folders, go_targets(project, service))
+    go = go_dotenv_calls(folders, go_targets(project, service)) if _go_module(folders) else ()
     calls = (*python, *service_calls(project, service, codes, workdir), *go)
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
@@ -88,22 +92,32 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     from doctor.project.go_build import go_targets
     from doctor.project.go_env import go_env
     from doctor.project.script_finder import run_words
-    from doctor.project.spring_env import spring_env
+    from doctor.project.spring_env import RESOURCES, spring_env
     from doctor.project.types import EnvSource, EnvVar
 
+    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
+    go, spring_app = _go_module(folders), any(is_dir(f / RESOURCES) for f in folders)
+    if not go and not spring_app:  # neither reader has a file to read: no command words, no Dockerfile parsed
+        return {}
     process = {**image_env(project, service),
                **{n: v.value for n, v in service.environment.items() if v.value is not None}}
-    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None) or "/"
     spring = spring_env(folders, process, " ".join(run_words(project, service)),
-                        tuple(m.target for m in service.volumes), workdir)
+                        tuple(m.target for m in service.volumes), workdir) if spring_app else ()
     sites: dict[str, list[EnvVar]] = {}  # a Go variable's every default, the one its app dials first
-    for key, value, where in go_env(folders, process, go_targets(project, service), service_host_names(project)):
+    for key, value, where in go_env(folders, process, go_targets(project, service),
+                                    service_host_names(project)) if go else ():
         sites.setdefault(key, []).append(EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
     keep_sites(project, service, {key: tuple(found) for key, found in sites.items()})
     spring_vars = {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value) for key, value, where in spring}
     return {**spring_vars, **{key: found[0] for key, found in sites.items()}}
+
+
+def _go_module(folders: tuple[Path, ...]) -> bool:
+    """Whether one of a service's code folders is a Go module (its go.mod), which go_env and go_dotenv_calls read
+    from: only then are its build's targets worth finding (the Dockerfile's RUN lines, its command's words)."""
+    return any(is_file(folder / "go.mod") for folder in dict.fromkeys(folders))
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
