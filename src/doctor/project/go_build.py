@@ -43,7 +43,12 @@ def go_targets(project: Project, service: Service) -> GoBuild | None:
     """The packages the service's image builds (the `go build`/`go run`/`go install` of the RUN lines of its
     built stage and the stages it copies from, build args filled in) or its command runs, as folders of the
     module (`./cmd/${CMD}` -> `cmd/api`, `main.go` -> `.`, `./cmd/...` -> `cmd/...`); None where doctor cannot
-    tell (none named, or one it cannot read: a variable left, a `cd` before it)."""
+    tell (none named, or one it cannot read: a variable left, a `cd` before it). Found once per service and
+    project: loaded_env asks for godotenv's calls and for the code's defaults alike."""
+    return project.once(f"go-targets:{service.name}:{id(service)}", lambda: _go_targets(project, service))
+
+
+def _go_targets(project: Project, service: Service) -> GoBuild | None:
     from doctor.project.buildvalues import resolved_runs
     from doctor.project.script_finder import run_words
 

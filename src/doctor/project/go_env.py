@@ -84,11 +84,11 @@ def go_env(service_folders: tuple[Path, ...], environ: Mapping[str, str], build:
     for folder in dict.fromkeys(service_folders):
         if not is_file(folder / "go.mod"):
             continue
-        paths = list(_program_files(folder, build))
-        prefixed = prefixed_types(read_regular_text(path, MAX_BYTES) or "" for path in paths)
+        texts = {path: read_regular_text(path, MAX_BYTES) or "" for path in _program_files(folder, build)}
+        prefixed = prefixed_types(texts.values())
         sites: dict[str, list[tuple[str, Location]]] = {}
-        for path in paths:
-            for key, value, line in _defaults(read_regular_text(path, MAX_BYTES) or "", prefixed, folder):
+        for path, text in texts.items():
+            for key, value, line in _defaults(text, prefixed, folder):
                 if key not in environ and might_name_host(key, value):
                     sites.setdefault(key, []).append((value, Location(path, line)))
         for key, found in sites.items():
