@@ -12,45 +12,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+from dial_checks import edit as _edit
+from dial_checks import fix_env as _fix
+from dial_checks import found as _found
+from dial_checks import shown as _shown
 from fake_docker_engine import linux_engine_env
 
-from doctor.engine import RunOptions, load_registry, preflight
-from doctor.fixer import FixOptions, fix
-from doctor.model import Finding, Severity
-from doctor.project import ProjectOptions
-
 UPSTREAM = Path(__file__).parent / "replay" / "awesome-compose-nginx-golang-postgres"
-CHECKS = ("leaked-host-port", "service-name-drift")
 MAIN = Path("backend/main.go")
 DIAL = '"postgres://postgres:%s@db:5432/example?sslmode=disable", string(bin)'
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert text.count(old) == 1, f"{path.name}: {old!r} found {text.count(old)} times (upstream changed?)"
-    path.write_text(text.replace(old, new))
 
 
 def _app(tmp_path: Path) -> Path:
     root = tmp_path / "nginx-golang-postgres"
     shutil.copytree(UPSTREAM, root, ignore=shutil.ignore_patterns("SOURCE.md"))
     return root
-
-
-def _found(root: Path, env: dict[str, str]) -> list[Finding]:
-    options = ProjectOptions(path=root, env=env)
-    report = preflight(RunOptions(project=options, select=CHECKS, env=env), load_registry()).report
-    return [f for f in report.findings if f.check in CHECKS and f.severity >= Severity.WARNING]
-
-
-def _shown(root: Path, found: list[Finding]) -> list[tuple[str, str, int | None, str]]:
-    return [(f.check, f.location.path.relative_to(root).as_posix() if f.location else "",
-             f.location.line if f.location else None, f.message) for f in found]
-
-
-def _fix(root: Path, env: dict[str, str]) -> None:
-    options = FixOptions(project=ProjectOptions(path=root, env=env), families=frozenset({"env"}), yes=True, env=env)
-    fix(options, load_registry())
 
 
 @pytest.fixture

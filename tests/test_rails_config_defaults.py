@@ -15,15 +15,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from dial_checks import found as _found
+from dial_checks import shown as _shown
 from fake_docker_engine import linux_engine_env
 
-from doctor.engine import RunOptions, load_registry, preflight
+from doctor.engine import load_registry
 from doctor.fixer import FixOptions, fix
-from doctor.model import Finding, Severity
 from doctor.project import ProjectOptions
 
 UPSTREAM = Path(__file__).parent / "replay" / "docker-rails-example"
-CHECKS = ("leaked-host-port", "service-name-drift")
 
 
 def _app(tmp_path: Path, host: str = "postgres", env_extra: str = "", cable: str = "redis") -> Path:
@@ -35,17 +35,6 @@ def _app(tmp_path: Path, host: str = "postgres", env_extra: str = "", cable: str
     cable_yml = root / "config" / "cable.yml"
     cable_yml.write_text(cable_yml.read_text().replace("redis://redis:6379/1", f"redis://{cable}:6379/1"))
     return root
-
-
-def _found(root: Path, env: dict[str, str]) -> list[Finding]:
-    options = ProjectOptions(path=root, env=env)
-    report = preflight(RunOptions(project=options, select=CHECKS, env=env), load_registry()).report
-    return [f for f in report.findings if f.check in CHECKS and f.severity >= Severity.WARNING]
-
-
-def _shown(root: Path, found: list[Finding]) -> list[tuple[str, str, int | None, str]]:
-    return [(f.check, f.location.path.relative_to(root).as_posix() if f.location else "",
-             f.location.line if f.location else None, f.message) for f in found]
 
 
 @pytest.fixture
