@@ -73,7 +73,13 @@ class PathGap(Check):
         ~/.pyenv/versions/3.11.7/bin/ruff and the terminal's ~/.pyenv/shims/ruff are one ruff
         until 3.11.9 is installed, and the message then names the program the shim runs; inside
         an active virtualenv its own `bin/pytest` differing from the login shell's is expected
-        and not reported.
+        and not reported. The other managers' shims likewise, each read as the manager picks a
+        version: rbenv's, nodenv's and goenv's as pyenv's (.ruby-version, .node-version, .go-version);
+        asdf's (its `# asdf-plugin:` lines; ASDF_NODEJS_VERSION, the nearest .tool-versions,
+        ~/.tool-versions); mise's (a link to mise; MISE_NODE_VERSION, the nearest mise.toml or
+        .tool-versions, ~/.config/mise/config.toml); volta's (a link to volta-shim; package.json's
+        "volta", ~/.volta/tools/user/platform.json): an IDE's ~/.asdf/installs/nodejs/20.11.0/bin/yarn
+        and the terminal's ~/.asdf/shims/yarn are one yarn while asdf picks 20.11.0 there.
 
     Fix safety
         Advice: the rc file or service setting lies outside the project, so doctor prints the line
@@ -235,8 +241,8 @@ def _one_file(here: str, there: str) -> bool:
 
 
 def _shim_runs(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
-    """The program a pyenv shim runs from `cwd` (doctor.host.which.shim_target: its files read, never run)."""
-    from doctor.host.which import shim_target
+    """The program a version manager's shim runs from `cwd` (doctor.host.shims: its files read, never run)."""
+    from doctor.host.shims import shim_target
 
     return shim_target(path, cwd, env)
 

@@ -1,0 +1,308 @@
+"""The program a version manager's shim runs, read from the manager's files: a shim is never run.
+
+An IDE runs with a version's own folder on PATH (`~/.asdf/installs/nodejs/20.11.0/bin`), the
+terminal with the manager's shims (`~/.asdf/shims`); the two are one program where the shim picks
+that version in the command's folder, as the manager would pick it:
+
+- pyenv, rbenv, nodenv, goenv (their `*-rehash` writes `export PYENV_ROOT="..."` and `exec ".../pyenv"
+  exec "$program"`): PYENV_VERSION, the nearest `.python-version` from the folder up, $PYENV_ROOT/version
+  (`.ruby-version`, `.node-version`, `.go-version` for the others); a prefix (`3.11`) is the newest
+  3.11.x installed;
+- asdf (`# asdf-plugin: nodejs 20.11.0` lines, then `exec asdf exec "yarn"`): ASDF_NODEJS_VERSION, the
+  nearest `.tool-versions` naming the plugin, ~/.tool-versions; the version's
+  `$ASDF_DATA_DIR/installs/PLUGIN/VERSION/bin`;
+- mise (each shim a symlink to the mise binary): MISE_NODE_VERSION, the nearest mise.toml,
+  .mise.toml, mise/config.toml, .config/mise.toml or .tool-versions naming the tool, the global
+  ~/.config/mise/config.toml; `installs/TOOL/VERSION/bin` (mise links `20` to the newest 20.x installed);
+- volta (`~/.volta/bin/node` a symlink to `volta-shim`): the nearest package.json's `volta` pins, else
+  ~/.volta/tools/user/platform.json; `tools/image/node/VERSION/bin`.
+
+A shim whose manager, version or program cannot be told from the files answers None: the shim itself
+is then what is compared.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+SHIM_READ = 4096  # a shim is a few lines; a config file is read up to CONFIG_READ
+CONFIG_READ = 256 * 1024
+# the rbenv family: the root variable a shim exports, and the version file each reads
+ENV_FAMILY = {"PYENV": ".python-version", "RBENV": ".ruby-version", "NODENV": ".node-version",
+              "GOENV": ".go-version"}
+_ROOT_LINE = re.compile(r'^export ([A-Z]+)_ROOT=(.*)$', re.M)
+_ASDF_PLUGIN = re.compile(r"^# asdf-plugin: (\S+)(?: (\S+))?", re.M)
+_TOML_TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+_TOML_PAIR = re.compile(r'^\s*"?([A-Za-z0-9_:@/.-]+)"?\s*=\s*(.+?)\s*$')
+_QUOTED = re.compile(r'"([^"]*)"|\'([^\']*)\'')
+# the files mise reads in each folder, the later one winning (mise's docs: "Configuration")
+MISE_FILES = (".tool-versions", ".config/mise/config.toml", ".config/mise.toml", "mise/config.toml",
+              ".mise/config.toml", "mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml")
+VOLTA_TOOLS = {"node": "node", "npx": "node", "npm": "npm", "yarn": "yarn", "pnpm": "pnpm"}
+
+
+def shim_target(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """The program the shim at `path` runs from `cwd`, or None for no shim or an answer files cannot give."""
+    folder = os.path.dirname(path)
+    if os.path.basename(folder) == "shims":
+        if os.path.islink(path):
+            return _mise(path, cwd, env) if _links_to(path, ("mise",)) else None
+        text = _read(path, SHIM_READ)
+        if text is None or not text.startswith("#!"):
+            return None
+        if "# asdf-plugin:" in text and "asdf exec " in text:
+            return _asdf(path, text, cwd, env)
+        return _env_family(path, text, cwd, env)
+    if os.path.islink(path) and _links_to(path, ("volta-shim",)):
+        return _volta(path, cwd)
+    return None
+
+
+def manager_of(path: str) -> str | None:
+    """The version manager whose shim `path` is ('pyenv', 'asdf', 'mise', 'volta'...), or None."""
+    if os.path.basename(os.path.dirname(path)) == "shims":
+        if os.path.islink(path):
+            return "mise" if _links_to(path, ("mise",)) else None
+        text = _read(path, SHIM_READ) or ""
+        if "# asdf-plugin:" in text:
+            return "asdf"
+        found = _ROOT_LINE.search(text)
+        return found.group(1).lower() if found and found.group(1) in ENV_FAMILY else None
+    return "volta" if os.path.islink(path) and _links_to(path, ("volta-shim",)) else None
+
+
+def _links_to(path: str, names: tuple[str, ...]) -> bool:
+    return os.path.basename(os.path.realpath(path)) in names
+
+
+def _read(path: str, limit: int) -> str | None:
+    from doctor.regular import decoded, read_bytes
+
+    try:
+        return decoded(read_bytes(path, limit, head=True))
+    except OSError:
+        return None
+
+
+def _runnable(path: str) -> bool:
+    return os.access(path, os.X_OK) and os.path.isfile(path)
+
+
+def _upward(cwd: str) -> Iterator[str]:
+    """`cwd` and each folder above it, to the root."""
+    folder = os.path.abspath(cwd)
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def _env_family(path: str, text: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """pyenv, rbenv, nodenv, goenv: `pyenv exec` picks PYENV_VERSION, the nearest version file, the global one."""
+    if " exec " not in text:
+        return None
+    found = _ROOT_LINE.search(text)
+    if found is None or found.group(1) not in ENV_FAMILY:
+        return None
+    name, root = found.group(1), found.group(2).strip().strip("\"'")
+    if not os.path.isabs(root) or "$" in root:
+        return None
+    versions = env.get(f"{name}_VERSION", "").replace(":", " ").split() or _version_file(cwd, root, ENV_FAMILY[name])
+    language = ENV_FAMILY[name][1:].split("-")[0]  # python, ruby, node, go: `python-3.12.1` is 3.12.1
+    for version in versions:
+        if version == "system":
+            return None
+        for named in dict.fromkeys((version, version.removeprefix(f"{language}-"), version.removeprefix("v"))):
+            chosen = _installed(os.path.join(root, "versions"), named)
+            candidate = os.path.join(root, "versions", chosen, "bin", os.path.basename(path)) if chosen else ""
+            if candidate and _runnable(candidate):
+                return candidate
+    return None
+
+
+def _installed(versions: str, version: str) -> str | None:
+    """The folder of `versions` a version names: itself, else (a prefix, CTFd's `3.11`) the newest
+    release under it as pyenv-latest picks it; pre-releases and other builds (`3.11.0rc1`) left out."""
+    if os.path.isdir(os.path.join(versions, version)):
+        return version
+    try:
+        names = os.listdir(versions)
+    except OSError:
+        return None
+    releases = [n for n in names if n.startswith(version + ".") and n[len(version) + 1:].replace(".", "").isdigit()]
+    return max(releases, key=lambda n: [int(part) for part in n.split(".") if part.isdigit()], default=None)
+
+
+def _version_file(cwd: str, root: str, name: str) -> list[str]:
+    """The versions the nearest `name` from `cwd` up lists, else the global $ROOT/version's."""
+    for folder in _upward(cwd):
+        found = _versions_in(os.path.join(folder, name))
+        if found is not None:
+            return found
+    return _versions_in(os.path.join(root, "version")) or []
+
+
+def _versions_in(path: str) -> list[str] | None:
+    """The first word of each line of a version file, comments and paths left out; None for no file."""
+    text = _read(path, SHIM_READ) if os.path.isfile(path) else None
+    if text is None:
+        return None
+    words = [line.split()[0] for line in text.splitlines() if line.split()]
+    return [w for w in words if not w.startswith("#") and ".." not in w and "/" not in w]
+
+
+def _tool_versions(path: str) -> dict[str, list[str]]:
+    """`.tool-versions` (asdf's, mise's): each tool's versions, in order, comments left out."""
+    text = _read(path, CONFIG_READ) if os.path.isfile(path) else None
+    found: dict[str, list[str]] = {}
+    for line in (text or "").splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) > 1:
+            found.setdefault(words[0], words[1:])
+    return found
+
+
+def _asdf(path: str, text: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """asdf's shim: the plugins its comments name, each one's version as `asdf exec` picks it."""
+    root = os.path.dirname(os.path.dirname(path))  # $ASDF_DATA_DIR: its shims/ holds the shim
+    home = env.get("HOME", "")
+    defaults = env.get("ASDF_DEFAULT_TOOL_VERSIONS_FILENAME", ".tool-versions")
+    plugins = dict.fromkeys(found.group(1) for found in _ASDF_PLUGIN.finditer(text))
+    for plugin in plugins:
+        versions = env.get(f"ASDF_{plugin.upper().replace('-', '_')}_VERSION", "").split()
+        if not versions:
+            for folder in _upward(cwd):
+                versions = _tool_versions(os.path.join(folder, defaults)).get(plugin, [])
+                if versions:
+                    break
+        if not versions and home:
+            versions = _tool_versions(os.path.join(home, defaults)).get(plugin, [])
+        for version in versions:
+            if version == "system":
+                return None
+            if version.startswith("path:"):
+                candidate = os.path.join(version[5:], "bin", os.path.basename(path))
+            else:
+                folder = version.replace("ref:", "ref-", 1)
+                candidate = os.path.join(root, "installs", plugin, folder, "bin", os.path.basename(path))
+            if _runnable(candidate):
+                return candidate
+    return None
+
+
+def _mise(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """mise's shim: the first tool mise has configured from `cwd` whose version's bin holds the program."""
+    data = os.path.dirname(os.path.dirname(path))
+    program = os.path.basename(path)
+    for tool, versions in _mise_tools(cwd, env).items():
+        for version in versions:
+            if version == "system":
+                break
+            folder = _installed(os.path.join(data, "installs", tool), version.removeprefix("v"))
+            candidate = os.path.join(data, "installs", tool, folder, "bin", program) if folder else ""
+            if candidate and _runnable(candidate):
+                return candidate
+    return None
+
+
+def _mise_tools(cwd: str, env: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each tool mise has configured from `cwd`, its versions: MISE_<TOOL>_VERSION, the nearest folder's
+    files (a later file of a folder over an earlier one), the global config."""
+    found: dict[str, list[str]] = {}
+    home = env.get("HOME", "")
+    config = env.get("MISE_CONFIG_DIR") or os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"),
+                                                         "mise")
+    for folder in _upward(cwd):
+        here: dict[str, list[str]] = {}
+        for name in MISE_FILES:
+            here.update(_mise_file(os.path.join(folder, name)))
+        for tool, versions in here.items():
+            found.setdefault(tool, versions)
+    for tool, versions in _mise_file(os.path.join(config, "config.toml")).items():
+        found.setdefault(tool, versions)
+    for tool in list(found):
+        pinned = env.get(f"MISE_{tool.upper().replace('-', '_')}_VERSION")
+        if pinned:
+            found[tool] = [pinned]
+    return {tool.replace(":", "-").replace("/", "-"): versions for tool, versions in found.items()}
+
+
+def _mise_file(path: str) -> dict[str, list[str]]:
+    """The tools of one mise config file: a `.tool-versions`, or a TOML file's [tools] table (`node = "20"`,
+    `python = ["3.12", "3.11"]`, `go = { version = "1.22" }`), read line by line."""
+    if path.endswith(".tool-versions"):
+        return _tool_versions(path)
+    text = _read(path, CONFIG_READ) if os.path.isfile(path) else None
+    found: dict[str, list[str]] = {}
+    table = ""
+    for line in (text or "").splitlines():
+        heading = _TOML_TABLE.match(line)
+        if heading:
+            table = heading.group(1).strip()
+            continue
+        pair = _TOML_PAIR.match(line) if table == "tools" else None
+        if pair:
+            value = pair.group(2)
+            if value.startswith("{"):
+                value = value.split("version", 1)[1] if "version" in value else ""
+            versions = [a or b for a, b in _QUOTED.findall(value.split("#", 1)[0])]
+            if versions:
+                found[pair.group(1)] = versions
+    return found
+
+
+def _volta(path: str, cwd: str) -> str | None:
+    """volta's shim: the nearest package.json's `volta` pins, else the user's default platform."""
+    tool = VOLTA_TOOLS.get(os.path.basename(path))
+    if tool is None:
+        return None  # a package's binary (`tsc`): volta's own records, not read here
+    home = os.path.dirname(os.path.dirname(path))  # $VOLTA_HOME: its bin/ holds the shim
+    pins = {**_volta_default(home), **_volta_project(cwd)}
+    node = pins.get("node")
+    if tool == "npm" and not pins.get("npm"):
+        tool = "node"  # the npm node bundles
+    version = node if tool == "node" else pins.get(tool)
+    if not version:
+        return None
+    candidate = os.path.join(home, "tools", "image", tool, version, "bin", os.path.basename(path))
+    return candidate if _runnable(candidate) else None
+
+
+def _volta_project(cwd: str) -> dict[str, str]:
+    """The `volta` pins of the nearest package.json (the project volta finds), over the user's default."""
+    import json
+
+    for folder in _upward(cwd):
+        text = _read(os.path.join(folder, "package.json"), CONFIG_READ)
+        if text is None:
+            continue
+        try:
+            pins = json.loads(text).get("volta")
+        except (ValueError, AttributeError):
+            return {}
+        return {k: v for k, v in pins.items() if isinstance(v, str)} if isinstance(pins, dict) else {}
+    return {}
+
+
+def _volta_default(home: str) -> dict[str, str]:
+    import json
+
+    text = _read(os.path.join(home, "tools", "user", "platform.json"), CONFIG_READ)
+    try:
+        platform = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(platform, dict):
+        return {}
+    node = platform.get("node")
+    node = node if isinstance(node, dict) else {}
+    pins = {"node": node.get("runtime"), "npm": node.get("npm"), "yarn": platform.get("yarn"),
+            "pnpm": platform.get("pnpm")}
+    return {k: v for k, v in pins.items() if isinstance(v, str)}
