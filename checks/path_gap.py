@@ -66,6 +66,14 @@ class PathGap(Check):
         app started from the Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting
         for an IDE), a subprocess the `env=` its parent passes. The line is printed; `doctor fix`
         does not write it, since the file lies outside the project.
+        A folder a version manager or Homebrew owns is advised as the manager documents for other
+        processes: fnm's per-shell ~/.local/state/fnm_multishells/PID_MILLIS/bin (gone with its
+        shell) as its aliases/default/bin; mise's or asdf's version folder (`mise activate` sets
+        PATH at the interactive prompt only) as their shims, which pick the version per folder;
+        nvm's version folder with a note that the line pins that version (nvm.sh sets it in
+        interactive shells only); Homebrew's folder, in a bash or zsh startup file, as
+        `eval "$(/opt/homebrew/bin/brew shellenv)"` (noting its installer's ~/.zprofile line,
+        which only login shells read).
         Two copies of a tool are compared as files (same file, same bytes), never by running
         them; a pyenv shim as the program it runs where the command runs, read from pyenv's files
         as `pyenv exec` picks it (PYENV_VERSION, the nearest .python-version, ~/.pyenv/version; a
@@ -152,7 +160,7 @@ class PathGap(Check):
                 folder = os.path.dirname(there)
                 message = (f"{tool!r} ({command.origin}) is found only by the login shell, "
                            f"in {_tilde(folder, home)}")
-                fix = _fix(folder, host)
+                fix = _fix(folder, host, tool)
                 yield self.finding(message, command.location, f"tool:{tool}", fix)
             elif not _same_program(here, there, host.env, str(command.cwd)):
                 message = f"{tool!r} is {_tilde(here, home)} on PATH but {_tilde(there, home)} in the login shell"
@@ -265,12 +273,20 @@ def _tilde(path: str, home: str) -> str:
     return path
 
 
-def _fix(folder: str, host: Host) -> Fix:
+def _fix(folder: str, host: Host, tool: str = "") -> Fix:
     """Advice (the file lies outside the project, which `doctor fix` never writes): the line for
-    the place where the kind of process that runs doctor reads its environment."""
+    the place where the kind of process that runs doctor reads its environment; for a folder a
+    version manager or Homebrew owns, the one that manager documents for such processes (fnm's
+    per-shell folder is gone with its shell: its `aliases/default`; mise's and asdf's version
+    folder: their shims; Homebrew: `eval "$(brew shellenv)"`)."""
+    from doctor.host.managed_folders import managed_folder
     from doctor.host.startup import path_advice  # here: a clean run has no gap to advise on
 
-    advice = path_advice(folder, host.shell.shell, host.env, host.platform, parent=host.parent_program)
+    managed = managed_folder(folder, tool, host.env) if tool else None
+    advice = path_advice(managed.folder if managed else folder, host.shell.shell, host.env, host.platform,
+                         parent=host.parent_program, shell_line=managed.shell_line if managed else "")
     source = host.platform.path_helper_entries().get(folder)
     note = f" ({folder} comes from {source}, which only login shells read through path_helper)" if source else ""
+    if managed and managed.note and (advice.line == managed.shell_line or not managed.note_with_line):
+        note += f" ({managed.note})"
     return Fix(advice.title + note, Safety.ADVICE)

@@ -1,9 +1,9 @@
-"""path-gap with version managers, each laid out as it lays itself out on disk.
+"""path-gap with version managers and Homebrew, each laid out as it lays itself out on disk.
 
 The home is built under tmp_path: the manager's folders under their real names, its shims with the
 text (or the symlink) the manager writes, and the startup-file lines its install docs give. A
-manager's own program (mise) is a stand-in script printing what the real one prints for the shell
-to eval: the login shell runs it, as it runs the real one; doctor runs none.
+manager's own program (mise, fnm, brew, nvm.sh) is a stand-in script printing what the real one
+prints for the shell to eval: the login shell runs it, as it runs the real one; doctor runs none.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_path_gap import BASH, asked, project_with, run_check, tool
 
+ZSH = "/usr/bin/zsh"
 # Debian's ~/.profile (bash reads it as a login shell, then the .bashrc) and .bashrc's first line
 PROFILE = 'PATH="/usr/bin:/bin"\nif [ -n "$BASH_VERSION" ]; then\n    . "$HOME/.bashrc"\nfi\n'
 INTERACTIVE = "case $- in *i*) ;; *) return;; esac\n"
@@ -129,6 +130,104 @@ def test_a_volta_shim_is_the_version_it_picks(tmp_path: Path) -> None:
     (project / "package.json").write_text(json.dumps({"name": "app", "volta": {"node": "20.11.0",
                                                                                "yarn": "1.22.22"}}))
     assert [f.subject for f in run_check(project, env)] == ["tool-differs:yarn"]
+
+
+def fix_of(findings: list) -> str:  # type: ignore[type-arg]
+    [finding] = findings
+    assert finding.fix is not None
+    return str(finding.fix.title)
+
+
+def test_fnm_s_per_shell_folder_is_never_the_advice(tmp_path: Path) -> None:
+    # `fnm env` links a new ~/.local/state/fnm_multishells/PID_MILLIS to aliases/default for each shell and
+    # prints its bin for PATH: that folder is gone with the shell, so the advice names aliases/default
+    home = tmp_path / "home"
+    fnm_dir = home / ".local" / "share" / "fnm"
+    installed = fnm_dir / "node-versions" / "v20.11.0" / "installation"
+    tool(installed / "bin", "pnpm")
+    (fnm_dir / "aliases").mkdir(parents=True)
+    os.symlink(installed, fnm_dir / "aliases" / "default")
+    tool(fnm_dir, "fnm").write_text(
+        '#!/bin/sh\n# stand-in: what `fnm env` does and prints\n'
+        'd="$HOME/.local/state/fnm_multishells/$$_$(date +%s)000"\n'
+        'mkdir -p "${d%/*}" && ln -s "$HOME/.local/share/fnm/aliases/default" "$d"\n'
+        'echo "export PATH=\\"$d/bin\\":\\"\\$PATH\\""\necho "export FNM_MULTISHELL_PATH=\\"$d\\""\n')
+    (home / ".profile").write_text(PROFILE)
+    # fnm's installer's lines
+    (home / ".bashrc").write_text(INTERACTIVE + '# fnm\nFNM_PATH="$HOME/.local/share/fnm"\n'
+                                  'if [ -d "$FNM_PATH" ]; then\n  export PATH="$FNM_PATH:$PATH"\n'
+                                  '  eval "`fnm env`"\nfi\n')
+    project = project_with(tmp_path, "dev:\n\tpnpm dev\n")
+    env = env_for(home, "/usr/bin:/bin", SHLVL="1")  # a `bash -c` script
+    findings = run_check(project, env)
+    assert "/fnm_multishells/" in findings[0].message  # where the login shell found it, as it is
+    assert fix_of(findings) == (
+        "add 'export PATH=\"$HOME/.local/share/fnm/aliases/default/bin:$PATH\"' to ~/.bashenv, with "
+        "BASH_ENV=$HOME/.bashenv set where the script starts (`fnm env` links a folder per shell, gone with it; "
+        "aliases/default is fnm's default version)")
+
+
+def test_mise_activate_s_version_folder_gives_way_to_its_shims(tmp_path: Path) -> None:
+    # `mise activate bash` (its docs' line in .bashrc) puts installs/node/20.11.0/bin on PATH when it runs
+    # and at each prompt, in interactive shells only; a make recipe never has it
+    home, _ = mise_home(tmp_path)
+    (home / ".local" / "bin" / "mise").write_text(
+        "#!/bin/sh\n# stand-in: the PATH `mise activate bash` sets up (its hook-env's, at activation)\n"
+        "echo 'export PATH=\"$HOME/.local/share/mise/installs/node/20.11.0/bin:$PATH\"'\n")
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + 'eval "$(~/.local/bin/mise activate bash)"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    findings = run_check(project, env_for(home, "/usr/bin:/bin", MAKELEVEL="1"))
+    assert findings[0].message == ("'yarn' (make target 'lint') is found only by the login shell, in "
+                                   "~/.local/share/mise/installs/node/20.11.0/bin")
+    assert fix_of(findings) == (
+        "add 'export PATH := $(HOME)/.local/share/mise/shims:$(PATH)' to the Makefile (`mise activate` sets PATH at "
+        "the interactive prompt only; `mise activate --shims` adds these shims, which work everywhere)")
+
+
+def test_nvm_s_folder_is_advised_with_what_pins_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    nvm = home / ".nvm"
+    tool(nvm / "versions" / "node" / "v20.11.0" / "bin", "yarn")
+    (nvm / "alias").mkdir(parents=True)
+    (nvm / "alias" / "default").write_text("20\n")
+    # stand-in for nvm.sh's load: `nvm use default` when an alias default exists
+    (nvm / "nvm.sh").write_text('PATH="$NVM_DIR/versions/node/v20.11.0/bin:$PATH"\n')
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + 'export NVM_DIR="$HOME/.nvm"\n[ -s "$NVM_DIR/nvm.sh" ] && \\. '
+                                                '"$NVM_DIR/nvm.sh"  # This loads nvm\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    findings = run_check(project, env_for(home, "/usr/bin:/bin", INVOCATION_ID="1"))  # a systemd service
+    assert fix_of(findings) == (
+        f"add 'PATH={nvm}/versions/node/v20.11.0/bin:$PATH' to ~/.config/environment.d/50-path.conf (user services; "
+        "a system unit: Environment=) (nvm.sh sets it in interactive shells only; this pins v20.11.0: update it "
+        "after `nvm alias default`)")
+
+
+@pytest.mark.skipif(not os.access(ZSH, os.X_OK), reason="no zsh here")
+def test_homebrew_s_line_goes_where_every_zsh_reads_it(tmp_path: Path) -> None:
+    # Homebrew's installer says `eval "$(/opt/homebrew/bin/brew shellenv)"` >> ~/.zprofile, which only login
+    # shells read: a zsh started by a terminal that is no login shell (or `zsh -c`) lacks `just`
+    home = tmp_path / "home"
+    home.mkdir()
+    prefix = tmp_path / "homebrew"
+    (prefix / "Cellar" / "just" / "1.25.0" / "bin").mkdir(parents=True)
+    tool(prefix / "Cellar" / "just" / "1.25.0" / "bin", "just")
+    tool(prefix / "bin", "brew").write_text(
+        f"#!/bin/sh\n# stand-in: what `brew shellenv` prints\necho 'export HOMEBREW_PREFIX=\"{prefix}\";'\n"
+        f"echo 'export PATH=\"{prefix}/bin:{prefix}/sbin${{PATH+:$PATH}}\";'\n")
+    os.symlink(prefix / "Cellar" / "just" / "1.25.0" / "bin" / "just", prefix / "bin" / "just")
+    (home / ".zshenv").write_text('PATH="/usr/bin:/bin"\n')
+    (home / ".zprofile").write_text(f'eval "$({prefix}/bin/brew shellenv)"\n')
+    project = project_with(tmp_path, "lint:\n\tjust lint\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": ZSH, "TERM": "xterm-256color", "SHLVL": "1"}
+    findings = run_check(project, env)
+    assert findings[0].message == f"'just' (make target 'lint') is found only by the login shell, in {prefix}/bin"
+    assert fix_of(findings) == (f"add 'eval \"$({prefix}/bin/brew shellenv)\"' to ~/.zshenv (~/.zprofile has it, "
+                                "which only login shells read: keep it there too)")
+    # a make recipe reads no startup file: the Makefile's line, and nothing said of ~/.zprofile
+    findings = run_check(project, {**env, "MAKELEVEL": "1", "TERM": "", "SHLVL": ""})
+    assert fix_of(findings) == f"add 'export PATH := {prefix}/bin:$(PATH)' to the Makefile"
 
 
 def test_no_finding_where_every_process_has_the_manager_s_tools(tmp_path: Path) -> None:

@@ -88,11 +88,15 @@ def process_kind(env: Mapping[str, str], platform: Platform, parent: str = "") -
 
 
 def path_advice(folder: str, shell: str, env: Mapping[str, str], platform: Platform,
-                kind: ProcessKind | None = None, parent: str = "") -> PathAdvice:
+                kind: ProcessKind | None = None, parent: str = "", shell_line: str = "") -> PathAdvice:
     """The line that puts `folder` on PATH where `kind` (default: doctor's own kind, its starter
     `parent`) reads it; `present` when that file of HOME holds the line already (asking for it
-    again helps nobody)."""
+    again helps nobody). `shell_line` is what a bash or zsh startup file takes instead of an
+    `export PATH=` line (Homebrew's `eval "$(/opt/homebrew/bin/brew shellenv)"`)."""
     advice = _path_advice(folder, shell, env, platform, kind or process_kind(env, platform, parent))
+    if shell_line and advice.line.startswith("export PATH=") and advice.kind in (ProcessKind.TERMINAL,
+                                                                                 ProcessKind.SCRIPT):
+        advice = PathAdvice(advice.kind, advice.where, shell_line)
     home = env.get("HOME", "")
     if home and advice.where.startswith("~/"):
         from doctor.regular import read_text
