@@ -88,6 +88,10 @@ class PathGap(Check):
         .tool-versions, ~/.config/mise/config.toml); volta's (a link to volta-shim; package.json's
         "volta", ~/.volta/tools/user/platform.json): an IDE's ~/.asdf/installs/nodejs/20.11.0/bin/yarn
         and the terminal's ~/.asdf/shims/yarn are one yarn while asdf picks 20.11.0 there.
+        A version a manager's per-folder switch put on PATH (`mise activate`, `fnm env --use-on-cd`,
+        an `nvm use` hook) differing from the login shell's, which starts in HOME and has the
+        default, is expected where the project pins it (.nvmrc, .node-version, .tool-versions,
+        mise.toml), and reported where it does not.
 
     Fix safety
         Advice: the rc file or service setting lies outside the project, so doctor prints the line
@@ -167,7 +171,7 @@ class PathGap(Check):
                 runs = _shim_runs(there, str(command.cwd), host.env)
                 message += f" (a shim running {_tilde(runs, home)} there)" if runs else ""
                 # the login shell's program is the one the terminal runs: its folder goes first
-                fix = _fix(str(Path(there).parent), host)
+                fix = _fix(str(Path(there).parent), host, tool)
                 yield self.finding(message, command.location, f"tool-differs:{tool}", fix)
 
 
@@ -221,13 +225,19 @@ def _same_program(here: str, there: str, env: Mapping[str, str], cwd: str) -> bo
 
     Same file (realpath, inode) or byte-identical copies, a pyenv shim taken for the program it
     runs from `cwd` (the IDE's `~/.pyenv/versions/3.12.1/bin/ruff` and the login shell's
-    `~/.pyenv/shims/ruff` when 3.12.1 is the version pyenv picks there); and a tool of the
+    `~/.pyenv/shims/ruff` when 3.12.1 is the version pyenv picks there); the version a manager's
+    per-folder switch put on PATH where the project pins it (`mise activate` with the project's
+    mise.toml, against the login shell's default, picked in HOME); and a tool of the
     virtualenv that is active (or that PATH leads into) is meant to differ from the login shell's.
     """
     if _one_file(here, there):
         return True
     ran_here, ran_there = _shim_runs(here, cwd, env) or here, _shim_runs(there, cwd, env) or there
     if (ran_here, ran_there) != (here, there) and _one_file(ran_here, ran_there):
+        return True
+    from doctor.host.shims import project_pick
+
+    if project_pick(here, there, cwd, env):
         return True
     folder = Path(here).parent
     active = env.get("VIRTUAL_ENV") or env.get("CONDA_PREFIX")

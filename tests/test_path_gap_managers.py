@@ -240,3 +240,47 @@ def test_no_finding_where_every_process_has_the_manager_s_tools(tmp_path: Path) 
     (home / ".profile").write_text(f'PATH="{path}"\n')
     project = project_with(tmp_path, "lint:\n\tyarn lint\n\tpnpm lint\n")
     assert run_check(project, asked(env_for(home, path))) == []
+
+
+def test_mise_activate_s_project_version_against_the_login_shell_s_default(tmp_path: Path) -> None:
+    # a terminal in the project: `mise activate` switched PATH to the node its mise.toml pins (22), while the
+    # login shell doctor asks starts in HOME and has the global 20: that difference is mise doing its job
+    home, data = mise_home(tmp_path)
+    (home / ".local" / "bin" / "mise").write_text(
+        "#!/bin/sh\n# stand-in: the PATH `mise activate bash` sets up in HOME (hook-env, global config)\n"
+        "echo 'export PATH=\"$HOME/.local/share/mise/installs/node/20.11.0/bin:$PATH\"'\n")
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + 'eval "$(~/.local/bin/mise activate bash)"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    (project / "mise.toml").write_text('[tools]\nnode = "22"\n')
+    env = env_for(home, f"{data}/installs/node/22.1.0/bin:/usr/bin:/bin", TERM="xterm", SHLVL="2")
+    assert run_check(project, asked(env)) == []
+    (project / "mise.toml").write_text('[tools]\nnode = "20"\n')  # a terminal left on 22 after the pin moved
+    assert [f.subject for f in run_check(project, env)] == ["tool-differs:yarn"]
+
+
+def test_fnm_use_on_cd_s_project_version_is_expected(tmp_path: Path) -> None:
+    # `fnm env --use-on-cd` relinks the shell's multishell folder to the .nvmrc's version on `cd`; the login
+    # shell's own folder links aliases/default
+    home = tmp_path / "home"
+    fnm_dir = home / ".local" / "share" / "fnm"
+    for version in ("v20.11.0", "v18.19.0"):
+        tool(fnm_dir / "node-versions" / version / "installation" / "bin", "pnpm", version)
+    (fnm_dir / "aliases").mkdir(parents=True)
+    os.symlink(fnm_dir / "node-versions" / "v20.11.0" / "installation", fnm_dir / "aliases" / "default")
+    shells = home / ".local" / "state" / "fnm_multishells"
+    shells.mkdir(parents=True)
+    os.symlink(fnm_dir / "node-versions" / "v18.19.0" / "installation", shells / "4242_1733472000000")
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + 'd="$HOME/.local/state/fnm_multishells/$$_1733472000001"\n'
+                                  'ln -s "$HOME/.local/share/fnm/aliases/default" "$d"\nexport PATH="$d/bin:$PATH"\n')
+    project = project_with(tmp_path, "dev:\n\tpnpm dev\n")
+    (project / ".nvmrc").write_text("v18\n")
+    env = env_for(home, f"{shells}/4242_1733472000000/bin:/usr/bin:/bin", TERM="xterm", SHLVL="2")
+    assert run_check(project, asked(env)) == []
+    (project / ".nvmrc").write_text("lts/iron\n")  # an alias files cannot resolve: fnm chose it, not doctor
+    assert run_check(project, env) == []
+    (project / ".nvmrc").write_text("20\n")
+    [finding] = run_check(project, env)
+    assert finding.subject == "tool-differs:pnpm"
+    assert finding.fix is not None and "aliases/default/bin" in finding.fix.title  # never a per-shell folder
