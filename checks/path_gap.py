@@ -34,6 +34,10 @@ class PathGap(Check):
         section such an image installs) is the service's: no PATH makes it work here.
         A recipe running `docker-compose` (compose v1's name) that neither PATH has, where compose
         v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
+        A recipe's `sudo TOOL` (`sudo -E`, `sudo -u USER` too) where PATH finds TOOL in a folder
+        sudo's secure_path lacks: sudo looks it up there, not on PATH ("sudo: poetry: command not
+        found" for ~/.local/bin on Debian). secure_path is read from /etc/sudoers and the files its
+        includedir names; where only root can read them, a tool in a folder under HOME is a note.
         The login shell's PATH is cached (asked again after an hour, once the run is over).
         Without it, a run starts the shell and waits for it only when PATH lacks a tool the
         project names; when every tool is on PATH, the shell is asked once the run has ended
@@ -65,7 +69,8 @@ class PathGap(Check):
         Makefile's `export PATH := ...`, a systemd user service ~/.config/environment.d/, a macOS
         app started from the Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting
         for an IDE), a subprocess the `env=` its parent passes. The line is printed; `doctor fix`
-        does not write it, since the file lies outside the project.
+        does not write it, since the file lies outside the project. A tool run through sudo: its
+        path after `sudo` (`sudo /home/dev/.local/bin/poetry`), or no sudo.
         A folder a version manager or Homebrew owns is advised as the manager documents for other
         processes: fnm's per-shell ~/.local/state/fnm_multishells/PID_MILLIS/bin (gone with its
         shell) as its aliases/default/bin; mise's or asdf's version folder (`mise activate` sets
@@ -135,6 +140,7 @@ class PathGap(Check):
             elif not os.path.isdir(entry):
                 yield self.finding(f"PATH entry {_tilde(entry, home)!r} {_why_unusable(entry)}", None,
                                    f"path-entry:{entry}", severity=Severity.INFO)
+        yield from _sudo_lookups(self, project, host)
         tools, found, lacking = self._lookup(project, host)
         if not tools:
             shell.release()  # started early for nothing: no tool to look up
@@ -197,6 +203,33 @@ def _compose_v1(check: Check, command: Command, host: Host) -> Iterator[Finding]
                   "docker CLI plugin)", Safety.ADVICE)
         yield check.finding(f"'docker-compose' ({command.origin}) is not installed here; compose is, as "
                                 "`docker compose`", command.location, "tool:docker-compose", fix, Severity.INFO)
+
+
+def _sudo_lookups(check: Check, project: Project, host: Host) -> Iterator[Finding]:
+    """A recipe's `sudo TOOL` where PATH finds TOOL in a folder sudo's secure_path lacks (Debian's
+    `sudo poetry install` with poetry in ~/.local/bin: "sudo: poetry: command not found")."""
+    commands = {c.tool: c for c in reversed(project.commands) if c.sudo and not c.local}
+    if not commands:
+        return
+    from doctor.host.sudoers import secure_path
+
+    secure, shell, home = secure_path(), host.shell, host.env.get("HOME", "")
+    for tool, command in sorted(commands.items()):
+        here = shell.which(tool, [e for e in shell.inherited if os.path.isabs(e)])
+        folder = os.path.dirname(here) if here else ""
+        if not here or (secure.entries is not None and shell.which(tool, secure.entries)):
+            continue  # not on PATH at all, or sudo finds one (the same or another: not a lookup failure)
+        if secure.entries is not None:
+            message, severity = f"secure_path ({secure.source}) lacks {_tilde(folder, home)}", Severity.WARNING
+        elif not secure.readable and home and folder.startswith(home.rstrip("/") + "/"):
+            message, severity = (f"secure_path, where /etc/sudoers sets one (Debian, Ubuntu, Fedora; root's to read "
+                                 f"here), lacks {_tilde(folder, home)}"), Severity.INFO
+        else:
+            continue
+        fix = Fix(f"name it by its path, `sudo {here}`, or run it without sudo (secure_path replaces PATH, "
+                  "`sudo -E` too)", Safety.ADVICE)
+        yield check.finding(f"{tool!r} ({command.origin}) runs through sudo, whose {message}", command.location,
+                            f"sudo:{tool}", fix, severity)
 
 
 def _runs_in_a_service(project: Project, host: Host, command: Command) -> bool:

@@ -211,6 +211,7 @@ def test_inherited_keeps_empty_entries() -> None:
     ("./scripts/test.sh && npm run build | tee log.txt", ["npm", "tee"]),
     ("env -i FOO=1 ruff check . || true", ["ruff"]),
     ("docker compose exec backend pytest", ["docker"]),
+    ("sudo -u www-data -E pytest -x", ["pytest"]),  # -u's argument is no program
 ])
 def test_split_command_first_words(line: str, tools: list[str]) -> None:
     assert [t for _, t, _ in split_command(line.lstrip("@"), Path("/p"))] == tools

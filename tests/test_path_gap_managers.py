@@ -284,3 +284,65 @@ def test_fnm_use_on_cd_s_project_version_is_expected(tmp_path: Path) -> None:
     [finding] = run_check(project, env)
     assert finding.subject == "tool-differs:pnpm"
     assert finding.fix is not None and "aliases/default/bin" in finding.fix.title  # never a per-shell folder
+
+
+# Debian 12's /etc/sudoers, its lines as shipped (tabs included), and a drop-in that adds /snap/bin as Ubuntu's does
+DEBIAN_SUDOERS = ('Defaults\tenv_reset\nDefaults\tmail_badpass\n'
+                  'Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n'
+                  'Defaults\tuse_pty\n\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n\n@includedir {d}\n')
+
+
+@pytest.mark.parametrize(("recipe", "found"), [
+    ("sudo poetry install", True),
+    ("@sudo -E -u root poetry install --sync", True),
+    ("cd api && sudo --preserve-env poetry install", True),
+    ('sudo env PATH="$$PATH" poetry install', False),  # sudo given the user's PATH: it finds poetry
+    ("poetry install", False),
+])
+def test_a_tool_sudo_looks_up_on_its_secure_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recipe: str,
+                                                 found: bool) -> None:
+    # `sudo poetry install` on Debian: "sudo: poetry: command not found", poetry being in ~/.local/bin
+    from doctor.host import sudoers
+
+    home = tmp_path / "home"
+    local = home / ".local" / "bin"
+    tool(local, "poetry")
+    (home / ".profile").write_text(f'PATH="{local}:/usr/bin:/bin"\n')
+    dropins = tmp_path / "sudoers.d"
+    dropins.mkdir()
+    (dropins / "README").write_text("# files in this folder are read by sudo\n")
+    (dropins / "old.dpkg-old").write_text('Defaults secure_path="/home:/usr/bin"\n')  # a name sudo skips
+    (tmp_path / "sudoers").write_text(DEBIAN_SUDOERS.format(d=dropins))
+    monkeypatch.setattr(sudoers, "SUDOERS", str(tmp_path / "sudoers"))
+    project = project_with(tmp_path, f"install:\n\t{recipe}\n")
+    (project / "api").mkdir()
+    env = env_for(home, f"{local}:/usr/bin:/bin", TERM="xterm", SHLVL="1")
+    findings = [f for f in run_check(project, asked(env)) if f.subject.startswith("sudo:")]
+    if not found:
+        assert findings == []
+        return
+    assert [(f.severity.name, f.message) for f in findings] == [
+        ("WARNING", f"'poetry' (make target 'install') runs through sudo, whose secure_path ({tmp_path}/sudoers:3) "
+                    "lacks ~/.local/bin")]
+    assert fix_of(findings) == (f"name it by its path, `sudo {local}/poetry`, or run it without sudo (secure_path "
+                                "replaces PATH, `sudo -E` too)")
+    (dropins / "snap").write_text(f'Defaults secure_path="{local}:/usr/bin:/bin"\n')  # a drop-in that adds it
+    assert [f for f in run_check(project, env) if f.subject.startswith("sudo:")] == []
+
+
+def test_a_sudoers_only_root_can_read_is_a_note_for_a_home_folder(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctor.host import sudoers
+
+    home = tmp_path / "home"
+    tool(home / ".local" / "bin", "poetry")
+    tool(tmp_path / "opt" / "bin", "just")
+    closed = tmp_path / "sudoers"
+    closed.mkdir()  # read as a folder: refused, as a 0440 root:root file is for a user
+    monkeypatch.setattr(sudoers, "SUDOERS", str(closed))
+    (home / ".profile").write_text('PATH="/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "install:\n\tsudo poetry install\n\tsudo just setup\n")
+    env = env_for(home, f"{home}/.local/bin:{tmp_path}/opt/bin:/usr/bin:/bin")
+    findings = [f for f in run_check(project, asked(env)) if f.subject.startswith("sudo:")]
+    assert [(f.severity.name, f.subject) for f in findings] == [("INFO", "sudo:poetry")]  # /opt: unknown, not said
+    assert "where /etc/sudoers sets one (Debian, Ubuntu, Fedora; root's to read here)" in findings[0].message

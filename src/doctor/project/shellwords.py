@@ -63,11 +63,13 @@ def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]
             while segment.endswith(")") and segment.count(")") > segment.count("("):  # a subshell's, not `$(X)`'s
                 segment = segment[:-1].rstrip()
             words = _words(segment)
-            fed = whole
+            fed, sudo = whole, False
             while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
                              or words[0].startswith("-")):
                 fed = fed or (segment if words[0] == "xargs" else "")
-                words = words[1:]
+                sudo = words[0] == "sudo" or (sudo and words[0].startswith("-"))
+                # `sudo -u www-data pytest`: the option's argument is no program
+                words = words[2:] if sudo and words[0] in _SUDO_ARGUMENTS else words[1:]
             if not words:
                 continue
             tool = words[0]
@@ -80,6 +82,36 @@ def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]
             if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
                 continue
             yield _joined(words), tool, cwd, fed
+
+
+# sudo's options that take the next word as their argument (`sudo -u www-data cmd`)
+_SUDO_ARGUMENTS = frozenset(("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"))
+
+
+def sudo_programs(text: str) -> frozenset[str]:
+    """The programs a shell line runs through `sudo` by their name (`sudo poetry install`, `sudo -E
+    yarn build`): sudo looks those up on its own secure_path, not on PATH. A program given a PATH of
+    its own (`sudo env PATH="$PATH" poetry`) or by its path (`sudo ./run.sh`) is left out."""
+    found: set[str] = set()
+    for stages in pipelines(text) if "sudo" in text else ():
+        for raw in stages:
+            words = _words(raw.strip().lstrip("(").strip())
+            while words and (_ASSIGNMENT.match(words[0]) or words[0] in _LEADING or words[0] in ("time", "nohup")):
+                words = words[1:]
+            if not words or words[0] != "sudo":
+                continue
+            words = words[1:]
+            while words and words[0].startswith("-"):
+                words = words[2:] if words[0] in _SUDO_ARGUMENTS else words[1:]
+            if words and words[0] == "env":
+                words = words[1:]
+                if any(word.startswith("PATH=") for word in words):
+                    continue
+            while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0].startswith("-")):
+                words = words[1:]
+            if words and _TOOL_NAME.match(words[0]) and words[0] not in SHELL_WORDS:
+                found.add(words[0])
+    return frozenset(found)
 
 
 def simple_commands(text: str) -> list[list[str]]:

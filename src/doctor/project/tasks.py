@@ -21,7 +21,7 @@ from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project import is_file
 from doctor.project.reading import parse_json, read_regular_text
-from doctor.project.shellwords import SHELL_WORDS, WRAPPERS, split_command, split_pipelines
+from doctor.project.shellwords import SHELL_WORDS, WRAPPERS, split_command, split_pipelines, sudo_programs
 
 __all__ = ["MAKEFILES", "SHELL_WORDS", "WRAPPERS", "Command", "CommandKind", "read_commands", "split_command",
            "task_commands"]
@@ -86,6 +86,7 @@ class Command:
     implied: bool = False
     name: str = ""
     pipeline: str = ""
+    sudo: bool = False  # run through `sudo` by its name: looked up on sudo's secure_path, not PATH
 
 
 def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
@@ -138,9 +139,11 @@ def _makefile(path: Path) -> list[Command]:
         stripped = line.strip()
         if line.startswith("\t") and target:
             recipe = variables.expand(stripped.lstrip("@-+ "), target)
+            sudo = sudo_programs(recipe)
             for segment, tool, cwd, pipeline in split_pipelines(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
-                                        f"make target {target!r}", cwd, "/" in tool, name=target, pipeline=pipeline))
+                                        f"make target {target!r}", cwd, "/" in tool, name=target, pipeline=pipeline,
+                                        sudo=tool in sudo))
             continue
         rule = RULE.match(line)
         if rule and not line.startswith("\t"):
@@ -178,9 +181,12 @@ def _justfile(path: Path) -> list[Command]:
         body = line.strip().lstrip("@-").lstrip("@- ")
         if not recipe or shebang or body.startswith("#"):
             continue
-        for segment, tool, cwd, pipeline in split_pipelines(_JUST_INTERPOLATION.sub("$just", body), path.parent):
+        line = _JUST_INTERPOLATION.sub("$just", body)
+        sudo = sudo_programs(line)
+        for segment, tool, cwd, pipeline in split_pipelines(line, path.parent):
             commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
-                                    f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe, pipeline=pipeline))
+                                    f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe, pipeline=pipeline,
+                                    sudo=tool in sudo))
     return commands
 
 
@@ -219,9 +225,11 @@ def _taskfile(path: Path) -> list[Command]:
             block = scalar.style in ("|", ">")
             for offset, line in enumerate(scalar.value.splitlines()):
                 number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
+                sudo = sudo_programs(_task_text(line))
                 for segment, tool, cwd, pipeline in split_pipelines(_task_text(line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
-                                            f"task {name!r}", cwd, "/" in tool, name=name, pipeline=pipeline))
+                                            f"task {name!r}", cwd, "/" in tool, name=name, pipeline=pipeline,
+                                            sudo=tool in sudo))
     return commands
 
 
