@@ -38,6 +38,8 @@ class PathGap(Check):
         sudo's secure_path lacks: sudo looks it up there, not on PATH ("sudo: poetry: command not
         found" for ~/.local/bin on Debian). secure_path is read from /etc/sudoers and the files its
         includedir names; where only root can read them, a tool in a folder under HOME is a note.
+        doctor itself run through sudo compares root's PATH and login shell, not the user's: a note
+        says so.
         The login shell's PATH is cached (asked again after an hour, once the run is over).
         Without it, a run starts the shell and waits for it only when PATH lacks a tool the
         project names; when every tool is on PATH, the shell is asked once the run has ended
@@ -132,6 +134,11 @@ class PathGap(Check):
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         shell = host.shell
         home = host.env.get("HOME", "")
+        user = host.env.get("SUDO_USER", "")
+        if user and user != "root" and os.geteuid() == 0:  # `sudo doctor`: root's PATHs, not the user's
+            yield self.finding(f"doctor runs through sudo for {user!r}: PATH is sudo's and the login shell root's, so "
+                               f"{user}'s tools are not compared (run doctor as {user})", None, "sudo-run",
+                               severity=Severity.INFO)
         for entry in dict.fromkeys(shell.inherited):
             if entry in ("", ".") or not os.path.isabs(entry):
                 shown = "'' (empty)" if entry == "" else repr(entry)

@@ -346,3 +346,19 @@ def test_a_sudoers_only_root_can_read_is_a_note_for_a_home_folder(tmp_path: Path
     findings = [f for f in run_check(project, asked(env)) if f.subject.startswith("sudo:")]
     assert [(f.severity.name, f.subject) for f in findings] == [("INFO", "sudo:poetry")]  # /opt: unknown, not said
     assert "where /etc/sudoers sets one (Debian, Ubuntu, Fedora; root's to read here)" in findings[0].message
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sudo runs doctor as root")
+def test_doctor_run_through_sudo_says_whose_paths_it_compares(tmp_path: Path) -> None:
+    # `sudo doctor preflight` (the docker socket being root's): sudo sets PATH to secure_path and SHELL, HOME
+    # to root's, so the user's ~/.local/bin tools are on neither side and nothing was said
+    home = tmp_path / "root-home"
+    home.mkdir()
+    (home / ".profile").write_text('PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n')
+    project = project_with(tmp_path, "lint:\n\truff check .\n")
+    env = env_for(home, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", SUDO_USER="dev",
+                  SUDO_UID="1000", USER="root", LOGNAME="root")
+    notes = [f.message for f in run_check(project, asked(env)) if f.subject == "sudo-run"]
+    assert notes == ["doctor runs through sudo for 'dev': PATH is sudo's and the login shell root's, so dev's "
+                     "tools are not compared (run doctor as dev)"]
+    assert [f for f in run_check(project, {**env, "SUDO_USER": "root"}) if f.subject == "sudo-run"] == []
