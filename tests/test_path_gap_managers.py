@@ -108,6 +108,11 @@ def test_a_mise_shim_is_the_version_it_picks(tmp_path: Path) -> None:
         "'yarn' is ~/.local/share/mise/installs/node/20.11.0/bin/yarn on PATH but ~/.local/share/mise/shims/yarn "
         "in the login shell (a shim running ~/.local/share/mise/installs/node/22/bin/yarn there)"]
     assert run_check(project, {**env, "MISE_NODE_VERSION": "20"}) == []
+    (project / "mise.toml").unlink()
+    (project / ".tool-versions").write_text("nodejs 22.1.0\n")  # asdf's name for it, which mise reads as node
+    assert [f.subject for f in run_check(project, env)] == ["tool-differs:yarn"]
+    (project / ".tool-versions").write_text("nodejs 20.11.0\n")
+    assert run_check(project, env) == []
 
 
 def test_a_volta_shim_is_the_version_it_picks(tmp_path: Path) -> None:

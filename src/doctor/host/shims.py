@@ -43,6 +43,7 @@ _QUOTED = re.compile(r'"([^"]*)"|\'([^\']*)\'')
 # the files mise reads in each folder, the later one winning (mise's docs: "Configuration")
 MISE_FILES = (".tool-versions", ".config/mise/config.toml", ".config/mise.toml", "mise/config.toml",
               ".mise/config.toml", "mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml")
+MISE_ALIASES = {"nodejs": "node", "golang": "go"}  # asdf's plugin names mise reads from .tool-versions
 VOLTA_TOOLS = {"node": "node", "npx": "node", "npm": "npm", "yarn": "yarn", "pnpm": "pnpm"}
 
 
@@ -231,7 +232,17 @@ def _mise_tools(cwd: str, env: Mapping[str, str]) -> dict[str, list[str]]:
         pinned = env.get(f"MISE_{tool.upper().replace('-', '_')}_VERSION")
         if pinned:
             found[tool] = [pinned]
-    return {tool.replace(":", "-").replace("/", "-"): versions for tool, versions in found.items()}
+    named: dict[str, list[str]] = {}
+    for tool, versions in found.items():  # the nearest first: it wins over the same tool named otherwise
+        named.setdefault(_mise_install_name(tool), versions)
+    return named
+
+
+def _mise_install_name(tool: str) -> str:
+    """The folder of installs/ a configured tool lives in: `core:node`, and asdf's `nodejs` in a
+    .tool-versions, are mise's `node`; `npm:prettier` is `npm-prettier`."""
+    tool = tool.removeprefix("core:")
+    return MISE_ALIASES.get(tool, tool).replace(":", "-").replace("/", "-")
 
 
 def _mise_file(path: str) -> dict[str, list[str]]:
