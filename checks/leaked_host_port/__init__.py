@@ -150,14 +150,17 @@ class LeakedHostPort(Check):
         reads the variable itself.
 
         Browser URLs (`VITE_API_URL`, `FRONTEND_HOST`, a localhost port the project publishes, or a
-        container port its listener publishes under another host port) are not findings for a
-        service whose bundle runs in the developer's browser. They are for a service that dials them
-        from inside its own container: a test runner whose browser runs there (playwright, cypress)
-        or a server-side rendering server. A localhost http URL to a port a peer listens on inside
-        (and may publish as the same port) is no page for a service that serves none, that is, one
-        that publishes and exposes no port and runs neither Node nor a static web server (nginx, httpd,
-        caddy), where it reads the variable in its code, scripts or command, or doctor cannot read its
-        program: openlibrary's `solr-updater`, whose start script passes `OL_URL=http://localhost:8080/`
+        container port its listener publishes under another host port) are not findings for a service
+        whose bundle runs in the developer's browser. They are for a service that dials them from inside
+        its own container: a test runner whose browser runs there (playwright, cypress) or a server-side
+        rendering server, save an SSR server's browser-side key whose server-side twin it also gets
+        (baserow's nuxt web-frontend: `PUBLIC_BACKEND_URL=http://localhost:8000` for the browser beside
+        `PRIVATE_BACKEND_URL=http://backend:8000` for its server; `INTERNAL_`, `SERVER_` or the bare key
+        too): that one stays a page, and the twin is judged on its own. A localhost http URL to a port a
+        peer listens on inside (and may publish as the same port) is no page for a service that serves
+        none, that is, one that publishes and exposes no port and runs neither Node nor a static web
+        server (nginx, httpd, caddy), where it reads the variable in its code, scripts or command, or
+        doctor cannot read its program: openlibrary's `solr-updater`, whose start script passes `OL_URL=http://localhost:8080/`
         to a Python updater, dials its own container, not `web` (the fix: `http://web:8080/`). A key
         naming a public address (`NEXTAUTH_URL`, a UI's), or the listener's own URL given to it beside
         its workers (the same key and value: redash's `REDASH_HOST`, for links in mails), stays a page.

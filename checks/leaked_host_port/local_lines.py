@@ -14,6 +14,7 @@ from doctor.project.edits import value_edit
 from doctor.project.env_hosts import is_browser_key
 from doctor.project.service_network import NetworkIndex
 from doctor.project.types import ComposeModel, Service
+from doctor.project.webapps import renders_server_side
 
 from .clients import Clients
 from .localhost_dials import LocalDial, localhost_dials
@@ -35,7 +36,8 @@ def local_lines(project: Project, model: ComposeModel, index: NetworkIndex, clie
         hints = functools.partial(clients.hints, service)
         # and a variable's other defaults in its code (a Go program's migrate.go beside a_store.go)
         for dial in localhost_dials(model, service, inside is not None, index, proxied, server_reads,
-                                    opens_itself, hints, tuple(other_sites(project, service))):
+                                    opens_itself, hints, tuple(other_sites(project, service)),
+                                    renders_server_side(inside)):
             reason = clients.local_reason(service, dial.var.name, dial.peer)
             shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None else (
                 f"{dial.var.name} host '{dial.ref.host}'")

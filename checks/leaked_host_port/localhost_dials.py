@@ -41,6 +41,11 @@ _LINK_WORDS = _UI_WORDS | {"NEXTAUTH"}
 # `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` (gitea publishes 9515:3000) is the address
 # the browser opens, beside `_APP_VCS_GITEA_ENDPOINT=http://gitea:3000` for the server's own calls
 _AUDIENCE_WORDS = _UI_WORDS | {"BROWSER", "PUBLIC", "EXTERNAL", "FRONTEND", "CALLBACK", "REDIRECT"}
+# an SSR app's pair of keys for one server: the browser's address and its own server side's (baserow's
+# web-frontend: PUBLIC_BACKEND_URL=http://localhost:8000 for the browser, PRIVATE_BACKEND_URL=http://backend:8000
+# for nuxt's server, clientHandler.js choosing by `process.client`)
+_BROWSER_SIDE = frozenset({"PUBLIC", "BROWSER", "EXTERNAL", "CLIENT"})
+_SERVER_SIDE = ("PRIVATE", "INTERNAL", "SERVER")
 
 
 @record
@@ -65,7 +70,7 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                     server_reads: Callable[[str], bool] = lambda _: False,
                     opens_itself: Callable[[str], bool] = lambda _: False,
                     hints: Callable[[EnvVar], Collection[str]] = lambda _: (),
-                    also: Collection[EnvVar] = ()) -> Iterator[LocalDial]:
+                    also: Collection[EnvVar] = (), renders: bool = False) -> Iterator[LocalDial]:
     """The service's env values that dial localhost where a peer, not the container, listens.
 
     `inside` says the service opens even its browser-facing URLs itself (a test runner, an SSR
@@ -82,6 +87,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
     key's own name (`REDIS_BROKER_HOST` -> `redis_broker`) they choose among several peers on the port,
     before what the service depends on (bookwyrm's web depends on redis_activity, not redis_broker). `also`:
     values the service dials beside its environment's (a variable's other defaults in its code: code_sites).
+    `renders`: `inside` is an SSR server's (its browser is the developer's): a browser-side key whose server-side
+    twin the service also gets (PUBLIC_BACKEND_URL beside PRIVATE_BACKEND_URL) stays a page.
     """
     index = index or NetworkIndex(model)
     owner = namespace_owner(model, service)
@@ -94,7 +101,8 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
         for ref in host_refs(var.name, var.value):
             if not ref.is_local:
                 continue
-            itself = inside or var.name in proxied()
+            itself = (inside and not (renders and server_twin(service, var.name) is not None)) \
+                or var.name in proxied()
             browser_key = is_browser_key(var.name) and not itself
             port = ref.expected_port(env)
             if browser_key and port is None:
@@ -137,6 +145,27 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                                 and (v.value or "").strip() == str(port)), None)
             yield LocalDial(var, ref, meant[0], _rewrite(var.value or "", ref, name, meant[1]), name, meant[1],
                             sibling)
+
+
+def server_twin(service: Service, key: str) -> str | None:
+    """The key of the service's environment that holds, for its own server side, the address `key` holds for
+    the browser: `PRIVATE_BACKEND_URL` (or `INTERNAL_`, `SERVER_`, or none: `BACKEND_URL`) for
+    `PUBLIC_BACKEND_URL`, `INTERNAL_API_URL` for `NEXT_PUBLIC_API_URL`; set to an address (a twin on localhost
+    is judged as its own line). None otherwise."""
+    words = key.upper().split("_")
+    names: set[str] = set()
+    for at, word in enumerate(words):
+        if word not in _BROWSER_SIDE or at == len(words) - 1:
+            continue
+        before, after = words[:at], words[at + 1:]
+        names.add("_".join(after))
+        names.update("_".join((*before, side, *after)) for side in _SERVER_SIDE)
+        names.update("_".join((side, *after)) for side in _SERVER_SIDE)
+    names.discard(key.upper())
+    for name, var in service.environment.items():
+        if name.upper() in names and any(True for _ in host_refs(name, var.value)):
+            return name
+    return None
 
 
 def own_namespace(service: Service | None, name: str) -> str:

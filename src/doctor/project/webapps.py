@@ -36,6 +36,7 @@ SSR_COMMAND = lazy(
     re.IGNORECASE)
 SSR_PACKAGES = ("next", "nuxt", "@remix-run/node", "@remix-run/serve", "@sveltejs/adapter-node", "astro")
 FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
+SSR_REASON = "a server-side rendering server"  # how dials_from_inside names an SSR server, before its evidence
 
 
 def dials_from_inside(service: Service, code_folders: list[Path], read: Read | None = None) -> str | None:
@@ -53,12 +54,18 @@ def dials_from_inside(service: Service, code_folders: list[Path], read: Read | N
     if runner:
         return f"a test runner whose browser runs in the container ({runner})"
     if SSR_COMMAND.search(command):
-        return f"a server-side rendering server ({command})"
+        return f"{SSR_REASON} ({command})"
     for folder in code_folders:
         package = _once(read, "ssr-package", folder, _ssr_package)
         if package is not None:
-            return f"a server-side rendering server ({package} in {folder.name}/package.json)"
+            return f"{SSR_REASON} ({package} in {folder.name}/package.json)"
     return None
+
+
+def renders_server_side(reason: str | None) -> bool:
+    """Whether dials_from_inside's reason is an SSR server (whose browser is the developer's, on the
+    host), not a test runner (whose browser runs in the container)."""
+    return reason is not None and reason.startswith(SSR_REASON)
 
 
 def _ssr_package(folder: Path) -> str | None:
