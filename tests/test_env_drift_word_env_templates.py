@@ -1,27 +1,34 @@
 """env-drift and compose-config: `.example_env` (and the other `<word>_env` / `.<word>_env` shapes,
-word one of example, sample, dist, template) is a template of `.env`.
+word one of example, sample, dist, template) is a template of `.env`; so are `<word>.env`,
+`.<word>.env` and `<WORD>.env` (thedevs-network/kutt's `.example.env`, milesmcc/shynet's `TEMPLATE.env`).
 
 chiefonboarding/ChiefOnboarding's docs say `cp .example_env .env`; on the project as cloned
 `doctor preflight` said "env file .env not found / fix: create .env ... (no template beside it to
 copy)", `doctor fix --env` had nothing to copy, and with a key deleted from the copied .env,
 env-drift passed. Every place that names a template of `.env` takes it from one list
-(doctor.project.template_names).
+(doctor.project.template_names). shynet (tests/replay/shynet) said the same of its TEMPLATE.env, which
+its compose file's comment, GUIDE.md and CI copy to `.env`; one `doctor fix` now copies it.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from doctor.checks.compose_config import ComposeConfig
 from doctor.checks.env_drift import EnvDrift
 
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
 from doctor.host import Host
 from doctor.model import Finding
 from doctor.project import ENV_EXAMPLE_NAMES, Project, ProjectOptions, template_names
 
 COMPOSE = "services:\n  web:\n    image: python:3.13\n    env_file: .env\n"
-NAMES = [".example_env", "example_env", ".sample_env", ".template_env", ".dist_env", ".env_example"]
+NAMES = [".example_env", "example_env", ".sample_env", ".template_env", ".dist_env", ".env_example", ".example.env",
+         "TEMPLATE.env", "sample.env"]
+SHYNET = Path(__file__).parent / "replay" / "shynet"
 
 
 def _run(check: EnvDrift | ComposeConfig, root: Path) -> list[Finding]:
@@ -63,6 +70,24 @@ def test_a_service_env_file_named_dotenv_below_takes_the_same_names(tmp_path: Pa
 def test_one_list_of_template_names() -> None:
     assert template_names(".env") == ENV_EXAMPLE_NAMES
     assert ENV_EXAMPLE_NAMES[0] == ".env.example"  # the usual one is looked for first
-    assert {".example_env", "example_env", ".sample_env", ".template_env", "env.example"} <= set(ENV_EXAMPLE_NAMES)
+    assert {".example_env", "example_env", ".sample_env", ".template_env", "env.example", ".example.env",
+            "TEMPLATE.env"} <= set(ENV_EXAMPLE_NAMES)
     # another env file's templates are its name with a suffix, never `.example_env`
     assert "app.env.example" in template_names("app.env") and ".example_env" not in template_names("app.env")
+
+
+def _errors(root: Path, env: dict[str, str]) -> list[str]:
+    report = preflight(RunOptions(project=ProjectOptions(path=root, env=env), env=env), load_registry()).report
+    return [f"{f.check}: {f.message}" for f in report.findings if f.severity.name == "ERROR"]
+
+
+def test_shynet_template_env_is_copied_in_one_fix(tmp_path: Path) -> None:
+    root = tmp_path / "shynet"
+    shutil.copytree(SHYNET, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+    assert _errors(root, env) == ["compose-config: env file .env not found",
+                                  "env-drift: there is no .env: 'shynet' loads it and TEMPLATE.env lists 31 keys "
+                                  "for it ('DB_NAME', ...)"]
+    fix(FixOptions(project=ProjectOptions(path=root, env=env), yes=True, env=env), load_registry())
+    assert (root / ".env").read_text() == (root / "TEMPLATE.env").read_text()
+    assert _errors(root, env) == []

@@ -36,12 +36,14 @@ TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for sep in (".", "-", "_") for tail in 
 def template_names(name: str) -> tuple[str, ...]:
     """The names a committed template of the env file `name` goes by beside it, the usual first:
     `name` with a suffix (`.env.example`, `backend.env-dist`); for `.env` also `env.example` (and
-    umami's podman/`env.sample`, each tail), `example.env` and the word before `_env`
-    (ChiefOnboarding's `.example_env`, `sample_env`)."""
+    umami's podman/`env.sample`, each tail), the word before `.env` (`example.env`, kutt's
+    `.example.env`, shynet's `TEMPLATE.env`) and before `_env` (ChiefOnboarding's `.example_env`,
+    `sample_env`)."""
     names = tuple(name + suffix for suffix in TEMPLATE_SUFFIXES)
     if name != ".env":
         return names
-    return (*names, *(f"env.{tail}" for tail in TEMPLATE_TAILS), "example.env",
+    return (*names, *(f"env.{tail}" for tail in TEMPLATE_TAILS),
+            *(f"{word}.env" for tail in TEMPLATE_TAILS for word in (tail, f".{tail}", tail.upper())),
             *(f"{dot}{tail}_env" for tail in TEMPLATE_TAILS for dot in (".", "")))
 
 
