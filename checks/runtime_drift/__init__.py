@@ -20,6 +20,7 @@ from doctor.project.version_specs import pins_agree, satisfies
 from .agreement import _agrees, _in_workflow, _most_admitted, _one_per_dockerfile, _reference, _voices
 from .ci_jobs import _circleci, _workflows
 from .images import Image, _arg_values, _image_of, _image_pins, _image_runners, _stage_pins
+from .own_ranges import unpinned_images
 
 
 class RuntimeDrift(Check):
@@ -89,7 +90,10 @@ class RuntimeDrift(Check):
         from (`COPY assets/package.json ./`: the install runs with that folder's `.nvmrc` and
         engines) and the folders between them and the project root, where (as pyenv, nvm, asdf, uv
         and npm read them) the nearest file of each kind wins. Such a file is compared with the FROM
-        of that service's Dockerfile and reported at its own line, naming the service. A Dockerfile
+        of that service's Dockerfile and reported at its own line, naming the service; where no FROM
+        pins the runtime (baserow's backend/ on debian:bookworm-slim's python3), a pin there that the
+        folder's range excludes (`.python-version` 3.10 beside `requires-python = ">=3.11"`) is
+        reported so, naming the range and the services built there. A Dockerfile
         whose services pin the version in their own folders answers to those files, not to the
         root's; a service's range that says what the root already says adds no second finding.
 
@@ -209,6 +213,7 @@ class RuntimeDrift(Check):
                 [d for d in service_ci[path, starts] if d.runtime == runtime], runtime) if len(d.versions) == 1])
                 for (path, starts), names in builds.items()]
             yield from self._services(project, runtime, groups, reference, flagged, files.folder(root))
+            yield from unpinned_images(self, project, runtime, groups, flagged, files.folder(root))
             # a service pinning the runtime in its own folders answers to those files, not to the root's reference
             own = {name: [d for d in near[key] if d.runtime == runtime and d.versions and not d.spec]
                    for key, names in builds.items() if key[0] not in loose for name in names}
