@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
-from doctor.project.edits import dev_override, override_edit, replace_on_line
+from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import ComposeModel, EnvSource, EnvVar, Service
 from doctor.project.wholefile import files_quote
@@ -98,6 +98,10 @@ def _override_fix(project: Project, consumers: list[Consumer], at_line: Location
     if own is not None:
         return subject, Fix(f"set {setting} in the environment of {names} in {project.shown(own.path)} (no dev "
                             "override is read here)", Safety.UNSAFE, (own,))
+    lines = _interpolated_lines(project, consumers) if override is None and not secret else None
+    if lines:
+        return subject, Fix(f"set {setting} in the environment of {names} in {project.shown(lines[0].path)} (no "
+                            "dev override is read here)", Safety.UNSAFE, lines)
     dotenv = project.dotenv
     at = at_line or var.location
     if override is None and dotenv is not None and at is not None and at.path == dotenv.path:
@@ -180,6 +184,41 @@ def _own_environment(project: Project, wanted: dict[str, dict[str, str]]) -> Edi
     except YamlEditError:
         return None
     return whole_file_edit(files[0], text, original) if text != original else None
+
+
+def _interpolated_lines(project: Project, consumers: list[Consumer]) -> tuple[Edit, ...]:
+    """The value written in place of each consumer's environment entry that only interpolates the variable,
+    on its line in the one compose file compose reads, where that file is no development one (_own_environment
+    has those): kutt's docker-compose.postgres.yml, `DB_PORT: ${DB_PORT}` beside postgres' `${DB_PORT}:5432`,
+    whose container dials postgres:5432 whatever .env publishes. Only such entries: a deployment's file gets
+    no new key. () unless every consumer's entry is one (`KEY: ${KEY}`, `- KEY=${KEY:-5432}`), in that file,
+    and the value reads back as written (a mapping's plain value)."""
+    from doctor.project.wholefile import plain_safe
+
+    files = project.compose.files
+    if len(files) != 1:
+        return ()
+    edits: list[Edit] = []
+    done: dict[int, str] = {}  # line -> the value written there (a consumer may come twice)
+    for _, var, value in consumers:
+        at = var.location
+        if at is None or at.path != files[0] or at.line is None:
+            return ()
+        if at.line in done:
+            if done[at.line] != value:
+                return ()
+            continue
+        done[at.line] = value
+        key = re.escape(var.name)
+        entry = rf"(?<![\w-]){key}\s*([:=])\s*([\"']?)(\$\{{{key}(?:[:]?[-?+=][^}}]*)?\}})\2\s*(?:#.*)?$"
+        found = re.search(entry, line_text(files[0], at.line) or "")
+        if found is None or (found[1] == ":" and not found[2] and not plain_safe(value)):
+            return ()
+        edit = replace_on_line(files[0], at.line, re.escape(found[3]), value)
+        if edit is None:
+            return ()
+        edits.append(edit)
+    return tuple(edits)
 
 
 def _anchor_in_place(project: Project, consumers: list[Consumer], secret: bool) -> Fix | None:

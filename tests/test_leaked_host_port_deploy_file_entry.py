@@ -1,0 +1,68 @@
+"""leaked-host-port where the one compose file is no dev file: kutt (tests/replay/kutt).
+
+thedevs-network/kutt runs with `docker compose -f docker-compose.postgres.yml up` and `.env` copied from
+`.example.env`. Planted: postgres published on `${DB_PORT}:5432` and the server's `DB_PORT: ${DB_PORT}`,
+with DB_PORT=5433 in `.env`, so the server dials postgres:5433. doctor found it, but its fix was advice
+('set DB_PORT=5432 in the environment of 'server''): no dev override is read under that `-f`, and the file's
+name says no dev file, where doctor adds keys. The server's entry only interpolates the variable, so its
+value is rewritten on its line (unsafe, asked), the `.env` keeping the host port; one `doctor fix --yes`
+settles it, changing that line alone. An entry holding a value of its own stays advice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dial_checks import edit
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
+from doctor.model import Safety
+from doctor.project import ProjectOptions
+
+REPLAY = Path(__file__).parent / "replay" / "kutt"
+COMPOSE = "docker-compose.postgres.yml"
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+MESSAGE = ("DB_PORT=5433 is the host port of 'postgres', which listens on 5432 inside the network ('server' "
+           "reads DB_PORT in knexfile.js)")
+
+
+def _kutt(tmp_path: Path, entry: str = "DB_PORT: ${DB_PORT}") -> Path:
+    root = tmp_path / "kutt"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    env = (root / ".example.env").read_text()
+    (root / ".env").write_text(env.replace("DB_PORT=5432\n", "DB_PORT=5433\n").replace("DB_PASSWORD=\n",
+                                                                                      "DB_PASSWORD=pw\n"))
+    edit(root / COMPOSE, "DB_PORT: 5432", entry)
+    edit(root / COMPOSE, "    expose:\n      - 5432\n", "    ports:\n      - ${DB_PORT}:5432\n")
+    return root
+
+
+def _options(root: Path) -> ProjectOptions:
+    return ProjectOptions(path=root, files=(root / COMPOSE,), env={**ENV, "HOME": str(root)})
+
+
+def _found(root: Path) -> list[tuple[str, Safety | None]]:
+    options = _options(root)
+    report = preflight(RunOptions(project=options, select=("leaked-host-port",), env=dict(options.env)),
+                       load_registry()).report
+    return [(f.message, f.fix.safety if f.fix else None) for f in report.findings]
+
+
+def test_the_entry_that_interpolates_is_rewritten_on_its_line_in_one_run(tmp_path: Path) -> None:
+    root = _kutt(tmp_path)
+    before = (root / COMPOSE).read_text()
+    assert _found(root) == [(MESSAGE, Safety.UNSAFE)]
+    options = _options(root)
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert (root / COMPOSE).read_text() == before.replace("DB_PORT: ${DB_PORT}", "DB_PORT: 5432")
+    assert "DB_PORT=5433\n" in (root / ".env").read_text()  # the host side stays published on 5433
+    assert _found(root) == []
+
+
+def test_an_entry_of_its_own_value_stays_advice(tmp_path: Path) -> None:
+    root = _kutt(tmp_path, "DB_PORT: ${DB_PORT}  # postgres")
+    assert _found(root) == [(MESSAGE, Safety.UNSAFE)]  # a comment after it is kept
+    own = _kutt(tmp_path / "own", "DB_PORT: ${DB_PORT:-5432}${DB_SUFFIX:-}")
+    assert _found(own) == [(MESSAGE, Safety.ADVICE)]
