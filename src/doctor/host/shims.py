@@ -344,7 +344,7 @@ def project_pick(here: str, there: str, cwd: str, env: Mapping[str, str]) -> boo
             if pins:
                 break
     if not pins:
-        pins = _mise_tools(cwd, env).get(tool, [])
+        pins = _mise_tools(cwd, env).get(_mise_install_name(tool), [])  # asdf's nodejs folder: mise's node
     return any(_pins(pin, version) for pin in pins)
 
 
