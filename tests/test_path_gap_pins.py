@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from test_path_gap import asked, project_with, run_check, tool
-from test_path_gap_managers import env_for
+from test_path_gap_managers import INTERACTIVE, PROFILE, env_for, mise_home
 
 
 @pytest.mark.parametrize(("plugin", "program", "versions"), [
@@ -33,3 +33,39 @@ def test_asdf_s_version_folder_the_project_pins_is_expected(tmp_path: Path, plug
     assert run_check(project, asked(env)) == []
     (project / ".tool-versions").write_text(f"{plugin} {default}\n")  # the terminal left on the other
     assert [f.subject for f in run_check(project, env)] == [f"tool-differs:{program}"]
+
+
+MISE_LONG_FORM = '[tools.node]\nversion = "22"\npostinstall = "corepack enable"\n\n[tools]\npython = "3.12"\n'
+
+
+def test_mise_s_long_form_tool_table_is_the_project_s_pin(tmp_path: Path) -> None:
+    # `[tools.node]` with `version = "22"` (mise's form for a tool with options): a terminal in the project, where
+    # `mise activate` switched PATH to node 22, against the login shell's global 20
+    home, data = mise_home(tmp_path)
+    (home / ".local" / "bin" / "mise").write_text(
+        "#!/bin/sh\n# stand-in: the PATH `mise activate bash` sets up in HOME (hook-env, global config)\n"
+        "echo 'export PATH=\"$HOME/.local/share/mise/installs/node/20.11.0/bin:$PATH\"'\n")
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + 'eval "$(~/.local/bin/mise activate bash)"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    (project / "mise.toml").write_text(MISE_LONG_FORM)
+    env = env_for(home, f"{data}/installs/node/22.1.0/bin:/usr/bin:/bin", TERM="xterm", SHLVL="2")
+    assert run_check(project, asked(env)) == []
+    (project / "mise.toml").write_text(MISE_LONG_FORM.replace('"22"', '"20"'))  # the pin moved, the terminal did not
+    assert [f.subject for f in run_check(project, env)] == ["tool-differs:yarn"]
+
+
+def test_mise_s_shim_reads_the_long_form_tool_table(tmp_path: Path) -> None:
+    # the login shell with mise's shims (`mise activate --shims`), the IDE on node 22's own folder: one yarn where
+    # the project's `[tools.node]` picks 22
+    home, data = mise_home(tmp_path)
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + 'export PATH="$HOME/.local/share/mise/shims:$PATH"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    (project / "mise.toml").write_text(MISE_LONG_FORM)
+    env = env_for(home, f"{data}/installs/node/22.1.0/bin:/usr/bin:/bin")
+    assert run_check(project, asked(env)) == []
+    (project / "mise.toml").write_text(MISE_LONG_FORM.replace('"22"', '"20"'))
+    assert [f.message for f in run_check(project, env)] == [
+        "'yarn' is ~/.local/share/mise/installs/node/22.1.0/bin/yarn on PATH but ~/.local/share/mise/shims/yarn "
+        "in the login shell (a shim running ~/.local/share/mise/installs/node/20/bin/yarn there)"]

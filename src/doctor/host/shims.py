@@ -247,7 +247,8 @@ def _mise_install_name(tool: str) -> str:
 
 def _mise_file(path: str) -> dict[str, list[str]]:
     """The tools of one mise config file: a `.tool-versions`, or a TOML file's [tools] table (`node = "20"`,
-    `python = ["3.12", "3.11"]`, `go = { version = "1.22" }`), read line by line."""
+    `python = ["3.12", "3.11"]`, `go = { version = "1.22" }`) and its sub-tables, mise's long form
+    (`[tools.node]` with `version = "22"` and `postinstall = "corepack enable"`), read line by line."""
     if path.endswith(".tool-versions"):
         return _tool_versions(path)
     text = _read(path, CONFIG_READ) if os.path.isfile(path) else None
@@ -258,14 +259,21 @@ def _mise_file(path: str) -> dict[str, list[str]]:
         if heading:
             table = heading.group(1).strip()
             continue
-        pair = _TOML_PAIR.match(line) if table == "tools" else None
-        if pair:
-            value = pair.group(2)
+        pair = _TOML_PAIR.match(line) if table == "tools" or table.startswith("tools.") else None
+        if pair is None:
+            continue
+        value = pair.group(2)
+        if table != "tools":  # `[tools.node]`: its `version` key is the tool's
+            tool = table.removeprefix("tools.").strip().strip("\"'")
+            if pair.group(1) != "version" or not tool:
+                continue
+        else:
+            tool = pair.group(1)
             if value.startswith("{"):
                 value = value.split("version", 1)[1] if "version" in value else ""
-            versions = [a or b for a, b in _QUOTED.findall(value.split("#", 1)[0])]
-            if versions:
-                found[pair.group(1)] = versions
+        versions = [a or b for a, b in _QUOTED.findall(value.split("#", 1)[0])]
+        if versions:
+            found[tool] = versions
     return found
 
 
