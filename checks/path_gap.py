@@ -93,8 +93,9 @@ class PathGap(Check):
         asdf's (its `# asdf-plugin:` lines; ASDF_NODEJS_VERSION, the nearest .tool-versions,
         ~/.tool-versions); mise's (a link to mise; MISE_NODE_VERSION, the nearest mise.toml or
         .tool-versions, ~/.config/mise/config.toml); volta's (a link to volta-shim; package.json's
-        "volta", ~/.volta/tools/user/platform.json): an IDE's ~/.asdf/installs/nodejs/20.11.0/bin/yarn
-        and the terminal's ~/.asdf/shims/yarn are one yarn while asdf picks 20.11.0 there.
+        "volta", a workspace's "extends" followed, ~/.volta/tools/user/platform.json): an IDE's
+        ~/.asdf/installs/nodejs/20.11.0/bin/yarn and the terminal's ~/.asdf/shims/yarn are one yarn
+        while asdf picks 20.11.0 there.
         A version a manager's per-folder switch put on PATH (`mise activate`, `fnm env --use-on-cd`,
         an `nvm use` hook) differing from the login shell's, which starts in HOME and has the
         default, is expected where the project pins it (.nvmrc, .node-version, .tool-versions,

@@ -6,6 +6,8 @@ The login shell runs the startup files given; doctor runs no manager and no shim
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,31 @@ def test_mise_s_shim_reads_the_long_form_tool_table(tmp_path: Path) -> None:
     assert [f.message for f in run_check(project, env)] == [
         "'yarn' is ~/.local/share/mise/installs/node/22.1.0/bin/yarn on PATH but ~/.local/share/mise/shims/yarn "
         "in the login shell (a shim running ~/.local/share/mise/installs/node/20/bin/yarn there)"]
+
+
+def test_volta_s_workspace_extends_the_root_s_pins(tmp_path: Path) -> None:
+    # volta's workspaces (docs.volta.sh/advanced/workspaces): a package's `"volta": {"extends": "../../package.json"}`
+    # takes the root's pins; the recipe runs yarn in packages/web, the IDE on the root's yarn 1.22.22
+    home = tmp_path / "home"
+    volta = home / ".volta"
+    os.symlink(tool(volta / "bin", "volta-shim"), volta / "bin" / "yarn")
+    for version in ("1.22.19", "1.22.22"):
+        tool(volta / "tools" / "image" / "yarn" / version / "bin", "yarn", version)
+    (volta / "tools" / "user").mkdir(parents=True)
+    (volta / "tools" / "user" / "platform.json").write_text(
+        '{"node":{"runtime":"20.11.0","npm":null},"pnpm":null,"yarn":"1.22.19"}')
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text('export VOLTA_HOME="$HOME/.volta"\nexport PATH="$VOLTA_HOME/bin:$PATH"\n')
+    project = project_with(tmp_path, "build:\n\tcd packages/web && yarn build\n")
+    (project / "package.json").write_text(json.dumps({"name": "root", "private": True,
+                                                      "volta": {"node": "20.11.0", "yarn": "1.22.22"}}))
+    (project / "packages" / "web").mkdir(parents=True)
+    (project / "packages" / "web" / "package.json").write_text(json.dumps(
+        {"name": "web", "volta": {"extends": "../../package.json"}}))
+    env = env_for(home, f"{volta}/tools/image/yarn/1.22.22/bin:/usr/bin:/bin")
+    assert run_check(project, asked(env)) == []
+    (project / "packages" / "web" / "package.json").write_text(json.dumps(  # its own pin over the root's
+        {"name": "web", "volta": {"extends": "../../package.json", "yarn": "1.22.19"}}))
+    assert [f.message for f in run_check(project, env)] == [
+        "'yarn' is ~/.volta/tools/image/yarn/1.22.22/bin/yarn on PATH but ~/.volta/bin/yarn in the login shell "
+        "(a shim running ~/.volta/tools/image/yarn/1.22.19/bin/yarn there)"]

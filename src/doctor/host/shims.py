@@ -295,19 +295,34 @@ def _volta(path: str, cwd: str) -> str | None:
 
 
 def _volta_project(cwd: str) -> dict[str, str]:
-    """The `volta` pins of the nearest package.json (the project volta finds), over the user's default."""
+    """The `volta` pins of the nearest package.json (the project volta finds), over the user's default;
+    a workspace's `"extends": "../../package.json"` followed, its own pins over those it extends."""
+    for folder in _upward(cwd):
+        manifest = os.path.join(folder, "package.json")
+        if os.path.isfile(manifest):
+            return _volta_pins(manifest, set())
+    return {}
+
+
+def _volta_pins(manifest: str, seen: set[str]) -> dict[str, str]:
+    """One package.json's `volta` pins, with those of the file its `extends` names (relative to it)."""
     import json
 
-    for folder in _upward(cwd):
-        text = _read(os.path.join(folder, "package.json"), CONFIG_READ)
-        if text is None:
-            continue
-        try:
-            pins = json.loads(text).get("volta")
-        except (ValueError, AttributeError):
-            return {}
-        return {k: v for k, v in pins.items() if isinstance(v, str)} if isinstance(pins, dict) else {}
-    return {}
+    text = _read(manifest, CONFIG_READ)
+    seen.add(os.path.realpath(manifest))
+    try:
+        pins = json.loads(text or "").get("volta")
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(pins, dict):
+        return {}
+    own = {k: v for k, v in pins.items() if isinstance(v, str) and k != "extends"}
+    extends = pins.get("extends")
+    if isinstance(extends, str) and extends:
+        parent = os.path.normpath(os.path.join(os.path.dirname(manifest), extends))
+        if os.path.realpath(parent) not in seen and len(seen) < 16:  # volta refuses a cycle; doctor stops at one
+            return {**_volta_pins(parent, seen), **own}
+    return own
 
 
 def _volta_default(home: str) -> dict[str, str]:
