@@ -36,8 +36,11 @@ class PathGap(Check):
         v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
         A recipe's `sudo TOOL` (`sudo -E`, `sudo -u USER` too) where PATH finds TOOL in a folder
         sudo's secure_path lacks: sudo looks it up there, not on PATH ("sudo: poetry: command not
-        found" for ~/.local/bin on Debian). secure_path is read from /etc/sudoers and the files its
-        includedir names; where only root can read them, a tool in a folder under HOME is a note.
+        found" for ~/.local/bin on Debian). secure_path is read from /etc/sudoers and the files it
+        includes (@include, @includedir) as sudo reads them: `Defaults !secure_path` keeps PATH, a
+        `Defaults:USER` line for this user beats a plain one, continued lines, comments and several
+        parameters on a line are read; where only root can read them, a tool in a folder under HOME
+        is a note.
         doctor itself run through sudo compares root's PATH and login shell, not the user's: a note
         says so.
         The login shell's PATH is cached (asked again after an hour, once the run is over).
