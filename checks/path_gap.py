@@ -34,8 +34,8 @@ class PathGap(Check):
         section such an image installs) is the service's: no PATH makes it work here.
         A recipe running `docker-compose` (compose v1's name) that neither PATH has, where compose
         v2 is installed as the docker CLI plugin, is a note: write `docker compose` there.
-        A recipe's `sudo TOOL` (`sudo -E`, `sudo -u USER` too) where PATH finds TOOL in a folder
-        sudo's secure_path lacks: sudo looks it up there, not on PATH ("sudo: poetry: command not
+        A recipe's `sudo TOOL` (`sudo -E`, `sudo -u USER`, `-Eu USER`, `--user USER` too) where PATH
+        finds TOOL in a folder sudo's secure_path lacks: sudo looks it up there, not on PATH ("sudo: poetry: command not
         found" for ~/.local/bin on Debian). secure_path is read from /etc/sudoers and the files it
         includes (@include, @includedir) as sudo reads them: `Defaults !secure_path` keeps PATH, a
         `Defaults:USER` line for this user beats a plain one, continued lines, comments and several

@@ -62,3 +62,18 @@ def test_sudoers_is_read_as_sudo_reads_it(tmp_path: Path, monkeypatch: pytest.Mo
     [finding] = findings
     assert finding.message.startswith("'poetry' (make target 'install') runs through sudo, whose secure_path (")
     assert finding.message.endswith(f"{source}) lacks ~/.local/bin")
+
+
+@pytest.mark.parametrize("recipe", [
+    "sudo -Eu deploy poetry install",
+    "sudo --user deploy poetry install",
+    "sudo -iu deploy poetry install",
+    "sudo --chdir /srv poetry install",
+    "sudo -udeploy --preserve-env poetry install",
+    "sudo --group=staff -- poetry install",
+])
+def test_sudo_s_combined_and_long_options_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      recipe: str) -> None:
+    # an option's argument (`deploy`, `/srv`) is no program: poetry is what sudo looks up on secure_path
+    findings = sudo_findings(tmp_path, monkeypatch, DEBIAN_SUDOERS, {}, recipe)
+    assert [f.subject for f in findings] == ["sudo:poetry"]

@@ -69,7 +69,7 @@ def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]
                 fed = fed or (segment if words[0] == "xargs" else "")
                 sudo = words[0] == "sudo" or (sudo and words[0].startswith("-"))
                 # `sudo -u www-data pytest`: the option's argument is no program
-                words = words[2:] if sudo and words[0] in _SUDO_ARGUMENTS else words[1:]
+                words = words[sudo_option_width(words[0]) if sudo and words[0].startswith("-") else 1:]
             if not words:
                 continue
             tool = words[0]
@@ -84,8 +84,21 @@ def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]
             yield _joined(words), tool, cwd, fed
 
 
-# sudo's options that take the next word as their argument (`sudo -u www-data cmd`)
-_SUDO_ARGUMENTS = frozenset(("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-R"))
+# sudo's options that take an argument (`sudo -u www-data cmd`, `sudo --chdir /srv cmd`), sudo(8)'s
+_SUDO_ARGUMENTS = frozenset("ugCDhprtUTR")
+_SUDO_LONG_ARGUMENTS = frozenset(("--user", "--group", "--close-from", "--chdir", "--host", "--prompt", "--role",
+                                  "--type", "--other-user", "--command-timeout", "--chroot"))
+
+
+def sudo_option_width(word: str) -> int:
+    """How many words sudo's option `word` takes with its argument: 2 where the argument is the next
+    word (`-u deploy`, `-Eu deploy`, `--user deploy`), else 1 (`-E`, `-udeploy`, `--user=deploy`, `--`)."""
+    if word.startswith("--"):
+        return 2 if word in _SUDO_LONG_ARGUMENTS else 1
+    for index, letter in enumerate(word[1:], 1):
+        if letter in _SUDO_ARGUMENTS:
+            return 1 if word[index + 1:] else 2  # `-udeploy`: the rest of the word is the argument
+    return 1
 
 
 def sudo_programs(text: str) -> frozenset[str]:
@@ -102,7 +115,10 @@ def sudo_programs(text: str) -> frozenset[str]:
                 continue
             words = words[1:]
             while words and words[0].startswith("-"):
-                words = words[2:] if words[0] in _SUDO_ARGUMENTS else words[1:]
+                ended = words[0] == "--"
+                words = words[sudo_option_width(words[0]):]
+                if ended:
+                    break
             if words and words[0] == "env":
                 words = words[1:]
                 if any(word.startswith("PATH=") for word in words):
