@@ -75,7 +75,10 @@ class PathGap(Check):
         app started from the Dock or a launchd agent `launchctl setenv PATH` (the IDE's own setting
         for an IDE), a subprocess the `env=` its parent passes. The line is printed; `doctor fix`
         does not write it, since the file lies outside the project. A tool run through sudo: its
-        path after `sudo` (`sudo /home/dev/.local/bin/poetry`), or no sudo.
+        path after `sudo` (`sudo /home/dev/.local/bin/poetry`), or no sudo; a `#!/usr/bin/env node`
+        script (env looks node up on secure_path): `sudo env "PATH=$PATH" pnpm`; a manager's shim
+        (run as root under sudo): the program it picks here; `sudo -u deploy` with the tool under a
+        folder deploy cannot enter: install it where deploy reaches it, or drop `-u`.
         A folder a version manager or Homebrew owns is advised as the manager documents for other
         processes: fnm's per-shell ~/.local/state/fnm_multishells/PID_MILLIS/bin (gone with its
         shell) as its aliases/default/bin; mise's or asdf's version folder (`mise activate` sets
@@ -237,8 +240,11 @@ def _sudo_lookups(check: Check, project: Project, host: Host) -> Iterator[Findin
                                  f"here), lacks {_tilde(folder, home)}"), Severity.INFO
         else:
             continue
-        fix = Fix(f"name it by its path, `sudo {here}`, or run it without sudo (secure_path replaces PATH, "
-                  "`sudo -E` too)", Safety.ADVICE)
+        from doctor.host.sudo_advice import sudo_advice
+
+        dollar = "$$" if command.kind is CommandKind.MAKE else "$"
+        fix = Fix(sudo_advice(here, tool, command.sudo, str(command.cwd), host.env, secure.entries, dollar),
+                  Safety.ADVICE)
         yield check.finding(f"{tool!r} ({command.origin}) runs through sudo, whose {message}", command.location,
                             f"sudo:{tool}", fix, severity)
 

@@ -77,3 +77,84 @@ def test_sudo_s_combined_and_long_options_are_skipped(tmp_path: Path, monkeypatc
     # an option's argument (`deploy`, `/srv`) is no program: poetry is what sudo looks up on secure_path
     findings = sudo_findings(tmp_path, monkeypatch, DEBIAN_SUDOERS, {}, recipe)
     assert [f.subject for f in findings] == ["sudo:poetry"]
+
+
+# a secure_path where no node is (this machine's /usr/bin may have one, which a user's nvm-only setup has not)
+NO_NODE = 'Defaults env_reset\nDefaults secure_path="/usr/sbin:/sbin"\n'
+
+
+def nvm_pnpm(tmp_path: Path) -> Path:
+    """nvm's v20.11.0 with pnpm installed by npm: bin/pnpm links the package's script, which starts
+    `#!/usr/bin/env node`; node beside it."""
+    folder = tmp_path / "home" / ".nvm" / "versions" / "node" / "v20.11.0"
+    tool(folder / "bin", "node")
+    script = folder / "lib" / "node_modules" / "pnpm" / "bin" / "pnpm.cjs"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/usr/bin/env node\nrequire('../dist/pnpm.cjs')\n")
+    script.chmod(0o755)
+    (folder / "bin" / "pnpm").symlink_to("../lib/node_modules/pnpm/bin/pnpm.cjs")
+    return folder / "bin"
+
+
+def test_sudo_advice_for_an_env_node_script_passes_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `sudo ~/.nvm/.../bin/pnpm` fails "/usr/bin/env: 'node': No such file or directory": env looks node up on
+    # secure_path; `sudo env "PATH=$PATH" pnpm` gives it the user's PATH ($$ in a Makefile)
+    folder = nvm_pnpm(tmp_path)
+    home = tmp_path / "home"
+    (home / ".profile").write_text(f'PATH="{folder}:/usr/bin:/bin"\n')
+    from doctor.host import sudoers
+
+    (tmp_path / "sudoers").write_text(NO_NODE)
+    monkeypatch.setattr(sudoers, "SUDOERS", str(tmp_path / "sudoers"))
+    project = project_with(tmp_path, "tools:\n\tsudo pnpm install -g pm2\n")
+    env = env_for(home, f"{folder}:/usr/bin:/bin", TERM="xterm", SHLVL="1")
+    [finding] = [f for f in run_check(project, asked(env)) if f.subject.startswith("sudo:")]
+    assert finding.fix is not None
+    assert finding.fix.title == (
+        "run `sudo env \"PATH=$$PATH\" pnpm`, or run it without sudo (pnpm starts with `#!/usr/bin/env node`, "
+        "which secure_path has not; secure_path replaces PATH, `sudo -E` too)")
+
+
+@pytest.mark.parametrize("env_node", [False, True], ids=["binary", "env-node"])
+def test_sudo_advice_for_a_shim_names_the_program_it_picks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           env_node: bool) -> None:
+    # asdf 0.16's shim runs `asdf` by name, which secure_path has not; mise's and volta's run as root with
+    # root's HOME: the program the shim picks here is what works
+    from test_path_gap_managers import asdf_shim
+
+    home = tmp_path / "home"
+    data = home / ".asdf"
+    program = tool(data / "installs" / "nodejs" / "20.11.0" / "bin", "yarn")
+    if env_node:
+        program.write_text("#!/usr/bin/env node\nrequire('../lib/cli.js')\n")
+    asdf_shim(data, "yarn", "nodejs", ["20.11.0"], go=True)
+    (home / ".tool-versions").write_text("nodejs 20.11.0\n")
+    (home / ".profile").write_text(f'PATH="{data}/shims:/usr/bin:/bin"\n')
+    from doctor.host import sudoers
+
+    (tmp_path / "sudoers").write_text(NO_NODE)
+    monkeypatch.setattr(sudoers, "SUDOERS", str(tmp_path / "sudoers"))
+    project = project_with(tmp_path, "build:\n\tsudo yarn build\n")
+    env = env_for(home, f"{data}/shims:/usr/bin:/bin", TERM="xterm", SHLVL="1")
+    [finding] = [f for f in run_check(project, asked(env)) if f.subject.startswith("sudo:")]
+    assert finding.fix is not None
+    if env_node:
+        assert finding.fix.title.startswith(f"run `sudo env \"PATH={program.parent}:$$PATH\" {program}`, the program "
+                                            "the shim picks here, or run it without sudo (it starts with "
+                                            "`#!/usr/bin/env node`")
+    else:
+        assert finding.fix.title.startswith(f"name the program the shim picks here, `sudo {program}`, or run it "
+                                            "without sudo (a shim under sudo runs its manager as root")
+
+
+def test_sudo_advice_for_another_user_who_cannot_reach_the_tool(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # `sudo -u nobody poetry`: a program under a HOME closed to others is "Permission denied" for that user
+    # whatever path is named
+    home = tmp_path / "home"
+    home.mkdir(mode=0o750)
+    findings = sudo_findings(tmp_path, monkeypatch, DEBIAN_SUDOERS, {}, "sudo -u nobody poetry install")
+    [finding] = findings
+    assert finding.fix is not None
+    assert finding.fix.title.startswith("install poetry where 'nobody' can reach it, or run it without `-u nobody` "
+                                        "(nobody cannot enter ")

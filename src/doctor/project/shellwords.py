@@ -101,11 +101,12 @@ def sudo_option_width(word: str) -> int:
     return 1
 
 
-def sudo_programs(text: str) -> frozenset[str]:
+def sudo_programs(text: str) -> dict[str, str]:
     """The programs a shell line runs through `sudo` by their name (`sudo poetry install`, `sudo -E
-    yarn build`): sudo looks those up on its own secure_path, not on PATH. A program given a PATH of
-    its own (`sudo env PATH="$PATH" poetry`) or by its path (`sudo ./run.sh`) is left out."""
-    found: set[str] = set()
+    yarn build`), each with the user sudo runs it as (root, or `-u deploy`'s): sudo looks those up on
+    its own secure_path, not on PATH. A program given a PATH of its own (`sudo env PATH="$PATH"
+    poetry`) or by its path (`sudo ./run.sh`) is left out."""
+    found: dict[str, str] = {}
     for stages in pipelines(text) if "sudo" in text else ():
         for raw in stages:
             words = _words(raw.strip().lstrip("(").strip())
@@ -113,10 +114,11 @@ def sudo_programs(text: str) -> frozenset[str]:
                 words = words[1:]
             if not words or words[0] != "sudo":
                 continue
-            words = words[1:]
+            words, user = words[1:], "root"
             while words and words[0].startswith("-"):
-                ended = words[0] == "--"
-                words = words[sudo_option_width(words[0]):]
+                ended, width = words[0] == "--", sudo_option_width(words[0])
+                user = _sudo_user(words[:width]) or user
+                words = words[width:]
                 if ended:
                     break
             if words and words[0] == "env":
@@ -126,8 +128,21 @@ def sudo_programs(text: str) -> frozenset[str]:
             while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0].startswith("-")):
                 words = words[1:]
             if words and _TOOL_NAME.match(words[0]) and words[0] not in SHELL_WORDS:
-                found.add(words[0])
-    return frozenset(found)
+                found.setdefault(words[0], user)
+    return found
+
+
+def _sudo_user(option: list[str]) -> str:
+    """The user a sudo option (with its argument) names: `-u deploy`, `-Eu deploy`, `-udeploy`,
+    `--user deploy`, `--user=deploy`; "" for another option."""
+    word = option[0]
+    if word.startswith("--user"):
+        return word.partition("=")[2] if "=" in word else (option[1] if len(option) > 1 and word == "--user" else "")
+    if word.startswith("-") and not word.startswith("--") and "u" in word:
+        rest = word[word.index("u") + 1:]
+        if not any(letter in _SUDO_ARGUMENTS for letter in word[1:word.index("u")]):
+            return rest or (option[1] if len(option) > 1 else "")
+    return ""
 
 
 def simple_commands(text: str) -> list[list[str]]:

@@ -86,7 +86,7 @@ class Command:
     implied: bool = False
     name: str = ""
     pipeline: str = ""
-    sudo: bool = False  # run through `sudo` by its name: looked up on sudo's secure_path, not PATH
+    sudo: str = ""  # run through `sudo` by its name, as this user: looked up on sudo's secure_path, not PATH
 
 
 def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
@@ -143,7 +143,7 @@ def _makefile(path: Path) -> list[Command]:
             for segment, tool, cwd, pipeline in split_pipelines(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
                                         f"make target {target!r}", cwd, "/" in tool, name=target, pipeline=pipeline,
-                                        sudo=tool in sudo))
+                                        sudo=sudo.get(tool, "")))
             continue
         rule = RULE.match(line)
         if rule and not line.startswith("\t"):
@@ -186,7 +186,7 @@ def _justfile(path: Path) -> list[Command]:
         for segment, tool, cwd, pipeline in split_pipelines(line, path.parent):
             commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
                                     f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe, pipeline=pipeline,
-                                    sudo=tool in sudo))
+                                    sudo=sudo.get(tool, "")))
     return commands
 
 
@@ -229,7 +229,7 @@ def _taskfile(path: Path) -> list[Command]:
                 for segment, tool, cwd, pipeline in split_pipelines(_task_text(line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
                                             f"task {name!r}", cwd, "/" in tool, name=name, pipeline=pipeline,
-                                            sudo=tool in sudo))
+                                            sudo=sudo.get(tool, "")))
     return commands
 
 
