@@ -81,7 +81,9 @@ class PathGap(Check):
         folder deploy cannot enter: install it where deploy reaches it, or drop `-u`.
         A folder a version manager or Homebrew owns is advised as the manager documents for other
         processes: fnm's per-shell ~/.local/state/fnm_multishells/PID_MILLIS/bin (gone with its
-        shell) as its aliases/default/bin; mise's or asdf's version folder (`mise activate` sets
+        shell) as its aliases/default/bin (fnm's folder being the one the link names, FNM_DIR, or
+        macOS's ~/Library/Application Support/fnm; with no default alias, the version folder the link
+        names, noting that it pins that version); mise's or asdf's version folder (`mise activate` sets
         PATH at the interactive prompt only) as their shims, which pick the version per folder;
         nvm's version folder with a note that the line pins that version (nvm.sh sets it in
         interactive shells only); Homebrew's folder, in a bash or zsh startup file, as

@@ -90,20 +90,37 @@ def _homebrew(prefix: str, home: str) -> ManagedFolder:
 
 
 def _fnm(folder: str, tool: str, env: Mapping[str, str]) -> ManagedFolder | None:
-    """fnm: the per-shell link is gone with its shell; `aliases/default` under FNM_DIR stays."""
+    """fnm: the per-shell link is gone with its shell; `aliases/default` under fnm's folder stays. That
+    folder is the one the link names (a custom FNM_DIR set in a startup file), else those fnm's
+    directories.rs tries: FNM_DIR, $XDG_DATA_HOME/fnm, ~/.fnm, macOS's ~/Library/Application Support/fnm."""
     home = env.get("HOME", "")
-    linked = os.path.realpath(os.path.dirname(folder))
+    link = os.path.dirname(folder)
+    linked = os.path.realpath(link)
     data = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
-    candidates = [env.get("FNM_DIR", ""), os.path.join(data, "fnm"), os.path.join(home, ".fnm")]
-    for root in filter(None, candidates):
+    candidates = [_fnm_root(link), env.get("FNM_DIR", ""), os.path.join(data, "fnm"), os.path.join(home, ".fnm"),
+                  os.path.join(home, "Library", "Application Support", "fnm")]
+    for root in dict.fromkeys(filter(None, candidates)):
         default = os.path.join(root, "aliases", "default")
         if _runnable(os.path.join(default, "bin", tool)):
             note = "`fnm env` links a folder per shell, gone with it; aliases/default is fnm's default version"
             if os.path.realpath(default) != linked:
                 note += " (that shell's `fnm use` picked another)"
             return ManagedFolder("fnm", os.path.join(default, "bin"), note)
-    return ManagedFolder("fnm", folder, "a folder `fnm env` links for one shell, gone with it: a shell's "
-                                        "startup file takes fnm's line instead", 'eval "$(fnm env)"')
+    version = re.search(r"/node-versions/([^/]+)/installation$", linked)
+    if version is None or not _runnable(os.path.join(linked, "bin", tool)):
+        return None
+    return ManagedFolder("fnm", os.path.join(linked, "bin"), "`fnm env` links a folder per shell, gone with it; this "
+                                                             f"pins {version.group(1)}: update it after `fnm default`")
+
+
+def _fnm_root(link: str) -> str:
+    """fnm's folder from a per-shell link's target: `ROOT/aliases/NAME` or `ROOT/node-versions/V/installation`."""
+    try:
+        target = os.path.join(os.path.dirname(link), os.readlink(link))
+    except OSError:
+        return ""
+    found = re.match(r"^(.+)/(?:aliases/[^/]+|node-versions/[^/]+/installation)/?$", os.path.normpath(target))
+    return found.group(1) if found else ""
 
 
 def _mentions(path: str, text: str) -> bool:
