@@ -97,7 +97,8 @@ class PathGap(Check):
         until 3.11.9 is installed, and the message then names the program the shim runs; inside
         an active virtualenv its own `bin/pytest` differing from the login shell's is expected
         and not reported. The other managers' shims likewise, each read as the manager picks a
-        version: rbenv's, nodenv's and goenv's as pyenv's (.ruby-version, .node-version, .go-version);
+        version: rbenv's, nodenv's and goenv's as pyenv's (.ruby-version, .node-version, .go-version;
+        rbenv and nodenv take no prefix: their `3.3` runs nothing with only 3.3.5 installed);
         asdf's (its `# asdf-plugin:` lines; ASDF_NODEJS_VERSION, the nearest .tool-versions,
         ~/.tool-versions); mise's (a link to mise; MISE_NODE_VERSION, the nearest mise.toml or
         .tool-versions, ~/.config/mise/config.toml); volta's (a link to volta-shim; package.json's

@@ -99,3 +99,30 @@ def test_volta_s_workspace_extends_the_root_s_pins(tmp_path: Path) -> None:
     assert [f.message for f in run_check(project, env)] == [
         "'yarn' is ~/.volta/tools/image/yarn/1.22.22/bin/yarn on PATH but ~/.volta/bin/yarn in the login shell "
         "(a shim running ~/.volta/tools/image/yarn/1.22.19/bin/yarn there)"]
+
+
+@pytest.mark.parametrize(("manager", "program", "file"), [
+    ("rbenv", "bundle", ".ruby-version"),
+    ("nodenv", "yarn", ".node-version"),
+])
+def test_rbenv_and_nodenv_take_no_version_prefix(tmp_path: Path, manager: str, program: str, file: str) -> None:
+    # rbenv-version-name (nodenv's likewise) tries `3.3` as written: with 3.3.0 and 3.3.5 installed the terminal's
+    # `make test` fails "rbenv: version `3.3' is not installed", while the IDE runs 3.3.5's own bundle
+    home = tmp_path / "home"
+    root = home / f".{manager}"
+    for version in ("3.3.0", "3.3.5"):
+        tool(root / "versions" / version / "bin", program, version)
+    name = manager.upper()
+    tool(root / "shims", program).write_text(
+        f'#!/usr/bin/env bash\nset -e\n[ -n "${name}_DEBUG" ] && set -x\n\nprogram="${{0##*/}}"\n\n'
+        f'export {name}_ROOT="{root}"\nexec "/usr/lib/{manager}/libexec/{manager}" exec "$program" "$@"\n')
+    (home / ".profile").write_text(PROFILE)
+    (home / ".bashrc").write_text(INTERACTIVE + f'export PATH="$HOME/.{manager}/shims:$PATH"\n')
+    project = project_with(tmp_path, f"test:\n\t{program} exec rspec\n")
+    (project / file).write_text("3.3.5\n")
+    env = env_for(home, f"{root}/versions/3.3.5/bin:/usr/bin:/bin")
+    assert run_check(project, asked(env)) == []
+    (project / file).write_text("3.3\n")
+    assert [f.message for f in run_check(project, env)] == [
+        f"'{program}' is ~/.{manager}/versions/3.3.5/bin/{program} on PATH but ~/.{manager}/shims/{program} in the "
+        "login shell"]

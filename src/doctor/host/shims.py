@@ -6,8 +6,8 @@ that version in the command's folder, as the manager would pick it:
 
 - pyenv, rbenv, nodenv, goenv (their `*-rehash` writes `export PYENV_ROOT="..."` and `exec ".../pyenv"
   exec "$program"`): PYENV_VERSION, the nearest `.python-version` from the folder up, $PYENV_ROOT/version
-  (`.ruby-version`, `.node-version`, `.go-version` for the others); a prefix (`3.11`) is the newest
-  3.11.x installed;
+  (`.ruby-version`, `.node-version`, `.go-version` for the others); for pyenv and goenv a prefix
+  (`3.11`) is the newest 3.11.x installed, while rbenv and nodenv take only the name as written;
 - asdf (`# asdf-plugin: nodejs 20.11.0` lines, then `exec asdf exec "yarn"`): ASDF_NODEJS_VERSION, the
   nearest `.tool-versions` naming the plugin, ~/.tool-versions; the version's
   `$ASDF_DATA_DIR/installs/PLUGIN/VERSION/bin`;
@@ -35,6 +35,8 @@ CONFIG_READ = 256 * 1024
 # the rbenv family: the root variable a shim exports, and the version file each reads
 ENV_FAMILY = {"PYENV": ".python-version", "RBENV": ".ruby-version", "NODENV": ".node-version",
               "GOENV": ".go-version"}
+# rbenv-version-name and nodenv-version-name try the name as written (less `ruby-`, `node-`, `v`): no prefix
+EXACT_FAMILY = frozenset(("RBENV", "NODENV"))
 _ROOT_LINE = re.compile(r'^export ([A-Z]+)_ROOT=(.*)$', re.M)
 _ASDF_PLUGIN = re.compile(r"^# asdf-plugin: (\S+)(?: (\S+))?", re.M)
 _TOML_TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -121,18 +123,21 @@ def _env_family(path: str, text: str, cwd: str, env: Mapping[str, str]) -> str |
         if version == "system":
             return None
         for named in dict.fromkeys((version, version.removeprefix(f"{language}-"), version.removeprefix("v"))):
-            chosen = _installed(os.path.join(root, "versions"), named)
+            chosen = _installed(os.path.join(root, "versions"), named, prefix=name not in EXACT_FAMILY)
             candidate = os.path.join(root, "versions", chosen, "bin", os.path.basename(path)) if chosen else ""
             if candidate and _runnable(candidate):
                 return candidate
     return None
 
 
-def _installed(versions: str, version: str) -> str | None:
-    """The folder of `versions` a version names: itself, else (a prefix, CTFd's `3.11`) the newest
-    release under it as pyenv-latest picks it; pre-releases and other builds (`3.11.0rc1`) left out."""
+def _installed(versions: str, version: str, prefix: bool = True) -> str | None:
+    """The folder of `versions` a version names: itself, else (a prefix, CTFd's `3.11`, where the manager
+    takes one) the newest release under it as pyenv-latest picks it; pre-releases and other builds
+    (`3.11.0rc1`) left out."""
     if os.path.isdir(os.path.join(versions, version)):
         return version
+    if not prefix:
+        return None
     try:
         names = os.listdir(versions)
     except OSError:
