@@ -99,10 +99,12 @@ class PathGap(Check):
         and not reported. The other managers' shims likewise, each read as the manager picks a
         version: rbenv's, nodenv's and goenv's as pyenv's (.ruby-version, .node-version, .go-version;
         rbenv and nodenv take no prefix: their `3.3` runs nothing with only 3.3.5 installed);
-        asdf's (its `# asdf-plugin:` lines; ASDF_NODEJS_VERSION, the nearest .tool-versions,
-        ~/.tool-versions); mise's (a link to mise; MISE_NODE_VERSION, the nearest mise.toml or
-        .tool-versions, ~/.config/mise/config.toml); volta's (a link to volta-shim; package.json's
-        "volta", a workspace's "extends" followed, ~/.volta/tools/user/platform.json): an IDE's
+        asdf's (its `# asdf-plugin:` lines; ASDF_NODEJS_VERSION, the nearest .tool-versions or, with
+        ~/.asdfrc's legacy_version_file = yes, .nvmrc, ~/.tool-versions); mise's (a link to mise;
+        MISE_NODE_VERSION, the nearest mise.toml or .tool-versions, or .nvmrc for a tool its
+        idiomatic_version_file_enable_tools names, ~/.config/mise/config.toml); volta's (a link to
+        volta-shim; package.json's "volta", a workspace's "extends" followed,
+        ~/.volta/tools/user/platform.json): an IDE's
         ~/.asdf/installs/nodejs/20.11.0/bin/yarn and the terminal's ~/.asdf/shims/yarn are one yarn
         while asdf picks 20.11.0 there.
         A version a manager's per-folder switch put on PATH (`mise activate`, `fnm env --use-on-cd`,

@@ -126,3 +126,47 @@ def test_rbenv_and_nodenv_take_no_version_prefix(tmp_path: Path, manager: str, p
     assert [f.message for f in run_check(project, env)] == [
         f"'{program}' is ~/.{manager}/versions/3.3.5/bin/{program} on PATH but ~/.{manager}/shims/{program} in the "
         "login shell"]
+
+
+def test_asdf_s_legacy_version_file_is_read_when_asdfrc_says_so(tmp_path: Path) -> None:
+    # ~/.asdfrc's `legacy_version_file = yes`: asdf reads the nodejs plugin's .nvmrc (its list-legacy-filenames)
+    # after .tool-versions in each folder, so the shim runs the project's 22.1.0, the IDE's
+    from test_path_gap_managers import asdf_shim
+
+    home = tmp_path / "home"
+    data = home / ".asdf"
+    for version in ("20.11.0", "22.1.0"):
+        tool(data / "installs" / "nodejs" / version / "bin", "yarn", version)
+    tool(data / "plugins" / "nodejs" / "bin", "list-legacy-filenames").write_text(
+        '#!/usr/bin/env bash\necho ".nvmrc .node-version"\n')
+    asdf_shim(data, "yarn", "nodejs", ["20.11.0", "22.1.0"], go=True)
+    (home / ".tool-versions").write_text("nodejs 20.11.0\n")
+    (home / ".asdfrc").write_text("legacy_version_file = yes\n")
+    (home / ".profile").write_text(f'PATH="{data}/shims:/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    (project / ".nvmrc").write_text("v22.1.0\n")
+    env = env_for(home, f"{data}/installs/nodejs/22.1.0/bin:/usr/bin:/bin")
+    assert run_check(project, asked(env)) == []
+    (data / "plugins" / "nodejs" / "bin" / "list-legacy-filenames").unlink()  # a plugin that lists none
+    assert [f.subject for f in run_check(project, env)] == ["tool-differs:yarn"]
+    (data / "plugins").rename(tmp_path / "plugins")  # plugins not where doctor looks: the plugin's usual files
+    assert run_check(project, env) == []
+    (home / ".asdfrc").write_text("legacy_version_file = no\n")  # asdf's default: .nvmrc is not its
+    assert [f.message for f in run_check(project, env)] == [
+        "'yarn' is ~/.asdf/installs/nodejs/22.1.0/bin/yarn on PATH but ~/.asdf/shims/yarn in the login shell "
+        "(a shim running ~/.asdf/installs/nodejs/20.11.0/bin/yarn there)"]
+
+
+def test_mise_s_idiomatic_version_file_is_read_for_the_tools_it_enables(tmp_path: Path) -> None:
+    # `idiomatic_version_file_enable_tools = ["node"]` under the global config's [settings]: mise reads .nvmrc
+    home, data = mise_home(tmp_path)
+    config = home / ".config" / "mise" / "config.toml"
+    (home / ".profile").write_text(f'PATH="{data}/shims:/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "lint:\n\tyarn lint\n")
+    (project / ".nvmrc").write_text("22\n")
+    env = env_for(home, f"{data}/installs/node/22.1.0/bin:/usr/bin:/bin")
+    config.write_text(config.read_text() + '\n[settings]\nidiomatic_version_file_enable_tools = ["node"]\n')
+    assert run_check(project, asked(env)) == []
+    assert run_check(project, {**env, "MISE_IDIOMATIC_VERSION_FILE_ENABLE_TOOLS": "python"}) != []  # node left out
+    config.write_text('[tools]\nnode = "20"\n')
+    assert [f.subject for f in run_check(project, env)] == ["tool-differs:yarn"]

@@ -9,10 +9,12 @@ that version in the command's folder, as the manager would pick it:
   (`.ruby-version`, `.node-version`, `.go-version` for the others); for pyenv and goenv a prefix
   (`3.11`) is the newest 3.11.x installed, while rbenv and nodenv take only the name as written;
 - asdf (`# asdf-plugin: nodejs 20.11.0` lines, then `exec asdf exec "yarn"`): ASDF_NODEJS_VERSION, the
-  nearest `.tool-versions` naming the plugin, ~/.tool-versions; the version's
+  nearest `.tool-versions` naming the plugin (or, with ~/.asdfrc's `legacy_version_file = yes`, the
+  plugin's own file: .nvmrc, .node-version), ~/.tool-versions; the version's
   `$ASDF_DATA_DIR/installs/PLUGIN/VERSION/bin`;
 - mise (each shim a symlink to the mise binary): MISE_NODE_VERSION, the nearest mise.toml,
-  .mise.toml, mise/config.toml, .config/mise.toml or .tool-versions naming the tool, the global
+  .mise.toml, mise/config.toml, .config/mise.toml or .tool-versions naming the tool (or an .nvmrc
+  for a tool its `idiomatic_version_file_enable_tools` setting names), the global
   ~/.config/mise/config.toml; `installs/TOOL/VERSION/bin` (mise links `20` to the newest 20.x installed);
 - volta (`~/.volta/bin/node` a symlink to `volta-shim`): the nearest package.json's `volta` pins, else
   ~/.volta/tools/user/platform.json; `tools/image/node/VERSION/bin`.
@@ -46,6 +48,10 @@ _QUOTED = re.compile(r'"([^"]*)"|\'([^\']*)\'')
 MISE_FILES = (".tool-versions", ".config/mise/config.toml", ".config/mise.toml", "mise/config.toml",
               ".mise/config.toml", "mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml")
 MISE_ALIASES = {"nodejs": "node", "golang": "go"}  # asdf's plugin names mise reads from .tool-versions
+# the idiomatic version files of asdf's plugins (their list-legacy-filenames) and mise's tools
+IDIOMATIC = {"nodejs": (".nvmrc", ".node-version"), "node": (".nvmrc", ".node-version"),
+             "python": (".python-version",), "ruby": (".ruby-version",), "golang": (".go-version",),
+             "go": (".go-version",), "java": (".java-version",)}
 VOLTA_TOOLS = {"node": "node", "npx": "node", "npm": "npm", "yarn": "yarn", "pnpm": "pnpm"}
 
 
@@ -181,11 +187,18 @@ def _asdf(path: str, text: str, cwd: str, env: Mapping[str, str]) -> str | None:
     home = env.get("HOME", "")
     defaults = env.get("ASDF_DEFAULT_TOOL_VERSIONS_FILENAME", ".tool-versions")
     plugins = dict.fromkeys(found.group(1) for found in _ASDF_PLUGIN.finditer(text))
+    legacy = _asdf_legacy(env)
     for plugin in plugins:
         versions = env.get(f"ASDF_{plugin.upper().replace('-', '_')}_VERSION", "").split()
+        # `legacy_version_file = yes`: the plugin's own files (its list-legacy-filenames, read from a table, not
+        # run), after .tool-versions; a plugin folder without that script has none
+        plugin_bin = os.path.join(root, "plugins", plugin, "bin")
+        lists = os.path.isfile(os.path.join(plugin_bin, "list-legacy-filenames")) or not os.path.isdir(plugin_bin)
+        names = IDIOMATIC.get(plugin, ()) if legacy and lists else ()
         if not versions:
             for folder in _upward(cwd):
                 versions = _tool_versions(os.path.join(folder, defaults)).get(plugin, [])
+                versions = versions or next(filter(None, (_idiomatic(os.path.join(folder, n)) for n in names)), [])
                 if versions:
                     break
         if not versions and home:
@@ -201,6 +214,25 @@ def _asdf(path: str, text: str, cwd: str, env: Mapping[str, str]) -> str | None:
             if _runnable(candidate):
                 return candidate
     return None
+
+
+def _asdf_legacy(env: Mapping[str, str]) -> bool:
+    """Whether asdf's config ($ASDF_CONFIG_FILE, ~/.asdfrc) says `legacy_version_file = yes`."""
+    path = env.get("ASDF_CONFIG_FILE") or os.path.join(env.get("HOME", ""), ".asdfrc")
+    text = _read(path, SHIM_READ) if env.get("HOME") or env.get("ASDF_CONFIG_FILE") else None
+    for line in (text or "").splitlines():
+        key, _, value = line.split("#", 1)[0].partition("=")
+        if key.strip() == "legacy_version_file":
+            return value.strip() == "yes"
+    return False
+
+
+def _idiomatic(path: str) -> list[str]:
+    """The version an idiomatic file (.nvmrc, .python-version...) names, less `v` and `node-`; none for an
+    alias doctor cannot resolve from files (`lts/iron`)."""
+    words = _versions_in(path) or []
+    version = words[0].removeprefix("node-").removeprefix("v") if words else ""
+    return [version] if version[:1].isdigit() else []
 
 
 def _mise(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
@@ -225,8 +257,13 @@ def _mise_tools(cwd: str, env: Mapping[str, str]) -> dict[str, list[str]]:
     home = env.get("HOME", "")
     config = env.get("MISE_CONFIG_DIR") or os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"),
                                                          "mise")
+    idiomatic = _mise_idiomatic(config, env)
     for folder in _upward(cwd):
         here: dict[str, list[str]] = {}
+        for tool in idiomatic:  # the idiomatic files first: a folder's mise files win over them
+            pins = next(filter(None, (_idiomatic(os.path.join(folder, n)) for n in IDIOMATIC.get(tool, ()))), [])
+            if pins:
+                here[tool] = pins
         for name in MISE_FILES:
             here.update(_mise_file(os.path.join(folder, name)))
         for tool, versions in here.items():
@@ -241,6 +278,24 @@ def _mise_tools(cwd: str, env: Mapping[str, str]) -> dict[str, list[str]]:
     for tool, versions in found.items():  # the nearest first: it wins over the same tool named otherwise
         named.setdefault(_mise_install_name(tool), versions)
     return named
+
+
+def _mise_idiomatic(config: str, env: Mapping[str, str]) -> list[str]:
+    """The tools whose idiomatic files (.nvmrc...) mise reads: MISE_IDIOMATIC_VERSION_FILE_ENABLE_TOOLS, else
+    the global config's `idiomatic_version_file_enable_tools = ["node"]` under [settings]."""
+    named = env.get("MISE_IDIOMATIC_VERSION_FILE_ENABLE_TOOLS")
+    if named is not None:
+        return [_mise_install_name(t.strip()) for t in named.split(",") if t.strip()]
+    path = os.path.join(config, "config.toml")
+    text = _read(path, CONFIG_READ) if os.path.isfile(path) else ""
+    table = ""
+    for line in (text or "").splitlines():
+        heading = _TOML_TABLE.match(line)
+        table = heading.group(1).strip() if heading else table
+        pair = _TOML_PAIR.match(line) if table == "settings" and not heading else None
+        if pair and pair.group(1) == "idiomatic_version_file_enable_tools":
+            return [_mise_install_name(a or b) for a, b in _QUOTED.findall(pair.group(2).split("#", 1)[0])]
+    return []
 
 
 def _mise_install_name(tool: str) -> str:
