@@ -40,7 +40,7 @@ class PathGap(Check):
         includes (@include, @includedir) as sudo reads them: `Defaults !secure_path` keeps PATH, a
         `Defaults:USER` line for this user beats a plain one, continued lines, comments and several
         parameters on a line are read; where only root can read them, a tool in a folder under HOME
-        is a note.
+        is a note, unless the distributions' usual secure_path has a copy sudo would run.
         doctor itself run through sudo compares root's PATH and login shell, not the user's: a note
         says so.
         The login shell's PATH is cached (asked again after an hour, once the run is over).
@@ -230,13 +230,16 @@ def _sudo_lookups(check: Check, project: Project, host: Host) -> Iterator[Findin
     commands = {c.tool: c for c in reversed(project.commands) if c.sudo and not c.local}
     if not commands:
         return
+    from doctor.host.sudo_advice import DEFAULT_SECURE_PATH
     from doctor.host.sudoers import secure_path
 
     secure, shell, home = secure_path(), host.shell, host.env.get("HOME", "")
+    # unreadable: the distributions' secure_path, whose copy of the tool sudo would find (run, not a failure)
+    looked = secure.entries if secure.readable else DEFAULT_SECURE_PATH
     for tool, command in sorted(commands.items()):
         here = shell.which(tool, [e for e in shell.inherited if os.path.isabs(e)])
         folder = os.path.dirname(here) if here else ""
-        if not here or (secure.entries is not None and shell.which(tool, secure.entries)):
+        if not here or (looked is not None and shell.which(tool, looked)):
             continue  # not on PATH at all, or sudo finds one (the same or another: not a lookup failure)
         if secure.entries is not None:
             message, severity = f"secure_path ({secure.source}) lacks {_tilde(folder, home)}", Severity.WARNING

@@ -158,3 +158,22 @@ def test_sudo_advice_for_another_user_who_cannot_reach_the_tool(tmp_path: Path,
     assert finding.fix is not None
     assert finding.fix.title.startswith("install poetry where 'nobody' can reach it, or run it without `-u nobody` "
                                         "(nobody cannot enter ")
+
+
+def test_an_unreadable_sudoers_says_nothing_where_its_usual_path_has_a_copy(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # a user's ~/.local/bin/ls ahead of /usr/bin's: sudo finds /usr/bin/ls on any secure_path a distribution
+    # sets, so a note that it may not find ls is wrong; poetry, only in ~/.local/bin, keeps its note
+    from doctor.host import sudoers
+
+    home = tmp_path / "home"
+    local = home / ".local" / "bin"
+    tool(local, "poetry")
+    tool(local, "ls")
+    closed = tmp_path / "sudoers"
+    closed.mkdir()  # read as a folder: refused, as a 0440 root:root file is for a user
+    monkeypatch.setattr(sudoers, "SUDOERS", str(closed))
+    (home / ".profile").write_text(f'PATH="{local}:/usr/bin:/bin"\n')
+    project = project_with(tmp_path, "install:\n\tsudo ls /srv\n\tsudo poetry install\n")
+    env = env_for(home, f"{local}:/usr/bin:/bin")
+    assert [f.subject for f in run_check(project, asked(env)) if f.subject.startswith("sudo:")] == ["sudo:poetry"]
