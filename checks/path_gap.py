@@ -293,7 +293,7 @@ def _same_program(here: str, there: str, env: Mapping[str, str], cwd: str) -> bo
     ran_here, ran_there = _shim_runs(here, cwd, env) or here, _shim_runs(there, cwd, env) or there
     if (ran_here, ran_there) != (here, there) and _one_file(ran_here, ran_there):
         return True
-    from doctor.host.shims import project_pick
+    from doctor.host.project_pins import project_pick
 
     if project_pick(here, there, cwd, env):
         return True

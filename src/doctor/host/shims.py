@@ -52,7 +52,6 @@ MISE_ALIASES = {"nodejs": "node", "golang": "go"}  # asdf's plugin names mise re
 IDIOMATIC = {"nodejs": (".nvmrc", ".node-version"), "node": (".nvmrc", ".node-version"),
              "python": (".python-version",), "ruby": (".ruby-version",), "golang": (".go-version",),
              "go": (".go-version",), "java": (".java-version",)}
-VOLTA_TOOLS = {"node": "node", "npx": "node", "npm": "npm", "yarn": "yarn", "pnpm": "pnpm"}
 
 
 def shim_target(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
@@ -68,7 +67,9 @@ def shim_target(path: str, cwd: str, env: Mapping[str, str]) -> str | None:
             return _asdf(path, text, cwd, env)
         return _env_family(path, text, cwd, env)
     if os.path.islink(path) and _links_to(path, ("volta-shim",)):
-        return _volta(path, cwd)
+        from doctor.host.volta_pins import volta_target
+
+        return volta_target(path, cwd)
     return None
 
 
@@ -335,126 +336,3 @@ def _mise_file(path: str) -> dict[str, list[str]]:
         if versions:
             found[tool] = versions
     return found
-
-
-def _volta(path: str, cwd: str) -> str | None:
-    """volta's shim: the nearest package.json's `volta` pins, else the user's default platform."""
-    tool = VOLTA_TOOLS.get(os.path.basename(path))
-    if tool is None:
-        return None  # a package's binary (`tsc`): volta's own records, not read here
-    home = os.path.dirname(os.path.dirname(path))  # $VOLTA_HOME: its bin/ holds the shim
-    pins = {**_volta_default(home), **_volta_project(cwd)}
-    node = pins.get("node")
-    if tool == "npm" and not pins.get("npm"):
-        tool = "node"  # the npm node bundles
-    version = node if tool == "node" else pins.get(tool)
-    if not version:
-        return None
-    candidate = os.path.join(home, "tools", "image", tool, version, "bin", os.path.basename(path))
-    return candidate if _runnable(candidate) else None
-
-
-def _volta_project(cwd: str) -> dict[str, str]:
-    """The `volta` pins of the nearest package.json (the project volta finds), over the user's default;
-    a workspace's `"extends": "../../package.json"` followed, its own pins over those it extends."""
-    for folder in _upward(cwd):
-        manifest = os.path.join(folder, "package.json")
-        if os.path.isfile(manifest):
-            return _volta_pins(manifest, set())
-    return {}
-
-
-def _volta_pins(manifest: str, seen: set[str]) -> dict[str, str]:
-    """One package.json's `volta` pins, with those of the file its `extends` names (relative to it)."""
-    import json
-
-    text = _read(manifest, CONFIG_READ)
-    seen.add(os.path.realpath(manifest))
-    try:
-        pins = json.loads(text or "").get("volta")
-    except (ValueError, AttributeError):
-        return {}
-    if not isinstance(pins, dict):
-        return {}
-    own = {k: v for k, v in pins.items() if isinstance(v, str) and k != "extends"}
-    extends = pins.get("extends")
-    if isinstance(extends, str) and extends:
-        parent = os.path.normpath(os.path.join(os.path.dirname(manifest), extends))
-        if os.path.realpath(parent) not in seen and len(seen) < 16:  # volta refuses a cycle; doctor stops at one
-            return {**_volta_pins(parent, seen), **own}
-    return own
-
-
-def _volta_default(home: str) -> dict[str, str]:
-    import json
-
-    text = _read(os.path.join(home, "tools", "user", "platform.json"), CONFIG_READ)
-    try:
-        platform = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    if not isinstance(platform, dict):
-        return {}
-    node = platform.get("node")
-    node = node if isinstance(node, dict) else {}
-    pins = {"node": node.get("runtime"), "npm": node.get("npm"), "yarn": platform.get("yarn"),
-            "pnpm": platform.get("pnpm")}
-    return {k: v for k, v in pins.items() if isinstance(v, str)}
-
-
-# a version's own folder: nvm's, fnm's (a per-shell link resolved to it), mise's and asdf's
-_VERSION_FOLDERS = (
-    re.compile(r"^(?P<root>.+)/versions/(?P<tool>node)/v?(?P<version>[^/]+)/bin$"),
-    re.compile(r"^(?P<root>.+)/node-versions/v?(?P<version>[^/]+)/installation/bin$"),
-    re.compile(r"^(?P<root>.+)/installs/(?P<tool>[^/]+)/v?(?P<version>[^/]+)/bin$"),
-)
-NODE_FILES = (".nvmrc", ".node-version")  # nvm's and fnm's per-project version files
-
-
-def project_pick(here: str, there: str, cwd: str, env: Mapping[str, str]) -> bool:
-    """Whether `here` and `there` are two versions one manager installed (nvm's, fnm's, mise's,
-    asdf's), `here` the one the project pins from `cwd` (.nvmrc, .node-version, .tool-versions,
-    mise.toml): the manager's per-folder switch (`mise activate`, `fnm env --use-on-cd`, an `nvm
-    use` hook) put it on this PATH, while the login shell, started in HOME, has the default."""
-    mine, theirs = _version_folder(here), _version_folder(there)
-    if mine is None or theirs is None or mine[:2] != theirs[:2] or mine[2] == theirs[2]:
-        return False
-    _, tool, version = mine
-    pins: list[str] = []
-    if tool in ("node", "nodejs"):
-        for folder in _upward(cwd):
-            pins = next(filter(None, (_node_pin(os.path.join(folder, name)) for name in NODE_FILES)), [])
-            if pins:
-                break
-    if not pins:
-        pins = _mise_tools(cwd, env).get(_mise_install_name(tool), [])  # asdf's nodejs folder: mise's node
-    return any(_pins(pin, version) for pin in pins)
-
-
-def _node_pin(path: str) -> list[str]:
-    """The version an .nvmrc or .node-version names (its first word: `20`, `v18.19.0`, `lts/iron`)."""
-    text = _read(path, SHIM_READ) if os.path.isfile(path) else None
-    words = [line.split()[0] for line in (text or "").splitlines() if line.split() and not line.startswith("#")]
-    return words[:1]
-
-
-def _version_folder(path: str) -> tuple[str, str, str] | None:
-    """(the manager's folder, the tool, the version) of a program in a version's own folder; a
-    per-shell link (fnm's) followed to the version it links."""
-    folder = os.path.realpath(os.path.dirname(path))
-    for pattern in _VERSION_FOLDERS:
-        found = pattern.match(folder)
-        if found:
-            return found.group("root"), found.groupdict().get("tool") or "node", found.group("version")
-    return None
-
-
-def _pins(pin: str, version: str) -> bool:
-    """Whether a project's version `pin` (`22`, `v18.19.0`, `node-20`) names `version`; an alias doctor
-    cannot resolve from files (`lts/iron`, `latest`) is taken as naming it (the manager chose it)."""
-    pin = pin.removeprefix("node-").removeprefix("v")
-    if pin == "system":
-        return False
-    if not pin[:1].isdigit():
-        return True
-    return version == pin or version.startswith(pin + ".")
