@@ -76,7 +76,7 @@ class PathGap(Check):
         for an IDE), a subprocess the `env=` its parent passes. The line is printed; `doctor fix`
         does not write it, since the file lies outside the project. A tool run through sudo: its
         path after `sudo` (`sudo /home/dev/.local/bin/poetry`), or no sudo; a `#!/usr/bin/env node`
-        script (env looks node up on secure_path): `sudo env "PATH=$PATH" pnpm`; a manager's shim
+        script (env looks node up on secure_path: none, or not yours): `sudo env "PATH=$PATH" pnpm`; a manager's shim
         (run as root under sudo): the program it picks here; `sudo -u deploy` with the tool under a
         folder deploy cannot enter: install it where deploy reaches it, or drop `-u`.
         A folder a version manager or Homebrew owns is advised as the manager documents for other

@@ -113,6 +113,14 @@ def test_sudo_advice_for_an_env_node_script_passes_path(tmp_path: Path, monkeypa
     assert finding.fix.title == (
         "run `sudo env \"PATH=$$PATH\" pnpm`, or run it without sudo (pnpm starts with `#!/usr/bin/env node`, "
         "which secure_path has not; secure_path replaces PATH, `sudo -E` too)")
+    # a system node on secure_path: the path would run pnpm on it, silently, not on the user's node
+    tool(tmp_path / "sysbin", "node", "18.19.0")
+    (tmp_path / "sudoers").write_text(f'Defaults secure_path="{tmp_path}/sysbin:/usr/sbin"\n')
+    [finding] = [f for f in run_check(project, env) if f.subject.startswith("sudo:")]
+    assert finding.fix is not None
+    assert finding.fix.title.startswith(
+        "run `sudo env \"PATH=$$PATH\" pnpm`, or run it without sudo (pnpm starts with `#!/usr/bin/env node`, "
+        f"which secure_path finds as {tmp_path}/sysbin/node, not ~/.nvm/versions/node/v20.11.0/bin/node;")
 
 
 @pytest.mark.parametrize("env_node", [False, True], ids=["binary", "env-node"])

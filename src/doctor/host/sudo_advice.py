@@ -39,14 +39,18 @@ def sudo_advice(here: str, tool: str, user: str, cwd: str, env: Mapping[str, str
             return (f"install {tool} where {user!r} can reach it, or run it without `-u {user}` ({user} cannot "
                     f"enter {closed}, mode {os.stat(closed).st_mode & 0o777:04o})")
     interpreter = _env_interpreter(program)
-    if interpreter and not any(_runnable(os.path.join(e, interpreter)) for e in secure or DEFAULT_SECURE_PATH):
+    folder = os.path.dirname(program)
+    theirs = _which(interpreter, secure or DEFAULT_SECURE_PATH) if interpreter else ""
+    mine = _which(interpreter, [folder] if shim else [folder, *env.get("PATH", "").split(":")]) if interpreter else ""
+    if interpreter and not (theirs and mine and os.path.samefile(theirs, mine)):
+        # env looks the interpreter up on secure_path: none there, or another than the user's
+        found = f"which secure_path finds as {theirs}, not {_tilde(mine, env)}" if theirs else \
+            "which secure_path has not"
         if shim:
-            folder = os.path.dirname(program)
             return (f"run `sudo env \"PATH={folder}:{dollar}PATH\" {program}`, the program the shim picks here, or "
-                    f"run it without sudo (it starts with `#!/usr/bin/env {interpreter}`, which secure_path has not; "
-                    f"{WHY})")
+                    f"run it without sudo (it starts with `#!/usr/bin/env {interpreter}`, {found}; {WHY})")
         return (f"run `sudo env \"PATH={dollar}PATH\" {tool}`, or run it without sudo ({tool} starts with "
-                f"`#!/usr/bin/env {interpreter}`, which secure_path has not; {WHY})")
+                f"`#!/usr/bin/env {interpreter}`, {found}; {WHY})")
     if shim:
         return (f"name the program the shim picks here, `sudo {program}`, or run it without sudo (a shim under sudo "
                 f"runs its manager as root, not with your version; {WHY})")
@@ -55,6 +59,15 @@ def sudo_advice(here: str, tool: str, user: str, cwd: str, env: Mapping[str, str
 
 def _runnable(path: str) -> bool:
     return os.access(path, os.X_OK) and os.path.isfile(path)
+
+
+def _which(name: str, folders: Sequence[str]) -> str:
+    return next((os.path.join(f, name) for f in folders if os.path.isabs(f) and _runnable(os.path.join(f, name))), "")
+
+
+def _tilde(path: str, env: Mapping[str, str]) -> str:
+    home = env.get("HOME", "").rstrip("/")
+    return "~" + path[len(home):] if home and path.startswith(home + "/") else path
 
 
 def _env_interpreter(program: str) -> str:
