@@ -12,10 +12,33 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 SUFFIX = ".doctor-tmp"
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP while the staged files of one fix are renamed over their
+    targets, each delivered once the block ends (Ctrl-C raises KeyboardInterrupt there; a handler of
+    doctor.commands raises its Terminated): a signal between two renames left one half of a fix
+    (the override's port moved, the `.env` URL that follows it not), which the next run no longer
+    saw. The renames and folder syncs take milliseconds; a signal held is delayed that long. Where
+    the platform has no signal mask (Windows), or off the main thread, nothing is held."""
+    import signal
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    wanted = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    before = None
+    if mask is not None:
+        with contextlib.suppress(OSError, ValueError):
+            before = mask(signal.SIG_BLOCK, wanted)
+    try:
+        yield
+    finally:
+        if mask is not None and before is not None:
+            mask(signal.SIG_SETMASK, before)  # a signal held meanwhile is delivered here
 
 
 class ChangedMeanwhile(OSError):

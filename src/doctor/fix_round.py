@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from doctor.atomic import signals_held
 from doctor.file_edits import RETRY, FileEdits, RefusedEdit
 from doctor.fix_report import ADVICE, FileDiff, FixReport, FixResult, FixStatus
 from doctor.fixfiles import READ_ONLY, ProjectFiles, read_only
@@ -231,17 +232,24 @@ def _write_files(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: li
             if not done.current():
                 failed[path] = f"{plans[path].display} changed while doctor was fixing it; nothing written"
         failed.update(_held_back(files, plans, fixes, failed))
-        for path, done in staged.items():
-            if path in failed:
-                files.unback(path)
-                continue
-            error = files.commit(plans[path], done)
-            if error:
-                failed[path] = error
+        with signals_held():  # Ctrl-C, SIGTERM, SIGHUP after the last rename: never between two
+            for path, done in staged.items():
+                if path in failed:
+                    files.unback(path)
+                    continue
+                _before_commit(path)
+                error = files.commit(plans[path], done)
+                if error:
+                    failed[path] = error
     finally:
         for done in staged.values():
             done.discard()  # not committed (held back, or the run interrupted): its temp file goes
     return failed
+
+
+def _before_commit(path: Path) -> None:
+    """Called before each staged file is renamed over its target: nothing; a test replaces it to
+    send a signal between two renames (tests/test_fix_signal_between_renames.py)."""
 
 
 def _held_back(files: ProjectFiles, plans: Mapping[Path, FileEdits], fixes: list[Fix],
