@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -184,9 +185,21 @@ def test_no_format_prints_a_planted_secret(planted: tuple[Path, dict[str, str]],
         json.loads(out.read_text())  # masking never breaks the document
 
 
-def test_fix_dry_run_and_json_edits_print_no_secret(planted: tuple[Path, dict[str, str]]) -> None:
+def test_fix_dry_run_and_json_edits_print_no_secret(planted: tuple[Path, dict[str, str]],
+                                                     tmp_path: Path) -> None:
     root, env = planted
-    done = doctor("fix", "--dry-run", ".", cwd=root, env=env)
+    # compose rejects the project (a secret as a host port, a key with a space in ../outside.env): the
+    # fix edits nothing, and its line quoting compose's words shows no secret
+    refused = doctor("fix", "--dry-run", ".", cwd=root, env=env)
+    assert "doctor fix edits nothing while compose cannot read" in refused.stdout, refused.stdout + refused.stderr
+    assert leaks(refused.stdout + refused.stderr) == []
+    copy = tmp_path / "planted"  # the same project with those two lines as compose reads them: the diffs
+    shutil.copytree(root.parent, copy, symlinks=True)
+    fixed = copy / root.name
+    compose = (fixed / "compose.yaml").read_text()
+    (fixed / "compose.yaml").write_text(compose.replace('      - "${WEIRD_TOKEN}:81"\n', ""))
+    (copy / "outside.env").write_text("OUTSIDE_TOKEN=OutsideTok321\nPLAIN=1\n")
+    done = doctor("fix", "--dry-run", ".", cwd=fixed, env=env)
     assert "--- a/.env" in done.stdout, done.stdout + done.stderr
     assert leaks(done.stdout + done.stderr) == []
     report = doctor("preflight", "--format", "json", ".", cwd=root, env=env)

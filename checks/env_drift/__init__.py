@@ -148,8 +148,10 @@ class EnvDrift(TemplateFindings):
     Fix
         Append the key to `.env` (the chosen env file, or the service's env file) as the template writes it (every
         line of a multi-line quoted value, byte for byte), marked with a comment `# added by doctor from .env.example`;
-        advice only when `.env` would not read back as before plus that entry (it ends inside an
-        open quote). For a key compose gives a default, advice only: the template's value
+        advice only when `.env` would not read back as before plus that entry. A `.env` compose
+        cannot parse (it ends inside an open quote) gets nothing: doctor fix edits no file while
+        compose cannot read the project's files, and says which line stops it. For a key compose
+        gives a default, advice only: the template's value
         (`POSTGRES_DB=postgres`) would replace the default a database volume was created
         with. For a variable the example does not list, set it in `.env` or give it a
         default (`${VAR:-value}`). A missing `.env` or service env file is copied whole from its

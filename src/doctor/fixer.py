@@ -30,14 +30,15 @@ from doctor.file_edits import RETRY
 from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
 from doctor.fix_round import family_of, planned, run_round
 from doctor.fixfiles import ProjectFiles, project_lock
-from doctor.model import Finding, Severity
+from doctor.model import Finding, Location, Severity
 from doctor.project.edits import edit_root
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.engine import Registry, Run, RunOptions
     from doctor.model import Fix
-    from doctor.project import ProjectOptions
+    from doctor.project import Project, ProjectOptions
+    from doctor.project.types import Problem
     from doctor.redact import Redactor
 
 
@@ -149,20 +150,17 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
     run = preflight(run_options, registry)
     env = dict(run_options.env or {})
     redactor = _redactor(run)
-    from doctor.project.types import ProblemKind
-
-    unloaded = [p for p in run.project.compose.problems
-                if p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE, ProblemKind.DISCOVERY)]
+    unloaded = _unloaded(run.project)
     if unloaded:
-        # COMPOSE_FILE naming a missing file, a YAML error: the checks saw the files compose would
-        # not use (or part of them), so no edit of theirs is sure to be one `up` needs
-        first = unloaded[0]
-        at = first.location
+        # COMPOSE_FILE naming a missing file, a YAML error, an env file compose cannot parse or whose
+        # port it rejects: the checks saw files compose would not use (or part of them), so no edit of
+        # theirs is sure to be one `up` needs (an env-drift key appended after an open quote is inside it)
+        first, at = unloaded[0]
         where = f"{run.project.shown(at.path)}{f':{at.line}' if at.line else ''}: " if at is not None else ""
         note = (f"doctor fix edits nothing while compose cannot read the project's files ({where}"
                 f"{run.project.shown_problem(first)}): fix that by hand, then run it again")
         return FixReport(run.project.root, notes=(note,), redactor=redactor, dry_run=options.dry_run,
-                         unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p in unloaded))
+                         unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p, _ in unloaded))
     files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
     if options.dry_run:  # its verdict on the errors it leaves: the checks re-run on a scratch copy with its edits
         from doctor.dry_verdict import with_verdict
@@ -184,6 +182,46 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
         note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {files.root}; then read the files it left"
         report = replace(report, notes=(note, *report.notes))
     return report
+
+
+def _unloaded(project: Project) -> list[tuple[Problem, Location | None]]:
+    """The loader's problems that stop compose before it reads the project (with where to point):
+    a YAML error, a file it cannot read, COMPOSE_FILE naming a missing file; an env file it cannot
+    parse (an unterminated quote, a NUL byte: `failed to read .env: line 2`), whatever loads it; a
+    published port whose variable an env file sets to a value compose rejects (`API_PORT= # set me`
+    is `# set me` to compose), pointed at that line. A missing env file is not one: env-drift's copy
+    of its template is the fix."""
+    from doctor.project.types import ProblemKind
+
+    found: list[tuple[Problem, Location | None]] = []
+    for problem in project.compose.problems:
+        at = problem.location
+        if problem.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE, ProblemKind.DISCOVERY):
+            found.append((problem, at))
+        elif (problem.kind is ProblemKind.ENV_FILE and at is not None and at.line
+              and at.path not in project.compose.files and at.path.is_file()):
+            found.append((problem, at))  # a line of the env file itself: compose cannot parse it
+        elif problem.kind is ProblemKind.SCHEMA and problem.message.startswith("invalid port '"):
+            setter = _rejected_port_setter(project, problem.message)
+            if setter is not None:
+                found.append((problem, setter))
+    return found
+
+
+def _rejected_port_setter(project: Project, message: str) -> Location | None:
+    """Where an env file compose interpolates with sets a variable of a port compose rejects
+    (`invalid port '${API_PORT:-18481}:81': invalid hostPort: # set me`) to the value rejected;
+    None for a port written as it is, or one whose variables are unset (env-drift may set them)."""
+    import re
+
+    raw, _, why = message.removeprefix("invalid port '").partition("': ")
+    for name in re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", raw):
+        for path in reversed(project.interpolation_files):
+            parsed = project.env_file(path)
+            entry = parsed.entry(name) if parsed is not None else None
+            if entry is not None and entry.value and entry.value in why:
+                return Location(path, entry.line)
+    return None
 
 
 def _with_wrapper_notes(report: FixReport) -> FixReport:
