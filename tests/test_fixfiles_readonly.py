@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from run_as import as_user
@@ -119,7 +120,7 @@ def test_a_fix_one_of_whose_files_is_read_only_writes_none_of_them(project: Path
     """A port move writes the override and the `.env` URL that follows the port: with the `.env`
     read-only, the override is not written either (before, it was: a second run then said "nothing
     to fix" while the URL pointed at the old port)."""
-    from typing import Any, ClassVar
+    from typing import ClassVar
 
     from doctor.engine import Registry
     from doctor.model import Check, Fix, Location, Safety
@@ -176,3 +177,99 @@ def test_the_backed_up_line_names_the_file_from_here_and_the_copy_under_home(tmp
     assert from_here(tmp_path / "examples" / "broken-stack" / ".env") == "examples/broken-stack/.env"
     assert _home_tilde(tmp_path / "home" / ".local" / "state" / "x") == "~/.local/state/x"
     assert _home_tilde("/elsewhere/state/x") == "/elsewhere/state/x"
+
+
+@pytest.fixture
+def doctor_user() -> Iterator[tuple[int, int]]:
+    """A user made for this test alone (uid, gid), removed after it: CI runs as root."""
+    import secrets
+    import subprocess
+
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("needs root and useradd to make a user of its own")
+    name = f"doctor-cf-{secrets.token_hex(3)}"
+    subprocess.run(["useradd", "--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", name],
+                   check=True, capture_output=True)
+    try:
+        import pwd
+
+        entry = pwd.getpwnam(name)
+        yield entry.pw_uid, entry.pw_gid
+    finally:
+        import time
+
+        for _ in range(20):  # userdel fails while another useradd/userdel holds /etc/passwd's lock
+            subprocess.run(["userdel", name], check=False, capture_output=True)
+            subprocess.run(["groupdel", name], check=False, capture_output=True)
+            if subprocess.run(["getent", "passwd", name], capture_output=True).returncode != 0:
+                break
+            time.sleep(0.5)
+
+
+def _fix_as(root: Path, uid: int, gid: int) -> tuple[int, str]:
+    """`doctor fix --env --yes` on `root` run by the user `uid` (doctor.commands.fix in a forked child,
+    as run_as does: the interpreter under /root is not that user's to start), its status and output.
+    A dry run as root first loads every module the run imports."""
+    import io
+
+    from doctor import app, commands
+
+    home = root.parent / "home"
+    home.mkdir(exist_ok=True)
+    os.chown(home, uid, gid)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "DOCTOR_NO_CACHE": "1"}
+
+    def run(dry_run: bool) -> tuple[int, str]:
+        out = io.StringIO()
+        command = commands.FixCommand(target=app.PreflightOptions(path=root, env=env), families=frozenset({"env"}),
+                                      yes=True, dry_run=dry_run)
+        return commands.fix(command, out), out.getvalue()
+
+    run(True)
+    return as_user_group(uid, gid, lambda: run(False))  # type: ignore[return-value]
+
+
+def as_user_group(uid: int, gid: int, work: Any) -> object:
+    """run_as.as_user with the user's own group (its uid need not be its gid)."""
+    real_setgid = os.setgid
+    try:
+        os.setgid = lambda _: real_setgid(gid)  # type: ignore[assignment]
+        return as_user(uid, work)
+    finally:
+        os.setgid = real_setgid
+
+
+def _owned_by(root: Path, uid: int, gid: int) -> None:
+    for path in (root.parent, root, *root.iterdir()):
+        os.chown(path, uid, gid)
+
+
+def test_a_root_owned_env_in_a_users_folder_is_not_replaced_by_that_user(project: Path,
+                                                                       doctor_user: tuple[int, int]) -> None:
+    """The folder is the user's, so the rename over root's 0644 `.env` went through and the file
+    became the user's (`applied env-drift add K ... (fixed)`, exit 0): its owner was not kept."""
+    uid, gid = doctor_user
+    _owned_by(project, uid, gid)
+    dotenv = project / ".env"
+    os.chown(dotenv, 0, 0)
+    code, said = _fix_as(project, uid, gid)
+    assert code == 1, said
+    assert "'.env' is not writable by" in said and "(owner root, mode 0644): not changed; make it writable" in said
+    assert (dotenv.stat().st_uid, dotenv.stat().st_gid, dotenv.read_text()) == (0, 0, "A=1\n")
+
+
+def test_another_users_group_writable_env_is_not_replaced(project: Path, doctor_user: tuple[int, int]) -> None:
+    """Writable through its group mode, but a new file in its place would be the user's, not root's."""
+    uid, gid = doctor_user
+    _owned_by(project, uid, gid)
+    dotenv = project / ".env"
+    os.chown(dotenv, 0, gid)
+    dotenv.chmod(0o664)
+    code, said = _fix_as(project, uid, gid)
+    assert code == 1, said
+    assert "'.env' belongs to root:" in said and "not changed; run doctor fix as root to let doctor fix it" in said
+    assert (dotenv.stat().st_uid, dotenv.read_text()) == (0, "A=1\n")
+    os.chown(dotenv, uid, gid)  # the user's own file: fixed, and still the user's
+    code, said = _fix_as(project, uid, gid)
+    assert code == 0, said
+    assert (dotenv.stat().st_uid, dotenv.read_text().endswith("K=2\n")) == (uid, True)

@@ -29,22 +29,55 @@ if TYPE_CHECKING:
 
 COMMAND_TIMEOUT = 120.0
 EDIT_LIMIT = 16 * 1024 * 1024  # compose files and .env (doctor.project.reading reads them up to this)
-READ_ONLY = "make it writable to let doctor fix it"  # how read_only's refusal ends (the fix failed)
+READ_ONLY = "to let doctor fix it"  # how read_only's refusals end (the fix failed)
 
 
 def read_only(path: Path, display: str) -> str:
-    """Why a file its owner made read-only is left alone ("" when its owner may write it).
+    """Why a file doctor may not replace is left alone ("" when it may): its owner made it read-only,
+    or, run as another user than root, doctor may not write it or could not keep its owner.
 
     The atomic rename replaces a file whatever its mode, and root writes through any mode: the
-    owner's write bit is the user's word, so it decides, not os.access.
+    owner's write bit is the user's word, so it decides first. A user other than root is also held
+    to what the kernel lets it write (a root-owned 0644 `.env` in the user's own folder: the rename
+    went through and the file became the user's), and to files whose owner and group the new file
+    can keep (fchown to another user is root's: a teammate's group-writable file would become ours).
     """
     try:
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
     except OSError:
         return ""
-    if mode & stat.S_IWUSR:
+    mode = info.st_mode
+    if not mode & stat.S_IWUSR:
+        return f"'{display}' is read-only (mode {stat.S_IMODE(mode):04o}): not changed; make it writable {READ_ONLY}"
+    uid = os.geteuid() if hasattr(os, "geteuid") else 0
+    if uid == 0:
         return ""
-    return f"'{display}' is read-only (mode {stat.S_IMODE(mode):04o}): not changed; {READ_ONLY}"
+    owner, me = _user_name(info.st_uid), _user_name(uid)
+    if not os.access(path, os.W_OK):
+        return (f"'{display}' is not writable by {me} (owner {owner}, mode {stat.S_IMODE(mode):04o}): "
+                f"not changed; make it writable {READ_ONLY}")
+    if info.st_uid != uid or (info.st_gid != os.getegid() and info.st_gid not in os.getgroups()):
+        return (f"'{display}' belongs to {owner}:{_group_name(info.st_gid)} and doctor runs as {me}: a new file "
+                f"in its place would be {me}'s; not changed; run doctor fix as {owner} {READ_ONLY}")
+    return ""
+
+
+def _user_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _group_name(gid: int) -> str:
+    import grp
+
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return f"gid {gid}"
 
 
 def why_backed_up(path: Path) -> str:
