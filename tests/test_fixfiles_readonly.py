@@ -76,7 +76,10 @@ def test_read_only_file_is_refused_for_its_owner(project: Path) -> None:
     for path in (project, *project.iterdir()):
         os.chown(path, NOBODY, NOBODY)
     dotenv = project / ".env"
-    files = ProjectFiles(project, "app", {"HOME": str(project), "XDG_STATE_HOME": str(project / "state")})
+    state = project.parent / "state"  # the owner's, out of the project (backups never go in it)
+    state.mkdir()
+    os.chown(state, NOBODY, NOBODY)
+    files = ProjectFiles(project, "app", {"HOME": str(project), "XDG_STATE_HOME": str(state)})
     plan = files.load(dotenv)
     plan.add(Edit(dotenv, "", "K=2\n"), "add K")
 

@@ -10,6 +10,7 @@ POSIX), with the original's mode and owner; an interrupted write leaves the orig
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -104,6 +105,34 @@ def state_dir(env: Mapping[str, str]) -> Path:
     return Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / "doctor"
 
 
+def backups_dir(env: Mapping[str, str], project_root: Path) -> Path:
+    """Where backups go: `state_dir(env)/backups`, unless that lies in the project or the git work tree
+    around it (HOME or XDG_STATE_HOME set to the checkout, as in some CI jobs and dev containers),
+    where `git add -A` would stage a copy of an untracked `.env` and a `COPY . /app` bake its secrets
+    into the image (doctor.cachedir.keep_out keeps the caches out the same way): then the state folder
+    under the user's own home (the password database's), else a private folder in the temp folder."""
+    from doctor import cachedir
+
+    cachedir.keep_out(project_root)
+    chosen = state_dir(env) / "backups"
+    if not cachedir.in_project(chosen):
+        return chosen
+    import pwd
+
+    with contextlib.suppress(KeyError, OSError):
+        own = Path(pwd.getpwuid(os.geteuid()).pw_dir) / ".local" / "state" / "doctor" / "backups"
+        if own.is_absolute() and not cachedir.in_project(own):
+            return own
+    return shared_backups()
+
+
+def shared_backups() -> Path:
+    """`$TMPDIR/doctor-<uid>/backups`: the backups' last resort, in a folder other users may write."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"doctor-{os.geteuid()}" / "backups"
+
+
 class ProjectFiles:
     """Reads, checks, backs up and writes the files of one project; runs fix commands in it."""
 
@@ -112,6 +141,7 @@ class ProjectFiles:
         self.project_name = project_name or self.root.name
         self.env = env
         self.state_dir = state_dir(env)
+        self.backups_dir = backups_dir(env, self.root)
         self._backups: list[tuple[Path, Path]] = []
         self._created: set[Path] = set()  # made by this run: nothing of the user's to back up
         self._written: set[Path] = set()  # written by this run: its user's bytes were git's, or backed up then
@@ -187,7 +217,7 @@ class ProjectFiles:
             try:
                 self._backup(plan)
             except OSError as exc:  # the user's state folder, not the project file: say which, and the way out
-                where = self.state_dir / "backups"
+                where = self.backups_dir
                 return None, (f"cannot back up {plan.display} ({why_backed_up(plan.path)}) to {where}: "
                               f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
         try:
@@ -247,12 +277,16 @@ class ProjectFiles:
         if any(original == plan.path for original, _ in self._backups):
             return  # a later round of this run: the copy already holds the user's original bytes
         safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
-        target = self.state_dir / "backups" / safe_name / self._stamp / plan.display
+        target = self.backups_dir / safe_name / self._stamp / plan.display
         # every folder made here private (mkdir's mode reaches only the last of `parents`): a backup
         # of a 0644 .env holding passwords is readable only through the user's own folders
         for folder in reversed([target.parent, *target.parent.parents]):
             if not folder.exists():
                 folder.mkdir(mode=0o700, exist_ok=True)
+        if self.backups_dir == shared_backups():  # in a folder all may write: ours alone, or no backup
+            top = os.lstat(self.backups_dir.parent)
+            if not stat.S_ISDIR(top.st_mode) or top.st_uid != os.geteuid() or top.st_mode & 0o077:
+                raise PermissionError(errno.EPERM, f"{self.backups_dir.parent} is not this user's private folder")
         shutil.copy2(plan.path, target)  # copy2 keeps the 0600 of a secrets file
         self._backups.append((plan.path, target))
 

@@ -1,0 +1,65 @@
+"""Backups of untracked files never land in the checkout, even when HOME or XDG_STATE_HOME points into it.
+
+With HOME set to the checkout (a CI job, a dev container), `doctor fix --env --yes` backed up the
+ignored `.env` to `~/.local/state/doctor/backups/...` inside the checkout: `git add -A -n` listed
+that copy (its API_SECRET with it) and the Dockerfile's `COPY . /app` would bake it into the image.
+The backups now go where doctor.cachedir.keep_out keeps the caches: out of the project and its
+work tree (the user's own home from the password database, else a private temp folder), and the
+`backed up` line names that place.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SECRET = "Sup3rS3cretValue"
+
+
+def _project(root: Path) -> None:
+    root.mkdir()
+    (root / "compose.yaml").write_text("services:\n  web:\n    build: .\n    env_file: .env\n"
+                                       "    environment:\n      FOO: ${FOO}\n")
+    (root / "Dockerfile").write_text("FROM alpine\nCOPY . /app\n")
+    (root / ".env.example").write_text("FOO=1\nNEWKEY=zzz\n")
+    (root / ".gitignore").write_text("/.env\n")
+    (root / ".env").write_text(f"FOO=1\nAPI_SECRET={SECRET}\n")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "compose.yaml", "Dockerfile", ".env.example", ".gitignore"], cwd=root, check=True)
+
+
+@pytest.mark.parametrize("state", ["", ".state"])
+def test_backups_stay_out_of_a_checkout_holding_home(tmp_path: Path, state: str) -> None:
+    name = f"doctor-h-contractfix-{secrets.token_hex(4)}"
+    root = tmp_path / name
+    _project(root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "XDG_", "FOO", "NEWKEY"))}
+    env.update(HOME=str(root), DOCTOR_NO_CACHE="1")
+    if state:
+        env["XDG_STATE_HOME"] = str(root / state)
+    own = Path(pwd.getpwuid(os.geteuid()).pw_dir) / ".local" / "state" / "doctor" / "backups" / name
+    fallback = Path(os.environ.get("TMPDIR") or "/tmp") / f"doctor-{os.geteuid()}" / "backups" / name
+    try:
+        done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--env", "--yes", "."], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stdout + done.stderr
+        said = re.search(r"^backed up \.env \(not tracked by git\) to (\S+)$", done.stdout, re.MULTILINE)
+        assert said is not None, done.stdout
+        copy = Path(re.sub(r"^~(?=/)", str(root), said[1]))  # `~` is the run's HOME
+        assert copy.is_absolute() and not copy.is_relative_to(root), said[1]
+        assert copy.read_text() == f"FOO=1\nAPI_SECRET={SECRET}\n"
+        staged = subprocess.run(["git", "add", "-A", "-n"], cwd=root, capture_output=True, text=True, check=True)
+        assert SECRET not in "".join(p.read_text(errors="replace") for p in root.rglob("*")
+                                     if p.is_file() and ".git" not in p.parts and p.name != ".env")
+        assert staged.stdout.split() == [], staged.stdout  # nothing doctor wrote is there for git to add
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
+        shutil.rmtree(fallback, ignore_errors=True)
