@@ -27,6 +27,7 @@ from doctor.project.wholefile import (
     shifted,
     splice,
 )
+from doctor.project.yamlload import ALIAS_BUDGET
 
 
 def _load(text: str, root_of: str | None = None) -> tuple[YAML, CommentedMap]:
@@ -51,7 +52,41 @@ def _load(text: str, root_of: str | None = None) -> tuple[YAML, CommentedMap]:
         root = CommentedMap()
     if not isinstance(root, CommentedMap):
         raise YamlEditError("the file's top level is not a mapping")
+    if not _within_budget(root):
+        raise YamlEditError(f"its aliases expand to over {ALIAS_BUDGET:,} nodes (an alias bomb); edit it by hand")
     return yaml, root
+
+
+def _within_budget(root: object) -> bool:
+    """Whether `root`'s aliases, expanded, add at most ALIAS_BUDGET nodes to those the file writes
+    (the values from aliases doctor.project.yamlload allows), and no alias holds itself. ruamel keeps
+    an alias as the one list or mapping its anchor made, so each is counted once (linear in the file),
+    where comparing the tree node by node (_data) expanded nine levels of nine aliases to 387 million
+    values: minutes and gigabytes, then a MemoryError."""
+    sizes: dict[int, int] = {}  # a list's or mapping's nodes, its aliases expanded
+    written = [0]  # the nodes the file writes: each list or mapping once, with its scalars
+    open_: set[int] = set()
+
+    def size(node: object) -> int:
+        if not isinstance(node, (Mapping, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise RecursionError  # an anchor inside itself: no finite expansion
+        children = [*node.keys(), *node.values()] if isinstance(node, Mapping) else node
+        open_.add(key)
+        total = 1 + sum(size(child) for child in children)
+        open_.discard(key)
+        written[0] += 1 + sum(not isinstance(child, (Mapping, list)) for child in children)
+        sizes[key] = total
+        return total
+
+    try:
+        return size(root) - written[0] <= ALIAS_BUDGET
+    except RecursionError:
+        return False  # an anchor inside itself, or nested past Python's stack
 
 
 def _dump(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, str] | None = None,
@@ -168,6 +203,8 @@ def _reads_back(original: str, new: str, root: CommentedMap) -> bool:
     try:
         again = loader.load(keep_comments(original, new)) if new.strip() else None
     except (YAMLError, RecursionError):
+        return False
+    if not _within_budget(again):  # the text would read as an alias bomb: never what the edit meant
         return False
     try:
         return _data(again if again is not None else CommentedMap()) == _data(root)
