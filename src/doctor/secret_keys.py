@@ -32,6 +32,11 @@ _NOT_SECRET_LAST = frozenset({
     "AUDIENCE", "AUDIENCES", "SCHEME", "LIMIT", "RATE", "COUNT", "MAX", "MIN", "SIZE", "INTERVAL", "RETRIES",
     # the code that handles it (airflow's AIRFLOW__CORE__AUTH_MANAGER: a class path)
     "MANAGER", "BACKEND", "BACKENDS", "CLASS", "CLASSES", "HANDLER", "MODULE", "STRATEGY",
+    # where it is served (AUTH_ADDR=authsvc:9000, AUTH0_DOMAIN): an address service-name-drift must show
+    "ADDR", "ADDRS", "ADDRESS", "ADDRESSES", "DOMAIN", "DOMAINS",
+    # how long it lives (ACCESS_TOKEN_EXPIRE_MINUTES=30) and the header that carries it (API_KEY_HEADER)
+    "EXPIRE", "LIFETIME", "DURATION", "AGE", "MS", "SEC", "SECS", "SECONDS", "MINS", "MINUTES",
+    "HOURS", "DAYS", "HEADER", "HEADERS",
 })
 # `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
 NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
@@ -135,10 +140,27 @@ def secret_for_key(name: str, value: str | None) -> bool:
     # a path-like value under a key that names the password or token itself may be one
     if is_path(value) and (value.startswith("/run/secrets/") or not _said_secret(name)):
         return False
+    if not _said_secret(name) and _plain_url(value.strip()):
+        # AUTH_API=http://authsvc:9000/api, AUTH_DB=postgres://app:pw@db/auth: an address, its password (the
+        # URL's own shape masks it) the only secret; under DB_PASSWORD or API_TOKEN a URL may be the secret
+        return False
     kind = key_kind(name)
     if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
         return bool(_TOKEN_IN_PATH.search(value))
     return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))
+
+
+_URL = lazy(r"[A-Za-z][\w+.-]*+://(?:(?P<u>[^\s/?#@]*+)@)?[^\s/?#@]++(?P<r>[^\s@]*+)")
+
+
+def _plain_url(value: str) -> bool:
+    """Whether `value` is one URL whose only secret can be its password: no user part without a password
+    (git's `https://TOKEN@github.com`, a Sentry DSN's key) and no token in its path (a capability URL)."""
+    url = _URL.fullmatch(value)
+    if url is None:
+        return False
+    user = url.group("u")
+    return (user is None or ":" in user) and not _TOKEN_IN_PATH.search(url.group("r"))
 
 
 # functions that read a secret from elsewhere, called by their bare name in settings code
