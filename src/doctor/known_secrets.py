@@ -107,6 +107,8 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     clear: list[tuple[str, str | None]] = []
     for key, value in pairs:
         found = judged.in_pair(key, value)
+        if value and "-setcookie" in value:  # ERL_FLAGS=-setcookie <cookie>: Erlang's shared secret
+            found = found | set(erlang_cookies(value))
         values |= found
         if not found:  # a value holding a secret (a DSN's key, a token by its shape) is no name
             clear.append((key, value))
@@ -208,7 +210,18 @@ def secrets_in_text(text: str) -> set[str]:
             found.add(value)
         elif (secret := user_secret(value, match.group("k"))) is not None:  # `deploy:<password>`
             found.add(secret)
+    if "-setcookie" in text:
+        found.update(erlang_cookies(text))
     return {v.strip("'\"") for v in found}
+
+
+_SETCOOKIE = lazy(r"(?<![\w-])-setcookie(?:[ \t]++|=)(?P<v>[^\s'\"$]++)")
+
+
+def erlang_cookies(text: str) -> Iterable[str]:
+    """The cookies `-setcookie <cookie>` gives an Erlang node (ERL_FLAGS, RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS,
+    a release's vm.args): the secret every node of its cluster shares; a `$VAR` is no value."""
+    return (match["v"] for match in _SETCOOKIE.finditer(text) if len(match["v"]) >= 4)
 
 
 def _found_already(value: str, found: set[str]) -> bool:

@@ -22,8 +22,13 @@ _WORDS = frozenset({
     "PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "PWD", "PASS", "PW", "SECRET", "SECRETS", "TOKEN",
     "CREDENTIAL", "CREDENTIALS", "CREDS", "PRIVATE", "APIKEY", "KEY", "PAT", "AUTH",
     "AUTHORIZATION", "BASICAUTH", "JWT", "SALT", "REQUIREPASS", "MASTERAUTH", "MASTERPASS",
+    "PSK",  # a pre-shared key (IPSEC_PSK, VPN_IPSEC_PSK, WPA_PSK)
 })
-_WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY")
+# LDAP_BINDPW, slapd's ROOTPW, ADMINPW: `PW` glued to the word before it
+_WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY", "PSK", "BINDPW", "ROOTPW", "ADMINPW")
+# a cookie that is a shared secret when the key ends with it (RABBITMQ_ERLANG_COOKIE, RELEASE_COOKIE); a
+# browser cookie's settings go on after it (SESSION_COOKIE_SECURE, CSRF_COOKIE_DOMAIN)
+_LAST_WORDS = frozenset({"COOKIE"})
 # a key ending so holds a path, an address, a switch or a size, not the secret itself
 _NOT_SECRET_LAST = frozenset({
     "FILE", "PATH", "DIR", "HOST", "HOSTNAME", "SERVER", "PORT", "URL", "URI", "ENDPOINT", "ENABLED",
@@ -36,7 +41,7 @@ _NOT_SECRET_LAST = frozenset({
     "ADDR", "ADDRS", "ADDRESS", "ADDRESSES", "DOMAIN", "DOMAINS",
     # how long it lives (ACCESS_TOKEN_EXPIRE_MINUTES=30) and the header that carries it (API_KEY_HEADER)
     "EXPIRE", "LIFETIME", "DURATION", "AGE", "MS", "SEC", "SECS", "SECONDS", "MINS", "MINUTES",
-    "HOURS", "DAYS", "HEADER", "HEADERS",
+    "HOURS", "DAYS", "HEADER", "HEADERS", "IDENTITY",
 })
 # `value` and `...` stand for a value in doctor's own docs (`- KEY=value`), never for a secret
 NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "|",
@@ -85,7 +90,7 @@ def _kind(name: str) -> int:
     if segments[-1] in _NOT_SECRET_LAST:
         return 0
     counted = not _COUNTS.isdisjoint(segments)  # `CASSANDRA_NUM_TOKENS=256`, `OPENAI_MAX_TOKENS`: a number
-    if any(_secret_word(s, counted) for s in segments):
+    if segments[-1] in _LAST_WORDS or any(_secret_word(s, counted) for s in segments):
         return _SECRET
     return _DSN if "DSN" in segments else 0
 
