@@ -1,7 +1,8 @@
 """Every secret value a project defines, and the names it must not mistake for one.
 
 The Redactor masks by value what this module collects: the values of secret-looking keys in
-the interpolation environment, in each service's `environment` and in every env file it reads
+the interpolation environment, in each service's `environment` and in every env file it reads (a
+profile's services too, on or not)
 (also one outside the project), and whatever the shapes of `doctor.redact` find in the raw
 text of the compose files and env files — build args, labels, URL userinfo, `-p` passwords in
 commands and healthchecks, token formats — and every value that is a credential by its shape
@@ -77,7 +78,9 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     names.update(compose.external_volumes.values())
     names.update(compose.external_networks.values())
     names.update(name for _kind, name, *_ in compose.secret_sources)
-    for service in compose.services.values():
+    # a profile's services too, on or not: `up --profile worker` ran them, a `doctor why` without it reports them
+    services = (*compose.services.values(), *compose.profiled.values())
+    for service in services:
         names.update(filter(None, (service.name, service.container_name, service.hostname)))
         names.update(m.source for m in service.volumes if m.type == "volume" and m.source)
         if "POSTGRES_PASSWORD" in service.environment and "POSTGRES_USER" not in service.environment:
@@ -116,7 +119,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
         values |= _secrets_in_file(path)
     values |= _compose_secrets(project)
     values |= _required_reasons(compose.problems)
-    for service in compose.services.values():
+    for service in services:
         names.update(_image_names(service.image, values))
     # a value shown under a plain key is masked by shape only where it is a word anyone would guess
     # (MYSQL_USER and MYSQL_ROOT_PASSWORD both `root`: masking it would turn "owned by root" into "owned by
