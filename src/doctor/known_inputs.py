@@ -1,4 +1,5 @@
-"""Secret values a service's container gets from files beyond compose's own: its Dockerfile's `ENV` and `ARG`.
+"""Secret values a service's container gets from files beyond compose's own: its Dockerfile's `ENV` and `ARG`,
+and the app's own dotenv files (`.env.local`, `.env.development`) its code loads.
 
 `doctor.known_secrets` adds them to the values the Redactor masks wherever they appear: a container
 that logs `starting with db password DockEnvPw7q` (the image's `ENV APP_DB_PASSWORD=DockEnvPw7q`)
@@ -54,3 +55,32 @@ def env_pairs(args: str, legacy: bool) -> list[tuple[str, str]]:
     if legacy and len(words) >= 2 and "=" not in words[0]:
         return [(words[0], args.split(None, 1)[1].strip().strip("'\""))]
     return [(key, value) for key, sep, value in (w.partition("=") for w in words) if sep and key]
+
+
+# a dotenv file that documents the keys, its values placeholders (`changeme`): not the app's secrets
+_EXAMPLES = ("example", "sample", "template", "tpl", "dist")
+
+
+def app_dotenv_files(root: Path, services: Iterable[Service]) -> set[Path]:
+    """The dotenv files (`.env`, `.env.*`, not an example's) in the project's folder and in each folder a
+    service builds from or binds in: what the app's `require('dotenv').config({path: '.env.local'})`,
+    Next's or Vite's `.env.development`, python-dotenv's `load_dotenv('.env.local')` read at its start.
+    One folder listing each (no walk), the files read as the env files are (MAX_FILE, regular only)."""
+    import os
+
+    folders = {root}
+    for service in services:
+        if service.build is not None and service.build.dockerfile_path is not None:
+            folders.add(Path(service.build.context))
+        folders.update(Path(m.source) for m in service.volumes if m.type == "bind" and m.source)
+    found: set[Path] = set()
+    for folder in sorted(folders):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # a file, absent, unreadable: nothing listed
+            continue
+        for entry in entries:
+            name = entry.name
+            if (name == ".env" or name.startswith(".env.")) and not any(w in name.lower() for w in _EXAMPLES):
+                found.add(Path(entry.path))
+    return found

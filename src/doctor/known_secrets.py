@@ -63,7 +63,7 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
 
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
     """The secret values `project` (and the `extra` mappings) define, and the names it shows in the clear."""
-    from doctor.known_inputs import dockerfile_secrets
+    from doctor.known_inputs import app_dotenv_files, dockerfile_secrets
     from doctor.project.mounted_env import mounted_files
     from doctor.secret_scripts import run_scripts
 
@@ -106,6 +106,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     paths.update(s.location.path for s in compose.services.values() if s.location is not None and s.location.path)
     paths.update(u.location.path for u in compose.variable_uses if u.location is not None and u.location.path)
     paths.update(_extended_files(project))
+    paths.update(app_dotenv_files(project.root, services))  # `.env.local` the app's dotenv loads
     # services repeat the same KEY=value pairs (LOG_LEVEL=info on every app): judge each pair once
     pairs = dict.fromkeys((key, value) for mapping in mappings for key, value in mapping.items())
     clear: list[tuple[str, str | None]] = []
