@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 from doctor.clean_digests import CleanDigests
@@ -218,7 +219,46 @@ def secrets_in_text(text: str) -> set[str]:
             found.add(secret)
     if "-setcookie" in text:
         found.update(erlang_cookies(text))
+    found.update(spread_lines(text))
     return {v.strip("'\"") for v in found}
+
+
+# `KEY: >-`, `KEY: |`, `KEY: "first words` or `KEY: first words`, the value going on over the more indented lines
+_SCALAR_HEAD = lazy(r"^(?P<i>[ \t]*+)[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+:[ \t]++(?P<v>[^#\n][^\n]*+)$",
+                    re.MULTILINE)
+_BLOCK = lazy(r"[>|][-+0-9]*+(?:[ \t]++#[^\n]*+)?")
+
+
+def spread_lines(text: str) -> set[str]:
+    """Each line of a secret key's YAML value written over several lines (`MASTER_PASSPHRASE: >-` then
+    `correct horse` and `battery staple`): compose folds it into one value, which a diff of the file never
+    shows; the lines are what it shows, each masked as a secret of its own."""
+    from doctor.secret_keys import key_kind
+
+    found: set[str] = set()
+    lines: list[str] = []
+    starts: list[int] = []
+    for match in _SCALAR_HEAD.finditer(text):
+        first = match["v"].strip()
+        if not key_kind(match["k"]) or first.startswith(("&", "*", "!", "{", "[")) or match.end() >= len(text):
+            continue
+        if not starts:  # the text's lines, split once it holds a secret key's value
+            lines = text.split("\n")
+            starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+        indent, block = len(match["i"].expandtabs()), _BLOCK.fullmatch(first) is not None
+        spread: list[str] = [] if block else [first.lstrip("\"'")]
+        number = bisect_right(starts, match.start())  # the line after its head
+        while number < len(lines):
+            line = lines[number]
+            stripped = line.strip()
+            if stripped and len(line) - len(line.lstrip()) <= indent:
+                break
+            if stripped and not stripped.startswith("#"):
+                spread.append(stripped)
+            number += 1
+        if (len(spread) > 1 or (spread and block)) and secret_for_key(match["k"], " ".join(spread)):
+            found.update(line.rstrip("\"'") for line in spread if len(line.strip("\"'")) >= 4)
+    return found
 
 
 _SETCOOKIE = lazy(r"(?<![\w-])-setcookie(?:[ \t]++|=)(?P<v>[^\s'\"$]++)")
