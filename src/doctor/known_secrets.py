@@ -22,6 +22,7 @@ from itertools import accumulate, pairwise
 from pathlib import Path
 
 from doctor.clean_digests import CleanDigests
+from doctor.known_encoded import EncodedRedactor
 from doctor.lazyre import lazy
 from doctor.redact import Redactor, scrub, secrets_in_mapping, secrets_in_pair
 from doctor.secret_keys import secret_for_key
@@ -59,7 +60,8 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
         values |= found
         names |= shown
     # what the output border found no secret in by shape: 16-byte digests, as it prints whatever they cover
-    return Redactor(values, names, CleanDigests("scrub-clean", b"doctor-scrub", 16, kept_at_flush=True))
+    # each value base64-encoded too (`sent RGJwNHNzVzByZFg=`): doctor.known_encoded
+    return EncodedRedactor(values, names, CleanDigests("scrub-clean", b"doctor-scrub", 16, kept_at_flush=True))
 
 
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:

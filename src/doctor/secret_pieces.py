@@ -112,6 +112,20 @@ def escaped_forms(value: str) -> set[str]:
     return forms
 
 
+def base64_forms(value: str) -> set[str]:
+    """The value base64-encoded as `printf %s "$DB_PASSWORD" | base64` writes it and as `echo "$DB_PASSWORD" |
+    base64` does (a newline after it), each with its `=` padding and without: a container that logs what it
+    sends (`sent RGJwNHNzVzByZFg=`) shows the password to whoever decodes it."""
+    from base64 import b64encode
+
+    raw = value.encode("utf-8", errors="surrogateescape")
+    forms: set[str] = set()
+    for data in (raw, raw + b"\n"):
+        padded = b64encode(data).decode("ascii")
+        forms.update((padded, padded.rstrip("=")))
+    return forms
+
+
 # what a URL or a form percent-encodes in a password (RFC 3986's delimiters, the blank, `%` itself)
 _RESERVED = frozenset(" @:/?#[]!$&'()*+,;=%\"")
 
