@@ -66,7 +66,7 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
 
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
     """The secret values `project` (and the `extra` mappings) define, and the names it shows in the clear."""
-    from doctor.known_inputs import app_dotenv_files, dockerfile_secrets
+    from doctor.known_inputs import app_dotenv_files, bound_secret_files, dockerfile_secrets
     from doctor.project.mounted_env import mounted_files
     from doctor.secret_scripts import run_scripts
 
@@ -124,6 +124,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
         values |= _secrets_in_file(path)
     values |= _compose_secrets(project)
     values |= dockerfile_secrets(services)  # the image's `ENV APP_DB_PASSWORD=...`, an `ARG` default
+    values |= bound_secret_files(services)  # `./db_pass.txt:/run/secrets/db_pass`, DB_PASSWORD_FILE's file
     values |= _required_reasons(compose.problems)
     for service in services:
         names.update(_image_names(service.image, values))

@@ -129,6 +129,12 @@ def _said_secret(name: str) -> bool:
     return any(s in _SAID or s.endswith(_SAID[:1] + _SAID[-2:]) for s in _segments(name))
 
 
+def names_no_secret(name: str) -> bool:
+    """Whether the last word of a name says it holds no secret (`db_user`, `postgres_host`, `DB_PASSWORD_FILE`)."""
+    segments = _segments(name)
+    return bool(segments) and segments[-1] in _NOT_SECRET_LAST
+
+
 def is_secret_key(name: str) -> bool:
     """Whether a variable name looks like it holds a secret (POSTGRES_PASSWORD, API_KEY, GH_PAT, ...)."""
     return key_kind(name) == _SECRET
