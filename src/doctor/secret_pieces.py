@@ -116,12 +116,12 @@ def base64_forms(value: str) -> set[str]:
     """The value base64-encoded as `printf %s "$DB_PASSWORD" | base64` writes it and as `echo "$DB_PASSWORD" |
     base64` does (a newline after it), each with its `=` padding and without: a container that logs what it
     sends (`sent RGJwNHNzVzByZFg=`) shows the password to whoever decodes it."""
-    from base64 import b64encode
+    from binascii import b2a_base64  # built in: base64's module costs a preflight ~1 ms to import
 
     raw = value.encode("utf-8", errors="surrogateescape")
     forms: set[str] = set()
     for data in (raw, raw + b"\n"):
-        padded = b64encode(data).decode("ascii")
+        padded = b2a_base64(data, newline=False).decode("ascii")
         forms.update((padded, padded.rstrip("=")))
     return forms
 
