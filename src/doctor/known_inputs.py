@@ -68,11 +68,12 @@ def app_dotenv_files(root: Path, services: Iterable[Service]) -> set[Path]:
     One folder listing each (no walk), the files read as the env files are (MAX_FILE, regular only)."""
     import os
 
-    folders = {root}
+    folders = {str(root)}  # as strings: a project of 2,000 services names a few folders 2,000 times
     for service in services:
-        if service.build is not None and service.build.dockerfile_path is not None:
-            folders.add(Path(service.build.context))
-        folders.update(Path(m.source) for m in service.volumes if m.type == "bind" and m.source)
+        build = service.build
+        if build is not None and not build.inline and "://" not in build.context:
+            folders.add(build.context)
+        folders.update(m.source for m in service.volumes if m.type == "bind" and m.source)
     found: set[Path] = set()
     for folder in sorted(folders):
         try:
