@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doctor.known_inputs import env_pairs
 from doctor.known_secrets import project_redactor
 from doctor.project import Project, ProjectOptions
 
@@ -53,9 +52,3 @@ def test_the_secrets_a_dockerfile_sets_are_masked_wherever_they_appear(tmp_path:
 def test_what_a_dockerfile_sets_under_plain_keys_stays_readable(tmp_path: Path) -> None:
     said = "port 8000, PATH /app/bin, tini 6c41ec7d33e857d4779f14d9c74924cab0c7973485d2972419a3b7c7620ff5fd"
     assert _redactor(tmp_path).text(said) == said
-
-
-def test_env_pairs_read_as_docker_reads_them() -> None:
-    assert env_pairs('A=1 B="two words" C=\'x y\'', legacy=True) == [("A", "1"), ("B", "two words"), ("C", "x y")]
-    assert env_pairs("DB_PASSWORD s3cret pass", legacy=True) == [("DB_PASSWORD", "s3cret pass")]
-    assert env_pairs("BUILD_TOKEN", legacy=False) == []

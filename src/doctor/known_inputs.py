@@ -3,14 +3,12 @@ the app's own dotenv files (`.env.local`, `.env.development`) its code loads, an
 
 `doctor.known_secrets` adds them to the values the Redactor masks wherever they appear: a container
 that logs `starting with db password DockEnvPw7q` (the image's `ENV APP_DB_PASSWORD=DockEnvPw7q`)
-is quoted by `doctor why` masked. Each file is read at most MAX_FILE bytes, what it holds remembered
-per file stamp (doctor.project.memo), as the compose files' and env files' texts are.
+is quoted by `doctor why` masked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 
 TYPE_CHECKING = False
@@ -18,43 +16,10 @@ if TYPE_CHECKING:
     from doctor.project.types import Service
 
 
-def dockerfile_secrets(services: Iterable[Service]) -> set[str]:
-    """The secret values the `ENV` and `ARG` instructions of the services' Dockerfiles set."""
-    from doctor.known_secrets import MAX_FILE
-    from doctor.project.memo import remember
-
-    paths = {s.build.dockerfile_path for s in services if s.build is not None and s.build.dockerfile_path}
-    found: set[str] = set()
-    for path in sorted(p for p in paths if p is not None):
-        found.update(remember("secrets-in-dockerfile", (path,), MAX_FILE, partial(_in_dockerfile, path)))
-    return found
-
-
-def _in_dockerfile(path: Path) -> tuple[str, ...]:
-    from doctor.known_secrets import read_capped
-    from doctor.project.dockerfile import instructions
-    from doctor.redact import secrets_in_pair
-
-    text = read_capped(path)
-    if "ENV" not in text.upper() and "ARG" not in text.upper():
-        return ()
-    found: set[str] = set()
-    for instruction in instructions(text):
-        if instruction.keyword in ("ENV", "ARG"):
-            for key, value in env_pairs(instruction.args, legacy=instruction.keyword == "ENV"):
-                found |= secrets_in_pair(key, value)
-    return tuple(sorted(found))
-
-
-def env_pairs(args: str, legacy: bool) -> list[tuple[str, str]]:
-    """An `ENV`/`ARG` instruction's `k=v` pairs, quotes removed; with `legacy`, `ENV k v` (one pair, the
-    rest of the line its value)."""
-    from doctor.project.dockerfile import QUOTED, WORD
-
-    words = [QUOTED.sub(lambda m: m.group(1) or m.group(2) or "", m.group(0)) for m in WORD.finditer(args)]
-    if legacy and len(words) >= 2 and "=" not in words[0]:
-        return [(words[0], args.split(None, 1)[1].strip().strip("'\""))]
-    return [(key, value) for key, sep, value in (w.partition("=") for w in words) if sep and key]
+def dockerfiles(services: Iterable[Service]) -> set[Path]:
+    """The Dockerfiles of the services' local builds: read for secrets as the env files are
+    (`doctor.known_secrets.secrets_in_text`: `ENV APP_DB_PASSWORD=...`, legacy `ENV KEY value`, `ARG` defaults)."""
+    return {s.build.dockerfile_path for s in services if s.build is not None and s.build.dockerfile_path is not None}
 
 
 # a dotenv file that documents the keys, its values placeholders (`changeme`): not the app's secrets

@@ -66,7 +66,7 @@ def projects_redactor(projects: Iterable[Project], *extra: Mapping[str, str | No
 
 def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tuple[set[str], set[str]]:
     """The secret values `project` (and the `extra` mappings) define, and the names it shows in the clear."""
-    from doctor.known_inputs import app_dotenv_files, bound_secret_files, dockerfile_secrets
+    from doctor.known_inputs import app_dotenv_files, bound_secret_files, dockerfiles
     from doctor.project.mounted_env import mounted_files
     from doctor.secret_scripts import run_scripts
 
@@ -110,6 +110,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     paths.update(u.location.path for u in compose.variable_uses if u.location is not None and u.location.path)
     paths.update(_extended_files(project))
     paths.update(app_dotenv_files(project.root, services))  # `.env.local` the app's dotenv loads
+    paths.update(p for p in dockerfiles(services) if p.is_file())  # `ENV APP_DB_PASSWORD=...`, an `ARG` default
     # services repeat the same KEY=value pairs (LOG_LEVEL=info on every app): judge each pair once
     pairs = dict.fromkeys((key, value) for mapping in mappings for key, value in mapping.items())
     clear: list[tuple[str, str | None]] = []
@@ -123,7 +124,6 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     for path in sorted(paths):
         values |= _secrets_in_file(path)
     values |= _compose_secrets(project)
-    values |= dockerfile_secrets(services)  # the image's `ENV APP_DB_PASSWORD=...`, an `ARG` default
     values |= bound_secret_files(services)  # `./db_pass.txt:/run/secrets/db_pass`, DB_PASSWORD_FILE's file
     values |= _required_reasons(compose.problems)
     for service in services:
@@ -203,6 +203,10 @@ def secrets_in_text(text: str) -> set[str]:
         key, value = match.group("k"), match.group("v").strip()
         if secret_for_key(key, value):
             found.add(value)
+        if key == "ENV" and " " in value:  # a Dockerfile's legacy `ENV APP_DB_PASSWORD s3cret`: the rest is the value
+            name, rest = value.split(None, 1)
+            if "=" not in name and secret_for_key(name, rest.strip().strip("'\"")):
+                found.add(rest.strip().strip("'\""))
         words = [key, *value.split()]  # each judged under the word before it (`ENV TINI_SHA <hex>` stays)
         found.update(word for before, word in pairwise(words) if looks_like_credential(word, before))
     # each such line holds a `://`: _URL_LINE tried at those lines' beginnings alone
