@@ -48,7 +48,10 @@ class ServiceNameDrift(Check):
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,
         `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's `LISTMONK_db__host`) or the host of a URL/DSN
         (`postgresql://u:p@postgres:5432/app`, `redis://cache:6379`), the `"host"` field of a JSON
-        object value (`{"host": "postgres", "port": 5432, ...}`, data-hub-api's database settings), a whole
+        object value (`{"host": "postgres", "port": 5432, ...}`, data-hub-api's database settings), the host
+        of a keyword connection string (.NET's `ConnectionStrings__CatalogConnection=Server=sqldb,1433;User
+        Id=sa;...`: `Server=`, `Data Source=` with SqlClient's `tcp:` and `,port`, Npgsql's `Host=` and `Port=`;
+        eShopOnWeb's, SQL Server's 1433 naming `sqlserver`), a whole
         value `name:port`
         under another key where a peer named like it listens on that port (frappe_docker's
         `REDIS_CACHE: redis_cache:6379` beside `redis-cache`; an image `name:tag` is not), or a `.env` host
@@ -135,7 +138,8 @@ class ServiceNameDrift(Check):
         `@${POSTGRES_SERVER}:`) is reported and rewritten where it is defined: its `.env` line,
         which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL
         uses`).
-        In a JSON value only the host's string is rewritten (`"host": "postgres"`).
+        In a JSON value only the host's string is rewritten (`"host": "postgres"`), in a connection
+        string only the host after its keyword (`Server=sqlserver,1433;...`).
         The fix asks first: the suggestion is a best guess. Services that all read one `.env`
         line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from doctor.lazyre import lazy
 from doctor.model import record
+from doctor.project.conn_strings import conn_string_hosts
 
 # `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
 # `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words; or after
@@ -107,6 +108,8 @@ FAMILIES: Mapping[str, tuple[int, tuple[str, ...]]] = {
     "smtp": (1025, ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp")),
     # open-webui's `OLLAMA_BASE_URL=http://ollama:11434`: its image publishes nothing in compose
     "ollama": (11434, ("ollama",)),
+    # SQL Server, which .NET apps dial through `Server=sqlserver,1433;...` (eShopOnWeb's azure-sql-edge)
+    "mssql": (1433, ("mssql", "sqlserver", "mssql-server", "mssql-server-linux", "azure-sql-edge")),
 }
 SCHEME_PORTS: Mapping[str, int] = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 # URLs whose authority is a bucket or container, not a host dialled (`s3://profiles?endpoint=
@@ -125,6 +128,8 @@ class HostRef:
     scheme: str | None = None
     has_password: bool = False
     field: str | None = None  # the JSON object's key holding the host (`"host"` of DATABASE_CREDENTIALS), if any
+    # with `conn`, `field` is the connection string's text before the host as written (`Server=`, `Host=`)
+    conn: bool = False
 
     @property
     def family(self) -> str | None:
@@ -237,17 +242,19 @@ def is_dial_key(key: str) -> bool:
 
 def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[HostRef]:
     """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys; with `json`,
-    the host fields of a JSON object value too (`_json_refs`: a caller that reads them must also know how
-    to rewrite them, as a `host:port` of the value they are not)."""
+    the host fields of a JSON object value too (`_json_refs`) and the hosts of a keyword connection string
+    (`Server=sqlserver,1433;...`, conn_strings): a caller that reads them must also know how to rewrite
+    them, as a `host:port` of the value they are not."""
     if value and might_name_host(key, value, json):
         yield from _host_refs(key, value, json)
 
 
 def might_name_host(key: str, value: str, json: bool = False) -> bool:
-    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a JSON object's (with
-    `json`), or a `*_HOST` key's plain value; False for the rest, unparsed and uncached (a `.env` of
-    200,000 API keys that several services read: their 400,000 values would churn the cache)."""
-    return "://" in value or (json and "{" in value) or not key.isascii() \
+    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a JSON object's or a
+    connection string's (with `json`), or a `*_HOST` key's plain value; False for the rest, unparsed
+    and uncached (a `.env` of 200,000 API keys that several services read: their 400,000 values would
+    churn the cache)."""
+    return "://" in value or (json and ("{" in value or ";" in value)) or not key.isascii() \
         or key.upper().rstrip("\n").endswith(_HOST_WORDS)
 
 
@@ -273,6 +280,12 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         found = list(_json_refs(key, value))
         if found:
             yield from found
+            return
+    if json and not found_url and ";" in value:  # eShopOnWeb's ConnectionStrings__X=Server=sqlserver,1433;...
+        conn = [HostRef(key, host, port, None, password, before, True)
+                for before, host, port, password in conn_string_hosts(value)]
+        if conn:
+            yield from conn
             return
     if not found_url and (not key.isascii() or key.upper().rstrip("\n").endswith(_HOST_WORDS)) and HOST_KEY.match(key):
         daemon = bool(_DAEMON_KEY.search(key))
