@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
+from doctor.project.conn_strings import rewrite_address
 from doctor.project.env_hosts import (
     BROWSER_SCHEMES,
     HostRef,
@@ -294,6 +295,8 @@ def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: s
 
 def _rewrite(value: str, ref: HostRef, peer: str, port: int) -> str:
     """The value with the local host (and a published port) replaced by the peer and its container port."""
+    if ref.conn and ref.field is not None:  # `Server=localhost,1433;...`: the host after its keyword
+        return rewrite_address(value, ref.field, ref.host, ref.port, peer, port if ref.port is not None else None)
     host = re.escape(ref.host)
     if ":" in ref.host:  # an IPv6 literal sits in brackets inside a URL
         host = rf"\[?{host}\]?"

@@ -9,6 +9,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
+from doctor.project.conn_strings import holds_password
 from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import ComposeModel, EnvSource, EnvVar, Service
@@ -42,7 +43,8 @@ def _override_fix(project: Project, consumers: list[Consumer], at_line: Location
     var = consumers[0][1]
     subject = _subject(consumers)
     wanted = {s.name: {v.name: value} for s, v, value in consumers}
-    secret = any(URL_PASSWORD.search(value) for _, _, value in consumers)
+    # a URL's password, or a connection string's (`Server=sqlserver,1433;...;Password=...`)
+    secret = any(URL_PASSWORD.search(value) or holds_password(value) for _, _, value in consumers)
     env_file = _only_containers_read(project, consumers)
     # plausible's plausible-conf.env: a line only the containers read is theirs to fix, on its line
     if env_file and (in_place := _in_place(project, consumers, secret, env_file)) is not None:

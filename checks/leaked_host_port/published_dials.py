@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 
 from doctor.lazyre import lazy
 from doctor.model import record
+from doctor.project.conn_strings import rewrite_address
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs
 from doctor.project.service_network import NetworkIndex, listen_ports, published_target, server_family
 from doctor.project.types import EnvVar, Service, words_of
@@ -62,6 +63,9 @@ def published_dials(index: NetworkIndex, service: Service) -> Iterator[Published
                 found.append((ref, ref.port, server.name, target or unheard or 0, target is not None))
         value = var.value or ""
         for ref, port, _, target, _ in found:  # every wrong address of a multi-host DSN at once
+            if ref.conn and ref.field is not None:  # `Server=sqlserver,1434;...`, Npgsql's `Port=5433`
+                value = rewrite_address(value, ref.field, ref.host, port, ref.host, target)
+                continue
             value = re.sub(rf"(?<![\w.-]){re.escape(ref.host)}:{port}(?!\d)", f"{ref.host}:{target}", value, count=1)
         for ref, port, server_name, target, published in found:
             yield PublishedDial(var, f"{ref.host}:{port}", server_name, target, value, published)

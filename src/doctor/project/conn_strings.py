@@ -9,6 +9,7 @@ A value is read as one only where it pairs a host keyword with another keyword s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from doctor.lazyre import lazy
@@ -66,3 +67,30 @@ def _hosts(text: str) -> Iterator[tuple[str, int | None]]:
         host = host.strip().split("\\")[0]
         if _HOST.fullmatch(host) and (not port or port.isdigit()):
             yield host, int(port) if port and 0 < int(port) < 65536 else None
+
+
+def rewrite_address(value: str, before: str, host: str, port: int | None, new_host: str, new_port: int | None) -> str:
+    """The connection string with the host written after `before` (conn_string_hosts' first item) replaced by
+    `new_host` and, with `new_port`, the port it was dialed on by that one: the `,1434` or `:5433` after the
+    host, else the string's `Port=` pair. The value unchanged where the host is not written so once."""
+    found = list(re.finditer(rf"(?<![^;\s]){re.escape(before)}(?P<host>{re.escape(host)})"
+                             rf"(?:(?P<sep>[,:])(?P<port>\d+))?(?=[;\\\s]|$)", value))
+    if len(found) != 1:
+        return value
+    match = found[0]
+    out = value[:match.start("host")] + new_host
+    if new_port is not None and port is not None and match.group("port") == str(port):
+        return out + match.group("sep") + str(new_port) + value[match.end():]
+    out += value[match.end("host"):]
+    if new_port is None or port is None or match.group("port") is not None:
+        return out
+    pairs = list(re.finditer(rf"(?<![^;\s])(?i:port)\s*=\s*{port}(?=\s*(?:;|$))", out))
+    if len(pairs) != 1:
+        return out
+    return out[:pairs[0].end() - len(str(port))] + str(new_port) + out[pairs[0].end():]
+
+
+def holds_password(value: str) -> bool:
+    """Whether the value is a connection string with a `Password=` (`Pwd=`) pair: written out elsewhere, it
+    would copy the password."""
+    return ";" in value and any(password for *_, password in conn_string_hosts(value))

@@ -241,20 +241,20 @@ def is_dial_key(key: str) -> bool:
 
 
 def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[HostRef]:
-    """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys; with `json`,
-    the host fields of a JSON object value too (`_json_refs`) and the hosts of a keyword connection string
-    (`Server=sqlserver,1433;...`, conn_strings): a caller that reads them must also know how to rewrite
-    them, as a `host:port` of the value they are not."""
+    """Every host the value of `key` names: URL hosts anywhere, plain hosts for `*_HOST` keys, the hosts of
+    a keyword connection string (`Server=sqlserver,1433;...`, conn_strings: `conn` set, rewritten with its
+    rewrite_address); with `json`, the host fields of a JSON object value too (`_json_refs`: a caller that
+    reads them must also know how to rewrite them, as a `host:port` of the value they are not)."""
     if value and might_name_host(key, value, json):
         yield from _host_refs(key, value, json)
 
 
 def might_name_host(key: str, value: str, json: bool = False) -> bool:
-    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a JSON object's or a
-    connection string's (with `json`), or a `*_HOST` key's plain value; False for the rest, unparsed
+    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a connection string's (`;`),
+    a JSON object's (with `json`), or a `*_HOST` key's plain value; False for the rest, unparsed
     and uncached (a `.env` of 200,000 API keys that several services read: their 400,000 values would
     churn the cache)."""
-    return "://" in value or (json and ("{" in value or ";" in value)) or not key.isascii() \
+    return "://" in value or ";" in value or (json and "{" in value) or not key.isascii() \
         or key.upper().rstrip("\n").endswith(_HOST_WORDS)
 
 
@@ -281,7 +281,7 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         if found:
             yield from found
             return
-    if json and not found_url and ";" in value:  # eShopOnWeb's ConnectionStrings__X=Server=sqlserver,1433;...
+    if not found_url and ";" in value:  # eShopOnWeb's ConnectionStrings__X=Server=sqlserver,1433;...
         conn = [HostRef(key, host, port, None, password, before, True)
                 for before, host, port, password in conn_string_hosts(value)]
         if conn:
