@@ -271,12 +271,19 @@ def _has_part(key: str, name: str) -> bool:
     return f"_{name}_" in f"_{key}_" or (key.endswith("\n") and f"_{name}_" in f"_{key[:-1]}_")
 
 
+# URL schemes that name no server: Ecto's `ecto://` is read by whichever adapter the Repo uses
+_ANY_DATABASE_SCHEMES = frozenset({"ecto"})
+
+
 def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: str) -> str | None:
     """The peer a portless `*_HOST` key names by its prefix (`DB_HOST` -> `db`, `CACHE_HOST` ->
     `cache`): the value names no port, so none says which peer listens, but the key says which one
-    it means. Only a peer on a shared network that listens on some port (a server)."""
+    it means. Only a peer on a shared network that listens on some port (a server). A URL whose scheme
+    names no server (Ecto's `ecto://u:p@localhost/app`, Phoenix's DATABASE_URL) under a key that names a
+    database means the one database peer."""
     if ref.scheme is not None:
-        return None
+        generic = ref.scheme.lower() in _ANY_DATABASE_SCHEMES and ref.generic_database
+        return _one_server(model, view, DATABASES, exclude) if generic else None
     prefix = key_prefix(_HOST_KEY.sub("", ref.key)).lower()
     word = prefix.rsplit("_", 1)[-1]  # PAPERLESS_DBHOST -> db
     for name in dict.fromkeys((prefix, prefix.replace("_", "-"), word)):
@@ -286,6 +293,11 @@ def _named_peer(model: ComposeModel, view: NetworkView, ref: HostRef, exclude: s
     # the key names a kind of server, no service by name (immich's DB_HOSTNAME beside 'database'
     # on pgvecto-rs): the one peer of that kind
     kinds = DATABASES if word in ("db", "database") else {family_of(word)} - {None}
+    return _one_server(model, view, kinds, exclude)
+
+
+def _one_server(model: ComposeModel, view: NetworkView, kinds: Collection[str | None], exclude: str) -> str | None:
+    """The one peer of the view running a server of `kinds`, else the one of them `exclude` depends on."""
     servers = [p.name for p in view.peers if p.name != exclude and server_family(p) in kinds]
     if len(servers) > 1:  # mathesar's dev-db-base (an `extends:` base) and dev-db: the one it depends on
         service = model.services.get(exclude)
