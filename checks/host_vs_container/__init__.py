@@ -59,8 +59,9 @@ class HostVsContainer(Check):
         code (a web app and its celery worker) are one home: a root Makefile's `pytest` goes to the
         first. What a service itself runs (its `command:`, else its image's CMD, what the
         branch of its entrypoint script's `case $1` for that CMD runs (fastapi-react's run.sh:
-        `start) npm start`), and the package.json scripts those start, `yarn watch-${NODE_ENV}` under
-        any value), in that service or another
+        `start) npm start`), its entrypoint program with that command (shiori's `go run main.go` with
+        `server --log-level debug`), and the package.json scripts those start, `yarn watch-${NODE_ENV}`
+        under any value), in that service or another
         (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
         An image FROM another runtime, a bare OS or a database (`php:8.3-apache`, `ruby`, `debian`,
         mathesar's `postgres` with pgtap) whose
@@ -140,7 +141,8 @@ class HostVsContainer(Check):
         running them but to start itself again (mealie's entry.sh: `exec gosu $PUID "$BASH_SOURCE"
         "$@"`, then `exec python /app/mealie/main.py`), or where the service's entrypoint (compose's
         `entrypoint:`, else the Dockerfile's ENTRYPOINT) is a program that would take the command for
-        its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`), the
+        its arguments (flask-redis's `ENTRYPOINT ["python3"]`: `python3 python -m pytest`; shiori's
+        `["go", "run", "main.go"]`: `go run main.go go fmt ...`), the
         command adds `--entrypoint ''`; a wrapper that hands it on (`tini --`, a script ending in
         `exec "$@"`) stays. Where the service's Python packages come from what it runs at start alone
         (ralph's entrypoint `pip3 install`s them, then runs `make run`), `--entrypoint ''` would skip that

@@ -8,6 +8,7 @@ from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import compose_argv, mapped_words
 from doctor.project.server_binds import config_loopback, reachable
+from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
 from doctor.project.service_home import ServiceHome
 from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
@@ -42,7 +43,11 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
                   "its ports are taken)")
     elif running is None:
         run = "run --rm" if home.bound else "run --build --rm"
-        title += f" (use '{run}' instead of 'exec' if it is not up)"
+        # shiori's ENTRYPOINT ["go", "run", "main.go"] would take `go fmt ...` for its arguments
+        if program_entrypoint(project, home.service) or dispatching_entrypoint(project, home.service):
+            title += f" (use `{run} --entrypoint ''` instead of 'exec' if it is not up)"
+        else:
+            title += f" (use '{run}' instead of 'exec' if it is not up)"
     bound = config_loopback(words, command.cwd) if server else None
     if bound is not None:  # phx.new's config/dev.exs: `http: [ip: {127, 0, 0, 1}, ...]`
         title += (f" ({bound} has it listen on 127.0.0.1, which the published port never reaches in the container: "

@@ -15,7 +15,8 @@ _VARIABLE = lazy(r"\$\{[^}]*\}|\$\w+")
 def _service_runs(project: Project, service: str) -> set[str]:
     """The commands the service itself runs: its compose `command:` and `entrypoint:`, and its
     image's ENTRYPOINT and CMD where compose keeps them (a compose entrypoint drops both, a compose
-    command the CMD), and the package.json scripts those start (`yarn watch-production`
+    command the CMD), the entrypoint with the command it is given (shiori's `go run main.go server
+    --log-level debug`, the process `up` starts), and the package.json scripts those start (`yarn watch-production`
     runs `watch-production`), with every script of the same text (`start`: `node src/server.js`
     too), and each of them without its trailing options. `docker compose up` starts them; run
     again in the service they start a second server, so they are not advised."""
@@ -30,11 +31,16 @@ def _service_runs(project: Project, service: str) -> set[str]:
     arguments: list[str] = []
     if spec.command:
         arguments = spec.command.split() if isinstance(spec.command, str) else list(spec.command)
+    entrypoint = (spec.entrypoint.split() if isinstance(spec.entrypoint, str) else list(spec.entrypoint)) \
+        if spec.entrypoint else []
     if path is not None and not spec.entrypoint:  # compose's entrypoint: the image's CMD is dropped too
         recipe = project.recipe(path, spec.build.target if spec.build is not None else None)
         if recipe is not None:
             texts += [" ".join(recipe.entrypoint)] + ([] if spec.command else [" ".join(recipe.cmd)])
             arguments = arguments or list(recipe.cmd)
+            entrypoint = list(recipe.entrypoint)
+    if entrypoint and arguments:  # the process itself: shiori's ENTRYPOINT `go run main.go` + `server ...`
+        texts.append(" ".join([*entrypoint, *arguments]))
     # fastapi-react's run.sh: `case $1 in start) npm start | cat;;` is what CMD ["start"] runs
     texts += entrypoint_branch(project, service, arguments)
     import fnmatch

@@ -23,7 +23,8 @@ _RUNNERS = frozenset({"poetry", "uv", "pipenv", "pdm", "hatch", "conda", "mamba"
 # interpreters, servers and package managers: an ENTRYPOINT ["python3"] gets the run's words as its
 # arguments (`python3 python -m pytest`: "can't open file '/code/python'")
 _PROGRAM = lazy(r"(?:python|pypy)[\d.]*|node(?:js)?|nodemon|deno|bun|npm|npx|pnpm|yarn|ruby|php|perl|java|dotnet"
-                r"|gunicorn|uvicorn|hypercorn|daphne|celery|flask|django-admin|pytest|manage\.py")
+                r"|gunicorn|uvicorn|hypercorn|daphne|celery|flask|django-admin|pytest|manage\.py"
+                r"|go|cargo|mix|elixir|rails")  # shiori's ENTRYPOINT ["go", "run", "main.go"]
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
 _READS_ANY_ARGUMENT = lazy(r"\$\{?[@*1-9]")
 
