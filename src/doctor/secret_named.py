@@ -1,6 +1,7 @@
 """The secrets a name before them gives away (moved from doctor.redact): a secret-looking key's value
 (`KEY=value`, `KEY: value`, `"KEY": "value"`, `-Dx.password=value`), a secret flag's argument
-(`--password value`), a credential-shaped word after a word that names a secret in prose
+(`--password value`, bare or in quotes of its own: `--api-token 'two words'`), a credential-shaped word
+after a word that names a secret in prose
 (`invalid token 7fq2...`, `your auth token is 3f2a...`, a session's `sid 3f2a...`), and the password of a
 `user:password` value. `doctor.redact.scrub` applies them.
 """
@@ -33,9 +34,12 @@ _PROSE_SECRET = lazy(
     r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth|sids?)"
     r"(?:[ \t]++(?:is|was))?(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
 )
+# the value bare, or in quotes of its own whole, blanks and all (`--api-token 'Mk9 xLq2Zw'`, as doctor quotes a
+# command it prints, `--api-key='Ak!9xLq2'`, a JSON array's `"--password", "x"`): the quotes are no part of it
+FLAG_VALUE = (r"(?:(?P<q>['\"])(?=[^'\"\n]*+(?P=q)))?"
+              r"(?P<v>(?(q)[^'\"\n]++|[^\s'\"\\,<>-][^\s'\"\\,<>]*+))")
 LONG_FLAG = lazy(
-    r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+[\"']?)"
-    r"(?P<v>[^\s'\"\\,<>-][^\s'\"\\,<>]*+)"
+    r"(?<![\w-])--(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|[ \t]++|[\"']?[ \t]*+,[ \t]*+)" + FLAG_VALUE
 )
 # not after `/`: `read /etc/passwd: is a directory` names a file, no key
 # a Java system property's key after `-D` too (`-Dspring.datasource.password=...`, `JAVA_OPTS`)
