@@ -47,6 +47,7 @@ from doctor.secret_named import LONG_FLAG as _LONG_FLAG  # noqa: F401  (tests re
 from doctor.secret_named import key_values as _key_values
 from doctor.secret_named import long_flags as _long_flags
 from doctor.secret_named import prose_secrets as _prose_secrets
+from doctor.secret_named import short_flags as _short_flags
 from doctor.secret_named import user_secret
 from doctor.secret_pem import mask_private_keys
 from doctor.secret_pieces import STRONG_LENGTH, encoded_pattern
@@ -106,6 +107,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     text = _prose_secrets(text, sink)
     if "--" in text:
         text = _long_flags(text, sink)
+    if "-" in text:
+        text = _short_flags(text, sink)
     if "${" in text:
         text = secret_defaults(text, sink)
     return _key_values(text, sink) if "=" in text or ":" in text else text

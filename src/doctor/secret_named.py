@@ -85,6 +85,68 @@ def long_flags(text: str, sink: Sink) -> str:
     return "".join(out)
 
 
+# a Go-style flag with one dash (`-db-password=X`, `-token X`, `-token=X`, a JSON array's `"-token", "X"`): Go's
+# flag package, consul, vault's and many servers' own options; a one-letter flag (`-p 8080:80`) names nothing
+SHORT_FLAG = lazy(
+    r"(?<![\w-])-(?P<k>[A-Za-z][\w-]*+)(?:[ \t]*+=[ \t]*+|(?P<b>[ \t]++)|[\"']?[ \t]*+,[ \t]*+)" + FLAG_VALUE
+)
+# openssl's ways to name where a password is (`-pass env:VAR`, `file:PATH`, `fd:3`, `stdin`), not one
+_PASSWORD_SOURCE = lazy(r"(?:env|file|fd):\S++|stdin")
+_EXTENSION = lazy(r"[A-Za-z][A-Za-z0-9]{0,4}")  # `server.key`, `client.pem`: a file's name
+# in a one-dash flag's words: the value is the secret itself (`-auth_level 2`, `-newkey rsa:4096` and `-key FILE`
+# are openssl's, `-auth basic` a mode); a `KEY` only after a word that makes it one (`-api-key`, `-access-key`)
+_SAYS_SECRET = ("PASS", "PWD", "TOKEN", "SECRET", "APIKEY", "CREDENTIAL")
+_MAKES_A_KEY = frozenset({"API", "ACCESS", "SECRET", "PRIVATE", "MASTER", "LICENSE", "ENCRYPTION", "SIGNING"})
+
+
+def _file_name(value: str) -> bool:
+    stem, dot, extension = value.rpartition(".")
+    return "/" in value or bool(dot and stem and _EXTENSION.fullmatch(extension))
+
+
+def short_flags(text: str, sink: Sink) -> str:
+    """A secret one-dash flag's value (`-db-password=X`, `-token X`): as `long_flags`, but a value after a blank
+    that prose reads on with (`-token is required`), a file a key flag names (`openssl req -key server.key`) and
+    where openssl finds a password (`-pass env:VAR`) stay."""
+    judged: dict[tuple[str, str, bool], bool] = {}  # a command repeated in a text is judged once
+
+    def secret(key: str, value: str, after_blank: bool) -> bool:
+        if key.endswith("-stdin") or MASK in value or _PASSWORD_SOURCE.fullmatch(value):
+            return False
+        if after_blank and value.lower() in PROSE_WORDS:
+            return False
+        words = key.upper().replace("-", "_").split("_")
+        if any(said in word for word in words for said in _SAYS_SECRET):
+            return secret_for_key(key, value)
+        if words[-1] != "KEY" or len(words) < 2 or words[-2] not in _MAKES_A_KEY:
+            return False
+        return secret_for_key(key, value) and not (("." in value or "/" in value) and _file_name(value))
+
+    def keep(match: re.Match[str]) -> str:
+        key, value = match.group("k"), match.group("v")
+        if not key_kind(key):
+            return match.group(0)
+        after_blank = match.group("b") is not None and match.group("q") is None
+        decided = judged.get((key, value, after_blank))
+        if decided is None:
+            decided = judged[key, value, after_blank] = secret(key, value, after_blank)
+        if not decided or (value[:1] in "$`" and is_expansion(match.string, match.start("v"), match.end("v"))):
+            return match.group(0)
+        return _masked_group(match, key, sink)
+
+    out: list[str] = []
+    done = 0
+    starts = [at for at in places(text, ("-",)) if text[at + 1:at + 2].isalpha()]
+    for match in matches_at(SHORT_FLAG, text, starts):
+        out.append(text[done:match.start()])
+        out.append(keep(match))
+        done = match.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 # words a quoted span holds before its last word for it to be a quoted phrase (a command line), not a key:
 # `"Secret Key": v`, `'aws secret_access_key': v` and `"db password": v` are keys of a few words
 PHRASE_WORDS = 4
