@@ -41,6 +41,7 @@ from doctor.secret_commands import mask as _mask
 from doctor.secret_commands import mask_group as _masked_group  # noqa: F401  (tests read it here)
 from doctor.secret_commands import pass_flags, redis_auth, stdin_secrets
 from doctor.secret_commands import tool_args as _tool_args
+from doctor.secret_connect import connect_credentials
 from doctor.secret_index import Heads as _Heads
 from doctor.secret_keys import Sink, names_a_secret, secret_defaults, secret_for_key
 from doctor.secret_named import LONG_FLAG as _LONG_FLAG  # noqa: F401  (tests read it here)
@@ -93,6 +94,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
         text = mask_private_keys(text, sink)
     if "://" in text:
         text = url_userinfo(text, sink)
+    if "@" in text or "/" in text:
+        text = connect_credentials(text, sink)  # `system/pw@//db/XE`, `jdbc:oracle:thin:system/pw@db:1521/XE`
     text = beside(text, sink)  # before the token shapes mask the `AKIA...` id beside a secret key
     text = mask_tokens(text, sink)
     if "Bearer" in text or "Basic" in text:

@@ -1,0 +1,102 @@
+"""Credentials in a connect string with no URL scheme: Oracle's `user/password@...` (SQL*Plus, EZConnect, a JDBC thin
+URL). `doctor.redact.scrub` applies them.
+
+Oracle: `jdbc:oracle:thin:system/***@oracle:1521/XEPDB1` (any connect identifier after a JDBC URL's `@`),
+`sqlplus -L system/***@//db:1521/XE`, `sqlplus -s system/***` and `expdp`, `impdp`, `sqlldr`, `dgmgrl`, `rman target`,
+SQL*Plus's `CONNECT` likewise (after the tool, the pair whatever follows), and anywhere an EZConnect pair before
+`@//host`, `@host:port/service` or `@(DESCRIPTION=...)`. An Oracle name or password needs double quotes unless it is
+made of letters, digits, `_`, `$` and `#`: so `actions/checkout@v4`, `library/postgres@sha256:...` and a path
+`init/schema.sql` are no pair.
+
+Each `@` is read back to the blank, quote or mark before it, at most BACK characters and never past the `@`
+before it, so the scan is linear in the text's length.
+"""
+
+from __future__ import annotations
+
+from doctor.lazyre import lazy
+from doctor.secret_keys import Sink, is_reference
+from doctor.secret_shapes import MASK, matches_at, places
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    pass
+
+BACK = 256  # characters read back from an `@` for the pair before it
+# what ends a password read back from its `@` (a `/`: an Oracle pair's user is read before it)
+_STOPS = frozenset(" \t\r\n'\"`=(),;[]{}<>|/@\\")
+_ORACLE_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$#")
+_ORACLE_PAIR = lazy(r"[A-Za-z_][\w$#]{0,127}+/[\w$#]++")
+# after EZConnect's `@` with no tool or JDBC URL before: `//host`, `host:port/service`, `(DESCRIPTION=`
+_ORACLE_HOST = lazy(r"//|\(|[A-Za-z0-9][\w.-]*+:[0-9]{1,5}+[/:]")
+_EZ_HOST = lazy(r"[A-Za-z][\w.-]*+/[A-Za-z]")  # `oracledb/XEPDB1`: a host and its service (`checkout@v4` is none)
+_JDBC_ORACLE = lazy(r"jdbc:oracle:(?:thin|oci8?|kprb):$")
+# an Oracle tool and its options, then the pair (`sqlplus -L -S system/pw@db`, `rman target sys/pw`, `CONNECT a/b`)
+ORACLE_TOOL_STARTS = ("sqlplus", "sqlldr", "expdp", "impdp", "dgmgrl", "rman", "conn", "CONN", "Conn")
+_ORACLE_TOOL = lazy(
+    r"(?<![\w./-])(?:(?:sqlplus|sqlldr|expdp|impdp|dgmgrl)(?:[ \t]++-[\w-]++)*+"
+    r"|rman(?:[ \t]++-[\w-]++)*+[ \t]++(?:target|catalog|auxiliary)|(?i:conn(?:ect)?))"
+    r"[ \t]++(?:userid=)?[\"']?(?P<u>[A-Za-z_][\w$#]{0,127}+|\"[^\"\n]{1,128}+\")/"
+    r"(?P<v>[\w$#]++|\"[^\"\n]{1,128}+\")(?=[@\s'\";)`]|$)"
+)
+
+
+def connect_credentials(text: str, sink: Sink) -> str:
+    """`text` with the passwords the module docs list masked; each goes to `sink`."""
+    spans: list[tuple[int, int]] = []
+    floor = 0
+    at = text.find("@")
+    while at >= 0:
+        span = _before(text, at, floor)
+        if span is not None:
+            spans.append(span)
+        floor = at + 1
+        at = text.find("@", floor)
+    if "/" in text:
+        for match in matches_at(_ORACLE_TOOL, text, places(text, ORACLE_TOOL_STARTS)):
+            spans.append(match.span("v"))
+    if not spans:
+        return text
+    out: list[str] = []
+    done = 0
+    for start, end in sorted(set(spans)):
+        value = text[start:end]
+        if start < done or value == MASK or value.strip('"') == MASK or is_reference(value):
+            continue
+        sink(value)
+        out += [text[done:start], MASK]
+        done = end
+    return "".join(out) + text[done:]
+
+
+def _before(text: str, at: int, floor: int) -> tuple[int, int] | None:
+    """The span of the password the pair right before the `@` at `at` holds, if it is one (see the module docs)."""
+    start = at
+    limit = max(floor, at - BACK)
+    while start > limit and text[start - 1] not in _STOPS:
+        start -= 1
+    if start == at:
+        return None
+    before = text[start - 1] if start else ""
+    return _oracle(text, start, at, limit) if before == "/" else None
+
+
+def _oracle(text: str, slash_end: int, at: int, limit: int) -> tuple[int, int] | None:
+    """`user/password@...`: the password's span when the pair is Oracle's (module docs)."""
+    user_start = slash_end - 1
+    while user_start > limit and text[user_start - 1] in _ORACLE_WORD:
+        user_start -= 1
+    if _ORACLE_PAIR.fullmatch(text, user_start, at) is None:
+        return None
+    head = text[max(0, user_start - 24):user_start]
+    if _JDBC_ORACLE.search(head) is not None:
+        return slash_end, at
+    before = text[user_start - 1] if user_start else ""
+    if before and (before.isalnum() or before in "_/.@:$#-"):
+        return None
+    if _ORACLE_HOST.match(text, at + 1):
+        return slash_end, at
+    # a value that is the pair and its connect identifier: `ORACLE_EZ=scott/***@oracledb/XEPDB1` (not a GitHub
+    # action's `uses: actions/checkout@v4`)
+    opens_value = before in ("=", "'", '"', "") or (before == " " and text.endswith(": ", 0, user_start))
+    return (slash_end, at) if opens_value and _EZ_HOST.match(text, at + 1) else None
