@@ -95,7 +95,7 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     if "://" in text:
         text = url_userinfo(text, sink)
     if "@" in text or "/" in text:
-        text = connect_credentials(text, sink)  # `system/pw@//db/XE`, `jdbc:oracle:thin:system/pw@db:1521/XE`
+        text = connect_credentials(text, sink)  # `system/pw@//db/XE`, `root:pw@tcp(db:3306)/app`
     text = beside(text, sink)  # before the token shapes mask the `AKIA...` id beside a secret key
     text = mask_tokens(text, sink)
     if "Bearer" in text or "Basic" in text:

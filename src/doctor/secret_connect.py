@@ -1,5 +1,5 @@
 """Credentials in a connect string with no URL scheme: Oracle's `user/password@...` (SQL*Plus, EZConnect, a JDBC thin
-URL). `doctor.redact.scrub` applies them.
+URL) and a Go MySQL DSN's or a broker's `user:password@host`. `doctor.redact.scrub` applies them.
 
 Oracle: `jdbc:oracle:thin:system/***@oracle:1521/XEPDB1` (any connect identifier after a JDBC URL's `@`),
 `sqlplus -L system/***@//db:1521/XE`, `sqlplus -s system/***` and `expdp`, `impdp`, `sqlldr`, `dgmgrl`, `rman target`,
@@ -7,6 +7,12 @@ SQL*Plus's `CONNECT` likewise (after the tool, the pair whatever follows), and a
 `@//host`, `@host:port/service` or `@(DESCRIPTION=...)`. An Oracle name or password needs double quotes unless it is
 made of letters, digits, `_`, `$` and `#`: so `actions/checkout@v4`, `library/postgres@sha256:...` and a path
 `init/schema.sql` are no pair.
+
+A pair `user:password` right before `@` (`DATABASE_URL=root:***@tcp(mysqldb:3306)/app?parseTime=true`,
+`BROKER=guest:***@rabbitmq:5672`, `--dsn 'root:***@tcp(db:3306)/app'`): counted before a Go network
+(`tcp(`, `unix(`), a `host:port`, or, where the pair opens a value (after `=`, a quote or `KEY: `), before a host
+that ends it. An image's `redis:7-alpine@sha256:...` is no pair (a digest is no port), nor a URL's userinfo
+(`doctor.secret_urls` reads those), nor a reference (`root:$DB_PASSWORD@tcp(db)`).
 
 Each `@` is read back to the blank, quote or mark before it, at most BACK characters and never past the `@`
 before it, so the scan is linear in the text's length.
@@ -23,7 +29,7 @@ if TYPE_CHECKING:
     pass
 
 BACK = 256  # characters read back from an `@` for the pair before it
-# what ends a password read back from its `@` (a `/`: an Oracle pair's user is read before it)
+# what ends a pair read back from its `@` (a `/` too: `://user:pw@` is a URL's, an Oracle pair is read past it)
 _STOPS = frozenset(" \t\r\n'\"`=(),;[]{}<>|/@\\")
 _ORACLE_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$#")
 _ORACLE_PAIR = lazy(r"[A-Za-z_][\w$#]{0,127}+/[\w$#]++")
@@ -39,6 +45,10 @@ _ORACLE_TOOL = lazy(
     r"[ \t]++(?:userid=)?[\"']?(?P<u>[A-Za-z_][\w$#]{0,127}+|\"[^\"\n]{1,128}+\")/"
     r"(?P<v>[\w$#]++|\"[^\"\n]{1,128}+\")(?=[@\s'\";)`]|$)"
 )
+_USER = lazy(r"[A-Za-z_][\w.+-]{0,63}+")
+_GO_NET = lazy(r"(?:tcp[46]?|unix|udp)\(")
+_HOST_PORT = lazy(r"[A-Za-z0-9][\w.-]*+:[0-9]{1,5}+(?![\w.:-])")
+_HOST_ALONE = lazy(r"[A-Za-z][\w.-]*+(?=[\s'\"/?]|$)")  # `rabbitmq` ending the value the pair opens
 
 
 def connect_credentials(text: str, sink: Sink) -> str:
@@ -78,7 +88,19 @@ def _before(text: str, at: int, floor: int) -> tuple[int, int] | None:
     if start == at:
         return None
     before = text[start - 1] if start else ""
-    return _oracle(text, start, at, limit) if before == "/" else None
+    if before == "/":
+        return _oracle(text, start, at, limit)
+    if start == limit and start and before not in _STOPS:
+        return None  # read back as far as allowed: no pair's beginning
+    user, colon, password = text[start:at].partition(":")
+    if not colon or not password or _USER.fullmatch(user) is None or is_reference(password) or before == "@":
+        return None
+    if _GO_NET.match(text, at + 1) or (_HOST_PORT.match(text, at + 1) and not text.startswith("sha", at + 1)):
+        return start + len(user) + 1, at
+    opens_value = before in ("=", "'", '"', "") or (before == " " and text.endswith(": ", 0, start))
+    if opens_value and _HOST_ALONE.match(text, at + 1) and not text.startswith("sha", at + 1):
+        return start + len(user) + 1, at
+    return None
 
 
 def _oracle(text: str, slash_end: int, at: int, limit: int) -> tuple[int, int] | None:

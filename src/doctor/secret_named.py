@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from doctor.lazyre import lazy
 from doctor.secret_commands import mask_group as _masked_group
-from doctor.secret_keys import Sink, is_expansion, key_kind, reference_default, secret_for_key
+from doctor.secret_keys import Sink, is_expansion, is_secret_key, key_kind, reference_default, secret_for_key
 from doctor.secret_shapes import MASK, looks_like_credential, matches_at, places
 
 TYPE_CHECKING = False
@@ -67,6 +67,8 @@ def long_flags(text: str, sink: Sink) -> str:
     def keep(match: re.Match[str]) -> str:
         if match.group("k").endswith("-stdin"):  # `--password-stdin REGISTRY`: the flag takes no value
             return match.group(0)
+        if MASK in match.group("v") and not is_secret_key(match.group("k")):
+            return match.group(0)  # `--dsn 'root:***@tcp(db:3306)/app'`: its password masked, its host readable
         if not secret_for_key(match.group("k"), match.group("v")):
             return match.group(0)
         if is_expansion(match.string, match.start("v"), match.end("v")):  # `--token $(cat /run/secrets/t)`
