@@ -55,6 +55,8 @@ from doctor.secret_pieces import STRONG_LENGTH, encoded_pattern
 from doctor.secret_pieces import escaped_forms as _escaped_forms
 from doctor.secret_pieces import pieces as _pieces
 from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens
+from doctor.secret_tools import statements
+from doctor.secret_tools import tool_args as more_tool_args
 from doctor.secret_urls import url_userinfo, whole_url_password
 
 TYPE_CHECKING = False
@@ -101,11 +103,13 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
     text = _tool_args(text, sink)
+    text = more_tool_args(text, sink)
+    text = statements(text, sink)
     if "pass" in text:
         text = pass_flags(text, sink)
     if "AUTH" in text:
         text = redis_auth(text, sink)
-    if "stdin" in text or "sudo" in text or "passwd" in text:  # each reader holds one of them
+    if "stdin" in text or "sudo" in text or "passwd" in text or "kinit" in text:  # each reader holds one of them
         text = stdin_secrets(text, sink)
     text = _prose_secrets(text, sink)
     if "--" in text:

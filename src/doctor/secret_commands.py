@@ -11,9 +11,9 @@ with `\\`): openssl's `-passin pass:SECRET` (not `env:VAR`, `file:PATH`) and key
 stays readable, but for a secret default in it. `doctor.redact.scrub` applies them.
 
 A password a tool reads on its standard input is the argument of the `echo`/`printf` piped into it
-(`stdin_secrets`): `echo SECRET | docker login -u me --password-stdin`, `printf '%s' SECRET | helm
-registry login ...`, `echo SECRET | sudo -S ...`, `echo user:SECRET | chpasswd`, `echo SECRET | passwd
---stdin app`, or a here-string (`docker login --password-stdin <<< SECRET`).
+(`stdin_secrets`): `echo SECRET | docker login -u me --password-stdin`, `echo SECRET | kinit user@REALM`,
+`printf '%s' SECRET | helm registry login ...`, `echo SECRET | sudo -S ...`, `echo user:SECRET | chpasswd`,
+`echo SECRET | passwd --stdin app`, or a here-string (`docker login --password-stdin <<< SECRET`).
 
 An LDAP client's bind password (`ldapsearch ... -w SECRET`, `ldapwhoami`, `ldapadd`; `ldappasswd`'s `-a OLD`
 and `-s NEW` too; `-y FILE` names a file, `-W` asks) and a redis `AUTH [user] SECRET` command, sent by
@@ -89,16 +89,17 @@ _FAMILIES = {"curl": "curl", "wget": "curl", "sshpass": "sshpass", "login": "log
              "rabbitmqctl": "rabbitmqctl", "openssl": "openssl", "smbclient": "smb", "rpcclient": "smb",
              "smbcacls": "smb", "smbget": "smb", "lftp": "lftp", "influx": "influx", "mc": "mc", "mcli": "mc",
              "vault": "vault"}
-# openssl's and keytool's password flags, whatever tool they follow (`-passin env:VAR` names a variable)
+# openssl's and keytool's password flags, whatever tool they follow (`-passin env:VAR` names a variable;
+# `pkcs12 -password pass:X` too)
 PASS_FLAG_STARTS = ("-pass", "-storepass", "-keypass", "-srcstorepass", "-srckeypass", "-deststorepass",
                     "-destkeypass")
-PASS_FLAG = lazy(rf"(?<![\w-])(?:-pass(?:in|out)?{_SEP}{_Q}pass:|-(?:src|dest)?(?:store|key)pass{_SEP}{_Q})"
+PASS_FLAG = lazy(rf"(?<![\w-])(?:-pass(?:in|out|word)?{_SEP}{_Q}pass:|-(?:src|dest)?(?:store|key)pass{_SEP}{_Q})"
                  rf"(?P<v>[^\s'\"\\,<>]++)")
 _HTPASSWD_WORD = lazy(r"[^\s'\"\\,<>]++")
 # a tool that reads a password on its standard input (`sudo -S`, `-kS`; `passwd --stdin`, CentOS's)
-STDIN_STARTS = ("--password-stdin", "chpasswd", "passwd", "sudo")
+STDIN_STARTS = ("--password-stdin", "chpasswd", "passwd", "sudo", "kinit")
 _STDIN_READER = lazy(
-    r"(?<![\w-])(?:--password-stdin|chpasswd|passwd(?:[ \t]++-[\w-]++)*?[ \t]++--stdin"
+    r"(?<![\w-])(?:--password-stdin|chpasswd|kinit|passwd(?:[ \t]++-[\w-]++)*?[ \t]++--stdin"
     r"|sudo(?:[ \t]++-[A-Za-z]++)*?[ \t]++(?:-[A-Za-z]*S[A-Za-z]*|--stdin))(?![\w-])"
 )
 # `echo -n SECRET |`, `printf '%s\n' SECRET |`, `printf SECRET |` right before the reader's pipe, at a line's start

@@ -1,0 +1,201 @@
+"""More passwords a command gives as arguments, beside `doctor.secret_commands`'s (same rules: each client's
+after its name, in the same command; a `${VAR}`/`$VAR` reference stays readable), and statements that set or
+send a password whatever runs them. `doctor.redact.scrub` applies them.
+
+Clients: `cypher-shell -u neo4j -p X`, `cqlsh -u cassandra -p X`, `couchbase-cli ... -u admin -p X`,
+`rabbitmqadmin -u guest -p X`, `mosquitto_pub -u me -P X` (`mosquitto_sub`, `mosquitto_rr`),
+`mosquitto_passwd [-c] -b FILE USER X`, Vertica's `vsql -w X`, Sybase's `isql -U sa -P X` and unixODBC's
+`isql DSN USER X`, Firebird's `isql-fb`/`gbak`/`gsec`/`gfix`/`nbackup` `-pa[ssword] X`, `etcdctl --user root:X`.
+
+Statements: SQL's `CREATE USER app WITH [ENCRYPTED] PASSWORD 'X'`, `ALTER USER app PASSWORD 'X'`, `IDENTIFIED BY 'X'`
+(MySQL's `IDENTIFIED WITH plugin BY 'X'`, Oracle's bare `IDENTIFIED BY X`), DB2's `CONNECT TO db USER u USING X`,
+redis's `requirepass X` and `masterauth X` (`CONFIG SET requirepass X`, a redis.conf line) and an ACL rule's
+`>X` (`ACL SETUSER app on >X ~* +@all`, a users.acl line `user app on >X ...`), a `config set KEY VALUE` or
+`configure set KEY VALUE` of a secret KEY (`aws configure set aws_secret_access_key X`, `npm config set
+//registry.npmjs.org/:_authToken X`), rclone's `config create NAME TYPE ... secret_access_key X`, and a JavaScript
+object's `pwd:'X'` (mongosh's `db.createUser({user:'app', pwd:'X', roles:[...]})`).
+"""
+
+from __future__ import annotations
+
+from doctor.lazyre import lazy
+from doctor.secret_commands import _COMMAND_END, _QUOTED_ARG, _SEP, _WORD, command_end, mask
+from doctor.secret_keys import Sink, is_reference, key_kind, secret_for_key
+from doctor.secret_shapes import MASK, matches_at, places
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
+
+TOOLS = lazy(
+    r"(?<![\w-])(?P<t>cypher-shell|cqlsh|couchbase-cli|rabbitmqadmin|mosquitto_pub|mosquitto_sub|mosquitto_rr"
+    r"|mosquitto_passwd|vsql|isql-fb|isql|gbak|gsec|gfix|nbackup|etcdctl)(?![\w-])"
+)
+TOOL_STARTS = ("cypher-shell", "cqlsh", "couchbase-cli", "rabbitmqadmin", "mosquitto_", "vsql", "isql", "gbak",
+               "gsec", "gfix", "nbackup", "etcdctl")
+_ARGS = {
+    "p": lazy(rf"(?<![\w-])-p{_SEP}{_QUOTED_ARG}"),
+    "P": lazy(rf"(?<![\w-])-P{_SEP}{_QUOTED_ARG}"),
+    "isql": lazy(rf"(?<![\w-])-P(?:{_SEP})?{_QUOTED_ARG}"),
+    "w": lazy(rf"(?<![\w-])-w(?:{_SEP})?{_QUOTED_ARG}"),
+    "firebird": lazy(rf"(?<![\w-])-pa(?:s(?:s(?:w(?:o(?:r(?:d)?+)?+)?+)?+)?+)?+(?![\w-]){_SEP}{_QUOTED_ARG}"),
+    "mosquitto_passwd": lazy(rf"(?<![\w-])-b(?:{_SEP}-[cD])?{_SEP}{_WORD}{_SEP}{_WORD}{_SEP}{_QUOTED_ARG}"),
+    "etcdctl": lazy(rf"(?<![\w-])--user(?:=|{_SEP})['\"]?[^\s'\"\\,:<>]*+:(?P<v>[^\s'\"\\,<>]++)"),
+}
+_FAMILIES = {"cypher-shell": "p", "cqlsh": "p", "couchbase-cli": "p", "rabbitmqadmin": "p", "mosquitto_pub": "P",
+             "mosquitto_sub": "P", "mosquitto_rr": "P", "vsql": "w", "isql-fb": "firebird", "gbak": "firebird",
+             "gsec": "firebird", "gfix": "firebird", "nbackup": "firebird"}
+_ISQL_WORD = lazy(r"[^\s'\"\\,<>;|&]++")
+_SYBASE_OPTIONS = frozenset(f"-{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # unixODBC's options are lower case
+
+# a value in quotes of its own, or bare (`IDENTIFIED BY oracle123`, `requirepass s3cret`)
+_VALUE = (r"(?:(?P<q>['\"])(?=[^'\"\n]*+(?P=q)))?"
+          r"(?P<v>(?(q)[^'\"\n]++|[^\s'\"\\,;<>()`]++))")
+_QUOTED = r"(?P<q>['\"])(?P<v>[^'\"\n]++)(?P=q)"
+_SQL_PASSWORD = lazy(rf"(?i)(?<![\w.-])password[ \t]++{_QUOTED}")  # `password=` and `password:` are key_values'
+_IDENTIFIED = lazy(rf"(?i)(?<![\w-])identified[ \t]++(?:with[ \t]++['\"]?[\w-]++['\"]?[ \t]++)?(?:by|as)"
+                   rf"(?:[ \t]++password)?[ \t]++{_VALUE}")
+_USING = lazy(rf"(?i)(?<![\w-])connect[ \t]++to[ \t]++[^\s'\";]++[ \t]++user[ \t]++[^\s'\";]++[ \t]++using[ \t]++"
+              rf"{_VALUE}")
+_STATEMENT = 160  # characters before `IDENTIFIED BY` read for the statement's `USER`
+_SQL_SUBJECT = lazy(r"(?i)(?<![\w-])(?:user|role|login)(?![\w-])")
+_REDIS_PASS = lazy(rf"(?i)(?<![\w-])(?:requirepass|masterauth)[ \t]++{_VALUE}")
+_CONFIG_SET = lazy(rf"(?<![\w-])config(?:ure)?+[ \t]++set[ \t]++(?P<k>[^\s'\"=]++)[ \t]++{_VALUE}")
+_JS_PAIR = lazy(rf"(?<![\w.$-])(?P<k>[A-Za-z_]\w*+):{_QUOTED}")
+_RCLONE = lazy(r"(?<![\w-])config[ \t]++(?:create|update)[ \t]++")
+_ACL_LINE = lazy(r"(?im)setuser[ \t]|^[ \t]*+user[ \t]++\S++[ \t]")
+_ACL_RULE = lazy(r"(?<!\S)[<>](?P<v>[^\s<>'\"]++)")
+_PROSE = frozenset({"is", "was", "not", "must", "should", "required", "missing", "set", "unset", "empty", "to",
+                    "for", "the", "a", "an", "of", "in", "on", "and", "or", "yes", "no"})
+
+
+def tool_args(text: str, sink: Sink) -> str:
+    """Each client's password arguments (the module docs), in the same command as its name."""
+    out: list[str] = []
+    pos = 0
+    for match in matches_at(TOOLS, text, places(text, TOOL_STARTS)):
+        if match.start() < pos:
+            continue
+        end = command_end(text, match.end())
+        stop = _COMMAND_END.search(text, match.end(), end)
+        end = stop.start() if stop else end
+        tool = match.group("t")
+        args = text[match.end():end]
+        out.append(text[pos:match.end()])
+        if tool == "isql" and _ARGS["isql"].search(args) is None:
+            out.append(_odbc_isql(args, sink))
+        else:
+            out.append(mask(_ARGS[_FAMILIES.get(tool, tool)], args, sink, keep=is_reference))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _odbc_isql(args: str, sink: Sink) -> str:
+    """unixODBC's `isql DSN USER PASSWORD [options]`: the third word that is no option."""
+    every = list(_ISQL_WORD.finditer(args))
+    if any(w.group()[:2] in _SYBASE_OPTIONS for w in every):
+        return args  # Sybase's `isql -U sa -S server -D db`: the words are its options' values
+    words = [w for w in every if not w.group().startswith("-")]
+    if len(words) < 3 or is_reference(words[2].group()):
+        return args
+    sink(words[2].group())
+    return args[:words[2].start()] + MASK + args[words[2].end():]
+
+
+def statements(text: str, sink: Sink) -> str:
+    """The passwords SQL, redis and `config set` statements set or send (the module docs)."""
+    lower = text.lower()
+    if "assword" in lower:
+        text = _masked(_SQL_PASSWORD, text, sink)
+    if "identified" in lower:
+        text = _masked(_IDENTIFIED, text, sink)
+    if "using" in lower and "connect" in lower:
+        text = _masked(_USING, text, sink)
+    if "requirepass" in lower or "masterauth" in lower:
+        text = _masked(_REDIS_PASS, text, sink)
+    if "set" in text and "config" in text:
+        text = _masked(_CONFIG_SET, text, sink, keyed=True)
+    if ":'" in text or ':"' in text:
+        text = _masked(_JS_PAIR, text, sink, keyed=True)
+    if "config" in text and ("create" in text or "update" in text):
+        text = _rclone(text, sink)
+    if ("<" in text or ">" in text) and ("user" in lower):
+        text = _acl_rules(text, sink)
+    return text
+
+
+def _masked(pattern: re.Pattern[str], text: str, sink: Sink, keyed: bool = False) -> str:
+    def keep(match: re.Match[str]) -> str:
+        value = match.group("v")
+        if MASK in value or is_reference(value) or value.startswith("$") or value.lower() in _PROSE:
+            return match.group(0)
+        if pattern is _IDENTIFIED and match.group("q") is None and not _bare_statement(text, match.start()):
+            return match.group(0)  # prose's `identified by name`
+        if keyed and not (key_kind(match.group("k")) and secret_for_key(match.group("k"), value)):
+            return match.group(0)
+        sink(value)
+        start, end = match.start("v") - match.start(), match.end("v") - match.start()
+        return match.group(0)[:start] + MASK + match.group(0)[end:]
+
+    return pattern.sub(keep, text)
+
+
+def _bare_statement(text: str, at: int) -> bool:
+    """Whether the `IDENTIFIED BY` at `at` ends a `CREATE|ALTER USER|ROLE|LOGIN` on its line, or is written in SQL's
+    upper case: then a bare word after it is a password (`IDENTIFIED BY oracle123`)."""
+    if text.startswith("IDENTIFIED", at):
+        return True
+    return _SQL_SUBJECT.search(text, max(text.rfind("\n", 0, at) + 1, at - _STATEMENT), at) is not None
+
+
+def _rclone(text: str, sink: Sink) -> str:
+    """rclone's `config create NAME TYPE [key value]...`: the value after each secret key."""
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for match in _RCLONE.finditer(text):
+        if match.start() < done:
+            continue  # inside the command read last (each command is read once)
+        end = command_end(text, match.end())
+        stop = _COMMAND_END.search(text, match.end(), end)
+        done = stop.start() if stop else end
+        words = list(_ISQL_WORD.finditer(text, match.end(), done))
+        at = 0
+        while at + 1 < len(words):
+            name, secret = words[at].group(), words[at + 1].group()
+            if key_kind(name) and not secret.startswith("-") and secret_for_key(name, secret) \
+                    and MASK not in secret and not is_reference(secret):
+                spans.append(words[at + 1].span())
+                at += 1  # the value is no key
+            at += 1
+    return _spans_masked(text, spans, sink)
+
+
+def _acl_rules(text: str, sink: Sink) -> str:
+    """A redis ACL rule's `>password` (and `<password`, which removes one) on an `ACL SETUSER` line or a users.acl
+    `user NAME ...` line."""
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for line in _ACL_LINE.finditer(text):
+        if line.start() < done:
+            continue  # the line read last (each line is read once)
+        start = text.rfind("\n", 0, line.start()) + 1
+        end = text.find("\n", line.end())
+        done = len(text) if end < 0 else end
+        for rule in _ACL_RULE.finditer(text, start, done):
+            if not is_reference(rule.group("v")) and MASK not in rule.group("v"):
+                spans.append(rule.span("v"))
+    return _spans_masked(text, spans, sink)
+
+
+def _spans_masked(text: str, spans: list[tuple[int, int]], sink: Sink) -> str:
+    out: list[str] = []
+    done = 0
+    for start, end in sorted(set(spans)):
+        if start < done:
+            continue
+        sink(text[start:end])
+        out += [text[done:start], MASK]
+        done = end
+    return "".join(out) + text[done:] if out else text
+
