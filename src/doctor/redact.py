@@ -45,6 +45,7 @@ from doctor.secret_connect import connect_credentials
 from doctor.secret_index import Heads as _Heads
 from doctor.secret_keys import Sink, names_a_secret, secret_defaults, secret_for_key
 from doctor.secret_named import LONG_FLAG as _LONG_FLAG  # noqa: F401  (tests read it here)
+from doctor.secret_named import PEM_ARMOR as _PEM_ARMOR
 from doctor.secret_named import key_values as _key_values
 from doctor.secret_named import long_flags as _long_flags
 from doctor.secret_named import prose_secrets as _prose_secrets
@@ -176,6 +177,8 @@ class Redactor:
         said: set[str] = set()  # also a name: masked by shape, and where the text says it is the value
         raw_strong: set[str] = set()
         for raw in secret_values:
+            if raw.startswith("-----") and _PEM_ARMOR.fullmatch(raw.strip()):
+                continue  # a PEM block's armour line alone: masked as a value, `-----END PRIVATE ***`
             for value in _pieces(raw):
                 if value in known:  # also a name, or a value the project shows in the clear: `user "postgres"`
                     said.add(value)

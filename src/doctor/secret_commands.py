@@ -146,8 +146,42 @@ def mask_group(match: re.Match[str], key: str, sink: Sink) -> str:
                 return whole
             start, end = ref[1][0], min(ref[1][1], end)
             return whole[:start - base] + MASK + whole[end - base:]
-    sink(match.group("v"))
+    end -= closing_tail(match.string, start, end)
+    sink(match.string[start:end])
     return whole[:start - base] + MASK + whole[end - base:]
+
+
+PAREN_BACK = 512  # characters read back on a value's line for a parenthesis opened before it
+ELLIPSIS = "…"  # what doctor.redact.clip ends a shortened text with
+
+
+def closing_tail(text: str, start: int, end: int) -> int:
+    """How many characters at the end of the value text[start:end], read to its first blank, are no part of it:
+    doctor's clip ellipsis, and the `)` that closes a parenthesis opened before the value on its line (a port
+    holder's `(python3 srv 8080 -token=X)`, shortened `(... -token=X…)`); a `)` the value's own `(` opens stays."""
+    cut = end
+    if text[cut - 1:cut] == ")" and text.count(")", start, cut) > text.count("(", start, cut):
+        low = max(text.rfind("\n", 0, start) + 1, start - PAREN_BACK)
+        if text.rfind("(", low, start) > text.rfind(")", low, start):
+            cut -= 1
+    while cut > start + 1 and text[cut - 1] == ELLIPSIS:
+        cut -= 1
+    return end - cut
+
+
+def paren_end(text: str, start: int, end: int) -> int:
+    """`end`, or where the `)` closing a parenthesis opened before `start` on its line stands in text[start:end]
+    (a port holder's `(mysql -uroot -pX)`: the command ends before it)."""
+    low = max(text.rfind("\n", 0, start) + 1, start - PAREN_BACK)
+    if text.rfind("(", low, start) <= text.rfind(")", low, start):
+        return end
+    depth = 0
+    for at in range(start, end):
+        char = text[at]
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            return at
+    return end
 
 
 def _htpasswd(args: str, sink: Sink) -> str:
@@ -185,7 +219,7 @@ def tool_args(text: str, sink: Sink) -> str:
             continue
         end = command_end(text, match.end())
         stop = _COMMAND_END.search(text, match.end(), end)  # the tool's own arguments only
-        end = stop.start() if stop else end
+        end = paren_end(text, match.end(), stop.start() if stop else end)
         family = _family(match.group("t"))
         out.append(text[pos:match.end()])
         args = text[match.end():end]

@@ -149,6 +149,10 @@ def short_flags(text: str, sink: Sink) -> str:
     return "".join(out)
 
 
+# a PEM block's first or last line (`-----BEGIN EC PRIVATE KEY-----`): no secret, and learned as one it masked
+# `KEY-----` wherever a key's armour shows (`-----END PRIVATE ***`)
+PEM_ARMOR = lazy(r"-----(?:BEGIN|END)[A-Z0-9 ]{0,40}-----")
+
 # words a quoted span holds before its last word for it to be a quoted phrase (a command line), not a key:
 # `"Secret Key": v`, `'aws secret_access_key': v` and `"db password": v` are keys of a few words
 PHRASE_WORDS = 4
@@ -217,6 +221,8 @@ def key_values(text: str, sink: Sink) -> str:
             value = trimmed
         if group == "bare" and sep == ":" and value.lower() in PROSE_WORDS:
             continue
+        if value.startswith("-----") and PEM_ARMOR.fullmatch(value.strip()):
+            continue  # `JWT_KEY="-----BEGIN PRIVATE KEY-----`: a key's first line, its body masked (secret_pem)
         if group == "bare" and sep == ":" and value == key:
             continue  # the shell's `sh: PASSWORD: PASSWORD is not set`: the name said twice, no value
         if value[:1] in "$`" and is_expansion(text, start, end):

@@ -19,7 +19,7 @@ object's `pwd:'X'` (mongosh's `db.createUser({user:'app', pwd:'X', roles:[...]})
 from __future__ import annotations
 
 from doctor.lazyre import lazy
-from doctor.secret_commands import _COMMAND_END, _QUOTED_ARG, _SEP, _WORD, command_end, mask
+from doctor.secret_commands import _COMMAND_END, _QUOTED_ARG, _SEP, _WORD, command_end, mask, paren_end
 from doctor.secret_keys import Sink, is_reference, key_kind, secret_for_key
 from doctor.secret_shapes import MASK, matches_at, places
 
@@ -78,7 +78,7 @@ def tool_args(text: str, sink: Sink) -> str:
             continue
         end = command_end(text, match.end())
         stop = _COMMAND_END.search(text, match.end(), end)
-        end = stop.start() if stop else end
+        end = paren_end(text, match.end(), stop.start() if stop else end)
         tool = match.group("t")
         args = text[match.end():end]
         out.append(text[pos:match.end()])
