@@ -55,7 +55,7 @@ from doctor.secret_pem import mask_private_keys
 from doctor.secret_pieces import STRONG_LENGTH, encoded_pattern
 from doctor.secret_pieces import escaped_forms as _escaped_forms
 from doctor.secret_pieces import pieces as _pieces
-from doctor.secret_shapes import MASK, looks_like_credential, mask_tokens
+from doctor.secret_shapes import ATLAS_HINT, MASK, looks_like_credential, mask_atlas_tokens, mask_tokens
 from doctor.secret_tools import statements
 from doctor.secret_tools import tool_args as more_tool_args
 from doctor.secret_urls import url_userinfo, whole_url_password
@@ -101,6 +101,8 @@ def scrub(text: str, sink: Sink = _ignore) -> str:
         text = connect_credentials(text, sink)  # `system/pw@//db/XE`, `root:pw@tcp(db:3306)/app`
     text = beside(text, sink)  # before the token shapes mask the `AKIA...` id beside a secret key
     text = mask_tokens(text, sink)
+    if ATLAS_HINT in text:
+        text = mask_atlas_tokens(text, sink)
     if "Bearer" in text or "Basic" in text:
         text = _mask(_AUTH_SCHEME, text, sink, keep=_prose)
     text = _tool_args(text, sink)

@@ -8,6 +8,8 @@ after a word that names a secret in prose
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from doctor.lazyre import lazy
 from doctor.secret_commands import mask_group as _masked_group
 from doctor.secret_keys import Sink, is_expansion, is_secret_key, key_kind, reference_default, secret_for_key
@@ -29,11 +31,13 @@ _NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
 # case-blind look-behind is tried at every position), and most texts have no match
 _PROSE_HINT = lazy(r"(?:token|secret|passw|passphrase|key|credential|auth|sid)[a-z]{0,4}(?:[ \t]++(?:is|was))?"
                    r"(?:[ \t]*+[:=])?[ \t]++"
-                   r"[\"'`]?[\w+/=$!@#%^&*()-]{24}")
+                   r"[\"'`]?[\w+/=$!@#%^&*()-]{8}")
 _PROSE_SECRET = lazy(
     r"(?i)(?<![\w-])(?:tokens?|secrets?|passwords?|passwd|passphrase|(?:api[_ -]?)?keys?|credentials?|auth|sids?)"
-    r"(?:[ \t]++(?:is|was))?(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{24,}+)"
+    r"(?:[ \t]++(?:is|was))?(?:[ \t]*+[:=])?[ \t]++[\"'`]?(?P<v>[\w+/=$!@#%^&*()-]{8,}+)"
 )
+_SHORT_PROSE = lazy(r"[A-Za-z0-9!@#$%^&*+=]{8,23}")  # a short secret's alphabet: no `-`, `_`, `/` of a name
+_LETTER_RUN = lazy(r"[a-z]{5}|[A-Z]{5}")  # a word's letters (`MyApp2Service3`): random text seldom spells five
 # the value bare, or in quotes of its own whole, blanks and all (`--api-token 'Mk9 xLq2Zw'`, as doctor quotes a
 # command it prints, `--api-key='Ak!9xLq2'`, a JSON array's `"--password", "x"`): the quotes are no part of it
 FLAG_VALUE = (r"(?:(?P<q>['\"])(?=[^'\"\n]*+(?P=q)))?"
@@ -251,7 +255,9 @@ def prose_secrets(text: str, sink: Sink) -> str:
 
     def replace(match: re.Match[str]) -> str:
         whole, value = match.group(0), match.group("v").rstrip(")")
-        if not looks_like_credential(value):
+        # a short one not in backquotes: documentation's example (env-drift's `a generated password `Xy7$kLmQ9pw``)
+        quoted_as_code = match.string[match.start("v") - 1:match.start("v")] == "`"
+        if not looks_like_credential(value) and (quoted_as_code or not short_prose_secret(value)):
             return whole
         sink(value)
         at = match.start("v") - match.start()
@@ -260,6 +266,20 @@ def prose_secrets(text: str, sink: Sink) -> str:
     if _PROSE_HINT.search(text.lower()) is None:
         return text
     return _PROSE_SECRET.sub(replace, text)
+
+
+def short_prose_secret(value: str) -> bool:
+    """`Zr8qLm3vXp2`, `AbCdEf1234567890Xy` right after a word that names a secret: 8 to 23 characters with upper
+    case, lower case and digits, changing class at two places in five or more (`tried password Zr8qLm3vXp2`); an
+    identifier changes less or spells a word (`SHA256withRSA`, `MyApp2Service3`, `Password123`), a name has no upper
+    case (`v1alpha1`)."""
+    if not _SHORT_PROSE.fullmatch(value):
+        return False
+    classes = [0 if c.isdigit() else 1 if c.isupper() else 2 if c.islower() else 3 for c in value]
+    if not {0, 1, 2} <= set(classes):
+        return False
+    changes = sum(a != b for a, b in pairwise(classes))
+    return changes * 5 >= (len(value) - 1) * 2 and _LETTER_RUN.search(value) is None
 
 
 def user_secret(value: str, key: str = "") -> str | None:
