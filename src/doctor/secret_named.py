@@ -102,6 +102,8 @@ _EXTENSION = lazy(r"[A-Za-z][A-Za-z0-9]{0,4}")  # `server.key`, `client.pem`: a 
 # in a one-dash flag's words: the value is the secret itself (`-auth_level 2`, `-newkey rsa:4096` and `-key FILE`
 # are openssl's, `-auth basic` a mode); a `KEY` only after a word that makes it one (`-api-key`, `-access-key`)
 _SAYS_SECRET = ("PASS", "PWD", "TOKEN", "SECRET", "APIKEY", "CREDENTIAL")
+# where a flag short_flags may mask begins: its name says one of these (the `-` first: sre scans for it in C)
+_SHORT_FLAG_START = lazy(r"-(?<![\w-]-)(?=[A-Za-z])(?=[\w-]{0,40}?(?i:pass|pwd|token|secret|key|credential))")
 _MAKES_A_KEY = frozenset({"API", "ACCESS", "SECRET", "PRIVATE", "MASTER", "LICENSE", "ENCRYPTION", "SIGNING"})
 
 
@@ -140,9 +142,12 @@ def short_flags(text: str, sink: Sink) -> str:
             return match.group(0)
         return _masked_group(match, key, sink)
 
+    first = _SHORT_FLAG_START.search(text)
+    if first is None:
+        return text
+    starts = [found.start() for found in _SHORT_FLAG_START.finditer(text, first.start())]
     out: list[str] = []
     done = 0
-    starts = [at for at in places(text, ("-",)) if text[at + 1:at + 2].isalpha()]
     for match in matches_at(SHORT_FLAG, text, starts):
         out.append(text[done:match.start()])
         out.append(keep(match))

@@ -33,6 +33,7 @@ TOOLS = lazy(
 )
 TOOL_STARTS = ("cypher-shell", "cqlsh", "couchbase-cli", "rabbitmqadmin", "mosquitto_", "vsql", "isql", "gbak",
                "gsec", "gfix", "nbackup", "etcdctl")
+_TOOL_HINT = lazy("|".join(TOOL_STARTS))  # one scan in C for a text that names none (most: a report's lines)
 _ARGS = {
     "p": lazy(rf"(?<![\w-])-p{_SEP}{_QUOTED_ARG}"),
     "P": lazy(rf"(?<![\w-])-P{_SEP}{_QUOTED_ARG}"),
@@ -63,14 +64,23 @@ _REDIS_PASS = lazy(rf"(?i)(?<![\w-])(?:requirepass|masterauth)[ \t]++{_VALUE}")
 _CONFIG_SET = lazy(rf"(?<![\w-])config(?:ure)?+[ \t]++set[ \t]++(?P<k>[^\s'\"=]++)[ \t]++{_VALUE}")
 _JS_PAIR = lazy(rf"(?<![\w.$-])(?P<k>[A-Za-z_]\w*+):{_QUOTED}")
 _RCLONE = lazy(r"(?<![\w-])config[ \t]++(?:create|update)[ \t]++")
-_ACL_LINE = lazy(r"(?im)setuser[ \t]|^[ \t]*+user[ \t]++\S++[ \t]")
+_ACL_USER = lazy(r"[ \t]*+user[ \t]++\S++[ \t]")  # a users.acl line, from its start
+_SETUSER = lazy(r"(?i)setuser[ \t]")
 _ACL_RULE = lazy(r"(?<!\S)[<>](?P<v>[^\s<>'\"]++)")
+# each statement's pattern, the words (lower case) one of which it begins with, whether its key must name a secret
+_STATEMENTS = (
+    (_SQL_PASSWORD, ("password",), False), (_IDENTIFIED, ("identified",), False), (_USING, ("connect",), False),
+    (_REDIS_PASS, ("requirepass", "masterauth"), False), (_CONFIG_SET, ("config",), True),
+)
+_STATEMENT_HINT = lazy("|".join(word for _, words, _ in _STATEMENTS for word in words))  # one scan in C
 _PROSE = frozenset({"is", "was", "not", "must", "should", "required", "missing", "set", "unset", "empty", "to",
                     "for", "the", "a", "an", "of", "in", "on", "and", "or", "yes", "no"})
 
 
 def tool_args(text: str, sink: Sink) -> str:
     """Each client's password arguments (the module docs), in the same command as its name."""
+    if _TOOL_HINT.search(text) is None:
+        return text
     out: list[str] = []
     pos = 0
     for match in matches_at(TOOLS, text, places(text, TOOL_STARTS)):
@@ -104,41 +114,47 @@ def _odbc_isql(args: str, sink: Sink) -> str:
 
 
 def statements(text: str, sink: Sink) -> str:
-    """The passwords SQL, redis and `config set` statements set or send (the module docs)."""
-    lower = text.lower()
-    if "assword" in lower:
-        text = _masked(_SQL_PASSWORD, text, sink)
-    if "identified" in lower:
-        text = _masked(_IDENTIFIED, text, sink)
-    if "using" in lower and "connect" in lower:
-        text = _masked(_USING, text, sink)
-    if "requirepass" in lower or "masterauth" in lower:
-        text = _masked(_REDIS_PASS, text, sink)
-    if "set" in text and "config" in text:
-        text = _masked(_CONFIG_SET, text, sink, keyed=True)
+    """The passwords SQL, redis and `config set` statements set or send (the module docs), each pattern tried only
+    where its first word stands (a case-blind pattern with a look-behind first is tried at every position)."""
+    lower = _lower(text)
+    if _STATEMENT_HINT.search(lower) is not None:
+        for pattern, words, keyed in _STATEMENTS:
+            if any(word in lower for word in words):
+                masked = _masked(pattern, text, places(lower, words), sink, keyed)
+                if masked is not text:
+                    text, lower = masked, _lower(masked)
     if ":'" in text or ':"' in text:
-        text = _masked(_JS_PAIR, text, sink, keyed=True)
+        text = _masked(_JS_PAIR, text, None, sink, keyed=True)
     if "config" in text and ("create" in text or "update" in text):
         text = _rclone(text, sink)
-    if ("<" in text or ">" in text) and ("user" in lower):
+    if ("<" in text or ">" in text) and ("user" in text or "USER" in text or "User" in text):
         text = _acl_rules(text, sink)
     return text
 
 
-def _masked(pattern: re.Pattern[str], text: str, sink: Sink, keyed: bool = False) -> str:
-    def keep(match: re.Match[str]) -> str:
+def _lower(text: str) -> str:
+    """`text` in lower case, each character where it stands (one that lower-cases to two is kept as it is)."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _masked(pattern: re.Pattern[str], text: str, starts: list[int] | None, sink: Sink, keyed: bool = False) -> str:
+    """`text` with group `v` of each match of `pattern` (tried at `starts` alone, if given) masked, but for a
+    reference, a masked value, prose, and (`keyed`) the value of a key that names no secret."""
+    out: list[str] = []
+    done = 0
+    for match in pattern.finditer(text) if starts is None else matches_at(pattern, text, starts):
         value = match.group("v")
         if MASK in value or is_reference(value) or value.startswith("$") or value.lower() in _PROSE:
-            return match.group(0)
+            continue
         if pattern is _IDENTIFIED and match.group("q") is None and not _bare_statement(text, match.start()):
-            return match.group(0)  # prose's `identified by name`
+            continue  # prose's `identified by name`
         if keyed and not (key_kind(match.group("k")) and secret_for_key(match.group("k"), value)):
-            return match.group(0)
+            continue
         sink(value)
-        start, end = match.start("v") - match.start(), match.end("v") - match.start()
-        return match.group(0)[:start] + MASK + match.group(0)[end:]
-
-    return pattern.sub(keep, text)
+        out += [text[done:match.start("v")], MASK]
+        done = match.end("v")
+    return "".join(out) + text[done:] if out else text
 
 
 def _bare_statement(text: str, at: int) -> bool:
@@ -174,17 +190,18 @@ def _rclone(text: str, sink: Sink) -> str:
 def _acl_rules(text: str, sink: Sink) -> str:
     """A redis ACL rule's `>password` (and `<password`, which removes one) on an `ACL SETUSER` line or a users.acl
     `user NAME ...` line."""
-    spans: list[tuple[int, int]] = []
-    done = 0
-    for line in _ACL_LINE.finditer(text):
-        if line.start() < done:
-            continue  # the line read last (each line is read once)
-        start = text.rfind("\n", 0, line.start()) + 1
-        end = text.find("\n", line.end())
-        done = len(text) if end < 0 else end
-        for rule in _ACL_RULE.finditer(text, start, done):
-            if not is_reference(rule.group("v")) and MASK not in rule.group("v"):
-                spans.append(rule.span("v"))
+    lines: list[tuple[int, int]] = []
+    line_end = -1
+    for at in sorted({*places(text, ("user",)), *(m.start() for m in _SETUSER.finditer(text))}):
+        if at < line_end:
+            continue  # each line is judged once, at its first `user`
+        start = text.rfind("\n", 0, at) + 1
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        if _SETUSER.search(text, start, line_end) is not None or _ACL_USER.match(text, start, line_end) is not None:
+            lines.append((start, line_end))
+    spans = [rule.span("v") for start, end in lines for rule in _ACL_RULE.finditer(text, start, end)
+             if not is_reference(rule.group("v")) and MASK not in rule.group("v")]
     return _spans_masked(text, spans, sink)
 
 
