@@ -69,7 +69,7 @@ class LeakedHostPort(Check):
         whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its
         last word) or a kind of server with one such peer (immich's `DB_HOSTNAME=localhost`
         beside `database` on a postgres image) too, and so is a URL whose scheme names no server under a
-        key naming a database (papercups' Ecto `DATABASE_URL: ecto://postgres:...@localhost/postgres` beside
+        key naming a database (papercups' Ecto `DATABASE_URL: ecto://postgres@localhost/postgres` beside
         `db`); a `*_PORT` beside such a host holding the port
         the peer publishes, not the one it listens on (POSTGRES_PORT=5433 for `5433:5432`), is named
         in the same finding, and its fix says the port follows (`doctor fix` sets it in its next
