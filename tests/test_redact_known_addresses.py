@@ -84,8 +84,6 @@ def test_the_fix_of_a_drifted_address_can_be_read_and_the_password_stays_masked(
     assert "in AUTH_ADDR: unsafe: applied only with --yes" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason="secret_named.key_values reads the fix line's `AUTH_DB: unsafe:` "
-                   "(a title ending in a secret key, then doctor's own status) as KEY: value; not this module's")
 def test_doctors_own_status_after_a_secret_key_stays_readable(project: Path) -> None:
     out = _doctor(project, "fix", "--dry-run")
     assert "in AUTH_DB: unsafe: applied only with --yes" in out, out

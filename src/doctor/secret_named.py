@@ -230,6 +230,8 @@ def key_values(text: str, sink: Sink) -> str:
             value = trimmed
         if group == "bare" and sep == ":" and value.lower() in PROSE_WORDS:
             continue
+        if group == "bare" and sep == ":" and value.endswith(":") and value[:-1].isalpha() and value[:-1].islower():
+            continue  # a label after the key, doctor's own `in AUTH_DB: unsafe: applied only with --yes`
         if value.startswith("-----") and PEM_ARMOR.fullmatch(value.strip()):
             continue  # `JWT_KEY="-----BEGIN PRIVATE KEY-----`: a key's first line, its body masked (secret_pem)
         if group == "bare" and sep == ":" and value == key:
