@@ -99,3 +99,63 @@ def test_an_env_compose_reads_still_gets_the_key(tmp_path: Path) -> None:
     done = _fix(root, _env(tmp_path), "--env")
     assert done.returncode == 0, done.stdout
     assert (root / ".env").read_text().endswith("NEWKEY=zzz\n")
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+
+
+def _compose_ok(root: Path, env: dict[str, str]) -> None:
+    if shutil.which("docker") is None:
+        pytest.skip("no docker binary")
+    done = subprocess.run(["docker", "compose", "config", "-q"], cwd=root, capture_output=True, text=True,
+                          env=env, timeout=60)
+    if "is not a docker command" in done.stderr:
+        pytest.skip("no docker compose")
+    assert done.returncode == 0, done.stderr
+
+
+INCLUDED = {
+    "compose.yaml": "include:\n  - api/compose.yaml\nservices:\n  web:\n    image: nginx:alpine\n",
+    "api/compose.yaml": "services:\n  api:\n    image: nginx:alpine\n    env_file: [api.env]\n",
+    "api/api.env.example": "SECRET=changeme\nPORT=3000\n",
+}
+EXTENDED = {
+    "compose.yaml": "services:\n  web:\n    image: nginx:alpine\n    extends: {file: common.yaml, service: base}\n",
+    "common.yaml": "services:\n  base:\n    image: nginx:alpine\n    env_file: [web.env]\n",
+    "web.env.example": "SECRET=changeme\nPORT=3000\n",
+}
+
+
+@pytest.mark.parametrize(("files", "made"), [(INCLUDED, "api/api.env"), (EXTENDED, "web.env")],
+                         ids=["include", "extends"])
+def test_a_missing_env_file_of_an_included_or_extended_file_is_copied(tmp_path: Path, files: dict[str, str],
+                                                                      made: str) -> None:
+    """A missing env file is pointed at the compose file naming it; one an include or extends reads is not
+    in the project's own files, and was taken for a line of an env file compose cannot parse (exit 1)."""
+    root = tmp_path / "missing"
+    root.mkdir()
+    _tree(root, files)
+    env = _env(tmp_path)
+    assert "not found" in _compose_rejects(root, env)
+    done = _fix(root, env)
+    assert done.returncode == 0, done.stdout
+    assert f"copy {made}.example to {made} (fixed)" in done.stdout
+    assert "edits nothing" not in done.stdout
+    _compose_ok(root, env)
+
+
+def test_an_open_quote_in_an_included_env_file_still_stops_fix(tmp_path: Path) -> None:
+    root = tmp_path / "incq"
+    root.mkdir()
+    _tree(root, {**INCLUDED, "api/api.env": "SECRET=1\nNOTE='it is"})
+    env = _env(tmp_path)
+    assert "unterminated quoted value" in _compose_rejects(root, env)
+    done = _fix(root, env, "--env")
+    assert done.returncode == 1, done.stdout
+    assert "doctor fix edits nothing while compose cannot read the project's files (api/api.env:2:" in done.stdout
+    assert (root / "api/api.env").read_text() == "SECRET=1\nNOTE='it is"

@@ -194,17 +194,34 @@ def _unloaded(project: Project) -> list[tuple[Problem, Location | None]]:
     from doctor.project.types import ProblemKind
 
     found: list[tuple[Problem, Location | None]] = []
+    env_files: set[Path] | None = None
     for problem in project.compose.problems:
         at = problem.location
         if problem.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE, ProblemKind.DISCOVERY):
             found.append((problem, at))
-        elif (problem.kind is ProblemKind.ENV_FILE and at is not None and at.line
-              and at.path not in project.compose.files and at.path.is_file()):
-            found.append((problem, at))  # a line of the env file itself: compose cannot parse it
+        elif problem.kind is ProblemKind.ENV_FILE and at is not None and at.line and at.path.is_file():
+            # a missing env file is pointed at the compose file naming it (an included or extended
+            # one too, which project.compose.files does not list): only a line of an env file itself
+            # is one compose cannot parse
+            env_files = _env_files(project) if env_files is None else env_files
+            if at.path in env_files:
+                found.append((problem, at))
         elif problem.kind is ProblemKind.SCHEMA and problem.message.startswith("invalid port '"):
             setter = _rejected_port_setter(project, problem.message)
             if setter is not None:
                 found.append((problem, setter))
+    return found
+
+
+def _env_files(project: Project) -> set[Path]:
+    """Every env file the loader reads: the services' env_file entries (a profile's too), the files
+    compose interpolates from and those an `include` entry names."""
+    model = project.compose
+    found = set(project.interpolation_files)
+    for service in (*model.services.values(), *model.profiled.values()):
+        found.update(service.env_files, service.optional_env_files)
+    for paths in model.include_env.values():
+        found.update(paths)
     return found
 
 
