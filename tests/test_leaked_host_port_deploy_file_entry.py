@@ -66,3 +66,64 @@ def test_an_entry_of_its_own_value_stays_advice(tmp_path: Path) -> None:
     assert _found(root) == [(MESSAGE, Safety.UNSAFE)]  # a comment after it is kept
     own = _kutt(tmp_path / "own", "DB_PORT: ${DB_PORT:-5432}${DB_SUFFIX:-}")
     assert _found(own) == [(MESSAGE, Safety.ADVICE)]
+
+
+SHARED = """x-db-env: &db-env
+  DB_PORT: ${DB_PORT}
+  DB_NAME: kutt
+services:
+  server:
+    image: node:20-alpine
+    command: node server.js
+    environment:
+      <<: *db-env
+      DB_HOST: postgres
+    depends_on: [postgres]
+  pgbackup:
+    image: postgres:16-alpine
+    network_mode: host
+    command: sh -c 'while true; do pg_dump -h "$$DB_HOST" -p "$$DB_PORT" -U postgres "$$DB_NAME" > /b; sleep 60; done'
+    environment:
+      <<: *db-env
+      DB_HOST: localhost
+  postgres:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_PASSWORD: pw
+    ports:
+      - ${DB_PORT}:5432
+"""
+
+
+def _compose_config(root: Path, *args: str, env: dict[str, str] | None = None) -> dict | None:
+    """`docker compose config` as JSON, None without a compose binary."""
+    import json
+    import subprocess
+
+    if shutil.which("docker") is None:
+        return None
+    done = subprocess.run(["docker", "compose", *args, "config", "--format", "json"], cwd=root, capture_output=True,
+                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin:/usr/local/bin", **(env or {})})
+    if "is not a docker command" in done.stderr:
+        return None
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_an_anchor_line_another_service_merges_is_not_rewritten(tmp_path: Path) -> None:
+    """pgbackup merges the same `DB_PORT: ${DB_PORT}` on the host network, where 5433 is the published port
+    it must dial: rewriting the anchor's line for 'server' silently moved pgbackup's pg_dump to 5432."""
+    root = tmp_path / "shared"
+    root.mkdir()
+    (root / COMPOSE).write_text(SHARED)
+    (root / ".env").write_text("DB_PORT=5433\n")
+    assert [m for m, _ in _found(root)] == [
+        "DB_PORT=5433 is the host port of 'postgres', which listens on 5432 inside the network ('server' sets "
+        "DB_PORT in its environment)"]
+    options = _options(root)
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert (root / COMPOSE).read_text() == SHARED
+    assert _found(root)[0][1] is Safety.ADVICE
+    config = _compose_config(root, "-f", COMPOSE)
+    if config is not None:
+        assert config["services"]["pgbackup"]["environment"]["DB_PORT"] == "5433"

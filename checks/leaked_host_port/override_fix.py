@@ -194,17 +194,24 @@ def _interpolated_lines(project: Project, consumers: list[Consumer]) -> tuple[Ed
     has those): kutt's docker-compose.postgres.yml, `DB_PORT: ${DB_PORT}` beside postgres' `${DB_PORT}:5432`,
     whose container dials postgres:5432 whatever .env publishes. Only such entries: a deployment's file gets
     no new key. () unless every consumer's entry is one (`KEY: ${KEY}`, `- KEY=${KEY:-5432}`), in that file,
-    and the value reads back as written (a mapping's plain value)."""
+    and the value reads back as written (a mapping's plain value), and no service that is no consumer
+    merges that line (an anchor's `DB_PORT: ${DB_PORT}` that a host-network pg_dump reads as the published
+    port: read with every profile on, as _anchor_in_place does)."""
     from doctor.project.wholefile import plain_safe
 
     files = project.compose.files
     if len(files) != 1:
         return ()
+    model = _every_profile(project) if project.compose.disabled_services else project.compose
+    names = {s.name for s, _, _ in consumers}
     edits: list[Edit] = []
     done: dict[int, str] = {}  # line -> the value written there (a consumer may come twice)
     for _, var, value in consumers:
         at = var.location
         if at is None or at.path != files[0] or at.line is None:
+            return ()
+        if any(s.name not in names and any(v.location == at for v in s.environment.values())
+               for s in model.services.values()):
             return ()
         if at.line in done:
             if done[at.line] != value:
