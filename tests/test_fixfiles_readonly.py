@@ -276,3 +276,38 @@ def test_another_users_group_writable_env_is_not_replaced(project: Path, doctor_
     code, said = _fix_as(project, uid, gid)
     assert code == 0, said
     assert (dotenv.stat().st_uid, dotenv.read_text().endswith("K=2\n")) == (uid, True)
+
+
+def test_the_users_own_env_keeps_a_setgid_folders_group(project: Path, doctor_user: tuple[int, int]) -> None:
+    """A setgid folder (2775) gives a new file its group, so the user's own `.env` of a group the user is
+    not in keeps it: before, `'.env' belongs to U:root and doctor runs as U: ... run doctor fix as U`, exit 1."""
+    uid, gid = doctor_user
+    _owned_by(project, uid, gid)
+    for path in (project, *project.iterdir()):
+        os.chown(path, uid, 0)  # a group the user is not in (as_user drops its other groups)
+    project.chmod(0o2775)
+    dotenv = project / ".env"
+    code, said = _fix_as(project, uid, gid)
+    assert code == 0, said
+    assert "(fixed)" in said
+    assert (dotenv.stat().st_uid, dotenv.stat().st_gid) == (uid, 0)
+    assert dotenv.read_text() == "A=1\n# added by doctor from .env.example\nK=2\n"
+
+
+def test_the_users_own_env_of_a_group_it_is_not_in_says_how_to_fix_it(project: Path,
+                                                                     doctor_user: tuple[int, int]) -> None:
+    """`sudo chown $USER .env` leaves U:root: a new file would have the user's group, so it is refused, with
+    advice the user can follow (before: `run doctor fix as U`, the very user running it)."""
+    import pwd
+
+    uid, gid = doctor_user
+    _owned_by(project, uid, gid)
+    dotenv = project / ".env"
+    os.chown(dotenv, uid, 0)
+    code, said = _fix_as(project, uid, gid)
+    name = pwd.getpwuid(uid).pw_name
+    assert code == 1, said
+    assert (f"'.env' has group root, which {name} is not in: a new file in its place would have group {name}; "
+            f"not changed; run `chgrp {name} .env` (or doctor fix as root) to let doctor fix it") in said
+    assert f"run doctor fix as {name}" not in said
+    assert (dotenv.stat().st_uid, dotenv.stat().st_gid, dotenv.read_text()) == (uid, 0, "A=1\n")

@@ -41,7 +41,8 @@ def read_only(path: Path, display: str) -> str:
     owner's write bit is the user's word, so it decides first. A user other than root is also held
     to what the kernel lets it write (a root-owned 0644 `.env` in the user's own folder: the rename
     went through and the file became the user's), and to files whose owner and group the new file
-    can keep (fchown to another user is root's: a teammate's group-writable file would become ours).
+    can keep (fchown to another user is root's: a teammate's group-writable file would become ours; a
+    group is kept where the new file gets it, from a setgid folder, or the user is in it).
     """
     try:
         info = os.stat(path)
@@ -57,10 +58,33 @@ def read_only(path: Path, display: str) -> str:
     if not os.access(path, os.W_OK):
         return (f"'{display}' is not writable by {me} (owner {owner}, mode {stat.S_IMODE(mode):04o}): "
                 f"not changed; make it writable {READ_ONLY}")
-    if info.st_uid != uid or (info.st_gid != os.getegid() and info.st_gid not in os.getgroups()):
+    if info.st_uid != uid:
+        who = owner if info.st_uid == 0 else f"{owner} or root"
         return (f"'{display}' belongs to {owner}:{_group_name(info.st_gid)} and doctor runs as {me}: a new file "
-                f"in its place would be {me}'s; not changed; run doctor fix as {owner} {READ_ONLY}")
+                f"in its place would be {me}'s; not changed; run doctor fix as {who} {READ_ONLY}")
+    new_gid = _new_file_group(path)
+    if info.st_gid not in (new_gid, os.getegid(), *os.getgroups()):
+        import shlex
+
+        group, new = _group_name(info.st_gid), _group_name(new_gid)
+        return (f"'{display}' has group {group}, which {me} is not in: a new file in its place would have group "
+                f"{new}; not changed; run `chgrp {new} {shlex.quote(display)}` (or doctor fix as root) {READ_ONLY}")
     return ""
+
+
+def _new_file_group(path: Path) -> int:
+    """The group a new file beside `path` gets: its folder's where the folder is setgid, and on macOS
+    and the BSDs always (the folder's group is the rule there), else the user's own (its egid); the
+    write gives it the old file's group where the user is in that group (fchown: doctor.atomic)."""
+    import sys
+
+    try:
+        folder = os.stat(path.parent)
+    except OSError:
+        return os.getegid()
+    if folder.st_mode & stat.S_ISGID or sys.platform == "darwin" or "bsd" in sys.platform:
+        return folder.st_gid
+    return os.getegid()
 
 
 def _user_name(uid: int) -> str:
