@@ -127,3 +127,37 @@ def test_an_anchor_line_another_service_merges_is_not_rewritten(tmp_path: Path) 
     config = _compose_config(root, "-f", COMPOSE)
     if config is not None:
         assert config["services"]["pgbackup"]["environment"]["DB_PORT"] == "5433"
+
+
+PROD = """services:
+  server:
+    image: node:20-alpine
+    command: node server.js
+    environment:
+      DB_HOST: ${DB_HOST:-postgres}
+      DB_PORT: ${DB_PORT:-5432}
+  postgres:
+    image: postgres:16-alpine
+    profiles: [localdb]
+    environment:
+      POSTGRES_PASSWORD: pw
+    ports:
+      - ${DB_PORT:-5432}:5432
+"""
+
+
+def test_a_port_variable_a_profile_off_setup_configures_is_not_hard_coded(tmp_path: Path) -> None:
+    """With `localdb` on, DB_PORT=5433 is postgres' host port; without it, the server's DB_PORT is the external
+    database's (DB_HOST=db.example.com DB_PORT=6543). Writing `DB_PORT: 5432` broke that setup: advice only."""
+    root = tmp_path / "prod"
+    root.mkdir()
+    compose = "docker-compose.prod.yml"
+    (root / compose).write_text(PROD)
+    (root / ".env").write_text("DB_PORT=5433\n")
+    options = ProjectOptions(path=root, files=(root / compose,),
+                             env={**ENV, "HOME": str(root), "COMPOSE_PROFILES": "localdb"})
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert (root / compose).read_text() == PROD
+    config = _compose_config(root, "-f", compose, env={"DB_HOST": "db.example.com", "DB_PORT": "6543"})
+    if config is not None:
+        assert config["services"]["server"]["environment"]["DB_PORT"] == "6543"

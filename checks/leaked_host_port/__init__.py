@@ -245,7 +245,8 @@ class LeakedHostPort(Check):
         interpolates it (mathesar's `- POSTGRES_PORT=${POSTGRES_PORT-5432}`); in a file of another
         name only such an entry is rewritten, on its line (kutt's `-f docker-compose.postgres.yml`:
         `DB_PORT: ${DB_PORT}` becomes `DB_PORT: 5432`; unsafe, asked), no key added, and not an
-        anchor's line a service other than the consumers merges too (a host-network pg_dump);
+        anchor's line a service other than the consumers merges too (a host-network pg_dump),
+        nor one whose publisher a profile turns on (without it the variable is another server's port);
         otherwise the advice names the value to set (`set REDIS_HOST=redis in the environment of
         'web'`), and the override file it goes in, or that doctor would create
         (`in a new dev override docker-compose.override.yml`); with no override read and the

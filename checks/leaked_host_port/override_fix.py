@@ -196,7 +196,8 @@ def _interpolated_lines(project: Project, consumers: list[Consumer]) -> tuple[Ed
     no new key. () unless every consumer's entry is one (`KEY: ${KEY}`, `- KEY=${KEY:-5432}`), in that file,
     and the value reads back as written (a mapping's plain value), and no service that is no consumer
     merges that line (an anchor's `DB_PORT: ${DB_PORT}` that a host-network pg_dump reads as the published
-    port: read with every profile on, as _anchor_in_place does)."""
+    port: read with every profile on, as _anchor_in_place does), and no service publishing the variable's
+    port is one a profile turns on (the setup without it gives the variable another server's port)."""
     from doctor.project.wholefile import plain_safe
 
     files = project.compose.files
@@ -212,6 +213,10 @@ def _interpolated_lines(project: Project, consumers: list[Consumer]) -> tuple[Ed
             return ()
         if any(s.name not in names and any(v.location == at for v in s.environment.values())
                for s in model.services.values()):
+            return ()
+        # a publisher a profile turns on (`profiles: [localdb]`): without that profile the variable is the
+        # app's setting for another database (DB_HOST=db.example.com DB_PORT=6543), which a literal would break
+        if any(s.profiles and any(var.name in p.variables for p in s.ports) for s in model.services.values()):
             return ()
         if at.line in done:
             if done[at.line] != value:
