@@ -63,3 +63,68 @@ def test_backups_stay_out_of_a_checkout_holding_home(tmp_path: Path, state: str)
     finally:
         shutil.rmtree(own, ignore_errors=True)
         shutil.rmtree(fallback, ignore_errors=True)
+
+
+NO_PASSWD_UID = 4242
+
+
+def test_a_temp_folder_in_the_checkout_is_not_the_backups_fallback(tmp_path: Path) -> None:
+    """A uid with no passwd entry (a container's `--user 4242`), HOME the checkout and TMPDIR=$HOME/.tmp: the
+    last resort, $TMPDIR/doctor-<uid>/backups, lay in the checkout too (`backed up .env ... to
+    ~/.tmp/doctor-4242/backups/...`); it is now the system's /tmp. Run in a forked child as that uid."""
+    import io
+    import tempfile
+
+    from run_as import as_user
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run as a uid of no user")
+    try:
+        pwd.getpwuid(NO_PASSWD_UID)
+        pytest.skip(f"uid {NO_PASSWD_UID} has a passwd entry here")
+    except KeyError:
+        pass
+    from doctor import app, commands
+
+    base = Path(tempfile.mkdtemp(prefix="doctor-h-r2fix-"))
+    base.chmod(0o755)  # reachable by that uid (pytest's tmp_path is not)
+    name = f"doctor-h-r2fix-{secrets.token_hex(4)}"
+    root = base / name
+    _project(root)
+    (root / ".tmp").mkdir()
+    for path in (root, *root.rglob("*")):
+        os.lchown(path, NO_PASSWD_UID, NO_PASSWD_UID)
+    fallback = Path("/tmp") / f"doctor-{NO_PASSWD_UID}"
+    made = not fallback.exists()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(root), "TMPDIR": str(root / ".tmp"),
+           "DOCTOR_NO_CACHE": "1"}
+
+    def fix(dry_run: bool) -> str:
+        out = io.StringIO()
+        command = commands.FixCommand(target=app.PreflightOptions(path=root, env=env), families=frozenset({"env"}),
+                                      yes=True, dry_run=dry_run)
+        commands.fix(command, out)
+        return out.getvalue()
+
+    def run() -> str:
+        os.environ.update(env)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again, as a process started so would
+        return fix(False)
+
+    try:
+        fix(True)  # as root first: every module the run imports is loaded (the interpreter is root's)
+        import configparser  # noqa: F401  (a real run's too, which the dry run does not import)
+        said = str(as_user(NO_PASSWD_UID, run))
+        where = re.search(r"^backed up \S*\.env \(not tracked by git\) to (\S+)$", said, re.MULTILINE)
+        assert where is not None, said
+        copy = Path(re.sub(r"^~(?=/)", str(root), where[1]))
+        assert copy.is_absolute() and not copy.is_relative_to(root), where[1]
+        assert copy.is_relative_to(fallback / "backups" / name), where[1]
+        assert copy.read_text() == f"FOO=1\nAPI_SECRET={SECRET}\n"
+        assert SECRET not in "".join(p.read_text(errors="replace") for p in root.rglob("*")
+                                     if p.is_file() and ".git" not in p.parts and p.name != ".env")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(fallback / "backups" / name, ignore_errors=True)
+        if made:
+            shutil.rmtree(fallback, ignore_errors=True)

@@ -151,10 +151,16 @@ def backups_dir(env: Mapping[str, str], project_root: Path) -> Path:
 
 
 def shared_backups() -> Path:
-    """`$TMPDIR/doctor-<uid>/backups`: the backups' last resort, in a folder other users may write."""
+    """`$TMPDIR/doctor-<uid>/backups`: the backups' last resort, in a folder other users may write; the
+    system's /tmp (else /var/tmp) where TMPDIR lies in the project (HOME=$PWD, TMPDIR=$HOME/.tmp), in
+    which git would add the copy. If every one does, the one in the project, which _backup refuses."""
     import tempfile
 
-    return Path(tempfile.gettempdir()) / f"doctor-{os.geteuid()}" / "backups"
+    from doctor import cachedir
+
+    places = [Path(tempfile.gettempdir()) / f"doctor-{os.geteuid()}" / "backups"]
+    places += [Path(temp) / f"doctor-{os.geteuid()}" / "backups" for temp in ("/tmp", "/var/tmp")]
+    return next((place for place in places if not cachedir.in_project(place)), places[0])
 
 
 class ProjectFiles:
@@ -300,6 +306,10 @@ class ProjectFiles:
     def _backup(self, plan: FileEdits) -> None:
         if any(original == plan.path for original, _ in self._backups):
             return  # a later round of this run: the copy already holds the user's original bytes
+        from doctor import cachedir
+
+        if cachedir.in_project(self.backups_dir):  # every place for it is: git would add the copy
+            raise PermissionError(errno.EPERM, f"{self.backups_dir} lies in the project, where git would add it")
         safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.project_name)
         target = self.backups_dir / safe_name / self._stamp / plan.display
         # every folder made here private (mkdir's mode reaches only the last of `parents`): a backup
