@@ -128,3 +128,32 @@ def test_a_temp_folder_in_the_checkout_is_not_the_backups_fallback(tmp_path: Pat
         shutil.rmtree(fallback / "backups" / name, ignore_errors=True)
         if made:
             shutil.rmtree(fallback, ignore_errors=True)
+
+
+def test_an_empty_home_is_no_home(tmp_path: Path) -> None:
+    """`HOME=` (empty) made the state folder `/` + `.local/state/doctor`, so the backup went to
+    `/.local/state/doctor/backups/...`; an empty HOME is now unset: the password database's home."""
+    name = f"doctor-h-r2fix-{secrets.token_hex(4)}"
+    root = tmp_path / name
+    _project(root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "XDG_", "FOO", "NEWKEY"))}
+    env.update(HOME="", DOCTOR_NO_CACHE="1")
+    own_home = Path(pwd.getpwuid(os.geteuid()).pw_dir)
+    own = own_home / ".local" / "state" / "doctor" / "backups" / name
+    top = Path("/.local")
+    top_made = not top.exists()
+    try:
+        done = subprocess.run([sys.executable, "-m", "doctor", "fix", "--env", "--yes", "."], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stdout + done.stderr
+        said = re.search(r"^backed up \.env \(not tracked by git\) to (\S+)$", done.stdout, re.MULTILINE)
+        assert said is not None, done.stdout
+        assert not said[1].startswith(("/.local", "~")), said[1]
+        copy = Path(said[1])
+        assert copy.is_relative_to(own), said[1]
+        assert copy.read_text() == f"FOO=1\nAPI_SECRET={SECRET}\n"
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
+        shutil.rmtree(top / "state" / "doctor" / "backups" / name, ignore_errors=True)
+        if top_made:
+            shutil.rmtree(top, ignore_errors=True)

@@ -124,9 +124,32 @@ def decode(data: bytes) -> tuple[str, bool, TextEncoding]:
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
-    """`$XDG_STATE_HOME/doctor` (default `~/.local/state/doctor`): backups and locks, never in the repo."""
-    home = Path(env.get("HOME") or Path.home())
-    return Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / "doctor"
+    """`$XDG_STATE_HOME/doctor` (default `~/.local/state/doctor`): backups and locks, never in the repo.
+    A HOME or XDG_STATE_HOME that is empty or relative counts as unset (`HOME=` made it `/`, and the
+    backups `/.local/state/doctor`): then the user's home in the password database, else
+    `$TMPDIR/doctor-<uid>`, the private folder shared_backups lies in."""
+    state = env.get("XDG_STATE_HOME") or ""
+    if os.path.isabs(state):
+        return Path(state) / "doctor"
+    home = env.get("HOME") or ""
+    if not os.path.isabs(home):
+        home = _own_home()
+    if not home:
+        return shared_backups().parent
+    return Path(home) / ".local" / "state" / "doctor"
+
+
+def _own_home() -> str:
+    """The user's home as the password database has it ("" without an entry); Path.home() off POSIX."""
+    if os.name != "posix":
+        return str(Path.home())
+    import pwd
+
+    try:
+        home = pwd.getpwuid(os.geteuid()).pw_dir
+    except KeyError:
+        return ""
+    return home if os.path.isabs(home) else ""
 
 
 def backups_dir(env: Mapping[str, str], project_root: Path) -> Path:
