@@ -87,7 +87,7 @@ def _files_at(source: Path) -> list[Path]:
     """`source` itself, or the regular files of the folder it is (not below it), at most _FOLDER_FILES."""
     import os
 
-    if not source.is_dir():
+    if not os.path.isdir(source):  # False, not PermissionError, in a folder this user cannot enter
         return [source]
     try:
         with os.scandir(source) as entries:

@@ -95,8 +95,9 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
             names.update((network.name, *network.aliases))
         mappings.append({key: var.value for key, var in service.environment.items()})
         paths.update(service.env_files)
-        paths.update(p for p in mounted_files(service) if p.is_file())  # fba's .env.server bound onto the app's .env
-        paths.update(p for p in run_scripts(service) if p.is_file())  # `export API_TOKEN=...` in a script it runs
+        # isfile, not Path.is_file: False, not PermissionError, in a folder this user cannot enter
+        paths.update(p for p in mounted_files(service) if os.path.isfile(p))  # fba's .env.server on the app's .env
+        paths.update(p for p in run_scripts(service) if os.path.isfile(p))  # `export API_TOKEN=...` in a script it runs
         command = service.command
         if command:
             values |= judged.in_text(command if isinstance(command, str) else " ".join(command))
@@ -110,7 +111,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     paths.update(u.location.path for u in compose.variable_uses if u.location is not None and u.location.path)
     paths.update(_extended_files(project))
     paths.update(app_dotenv_files(project.root, services))  # `.env.local` the app's dotenv loads
-    paths.update(p for p in dockerfiles(services) if p.is_file())  # `ENV APP_DB_PASSWORD=...`, an `ARG` default
+    paths.update(p for p in dockerfiles(services) if os.path.isfile(p))  # `ENV APP_DB_PASSWORD=...`, an `ARG` default
     # services repeat the same KEY=value pairs (LOG_LEVEL=info on every app): judge each pair once
     pairs = dict.fromkeys((key, value) for mapping in mappings for key, value in mapping.items())
     clear: list[tuple[str, str | None]] = []
