@@ -137,6 +137,11 @@ def test_read_live_the_service_up_could_not_create_beside_an_independent_one(tmp
     (tmp_path / "app").mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
     try:
+        # compose creates the two containers side by side and stops at db's missing image; on a busy machine it
+        # stopped before web's was made (CI, beside another test run on the engine: why then rightly found no
+        # container and asked for up's output). web's container made first is the state `up` leaves otherwise.
+        subprocess.run([docker_engine, "compose", "-p", name, "create", "--pull", "never", "web"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=180, env=env, check=True)
         up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=180, env=env)
         assert up.returncode != 0 and "No such image" in up.stdout + up.stderr, up
