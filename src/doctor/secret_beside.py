@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from doctor.lazyre import lazy
 from doctor.secret_keys import Sink
-from doctor.secret_shapes import MASK
+from doctor.secret_tools import spans_masked
 
 # the id, then a separator (`,`, `:`, `=`, `|`, blanks, or the line's end), then 40 characters of the key
 _AWS_PAIR = lazy(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}+[\"'`]?(?:[ \t]*+[,;:|=][ \t]*+|[ \t]++"
@@ -86,17 +86,7 @@ def beside(text: str, sink: Sink) -> str:
             at = text.find("successfully reset", at + 1)
     if "for the" in text and "password for the" in text.lower():  # the cheap test first: most texts lack both
         spans += [match.span("v") for match in _GENERATED.finditer(text)]
-    if not spans:
-        return text
-    out: list[str] = []
-    done = 0
-    for start, end in sorted(set(spans)):
-        if start < done:
-            continue
-        sink(text[start:end])
-        out += [text[done:start], MASK]
-        done = end
-    return "".join(out) + text[done:]
+    return spans_masked(text, spans, sink)
 
 
 def secrets_beside(texts: Iterable[str]) -> set[str]:

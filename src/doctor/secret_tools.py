@@ -184,7 +184,7 @@ def _rclone(text: str, sink: Sink) -> str:
                 spans.append(words[at + 1].span())
                 at += 1  # the value is no key
             at += 1
-    return _spans_masked(text, spans, sink)
+    return spans_masked(text, spans, sink)
 
 
 def _acl_rules(text: str, sink: Sink) -> str:
@@ -202,10 +202,11 @@ def _acl_rules(text: str, sink: Sink) -> str:
             lines.append((start, line_end))
     spans = [rule.span("v") for start, end in lines for rule in _ACL_RULE.finditer(text, start, end)
              if not is_reference(rule.group("v")) and MASK not in rule.group("v")]
-    return _spans_masked(text, spans, sink)
+    return spans_masked(text, spans, sink)
 
 
-def _spans_masked(text: str, spans: list[tuple[int, int]], sink: Sink) -> str:
+def spans_masked(text: str, spans: list[tuple[int, int]], sink: Sink) -> str:
+    """`text` with each span masked (a span inside one masked before it is skipped), each value given to `sink`."""
     out: list[str] = []
     done = 0
     for start, end in sorted(set(spans)):
