@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from doctor.lazyre import lazy
 from doctor.secret_keys import Sink, is_reference, reference_default
-from doctor.secret_shapes import MASK, matches_at, places
+from doctor.secret_shapes import MASK, matches_at, places, sub_at
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -318,16 +318,10 @@ def _secret_part(start: int, end: int, word: str) -> tuple[int, int]:
 
 def pass_flags(text: str, sink: Sink) -> str:
     """openssl's `-passin pass:SECRET` and keytool's `-storepass SECRET` wherever they stand."""
-    out: list[str] = []
-    done = 0
-    for match in matches_at(PASS_FLAG, text, places(text, PASS_FLAG_STARTS)):  # each begins with its flag
-        out.append(text[done:match.start()])
-        out.append(match.group() if is_reference(match.group("v")) else mask_group(match, "PASSWORD", sink))
-        done = match.end()
-    if not out:
-        return text
-    out.append(text[done:])
-    return "".join(out)
+    def masked(match: re.Match[str]) -> str:
+        return match.group() if is_reference(match.group("v")) else mask_group(match, "PASSWORD", sink)
+
+    return sub_at(PASS_FLAG, text, places(text, PASS_FLAG_STARTS), masked)  # each begins with its flag
 
 
 # redis's AUTH as a command of its own line, after redis-cli's prompt (`127.0.0.1:6379> AUTH SECRET`) or

@@ -13,7 +13,7 @@ from itertools import pairwise
 from doctor.lazyre import lazy
 from doctor.secret_commands import mask_group as _masked_group
 from doctor.secret_keys import Sink, is_expansion, is_secret_key, key_kind, reference_default, secret_for_key
-from doctor.secret_shapes import MASK, looks_like_credential, matches_at, places
+from doctor.secret_shapes import MASK, looks_like_credential, places, sub_at
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,16 +79,7 @@ def long_flags(text: str, sink: Sink) -> str:
             return match.group(0)
         return _masked_group(match, match.group("k"), sink)
 
-    out: list[str] = []
-    done = 0
-    for match in matches_at(LONG_FLAG, text, places(text, ("--",))):  # each flag begins with `--`
-        out.append(text[done:match.start()])
-        out.append(keep(match))
-        done = match.end()
-    if not out:
-        return text
-    out.append(text[done:])
-    return "".join(out)
+    return sub_at(LONG_FLAG, text, places(text, ("--",)), keep)  # each flag begins with `--`
 
 
 # a Go-style flag with one dash (`-db-password=X`, `-token X`, `-token=X`, a JSON array's `"-token", "X"`): Go's
@@ -146,16 +137,7 @@ def short_flags(text: str, sink: Sink) -> str:
     if first is None:
         return text
     starts = [found.start() for found in _SHORT_FLAG_START.finditer(text, first.start())]
-    out: list[str] = []
-    done = 0
-    for match in matches_at(SHORT_FLAG, text, starts):
-        out.append(text[done:match.start()])
-        out.append(keep(match))
-        done = match.end()
-    if not out:
-        return text
-    out.append(text[done:])
-    return "".join(out)
+    return sub_at(SHORT_FLAG, text, starts, keep)
 
 
 # a PEM block's first or last line (`-----BEGIN EC PRIVATE KEY-----`): no secret, and learned as one it masked

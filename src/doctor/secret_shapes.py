@@ -210,6 +210,18 @@ def matches_at(pattern: re.Pattern[str], text: str, where: Iterable[int]) -> Ite
             end = match.end()
 
 
+def sub_at(pattern: re.Pattern[str], text: str, where: Iterable[int],
+           replace: Callable[[re.Match[str]], str]) -> str:
+    """`pattern.sub(replace, text)` for a pattern whose every match begins at one of the places `where`
+    (matches_at's matches); `text` itself where nothing matches."""
+    out: list[str] = []
+    done = 0
+    for match in matches_at(pattern, text, where):
+        out += [text[done:match.start()], replace(match)]
+        done = match.end()
+    return "".join(out) + text[done:] if out else text
+
+
 def match_shape(text: str, at: int) -> re.Match[str] | None:
     """`TOKEN_SHAPES.match(text, at)`, of the shapes alone that can begin at `at` (the same match:
     the others cannot match there, and the rest keep TOKEN_SHAPES's order)."""
@@ -393,13 +405,12 @@ def mask_atlas_tokens(text: str, sink: Callable[[str], None]) -> str:
             start -= 1
         starts.append(start)
         at = text.find(ATLAS_HINT, at + 1)
-    out: list[str] = []
-    done = 0
-    for match in matches_at(_ATLAS, text, starts):
+
+    def masked(match: re.Match[str]) -> str:
         sink(match.group())
-        out += [text[done:match.start()], MASK]
-        done = match.end()
-    return "".join(out) + text[done:] if out else text
+        return MASK
+
+    return sub_at(_ATLAS, text, starts, masked)
 
 
 def is_path(value: str) -> bool:
