@@ -12,23 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 COMPOSE_ENV = "services:\n  web:\n    image: nginx:alpine\n    env_file: .env\n    environment:\n      FOO: ${FOO}\n"
-
-
-@pytest.fixture
-def held() -> Iterator[int]:
-    with socket.socket() as holder:
-        holder.bind(("0.0.0.0", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -49,13 +39,19 @@ def _project(root: Path, compose: str, dotenv: str, example: str = "") -> None:
     subprocess.run(["git", "add", "-A", ":!.env"], cwd=root, check=True)
 
 
-def _compose_rejects(root: Path, env: dict[str, str]) -> str:
+def _compose_config(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real `docker compose config -q` of the project, as the user would run it."""
     if shutil.which("docker") is None:
         pytest.skip("no docker binary")
     done = subprocess.run(["docker", "compose", "config", "-q"], cwd=root, capture_output=True, text=True,
                           env=env, timeout=60)
     if "is not a docker command" in done.stderr:
         pytest.skip("no docker compose")
+    return done
+
+
+def _compose_rejects(root: Path, env: dict[str, str]) -> str:
+    done = _compose_config(root, env)
     assert done.returncode != 0
     return done.stderr
 
@@ -78,12 +74,12 @@ def test_an_open_quote_in_env_gets_no_key_appended(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("line", ["API_PORT= # set me\n", "\tAPI_PORT=\t{port}\t# api\n"])
-def test_a_port_value_compose_rejects_stops_every_port_fix(tmp_path: Path, held: int, line: str) -> None:
+def test_a_port_value_compose_rejects_stops_every_port_fix(tmp_path: Path, held_port: int, line: str) -> None:
     """The held port of 'web' would move (WEB_PORT), but compose rejects 'api''s port from .env: nothing moves."""
     root = tmp_path / "ports"
     compose = ('services:\n  web:\n    image: nginx:alpine\n    ports: ["${WEB_PORT:-1}:80"]\n'
                '  api:\n    image: nginx:alpine\n    ports: ["${API_PORT:-18481}:81"]\n')
-    dotenv = f"WEB_PORT={held}\n" + line.format(port=held + 1 if held < 65535 else held - 1)
+    dotenv = f"WEB_PORT={held_port}\n" + line.format(port=held_port + 1 if held_port < 65535 else held_port - 1)
     _project(root, compose, dotenv)
     env = _env(tmp_path)
     assert "invalid hostPort" in _compose_rejects(root, env)
@@ -110,12 +106,7 @@ def _tree(root: Path, files: dict[str, str]) -> None:
 
 
 def _compose_ok(root: Path, env: dict[str, str]) -> None:
-    if shutil.which("docker") is None:
-        pytest.skip("no docker binary")
-    done = subprocess.run(["docker", "compose", "config", "-q"], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=60)
-    if "is not a docker command" in done.stderr:
-        pytest.skip("no docker compose")
+    done = _compose_config(root, env)
     assert done.returncode == 0, done.stderr
 
 

@@ -14,10 +14,8 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,15 +37,6 @@ console()
 """
 
 
-@pytest.fixture
-def held() -> Iterator[int]:
-    """A port another program listens on."""
-    with socket.socket() as holder:
-        holder.bind(("0.0.0.0", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
-
-
 def _project(root: Path, port: int) -> None:
     root.mkdir()
     (root / "compose.yaml").write_text(f'services:\n  web:\n    image: nginx:alpine\n    ports: ["{port}:80"]\n')
@@ -65,16 +54,16 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_between_two_renames_is_delivered_after_the_last(tmp_path: Path, held: int, signum: int) -> None:
+def test_a_signal_between_two_renames_is_delivered_after_the_last(tmp_path: Path, held_port: int, signum: int) -> None:
     root = tmp_path / "app"
-    _project(root, held)
+    _project(root, held_port)
     env = _env(tmp_path)
     done = subprocess.run([sys.executable, "-c", CHILD, str(root), str(int(signum))], capture_output=True,
                           text=True, timeout=180, env=env)
     assert done.returncode == 128 + signum, (done.returncode, done.stdout, done.stderr)
     override = (root / "compose.override.yaml").read_text()
     moved = re.findall(r'"(\d+):80"', override)
-    assert len(moved) == 1 and int(moved[0]) != held, override
+    assert len(moved) == 1 and int(moved[0]) != held_port, override
     assert (root / ".env").read_text() == f"APP_URL=http://localhost:{moved[0]}\n"  # the URL followed the port
     assert not [p.name for p in root.iterdir() if p.name.endswith(".doctor-tmp")]
     again = subprocess.run([sys.executable, "-m", "doctor", "fix", "--ports", "--yes", str(root)],

@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 LIMIT = 1_500_000_000  # bytes of address space, as `ulimit -v 1500000`
 
@@ -29,14 +25,6 @@ def _bomb() -> str:
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"x-{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n")
     return "".join(lines) + 'services:\n  web:\n    labels:\n      x: "1"\n'
-
-
-@pytest.fixture
-def held() -> Iterator[int]:
-    with socket.socket() as holder:
-        holder.bind(("0.0.0.0", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
 
 
 def _limited() -> None:
@@ -51,10 +39,10 @@ def _doctor(root: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProce
                           text=True, timeout=60, preexec_fn=_limited)
 
 
-def test_an_alias_bomb_in_the_override_is_refused_by_the_port_fix(tmp_path: Path, held: int) -> None:
+def test_an_alias_bomb_in_the_override_is_refused_by_the_port_fix(tmp_path: Path, held_port: int) -> None:
     root = tmp_path / "bomb"
     root.mkdir()
-    (root / "compose.yaml").write_text(f'services:\n  web:\n    image: nginx:alpine\n    ports: ["{held}:80"]\n')
+    (root / "compose.yaml").write_text(f'services:\n  web:\n    image: nginx:alpine\n    ports: ["{held_port}:80"]\n')
     (root / "compose.override.yaml").write_text(_bomb())
     seen = _doctor(root, tmp_path, "preflight", "--select", "port-collision")
     said = seen.stdout + seen.stderr
