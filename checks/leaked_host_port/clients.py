@@ -117,7 +117,20 @@ class Clients:
         runtime = self._suffixes(service)
         if runtime is not None:
             suffixes = suffixes & runtime
-        return self.text.reader_of(name, folders, "", suffixes, tests=False) is not None
+        if self.text.reader_of(name, folders, "", suffixes, tests=False) is None:
+            return False
+        # go-coffeeshop's web returns REVERSE_PROXY_URL to its page as JSON: the browser dials it, not the server
+        return not self._hands_out(name, folders, suffixes)
+
+    def _hands_out(self, name: str, folders: list[Path], suffixes: frozenset[str]) -> bool:
+        """Whether every file of the service's program that names the variable only hands it to the browser
+        in a response (doctor.project.handed_out)."""
+        from doctor.project.codetext import is_test
+        from doctor.project.handed_out import hands_to_browser
+
+        texts = [(path, text) for folder in folders for path, text in self.text.files(folder)
+                 if path.suffix.lower() in suffixes and name in text and not is_test(path, folder)]
+        return bool(texts) and all(hands_to_browser(name, text, path.suffix) for path, text in texts)
 
     def opens_itself(self, service: Service, name: str) -> bool:
         """Whether the service dials an http URL in `name` itself, whatever a browser would make of it: it
