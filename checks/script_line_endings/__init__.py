@@ -65,7 +65,10 @@ class ScriptLineEndings(Check):
         after the last COPY that puts it there and with no bind mount over it at run time:
         `sed -i`, `dos2unix`, `tr -d '\\r'` into a file moved back, by its path, against the
         WORKDIR, a glob or a `find` over its folder; testdrivenio/django-on-docker strips its
-        entrypoint.sh, then `COPY . .` and its `./app/:/usr/src/app/` bind bring the CRLF one back),
+        entrypoint.sh, then `COPY . .` and its `./app/:/usr/src/app/` bind bring the CRLF one back;
+        or, for a file nothing runs by its own name, a RUN writes an LF copy of it elsewhere with
+        `dos2unix -n IN OUT`: piggymetrics' mongodb image runs `dos2unix -n /init.sh /initx.sh` and
+        starts `ENTRYPOINT ["/initx.sh"]`),
         start with a UTF-8 byte-order mark, or name in their shebang an interpreter the image
         lacks (a script a folder's COPY or mount only carries along, which nothing there runs, is
         not judged for that: snipe-it's alpine image COPYs the repo with docker/startup.sh, its

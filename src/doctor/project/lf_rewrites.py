@@ -49,6 +49,9 @@ class Rewritten:
     below: bool = False
     names: tuple[tuple[str, bool], ...] = ()
     depth: int | None = None
+    # the LF copy the RUN wrote of this file at another path, the file itself keeping its CRs
+    # (piggymetrics' mongodb image: `dos2unix -n /init.sh /initx.sh`, ENTRYPOINT ["/initx.sh"]); "" for none
+    twin: str = ""
 
     def covers(self, inside: str) -> bool:
         """Whether the file at the container path `inside` is one of these."""
@@ -114,6 +117,7 @@ class _Run:
                     found += [Rewritten(self._path(w)) for w in self.loops.get(loop[1] if loop else "", [word])]
                 for word in written:
                     self.stripped.add(self._path(word))
+                found += [Rewritten(self._path(source), twin=self._path(copy)) for source, copy in _twins(words)]
                 if out is not None and (in_place or written or _filters(words)):
                     self.stripped.add(self._path(out))
         return found
@@ -162,6 +166,15 @@ def _strips(words: list[str]) -> tuple[list[str], list[str]]:
             return [], files[1::2]
         return files, []
     return [], []
+
+
+def _twins(words: list[str]) -> list[tuple[str, str]]:
+    """The (file, its LF copy) pairs of `dos2unix -n IN OUT...` (fromdos's and `--newfile` too)."""
+    if posixpath.basename(words[0]) not in ("dos2unix", "fromdos") or not {"-n", "--newfile"} & set(words):
+        return []
+    files = [w for w in words[1:] if not w.startswith("-")]
+    return [(source, copy) for source, copy in zip(files[0::2], files[1::2], strict=False)
+            if source != copy]
 
 
 def _sed(words: list[str], perl: bool) -> tuple[list[str], list[str]]:

@@ -141,7 +141,8 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
                 if first is None and not is_file(shipped.path):
                     continue
                 # the container path it reaches: the copy there may be one the image stripped
-                if inside and _stripped(inside, mapped, strips):
+                # a file no command names, whose LF twin the image wrote (`dos2unix -n`), is not what runs
+                if inside and _stripped(inside, mapped, strips, twins=rank >= _HELD_RANKS[0]):
                     shipped = replace(shipped, stripped=True)
                 if first is None:
                     found[resolved] = (shipped, rank)
@@ -275,13 +276,15 @@ def _strip_runs(recipe: Recipe | None) -> list[tuple[int, tuple[Rewritten, ...]]
 
 
 def _stripped(inside: str, mapped: list[_Mapped], strips: list[tuple[int, tuple[Rewritten, ...]]],
-              before: int | None = None) -> bool:
+              before: int | None = None, twins: bool = False) -> bool:
     """Whether the file at `inside` is a copy a RUN of `strips` (before line `before`) stripped of
     its CRs after the last COPY of `mapped` that put a file there, and no bind mount of `mapped`
     covers it at run time (django-on-docker strips entrypoint.sh, then `COPY . .` puts it back, and
-    its compose file binds ./app over it)."""
+    its compose file binds ./app over it). `twins`: a file whose LF copy a RUN wrote elsewhere counts
+    (piggymetrics' `dos2unix -n /init.sh /initx.sh`, the image running /initx.sh), for a file nothing
+    runs by its own name."""
     lines = [line for line, rewritten in strips if (before is None or line < before) and
-             any(each.covers(inside) for each in rewritten)]
+             any(each.covers(inside) and (twins or not each.twin) for each in rewritten)]
     if not lines:
         return False  # no RUN strips it: no file need be looked at
     if any(way.bind and (inside == way.target.rstrip("/") or inside.startswith(way.target.rstrip("/") + "/"))

@@ -1,0 +1,71 @@
+"""script-line-endings for a script whose LF copy the image writes itself: piggymetrics (tests/replay/piggymetrics).
+
+sqshq/piggymetrics' mongodb image ADDs init.sh to /init.sh, writes an LF copy with
+`dos2unix -n /init.sh /initx.sh` and runs that copy (ENTRYPOINT ["/initx.sh"]), so a Windows checkout's
+CRLF init.sh starts fine. doctor preflight (under the dev override, which builds mongodb/) said "error:
+mongodb/init.sh has CRLF line endings and reaches 'account-mongodb', 'auth-mongodb', ...". A file nothing
+runs by its own name, whose LF twin the image wrote, is now not judged; one the image runs itself still is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
+from doctor.project import ProjectOptions
+
+REPLAY = Path(__file__).parent / "replay" / "piggymetrics"
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host",
+       "COMPOSE_FILE": "docker-compose.yml:docker-compose.dev.yml"}
+CHECKS = ("script-line-endings",)
+ENTRYPOINT = 'ENTRYPOINT ["/initx.sh"]'
+TWIN = "dos2unix -n /init.sh /initx.sh && chmod +x /initx.sh"
+SERVICES = "'account-mongodb', 'auth-mongodb', 'notification-mongodb', 'statistics-mongodb'"
+
+
+def _piggymetrics(tmp_path: Path, dockerfile: tuple[str, str] | None = None) -> Path:
+    root = tmp_path / "piggymetrics"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    (root / ".gitattributes").write_text("*.sh text eol=lf\n")  # the info about it is not what is tested
+    script = root / "mongodb" / "init.sh"
+    script.write_bytes(script.read_bytes().replace(b"\n", b"\r\n"))  # a Windows checkout's
+    if dockerfile is not None:
+        path = root / "mongodb" / "Dockerfile"
+        text = path.read_text()
+        assert text.count(dockerfile[0]) == 1
+        path.write_text(text.replace(*dockerfile))
+    return root
+
+
+def _options(root: Path) -> ProjectOptions:
+    return ProjectOptions(path=root, env={**ENV, "HOME": str(root)})
+
+
+def _found(root: Path) -> list[tuple[str, str, int | None]]:
+    options = _options(root)
+    report = preflight(RunOptions(project=options, select=CHECKS, env=dict(options.env)), load_registry()).report
+    return [(f.message, f.location.path.name if f.location else "", f.location.line if f.location else None)
+            for f in report.findings]
+
+
+def test_a_crlf_script_the_image_runs_as_its_lf_copy_is_no_fault(tmp_path: Path) -> None:
+    assert _found(_piggymetrics(tmp_path)) == []
+
+
+def test_the_crlf_script_itself_run_by_the_image_is_still_an_error_fixed_in_one_run(tmp_path: Path) -> None:
+    root = _piggymetrics(tmp_path, (ENTRYPOINT, 'ENTRYPOINT ["/init.sh"]'))
+    assert _found(root) == [(f"has CRLF line endings and reaches {SERVICES} (ENTRYPOINT)", "init.sh", 1)]
+    options = _options(root)
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert b"\r" not in (root / "mongodb" / "init.sh").read_bytes()
+    assert (root / "mongodb" / "init.sh").read_bytes() == (REPLAY / "mongodb" / "init.sh").read_bytes()
+    assert _found(root) == []
+
+
+def test_without_the_lf_copy_the_crlf_script_is_an_error(tmp_path: Path) -> None:
+    root = _piggymetrics(tmp_path, (TWIN, "chmod +x /init.sh"))
+    (root / "mongodb" / "Dockerfile").write_text(
+        (root / "mongodb" / "Dockerfile").read_text().replace(ENTRYPOINT, 'ENTRYPOINT ["/init.sh"]'))
+    assert [name for _, name, _ in _found(root)] == ["init.sh"]
