@@ -170,7 +170,12 @@ class HostVsContainer(Check):
         (an image that COPYs mealie/ and alembic/ alone: `python dev/code-generation/main.py` gets
         `-v ../dev:/app/dev -w /app`, the place its COPYs give the context's folders), and the folders a
         bare `pytest` collects (`testpaths` of pytest.ini, pyproject.toml, tox.ini or setup.cfg: `poetry
-        run pytest` gets `-v ../tests:/app/tests`). A runner's
+        run pytest` gets `-v ../tests:/app/tests`). Where no COPY says where such a folder goes, or a
+        bind mount brings the code, the advice names the folder the command runs in (its own `cd`) or
+        names that the service does not hold, and what it holds (FastAPI-boilerplate's `cd src &&
+        alembic upgrade head`, src/alembic.ini beside it, while 'web' binds and COPYs src/app alone:
+        `(src, where it runs, is not in 'web', which holds src/app alone of the project: mount what the
+        command reads there for the run)`; so `python -m pytest tests`). A runner's
         `run` (`poetry run pytest`) is judged by the tool it starts, and a Taskfile's `{{.CLI_ARGS}}`
         is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed

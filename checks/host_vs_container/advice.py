@@ -11,7 +11,7 @@ from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import compose_argv, mapped_words
 from doctor.project.command_roles import PackageScripts, listening_port, serves
-from doctor.project.image_gaps import image_gaps
+from doctor.project.image_gaps import image_gaps, unheld_folders
 from doctor.project.image_installs import (
     dev_install,
     listed_for_development,
@@ -104,6 +104,15 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
         names = ", ".join(project.shown(host) for host, _ in gaps.mounts)
         only = ", ".join(project.shown(path) for path in gaps.copied) or "no project folder"
         title += f" ({names}: not in the image, which COPYs {only}, so the run mounts it)"
+    # FastAPI-boilerplate's `cd src && alembic upgrade head`: 'web' holds src/app alone, not src/alembic.ini
+    away = [] if gaps is not None else unheld_folders(home, command.location.path.parent, cwd, own,
+                                                      [host for host, _ in kept_out])
+    if away:
+        names = ", ".join(f"{project.shown(path)}, where it runs," if runs else project.shown(path)
+                          for path, runs in away)
+        held = ", ".join(dict.fromkeys(project.shown(c.host) for c in home.carriers if c.via != "run"))
+        title += (f" ({names} {'is' if len(away) == 1 else 'are'} not in {home.service!r}, which holds {held} "
+                  "alone of the project: mount what the command reads there for the run)")
     if hidden:
         title += (f" (the bind mount hides the image's {', '.join(hidden)}, and the host has none: the run "
                   "puts a volume there, which the image fills)")

@@ -116,3 +116,23 @@ def _context_place(carriers: Sequence[CodePath], context: Path) -> str | None:
         if inside.endswith("/" + relative) and carrier.host.is_dir():
             places.add(inside[:-len(relative) - 1] or "/")
     return places.pop() if len(places) == 1 else None
+
+
+def unheld_folders(home: ServiceHome, folder: Path, cwd: Path, words: Sequence[str],
+              mounted: Sequence[Path]) -> list[tuple[Path, bool]]:
+    """The project folders the command needs that reach no container of the service and that no place
+    of the image says where to mount (image_gaps found none): the folder it runs in, where its own `cd`
+    took it away from `folder` (FastAPI-boilerplate's `cd src && alembic upgrade head`, src/alembic.ini
+    beside it, while 'web' holds src/app alone), and those it names by an existing path (`pytest tests`);
+    each with whether it is the folder the command runs in. Those `mounted` (the run's volumes) reach it."""
+    asked = [(cwd, True)] if cwd != folder else []
+    named = [(cwd / word, False) for word in words[1:]
+             if word and not word.startswith("-") and os.path.lexists(cwd / word)]
+    found: list[tuple[Path, bool]] = []
+    for path, runs in (*asked, *named):
+        path = Path(os.path.normpath(path))
+        if path == home.context or not path.is_relative_to(home.context) or home.container_path(path) is not None \
+                or any(path.is_relative_to(host) for host in mounted) or any(path == p for p, _ in found):
+            continue
+        found.append((path, runs))
+    return found
