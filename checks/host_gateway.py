@@ -43,7 +43,8 @@ class HostGateway(Check):
         finds which of the services loading the line read the variable (in their command, what their image
         runs, or their code, kept to the files their runtime runs: docker-flask-example's web and worker read
         POSTGRES_HOST in config/settings.py, its css and js asset watchers never do), only those are named,
-        in one finding, and only they get the entry. An
+        in one finding, and only they get the entry. A service on `network_mode: service:X` (or
+        `container:X` naming a service's container) uses X's /etc/hosts: X's entry counts. An
         env_file line is no finding for a service on a server's official image, which reads no such
         key (postgres, redis, rabbitmq, mailpit, ...; nginx, httpd or caddy unless it mounts config
         templates it fills from its environment). Skipped when the
@@ -66,7 +67,10 @@ class HostGateway(Check):
     Fix
         Add `extra_hosts: ["host.docker.internal:host-gateway"]` to the service in the dev
         override compose loads (created where compose will read it, comments kept). Docker
-        Desktop accepts the same line, so it is right on every machine.
+        Desktop accepts the same line, so it is right on every machine. For a service that joins
+        another's network namespace (`network_mode: service:db`) the entry goes to `db`: the engine
+        refuses `extra_hosts` beside such a mode ("conflicting options: custom host-to-IP mapping and
+        the network mode"); for `container:X` of a container outside the project, advice only.
 
         For a loopback-only host service: advice to make it listen on 0.0.0.0 or the bridge.
 
@@ -93,7 +97,15 @@ class HostGateway(Check):
     fix_family = "hosts"
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        services = [svc for svc in project.services.values() if (svc.network_mode or "") != "host"]
+        # `network_mode: service:db` joins db's namespace and /etc/hosts: db's extra_hosts count, and the entry goes
+        # there (the engine refuses extra_hosts beside such a mode: "conflicting options: custom host-to-IP mapping")
+        holders = {svc.name: _holder(project, svc) for svc in project.services.values()}
+        services = [svc for svc in project.services.values() if holders[svc.name] is not None]
+
+        def has_entry(svc: Service) -> bool:
+            holder = holders[svc.name]
+            return isinstance(holder, Service) and _has_entry(holder)
+
         # an env_file line several services load, read by some of them in their code or command
         # (docker-flask-example's POSTGRES_HOST, read by web and worker, not by its css and js watchers)
         read = _readers(project, services)
@@ -102,7 +114,7 @@ class HostGateway(Check):
         # web and celery_worker, one build; two services of one image) reads it too: its finding stays
         covered: dict[Location | None, set[tuple[str, ...]]] = {}
         for svc in services:
-            for _, where, _, shared in _dials(svc) if _has_entry(svc) else ():
+            for _, where, _, shared in _dials(svc) if has_entry(svc) else ():
                 if shared:
                     covered.setdefault(where, set()).add(_program(svc))
 
@@ -121,19 +133,20 @@ class HostGateway(Check):
         # one finding per line its readers share (`'web' and 'worker' dial ...`), else one per service
         groups: dict[tuple[Location | None, str], list[str]] = {}
         for name, found in sorted(dials.items()):
-            if found and not _has_entry(project.services[name]) and not named:
+            if found and not has_entry(project.services[name]) and not named:
                 line = (found[0][1], found[0][0])
                 groups.setdefault(line if line in read else (None, f"service {name}"), []).append(name)
         for (where, what), names in groups.items():
             yield self._unresolved(project, names, dials[names[0]][0], read.get((where, what)), rootless,
-                                   _host_loopback(host) if rootless else "")
+                                   _host_loopback(host) if rootless else "", holders)
         for name, found in sorted(dials.items()):
             for port in sorted({p for _, _, p, _ in found if p}) if local else ():
                 dial = next(d for d in found if d[2] == port)
                 yield from self._loopback(host, project, project.services[name], port, dial)
 
     def _unresolved(self, project: Project, names: list[str], dial: Dial, readers: dict[str, str] | None,
-                    rootless: bool, loopback: str = "") -> Finding:
+                    rootless: bool, loopback: str = "",
+                    holders: dict[str, Service | str | None] | None = None) -> Finding:
         """The finding for services dialing the name without an entry: one, or the readers of one env_file line."""
         what, where, _, _ = dial
         if readers:
@@ -145,7 +158,7 @@ class HostGateway(Check):
         engine = "this rootless engine does not resolve it, and its host-gateway is not this machine" if rootless \
             else "this Linux engine does not resolve it"
         message = f"{who} {verb} {NAME} ({what}); {engine}"
-        fix = _fix(project, names)
+        fix = _fix(project, names, holders or {})
         if rootless:
             fix = replace(fix, title=f"{fix.title}; also let this rootless engine reach the host: {loopback} in "
                                      "its environment and \"host-gateway-ip\": \"10.0.2.2\" in "
@@ -259,12 +272,55 @@ def _serves_no_app(svc: Service) -> bool:
     return image_basename(svc.image) in _WEB_SERVERS and not any("template" in m.target for m in svc.volumes)
 
 
+def _holder(project: Project, svc: Service) -> Service | str | None:
+    """Whose extra_hosts the service's /etc/hosts holds: itself, the service whose network namespace it joins
+    (`service:X`, or `container:X` naming a service's container), or the name of a container outside the project;
+    None on the host's network, where the host's own /etc/hosts answers."""
+    seen: set[str] = set()
+    while svc.name not in seen:
+        seen.add(svc.name)
+        mode, _, target = (svc.network_mode or "").partition(":")
+        if mode == "host":
+            return None
+        if mode == "service" and target in project.services:
+            svc = project.services[target]
+        elif mode == "container":
+            joined = _container_service(project, target)
+            if joined is None:
+                return target
+            svc = joined
+        else:
+            return svc
+    return svc
+
+
+def _container_service(project: Project, container: str) -> Service | None:
+    """The service whose container `network_mode: container:NAME` names (its container_name, or compose's
+    `<project>-<service>-1`), or None for a container outside the project."""
+    for svc in project.services.values():
+        if container in (svc.container_name, f"{project.compose.project_name}-{svc.name}-1"):
+            return svc
+    return None
+
+
 def _has_entry(svc: Service) -> bool:
     return any(re.split(r"[:=]", entry, maxsplit=1)[0].strip().lower() == NAME for entry in svc.extra_hosts)
 
 
-def _fix(project: Project, services: list[str]) -> Fix:
+def _fix(project: Project, names: list[str], holders: dict[str, Service | str | None]) -> Fix:
+    """The entry added to each dialer's holder: itself, or the service whose network namespace it joins."""
+    held = {name: holders.get(name, project.services[name]) for name in names}
+    outside = sorted({h for h in held.values() if isinstance(h, str)})
+    services = list(dict.fromkeys(h.name if isinstance(h, Service) else name for name, h in held.items()))
+    joined = [n for n, h in held.items() if isinstance(h, Service) and h.name != n]
     title = f"add extra_hosts \"{ENTRY}\" to {_listed(services)}"
+    if joined:
+        verb = "joins" if len(joined) == 1 else "join"
+        title += f" ({_listed(joined)} {verb} its network)"
+    if outside:
+        return Fix(f"add extra_hosts \"{ENTRY}\" where container {_listed(outside)} is created: "
+                   f"{_listed(sorted(n for n, h in held.items() if isinstance(h, str)))} shares its /etc/hosts "
+                   "(the engine refuses extra_hosts beside network_mode: container:)", Safety.ADVICE)
     path = dev_override(project)
     if path is None:
         return Fix(f"{title} in the compose file that defines it", Safety.ADVICE)

@@ -1,0 +1,105 @@
+"""host-gateway on a service that joins another's network namespace (`network_mode: service:X` / `container:X`).
+
+Before: with `app` on `network_mode: service:db` dialing http://host.docker.internal:8080, doctor said `fix: add
+extra_hosts ... to 'app'`, and `doctor fix --hosts` wrote that entry to compose.override.yaml: `docker compose config
+-q` passed, but `up -d` failed with `conflicting options: custom host-to-IP mapping and the network mode`. The entry
+belongs on db, whose /etc/hosts app shares; with it there doctor still warned and proposed the breaking fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+COMPOSE = """services:
+  db:
+    image: {image}
+    command: [sleep, "3600"]
+  app:
+    image: {image}
+    command: [sleep, "3600"]
+    network_mode: {mode}
+    environment:
+      API_URL: http://host.docker.internal:8080
+"""
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCTOR_"))}
+
+
+def _doctor(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=project, capture_output=True, text=True,
+                          timeout=180, env=_env())
+
+
+def _findings(project: Path) -> list[dict[str, object]]:
+    done = _doctor(project, "preflight", "--select", "host-gateway", "--format", "json")
+    assert done.returncode in (0, 1), done
+    findings: list[dict[str, object]] = json.loads(done.stdout)["findings"]
+    return findings
+
+
+@pytest.mark.docker
+def test_the_fix_goes_to_the_namespace_owner_and_the_stack_starts(tmp_path: Path, docker_engine: str,
+                                                                  busybox_image: str) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, mode="service:db"))
+    before = _findings(tmp_path)
+    if not before:
+        pytest.skip("this engine answers host.docker.internal itself")
+    assert [f["message"] for f in before] == [
+        "'app' dials host.docker.internal (API_URL); this Linux engine does not resolve it"]
+    fix = before[0]["fix"]
+    assert isinstance(fix, dict) and "to 'db' ('app' joins its network)" in str(fix["title"]), fix
+    fixed = _doctor(tmp_path, "fix", "--hosts", "--yes")
+    assert fixed.returncode == 0, fixed
+    override = (tmp_path / "compose.override.yaml").read_text()
+    assert override == 'services:\n  db:\n    extra_hosts:\n      - "host.docker.internal:host-gateway"\n', override
+    name = f"doctor-h-fixc-{uuid.uuid4().hex[:8]}"
+    try:
+        up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=180, env=_env())
+        assert up.returncode == 0, up.stdout + up.stderr
+        hosts = subprocess.run([docker_engine, "compose", "-p", name, "exec", "-T", "app", "cat", "/etc/hosts"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_env())
+    finally:
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "-v", "-t", "0"], cwd=tmp_path,
+                       capture_output=True, timeout=120, env=_env())
+    assert "host.docker.internal" in hosts.stdout, hosts
+    assert _findings(tmp_path) == []  # the entry on db answers app's dial
+
+
+@pytest.mark.docker
+def test_a_container_named_by_its_service_counts_its_entry(tmp_path: Path, docker_engine: str,
+                                                           busybox_image: str) -> None:
+    compose = COMPOSE.format(image=busybox_image, mode="container:the-db").replace(
+        "  db:\n", "  db:\n    container_name: the-db\n")
+    (tmp_path / "compose.yaml").write_text(compose)
+    before = _findings(tmp_path)
+    if not before:
+        pytest.skip("this engine answers host.docker.internal itself")
+    fix = before[0]["fix"]
+    assert isinstance(fix, dict) and "to 'db' ('app' joins its network)" in str(fix["title"]), fix
+    (tmp_path / "compose.yaml").write_text(compose.replace(
+        "  db:\n", '  db:\n    extra_hosts: ["host.docker.internal:host-gateway"]\n'))
+    assert _findings(tmp_path) == []
+
+
+@pytest.mark.docker
+def test_a_container_outside_the_project_gets_advice_only(tmp_path: Path, docker_engine: str,
+                                                          busybox_image: str) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, mode="container:elsewhere"))
+    before = _findings(tmp_path)
+    if not before:
+        pytest.skip("this engine answers host.docker.internal itself")
+    fix = before[0]["fix"]
+    assert isinstance(fix, dict) and fix["safety"] == "advice", fix
+    assert "where container 'elsewhere' is created" in str(fix["title"]), fix
+    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
+    assert not (tmp_path / "compose.override.yaml").exists()
