@@ -62,6 +62,9 @@ class Assembler:
         self.uses: list[VariableUse] = []
         self.rescans = Rescans()  # what all the files' nested `${` may be read again (interpolate.MAX_RESCAN)
         self.failed_extends: set[str] = set()  # the services whose `extends:` failed (doctor.project.extends)
+        # the faults of `extends: file:` bases reported so far: (location, message less the service's name)
+        self.extends_seen: set[tuple[Location | None, str]] = set()
+        self.extended_files: set[Path] = set()  # the files read for `extends:`, their whole-file faults reported
         # included compose file -> Scope.env_files of its include (doctor.project.edits.interpolated_at)
         self.include_env: dict[Path, tuple[Path, ...]] = {}
         # every file's parse, kept as written: the project shares it with the checks that read files
@@ -192,7 +195,8 @@ class Assembler:
         return doc
 
     def load_service_file(self, path: Path, scope: Scope) -> tuple[YMap, TagPaths] | None:
-        """A file read for `extends`: interpolated, not included/extended/validated."""
+        """A file read for `extends`: interpolated, not included/extended/validated, save what compose
+        checks in the whole file (its typed fields cast, its ports parsed, every service's)."""
         parsed = self.parse(path)
         if parsed.docs is None:
             return None
@@ -206,5 +210,24 @@ class Assembler:
                 for name, item in value.items():
                     services[name] = item
                     services.locs[name] = value.loc_of(name) or Location(path)
+        if path not in self.extended_files:
+            self.extended_files.add(path)
+            self._base_file_faults(path, services)
         return services, parsed.tags
+
+    def _base_file_faults(self, path: Path, services: YMap) -> None:
+        """compose-go casts the typed fields of a whole `extends` file and parses all its ports, used or not
+        (`error while interpolating services.other.cpus: ...`, `invalid hostPort: 80000`)."""
+        from doctor.project.schema_casts import _Plain
+        from doctor.project.yamlload import YList
+
+        document = YMap(services.loc)
+        document["services"] = services
+        plain = _Plain()
+        plain.convert(document, (), document.loc)
+        self.problems.extend(plain.problems)
+        canon = Canonicalizer(path.parent, self.home, self.problems)
+        for service in services.values():
+            if isinstance(service, YMap) and isinstance(service.get("ports"), YList):
+                canon.ports(service["ports"])
 

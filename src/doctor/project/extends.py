@@ -16,7 +16,7 @@ from doctor.project.merge import delete_paths, merge_service
 from doctor.project.service import Canonicalizer
 from doctor.project.types import ProblemKind
 from doctor.project.volumes import resolve_source
-from doctor.project.yamlload import YMap
+from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -98,10 +98,33 @@ class Extender:
             post = post if base_source is source else [*post, base_source.tags]
             source, name = base_source, ref
         del self.stack[len(self.stack) - len(links):]
+        if links and links[0][0] is self.top:
+            self._validate(links[0][1], [*((link[0], link[1], link[2]) for link in links), (source, name, service)])
         base = service
         for source, name, service, post, below in reversed(links):
             base = self._merged(source, name, service, post, base, below)
         return base
+
+    def _validate(self, top: str, chain: list[tuple[_Source, str, YMap | None]]) -> None:
+        """compose validates the service merged from another file's base as the extending one
+        (`'services[web].mem_limit' invalid size: 'lots'` for base.yaml's line): each base of the chain
+        from another file, less what the services above it set, judged by the schema at its own lines."""
+        from doctor.project.schema import Validation
+
+        above: list[YMap] = []
+        for source, name, service in chain:
+            raw = source.raw.get(name) if source is not self.top and source.raw is not None else None
+            if isinstance(raw, YMap):
+                document = YMap(raw.loc)
+                document["services"] = YMap(raw.loc)
+                document["services"][top] = _unset(raw, above)
+                for problem in Validation().add(document):
+                    where = (problem.location, problem.message.replace(top, "", 1))
+                    if problem.kind is ProblemKind.SCHEMA and where not in self.assembler.extends_seen:
+                        self.assembler.extends_seen.add(where)
+                        self.assembler.problems.append(problem)
+            if service is not None:
+                above.append(service)
 
     def _merged(self, source: _Source, name: str, service: YMap, post: list[TagPaths], base: YMap | None,
                 below: tuple[Path, str]) -> YMap:
@@ -150,3 +173,20 @@ class Extender:
                                 else _Source(path, path.parent, loaded[0], YMap(), loaded[1]))
         return self.files[path]
 
+
+
+def _unset(raw: YMap, above: list[YMap]) -> YMap:
+    """The base service less what the services extending it set: a mapping both hold merges key by key,
+    a list adds up (ports), any other value of theirs replaces the base's."""
+    out = YMap(raw.loc)
+    out.locs = dict(raw.locs)
+    for key, value in raw.items():
+        over = [item[key] for item in above if isinstance(item, dict) and item.get(key) is not None]
+        if key == "extends" or (over and not isinstance(value, (YMap, YList))):
+            continue
+        if over and isinstance(value, YMap):
+            if not all(isinstance(item, dict) for item in over):
+                continue
+            value = _unset(value, over)
+        out[key] = value
+    return out
