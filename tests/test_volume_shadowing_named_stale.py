@@ -129,3 +129,18 @@ def test_live_stale_named_volume_is_renewed_in_one_fix(tmp_path: Path, docker_en
         subprocess.run([docker_engine, "compose", "down", "-v", "-t", "0"], cwd=project, capture_output=True,
                        timeout=120)
         subprocess.run([docker_engine, "rmi", "-f", image], capture_output=True, timeout=60)
+
+
+def test_an_engine_that_cannot_be_asked_leaves_the_age_unknown_not_judged(tmp_path: Path) -> None:
+    """Before: with DOCKER_HOST=tcp://127.0.0.1:1 the check printed only the static note and ended `1 check (1
+    passed)`, nothing saying the volume's age was never compared with its image (stale or not)."""
+    project = _mathesar(tmp_path, "mathesar", "mathesar-dev:latest")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(project), "DOCTOR_NO_CACHE": "1",
+           "DOCKER_HOST": "tcp://127.0.0.1:1"}
+    options = ProjectOptions(path=project, env=env)
+    report = preflight(RunOptions(project=options, select=("volume-shadowing",), env=env), load_registry()).report
+    notes = [f.message for f in report.findings if f.subject.endswith("/code/mathesar_ui/node_modules")]
+    assert len(notes) == 1, report.findings
+    assert notes[0].startswith("'dev-service' volume 'ui_node_modules' over /code/mathesar_ui/node_modules keeps its "
+                               "first content after image rebuilds; whether it is older than its image is not known "
+                               "(docker engine unavailable: "), notes

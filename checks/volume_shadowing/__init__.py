@@ -45,7 +45,8 @@ class VolumeShadowing(Check):
         bind keeps what it holds visible. A node_modules or venv the RUN steps do not show filled
         (copied from a deps stage) counts only in the working folder of the stage compose builds.
         Live: when that volume exists and is older than the image, a warning naming the volume and
-        its age. A volume the project's dev container fills itself is judged by who fills it: a
+        its age; where the engine cannot be asked, the note says its age is not known, and why. A
+        volume the project's dev container fills itself is judged by who fills it: a
         devcontainer.json (`.devcontainer/devcontainer.json`, `.devcontainer.json` or
         `.devcontainer/<name>/devcontainer.json`, in the compose folder or one above it in the
         checkout) that starts these compose files, attaches to the service and runs a lifecycle
@@ -251,8 +252,13 @@ class VolumeShadowing(Check):
 
         # each service's volume against its image: a named volume is one for all, anonymous ones each their own
         ages: dict[tuple[str, str] | None, list[Service]] = {}
+        unknown = ""  # why the engine could not be asked: the note says its age was not compared
         for svc in services:
-            ages.setdefault(_stale(project, host, svc, mount), []).append(svc)
+            try:
+                stale = None if unknown else _stale(project, host, svc, mount)
+            except Unavailable as exc:
+                stale, unknown = None, exc.reason
+            ages.setdefault(stale, []).append(svc)
         for stale, users in ages.items():
             names = service_names([s.name for s in users])
             sep = " " if len(users) == 1 else ": "  # `'web' volume ...`, `'base', 'tests': volume ...`
@@ -260,6 +266,8 @@ class VolumeShadowing(Check):
             subject = f"{','.join(s.name for s in users)}:{target}"
             if stale is None:
                 message = f"{names}{sep}{kind} over {target} keeps its first content after image rebuilds{holding}"
+                if unknown:
+                    message += f"; whether it is older than its image is not known ({unknown})"
                 if mount.source:  # -V renews anonymous volumes only: a named one is removed, the next up refills it
                     title = (f"after a dependency change stop {names} and remove volume '{mount.source}' "
                              f"({project.compose_words()} down {args}, then docker volume rm "

@@ -14,16 +14,14 @@ if TYPE_CHECKING:
 
 
 def _stale(project: Project, host: Host, svc: Service, mount: Mount) -> tuple[str, str] | None:
-    """(volume name, how much older than the image) when the live volume predates the image; else None."""
-    try:
-        images = host.images
-        image = images.image(svc.image or f"{project.compose.project_name}-{svc.name}")
-        if image is None or image.created is None:
-            return None
-        name = _volume_name(project, host, svc, mount)
-        volume = images.volumes.get(name) if name else None
-    except Unavailable:
-        return None  # the static note stands; no engine, no age
+    """(volume name, how much older than the image) when the live volume predates the image; else None.
+    Unavailable when the engine cannot be asked (the note then says its age was not compared)."""
+    images = host.images
+    image = images.image(svc.image or f"{project.compose.project_name}-{svc.name}")
+    if image is None or image.created is None:
+        return None
+    name = _volume_name(project, host, svc, mount)
+    volume = images.volumes.get(name) if name else None
     # the engine gives a volume's time to the second, an image's to the nanosecond: a volume made
     # in the same second as its image is not older than it
     if volume is None or volume.created is None or volume.created >= image.created.replace(microsecond=0):
