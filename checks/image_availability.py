@@ -58,7 +58,9 @@ class ImageAvailability(Check):
         `always`), it is a note even if others say `never`: `up` pulls every service's missing image
         before it creates any container, so the `never` ones find it (they fail only started alone,
         `up SERVICE`; the note says so). Also images present for another platform than the
-        engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service.
+        engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service, and a
+        `platform:` the local image is not for (`up` pulls that platform's image): a warning where the
+        pull fails (the image was made here, with no registry digest, or `pull_policy: never`), else a note.
         Live: asks the engine; skipped when it cannot be reached. Also, read from
         `.github/workflows` (never run; the checkout's top for compose files in `docker/`) and from
         the GitLab pipeline (`.gitlab-ci.yml` at the repository's top, its local `include:` files and
@@ -132,6 +134,8 @@ class ImageAvailability(Check):
                 facts = host.images.image(_canonical(image))
                 if facts is not None:
                     yield from self._platform(svc, facts, host.images.platform)
+            elif (facts := host.images.image(_canonical(image))) is not None:
+                yield from self._not_for(svc, facts, host.images.platform)
         # the repositories the project builds, once (per absent image it was images x services)
         own = {image.rsplit(":", 1)[0] for image in builders}
         for image, svcs in absent.items():
@@ -278,6 +282,30 @@ class ImageAvailability(Check):
         message = f"'{svc.name}' image '{facts.name}' is {facts.platform}, the engine {engine}: exec format error"
         title = f"pull '{facts.name}' for {engine} (docker pull --platform {engine}) or set platform: {facts.platform}"
         yield self.finding(message, svc.location, f"{svc.name}:{facts.name}:platform", Fix(title, Safety.ADVICE))
+
+
+    def _not_for(self, svc: Service, facts: ImageFacts, engine: str) -> Iterator[Finding]:
+        """A `platform:` the local image is not for: compose's up then pulls that platform's image (with
+        `--pull never`: "image ... was found but does not match the specified platform"), which fails for an
+        image built, imported or loaded here (no registry digest) or under `pull_policy: never`."""
+        wanted, has = svc.platform or "", facts.platform
+        if len(_os_arch(has)) < 2 or not _os_arch(has)[1] or _os_arch(wanted.lower()) == _os_arch(has):
+            return
+        head = f"'{svc.name}' wants '{facts.name}' for {wanted}, the engine has it for {has} only"
+        title = f"build or load '{facts.name}' for {wanted}"
+        if _os_arch(has) == _os_arch(engine):  # the image runs here natively: the platform: line is the odd one
+            title = f"set platform: {has} (the image's and the engine's), or {title}"
+        subject = f"{svc.name}:{facts.name}:platform:{wanted}"
+        at = svc.image_location or svc.location
+        if (svc.pull_policy or "").strip() in _NO_PULL:
+            yield self.finding(f"{head} and pull_policy is {svc.pull_policy}: up fails", at, subject,
+                               Fix(title, Safety.ADVICE))
+        elif facts.pulled is False:
+            yield self.finding(f"{head} (made here, no registry digest): up's pull fails", at, subject,
+                               Fix(title, Safety.ADVICE))
+        else:
+            yield self.finding(f"{head}: compose pulls it for {wanted} on up (needs the registry)", at, subject, None,
+                               Severity.INFO)
 
 
 def _depends_on(project: Project, svc: Service, name: str) -> bool:

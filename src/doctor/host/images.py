@@ -37,7 +37,8 @@ class ImageFacts:
     """A local image: its id, platform (`linux/arm64`), when it was built (UTC), the user it
     runs as (its `USER`: `2000`, `mattermost:mattermost`; empty for root by default), its ENV and
     when the engine last tagged it (`Metadata.LastTagTime`, which compose's `pull_policy: daily`
-    reads; year 1 where the engine records none, None where it gives no such field)."""
+    reads; year 1 where the engine records none, None where it gives no such field), and whether it came
+    from a registry (its `RepoDigests`: none for an image built, imported or loaded here; None where unknown)."""
 
     name: str
     id: str
@@ -46,6 +47,7 @@ class ImageFacts:
     user: str
     env: tuple[tuple[str, str], ...] = ()
     tagged: datetime | None = None
+    pulled: bool | None = None
 
 
 @record
@@ -169,8 +171,9 @@ class EngineImages:
         env = tuple((key, value) for key, _, value in (str(e).partition("=") for e in listed) if key)
         metadata = data.get("Metadata")
         tagged = engine_time(metadata.get("LastTagTime")) if isinstance(metadata, dict) else None
+        digests = data.get("RepoDigests")
         return ImageFacts(name, str(data.get("Id") or ""), platform, engine_time(data.get("Created")), user, env,
-                          tagged)
+                          tagged, bool(digests) if isinstance(digests, list) else None)
 
     @cached_property
     def volumes(self) -> dict[str, VolumeFacts]:
