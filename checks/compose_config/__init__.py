@@ -30,7 +30,8 @@ class ComposeConfig(Check):
         service that is not enabled or builds nothing), an empty or binary compose file, one saved
         as UTF-16 without its byte-order mark or as UTF-32 (compose reads UTF-16 with its mark, as Windows
         PowerShell 5's `>` writes it, and so does doctor; these it stops at: `save it as UTF-8`),
-        interpolation errors (`${TAG:?TAG must be set}` with TAG unset: its fix appends the key
+        interpolation errors (once per line: a line of an anchor several services merge is one finding
+        naming them; `${TAG:?TAG must be set}` with TAG unset: its fix appends the key
         to `.env` from the template that lists it, `add SECRET_KEY to .env from .env.example`,
         else says where to set it), a required env_file that
         does not exist (once, at the first service's line, naming the services that load it; once as the
@@ -138,17 +139,24 @@ class ComposeConfig(Check):
             problems.extend(project.dotenv.problems)
         problems.extend(project.unreadable_inputs)
         seen: set[tuple[str, Location | None]] = set()
+        seen_lines: set[tuple[str, Location]] = set()
         advice: ProblemFixes | None = None
         chosen = _missing_chosen_env_files(problems)
+        merged = _merged_lines(problems)
         for problem in problems:
             # one missing env file is one refusal of compose's however many services load it (bookwyrm's
             # seven `env_file: .env`): one finding, at the first one's line, naming the others
             shared = _missing_env_file(problem)
             key = (problem.message, None if shared else problem.location)
+            line = _interpolated_line(problem)
+            if line is not None and line in seen_lines:
+                continue  # the anchor's line once, not again for each service merging it (baserow's five)
             if shared and _missing_path(problem) in chosen:
                 continue  # compose stops at the --env-file naming it first (AdventureLog's .env.advanced)
             if key not in seen:
                 seen.add(key)
+                if line is not None:
+                    seen_lines.add(line)
                 if advice is None:  # here: a project compose reads cleanly never imports the advice's code
                     from .problem_fixes import ProblemFixes
 
@@ -165,6 +173,9 @@ class ComposeConfig(Check):
                     from .env_files import _also_loaded_by
 
                     message += _also_loaded_by(project, problem)
+                elif line is not None and len(merged.get(line, ())) > 1:
+                    users = merged[line]
+                    message += f" ({service_names(users)} {'merge' if len(users) > 1 else 'merges'} this line)"
                 yield self.finding(message, problem.location, f"{problem.kind.value}:{_said(project, problem)}",
                                    fix, severity)
         yield from self._missing_builds(project)
@@ -284,6 +295,35 @@ class ComposeConfig(Check):
             title = f"create the {kind} first" + (f" ({made_by})" if made_by else "")
             fix = Fix(title, Safety.ADVICE, command=("docker", kind, "create", name))
             yield self.finding(message, location, f"{','.join(users)}:external-{kind}:{name}", fix)
+
+_INTERPOLATING = "error while interpolating "
+
+
+def _interpolated_line(problem: Problem) -> tuple[str, Location] | None:
+    """(compose's words after the path, the line) of an interpolation error: one line an anchor holds fails for the
+    anchor and again for each service merging it (`x-backend-variables.SECRET_KEY`, `services.backend....`)."""
+    if problem.kind is not ProblemKind.INTERPOLATION or problem.location is None or \
+            not problem.message.startswith(_INTERPOLATING):
+        return None
+    _, sep, words = problem.message.partition(": ")
+    return (words, problem.location) if sep else None
+
+
+def _merged_lines(problems: list[Problem]) -> dict[tuple[str, Location], list[str]]:
+    """The services whose interpolation fails at each line (`services.NAME....`), in order, each once."""
+    found: dict[tuple[str, Location], list[str]] = {}
+    for problem in problems:
+        line = _interpolated_line(problem)
+        if line is None:
+            continue
+        path = problem.message[len(_INTERPOLATING):].partition(": ")[0]
+        users = found.setdefault(line, [])
+        if path.startswith("services."):
+            name = path.removeprefix("services.").partition(".")[0]
+            if name not in users:
+                users.append(name)
+    return found
+
 
 def _missing_env_file(problem: Problem) -> bool:
     """`env file PATH not found`: a service's required env_file that does not exist."""
