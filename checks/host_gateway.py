@@ -27,7 +27,8 @@ class HostGateway(Check):
     """`host.docker.internal` on a Linux engine without `extra_hosts: host-gateway`
 
     What it finds
-        A service whose environment (compose `environment:` and `env_file:`) or command names
+        A service whose environment (compose `environment:` and `env_file:`), command, entrypoint or
+        healthcheck test names
         `host.docker.internal` (not in an accept list, a bind address or NO_PROXY: `ALLOWED_HOSTS`,
         `CORS_ORIGINS`, `LISTEN_ADDR` name no host it dials) while the engine is a plain Linux
         docker engine and the service has no `extra_hosts` entry for that name. Docker Desktop,
@@ -246,10 +247,12 @@ def _dials(svc: Service) -> list[Dial]:
         if match:
             port = int(match.group(1)) if match.group(1) else None
             found.append((var.name, var.location, port, var.source is EnvSource.ENV_FILE))
-    command = svc.command if isinstance(svc.command, str) else " ".join(svc.command or ())
-    match = _DIAL.search(command)
-    if match:
-        found.append(("command", svc.location, int(match.group(1)) if match.group(1) else None, False))
+    # what the container runs: its command, its entrypoint (`sh -c "wget ... http://host.docker.internal:8080/"`)
+    # and its healthcheck's test, each dialing from the container as the app does
+    for where, words in (("command", svc.command), ("entrypoint", svc.entrypoint), ("healthcheck", svc.healthcheck)):
+        match = _DIAL.search(words if isinstance(words, str) else " ".join(words or ()))
+        if match:
+            found.append((where, svc.location, int(match.group(1)) if match.group(1) else None, False))
     return found
 
 

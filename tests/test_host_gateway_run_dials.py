@@ -1,0 +1,75 @@
+"""host-gateway on a dial in what the container runs besides `command:`: its entrypoint and its healthcheck.
+
+Before: `entrypoint: ["sh", "-c", "wget ... http://host.docker.internal:PORT/ ..."]` and a healthcheck test running
+`wget http://host.docker.internal:PORT/health`, with no extra_hosts, were no finding (only environment and command
+were read); `up` of the entrypoint's service logged `wget: bad address 'host.docker.internal:PORT'`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+COMPOSE = """services:
+  ep:
+    image: {image}
+    entrypoint: ["sh", "-c", "wget -q -O- http://host.docker.internal:{port}/ ; sleep 3600"]
+  hc:
+    image: {image}
+    command: [sleep, "3600"]
+    healthcheck:
+      test: ["CMD", "wget", "-q", "http://host.docker.internal:{port}/health"]
+  fine:
+    image: {image}
+    entrypoint: ["sh", "-c", "wget -q -O- http://host.docker.internal:{port}/ ; sleep 3600"]
+    extra_hosts: ["host.docker.internal:host-gateway"]
+"""
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCTOR_"))}
+
+
+def _skip_where_the_engine_answers_the_name(docker: str) -> None:
+    system = subprocess.run([docker, "info", "--format", "{{.OperatingSystem}}"], capture_output=True, text=True,
+                            timeout=30).stdout.lower()
+    if any(name in system for name in ("docker desktop", "orbstack", "rancher desktop")):
+        pytest.skip("this engine answers host.docker.internal itself")
+
+
+def _doctor(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=project, capture_output=True, text=True,
+                          timeout=180, env=_env())
+
+
+@pytest.mark.docker
+def test_entrypoint_and_healthcheck_dials_are_found_and_fixed(tmp_path: Path, docker_engine: str,
+                                                              busybox_image: str, held_port: int) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, port=held_port))
+    _skip_where_the_engine_answers_the_name(docker_engine)
+    done = _doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json")
+    findings = json.loads(done.stdout)["findings"]
+    assert [f["message"] for f in findings] == [
+        "'ep' dials host.docker.internal (entrypoint); this Linux engine does not resolve it",
+        "'hc' dials host.docker.internal (healthcheck); this Linux engine does not resolve it",
+    ]
+    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode == 0
+    name = f"doctor-h-fixc-{uuid.uuid4().hex[:8]}"
+    try:
+        up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never", "ep"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=180, env=_env())
+        assert up.returncode == 0, up.stdout + up.stderr
+        hosts = subprocess.run([docker_engine, "compose", "-p", name, "exec", "-T", "ep", "cat", "/etc/hosts"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_env())
+    finally:
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "-t", "0"], cwd=tmp_path, capture_output=True,
+                       timeout=120, env=_env())
+    assert "host.docker.internal" in hosts.stdout, hosts
+    again = json.loads(_doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json").stdout)
+    assert [f["message"] for f in again["findings"] if "does not resolve" in f["message"]] == []
