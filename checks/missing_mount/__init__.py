@@ -16,6 +16,7 @@ from doctor.project.types import Service
 from .bind_sources import absent_sources
 from .carriers import Carrier, _carriers, _hidden_by, _same_image, _shared_mode
 from .copied import copied_folders, inside, live_code, manifests_only, whole_context
+from .devices import absent_devices
 from .docs_build import docs_build_of
 from .made_as import made_as
 from .made_dirs import made_directories
@@ -109,7 +110,13 @@ class MissingMount(Check):
         absolute path it resolved here), so one missing here proves nothing there: it is info
         saying the engine looks it up on its machine (a warning where create_host_path is false),
         and the advice names that machine and the absolute path (`ssh HOST 'mkdir -p PATH'` for an
-        ssh:// engine); nothing is created here.
+        ssh:// engine); nothing is created here. A named volume whose local driver binds a host
+        folder (`driver_opts: {type: none, o: bind, device: /mnt/data/jupyterlab}`) that does not
+        exist is an error at its `device:` line: docker makes no folder for a volume's device, and
+        each service mounting it fails to start ("failed to mount local volume: ... no such file or
+        directory"); so is a relative device compose sends as written (it resolves one against the
+        project only under `driver: local` with `o: bind` exactly, not with no `driver:` or `o:
+        bind,ro`), which the engine cannot find wherever the folder is.
 
         An absolute path a service's entrypoint or command runs (compose's, else the image's) that
         falls in a tree the service has from the project (the folder above `./dojo:/app/dojo` is the
@@ -184,7 +191,8 @@ class MissingMount(Check):
         test.override.yml beside its other mounts"), with the layout of the mounts already there; where
         the siblings are synced by `develop.watch`, it is advice. Creating a missing bind-source folder
         inside the project (`mkdir -p`) where `create_host_path: false` stops the service without it is
-        safe: the folder is yours. For a data or log folder docker makes on first `up` (a note:
+        safe: the folder is yours; so is the `mkdir -p` of a volume's missing device inside the
+        project, which the service cannot start without. For a data or log folder docker makes on first `up` (a note:
         mitxonline's `.localstack/mounted`) it is advice: a `fix` making the output folders of services
         you may never start would change what other checks read. A folder outside the project (itself
         or through a symlink), one for a service that runs as another user, a file, a path above, or
@@ -245,6 +253,7 @@ class MissingMount(Check):
             fix = Fix(title, Safety.SAFE, (edit,)) if edit else Fix(title, Safety.ADVICE)
             yield self.finding(message, location, f"{','.join(names)}:{','.join(rels)}", fix)
         yield from absent_sources(self, project, reads, remote_endpoint(host), made_as(host))
+        yield from absent_devices(self, project, remote_endpoint(host))
         yield from unprovided_runs(self, project)
         yield from made_directories(self, model)
 

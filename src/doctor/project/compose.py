@@ -37,6 +37,7 @@ from doctor.project.types import (
     VariableUse,
     WatchRule,
 )
+from doctor.project.volume_devices import bind_devices
 from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
@@ -105,6 +106,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         external_places=_external_places(model),
         secret_sources=secret_sources(model, enabled),
         include_env=assembler.include_env,
+        volume_devices=bind_devices(model.get("volumes"), found.project_dir, found.environment.get("HOME")),
     )
 
 

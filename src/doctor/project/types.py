@@ -297,6 +297,17 @@ SecretSource = tuple[str, str, str, str, "Location | None"]
 
 
 @record
+class VolumeDevice:
+    """A top-level volume whose local driver binds `device` (as compose sends it to the engine)."""
+
+    key: str
+    device: str  # absolute when compose resolved it or it was written so; else as written
+    raw: str  # as the compose file writes it (interpolated)
+    resolved: bool  # whether compose made it absolute (driver local, o bind)
+    location: Location | None  # the `device:` line
+
+
+@record
 class ComposeModel:
     """What `docker compose config` computes for a directory and environment, with locations.
 
@@ -336,6 +347,9 @@ class ComposeModel:
     # first (laradock's `gearman/compose.yml` -> `gearman/defaults.env`): where a variable the
     # project's own interpolation leaves unset gets its value in that file
     include_env: Mapping[Path, tuple[Path, ...]] = field(default_factory=dict)
+    # top-level volumes whose local driver binds a host folder (`driver_opts: {type: none, o: bind, device:
+    # ...}`), the device as compose sends it (doctor.project.volume_devices)
+    volume_devices: tuple[VolumeDevice, ...] = ()
 
 
 @record

@@ -243,6 +243,16 @@ MOUNT_TYPE = Signature(
     "the bind source in the compose file: if docker made it a directory, remove that directory (it is "
     "root-owned: `doctor fix --owners` first) and put the file that was meant there",
 )
+VOLUME_DEVICE = Signature(
+    "volume-device",
+    r"failed to mount local volume: mount (?P<path>[^:\s]+):\S+, flags: \w+: no such file or directory",
+    "a named volume binds a host folder through the local driver (its `driver_opts` `device:`) that the engine "
+    "cannot find: docker never creates a volume's device, and compose sends a relative one as written unless "
+    "the volume says `driver: local` with `o: bind`",
+    ("missing-mount",),
+    "the volume's `driver_opts` in the compose file: its `device:` must name a folder that exists, as an absolute "
+    "path or relative under `driver: local` with `o: bind`",
+)
 PERMISSION_DENIED = Signature(
     "permission-denied",
     r"(exec (?P<path>\S+?):? permission denied|(?<!\S)(?P<path2>/\S+): Permission denied"
@@ -389,6 +399,6 @@ NOT_CREATED = Signature(
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE,
-           MOUNT_TYPE, CONTAINER_NAME_CONFLICT,
+           MOUNT_TYPE, VOLUME_DEVICE, CONTAINER_NAME_CONFLICT,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
            IMAGE_PULL, NO_SUCH_IMAGE, NO_SPACE, NOT_CREATED)

@@ -1,0 +1,58 @@
+"""missing-mount's named volumes that bind a host folder the engine cannot find (doctor.project.volume_devices).
+
+Docker makes a missing bind source of a service, but never the device of a volume: the container of
+each service mounting it fails to start, so a missing one is an error, not the info a data folder gets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from doctor.model import Check, Finding, Fix, Safety, Severity, service_names
+from doctor.project import Project
+
+from .copied import inside
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.host.endpoint import Endpoint
+
+
+def absent_devices(check: Check, project: Project, remote: Endpoint | None = None) -> Iterator[Finding]:
+    """One error per volume that enabled services mount whose device the engine cannot find: a relative
+    device compose sends as written, or (with the engine on this machine) an absolute one missing here."""
+    model = project.compose
+    for volume in model.volume_devices:
+        users = sorted({s.name for s in model.services.values() for m in s.volumes
+                        if m.type == "volume" and m.source == volume.key})
+        if not users:
+            continue
+        names = service_names(users)
+        cannot = f"{names} cannot start"
+        subject = f"{','.join(users)}:volume:{volume.key}"
+        if not volume.device.startswith("/"):
+            message = (f"volume '{volume.key}' binds device {volume.raw}, which compose sends as written (it "
+                       f"resolves a relative device only under driver: local with o: bind): {cannot}")
+            title = (f"write the device of volume '{volume.key}' as an absolute path "
+                     f"({_absolute(project, volume.raw)}), or mount {volume.raw} as a bind in the service")
+            yield check.finding(message, volume.location, subject, Fix(title, Safety.ADVICE), Severity.ERROR)
+            continue
+        if remote is not None or os.path.exists(volume.device):
+            continue  # a remote engine's machine has its own folders
+        path = Path(volume.device)
+        shown = project.shown(path)
+        message = (f"volume '{volume.key}' binds {volume.raw}, which does not exist: docker makes no folder "
+                   f"for a volume's device, so {cannot}")
+        root = model.project_dir
+        ours = inside(Path(os.path.realpath(path)), Path(os.path.realpath(root)))
+        title = f"create {shown.rstrip('/')}/ before starting" + ("" if ours else (
+            f", or point the device of volume '{volume.key}' at a folder that exists"))
+        fix = Fix(title, Safety.SAFE if ours else Safety.ADVICE, command=("mkdir", "-p", str(path)))
+        yield check.finding(message, volume.location, subject, fix, Severity.ERROR)
+
+
+def _absolute(project: Project, raw: str) -> str:
+    """The relative device as the project folder makes it (what was meant)."""
+    return os.path.normpath(os.path.join(project.compose.project_dir, raw))
