@@ -9,7 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.host.images import ImageFacts
 from doctor.lazyre import lazy
-from doctor.model import Check, Finding, Fix, Safety, Severity
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity, service_names
 from doctor.project import Project
 from doctor.project.ciimages import CiJob, ComposeStart, ci_jobs
 from doctor.project.gitlab_jobs import gitlab_jobs
@@ -61,6 +61,13 @@ class ImageAvailability(Check):
         engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service, and a
         `platform:` the local image is not for (`up` pulls that platform's image): a warning where the
         pull fails (the image was made here, with no registry digest, or `pull_policy: never`), else a note.
+        Also a build FROM an image no registry has (a bare name no official image bears, or a local
+        tag) that the engine lacks, where a shell script or Makefile of the project (its folder or
+        the checkout's top, and their scripts/, bin/, tools/, build/) builds that tag with `docker
+        build -t`: EdwinVW/pitstop's services build `FROM pitstop-dotnet-sdk-base:1.0`, which
+        `scripts/RebuildAllDockerImages.sh` builds first, and `docker compose build` on a fresh
+        engine fails on its pull (a warning at the FROM line, one per image, naming its services;
+        only the stages the build's target uses count). A bare name no script builds is not judged.
         Live: asks the engine; skipped when it cannot be reached. Also, read from
         `.github/workflows` (never run; the checkout's top for compose files in `docker/`) and from
         the GitLab pipeline (`.gitlab-ci.yml` at the repository's top, its local `include:` files and
@@ -99,7 +106,9 @@ class ImageAvailability(Check):
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
         the service that builds it, `docker pull` for a registry image under `pull_policy:
-        never`, else build or load the local tag first (in CI, a step of
+        never`, for a local base image the script line that builds it (`docker build -t
+        pitstop-dotnet-sdk-base:1.0 . -f dotnet-sdk-base-dockerfile`, as
+        scripts/RebuildAllDockerImages.sh:20 does), else build or load the local tag first (in CI, a step of
         that job before the compose start; for another tag of the image the job builds, tag
         that build with the one compose needs, or name the built tag in `image:`) — or, for a platform
         mismatch, `platform: linux/ARCH` on the service (or pull the engine's platform). An
@@ -116,6 +125,7 @@ class ImageAvailability(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         yield from self.ci_findings(project)
+        yield from self._local_bases(project, host)
         pulled = [svc for svc in project.services.values() if svc.image and svc.build is None
                   and _PLAIN_REFERENCE.fullmatch(svc.image) and not svc.image.endswith((":", "/"))]
         if not pulled:
@@ -140,6 +150,48 @@ class ImageAvailability(Check):
         own = {image.rsplit(":", 1)[0] for image in builders}
         for image, svcs in absent.items():
             yield self._absent(project, svcs, svcs[0].image or image, builders.get(image), own)
+
+    def _local_bases(self, project: Project, host: Host) -> Iterator[Finding]:
+        """A build FROM an image no registry has (a bare name no official image bears, or a local tag) that
+        the engine lacks, where a script of the project builds it first (pitstop's
+        `scripts/RebuildAllDockerImages.sh`): `docker compose build` fails on the pull."""
+        from doctor.project.base_images import base_images, script_builds
+
+        own = {_canonical(s.image) for s in project.services.values() if s.image and s.build is not None}
+        wanted: dict[str, list[tuple[Service, Path, int, str]]] = {}
+        for svc in sorted(project.services.values(), key=lambda s: s.name):
+            path = svc.build.dockerfile_path if svc.build is not None else None
+            if path is None or (svc.pull_policy or "").strip() == "never":
+                continue
+            for image, line in base_images(path, svc.build.target if svc.build else None):
+                tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
+                if "$" in image or "@" in image or _canonical(image) in own or (
+                        _published(image) and not _local_tag(image, tag)):
+                    continue
+                wanted.setdefault(_canonical(image), []).append((svc, path, line, image))
+        if not wanted:
+            return
+        from doctor.project.gitrepo import find_repo
+
+        repo = find_repo(project.compose.project_dir)
+        folders = tuple(dict.fromkeys([project.compose.project_dir, *([repo.top] if repo is not None else [])]))
+        built = {_canonical(t): v for t, v in script_builds(folders).items() if "$" not in t}
+        wanted = {k: v for k, v in wanted.items() if k in built}
+        if not wanted:
+            return
+        present = host.images.present(wanted)
+        for canonical, uses in wanted.items():
+            if canonical in present:
+                continue
+            svc, path, line, image = uses[0]
+            script, at, command = built[canonical]
+            names = sorted({u[0].name for u in uses})
+            head = f"{service_names(names)} build{'s' if len(names) == 1 else ''}"
+            message = (f"{head} FROM '{image}', which the engine lacks and no registry has: the build fails on "
+                       f"its pull ({project.shown(script)}:{at} builds it)")
+            title = f"build '{image}' first, as {project.shown(script)}:{at} does: {command}"
+            subject = f"{','.join(names)}:{image}:base"
+            yield self.finding(message, Location(path, line), subject, Fix(title, Safety.ADVICE))
 
     def ci_findings(self, project: Project) -> Iterator[Finding]:
         """A CI job that builds some local images and starts a service whose local image no step
