@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
 from test_fixer import COMPOSE, options
 
+import doctor.dry_verdict
 from doctor.engine import Registry, RunOptions, preflight
 from doctor.fix_report import FixStatus, render_fix_report
 from doctor.fixer import fix
@@ -158,13 +160,22 @@ class OtherPortCheck(PortCheck):
                                Fix("set 5434", Safety.SAFE, (Edit(path, "5433", "5434", 1),)))
 
 
-def test_a_dry_run_says_which_fixes_wait_for_a_later_round(tmp_path: Path) -> None:
+def test_a_dry_run_says_which_fixes_wait_for_a_later_round(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Played in a scratch copy (doctor.dry_rounds), the second fix is settled by the first, as in the run;
+    a folder too large to copy plans the first round alone, and says how many wait for a later one."""
     root = project(tmp_path / "p")
     registry = Registry({"fake-port": PortCheck, "fake-port-2": OtherPortCheck})
     report = fix(options(root, tmp_path / "state", dry_run=True), registry)
     text = render_fix_report(report)
     assert len(report.diffs) == 1, text
+    assert ("skipped  fake-port-2        set 5434 (would be fixed): the check would no longer report it after this "
+            "run's other fixes (re-run on a scratch copy)") in text.splitlines(), text
+    monkeypatch.setattr(doctor.dry_verdict, "MAX_FILES", 1)
+    report = fix(options(root, tmp_path / "state", dry_run=True), registry)
+    text = render_fix_report(report)
     assert ("dry run: 1 fix(es) would apply now, 1 more in a later round once those are applied "
             "(no diff shown for those), no file changed") in text.splitlines(), text
+    monkeypatch.undo()
     alone = render_fix_report(fix(options(root, tmp_path / "state", dry_run=True), Registry({"fake-port": PortCheck})))
-    assert "dry run: 1 fix(es) would apply, no file changed" in alone.splitlines()
+    assert ("dry run: 1 fix(es) would apply (1 verified fixed in a scratch copy), 0 skipped, 0 failed; "
+            "no file changed") in alone.splitlines(), alone

@@ -170,7 +170,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         inspect.Parameter("project_name", keyword, default=None, annotation=Annotated[str | None, typer.Option("--project-name", "-p", help="Compose project name.")]),
         *(inspect.Parameter(name, keyword, default=False, annotation=Annotated[bool, typer.Option(f"--{family}", help=f"Only the fixes of {', '.join(ids)}.")])
           for name, (family, ids) in zip(flags, fix_families.items(), strict=True)),
-        inspect.Parameter("dry_run", keyword, default=False, annotation=Annotated[bool, typer.Option("--dry-run", help="Print the diff and commands; change nothing.")]),
+        inspect.Parameter("dry_run", keyword, default=False, annotation=Annotated[bool, typer.Option("--dry-run", help="Print every file the run would write (one diff each, all rounds) and the commands; change nothing.")]),
         inspect.Parameter("yes", keyword, default=False, annotation=Annotated[bool, typer.Option("--yes", "-y", help="Apply unsafe fixes too, without asking.")]),
     ])
     cli.command()(fix)

@@ -1,4 +1,8 @@
-"""A dry run's verdict on the errors it would leave, as the run would reach it.
+"""A dry run's verdict on the errors it would leave, where it plans one round; and the scratch copy.
+
+A dry run plays the run's rounds in a scratch copy of the project (doctor.dry_rounds, on `mirror` and
+`in_copy` here). In a folder too large to copy it plans the first round alone, and this module judges
+the errors that round would leave:
 
 The run writes its fixes, then re-runs the checks: an error with advice alone that another fix
 settles (compose-config's required variable, set by env-drift's copy of `.env.example`) is no
@@ -66,16 +70,13 @@ def reported_after(registry: Registry, run_options: RunOptions, root: Path, plan
                    checks: tuple[str, ...]) -> tuple[set[str], set[str]] | None:
     """The fingerprints `checks` report once `plans` are written, in a scratch copy of `root`, and the
     checks that ran there (one skipped or crashed decides nothing); None when no copy could be made."""
-    from doctor.engine import RunOptions, preflight
+    from doctor.engine import preflight
 
-    project = run_options.project
-    target = Path(project.path).resolve()
     with tempfile.TemporaryDirectory(prefix="doctor-dry-") as scratch:
         copy = Path(scratch) / root.name  # the same folder name: compose's default project name
         try:
-            here = _moved(target, root, copy)
-            inside = root == Path(scratch).resolve() or root in Path(scratch).resolve().parents
-            if here is None or inside or not _mirror(root, copy, set(plans)):
+            moved = in_copy(run_options, root, copy)
+            if moved is None or not mirror(root, copy, set(plans)):
                 return None
             for path, plan in plans.items():
                 written = copy / path.relative_to(root)
@@ -85,20 +86,31 @@ def reported_after(registry: Registry, run_options: RunOptions, root: Path, plan
                 written.write_bytes(plan.rendered())
         except (OSError, ValueError):
             return None
-        env = dict(run_options.env if run_options.env is not None else project.env)
-        # no cache entry and no port block claimed for a folder that is gone when this returns
-        sandbox = {"DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(Path(scratch) / "state")}
-        moved = replace(project, path=here, env={**project.env, **sandbox},
-                        files=tuple(_moved(Path(f), root, copy) or Path(f) for f in project.files),
-                        env_files=None if project.env_files is None else tuple(
-                            _moved(Path(f), root, copy) or Path(f) for f in project.env_files),
-                        cwd=None if project.cwd is None else _moved(project.cwd, root, copy) or copy)
-        run = preflight(RunOptions(project=moved, select=checks, env={**env, **sandbox}), registry)
+        run = preflight(replace(moved, select=checks), registry)
     ran = {result.check for result in run.report.results if result.status in (Status.PASSED, Status.FAILED)}
     return {f.fingerprint for f in run.report.findings}, ran
 
 
-def _moved(path: Path, root: Path, copy: Path) -> Path | None:
+def in_copy(run_options: RunOptions, root: Path, copy: Path) -> RunOptions | None:
+    """`run_options` with the project read from `copy`, a mirror of `root` in a temporary folder, in an
+    environment that writes no cache entry and claims no port block for a folder that is gone once the
+    dry run ends; None when the project lies outside `root`, or `root` holds the temporary folder."""
+    project = run_options.project
+    here = moved_path(Path(project.path).resolve(), root, copy)
+    scratch = copy.parent.resolve()
+    if here is None or root == scratch or root in scratch.parents:
+        return None
+    env = dict(run_options.env if run_options.env is not None else project.env)
+    sandbox = {"DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(scratch / "state")}
+    moved = replace(project, path=here, env={**project.env, **sandbox},
+                    files=tuple(moved_path(Path(f), root, copy) or Path(f) for f in project.files),
+                    env_files=None if project.env_files is None else tuple(
+                        moved_path(Path(f), root, copy) or Path(f) for f in project.env_files),
+                    cwd=None if project.cwd is None else moved_path(project.cwd, root, copy) or copy)
+    return replace(run_options, project=moved, env={**env, **sandbox})
+
+
+def moved_path(path: Path, root: Path, copy: Path) -> Path | None:
     """`path` in the copy, when it lies in `root`."""
     resolved = path.resolve()
     if resolved != root and root not in resolved.parents:
@@ -106,7 +118,7 @@ def _moved(path: Path, root: Path, copy: Path) -> Path | None:
     return copy / resolved.relative_to(root)
 
 
-def _mirror(root: Path, copy: Path, skip: Iterable[Path]) -> bool:
+def mirror(root: Path, copy: Path, skip: Iterable[Path]) -> bool:
     """Mirror `root` at `copy` (folders made, files hard-linked, else copied or linked by name), leaving out
     `skip`; False when it holds more than MAX_FILES files."""
     skipped = set(skip)

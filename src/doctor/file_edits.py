@@ -217,11 +217,11 @@ class FileEdits:
         with contextlib.suppress(ValueError, OSError):  # not below it, or no cwd: the project's path
             name = self.path.relative_to(Path.cwd()).as_posix()
         if self.raw:
-            return unified_diff(_visible(self.data) if self.exists else "", _visible(self.rendered()), name)
+            return unified_diff(visible_bytes(self.data) if self.exists else "", visible_bytes(self.rendered()), name)
         return unified_diff(self.original if self.exists else "", self.new_text(), name)
 
 
-def _visible(data: bytes) -> str:
+def visible_bytes(data: bytes) -> str:
     """Bytes as diffable text: a CR before a line break shown as `\\r`, a BOM as `\\ufeff`."""
     text = data.decode("utf-8", "backslashreplace").replace("\r\n", "\\r\n").replace("\r", "\\r")
     return text.replace("\ufeff", "\\ufeff")

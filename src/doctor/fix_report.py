@@ -47,6 +47,7 @@ class FixResult:
     fixed: bool | None = None
     severity: Severity = Severity.WARNING
     location: Location | None = field(default=None, compare=False)  # the finding's: where a new one "takes its place"
+    round: int = field(default=0, compare=False)  # the round of the run that applied it (0: none did)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class FixReport:
     # stands for: an error, or a finding this run's fixes created; one line each, "error check file:line message"
     left: tuple[str, ...] = ()
     left_errors: int = 0
+    # the rounds a dry run played in its scratch copy (doctor.dry_rounds; 0: it planned the first only)
+    rounds: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -88,8 +91,9 @@ class FixReport:
         bad = any(r.status is FixStatus.FAILED or r.fixed is False for r in self.results)
         bad |= any(r.status is FixStatus.SKIPPED and r.severity is Severity.ERROR and not r.fixed
                    and not r.reason.endswith(MAY_BE_LEFT) for r in self.results)
-        # a dry run exits as the run would with every fix confirmed: an error no fix mends is left either way
-        bad |= bool(self.unfixable) or (bool(self.left) and not self.dry_run)
+        # a dry run exits as the run would with every fix confirmed: an error no fix mends is left either way,
+        # and so is what the last round's checks report (a dry run that planned one round has none)
+        bad |= bool(self.unfixable) or bool(self.left)
         return 1 if bad else 0
 
 
@@ -169,6 +173,8 @@ def _rows(report: FixReport) -> list[Line]:
         if r.fixed is False and r.reason:
             verdict = " (NOT verified fixed)"  # the reason says why
         why = f": {r.reason}" if r.reason else ""
+        if report.dry_run and r.round > 1:  # the rounds before it write what it edits, or make its finding
+            why = f": in round {r.round}{'; ' + r.reason if r.reason else ''}"
         rows.append(Line((Piece(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}"),), RESULT_HANG))
     for original, copy in report.backups:
         # the file as the run names it (from the current folder), the copy under `~` when in the home folder
@@ -179,6 +185,12 @@ def _rows(report: FixReport) -> list[Line]:
     if not report.results:
         none = "dry run: no fix would apply, no file changed" if report.dry_run else "no fix applied"
         rows.append(Line((Piece(none if report.unfixable else "nothing to fix"),)))
+    elif report.dry_run and report.rounds:
+        fixed = sum(r.fixed is True for r in report.results)
+        rounds = f" in {report.rounds} rounds" if report.rounds > 1 else ""
+        rows.append(Line((Piece(f"dry run: {counts[FixStatus.DRY_RUN]} fix(es) would apply{rounds} ({fixed} verified "
+                                f"fixed in a scratch copy), {counts[FixStatus.SKIPPED]} skipped, "
+                                f"{counts[FixStatus.FAILED]} failed; no file changed"),), 2))
     elif report.dry_run:
         later = sum(r.status is FixStatus.DRY_RUN and r.reason.endswith(RETRY) for r in report.results)
         now = counts[FixStatus.DRY_RUN] - later

@@ -125,12 +125,12 @@ def _choose(options: FixOptions, files: ProjectFiles, redactor: Redactor, findin
     for alternative in primary.alternatives:
         if alternative.command and alternative.command in files.accepted:
             return alternative, ""  # the user said yes to this very command for another finding
-        if ask is not None and not options.dry_run and ask(question(alternative, " instead")):
+        if ask is not None and not (options.dry_run or options.scratch) and ask(question(alternative, " instead")):
             files.accepted.add(alternative.command)
             return alternative, ""
     if primary.safety is Safety.ADVICE:
         return None, ADVICE  # the title, on the same line, says what to do
-    if primary.safety is Safety.UNSAFE and not (options.yes or options.dry_run):
+    if primary.safety is Safety.UNSAFE and not (options.yes or options.dry_run or options.scratch):
         if primary.command and primary.command in files.accepted:
             return primary, ""
         if ask is None:
@@ -150,8 +150,8 @@ def unsafe_hint(env: Mapping[str, str]) -> str:
 
 
 def _asker(options: FixOptions) -> Callable[[str], bool] | None:
-    if not options.interactive:
-        return None
+    if not options.interactive or options.dry_run or options.scratch:
+        return None  # a dry run asks nothing
     if options.ask is not None:
         return options.ask
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -281,12 +281,14 @@ def _outcome(options: FixOptions, files: ProjectFiles, plans: Mapping[Path, File
         return _result(finding, chosen, FixStatus.FAILED, errors[0])
     if not chosen.command and not any(plans[p].changed for p in paths if p in plans):
         return _result(finding, chosen, FixStatus.SKIPPED, "nothing to write: the files already say this")
-    if options.dry_run:
+    if options.dry_run or options.scratch:
         shown = " ".join(chosen.command)
         reason = f"would run: {shown}" if chosen.command else ""
         if chosen.safety is Safety.UNSAFE and not options.yes:
             reason = (reason + "; " if reason else "") + "unsafe: applied only with --yes or when confirmed"
-        return _result(finding, chosen, FixStatus.DRY_RUN, reason)
+        # in a dry run's scratch copy the edits are written (the next round builds on them); a command never runs
+        status = FixStatus.APPLIED if options.scratch and not chosen.command else FixStatus.DRY_RUN
+        return _result(finding, chosen, status, reason)
     if chosen.command:
         error = files.run_command(chosen.command)
         if error:

@@ -64,6 +64,9 @@ class FixOptions:
     # None: until a round applies nothing, at most one round per fix the first preflight offered
     # (each round but the last applies one at least) plus MORE_ROUNDS; a number: at most that many
     max_rounds: int | None = None
+    # a dry run's rounds, played in its scratch copy of the project (doctor.dry_rounds): files are written
+    # there, nothing is asked, every fix is taken as if confirmed, and no command runs
+    scratch: bool = False
 
 
 SETTLED = "the check no longer reports it after this run's other fixes"
@@ -162,13 +165,19 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
         return FixReport(run.project.root, notes=(note,), redactor=redactor, dry_run=options.dry_run,
                          unfixable=_unfixable(run, {}) or tuple(("compose-config", p.message) for p, _ in unloaded))
     files = ProjectFiles(edit_root(run.project), run.project.compose.project_name, env)
-    if options.dry_run:  # its verdict on the errors it leaves: the checks re-run on a scratch copy with its edits
+    if options.dry_run:  # the run's rounds, played in a scratch copy of the project (doctor.dry_rounds)
+        from doctor.dry_rounds import dry_rounds
         from doctor.dry_verdict import with_verdict
 
+        played = dry_rounds(options, registry, run_options, files, redactor)
+        if not isinstance(played, str):
+            return played
+        # no copy (too many files): the first round's plan, and its verdict on the errors it leaves
         report, chosen = run_round(options, registry, run, files, redactor, {})
+        report = replace(report, notes=(*report.notes, played))
         return with_verdict(report, registry, run_options, files.root, planned(files, chosen.values()))
     if files.root.resolve() == held:  # a second flock of the folder this run holds would wait on itself
-        return _rounds(options, registry, run_options, run, files, redactor)
+        return play_rounds(options, registry, run_options, run, files, redactor)
     # edits may land in the folder around the project, which another compose project of the same
     # repository (docker/ and .devcontainer/) may be fixing: that folder's lock too, taken second
     waited: list[float] = []
@@ -177,7 +186,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
             return FixReport(files.root, error=_busy(options, files.root))
         if waited:
             run = preflight(run_options, registry)  # what the other run left
-        report = _rounds(options, registry, run_options, run, files, redactor)
+        report = play_rounds(options, registry, run_options, run, files, redactor)
     if waited:
         note = f"waited {waited[0]:.1f} s for another 'doctor fix' on {files.root}; then read the files it left"
         report = replace(report, notes=(note, *report.notes))
@@ -265,9 +274,9 @@ def _with_wrapper_notes(report: FixReport) -> FixReport:
     return replace(report, notes=(*report.notes, *notes)) if notes else report
 
 
-def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, run: Run, files: ProjectFiles,
-            redactor: Redactor) -> FixReport:
-    """Round after round until one applies nothing (see _fix)."""
+def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions, run: Run, files: ProjectFiles,
+                redactor: Redactor) -> FixReport:
+    """Round after round until one applies nothing (see _fix); a dry run plays them in its scratch copy."""
     from doctor.engine import preflight
 
     results: dict[str, FixResult] = {}
@@ -279,11 +288,12 @@ def _rounds(options: FixOptions, registry: Registry, run_options: RunOptions, ru
     first = _worst(run.report.findings)
     appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
     exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
-    for _ in range(max(1, rounds)):
+    for number in range(1, max(1, rounds) + 1):
         report, chosen = run_round(options, registry, run, files, redactor, results, report)
-        applied = [r for r in report.results if r.status is FixStatus.APPLIED
+        applied = [replace(r, round=number) for r in report.results if r.status is FixStatus.APPLIED
                    and (r.fingerprint not in results or results[r.fingerprint].status is not FixStatus.APPLIED)]
         results.update({r.fingerprint: r for r in report.results})
+        results.update({r.fingerprint: r for r in applied})
         if not applied:
             break
         run_options = _with_shell(run_options, [chosen[r.fingerprint] for r in applied], exports)
@@ -378,6 +388,8 @@ def _still_left(run: Run, root: Path, first: Mapping[str, Finding], appeared: Ma
         r = results.get(fingerprint)
         if f.message in unfixable or (r is not None and bad_result(r) and r.severity >= f.severity):
             continue  # told already, with its reason
+        if r is not None and r.status is FixStatus.DRY_RUN:
+            continue  # a dry run's command, never run in its scratch copy: its line says what would run
         if f.severity is not Severity.ERROR and not new:
             continue  # a warning the user left as it was: listed among the skipped, as ever
         why = "appeared after this run's fixes" if new else "still reported"

@@ -227,10 +227,7 @@ class ProjectFiles:
         display = str(path.relative_to(self.root)) if path.is_relative_to(self.root) else "git/info/exclude"
         if path.is_dir():
             raise RefusedEdit(f"{display} is a directory")
-        try:
-            links = os.lstat(path).st_nlink
-        except OSError:
-            links = 1
+        links = self._links(path)
         if links > 1:
             # an atomic write (a new file renamed over it) would split it from its other names, which keep
             # the old text without a word: the user edits it, as a symlink outside the project is theirs to edit
@@ -247,6 +244,13 @@ class ProjectFiles:
         except UnicodeDecodeError:
             return FileEdits(path, display, "", True, data=data, text_ok=False)
         return FileEdits(path, display, text, True, crlf, data=data, encoding=encoding)
+
+    def _links(self, path: Path) -> int:
+        """How many names `path`'s file has (1 for one that does not exist)."""
+        try:
+            return os.lstat(path).st_nlink
+        except OSError:
+            return 1
 
     def write(self, plan: FileEdits) -> str:
         """Write a plan atomically; "" on success, else one line saying why the file is untouched."""
