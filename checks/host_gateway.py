@@ -12,6 +12,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, and_li
 from doctor.project import Project
 from doctor.project.edits import dev_override
 from doctor.project.env_hosts import image_basename, image_family, is_dial_key
+from doctor.project.server_configs import DIAL_WORDS, config_lines
 from doctor.project.types import EnvSource, Service
 
 NAME = "host.docker.internal"
@@ -27,8 +28,14 @@ class HostGateway(Check):
     """`host.docker.internal` on a Linux engine without `extra_hosts: host-gateway`
 
     What it finds
-        A service whose environment (compose `environment:` and `env_file:`), command, entrypoint or
-        healthcheck test names
+        A service whose environment (compose `environment:` and `env_file:`, and the `.env` its app
+        loads in the container through a bind mount or a COPY: python-dotenv's `load_dotenv()`, Node's
+        dotenv, Laravel's and Symfony's, as leaked-host-port reads them), command, entrypoint,
+        healthcheck test, or a config file bound into a proxy's or scraper's config folder (nginx's
+        `proxy_pass http://host.docker.internal:8080;` in conf.d/ or templates/, a Caddyfile's
+        `reverse_proxy`, a traefik dynamic file's `url:`, prometheus.yml's `targets`, envoy's
+        `address:`, httpd's `ProxyPass`, haproxy's `server`; reported at that file's line; a comment,
+        `server_name`, `listen` or traefik's `rule: Host(...)` dials nothing) names
         `host.docker.internal` (not in an accept list, a bind address or NO_PROXY: `ALLOWED_HOSTS`,
         `CORS_ORIGINS`, `LISTEN_ADDR` name no host it dials) while the engine is a plain Linux
         docker engine and the service has no `extra_hosts` entry for that name. Docker Desktop,
@@ -55,12 +62,15 @@ class HostGateway(Check):
 
     Why it matters
         On Linux the name resolves nowhere unless the container is given it: the app fails with
-        "Name or service not known" / `getaddrinfo ENOTFOUND host.docker.internal` on a
-        colleague's Linux laptop or in CI, while it works on every Mac. A host service bound to
+        "Name or service not known" / `getaddrinfo ENOTFOUND host.docker.internal` (nginx stops at
+        start: "host not found in upstream") on a colleague's Linux laptop or in CI, while it works
+        on every Mac. A host service bound to
         127.0.0.1 refuses the container's connection even once the name resolves.
 
     Example
         compose.yaml:9  'api' dials host.docker.internal (DATABASE_URL); this Linux engine does not resolve it
+        nginx.conf:6  'proxy' dials host.docker.internal (proxy_pass in nginx.conf); this Linux engine does
+        not resolve it
         docker-compose.yml:22  'n8n' dials host.docker.internal (OLLAMA_HOST, set in .env:11); this Linux
         engine does not resolve it  (the compose line `OLLAMA_HOST=${OLLAMA_HOST:-ollama:11434}` takes it
         from that .env line)
@@ -101,7 +111,10 @@ class HostGateway(Check):
         # `network_mode: service:db` joins db's namespace and /etc/hosts: db's extra_hosts count, and the entry goes
         # there (the engine refuses extra_hosts beside such a mode: "conflicting options: custom host-to-IP mapping")
         holders = {svc.name: _holder(project, svc) for svc in project.services.values()}
-        services = [svc for svc in project.services.values() if holders[svc.name] is not None]
+        # each service's environment with what its app loads from a `.env` reaching its container (load_dotenv,
+        # Node's dotenv, Laravel's and Symfony's; Project.app_compose, made once for every check that judges it)
+        app = project.app_compose.services
+        services = [app.get(svc.name, svc) for svc in project.services.values() if holders[svc.name] is not None]
 
         def has_entry(svc: Service) -> bool:
             holder = holders[svc.name]
@@ -109,13 +122,14 @@ class HostGateway(Check):
 
         # an env_file line several services load, read by some of them in their code or command
         # (docker-flask-example's POSTGRES_HOST, read by web and worker, not by its css and js watchers)
-        read = _readers(project, services)
+        mentions = {svc.name: _dials(svc) for svc in services}  # once: a bound config file is read here
+        read = _readers(project, services, mentions)
         # an env_file line several services load (dify's middleware.env) is dialed by the one that has the
         # entry; the others, running other programs, merely get it. One running the same program (bookwyrm's
         # web and celery_worker, one build; two services of one image) reads it too: its finding stays
         covered: dict[Location | None, set[tuple[str, ...]]] = {}
         for svc in services:
-            for _, where, _, shared in _dials(svc) if has_entry(svc) else ():
+            for _, where, _, shared in mentions[svc.name] if has_entry(svc) else ():
                 if shared:
                     covered.setdefault(where, set()).add(_program(svc))
 
@@ -125,7 +139,7 @@ class HostGateway(Check):
                 return svc.name not in read[dial[1], dial[0]]
             return _serves_no_app(svc) or _program(svc) not in covered.get(dial[1], {_program(svc)})
 
-        dials = {svc.name: [d for d in _dials(svc) if not (d[3] and gets_only(svc, d))] for svc in services}
+        dials = {svc.name: [d for d in mentions[svc.name] if not (d[3] and gets_only(svc, d))] for svc in services}
         if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
             return
         rootless = host.engine.rootless  # its host-gateway is its own namespace's bridge (moby/moby#47684)
@@ -153,7 +167,7 @@ class HostGateway(Check):
         if readers:
             places = list(dict.fromkeys(readers[n] for n in names))
             what = f"{what}, read in {' and '.join(places)}" if places != ["its command"] else f"{what}, in its command"
-        what += _set_in(project, where)
+        what += _set_in(project, where) or _read_from(project, names[0], dial)
         who = _listed(names)
         verb = "dials" if len(names) == 1 else "dial"
         engine = "this rootless engine does not resolve it, and its host-gateway is not this machine" if rootless \
@@ -194,12 +208,13 @@ def _host_loopback(host: Host) -> str:
     return "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--disable-host-loopback=false"
 
 
-def _readers(project: Project, services: list[Service]) -> dict[tuple[Location | None, str], dict[str, str]]:
+def _readers(project: Project, services: list[Service],
+             mentions: dict[str, list[Dial]]) -> dict[tuple[Location | None, str], dict[str, str]]:
     """{(env_file line, variable): {service: where it reads the variable}} for each line naming the host that
     several services load and doctor finds at least one of them reading; the code is read only for those."""
     loaders: dict[tuple[Location | None, str], list[Service]] = {}
     for svc in services:
-        for what, where, _, shared in _dials(svc):
+        for what, where, _, shared in mentions[svc.name]:
             if shared and where is not None:
                 loaders.setdefault((where, what), []).append(svc)
     if not any(len(svcs) > 1 for svcs in loaders.values()):
@@ -232,6 +247,17 @@ def _set_in(project: Project, where: Location | None) -> str:
     return ""
 
 
+def _read_from(project: Project, name: str, dial: Dial) -> str:
+    """` in nginx.conf` for an upstream of a config file the service binds in, `, its app loads .env` for a value
+    its app reads from a `.env` compose never hands it; "" for what compose sets or runs."""
+    what, where, _, shared = dial
+    if where is None or what in project.services[name].environment:
+        return ""
+    if shared:
+        return f", its app loads {project.shown(where.path)}"
+    return f" in {project.shown(where.path)}" if what in DIAL_WORDS else ""
+
+
 def _listed(names: list[str]) -> str:
     return and_list([f"'{n}'" for n in names])
 
@@ -247,6 +273,12 @@ def _dials(svc: Service) -> list[Dial]:
         if match:
             port = int(match.group(1)) if match.group(1) else None
             found.append((var.name, var.location, port, var.source is EnvSource.ENV_FILE))
+    # a proxy's or scraper's upstream in a config file bound into it (nginx's `proxy_pass
+    # http://host.docker.internal:8080;`): nginx stops at start, "host not found in upstream"
+    for line in config_lines(svc):
+        match = _DIAL.search(line.text)
+        if match:
+            found.append((line.word, line.location, int(match.group(1)) if match.group(1) else None, False))
     # what the container runs: its command, its entrypoint (`sh -c "wget ... http://host.docker.internal:8080/"`)
     # and its healthcheck's test, each dialing from the container as the app does
     for where, words in (("command", svc.command), ("entrypoint", svc.entrypoint), ("healthcheck", svc.healthcheck)):

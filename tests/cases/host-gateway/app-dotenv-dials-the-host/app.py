@@ -1,0 +1,6 @@
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+API_URL = os.environ["API_URL"]
