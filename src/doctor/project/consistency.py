@@ -131,28 +131,31 @@ def secret_sources(model: YMap, enabled: Mapping[str, Any]) -> tuple[SecretSourc
 
 
 def _check_cycles(enabled: Mapping[str, Any], problems: list[Problem]) -> None:
-    """compose refuses a depends_on cycle (a service depending on itself included). A walk with its
-    own stack: a chain of 2000 services overflowed Python's (RecursionError, no report)."""
+    """compose refuses a dependency cycle (a service depending on itself included), counting as
+    dependencies `links`, `network_mode: service:` and `volumes_from` besides `depends_on`
+    (compose-go's Normalize, COMPOSE-SEMANTICS.md step 8). Reported at the key of the line closing
+    the cycle. A walk with its own stack: a chain of 2000 services overflowed Python's
+    (RecursionError, no report)."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for root in enabled:
         if root in state:
             continue
         state[root] = 1
         path = [root]  # the services on the current path, in order; the stack holds their deps left
-        stack = [iter(_depends_on(enabled[root]))]
+        stack = [iter(_dependencies(enabled[root]))]
         while stack:
             name = path[-1]
-            for dep in stack[-1]:
+            for dep, key in stack[-1]:
                 if dep not in enabled:
                     continue
                 if state.get(dep) == 1:
                     cycle = " -> ".join([*path[path.index(dep):], dep]) if dep in path else f"{name} -> {dep}"
                     problems.append(Problem(ProblemKind.REFERENCE, f"dependency cycle detected: {cycle}",
-                                            enabled[name].loc_of("depends_on")))
+                                            enabled[name].loc_of(key)))
                 elif dep not in state:
                     state[dep] = 1
                     path.append(dep)
-                    stack.append(iter(_depends_on(enabled[dep])))
+                    stack.append(iter(_dependencies(enabled[dep])))
                     break
             else:
                 state[name] = 2
@@ -160,8 +163,28 @@ def _check_cycles(enabled: Mapping[str, Any], problems: list[Problem]) -> None:
                 stack.pop()
 
 
-def _depends_on(service: Any) -> list[Any]:
-    return list((service.get("depends_on") or {}) if isinstance(service, YMap) else ())
+def _dependencies(service: Any) -> list[tuple[str, str]]:
+    """(service, the key naming it) of each dependency compose-go's Normalize counts: `depends_on`,
+    then `links` (`svc` or `svc:alias`), `network_mode: service:NAME`, `volumes_from` (`svc`,
+    `svc:ro`; a `container:NAME` is no service). Each service once, at its first key."""
+    if not isinstance(service, YMap):
+        return []
+    found: dict[str, str] = {}
+    for dep in service.get("depends_on") or {}:
+        found.setdefault(str(dep), "depends_on")
+    for link in service.get("links") or ():
+        if link is None:
+            continue
+        parts = stringify(link).split(":")
+        found.setdefault(parts[0] if len(parts) == 2 else stringify(link), "links")
+    mode = service.get("network_mode")
+    if isinstance(mode, str) and mode.startswith("service:"):
+        found.setdefault(mode[len("service:"):], "network_mode")
+    for ref in service.get("volumes_from") or ():
+        text = stringify(ref) if ref is not None else "container:"
+        if not text.startswith("container:"):
+            found.setdefault(text.split(":")[0], "volumes_from")
+    return list(found.items())
 
 
 def _sources(value: Any) -> list[str]:
