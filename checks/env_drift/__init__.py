@@ -133,8 +133,9 @@ class EnvDrift(TemplateFindings):
         compose takes; `.env` not chosen is compared with `.env.example` only as a service's
         env_file. With `COMPOSE_DISABLE_ENV_FILE` compose reads none: the advice is the shell.
         Nothing is judged while a file compose interpolates from reads as no env file at all
-        (binary, or saved as UTF-16 as Windows PowerShell 5's `echo TAG=1 > .env` writes it):
-        compose stops at it, compose-config says so, and its keys would all read as missing.
+        (binary, saved as UTF-16 as Windows PowerShell 5's `echo TAG=1 > .env` writes it, or one
+        this user cannot read): compose stops at it, compose-config says so, and its keys would
+        all read as missing; so a service's env_file is not compared with its template then.
 
     Why it matters
         compose only warns and substitutes an empty string, so the stack starts with an empty
@@ -173,7 +174,7 @@ class EnvDrift(TemplateFindings):
         if dotenv is not None and any(p.kind is ProblemKind.LIMIT for p in dotenv.problems):
             return  # a .env doctor did not read (compose does): what it sets is not known (compose-config says so)
         if any(reads_as_none(project.env_file(path)) for path in project.interpolation_files):
-            return  # a .env saved as UTF-16: compose stops at it (compose-config), and it does set TAG
+            return  # a .env saved as UTF-16 or unreadable: compose stops at it (compose-config); it may set TAG
         targets, present = _targets(project)
         shell = set(project.options.env)
         reported: set[str] = set()

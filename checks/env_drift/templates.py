@@ -13,6 +13,7 @@ from pathlib import Path
 
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity, and_list
 from doctor.project import Project, real_path, template_names
+from doctor.project.env_nul import reads_as_none
 from doctor.project.envfile import read_env_file
 from doctor.project.reading import ENV_LIMIT, is_file, read_text
 from doctor.project.types import EnvFile, EnvSource, VariableUse
@@ -124,12 +125,16 @@ class TemplateFindings(Check):
             if not is_file(path):  # compose stops: "env file not found"; the template is the copy to make
                 yield from self._never_copied(project, example, path, load_it([repr(n) for n in names]))
                 continue
-            have = set(read_env_file(path, lookup=project.options.env).as_dict())
+            read = {p: read_env_file(p, lookup=project.options.env) for p in dict.fromkeys(
+                [path, *(o for n in names for o in project.compose.services[n].env_files if o != path and is_file(o))])}
+            if any(reads_as_none(f) for f in read.values()):
+                continue  # one compose stops at (unreadable, UTF-16, binary): what it sets is not known
+            have = set(read[path].as_dict())
             for name in names:
                 service = project.compose.services[name]
                 have |= {k for k, v in service.environment.items() if v.source is EnvSource.ENVIRONMENT}
-                have |= {k for other in service.env_files if other != path and is_file(other)
-                         for k in read_env_file(other, lookup=project.options.env).as_dict()}
+                have |= {k for other in service.env_files if other in read and other != path
+                         for k in read[other].as_dict()}
             shown, target = project.shown(example.path), project.shown(path)
             whose = ", ".join(repr(n) for n in names)
             for entry in example.entries:

@@ -60,7 +60,9 @@ def unless_binary(parsed: EnvFile, text: str, lines: LineIndex) -> EnvFile:
 
 
 def reads_as_none(file: EnvFile | None) -> bool:
-    """An env file of which no line reads as one (binary, or UTF-16), which compose stops at: every
-    variable it sets would read as unset (env-drift's 'set TAG in .env' with TAG there), and its
-    COMPOSE_PROFILES as off (compose-config's 'every service sits in a profile that is off')."""
-    return file is not None and not file.entries and any(p.kind is ProblemKind.ENV_FILE for p in file.problems)
+    """An env file of which no line reads as one (binary, or UTF-16), or that this user cannot read
+    (permission denied), which compose stops at: every variable it sets would read as unset
+    (env-drift's 'set TAG in .env' with TAG there), and its COMPOSE_PROFILES as off (compose-config's
+    'every service sits in a profile that is off')."""
+    return file is not None and not file.entries and any(p.kind in (ProblemKind.ENV_FILE, ProblemKind.UNREADABLE)
+                                                         for p in file.problems)
