@@ -13,7 +13,7 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavai
 from doctor.project import Project
 
 from .fix import _fix, _mapper, _operands, _rootless_subuids, _run_as_you
-from .places import Row, _by_bind_mount, _from_root, _Places
+from .places import Row, _by_bind_mount, _from_root, _Places, unlisted
 from .remap import Remap, inside_subuids, remapped_as_you, rootless_kept, userns_remap
 from .rootless_user import as_you_findings
 from .writers import _covering_service, _read_only, _root_writers, _sole_writer
@@ -99,7 +99,10 @@ class RootOwnedFiles(Check):
         inode, mtime and ctime) is not listed again: its known strays and subfolders are looked
         at again, so a stray chowned back, a new file, a new folder or a `chown -R` is seen at
         once; an existing file chowned in place is found by the next full walk, at most an hour
-        later (DOCTOR_NO_CACHE=1 walks everything).
+        later (DOCTOR_NO_CACHE=1 walks everything). A folder the walk cannot list that is no stray
+        (one of yours, mode 000) is a note naming it, and the check shows partial, never passed: what
+        it holds was not looked at; a stray folder it cannot list is reported itself (its chown -R
+        covers what it holds).
 
     Why it matters
         A container running as root writes `__pycache__`, `node_modules`, `.pytest_cache` or
@@ -218,6 +221,13 @@ class RootOwnedFiles(Check):
             yield self._group(project, host, scan, expected, folder, top, rows, subuids, top in protected,
                               held.get(top), below, remap)
         yield from as_you_findings(self, project, host, expected, Path(os.path.realpath(root)))
+        missed = unlisted(scan.rows, scan.unreadable, folder)
+        if missed:  # a note marking the check partial: it never reads as a clean pass there
+            many = f"{len(missed)} folders, so what they hold" if len(missed) > 1 else "a folder, so what it holds"
+            shown = ", ".join(missed[:SHOWN]) + (f" and {len(missed) - SHOWN} more" if len(missed) > SHOWN else "")
+            yield self.finding(f"could not list {many} was not checked: {shown}", None, "unlisted",
+                               Fix(f"let yourself list it (chmod u+rx {missed[0]}), or exclude it in doctor.yaml",
+                                   Safety.ADVICE), severity=Severity.INFO)
 
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,

@@ -140,3 +140,12 @@ def no_root_writer(paths: Sequence[str]) -> str:
     if paths and all(".git" in posixpath.normpath(p).split("/") for p in paths):
         return f"{said}: a git run as root wrote it, on the host (sudo git ...) or in a container running git as root"
     return said
+
+
+def unlisted(rows: Sequence[Row], unreadable: Sequence[object], folder: str) -> list[str]:
+    """The folders the walk could not list (`OwnerScan.unreadable`), as the project folder reaches
+    them, that are no strays: a stray folder is reported itself, and the chown -R of it covers what
+    it holds (a database's own 700 data folder is its by design); what one of yours, mode 000, holds
+    was never looked at. O(n) in the strays."""
+    strays = {path for path, _, _, is_dir in rows if is_dir}
+    return sorted(_shown(str(p), folder) for p in unreadable if str(p) not in strays)

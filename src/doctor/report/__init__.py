@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 #: a note whose subject is one of these says the check could not ask the engine (unavailable,
 #: remote, hung): the check ran on its static half only (`engine`, without a file; compose-config's
-#: `external:unknown` at the declaration of the external volume or network it could not look for)
-ENGINE_NOTE_SUBJECTS = frozenset({"engine", "external:unknown"})
+#: `external:unknown` at the declaration of the external volume or network it could not look for),
+#: or could not look at part of the files (`unlisted`: folders this user cannot list)
+ENGINE_NOTE_SUBJECTS = frozenset({"engine", "external:unknown", "unlisted"})
 #: report.facts key: {"reason": why the project was read only in part, "reported_by": [the check
 #: ids whose findings are those problems]}; every other check that ran is marked partial
 PARTIAL_INPUT = "partial_input"
