@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from doctor.model import Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.digits import written_number
 from doctor.project.edits import interpolated_at
 from doctor.project.reading import is_file
 from doctor.project.types import ProblemKind, Service
@@ -109,7 +110,7 @@ def _trusts_by_default(image: str) -> bool:
     found = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])", tag)
     if found is None:
         return False
-    parts = tuple(int(p) for p in found.groups() if p is not None)
+    parts = tuple(written_number(p, 9) or 0 for p in found.groups() if p is not None)
     if parts[0] < 9 or (parts[0] == 9 and parts[1] < 4):
         return True
     series = parts[:2] if parts[0] == 9 else parts[:1]

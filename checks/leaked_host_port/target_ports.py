@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctor.lazyre import lazy
+from doctor.project.digits import written_number
 from doctor.project.env_hosts import FAMILIES
 from doctor.project.service_network import server_family
 from doctor.project.types import ComposeModel, PortMapping, Service, words_of
@@ -39,7 +40,7 @@ def unheard_targets(model: ComposeModel) -> Iterator[tuple[Service, PortMapping,
             # the author's default is the server's port, and the value set moves it away: mailpit's
             # `${MAILPIT_UI_PORT:-8025}` on both sides is its web UI, not its SMTP port, and stays
             written = _DEFAULT.search(mapping.target_raw)
-            if written is not None and int(written[1]) == default and mapping.target != default:
+            if written is not None and written_number(written[1]) == default and mapping.target != default:
                 yield service, mapping, family, default
 
 
@@ -53,7 +54,7 @@ def unheard_target(server: Service, port: int) -> int | None:
     default = FAMILIES[family][0]
     for mapping in server.ports:
         written = _DEFAULT.search(mapping.target_raw) if mapping.target_variables else None
-        if written is not None and int(written[1]) == default and mapping.target == port != default:
+        if written is not None and written_number(written[1]) == default and mapping.target == port != default:
             return default
     return None
 

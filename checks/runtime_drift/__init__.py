@@ -95,7 +95,9 @@ class RuntimeDrift(Check):
         folder's range excludes (`.python-version` 3.10 beside `requires-python = ">=3.11"`) is
         reported so, naming the range and the services built there. A Dockerfile
         whose services pin the version in their own folders answers to those files, not to the
-        root's; a service's range that says what the root already says adds no second finding.
+        root's; a service's range that says what the root already says adds no second finding. A
+        version with a part of more than nine digits (an `.nvmrc` of `v` and 5000 nines) is no
+        version and is passed over.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location, record
+from doctor.project.digits import written_number
 from doctor.project.reading import is_file
 
 TYPE_CHECKING = False
@@ -143,9 +144,8 @@ def _spec_ports(value: str) -> list[tuple[int, int, str]]:
     found = _SPEC.match(spec) if "$" not in spec else None
     if found is None:
         return []
-    first, last = int(found[1]), int(found[2] or found[1])
-    target = int(found[3])
-    if not 0 < first <= last <= 65535:
+    first, last, target = written_number(found[1]), written_number(found[2] or found[1]), written_number(found[3])
+    if first is None or last is None or target is None or not 0 < first <= last <= 65535:
         return []
     protocol = found[5] or "tcp"
     step = 1 if found[4] else 0  # `8000-8010:80`: any of them onto 80

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from doctor.lazyre import lazy
+from doctor.project.digits import written_number
 
 _HOST_KEYWORDS = frozenset({"server", "data source", "host", "address", "addr", "network address"})
 _OTHER_KEYWORDS = frozenset({
@@ -45,8 +46,8 @@ def conn_string_hosts(value: str) -> Iterator[tuple[str, str, int | None, bool]]
     keywords = {found.group("keyword").strip().lower() for found in pairs}
     if not keywords & _HOST_KEYWORDS or not keywords & _OTHER_KEYWORDS:
         return
-    port = next((int(f.group("value").strip()) for f in pairs if f.group("keyword").strip().lower() == "port"
-                 and f.group("value").strip().isdigit() and 0 < int(f.group("value").strip()) < 65536), None)
+    port = next((p for f in pairs if f.group("keyword").strip().lower() == "port"
+                 and (p := written_number(f.group("value").strip())) is not None and 0 < p < 65536), None)
     password = bool(keywords & _PASSWORD_KEYWORDS)
     for found in pairs:
         if found.group("keyword").strip().lower() in _HOST_KEYWORDS:
@@ -66,7 +67,8 @@ def _hosts(text: str) -> Iterator[tuple[str, int | None]]:
     for host, port in items:
         host = host.strip().split("\\")[0]
         if _HOST.fullmatch(host) and (not port or port.isdigit()):
-            yield host, int(port) if port and 0 < int(port) < 65536 else None
+            value = written_number(port)
+            yield host, value if value is not None and 0 < value < 65536 else None
 
 
 def rewrite_address(value: str, before: str, host: str, port: int | None, new_host: str, new_port: int | None) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.conn_strings import conn_string_hosts
+from doctor.project.digits import written_number
 
 # `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
 # `PAPERLESS_DBHOST`, Railway's `REDISHOST`): the role starts after `_` or after one of these words; or after
@@ -155,9 +156,9 @@ class HostRef:
             return self.port
         if not self.scheme:
             sibling = port_sibling(self.key)
-            value = env.get(sibling) or _any_case(env, sibling) or ""
-            if value.isdigit():
-                return int(value)
+            value = written_number(env.get(sibling) or _any_case(env, sibling) or "")
+            if value is not None:
+                return value
         if self.scheme and self.scheme.lower() in SCHEME_PORTS:
             return SCHEME_PORTS[self.scheme.lower()]
         family = self.family
@@ -321,9 +322,9 @@ def _json_refs(key: str, value: str) -> Iterator[HostRef]:
         if host_field is not None and "://" not in obj[host_field]:
             ref = _plain_ref(key, obj[host_field].strip())
             port = next((obj[fields[f]] for f in _JSON_PORT_FIELDS & fields.keys()), None)
-            if ref.port is None and isinstance(port, (int, str)) and not isinstance(port, bool) and \
-                    str(port).isdigit() and 0 < int(port) < 65536:
-                ref = HostRef(key, ref.host, int(port))
+            written = written_number(str(port)) if isinstance(port, (int, str)) and not isinstance(port, bool) else None
+            if ref.port is None and written is not None and 0 < written < 65536:
+                ref = HostRef(key, ref.host, written)
             yield HostRef(key, ref.host, ref.port, None, bool(_JSON_PASSWORD_FIELDS & fields.keys()), host_field)
         objects.extend(v for v in obj.values() if isinstance(v, dict))
 
@@ -430,11 +431,10 @@ def _netloc_refs(key: str, scheme: str, netloc: str) -> Iterator[HostRef]:
 def _plain_ref(key: str, item: str) -> HostRef:
     if item.startswith("["):
         host, _, rest = item[1:].partition("]")
-        port = rest.lstrip(":")
-        return HostRef(key, host, int(port) if port.isdigit() else None)
+        return HostRef(key, host, written_number(rest.lstrip(":")))
     if item.count(":") == 1:
         host, _, port = item.partition(":")
-        return HostRef(key, host, int(port) if port.isdigit() else None)
+        return HostRef(key, host, written_number(port))
     return HostRef(key, item)
 
 

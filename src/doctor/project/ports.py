@@ -7,6 +7,7 @@ a host range with a single container port stays a range (`published: "9000-9010"
 from __future__ import annotations
 
 from doctor.model import Location
+from doctor.project.digits import written_number
 from doctor.project.filetree import failed, raw_text, variables_of
 from doctor.project.goscalar import stringify
 from doctor.project.types import PortMapping
@@ -159,8 +160,8 @@ def port_range(text: str) -> tuple[int, int]:
 def _uint16(text: str) -> int:
     if not text.isdigit() or not text.isascii():
         raise PortError(f"invalid port {text!r}")
-    value = int(text)
-    if value > 65535:
+    value = written_number(text)  # a run of thousands of digits is out of range too (None)
+    if value is None or value > 65535:
         raise PortError(f"port {text} out of range")
     return value
 

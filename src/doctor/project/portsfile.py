@@ -16,6 +16,8 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from doctor.project.digits import written_number
+
 PORTS_FILE = "compose.ports.yaml"
 HEADER = ("# Written by `doctor fix --ports`: this worktree's own host ports (its block of the port plan).\n"
           "# git ignores it (info/exclude); compose reads it through COMPOSE_FILE.\n")
@@ -100,7 +102,7 @@ def host_port(spec: Spec) -> int | None:
         head = text[:cut] if cut >= 0 else ""
         cut = last_colon(head)
         published = head[cut + 1:] if cut >= 0 else head
-    return int(published) if published.isdigit() else None
+    return written_number(published)
 
 
 def with_service(plan: Mapping[str, Sequence[Spec]], service: str, specs: Sequence[Spec],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.digits import written_number
 from doctor.project.runtimes import Declared, _lines
 
 
@@ -89,7 +90,10 @@ def poetry_spec(constraint: str) -> str:
             return ""
         position = found.end()
         op, raw, star = found.group(1) or "", found.group(2), found.group(3)
-        parts = [int(p) for p in raw.split(".")]
+        read = [written_number(p, 9) for p in raw.split(".")]
+        parts = [p for p in read if p is not None]
+        if len(parts) != len(read):
+            return ""  # a part of thousands of digits: no constraint doctor reads
         if op in ("^", "~") and not star:
             # ^: the first non-zero part stays (^3.11 is 3.x); ~: the minor stays (~3.11.2 is 3.11.x), ~3 is 3.x
             first = next((i for i, p in enumerate(parts) if p), len(parts) - 1) if op == "^" else min(len(parts) - 1, 1)

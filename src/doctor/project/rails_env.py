@@ -23,6 +23,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.codepaths import CodeMap
+from doctor.project.digits import written_number
 from doctor.project.env_hosts import might_name_host
 from doctor.project.reading import is_dir, is_file, read_regular_text
 from doctor.project.types import Service
@@ -116,8 +117,8 @@ def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
             continue
         if match[2] == "host":
             host = (number, len(match[1]) + line[len(match[1]):].index(match[4]) + 1, match[4])
-        elif match[2] == "port" and match[4].isdigit():
-            port = int(match[4])
+        elif match[2] == "port" and (value := written_number(match[4])) is not None:
+            port = value
         elif match[2] == "adapter":
             adapter = match[4]
     dialed = port if port is not None else ADAPTER_PORTS.get(adapter or "")

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.project.digits import written_number
 from doctor.project.env_hosts import FAMILIES, family_of, image_family
 from doctor.project.host_suggestions import CandidateTable, NameGroup
 
@@ -315,8 +316,8 @@ def listen_ports(service: Service) -> set[int]:
     ports = {p.target for p in service.ports}
     for item in service.expose:
         first = item.split("/")[0].split("-")[0]
-        if first.isdigit():
-            ports.add(int(first))
+        if (port := written_number(first)) is not None:  # a run of thousands of digits is no port
+            ports.add(port)
     family = server_family(service)
     if family:
         ports.add(FAMILIES[family][0])

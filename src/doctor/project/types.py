@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from doctor.model import Location, field, record
+from doctor.project.digits import written_number
 
 
 class EnvSource(enum.Enum):
@@ -78,9 +79,9 @@ class PortMapping:
             return None
         first, dash, last = self.published.partition("-")
         last = last if dash else first
-        if not (first.isdecimal() and last.isdecimal() and first.isascii() and last.isascii()):
+        start, end = written_number(first), written_number(last)
+        if start is None or end is None:
             return None
-        start, end = int(first), int(last)
         if end < start or end > 65535 or start == 0:
             return None
         return start, end

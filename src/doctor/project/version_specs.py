@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 
 from doctor.lazyre import lazy
+from doctor.project.digits import written_number
 from doctor.project.runtimes import _VERSION
 
 
 def parse_version(text: str) -> tuple[int, ...]:
-    """`3.12.1` -> (3, 12, 1); `v20` -> (20,); () when not a version."""
+    """`3.12.1` -> (3, 12, 1); `v20` -> (20,); () when not a version (also a part of more than nine
+    digits, `v999...`: no runtime numbers a release so, and int() refuses a run of over 4300)."""
     found = _VERSION.match(text.strip())
-    return tuple(int(part) for part in found.group(1).split(".")) if found else ()
+    parts = [written_number(p, 9) for p in found.group(1).split(".")] if found else []
+    return tuple(p for p in parts if p is not None) if parts and None not in parts else ()
 
 
 def pins_agree(a: str, b: str) -> bool:
@@ -46,7 +49,7 @@ def _python_ok(version: tuple[int, ...], spec: str) -> bool:
         if match is None:
             raise ValueError(clause)
         op, raw, star = match.groups()
-        other = tuple(int(p) for p in raw.strip(".").split("."))
+        other = tuple(int(p) for p in raw.strip(".").split("."))  # ValueError, over 4300 digits: unread
         if not _compare(version, op, other, bool(star)):
             return False
     return True
