@@ -26,6 +26,12 @@ _WORDS = frozenset({
 })
 # LDAP_BINDPW, slapd's ROOTPW, ADMINPW: `PW` glued to the word before it
 _WORD_ENDINGS = ("PASSWORD", "PASSWD", "TOKEN", "SECRET", "APIKEY", "PSK", "BINDPW", "ROOTPW", "ADMINPW")
+# `PASS` glued to the word before it (MYPASS, SMTPPASS, REDISPASS), except words that only end so
+_GLUED_PASS = "PASS"
+_NOT_PASSES = frozenset({
+    "BYPASS", "COMPASS", "ENCOMPASS", "SURPASS", "TRESPASS", "OVERPASS", "UNDERPASS", "MULTIPASS",
+    "HIGHPASS", "LOWPASS", "BANDPASS", "FIRSTPASS", "SECONDPASS", "SINGLEPASS", "TWOPASS", "KEEPASS",
+})
 # a cookie that is a shared secret when the key ends with it (RABBITMQ_ERLANG_COOKIE, RELEASE_COOKIE); a
 # browser cookie's settings go on after it (SESSION_COOKIE_SECURE, CSRF_COOKIE_DOMAIN)
 _LAST_WORDS = frozenset({"COOKIE"})
@@ -39,6 +45,8 @@ _NOT_SECRET_LAST = frozenset({
     "MANAGER", "BACKEND", "BACKENDS", "CLASS", "CLASSES", "HANDLER", "MODULE", "STRATEGY",
     # where it is served (AUTH_ADDR=authsvc:9000, AUTH0_DOMAIN): an address service-name-drift must show
     "ADDR", "ADDRS", "ADDRESS", "ADDRESSES", "DOMAIN", "DOMAINS",
+    # what passes through, not a password (PASS_THROUGH, PROXY_PASS_THRU)
+    "THROUGH", "THRU",
     # how long it lives (ACCESS_TOKEN_EXPIRE_MINUTES=30) and the header that carries it (API_KEY_HEADER)
     "EXPIRE", "LIFETIME", "DURATION", "AGE", "MS", "SEC", "SECS", "SECONDS", "MINS", "MINUTES",
     "HOURS", "DAYS", "HEADER", "HEADERS", "IDENTITY",
@@ -107,17 +115,23 @@ _COUNTS = frozenset({"NUM", "NUMBER", "MAX", "MIN", "COUNT", "TOTAL", "N"})
 def _secret_word(segment: str, counted: bool = False) -> bool:
     """Whether one word of a key names a secret: `PASSWORD`, `PASSWORD2`, `TOKENS`, `SECRETKEY`
     (with a word that counts, `NUM_TOKENS`, only a word of its own: `MAX_PASSWORD`)."""
-    if segment in _WORDS or segment.endswith(_WORD_ENDINGS):
+    if segment in _WORDS or segment.endswith(_WORD_ENDINGS) or _glued_pass(segment):
         return True
     if counted:
         return False
     word = segment.rstrip("0123456789") or segment
-    if word in _WORDS or word.endswith(_WORD_ENDINGS) or any(part in word for part in _CONTAINED):
+    if (word in _WORDS or word.endswith(_WORD_ENDINGS) or _glued_pass(word)
+            or any(part in word for part in _CONTAINED)):
         return True
     single = word[:-1] if word.endswith("S") else word
     if single in _WORDS:
         return True
     return single.endswith("KEY") and len(single) > 3 and word not in _NOT_KEYS
+
+
+def _glued_pass(word: str) -> bool:
+    """`MYPASS`, `SMTPPASS`: a word ending in PASS after another, not `BYPASS` or `COMPASS`."""
+    return len(word) > 4 and word.endswith(_GLUED_PASS) and word not in _NOT_PASSES
 
 
 _SAID = ("PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "TOKEN", "SECRET")
@@ -126,7 +140,7 @@ _SAID = ("PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "TOKEN", "SECRET")
 def _said_secret(name: str) -> bool:
     """A key that names the secret itself (DB_PASSWORD, API_TOKEN): its value is masked even when
     it reads like a path (`/abc/def` is a fine password); a *_KEY, *_CERT may name a file."""
-    return any(s in _SAID or s.endswith(_SAID[:1] + _SAID[-2:]) for s in _segments(name))
+    return any(s in _SAID or s.endswith(_SAID[:1] + _SAID[-2:]) or _glued_pass(s) for s in _segments(name))
 
 
 def names_no_secret(name: str) -> bool:
