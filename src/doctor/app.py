@@ -453,7 +453,10 @@ def guarded(func: object, *args: object) -> int:
 
 
 def _scrubbed(line: str) -> str:
-    """An error line with every secret of its shape, or of this environment, masked."""
+    """An error line with every secret of its shape, or of this environment, masked, and its
+    control characters in caret notation (a folder named with an escape sequence or a line break
+    in `doctor preflight DIR/nope`): one line, never driving the terminal."""
+    from doctor.model import shown_text
     from doctor.redact import Redactor
 
-    return Redactor.from_environment(dict(os.environ)).text(line)
+    return shown_text(Redactor.from_environment(dict(os.environ)).text(line.removesuffix("\n"))) + "\n"

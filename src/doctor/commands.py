@@ -184,13 +184,14 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
 def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     """`doctor baseline`: accept today's findings; later runs report only new ones."""
     from doctor.baseline import Baseline, baseline_path, dumps_baseline
+    from doctor.model import shown_text
 
     done, _ = run_preflight(opts, use_baseline=False)
     target = baseline_path(done.report.project_dir)
     baseline = Baseline.from_report(done.report, redactor_for(done.project))
     write_atomic(target, dumps_baseline(baseline))  # as a report file: a folder it may not write is one line
     count = len(baseline.entries)
-    out.write(f"wrote {target} ({count} finding{'' if count == 1 else 's'} accepted)\n")
+    out.write(f"wrote {shown_text(str(target))} ({count} finding{'' if count == 1 else 's'} accepted)\n")
     return EXIT_OK
 
 

@@ -62,20 +62,31 @@ class Location:
 def shown_path(path: Path, cwd: Path | None = None) -> str:
     """The path as it opens from the current directory: relative below it, `../x` in the folder
     around it (the repo of a project in `development/` or `.devcontainer/`, unless that folder
-    is `/`), else absolute.
+    is `/`), else absolute; its control characters in caret notation (shown_text).
 
     Locations, and the paths that messages and fix titles name, are all written this way, so a
     run from the repo root on a project in `docker/` names `docker/.env` everywhere.
     """
     here = cwd or Path.cwd()
     try:
-        return str(path.relative_to(here)) or "."
+        return shown_text(str(path.relative_to(here)) or ".")
     except ValueError:
         pass
     outer = here.parent
     if outer != outer.parent and path.is_relative_to(outer):
-        return str(Path("..") / path.relative_to(outer))
-    return str(path)
+        return shown_text(str(Path("..") / path.relative_to(outer)))
+    return shown_text(str(path))
+
+
+# every control character in caret notation (`^[` for ESC, `^J` for a line break), a C1 one escaped
+_CARET = {**{c: f"^{chr(c + 64)}" for c in range(32)}, 127: "^?", **{c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}}
+
+
+def shown_text(text: str) -> str:
+    """A path (or a one-line message naming one) as a person reads it: a folder named with an escape
+    sequence (`esc\\033[31mred`) must not drive the terminal, nor a line break in it start a new line
+    (the console's `visible` keeps those of a message's own text)."""
+    return text.translate(_CARET)
 
 
 def relative_to(path: Path, root: Path) -> str:

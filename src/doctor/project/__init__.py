@@ -251,6 +251,13 @@ class Project:
             inside = missing_env_file or any(path.is_relative_to(p) for p in places if p != Path(p.anchor))
             return self.shown(path) if inside else found[0]
 
+        # the whole path of a missing env file, whatever it holds (a folder named with a blank or a
+        # line break: the search below stops at one)
+        whole = re.fullmatch(r"(env file )(/.*)( not found)|(couldn't find env file: )(/.*)", problem.message,
+                             re.DOTALL) if missing_env_file else None
+        if whole is not None:
+            head, path, tail = (whole[1], whole[2], whole[3]) if whole[1] else (whole[4], whole[5], "")
+            return f"{head}{self.shown(Path(path))}{tail}"
         return re.sub(r"(?<![^\s'\"(])/[^\s'\"]+", rewritten, problem.message)
 
     @cached_property
