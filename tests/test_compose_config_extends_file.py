@@ -39,9 +39,27 @@ CASES = [
     ("mem_limit: lots", "init: true", "    mem_limit: 1g\n", []),
     ("healthcheck: {interval: zz}", "init: true", "    healthcheck: {interval: 5s}\n", []),
     ("mem_limit: 512m", "init: true", "", []),
+    # a nested mapping the extending service sets is judged merged: its keys stand in for the base's
+    ("ulimits: {nofile: {soft: 1024, hard: 4096}}", "init: true",
+     "    ulimits: {nofile: {soft: 65536, hard: 65536}}\n", []),
+    ("provider: {type: model, options: {model: ai/smollm2}}", "init: true", "    provider: {type: model}\n", []),
+    ("healthcheck: {interval: zz, timeout: 3s}", "init: true", "    healthcheck: {interval: 5s}\n", []),
+    # compose replaces a ulimits entry, and logging under another driver, whole
+    ("ulimits: {nofile: {soft: 1, hard: 2, bogus: 1}}", "init: true", "    ulimits: {nofile: 5}\n", []),
+    ("logging: {driver: json-file, bogus: 1}", "init: true", "    logging: {driver: local}\n", []),
+    # what stays the base's is still judged
+    ("ulimits: {nofile: {soft: 1, hard: 2}, nproc: {soft: 1}}", "init: true", "    ulimits: {nofile: 5}\n",
+     [("base.yaml", 4, "services.web.ulimits.nproc must be a integer or string")]),
+    ("logging: {driver: json-file, bogus: 1}", "init: true", "    logging: {driver: json-file}\n",
+     [("base.yaml", 4, "services.web.logging additional properties 'bogus' not allowed")]),
+    ("deploy: {resources: {limits: {cpus: '2', bogus: 1}}}", "init: true",
+     "    deploy: {resources: {limits: {cpus: '1'}}}\n",
+     [("base.yaml", 4, "services.web.deploy.resources.limits additional properties 'bogus' not allowed")]),
 ]
 IDS = ["size", "unknown-key", "port", "duration", "other-port", "other-cast", "other-unknown-key", "other-size",
-       "size-overridden", "duration-overridden", "valid"]
+       "size-overridden", "duration-overridden", "valid", "ulimits-overridden", "provider-overridden",
+       "healthcheck-part-overridden", "ulimit-replaced", "logging-replaced", "ulimits-other-kept",
+       "logging-merged", "deploy-merged"]
 
 
 def _write(root: Path, line: str, other: str, local: str) -> None:

@@ -120,7 +120,8 @@ class Extender:
                 document["services"][top] = _unset(raw, above)
                 for problem in Validation().add(document):
                     where = (problem.location, problem.message.replace(top, "", 1))
-                    if problem.kind is ProblemKind.SCHEMA and where not in self.assembler.extends_seen:
+                    theirs = problem.location is not None and problem.location.path != source.path
+                    if problem.kind is ProblemKind.SCHEMA and not theirs and where not in self.assembler.extends_seen:
                         self.assembler.extends_seen.add(where)
                         self.assembler.problems.append(problem)
             if service is not None:
@@ -175,18 +176,52 @@ class Extender:
 
 
 
-def _unset(raw: YMap, above: list[YMap]) -> YMap:
-    """The base service less what the services extending it set: a mapping both hold merges key by key,
-    a list adds up (ports), any other value of theirs replaces the base's."""
+def _unset(raw: YMap, above: list[YMap], path: tuple[str, ...] = ()) -> YMap:
+    """The base service less what the services extending it set: a mapping both hold merges key by key
+    (but an entry of `ulimits`, and `logging` for another driver, is replaced whole), a list adds up
+    (ports), any other value of theirs replaces the base's. Inside a nested mapping a value they replace
+    stays as theirs, at their line (which _validate leaves to their own file's validation): compose
+    judges the merged mapping, so `ulimits: {nofile: {soft: 1024, hard: 4096}}` replaced is no `nofile`
+    lacking `soft` and `hard`, and `provider: {type: ...}` keeps its `type`. A service's own keys need
+    no stand-in: none is required."""
     out = YMap(raw.loc)
     out.locs = dict(raw.locs)
     for key, value in raw.items():
-        over = [item[key] for item in above if isinstance(item, dict) and item.get(key) is not None]
-        if key == "extends" or (over and not isinstance(value, (YMap, YList))):
+        over = [item for item in above if isinstance(item, dict) and item.get(key) is not None]
+        if key == "extends" and not path:
             continue
-        if over and isinstance(value, YMap):
-            if not all(isinstance(item, dict) for item in over):
-                continue
-            value = _unset(value, over)
-        out[key] = value
+        if (over and isinstance(value, YMap) and all(isinstance(item[key], dict) for item in over)
+                and not _replaced((*path, key), value, [item[key] for item in over])):
+            out[key] = _unset(value, [item[key] for item in over], (*path, key))
+        elif over and (isinstance(value, YMap) or not isinstance(value, YList)):
+            if path and _plain(over[0][key]):
+                out[key] = over[0][key]
+                location = over[0].loc_of(key) if isinstance(over[0], YMap) else None
+                if location is not None:
+                    out.locs[key] = location
+                else:
+                    out.locs.pop(key, None)
+        else:
+            out[key] = value
     return out
+
+
+def _replaced(path: tuple[str, ...], value: YMap, over: list[dict[str, object]]) -> bool:
+    """compose-go's override.Merge replaces these mappings rather than merging them (checked on v2.40.3:
+    a base's `nofile: {..., bogus: 1}` or `logging: {driver: json-file, bogus: 1}` under another
+    driver is no violation once replaced)."""
+    if len(path) == 2 and path[0] == "ulimits":
+        return True
+    if path == ("logging",):
+        drivers = {value.get("driver"), *(item.get("driver") for item in over)} - {None}
+        return len(drivers) > 1
+    return False
+
+
+def _plain(value: object) -> bool:
+    """Whether a value is YAML data the schema can judge (not a canonical record such as an EnvVar)."""
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    return value is None or isinstance(value, (str, int, float, bool))
