@@ -50,6 +50,16 @@ class ComposeConfig(Check):
         file; a value the extending service sets itself hides the base's, and a mapping both set is
         judged merged as compose merges it: the base's `ulimits: {nofile: {soft: 1024, hard: 4096}}`
         under a service setting its own `nofile` is no fault), and `.env` lines
+        to undefined services, volumes or networks (a `network_mode`, `ipc` or `pid` of `service:vpn`,
+        `links` or `volumes_from` naming a service whose profile is off too, as compose says: `service
+        'app' depends on undefined service 'vpn'`, with the profile to turn on), a failed `extends:`
+        (alone: the image its base was to bring is not said missing besides), faults in a file reached
+        by `extends: file:` at that file's line (compose validates the merged service as the extending
+        one, `'services[web].mem_limit' invalid size: 'lots'`, and casts the typed fields and parses
+        the ports of every service of that file; a value the extending service sets itself hides the
+        base's, and a mapping both set is judged merged as compose merges it: the base's `ulimits:
+        {nofile: {soft: 1024, hard: 4096}}` under a service setting its own `nofile` is no fault), and
+        `.env` lines
         compose's dotenv parser rejects (a space in a key, an unterminated quote, a file saved as UTF-16). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
         build needs that this user cannot read: the build context, its Dockerfile and what the

@@ -17,6 +17,7 @@ from .env_files import _env_file_advice, _env_file_maker
 
 UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
 UNDEFINED_SERVICE = lazy(r"^service '([^']+)' (?:depends on|links to|takes volumes from) undefined service '([^']+)'")
+_IN_PROFILE = lazy(r"' is in profiles? '([^']+)'")
 EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
                       for ext in ("yaml", "yml") for tail in ("example", "sample", "dist", "template"))
 
@@ -36,7 +37,8 @@ class ProblemFixes:
         if fix is None and problem.message.endswith(" conflicts with imported resource"):
             fix = _merge_needs_compose_5(host, problem.message)
         if fix is None and problem.kind is ProblemKind.REFERENCE:
-            fix = _meant_resource(project, problem) or _meant_service(project, problem)
+            fix = (_meant_resource(project, problem) or _profile_off(project, problem)
+                   or _meant_service(project, problem))
         if problem.kind is ProblemKind.ENV_FILE:
             fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
         if fix is None and problem.kind is ProblemKind.INTERPOLATION:
@@ -189,6 +191,20 @@ def _meant_service(project: Project, problem: Problem) -> Fix | None:
     if len(by_family) != 1:  # two redis services: which one is meant is the author's call
         return None
     return Fix(title.format(by_family[0]), Safety.ADVICE)
+
+
+def _profile_off(project: Project, problem: Problem) -> Fix | None:
+    """A reference to a service whose profile is off (`network_mode: service:vpn`, vpn under
+    `profiles: [vpn]`): the profile to turn on, as the user runs compose."""
+    found = UNDEFINED_SERVICE.search(problem.message)
+    if found is None or found[2] not in project.compose.disabled_services:
+        return None
+    named = _IN_PROFILE.search(problem.message)
+    if named is None:
+        return None
+    profile = named[1]
+    return Fix(f"turn its profile on: docker compose --profile {profile} up (or COMPOSE_PROFILES={profile}), "
+               f"or drop the reference from {found[1]!r}", Safety.ADVICE)
 
 
 def _undefined_service(message: str) -> tuple[str, str, bool] | None:

@@ -16,7 +16,7 @@ from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project import ProjectOptions
 from doctor.project.assemble import Assembler, Parsed, Scope
-from doctor.project.consistency import check_consistency, secret_sources
+from doctor.project.consistency import check_consistency, check_profile_references, secret_sources
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
 from doctor.project.filetree import Interpolated, Interpolation
@@ -80,6 +80,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     # image, references name what the lost file declared. compose stops at that file's error, so does this
     if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
         check_consistency(model, enabled, services_all, assembler.problems, assembler.failed_extends)
+        check_profile_references(enabled, services_all, assembler.problems)
     _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems, assembler.uses) for n, s in enabled.items()}
     # as they would run under their profile (docker-elk's `setup`, run by `docker compose up setup`): what

@@ -216,3 +216,34 @@ def _service_contexts(build: Any) -> list[tuple[str, str]]:
     else:
         return []
     return [(key, value[len("service:"):]) for key, value in pairs if value.startswith("service:")]
+
+
+_SHARING = ("network_mode", "ipc", "pid")  # `service:NAME` joins NAME's namespace
+
+
+def check_profile_references(enabled: Mapping[str, Any], every: YMap, problems: list[Problem]) -> None:
+    """What compose refuses as `service "app" depends on undefined service "vpn"` beyond check_consistency:
+    `network_mode`, `ipc` or `pid` of `service:NAME`, `links` and `volumes_from` naming a service whose
+    profile is off (the service is defined, so it is no typo; compose drops it before it checks), and
+    `ipc`/`pid` of a service no file defines. A `depends_on` with `required: false` may name one."""
+    for name, service in enabled.items():
+        if not isinstance(service, YMap):
+            continue
+        refs: list[tuple[str, str]] = []
+        for key in _SHARING:
+            mode = service.get(key)
+            if isinstance(mode, str) and mode.startswith("service:"):
+                refs.append((key, mode[len("service:"):]))
+        refs += [("links", stringify(link).split(":", 1)[0]) for link in service.get("links") or ()]
+        refs += [("volumes_from", text.split(":", 1)[0]) for text in map(stringify, service.get("volumes_from") or ())
+                 if not text.startswith("container:")]
+        for key, target in refs:
+            if target in enabled or (target not in every and key not in ("ipc", "pid")):
+                continue  # an undefined network_mode, link or volumes_from target: check_consistency's
+            message = f"service {name!r} depends on undefined service {target!r}"
+            profiles = every[target].get("profiles") if isinstance(every.get(target), YMap) else None
+            if target in every and isinstance(profiles, list) and profiles:
+                named = ", ".join(repr(stringify(p)) for p in profiles)
+                message += (f" ({target!r} is in profile {named}, which is off)" if len(profiles) == 1
+                            else f" ({target!r} is in profiles {named}, none of them on)")
+            problems.append(Problem(ProblemKind.REFERENCE, message, service.loc_of(key)))
