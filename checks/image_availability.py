@@ -60,7 +60,9 @@ class ImageAvailability(Check):
         `up SERVICE`; the note says so). Also images present for another platform than the
         engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service, and a
         `platform:` the local image is not for (`up` pulls that platform's image): a warning where the
-        pull fails (the image was made here, with no registry digest, or `pull_policy: never`), else a note.
+        pull fails (the image was made here, with no registry digest, or `pull_policy: never`), else a note;
+        platforms are compared as docker normalises them (`linux/x86_64`, `x86_64` and `amd64` are
+        `linux/amd64`; `aarch64` and `arm64/v8` are `arm64`), so another spelling is no mismatch.
         Also a build FROM an image no registry has (a bare name no official image bears, or a local
         tag) that the engine lacks, where a shell script or Makefile of the project (its folder or
         the checkout's top, and their scripts/, bin/, tools/, build/) builds that tag with `docker
@@ -341,7 +343,7 @@ class ImageAvailability(Check):
         `--pull never`: "image ... was found but does not match the specified platform"), which fails for an
         image built, imported or loaded here (no registry digest) or under `pull_policy: never`."""
         wanted, has = svc.platform or "", facts.platform
-        if len(_os_arch(has)) < 2 or not _os_arch(has)[1] or _os_arch(wanted.lower()) == _os_arch(has):
+        if len(_os_arch(has)) < 2 or not _os_arch(has)[1] or _os_arch(wanted) == _os_arch(has):
             return
         head = f"'{svc.name}' wants '{facts.name}' for {wanted}, the engine has it for {has} only"
         title = f"build or load '{facts.name}' for {wanted}"
@@ -451,5 +453,22 @@ def _canonical(image: str) -> str:
     return f"{image}:latest"
 
 
+_ARCHES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm", "i386": "386"}
+_OSES = {"linux", "darwin", "macos", "windows", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "android",
+         "ios", "aix", "plan9", "js", "wasip1", "dragonfly"}
+
+
 def _os_arch(platform: str) -> tuple[str, ...]:
-    return tuple(platform.split("/")[:2])
+    """(os, arch) as containerd's platforms.Parse and Normalize read them, so that `linux/x86_64`,
+    `x86_64` or `amd64` is the engine's `linux/amd64` (docker runs the local image for each), `aarch64`
+    and `arm64/v8` are `arm64`, `armhf`/`armel` are `arm`; a lone arch is the engine's OS, linux. A
+    variant is not compared (as before: the engine's image list says too little of one)."""
+    parts = [part.strip().lower() for part in platform.split("/")]
+    if not parts or not parts[0]:
+        return ()
+    if parts[0] not in _OSES:
+        parts.insert(0, "linux")
+    if len(parts) < 2 or not parts[1]:
+        return (parts[0],)
+    os_name = "darwin" if parts[0] == "macos" else parts[0]
+    return (os_name, _ARCHES.get(parts[1], parts[1]))

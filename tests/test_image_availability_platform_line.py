@@ -116,3 +116,36 @@ def test_a_pulled_image_of_another_platform_is_a_note_and_never_a_pull_warning(t
                     "never: up fails",
          "set platform: linux/amd64 (the image's and the engine's), or build or load 'redis:7' for linux/arm64"),
     ]
+
+
+ALIASES = {"busybox": ("linux/x86_64", "x86_64", "amd64", "linux/x86-64", "Linux/AMD64"),
+           "arm64": ("linux/aarch64", "arm64", "linux/arm64/v8", "aarch64")}
+
+
+@pytest.mark.docker
+def test_another_spelling_of_the_image_s_platform_is_no_mismatch(tmp_path: Path, docker_engine: str,
+                                                                  busybox_image: str, arm64_image: str) -> None:
+    """Before: `platform: linux/x86_64` (or `amd64`) on an amd64 image gave "'b0' wants ... for linux/x86_64, the
+    engine has it for linux/amd64 only (made here, no registry digest): up's pull fails", while compose creates
+    the container from the local image (docker normalises the platform as containerd's platforms.Normalize)."""
+    engine = subprocess.run([docker_engine, "info", "--format", "{{.OSType}}/{{.Architecture}}"], capture_output=True,
+                            text=True, check=True, timeout=30).stdout.strip()
+    if engine not in ("linux/x86_64", "linux/amd64"):
+        pytest.skip(f"the stand-in images are amd64 and arm64; this engine is {engine}")
+    project = tmp_path / "proj"
+    project.mkdir()
+    images = {"busybox": busybox_image, "arm64": arm64_image}
+    services = {f"{kind[0]}{n}": (images[kind], platform) for kind, platforms in ALIASES.items()
+                for n, platform in enumerate(platforms)}
+    (project / "compose.yaml").write_text("services:\n" + "".join(
+        f"  {name}:\n    image: {image}\n    platform: {platform}\n    command: [sh]\n"
+        for name, (image, platform) in services.items()))
+    name = f"doctor-h-fixm1-{uuid.uuid4().hex[:8]}"
+    try:  # compose uses each local image for each spelling: nothing to pull
+        up = subprocess.run([docker_engine, "compose", "-p", name, "create", "--pull", "never"], cwd=project,
+                            capture_output=True, text=True, timeout=120)
+    finally:
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "-t", "0"], cwd=project, capture_output=True,
+                       timeout=120)
+    assert up.returncode == 0, up
+    assert _findings(project) == []
