@@ -175,7 +175,11 @@ class HostVsContainer(Check):
         names that the service does not hold, and what it holds (FastAPI-boilerplate's `cd src &&
         alembic upgrade head`, src/alembic.ini beside it, while 'web' binds and COPYs src/app alone:
         `(src, where it runs, is not in 'web', which holds src/app alone of the project: mount what the
-        command reads there for the run)`; so `python -m pytest tests`). A runner's
+        command reads there for the run)`; so `python -m pytest tests`; the held list names copied files
+        too). A folder the image copies piece by piece is held where each piece the command reads there
+        (what it names, what its tool reads unasked: alembic.ini and its `script_location`) lands at its
+        own path below the folder the run starts in (`COPY ./src/alembic.ini /code/alembic.ini` and
+        `COPY ./src/migrations /code/migrations` beside src/app, WORKDIR /code: no note). A runner's
         `run` (`poetry run pytest`) is judged by the tool it starts, and a Taskfile's `{{.CLI_ARGS}}`
         is what `task NAME` passes: nothing. Where the image installs a requirements file or the runtime
         dependencies only (no `uv sync`, Poetry install, extras or dev file) and the tool is listed

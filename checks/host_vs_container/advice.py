@@ -105,12 +105,15 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
         only = ", ".join(project.shown(path) for path in gaps.copied) or "no project folder"
         title += f" ({names}: not in the image, which COPYs {only}, so the run mounts it)"
     # FastAPI-boilerplate's `cd src && alembic upgrade head`: 'web' holds src/app alone, not src/alembic.ini
+    pieces = [] if gaps is not None or service is None else [
+        c for c in project.code_map(service).copies if c.host.is_relative_to(home.context)]
     away = [] if gaps is not None else unheld_folders(home, command.location.path.parent, cwd, own,
-                                                      [host for host, _ in kept_out])
+                                                      [host for host, _ in kept_out], pieces)
     if away:
         names = ", ".join(f"{project.shown(path)}, where it runs," if runs else project.shown(path)
                           for path, runs in away)
-        held = ", ".join(dict.fromkeys(project.shown(c.host) for c in home.carriers if c.via != "run"))
+        held = ", ".join(dict.fromkeys(project.shown(c.host) for c in (*home.carriers, *pieces)
+                                       if c.via != "run"))
         title += (f" ({names} {'is' if len(away) == 1 else 'are'} not in {home.service!r}, which holds {held} "
                   "alone of the project: mount what the command reads there for the run)")
     if hidden:

@@ -119,20 +119,70 @@ def _context_place(carriers: Sequence[CodePath], context: Path) -> str | None:
 
 
 def unheld_folders(home: ServiceHome, folder: Path, cwd: Path, words: Sequence[str],
-              mounted: Sequence[Path]) -> list[tuple[Path, bool]]:
+                   mounted: Sequence[Path], pieces: Sequence[CodePath] = ()) -> list[tuple[Path, bool]]:
     """The project folders the command needs that reach no container of the service and that no place
     of the image says where to mount (image_gaps found none): the folder it runs in, where its own `cd`
     took it away from `folder` (FastAPI-boilerplate's `cd src && alembic upgrade head`, src/alembic.ini
     beside it, while 'web' holds src/app alone), and those it names by an existing path (`pytest tests`);
-    each with whether it is the folder the command runs in. Those `mounted` (the run's volumes) reach it."""
-    asked = [(cwd, True)] if cwd != folder else []
+    each with whether it is the folder the command runs in. Those `mounted` (the run's volumes) reach it.
+    `pieces`, every path the service's binds and COPYs bring (files too): the folder it runs in is held
+    where each piece of it the command reads (what it names, what its tool reads unasked: alembic.ini and
+    its script_location) lands at the same path below the folder the run starts in (`COPY ./src/alembic.ini
+    /code/alembic.ini`, `COPY ./src/migrations /code/migrations` beside src/app, WORKDIR /code)."""
+    carriers = [*home.carriers, *pieces]
+    asked = [(cwd, True)] if cwd != folder and not _pieces_in_place(cwd, words, carriers, home.workdir) else []
     named = [(cwd / word, False) for word in words[1:]
              if word and not word.startswith("-") and os.path.lexists(cwd / word)]
     found: list[tuple[Path, bool]] = []
     for path, runs in (*asked, *named):
         path = Path(os.path.normpath(path))
-        if path == home.context or not path.is_relative_to(home.context) or home.container_path(path) is not None \
+        if path == home.context or not path.is_relative_to(home.context) or _inside(carriers, path) is not None \
                 or any(path.is_relative_to(host) for host in mounted) or any(path == p for p, _ in found):
             continue
         found.append((path, runs))
     return found
+
+
+# the files a tool reads in the folder it runs in without being told (alembic: `-c` defaults to alembic.ini)
+_READS_UNASKED = {"alembic": ("alembic.ini",)}
+_SCRIPT_LOCATION = re.compile(r"^\s*script_location\s*[=:]\s*(?:%\(here\)s/?)?([^\s#;%:]+)\s*$", re.MULTILINE)
+
+
+def _pieces_in_place(cwd: Path, words: Sequence[str], carriers: Sequence[CodePath], workdir: str | None) -> bool:
+    """Whether every piece of `cwd` the command is known to read lands at its own path below `workdir`."""
+    if workdir is None or not words:
+        return False
+    needed = [Path(os.path.normpath(cwd / word)) for word in words[1:]
+              if word and not word.startswith("-") and os.path.lexists(cwd / word)]
+    for name in _READS_UNASKED.get(os.path.basename(words[0]), ()):
+        if os.path.isfile(cwd / name):
+            needed.append(cwd / name)
+            needed += _script_location(cwd, cwd / name)
+    if not needed:  # what it reads there is not known: the whole folder is
+        return False
+    for path in needed:
+        if not path.is_relative_to(cwd) or path == cwd:
+            return False
+        if _inside(carriers, path) != posixpath.join(workdir, path.relative_to(cwd).as_posix()):
+            return False
+    return True
+
+
+def _script_location(cwd: Path, ini: Path) -> list[Path]:
+    """alembic.ini's `script_location` folder, where it is one of `cwd` (`migrations`, `%(here)s/migrations`)."""
+    from doctor.project.reading import read_regular_text
+
+    found = _SCRIPT_LOCATION.search(read_regular_text(ini) or "")
+    if found is None:
+        return []
+    return [Path(os.path.normpath(cwd / found[1]))]
+
+
+def _inside(carriers: Sequence[CodePath], host_path: Path) -> str | None:
+    """Where a host path appears inside the container (a mount hides what the image holds), or None."""
+    found = [c for c in carriers if host_path.is_relative_to(c.host) and c.via != "run"]
+    if not found:
+        return None
+    live = [c for c in found if c.via != "copy"] or found
+    best = max(live, key=lambda c: len(str(c.host)))
+    return posixpath.normpath(posixpath.join(best.container, host_path.relative_to(best.host).as_posix()))
