@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
@@ -69,3 +71,35 @@ def test_without_the_lf_copy_the_crlf_script_is_an_error(tmp_path: Path) -> None
     (root / "mongodb" / "Dockerfile").write_text(
         (root / "mongodb" / "Dockerfile").read_text().replace(ENTRYPOINT, 'ENTRYPOINT ["/init.sh"]'))
     assert [name for _, name, _ in _found(root)] == ["init.sh"]
+
+
+INITDB = ("FROM mongo:3\nADD init.sh /docker-entrypoint-initdb.d/init.sh\n"
+          "RUN apt-get update && apt-get install dos2unix"
+          " && dos2unix -n /docker-entrypoint-initdb.d/init.sh /docker-entrypoint-initdb.d/init-lf.sh\n")
+
+
+def test_a_crlf_script_in_a_folder_the_entrypoint_runs_is_an_error_whatever_twin_it_has(tmp_path: Path) -> None:
+    # mongo's entrypoint runs every file of /docker-entrypoint-initdb.d/: the CRLF init.sh as well as its twin
+    root = _piggymetrics(tmp_path)
+    (root / "mongodb" / "Dockerfile").write_text(INITDB)
+    assert _found(root) == [(f"has CRLF line endings and reaches {SERVICES} (COPY, Dockerfile:2)", "init.sh", 1)]
+
+
+@pytest.mark.parametrize("start", [
+    'ENTRYPOINT ["/bin/sh", "-c", "exec /init.sh \\"$@\\""]',
+    'ENTRYPOINT ["bash", "-c", "chmod +x /init.sh && /init.sh"]',
+    'ENTRYPOINT ["bash", "-c", "cd / && ./init.sh"]',
+    'WORKDIR /\nENTRYPOINT /bin/sh -c "cd / && ./init.sh"',
+    'ENV START=/init.sh\nENTRYPOINT ["sh", "-c", "exec $START"]',
+])
+def test_a_crlf_script_a_shell_runs_by_a_name_is_an_error_whatever_twin_it_has(tmp_path: Path, start: str) -> None:
+    root = _piggymetrics(tmp_path, (ENTRYPOINT, start))
+    assert _found(root) == [(f"has CRLF line endings and reaches {SERVICES} (COPY, Dockerfile:4)", "init.sh", 1)]
+
+
+@pytest.mark.parametrize("start", [
+    'ENTRYPOINT ["/bin/sh", "-c", "exec /initx.sh \\"$@\\""]',
+    'WORKDIR /\nENTRYPOINT /bin/sh -c "cd / && ./initx.sh"',
+])
+def test_a_shell_running_the_twin_alone_is_no_fault(tmp_path: Path, start: str) -> None:
+    assert _found(_piggymetrics(tmp_path, (ENTRYPOINT, start))) == []

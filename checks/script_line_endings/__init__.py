@@ -66,7 +66,10 @@ class ScriptLineEndings(Check):
         `sed -i`, `dos2unix`, `tr -d '\\r'` into a file moved back, by its path, against the
         WORKDIR, a glob or a `find` over its folder; testdrivenio/django-on-docker strips its
         entrypoint.sh, then `COPY . .` and its `./app/:/usr/src/app/` bind bring the CRLF one back;
-        or, for a file nothing runs by its own name, a RUN writes an LF copy of it elsewhere with
+        or, for a file nothing runs by any name (its path, `./init.sh` after a `cd` or WORKDIR,
+        `sh init.sh`, in a `sh -c` string, an environment value or a script the service starts)
+        outside a folder an image's entrypoint runs whole (`/docker-entrypoint-initdb.d/` runs the
+        CRLF file beside its twin), a RUN writes an LF copy of it elsewhere with
         `dos2unix -n IN OUT`: piggymetrics' mongodb image runs `dos2unix -n /init.sh /initx.sh` and
         starts `ENTRYPOINT ["/initx.sh"]`),
         start with a UTF-8 byte-order mark, or name in their shebang an interpreter the image

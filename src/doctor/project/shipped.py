@@ -35,13 +35,13 @@ from doctor.project.container_paths import (
     _to_host,
 )
 from doctor.project.lf_rewrites import Rewritten, lf_rewrites
-from doctor.project.reading import is_dir, is_file
+from doctor.project.reading import is_dir, is_file, read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.script_files import HOST_TOOL_DIRS, SKIP_DIRS, _drives_engine, _is_script, _is_text_script, _walk
 
 # ScriptFinder, script_finder, run_words and shell_words are re-exported: checks and node_dotenv import them here
 from doctor.project.script_finder import ScriptFinder as ScriptFinder
-from doctor.project.script_finder import _called_ways, _named_ways, _scope, _within
+from doctor.project.script_finder import _called_ways, _named, _named_ways, _scope, _within
 from doctor.project.script_finder import run_words as run_words
 from doctor.project.script_finder import script_finder as script_finder
 from doctor.project.script_words import _run_commands
@@ -140,9 +140,11 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
                 first = found.get(resolved)
                 if first is None and not is_file(shipped.path):
                     continue
-                # the container path it reaches: the copy there may be one the image stripped
-                # a file no command names, whose LF twin the image wrote (`dos2unix -n`), is not what runs
-                if inside and _stripped(inside, mapped, strips, twins=rank >= _HELD_RANKS[0]):
+                # the container path it reaches: the copy there may be one the image stripped; a file
+                # nothing runs by any name, whose LF twin the image wrote (`dos2unix -n`), is not what runs
+                if inside and (_stripped(inside, mapped, strips) or (
+                        rank > _HELD_RANKS[0] and _stripped(inside, mapped, strips, twins=True)
+                        and not _may_run(project, svc, recipe, inside, shipped.path))):
                     shipped = replace(shipped, stripped=True)
                 if first is None:
                     found[resolved] = (shipped, rank)
@@ -168,6 +170,37 @@ def _held_rank(way: _Mapped, mapped: list[_Mapped]) -> int:
     if not way.bind and any(other.bind and _covers(other.target, target) for other in mapped):
         return _HELD_RANKS[2]  # the service's bind mount hides the image's copy
     return _HELD_RANKS[0] if posixpath.dirname(target) in RUN_FOLDERS else _HELD_RANKS[1]
+
+
+def _may_run(project: Project, svc: Service, recipe: Recipe | None, inside: str, path: Path) -> bool:
+    """Whether the service may run the copy at `inside` (of host `path`) by some name, so that an LF
+    twin the image wrote beside it is no proof the CRLF file never runs: its folder is one an
+    entrypoint runs (RUN_FOLDERS), a script the service starts runs it or the folder it is in
+    (ScriptFinder.started_by), or its base name is a word of what the service runs (command,
+    entrypoint, healthcheck, the image's ENTRYPOINT and CMD, a Makefile's `compose run`: a
+    `sh -c "cd / && ./init.sh"`, `bash init.sh`), of a script it starts, or of an environment value
+    (`sh -c "$SCRIPT"`). Where doctor cannot tell, it may."""
+    import re
+
+    if posixpath.dirname(posixpath.normpath(inside)) in RUN_FOLDERS:
+        return True
+    finder = script_finder(project)
+    started = finder.started_by(svc)
+    if any(finder.real(each) == finder.real(path) for each, _ in started):
+        return True
+    name = re.compile(r"(?<![\w.-])" + re.escape(posixpath.basename(inside)) + r"(?![\w.-])")
+    texts = [" ".join(words) for words, _ in _named(project, svc, recipe)]
+    texts += [var.value for var in svc.environment.values() if var.value]
+    texts += [value for _, value in recipe.env] if recipe is not None else []
+    if any(name.search(text) for text in texts):
+        return True
+    for each, _ in started:
+        try:
+            if name.search(read_bytes(each, 256 * 1024, head=True).decode("utf-8", "replace")):
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def _built_ways(project: Project, svc: Service, dockerfile: Path | None, recipe: Recipe | None,
@@ -281,8 +314,8 @@ def _stripped(inside: str, mapped: list[_Mapped], strips: list[tuple[int, tuple[
     its CRs after the last COPY of `mapped` that put a file there, and no bind mount of `mapped`
     covers it at run time (django-on-docker strips entrypoint.sh, then `COPY . .` puts it back, and
     its compose file binds ./app over it). `twins`: a file whose LF copy a RUN wrote elsewhere counts
-    (piggymetrics' `dos2unix -n /init.sh /initx.sh`, the image running /initx.sh), for a file nothing
-    runs by its own name."""
+    (piggymetrics' `dos2unix -n /init.sh /initx.sh`, the image running /initx.sh): the caller asks
+    for it only for a file nothing runs by any name (`_may_run`)."""
     lines = [line for line, rewritten in strips if (before is None or line < before) and
              any(each.covers(inside) and (twins or not each.twin) for each in rewritten)]
     if not lines:
