@@ -69,14 +69,38 @@ def test_a_server_that_dials_the_url_itself_is_still_told_and_fixed_in_one_run(t
     assert _found(root) == []
 
 
+RESTY = ('resp, err := resty.New().R().Execute(http.MethodGet, reverseProxyURL+"/v1/api/item-types")\n'
+         "\t\tif err != nil {\n\t\t\treturn err\n\t\t}\n"
+         "\t\treturn c.JSONBlob(http.StatusOK, resp.Body())")
+UPSTREAM = ("var conf bytes.Buffer\n\t\tupstream.Execute(&conf, Upstream{Proxy: reverseProxyURL})\n"
+            "\t\treturn c.JSON(http.StatusOK, UrlModel{Url: startNginx(conf.String())})")
+
+
+@pytest.mark.parametrize("handler", [RESTY, UPSTREAM])
+def test_a_server_that_sends_the_url_itself_dials_it(tmp_path: Path, handler: str) -> None:
+    # go-resty's Execute is a request, a template executed into an nginx conf is the server's own dial
+    message = ("REVERSE_PROXY_URL host 'localhost' is 'web' itself in its container (did you mean 'proxy'?): "
+               "'web' reads REVERSE_PROXY_URL in cmd/web/main.go")
+    assert _found(_coffeeshop(tmp_path, handler)) == [(message, "docker-compose.yaml", 130)]
+
+
 GO_READ = '\tproxy, ok := os.LookupEnv("PROXY_URL")\n\tif !ok || proxy == "" {\n\t\tlog.Fatal("no proxy")\n\t}\n'
+HANDLER = "func h(w http.ResponseWriter, r *http.Request) {\n"
 
 
 @pytest.mark.parametrize(("code", "handed"), [
     (GO_READ + '\treturn c.JSON(200, UrlModel{\n\t\tUrl: proxy,\n\t})\n', True),
-    (GO_READ + '\tjson.NewEncoder(w).Encode(map[string]string{"url": proxy})\n', True),
+    (HANDLER + GO_READ + '\tjson.NewEncoder(w).Encode(map[string]string{"url": proxy})\n', True),
     ('\treturn c.JSON(200, map[string]string{"url": os.Getenv("PROXY_URL")})\n', True),
-    (GO_READ.replace('"no proxy"', '"proxy is empty"') + "\ttmpl.Execute(w, Page{Proxy: proxy})\n", True),
+    (HANDLER + GO_READ.replace('"no proxy"', '"proxy is empty"') + "\ttmpl.Execute(w, Page{Proxy: proxy})\n", True),
+    (GO_READ + '\treturn tmpl.ExecuteTemplate(c.Response(), "index", Page{Proxy: proxy})\n', True),
+    (GO_READ + "\ttmpl.Execute(c.Writer, Page{Proxy: proxy})\n", True),
+    # what the server itself sends or writes is no response: go-resty's request, an nginx conf, raw bytes
+    (GO_READ + '\tresp, err := resty.New().R().Execute(http.MethodGet, proxy+"/v1/api/item-types")\n', False),
+    (GO_READ + "\tupstream.Execute(conf, Upstream{Proxy: proxy})\n", False),
+    (GO_READ + "\tbody, _ := json.Marshal(Page{Proxy: proxy})\n", False),
+    (GO_READ + "\tjson.NewEncoder(conf).Encode(Page{Proxy: proxy})\n", False),
+    (HANDLER + GO_READ + "\ttmpl.Execute(proxy, Page{})\n", False),
     (GO_READ + "\tresp, _ := http.Get(proxy)\n\treturn c.JSON(200, resp)\n", False),
     (GO_READ + "\treturn c.JSON(200, fetch(proxy))\n", False),
     (GO_READ + "\tcfg := Config{Proxy: proxy}\n\treturn c.JSON(200, cfg)\n", False),

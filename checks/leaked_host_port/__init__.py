@@ -187,9 +187,11 @@ class LeakedHostPort(Check):
         `ES_URLS=http://localhost:9200` read by its settings.py, python-discord/bot's
         `URLS_SITE_API=http://localhost:8000/api` (a `SITE` key naming an API); not code that reads it
         only to hand it to the browser, a Go `url := os.Getenv(...)` whose every use is an emptiness check
-        or an argument of a response call (`c.JSON`, `c.HTML`, a template's `Execute`, an encoder's
-        `Encode`): go-coffeeshop's `web` returns `REVERSE_PROXY_URL=http://localhost:5000` to its page as
-        JSON, and the page calls `proxy` from the browser. Page keys stay pages
+        or an argument of a call that writes the response (`c.JSON`, `c.HTML`, a template's `Execute`
+        into the handler's `http.ResponseWriter`, `c.Response()` or `c.Writer`, `json.NewEncoder(w)`'s
+        `Encode`; not go-resty's `R().Execute(method, url)`, a template executed into a config file, nor
+        `json.Marshal`): go-coffeeshop's `web` returns `REVERSE_PROXY_URL=http://localhost:5000` to its
+        page as JSON, and the page calls `proxy` from the browser. Page keys stay pages
         there (`SITE_URL`, `*_BASE_URL`, `PUBLIC_*`, `VITE_*`, `NEXT_PUBLIC_*`, `REACT_APP_*`, `FRONTEND_URL`,
         a UI's such as `DASHBOARD_URL`), and so does a host port the peer only publishes.
         An S3 endpoint's key (`AWS_S3_ENDPOINT_URL`, `S3_ENDPOINT`, `MINIO_*ENDPOINT*`, `AWS_ENDPOINT_URL*`)
