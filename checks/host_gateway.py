@@ -81,7 +81,9 @@ class HostGateway(Check):
         Desktop accepts the same line, so it is right on every machine. For a service that joins
         another's network namespace (`network_mode: service:db`) the entry goes to `db`: the engine
         refuses `extra_hosts` beside such a mode ("conflicting options: custom host-to-IP mapping and
-        the network mode"); for `container:X` of a container outside the project, advice only.
+        the network mode"); for `container:X` of a container outside the project, advice only, and
+        so for a `db` in a profile that is off (compose refuses the joiner until `--profile` turns `db`
+        on): the advice names `db` and the profile to run with, and writes nothing on the joiner.
 
         For a loopback-only host service: advice to make it listen on 0.0.0.0 or the bridge.
 
@@ -309,16 +311,20 @@ def _serves_no_app(svc: Service) -> bool:
 
 def _holder(project: Project, svc: Service) -> Service | str | None:
     """Whose extra_hosts the service's /etc/hosts holds: itself, the service whose network namespace it joins
-    (`service:X`, or `container:X` naming a service's container), or the name of a container outside the project;
-    None on the host's network, where the host's own /etc/hosts answers."""
+    (`service:X`, or `container:X` naming a service's container: a service whose profile is off too, which
+    the run must turn on), or the name of a container outside the project; None on the host's network, where
+    the host's own /etc/hosts answers, and for a namespace of no service (compose refuses the project)."""
     seen: set[str] = set()
     while svc.name not in seen:
         seen.add(svc.name)
         mode, _, target = (svc.network_mode or "").partition(":")
         if mode == "host":
             return None
-        if mode == "service" and target in project.services:
-            svc = project.services[target]
+        if mode == "service":
+            owner = project.services.get(target) or project.compose.profiled.get(target)
+            if owner is None:
+                return None  # "depends on undefined service": nothing starts, no entry helps
+            svc = owner
         elif mode == "container":
             joined = _container_service(project, target)
             if joined is None:
@@ -356,6 +362,13 @@ def _fix(project: Project, names: list[str], holders: dict[str, Service | str | 
         return Fix(f"add extra_hosts \"{ENTRY}\" where container {_listed(outside)} is created: "
                    f"{_listed(sorted(n for n, h in held.items() if isinstance(h, str)))} shares its /etc/hosts "
                    "(the engine refuses extra_hosts beside network_mode: container:)", Safety.ADVICE)
+    off = [name for name in services if name not in project.services]
+    if off:
+        # the namespace's owner is in a profile that is off: compose refuses the dialer until it runs, and
+        # refuses extra_hosts on the dialer itself (conflicting options), so only the owner can take the entry
+        profiles = sorted({p for name in off for p in project.compose.profiled[name].profiles})
+        return Fix(f"{title}, in a profile that is off: run with {' '.join(f'--profile {p}' for p in profiles)}",
+                   Safety.ADVICE)
     path = dev_override(project)
     if path is None:
         return Fix(f"{title} in the compose file that defines it", Safety.ADVICE)

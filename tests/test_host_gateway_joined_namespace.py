@@ -107,3 +107,53 @@ def test_a_container_outside_the_project_gets_advice_only(tmp_path: Path, docker
     assert "where container 'elsewhere' is created" in str(fix["title"]), fix
     assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
     assert not (tmp_path / "compose.override.yaml").exists()
+
+
+PROFILED = """services:
+  vpn:
+    image: {image}
+    profiles: [vpn]
+    command: [sleep, "3600"]
+  app:
+    image: {image}
+    command: [sleep, "3600"]
+    network_mode: service:vpn
+    environment:
+      API_URL: http://host.docker.internal:8080/
+"""
+
+
+@pytest.mark.docker
+def test_an_owner_in_a_profile_that_is_off_is_advised_and_no_fix_lands_on_the_dialer(
+        tmp_path: Path, docker_engine: str, busybox_image: str) -> None:
+    # before: the fix wrote extra_hosts onto 'app', which compose refuses beside network_mode (and without vpn)
+    (tmp_path / "compose.yaml").write_text(PROFILED.format(image=busybox_image))
+    _skip_where_the_engine_answers_the_name(docker_engine)
+    refused = subprocess.run([docker_engine, "compose", "config", "-q"], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60, env=_env())
+    assert 'depends on undefined service "vpn"' in refused.stderr, refused
+    before = _findings(tmp_path)
+    assert [f["message"] for f in before] == [
+        "'app' dials host.docker.internal (API_URL); this Linux engine does not resolve it"]
+    fix = before[0]["fix"]
+    assert isinstance(fix, dict) and fix["safety"] == "advice", fix
+    assert fix["title"] == ("add extra_hosts \"host.docker.internal:host-gateway\" to 'vpn' ('app' joins its "
+                            "network), in a profile that is off: run with --profile vpn"), fix
+    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
+    assert not (tmp_path / "compose.override.yaml").exists()
+    # as advised: with the profile on, the entry goes to vpn and app resolves the name
+    assert _doctor(tmp_path, "fix", "--hosts", "--yes", "--profile", "vpn").returncode == 0
+    assert (tmp_path / "compose.override.yaml").read_text() == (
+        'services:\n  vpn:\n    extra_hosts:\n      - "host.docker.internal:host-gateway"\n')
+    name = f"doctor-h-fixm2-{uuid.uuid4().hex[:8]}"
+    try:
+        up = subprocess.run([docker_engine, "compose", "-p", name, "--profile", "vpn", "up", "-d", "--pull", "never"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=180, env=_env())
+        assert up.returncode == 0, up.stdout + up.stderr
+        hosts = subprocess.run([docker_engine, "compose", "-p", name, "--profile", "vpn", "exec", "-T", "app", "cat",
+                                "/etc/hosts"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_env())
+    finally:
+        subprocess.run([docker_engine, "compose", "-p", name, "--profile", "vpn", "down", "-v", "-t", "0"],
+                       cwd=tmp_path, capture_output=True, timeout=120, env=_env())
+    assert "host.docker.internal" in hosts.stdout, hosts
+    assert _findings(tmp_path) == []  # vpn's entry counts for app, its profile off or on
