@@ -12,7 +12,9 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, and_li
 from doctor.project import Project
 from doctor.project.edits import dev_override
 from doctor.project.env_hosts import image_basename, image_family, is_dial_key
+from doctor.project.script_words import shell_words
 from doctor.project.server_configs import DIAL_WORDS, config_lines
+from doctor.project.shellwords import without_hosts_writes
 from doctor.project.types import EnvSource, Service
 
 NAME = "host.docker.internal"
@@ -31,7 +33,9 @@ class HostGateway(Check):
         A service whose environment (compose `environment:` and `env_file:`, and the `.env` its app
         loads in the container through a bind mount or a COPY: python-dotenv's `load_dotenv()`, Node's
         dotenv, Laravel's and Symfony's, as leaked-host-port reads them), command, entrypoint,
-        healthcheck test, or a config file bound into a proxy's or scraper's config folder (nginx's
+        healthcheck test (not a line writing the name into /etc/hosts itself, `echo "$$(ip route |
+        awk ...) host.docker.internal" >> /etc/hosts` or `printf ... | tee -a /etc/hosts`, after
+        which the container resolves it), or a config file bound into a proxy's or scraper's config folder (nginx's
         `proxy_pass http://host.docker.internal:8080;` in conf.d/ or templates/, a Caddyfile's
         `reverse_proxy`, a traefik dynamic file's `url:`, prometheus.yml's `targets`, envoy's
         `address:`, httpd's `ProxyPass`, haproxy's `server`; reported at that file's line; a comment,
@@ -283,8 +287,9 @@ def _dials(svc: Service) -> list[Dial]:
             found.append((line.word, line.location, int(match.group(1)) if match.group(1) else None, False))
     # what the container runs: its command, its entrypoint (`sh -c "wget ... http://host.docker.internal:8080/"`)
     # and its healthcheck's test, each dialing from the container as the app does
+    # (a line that writes the name into /etc/hosts itself, `echo "$GATEWAY host.docker.internal" >> /etc/hosts`, no)
     for where, words in (("command", svc.command), ("entrypoint", svc.entrypoint), ("healthcheck", svc.healthcheck)):
-        match = _DIAL.search(words if isinstance(words, str) else " ".join(words or ()))
+        match = _DIAL.search(without_hosts_writes(" ".join(shell_words(words)), NAME))
         if match:
             found.append((where, svc.location, int(match.group(1)) if match.group(1) else None, False))
     return found

@@ -234,3 +234,28 @@ def _words(segment: str) -> list[str]:
     if held:
         words = [_HELD.sub(lambda m: held[int(m.group(1))], word) for word in words]
     return words
+
+
+# a stage that appends to (or writes) /etc/hosts: `>> /etc/hosts`, `tee -a /etc/hosts`
+_HOSTS_WRITE = lazy(r">>?\s*/etc/hosts\b|(?:^|\s)tee\s+(?:-\S+\s+)*/etc/hosts\b")
+_PRINTS = lazy(r"(?:^|[\s;&|({])(?:echo|printf)\s")  # awk's `{printf ...}` too
+
+
+def without_hosts_writes(text: str, name: str) -> str:
+    """The shell line without the pipelines that write `name` into /etc/hosts themselves: an entrypoint
+    that runs `echo "$(ip route | awk '/default/ {print $3}') host.docker.internal" >> /etc/hosts` (or
+    `printf ... | tee -a /etc/hosts`) names the host to give the container the entry, not to dial it. The
+    stage naming it must print it (echo, printf); what the rest of the line runs stays."""
+    if "/etc/hosts" not in text:
+        return text
+    kept = []
+    for stages in pipelines(text):
+        writes = any(_HOSTS_WRITE.search(stage) for stage in stages)
+        if not writes or any(name in stage.lower() and not _prints_before(stage, name) for stage in stages):
+            kept.append(" | ".join(stages))
+    return " ; ".join(kept)
+
+
+def _prints_before(stage: str, name: str) -> bool:
+    at = stage.lower().find(name)
+    return _PRINTS.search(stage[:at]) is not None
