@@ -114,7 +114,10 @@ BAD_ADDRESS = Signature(
     # (`Error -2 connecting to redisserver:6379. Name or service not known.`) words name the host first
     r"|getaddrinfo for (?P<host5>[A-Za-z0-9_.-]+) failed|UnknownHostException: (?P<host6>[A-Za-z0-9_.-]+)"
     r"|Error -?\d+ connecting to (?P<host7>[A-Za-z0-9_.-]+):\d+\. (?:Name or service not known"
-    r"|Temporary failure in name resolution))",
+    r"|Temporary failure in name resolution)"
+    # nginx's, at start, for a proxy_pass or upstream server it cannot resolve (it stops: `[emerg] host not
+    # found in upstream "host.docker.internal:8080" in /etc/nginx/conf.d/default.conf:6`)
+    r"|host not found in upstream ['\"]?(?P<host8>[A-Za-z0-9_.-]+))",
     "the host name the app dials does not resolve: it is no service, alias or container on its network",
     ("service-name-drift", "dotenv-override", "host-gateway"),
     "the host names in environment and .env (POSTGRES_SERVER, DATABASE_URL...) against the service "
