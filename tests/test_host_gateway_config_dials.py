@@ -9,13 +9,12 @@ upstream": the stand-in below resolves the upstream as nginx does, with busybox'
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from host_gateway_live import clean_env, run_doctor, skip_where_the_engine_answers_the_name
 
 # stands in for nginx (no registry is reachable): it resolves the upstream of conf.d/default.conf at start and
 # stops when the name resolves nowhere, as nginx does ("[emerg] host not found in upstream")
@@ -47,39 +46,23 @@ COMPOSE = """services:
 """
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCTOR_"))}
-
-
-def _skip_where_the_engine_answers_the_name(docker: str) -> None:
-    system = subprocess.run([docker, "info", "--format", "{{.OperatingSystem}}"], capture_output=True, text=True,
-                            timeout=30).stdout.lower()
-    if any(name in system for name in ("docker desktop", "orbstack", "rancher desktop")):
-        pytest.skip("this engine answers host.docker.internal itself")
-
-
-def _doctor(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=project, capture_output=True, text=True,
-                          timeout=180, env=_env())
-
-
 def _findings(project: Path) -> list[tuple[str, int, str]]:
-    done = _doctor(project, "preflight", "--select", "host-gateway", "--format", "json")
+    done = run_doctor(project, "preflight", "--select", "host-gateway", "--format", "json")
     return [(f["file"], f["line"], f["message"]) for f in json.loads(done.stdout)["findings"]]
 
 
 def _up(docker: str, project: Path, name: str) -> tuple[subprocess.CompletedProcess[str], str]:
     """`up --wait` of the proxy, and what it logged."""
     up = subprocess.run([docker, "compose", "-p", name, "up", "-d", "--pull", "never", "--wait", "--wait-timeout",
-                         "30"], cwd=project, capture_output=True, text=True, timeout=180, env=_env())
+                         "30"], cwd=project, capture_output=True, text=True, timeout=180, env=clean_env())
     logs = subprocess.run([docker, "compose", "-p", name, "logs", "--no-log-prefix"], cwd=project,
-                          capture_output=True, text=True, timeout=60, env=_env())
+                          capture_output=True, text=True, timeout=60, env=clean_env())
     return up, logs.stdout + logs.stderr
 
 
 def _down(docker: str, project: Path, name: str) -> None:
     subprocess.run([docker, "compose", "-p", name, "down", "-t", "0"], cwd=project, capture_output=True, timeout=120,
-                   env=_env())
+                   env=clean_env())
 
 
 @pytest.mark.docker
@@ -88,7 +71,7 @@ def test_a_proxy_upstream_in_a_bound_config_file_is_found_and_fixed(tmp_path: Pa
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image))
     (tmp_path / "nginx.conf").write_text(NGINX_CONF.format(port=held_port))
     (tmp_path / "standin-nginx.sh").write_text(STANDIN)
-    _skip_where_the_engine_answers_the_name(docker_engine)
+    skip_where_the_engine_answers_the_name(docker_engine)
     name = f"doctor-h-hgconf-{uuid.uuid4().hex[:8]}"
     try:
         up, logs = _up(docker_engine, tmp_path, name)
@@ -98,7 +81,7 @@ def test_a_proxy_upstream_in_a_bound_config_file_is_found_and_fixed(tmp_path: Pa
     # the commented proxy_pass and server_name name the host too, and dial nothing
     assert _findings(tmp_path) == [("nginx.conf", 6, "'proxy' dials host.docker.internal (proxy_pass in nginx.conf); "
                                                      "this Linux engine does not resolve it")]
-    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode == 0
+    assert run_doctor(tmp_path, "fix", "--hosts", "--yes").returncode == 0
     try:
         up, logs = _up(docker_engine, tmp_path, name)
     finally:

@@ -9,13 +9,12 @@ belongs on db, whose /etc/hosts app shares; with it there doctor still warned an
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from host_gateway_live import clean_env, run_doctor, skip_where_the_engine_answers_the_name
 
 COMPOSE = """services:
   db:
@@ -30,24 +29,8 @@ COMPOSE = """services:
 """
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCTOR_"))}
-
-
-def _skip_where_the_engine_answers_the_name(docker: str) -> None:
-    system = subprocess.run([docker, "info", "--format", "{{.OperatingSystem}}"], capture_output=True, text=True,
-                            timeout=30).stdout.lower()
-    if any(name in system for name in ("docker desktop", "orbstack", "rancher desktop")):
-        pytest.skip("this engine answers host.docker.internal itself")
-
-
-def _doctor(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=project, capture_output=True, text=True,
-                          timeout=180, env=_env())
-
-
 def _findings(project: Path) -> list[dict[str, object]]:
-    done = _doctor(project, "preflight", "--select", "host-gateway", "--format", "json")
+    done = run_doctor(project, "preflight", "--select", "host-gateway", "--format", "json")
     assert done.returncode in (0, 1), done
     findings: list[dict[str, object]] = json.loads(done.stdout)["findings"]
     return findings
@@ -57,26 +40,26 @@ def _findings(project: Path) -> list[dict[str, object]]:
 def test_the_fix_goes_to_the_namespace_owner_and_the_stack_starts(tmp_path: Path, docker_engine: str,
                                                                   busybox_image: str) -> None:
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, mode="service:db"))
-    _skip_where_the_engine_answers_the_name(docker_engine)
+    skip_where_the_engine_answers_the_name(docker_engine)
     before = _findings(tmp_path)
     assert [f["message"] for f in before] == [
         "'app' dials host.docker.internal (API_URL); this Linux engine does not resolve it"]
     fix = before[0]["fix"]
     assert isinstance(fix, dict) and "to 'db' ('app' joins its network)" in str(fix["title"]), fix
-    fixed = _doctor(tmp_path, "fix", "--hosts", "--yes")
+    fixed = run_doctor(tmp_path, "fix", "--hosts", "--yes")
     assert fixed.returncode == 0, fixed
     override = (tmp_path / "compose.override.yaml").read_text()
     assert override == 'services:\n  db:\n    extra_hosts:\n      - "host.docker.internal:host-gateway"\n', override
     name = f"doctor-h-fixc-{uuid.uuid4().hex[:8]}"
     try:
         up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=180, env=_env())
+                            capture_output=True, text=True, timeout=180, env=clean_env())
         assert up.returncode == 0, up.stdout + up.stderr
         hosts = subprocess.run([docker_engine, "compose", "-p", name, "exec", "-T", "app", "cat", "/etc/hosts"],
-                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_env())
+                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=clean_env())
     finally:
         subprocess.run([docker_engine, "compose", "-p", name, "down", "-v", "-t", "0"], cwd=tmp_path,
-                       capture_output=True, timeout=120, env=_env())
+                       capture_output=True, timeout=120, env=clean_env())
     assert "host.docker.internal" in hosts.stdout, hosts
     assert _findings(tmp_path) == []  # the entry on db answers app's dial
 
@@ -87,7 +70,7 @@ def test_a_container_named_by_its_service_counts_its_entry(tmp_path: Path, docke
     compose = COMPOSE.format(image=busybox_image, mode="container:the-db").replace(
         "  db:\n", "  db:\n    container_name: the-db\n")
     (tmp_path / "compose.yaml").write_text(compose)
-    _skip_where_the_engine_answers_the_name(docker_engine)
+    skip_where_the_engine_answers_the_name(docker_engine)
     before = _findings(tmp_path)
     fix = before[0]["fix"]
     assert isinstance(fix, dict) and "to 'db' ('app' joins its network)" in str(fix["title"]), fix
@@ -100,12 +83,12 @@ def test_a_container_named_by_its_service_counts_its_entry(tmp_path: Path, docke
 def test_a_container_outside_the_project_gets_advice_only(tmp_path: Path, docker_engine: str,
                                                           busybox_image: str) -> None:
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, mode="container:elsewhere"))
-    _skip_where_the_engine_answers_the_name(docker_engine)
+    skip_where_the_engine_answers_the_name(docker_engine)
     before = _findings(tmp_path)
     fix = before[0]["fix"]
     assert isinstance(fix, dict) and fix["safety"] == "advice", fix
     assert "where container 'elsewhere' is created" in str(fix["title"]), fix
-    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
+    assert run_doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
     assert not (tmp_path / "compose.override.yaml").exists()
 
 
@@ -128,9 +111,9 @@ def test_an_owner_in_a_profile_that_is_off_is_advised_and_no_fix_lands_on_the_di
         tmp_path: Path, docker_engine: str, busybox_image: str) -> None:
     # before: the fix wrote extra_hosts onto 'app', which compose refuses beside network_mode (and without vpn)
     (tmp_path / "compose.yaml").write_text(PROFILED.format(image=busybox_image))
-    _skip_where_the_engine_answers_the_name(docker_engine)
+    skip_where_the_engine_answers_the_name(docker_engine)
     refused = subprocess.run([docker_engine, "compose", "config", "-q"], cwd=tmp_path, capture_output=True,
-                             text=True, timeout=60, env=_env())
+                             text=True, timeout=60, env=clean_env())
     assert 'depends on undefined service "vpn"' in refused.stderr, refused
     before = _findings(tmp_path)
     assert [f["message"] for f in before] == [
@@ -139,21 +122,22 @@ def test_an_owner_in_a_profile_that_is_off_is_advised_and_no_fix_lands_on_the_di
     assert isinstance(fix, dict) and fix["safety"] == "advice", fix
     assert fix["title"] == ("add extra_hosts \"host.docker.internal:host-gateway\" to 'vpn' ('app' joins its "
                             "network), in a profile that is off: run with --profile vpn"), fix
-    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
+    assert run_doctor(tmp_path, "fix", "--hosts", "--yes").returncode in (0, 1)
     assert not (tmp_path / "compose.override.yaml").exists()
     # as advised: with the profile on, the entry goes to vpn and app resolves the name
-    assert _doctor(tmp_path, "fix", "--hosts", "--yes", "--profile", "vpn").returncode == 0
+    assert run_doctor(tmp_path, "fix", "--hosts", "--yes", "--profile", "vpn").returncode == 0
     assert (tmp_path / "compose.override.yaml").read_text() == (
         'services:\n  vpn:\n    extra_hosts:\n      - "host.docker.internal:host-gateway"\n')
     name = f"doctor-h-fixm2-{uuid.uuid4().hex[:8]}"
     try:
         up = subprocess.run([docker_engine, "compose", "-p", name, "--profile", "vpn", "up", "-d", "--pull", "never"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=180, env=_env())
+                            cwd=tmp_path, capture_output=True, text=True, timeout=180, env=clean_env())
         assert up.returncode == 0, up.stdout + up.stderr
         hosts = subprocess.run([docker_engine, "compose", "-p", name, "--profile", "vpn", "exec", "-T", "app", "cat",
-                                "/etc/hosts"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_env())
+                                "/etc/hosts"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                               env=clean_env())
     finally:
         subprocess.run([docker_engine, "compose", "-p", name, "--profile", "vpn", "down", "-v", "-t", "0"],
-                       cwd=tmp_path, capture_output=True, timeout=120, env=_env())
+                       cwd=tmp_path, capture_output=True, timeout=120, env=clean_env())
     assert "host.docker.internal" in hosts.stdout, hosts
     assert _findings(tmp_path) == []  # vpn's entry counts for app, its profile off or on

@@ -8,13 +8,12 @@ were read); `up` of the entrypoint's service logged `wget: bad address 'host.doc
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from host_gateway_live import clean_env, run_doctor, skip_where_the_engine_answers_the_name
 
 COMPOSE = """services:
   ep:
@@ -32,46 +31,30 @@ COMPOSE = """services:
 """
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCTOR_"))}
-
-
-def _skip_where_the_engine_answers_the_name(docker: str) -> None:
-    system = subprocess.run([docker, "info", "--format", "{{.OperatingSystem}}"], capture_output=True, text=True,
-                            timeout=30).stdout.lower()
-    if any(name in system for name in ("docker desktop", "orbstack", "rancher desktop")):
-        pytest.skip("this engine answers host.docker.internal itself")
-
-
-def _doctor(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "doctor", *args], cwd=project, capture_output=True, text=True,
-                          timeout=180, env=_env())
-
-
 @pytest.mark.docker
 def test_entrypoint_and_healthcheck_dials_are_found_and_fixed(tmp_path: Path, docker_engine: str,
                                                               busybox_image: str, held_port: int) -> None:
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, port=held_port))
-    _skip_where_the_engine_answers_the_name(docker_engine)
-    done = _doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json")
+    skip_where_the_engine_answers_the_name(docker_engine)
+    done = run_doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json")
     findings = json.loads(done.stdout)["findings"]
     assert [f["message"] for f in findings] == [
         "'ep' dials host.docker.internal (entrypoint); this Linux engine does not resolve it",
         "'hc' dials host.docker.internal (healthcheck); this Linux engine does not resolve it",
     ]
-    assert _doctor(tmp_path, "fix", "--hosts", "--yes").returncode == 0
+    assert run_doctor(tmp_path, "fix", "--hosts", "--yes").returncode == 0
     name = f"doctor-h-fixc-{uuid.uuid4().hex[:8]}"
     try:
         up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never", "ep"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=180, env=_env())
+                            capture_output=True, text=True, timeout=180, env=clean_env())
         assert up.returncode == 0, up.stdout + up.stderr
         hosts = subprocess.run([docker_engine, "compose", "-p", name, "exec", "-T", "ep", "cat", "/etc/hosts"],
-                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=_env())
+                               cwd=tmp_path, capture_output=True, text=True, timeout=60, env=clean_env())
     finally:
         subprocess.run([docker_engine, "compose", "-p", name, "down", "-t", "0"], cwd=tmp_path, capture_output=True,
-                       timeout=120, env=_env())
+                       timeout=120, env=clean_env())
     assert "host.docker.internal" in hosts.stdout, hosts
-    again = json.loads(_doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json").stdout)
+    again = json.loads(run_doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json").stdout)
     assert [f["message"] for f in again["findings"] if "does not resolve" in f["message"]] == []
 
 
@@ -93,20 +76,20 @@ def test_a_start_that_writes_the_name_into_etc_hosts_dials_nothing(tmp_path: Pat
                                                                    busybox_image: str, held_port: int) -> None:
     # before: 'cmd' and 'ep' were told they dial host.docker.internal; each gives its container the entry itself
     (tmp_path / "compose.yaml").write_text(WRITES_ITS_ENTRY.format(image=busybox_image, port=held_port))
-    _skip_where_the_engine_answers_the_name(docker_engine)
-    done = _doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json")
+    skip_where_the_engine_answers_the_name(docker_engine)
+    done = run_doctor(tmp_path, "preflight", "--select", "host-gateway", "--format", "json")
     assert [f["message"] for f in json.loads(done.stdout)["findings"]] == [
         "'dials' dials host.docker.internal (command); this Linux engine does not resolve it"]
     name = f"doctor-h-fixm2-{uuid.uuid4().hex[:8]}"
     try:
         up = subprocess.run([docker_engine, "compose", "-p", name, "up", "-d", "--pull", "never", "cmd", "ep"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=180, env=_env())
+                            cwd=tmp_path, capture_output=True, text=True, timeout=180, env=clean_env())
         assert up.returncode == 0, up.stdout + up.stderr
         pings = [subprocess.run([docker_engine, "compose", "-p", name, "exec", "-T", service, "busybox", "ping",
                                  "-c", "1", "-W", "1", "host.docker.internal"], cwd=tmp_path, capture_output=True,
-                                text=True, timeout=60, env=_env()) for service in ("cmd", "ep")]
+                                text=True, timeout=60, env=clean_env()) for service in ("cmd", "ep")]
     finally:
         subprocess.run([docker_engine, "compose", "-p", name, "down", "-t", "0"], cwd=tmp_path, capture_output=True,
-                       timeout=120, env=_env())
+                       timeout=120, env=clean_env())
     for ping in pings:  # the name resolves inside: ping says its address (whether or not the host answers)
         assert "PING host.docker.internal (" in ping.stdout, ping
