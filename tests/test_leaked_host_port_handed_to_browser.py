@@ -14,15 +14,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from replay_found import HOST_ENV, found
 
-from doctor.engine import RunOptions, load_registry, preflight
+from doctor.engine import load_registry
 from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
 from doctor.project.handed_out import hands_to_browser
 
 REPLAY = Path(__file__).parent / "replay" / "go-coffeeshop"
 MAIN = Path("cmd") / "web" / "main.go"
-ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+ENV = HOST_ENV
 CHECKS = ("leaked-host-port", "service-name-drift")
 HANDED = "return c.JSON(http.StatusOK, UrlModel{Url: reverseProxyURL})"
 
@@ -43,10 +44,7 @@ def _options(root: Path) -> ProjectOptions:
 
 
 def _found(root: Path) -> list[tuple[str, str, int | None]]:
-    options = _options(root)
-    report = preflight(RunOptions(project=options, select=CHECKS, env=dict(options.env)), load_registry()).report
-    return [(f.message, f.location.path.name if f.location else "", f.location.line if f.location else None)
-            for f in report.findings]
+    return found(_options(root), CHECKS)
 
 
 def test_the_project_as_cloned_hands_the_proxy_url_to_the_browser(tmp_path: Path) -> None:

@@ -13,14 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from replay_found import HOST_ENV, found
 
-from doctor.engine import RunOptions, load_registry, preflight
+from doctor.engine import load_registry
 from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
 
 REPLAY = Path(__file__).parent / "replay" / "piggymetrics"
-ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host",
-       "COMPOSE_FILE": "docker-compose.yml:docker-compose.dev.yml"}
+ENV = {**HOST_ENV, "COMPOSE_FILE": "docker-compose.yml:docker-compose.dev.yml"}
 CHECKS = ("script-line-endings",)
 ENTRYPOINT = 'ENTRYPOINT ["/initx.sh"]'
 TWIN = "dos2unix -n /init.sh /initx.sh && chmod +x /initx.sh"
@@ -46,10 +46,7 @@ def _options(root: Path) -> ProjectOptions:
 
 
 def _found(root: Path) -> list[tuple[str, str, int | None]]:
-    options = _options(root)
-    report = preflight(RunOptions(project=options, select=CHECKS, env=dict(options.env)), load_registry()).report
-    return [(f.message, f.location.path.name if f.location else "", f.location.line if f.location else None)
-            for f in report.findings]
+    return found(_options(root), CHECKS)
 
 
 def test_a_crlf_script_the_image_runs_as_its_lf_copy_is_no_fault(tmp_path: Path) -> None:

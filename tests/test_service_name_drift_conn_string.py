@@ -15,14 +15,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from doctor.engine import RunOptions, load_registry, preflight
+from replay_found import HOST_ENV, found
+
+from doctor.engine import load_registry
 from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
 from doctor.project.conn_strings import conn_string_hosts
 
 REPLAY = Path(__file__).parent / "replay" / "eshoponweb"
 OVERRIDE = "docker-compose.override.yml"
-ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+ENV = HOST_ENV
 URLS = "     - ASPNETCORE_URLS=http://+:8080\r\n"
 CATALOG = ("Initial Catalog=Microsoft.eShopOnWeb.CatalogDb;User Id=sa;Password=@someThingComplicated1234;"
            "TrustServerCertificate=true;")
@@ -45,11 +47,7 @@ def _options(root: Path) -> ProjectOptions:
 
 
 def _found(root: Path) -> list[tuple[str, str, int | None]]:
-    options = _options(root)
-    report = preflight(RunOptions(project=options, select=("service-name-drift",), env=dict(options.env)),
-                       load_registry()).report
-    return [(f.message, f.location.path.name if f.location else "", f.location.line if f.location else None)
-            for f in report.findings]
+    return found(_options(root), ("service-name-drift",))
 
 
 def _fix(root: Path) -> None:

@@ -1,0 +1,22 @@
+"""What chosen checks find on a copy of a replay project, run as on a host with no tools of the project's.
+
+Shared by the replay tests that copy a project of tests/replay/, change a line, and compare the findings
+(test_leaked_host_port_handed_to_browser.py, test_script_line_endings_lf_twin.py,
+test_service_name_drift_conn_string.py): each finding as (message, file name, line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.project import ProjectOptions
+
+HOST_ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+
+
+def found(options: ProjectOptions, checks: Iterable[str]) -> list[tuple[str, str, int | None]]:
+    report = preflight(RunOptions(project=options, select=tuple(checks), env=dict(options.env)),
+                       load_registry()).report
+    return [(f.message, f.location.path.name if f.location else "", f.location.line if f.location else None)
+            for f in report.findings]
