@@ -17,6 +17,7 @@ from doctor.project import Project, template_names
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.env_hosts import image_basename
 from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
+from doctor.project.rails_env import LIBPQ_KEYS, libpq_reader
 from doctor.project.runtimes import image_runtime, service_base
 from doctor.project.spring_env import spring_config
 from doctor.project.types import EnvSource, EnvVar, Service
@@ -206,6 +207,9 @@ class Clients:
         where = self._reader(service, name)
         if where is not None:
             return f"reads {name} in {where}"
+        if name in LIBPQ_KEYS and (config := libpq_reader(self.project, service, name)) is not None:
+            return (f"reads {name} through libpq ({self.project.shown(config)} sets no {LIBPQ_KEYS[name]} "
+                    "for its postgresql adapter)")
         if var is None:
             return None
         if var.source is EnvSource.ENVIRONMENT:

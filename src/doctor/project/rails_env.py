@@ -45,6 +45,12 @@ DOTENV_GEM = lazy(r"""^\s*gem\s+["']dotenv(?:-rails)?["']""", re.MULTILINE)
 # a literal `host: localhost` (or `port: 5433`, `adapter: mysql2`) of config/database.yml, no ERB
 LITERAL = lazy(r"""^(\s+)(host|port|adapter):\s*(['"]?)([\w.:-]+)\3\s*(?:#.*)?$""")
 ADAPTER_PORTS = {"postgresql": 5432, "postgis": 5432, "mysql2": 3306, "trilogy": 3306}
+# libpq's own environment, which the pg gem reads for what database.yml leaves out
+# (https://www.postgresql.org/docs/current/libpq-envars.html): ryanwi/rails7-on-docker's `.env` gives
+# `PGHOST=db` to a database.yml with no `host:`
+LIBPQ_KEYS = {"PGHOST": "host", "PGHOSTADDR": "host", "PGPORT": "port"}
+# any setting of a section (a literal or ERB): `host: <%= ENV["DB_HOST"] %>` leaves PGHOST unread too
+SETTING = lazy(r"^\s+(host|port|url|adapter)\s*:\s*(.*?)\s*$")
 
 
 def rails_env(project: Project, service: Service, codes: CodeMap,
@@ -99,6 +105,41 @@ def rails_folders(project: Project, service: Service, codes: CodeMap) -> Iterato
         if is_dir(folder) and is_file(folder / "config" / "application.rb"):
             yield folder
             return
+
+
+def libpq_reader(project: Project, service: Service, name: str) -> Path | None:
+    """The config/database.yml of the service's Rails app whose sections for its RAILS_ENV use the postgresql
+    adapter with no `url:` and no setting of what `name` (PGHOST, PGPORT) gives libpq, with DATABASE_URL unset:
+    the pg gem then dials what the variable says; else None."""
+    from doctor.project.appenv import image_env
+
+    setting = LIBPQ_KEYS.get(name)
+    if setting is None:
+        return None
+    process = {**image_env(project, service),
+               **{n: v.value for n, v in service.environment.items() if v.value is not None}}
+    if "DATABASE_URL" in process:
+        return None  # Rails merges it over the section, and libpq takes the URL's host
+    codes = project.code_map(service)
+    for folder in rails_folders(project, service, codes):
+        path = folder / "config" / "database.yml"
+        inside = codes.to_container(path)
+        mapped = codes.to_host(inside) if inside is not None else None
+        if mapped is None or mapped[0] != path or not is_file(path):
+            return None
+        text = read_regular_text(path, 256 * 1024) or ""
+        sections = used_sections(text, process.get("RAILS_ENV") or process.get("RACK_ENV") or "development")
+        settings: dict[str, str] = {}
+        used = True
+        for line in text.splitlines():
+            section = SECTION.match(line)
+            if section is not None:
+                used = section.group(1) in sections
+            elif used and (match := SETTING.match(line)) is not None:
+                settings[match[1]] = match[2].strip("'\"")
+        if settings.get("adapter") in ("postgresql", "postgis") and "url" not in settings and setting not in settings:
+            return path
+    return None
 
 
 def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
