@@ -165,11 +165,19 @@ def _spliced(root: CommentedMap, original: str, new: str, service: str, key: str
     svc = services.get(service) if isinstance(services, CommentedMap) else None
     if not isinstance(svc, CommentedMap) or svc.fa.flow_style() or services.fa.flow_style():
         return None
+    # a key the service takes by a `<<` merge is written in the mapping its anchor names
+    # (open-prices' `x-api-base: &api-base` holding the volumes of three services): that block is spliced
+    owner = _owner(svc, key)
+    path = _path_to(root, owner) if owner is not None else None
+    if owner is None or path is None or owner.fa.flow_style():
+        return None
     try:
-        first, column = svc.lc.key(key)
-        again = YAML(typ="rt").load(new)
-        new_first, new_column = again["services"][service].lc.key(key)
-    except (YAMLError, RecursionError, AttributeError, KeyError, TypeError):
+        first, column = owner.lc.key(key)
+        again: object = YAML(typ="rt").load(new)
+        for step in path:
+            again = again[step]  # type: ignore[index]
+        new_first, new_column = again.lc.key(key)  # type: ignore[attr-defined]
+    except (YAMLError, RecursionError, AttributeError, KeyError, TypeError, IndexError):
         return None
     old_lines, new_lines = lines_of(original), lines_of(new)
     old_span = (first, block_end(old_lines, first, column))
@@ -183,6 +191,38 @@ def _spliced(root: CommentedMap, original: str, new: str, service: str, key: str
             return None
         new = "".join([*new_lines[:new_span[0] + 1], *value, *new_lines[new_span[1]:]])
     return splice(original, new, old_span, new_span, column, new_column)
+
+
+def _owner(mapping: CommentedMap, key: str, seen: frozenset[int] = frozenset()) -> CommentedMap | None:
+    """The mapping that writes `mapping[key]`: `mapping` itself, else the first mapping its `<<` merges
+    that does (YAML's merge: the first one listed wins), followed through its own merges; None if none."""
+    if key in mapping._ok:  # the keys the mapping writes itself, not those a merge gives it
+        return mapping
+    for merged in getattr(mapping, "merge", ()):
+        if isinstance(merged, CommentedMap) and id(merged) not in seen:
+            found = _owner(merged, key, seen | {id(mapping)})
+            if found is not None:
+                return found
+    return None
+
+
+def _path_to(root: CommentedMap, target: CommentedMap) -> tuple[str | int, ...] | None:
+    """The keys (and list indexes) leading from `root` to the node `target` itself, through the
+    nodes the file writes (each visited once, so an alias is no second path); None if none."""
+    seen: set[int] = set()
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CommentedMap):
+            stack.extend((node[k], (*path, k)) for k in node._ok if isinstance(k, (str, int)))
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+    return None
 
 
 def _item_column(lines: list[str], span: tuple[int, int]) -> int | None:
