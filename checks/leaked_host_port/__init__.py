@@ -243,8 +243,11 @@ class LeakedHostPort(Check):
         (those a profile leaves off included: mitxonline's `notebook`), is rewritten there, the one
         source they share, asked. A message about a port a
         `.env` variable writes names that line (`.env:1 sets DB_PORT=5433`).
-        Where no dev override is read (a devcontainer's one file, a single -f, a last -f that
-        is an add-on of one feature like open-webui's docker-compose.api.yaml; or a last -f that is
+        Behind a last -f that is an add-on of one feature, the last file named for development
+        is the override for services no later file defines (open-prices' COMPOSE_FILE
+        `docker-compose.yml;docker/dev.yml;docker/ocr.yml`: POSTGRES_PORT for 'api' goes into
+        docker/dev.yml). Where no dev override is read (a devcontainer's one file, a single -f, a
+        last -f that is an add-on of one feature with no such file before it; or a last -f that is
         a compose file of its own, which lacks the service and is run alone too: mealie's
         docker-compose.dev.yml, where a service with only environment would break that run), a literal the
         compose file writes for containers only is rewritten on its line, and a value from an

@@ -67,7 +67,7 @@ def _override_fix(project: Project, consumers: list[Consumer], at_line: Location
     # services alone (a second run under `--profile notebook` finds it again)
     if (in_place := _anchor_in_place(project, consumers, secret)) is not None:
         return subject, in_place
-    override = dev_override(project)
+    override = dev_override(project, {s.name for s, _, _ in consumers})
     alone = None
     if override is not None and _runs_alone(project, override, {s.name for s, _, _ in consumers}):
         alone, override = override, None  # mealie's docker-compose.dev.yml: a stub service there breaks its `-f` runs

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from doctor.project import Project
 
 
-def dev_override(project: Project) -> Path | None:
+def dev_override(project: Project, services: Collection[str] = ()) -> Path | None:
     """The dev override a fix writes to: always a file compose will read for this project.
 
     The loaded override (`compose.override.yaml`, `docker-compose.override.yml`, any
@@ -24,7 +24,10 @@ def dev_override(project: Project) -> Path | None:
     default discovery, a new override beside the main file. None when one explicit file is all
     compose reads (a new override there would never be read), and when the last -f file is an
     add-on of one feature (open-webui's `docker-compose.api.yaml`, which only publishes ollama's
-    port): a fix written there comes back on a run without that -f.
+    port): a fix written there comes back on a run without that -f. Where such an add-on is last and
+    the fix concerns `services`, the last file before it whose name says dev is the override when no
+    later file defines any of them (open-prices' `COMPOSE_FILE=docker-compose.yml;docker/dev.yml;
+    docker/ocr.yml`, whose ocr.yml adds paddlex alone): its entries for them are what compose keeps.
     """
     from doctor.project.discover import OVERRIDE_NAMES
 
@@ -35,7 +38,9 @@ def dev_override(project: Project) -> Path | None:
     options = project.options
     explicit = bool(options.files) or not Path(options.path).is_dir() or "COMPOSE_FILE" in model.variables
     if explicit:
-        return model.files[-1] if len(model.files) > 1 and dev_stack_override(project, model.files[-1]) else None
+        if len(model.files) > 1 and dev_stack_override(project, model.files[-1]):
+            return model.files[-1]
+        return _dev_file_before_add_ons(project, model.files, services) if services else None
     if not model.files:
         return None
     main = model.files[0]
@@ -44,6 +49,32 @@ def dev_override(project: Project) -> Path | None:
     if listed and os.path.realpath(main.parent / name) not in listed:
         return None  # the devcontainer starts the stack with -f of its own list: a new override is never read
     return main.parent / name
+
+
+def _dev_file_before_add_ons(project: Project, files: Sequence[Path], services: Collection[str]) -> Path | None:
+    """The last of `files` (not the first) whose name says dev, when no file after it defines any of
+    `services` (a later file's value for them would win the merge); None otherwise."""
+    later: set[str] = set()
+    for index in range(len(files) - 1, 0, -1):
+        path = files[index]
+        words = set(re.split(r"[._-]+", path.name.lower()))
+        if words & _DEV_WORDS and not words & _NOT_DEV_WORDS:
+            return path if not later & set(services) else None
+        later |= _services_of(project, path)
+    return None
+
+
+def _services_of(project: Project, path: Path) -> set[str]:
+    """The services compose file `path` defines (as its documents write them)."""
+    mine: set[str] = set()
+    for found in project.compose_documents():
+        if found.path != path:
+            continue
+        for doc in found.docs:
+            services = doc.get("services") if isinstance(doc, Mapping) else None
+            if isinstance(services, Mapping):
+                mine.update(str(name) for name in services)
+    return mine
 
 
 _DEV_WORDS = frozenset({"dev", "develop", "development", "local", "override"})
@@ -61,16 +92,8 @@ def dev_stack_override(project: Project, path: Path) -> bool:
         return False
     if words & _DEV_WORDS:
         return True
-    mine: set[str] = set()
-    for found in project.compose_documents():
-        if found.path != path:
-            continue
-        for doc in found.docs:
-            services = doc.get("services") if isinstance(doc, Mapping) else None
-            if isinstance(services, Mapping):
-                mine.update(str(name) for name in services)
     wanted = set(project.compose.services)
-    return bool(wanted) and wanted <= mine
+    return bool(wanted) and wanted <= _services_of(project, path)
 
 
 def devcontainer_compose_files(project: Project, compose_file: Path) -> list[Path]:

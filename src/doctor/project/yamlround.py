@@ -130,6 +130,12 @@ def _written(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, st
     if original.strip() and text.strip():
         kept = _with_bom(original, "".join(restore_lines(lines_of(original), lines_of(text))))
         if _reads_back(original, kept, root):
+            # a key added to a service adds lines and changes none; where the round trip re-indented
+            # others (open-prices' redis, six spaces deep in a file of two and four), it is written alone
+            if added is not None and not _only_adds(original, kept):
+                inserted = _insert_key(yaml, root, original, *added)
+                if inserted is not None and _reads_back(original, inserted, root):
+                    return same_ending(original, inserted)
             return same_ending(original, kept)
     if _reads_back(original, text, root):
         return same_ending(original, _with_bom(original, text))
@@ -138,6 +144,12 @@ def _written(yaml: YAML, root: CommentedMap, original: str, added: tuple[str, st
         return same_ending(original, inserted)
     raise YamlEditError("doctor's YAML writer would change more than the fix means to in this file; "
                         "edit it by hand")
+
+
+def _only_adds(original: str, new: str) -> bool:
+    """Whether every line of `original` is in `new`, in order (`new` only adds lines)."""
+    remaining = iter(lines_of(new))
+    return all(any(line == other for other in remaining) for line in lines_of(original))
 
 
 def _with_preamble(original: str, text: str) -> str:
