@@ -184,6 +184,10 @@ class LeakedHostPort(Check):
         `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` beside gitea/gitea, published
         9515:3000, is the login page's address); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
         `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
+        A key naming what a server accepts or binds (`ALLOWED`, `TRUSTED`, `CORS`, `ORIGIN(S)`,
+        `LISTEN*`, `BIND*`, `NO_PROXY`, ...), its words parted by `_`, `.` or `-`, dials nothing
+        and is not judged (search-a-licious' Elasticsearch `http.cors.allow-origin:
+        http://localhost:8080`, the browser origin it answers).
         A localhost URL of any scheme, to a port a peer listens on inside, that the service's own
         server-side code reads (a Python, Ruby, Go, ... file, not a test; a Node file where no browser
         bundler's config is there) is dialed from its container and judged: kitsune's

@@ -29,11 +29,13 @@ _SERVER_HOSTNAME = (r"|^(?:[A-Z0-9_]*_)?(?:DB|DATABASE|PG|POSTGRES|POSTGRESQL|MY
                     r"RABBITMQ|AMQP|MEMCACHED|ELASTICSEARCH|OPENSEARCH|KAFKA|SMTP)__?(HOSTNAME)$")
 HOST_KEY = lazy(r"^[A-Z0-9_]*[A-Z0-9]" + _ROLE_START + r"(HOST|HOSTS|SERVER|SERVERS|ADDR|ADDRESS)$" + _SERVER_HOSTNAME,
                 re.IGNORECASE)
-# Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`). Laravel Octane's OCTANE_SERVER
-# names the server software it runs in (swoole, roadrunner, frankenphp), not a peer (solidtime's .env)
+# Matched as whole words of the key (`DATABASE_URL` is not a `BASE_URL`), words parted by `_`, or by `.` and
+# `-` in a server's own dotted settings (Elasticsearch's `http.cors.allow-origin`, the browser origins it
+# answers). Laravel Octane's OCTANE_SERVER names the server software it runs in (swoole, roadrunner,
+# frankenphp), not a peer (solidtime's .env)
 NOT_A_DIAL = lazy(
-    r"(?:^|_)(LISTEN\w*|BIND\w*|ADVERTISED|ALLOWED|TRUSTED|CORS|ORIGINS?|NO_PROXY|VIRTUAL|LETSENCRYPT|"
-    r"DOMAINS?|SERVER_NAME|OCTANE_SERVER)(?:_|$)",
+    r"(?:^|[_.-])(LISTEN\w*|BIND\w*|ADVERTISED|ALLOWED|TRUSTED|CORS|ORIGINS?|NO_PROXY|VIRTUAL|LETSENCRYPT|"
+    r"DOMAINS?|SERVER_NAME|OCTANE_SERVER)(?:[_.-]|$)",
     re.IGNORECASE,
 )
 # Keys whose URLs a browser or the developer's host opens, where localhost is right; Symfony's DEFAULT_URI
