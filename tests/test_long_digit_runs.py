@@ -10,6 +10,7 @@ default others. Now such a version is no version (runtime-drift passes over it),
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -86,3 +87,82 @@ def test_written_number() -> None:
     assert written_number(NINES) is None
     assert written_number("²") is None
     assert written_number("") is None
+
+
+# A second review: digit runs and `²` still reached int() behind str.isdigit() (true of `²`) in a .env's bare
+# port, a Makefile's $(word N,...), a tox env list's range, a Dockerfile's `find -maxdepth`, and the uids
+# root-owned-files reads (`user:`, USER, `useradd -u`); and a tox range of millions was expanded whole.
+SUP = "1²"
+FLASK = ("services:\n  web:\n    image: web\n    env_file: [.env]\n    depends_on: [db]\n"
+         "  db:\n    image: postgres:13\n    ports:\n      - 5433:5432\n")
+
+
+def _errors(results: dict[str, tuple[Status, str]]) -> dict[str, str]:
+    return {check: reason for check, (status, reason) in results.items() if status is Status.ERROR}
+
+
+@pytest.mark.parametrize("port", [NINES, "5433²"])
+def test_a_bare_port_beside_its_host_of_digit_runs_is_no_port(tmp_path: Path, port: str) -> None:
+    (tmp_path / "compose.yaml").write_text(FLASK)
+    (tmp_path / ".env").write_text(f"SQL_HOST=database\nSQL_PORT={port}\n")
+    results, findings = _run(tmp_path, "leaked-host-port")
+    assert _errors(results) == {} and findings == []
+    (tmp_path / ".env").write_text("SQL_HOST=database\nSQL_PORT=5433\n")  # the same project, read as before
+    _, findings = _run(tmp_path, "leaked-host-port")
+    assert [m[:40] for _, m in findings] == ["SQL_PORT dials database:5433, the host p"]
+
+
+@pytest.mark.parametrize("index", [NINES, SUP])
+def test_a_makefile_word_index_of_digit_runs_is_not_expanded(tmp_path: Path, index: str) -> None:
+    (tmp_path / "Makefile").write_text(f"Y := $(word {index},a b)\ntest:\n\tpytest $(Y)\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nCOPY . /app\nRUN pip install pytest\n")
+    (tmp_path / "compose.yaml").write_text('services:\n  web:\n    build: .\n    volumes: [".:/app"]\n')
+    results, _ = _run(tmp_path, "host-vs-container", "path-gap", "script-line-endings", "service-name-drift",
+                      "missing-mount")
+    assert _errors(results) == {}
+
+
+@pytest.mark.parametrize("envlist", ["py{38-3²}", f"py{{38-{NINES}}}"])
+def test_a_tox_env_list_of_digit_runs_is_no_version(tmp_path: Path, envlist: str) -> None:
+    (tmp_path / "tox.ini").write_text(f"[tox]\nenvlist = {envlist}\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    results, findings = _run(tmp_path, "runtime-drift")
+    assert results["runtime-drift"] == (Status.PASSED, "") and findings == []
+
+
+def test_a_tox_range_of_thousands_is_no_version_list(tmp_path: Path) -> None:
+    """`py{1-30000000}` took 103 s and 4.2 GB of preflight: a range past a few hundred names (or a product of
+    groups past that) lists no Python versions and is read as nothing; a real list still is."""
+    from doctor.project.tox_envs import env_python, read_tox
+
+    assert env_python("py3²") is None and env_python("py311") == "3.11"
+    for envlist in ("py{1-100000}", "py{2-9}{0-99}-{0-9}"):
+        (tmp_path / "tox.ini").write_text(f"[tox]\nenvlist = {envlist}\n")
+        assert read_tox(tmp_path) == [], envlist
+    (tmp_path / "tox.ini").write_text("[tox]\nenvlist = py3{8-13}-django{42,50}, lint\n")
+    [declared] = read_tox(tmp_path)
+    assert declared.versions == ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13")
+
+
+@pytest.mark.parametrize("number", [NINES, SUP])
+def test_uids_and_depths_of_digit_runs_end_no_check(tmp_path: Path, number: str) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "run.sh").write_bytes(b"#!/bin/sh\r\necho hi\r\n")
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM python:3.12\nRUN useradd -u {number} app && useradd -u{number} b\n"
+        f"RUN find /app -maxdepth {number} -name '*.sh' -exec sed -i 's/\\r$//' {{}} +\n"
+        f'USER {number}\nCOPY app /app\nCMD ["/app/run.sh"]\n')
+    (tmp_path / "compose.yaml").write_text(
+        f'services:\n  web:\n    build: .\n    volumes: ["./app:/app"]\n    user: "{number}"\n'
+        f'    command: ["sh", "-c", "chown -R {number} /app && /app/run.sh"]\n')
+    if os.geteuid() == 0:  # a root-owned file in a repo owned by someone else: root-owned-files reads the uids
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+        (tmp_path / "app" / "data").mkdir()
+        for path in tmp_path.rglob("*"):
+            os.chown(path, 1000, 1000, follow_symlinks=False)
+        os.chown(tmp_path, 1000, 1000)
+        os.chown(tmp_path / "app" / "data", 0, 0)
+    results, _ = _run(tmp_path, "script-line-endings", "root-owned-files")
+    assert _errors(results) == {} and (os.geteuid() != 0 or results["root-owned-files"][0] is Status.FAILED)
+    assert results["script-line-endings"][0] is Status.FAILED  # the CRLF script, read past the odd depth

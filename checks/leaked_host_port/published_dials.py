@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.conn_strings import rewrite_address
+from doctor.project.digits import written_number
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs
 from doctor.project.service_network import NetworkIndex, listen_ports, published_target, server_family
 from doctor.project.types import EnvVar, Service, words_of
@@ -79,7 +80,8 @@ def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str
     for var in env.values():
         prefix = PORT_KEY.fullmatch(var.name)
         port = (var.value or "").strip()
-        if prefix is None or not port.isdigit():
+        number = written_number(port)
+        if prefix is None or number is None:
             continue
         written = var.name[len(prefix[1]):]  # `PORT`, or listmonk's `port` (LISTMONK_db__port beside __host)
         for suffix in HOST_SUFFIXES:
@@ -89,11 +91,11 @@ def _paired_ports(index: NetworkIndex, service: Service, names: Mapping[str, str
             if server is None and host and _no_address(host):
                 # a host that names no service (SQL_HOST=database beside `db`: service-name-drift's) with
                 # the host port one peer publishes: once the name is right it dials that peer there
-                server = _sole_publisher(index, service, int(port))
-            target = None if server is None or server is service else published_target(server, int(port))
+                server = _sole_publisher(index, service, number)
+            target = None if server is None or server is service else published_target(server, number)
             unheard = None
             if target is None and server is not None and server is not service and host_var is not None:
-                unheard = unheard_port(server, int(port)) if names.get(host.lower()) == server.name else None
+                unheard = unheard_port(server, number) if names.get(host.lower()) == server.name else None
             if server is not None and (target or unheard):
                 found = target or unheard or 0
                 yield PublishedDial(var, f"{host}:{port}", server.name, found, str(found), target is not None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project import Project
+from doctor.project.digits import written_number
 from doctor.project.recipe import Recipe, Step
 from doctor.project.types import Service
 
@@ -111,12 +112,12 @@ def _creation(segment: str) -> tuple[str, int | None, bool] | None:
             value = value if equals else (words[index + 1] if index + 1 < len(words) else "")
             index += 1 if equals else 2
             if option in ("-u", "--uid"):
-                if not value.isdigit():
+                if (given := written_number(value, 10)) is None:
                     return None
-                uid = int(value)
+                uid = given
             continue
-        if word.startswith("-u") and word[2:].isdigit():
-            uid = int(word[2:])
+        if word.startswith("-u") and (given := written_number(word[2:], 10)) is not None:
+            uid = given
         elif word in SYSTEM:
             system = True
         elif not word.startswith("-"):

@@ -9,6 +9,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Unavailable
 from doctor.project import Project
+from doctor.project.digits import written_number
 from doctor.project.types import Mount, Service
 
 from .places import Row, _under
@@ -31,9 +32,11 @@ def _server_data(project: Project, host: Host, service: str, within: str, owners
     if not held and not any(m.type == "bind" and m.source and place.is_relative_to(m.source) for m in svc.volumes):
         return None
     uid = (svc.user or "").partition(":")[0].strip()
-    if uid.isdigit() and owners == [int(uid)]:
+    number = written_number(uid, 10)  # a uid is 32 bits: `user: "1²"` or thousands of digits is none
+    if number is not None and owners == [number]:
         return f"{service!r} runs as {svc.user} and keeps its files there"
-    if uid.isdigit():  # shlink's mariadb with `user: 1000:1000` and 999's files: another user's, which it cannot use
+    # shlink's mariadb with `user: 1000:1000` and 999's files: another user's, which it cannot use
+    if number is not None:
         return None
     family = server_family(svc)
     if family:
@@ -52,7 +55,7 @@ def _image_user(project: Project, host: Host, service: str, owners: list[int]) -
     except Unavailable:
         return None
     user = facts.user.partition(":")[0].strip() if facts is not None else ""
-    if user in ("", "0", "root") or len(owners) != 1 or (user.isdigit() and owners != [int(user)]):
+    if user in ("", "0", "root") or len(owners) != 1 or (user.isdigit() and owners != [written_number(user, 10)]):
         return None
     return f"{service!r} runs as its image's user {user!r} and keeps its files there"
 
@@ -112,7 +115,8 @@ def _started_chowns(project: Project, svc: Service, binds: list[Mount], place: P
             if given is None:
                 continue
             owner, targets = given
-            uids = (int(owner),) if owner.isdigit() else NAMED_UIDS.get(owner, ())
+            uid_given = written_number(owner, 10)
+            uids = (uid_given,) if uid_given is not None else () if owner.isdigit() else NAMED_UIDS.get(owner, ())
             for target in targets:
                 inside = posixpath.normpath(posixpath.join(workdir or "/", target))
                 for mount in binds:
@@ -166,18 +170,19 @@ def _runs_as(project: Project, host: Host, svc: Service) -> tuple[int | None, st
     if user and len(NAMED_UIDS.get(user, ())) == 1:  # `user: node` of a node image: uid 1000
         return NAMED_UIDS[user][0], f"user: {svc.user}, uid {NAMED_UIDS[user][0]} in the official images"
     if user:
-        return (int(user), f"user: {svc.user}") if user.isdigit() and user != "0" else (None, "")
+        number = written_number(user, 10)
+        return (number, f"user: {svc.user}") if number else (None, "")
     built = (dockerfile_user(project, svc) or "").partition(":")[0].strip()
-    if built.isdigit():
-        return int(built), f"its Dockerfile's USER {built}"
+    if (number := written_number(built, 10)) is not None:
+        return number, f"its Dockerfile's USER {built}"
     name = svc.image or f"{project.compose.project_name}-{svc.name}"
     try:
         facts = host.images.image(name) if host.images.present([name]) else None
     except Unavailable:
         return None, ""
     image_user = facts.user.partition(":")[0].strip() if facts is not None else ""
-    if image_user.isdigit() and image_user != "0":
-        return int(image_user), f"its image's USER {image_user}"
+    if number := written_number(image_user, 10):
+        return number, f"its image's USER {image_user}"
     return None, ""
 
 
@@ -189,8 +194,8 @@ def _chowns(svc: Service) -> list[tuple[int, list[str]]]:
     found = []
     for command in _commands(svc):
         given = _chown(command)
-        if given is not None and given[0].isdigit():
-            found.append((int(given[0]), given[1]))
+        if given is not None and (number := written_number(given[0], 10)) is not None:
+            found.append((number, given[1]))
     return found
 
 

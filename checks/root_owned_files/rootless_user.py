@@ -17,6 +17,7 @@ from doctor.host import Host
 from doctor.host.owners import Owner
 from doctor.model import Check, Finding, Fix, Location, Safety
 from doctor.project import Project
+from doctor.project.digits import written_number
 from doctor.project.types import Service
 
 SHOWN = 3  # services and mounts named in a message before "and N more"
@@ -54,7 +55,7 @@ def as_you_findings(check: Check, project: Project, host: Host, expected: Owner,
 
 def _uid(svc: Service) -> int | None:
     uid = (svc.user or "").partition(":")[0].strip().strip("'\"")
-    return int(uid) if uid.isdigit() else None
+    return written_number(uid, 10)
 
 
 def _binds(svc: Service, root: Path) -> list[str]:

@@ -96,8 +96,9 @@ class RuntimeDrift(Check):
         reported so, naming the range and the services built there. A Dockerfile
         whose services pin the version in their own folders answers to those files, not to the
         root's; a service's range that says what the root already says adds no second finding. A
-        version with a part of more than nine digits (an `.nvmrc` of `v` and 5000 nines) is no
-        version and is passed over.
+        version with a part of more than nine digits (an `.nvmrc` of `v` and 5000 nines, a tox range
+        `py{38-3²}`) is no version and is passed over, and a tox env list naming more than 500 envs
+        (`py{1-30000000}`) lists no versions and is read as nothing.
 
     Why it matters
         Local runs, CI and the container then use different interpreters: a test passes on the

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from doctor.lazyre import lazy
 from doctor.model import record
+from doctor.project.digits import written_number
 
 # lazy(): compiled from doctor/regex-tables (re's own cache compiled each once per run: ~1 ms of
 # otel-demo's, _QUICK in every run that reads a RUN)
@@ -140,8 +141,8 @@ class _Run:
             if word in ("-name", "-iname") and words:
                 pattern = words.pop(0)
                 names.append((pattern.lower(), True) if word == "-iname" else (pattern, False))
-            elif word == "-maxdepth" and words and words[0].isdigit():
-                depth = int(words.pop(0))
+            elif word == "-maxdepth" and words and (given := written_number(words[0], 9)) is not None:
+                depth, words = given, words[1:]
             elif word in ("-exec", "-execdir"):
                 end = next((i for i, w in enumerate(words) if w in (";", "+")), len(words))
                 command = [_SELECTED if w == "{}" else w for w in words[:end]]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from doctor.lazyre import lazy
+from doctor.project.digits import written_number
 
 # `[override|export] NAME OP value`, never a rule (`target: NAME = v` has a colon before the name's end)
 _ASSIGN = lazy(r"^(?:(?:override|export|private)\s+)*([A-Za-z0-9_.-]+)\s*(:::=|::=|:=|\?=|\+=|!=|=)\s*(.*)$")
@@ -187,10 +188,10 @@ def _list_function(name: str, arguments: list[str]) -> str | None:
     if len(arguments) != counts.get(name, 1):
         return None
     if name in ("word", "wordlist"):
-        numbers = [a.strip() for a in arguments[:-1]]
-        if not all(n.isdigit() and int(n) > 0 for n in numbers):
+        numbers = [written_number(a.strip(), 9) for a in arguments[:-1]]
+        if not all(numbers):  # make refuses `0` and `1²`; an index of thousands of digits is not read
             return None
-        first, last = int(numbers[0]), int(numbers[-1])
+        first, last = numbers[0] or 0, numbers[-1] or 0
         return " ".join(lists[-1][first - 1:last])
     if name in ("filter", "filter-out"):
         patterns = lists[0]

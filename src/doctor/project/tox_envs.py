@@ -17,12 +17,15 @@ import functools
 from pathlib import Path
 
 from doctor.model import Location
+from doctor.project.digits import written_number
 from doctor.project.runtimes import Declared
 
 TOX_INI = "tox.ini"
 _KEYS = ("envlist", "env_list")
 # tox 4's interpreter factors (tox.tox_env.python.api.PY_FACTORS_RE): `py` and `cpython` name CPython
 _IMPLEMENTATIONS = ("cpython", "py")
+# an env list naming more envs than this is no list of Python versions (`py{1-30000000}`): read as nothing
+MOST_NAMES = 500
 
 
 def read_tox(folder: Path) -> list[Declared]:
@@ -135,7 +138,7 @@ def env_python(name: str) -> str | None:
         if digits is None or not digits:
             continue
         major, dot, minor = digits[0], digits[1:2] == ".", digits[1:].lstrip(".")
-        if not digits.isdigit() and not (dot and minor.isdigit() and major.isdigit()):
+        if not digits.isascii() or (not digits.isdigit() and not (dot and minor.isdigit() and major.isdigit())):
             continue
         if "2" <= major <= "9" and len(minor) <= 2:
             return f"{major}.{minor}" if minor else major
@@ -172,14 +175,19 @@ def _braces(name: str) -> list[str] | None:
     items: list[str] = []
     for item in (i.strip() for i in inner.split(",")):
         low, dash, high = item.partition("-")
-        if dash and low.isdigit() and high.isdigit() and int(low) <= int(high):
-            items += [str(n) for n in range(int(low), int(high) + 1)]
+        first, last = written_number(low, 9), written_number(high, 9)
+        if dash and first is not None and last is not None and first <= last:
+            if last - first >= MOST_NAMES:
+                return None  # `py{1-30000000}` lists no Python versions, and expanding it took minutes and gigabytes
+            items += [str(n) for n in range(first, last + 1)]
         elif not item or all(c.isalnum() or c in "._" for c in item):
             items.append(item)
         else:
             return None  # `{env:TOXENV}`, `{posargs}`, an open range: a value tox fills in
     tails = _braces(tail)
-    return None if tails is None else [head + item + end for item in items for end in tails]
+    if tails is None or len(items) * len(tails) > MOST_NAMES:
+        return None
+    return [head + item + end for item in items for end in tails]
 
 
 def _section(line: str) -> str | None:
