@@ -39,7 +39,9 @@ class HostGateway(Check):
         `proxy_pass http://host.docker.internal:8080;` in conf.d/ or templates/, a Caddyfile's
         `reverse_proxy`, a traefik dynamic file's `url:`, prometheus.yml's `targets`, envoy's
         `address:`, httpd's `ProxyPass`, haproxy's `server`; reported at that file's line; a comment,
-        `server_name`, `listen` or traefik's `rule: Host(...)` dials nothing) names
+        cut where the server cuts it (nginx at any `#` outside quotes, `proxy_pass http://app:8000;# was
+        host.docker.internal`; YAML and a Caddyfile at a `#` after a space or tab), `server_name`,
+        `listen` or traefik's `rule: Host(...)` dials nothing) names
         `host.docker.internal` (not in an accept list, a bind address or NO_PROXY: `ALLOWED_HOSTS`,
         `CORS_ORIGINS`, `LISTEN_ADDR` name no host it dials) while the engine is a plain Linux
         docker engine and the service has no `extra_hosts` entry for that name. Docker Desktop,

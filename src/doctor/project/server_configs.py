@@ -29,6 +29,8 @@ _CONFIG_DIRS = ("/etc/nginx/", "/usr/local/openresty/nginx/conf/", "/etc/caddy/"
 # images whose config may be bound anywhere (traefik's `--providers.file.filename=/config/dynamic.yml`)
 _SERVERS = frozenset({"nginx", "nginx-unprivileged", "openresty", "caddy", "traefik", "prometheus", "envoy",
                       "httpd", "haproxy"})
+_NGINX_DIRS = ("/etc/nginx/", "/usr/local/openresty/nginx/conf/")
+_NGINX_IMAGES = frozenset({"nginx", "nginx-unprivileged", "openresty"})
 _SUFFIXES = (".conf", ".template", ".yml", ".yaml", ".toml", ".cfg", "caddyfile")
 # directives and keys whose value a server connects to (nginx, Caddy, traefik, prometheus, envoy, httpd, haproxy)
 DIAL_WORDS = frozenset({
@@ -54,8 +56,13 @@ class ConfigLine:
 
 def config_files(service: Service) -> list[Path]:
     """The host files bound into a known server's config (a bound folder's files, not below it)."""
+    return list(_bound_configs(service))
+
+
+def _bound_configs(service: Service) -> dict[Path, str]:
+    """Each host file bound into a known server's config, with the container folder it is bound below."""
     server = bool(service.image) and image_basename(service.image or "") in _SERVERS
-    found: list[Path] = []
+    found: dict[Path, str] = {}
     for mount in service.volumes:
         if mount.type != "bind" or not mount.source or "$" in mount.source:
             continue
@@ -63,19 +70,49 @@ def config_files(service: Service) -> list[Path]:
         source = Path(mount.source)
         if is_dir(source):
             if target.startswith(_CONFIG_DIRS):
-                found += [p for p in glob(source, "*") if p.name.lower().endswith(_SUFFIXES)][:_FILES]
+                for path in [p for p in glob(source, "*") if p.name.lower().endswith(_SUFFIXES)][:_FILES]:
+                    found.setdefault(path, target)
         elif target.startswith(_CONFIG_DIRS) or (server and target.rstrip("/").lower().endswith(_SUFFIXES)):
-            found.append(source)
-    return list(dict.fromkeys(found))
+            found.setdefault(source, target)
+    return found
+
+
+def _comment_style(service: Service, path: Path, target: str) -> str:
+    """How the file's server (or format) starts a comment: `nginx` (`#` outside quotes, anywhere), `hash`
+    (`#` after whitespace, or first on the line: YAML, a Caddyfile, the rest), `toml` (`#` outside strings)."""
+    name = path.name.lower()
+    if name.endswith(".toml"):
+        return "toml"
+    if name.endswith((".yml", ".yaml")) or "caddy" in name or target.startswith("/etc/caddy/"):
+        return "hash"
+    if target.startswith(_NGINX_DIRS) or image_basename(service.image or "") in _NGINX_IMAGES:
+        return "nginx"
+    return "hash"
+
+
+def _uncommented(raw: str, style: str) -> str:
+    """`raw` without its comment: nginx and TOML cut at a `#` outside quotes (`proxy_pass http://app:8000;# was
+    host.docker.internal`), YAML and a Caddyfile at one after a space or tab or first on the line."""
+    quote = ""
+    for at, char in enumerate(raw):
+        before = raw[at - 1] if at else " "
+        if quote:
+            quote = "" if char == quote and not (quote == '"' and before == "\\") else quote
+        elif char in "\"'" and (style != "hash" or before in " \t:[{,-" or before == char):
+            quote = char  # YAML quotes a scalar from its start (`it's` is plain), and `''` is a quote in one
+        elif char == "#" and (style != "hash" or before in " \t"):
+            return raw[:at]
+    return raw
 
 
 def config_lines(service: Service) -> Iterator[ConfigLine]:
     """The lines of the service's bound config files that set a directive or key it dials with."""
-    for path in config_files(service):
+    for path, target in _bound_configs(service).items():
         text = read_regular_text(path, _LIMIT)
+        style = _comment_style(service, path, target)
         listed = ""  # the key a YAML list's items belong to (`targets:`, then `- 'host:9100'` lines)
         for number, raw in enumerate((text or "").splitlines(), 1):
-            line = raw.split(" #", 1)[0].strip()
+            line = _uncommented(raw, style).strip()
             if not line or line.startswith("#"):
                 continue
             item = line.startswith("-")
