@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,71 @@ def test_the_device_compose_sends_is_the_models(tmp_path: Path, compose_bin: str
     sent = json.loads(done.stdout)["volumes"]["data_volume"]["driver_opts"]["device"]
     (model,) = load_project(ProjectOptions(path=tmp_path, env=env)).volume_devices
     assert model.device == sent
+
+
+
+UNTYPED = ("services:\n  app:\n    image: {image}\n    command: [\"ls\", \"/d\"]\n    volumes: [\"dv:/d\"]\n"
+           "volumes:\n{volume}")
+BLOCK = "  dv:\n    driver: local\n    driver_opts:\n      o: bind\n      device: {device}\n"
+FLOW = "  dv: {{driver: local, driver_opts: {{o: bind, device: {device}}}}}\n"
+UNTYPED_ERROR = ("volume 'dv' sets o: bind with no type: docker refuses to create it (missing required option: "
+                 "\"type\"): 'app' cannot start")
+
+
+def _untyped(root: Path, volume: str, image: str = "busybox") -> ProjectOptions:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "compose.yaml").write_text(UNTYPED.format(image=image, volume=volume.format(device=root / "data")))
+    return ProjectOptions(path=root, env={**ENV, "HOME": str(root)})
+
+
+def _found_in(options: ProjectOptions) -> list[tuple[str, int | None, str | None, Safety | None]]:
+    report = preflight(RunOptions(project=options, select=("missing-mount",), env=dict(options.env)),
+                       load_registry()).report
+    return [(f.message, f.location.line if f.location else None, f.fix.title if f.fix else None,
+             f.fix.safety if f.fix else None) for f in report.findings]
+
+
+@pytest.mark.parametrize(("volume", "line", "typed"), [
+    (BLOCK, 9, "      o: bind\n      type: none\n      device: "),
+    (FLOW, 7, "driver_opts: {o: bind, type: none, device: ")], ids=["block", "flow"])
+@pytest.mark.parametrize("there", [True, False], ids=["folder-there", "folder-missing"])
+def test_a_bind_device_with_no_type_is_the_engines_refusal_and_one_fix_adds_it(
+        tmp_path: Path, volume: str, line: int, typed: str, there: bool) -> None:
+    """`driver_opts: {o: bind, device: /abs/data}` with no `type:`: doctor passed (the folder there) or offered a
+    SAFE mkdir (the folder missing), while `docker compose up` stops at `create P_dv: missing required option:
+    "type"` either way (test_the_engine_refuses_a_bind_device_with_no_type). Now an error at the driver_opts
+    line, whose fix writes `type: none`; with the folder missing the same fix run then creates it."""
+    options = _untyped(tmp_path / "p", volume)
+    if there:
+        (tmp_path / "p" / "data").mkdir()
+    assert _found_in(options) == [(UNTYPED_ERROR, line, "add type: none to the driver_opts of volume 'dv'",
+                                   Safety.SAFE)]
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert typed in (tmp_path / "p" / "compose.yaml").read_text()
+    assert (tmp_path / "p" / "data").is_dir() and _found_in(options) == []
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("volume", [BLOCK, FLOW], ids=["block", "flow"])
+def test_the_engine_refuses_a_bind_device_with_no_type(tmp_path: Path, docker_engine: str, busybox_image: str,
+                                                       volume: str) -> None:
+    """What `docker compose up` says of the project above, before and after doctor's fix (stand-in busybox)."""
+    root = tmp_path / "p"
+    options = _untyped(root, volume, busybox_image)
+    (root / "data").mkdir()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(root)}
+
+    def up() -> subprocess.CompletedProcess[str]:
+        name = f"doctor-h-fixmisc-{uuid.uuid4().hex[:8]}"
+        try:
+            return subprocess.run([docker_engine, "compose", "-p", name, "up", "--pull", "never"], cwd=root, env=env,
+                                  capture_output=True, text=True, timeout=120)
+        finally:
+            subprocess.run([docker_engine, "compose", "-p", name, "down", "-v", "-t", "0"], cwd=root, env=env,
+                           capture_output=True, timeout=120)
+
+    before = up()
+    assert before.returncode != 0 and 'missing required option: "type"' in before.stderr, before.stderr
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    after = up()
+    assert after.returncode == 0, after.stdout + after.stderr

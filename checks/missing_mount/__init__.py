@@ -116,7 +116,10 @@ class MissingMount(Check):
         each service mounting it fails to start ("failed to mount local volume: ... no such file or
         directory"); so is a relative device compose sends as written (it resolves one against the
         project only under `driver: local` with `o: bind` exactly, not with no `driver:` or `o:
-        bind,ro`), which the engine cannot find wherever the folder is.
+        bind,ro`), which the engine cannot find wherever the folder is. Such a volume with no `type:`
+        (`driver_opts: {o: bind, device: /abs/data}`) is an error at its `driver_opts:` line, the folder
+        there or not: the local driver refuses to create it (`create P_dv: missing required option:
+        "type"`, engine 20.10), and its safe fix writes `type: none` beside the device.
 
         An absolute path a service's entrypoint or command runs (compose's, else the image's) that
         falls in a tree the service has from the project (the folder above `./dojo:/app/dojo` is the

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from doctor.model import Check, Finding, Fix, Safety, Severity, service_names
+from doctor.model import Check, Edit, Finding, Fix, Safety, Severity, service_names
 from doctor.project import Project
 
 from .copied import inside
@@ -18,6 +18,7 @@ from .copied import inside
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.host.endpoint import Endpoint
+    from doctor.project.types import VolumeDevice
 
 
 def absent_devices(check: Check, project: Project, remote: Endpoint | None = None) -> Iterator[Finding]:
@@ -32,6 +33,9 @@ def absent_devices(check: Check, project: Project, remote: Endpoint | None = Non
         names = service_names(users)
         cannot = f"{names} cannot start"
         subject = f"{','.join(users)}:volume:{volume.key}"
+        if not volume.typed:
+            yield _untyped(check, project, volume, cannot, f"{subject}:type")
+            continue
         if not volume.device.startswith("/"):
             message = (f"volume '{volume.key}' binds device {volume.raw}, which compose sends as written (it "
                        f"resolves a relative device only under driver: local with o: bind): {cannot}")
@@ -51,6 +55,38 @@ def absent_devices(check: Check, project: Project, remote: Endpoint | None = Non
             f", or point the device of volume '{volume.key}' at a folder that exists"))
         fix = Fix(title, Safety.SAFE if ours else Safety.ADVICE, command=("mkdir", "-p", str(path)))
         yield check.finding(message, volume.location, subject, fix, Severity.ERROR)
+
+
+def _untyped(check: Check, project: Project, volume: VolumeDevice, cannot: str, subject: str) -> Finding:
+    """A bind device with no `type:`: `docker compose up` stops at `create P_dv: missing required option:
+    "type"` (engine 20.10), and a missing folder made by hand would not help; `type: none` is the bind's."""
+    message = (f"volume '{volume.key}' sets o: bind with no type: docker refuses to create it "
+               f"(missing required option: \"type\"): {cannot}")
+    title = f"add type: none to the driver_opts of volume '{volume.key}'"
+    edit = _type_none(project, volume)
+    fix = Fix(title, Safety.SAFE, edits=(edit,)) if edit is not None else Fix(title, Safety.ADVICE)
+    return check.finding(message, volume.opts_location or volume.location, subject, fix, Severity.ERROR)
+
+
+def _type_none(project: Project, volume: VolumeDevice) -> Edit | None:
+    """`type: none` written beside the `device:` line as that line is written: a block key above it at its
+    indent, or in a flow mapping before `device:`; None where the line is neither (advice then)."""
+    from doctor.project.reading import read_regular_text
+
+    where = volume.location
+    text = read_regular_text(where.path) if where is not None and where.line else None
+    if where is None or not where.line or text is None:
+        return None
+    lines = text.splitlines()
+    if where.line > len(lines):
+        return None
+    line = lines[where.line - 1]
+    body = line.lstrip(" ")
+    if body.startswith("device:"):
+        return Edit(where.path, line, f"{line[:len(line) - len(body)]}type: none\n{line}", where.line)
+    if line.count("device:") == 1 and "{" in line.partition("device:")[0]:
+        return Edit(where.path, line, line.replace("device:", "type: none, device:"), where.line)
+    return None
 
 
 def _absolute(project: Project, raw: str) -> str:

@@ -306,6 +306,8 @@ class VolumeDevice:
     raw: str  # as the compose file writes it (interpolated)
     resolved: bool  # whether compose made it absolute (driver local, o bind)
     location: Location | None  # the `device:` line
+    typed: bool = True  # driver_opts sets `type:`; without it the local driver refuses to create the volume
+    opts_location: Location | None = None  # the `driver_opts:` line
 
 
 @record

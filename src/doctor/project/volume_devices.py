@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 def bind_devices(volumes: object, project_dir: Path, home: str | None) -> tuple[VolumeDevice, ...]:
     """The volumes of the merged model's top-level `volumes:` that bind a host path (type none, or no
-    type, with a `bind` or `rbind` mount option), the local driver's (no `driver:` or `local`)."""
+    type, with a `bind` or `rbind` mount option), the local driver's (no `driver:` or `local`). One
+    with no type is kept, untyped: the local driver refuses to create it (`missing required option:
+    "type"`, engine 20.10), whether its device exists or not."""
     from doctor.project.goscalar import stringify
     from doctor.project.yamlload import YMap
 
@@ -44,7 +46,8 @@ def bind_devices(volumes: object, project_dir: Path, home: str | None) -> tuple[
         raw = stringify(opts["device"])
         resolved = driver == "local" and mount == "bind"
         device = _resolved(raw, project_dir, home) if resolved else raw
-        found.append(VolumeDevice(str(key), device, raw, resolved, _loc(opts)))
+        typed = opts.get("type") not in (None, "")
+        found.append(VolumeDevice(str(key), device, raw, resolved, _loc(opts), typed, spec.loc_of("driver_opts")))
     return tuple(found)
 
 
