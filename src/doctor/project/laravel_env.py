@@ -2,7 +2,10 @@
 
 A Laravel app is a folder holding `artisan` and a composer.json requiring laravel/framework. A
 service that runs PHP (its image, Dockerfile or command names php, artisan, composer, Sail,
-FrankenPHP or Octane; never a server image such as nginx or mysql mounting the same folder) and
+FrankenPHP or Octane; never a server image such as nginx or mysql mounting the same folder, nor a web
+server built on nginx, httpd or caddy that installs and starts no PHP: aschmelyun/docker-compose-laravel's
+`app`, `FROM nginx:stable-alpine` whose RUN lines name its `laravel` user, hands `.php` to
+`fastcgi_pass php:9000`, and the `php` service's php-fpm reads the app's config) and
 gets that folder from the host (Sail's `.:/var/www/html` bind mount, or a COPY `.dockerignore`
 lets through) loads the app's `.env` at boot, or `.env.$APP_ENV` where the service sets APP_ENV and
 that file exists (Laravel's LoadEnvironmentVariables; none once `artisan config:cache` wrote
@@ -36,6 +39,12 @@ PHP_WORDS = lazy(r"php|artisan|\bcomposer\b|\bsail\b|frankenphp|octane|laravel",
 ENTRY = lazy(r"^[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.]+)[ \t]*=[ \t]*(.*)$")
 EXPANDED = lazy(r"\$\{([A-Za-z0-9_.]+)\}")
 COMMENT = lazy(r"[ \t]#")  # an unquoted value's comment starts after whitespace
+# a web server's image (its own or its Dockerfile's base) serves the folder and runs no PHP of its own
+WEB_SERVERS = frozenset({"nginx", "nginx-unprivileged", "openresty", "httpd", "caddy", "traefik"})
+# what puts a PHP runtime on such an image: a package install naming php, docker-php-ext, or a start of php/php-fpm
+# (`/usr/sbin/php-fpm82`, never a path's `index.php`)
+PHP_RUNTIME = lazy(r"(?:\b(?:apk|apt-get|apt|yum|dnf|microdnf)\b[^\n;&|]*\b(?:add|install)\b[^\n;&|]*\bphp"
+                   r"|docker-php-ext|(?:^|[\s;&|/])php(?:-fpm)?[\d.]*(?=\s|$))", re.IGNORECASE | re.MULTILINE)
 ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "v": "\v", "f": "\f", '"': '"', "\\": "\\", "$": "$"}
 
 
@@ -59,17 +68,24 @@ def composer_requires(folder: Path, package: str) -> bool:
 
 def runs_php(project: Project, service: Service) -> bool:
     """Whether the service runs PHP: its image, build context, Dockerfile or command names it, and it
-    is no server image (an nginx or mysql that mounts the app's folder never reads its `.env`)."""
+    is no server image (an nginx or mysql that mounts the app's folder never reads its `.env`); on a web
+    server's image (nginx, httpd, caddy) only a PHP it installs or starts counts, not a `laravel` user or folder."""
+    from doctor.project.env_hosts import image_basename
     from doctor.project.script_finder import run_words
     from doctor.project.service_network import server_family
 
     if server_family(service) is not None:
         return False
-    words = [service.image or "", " ".join(run_words(project, service))]
+    recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
+              if service.build is not None and service.build.dockerfile_path is not None else None)
+    started = " ".join(run_words(project, service))
+    base = recipe.base if recipe is not None else service.image or ""
+    if image_basename(base) in WEB_SERVERS:
+        runs = [s.text for s in recipe.runs] if recipe is not None else []
+        return any(PHP_RUNTIME.search(w) for w in (started, *runs))
+    words = [service.image or "", started]
     if service.build is not None:
         words.append(str(service.build.context or ""))
-        recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
-                  if service.build.dockerfile_path is not None else None)
         if recipe is not None:
             words += [recipe.base, *(s.text for s in recipe.runs)]
     return any(PHP_WORDS.search(w) for w in words)
