@@ -110,9 +110,11 @@ class LeakedHostPort(Check):
         its port itself (PGPORT, MYSQL_TCP_PORT, a `--port`, `-c port=`): the
         mapping reaches nothing (the fix writes the server's port as the container side, on its line).
         (8) A Python settings module's localhost default (`env("REDIS_URL", default="redis://localhost:6379")`), literal
-        (`broker_url = "redis://..."`) or built pydantic-settings field's (`redis_url: str = "..."`), or database.yml's
-        `host: localhost`, where a peer listens, at its line, in a service starting the app (celery, gunicorn, uvicorn,
-        fastapi run, uwsgi, manage.py) on what it loads or imports, in its container, run at import, with the key unset.
+        (`broker_url = "redis://..."`; a Django DATABASES alias's `"HOST": "localhost"` on its "PORT" or ENGINE's
+        port, a CACHES `"LOCATION"` URL: rewritten in the literal's place, asked) or built pydantic-settings
+        field's (`redis_url: str = "..."`), or database.yml's `host: localhost`, where a peer listens, at its line,
+        in a service starting the app (celery, gunicorn, uvicorn, fastapi run, uwsgi, manage.py) on what it loads
+        or imports, in its container, run at import, with the key unset.
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the

@@ -26,6 +26,7 @@ from .passwords import password_findings
 from .readers import overridden_by_their_readers, unreached
 from .refs import default_peer, dotted_peer, judged, value_refs
 from .runs import run_hosts
+from .settings_hosts import settings_hosts
 from .siblings import from_sibling, named_beside_its_url
 from .waits import wait_findings
 
@@ -43,7 +44,9 @@ class ServiceNameDrift(Check):
         pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv; Rails' config/*.yml
         `ENV.fetch` fallbacks; Spring Boot's application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`,
         `getEnv("K", "d")`, each of a variable's defaults where files give several: nginx-golang-postgres's a_store.go
-        `"postgresserver"` and migrate.go `"postgres-server"`, two findings, one fix run), where compose leaves the key
+        `"postgresserver"` and migrate.go `"postgres-server"`, two findings, one fix run; a Django settings module's
+        literal DATABASES "HOST" and CACHES "LOCATION", djangox's `"HOST": "postgres"`, rewritten on its line), where
+        compose leaves the key
         unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,
         `DB_HOST`, `*_HOST`, `*_SERVER`, nested config's `LISTMONK_db__host`) or the host of a URL/DSN
@@ -204,8 +207,11 @@ class ServiceNameDrift(Check):
             if view is None:
                 continue
             # and a variable's other defaults in the service's code (a Go program's migrate.go beside a_store.go)
-            for var in [*service.environment.values(), *ran.get(service.name, ()), *other_sites(project, service)]:
-                for ref in value_refs(var, service, view):
+            # and the hosts a Django app's settings write in DATABASES and CACHES (djangox's `"HOST": "db"`)
+            values = [(v, None) for v in (*service.environment.values(), *ran.get(service.name, ()),
+                                          *other_sites(project, service))]
+            for var, refs in [*values, *settings_hosts(project, service)]:
+                for ref in value_refs(var, service, view) if refs is None else refs:
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
                     if name in view.names:

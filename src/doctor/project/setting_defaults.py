@@ -29,6 +29,9 @@ _ALIASED = frozenset({"os", "os.path", "decouple", "environ", "environs"})
 # django-environ's and environs' readers of a string, a URL or a URL-shaped setting
 # the name of a setting that holds an address (Celery's `broker_url`, `result_backend`; `CACHE_URL`, `ES_HOST`)
 _SETTING = lazy(r"(?:^|_)(?:url|uri|dsn|broker|backend|host|hostname|server|endpoint)$", re.IGNORECASE)
+# Django's settings dicts whose entries name an address, and the port an ENGINE dials where "PORT" is not given
+_DJANGO_DICTS = frozenset({"DATABASES", "CACHES"})
+_ENGINE_PORTS = (("postgis", 5432), ("postgresql", 5432), ("mysql", 3306))
 _ENV_METHODS = frozenset({"str", "url", "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url"})
 
 
@@ -45,6 +48,8 @@ class SettingDefault:
     target: str = ""  # the module-level name its statement assigns (`REDIS_URL = env(...)`), "" for none
     statement: int = 0  # that statement's line, where the module's later assignments are counted from
     folded: bool = False  # the variable is read whatever its case (a pydantic-settings field's)
+    port: int | None = None  # a Django DATABASES entry's port: its "PORT", else its ENGINE's (postgresql 5432)
+    entry: bool = False  # a Django DATABASES "HOST" or CACHES "LOCATION": a plain literal, rewritten on its line
 
 
 def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
@@ -105,6 +110,9 @@ class _Defaults(GuardReader):
             if _SETTING.search(name):
                 found.append(SettingDefault(stmt.value.lineno, stmt.value.col_offset + 1, name,
                                             str(_string(stmt.value)), guard, False))
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and \
+                stmt.targets[0].id in _DJANGO_DICTS and isinstance(stmt.value, ast.Dict):
+            found += _django_entries(stmt.targets[0].id, stmt.value, guard)
         for call in _walk(stmt):
             if isinstance(call, ast.Call) and self._callee(call.func) == "Celery":
                 found += [SettingDefault(k.value.lineno, k.value.col_offset + 1, str(k.arg), str(_string(k.value)),
@@ -141,6 +149,34 @@ class _Defaults(GuardReader):
         if isinstance(func, ast.Name) and self.aliases.get(func.id) == "config":  # decouple's
             return keyword
         return None
+
+
+def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> list[SettingDefault]:
+    """The literal addresses of a Django `DATABASES = {"default": {...}}` (each alias's "HOST", with its "PORT" or
+    its ENGINE's port) or `CACHES = {...}` (each alias's "LOCATION" URL), keyed as Django names them
+    (`DATABASES["default"]["HOST"]`): wsvincent/djangox's `"HOST": "db"`, set so for its compose."""
+    found = []
+    for alias, entry in zip(value.keys, value.values, strict=True):
+        alias_name = _string(alias) if alias is not None else None
+        if alias_name is None or not isinstance(entry, ast.Dict):
+            continue
+        fields = {_string(k): v for k, v in zip(entry.keys, entry.values, strict=True) if k is not None}
+        key = "HOST" if name == "DATABASES" else "LOCATION"
+        node = fields.get(key)
+        literal = _string(node) if node is not None else None
+        if node is None or literal is None or not literal:
+            continue
+        port = None
+        if name == "DATABASES":
+            written = fields.get("PORT")
+            text = str(written.value) if isinstance(written, ast.Constant) and isinstance(
+                written.value, (int, str)) and not isinstance(written.value, bool) else ""
+            engine = str(_string(fields["ENGINE"]) or "") if "ENGINE" in fields else ""
+            port = int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else next(
+                (p for word, p in _ENGINE_PORTS if word in engine), None)
+        found.append(SettingDefault(node.lineno, node.col_offset + 1, f'{name}["{alias_name}"]["{key}"]',
+                                    str(literal), guard, False, port=port, entry=True))
+    return found
 
 
 def _assigned_name(stmt: ast.stmt) -> str:

@@ -1,0 +1,31 @@
+"""The hosts a Django app's settings write as literals: each DATABASES alias's "HOST" and CACHES alias's "LOCATION".
+
+wsvincent/djangox's settings.py has, to uncomment for Docker, `DATABASES = {"default": {..., "HOST": "db", ...}}`
+beside its compose's postgres service `db`: written `"postgres"` there, no variable changes it, and the app
+dials a name no service has. Read where the settings module is the one the service runs and the entry holds
+there (doctor.project.app_settings.held_defaults), judged as an env value naming a host is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from doctor.model import Location
+from doctor.project import Project
+from doctor.project.env_hosts import HostRef, host_refs
+from doctor.project.types import EnvSource, EnvVar, Service
+
+
+def settings_hosts(project: Project, service: Service) -> Iterator[tuple[EnvVar, list[HostRef]]]:
+    """Each entry as a value at its line (named as Django names it, `DATABASES["default"]["HOST"]`), with its
+    hosts: the "HOST" alone with the entry's port, or the hosts of a CACHES URL."""
+    from doctor.project.app_settings import held_defaults
+
+    for path, default, _ in held_defaults(project, service):
+        if not default.entry:
+            continue
+        var = EnvVar(default.key, default.value, Location(path, default.line, default.column), EnvSource.ENV_FILE,
+                     raw=default.value)
+        refs = list(host_refs(default.key, default.value)) if "://" in default.value else [
+            HostRef(default.key, default.value, default.port)]
+        yield var, refs

@@ -1,0 +1,117 @@
+"""Django's DATABASES "HOST" and CACHES "LOCATION" literals, read in the settings module a service runs.
+
+wsvincent/djangox (tests/replay/djangox, 56aa62e, MIT) keeps in django_project/settings.py a commented postgres
+`DATABASES` to uncomment for Docker, `"HOST": "db"` for its compose's postgres service `db`. Uncommented with
+`"HOST": "localhost"` (the database run on the host first) or `"HOST": "postgres"` (the image's name), doctor
+preflight said nothing: leaked-host-port and service-name-drift read environment defaults
+(`os.environ.get("X", "db")`), single-value settings and pydantic fields, not an entry of a settings dict. Now
+each is found at its line, and one `doctor fix --yes` writes `db` in the literal's place, nothing else of the
+file changed; a second preflight is clean and a second fix changes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from replay_found import HOST_ENV, found
+
+from doctor.engine import load_registry
+from doctor.fixer import FixOptions, fix
+from doctor.project import ProjectOptions
+
+REPLAY = Path(__file__).resolve().parent / "replay" / "djangox"
+CHECKS = ("leaked-host-port", "service-name-drift")
+SETTINGS = "django_project/settings.py"
+REDIS = """\
+  redis:
+    image: redis:7
+volumes:
+"""
+CACHES = """
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://localhost:6379/1",
+    }
+}
+"""
+
+
+def _copy(tmp_path: Path, host: str | None = None) -> Path:
+    """The replay copied; with `host`, its Docker DATABASES block uncommented, "HOST" written `host`."""
+    root = tmp_path / "djangox"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    if host is not None:
+        path = root / SETTINGS
+        text = path.read_text()
+        start = text.index("# DATABASES = {")
+        end = text.index("# }\n", start) + len("# }\n")
+        block = "".join(line[2:] if line.startswith("# ") else line[1:]
+                        for line in text[start:end].splitlines(keepends=True))
+        path.write_text(text[:start] + block.replace('"HOST": "db"', f'"HOST": "{host}"') + text[end:])
+    return root
+
+
+def _options(root: Path) -> ProjectOptions:
+    return ProjectOptions(path=root, env={**HOST_ENV, "HOME": str(root.parent)})
+
+
+def _fix(root: Path) -> tuple[list[str], int]:
+    options = _options(root)
+    done = fix(FixOptions(project=options, families=frozenset({"env"}), yes=True, env=dict(options.env)),
+               load_registry())
+    return [r.title for r in done.results], len(done.diffs)
+
+
+def _line(root: Path, text: str) -> int:
+    return next(n for n, line in enumerate((root / SETTINGS).read_text().splitlines(), 1) if text in line)
+
+
+def test_as_cloned_and_uncommented_as_written_it_is_clean(tmp_path: Path) -> None:
+    assert found(_options(_copy(tmp_path / "cloned")), CHECKS) == []
+    assert found(_options(_copy(tmp_path / "db", "db")), CHECKS) == []
+
+
+def test_host_localhost_is_found_and_fixed_in_one_run(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "localhost")
+    before = (root / SETTINGS).read_text()
+    line = _line(root, '"HOST": "localhost"')
+    assert found(_options(root), CHECKS) == [
+        ("DATABASES[\"default\"][\"HOST\"] is localhost:5432 here, which is 'web' itself in its container (did you "
+         "mean 'db'?): 'web' runs this code", "settings.py", line)]
+    assert _fix(root) == (["write 'db' in place of 'localhost' in DATABASES[\"default\"][\"HOST\"]"], 1)
+    assert (root / SETTINGS).read_text() == before.replace('"HOST": "localhost"', '"HOST": "db"')
+    assert found(_options(root), CHECKS) == []
+    assert _fix(root) == ([], 0)
+
+
+def test_host_postgres_is_found_and_fixed_in_one_run(tmp_path: Path) -> None:
+    root = _copy(tmp_path, "postgres")
+    before = (root / SETTINGS).read_text()
+    line = _line(root, '"HOST": "postgres"')
+    assert found(_options(root), CHECKS) == [
+        ("DATABASES[\"default\"][\"HOST\"]=postgres names no service on the network (did you mean 'db'?)",
+         "settings.py", line)]
+    assert _fix(root) == (["replace 'postgres' by 'db' in DATABASES[\"default\"][\"HOST\"]"], 1)
+    # "NAME", "USER" and "PASSWORD" say postgres too: only the host's line changes
+    assert (root / SETTINGS).read_text() == before.replace('"HOST": "postgres"', '"HOST": "db"')
+    assert found(_options(root), CHECKS) == []
+    assert _fix(root) == ([], 0)
+
+
+def test_caches_location_on_localhost_is_found_where_a_redis_service_listens(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "alone", "db")
+    (root / SETTINGS).write_text((root / SETTINGS).read_text() + CACHES)
+    assert found(_options(root), CHECKS) == []  # no redis in the project: a cache of the host's, maybe
+    root = _copy(tmp_path / "redis", "db")
+    (root / SETTINGS).write_text((root / SETTINGS).read_text() + CACHES)
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace("\nvolumes:\n", "\n" + REDIS))
+    line = _line(root, '"LOCATION": "redis://localhost:6379/1"')
+    assert found(_options(root), CHECKS) == [
+        ("CACHES[\"default\"][\"LOCATION\"] is localhost:6379 here, which is 'web' itself in its container (did you "
+         "mean 'redis'?): 'web' runs this code", "settings.py", line)]
+    assert _fix(root)[0] == ["write 'redis://redis:6379/1' in place of 'redis://localhost:6379/1' in "
+                             "CACHES[\"default\"][\"LOCATION\"]"]
+    assert found(_options(root), CHECKS) == []
