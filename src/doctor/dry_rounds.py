@@ -3,16 +3,21 @@
 The run writes a round's fixes, re-runs the checks, and plans again on what it wrote, so a fix
 that only shows once another is in (dotenv-override's `override=True`, an error once a dev
 override sets the variable it overrides) edits a file the first round never named. A dry run
-mirrors the folder fixes edit (doctor.dry_verdict.mirror: hard links to the project's files,
-folders made anew) and plays the very rounds there (doctor.fixer.play_rounds: the same round
-limit, order and verdicts), with every fix taken as if confirmed, no question asked and no
-command run. Each edited file is written in the copy as the run writes (a new file renamed over
-the link: the project's file is never written through). What it shows is one diff per file,
-from the project's bytes to the copy's last bytes: what the run would leave, whatever the round.
+mirrors the folder fixes edit (doctor.dry_verdict.mirror: files copied, never hard-linked, with
+their modes, and owners where doctor runs as root) and plays the very rounds there
+(doctor.fixer.play_rounds: the same round limit, order and verdicts), with every fix taken as if
+confirmed, no question asked and no command run. What the copy cannot show is judged on the
+project itself: its first preflight's findings the copy's lacks (owners doctor could not give the
+copy) stand in every round, and whether a file may be written (its owner and mode, its folder's,
+its other names, where its links lead) is asked of the project's own file (ScratchFiles). What it
+shows is one diff per file, from the project's bytes to the copy's last bytes: what the run would
+leave, whatever the round. SIGTERM and SIGHUP end it as Ctrl-C does, the copy removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -21,16 +26,17 @@ from pathlib import Path
 
 from doctor.file_edits import RefusedEdit, unified_diff, visible_bytes
 from doctor.fix_report import FileDiff, FixReport, FixResult, FixStatus
-from doctor.fixfiles import EDIT_LIMIT, ProjectFiles, decode, why_backed_up
+from doctor.fixfiles import EDIT_LIMIT, ProjectFiles, decode, read_only, why_backed_up
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     from doctor.atomic import Staged
-    from doctor.engine import Registry, RunOptions
+    from doctor.engine import Registry, Run, RunOptions
     from doctor.file_edits import FileEdits
     from doctor.fixer import FixOptions
+    from doctor.model import Finding
     from doctor.redact import Redactor
 
 ONE_ROUND = "this dry run plans the first round only (a fix applied in a later round shows no diff here)"
@@ -55,9 +61,29 @@ class ScratchFiles(ProjectFiles):
         return self.original / path.relative_to(self.root) if path.is_relative_to(self.root) else path
 
     def check_path(self, path: Path) -> Path:
-        real = super().check_path(path)
-        if real.is_relative_to(self.root):
-            return real
+        """The copy's file the run's write of `path` lands in, judged as the run judges it: on the project's
+        own path (its links followed there, a link out of it refused); the project's file copied in first
+        (the copy names it until then)."""
+        from doctor.fixfiles import _own_exclude
+
+        path = path if path.is_absolute() else self.root / path
+        if path in self.redirected:
+            return path
+        mine = self.original / path.relative_to(self.root) if path.is_relative_to(self.root) else path
+        try:
+            real = mine.resolve()
+        except (RuntimeError, OSError) as exc:  # a symlink loop (3.11 raises RuntimeError; 3.13 OSError ELOOP)
+            raise RefusedEdit(f"{mine} cannot be followed to a file ({exc}): correct the link by hand") from None
+        if real.is_relative_to(self.original):
+            target = self.root / real.relative_to(self.original)
+            if not target.parent.resolve().is_relative_to(self.root):  # below node_modules, .venv: read in place
+                raise RefusedEdit(f"{mine} lies in a folder this dry run reads in place, not in its copy: "
+                                  "run doctor fix to see this edit")
+            self._copy_in(target)
+            return target
+        if not _own_exclude(self.original, real):
+            what = "is a symlink pointing outside" if mine.is_symlink() else "lies outside"
+            raise RefusedEdit(f"{mine} {what} the project {self.original}")
         # the repository's info/exclude of a linked worktree (it lies in the main checkout): a copy of it
         copy = next((c for c, o in self.redirected.items() if o == real), None)
         if copy is None:
@@ -72,14 +98,39 @@ class ScratchFiles(ProjectFiles):
             self.redirected[copy] = real
         return copy
 
+    def _copy_in(self, path: Path) -> None:
+        """The project's file in place of the copy's link to it (doctor.dry_verdict.mirror), before it is
+        read to be written: the run's write lands in the copy, never through the link."""
+        from doctor.dry_verdict import keep_owner_and_mode
+
+        original = self.project_path(path)
+        try:
+            if os.readlink(path) != str(original) or not original.is_file():
+                return  # the project's own link (followed by check_path), or a FIFO never opened
+        except OSError:
+            return  # no link: a file the copy holds already, or none yet
+        try:
+            path.unlink()
+            shutil.copy2(original, path)
+            keep_owner_and_mode(original, path)
+        except OSError as exc:
+            raise RefusedEdit(f"cannot read {original}: {exc.strerror or exc}") from None
+
     def _links(self, path: Path) -> int:
-        links = super()._links(path)
-        try:  # the copy's own hard link to the project's file is no other name of it
-            if os.path.samestat(os.lstat(path), os.lstat(self.project_path(path))):
-                return links - 1
-        except (OSError, ValueError):
-            pass
-        return links
+        if path in self._written:
+            return super()._links(path)
+        # the copy's file is a copy: the project's own file has the names the run would split
+        return super()._links(self.project_path(path))
+
+    def stage(self, plan: FileEdits) -> tuple[Staged | None, str]:
+        if plan.path not in self._written:  # the run writes the project's file: judged on it, its owner and folder
+            original = self.project_path(plan.path)
+            refusal = read_only(original, plan.display) if plan.exists else ""
+            if not refusal and original.parent.is_dir() and not os.access(original.parent, os.W_OK):
+                refusal = f"cannot write {plan.display}: {os.strerror(errno.EACCES)}"
+            if refusal:
+                return None, refusal
+        return super().stage(plan)
 
     def _backup(self, plan: FileEdits) -> None:
         self.would_back_up[self.project_path(plan.path)] = None
@@ -95,15 +146,24 @@ class ScratchFiles(ProjectFiles):
 
 
 def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions, files: ProjectFiles,
-               redactor: Redactor) -> FixReport | str:
+               redactor: Redactor, run: Run) -> FixReport | str:
     """The report of the run's rounds played in a scratch copy of `files.root`, as a dry run's; else the
-    note that says why no copy was made (a folder of more than MAX_FILES files, one doctor cannot read)."""
+    note that says why no copy was made (a folder of more than MAX_FILES files, one doctor cannot read).
+    `run`: the project's own preflight, whose findings the copy cannot show (owners doctor could not give
+    the copy, a folder read whole through a link) are kept in every round as the project has them."""
     from doctor.dry_verdict import MAX_FILES, in_copy, mirror
     from doctor.engine import preflight
     from doctor.fixer import play_rounds
 
     root = files.root
-    with tempfile.TemporaryDirectory(prefix="doctor-dry-") as scratch:
+    temp = Path(tempfile.gettempdir()).resolve()
+    if temp.is_relative_to(root):
+        return f"the temporary folder {temp} (TMPDIR) lies in the project's folder, which it would copy: {ONE_ROUND}"
+    with _ended_as_interrupted(), contextlib.ExitStack() as stack:
+        try:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="doctor-dry-"))
+        except OSError as exc:
+            return f"no scratch copy of the project could be made in {temp} ({exc.strerror or exc}): {ONE_ROUND}"
         copy = Path(scratch) / root.name  # the same folder name: compose's default project name
         try:
             moved = in_copy(run_options, root, copy)
@@ -112,14 +172,17 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
             if not mirror(root, copy, ()):
                 return f"the project's folder holds more than {MAX_FILES} files, too many to copy: {ONE_ROUND}"
         except (OSError, ValueError) as exc:
-            return f"the project's folder could not be copied ({exc}): {ONE_ROUND}"
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return f"the project's folder could not be copied to {temp} ({why}): {ONE_ROUND}"
         env = dict(moved.env or {})
         seed_port_blocks(dict(run_options.env if run_options.env is not None else run_options.project.env), env,
                          root, copy)
         copied = ScratchFiles(copy, root, files.project_name, env)
         played = replace(options, dry_run=False, scratch=True, interactive=False, ask=None, env=env,
                          project=moved.project)
-        report = play_rounds(played, registry, moved, preflight(moved, registry), copied, redactor)
+        faithful = _Faithful(run, preflight(moved, registry), copied)
+        report = play_rounds(played, registry, moved, faithful.first, copied, redactor,
+                             lambda o, r: faithful.run(preflight(o, r)))
         diffs = tuple(d for d in (_final_diff(copied, path) for path in copied.written) if d is not None)
         backed = [f"would back up {_shown(copied, p)} ({why_backed_up(p)}) before writing it"
                   for p in copied.would_back_up]
@@ -129,6 +192,28 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
                      unfixable=tuple((c, back.text(m)) for c, m in report.unfixable),
                      left=tuple(back.text(line) for line in report.left), left_errors=report.left_errors,
                      rounds=max((r.round for r in report.results), default=0))
+
+
+@contextlib.contextmanager
+def _ended_as_interrupted() -> Iterator[None]:
+    """SIGTERM and SIGHUP (`timeout`, a closed terminal) end the dry run as Ctrl-C does: the scratch
+    copy is removed on the way out, not left in the temp folder."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    kept = {s: signal.signal(s, interrupted) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def seed_port_blocks(env: Mapping[str, str], sandbox: Mapping[str, str], root: Path, copy: Path) -> None:
@@ -155,6 +240,40 @@ def seed_port_blocks(env: Mapping[str, str], sandbox: Mapping[str, str], root: P
         write_atomic(target, (json.dumps({"version": VERSION, "blocks": entries}, indent=2) + "\n").encode())
     except OSError:
         pass  # unremembered: the copy's moves are worked out as in a registry that cannot be written
+
+
+class _Faithful:
+    """The copy's preflights as the project's would be: a finding the project's own preflight has and
+    the untouched copy's has not (a folder's owner doctor could not give the copy, run as another user
+    than root; one below a folder the copy reads in place) is kept in every round as the project has it
+    (until a round writes its file), and one only the copy has is dropped."""
+
+    def __init__(self, project: Run, copy: Run, files: ScratchFiles) -> None:
+        self.files = files
+        mine = {f.fingerprint for f in copy.report.findings}
+        theirs = {f.fingerprint for f in project.report.findings}
+        self.lost = [f for f in project.report.findings if f.fingerprint not in mine]
+        self.made = mine - theirs
+        self.first = self.run(copy)
+
+    def run(self, run: Run) -> Run:
+        from doctor.model import CheckResult, Status
+
+        # a file the rounds wrote is the copy's own since: what its checks say of it stands
+        written = {self.files.project_path(p) for p in self.files.written}
+        lost: dict[str, list[Finding]] = {}
+        for f in self.lost:
+            if f.location is not None and f.location.path in written:
+                continue
+            lost.setdefault(f.check, []).append(f)
+        results = []
+        for r in run.report.results:
+            kept = tuple(f for f in r.findings if f.fingerprint not in self.made) + tuple(lost.pop(r.check, ()))
+            if kept != r.findings:
+                r = replace(r, findings=kept, status=Status.FAILED if kept else Status.PASSED)
+            results.append(r)
+        results += [CheckResult(check, "", Status.FAILED, tuple(found)) for check, found in lost.items()]
+        return replace(run, report=replace(run.report, results=tuple(results)))
 
 
 class _Back:

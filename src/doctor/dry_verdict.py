@@ -7,8 +7,8 @@ the errors that round would leave:
 The run writes its fixes, then re-runs the checks: an error with advice alone that another fix
 settles (compose-config's required variable, set by env-drift's copy of `.env.example`) is no
 longer reported, and the run exits 0. A dry run writes nothing, so it writes the edits it would
-make into a scratch copy of the folder fixes edit (hard links to the project's files, a copy
-where no link can be made; each edited file written anew, never through a link), and re-runs
+make into a scratch copy of the folder fixes edit (`mirror`: copies, never hard links to the
+project's files), and re-runs
 there the checks of the errors it would leave. An error the copy no longer reports would be
 settled; one it still reports would be left. Where no copy can be made (a folder too large to
 mirror), such an error "may be left" and does not decide the exit code.
@@ -17,8 +17,10 @@ mirror), such an error "may be left" and does not decide the exit code.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 WOULD_SETTLE = "the check would no longer report it after this run's other fixes (re-run on a scratch copy)"
 MAX_FILES = 20000  # beyond this, mirroring the folder costs more than a dry run should
 LINKED_WHOLE = frozenset({"node_modules", ".venv", "venv", "__pycache__"})  # read, never written: one link each
-COPIED_UP_TO = 1 << 20  # a file no hard link can reach is copied up to this size, else linked by name
+COPIED_UP_TO = 1 << 20  # a larger file is named by a link in the copy, and copied in when a fix writes it
 
 
 def candidates(report: FixReport) -> list[FixResult]:
@@ -93,15 +95,16 @@ def reported_after(registry: Registry, run_options: RunOptions, root: Path, plan
 
 def in_copy(run_options: RunOptions, root: Path, copy: Path) -> RunOptions | None:
     """`run_options` with the project read from `copy`, a mirror of `root` in a temporary folder, in an
-    environment that writes no cache entry and claims no port block for a folder that is gone once the
-    dry run ends; None when the project lies outside `root`, or `root` holds the temporary folder."""
+    environment whose caches and port blocks lie in that folder too, gone once the dry run ends; None
+    when the project lies outside `root`, or `root` holds the temporary folder."""
     project = run_options.project
     here = moved_path(Path(project.path).resolve(), root, copy)
     scratch = copy.parent.resolve()
     if here is None or root == scratch or root in scratch.parents:
         return None
     env = dict(run_options.env if run_options.env is not None else project.env)
-    sandbox = {"DOCTOR_NO_CACHE": "1", "XDG_STATE_HOME": str(scratch / "state")}
+    # caches of its own, gone with it (a round's preflight reads what the last one read, unless a fix wrote it)
+    sandbox = {"XDG_CACHE_HOME": str(scratch / "cache"), "XDG_STATE_HOME": str(scratch / "state")}
     moved = replace(project, path=here, env={**project.env, **sandbox},
                     files=tuple(moved_path(Path(f), root, copy) or Path(f) for f in project.files),
                     env_files=None if project.env_files is None else tuple(
@@ -119,18 +122,31 @@ def moved_path(path: Path, root: Path, copy: Path) -> Path | None:
 
 
 def mirror(root: Path, copy: Path, skip: Iterable[Path]) -> bool:
-    """Mirror `root` at `copy` (folders made, files hard-linked, else copied or linked by name), leaving out
-    `skip`; False when it holds more than MAX_FILES files."""
+    """Mirror `root` at `copy`, leaving out `skip`; False when it holds more than MAX_FILES files.
+
+    Folders are made and files copied, with their modes (and owners where doctor runs as root); never
+    hard-linked, which would give the project's files a second name while the dry run lives, and the run
+    refuses to edit a file that has two. A file too large to copy is a link naming the project's file,
+    copied in when a fix writes it (doctor.dry_rounds.ScratchFiles); folders read whole (LINKED_WHOLE)
+    are links to the project's.
+    The project's own links read as there: one to a file inside it points into the copy, one to a file
+    outside it names that file.
+    """
     skipped = set(skip)
     count = 0
+    made: list[tuple[Path, Path]] = []
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
         there = copy / here.relative_to(root)
         there.mkdir(parents=True, exist_ok=True)
+        made.append((here, there))
         for name in list(dirs):
-            if name in LINKED_WHOLE or (name == "objects" and here.name == ".git") or (here / name).is_symlink():
+            if (here / name).is_symlink():
                 dirs.remove(name)
-                os.symlink(os.readlink(here / name) if (here / name).is_symlink() else here / name, there / name)
+                _symlink(here / name, there / name, root, copy)
+            elif name in LINKED_WHOLE or (name == "objects" and here.name == ".git"):
+                dirs.remove(name)
+                _named(here / name, there / name)
         for name in names:
             source = here / name
             if source in skipped:
@@ -138,24 +154,67 @@ def mirror(root: Path, copy: Path, skip: Iterable[Path]) -> bool:
             count += 1
             if count > MAX_FILES:
                 return False
-            _link(source, there / name)
+            _copy(source, there / name, root, copy)
+    for here, there in reversed(made):  # the deepest first: a read-only folder is made so once filled
+        keep_owner_and_mode(here, there)
     return True
 
 
-def _link(source: Path, target: Path) -> None:
-    """`target` reads as `source`: its link target when it is a link, else a hard link, else a copy."""
+def _symlink(source: Path, target: Path, root: Path, copy: Path) -> None:
+    """A link of the copy reading what `source` reads: into the copy where it resolves in the project,
+    else to the very path it names from the project's folder (`../shared.env` stays the shared file)."""
+    link = os.readlink(source)
+    resolved = Path(os.path.realpath(source))
+    if resolved == root or root in resolved.parents:
+        if os.path.isabs(link):
+            link = str(copy / resolved.relative_to(root))
+    elif not os.path.isabs(link):
+        link = os.path.join(source.parent, link)
+    os.symlink(link, target)
+    _keep_owner(source, target)
+
+
+def _copy(source: Path, target: Path, root: Path, copy: Path) -> None:
+    """`target` reads as `source`: a link as `_symlink` makes it, a regular file up to COPIED_UP_TO copied
+    (its mode and times, and its owner where doctor runs as root), else named by a link (a large file,
+    copied in when a fix writes it; a FIFO or socket, never opened: it would block)."""
     if source.is_symlink():
-        os.symlink(os.readlink(source), target)
+        _symlink(source, target, root, copy)
         return
     try:
-        os.link(source, target)
-        return
+        info: os.stat_result | None = source.stat()
     except OSError:
-        pass
-    try:  # another file system, or a file of another owner: a small regular file is copied
-        if source.is_file() and source.stat().st_size <= COPIED_UP_TO:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= COPIED_UP_TO:
+        try:
             shutil.copy2(source, target)
+            keep_owner_and_mode(source, target)
             return
-    except OSError:
-        pass  # unreadable: named instead (a FIFO or socket is never opened, it would block)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                target.unlink()  # what the copy wrote before it failed
+            if exc.errno not in (errno.EACCES, errno.EPERM):
+                raise  # no space left, a quota: no copy can be made (an unreadable file is named instead)
+    _named(source, target)
+
+
+def _named(source: Path, target: Path) -> None:
+    """`target` a link naming `source`, with its owner where doctor runs as root (a FIFO is never opened)."""
     os.symlink(source, target)
+    _keep_owner(source, target)
+
+
+def _keep_owner(source: Path, target: Path) -> None:
+    if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            info = os.lstat(source)
+            os.lchown(target, info.st_uid, info.st_gid)
+
+
+def keep_owner_and_mode(source: Path, target: Path) -> None:
+    """`target` with `source`'s mode, and its owner where doctor runs as root (checks judge both)."""
+    with contextlib.suppress(OSError):
+        info = os.lstat(source)
+        if os.geteuid() == 0:
+            os.lchown(target, info.st_uid, info.st_gid)
+        os.chmod(target, stat.S_IMODE(info.st_mode))

@@ -169,7 +169,7 @@ def _fix(options: FixOptions, registry: Registry, run_options: RunOptions, held:
         from doctor.dry_rounds import dry_rounds
         from doctor.dry_verdict import with_verdict
 
-        played = dry_rounds(options, registry, run_options, files, redactor)
+        played = dry_rounds(options, registry, run_options, files, redactor, run)
         if not isinstance(played, str):
             return played
         # no copy (too many files): the first round's plan, and its verdict on the errors it leaves
@@ -275,9 +275,12 @@ def _with_wrapper_notes(report: FixReport) -> FixReport:
 
 
 def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions, run: Run, files: ProjectFiles,
-                redactor: Redactor) -> FixReport:
-    """Round after round until one applies nothing (see _fix); a dry run plays them in its scratch copy."""
+                redactor: Redactor, check: Callable[[RunOptions, Registry], Run] | None = None) -> FixReport:
+    """Round after round until one applies nothing (see _fix); a dry run plays them in its scratch copy,
+    `check` its preflight there (what the copy cannot show, owners it could not give, kept as the project's)."""
     from doctor.engine import preflight
+
+    check = check or preflight
 
     results: dict[str, FixResult] = {}
     report = FixReport(run.project.root)
@@ -299,7 +302,7 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
         run_options = _with_shell(run_options, [chosen[r.fingerprint] for r in applied], exports)
         # the verification (every selected check, not only those whose fixes applied), and the next
         # round's findings: one a fix created (a drift info turned error) is planned there
-        run = preflight(run_options, registry)
+        run = check(run_options, registry)
         remaining = _worst(run.report.findings)  # the worst finding of each fingerprint (a subject may carry several)
         # a round after which compose can no longer read the project fixed nothing, whatever the
         # checks (which then see less) say; and no round builds on it
