@@ -87,17 +87,20 @@ class DotenvOverride(Check):
         to entry files (`node F`, `nodemon F`, `ts-node F`, `pm2 start F`; `nest start`: nest-cli.json's
         sourceRoot/entryFile; `node dist/main`: the TypeScript source tsconfig's outDir is compiled from; a
         shell script of the service's code, `CMD ["/opt/startup.sh"]`, read line by line), then the relative
-        `require()` / `import` of those files (48 files at most, never node_modules). In them:
+        `require()` / `import` of those files and those tsconfig.json's `paths` alias (`from '@config'`
+        under `"@config": ["config"]`; 48 files at most, never node_modules). In them:
         `require('dotenv').config(...)`, `dotenv.config(...)` of a binding (`const dotenv =
         require('dotenv')`, `import * as dotenv from 'dotenv'`, `import { config } from 'dotenv'`),
         dotenv-safe's alike, `import 'dotenv/config'`, and @nestjs/config's `ConfigModule.forRoot()` (`.env`
         unless `envFilePath` names others or `ignoreEnvFile: true`; compose wins); in scripts, `node -r dotenv/config`,
         `node --env-file=F`, dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F`. A `path:` is a
-        literal (relative to the working dir, Node's process.cwd()), `path.join(__dirname, ...)` or
-        `path.resolve(__dirname | process.cwd(), ...)`; the file is read with Node dotenv's own line
-        rule (no expansion). Node's dotenv leaves what is set unless `override: true` (dotenv-cli's
-        `-o`); env-cmd overrides unless `--no-override`. A load under an `if` on one variable
-        (`if (process.env.NODE_ENV !== 'production')`, `=== 'development'`, `!process.env.X`, alone
+        literal (relative to the working dir, Node's process.cwd()), a template reading one variable
+        (`.env.${process.env.NODE_ENV || 'development'}.local`: the container's NODE_ENV, compose's over
+        the image's ENV, else the fallback), `path.join(__dirname, ...)` or
+        `path.resolve(__dirname | process.cwd(), ...)`, whose last part may be such a template; the file
+        is read with Node dotenv's own line rule (no expansion). Node's dotenv leaves what is set unless
+        `override: true` (dotenv-cli's `-o`); env-cmd overrides unless `--no-override`. A load under an
+        `if` on one variable (`if (process.env.NODE_ENV !== 'production')`, `=== 'development'`, `!process.env.X`, alone
         before the call or its `{` block) is judged as Python's are: not where compose sets
         NODE_ENV=production. hagopj13/node-express-boilerplate's
         `dotenv.config({ path: path.join(__dirname, '../../.env') })` with compose not setting

@@ -143,6 +143,21 @@ PACKAGE = '{\n  "main": "src/main.js",\n  "scripts": {\n    "dev": "%s"\n  }\n}\
                               "src/main.js": ""}, ".env.dev", "package.json:4"),
     ("", {"package.json": '{\n  "main": "src/main.js"\n}\n', "src/main.js": "require('dotenv').config()\n"},
      ".env", "src/main.js:1"),
+    # a template naming the file by a variable compose sets (typescript-express-starter's `.env.${NODE_ENV}.local`)
+    ("command: npm run dev\n    environment: [APP_ENV=docker]",
+     {"package.json": PACKAGE % "node src/main.js",
+      "src/main.js": "require('dotenv').config({ path: `.env.${process.env.APP_ENV || 'local'}` })\n"},
+     ".env.docker", "src/main.js:1"),
+    # unset, the fallback; with none JavaScript writes `undefined`
+    ("command: npm run dev", {"package.json": PACKAGE % "node src/main.js",
+                              "src/main.js": "require('dotenv').config({ path: `.env.${process.env.APP_ENV}` })\n"},
+     ".env.undefined", "src/main.js:1"),
+    # an import through tsconfig's `paths` (no baseUrl: the tsconfig's folder), its comments and trailing commas
+    ("command: npm run dev", {"package.json": PACKAGE % "ts-node src/main.ts",
+                              "tsconfig.json": '{\n  // aliases\n  "compilerOptions": {"paths": {"@lib/*": '
+                                               '["src/lib/*"],},},\n}\n',
+                              "src/main.ts": "import { env } from '@lib/env';\n",
+                              "src/lib/env.ts": "import 'dotenv/config';\n"}, ".env", "src/lib/env.ts:1"),
 ])
 def test_node_loaders_a_service_runs(tmp_path: Path, command: str, files: dict[str, str], env: str, at: str) -> None:
     root = _node_project(tmp_path / "p", command, files, env)

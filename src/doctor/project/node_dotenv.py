@@ -11,14 +11,17 @@ line by line as commands, and a command doctor cannot read is package.json's `st
 its `main`. A script's own loaders are calls at its package.json line:
 `node -r dotenv/config` (`--require`, with `dotenv_config_path=`), `node --env-file=F` (Node 20+),
 dotenv-cli's `dotenv -e F [-o] --` and `env-cmd -f F` (which overrides unless `--no-override`).
-From each entry file the relative `require()` / `import` are followed (at most MAX_FILES files of
-the package, never node_modules), and in each file dotenv's loads are read: `require('dotenv')
+From each entry file the relative `require()` / `import` are followed, and those tsconfig.json's
+`paths` alias (`'@config'`: node_aliases), at most MAX_FILES files of the package, never
+node_modules, and in each file dotenv's loads are read: `require('dotenv')
 .config(...)`, a binding's `dotenv.config(...)` (`const dotenv = require('dotenv')`, `import * as
 dotenv from 'dotenv'`, `import { config } from 'dotenv'`), dotenv-safe's alike, `import
 'dotenv/config'`, and @nestjs/config's `ConfigModule.forRoot()` (node_nest). A `path:` is a literal
-(relative to the working dir, as Node's process.cwd()),
+(relative to the working dir, as Node's process.cwd()), a template reading one variable
+(``.env.${process.env.NODE_ENV || 'development'}.local``: the container's NODE_ENV, else the fallback),
 `path.join(__dirname, ...)` / `path.resolve(__dirname, ...)` (relative to the file),
-`path.resolve(process.cwd(), ...)`; `override: true` beats what compose sets.
+`path.resolve(process.cwd(), ...)`, whose last part may be such a template; `override: true` beats
+what compose sets.
 """
 
 from __future__ import annotations
@@ -271,7 +274,10 @@ class _Service:
 
 def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
     """The dotenv loads of the entry files and the files of the package they import (relatively)."""
+    from doctor.project.node_aliases import aliased_imports, tsconfig_aliases
+
     todo, seen = list(entries), set[Path]()
+    aliases = tsconfig_aliases(top)
     while todo and len(seen) < MAX_FILES:
         path = _resolve(todo.pop(0))
         if path is None or path in seen or not path.is_relative_to(top) or "node_modules" in path.parts:
@@ -282,6 +288,8 @@ def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
             continue
         code = COMMENTS.sub(_uncommented, text)
         todo.extend(Path(posixpath.normpath(path.parent / m.group(1))) for m in IMPORTS.finditer(code))
+        if aliases:  # tsconfig's `paths`: `from '@config'` is src/config/index.ts
+            todo.extend(aliased_imports(code, aliases))
         if "dotenv" in code:
             yield from _loads(path, code, text.splitlines())
         if "ConfigModule" in code:  # @nestjs/config's ConfigModule.forRoot(): .env unless told otherwise

@@ -11,6 +11,10 @@ from doctor.lazyre import lazy
 from doctor.project.appenv import PathSpec
 
 STRING = lazy(r"""^\s*(?:'([^'\\]*)'|"([^"\\]*)"|`([^`\\$]*)`)\s*$""")
+# a template literal reading one variable, with an optional fallback: `.env.${process.env.NODE_ENV || 'dev'}`
+TEMPLATE = lazy(r"""^\s*`([^`\\$]*)\$\{\s*process\s*\.\s*env\s*"""
+                r"""(?:\.\s*([A-Za-z_]\w*)|\[\s*(['"])([A-Za-z_]\w*)\3\s*\])"""
+                r"""\s*(?:(\|\||\?\?)\s*(?:'([^'\\]*)'|"([^"\\]*)"))?\s*\}([^`\\$]*)`\s*$""")
 
 
 def _arguments(code: str, start: int) -> str:
@@ -67,11 +71,15 @@ def _options_fields(arguments: str) -> dict[str, str]:
 
 
 def _path(expression: str) -> tuple[PathSpec, ...]:
-    """A path expression's spec: a literal, `path.join|resolve(__dirname | process.cwd(), 'a', ...)`;
-    none when doctor cannot tell (a variable, a template with `${...}`)."""
+    """A path expression's spec: a literal, a template reading one variable (``.env.${process.env.NODE_ENV
+    || 'development'}.local``), `path.join|resolve(__dirname | process.cwd(), 'a', ...)` whose last part
+    may be such a template; none when doctor cannot tell (a variable, a template reading anything else)."""
     literal = _string(expression)
     if literal is not None:
         return (_literal(literal),)
+    template = _template(expression)
+    if template is not None:
+        return (_framed((), template),)
     match = re.fullmatch(r"\s*(?:path\s*\.\s*)?(join|resolve)\s*\(([\s\S]*)\)\s*", expression)
     if match is None:
         return ()
@@ -81,10 +89,14 @@ def _path(expression: str) -> tuple[PathSpec, ...]:
         base, parts = ("file", 1), parts[1:]
     elif parts and re.fullmatch(r"process\s*\.\s*cwd\s*\(\s*\)", parts[0]):
         parts = parts[1:]
-    texts = [_string(p) for p in parts]
+    last = _template(parts[-1]) if parts else None
+    texts = [_string(p) for p in (parts[:-1] if last is not None else parts)]
     if any(t is None for t in texts):
         return ()
     joined = [str(t) for t in texts]
+    if last is not None:  # base / (prefix + $NAME + suffix): the folder the earlier parts name
+        folder = ("file", 1, *joined) if base[0] == "file" else _literal(posixpath.join("", *joined) or ".")
+        return (_framed(folder, last),)
     if match.group(1) == "resolve" and any(t.startswith("/") for t in joined):
         return (("abs", posixpath.join(*joined)),)
     if base[0] == "file":
@@ -99,3 +111,26 @@ def _string(text: str) -> str | None:
 
 def _literal(text: str) -> PathSpec:
     return ("abs", text) if text.startswith("/") else ("cwd", text)
+
+
+def _template(text: str) -> tuple[str, str, str, str] | None:
+    """A template literal reading one variable: its prefix, the variable, the text it stands for when
+    unset, and its suffix (``.env.${process.env.NODE_ENV || 'development'}``: '.env.', 'NODE_ENV',
+    'development', ''). Unset with no fallback, JavaScript writes `undefined`."""
+    match = TEMPLATE.match(text)
+    if match is None:
+        return None
+    default = match[6] if match[6] is not None else match[7] if match[7] is not None else "undefined"
+    return match[1], match[2] or match[4], default, match[8]
+
+
+def _framed(base: PathSpec, template: tuple[str, str, str, str]) -> PathSpec:
+    """appenv's ("env", NAME, defaults, (), (base, prefix, suffix)): base / (prefix + $NAME + suffix),
+    the working dir without a base, its default the file the template names with NAME unset."""
+    prefix, name, default, suffix = template
+    whole = prefix + default + suffix
+    if base:
+        fallback: PathSpec = (*base, whole) if base[0] == "file" else _literal(posixpath.join(str(base[1]), whole))
+    else:
+        fallback = _literal(whole)
+    return ("env", name, (fallback,), (), (base, prefix, suffix))
