@@ -96,3 +96,21 @@ def test_without_the_alias_nothing_reaches_the_loader(tmp_path: Path) -> None:
     root = _starter(tmp_path)
     _replace(root, "tsconfig.json", '"@config": ["config"],', '"@settings": ["config"],')
     assert _found(root) == []
+
+
+def test_a_dev_override_value_a_later_rounds_fix_lets_through_is_fixed_in_one_run(tmp_path: Path) -> None:
+    """With `override: true` the file beat compose: round 1's dev override DB_HOST lost to it until
+    dotenv-override dropped the flag in round 2. The run then said the first fix was 'NOT fixed: the check
+    still reports it' and exited 1, while a second preflight was clean."""
+    root = _starter(tmp_path)
+    _replace(root, CONFIG, LOAD, LOAD.replace(" });", ", override: true });"))
+    assert _found(root) == [FOUND]
+    options = _options(root)
+    report = fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert sorted((r.check, r.round, r.fixed) for r in report.results if r.round) == [
+        ("dotenv-override", 2, True), ("leaked-host-port", 1, True)]
+    assert report.exit_code == 0
+    assert (root / CONFIG).read_text().count(LOAD) == 1
+    assert (root / "docker-compose.override.yml").read_text() == (
+        "services:\n  server:\n    environment:\n      DB_HOST: mysql\n")
+    assert _found(root) == []

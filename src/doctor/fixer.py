@@ -291,8 +291,10 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     first = _worst(run.report.findings)
     appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
     exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
+    every: dict[str, Fix] = {}  # the fix applied for each fingerprint, whatever its round: its verify step
     for number in range(1, max(1, rounds) + 1):
         report, chosen = run_round(options, registry, run, files, redactor, results, report)
+        every.update(chosen)
         applied = [replace(r, round=number) for r in report.results if r.status is FixStatus.APPLIED
                    and (r.fingerprint not in results or results[r.fingerprint].status is not FixStatus.APPLIED)]
         results.update({r.fingerprint: r for r in report.results})
@@ -336,6 +338,8 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
                 results[r.fingerprint] = replace(r, fixed=True, reason=f"left: {left.severity.label}, {left.message}")
             else:
                 results[r.fingerprint] = replace(r, fixed=True)
+        if broken is None:
+            _settled_later(results, remaining, every, run, number)
         if broken is not None:
             break
     unfixable = _unfixable(run, results)
@@ -351,6 +355,21 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor,
                    unfixable=unfixable, left=tuple(line for line, _ in behind),
                    left_errors=sum(f.severity is Severity.ERROR for _, f in behind))
+
+
+def _settled_later(results: dict[str, FixResult], remaining: Mapping[str, Finding], every: Mapping[str, Fix],
+                   run: Run, number: int) -> None:
+    """An earlier round's fix the check still reported, which this round's fixes made good: its finding is
+    gone and its verify step passes (leaked-host-port's dev override value, which a Node loader's
+    `override: true` beat until dotenv-override dropped the flag a round later). `results` is updated."""
+    for fingerprint, r in list(results.items()):
+        if r.status is not FixStatus.APPLIED or r.fixed is not False or r.reason or r.round >= number \
+                or fingerprint in remaining:
+            continue
+        verify = every[fingerprint].verify if fingerprint in every else None
+        if not (verify(run.project) if verify is not None else ""):
+            results[fingerprint] = replace(r, fixed=True, reason=f"the check no longer reports it after round "
+                                                                 f"{number}'s fixes")
 
 
 def _worst(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, Finding]:
