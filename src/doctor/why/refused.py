@@ -44,12 +44,17 @@ REFUSED = Signature(
     r"could not be found"
     r"|^invalid (?:hostPort|containerPort|port|proto)\b.*"
     r"|^no such service: (?P<service2>[\w.-]+)$|^no service selected$"
+    r"|^dependency cycle detected: .+"
+    # an image reference a variable left empty (`image: app:${TAG}`): compose asks the engine for it before creating
+    # anything, and the engine refuses its form (an engine that does not answer is no refusal)
+    r"|^unable to get image '(?P<image>[^']*)'(?=: .*invalid reference format)"
     # the engine has a network of the name compose gives one of the project, not made for it (doctor.why.network_clash)
     r"|network (?P<network>[\w.-]+) was found but has incorrect label com\.docker\.compose\.network set to "
     r"\"(?P<found>[^\"]*)\"(?: \(expected: \"(?P<expected>[^\"]*)\"\))?",
     "compose refused the project before creating any container (it pulled, built and started nothing): it could "
-    "not read or accept the compose files, an env file, the project name or a service the command named, or the "
-    "engine has a network of the name one of the project's gets that was not made for it",
+    "not read or accept the compose files, an env file, the project name, an image reference (a variable left "
+    "empty), a dependency cycle or a service the command named, or the engine has a network of the name one of "
+    "the project's gets that was not made for it",
     ("compose-config", "env-drift"),  # env-drift: a missing env file with a template beside it
     "the compose files and env files compose read: `doctor preflight --select compose-config` names each fault with "
     "its file and line; `docker compose config` prints compose's own first one",
@@ -112,6 +117,8 @@ def refusal_causes(line: str, findings: Sequence[Finding]) -> list[Finding]:
     def names(text: str) -> bool:
         return any(re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-]|\.\w)", text) for v in values)
 
+    if captured.get("image") is not None:  # the variable that left it so: env-drift's finding of an `image:` value
+        return [f for f in mine if f.check == "env-drift" and " in image:" in f.message]
     named = [f for f in mine if names(f"{f.subject} {f.message}")]
     # those about the value itself (`env-file:env file .env not found`, env-drift's `.env`), before those whose
     # words only mention it (hc's 'DB_NAME' is not set ... there is no .env: that follows from the missing file)
