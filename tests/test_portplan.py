@@ -174,9 +174,10 @@ def _repo(tmp_path: Path, files: dict[str, str], track: tuple[str, ...]) -> Path
     return root
 
 
-def test_a_new_override_no_ignore_rule_covers_is_named_to_keep_out_of_commits(tmp_path: Path) -> None:
-    """Tracks side by side: the port goes to an untracked override, which `git add -A` would commit
-    unless git ignores it; a rule in .gitignore (or .git/info/exclude) silences the note."""
+def test_the_port_goes_to_the_untracked_override_whose_exclude_note_the_move_says(tmp_path: Path) -> None:
+    """Tracks side by side: the port goes to an untracked override; the note to keep it out of commits is
+    the move's own step, once per file with the repository's exclude file (port_collision.fix,
+    tests/test_ports_worktrees_exclude_note.py), never here once per move with `.git/info/exclude`."""
     from doctor.model import Edit
     from doctor.project.portplan import untracked_edits
 
@@ -185,8 +186,7 @@ def test_a_new_override_no_ignore_rule_covers_is_named_to_keep_out_of_commits(tm
     override = (Edit(root / "compose.override.yaml", "", "services: {}\n"),), "compose.override.yaml"
     edits, where = untracked_edits((env_edit,), override, 20000, "WEB_PORT")
     assert edits == override[0]
-    assert where == ("compose.override.yaml; keep compose.override.yaml out of commits "
-                     "(by hand: add it to .git/info/exclude)")
+    assert where == "compose.override.yaml"
     (root / ".gitignore").write_text("# local\n/compose.override.yaml\n")
     assert untracked_edits((env_edit,), override, 20000, "WEB_PORT")[1] == "compose.override.yaml"
 

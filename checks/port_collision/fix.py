@@ -190,17 +190,20 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     shell: tuple[tuple[str, str], ...] = ()
     # with tracks side by side, a track's own port never goes into a file git shares with the others
     shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
+    routed = False  # moved off the tracked files into the untracked override (tracks side by side)
     if shared and side_by_side(project.root, host) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
         override_route = compose_edits(project, svc, mapping, new, version, partner, in_place=False)
         edits, where = untracked_edits(edits, override_route, new, variable)
+        routed = bool(edits)
         if not edits and not variable:  # the tracked files stay as they are: the worktree's own file holds it
             edits, where, shell = plan_file_edits(project, svc, mapping, new, partner, where)
     elif shared and not within:  # one checkout: the edit is right here, and is this machine's port, not the team's
         where += f"; {', '.join(shared)} is tracked by git: this port is {_whose_port(host)}, keep it out of commits"
-    elif not within and (made := _new_unignored(project, edits, (service, old, mapping.protocol))):
-        # a new override: `git add -A` would commit it
+    if ((routed or not shared) and not within
+            and (made := _new_unignored(project, edits, (service, old, mapping.protocol)))):
+        # a new override: `git add -A` would commit it (said once per file, with the repository's exclude file)
         exclude = f"add {made} to {_exclude_file(project)}: this port is {_whose_port(host)}, keep it out of commits"
     manual: list[str] = []  # what the developer still does: named after the edits, never as if applied
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port

@@ -81,9 +81,11 @@ def range_move(project: Project, host: Host, group: Published) -> PortMove | Non
         edits, where = _own_line(project, first, new_raw, where)
     shell: tuple[tuple[str, str], ...] = ()
     shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
+    routed = False  # moved off the tracked files into the untracked override (tracks side by side)
     if shared and side_by_side(project.root, host) is not None:
         route = compose_edits(project, svc, first, start, version, in_place=False, specs=specs)
         edits, where = untracked_edits(edits, route, start)
+        routed = bool(edits)
         if not edits:
             edits, where, shell = plan_file_edits(project, svc, first, start, None, where, specs=(specs, [new_raw]))
     elif shared:
@@ -91,7 +93,8 @@ def range_move(project: Project, host: Host, group: Published) -> PortMove | Non
     manual: list[str] = []  # what the developer still does, named after the edits
     if edits:  # the host's env files naming a port of the range (`localhost:4510`) follow it
         edits, where, manual = _host_follow(project, host, edits, where, group.ports[0], start, count)
-    if not shared and (made := _new_unignored(project, edits, (group.service, group.ports[0], first.protocol))):
+    named_by = (group.service, group.ports[0], first.protocol)
+    if (routed or not shared) and (made := _new_unignored(project, edits, named_by)):
         manual.append(f"add {made} to {_exclude_file(project)}: this range is this machine's, keep it out of commits")
     then = f" (then, by hand: {'; '.join(manual)})" if manual else ""
     old, new = f"{group.ports[0]}-{group.ports[-1]}", f"{start}-{start + count - 1}"

@@ -79,16 +79,14 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
     COMPOSE_FILE adds (compose loads no third file by itself).
 
     A port written into a tracked `.env` or override is committed by one track and conflicts
-    with every other track's on merge. A new override git does not ignore is named, so that no
-    `git add -A` commits it.
+    with every other track's on merge. A new override git does not ignore is named by the caller, once per
+    file, so that no `git add -A` commits it.
     """
     from doctor.project.gitrepo import tracked
 
     other, where = alternative
     if other and not any(tracked(e.path) for e in other):
-        loose = sorted({e.path.name for e in other if git_ignored(e.path) is False})
-        if loose:
-            where += f"; keep {', '.join(loose)} out of commits (by hand: add it to .git/info/exclude)"
+        # a new override no rule ignores is named by the move's own step, once per file (port_collision.fix)
         return other, where
     shared = ", ".join(sorted({edited_name(e.path) for e in (*edits, *other) if tracked(e.path)}))
     if variable:
