@@ -82,6 +82,10 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
     full = _full(project, service, symptom) if signature is not None and signature.id == "no-space" else None
     if full is not None:
         return full
+    barred = _read_only(project, service, symptom.line) if signature is not None and (
+        signature.id == "read-only") else None
+    if barred is not None:
+        return barred
     joined = _joined_bind(project, service, symptom.captured) if signature is not None and (
         signature.id == "mount-type") else None
     if joined is not None:
@@ -146,6 +150,37 @@ def _full(project: Project, service: Service, symptom: Symptom) -> tuple[Locatio
             if target and re.search(rf"(?<![\w./-]){re.escape(target)}(?:/|\b)", symptom.line):
                 return service_key_at(project, service.name, "tmpfs"), (
                     f"its `tmpfs:` at {target}, full: give it more (`size=`), or write less there")
+    return None
+
+
+def _read_only(project: Project, service: Service, line: str) -> tuple[Location | None, str] | None:
+    """What makes the place a `Read-only file system` line names read-only, at its compose line: the deepest
+    read-only mount of `service` whose target holds a path the line names, else the service's `read_only: true`
+    (its own filesystem); None when neither is written."""
+    import re
+    from pathlib import Path
+
+    from doctor.project.keyat import service_key_at, service_nodes
+
+    paths = re.findall(r"(?<![\w.-])(/[^\s'\":,]*)", line)
+
+    def holds(target: str) -> bool:
+        return any(path == target or path.startswith(f"{target.rstrip('/')}/") for path in paths)
+
+    mounts = sorted((m for m in service.volumes if m.read_only and holds(m.target)), key=lambda m: -len(m.target))
+    if mounts:
+        mount = mounts[0]
+        source = (project.shown(Path(mount.source)) if mount.type == "bind" and mount.source
+                  else f"volume '{mount.source}'" if mount.source else "an anonymous volume")
+        # the short syntax as written (`./data:/data:ro`); the long one's `source:` as written, else as doctor reads it
+        short = ":" in mount.raw and mount.target in mount.raw
+        said = f"its mount `{mount.raw}`" if short else f"its mount of {mount.raw or source} at {mount.target}"
+        return mount.location, (f"{said}, read-only: where the service is meant to write there, mount it read-write "
+                                "(drop `:ro`, `read_only: true`); else have it write elsewhere")
+    if any(node.get("read_only") in (True, "true") for node in service_nodes(project, service.name)):
+        return service_key_at(project, service.name, "read_only"), (
+            "its `read_only: true`, which makes the container's own filesystem read-only: give the folder it writes "
+            "a `tmpfs:` or a volume")
     return None
 
 

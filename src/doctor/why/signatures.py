@@ -381,6 +381,17 @@ NO_SPACE = Signature(
     "the path the line names: `docker system df` (`docker system prune` frees what no container uses), `df -h` on "
     "the host, or the `size=` of the service's tmpfs or of the volume (`docker volume inspect`)",
 )
+# a write where the container may not write (EROFS): busybox sh's `can't create /data/x: Read-only file system`,
+# Python's `OSError: [Errno 30] Read-only file system: '/data/x'`, Node's `EROFS: read-only file system, open ...`
+READ_ONLY = Signature(
+    "read-only",
+    r"Read-only file system|\bEROFS\b",
+    "the process wrote where its container may not: a mount the service makes read-only (`:ro`, `read_only: true` "
+    "of the mount) or the service's `read_only: true`, which makes the container's own filesystem read-only",
+    (),
+    "the service's read-only mounts and its `read_only:`: mount the folder it writes read-write, or have it write "
+    "elsewhere (a `tmpfs:` or a volume)",
+)
 CONTAINER_NAME_CONFLICT = Signature(
     "container-name-conflict",
     r"Conflict\. The container name \"/?(?P<container>[\w.-]+)\" is already in use",
@@ -402,6 +413,6 @@ NOT_CREATED = Signature(
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE,
-           MOUNT_TYPE, VOLUME_DEVICE, CONTAINER_NAME_CONFLICT,
+           MOUNT_TYPE, VOLUME_DEVICE, CONTAINER_NAME_CONFLICT, READ_ONLY,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
            IMAGE_PULL, NO_SUCH_IMAGE, NO_SPACE, NOT_CREATED)
