@@ -59,7 +59,9 @@ def text_diagnoses(project: Project, project_options: ProjectOptions, registry: 
             found[service] = [replace(symptom, signature=EXITED_SILENT) if service in quiet and symptom.exit_code
                               else symptom]
     for service, symptom in builds.items():  # its image did not build (why.piped_exits.text_builds): no container
-        found[service] = [symptom, *found.get(service, ())]
+        # compose first tried to pull the image the service builds (`app Warning Get "https://registry-1...": no such
+        # host`, `pull access denied`) and built it when that failed: the pull is no cause of the failed build
+        found[service] = [symptom, *(s for s in found.get(service, ()) if not _pulled(s))]
         exits.setdefault(service, symptom)
     if not found:
         return [], []
@@ -91,6 +93,11 @@ def text_diagnoses(project: Project, project_options: ProjectOptions, registry: 
         diagnoses.extend(with_waits(project, _rest_of_text(project, text, names, failed, seen, opts.service, ran,
                                                            asked)))
     return sorted(diagnoses, key=lambda d: (d.service != opts.service, d.service != ALL_SERVICES, d.service)), results
+
+
+def _pulled(symptom: Symptom) -> bool:
+    """Whether the symptom is a failed pull (the image-pull signature)."""
+    return any(s is not None and s.id == "image-pull" for s in (symptom.signature, *symptom.also))
 
 
 # the signatures of a service failing to reach another by its name: when that one failed, this follows from it
