@@ -14,6 +14,8 @@ from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 from doctor.project.node_dotenv import service_calls as node_calls
 from doctor.project.python_calls import python_calls
+from doctor.project.ruby_dotenv import LOADER as RAILS_LOADER
+from doctor.project.ruby_dotenv import overwrite_edit, rails_calls
 from doctor.project.service_network import server_family
 
 OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*"
@@ -107,6 +109,14 @@ class DotenvOverride(Check):
         MONGODB_URL: "MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 dials the
         container itself in 'node-app', not 'mongodb' (compose sets none)".
 
+        A Rails app's dotenv railtie (`gem "dotenv-rails"`, or dotenv 3's `gem "dotenv"`, in a Gemfile
+        group the service's RAILS_ENV requires, development where unset) loads `.env.$RAILS_ENV.local`,
+        `.env.local` (not under test), `.env.$RAILS_ENV` and `.env` at boot, the first winning, and
+        leaves compose's values be unless config/application.rb or config/boot.rb asks it to
+        overwrite: `Dotenv::Rails.overwrite = true` (dotenv 3), `Dotenv::Railtie.overload` (dotenv 2).
+        Then each value those files change is reported at that line: dawarich's devcontainer with
+        `.env.development`'s `DATABASE_HOST=localhost` over compose's `dawarich_db`.
+
     Why it matters
         `REDIS_URL=redis://localhost:6379` in `.env` (right for running the app on the host)
         beats compose's `redis://redis:6379`: inside the container localhost is the container
@@ -118,8 +128,9 @@ class DotenvOverride(Check):
 
     Fix
         The safe one for the case: drop `override=True` (`overwrite=True`, Node's `override: true`; env-cmd:
-        add `--no-override`) from the call when compose sets the variable (compose then wins in the
-        container; on the host the file still fills what the shell leaves unset); otherwise keep the file
+        add `--no-override`; Rails: `Dotenv::Rails.overwrite = false`, `Dotenv::Railtie.load`) from the
+        call when compose sets the variable (compose then wins in the container; on the host the file
+        still fills what the shell leaves unset); otherwise keep the file
         out of the image (`.dockerignore`) when a COPY carries it, or set the variable in compose's
         `environment:` of each service reported when a mount does.
 
@@ -145,7 +156,7 @@ class DotenvOverride(Check):
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
             # Node's loaders, of what the service runs (node_dotenv), and Python's (python_calls)
             node = node_calls(project, service, maps[service.name], workdir)
-            service_calls = (*python_calls(project, service), *node)
+            service_calls = (*python_calls(project, service), *node, *rails_calls(project, service, maps[service.name]))
             if not service_calls:
                 continue
             environ = image_env(project, service)
@@ -249,6 +260,11 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
     call = effect.call
     if call.override and (effect.compose_value is not None or effect.image_value is not None):
         text = line_text(call.location.path, call.location.line)
+        if call.loader == RAILS_LOADER:  # `Dotenv::Rails.overwrite = true`: set false, and compose wins
+            new = overwrite_edit(text or "")
+            title = f"turn off dotenv's overwrite at {_where(project, call.location)}"
+            edits = (Edit(call.location.path, text, new, call.location.line),) if text and new else ()
+            return Fix(title, Safety.SAFE if edits else Safety.ADVICE, edits)
         matches = list(OVERRIDE_ARG.finditer(text or ""))
         flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"
         title = f"drop {flag}=True from {call.loader} at {_where(project, call.location)}"
