@@ -22,7 +22,9 @@ class ComposeConfig(Check):
 
     What it finds
         Everything `docker compose config` would stop on, reported with file and line instead of
-        compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys),
+        compose's single first error: YAML syntax errors (a tab in indentation, duplicate keys; not an
+        anchor defined twice, which compose's go-yaml reads as YAML 1.2 does, each alias naming the
+        nearest definition before it),
         schema errors (`services` as a list, `ports: 8080`), the values compose decodes after its
         schema (a duration, `stop_grace_period: 5`; a byte size, `shm_size: 1gig` or `mem_limit: lots`,
         in go-units' words: `invalid suffix: 'gig'`), the build keys compose refuses together (a

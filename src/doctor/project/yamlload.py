@@ -46,6 +46,33 @@ class _Loader(_BaseLoader):
             return PLAIN
         return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
 
+
+class _Redefining(yaml.SafeLoader):
+    """PyYAML's own composer, letting a later anchor of a name replace the earlier one.
+
+    YAML 1.2 lets a document define an anchor again: an alias names the nearest one before it
+    (spec 3.2.2.2), and go-yaml v3, compose's parser, does so (mobilizon's `.gitlab-ci.yml`
+    defines `&release-tag-rules` twice; a compose file's `x-a: &env` then `x-b: &env` gives the
+    services after it the second). PyYAML refuses with "found duplicate anchor", and libyaml's
+    composer inside it cannot be told otherwise: a file it refuses so is composed again here."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:  # as _Loader: plain scalars are resolved as go-yaml does
+            return PLAIN
+        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.check_event(yaml.AliasEvent):
+            anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
+            if anchor is not None:
+                self.anchors.pop(anchor, None)  # the next definition is the one later aliases name
+        return super().compose_node(parent, index)
+
+
+def _duplicate_anchor(exc: yaml.MarkedYAMLError) -> bool:
+    return str(exc.context or "").startswith("found duplicate anchor")
+
+
 RESET = "!reset"
 # Alias bombs ("billion laughs"). go-yaml v3 refuses a document once more than 99% of its first
 # 400,000 decodes (less beyond) come from aliases (decode.go allowedAliasRatio), but compose
@@ -340,16 +367,21 @@ def _compose_all(text: str) -> Iterator[yaml.Node]:
 
 def _compose_nested(text: str) -> list[yaml.Node]:
     """libyaml's node trees; past its default 1,000 levels, once more with go-yaml's limit set
-    (setting it loads ctypes: only the rare document that deep pays for that)."""
+    (setting it loads ctypes: only the rare document that deep pays for that); with an anchor
+    defined twice, PyYAML's own composer's (_Redefining)."""
     try:
         return list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        if "nesting depth" not in str(exc.problem or ""):
-            raise
-        from doctor.project.yamldeep import libyaml_limit_raised, libyaml_reads_max_depth
+        redefined = _duplicate_anchor(exc)
+        if not redefined:
+            if "nesting depth" not in str(exc.problem or ""):
+                raise
+            from doctor.project.yamldeep import libyaml_limit_raised, libyaml_reads_max_depth
 
-        if libyaml_limit_raised() or not libyaml_reads_max_depth():
-            raise
+            if libyaml_limit_raised() or not libyaml_reads_max_depth():
+                raise
+    if redefined:  # outside the except block: no chained traceback
+        return list(yaml.compose_all(text, Loader=_Redefining))
     return list(yaml.compose_all(text, Loader=_Loader))
 
 
