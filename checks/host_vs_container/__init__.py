@@ -202,7 +202,12 @@ class HostVsContainer(Check):
         and so does `doctor exec`'s "the host lacks ..." for the command it runs there.
         Where a bind mount hides the image's node_modules and the host has none (the shadowing
         volume-shadowing reports), the `run` puts an anonymous volume there, which the image fills
-        (`-v /usr/src/app/node_modules`). A package.json `build` script run where the bind mounts
+        (`-v /usr/src/app/node_modules`). Where nothing has installed a package.json's packages yet
+        (no npm, yarn, pnpm or bun install in any stage of the image, no NODE_PATH, none at the service's
+        start, and no node_modules in the bound folder: mobilizon's 'api', `FROM elixir:1.15-alpine` with
+        npm from apk, on a fresh clone), the message says so and the advice installs them in the service
+        first, `docker compose run --rm api npm ci` (`npm install` without a lockfile), then runs the
+        script, which alone would fail there as on the host. A package.json `build` script run where the bind mounts
         bring only part of its folder (`./frontend/src`) is advised with a note: what it writes
         outside them (build/, dist/) stays in the container, which `run --rm` removes.
         A server (`manage.py runserver 0.0.0.0:8000`, `uvicorn`, `flask run`, `vite`, or `npm run dev`,

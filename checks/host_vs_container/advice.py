@@ -20,6 +20,7 @@ from doctor.project.image_installs import (
     unlisted_in,
 )
 from doctor.project.missing_packages import missing_first
+from doctor.project.node_unfilled import install_first
 from doctor.project.run_mounts import hidden_modules
 from doctor.project.run_mounts import kept_out as kept_out_of
 from doctor.project.server_binds import script_unreached
@@ -177,6 +178,13 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
                                          else f", nor is {others[0]!r}")
             message = (f"{command.tool!r} ({command.origin}) is not installed on the host (no "
                        f"node_modules/.bin/{command.tool}){nor}: run it in {home.service!r}")
+    first = install_first(project, home, cwd) if command.kind is CommandKind.NPM and not hidden else None
+    if first is not None:  # mobilizon's 'api': no install in its image nor at its start, a fresh clone's bind
+        installer, bound = first
+        message += (f" once they are installed there (neither its image nor its start installs them, and the "
+                    f"bound {project.shown(bound)} holds no node_modules)")
+        install = _short(compose_argv(project, "run", home, cwd, list(installer), tty=True, cli=cli), "run")
+        title = f"install them there first, `{install}`, then " + title
     if listed is not None:  # CTFd: the image installs requirements.txt, pytest is in pyproject's dev group
         message += f"; its image does not install {tool!r} either ({listed_for_development(project, listed, tool)})"
         title = f"{dev_install(project, home, listed, tool)}, then " + title  # plane: requirements/test.txt
@@ -187,7 +195,8 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
                  "installs), then " + title)
     # where doctor's line must add to a plain `run` (a rebuild, a mount, ports, an entrypoint to skip) or
     # install first, the project's own docker target, which lacks that, is not the advice
-    plain = not (lacking or wipe is not None or up_first or mounts or gaps is not None or replace or server)
+    plain = not (lacking or wipe is not None or up_first or mounts or gaps is not None or replace or server
+                 or first is not None)
     twin = twin_of(project, command, home) if plain else None
     if twin is not None:  # django-react-boilerplate's `docker_test`: the project says how to run it there
         at = f"{project.shown(twin.location.path)}:{twin.location.line}"
