@@ -59,7 +59,9 @@ class RuntimeDrift(Check):
         `npm --prefix`, `yarn --cwd`) take them: hoppscotch's agent and desktop release builds;
         nor a job whose every `actions/checkout` takes another repository (`repository:
         internetarchive/openlibrary.wiki`: its `npm ci` runs on that one's package.json);
-        a matrix value only where a step of its job uses it, `${{ matrix.node-version }}`; a value
+        a matrix value only where a step of its job uses it, `${{ matrix.node-version }}`, and only
+        where its major is a release's (Python 2 or 3, Node below 100: fastapi-nano's
+        `python-version: [313, 314]`, fed to `.env` to pick dockerfiles/python313/, is none); a value
         `${{ env.PYTHON_VERSION }}` from the step's, the job's, then the workflow's `env:`, as
         GitHub reads it, and reported at the line of that `env:`),
         the project's own virtualenv (`.venv/`, `venv/` or the active one inside the project: its

@@ -130,12 +130,22 @@ def _checks_out_another_repo(job: object) -> bool:
 
 
 def _pinned(runtime: str, at: Location, label: str, items: list[object]) -> Declared | None:
-    """The versions CI pins at `at` (`label: 3.11, 3.12`), or None unless every item is one."""
+    """The versions CI pins at `at` (`label: 3.11, 3.12`), or None unless every item is one: a value whose
+    major is no release of the runtime is a name of the project's (fastapi-nano's matrix `python-version:
+    [313, 314]`, fed to `.env` to pick dockerfiles/python313/)."""
     versions = [_VERSION.match(str(v)) for v in items if "${{" not in str(v)]
-    pinned = tuple(v.group(1) for v in versions if v is not None)
+    pinned = tuple(v.group(1) for v in versions if v is not None and _released(runtime, v.group(1)))
     if not pinned or len(pinned) != len(items):
         return None
     return Declared(runtime, at, f"{label}: {', '.join(str(v) for v in items)}", pinned)
+
+
+def _released(runtime: str, version: str) -> bool:
+    """Whether the version's major is one of the runtime's: Python 2 or 3, Node below 100."""
+    from doctor.project.digits import written_number
+
+    major = written_number(version.split(".", 1)[0])
+    return major is not None and (major in (2, 3) if runtime == "python" else major < 100)
 
 
 def _matrix_key(value: str) -> str | None:
