@@ -111,7 +111,8 @@ class LeakedHostPort(Check):
         mapping reaches nothing (the fix writes the server's port as the container side, on its line).
         (8) A Python settings module's localhost default (`env("REDIS_URL", default="redis://localhost:6379")`), literal
         (`broker_url = "redis://..."`; a Django DATABASES alias's `"HOST": "localhost"` on its "PORT" or ENGINE's
-        port, a CACHES `"LOCATION"` URL: rewritten in the literal's place, asked) or built pydantic-settings
+        port, a CACHES `"LOCATION"` URL, a Channels layer's `"hosts"` entry, the tutorial's `("127.0.0.1", 6379)`:
+        rewritten in the literal's place, asked) or built pydantic-settings
         field's (`redis_url: str = "..."`), or database.yml's `host: localhost`, where a peer listens, at its line,
         in a service starting the app (celery, gunicorn, uvicorn, fastapi run, uwsgi, manage.py) on what it loads
         or imports, in its container, run at import, with the key unset.

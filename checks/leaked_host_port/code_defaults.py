@@ -54,7 +54,7 @@ class CodeDefault:
     port: int
     services: tuple[str, ...]
     read: bool = True  # False: a literal setting (`broker_url = "redis://localhost:6379/0"`), no variable
-    literal: bool = False  # a Django DATABASES/CACHES entry's plain string: rewritten on its line
+    literal: bool = False  # a Django DATABASES/CACHES/CHANNEL_LAYERS entry's plain string: rewritten on its line
 
 
 def code_defaults(project: Project, index: NetworkIndex) -> Iterator[CodeDefault]:

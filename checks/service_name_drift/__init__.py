@@ -45,7 +45,8 @@ class ServiceNameDrift(Check):
         `ENV.fetch` fallbacks; Spring Boot's application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`,
         `getEnv("K", "d")`, each of a variable's defaults where files give several: nginx-golang-postgres's a_store.go
         `"postgresserver"` and migrate.go `"postgres-server"`, two findings, one fix run; a Django settings module's
-        literal DATABASES "HOST" and CACHES "LOCATION", djangox's `"HOST": "postgres"`, rewritten on its line), where
+        literal DATABASES "HOST", CACHES "LOCATION" and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
+        "postgres"`, `("redis-server", 6379)` in a Channels layer, rewritten on its line), where
         compose leaves the key
         unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,
@@ -207,7 +208,7 @@ class ServiceNameDrift(Check):
             if view is None:
                 continue
             # and a variable's other defaults in the service's code (a Go program's migrate.go beside a_store.go)
-            # and the hosts a Django app's settings write in DATABASES and CACHES (djangox's `"HOST": "db"`)
+            # and the hosts a Django app's settings write in DATABASES, CACHES and CHANNEL_LAYERS (djangox's "db")
             values = [(v, None) for v in (*service.environment.values(), *ran.get(service.name, ()),
                                           *other_sites(project, service))]
             for var, refs in [*values, *settings_hosts(project, service)]:

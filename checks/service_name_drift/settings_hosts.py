@@ -1,4 +1,5 @@
-"""The hosts a Django app's settings write as literals: each DATABASES alias's "HOST" and CACHES alias's "LOCATION".
+"""The hosts a Django app's settings write as literals: each DATABASES alias's "HOST", CACHES alias's "LOCATION"
+and Channels layer's "hosts" entry.
 
 wsvincent/djangox's settings.py has, to uncomment for Docker, `DATABASES = {"default": {..., "HOST": "db", ...}}`
 beside its compose's postgres service `db`: written `"postgres"` there, no variable changes it, and the app
@@ -18,7 +19,7 @@ from doctor.project.types import EnvSource, EnvVar, Service
 
 def settings_hosts(project: Project, service: Service) -> Iterator[tuple[EnvVar, list[HostRef]]]:
     """Each entry as a value at its line (named as Django names it, `DATABASES["default"]["HOST"]`), with its
-    hosts: the "HOST" alone with the entry's port, or the hosts of a CACHES URL."""
+    hosts: the "HOST" (or a layer's `(host, port)`) alone with the entry's port, or the hosts of a URL."""
     from doctor.project.app_settings import held_defaults
 
     for path, default, _ in held_defaults(project, service):

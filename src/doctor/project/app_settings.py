@@ -4,7 +4,7 @@ reach, the module `celery -A`, the server or `fastapi run` names, and the projec
 settings classes alone). held_defaults yields the defaults and literal settings of those files that hold in the
 service: read from no variable compose or the image sets, not replaced by a later assignment as the settings
 load, under no `if` false in its environment. leaked-host-port judges their localhost dials and
-service-name-drift the hosts of Django's DATABASES and CACHES entries that name no service.
+service-name-drift the hosts of Django's DATABASES, CACHES and CHANNEL_LAYERS entries that name no service.
 """
 
 from __future__ import annotations

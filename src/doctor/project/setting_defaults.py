@@ -30,7 +30,7 @@ _ALIASED = frozenset({"os", "os.path", "decouple", "environ", "environs"})
 # the name of a setting that holds an address (Celery's `broker_url`, `result_backend`; `CACHE_URL`, `ES_HOST`)
 _SETTING = lazy(r"(?:^|_)(?:url|uri|dsn|broker|backend|host|hostname|server|endpoint)$", re.IGNORECASE)
 # Django's settings dicts whose entries name an address, and the port an ENGINE dials where "PORT" is not given
-_DJANGO_DICTS = frozenset({"DATABASES", "CACHES"})
+_DJANGO_DICTS = frozenset({"DATABASES", "CACHES", "CHANNEL_LAYERS"})
 _ENGINE_PORTS = (("postgis", 5432), ("postgresql", 5432), ("mysql", 3306))
 _ENV_METHODS = frozenset({"str", "url", "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url"})
 
@@ -49,7 +49,7 @@ class SettingDefault:
     statement: int = 0  # that statement's line, where the module's later assignments are counted from
     folded: bool = False  # the variable is read whatever its case (a pydantic-settings field's)
     port: int | None = None  # a Django DATABASES entry's port: its "PORT", else its ENGINE's (postgresql 5432)
-    entry: bool = False  # a Django DATABASES "HOST" or CACHES "LOCATION": a plain literal, rewritten on its line
+    entry: bool = False  # a Django DATABASES "HOST", CACHES "LOCATION" or channel layer host: a plain literal
 
 
 def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
@@ -161,6 +161,9 @@ def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> lis
         if alias_name is None or not isinstance(entry, ast.Dict):
             continue
         fields = {_string(k): v for k, v in zip(entry.keys, entry.values, strict=True) if k is not None}
+        if name == "CHANNEL_LAYERS":
+            found += _channel_hosts(alias_name, fields, guard)
+            continue
         key = "HOST" if name == "DATABASES" else "LOCATION"
         node = fields.get(key)
         literal = _string(node) if node is not None else None
@@ -176,6 +179,37 @@ def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> lis
                 (p for word, p in _ENGINE_PORTS if word in engine), None)
         found.append(SettingDefault(node.lineno, node.col_offset + 1, f'{name}["{alias_name}"]["{key}"]',
                                     str(literal), guard, False, port=port, entry=True))
+    return found
+
+
+def _channel_hosts(alias: str, fields: dict[str | None, ast.expr], guard: tuple[Guard, ...]) -> list[SettingDefault]:
+    """The literal Redis servers of a Django Channels layer, `"CONFIG": {"hosts": [("127.0.0.1", 6379)]}` as the
+    Channels tutorial writes it (a `(host, port)` pair, a `redis://` URL, or either as a dict's "address"),
+    keyed `CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]`."""
+    config = fields.get("CONFIG")
+    if not isinstance(config, ast.Dict):
+        return []
+    hosts = next((v for k, v in zip(config.keys, config.values, strict=True)
+                  if k is not None and _string(k) == "hosts"), None)
+    found = []
+    for index, written_item in enumerate(hosts.elts if isinstance(hosts, (ast.List, ast.Tuple)) else []):
+        item: ast.expr | None = written_item
+        if isinstance(written_item, ast.Dict):  # `{"address": "redis://redis:6379", "password": ...}`
+            item = next((v for k, v in zip(written_item.keys, written_item.values, strict=True)
+                         if k is not None and _string(k) == "address"), None)
+        node, port = item, None
+        if isinstance(item, (ast.Tuple, ast.List)) and len(item.elts) == 2:
+            node, written = item.elts
+            port = written.value if isinstance(written, ast.Constant) and type(written.value) is int and \
+                0 < written.value < 65536 else None
+            if port is None:
+                continue
+        literal = _string(node) if node is not None else None
+        if node is None or not literal or (port is None and "://" not in literal):
+            continue
+        found.append(SettingDefault(node.lineno, node.col_offset + 1,
+                                    f'CHANNEL_LAYERS["{alias}"]["CONFIG"]["hosts"][{index}]', str(literal), guard,
+                                    False, port=port, entry=True))
     return found
 
 
