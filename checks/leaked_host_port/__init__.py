@@ -114,8 +114,9 @@ class LeakedHostPort(Check):
         port, a CACHES `"LOCATION"` URL, a Channels layer's `"hosts"` entry, the tutorial's `("127.0.0.1", 6379)`:
         rewritten in the literal's place, asked) or built pydantic-settings
         field's (`redis_url: str = "..."`), or database.yml's `host: localhost`, where a peer listens, at its line,
-        in a service starting the app (celery, gunicorn, uvicorn, fastapi run, uwsgi, manage.py) on what it loads
-        or imports, in its container, run at import, with the key unset.
+        in a service starting the app (celery, gunicorn, uvicorn, fastapi run, flask run, uwsgi, manage.py) on
+        what it loads (a Flask app's `app.config.from_object(...)` class too) or imports, in its container,
+        run at import, with the key unset.
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the

@@ -9,10 +9,12 @@ module builds, read in the modules the app imports: doctor.project.settings_fiel
 container that runs the app, with nothing setting the key, the default is what the app dials:
 itself. Judged only where all of these hold, since settings modules often keep such defaults for
 the host: the service runs Python and its command, entrypoint or the scripts they run start the app
-(celery, gunicorn, uvicorn, daphne, hypercorn, `fastapi run`, uwsgi, manage.py); the file is the Django settings module
-the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's or the WSGI module's default: gunicorn's
-`hc.wsgi`, uwsgi.ini's `module = hc.wsgi:application`), one its star imports
-reach, or the module `celery -A`/`--app` names; the file reaches the container (a bind or a COPY);
+(celery, gunicorn, uvicorn, daphne, hypercorn, `fastapi run`, `flask run`, uwsgi, manage.py); the file is the
+Django settings module the service loads (its DJANGO_SETTINGS_MODULE, else manage.py's or the WSGI module's
+default: gunicorn's `hc.wsgi`, uwsgi.ini's `module = hc.wsgi:application`), one its star imports reach, or the
+module `celery -A`/`--app` names, or the config class (with its bases) a Flask app loads with
+`app.config.from_object(os.getenv("APP_SETTINGS"))`, its literals rewritten in place; the file reaches the
+container (a bind or a COPY);
 compose's environment (its env_files and the `.env` the app loads included) and the image's ENV set
 no value for the key, every env_file compose requires being there (a `.env` not yet copied from its
 template may set it); no later assignment of the name replaces it as the settings load (the module's own, or

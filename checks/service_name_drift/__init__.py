@@ -46,7 +46,9 @@ class ServiceNameDrift(Check):
         `getEnv("K", "d")`, each of a variable's defaults where files give several: nginx-golang-postgres's a_store.go
         `"postgresserver"` and migrate.go `"postgres-server"`, two findings, one fix run; a Django settings module's
         literal DATABASES "HOST", CACHES "LOCATION" and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
-        "postgres"`, `("redis-server", 6379)` in a Channels layer, rewritten on its line), where
+        "postgres"`, `("redis-server", 6379)` in a Channels layer, and the literal address settings of the config
+        class a Flask app loads with `app.config.from_object(...)`, `REDIS_URL = "redis://redis-server:6379/0"`,
+        rewritten on its line), where
         compose leaves the key
         unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,

@@ -1,10 +1,12 @@
 """The settings a Python app's own code gives itself, where the service runs it: the Django settings module it
 loads (its DJANGO_SETTINGS_MODULE, else manage.py's or the WSGI module's default), the modules its star imports
-reach, the module `celery -A`, the server or `fastapi run` names, and the project modules those import (for their
-settings classes alone). held_defaults yields the defaults and literal settings of those files that hold in the
+reach, the module `celery -A`, the server, `fastapi run` or `flask run` names, and the project modules those import (for
+their settings classes alone); and the config class a Flask app loads with `app.config.from_object(...)`
+(doctor.project.flask_config). held_defaults yields the defaults and literal settings of those files that hold in the
 service: read from no variable compose or the image sets, not replaced by a later assignment as the settings
 load, under no `if` false in its environment. leaked-host-port judges their localhost dials and
-service-name-drift the hosts of Django's DATABASES, CACHES and CHANNEL_LAYERS entries that name no service.
+service-name-drift the hosts of Django's DATABASES, CACHES and CHANNEL_LAYERS entries and of a Flask config
+class's literal settings that name no service.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ if TYPE_CHECKING:
     from doctor.project.setting_defaults import SettingDefault
     from doctor.project.types import Service
 
-_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|uwsgi|manage\.py|fastapi\s+(?:run|dev))"
-                   r"(?![\w-])")
+_STARTS_APP = lazy(r"(?<![\w.-])(?:celery|gunicorn|uvicorn|daphne|hypercorn|uwsgi|manage\.py|fastapi\s+(?:run|dev)"
+                   r"|flask\s(?:[^\n;&|]*?\s)?run)(?![\w-])")
+# Flask's CLI: `flask run` serves FLASK_APP (a module, `pkg:create_app()`, or a file), else wsgi.py or app.py
+_FLASK_RUN = lazy(r"(?<![\w.-])flask\s(?:[^\n;&|]*?\s)?run(?![\w-])")
 # FastAPI's CLI: `fastapi run [PATH]`, else the first of these in the folder it runs in
 _FASTAPI = lazy(r"(?<![\w.-])fastapi\s+(?:run|dev)\b([^\n;&|]*)")
 _FASTAPI_FILES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
@@ -85,10 +89,7 @@ def app_files(project: Project, service: Service, image: dict[str, str], starts:
     from doctor.project.star_imports import settings_module, star_closure
     from doctor.project.wsgi_modules import uwsgi_modules, wsgi_settings_default
 
-    dockerfile = project.dockerfile(service)
-    workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
-    mapped = project.code_map(service).to_host(workdir) if workdir else None
-    root = mapped[0] if mapped is not None else project.root
+    root = _run_root(project, service)
     module = settings_module(service, image, [root] if "manage.py" in starts or "celery" in starts else [])
     served_modules = [*(m[1] for m in _APP_MODULE.finditer(starts)), *uwsgi_modules(starts, project.code_map(service))]
     if "DJANGO_SETTINGS_MODULE" not in service.environment and "DJANGO_SETTINGS_MODULE" not in image:
@@ -97,6 +98,9 @@ def app_files(project: Project, service: Service, image: dict[str, str], starts:
                                        if p is not None) if d]
     names = tuple(dict.fromkeys([module, *served_modules]))
     served = tuple(_fastapi_file(root, m[1]) for m in _FASTAPI.finditer(starts))
+    if _FLASK_RUN.search(starts):
+        variable = service.environment.get("FLASK_APP")
+        served += (_flask_file(root, variable.value if variable is not None else image.get("FLASK_APP")),)
 
     def files() -> tuple[tuple[Path, bool], ...]:
         found: list[Path] = []
@@ -111,6 +115,38 @@ def app_files(project: Project, service: Service, image: dict[str, str], starts:
         return tuple((p, False) for p in own) + tuple((p, True) for p in dict.fromkeys(imported) if p not in own)
 
     return project.once(f"app-files:{root}:{names}:{served}", files)  # services sharing one image share them
+
+
+def _run_root(project: Project, service: Service) -> Path:
+    """The project folder the service runs in (its working_dir, else its image's WORKDIR, mapped to the host)."""
+    dockerfile = project.dockerfile(service)
+    workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
+    mapped = project.code_map(service).to_host(workdir) if workdir else None
+    return mapped[0] if mapped is not None else project.root
+
+
+def _config_classes(project: Project, service: Service, files: tuple[tuple[Path, bool], ...], starts: str,
+                    process: Mapping[str, str]) -> tuple[tuple[Path, SettingDefault], ...]:
+    """The settings of the config classes a Flask app loads with `app.config.from_object(...)`, found in the
+    app's modules (those the service runs, a project's manage.py it starts, and what they import)."""
+    from doctor.project.flask_config import class_defaults, config_objects
+    from doctor.project.import_closure import imported_files
+
+    root = _run_root(project, service)
+    starts_files = [path for path, _ in files]
+    if "manage.py" in starts and (root / "manage.py").is_file():
+        starts_files += project.once(f"manage-imports:{root}", functools.partial(imported_files, root,
+                                                                                 root / "manage.py"))
+    if not starts_files:
+        return ()
+    objects = config_objects(dict.fromkeys(starts_files), process)
+    found: list[tuple[Path, SettingDefault]] = []
+    for name in objects:
+        path = _module_file(root, name.rsplit(".", 1)[0])
+        if path is not None:
+            found += [(path, d) for d in project.once(f"config-class:{path}:{name}", functools.partial(
+                class_defaults, path, name.rsplit(".", 1)[1]))]
+    return tuple(found)
 
 
 def _replaced(roots: tuple[Path, ...], process: Mapping[str, str]) -> frozenset[tuple[str, int, str]]:
@@ -204,6 +240,17 @@ def _fastapi_file(root: Path, words: str) -> Path | None:
     return None
 
 
+def _flask_file(root: Path, app: str | None) -> Path | None:
+    """The file `flask run` loads: FLASK_APP's (`./app.py`, `app`, `project:create_app()`), else wsgi.py, app.py."""
+    if app is None or not app.strip():
+        return next((root / n for n in ("wsgi.py", "app.py") if (root / n).is_file()), None)
+    target = app.strip().split(":", 1)[0]
+    if target.endswith(".py") or "/" in target:
+        path = root / target
+        return path if path.suffix == ".py" and path.is_file() else None
+    return _module_file(root, target)
+
+
 def _module_file(root: Path, name: str) -> Path | None:
     """The file of a dotted module under `root`: `proj.settings` (proj/settings.py), a package's
     celery.py or __init__.py (`celery -A proj`), or the module of an attribute (`-A worker.celery`,
@@ -237,17 +284,19 @@ def held_defaults(project: Project, service: Service) -> Iterator[tuple[Path, Se
     roots = tuple(path for path, fields in files if not fields)
     replaced = project.once(f"replaced-settings:{roots}:{sorted(process.items())}",
                             functools.partial(_replaced, roots, process))
-    for path, fields in files:
+    held = [(path, default) for path, fields in files
+            for default in project.once(f"setting-defaults:{path}:{fields}", functools.partial(_defaults_of, path,
+                                                                                              fields))]
+    held += _config_classes(project, service, files, starts, process)
+    for path, default in held:
         if codes.to_container(path) is None:
             continue
-        for default in project.once(f"setting-defaults:{path}:{fields}", functools.partial(_defaults_of, path,
-                                                                                          fields)):
-            key = default.key
-            unset = not default.read or not _set(key, default.folded, service.environment, image)
-            # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the process before its settings
-            celery = {_celery_env(key), _celery_env(default.target)} - {None}
-            if not unset or any(k in service.environment or k in image for k in celery) or \
-                    (str(path), default.statement, default.target) in replaced or \
-                    guard_holds(default.guard, process) is not True:
-                continue
-            yield path, default, process
+        key = default.key
+        unset = not default.read or not _set(key, default.folded, service.environment, image)
+        # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the process before its settings
+        celery = {_celery_env(key), _celery_env(default.target)} - {None}
+        if not unset or any(k in service.environment or k in image for k in celery) or \
+                (str(path), default.statement, default.target) in replaced or \
+                guard_holds(default.guard, process) is not True:
+            continue
+        yield path, default, process

@@ -64,6 +64,11 @@ def setting_defaults(path: Path) -> tuple[SettingDefault, ...]:
         return ()
 
 
+def module_reader(path: Path, text: str, tree: ast.Module) -> _Defaults:
+    """The reader of a module's statements (a settings class's body too: doctor.project.flask_config)."""
+    return _reader(path, text, tree)
+
+
 def _reader(path: Path, text: str, tree: ast.Module) -> _Defaults:
     """The module's reader, with the names its `from os import getenv` (decouple, environ) bind."""
     reader = _Defaults(path, text)
@@ -211,6 +216,11 @@ def _channel_hosts(alias: str, fields: dict[str | None, ast.expr], guard: tuple[
                                     f'CHANNEL_LAYERS["{alias}"]["CONFIG"]["hosts"][{index}]', str(literal), guard,
                                     False, port=port, entry=True))
     return found
+
+
+def assigned_name(stmt: ast.stmt) -> str:
+    """The one plain name a statement assigns, else "" (a settings class's body: doctor.project.flask_config)."""
+    return _assigned_name(stmt)
 
 
 def _assigned_name(stmt: ast.stmt) -> str:

@@ -1,0 +1,1 @@
+# project/__init__.py

@@ -1,0 +1,1 @@
+# project/server/main/__init__.py
