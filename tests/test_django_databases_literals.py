@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from replay_found import HOST_ENV, found
 
 from doctor.engine import load_registry
@@ -114,4 +115,90 @@ def test_caches_location_on_localhost_is_found_where_a_redis_service_listens(tmp
          "mean 'redis'?): 'web' runs this code", "settings.py", line)]
     assert _fix(root)[0] == ["write 'redis://redis:6379/1' in place of 'redis://localhost:6379/1' in "
                              "CACHES[\"default\"][\"LOCATION\"]"]
+    assert found(_options(root), CHECKS) == []
+
+
+HEROKU = """
+import dj_database_url
+db_from_env = dj_database_url.config(conn_max_age=500)
+DATABASES["default"].update(db_from_env)
+"""
+# a later statement that writes the alias's address: the literal no longer holds (Heroku's dj_database_url template)
+LATER_WRITES = {
+    "heroku-update": HEROKU,
+    "subscript-env": '\nimport os\nDATABASES["default"]["HOST"] = os.environ.get("DB_HOST", "db")\n',
+    "subscript-literal": '\nDATABASES["default"]["HOST"] = "db"\n',
+    "subscript-port": '\nDATABASES["default"]["PORT"] = 5433\n',
+    "alias-replaced": '\nimport dj_database_url\nDATABASES["default"] = dj_database_url.config(\n'
+                      '    default="postgres://postgres:postgres@db:5432/postgres")\n',
+    "update-literal": '\nimport os\nDATABASES["default"].update({"HOST": os.environ.get("DB_HOST", "db")})\n',
+    "update-keyword": '\nDATABASES["default"].update(HOST="db")\n',
+    "dict-update": '\nimport dj_database_url\nDATABASES.update(default=dj_database_url.config())\n',
+    "any-alias": '\nfor alias in DATABASES:\n    pass\nDATABASES[alias]["HOST"] = "db"\n',
+    "star-imported-later": None,  # docker.py: `from .settings import *`, then the subscript
+}
+# later statements that leave the alias's host as written: still reported
+LATER_KEEPS = {
+    "other-field": '\nDATABASES["default"]["NAME"] = "app"\n',
+    "test-sub-dict": '\nDATABASES["default"]["TEST"] = {"HOST": "db"}\n',
+    "other-alias": '\nDATABASES["replica"] = {"ENGINE": "django.db.backends.postgresql", "HOST": "db"}\n',
+    "update-other-fields": '\nDATABASES["default"].update({"CONN_MAX_AGE": 500})\n',
+    "setdefault": '\nDATABASES["default"].setdefault("HOST", "db")\n',
+    "earlier-write": None,  # the subscript before the dict: the dict replaces it
+}
+
+
+def _later(tmp_path: Path, host: str, case: str, later: str | None) -> Path:
+    root = _copy(tmp_path, host)
+    path = root / SETTINGS
+    if case == "star-imported-later":  # the service runs docker.py, which star-imports settings.py
+        (root / "django_project" / "docker.py").write_text('from .settings import *  # noqa\n\n'
+                                                           'DATABASES["default"]["HOST"] = "db"\n')
+        compose = root / "docker-compose.yml"
+        compose.write_text(compose.read_text().replace(
+            "    depends_on:",
+            "    environment:\n      - DJANGO_SETTINGS_MODULE=django_project.docker\n    depends_on:"))
+    elif case == "earlier-write":
+        text = path.read_text()
+        at = text.index("# For Docker/PostgreSQL")
+        path.write_text(text[:at] + 'DATABASES["default"]["HOST"] = "db"\n\n' + text[at:])
+    else:
+        path.write_text(path.read_text() + str(later))
+    return root
+
+
+@pytest.mark.parametrize("case", sorted(LATER_WRITES))
+def test_a_later_write_of_the_alias_address_silences_the_literal(tmp_path: Path, case: str) -> None:
+    """Before: 'DATABASES["default"]["HOST"] is localhost:5432 here, which is 'web' itself ...' (and
+    '...=postgres names no service'), and doctor fix --yes rewrote the host-run literal; now neither check speaks
+    and a fix changes nothing."""
+    for host in ("localhost", "postgres"):
+        root = _later(tmp_path / host, host, case, LATER_WRITES[case])
+        before = (root / SETTINGS).read_text()
+        assert found(_options(root), CHECKS) == []
+        assert _fix(root) == ([], 0)
+        assert (root / SETTINGS).read_text() == before
+
+
+def test_heroku_template_with_database_url_in_compose_is_clean_and_fix_leaves_it(tmp_path: Path) -> None:
+    """The reviewer's case: Heroku's template, compose giving 'web' DATABASE_URL on 'db'."""
+    root = _later(tmp_path, "localhost", "heroku-update", HEROKU)
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace(
+        "    depends_on:", "    environment:\n      - DATABASE_URL=postgres://postgres:postgres@db:5432/postgres\n"
+        "    depends_on:"))
+    before = (root / SETTINGS).read_text()
+    assert found(_options(root), CHECKS) == []
+    assert _fix(root) == ([], 0)
+    assert (root / SETTINGS).read_text() == before
+
+
+@pytest.mark.parametrize("case", sorted(LATER_KEEPS))
+def test_a_later_statement_leaving_the_host_keeps_the_finding(tmp_path: Path, case: str) -> None:
+    root = _later(tmp_path, "localhost", case, LATER_KEEPS[case])
+    line = _line(root, '"HOST": "localhost"')
+    assert found(_options(root), CHECKS) == [
+        ("DATABASES[\"default\"][\"HOST\"] is localhost:5432 here, which is 'web' itself in its container (did you "
+         "mean 'db'?): 'web' runs this code", "settings.py", line)]
+    assert _fix(root)[0] == ["write 'db' in place of 'localhost' in DATABASES[\"default\"][\"HOST\"]"]
     assert found(_options(root), CHECKS) == []

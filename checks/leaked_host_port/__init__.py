@@ -113,6 +113,9 @@ class LeakedHostPort(Check):
         (`broker_url = "redis://..."`; a Django DATABASES alias's `"HOST": "localhost"` on its "PORT" or ENGINE's
         port, a CACHES `"LOCATION"` URL, a Channels layer's `"hosts"` entry, the tutorial's `("127.0.0.1", 6379)`:
         rewritten in the literal's place, asked) or built pydantic-settings
+        port, a CACHES `"LOCATION"` URL: rewritten in the literal's place, asked; not once a later statement writes
+        that alias's address, Heroku's `DATABASES["default"].update(dj_database_url.config(...))`,
+        `DATABASES["default"]["HOST"] = ...` or `DATABASES["default"] = ...`) or built pydantic-settings
         field's (`redis_url: str = "..."`), or database.yml's `host: localhost`, where a peer listens, at its line,
         in a service starting the app (celery, gunicorn, uvicorn, fastapi run, flask run, uwsgi, manage.py) on
         what it loads (a Flask app's `app.config.from_object(...)` class too) or imports, in its container,

@@ -154,18 +154,22 @@ def _replaced(roots: tuple[Path, ...], process: Mapping[str, str]) -> frozenset[
     its statements in order, a star-imported module's in the place of its import (a Django layout's
     base.py `CELERY_BROKER_URL = "redis://localhost:6379/0"`, then docker.py's `from .base import *` and
     its own `CELERY_BROKER_URL = "redis://redis:6379/0"`: base.py's never holds). Each root on its own; a later
-    assignment under an `if` false in the service's environment (`process`) replaces nothing."""
+    assignment under an `if` false in the service's environment (`process`) replaces nothing. (file, line,
+    'DATABASES["default"]') where a later statement writes that alias's address (`DATABASES[*]`: any alias's)."""
     replaced: set[tuple[str, int, str]] = set()
     for root in roots:
         events: list[tuple[str, int, str, Branch]] = []
         _load(str(root), 0, set(), events, process)
         by_name: dict[str, list[tuple[str, int, str, Branch]]] = {}
         for event in events:
-            by_name.setdefault(event[2], []).append(event)
+            by_name.setdefault(event[2].partition("[")[0], []).append(event)
         for assigned in by_name.values():  # a name is assigned a few times at most
             for at, (file, line, name, branch) in enumerate(assigned):
-                if any(f != file or not _exclusive(branch, b) for f, _, _, b in assigned[at + 1:]):
-                    replaced.add((file, line, name))
+                if "[" in name:
+                    continue
+                # a later `NAME = ...` replaces the whole; a later `DATABASES["default"]["HOST"] = ...` the alias
+                replaced.update((file, line, later) for f, _, later, b in assigned[at + 1:]
+                                if f != file or not _exclusive(branch, b))
     return frozenset(replaced)
 
 
@@ -300,3 +304,24 @@ def held_defaults(project: Project, service: Service) -> Iterator[tuple[Path, Se
                 guard_holds(default.guard, process) is not True:
             continue
         yield path, default, process
+        for default in project.once(f"setting-defaults:{path}:{fields}", functools.partial(_defaults_of, path,
+                                                                                          fields)):
+            key = default.key
+            unset = not default.read or not _set(key, default.folded, service.environment, image)
+            # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the process before its settings
+            celery = {_celery_env(key), _celery_env(default.target)} - {None}
+            if not unset or any(k in service.environment or k in image for k in celery) or \
+                    (str(path), default.statement, default.target) in replaced or _entry_replaced(path, default,
+                                                                                                  replaced) or \
+                    guard_holds(default.guard, process) is not True:
+                continue
+            yield path, default, process
+
+
+def _entry_replaced(path: Path, default: SettingDefault, replaced: frozenset[tuple[str, int, str]]) -> bool:
+    """Whether a later statement writes the address of the DATABASES or CACHES alias whose literal `default` is
+    (`DATABASES["default"].update(db_from_env)` after `"HOST": "localhost"`)."""
+    if not default.entry:
+        return False
+    alias = default.key.rpartition("[")[0]
+    return any((str(path), default.statement, scope) in replaced for scope in (alias, f"{default.target}[*]"))

@@ -239,7 +239,9 @@ Assigned = tuple[str, int, str, Branch, tuple[Guard, ...]]  # (kind, line, NAME 
 def assignments(path: Path) -> tuple[Assigned, ...]:
     """What the module does to its names when imported, in source order: ("set", line, NAME, branch) for
     each assignment of a module-level name (`NAME = ...`, `A, B = ...`; not `NAME["k"] = ...`, which keeps
-    it; under an `if`, `try`, `with` or loop too: it may run), and ("star", line, FILE, branch) for each
+    it; under an `if`, `try`, `with` or loop too: it may run), ("set", line, 'DATABASES["default"]', branch)
+    for each later write of a Django DATABASES or CACHES alias's address (_entry_writes), and ("star", line, FILE,
+    branch) for each
     `from X import *` of a project module (FILE its path: the names that module sets are set there).
     `branch`: the `if`s it sits under, so that an `else`'s assignment is not taken to follow its `if`'s; `guard`:
     the tests of those doctor reads, so that one false in a service's environment replaces nothing there
@@ -275,6 +277,7 @@ def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Gua
             reader.bind(stmt)
         targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
             stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        found.extend(("set", stmt.lineno, scope, branch, guard) for scope in _entry_writes(stmt))
         while targets:
             target = targets.pop(0)
             if isinstance(target, ast.Name):
@@ -295,6 +298,65 @@ def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Gua
                 _assigned(path, [n for n in block if isinstance(n, ast.stmt)], branch, guard, found, reader)
         for handler in getattr(stmt, "handlers", None) or []:
             _assigned(path, handler.body, branch, guard, found, reader)
+
+
+def _entry_writes(stmt: ast.stmt) -> list[str]:
+    """The Django DATABASES/CACHES aliases whose address a statement writes after the dict: `DATABASES["default"]`
+    for `DATABASES["default"]["HOST"] = ...` ("PORT", "ENGINE", "LOCATION" too), `DATABASES["default"] = ...`, `del`,
+    `DATABASES["default"].update(db_from_env)` (a dict written out: where it names one of those keys), or
+    `DATABASES.update({"default": ...})`; `DATABASES[*]` where the alias is not a literal (any alias). Heroku's
+    template, `"HOST": "localhost"` for a run on the host, then `.update(dj_database_url.config(...))`, whose
+    DATABASE_URL compose sets: the literal no longer holds."""
+    scopes: list[str] = []
+    targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, (ast.Assign, ast.Delete)) else [
+        stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+    for target in targets:
+        path = _entry_path(target)
+        if path is not None and path[1:] and (len(path) == 2 or path[2] is None or path[2] in _ADDRESS_FIELDS):
+            scopes.append(_scope(path[0], path[1]))
+    call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+    func = call.func if call is not None else None
+    if call is None or not isinstance(func, ast.Attribute) or func.attr not in _WRITES:
+        return scopes
+    path = _entry_path(func.value)
+    if path is None or len(path) > 2:
+        return scopes
+    keys = _written_keys(call) if func.attr == "update" else None
+    if len(path) == 1:  # DATABASES.update({...}), DATABASES.pop("default")
+        named = keys if keys is not None else [_string(call.args[0]) if call.args and func.attr == "pop" else None]
+        scopes += [_scope(path[0], key) for key in named]
+    elif keys is None or any(key is None or key in _ADDRESS_FIELDS for key in keys):
+        scopes.append(_scope(path[0], path[1]))
+    return scopes
+
+
+_ADDRESS_FIELDS = frozenset({"HOST", "PORT", "ENGINE", "LOCATION", "BACKEND"})
+_WRITES = frozenset({"update", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
+
+
+def _entry_path(node: ast.expr) -> list[str | None] | None:
+    """[DICT, alias, field, ...] of `DATABASES["default"]["HOST"]` (None for a subscript not written as a string),
+    None for anything but a subscript chain on DATABASES or CACHES."""
+    keys: list[str | None] = []
+    while isinstance(node, ast.Subscript):
+        keys.insert(0, _string(node.slice))
+        node = node.value
+    return [node.id, *keys] if isinstance(node, ast.Name) and node.id in _DJANGO_DICTS else None
+
+
+def _written_keys(call: ast.Call) -> list[str | None] | None:
+    """The keys an `update` call writes, where written out (`{"HOST": ...}`, `HOST=...`; None for a `**` or a
+    key not a string); None where they are not known (`update(db_from_env)`)."""
+    keys: list[str | None] = [k.arg for k in call.keywords]
+    for arg in call.args:
+        if not isinstance(arg, ast.Dict):
+            return None
+        keys += [_string(k) if k is not None else None for k in arg.keys]
+    return keys
+
+
+def _scope(name: str | None, alias: str | None) -> str:
+    return f'{name}["{alias}"]' if alias is not None else f"{name}[*]"
 
 
 def _walk(node: ast.AST) -> list[ast.AST]:
