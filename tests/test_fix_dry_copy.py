@@ -318,3 +318,28 @@ def test_a_tmpdir_inside_the_project_is_said_to_be_there(tmp_path: Path) -> None
     out = dry.communicate(timeout=300)[0]
     assert f"the temporary folder {root / 'tmp'} (TMPDIR) lies in the project's folder" in out, out
     assert "does not lie in" not in out
+
+
+def test_a_file_over_a_mib_a_fix_names_reads_as_in_the_project(tmp_path: Path) -> None:
+    """compose.override.yaml padded past 1 MiB with comment lines, in a git repository: the copy named it by a
+    link to the project's file, so the dry run's title said 'edits compose.override.yaml, tracked by git,
+    through the symlink compose.override.yaml' where the run says none."""
+    from test_portplan import _git
+
+    trees = []
+    for name in ("dry", "real"):
+        root = broken_stack(tmp_path / name / "bs")
+        override = root / "compose.override.yaml"
+        # long lines: ruamel scans a comment a character at a time, and doctor's diffs compare lines
+        override.write_text(("# " + "x" * 1000 + "\n") * 1100 + override.read_text())
+        assert override.stat().st_size > 1 << 20
+        _git(root, "init", "-q", "-b", "main")
+        _git(root, "add", ".")
+        _git(root, "commit", "-q", "-m", "x")
+        trees.append(root)
+    dry = run(trees[0], tmp_path / "state", load_registry(), True)
+    real = run(trees[1], tmp_path / "state", load_registry(), False)
+    text = render_fix_report(dry)
+    assert "symlink" not in text, text
+    assert any("in the dev override" in title for title, _ in statuses(dry)), text
+    assert statuses(dry) == statuses(real) and dry.exit_code == real.exit_code, text + render_fix_report(real)

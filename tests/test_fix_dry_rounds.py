@@ -208,6 +208,20 @@ def test_a_folder_too_large_to_copy_plans_one_round_and_says_so(tmp_path: Path,
             "(no diff shown for those), no file changed") in text.splitlines(), text
 
 
+
+def test_a_folder_of_too_many_bytes_plans_one_round_and_says_so(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are copied whatever their size (a link in place of a large one read as a symlink to the checks),
+    so the folder's bytes are bounded instead (MAX_BYTES, 256 MiB): past it, one round and the note."""
+    monkeypatch.setattr(doctor.dry_verdict, "MAX_BYTES", 4)
+    root = make_project(tmp_path / "p", "X=\n")
+    (root / "data.bin").write_bytes(b"0123456789")
+    before = snapshot(root)
+    dry = run(root, tmp_path / "state", Registry({"env-drift": TwoFixesOneLine}), True)
+    assert snapshot(root) == before
+    text = render_fix_report(dry)
+    assert "holds more than 0 MiB of files, too much to copy: this dry run plans the first round only" in text, text
+
 class AskedCheck(Check):
     """Fake check: an unsafe fix, and a command fix that would make a marker file"""
 
@@ -264,7 +278,7 @@ def test_a_move_in_the_copy_lands_in_the_worktrees_own_port_block(tmp_path: Path
     block = worktree_range(Project(ProjectOptions(path=tmp_path / "b", env=env)), host)  # type: ignore[arg-type]
     assert block == (21100, 21199)
     copy = tmp_path / "scratch" / "b"
-    assert mirror((tmp_path / "b").resolve(), copy, ())
+    assert mirror((tmp_path / "b").resolve(), copy, ()) == ""
     sandbox = {"XDG_STATE_HOME": str(tmp_path / "scratch" / "state"), "HOME": str(tmp_path)}
     seed_port_blocks(env, sandbox, (tmp_path / "b").resolve(), copy)
     assert worktree_range(Project(ProjectOptions(path=copy, env=sandbox)), host) == block  # type: ignore[arg-type]

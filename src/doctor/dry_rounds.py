@@ -148,10 +148,11 @@ class ScratchFiles(ProjectFiles):
 def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions, files: ProjectFiles,
                redactor: Redactor, run: Run) -> FixReport | str:
     """The report of the run's rounds played in a scratch copy of `files.root`, as a dry run's; else the
-    note that says why no copy was made (a folder of more than MAX_FILES files, one doctor cannot read).
+    note that says why no copy was made (a folder of more than MAX_FILES files or MAX_BYTES bytes, one doctor
+    cannot read).
     `run`: the project's own preflight, whose findings the copy cannot show (owners doctor could not give
     the copy, a folder read whole through a link) are kept in every round as the project has them."""
-    from doctor.dry_verdict import MAX_FILES, in_copy, mirror
+    from doctor.dry_verdict import in_copy, mirror
     from doctor.engine import preflight
     from doctor.fixer import play_rounds
 
@@ -169,8 +170,9 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
             moved = in_copy(run_options, root, copy)
             if moved is None:
                 return f"the project does not lie in {root}, the folder its fixes edit: {ONE_ROUND}"
-            if not mirror(root, copy, ()):
-                return f"the project's folder holds more than {MAX_FILES} files, too many to copy: {ONE_ROUND}"
+            too_large = mirror(root, copy, ())
+            if too_large:
+                return f"the project's folder holds {too_large}: {ONE_ROUND}"
         except (OSError, ValueError) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return f"the project's folder could not be copied to {temp} ({why}): {ONE_ROUND}"

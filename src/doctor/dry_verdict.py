@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 WOULD_SETTLE = "the check would no longer report it after this run's other fixes (re-run on a scratch copy)"
 MAX_FILES = 5000  # beyond this, copying the folder costs more than a dry run should (~0.5 ms a file: 2.5 s)
 LINKED_WHOLE = frozenset({"node_modules", ".venv", "venv", "__pycache__"})  # read, never written: one link each
-COPIED_UP_TO = 1 << 20  # a larger file is named by a link in the copy, and copied in when a fix writes it
+# beyond this many bytes of files, copying the folder costs more than a dry run should (~1.4 GB/s here: 0.2 s);
+# a larger file is copied too: a link in its place reads as one to the checks (`path.is_symlink()`, resolve()
+# leading out of the copy), so a title said "through the symlink compose.override.yaml" the run never says
+MAX_BYTES = 256 << 20
 
 
 def candidates(report: FixReport) -> list[FixResult]:
@@ -78,7 +81,7 @@ def reported_after(registry: Registry, run_options: RunOptions, root: Path, plan
         copy = Path(scratch) / root.name  # the same folder name: compose's default project name
         try:
             moved = in_copy(run_options, root, copy)
-            if moved is None or not mirror(root, copy, set(plans)):
+            if moved is None or mirror(root, copy, set(plans)):
                 return None
             for path, plan in plans.items():
                 written = copy / path.relative_to(root)
@@ -121,19 +124,20 @@ def moved_path(path: Path, root: Path, copy: Path) -> Path | None:
     return copy / resolved.relative_to(root)
 
 
-def mirror(root: Path, copy: Path, skip: Iterable[Path]) -> bool:
-    """Mirror `root` at `copy`, leaving out `skip`; False when it holds more than MAX_FILES files.
+def mirror(root: Path, copy: Path, skip: Iterable[Path]) -> str:
+    """Mirror `root` at `copy`, leaving out `skip`; "" when done, else why the folder is too large to copy
+    ("more than 5000 files, too many to copy", "more than 256 MiB of files, too much to copy").
 
-    Folders are made and files copied, with their modes (and owners where doctor runs as root); never
-    hard-linked, which would give the project's files a second name while the dry run lives, and the run
-    refuses to edit a file that has two. A file too large to copy is a link naming the project's file,
-    copied in when a fix writes it (doctor.dry_rounds.ScratchFiles); folders read whole (LINKED_WHOLE)
-    are links to the project's.
+    Folders are made and regular files copied whatever their size, with their modes (and owners where doctor
+    runs as root); never hard-linked, which would give the project's files a second name while the dry run
+    lives, and the run refuses to edit a file that has two. A file doctor cannot read, a FIFO or a socket is a
+    link naming the project's file (copied in when a fix writes it: doctor.dry_rounds.ScratchFiles); folders
+    read whole (LINKED_WHOLE) are links to the project's.
     The project's own links read as there: one to a file inside it points into the copy, one to a file
     outside it names that file.
     """
     skipped = set(skip)
-    count = 0
+    count = size = 0
     made: list[tuple[Path, Path]] = []
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
@@ -153,11 +157,13 @@ def mirror(root: Path, copy: Path, skip: Iterable[Path]) -> bool:
                 continue
             count += 1
             if count > MAX_FILES:
-                return False
-            _copy(source, there / name, root, copy)
+                return f"more than {MAX_FILES} files, too many to copy"
+            size += _copy(source, there / name, root, copy)
+            if size > MAX_BYTES:
+                return f"more than {MAX_BYTES >> 20} MiB of files, too much to copy"
     for here, there in reversed(made):  # the deepest first: a read-only folder is made so once filled
         keep_owner_and_mode(here, there)
-    return True
+    return ""
 
 
 def _symlink(source: Path, target: Path, root: Path, copy: Path) -> None:
@@ -174,28 +180,31 @@ def _symlink(source: Path, target: Path, root: Path, copy: Path) -> None:
     _keep_owner(source, target)
 
 
-def _copy(source: Path, target: Path, root: Path, copy: Path) -> None:
-    """`target` reads as `source`: a link as `_symlink` makes it, a regular file up to COPIED_UP_TO copied
-    (its mode and times, and its owner where doctor runs as root), else named by a link (a large file,
-    copied in when a fix writes it; a FIFO or socket, never opened: it would block)."""
+def _copy(source: Path, target: Path, root: Path, copy: Path) -> int:
+    """`target` reads as `source`: a link as `_symlink` makes it, a regular file copied (its mode and times,
+    and its owner where doctor runs as root), else named by a link (a file doctor cannot read, copied in when
+    a fix writes it; a FIFO or socket, never opened: it would block). The bytes copied."""
     if source.is_symlink():
         _symlink(source, target, root, copy)
-        return
+        return 0
     try:
         info: os.stat_result | None = source.stat()
     except OSError:
         info = None
-    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= COPIED_UP_TO:
+    if info is not None and stat.S_ISREG(info.st_mode):
+        if info.st_size > MAX_BYTES:
+            return info.st_size  # too large: mirror stops before copying it
         try:
             shutil.copy2(source, target)
             keep_owner_and_mode(source, target)
-            return
+            return info.st_size
         except OSError as exc:
             with contextlib.suppress(OSError):
                 target.unlink()  # what the copy wrote before it failed
             if exc.errno not in (errno.EACCES, errno.EPERM):
                 raise  # no space left, a quota: no copy can be made (an unreadable file is named instead)
     _named(source, target)
+    return 0
 
 
 def _named(source: Path, target: Path) -> None:
