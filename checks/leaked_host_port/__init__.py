@@ -112,9 +112,8 @@ class LeakedHostPort(Check):
         (8) A Python settings module's localhost default (`env("REDIS_URL", default="redis://localhost:6379")`), literal
         (`broker_url = "redis://..."`; a Django DATABASES alias's `"HOST": "localhost"` on its "PORT" or ENGINE's
         port, a CACHES `"LOCATION"` URL, a Channels layer's `"hosts"` entry, the tutorial's `("127.0.0.1", 6379)`:
-        rewritten in the literal's place, asked) or built pydantic-settings
-        port, a CACHES `"LOCATION"` URL: rewritten in the literal's place, asked; not once a later statement writes
-        that alias's address, Heroku's `DATABASES["default"].update(dj_database_url.config(...))`,
+        rewritten in the literal's place, asked; not once a later statement writes that alias's address,
+        Heroku's `DATABASES["default"].update(dj_database_url.config(...))`,
         `DATABASES["default"]["HOST"] = ...` or `DATABASES["default"] = ...`) or built pydantic-settings
         field's (`redis_url: str = "..."`), or database.yml's `host: localhost`, where a peer listens, at its line,
         in a service starting the app (celery, gunicorn, uvicorn, fastapi run, flask run, uwsgi, manage.py) on

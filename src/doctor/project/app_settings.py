@@ -301,21 +301,9 @@ def held_defaults(project: Project, service: Service) -> Iterator[tuple[Path, Se
         celery = {_celery_env(key), _celery_env(default.target)} - {None}
         if not unset or any(k in service.environment or k in image for k in celery) or \
                 (str(path), default.statement, default.target) in replaced or \
-                guard_holds(default.guard, process) is not True:
+                _entry_replaced(path, default, replaced) or guard_holds(default.guard, process) is not True:
             continue
         yield path, default, process
-        for default in project.once(f"setting-defaults:{path}:{fields}", functools.partial(_defaults_of, path,
-                                                                                          fields)):
-            key = default.key
-            unset = not default.read or not _set(key, default.folded, service.environment, image)
-            # Celery reads CELERY_BROKER_URL / CELERY_RESULT_BACKEND from the process before its settings
-            celery = {_celery_env(key), _celery_env(default.target)} - {None}
-            if not unset or any(k in service.environment or k in image for k in celery) or \
-                    (str(path), default.statement, default.target) in replaced or _entry_replaced(path, default,
-                                                                                                  replaced) or \
-                    guard_holds(default.guard, process) is not True:
-                continue
-            yield path, default, process
 
 
 def _entry_replaced(path: Path, default: SettingDefault, replaced: frozenset[tuple[str, int, str]]) -> bool:
