@@ -155,3 +155,39 @@ def test_as_cloned_and_where_libpq_does_not_read_the_variable_it_stays_clean(tmp
     assert _found(_project(tmp_path / "mysql", localhost, mysql)) == []
     # RAILS_ENV=production reads the section with `url:`
     assert _found(_project(tmp_path / "prod", localhost + "RAILS_ENV=production\n")) == []
+
+
+MULTI = """\
+development:
+  primary:
+    adapter: postgresql
+    database: app_development
+  queue:
+    adapter: postgresql
+    database: app_queue
+    host: db
+"""
+
+
+def test_a_three_level_database_yml_is_read_per_database(tmp_path: Path) -> None:
+    # Rails 6's multiple databases: 'queue' names its host, 'primary' leaves it to libpq's PGHOST (a review of
+    # 403daa74 found the queue's `host:` taken for the whole section: no finding)
+    localhost = ENV_FILE.replace("PGHOST=db", "PGHOST=localhost")
+    root = _project(tmp_path / "multi", localhost, MULTI)
+    assert _found(root) == [(LOCALHOST, ".env", 1)]
+    options = _options(root)
+    first = fix(FixOptions(project=options, families=frozenset({"env"}), yes=True, env=dict(options.env)),
+                load_registry())
+    assert [r.title for r in first.results] == ["set PGHOST=db for 'web' in a new dev override compose.override.yaml"]
+    assert _found(root) == []
+    # each database names its host: libpq's PGHOST is read by none
+    both = MULTI.replace("    database: app_development\n", "    database: app_development\n    host: db\n")
+    assert _found(_project(tmp_path / "both", localhost, both)) == []
+    # a mapping setting of a two-level file (`variables:`) is no database of its own
+    variables = ("development:\n  adapter: postgresql\n  host: db\n  variables:\n    statement_timeout: 5000\n"
+                 "  database: app_development\n")
+    assert _found(_project(tmp_path / "variables", localhost, variables)) == []
+    # three levels merging an anchored default that names no host: the primary reads PGHOST
+    merged = ("default: &default\n  adapter: postgresql\n\ndevelopment:\n  primary:\n    <<: *default\n"
+              "    database: app_development\n  queue:\n    <<: *default\n    host: db\n    database: app_queue\n")
+    assert _found(_project(tmp_path / "merged", localhost, merged)) == [(LOCALHOST, ".env", 1)]

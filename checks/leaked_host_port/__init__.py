@@ -138,7 +138,8 @@ class LeakedHostPort(Check):
         a config line that only sets it, ralph's Debian `redis.conf` `REDIS_HOST=localhost`, reads nothing;
         libpq's PGHOST, PGHOSTADDR and PGPORT are read by a Rails app whose config/database.yml leaves them to
         libpq (its postgresql adapter with no `host:`, or `port:`, and no `url:` in the sections its RAILS_ENV
-        reads, DATABASE_URL unset: ryanwi/rails7-on-docker's `.env` `PGHOST=db`, loaded by `env_file: .env`);
+        reads, DATABASE_URL unset: ryanwi/rails7-on-docker's `.env` `PGHOST=db`, loaded by `env_file: .env`; a
+        three-level file per database, a `primary:` with no host reading it beside a `queue:` with `host: db`);
         what its Dockerfile COPYs,
         its bind mounts and watch syncs, not everything under its build context; for a python
         or node image only files of that language, so a node asset builder that mounts the

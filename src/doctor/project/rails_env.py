@@ -51,6 +51,9 @@ ADAPTER_PORTS = {"postgresql": 5432, "postgis": 5432, "mysql2": 3306, "trilogy":
 LIBPQ_KEYS = {"PGHOST": "host", "PGHOSTADDR": "host", "PGPORT": "port"}
 # any setting of a section (a literal or ERB): `host: <%= ENV["DB_HOST"] %>` leaves PGHOST unread too
 SETTING = lazy(r"^\s+(host|port|url|adapter)\s*:\s*(.*?)\s*$")
+# a key of a section whose value is a mapping below it: a database of a three-level file (`primary:`), or a
+# mapping setting (`variables:`)
+SUBKEY = lazy(r"^\s+([A-Za-z_][\w-]*)\s*:\s*(?:&\w+)?\s*(?:#.*)?$")
 
 
 def rails_env(project: Project, service: Service, codes: CodeMap,
@@ -129,17 +132,38 @@ def libpq_reader(project: Project, service: Service, name: str) -> Path | None:
             return None
         text = read_regular_text(path, 256 * 1024) or ""
         sections = used_sections(text, process.get("RAILS_ENV") or process.get("RACK_ENV") or "development")
-        settings: dict[str, str] = {}
-        used = True
-        for line in text.splitlines():
-            section = SECTION.match(line)
-            if section is not None:
-                used = section.group(1) in sections
-            elif used and (match := SETTING.match(line)) is not None:
-                settings[match[1]] = match[2].strip("'\"")
-        if settings.get("adapter") in ("postgresql", "postgis") and "url" not in settings and setting not in settings:
+        if any(settings.get("adapter") in ("postgresql", "postgis") and "url" not in settings
+               and setting not in settings for settings in databases(text, sections)):
             return path
     return None
+
+
+def databases(text: str, sections: frozenset[str]) -> list[dict[str, str]]:
+    """The settings of each database the `sections` of database.yml configure: one for a two-level file; for
+    Rails 6's three-level one (`development:` holding `primary:` and `queue:`), one per database, each with the
+    settings of the section's own level and of the sections it merges (`<<: *default`) under its own, so a
+    `queue:` with `host: db` gives no host to a `primary:` that names none."""
+    shared: dict[str, str] = {}
+    subs: list[dict[str, str]] = []
+    used, level, below = True, -1, -1
+    for line in text.splitlines():
+        section = SECTION.match(line)
+        if section is not None:
+            used, level, below = section.group(1) in sections, -1, -1
+            continue
+        stripped = line.lstrip()
+        if not used or not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        level = indent if level < 0 else level
+        if below >= 0 and indent <= below:
+            below = -1
+        if indent == level and (key := SUBKEY.match(line)) is not None and key[1] != "<<":
+            below = indent
+            subs.append({})
+        elif (match := SETTING.match(line)) is not None:
+            (subs[-1] if below >= 0 else shared)[match[1]] = match[2].strip("'\"")
+    return [{**shared, **own} for own in subs] or [shared]
 
 
 def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
