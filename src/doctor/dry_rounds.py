@@ -152,7 +152,7 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
     cannot read).
     `run`: the project's own preflight, whose findings the copy cannot show (owners doctor could not give
     the copy, a folder read whole through a link) are kept in every round as the project has them."""
-    from doctor.dry_verdict import in_copy, mirror
+    from doctor.dry_verdict import in_copy, mirror, scratch_folder
     from doctor.engine import preflight
     from doctor.fixer import play_rounds
 
@@ -162,7 +162,7 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
         return f"the temporary folder {temp} (TMPDIR) lies in the project's folder, which it would copy: {ONE_ROUND}"
     with _ended_as_interrupted(), contextlib.ExitStack() as stack:
         try:
-            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="doctor-dry-"))
+            scratch = stack.enter_context(scratch_folder())
         except OSError as exc:
             return f"no scratch copy of the project could be made in {temp} ({exc.strerror or exc}): {ONE_ROUND}"
         copy = Path(scratch) / root.name  # the same folder name: compose's default project name

@@ -38,6 +38,32 @@ if TYPE_CHECKING:
 WOULD_SETTLE = "the check would no longer report it after this run's other fixes (re-run on a scratch copy)"
 MAX_FILES = 5000  # beyond this, copying the folder costs more than a dry run should (~0.5 ms a file: 2.5 s)
 LINKED_WHOLE = frozenset({"node_modules", ".venv", "venv", "__pycache__"})  # read, never written: one link each
+STALE_AFTER = 3600.0  # a scratch folder of a dead dry run older than this (SIGKILL, a power cut) is removed
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A new scratch folder for a dry run's copy, named for this process (`doctor-dry-PID-...`); the folders
+    of dry runs that ended without removing theirs (killed: SIGKILL, the OOM killer, a power cut), whose
+    process is gone and which are over an hour old, are removed first, so they do not pile up in TMPDIR."""
+    import re
+    import time
+
+    temp = tempfile.gettempdir()
+    with contextlib.suppress(OSError), os.scandir(temp) as entries:
+        for entry in entries:
+            named = re.fullmatch(r"doctor-dry-(\d{1,10})-\w+", entry.name)
+            if named is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != os.geteuid() or \
+                        time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
+                    continue
+                os.kill(int(named[1]), 0)
+            except ProcessLookupError:
+                shutil.rmtree(entry.path, ignore_errors=True)
+            except (OSError, ValueError, OverflowError):
+                continue
+    return tempfile.TemporaryDirectory(prefix=f"doctor-dry-{os.getpid()}-")
 # beyond this many bytes of files, copying the folder costs more than a dry run should (~1.4 GB/s here: 0.2 s);
 # a larger file is copied too: a link in its place reads as one to the checks (`path.is_symlink()`, resolve()
 # leading out of the copy), so a title said "through the symlink compose.override.yaml" the run never says
@@ -77,7 +103,7 @@ def reported_after(registry: Registry, run_options: RunOptions, root: Path, plan
     checks that ran there (one skipped or crashed decides nothing); None when no copy could be made."""
     from doctor.engine import preflight
 
-    with tempfile.TemporaryDirectory(prefix="doctor-dry-") as scratch:
+    with scratch_folder() as scratch:
         copy = Path(scratch) / root.name  # the same folder name: compose's default project name
         try:
             moved = in_copy(run_options, root, copy)
