@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 # the env files an app run on the host reads (Next.js, Vite, dotenv): documenso's root `.env` names
 # `postgres://...@127.0.0.1:54320/documenso` for the database its docker/development compose publishes
 HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.local")
-_ASSIGNED = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
+_ASSIGNED = lazy(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
 
 
 def tracks_share(project: Project, host: Host) -> Callable[[Path], bool]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project.codetext import CodeText
 from doctor.project.edits import dev_override, override_edit
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from doctor.project import Project
 
-URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]*@")
+URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]*@")
 
 
 def pin_edit(project: Project, variable: str, old: int, server: Service | None = None,

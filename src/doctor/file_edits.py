@@ -11,6 +11,7 @@ import difflib
 import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Edit, field, record
 
 TYPE_CHECKING = False
@@ -24,7 +25,7 @@ class RefusedEdit(Exception):
     """An edit the fixer will not make (file changed, outside the project, overlapping...)."""
 
 
-_ASSIGNED_KEY = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.]*)[ \t]*=", re.MULTILINE)
+_ASSIGNED_KEY = lazy(r"^[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.]*)[ \t]*=", re.MULTILINE)
 
 
 def _assigned(text: str) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from doctor.lazyre import lazy
 from doctor.secret_keys import secret_for_key
 from doctor.secret_shapes import MASK
 
@@ -70,7 +71,7 @@ def quoted_pattern(values: list[str], *, names: bool = False) -> re.Pattern[str]
 # prose that names a schema's or a program's word right before it is quoted: a quoted word naming a secret after it
 # is that word, not the value (postgres' `column "password" of relation "users" does not exist`); not a key a
 # secret's word names (`invalid API key "secret"` quotes the key itself)
-_NAMED_AS = re.compile(r"(?<![\w-])(?:column|field|parameter|attribute|option"
+_NAMED_AS = lazy(r"(?<![\w-])(?:column|field|parameter|attribute|option"
                        r"|(?<!api[ _-])(?<!secret[ _-])(?<!access[ _-])(?<!private[ _-])key)s?[ \t]++$", re.IGNORECASE)
 
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import os
 import re
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-_FNM_SHELL = re.compile(r"/fnm_multishells/\d+_\d+/bin$")
-_NVM_VERSION = re.compile(r"/versions/node/(v[^/]+)/bin$")
+_FNM_SHELL = lazy(r"/fnm_multishells/\d+_\d+/bin$")
+_NVM_VERSION = lazy(r"/versions/node/(v[^/]+)/bin$")
 # `<manager's data>/installs/<tool>/<version>/bin` (mise, asdf) or `<root>/versions/<version>/bin`
 # (pyenv, rbenv, nodenv): the version's own folder, beside the shims that pick it
-_VERSION_BIN = re.compile(r"^(?P<data>.+?)/(?:installs/[^/]+|versions)/[^/]+/bin$")
+_VERSION_BIN = lazy(r"^(?P<data>.+?)/(?:installs/[^/]+|versions)/[^/]+/bin$")
 
 
 @record

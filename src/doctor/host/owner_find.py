@@ -42,6 +42,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from doctor.host.owner_walk import exclude_pattern, fnmatch_globs, stamp_of
+from doctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ _PATH_MAX = 4096
 # a record starts at its letter and a match consumes it through its NUL, so the search (a fast
 # scan for the letters) resumes after it; between two matches there are only the bare NULs of
 # the other entries, and anything else there (a record that does not match) `_parse` refuses
-_RECORD = re.compile(rb"([DSUX])(\d+) ([^\0]*)\0")
+_RECORD = lazy(rb"([DSUX])(\d+) ([^\0]*)\0")
 
 
 class _NoFind(Exception):

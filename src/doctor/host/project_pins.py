@@ -5,9 +5,9 @@ started in HOME, has the default. Read from the project's version files, nothing
 from __future__ import annotations
 
 import os
-import re
 
 from doctor.host.shims import SHIM_READ, _mise_install_name, _mise_tools, _read, _upward
+from doctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 # a version's own folder: nvm's, fnm's (a per-shell link resolved to it), mise's and asdf's
 _VERSION_FOLDERS = (
-    re.compile(r"^(?P<root>.+)/versions/(?P<tool>node)/v?(?P<version>[^/]+)/bin$"),
-    re.compile(r"^(?P<root>.+)/node-versions/v?(?P<version>[^/]+)/installation/bin$"),
-    re.compile(r"^(?P<root>.+)/installs/(?P<tool>[^/]+)/v?(?P<version>[^/]+)/bin$"),
+    lazy(r"^(?P<root>.+)/versions/(?P<tool>node)/v?(?P<version>[^/]+)/bin$"),
+    lazy(r"^(?P<root>.+)/node-versions/v?(?P<version>[^/]+)/installation/bin$"),
+    lazy(r"^(?P<root>.+)/installs/(?P<tool>[^/]+)/v?(?P<version>[^/]+)/bin$"),
 )
 NODE_FILES = (".nvmrc", ".node-version")  # nvm's and fnm's per-project version files
 

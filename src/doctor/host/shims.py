@@ -28,6 +28,8 @@ from __future__ import annotations
 import os
 import re
 
+from doctor.lazyre import lazy
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -39,11 +41,11 @@ ENV_FAMILY = {"PYENV": ".python-version", "RBENV": ".ruby-version", "NODENV": ".
               "GOENV": ".go-version"}
 # rbenv-version-name and nodenv-version-name try the name as written (less `ruby-`, `node-`, `v`): no prefix
 EXACT_FAMILY = frozenset(("RBENV", "NODENV"))
-_ROOT_LINE = re.compile(r'^export ([A-Z]+)_ROOT=(.*)$', re.M)
-_ASDF_PLUGIN = re.compile(r"^# asdf-plugin: (\S+)(?: (\S+))?", re.M)
-_TOML_TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
-_TOML_PAIR = re.compile(r'^\s*"?([A-Za-z0-9_:@/.-]+)"?\s*=\s*(.+?)\s*$')
-_QUOTED = re.compile(r'"([^"]*)"|\'([^\']*)\'')
+_ROOT_LINE = lazy(r'^export ([A-Z]+)_ROOT=(.*)$', re.M)
+_ASDF_PLUGIN = lazy(r"^# asdf-plugin: (\S+)(?: (\S+))?", re.M)
+_TOML_TABLE = lazy(r"^\s*\[([^\]]+)\]\s*$")
+_TOML_PAIR = lazy(r'^\s*"?([A-Za-z0-9_:@/.-]+)"?\s*=\s*(.+?)\s*$')
+_QUOTED = lazy(r'"([^"]*)"|\'([^\']*)\'')
 # the files mise reads in each folder, the later one winning (mise's docs: "Configuration")
 MISE_FILES = (".tool-versions", ".config/mise/config.toml", ".config/mise.toml", "mise/config.toml",
               ".mise/config.toml", "mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml")

@@ -17,14 +17,14 @@ is unknown (`readable` False).
 from __future__ import annotations
 
 import os
-import re
 
+from doctor.lazyre import lazy
 from doctor.model import record
 
 SUDOERS = "/etc/sudoers"
-_INCLUDE = re.compile(r"^[@#](include|includedir)\s+(.+?)\s*$")
-_DEFAULTS = re.compile(r"^Defaults(?:([@:>!])\s*((?:[^\s\"\\]|\\.|\"[^\"]*\")+))?\s+(.+)$")
-_PARAMETER = re.compile(r'\s*(!*)\s*([A-Za-z_]+)\s*(?:(\+?=|-=)\s*("(?:[^"\\]|\\.)*"|[^,\s]*))?\s*(?:,|$)')
+_INCLUDE = lazy(r"^[@#](include|includedir)\s+(.+?)\s*$")
+_DEFAULTS = lazy(r"^Defaults(?:([@:>!])\s*((?:[^\s\"\\]|\\.|\"[^\"]*\")+))?\s+(.+)$")
+_PARAMETER = lazy(r'\s*(!*)\s*([A-Za-z_]+)\s*(?:(\+?=|-=)\s*("(?:[^"\\]|\\.)*"|[^,\s]*))?\s*(?:,|$)')
 _ORDER = {"": 0, "@": 1, ":": 2, ">": 3}  # sudo applies generic, then host, user, runas Defaults
 _DEPTH = 8  # sudo stops at 128 nested includes; a loop is all that gets this deep
 

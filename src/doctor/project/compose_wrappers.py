@@ -20,15 +20,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.reading import is_file, read_text
 from doctor.project.tasks import MAKEFILES
 from doctor.project.wrapper_scripts import COMPOSE, LIMIT, candidates
 
-_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"';|&)]+)+""")
-_ASSIGN = re.compile(r"""^\s*(?:export\s+|readonly\s+|local\s+|override\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*"""
+_WORD = lazy(r"""(?:"[^"]*"|'[^']*'|[^\s"';|&)]+)+""")
+_ASSIGN = lazy(r"""^\s*(?:export\s+|readonly\s+|local\s+|override\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*"""
                      r"""("[^"]*"|'[^']*'|\S*)""")
-_EXPORTED = re.compile(r"^\s*export\s+COMPOSE_FILE\s*[:?]?=")
-_REFERENCE = re.compile(r"\$\{([A-Za-z_]\w*)(?::?[-=?+][^}]*)?\}|\$\(([A-Za-z_]\w*)\)|\$([A-Za-z_]\w*)")
+_EXPORTED = lazy(r"^\s*export\s+COMPOSE_FILE\s*[:?]?=")
+_REFERENCE = lazy(r"\$\{([A-Za-z_]\w*)(?::?[-=?+][^}]*)?\}|\$\(([A-Za-z_]\w*)\)|\$([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)

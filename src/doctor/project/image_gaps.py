@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record, replace
 from doctor.project import Project
 from doctor.project.codepaths import CodePath
@@ -145,7 +146,7 @@ def unheld_folders(home: ServiceHome, folder: Path, cwd: Path, words: Sequence[s
 
 # the files a tool reads in the folder it runs in without being told (alembic: `-c` defaults to alembic.ini)
 _READS_UNASKED = {"alembic": ("alembic.ini",)}
-_SCRIPT_LOCATION = re.compile(r"^\s*script_location\s*[=:]\s*(?:%\(here\)s/?)?([^\s#;%:]+)\s*$", re.MULTILINE)
+_SCRIPT_LOCATION = lazy(r"^\s*script_location\s*[=:]\s*(?:%\(here\)s/?)?([^\s#;%:]+)\s*$", re.MULTILINE)
 
 
 def _pieces_in_place(cwd: Path, words: Sequence[str], carriers: Sequence[CodePath], workdir: str | None) -> bool:

@@ -12,14 +12,14 @@ of rules or `:=` assignments is make's, not an app's env; nor does a committed t
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.reading import is_file, read_text
 from doctor.project.tasks import MAKEFILES  # the names make looks for, in its order
 
-_INCLUDE = re.compile(r"^(?:-include|sinclude|include)[ \t]+(.+)$")
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+_INCLUDE = lazy(r"^(?:-include|sinclude|include)[ \t]+(.+)$")
+_ENV_LINE = lazy(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 MAKEFILE_LIMIT = 256 * 1024
 ENV_LIMIT = 64 * 1024
 
@@ -69,9 +69,9 @@ def _is_env_file(path: Path) -> bool:
     return bool(lines) and all(_ENV_LINE.match(line) for line in lines)
 
 
-_EXPORT_ALL = re.compile(r"^(?:export[ \t]*|\.EXPORT_ALL_VARIABLES[ \t]*:.*)$")
-_EXPORT_NAMES = re.compile(r"^export[ \t]+([A-Za-z_][A-Za-z0-9_ \t]*)$")
-_SETS = re.compile(r"^(?:(?:override|export)[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\?=|:=|::=|=|\+=)")
+_EXPORT_ALL = lazy(r"^(?:export[ \t]*|\.EXPORT_ALL_VARIABLES[ \t]*:.*)$")
+_EXPORT_NAMES = lazy(r"^export[ \t]+([A-Za-z_][A-Za-z0-9_ \t]*)$")
+_SETS = lazy(r"^(?:(?:override|export)[ \t]+)*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\?=|:=|::=|=|\+=)")
 
 
 def make_exported(folder: Path) -> dict[str, tuple[Path, int]]:

@@ -10,11 +10,11 @@ both set differently) is not merged: the fixer then applies the second in the ne
 
 from __future__ import annotations
 
-import re
+from doctor.lazyre import lazy
 
 __all__ = ["merge_new_documents"]
 
-_KEY = re.compile(r"(?P<key>[A-Za-z0-9_.\"'/-][^:#]*):(?:\s+(?P<value>\S.*))?$")
+_KEY = lazy(r"(?P<key>[A-Za-z0-9_.\"'/-][^:#]*):(?:\s+(?P<value>\S.*))?$")
 
 _NOT_PLAIN = ("#", "---", "...", "{", "[", "&", "*", "?")  # a comment, a document marker, flow, anchors
 Outline = list[tuple[str, list[str]]]  # (the key's line, the lines below it)

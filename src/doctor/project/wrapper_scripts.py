@@ -11,15 +11,15 @@ env-drift's runs, warm ones included.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.reading import is_dir, is_file, read_bytes, read_text
 from doctor.project.tasks import MAKEFILES
 
 FOLDERS = ("", "bin", "script", "scripts", "tools", "docker")
 LIMIT = 64 * 1024
-COMPOSE = re.compile(r"\bdocker(?:\s+compose|-compose)\b")
+COMPOSE = lazy(r"\bdocker(?:\s+compose|-compose)\b")
 _SHELLS = (b"sh", b"bash", b"zsh", b"dash", b"ksh")
 
 
@@ -53,9 +53,9 @@ def is_script(path: Path) -> bool:
 
 
 # a script's own `export NAME=value` line (not a recipe's, not in a comment), and a `${NAME:-default}` value
-_EXPORT = re.compile(r"""^\s*export\s+([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)""")
-_DEFAULTED = re.compile(r"^\$\{[A-Za-z_]\w*:?-(.*)\}$")
-_PLAIN_REF = re.compile(r"\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})")
+_EXPORT = lazy(r"""^\s*export\s+([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)""")
+_DEFAULTED = lazy(r"^\$\{[A-Za-z_]\w*:?-(.*)\}$")
+_PLAIN_REF = lazy(r"\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})")
 # composer's bin folder: `composer require laravel/sail --dev` links vendor/bin/sail, which Sail's docs run
 _COMPOSER_BIN = Path("vendor", "bin")
 

@@ -15,9 +15,9 @@ formats. The output validates against the JUnit schema Jenkins' xunit plugin use
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+from doctor.lazyre import lazy
 from doctor.model import Finding, Severity, Status
 from doctor.report import partial_reason
 from doctor.report.github import relative_path, source_root, with_fix
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 SUITE = "doctor"
 # characters XML 1.0 cannot carry at all, even escaped (a message quoting a binary file could hold them)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(report: Report, redactor: Redactor, options: RenderOptions) -> str:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from doctor.lazyre import lazy
+
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", "", "localhost"})  # name no particular host
 EXCERPT_WIDTH = 160  # characters of a symptom line shown (a log line can be 16 KiB)
 EXCERPT_TAIL = 160  # and of its end, when the line is longer
 EXCERPT_LEAD = 40  # a match that starts later is shown from itself, or from the words naming the host before it
 EXCERPT_REACH = 80  # how far before the match the host it failed on is looked for
 # a quoted name (`'mariadbserver'`, `"db"`) or a host:port: what a connection error names its host with
-_HOST_TOKEN = re.compile(r"""(['"])[A-Za-z0-9][\w.-]*\1|(?<![\w.-])[A-Za-z0-9][\w.-]*:\d{2,5}(?!\d)""")
+_HOST_TOKEN = lazy(r"""(['"])[A-Za-z0-9][\w.-]*\1|(?<![\w.-])[A-Za-z0-9][\w.-]*:\d{2,5}(?!\d)""")
 _SEPARATORS = " \t,;&)]}'\"@:/=?"  # where a long word may be cut: after one of these
 
 

@@ -15,11 +15,11 @@ does not already call healthy are read, at most RUNNING_LOGS of them, within LOG
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from itertools import pairwise
 
 from doctor.host.containers import ContainerState
+from doctor.lazyre import lazy
 from doctor.why.signatures import Signature
 
 WINDOW = 20  # the latest log lines judged: a loop that still runs fills them
@@ -27,7 +27,7 @@ MIN_REPEATS = 3  # failure lines among them: one or two are a start that waited,
 SHARE = 4  # and at least one line in this many, from the first failure line on
 RUNNING_LOGS = 20  # running containers whose log tail is read (one engine request each)
 LOGS_BUDGET = 10.0  # seconds all those reads may take together, on an engine that may be busy
-_DIGITS = re.compile(r"\d+")
+_DIGITS = lazy(r"\d+")
 
 
 def to_read(containers: Sequence[ContainerState], service: str | None = None,

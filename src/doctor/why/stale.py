@@ -13,12 +13,13 @@ env_file changed. The files' mtimes against the container's creation only name w
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from doctor.lazyre import lazy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from doctor.project import Project
 
 TIMEOUT = 15.0  # compose reads the project and asks the engine: a fraction of a second, on a busy engine more
-_RECREATE = re.compile(r"Container (\S+)\s+Recreate\b")
+_RECREATE = lazy(r"Container (\S+)\s+Recreate\b")
 
 
 def recreated(project: Project, containers: Sequence[ContainerState], cli: Sequence[str],

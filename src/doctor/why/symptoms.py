@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from doctor.host.containers import ContainerState
+from doctor.lazyre import lazy
 from doctor.records import replace
 from doctor.why.diagnose import STOPPED_FIRST_LINE, WAITS_ON, Symptom
 from doctor.why.signatures import Signature
@@ -22,7 +23,7 @@ from doctor.why.signatures import Signature
 # at (doctor.why.causes.pointed_at)
 SILENT = "with no line in its log (it printed nothing, or the engine did not give its log)"
 MAX_MATCHES = 3  # signatures reported per service (the latest lines first)
-ERROR_WORDS = re.compile(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"
+ERROR_WORDS = lazy(r"\b(error|invalid|unknown|not found|no such|cannot|can't|unable|refused|denied|failed"
                          r"|bad|timed out|timeout|unrecognized|illegal)\b", re.IGNORECASE)
 
 
