@@ -159,3 +159,60 @@ def test_a_distribution_name_is_normalized_as_pep_503_says() -> None:
     names = ["".join(rng.choice("aB-_.9") for _ in range(rng.randint(0, 12))) for _ in range(5000)]
     for name in [*names, "Foo__Bar", "a.-_b", "zope.interface", "-x-"]:
         assert _normalized(name) == re.sub(r"[-_.]+", "-", name).lower(), name
+
+
+def test_a_preflight_takes_the_current_entries_from_the_memo_until_the_index_or_a_check_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm preflight does not read each check's file for its CRC: `current_entry(...,
+    remembered=True)` takes which entries are current from the file-fact memo while the index and
+    every class file read are as they were."""
+    import os
+    import time
+    import zlib
+
+    from doctor.project import memo
+
+    def age(path: Path, seconds: int = 60) -> None:  # older than the memo's racy window
+        when = time.time() - seconds
+        os.utime(path, (when, when))
+
+    source = tmp_path / "alpha.py"
+    source.write_text("class Alpha: ...\n")
+    index = tmp_path / "check_index.json"
+    entry = {"id": "alpha", "source": "alpha.py", "crc": zlib.crc32(source.read_bytes()), "summary": "s",
+             "documentation": "d", "fix_family": None, "prefetch": [], "project_only": True, "severity": 2}
+    index.write_text(json.dumps({"plugin_a:Alpha": entry}))
+    age(source)
+    age(index)
+    reads: list[str] = []
+
+    def source_file(module: str, name: str) -> tuple[str, int] | None:
+        reads.append(module)
+        path = tmp_path / name
+        return str(path), zlib.crc32(path.read_bytes())
+
+    monkeypatch.setattr(check_index, "INDEX", str(index))
+    monkeypatch.setattr(check_index, "_source_file", source_file)
+    monkeypatch.setattr(check_index, "_LOADED", {})
+    monkeypatch.setattr(check_index, "_REMEMBERED", {})
+
+    def current() -> dict[str, object] | None:
+        memo.flush()
+        memo.forget()  # as a new process
+        check_index._LOADED.clear()
+        check_index._REMEMBERED.clear()
+        return check_index.current_entry("alpha", "plugin_a:Alpha", remembered=True)
+
+    assert current() == entry and reads == ["plugin_a"]
+    assert current() == entry and reads == ["plugin_a"]  # from the memo: no check file read
+    source.write_text("class Alpha: 'edited'\n")
+    age(source, 30)
+    assert current() is None and len(reads) == 2  # edited since indexed: the check is imported
+    assert current() is None and len(reads) == 2
+    source.write_text("class Alpha: ...\n")  # as indexed again, but just now: not trusted to its stamp
+    assert current() == entry and len(reads) == 3
+    assert current() == entry and len(reads) == 4
+    age(index, 10)  # the index touched: read again
+    age(source, 20)
+    assert current() == entry and len(reads) == 5
+    assert current() == entry and len(reads) == 5

@@ -6,6 +6,8 @@ the checks themselves (`python -m doctor.check_index`; a test fails while it is 
 entry point is answered from the index only while the file defining its class still has the
 CRC recorded there; a plugin, or a check edited since, makes `answer` return None and the
 caller loads the registry as preflight does (the registry stays the one source of truth).
+A preflight takes which entries are current from the file-fact memo (`current_entry(...,
+remembered=True)`) while the index and each class file read are unchanged.
 
 Entry points are read from the `entry_points.txt` of each distribution on sys.path, first
 one of a name wins, as importlib.metadata does; anything unusual (a zip on sys.path) is None.
@@ -146,6 +148,12 @@ def _source_crc(module: str, source: str) -> int | None:
     Its parent package is imported (doctor.checks: a docstring) for its __path__, which an
     editable install points at the source tree.
     """
+    found = _source_file(module, source)
+    return None if found is None else found[1]
+
+
+def _source_file(module: str, source: str) -> tuple[str, int] | None:
+    """`_source_crc`'s file and CRC (None: no such file can be read)."""
     parent, _, child = module.rpartition(".")
     try:
         folders = list(getattr(import_module(parent), "__path__", ())) if parent else sys.path
@@ -158,7 +166,7 @@ def _source_crc(module: str, source: str) -> int | None:
             with open(path, "rb") as handle:
                 import zlib  # `list` and `explain` need it, a preflight does not
 
-                return zlib.crc32(handle.read())
+                return path, zlib.crc32(handle.read())
         except OSError:
             continue
     return None
@@ -180,23 +188,74 @@ def indexed_checks() -> dict[str, dict[str, Any]] | None:
 
 
 _LOADED: dict[str, dict[str, dict[str, Any]]] = {}  # INDEX's path -> its entries, read once per process
+_REMEMBERED: dict[str, dict[str, dict[str, Any]]] = {}  # INDEX's path -> its current entries (`_current`)
 
 
-def current_entry(name: str, value: str) -> dict[str, Any] | None:
+def current_entry(name: str, value: str, remembered: bool = False) -> dict[str, Any] | None:
     """The index entry of the entry point `name = value` while it is current (a built-in check whose
-    class file has the CRC recorded), else None: the caller imports the check."""
+    class file has the CRC recorded), else None: the caller imports the check. `remembered` (a
+    preflight): the current entries from the file-fact memo (`_current`)."""
+    if remembered:
+        entry = _current().get(value)
+        return entry if isinstance(entry, dict) and entry.get("id") == name else None
+    entry = _index().get(value)
+    if not isinstance(entry, dict) or entry.get("id") != name:
+        return None  # a plugin (or a renamed check): the registry loads and validates it
+    if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
+        return None  # edited since the index was written
+    return entry
+
+
+def _index() -> dict[str, dict[str, Any]]:
     if INDEX not in _LOADED:
         try:
             with open(INDEX, encoding="utf-8") as handle:
                 _LOADED[INDEX] = json.load(handle)
         except (OSError, ValueError):
             _LOADED[INDEX] = {}
-    entry = _LOADED[INDEX].get(value)
-    if not isinstance(entry, dict) or entry.get("id") != name:
-        return None  # a plugin (or a renamed check): the registry loads and validates it
-    if _source_crc(value.partition(":")[0], entry["source"]) != entry["crc"]:
-        return None  # edited since the index was written
-    return entry
+    return _LOADED[INDEX]
+
+
+def _current() -> dict[str, dict[str, Any]]:
+    """value -> entry of every index entry whose class file has the CRC recorded, as `current_entry`
+    judges each: which ones are, from the file-fact memo (doctor.project.memo) while check_index.json
+    and every class file read are as they were (reading the 16 check files for their CRC cost
+    ~2.5M instructions of a warm preflight's ~350M). The entries themselves (~185 KB with their
+    documentation) stay in the index, not in the memo every run reads."""
+    if INDEX not in _REMEMBERED:
+        from doctor.project.memo import remember, stamp
+
+        values, _read = remember("check-index", [INDEX], (), _checked,
+                                 valid=lambda value: all(stamp(path) == was for path, was in value[1]))
+        index = _index()
+        _REMEMBERED[INDEX] = {value: index[value] for value in values if value in index}
+    return _REMEMBERED[INDEX]
+
+
+def _checked() -> tuple[tuple[str, ...], tuple[tuple[str, object], ...]]:
+    """`_current`'s current entries (their entry points' values), and the stamp of each class file
+    read. A file changed in the memo's racy window (an edit while it was read among them) is not
+    trusted to its stamp: nothing is remembered then."""
+    import time
+
+    from doctor.project.memo import RACY_NS, stamp, unreadable
+
+    current: list[str] = []
+    read: list[tuple[str, object]] = []
+    for value, entry in _index().items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            continue
+        found = _source_file(value.partition(":")[0], entry["source"])
+        if found is None:
+            continue
+        path, crc = found
+        was = stamp(path)
+        read.append((path, was))
+        if was is None or was[3] >= time.time_ns() - RACY_NS:
+            unreadable()  # remembered by its stamp only when it cannot have changed unseen
+        if crc == entry.get("crc"):
+            current.append(value)
+    return tuple(current), tuple(read)
 
 
 def answer(args: Sequence[str], out: TextIO | None = None) -> int | None:

@@ -124,7 +124,7 @@ class DeferredCheck(Check):
 def _deferred(ep: EntryPoint | importlib.metadata.EntryPoint) -> type[Check] | None:
     from doctor.check_index import current_entry
 
-    entry = current_entry(ep.name, ep.value)
+    entry = current_entry(ep.name, ep.value, remembered=True)
     if entry is None or "project_only" not in entry:  # an index of before the fields a preflight needs
         return None
     attributes = {"id": ep.name, "_point": ep, "__doc__": entry["summary"],
