@@ -36,7 +36,10 @@ class PortCollision(Check):
         A process that forwards ports for an engine (Docker Desktop's, rootless podman's
         `rootlessport` or pasta) stands for a container of it, named by `podman ps` for podman's,
         and for rootless docker's `rootlesskit` by `docker -H` its own socket (`docker.sock` in the
-        XDG_RUNTIME_DIR it runs with), which a plain `docker ps` may not reach.
+        XDG_RUNTIME_DIR it runs with), which a plain `docker ps` may not reach; a `docker-proxy` of
+        a dockerd other than the one the current context or DOCKER_HOST names (the system engine
+        beside a user's rootless one, `docker context use rl`) by `docker -H` that dockerd's own
+        address (its `-H` flags, else its daemon.json's `hosts`, else `/var/run/docker.sock`).
         A process is named with the address it holds when that is not our mapping's own (a
         server on 127.0.0.1:8094 stops `up`'s 0.0.0.0:8094: `0.0.0.0:8094/tcp ('web') is held on
         127.0.0.1 by pid ...`; one on [::1] alone stops its [::]:8094); from the socket table,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from doctor.host import Host
-from doctor.host.platform import container_listers, forwarder_of, rootless_socket
+from doctor.host.platform import container_listers, forwarder_of, proxy_engine_hosts, rootless_socket, same_engine
 from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
@@ -362,8 +362,14 @@ def _process_owner(check: Check, host: Host, target: Target, failures: tuple[Bin
         # container is the owner, and only the engine that runs it can name it
         listers = container_listers(engine, sock.port, rootless_socket(holder.pid) if engine == "a rootless engine"
                                     and holder.name in ("rootlesskit", "slirp4netns") else "")
+        forwarder = f"forwarded by '{holder.name}', pid {holder.pid}"
+        other, asked = _other_engine(host, holder.pid) if holder.name == "docker-proxy" else ("", "")
+        if other:  # a dockerd beside the one a context or DOCKER_HOST names: `docker ps` there lists nothing
+            listers = (("docker", "-H", other, "ps", "--filter", f"publish={sock.port}"),)
+            engine = f"the docker engine at {other}"
+            forwarder += f"), not of the engine compose uses here ({asked}"
         ask = Fix(f"ask {engine} which container publishes {sock.port}", Safety.ADVICE, command=listers[0])
-        said = (f"is published by a container of {engine} (forwarded by '{holder.name}', pid {holder.pid}): "
+        said = (f"is published by a container of {engine} ({forwarder}): "
                 f"{' or '.join(' '.join(argv) for argv in listers)} names it")
         if not host.engine.available:  # not asked which: it may be this project's own, which `up` recreates
             return ("forwarder", engine), _say(check, target, said + "; the engine did not answer, so it may be "
@@ -371,6 +377,17 @@ def _process_owner(check: Check, host: Host, target: Target, failures: tuple[Bin
         return ("forwarder", engine), _say(check, target, said, ask)
     who = f"pid {holder.pid} '{holder.name}' ({shorten(holder.cmdline) or holder.name})"
     return ("pid", holder.pid), _say(check, target, held_by(failures, sock, holder, who), stop)
+
+
+def _other_engine(host: Host, pid: int | None) -> tuple[str, str]:
+    """The address of the dockerd whose docker-proxy `pid` is, and what names the engine doctor (and compose)
+    asks, when the two differ: a context or DOCKER_HOST naming a user's rootless engine beside the system's;
+    ("", "") otherwise."""
+    endpoint = host.engine.endpoint
+    hosts = proxy_engine_hosts(pid)
+    if endpoint is None or not hosts or same_engine(endpoint.url, hosts):
+        return "", ""
+    return next((h for h in hosts if h.startswith("unix://")), hosts[0]), endpoint.source
 
 
 def _kernel_findings(check: Check, host: Host, target: Target, free: bool = True) -> Iterator[Verdict]:

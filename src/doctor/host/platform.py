@@ -336,6 +336,51 @@ def rootless_socket(pid: int | None) -> str:
         return ""
 
 
+def proxy_engine_hosts(pid: int | None) -> tuple[str, ...]:
+    """The addresses (`unix:///var/run/docker.sock`, `tcp://...`) of the dockerd whose `docker-proxy` is `pid`: its
+    `-H`/`--host` flags, else its daemon.json's "hosts", else the default socket for a dockerd of root; `fd://`
+    (systemd's docker.socket) is the default socket. () when /proc does not say. Another engine than the one
+    doctor asks (a current context of a user's rootless engine beside the system's) is not what `docker ps`
+    lists, so its containers are named with `docker -H` these addresses."""
+    import json
+
+    try:
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+        if Path(f"/proc/{parent}/comm").read_text().strip() != "dockerd":
+            return ()
+        argv = Path(f"/proc/{parent}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        owner = os.stat(f"/proc/{parent}").st_uid
+    except (OSError, ValueError, IndexError):
+        return ()
+    hosts, config = [], "/etc/docker/daemon.json" if owner == 0 else ""
+    for i, arg in enumerate(argv):
+        flag, eq, value = arg.partition("=")
+        if flag in ("-H", "--host", "--config-file") and not eq:
+            value = argv[i + 1] if i + 1 < len(argv) else ""
+        if flag in ("-H", "--host"):
+            hosts.append(value)
+        elif flag == "--config-file":
+            config = value
+    if not hosts and config:
+        try:
+            listed = json.loads(Path(config).read_text()).get("hosts")
+        except (OSError, ValueError, AttributeError):
+            listed = None
+        hosts = [str(h) for h in listed] if isinstance(listed, list) else []
+    if not hosts and owner != 0:
+        return ()
+    default = "unix:///var/run/docker.sock"
+    return tuple(dict.fromkeys(default if h.startswith("fd://") else h for h in hosts or [default]))
+
+
+def same_engine(url: str, hosts: Sequence[str]) -> bool:
+    """Whether the endpoint `url` is one of `hosts` (unix sockets compared through links: /var/run is /run)."""
+    def key(address: str) -> str:
+        return os.path.realpath(address[len("unix://"):]) if address.startswith("unix://") else address.rstrip("/")
+
+    return key(url) in {key(h) for h in hosts}
+
+
 def forwarder_of(name: str, cmdline: Sequence[str] = ()) -> str:
     """The engine a port-forwarding process works for ("" when `name` is an ordinary program)."""
     if name in FORWARDERS:
