@@ -64,7 +64,12 @@ class HostGateway(Check):
         templates it fills from its environment). Skipped when the
         engine cannot be asked. With a rootless engine the message says that its `host-gateway`
         is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
-        and the loopback note is left out (see Fix).
+        and the loopback note is left out (see Fix). A service of a rootless engine that has the
+        entry is still reported while that engine's host-gateway cannot reach this machine: no
+        `host-gateway-ip` in its daemon.json (its host-gateway is then the bridge of rootlesskit's
+        namespace: the connection is refused) or its rootlesskit run with `--disable-host-loopback`
+        (10.0.2.2 is then unreachable), as /proc and its config file tell its user or root
+        (another user's engine, unreadable, is not judged).
 
     Why it matters
         On Linux the name resolves nowhere unless the container is given it: the app fails with
@@ -162,6 +167,9 @@ class HostGateway(Check):
         for (where, what), names in groups.items():
             yield self._unresolved(project, names, dials[names[0]][0], read.get((where, what)), rootless,
                                    _host_loopback(host) if rootless else "", holders)
+        entered = [name for name, found in sorted(dials.items()) if found and has_entry(project.services[name])]
+        if rootless and entered and not named:
+            yield from self._gateway(project, host, entered, dials[entered[0]][0])
         for name, found in sorted(dials.items()):
             for port in sorted({p for _, _, p, _ in found if p}) if local else ():
                 dial = next(d for d in found if d[2] == port)
@@ -187,6 +195,29 @@ class HostGateway(Check):
                                      "its environment and \"host-gateway-ip\": \"10.0.2.2\" in "
                                      "~/.config/docker/daemon.json (doctor explain host-gateway)")
         return self.finding(message, where or project.services[names[0]].location, f"{','.join(names)}:{NAME}", fix)
+
+    def _gateway(self, project: Project, host: Host, names: list[str], dial: Dial) -> Iterator[Finding]:
+        """Services with the entry, on a rootless engine whose host-gateway is its own namespace's bridge."""
+        endpoint = host.engine.endpoint
+        if endpoint is None or not endpoint.socket_path:
+            return
+        from doctor.host.rootless_netns import gateway_gaps
+
+        gaps = gateway_gaps(endpoint.socket_path)
+        if not gaps:  # both set, or /proc does not say (another user's engine): nothing is claimed
+            return
+        why = and_list(["no \"host-gateway-ip\" in its daemon.json" if gap == "host-gateway-ip" else
+                        f"its rootlesskit runs with {gap}" for gap in gaps])
+        settings = and_list([_host_loopback(host) + " in its environment" if gap != "host-gateway-ip" else
+                             "\"host-gateway-ip\": \"10.0.2.2\" in ~/.config/docker/daemon.json" for gap in gaps])
+        what, where, _, _ = dial
+        verb = "dials" if len(names) == 1 else "dial"
+        message = (f"{_listed(names)} {verb} {NAME} ({what}{_set_in(project, where)}) "
+                   f"through host-gateway, which this rootless engine does not let reach this machine: {why}")
+        fix = Fix(f"let this rootless engine reach the host: {settings}, then restart it (doctor explain "
+                  "host-gateway)", Safety.ADVICE)
+        yield self.finding(message, where or project.services[names[0]].location,
+                           f"{','.join(names)}:{NAME}:host-gateway", fix)
 
     def _loopback(self, host: Host, project: Project, svc: Service, port: int, dial: Dial) -> Iterator[Finding]:
         addresses = host.listen_addresses(port)
