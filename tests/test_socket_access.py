@@ -128,3 +128,41 @@ def test_fastapi_template_as_a_newcomer_without_engine_access(short_dir: Path) -
     ports = checks["port-collision"]
     assert ports["status"] in ("skipped", "failed") and ports["reason"].startswith(reason), ports
     assert done.returncode == (1 if ports["status"] == "failed" else 0), done.stderr
+
+
+def _default_socket_reason_as_nobody(default: Path, runtime: Path) -> str:
+    """The engine's reason for uid 65534 with no DOCKER_HOST: the default socket (here `default`, standing in
+    for /var/run/docker.sock) refused, and XDG_RUNTIME_DIR `runtime`."""
+    script = ("import sys; import doctor.host.endpoint as ep; ep.DEFAULT_SOCKET = sys.argv[1]; "
+              "from doctor.host.engine import find_engine; print(find_engine({'HOME': '/nonexistent'}).reason)")
+    done = subprocess.run(["setpriv", "--reuid=65534", f"--regid={_nobody().pw_gid}", "--clear-groups",
+                           sys.executable, "-c", script, str(default)], capture_output=True, text=True, timeout=30,
+                          cwd="/", env={"PATH": os.environ.get("PATH", ""), "XDG_RUNTIME_DIR": str(runtime)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_rootless_user_refused_by_the_rootful_socket_is_told_to_set_docker_host(short_dir: Path) -> None:
+    """A machine with a rootful engine (`root:docker 0660` at the default socket) and this user's own rootless
+    engine running, DOCKER_HOST not set: doctor (and compose) dial the default socket and are refused. The
+    advice was to join the docker group (root's engine, for a user who chose rootless); it is the export
+    dockerd-rootless-setuptool.sh prints. Found on a real rootless dockerd (rootlesskit 1.1, Debian's 20.10.24)."""
+    group = _foreign_group()
+    (short_dir / "root").mkdir()
+    rootful = _locked_socket(short_dir / "root", 0o660, group.gr_gid)
+    runtime = short_dir / "run"
+    runtime.mkdir()
+    own = FakeEngine(runtime / "docker.sock")
+    os.chown(runtime, 65534, _nobody().pw_gid)
+    os.chown(own.path, 65534, _nobody().pw_gid)
+    try:
+        reason = _default_socket_reason_as_nobody(rootful.path, runtime)
+        os.chown(own.path, 0, 0)  # a socket of another user's is not this user's engine
+        other = _default_socket_reason_as_nobody(rootful.path, runtime)
+    finally:
+        rootful.close()
+        own.close()
+    assert reason == (f"permission denied on {rootful.path} (your own rootless engine listens on {own.path}: "
+                      f"export DOCKER_HOST=unix://{own.path}, which compose and the docker CLI need too)")
+    assert other == (f"permission denied on {rootful.path} (join its group '{group.gr_name}': "
+                     f"sudo usermod -aG {group.gr_name} $USER, then log in again)")

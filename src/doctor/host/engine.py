@@ -370,11 +370,20 @@ def _parse_response(raw: bytes, where: str) -> tuple[int, bytes]:
 
 
 def _describe(exc: OSError, endpoint: Endpoint, where: str) -> str:
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        from doctor.host.socket_access import access_hint  # only once the engine refused this user
+    own = ""
+    if endpoint.source == "default socket" and exc.errno in (errno.EACCES, errno.EPERM, errno.ECONNREFUSED):
+        from doctor.host.socket_access import own_rootless_socket  # only once the engine refused this user
 
-        hint = access_hint(endpoint.socket_path) if endpoint.socket_path else ""
+        own = own_rootless_socket(endpoint.socket_path or "")
+        own = f"your own rootless engine listens on {own}: export DOCKER_HOST=unix://{own}, which compose and " \
+              f"the docker CLI need too" if own else ""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        from doctor.host.socket_access import access_hint
+
+        hint = own or (access_hint(endpoint.socket_path) if endpoint.socket_path else "")
         return f"permission denied on {where}{f' ({hint})' if hint else ''}"
+    if own:
+        return f"nothing listens on {where} ({own})"
     start = _START_HINTS.get(endpoint.product, "")
     start += f" --profile {endpoint.colima_profile}" if endpoint.colima_profile not in ("", "default") else ""
     running = f"is the docker engine running?{' ' + start if start else ''}"

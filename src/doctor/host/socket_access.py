@@ -37,6 +37,25 @@ def access_hint(path: str) -> str:
     return f"only {owner} may use it: run doctor as {owner}, or set DOCKER_HOST to an engine you may use"
 
 
+def own_rootless_socket(refused: str) -> str:
+    """The socket of this user's own rootless engine (`$XDG_RUNTIME_DIR/docker.sock`, else
+    `/run/user/UID/docker.sock`: a socket this user owns) when it is not `refused`, the default socket
+    doctor and the CLI dial without DOCKER_HOST; "" when there is none. dockerd-rootless-setuptool.sh
+    tells its user to `export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`: a user who has not, on a
+    machine with a rootful engine too, reaches the rootful one's socket and is refused."""
+    import stat
+
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    for path in dict.fromkeys([f"{runtime}/docker.sock"] * bool(runtime) + [f"/run/user/{os.geteuid()}/docker.sock"]):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISSOCK(info.st_mode) and info.st_uid == os.geteuid() and path != refused:
+            return path
+    return ""
+
+
 def _database_groups() -> set[int]:
     """The groups /etc/group (NSS) gives this user now, whatever the running process holds."""
     import pwd
