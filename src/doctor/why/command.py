@@ -45,6 +45,7 @@ from doctor.why.waits import with_waits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
     from typing import TextIO
 
     from doctor.project import Project
@@ -140,11 +141,12 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     try:
         containers = project_containers(host.engine, name)
         other = named_elsewhere(host, project, opts, made_containers(text)) if not containers else None
+    except app.UsageError as exc:  # `up` ran here as two projects: which one is the user's to say (-p)
+        raise _not_looked(opts, project, out, (), str(exc), _no_containers(project, opts, asked)) from None
     except Unavailable as exc:
         if not text:
             said = f"cannot look at the containers: {exc.reason}"
-            _print_not_looked(opts, project, said, out)
-            raise app.UsageError(said) from None
+            raise _not_looked(opts, project, out, (), said) from None
         sys.stderr.write(f"doctor: cannot look at the containers ({exc.reason}): reading the piped text alone\n")
         containers, other = (), None
     if other is not None:  # `up -p NAME` ran here: read that project's containers, as compose would with -p
@@ -197,24 +199,31 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         diagnoses, results, notes = never_created(project, project_options, registry, config.severities, opts, asked)
         compose = project.compose_words()  # `docker compose -p track-b`: what it says to run reaches this project
         if not diagnoses and text and created_any(text):  # it ran: compose's progress names a container
-            raise app.UsageError(f"project {name!r} has no container on the engine, and the `up` output piped in "
-                                 "shows no service that failed (an `up -d` says only that each container started): "
-                                 "its containers, which would say, are gone (`docker compose down` and `rm` remove "
-                                 f"them and their logs): run `{compose} up` again and ask "
-                                 f"`{project_words(project).doctor_command('why')}` while they are there")
+            raise _not_looked(opts, project, out, results,
+                              f"project {name!r} has no container on the engine, and the `up` output piped in "
+                              "shows no service that failed (an `up -d` says only that each container started): "
+                              "its containers, which would say, are gone (`docker compose down` and `rm` remove "
+                              f"them and their logs): run `{compose} up` again and ask "
+                              f"`{project_words(project).doctor_command('why')}` while they are there",
+                              _no_containers(project, opts, asked))
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
             why_words = project_words(project).doctor_command("why")
-            raise app.UsageError(f"project {name!r} has no container on the engine: 'docker compose up' has not "
-                                 f"run, or it failed before creating one, as when it cannot pull an image: {shown}: "
-                                 f"pull (`{compose} pull`) or build what it needs, or pipe in the failed `up`'s output "
-                                 f"for its error (`{compose} up -d 2>&1 | {why_words}`)")
+            raise _not_looked(opts, project, out, results,
+                              f"project {name!r} has no container on the engine: 'docker compose up' has not "
+                              f"run, or it failed before creating one, as when it cannot pull an image: {shown}: "
+                              f"pull (`{compose} pull`) or build what it needs, or pipe in the failed `up`'s output "
+                              f"for its error (`{compose} up -d 2>&1 | {why_words}`)",
+                              _no_containers(project, opts, asked))
         if not diagnoses and text.strip():  # read, and nothing in it doctor knows: say so, not "run up"
-            raise app.UsageError(f"project {name!r} has no container on the engine, and the {_lines(text)} line(s) "
-                                 "piped in show no failure doctor reads (compose's `exited with code`, `Error` or a "
-                                 "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)")
+            raise _not_looked(opts, project, out, results,
+                              f"project {name!r} has no container on the engine, and the {_lines(text)} line(s) "
+                              "piped in show no failure doctor reads (compose's `exited with code`, `Error` or a "
+                              "known log line): pipe the whole `up` output (`up 2>&1 | doctor why`)",
+                              _no_containers(project, opts, asked))
         if not diagnoses:
-            raise app.UsageError(_no_container(project, compose, opts.project_name is None))
+            raise _not_looked(opts, project, out, results, _no_container(project, compose, opts.project_name is None),
+                              _no_containers(project, opts, asked))
         return _print(opts, project, diagnoses, results, out, assumed, text=text)
     wanted = [c for c in containers if opts.service in (None, c.service) and not c.one_shot]
     have = {c.service for c in containers}
@@ -250,7 +259,9 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
     diagnoses = with_waits(project, diagnoses)
     diagnoses = older_than_files(project, diagnoses, host, opts.env)
     if opts.service is not None and not wanted and not any(d.failed for d in diagnoses):
-        raise app.UsageError(f"service {opts.service!r} has no container (run '{compose} up {opts.service}')")
+        raise _not_looked(opts, project, out, results,
+                          f"service {opts.service!r} has no container (run '{compose} up {opts.service}')",
+                          (opts.service,))
     return _print(opts, project, diagnoses, results, out, text=text)
 
 
@@ -341,22 +352,34 @@ def _print(opts: WhyOptions, project: Project, diagnoses: list[Diagnosis], resul
 _DOCUMENTS = ("json", "sarif", "junit")
 
 
-def _print_not_looked(opts: WhyOptions, project: Project, reason: str, out: TextIO) -> None:
-    """The report of a `why` that could not look, in a document format: its `why` result skipped with the reason,
-    as preflight skips a check the engine is needed for, so the file a CI step parses is a report, not empty.
-    The exit status (2) and the stderr line are the caller's, as in every format."""
+def _not_looked(opts: WhyOptions, project: Project, out: TextIO, results: Sequence[CheckResult], reason: str,
+                services: Sequence[str] = ()) -> app.UsageError:
+    """The error of a `why` that could not look (no engine, no container of the project, two projects here), its
+    report printed first in a document format: its `why` result skipped with the reason, as preflight skips a check
+    the engine is needed for, beside what the checks it ran found, and `services` listed with no container, so
+    the file a CI step parses (`doctor why --format json > why.json`) is a report, not empty. The exit status (2)
+    and the stderr line are the caller's raising it, as in every format; the console prints nothing more."""
     if opts.format not in _DOCUMENTS:
-        return
+        return app.UsageError(reason)
     from doctor.why.render import render
 
     skipped = CheckResult(WHY, WHY_SUMMARY, Status.SKIPPED, reason=reason)
-    report = Report(project.root, (skipped,), facts={"services": []}, docs={WHY: WHY_SUMMARY},
+    facts: dict[str, object] = {"services": [{"service": s, "container": None, "state": "no container",
+                                              "failed": False} for s in services]}
+    report = Report(project.root, (*results, skipped), facts=facts, docs={WHY: WHY_SUMMARY},
                     compose_files=project.compose.files)
     text = render(opts.format, report, [], app.redactor_for(project), project.compose.project_name, __version__)
     if opts.output is not None:
         app.write_atomic(opts.output, text)
     else:
         out.write(text)
+    return app.UsageError(reason)
+
+
+def _no_containers(project: Project, opts: WhyOptions, asked: Collection[str] | None) -> list[str]:
+    """The services a `why` found no container of: those `up` was to start (all when it is not known), or the one
+    asked for."""
+    return [s for s in sorted(project.services) if opts.service in (None, s) and (asked is None or s in asked)]
 
 
 def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...],
