@@ -44,6 +44,7 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
     import re
 
     from doctor.project.keyat import service_key_at
+    from doctor.why.build_copy import missing_copy
 
     service = project.services.get(symptom.service)
     if service is None:
@@ -90,6 +91,10 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
         signature.id == "mount-type") else None
     if joined is not None:
         return joined
+    copied = missing_copy(project, service, symptom.line) if signature is not None and (
+        signature.id == "build-failed") else None
+    if copied is not None:
+        return copied
     if signature is not None and signature.setting:
         return service_key_at(project, service.name, *signature.setting), ""
     return None, ""
