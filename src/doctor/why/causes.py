@@ -91,6 +91,9 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
         signature.id == "mount-type") else None
     if joined is not None:
         return joined
+    limited = _memory_limit(project, service.name) if signature is not None and signature.id == "oom-killed" else None
+    if limited is not None:
+        return limited
     copied = missing_copy(project, service, symptom.line) if signature is not None and (
         signature.id == "build-failed") else None
     if copied is not None:
@@ -98,6 +101,29 @@ def pointed_at(project: Project, symptom: Symptom, looked: bool = False) -> tupl
     if signature is not None and signature.setting:
         return service_key_at(project, service.name, *signature.setting), ""
     return None, ""
+
+
+def _memory_limit(project: Project, service: str) -> tuple[Location | None, str] | None:
+    """The memory limit the kernel killed the service's container at, at its compose line: its `mem_limit:`, else
+    its `deploy.resources.limits.memory:` (compose refuses the two unequal); None when neither is written (the
+    machine's, or the engine's, memory ran out: the signature's own look-at says so)."""
+    from doctor.project.keyat import service_key_at, service_nodes
+
+    for keys in (("mem_limit",), ("deploy", "resources", "limits", "memory")):
+        where = service_key_at(project, service, *keys)
+        if where is None:
+            continue
+        value: object = None
+        for node in service_nodes(project, service):  # the last file writing it wins, as its line does
+            found: object = node
+            for key in keys:
+                found = found.get(key) if isinstance(found, dict) else None
+            value = found if found is not None else value
+        written = f"{keys[-1]}: {value}" if value is not None else keys[-1]
+        return where, (f"its `{written}`{' (deploy.resources.limits)' if len(keys) > 1 else ''}, the memory the "
+                       "kernel killed it at: raise it, or have the program use less (the engine's own memory, Docker "
+                       "Desktop's setting, caps it too)")
+    return None
 
 
 def _joined_bind(project: Project, service: Service, captured: Mapping[str, str]
