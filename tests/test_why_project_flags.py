@@ -37,23 +37,26 @@ def test_the_folder_s_own_project_is_advised_bare(tmp_path: Path) -> None:
     assert "fix      fix 'db' first (its symptom is listed under it), then `docker compose up` again\n" in done.stdout
 
 
-@pytest.mark.parametrize(("args", "env", "words"), [
-    (("-p", "track-b"), {}, "docker compose -p track-b"),
-    # the name compose gives the folder by itself: no -p to add
-    (("-p", "shop"), {}, "docker compose"),
-    (("-p", "track-b"), {"COMPOSE_PROJECT_NAME": "track-b"}, "docker compose"),  # this shell names it so already
+@pytest.mark.parametrize(("args", "env", "words", "logs"), [
+    (("-p", "track-b"), {}, "docker compose -p track-b", "docker compose -p track-b"),
+    # the name compose gives the folder by itself: no -p to add, but to a log command, which names it as every one
+    # of the report does (`docker compose -p shop logs db`)
+    (("-p", "shop"), {}, "docker compose", "docker compose -p shop"),
+    (("-p", "track-b"), {"COMPOSE_PROJECT_NAME": "track-b"}, "docker compose",  # this shell names it so already
+     "docker compose -p track-b"),
     (("-p", "track-b", "-f", "compose.yaml", "-f", "dev.yaml", "--profile", "debug"), {},
+     "docker compose -p track-b -f compose.yaml -f dev.yaml --profile debug",
      "docker compose -p track-b -f compose.yaml -f dev.yaml --profile debug"),
 ])
 def test_a_piped_up_of_another_project_is_advised_with_its_name_and_files(
-        tmp_path: Path, args: tuple[str, ...], env: dict[str, str], words: str) -> None:
+        tmp_path: Path, args: tuple[str, ...], env: dict[str, str], words: str, logs: str) -> None:
     root = _stack(tmp_path)
     (root / "dev.yaml").write_text("services:\n  web:\n    environment:\n      DEBUG: '1'\n")
     done = run_why(root, UP_OUTPUT, *args, env=env)
     assert done.returncode == 1, done
     assert f"fix      fix 'db' first (its symptom is listed under it), then `{words} up` again\n" in done.stdout, \
         done.stdout
-    assert f"look at  the service's log before it exited (`{words} logs` and its name)" in done.stdout, done.stdout
+    assert f"look at  the service's log before it exited (`{logs} logs` and its name)" in done.stdout, done.stdout
 
 
 def test_the_project_found_by_its_working_dir_label_is_advised_with_its_name(tmp_path: Path) -> None:

@@ -53,10 +53,15 @@ def in_project(text: str, words: Words) -> str:
     project `why` diagnosed (`words`), so that one copied from it reaches that project, not the folder's default one:
     `docker compose COMMAND` with compose's words (`docker compose -p track-b`), and `doctor fix`, `preflight`,
     `ports`, `baseline` or `why` (each takes PATH, -p, -f, --env-file and --profile as `why` does) with the options
-    that select it (`doctor fix -p track-b -f other.yml --ports`). A command that names its project itself
-    (`docker compose -p x ...`, `doctor fix -f x.yml`) stays as it is."""
+    that select it (`doctor fix -p track-b -f other.yml --ports`). A `docker compose logs` names the project even where
+    compose finds it by itself (`words.name`), as every log command of the report does (logs_command). A command that
+    names its project itself (`docker compose -p x ...`, `doctor fix -f x.yml`) stays as it is."""
     if words.compose != COMPOSE:
         text = re.sub(r"`docker compose (?=[a-z])", lambda _: f"`{words.compose} ", text)
+    elif words.name:  # a log is asked by the project's name, as every `logs` the report prints (logs_command)
+        import shlex
+
+        text = re.sub(r"`docker compose (?=logs\b)", lambda _: f"`docker compose -p {shlex.quote(words.name)} ", text)
     if words.doctor:
         text = re.sub(r"`doctor (preflight|fix|ports|baseline|why)(?=[ `])(?! (?:-p|-f|--project-name|--file)\b)",
                       lambda command: f"`{words.doctor_command(command[1])}", text)

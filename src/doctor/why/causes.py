@@ -289,4 +289,4 @@ def _absent_program(project: Project, service: Service, key: str, path: str) -> 
 
 def project_words(project: Project) -> Words:
     """How the advice writes the commands it quotes for the project (doctor.why.diagnose.Words)."""
-    return Words(project.compose_words(), project.doctor_options())
+    return Words(project.compose_words(), project.doctor_options(), project.compose.project_name)

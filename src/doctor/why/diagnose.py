@@ -33,10 +33,12 @@ class Words:
     """How the advice of `doctor why` writes the commands it quotes, so that one copied from it reaches the project
     `why` diagnosed, not the folder's default one: `compose`, compose's words (Project.compose_words: `docker compose -p
     track-b`); `doctor`, what doctor's own commands take after their name (Project.doctor_options: `-p track-b -f
-    other.yml`, "" for the project a bare command finds)."""
+    other.yml`, "" for the project a bare command finds); `name`, the project's name, which a `logs` command always
+    names (doctor.why.advice.logs_command), as it finds the project's containers wherever it is typed."""
 
     compose: str = COMPOSE
     doctor: str = ""
+    name: str = ""
 
     def doctor_command(self, name: str) -> str:
         """`doctor NAME` with the options that select the project: `doctor why -p track-b`."""
