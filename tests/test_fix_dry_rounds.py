@@ -19,6 +19,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -246,7 +247,9 @@ def test_a_dry_run_asks_nothing_and_runs_no_command(tmp_path: Path) -> None:
                          ask=lambda q: asked.append(q) or True), Registry({"env-drift": AskedCheck}))
     text = render_fix_report(dry)
     assert asked == [] and not (root / "marker").exists() and (root / ".env").read_text() == "COLOR=red\n"
-    assert not list(tmp_path.glob("doctor-dry-*")) and not (tmp_path / "state" / "xdg" / "doctor" / "backups").exists()
+    # the scratch copy (doctor-dry-PID-... in TMPDIR, not tmp_path) is gone, and nothing was backed up
+    assert not list(Path(tempfile.gettempdir()).glob(f"doctor-dry-{os.getpid()}-*"))
+    assert not (tmp_path / "state" / "xdg" / "doctor" / "backups").exists()
     assert "dry-run  env-drift          set blue (would be fixed): unsafe: applied only with --yes or when " \
            "confirmed" in text, text
     assert f"dry-run  env-drift          make marker: would run: touch {root / 'marker'}" in text, text
