@@ -43,6 +43,16 @@ def test_a_comparison_is_left_as_written(line: str) -> None:
     ("PASSWORD='x'", "PASSWORD='***'"),
     ("SECRET_KEY=abc==", "SECRET_KEY=***"),  # base64 padding is part of the value
     ("const SECRET = 'hunter2hunter2'; if (x === SECRET) {}", "const SECRET = '***'; if (x === SECRET) {}"),
+    # glued to its key, `==` assigns a value starting with `=` (a review of aaa1a146: these were printed in clear)
+    ("DB_PASSWORD==hunter2hunter2", "DB_PASSWORD=***"),
+    ("export DB_PASSWORD==s3cr3tvalue", "export DB_PASSWORD=***"),
+    ("docker run -e POSTGRES_PASSWORD==s3cr3tvalue img", "docker run -e POSTGRES_PASSWORD=*** img"),
+    ("API_KEY===abc123abc123", "API_KEY=***"),
+    ("-Dspring.datasource.password==hunter2", "-Dspring.datasource.password=***"),
+    ("JWT_SECRET==dGhpcyBpcyBhIHNlY3JldA==", "JWT_SECRET=***"),
+    ("SECRET=='hunter2hunter2'", "SECRET=***'"),  # the value masked; its closing quote stays, as before aaa1a146
+    ("web-1  | Error: invalid config, STRIPE_SECRET_KEY==sk_live_zz9Qx7Lm2 rejected",
+     "web-1  | Error: invalid config, STRIPE_SECRET_KEY=*** rejected"),
 ])
 def test_an_assignment_is_masked_as_before(line: str, masked: str) -> None:
     assert scrub(line) == masked

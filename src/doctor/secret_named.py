@@ -48,7 +48,9 @@ LONG_FLAG = lazy(
 # not after `/`: `read /etc/passwd: is a directory` names a file, no key
 # a Java system property's key after `-D` too (`-Dspring.datasource.password=...`, `JAVA_OPTS`)
 _KEY_SEP = lazy(r"(?:(?<=(?<![\w-])-D)|(?<![\w.$/-]))(?P<k>[A-Za-z_][\w.-]*+)(?P<q>\\?[\"'])?[ \t]*+"
-                r"(?P<s>=(?!=)|:)(?P<w>[ \t]*+)")  # `==`, `===`: a comparison, no assignment
+                r"(?P<s>(?<![ \t])=|=(?!=)|:)(?P<w>[ \t]*+)")
+# `x == y`, `x === y` after a blank: a comparison, no assignment; `KEY==value` glued to its key is the assignment of
+# `=value` in a dotenv file, compose, `docker run -e` and `-D` alike (compose's config gives `KEY: =value`)
 # what follows `password:` in an error message, not a value (`password: is required`, `token: expired`)
 PROSE_WORDS = frozenset({
     "is", "are", "was", "were", "not", "no", "must", "should", "cannot", "can't", "required", "missing",
