@@ -140,6 +140,9 @@ class LeakedHostPort(Check):
         libpq (its postgresql adapter with no `host:`, or `port:`, and no `url:` in the sections its RAILS_ENV
         reads, DATABASE_URL unset: ryanwi/rails7-on-docker's `.env` `PGHOST=db`, loaded by `env_file: .env`; a
         three-level file per database, a `primary:` with no host reading it beside a `queue:` with `host: db`);
+        Go code only `go test` builds, a `_test.go` file or a function that no code but tests calls, is not
+        the service's unless it runs `go test` (wild-workouts' `.env` `MYSQL_ADDR=localhost`, read by
+        `NewMySQLConnection()` that hour_repository_test.go alone calls, is for `make test` on the host);
         what its Dockerfile COPYs,
         its bind mounts and watch syncs, not everything under its build context; for a python
         or node image only files of that language, so a node asset builder that mounts the

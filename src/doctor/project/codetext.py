@@ -17,6 +17,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project.go_env import go_reads
+from doctor.project.go_tests import is_go_test, only_tests_read, runs_go_test
 from doctor.project.reading import is_dir, is_file
 from doctor.project.spring_env import spring_reader
 from doctor.regular import read_text
@@ -208,6 +209,7 @@ class CodeText:
 
     def __init__(self) -> None:
         self._texts: dict[Path, list[tuple[Path, str]]] = {}
+        self._go: dict[tuple[Path, ...], list[str]] = {}
 
     def reader_of(self, name: str, folders: Iterable[Path], command: str = "",
                   suffixes: frozenset[str] | None = None, runs: str = "", tests: bool = True) -> str | None:
@@ -222,6 +224,8 @@ class CodeText:
         runs beyond its compose command (its Dockerfile's ENTRYPOINT and CMD): a script named there is
         its reader too (flask-on-docker's `entrypoint.sh`, not the `entrypoint.prod.sh` beside it).
         `tests=False`: a test's file is never the answer (only the program's own code counts).
+        Go code only `go test` compiles (a `_test.go` file, a function only tests call: doctor.project.go_tests)
+        is no read unless the service runs `go test`.
         """
         # each form holds the name: a text without it holds none
         named = _Name(name)
@@ -231,6 +235,8 @@ class CodeText:
             return str(config)  # Spring Boot's relaxed binding: SPRING_DATASOURCE_URL sets spring.datasource.url
         implicit = implied(name)
         script = test = mention = None
+        folders = tuple(folders)
+        go_tests = runs_go_test(f"{command} {runs}")
         for folder in folders:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
@@ -244,6 +250,9 @@ class CodeText:
                         text = named.undeclare(text)
                     found = named.word(text)
                 if found or go or (python and implicit and reads_implicitly(name, text)):
+                    if path.suffix == ".go" and not go_tests and (is_go_test(path.name) or (
+                            found and only_tests_read(name, text, self._go_program(folders)))):
+                        continue  # `go test`'s program, not the service's
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
@@ -254,6 +263,13 @@ class CodeText:
                     else:
                         mention = mention or str(path)
         return mention or (test if tests else None) or script
+
+    def _go_program(self, folders: tuple[Path, ...]) -> list[str]:
+        """The text of every Go file under the folders that is no test's, gathered once per set of folders."""
+        if folders not in self._go:
+            self._go[folders] = [text for folder in folders for path, text in self.files(folder)
+                                 if path.suffix == ".go" and not is_go_test(path.name)]
+        return self._go[folders]
 
     def files(self, folder: Path) -> list[tuple[Path, str]]:
         """The source files under `folder` with their text, read once."""
