@@ -287,8 +287,9 @@ class LeakedHostPort(Check):
         file compose would not read), changing no other line, and
         a second run changes nothing. A line an anchor shares with a service that needs no new
         value (the server itself) stays, the override setting the value for the consumers; a
-        multi-line or flow value is left as advice. A URL with a password is never copied
-        into the override: written in a compose file or an env_file only containers read, its
+        multi-line or flow value is left as advice. A URL with a password (also a `password=` query
+        parameter, as libpq takes it: qiangxue/go-rest-api's `APP_DSN=postgres://db/go_restful?...&password=...`)
+        is never copied into the override: written in a compose file or an env_file only containers read, its
         own line is rewritten (airflow's `...airflow:airflow@postgres:5433/airflow`), a port
         written as a variable too, as written and the rest kept (`@db:${DB_PORT:-5433}/app_db`
         becomes `@db:5432/app_db`; the published port keeps the variable); from .env

@@ -18,7 +18,9 @@ from doctor.project.wholefile import files_quote
 from .address_edit import _address_edit
 from .override_file import _ignored_note, _runs_alone, _written_in
 
-URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@")  # `redis://:@localhost` has none
+# `redis://:@localhost` has none; libpq and lib/pq also take it as a query parameter
+# (qiangxue/go-rest-api's `postgres://db/go_restful?sslmode=disable&user=postgres&password=postgres`)
+URL_PASSWORD = lazy(r"://[^/@\s:]*:[^/@\s]+@|://[^\s?#]*\?(?:[^\s#]*&)?password=[^&#\s]")
 Consumer = tuple[Service, EnvVar, str]  # the service, its variable, the container-side value it needs
 
 
