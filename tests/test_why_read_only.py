@@ -86,3 +86,39 @@ def test_each_failed_service_names_what_made_its_path_read_only(tmp_path: Path, 
     assert "    look at  compose.yaml:18  its `read_only: true`, which makes the container's own filesystem" in out, out
     assert "no signature of doctor's reads it" not in out, out
     assert out.count("3 services failed") == 1, out
+
+
+@pytest.mark.parametrize("line", [
+    "sysctl: error setting key 'vm.overcommit_memory': Read-only file system",
+    "sh: can't create /proc/sys/vm/overcommit_memory: Read-only file system",
+    "OSError: [Errno 30] Read-only file system: '/proc/sys/net/core/somaxconn'",
+])
+def test_a_kernel_parameter_written_in_a_container_is_no_read_only_mount(line: str) -> None:
+    # a review of e5dc2e9c: `sysctl -w` in a service with a `:ro` mount was blamed on the mount
+    assert [s.id for s in readings(line, BUILTIN)] == ["kernel-setting"]
+
+
+@pytest.mark.docker
+def test_a_sysctl_write_at_start_names_the_start_not_the_mounts(tmp_path: Path, docker_engine: str,
+                                                               busybox_image: str) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  cache:\n    image: {busybox_image}\n"
+        '    command: ["sh", "-c", "set -e; sysctl -w vm.overcommit_memory=1; echo started"]\n'
+        "    volumes:\n      - ./data:/data:ro\n")
+    (tmp_path / "data").mkdir()
+    name = f"doctor-h-kernel-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    try:
+        up = subprocess.run([docker_engine, "compose", "-p", name, "up"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=180, env=env)
+        done = subprocess.run([sys.executable, "-m", "doctor", "why", "-p", name], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    finally:
+        subprocess.run([docker_engine, "compose", "-p", name, "down", "-v", "-t", "0"], cwd=tmp_path,
+                       capture_output=True, timeout=120, env=env)
+    assert "Read-only file system" in up.stdout + up.stderr, up
+    out = done.stdout
+    assert "sysctl: error setting key 'vm.overcommit_memory': Read-only file system" in out, out
+    assert "the process set a kernel parameter" in out, out
+    assert "`sudo sysctl -w KEY=VALUE`" in out, out
+    assert "a mount the service makes read-only" not in out and "its mount `./data:/data:ro`" not in out, out

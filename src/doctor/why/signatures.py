@@ -392,6 +392,21 @@ READ_ONLY = Signature(
     "the service's read-only mounts and its `read_only:`: mount the folder it writes read-write, or have it write "
     "elsewhere (a `tmpfs:` or a volume)",
 )
+# a kernel parameter written from inside a container: busybox's `sysctl: error setting key 'vm.overcommit_memory':
+# Read-only file system`, a shell's `can't create /proc/sys/vm/overcommit_memory: Read-only file system`; docker
+# mounts /proc/sys read-only in every container that is not privileged, whatever its mounts say
+KERNEL_SETTING = Signature(
+    "kernel-setting",
+    r"(?i)(?:\bsysctl\b|/proc/sys/).*(?:Read-only file system|\bEROFS\b)"
+    r"|(?:Read-only file system|\bEROFS\b).*/proc/sys/",
+    "the process set a kernel parameter (`sysctl -w`, a write under /proc/sys), which a container may not: docker "
+    "mounts /proc/sys read-only in it, whatever the service's mounts",
+    (),
+    "the start that sets it (the service's `command:`/`entrypoint:` or the image's): a `net.*` key of the "
+    "container's own network goes in the service's `sysctls:`, any other (redis' `vm.overcommit_memory`) is the "
+    "host's, `sudo sysctl -w KEY=VALUE` there (a file in /etc/sysctl.d/ keeps it), and the write leaves the start",
+    supersedes=("read-only",),
+)
 CONTAINER_NAME_CONFLICT = Signature(
     "container-name-conflict",
     r"Conflict\. The container name \"/?(?P<container>[\w.-]+)\" is already in use",
@@ -413,6 +428,6 @@ NOT_CREATED = Signature(
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
            NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE,
-           MOUNT_TYPE, VOLUME_DEVICE, CONTAINER_NAME_CONFLICT, READ_ONLY,
+           MOUNT_TYPE, VOLUME_DEVICE, CONTAINER_NAME_CONFLICT, KERNEL_SETTING, READ_ONLY,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
            IMAGE_PULL, NO_SUCH_IMAGE, NO_SPACE, NOT_CREATED)
