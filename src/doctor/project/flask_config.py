@@ -10,7 +10,6 @@ base's of the same name. Imported only where a check asks.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -61,6 +60,7 @@ def class_defaults(path: Path, name: str) -> tuple[SettingDefault, ...]:
     """The settings class `name` of the module at `path` holds, with those of the classes it derives from
     there: each name's last writer, the derived class over its bases. Literal strings are entries (rewritten in
     their place, judged as a host value is); nothing for a class the module does not define."""
+    import ast
     from dataclasses import replace
 
     from doctor.project.setting_defaults import assigned_name, module_reader
