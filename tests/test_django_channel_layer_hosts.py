@@ -101,3 +101,50 @@ def test_a_loopback_layer_with_no_redis_in_the_project_is_the_hosts(tmp_path: Pa
     text = compose.read_text()
     compose.write_text(text[:text.index("  redis:\n")])
     assert found(_options(root), CHECKS) == []
+
+
+# later statements that rewrite the layer's hosts (5a006963's DATABASES rule, which b641e452's layers missed):
+# before, 'CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0] is 127.0.0.1:6379 here...' and a fix of the dead literal
+LAYER_REWRITES = {
+    "hosts": 'CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [(os.environ.get("REDIS_HOST", "redis"), 6379)]\n',
+    "alias": 'CHANNEL_LAYERS["default"] = {"BACKEND": "channels_redis.core.RedisChannelLayer", '
+             '"CONFIG": {"hosts": [(os.environ.get("REDIS_HOST", "redis"), 6379)]}}\n',
+    "config": 'CHANNEL_LAYERS["default"]["CONFIG"] = {"hosts": [os.environ.get("REDIS_URL", "redis://redis:6379")]}\n',
+    "config-update": 'CHANNEL_LAYERS["default"]["CONFIG"].update({"hosts": [("redis", 6379)]})\n',
+    "backend": 'CHANNEL_LAYERS["default"]["BACKEND"] = "channels.layers.InMemoryChannelLayer"\n',
+}
+# later statements that leave them: still the error, fixed in one run
+LAYER_KEEPS = {
+    "capacity": 'CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] = 1500\n',
+    "config-update-other": 'CHANNEL_LAYERS["default"]["CONFIG"].update({"expiry": 10})\n',
+    "other-alias": 'CHANNEL_LAYERS["other"] = {"BACKEND": "channels_redis.core.RedisChannelLayer", '
+                   '"CONFIG": {"hosts": [("redis", 6379)]}}\n',
+}
+
+
+def _later(tmp_path: Path, later: str) -> Path:
+    root = _copy(tmp_path, '("127.0.0.1", 6379)')
+    path = root / SETTINGS
+    path.write_text(path.read_text().rstrip("\n") + "\n" + later)
+    return root
+
+
+@pytest.mark.parametrize("case", sorted(LAYER_REWRITES))
+def test_a_later_write_of_the_layers_hosts_silences_the_literal(tmp_path: Path, case: str) -> None:
+    root = _later(tmp_path, LAYER_REWRITES[case])
+    before = (root / SETTINGS).read_text()
+    assert found(_options(root), CHECKS) == []
+    assert _fix(root) == ([], 0)
+    assert (root / SETTINGS).read_text() == before
+
+
+@pytest.mark.parametrize("case", sorted(LAYER_KEEPS))
+def test_a_later_statement_leaving_the_layers_hosts_keeps_the_finding(tmp_path: Path, case: str) -> None:
+    root = _later(tmp_path, LAYER_KEEPS[case])
+    line = _line(root, '"hosts": [("127.0.0.1", 6379)]')
+    assert found(_options(root), CHECKS) == [
+        ("CHANNEL_LAYERS[\"default\"][\"CONFIG\"][\"hosts\"][0] is 127.0.0.1:6379 here, which is 'daphne' itself in "
+         "its container (did you mean 'redis'?): 'daphne' runs this code", "settings.py", line)]
+    assert _fix(root) == (
+        ["write 'redis' in place of '127.0.0.1' in CHANNEL_LAYERS[\"default\"][\"CONFIG\"][\"hosts\"][0]"], 1)
+    assert found(_options(root), CHECKS) == []

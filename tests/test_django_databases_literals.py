@@ -125,7 +125,8 @@ DATABASES["default"].update(db_from_env)
 """
 # a later statement that writes the alias's address: the literal no longer holds (Heroku's dj_database_url template)
 LATER_WRITES = {
-    "heroku-update": HEROKU,
+    "heroku-default": '\nimport dj_database_url\nDATABASES["default"].update(dj_database_url.config(\n'
+                      '    default="postgres://postgres:postgres@db:5432/postgres", conn_max_age=500))\n',
     "subscript-env": '\nimport os\nDATABASES["default"]["HOST"] = os.environ.get("DB_HOST", "db")\n',
     "subscript-literal": '\nDATABASES["default"]["HOST"] = "db"\n',
     "subscript-port": '\nDATABASES["default"]["PORT"] = 5433\n',
@@ -144,6 +145,11 @@ LATER_KEEPS = {
     "other-alias": '\nDATABASES["replica"] = {"ENGINE": "django.db.backends.postgresql", "HOST": "db"}\n',
     "update-other-fields": '\nDATABASES["default"].update({"CONN_MAX_AGE": 500})\n',
     "setdefault": '\nDATABASES["default"].setdefault("HOST", "db")\n',
+    # dj_database_url.config() with no default= gives {} where its variable is unset: "HOST" stays "localhost"
+    "heroku-update": HEROKU,
+    "heroku-update-inline": '\nimport dj_database_url\nDATABASES["default"].update(dj_database_url.config())\n',
+    "heroku-update-env": '\nimport dj_database_url as dburl\n'
+                         'DATABASES["default"].update(dburl.config(env="APP_DATABASE_URL", conn_max_age=500))\n',
     "earlier-write": None,  # the subscript before the dict: the dict replaces it
 }
 
@@ -191,6 +197,31 @@ def test_heroku_template_with_database_url_in_compose_is_clean_and_fix_leaves_it
     assert found(_options(root), CHECKS) == []
     assert _fix(root) == ([], 0)
     assert (root / SETTINGS).read_text() == before
+
+
+@pytest.mark.parametrize(("case", "where", "variable"), [
+    ("heroku-update", "compose", "DATABASE_URL"), ("heroku-update", "image", "DATABASE_URL"),
+    ("heroku-update-inline", "compose", "DATABASE_URL"), ("heroku-update-env", "compose", "APP_DATABASE_URL"),
+    ("heroku-update-env", "image", "APP_DATABASE_URL")])
+def test_the_heroku_update_silences_the_literal_where_its_variable_is_set(tmp_path: Path, case: str, where: str,
+                                                                          variable: str) -> None:
+    """Before 5a006963's review: clean whether or not anything set DATABASE_URL; now clean only where compose or
+    the image sets the variable dj_database_url.config() reads (set empty, config() gives {}: still the error)."""
+    url = "postgres://postgres:postgres@db:5432/postgres"
+    for value, error in ((url, False), ("", True)):
+        root = _later(tmp_path / f"{bool(value)}", "localhost", case, LATER_KEEPS[case])
+        if where == "compose":
+            compose = root / "docker-compose.yml"
+            compose.write_text(compose.read_text().replace(
+                "    depends_on:", f"    environment:\n      - {variable}={value}\n    depends_on:"))
+        else:
+            dockerfile = root / "Dockerfile"
+            dockerfile.write_text(dockerfile.read_text() + f'\nENV {variable}="{value}"\n')
+        before = (root / SETTINGS).read_text()
+        assert (found(_options(root), CHECKS) != []) is error
+        if not error:
+            assert _fix(root) == ([], 0)
+            assert (root / SETTINGS).read_text() == before
 
 
 @pytest.mark.parametrize("case", sorted(LATER_KEEPS))

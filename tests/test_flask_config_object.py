@@ -121,3 +121,66 @@ def test_flask_run_loads_the_app_named_by_flask_app(tmp_path: Path) -> None:
     assert found(_options(root), CHECKS) == [
         ("REDIS_URL is localhost:6379 here, which is 'web' itself in its container (did you mean 'redis'?): 'web' "
          "runs this code", "config.py", _line(root))]
+
+
+INIT = "project/server/__init__.py"
+LOADED = "    app.config.from_object(app_settings)\n"
+# what the app does after from_object, and the variable compose gives both services: before, each still said
+# 'REDIS_URL is localhost:6379 here...' at config.py and fix rewrote the class's dead literal
+OVERRIDES = {
+    "env-over-class": ('    app.config["REDIS_URL"] = os.environ.get("REDIS_URL", app.config["REDIS_URL"])\n',
+                       "REDIS_URL"),
+    "literal": '    app.config["REDIS_URL"] = "redis://redis:6379/0"\n',
+    "update": '    app.config.update(REDIS_URL=os.environ["REDIS_URL"])\n',
+    "update-dict": '    app.config.update({"REDIS_URL": os.getenv("REDIS_URL")})\n',
+    "from-mapping": '    app.config.from_mapping(REDIS_URL="redis://redis:6379/0")\n',
+    "prefixed-env": ("    app.config.from_prefixed_env()\n", "FLASK_REDIS_URL"),
+    "prefixed-env-prefix": ('    app.config.from_prefixed_env(prefix="APP")\n', "APP_REDIS_URL"),
+}
+# the same statements where they replace nothing in the service: the class's literal holds, the error stays
+OVERRIDES_IDLE = {
+    "env-over-class-unset": '    app.config["REDIS_URL"] = os.environ.get("REDIS_URL", app.config["REDIS_URL"])\n',
+    "prefixed-env-unset": "    app.config.from_prefixed_env()\n",
+    "other-key": '    app.config["QUEUES"] = ["default", "high"]\n',
+    "before-from-object": None,
+}
+
+
+def _overridden(tmp_path: Path, written: str | None, variable: str | None) -> Path:
+    root = _copy(tmp_path, '"redis://localhost:6379/0"')
+    init = root / INIT
+    text = init.read_text()
+    assert LOADED in text
+    if written is None:  # written before from_object: the class replaces it
+        written = '    app.config["REDIS_URL"] = "redis://redis:6379/0"\n'
+        init.write_text(text.replace(LOADED, written + LOADED))
+    else:
+        init.write_text(text.replace(LOADED, LOADED + written))
+    if variable is not None:
+        compose = root / "docker-compose.yml"
+        compose.write_text(compose.read_text().replace(
+            "      - APP_SETTINGS=", f"      - {variable}=redis://redis:6379/0\n      - APP_SETTINGS="))
+    return root
+
+
+@pytest.mark.parametrize("case", sorted(OVERRIDES))
+def test_a_write_after_from_object_replaces_the_class_value(tmp_path: Path, case: str) -> None:
+    spec = OVERRIDES[case]
+    written, variable = spec if isinstance(spec, tuple) else (spec, "REDIS_URL")
+    root = _overridden(tmp_path, written, variable)
+    before = (root / CONFIG).read_text()
+    assert found(_options(root), CHECKS) == []
+    assert _fix(root) == ([], 0)
+    assert (root / CONFIG).read_text() == before
+
+
+@pytest.mark.parametrize("case", sorted(OVERRIDES_IDLE))
+def test_a_write_that_replaces_nothing_keeps_the_finding(tmp_path: Path, case: str) -> None:
+    root = _overridden(tmp_path, OVERRIDES_IDLE[case], None)
+    before = (root / CONFIG).read_text()
+    assert found(_options(root), CHECKS) == [
+        ("REDIS_URL is localhost:6379 here, which is each container itself in 'web' and 'worker' (did you mean "
+         "'redis'?): 'web', 'worker' run this code", "config.py", _line(root))]
+    assert _fix(root) == (["write 'redis://redis:6379/0' in place of 'redis://localhost:6379/0' in REDIS_URL"], 1)
+    assert (root / CONFIG).read_text() == before.replace("redis://localhost:6379/0", "redis://redis:6379/0")
+    assert found(_options(root), CHECKS) == []

@@ -113,11 +113,15 @@ class LeakedHostPort(Check):
         (`broker_url = "redis://..."`; a Django DATABASES alias's `"HOST": "localhost"` on its "PORT" or ENGINE's
         port, a CACHES `"LOCATION"` URL, a Channels layer's `"hosts"` entry, the tutorial's `("127.0.0.1", 6379)`:
         rewritten in the literal's place, asked; not once a later statement writes that alias's address,
-        Heroku's `DATABASES["default"].update(dj_database_url.config(...))`,
-        `DATABASES["default"]["HOST"] = ...` or `DATABASES["default"] = ...`) or built pydantic-settings
+        Heroku's `DATABASES["default"].update(dj_database_url.config(...))` where DATABASE_URL (its `env=`) is
+        set for the service or a `default=` given (else config() gives {} and the literal holds),
+        `DATABASES["default"]["HOST"] = ...`, `DATABASES["default"] = ...`, or a layer's
+        `CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = ...`, `["CONFIG"] = ...`) or built pydantic-settings
         field's (`redis_url: str = "..."`), or database.yml's `host: localhost`, where a peer listens, at its line,
         in a service starting the app (celery, gunicorn, uvicorn, fastapi run, flask run, uwsgi, manage.py) on
-        what it loads (a Flask app's `app.config.from_object(...)` class too) or imports, in its container,
+        what it loads (a Flask app's `app.config.from_object(...)` class too, but a key the app writes after it:
+        `app.config["KEY"] = ...`, `.update(KEY=...)`, `.from_mapping(...)`, `from_prefixed_env()` with FLASK_KEY
+        set) or imports, in its container,
         run at import, with the key unset.
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as

@@ -48,8 +48,10 @@ class ServiceNameDrift(Check):
         literal DATABASES "HOST", CACHES "LOCATION" and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
         "postgres"`, `("redis-server", 6379)` in a Channels layer, and the literal address settings of the config
         class a Flask app loads with `app.config.from_object(...)`, `REDIS_URL = "redis://redis-server:6379/0"`,
-        rewritten on its line, unless a later statement writes a DATABASES or CACHES alias's address:
-        `DATABASES["default"].update(db_from_env)`), where
+        rewritten on its line, unless a later statement writes a DATABASES, CACHES or CHANNEL_LAYERS alias's
+        address (`DATABASES["default"].update(db_from_env)` where DATABASE_URL is set; `CHANNEL_LAYERS["default"]
+        ["CONFIG"]["hosts"] = ...`) or the Flask app writes the key after from_object (`app.config["KEY"] = ...`,
+        `from_prefixed_env()` with FLASK_KEY set)), where
         compose leaves the key
         unset or a Node call overrides: Sail's `DB_HOST=mysqlserver`)
         that names a host the container cannot resolve: the value of a key naming a host (`POSTGRES_SERVER`,

@@ -129,7 +129,7 @@ def _config_classes(project: Project, service: Service, files: tuple[tuple[Path,
                     process: Mapping[str, str]) -> tuple[tuple[Path, SettingDefault], ...]:
     """The settings of the config classes a Flask app loads with `app.config.from_object(...)`, found in the
     app's modules (those the service runs, a project's manage.py it starts, and what they import)."""
-    from doctor.project.flask_config import class_defaults, config_objects
+    from doctor.project.flask_config import class_defaults, config_objects, config_overrides
     from doctor.project.import_closure import imported_files
 
     root = _run_root(project, service)
@@ -140,12 +140,16 @@ def _config_classes(project: Project, service: Service, files: tuple[tuple[Path,
     if not starts_files:
         return ()
     objects = config_objects(dict.fromkeys(starts_files), process)
+    if not objects:
+        return ()
+    # `app.config["REDIS_URL"] = ...`, `from_prefixed_env()` after from_object: the class's value no longer holds
+    overrides = config_overrides(dict.fromkeys(starts_files), process)
     found: list[tuple[Path, SettingDefault]] = []
     for name in objects:
         path = _module_file(root, name.rsplit(".", 1)[0])
         if path is not None:
             found += [(path, d) for d in project.once(f"config-class:{path}:{name}", functools.partial(
-                class_defaults, path, name.rsplit(".", 1)[1]))]
+                class_defaults, path, name.rsplit(".", 1)[1])) if d.target not in overrides]
     return tuple(found)
 
 
@@ -307,9 +311,10 @@ def held_defaults(project: Project, service: Service) -> Iterator[tuple[Path, Se
 
 
 def _entry_replaced(path: Path, default: SettingDefault, replaced: frozenset[tuple[str, int, str]]) -> bool:
-    """Whether a later statement writes the address of the DATABASES or CACHES alias whose literal `default` is
-    (`DATABASES["default"].update(db_from_env)` after `"HOST": "localhost"`)."""
+    """Whether a later statement writes the address of the DATABASES, CACHES or CHANNEL_LAYERS alias whose literal
+    `default` is (`DATABASES["default"].update(db_from_env)` after `"HOST": "localhost"`; a channel layer's
+    `CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]` is the alias `CHANNEL_LAYERS["default"]`'s)."""
     if not default.entry:
         return False
-    alias = default.key.rpartition("[")[0]
+    alias = default.key.partition("]")[0] + "]"
     return any((str(path), default.statement, scope) in replaced for scope in (alias, f"{default.target}[*]"))

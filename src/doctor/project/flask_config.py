@@ -91,3 +91,89 @@ def class_defaults(path: Path, name: str) -> tuple[SettingDefault, ...]:
             held[f"{default.target}:{default.line}:{default.column}"] = default if default.read else replace(
                 default, entry=True)
     return tuple(held.values())
+
+
+def config_overrides(files: Iterable[Path], process: Mapping[str, str]) -> frozenset[str]:
+    """The config keys the app's modules write after their `from_object(...)` in the same function (or module
+    body), so that the class's value no longer holds in the service with environment `process`:
+    `app.config["REDIS_URL"] = ...` (an `os.environ.get("REDIS_URL", app.config["REDIS_URL"])` only where
+    REDIS_URL is set), `app.config.update(REDIS_URL=...)` / `.from_mapping({...})` naming it, and
+    `app.config.from_prefixed_env()` for each FLASK_-prefixed variable (its `prefix=`) set for the service.
+    `from_envvar`/`from_pyfile` load a file whose keys doctor does not read: they replace nothing here."""
+    keys: set[str] = set()
+    for path in files:
+        text = read_regular_text(path, MAX_BYTES) or ""
+        if "from_object" not in text:
+            continue
+        try:
+            tree = ast.parse(text, str(path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        scopes: list[ast.AST] = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
+                                                                                      ast.AsyncFunctionDef)))]
+        for scope in scopes:
+            loaded = False
+            for node in _in_order(scope):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    if node.func.attr == "from_object":
+                        loaded = True
+                    elif loaded:
+                        keys.update(_call_writes(node, process))
+                elif loaded and isinstance(node, ast.Assign):
+                    keys.update(k for t in node.targets if (k := _config_key(t)) is not None
+                                and _replaces(k, node.value, process))
+    return frozenset(keys)
+
+
+def _in_order(scope: ast.AST) -> list[ast.AST]:
+    """The statements and calls of a module or function body in source order, but a nested function's or class's
+    (it runs when called, if ever)."""
+    found: list[ast.AST] = []
+    todo = list(reversed(list(ast.iter_child_nodes(scope))))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found.append(node)
+        todo.extend(reversed(list(ast.iter_child_nodes(node))))
+    return found
+
+
+def _config_key(node: ast.expr) -> str | None:
+    """KEY of `app.config["KEY"]` (any object's `.config`), else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "config" and \
+            isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def _replaces(key: str, value: ast.expr, process: Mapping[str, str]) -> bool:
+    """Whether writing `value` to config[key] replaces the class's: not an environment read whose default is the
+    key's own config value (`os.environ.get("REDIS_URL", app.config["REDIS_URL"])`) where its variable is unset."""
+    match = re.fullmatch(r"""os\.(?:getenv|environ\.get)\(\s*["'](\w+)["']\s*,(.*)\)""", ast.unparse(value), re.S)
+    if match is None or not any(_config_key(n) == key for n in ast.walk(value) if isinstance(n, ast.Subscript)):
+        return True
+    return match[1] in process
+
+
+def _call_writes(call: ast.Call, process: Mapping[str, str]) -> set[str]:
+    """The keys a call on a config writes: update/from_mapping's written keys, from_prefixed_env's set variables."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not (isinstance(func.value, ast.Attribute) and
+                                                   func.value.attr == "config"):
+        return set()
+    if func.attr in ("update", "from_mapping"):
+        keys = {k.arg for k in call.keywords if k.arg is not None}
+        for arg in call.args:
+            if isinstance(arg, ast.Dict):
+                keys.update(k.value for k in arg.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+        return keys
+    if func.attr == "from_prefixed_env":
+        written = next((k.value for k in call.keywords if k.arg == "prefix"), call.args[0] if call.args else None)
+        prefix = written.value if isinstance(written, ast.Constant) and isinstance(written.value, str) else \
+            "FLASK" if written is None else None
+        if prefix is None:
+            return set()
+        return {name[len(prefix) + 1:] for name in process if name.startswith(f"{prefix}_")
+                and "__" not in name[len(prefix) + 1:]}
+    return set()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -260,9 +261,11 @@ def assignments(path: Path) -> tuple[Assigned, ...]:
 
 
 def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Guard, ...], found: list[Assigned],
-              reader: _Defaults) -> None:
+              reader: _Defaults, values: dict[str, ast.expr] | None = None) -> None:
     """`assignments`' events of `body`, each with the `if` tests doctor reads that it runs under (`guard`: one it
-    cannot read is left out, as the statement may run)."""
+    cannot read is left out, as the statement may run). `values`: what the module last assigned each plain name
+    (`db_from_env = dj_database_url.config(...)`, which a later `.update(db_from_env)` writes)."""
+    values = {} if values is None else values
     from doctor.project.star_imports import star_module
 
     for stmt in body:
@@ -275,9 +278,13 @@ def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Gua
             continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             reader.bind(stmt)
+            values[stmt.targets[0].id] = stmt.value
+        if isinstance(stmt, ast.Import):  # `import dj_database_url as dburl`: dburl names the module
+            values.update({a.asname: ast.Name(a.name) for a in stmt.names if a.asname})
         targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
             stmt, (ast.AnnAssign, ast.AugAssign)) else []
-        found.extend(("set", stmt.lineno, scope, branch, guard) for scope in _entry_writes(stmt))
+        found.extend(("set", stmt.lineno, scope, branch, (*guard, *holds))
+                     for scope, holds in _entry_writes(stmt, values))
         while targets:
             target = targets.pop(0)
             if isinstance(target, ast.Name):
@@ -289,45 +296,81 @@ def _assigned(path: Path, body: list[ast.stmt], branch: Branch, guard: tuple[Gua
         if isinstance(stmt, ast.If):
             test = reader._guard(stmt.test)
             known = test != UNKNOWN
-            _assigned(path, stmt.body, (*branch, (stmt.lineno, 0)), (*guard, test) if known else guard, found, reader)
+            _assigned(path, stmt.body, (*branch, (stmt.lineno, 0)), (*guard, test) if known else guard, found, reader,
+                      values)
             _assigned(path, stmt.orelse, (*branch, (stmt.lineno, 1)), (*guard, ("not", test)) if known else guard,
-                      found, reader)
+                      found, reader, values)
             continue
         for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None)):
             if isinstance(block, list):
-                _assigned(path, [n for n in block if isinstance(n, ast.stmt)], branch, guard, found, reader)
+                _assigned(path, [n for n in block if isinstance(n, ast.stmt)], branch, guard, found, reader, values)
         for handler in getattr(stmt, "handlers", None) or []:
-            _assigned(path, handler.body, branch, guard, found, reader)
+            _assigned(path, handler.body, branch, guard, found, reader, values)
 
 
-def _entry_writes(stmt: ast.stmt) -> list[str]:
-    """The Django DATABASES/CACHES aliases whose address a statement writes after the dict: `DATABASES["default"]`
-    for `DATABASES["default"]["HOST"] = ...` ("PORT", "ENGINE", "LOCATION" too), `DATABASES["default"] = ...`, `del`,
-    `DATABASES["default"].update(db_from_env)` (a dict written out: where it names one of those keys), or
-    `DATABASES.update({"default": ...})`; `DATABASES[*]` where the alias is not a literal (any alias). Heroku's
-    template, `"HOST": "localhost"` for a run on the host, then `.update(dj_database_url.config(...))`, whose
-    DATABASE_URL compose sets: the literal no longer holds."""
-    scopes: list[str] = []
+def _entry_writes(stmt: ast.stmt, values: Mapping[str, ast.expr]) -> list[tuple[str, tuple[Guard, ...]]]:
+    """The Django DATABASES/CACHES/CHANNEL_LAYERS aliases whose address a statement writes after the dict, each with
+    what must hold for the write to change it: `DATABASES["default"]` for `DATABASES["default"]["HOST"] = ...`
+    ("PORT", "ENGINE", "LOCATION" too), `DATABASES["default"] = ...`, `del`, `DATABASES["default"].update(...)` (a
+    dict written out: where it names one of those keys), or `DATABASES.update({"default": ...})`;
+    `CHANNEL_LAYERS["default"]["CONFIG"] = ...` and `...["CONFIG"]["hosts"] = ...` (a channel layer's hosts);
+    `DATABASES[*]` where the alias is not a literal (any alias). Heroku's template, `"HOST": "localhost"` for a
+    run on the host, then `.update(dj_database_url.config(...))`: the literal no longer holds where DATABASE_URL
+    (its `env=`) is set, as dj_database_url.config() with no `default=` gives {} without it."""
+    scopes: list[tuple[str, tuple[Guard, ...]]] = []
     targets: list[ast.expr] = list(stmt.targets) if isinstance(stmt, (ast.Assign, ast.Delete)) else [
         stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
     for target in targets:
         path = _entry_path(target)
-        if path is not None and path[1:] and (len(path) == 2 or path[2] is None or path[2] in _ADDRESS_FIELDS):
-            scopes.append(_scope(path[0], path[1]))
+        if path is not None and path[1:] and (len(path) == 2 or path[2] is None or path[2] in _ADDRESS_FIELDS
+                                              or _layer_hosts(path)):
+            scopes.append((_scope(path[0], path[1]), ()))
     call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
     func = call.func if call is not None else None
     if call is None or not isinstance(func, ast.Attribute) or func.attr not in _WRITES:
         return scopes
     path = _entry_path(func.value)
-    if path is None or len(path) > 2:
+    if path is None or len(path) > 3 or (len(path) == 3 and not _layer_hosts(path)):
         return scopes
     keys = _written_keys(call) if func.attr == "update" else None
     if len(path) == 1:  # DATABASES.update({...}), DATABASES.pop("default")
         named = keys if keys is not None else [_string(call.args[0]) if call.args and func.attr == "pop" else None]
-        scopes += [_scope(path[0], key) for key in named]
+        scopes += [(_scope(path[0], key), ()) for key in named]
+    elif len(path) == 3:  # CHANNEL_LAYERS["default"]["CONFIG"].update({"hosts": ...})
+        if keys is None or any(key is None or key == "hosts" for key in keys):
+            scopes.append((_scope(path[0], path[1]), ()))
     elif keys is None or any(key is None or key in _ADDRESS_FIELDS for key in keys):
-        scopes.append(_scope(path[0], path[1]))
+        scopes.append((_scope(path[0], path[1]), _url_set(call, values) if func.attr == "update" else ()))
     return scopes
+
+
+def _layer_hosts(path: list[str | None]) -> bool:
+    """Whether `CHANNEL_LAYERS["default"]["CONFIG"]...` reaches a channel layer's hosts (CONFIG, its "hosts")."""
+    return path[0] == "CHANNEL_LAYERS" and len(path) > 2 and path[2] == "CONFIG" and (
+        len(path) == 3 or path[3] in (None, "hosts"))
+
+
+def _url_set(call: ast.Call, values: Mapping[str, ast.expr]) -> tuple[Guard, ...]:
+    """What must hold for `DATABASES["default"].update(ARG)` to write the alias's address: where ARG is (or a name
+    last assigned) `dj_database_url.config(...)` with no `default=`, its variable (`env=`, else DATABASE_URL) set
+    and not empty (else config() gives {} and the literal holds); () where the update always writes."""
+    arg: ast.expr | None = call.args[0] if len(call.args) == 1 and not call.keywords else None
+    if isinstance(arg, ast.Name):
+        arg = values.get(arg.id)
+    if not isinstance(arg, ast.Call) or not isinstance(arg.func, ast.Attribute) or arg.func.attr != "config" or \
+            not isinstance(arg.func.value, ast.Name):
+        return ()
+    module = values.get(arg.func.value.id, arg.func.value)
+    if not isinstance(module, ast.Name) or module.id != "dj_database_url":
+        return ()
+    words = {k.arg: k.value for k in arg.keywords}
+    default = words.get("default")
+    if (default is not None and not (isinstance(default, ast.Constant) and default.value is None)) or \
+            None in words or len(arg.args) > 1:
+        return ()
+    env = words.get("env", arg.args[0] if arg.args else None)
+    name = _string(env) if env is not None else "DATABASE_URL"
+    return () if name is None else (("truthy", ("env", name, "", ())),)
 
 
 _ADDRESS_FIELDS = frozenset({"HOST", "PORT", "ENGINE", "LOCATION", "BACKEND"})
