@@ -19,6 +19,8 @@ from doctor.project.reading import read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
+
     from doctor.project.setting_defaults import SettingDefault
 
 MAX_BYTES = 256 * 1024
@@ -100,6 +102,8 @@ def config_overrides(files: Iterable[Path], process: Mapping[str, str]) -> froze
     REDIS_URL is set), `app.config.update(REDIS_URL=...)` / `.from_mapping({...})` naming it, and
     `app.config.from_prefixed_env()` for each FLASK_-prefixed variable (its `prefix=`) set for the service.
     `from_envvar`/`from_pyfile` load a file whose keys doctor does not read: they replace nothing here."""
+    import ast
+
     keys: set[str] = set()
     for path in files:
         text = read_regular_text(path, MAX_BYTES) or ""
@@ -128,6 +132,8 @@ def config_overrides(files: Iterable[Path], process: Mapping[str, str]) -> froze
 def _in_order(scope: ast.AST) -> list[ast.AST]:
     """The statements and calls of a module or function body in source order, but a nested function's or class's
     (it runs when called, if ever)."""
+    import ast
+
     found: list[ast.AST] = []
     todo = list(reversed(list(ast.iter_child_nodes(scope))))
     while todo:
@@ -141,6 +147,8 @@ def _in_order(scope: ast.AST) -> list[ast.AST]:
 
 def _config_key(node: ast.expr) -> str | None:
     """KEY of `app.config["KEY"]` (any object's `.config`), else None."""
+    import ast
+
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "config" and \
             isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
         return node.slice.value
@@ -150,6 +158,8 @@ def _config_key(node: ast.expr) -> str | None:
 def _replaces(key: str, value: ast.expr, process: Mapping[str, str]) -> bool:
     """Whether writing `value` to config[key] replaces the class's: not an environment read whose default is the
     key's own config value (`os.environ.get("REDIS_URL", app.config["REDIS_URL"])`) where its variable is unset."""
+    import ast
+
     match = re.fullmatch(r"""os\.(?:getenv|environ\.get)\(\s*["'](\w+)["']\s*,(.*)\)""", ast.unparse(value), re.S)
     if match is None or not any(_config_key(n) == key for n in ast.walk(value) if isinstance(n, ast.Subscript)):
         return True
@@ -158,6 +168,8 @@ def _replaces(key: str, value: ast.expr, process: Mapping[str, str]) -> bool:
 
 def _call_writes(call: ast.Call, process: Mapping[str, str]) -> set[str]:
     """The keys a call on a config writes: update/from_mapping's written keys, from_prefixed_env's set variables."""
+    import ast
+
     func = call.func
     if not isinstance(func, ast.Attribute) or not (isinstance(func.value, ast.Attribute) and
                                                    func.value.attr == "config"):
