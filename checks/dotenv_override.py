@@ -8,15 +8,18 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
+from doctor.project.app_markers import RAILS_LOADER, node_manifest, rails_app
 from doctor.project.appenv import DotenvCall, DotenvEffect, dotenv_effects, image_env, shown_value, unread_calls
 from doctor.project.dotenv_views import NODE_LOADERS
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
-from doctor.project.node_dotenv import service_calls as node_calls
 from doctor.project.python_calls import python_calls
-from doctor.project.ruby_dotenv import LOADER as RAILS_LOADER
-from doctor.project.ruby_dotenv import overwrite_edit, rails_calls
 from doctor.project.service_network import server_family
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.codepaths import CodeMap
+    from doctor.project.types import Service
 
 OVERRIDE_ARG = lazy(r",\s*(?:override|overwrite)\s*=\s*True\b|\b(?:override|overwrite)\s*=\s*True\s*,?\s*"
                     r"|,\s*override\s*:\s*true\b|\boverride\s*:\s*true\s*,?\s*")  # Node's `{ path, override: true }`
@@ -155,8 +158,9 @@ class DotenvOverride(Check):
             dockerfile = project.dockerfile(service)
             workdir = service.working_dir or (dockerfile.workdir if dockerfile else None)
             # Node's loaders, of what the service runs (node_dotenv), and Python's (python_calls)
-            node = node_calls(project, service, maps[service.name], workdir)
-            service_calls = (*python_calls(project, service), *node, *rails_calls(project, service, maps[service.name]))
+            codes = maps[service.name]
+            service_calls = (*python_calls(project, service), *_node_calls(project, service, codes, workdir),
+                             *_rails_calls(project, service, codes))
             if not service_calls:
                 continue
             environ = image_env(project, service)
@@ -251,6 +255,24 @@ def _beaten(project: Project, effect: DotenvEffect) -> str:
     return f"{shown_value(effect.key, effect.image_value or '')} of the image's ENV ({where})"
 
 
+def _node_calls(project: Project, service: Service, codes: CodeMap, workdir: str | None) -> tuple[DotenvCall, ...]:
+    """Node's loaders of what the service runs (node_dotenv), where its working dir's package.json reaches it."""
+    if not node_manifest(codes, workdir):
+        return ()
+    from doctor.project.node_dotenv import service_calls
+
+    return service_calls(project, service, codes, workdir)
+
+
+def _rails_calls(project: Project, service: Service, codes: CodeMap) -> tuple[DotenvCall, ...]:
+    """The dotenv railtie's overwriting load (ruby_dotenv), where a Rails app reaches the service."""
+    if not rails_app(codes):
+        return ()
+    from doctor.project.ruby_dotenv import rails_calls
+
+    return rails_calls(project, service, codes)
+
+
 def _spared(effect: DotenvEffect, severity: Severity) -> Severity:
     """At most a warning for a call whose import may be missing in the image (DotenvCall.optional)."""
     return min(severity, Severity.WARNING) if effect.call.optional else severity
@@ -261,6 +283,8 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
     if call.override and (effect.compose_value is not None or effect.image_value is not None):
         text = line_text(call.location.path, call.location.line)
         if call.loader == RAILS_LOADER:  # `Dotenv::Rails.overwrite = true`: set false, and compose wins
+            from doctor.project.ruby_dotenv import overwrite_edit
+
             new = overwrite_edit(text or "")
             title = f"turn off dotenv's overwrite at {_where(project, call.location)}"
             edits = (Edit(call.location.path, text, new, call.location.line),) if text and new else ()

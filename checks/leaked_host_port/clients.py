@@ -14,12 +14,11 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project import Project, template_names
+from doctor.project.app_markers import LIBPQ_KEYS, spring_config
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.env_hosts import image_basename
 from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
-from doctor.project.rails_env import LIBPQ_KEYS, libpq_reader
 from doctor.project.runtimes import image_runtime, service_base
-from doctor.project.spring_env import spring_config
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import Read, dials_from_inside
 from doctor.system_folders import home_folder
@@ -207,7 +206,7 @@ class Clients:
         where = self._reader(service, name)
         if where is not None:
             return f"reads {name} in {where}"
-        if name in LIBPQ_KEYS and (config := libpq_reader(self.project, service, name)) is not None:
+        if name in LIBPQ_KEYS and (config := _libpq_reader(self.project, service, name)) is not None:
             return (f"reads {name} through libpq ({self.project.shown(config)} sets no {LIBPQ_KEYS[name]} "
                     "for its postgresql adapter)")
         if var is None:
@@ -340,6 +339,13 @@ def _host_of(value: str) -> str:
             return ""
     host = value.split(":", 1)[0].strip()
     return host if re.fullmatch(r"[A-Za-z0-9][\w.-]*", host) else ""
+
+
+def _libpq_reader(project: Project, service: Service, name: str) -> Path | None:
+    """rails_env.libpq_reader, imported where a libpq variable is judged (a Rails reader no other project needs)."""
+    from doctor.project.rails_env import libpq_reader
+
+    return libpq_reader(project, service, name)
 
 
 def _server_image(service: Service) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from doctor.model import Location
 from doctor.project import Project
+from doctor.project.app_markers import rails_app
 from doctor.project.env_hosts import HostRef
 from doctor.project.reading import is_file, read_regular_text
 from doctor.project.service_network import NetworkIndex, listen_ports, namespace_owner
@@ -25,7 +26,6 @@ from .code_defaults import CodeDefault
 def rails_literal_hosts(project: Project, index: NetworkIndex) -> Iterator[CodeDefault]:
     """One CodeDefault (a literal, `read=False`) per database.yml line, naming every service it reaches."""
     from doctor.project.appenv import image_env
-    from doctor.project.rails_env import literal_host, rails_folders
 
     found: dict[tuple[Path, int, int, str], tuple[HostRef, dict[str, tuple[str, int]]]] = {}
     model = project.app_compose
@@ -34,6 +34,10 @@ def rails_literal_hosts(project: Project, index: NetworkIndex) -> Iterator[CodeD
         if owner is None or view is None:
             continue
         codes = project.code_map(service)
+        if not rails_app(codes):
+            continue  # no Rails app reaches it: rails_env (imported below) would find no database.yml
+        from doctor.project.rails_env import literal_host, rails_folders
+
         process = {**image_env(project, service),
                    **{n: v.value for n, v in service.environment.items() if v.value is not None}}
         if "DATABASE_URL" in process:

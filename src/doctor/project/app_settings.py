@@ -129,7 +129,6 @@ def _config_classes(project: Project, service: Service, files: tuple[tuple[Path,
                     process: Mapping[str, str]) -> tuple[tuple[Path, SettingDefault], ...]:
     """The settings of the config classes a Flask app loads with `app.config.from_object(...)`, found in the
     app's modules (those the service runs, a project's manage.py it starts, and what they import)."""
-    from doctor.project.flask_config import class_defaults, config_objects, config_overrides
     from doctor.project.import_closure import imported_files
 
     root = _run_root(project, service)
@@ -137,8 +136,10 @@ def _config_classes(project: Project, service: Service, files: tuple[tuple[Path,
     if "manage.py" in starts and (root / "manage.py").is_file():
         starts_files += project.once(f"manage-imports:{root}", functools.partial(imported_files, root,
                                                                                  root / "manage.py"))
-    if not starts_files:
-        return ()
+    if not any("from_object" in (read_regular_text(path, MAX_BYTES) or "") for path in starts_files):
+        return ()  # no module loads a config object: flask_config has nothing to read
+    from doctor.project.flask_config import class_defaults, config_objects, config_overrides
+
     objects = config_objects(dict.fromkeys(starts_files), process)
     if not objects:
         return ()

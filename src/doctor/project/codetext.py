@@ -16,10 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.go_env import go_reads
 from doctor.project.go_tests import is_go_test, only_tests_read, runs_go_test
 from doctor.project.reading import is_dir, is_file
-from doctor.project.spring_env import spring_reader
 from doctor.regular import read_text
 
 SOURCE_SUFFIXES = frozenset({
@@ -231,7 +229,7 @@ class CodeText:
         named = _Name(name)
         if name in command and named.word(command):
             return "its command"
-        if name.startswith("SPRING_") and (config := spring_reader(name, tuple(folders))) is not None:
+        if name.startswith("SPRING_") and (config := _spring_reader(name, tuple(folders))) is not None:
             return str(config)  # Spring Boot's relaxed binding: SPRING_DATASOURCE_URL sets spring.datasource.url
         implicit = implied(name)
         script = test = mention = None
@@ -241,7 +239,7 @@ class CodeText:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
-                python, go = path.suffix == ".py", path.suffix == ".go" and go_reads(name, text)
+                python, go = path.suffix == ".py", path.suffix == ".go" and _go_reads(name, text)
                 found = False
                 if name in text:
                     if python:
@@ -306,6 +304,20 @@ class CodeText:
                     if count > MAX_FILES:
                         return
                     yield Path(root) / name
+
+
+def _spring_reader(name: str, folders: tuple[Path, ...]) -> Path | None:
+    """spring_env.spring_reader, imported for a SPRING_ variable alone (a Java reader no other project needs)."""
+    from doctor.project.spring_env import spring_reader
+
+    return spring_reader(name, folders)
+
+
+def _go_reads(name: str, text: str) -> bool:
+    """go_env.go_reads, imported for a .go file alone (a Go reader no other project needs)."""
+    from doctor.project.go_env import go_reads
+
+    return go_reads(name, text)
 
 
 def _in_config(root: str, folder: Path) -> bool:

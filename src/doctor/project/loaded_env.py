@@ -20,14 +20,15 @@ and leaked-host-port judge these with compose's own values (Project.app_compose)
 
 from __future__ import annotations
 
-from doctor.project.reading import is_dir, is_file
+from doctor.project.app_markers import go_module, node_manifest, php_app, rails_app, spring_app
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from doctor.model import Location
     from doctor.project import Project
-    from doctor.project.appenv import DotenvEffect
+    from doctor.project.appenv import DotenvCall, DotenvEffect
     from doctor.project.codepaths import CodeMap
     from doctor.project.types import EnvVar, Service
 
@@ -36,13 +37,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     """The keys the service's Node, Python or Laravel app sets from a `.env` in its container, over
     what compose and the image's ENV give it (only where the loader overrides those)."""
     from doctor.project.appenv import dotenv_effects, image_env
-    from doctor.project.go_build import go_targets
-    from doctor.project.go_env import go_dotenv_calls
-    from doctor.project.laravel_env import laravel_env
-    from doctor.project.node_dotenv import service_calls
     from doctor.project.python_calls import python_calls, runs_python
-    from doctor.project.rails_env import rails_env
-    from doctor.project.symfony_env import symfony_env
     from doctor.project.types import EnvSource, EnvVar
 
     codes = project.code_map(service)
@@ -60,8 +55,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    go = go_dotenv_calls(folders, go_targets(project, service)) if _go_module(folders) else ()
-    calls = (*python, *service_calls(project, service, codes, workdir), *go)
+    calls = (*python, *_node_calls(project, service, codes, workdir), *_go_calls(project, service, folders))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -73,12 +67,19 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
             found.setdefault(key, var)
         return found
     process = {**environ, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
-    for key, value, where in laravel_env(project, service, codes, process):
-        found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-    for key, value, where in symfony_env(project, service, codes, process) if not found else ():
-        found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-    for key, value, where in rails_env(project, service, codes, process):
-        found.setdefault(key, EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
+    if php_app(codes):
+        from doctor.project.laravel_env import laravel_env
+        from doctor.project.symfony_env import symfony_env
+
+        for key, value, where in laravel_env(project, service, codes, process):
+            found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
+        for key, value, where in symfony_env(project, service, codes, process) if not found else ():
+            found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
+    if rails_app(codes):
+        from doctor.project.rails_env import rails_env
+
+        for key, value, where in rails_env(project, service, codes, process):
+            found.setdefault(key, EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
     for key, var in _code_vars(project, service, codes).items():
         found.setdefault(key, var)
     return found
@@ -87,37 +88,57 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
 def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, EnvVar]:
     """The dials of a Spring Boot app's application.properties / .yml, and the defaults a Go app's code reads
     its variables with, that compose and the image leave unset."""
+    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
+    go, spring = go_module(folders), spring_app(folders)
+    if not go and not spring:  # neither reader has a file to read: no command words, no Dockerfile parsed
+        return {}
     from doctor.project.appenv import image_env
     from doctor.project.code_sites import keep_sites, service_host_names
-    from doctor.project.go_build import go_targets
-    from doctor.project.go_env import go_env
     from doctor.project.script_finder import run_words
-    from doctor.project.spring_env import RESOURCES, spring_env
     from doctor.project.types import EnvSource, EnvVar
 
-    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    go, spring_app = _go_module(folders), any(is_dir(f / RESOURCES) for f in folders)
-    if not go and not spring_app:  # neither reader has a file to read: no command words, no Dockerfile parsed
-        return {}
     process = {**image_env(project, service),
                **{n: v.value for n, v in service.environment.items() if v.value is not None}}
     dockerfile = project.dockerfile(service)
     workdir = service.working_dir or (dockerfile.workdir if dockerfile else None) or "/"
-    spring = spring_env(folders, process, " ".join(run_words(project, service)),
-                        tuple(m.target for m in service.volumes), workdir) if spring_app else ()
+    spring_vars: tuple[tuple[str, str, Location], ...] = ()
+    if spring:
+        from doctor.project.spring_env import spring_env
+
+        spring_vars = tuple(spring_env(folders, process, " ".join(run_words(project, service)),
+                                       tuple(m.target for m in service.volumes), workdir))
     sites: dict[str, list[EnvVar]] = {}  # a Go variable's every default, the one its app dials first
-    for key, value, where in go_env(folders, process, go_targets(project, service),
-                                    service_host_names(project)) if go else ():
-        sites.setdefault(key, []).append(EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
+    if go:
+        from doctor.project.go_build import go_targets
+        from doctor.project.go_env import go_env
+
+        for key, value, where in go_env(folders, process, go_targets(project, service),
+                                        service_host_names(project)):
+            sites.setdefault(key, []).append(EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
     keep_sites(project, service, {key: tuple(found) for key, found in sites.items()})
-    spring_vars = {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value) for key, value, where in spring}
-    return {**spring_vars, **{key: found[0] for key, found in sites.items()}}
+    dials = {key: EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value) for key, value, where in spring_vars}
+    return {**dials, **{key: found[0] for key, found in sites.items()}}
 
 
-def _go_module(folders: tuple[Path, ...]) -> bool:
-    """Whether one of a service's code folders is a Go module (its go.mod), which go_env and go_dotenv_calls read
-    from: only then are its build's targets worth finding (the Dockerfile's RUN lines, its command's words)."""
-    return any(is_file(folder / "go.mod") for folder in dict.fromkeys(folders))
+def _node_calls(project: Project, service: Service, codes: CodeMap, workdir: str | None) -> tuple[DotenvCall, ...]:
+    """The `.env` loads of the service's Node app (node_dotenv), where its working dir's package.json reaches it."""
+    if not node_manifest(codes, workdir):
+        return ()
+    from doctor.project.node_dotenv import service_calls
+
+    return service_calls(project, service, codes, workdir)
+
+
+def _go_calls(project: Project, service: Service, folders: tuple[Path, ...]) -> tuple[DotenvCall, ...]:
+    """godotenv's loads of the service's Go app, where a code folder is a Go module (its go.mod), which go_env and
+    go_dotenv_calls read from: only then are its build's targets worth finding (the Dockerfile's RUN lines, its
+    command's words)."""
+    if not go_module(folders):
+        return ()
+    from doctor.project.go_build import go_targets
+    from doctor.project.go_env import go_dotenv_calls
+
+    return tuple(go_dotenv_calls(folders, go_targets(project, service)))
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.app_markers import LIBPQ_KEYS
 from doctor.project.codepaths import CodeMap
 from doctor.project.digits import written_number
 from doctor.project.env_hosts import might_name_host
@@ -48,7 +49,6 @@ ADAPTER_PORTS = {"postgresql": 5432, "postgis": 5432, "mysql2": 3306, "trilogy":
 # libpq's own environment, which the pg gem reads for what database.yml leaves out
 # (https://www.postgresql.org/docs/current/libpq-envars.html): ryanwi/rails7-on-docker's `.env` gives
 # `PGHOST=db` to a database.yml with no `host:`
-LIBPQ_KEYS = {"PGHOST": "host", "PGHOSTADDR": "host", "PGPORT": "port"}
 # any setting of a section (a literal or ERB): `host: <%= ENV["DB_HOST"] %>` leaves PGHOST unread too
 SETTING = lazy(r"^\s+(host|port|url|adapter)\s*:\s*(.*?)\s*$")
 # a key of a section whose value is a mapping below it: a database of a three-level file (`primary:`), or a

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.app_markers import RAILS_LOADER
 from doctor.project.appenv import DotenvCall, image_env
 from doctor.project.codepaths import CodeMap
 from doctor.project.rails_env import rails_folders
@@ -27,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
 
-LOADER = "dotenv-rails"
+LOADER = RAILS_LOADER
 # where the overwrite must be set to count: before the railtie's before_configuration load
 BOOT_FILES = ("config/application.rb", "config/boot.rb")
 # dotenv 3's `Dotenv::Rails.overwrite = true`, dotenv 2's `Dotenv::Railtie.overload` (a call, not a comment)

@@ -37,12 +37,12 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.app_markers import SPRING_RESOURCES as RESOURCES
+from doctor.project.app_markers import SPRING_SUFFIXES as SUFFIXES
 from doctor.project.env_hosts import might_name_host
 from doctor.project.reading import is_dir, is_file, read_regular_text
 
-RESOURCES = Path("src") / "main" / "resources"
 BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
-SUFFIXES = (".properties", ".yml", ".yaml")
 # within one location .properties wins over YAML (Spring Boot's reference, Externalized Configuration: "If
 # you have configuration files with both .properties and YAML format in the same location, .properties takes
 # precedence"; its loaders are tried properties, then yml, then yaml): merged last to first
@@ -155,13 +155,6 @@ def spring_reader(variable: str, folders: tuple[Path, ...]) -> Path | None:
             found = [p for p in (resources / f"application{s}" for s in SUFFIXES) if is_file(p)]
             return found[0] if found else next(folder / n for n in BUILD_FILES if is_file(folder / n))
     return None
-
-
-def spring_config(path: Path) -> bool:
-    """Whether the file is a Spring Boot config this module reads (src/main/resources/application*.yml, or in
-    its config/)."""
-    folder = path.parent.parent if path.parent.name == "config" else path.parent
-    return path.name.startswith("application") and path.suffix in SUFFIXES and folder.parts[-3:] == RESOURCES.parts
 
 
 def _argument(key: str, given: str) -> bool:

@@ -1,0 +1,66 @@
+"""A warm preflight imports the readers of an app's language only where such an app reaches a service.
+
+examples/clean-stack (a Python backend and a static frontend) imported the readers of Rails, Laravel,
+Symfony, Node, Go and Spring Boot apps on every preflight (and flask_config, with `ast`, though no
+module of it loads a config object): ~16M of a warm run's ~312M instructions under callgrind. Each
+reader is now imported behind the file test that decides it is needed (doctor.project.app_markers).
+The other side is checked too: a Node replay still imports the Node reader, a Go replay the Go one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+RAILS = ("doctor.project.rails_env", "doctor.project.ruby_dotenv")
+PHP = ("doctor.project.laravel_env", "doctor.project.symfony_env")
+NODE = ("doctor.project.node_dotenv", "doctor.project.node_dotenv_args")
+GO = ("doctor.project.go_env", "doctor.project.go_build")
+SPRING = ("doctor.project.spring_env",)
+FLASK = ("doctor.project.flask_config",)
+
+_PROBE = r"""
+import json, sys
+from doctor.cli import main
+try:
+    main(["preflight", sys.argv[1]])
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in sys.modules if name.startswith("doctor.") or name == "ast")))
+"""
+
+
+def _modules(project: Path, tmp_path: Path) -> set[str]:
+    """The modules a warm preflight of `project` holds at its end, every check in the run's own process."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin", "SHELL": "/bin/sh",
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "LANG": "C.UTF-8", "TERM": "dumb",
+           "PYTHONPATH": os.environ.get("PYTHONPATH", ""), "DOCTOR_JOBS": "1"}
+    for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    for _ in range(2):  # the first run fills the caches (the model's, the file facts'), as a developer's does
+        done = subprocess.run([sys.executable, "-c", _PROBE, str(project)], env=env, capture_output=True,
+                              text=True, timeout=120, cwd=REPO)
+        assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(("project", "absent", "present"), [
+    ("examples/clean-stack", (*RAILS, *PHP, *NODE, *GO, *SPRING, *FLASK, "ast"), ()),
+    ("examples/broken-stack", (*RAILS, *PHP, *NODE, *GO, *SPRING, *FLASK), ()),
+    ("tests/replay/node-express-boilerplate", (*RAILS, *PHP, *GO, *SPRING), NODE[:1]),
+    ("tests/replay/go-coffeeshop", (*RAILS, *PHP, *NODE, *SPRING), GO),
+])
+def test_a_warm_preflight_imports_the_readers_of_the_languages_it_meets(
+        project: str, absent: tuple[str, ...], present: tuple[str, ...], tmp_path: Path) -> None:
+    modules = _modules(REPO / project, tmp_path)
+    assert sorted(m for m in absent if m in modules) == []
+    assert sorted(m for m in present if m not in modules) == []
