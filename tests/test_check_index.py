@@ -206,16 +206,52 @@ def test_a_preflight_takes_the_current_entries_from_the_memo_until_the_index_or_
         check_index._REMEMBERED.clear()
         return check_index.current_entry("alpha", "plugin_a:Alpha", remembered=True)
 
-    assert current() == entry and reads == ["plugin_a"]
-    assert current() == entry and reads == ["plugin_a"]  # from the memo: no check file read
+    fields = {key: value for key, value in entry.items() if key != "documentation"}
+    assert current() == fields and reads == ["plugin_a"]
+    assert current() == fields and reads == ["plugin_a"]  # from the memo: no check file read
+    # nor the index parsed (its documentation, ~185 KB, is read when asked: SARIF's rule help)
+    assert check_index.INDEX not in check_index._LOADED
+    assert check_index.documentation("plugin_a:Alpha") == "d" and check_index.documentation("plugin_b:B") == ""
     source.write_text("class Alpha: 'edited'\n")
     age(source, 30)
     assert current() is None and len(reads) == 2  # edited since indexed: the check is imported
     assert current() is None and len(reads) == 2
     source.write_text("class Alpha: ...\n")  # as indexed again, but just now: not trusted to its stamp
-    assert current() == entry and len(reads) == 3
-    assert current() == entry and len(reads) == 4
+    assert current() == fields and len(reads) == 3
+    assert current() == fields and len(reads) == 4
     age(index, 10)  # the index touched: read again
     age(source, 20)
-    assert current() == entry and len(reads) == 5
-    assert current() == entry and len(reads) == 5
+    assert current() == fields and len(reads) == 5
+    assert current() == fields and len(reads) == 5
+
+
+_WARM_RUN = r"""
+import contextlib, io, json, sys
+from doctor import check_index
+from doctor.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main(["preflight", "--format", sys.argv[2], sys.argv[1]])
+    except SystemExit:
+        pass
+print(json.dumps({"parsed": check_index.INDEX in check_index._LOADED, "out": out.getvalue()}))
+"""
+
+
+@pytest.mark.parametrize(("form", "parsed"), [("json", False), ("sarif", True)])
+def test_a_warm_preflight_parses_the_index_only_for_sarifs_rule_help(form: str, parsed: bool, tmp_path: Path) -> None:
+    """A warm preflight took its checks' entries from the memo and still parsed check_index.json whole
+    (~2.6M instructions) for the documentation only SARIF shows; SARIF's rules still carry it."""
+    repo = Path(__file__).resolve().parent.parent
+    env = {"HOME": str(tmp_path), "PATH": "/usr/local/bin:/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "LANG": "C.UTF-8", "DOCTOR_JOBS": "1"}
+    for _ in range(2):  # the first run fills the memo
+        done = subprocess.run([sys.executable, "-c", _WARM_RUN, str(repo / "examples" / "broken-stack"), form],
+                              env=env, capture_output=True, text=True, timeout=120, cwd=repo)
+        assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["parsed"] is parsed
+    if form == "sarif":
+        rules = json.loads(found["out"])["runs"][0]["tool"]["driver"]["rules"]
+        assert len(rules) >= 10 and all("What it finds" in r["fullDescription"]["text"] for r in rules), rules

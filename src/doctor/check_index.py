@@ -194,7 +194,8 @@ _REMEMBERED: dict[str, dict[str, dict[str, Any]]] = {}  # INDEX's path -> its cu
 def current_entry(name: str, value: str, remembered: bool = False) -> dict[str, Any] | None:
     """The index entry of the entry point `name = value` while it is current (a built-in check whose
     class file has the CRC recorded), else None: the caller imports the check. `remembered` (a
-    preflight): the current entries from the file-fact memo (`_current`)."""
+    preflight): the current entries from the file-fact memo (`_current`), without their "documentation"
+    (`documentation` reads it)."""
     if remembered:
         entry = _current().get(value)
         return entry if isinstance(entry, dict) and entry.get("id") == name else None
@@ -220,27 +221,34 @@ def _current() -> dict[str, dict[str, Any]]:
     """value -> entry of every index entry whose class file has the CRC recorded, as `current_entry`
     judges each: which ones are, from the file-fact memo (doctor.project.memo) while check_index.json
     and every class file read are as they were (reading the 16 check files for their CRC cost
-    ~2.5M instructions of a warm preflight's ~350M). The entries themselves (~185 KB with their
-    documentation) stay in the index, not in the memo every run reads."""
+    ~2.5M instructions of a warm preflight's ~350M). The memo keeps each entry but its documentation
+    (~3 KB in all), which `documentation` reads from the index when a SARIF report asks for it:
+    parsing the whole index (~185 KB) cost ~2.6M of every warm preflight."""
     if INDEX not in _REMEMBERED:
         from doctor.project.memo import remember, stamp
 
-        values, _read = remember("check-index", [INDEX], (), _checked,
-                                 valid=lambda value: all(stamp(path) == was for path, was in value[1]))
-        index = _index()
-        _REMEMBERED[INDEX] = {value: index[value] for value in values if value in index}
+        entries, _read = remember("check-index-fields", [INDEX], (), _checked,
+                                  valid=lambda value: all(stamp(path) == was for path, was in value[1]))
+        _REMEMBERED[INDEX] = dict(entries)
     return _REMEMBERED[INDEX]
 
 
-def _checked() -> tuple[tuple[str, ...], tuple[tuple[str, object], ...]]:
-    """`_current`'s current entries (their entry points' values), and the stamp of each class file
-    read. A file changed in the memo's racy window (an edit while it was read among them) is not
-    trusted to its stamp: nothing is remembered then."""
+def documentation(value: str) -> str:
+    """The documentation the index holds for the entry point `value` ("" for none)."""
+    entry = _index().get(value)
+    found = entry.get("documentation") if isinstance(entry, dict) else None
+    return found if isinstance(found, str) else ""
+
+
+def _checked() -> tuple[tuple[tuple[str, dict[str, Any]], ...], tuple[tuple[str, object], ...]]:
+    """`_current`'s current entries (each entry point's value with its entry but the documentation), and the
+    stamp of each class file read. A file changed in the memo's racy window (an edit while it was
+    read among them) is not trusted to its stamp: nothing is remembered then."""
     import time
 
     from doctor.project.memo import RACY_NS, stamp, unreadable
 
-    current: list[str] = []
+    current: list[tuple[str, dict[str, Any]]] = []
     read: list[tuple[str, object]] = []
     for value, entry in _index().items():
         if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
@@ -254,7 +262,7 @@ def _checked() -> tuple[tuple[str, ...], tuple[tuple[str, object], ...]]:
         if was is None or was[3] >= time.time_ns() - RACY_NS:
             unreadable()  # remembered by its stamp only when it cannot have changed unseen
         if crc == entry.get("crc"):
-            current.append(value)
+            current.append((value, {key: field for key, field in entry.items() if key != "documentation"}))
     return tuple(current), tuple(read)
 
 

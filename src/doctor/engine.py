@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from doctor.model import Check, CheckResult, Finding, Severity, Status, Unavailable, field, record
@@ -87,12 +87,13 @@ class DeferredCheck(Check):
     summary, documentation, fix family, probes, whether it is project-only, default severity)
     comes from its current check_index.json entry; `run` imports the check and runs it."""
 
-    _point: ClassVar[EntryPoint | importlib.metadata.EntryPoint]
-    _documentation: ClassVar[str] = ""  # its docstring is the summary line alone
+    _point: ClassVar[EntryPoint | importlib.metadata.EntryPoint]  # its docstring is the summary line alone
 
     @classmethod
     def documentation(cls) -> str:
-        return cls._documentation
+        from doctor.check_index import documentation
+
+        return documentation(cls._point.value)
 
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
@@ -127,8 +128,7 @@ def _deferred(ep: EntryPoint | importlib.metadata.EntryPoint) -> type[Check] | N
     entry = current_entry(ep.name, ep.value, remembered=True)
     if entry is None or "project_only" not in entry:  # an index of before the fields a preflight needs
         return None
-    attributes = {"id": ep.name, "_point": ep, "__doc__": entry["summary"],
-                  "_documentation": entry["documentation"], "fix_family": entry["fix_family"],
+    attributes = {"id": ep.name, "_point": ep, "__doc__": entry["summary"], "fix_family": entry["fix_family"],
                   "prefetch": tuple(entry["prefetch"]), "project_only": bool(entry["project_only"]),
                   "severity": Severity(entry["severity"])}
     return type(f"Deferred[{ep.name}]", (DeferredCheck,), attributes)
@@ -181,7 +181,7 @@ class Report:
     project_dir: Path
     results: tuple[CheckResult, ...]
     facts: dict[str, object] = field(default_factory=dict)
-    docs: dict[str, str] = field(default_factory=dict)
+    docs: Mapping[str, str] = field(default_factory=dict)
     compose_files: tuple[Path, ...] = ()
     suppressed: tuple[Suppressed, ...] = ()
 
@@ -194,6 +194,24 @@ class Report:
         if any(r.status is Status.ERROR for r in self.results):
             return 1
         return 1 if any(f.severity >= fail_on for f in self.findings) else 0
+
+
+class Documentation(Mapping[str, str]):
+    """Report.docs of a run: check id -> its documentation, read when a reporter asks for it (SARIF's
+    rule help). A deferred check's comes from check_index.json, which a console or JSON report then
+    never parses."""
+
+    def __init__(self, checks: dict[str, type[Check]]) -> None:
+        self._checks = checks
+
+    def __getitem__(self, check_id: str) -> str:
+        return self._checks[check_id].documentation()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._checks)
+
+    def __len__(self) -> int:
+        return len(self._checks)
 
 
 def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[str]) -> list[type[Check]]:
@@ -338,7 +356,7 @@ def preflight(options: RunOptions, registry: Registry | None = None, project: Pr
     plugin_results = tuple(
         CheckResult(e.name, f"plugin from {e.distribution}", Status.ERROR, reason=e.message) for e in registry.errors
     )
-    docs = {c.id: c.documentation() for c in chosen}
+    docs = Documentation({c.id: c for c in chosen})
     results = plugin_results + report.results
     full = Report(report.project_dir, results, docs=docs, compose_files=project.compose.files)
     return Run(full, project, host)
