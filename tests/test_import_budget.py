@@ -33,6 +33,7 @@ DENY = (
     "typing",  # doctor's own names from it are for mypy only (TYPE_CHECKING); tomllib's use is its own
     "socket", "threading",  # the engine and the bind probes use _socket; locks come from _thread
     "configparser",  # .gitmodules and git config are read only where a build context or a repo needs it
+    "ast",  # read where a Python app's module is (flask_config: where one loads a config object)
 )
 # modules whose own imports are theirs (tomllib: a pyproject.toml is read; psutil, when a port is busy)
 ALLOWED = ("tomllib", "psutil")
