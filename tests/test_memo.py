@@ -511,7 +511,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert "ruamel.yaml" not in cold_modules.split()  # its override edits take project.textedit's plain-text path
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
-    assert stored_kinds(store) == {"check-index", "dockerfile", "env-file", "extends-files", "override-edit",
+    assert stored_kinds(store) == {"check-index-fields", "dockerfile", "env-file", "extends-files", "override-edit",
                                    "pyproject", "pyproject-dev", "recipe", "scrub-clean", "secret-free",
                                    "secrets-in-text", "tox-envs"}
 
