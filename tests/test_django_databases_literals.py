@@ -15,11 +15,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from replay_found import HOST_ENV, found
-
-from doctor.engine import load_registry
-from doctor.fixer import FixOptions, fix
-from doctor.project import ProjectOptions
+from replay_found import fixed_titles as _fix
+from replay_found import found
+from replay_found import host_options as _options
 
 REPLAY = Path(__file__).resolve().parent / "replay" / "djangox"
 CHECKS = ("leaked-host-port", "service-name-drift")
@@ -52,17 +50,6 @@ def _copy(tmp_path: Path, host: str | None = None) -> Path:
                         for line in text[start:end].splitlines(keepends=True))
         path.write_text(text[:start] + block.replace('"HOST": "db"', f'"HOST": "{host}"') + text[end:])
     return root
-
-
-def _options(root: Path) -> ProjectOptions:
-    return ProjectOptions(path=root, env={**HOST_ENV, "HOME": str(root.parent)})
-
-
-def _fix(root: Path) -> tuple[list[str], int]:
-    options = _options(root)
-    done = fix(FixOptions(project=options, families=frozenset({"env"}), yes=True, env=dict(options.env)),
-               load_registry())
-    return [r.title for r in done.results], len(done.diffs)
 
 
 def _line(root: Path, text: str) -> int:
