@@ -10,13 +10,13 @@ listed nothing. The docker-proxy's parent dockerd names its own socket (its -H f
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 from doctor.checks.port_collision import PortCollision
 from fake_docker_engine import FakeEngine
+from test_host_engine import write_context
 
 from doctor.host import Host
 from doctor.project import Project, ProjectOptions
@@ -25,17 +25,6 @@ from doctor.project import Project, ProjectOptions
 DOCKERD = ("import subprocess, sys\np = subprocess.Popen([sys.argv[1], '-c', sys.argv[2]])\np.wait()\n")
 PROXY = ("import socket, time\ns = socket.socket()\ns.bind(('0.0.0.0', 0))\ns.listen()\n"
          "print(s.getsockname()[1], flush=True)\ntime.sleep(60)\n")
-
-
-def _context(home: Path, name: str, url: str) -> None:
-    """A docker context `name` for `url`, current in `home`'s ~/.docker, as `docker context create/use` writes it."""
-    import hashlib
-
-    meta = home / ".docker" / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest()
-    meta.mkdir(parents=True)
-    (meta / "meta.json").write_text(json.dumps({"Name": name, "Metadata": {},
-                                                "Endpoints": {"docker": {"Host": url, "SkipTLSVerify": False}}}))
-    (home / ".docker" / "config.json").write_text(json.dumps({"currentContext": name}))
 
 
 def _finding(tmp_path: Path, short_dir: Path, dockerd_args: list[str], context: bool) -> tuple[str, int]:
@@ -47,7 +36,7 @@ def _finding(tmp_path: Path, short_dir: Path, dockerd_args: list[str], context: 
     for name in ("dockerd", "docker-proxy"):  # the kernel names a process after the file it ran
         (tmp_path / name).symlink_to(sys.executable)
     home = tmp_path / "home"
-    _context(home, "rl", theirs.url if context else own.url)
+    write_context(home / ".docker", "rl", theirs.url if context else own.url)
     args = [str(tmp_path / "dockerd"), "-c", DOCKERD, str(tmp_path / "docker-proxy"), PROXY, *dockerd_args]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE)
     try:
