@@ -20,7 +20,7 @@ from doctor import app
 from doctor.model import field, record
 from doctor.portmap_checkout import checkout
 from doctor.portmap_clashes import find_clashes
-from doctor.portmap_render import as_dict, lines
+from doctor.portmap_render import as_dict, gone_dict, lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
                    for p, n, k, b, files, name in folders]
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
+    gone = _gone_stacks(held, host)
     projects: list[Project] = []  # each checkout's: what the output masks (redacted at the one write below)
     checkouts = [checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host,
                            opts.env if path == folder else _elsewhere(opts.env),
@@ -92,12 +93,13 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     unavailable = host.engine.reason  # "" when it answered: clones it runs and its containers were read
     if opts.as_json:
         text = json.dumps({"repository": origin, "checkouts": [as_dict(c) for c in checkouts],
-                           "clashes": clashes, "engine": f"unavailable: {unavailable}" if unavailable
-                           else "available"}, indent=2) + "\n"
+                           "clashes": clashes, "gone": [gone_dict(*stack) for stack in gone],
+                           "engine": f"unavailable: {unavailable}" if unavailable else "available"},
+                          indent=2) + "\n"
     else:
         from doctor.report.console import visible  # a folder or branch name may hold escape sequences
 
-        text = visible("\n".join(lines(origin, checkouts, clashes, unavailable))) + "\n"
+        text = visible("\n".join(lines(origin, checkouts, clashes, unavailable, gone))) + "\n"
     from doctor.known_secrets import projects_redactor
 
     # the engine's address (a DOCKER_HOST with a password), a compose file's problem, a path
@@ -161,6 +163,26 @@ def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPo
     except Unavailable:
         homes = {}
     return held, homes
+
+
+def _gone_stacks(held: dict[tuple[int, str], list[ContainerPort]],
+                 host: Host) -> list[tuple[str, str, list[ContainerPort]]]:
+    """The compose projects still running whose folder is gone (a worktree removed with its stack up, a
+    deleted clone): (project, its folder, the host ports its containers hold), by project name. Their
+    ports are held for no checkout, and `docker compose -p NAME down` stops them without their files.
+    Only where the engine's folders are this machine's: not for a remote engine's, and only a folder whose
+    parent is here (a dev container sees other folders than the `up` on its host that wrote the labels:
+    there the whole path is missing, not its last folder)."""
+    endpoint = host.engine.endpoint
+    if endpoint is None or not endpoint.is_local:
+        return []
+    stacks: dict[str, tuple[str, list[ContainerPort]]] = {}
+    for found in held.values():
+        for port in found:
+            if port.project and port.working_dir and os.path.isabs(port.working_dir):
+                stacks.setdefault(port.project, (port.working_dir, []))[1].append(port)
+    return [(name, folder, ports) for name, (folder, ports) in sorted(stacks.items())
+            if not os.path.isdir(folder) and os.path.isdir(os.path.dirname(folder))]
 
 
 def _elsewhere(env: dict[str, str]) -> dict[str, str]:

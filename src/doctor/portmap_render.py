@@ -14,6 +14,7 @@ from doctor.portmap_clashes import next_step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.host.ports import ContainerPort
     from doctor.portmap_checkout import Checkout, Published, RunPublished
 
 
@@ -36,7 +37,8 @@ def _block_shown(checkout: Checkout) -> str:
     return f"none remembered; {PORTS_FILE} publishes {spans}"
 
 
-def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "") -> list[str]:
+def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "",
+          gone: list[tuple[str, str, list[ContainerPort]]] | None = None) -> list[str]:
     import shlex
 
     # quoted as a shell reads it, as preflight's header: a repository without a remote is named by its folder
@@ -69,6 +71,13 @@ def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailabl
             lines.append("    and while its own commands run (docker run -p):")
             lines.extend(f"    {port:>{left}} -> {where:<{middle}} {holder}" for port, where, holder in run)
     lines.append("")
+    for project, folder, holding in gone or ():
+        lines.append(f"{folder}  (gone: its folder was removed, project '{project}' still runs)")
+        for port, protocol, service, container in _gone_ports(holding):
+            lines.append(f"    {port}/{protocol} held by '{service}' (container {container})")
+        lines.append(f"    its ports are held for no checkout: `docker compose -p {shlex.quote(project)} down` "
+                     "stops it")
+        lines.append("")
     unread = sum(c.unread for c in checkouts)
     unknown = f" ({unread} compose cannot read or refuses: their ports are not sure)" if unread else ""
     if clashes:
@@ -86,6 +95,21 @@ def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailabl
     else:
         lines.append("✓ no clashes")
     return lines
+
+
+def _gone_ports(ports: list[ContainerPort]) -> list[tuple[int, str, str, str]]:
+    """A gone stack's host ports, once each (the engine lists a port bound on 0.0.0.0 and [::] twice)."""
+    return sorted({(p.socket.port, p.socket.protocol, p.service, p.name) for p in ports})
+
+
+def gone_dict(project: str, folder: str, ports: list[ContainerPort]) -> dict[str, object]:
+    """A stack whose folder is gone in the JSON map: `gone`, beside the checkouts."""
+    import shlex
+
+    return {"project": project, "working_dir": folder,
+            "ports": [{"port": port, "protocol": protocol, "service": service, "container": container}
+                      for port, protocol, service, container in _gone_ports(ports)],
+            "stop": f"docker compose -p {shlex.quote(project)} down"}
 
 
 def _held_by(holder: str) -> str:
