@@ -1,7 +1,8 @@
 """Live: a worktree removed while its stack runs (`git worktree remove --force` with `up -d` still up) leaves
 containers that hold host ports for no checkout. `doctor ports` in the main checkout showed nothing of them
 (the engine's project was skipped: its folder is gone); it now lists the stack under its gone folder, with the
-ports it holds and the `docker compose -p NAME down` that stops it (`gone` in --json), and the exit stays 0."""
+ports it holds and the `docker compose -p NAME down` that stops it (`gone` in --json), and the exit stays 0;
+preflight's port-collision says the stack holding a port was started from a folder that is gone."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import io
 import json
 import os
 import shlex
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -53,7 +56,17 @@ def test_a_removed_worktree_s_running_stack_is_listed_with_its_ports(tmp_path: P
         assert f"    {moved_web}/tcp held by 'web' (container {project}-web-1)" in text, text
         assert f"    {moved_api}/tcp held by 'api' (container {project}-api-1)" in text, text
         assert text.count(f"{moved_web}/tcp") == 1, text  # bound on 0.0.0.0 and [::]: one line
-        assert f"`docker compose -p {shlex.quote(project)} down` stops it" in text, text
+        assert f"no checkout runs it any more: `docker compose -p {shlex.quote(project)} down` stops it" in text, text
+        # a project publishing a port the gone stack holds: port-collision names it, and that its folder is gone
+        other = tmp_path / f"doctor-test-{run}-other"
+        other.mkdir()
+        (other / "compose.yaml").write_text(f"services:\n  site:\n    image: {image}\n"
+                                            f"    ports: [\"{moved_web}:80\"]\n")
+        done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "port-collision", str(other)],
+                              capture_output=True, text=True, timeout=120, env={**env, "COLUMNS": "400"})
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert (f"is taken by '{project}' service 'web' (container {project}-web-1), started from {second}, "
+                "which is gone (a removed worktree or clone)") in done.stdout, done.stdout
         status, raw = _map(main, env, as_json=True)
         gone = [g for g in json.loads(raw)["gone"] if g["project"] == project]
         assert gone == [{"project": project, "working_dir": str(second),

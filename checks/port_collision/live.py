@@ -320,6 +320,8 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
         if restarting:
             message += f", which is restarting (restart: {restarting})" if restarting != "restart" else \
                 ", which is restarting"
+        if owner.folder_gone:  # the zombie of a removed worktree: its stack was never brought down
+            message += f", started from {owner.working_dir}, which is gone (a removed worktree or clone)"
     else:
         stop = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
                    command=("docker", "rm", "-f", owner.name))

@@ -170,19 +170,17 @@ def _gone_stacks(held: dict[tuple[int, str], list[ContainerPort]],
     """The compose projects still running whose folder is gone (a worktree removed with its stack up, a
     deleted clone): (project, its folder, the host ports its containers hold), by project name. Their
     ports are held for no checkout, and `docker compose -p NAME down` stops them without their files.
-    Only where the engine's folders are this machine's: not for a remote engine's, and only a folder whose
-    parent is here (a dev container sees other folders than the `up` on its host that wrote the labels:
-    there the whole path is missing, not its last folder)."""
+    Only where the engine's folders are this machine's: not for a remote engine's (ContainerPort.folder_gone
+    says which folder is gone)."""
     endpoint = host.engine.endpoint
     if endpoint is None or not endpoint.is_local:
         return []
     stacks: dict[str, tuple[str, list[ContainerPort]]] = {}
     for found in held.values():
         for port in found:
-            if port.project and port.working_dir and os.path.isabs(port.working_dir):
+            if port.project and port.folder_gone:
                 stacks.setdefault(port.project, (port.working_dir, []))[1].append(port)
-    return [(name, folder, ports) for name, (folder, ports) in sorted(stacks.items())
-            if not os.path.isdir(folder) and os.path.isdir(os.path.dirname(folder))]
+    return [(name, folder, ports) for name, (folder, ports) in sorted(stacks.items())]
 
 
 def _elsewhere(env: dict[str, str]) -> dict[str, str]:

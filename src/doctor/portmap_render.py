@@ -75,7 +75,7 @@ def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailabl
         lines.append(f"{folder}  (gone: its folder was removed, project '{project}' still runs)")
         for port, protocol, service, container in _gone_ports(holding):
             lines.append(f"    {port}/{protocol} held by '{service}' (container {container})")
-        lines.append(f"    its ports are held for no checkout: `docker compose -p {shlex.quote(project)} down` "
+        lines.append(f"    no checkout runs it any more: `docker compose -p {shlex.quote(project)} down` "
                      "stops it")
         lines.append("")
     unread = sum(c.unread for c in checkouts)

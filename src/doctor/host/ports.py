@@ -134,6 +134,15 @@ class ContainerPort:
     working_dir: str = ""  # the compose project's folder, as its `up` saw it (com.docker.compose.project.working_dir)
     paused: bool = False  # `docker pause`d: it keeps its ports (docker-proxy and the engine's allocation) while frozen
 
+    @property
+    def folder_gone(self) -> bool:
+        """Its compose project's folder was removed while it ran (`git worktree remove --force` with the stack
+        up, a deleted clone): an absolute path that is not there while its parent is (a dev container, which
+        sees none of its host's folders, sees neither)."""
+        folder = self.working_dir
+        return bool(folder) and os.path.isabs(folder) and not os.path.isdir(folder) \
+            and os.path.isdir(os.path.dirname(folder))
+
 
 class PortProber:
     """Bind probes, socket owners and container port bindings, each looked up on demand."""
