@@ -183,7 +183,10 @@ class LeakedHostPort(Check):
         none, that is, one that publishes and exposes no port and runs neither Node nor a static web
         server (nginx, httpd, caddy), where it reads the variable in its code, scripts or command, or
         doctor cannot read its program: openlibrary's `solr-updater`, whose start script passes `OL_URL=http://localhost:8080/`
-        to a Python updater, dials its own container, not `web` (the fix: `http://web:8080/`). A key
+        to a Python updater, dials its own container, not `web` (the fix: `http://web:8080/`); but
+        not where that port is another service's host port, which the URL opens from the host:
+        lila-docker's `LILA_URL=http://localhost:8080` in 'lila' is caddy's `8080:80` in front of it,
+        its site's address, though the optional chessground listens on 8080 inside. A key
         naming a public address (`NEXTAUTH_URL`, a UI's), or the listener's own URL given to it beside
         its workers (the same key and value: redash's `REDASH_HOST`, for links in mails), stays a page.
         That is decided per service, not per variable name;

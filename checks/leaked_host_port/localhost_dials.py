@@ -132,7 +132,11 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # listens on itself (openlibrary's solr-updater and OL_URL), unless the key is a public
             # address handed out in links (NEXTAUTH_URL, a UI's) or the listener's own beside it (redash)
             page = port in index.published or _publishes(model.services[meant[0]], port)
-            if page and meant[1] == port and not _LINK_WORDS.intersection(var.name.upper().split("_")) \
+            # but only where that port, from the host, opens the same peer: lila-docker's LILA_URL=
+            # http://localhost:8080 in 'lila' is caddy's `8080:80` in front of it, its site's address, not
+            # a dial of the optional chessground that happens to listen on 8080 inside the network
+            opens = index.tcp_publishers.get(port, meant[0]) == meant[0]
+            if page and opens and meant[1] == port and not _LINK_WORDS.intersection(var.name.upper().split("_")) \
                     and not _own_url(model.services[meant[0]], var) and opens_itself(var.name):
                 page = False
             if (browser_key or (browser and page and not itself)) and not server_api \

@@ -196,6 +196,12 @@ class NetworkIndex:
         """Every host port the project publishes (each port of a range)."""
         return published_ports(self.model)
 
+    @cached_property
+    def tcp_publishers(self) -> dict[int, str]:
+        """Host port -> the first service publishing it over tcp (each port of a range): whom a URL to
+        localhost:PORT opens from the host."""
+        return {port: name for (port, protocol), name in published_by(self.model).items() if protocol == "tcp"}
+
     def candidate_table(self, networks: tuple[str, ...]) -> CandidateTable:
         """The names the views of `networks` resolve to a peer, and the peers' own: built once."""
         if networks not in self._tables:

@@ -1,0 +1,67 @@
+"""leaked-host-port and a site's own URL behind a proxy: lila-docker (tests/replay/lila-docker).
+
+lichess-org/lila-docker runs the Scala app 'lila' (no port of its own) behind 'caddy' (`8080:80`, which
+reverse-proxies to `lila:9663`), under the profiles its setup exports from settings.env
+(`COMPOSE_PROFILES=base,chessground` when the optional chessground board is chosen). 'lila' gets
+`LILA_URL=http://localhost:8080`, which conf/lila.conf reads as `net.base_url`: the address the browser
+opens, caddy's host port. doctor preflight said 'LILA_URL host 'localhost' is 'lila' itself in its container
+(did you mean 'chessground'?)', an error, because chessground's `http-server -p 8080` listens on 8080 inside
+the network, and its fix would have pointed the site's links at chessground. A URL to a host port another
+service publishes is that service's address from the host, a page; the same kind of dial of a peer that
+publishes its own port (openingexplorer's `9002:9002`) is still the error it was, fixed in one run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
+from doctor.project import ProjectOptions
+
+REPLAY = Path(__file__).parent / "replay" / "lila-docker"
+# what `./lila-docker start` leaves: .env with the user's ids, settings.env exported into the shell
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host",
+       "COMPOSE_PROFILES": "base,chessground", "LILA_WS_CONTAINER": "image",
+       "LILA_DOMAIN": "localhost:8080", "LILA_URL": "http://localhost:8080"}
+CHECKS = ("leaked-host-port", "service-name-drift")
+RATE_LINE = "      - ENABLE_RATE_LIMITING=${ENABLE_RATE_LIMITING:-true}\n"
+INTERNAL = 'explorer.internal_endpoint = "http://openingexplorer:9002"'
+
+
+def _lila_docker(tmp_path: Path) -> Path:
+    root = tmp_path / "lila-docker"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    (root / ".env").write_text("USER_ID=1000\nGROUP_ID=1000\n")
+    return root
+
+
+def _options(root: Path) -> ProjectOptions:
+    return ProjectOptions(path=root, env={**ENV, "HOME": str(root)})
+
+
+def _found(root: Path) -> list[tuple[str, int | None]]:
+    options = _options(root)
+    report = preflight(RunOptions(project=options, select=CHECKS, env=dict(options.env)), load_registry()).report
+    return [(f.message, f.location.line if f.location else None) for f in report.findings]
+
+
+def test_the_site_url_on_the_proxys_host_port_is_no_dial_of_a_peer_listening_there(tmp_path: Path) -> None:
+    assert _found(_lila_docker(tmp_path)) == []
+
+
+def test_a_dial_of_a_peer_on_its_own_published_port_is_still_found_and_fixed(tmp_path: Path) -> None:
+    root = _lila_docker(tmp_path)
+    compose, conf = root / "compose.yml", root / "conf" / "lila.conf"
+    text = compose.read_text()
+    assert text.count(RATE_LINE) == 1 and conf.read_text().count(INTERNAL) == 1
+    compose.write_text(text.replace(RATE_LINE, RATE_LINE + "      - EXPLORER_INTERNAL_ENDPOINT=http://localhost:9002\n"))
+    conf.write_text(conf.read_text().replace(INTERNAL, "explorer.internal_endpoint = ${?EXPLORER_INTERNAL_ENDPOINT}"))
+    assert _found(root) == [("EXPLORER_INTERNAL_ENDPOINT host 'localhost' is 'lila' itself in its container (did you "
+                             "mean 'openingexplorer'?): 'lila' reads EXPLORER_INTERNAL_ENDPOINT in conf/lila.conf", 60)]
+    options = _options(root)
+    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    assert (root / "compose.override.yaml").read_text() == (
+        'services:\n  lila:\n    environment:\n      EXPLORER_INTERNAL_ENDPOINT: "http://openingexplorer:9002"\n')
+    assert _found(root) == []
