@@ -37,10 +37,11 @@ class LeakedHostPort(Check):
         (fastapi_best_architecture's `.env.server:/fba/backend/.env`) that the service's environment does not set; the
         fix of such a line sets the value in the service's environment, which wins over the file. So are the lines of
         the `.env` an app loads in its container through a bind mount or a COPY: the calls dotenv-override reads, Node's
-        and Go's dotenv, a Python app's python-dotenv, pydantic-settings (its fields only), django-environ, decouple (in
-        a service running Python; not overriding ones), a Laravel app's phpdotenv (`artisan`, laravel/framework, a
-        service running PHP: never an nginx, httpd or caddy build that installs and starts no PHP, which only passes
-        `.php` to `fastcgi_pass php:9000`), a Symfony app's symfony/dotenv (`.env`, `.env.local`, `.env.$APP_ENV`;
+        and Go's dotenv, Rust's dotenvy (`dotenv()`), a Python app's python-dotenv, pydantic-settings (its fields only),
+        django-environ, decouple (in a service running Python; not overriding ones), a Laravel app's phpdotenv
+        (`artisan`, laravel/framework, a service running PHP: never an nginx, httpd or caddy build that installs and
+        starts no PHP, which only passes `.php` to `fastcgi_pass php:9000`), a Symfony app's symfony/dotenv (`.env`,
+        `.env.local`, `.env.$APP_ENV`;
         none after `composer dump-env`), a Rails app's config/*.yml `ENV.fetch` fallbacks, Spring Boot's .properties or
         .yml (as SPRING_DATASOURCE_URL...) and a Go app's defaults (`envDefault`, `getEnv("K", "d")`; each of several).
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`

@@ -1,10 +1,10 @@
 """Whether a language's app reaches a service, by the file its reader looks for first.
 
 The readers of other languages' apps (rails_env and ruby_dotenv, laravel_env, symfony_env,
-node_dotenv, go_env and go_build, spring_env) are imported only where such a file is there: a
+node_dotenv, go_env and go_build, rust_dotenv, spring_env) are imported only where such a file is there: a
 Python project imports none of them on its preflight. Each test here is the first file test its
 reader makes itself (config/application.rb, composer.json, the package.json of the working dir,
-go.mod, src/main/resources), so it decides nothing of its own: where it fails, the reader would
+go.mod, Cargo.toml, src/main/resources), so it decides nothing of its own: where it fails, the reader would
 have found nothing.
 """
 
@@ -51,6 +51,11 @@ def node_manifest(codes: CodeMap, workdir: str | None) -> bool:
 def go_module(folders: tuple[Path, ...]) -> bool:
     """One of the folders is a Go module (its go.mod)."""
     return any(is_file(folder / "go.mod") for folder in dict.fromkeys(folders))
+
+
+def rust_crate(folders: tuple[Path, ...]) -> bool:
+    """One of the folders holds a Rust crate or workspace (its Cargo.toml)."""
+    return any(is_file(folder / "Cargo.toml") for folder in dict.fromkeys(folders))
 
 
 def spring_app(folders: tuple[Path, ...]) -> bool:

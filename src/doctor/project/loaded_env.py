@@ -6,7 +6,7 @@ pydantic-settings' `env_file`, django-environ's `read_env()`, python-decouple's 
 Laravel app's phpdotenv (laravel_env) and a Symfony app's symfony/dotenv (symfony_env) read a `.env`
 that reaches the container through a bind mount (and a Rails app's config/*.yml fall back on its `ENV.fetch`
 defaults: rails_env, a Spring Boot app's application.properties / application.yml: spring_env, and a
-Go app's own defaults, `envDefault:"localhost"`: go_env)
+Go app's own defaults, `envDefault:"localhost"`: go_env, and a Rust app's dotenvy `dotenv()`: rust_dotenv)
 or a COPY: what they set is the address the app dials, as if compose had set it, though compose
 never reads the file for the container. Each loader's own rule holds: a variable compose (or the
 image's ENV) sets stays, unless a Node call overrides (`override: true`, env-cmd); pydantic-settings
@@ -20,7 +20,7 @@ and leaked-host-port judge these with compose's own values (Project.app_compose)
 
 from __future__ import annotations
 
-from doctor.project.app_markers import go_module, node_manifest, php_app, rails_app, spring_app
+from doctor.project.app_markers import go_module, node_manifest, php_app, rails_app, rust_crate, spring_app
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,7 +55,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    calls = (*python, *_node_calls(project, service, codes, workdir), *_go_calls(project, service, folders))
+    calls = (*python, *_node_calls(project, service, codes, workdir), *_go_calls(project, service, folders),
+             *_rust_calls(folders))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -139,6 +140,15 @@ def _go_calls(project: Project, service: Service, folders: tuple[Path, ...]) -> 
     from doctor.project.go_env import go_dotenv_calls
 
     return tuple(go_dotenv_calls(folders, go_targets(project, service)))
+
+
+def _rust_calls(folders: tuple[Path, ...]) -> tuple[DotenvCall, ...]:
+    """dotenvy's loads of the service's Rust app (rust_dotenv), where a code folder holds Cargo.toml."""
+    if not rust_crate(folders):
+        return ()
+    from doctor.project.rust_dotenv import rust_dotenv_calls
+
+    return tuple(rust_dotenv_calls(folders))
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
