@@ -57,7 +57,8 @@ class LeakedHostPort(Check):
         shared network and whose port is a host port that service publishes but does not
         listen on inside (`postgresql://app@db:${POSTGRES_PORT}/app`, a default
         `${POSTGRES_PORT:-15432}` or a literal `db:5433` behind `"5433:5432"`; a .NET connection
-        string's `Server=sqlserver,1434;...` or Npgsql's `Host=db;Port=5433`), or a bare
+        string's `Server=sqlserver,1434;...` or Npgsql's `Host=db;Port=5433`; libpq's keyword/value
+        DSN, `host=db port=5433 dbname=app`, and a Go MySQL DSN, `app:pw@tcp(db:3307)/app`), or a bare
         `*_PORT` beside the `*_HOST` naming that service (SQL_HOST=db, SQL_PORT=5433), or
         naming no service at all where one peer publishes that host port (flask-on-docker's
         SQL_HOST=database beside `db`: service-name-drift's too; once the name is right it dials
@@ -65,7 +66,8 @@ class LeakedHostPort(Check):
         port (`db:5432`), a host that is no service, and the published port through
         `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
         `::1` as the host of a container env value (a URL, a `*_HOST`, or a connection string's
-        `Server=localhost,1433;...`, eShopOnWeb's ConnectionStrings__CatalogConnection) where another
+        `Server=localhost,1433;...`, eShopOnWeb's ConnectionStrings__CatalogConnection; go-coffeeshop's
+        `PG_DSN_URL: host=localhost user=postgres ...`, 5432 where it names no port) where another
         service listens on that port: inside a container, localhost is the container itself (one
         finding for a line several services read, naming them all); a `*_HOST` with no port
         whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its

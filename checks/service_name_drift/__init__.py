@@ -149,7 +149,9 @@ class ServiceNameDrift(Check):
         which the title names (`replace 'postgresserver' by 'db' in DB_HOST, which DATABASE_URL
         uses`).
         In a JSON value only the host's string is rewritten (`"host": "postgres"`), in a connection
-        string only the host after its keyword (`Server=sqlserver,1433;...`).
+        string only the host after its keyword (`Server=sqlserver,1433;...`, libpq's `host=postgres port=5432
+        dbname=app`: go-coffeeshop's PG_DSN_URL, though a PG_URL beside it names postgres too) or in a Go MySQL
+        DSN's `tcp(mysql:3306)`.
         The fix asks first: the suggestion is a best guess. Services that all read one `.env`
         line (each through its own `DB_URL: ${DB_URL}`) share one finding there. A list of hosts
         (`DB_HOSTS=pg1,pg2`) is one finding, and one edit fixes every host of it; a host

@@ -34,8 +34,9 @@ def _host_pattern(ref: HostRef) -> str:
     """The host where it sits on its line: after `@` or `//` in a URL, as a whole word in a plain value."""
     host = re.escape(ref.host)
     after = r"(?=[:/,?#\s\"'\]]|$)"
-    if ref.conn and ref.field is not None:  # after its keyword in a connection string: `Server=sqldb,1433;`
-        return rf"(?<={re.escape(ref.field)}){host}(?=[,:;\\\s\"']|$)"
+    # after its keyword in a connection string: `Server=sqldb,1433;`, `host=pg port=5432`, a Go DSN's `tcp(pg:5432)`
+    if ref.conn and ref.field is not None:
+        return rf"(?<={re.escape(ref.field)}){host}(?=[,:;\\\s\"')]|$)"
     if ref.field is not None:  # the string of its JSON field: `"host": "postgresserver"`, nothing else of the value
         field = re.escape(f'"{ref.field}"')
         return "(?:" + "|".join(rf"(?<={field}{colon}\")" for colon in (":", ": ", " :", " : ")) + rf"){host}(?=[:\"])"

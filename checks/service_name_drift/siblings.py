@@ -82,9 +82,10 @@ def named_beside_its_url(var: EnvVar, ref: HostRef, service: Service, view: Netw
     """Whether a plain value (no URL) of a key whose prefix has its own URL, host or address among the service's
     variables, naming a peer, is no host: go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
     `RMQ_URL=amqp://guest:guest@rabbitmq:5672/` (and NATS_RPC_SERVER beside NATS_URL) names a queue and a
-    subject; the broker's host is the URL's."""
+    subject; the broker's host is the URL's. A connection string's host keyword names a host whatever is beside it
+    (go-coffeeshop's `PG_DSN_URL: host=postgres ...` beside `PG_URL: postgres://...@postgres:5432/postgres`)."""
     prefix = var.name.split("_", 1)[0]
-    if ref.scheme or "_" not in var.name or len(prefix) < 2:
+    if ref.scheme or ref.conn or "_" not in var.name or len(prefix) < 2:
         return False
     for name in (f"{prefix}_URL", f"{prefix}_HOST", f"{prefix}_ADDR", f"{prefix}_ADDRESS", f"{prefix}_URI"):
         other = service.environment.get(name)

@@ -253,12 +253,12 @@ def host_refs(key: str, value: str | None, *, json: bool = False) -> Iterator[Ho
 
 
 def might_name_host(key: str, value: str, json: bool = False) -> bool:
-    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a connection string's (`;`),
-    a JSON object's (with `json`), or a `*_HOST` key's plain value; False for the rest, unparsed
-    and uncached (a `.env` of 200,000 API keys that several services read: their 400,000 values would
+    """Whether host_refs can find a host in `value` at all: a URL's (`://`), a connection string's (`;`, libpq's
+    `host=`, a Go DSN's `tcp(`), a JSON object's (with `json`), or a `*_HOST` key's plain value; False for the
+    rest, unparsed and uncached (a `.env` of 200,000 API keys that several services read: their 400,000 values would
     churn the cache)."""
     return "://" in value or ";" in value or (json and "{" in value) or not key.isascii() \
-        or key.upper().rstrip("\n").endswith(_HOST_WORDS)
+        or key.upper().rstrip("\n").endswith(_HOST_WORDS) or ("host" in value and "=" in value) or "tcp(" in value
 
 
 # hosts one value names at most: a list of a few URLs is a value's; thousands on one line (a 40 KB line of
@@ -284,7 +284,9 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         if found:
             yield from found
             return
-    if not found_url and ";" in value:  # eShopOnWeb's ConnectionStrings__X=Server=sqlserver,1433;...
+    # eShopOnWeb's ConnectionStrings__X=Server=sqlserver,1433;..., libpq's `host=db port=5432 dbname=app`, a Go
+    # MySQL DSN's `app:pw@tcp(mysql:3306)/app`
+    if not found_url and (";" in value or ("host" in value and "=" in value) or "tcp(" in value):
         conn = [HostRef(key, host, port, None, password, before, True)
                 for before, host, port, password in conn_string_hosts(value)]
         if conn:
