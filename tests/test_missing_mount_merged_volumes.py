@@ -55,7 +55,7 @@ def test_one_fix_adds_the_mount_to_the_anchor_and_changes_no_other_line(tmp_path
     dev = root / "docker" / "dev.yml"
     before = dev.read_text()
     assert _warnings(root) == [
-        ("'api', 'scheduler', 'update-listener' (3 services sharing these mounts) mount config, gh_pages, "
+        ("'api', 'scheduler', 'update-listener' (3 services sharing these mounts) mount config, "
          "open_prices but not scripts", "dev.yml", 14,
          "mount ./scripts at /opt/open-prices/scripts in docker/dev.yml beside its other mounts")]
     options = _options(root)

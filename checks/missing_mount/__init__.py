@@ -45,7 +45,9 @@ class MissingMount(Check):
         (not dot folders, what `.dockerignore` keeps out, deploy/docs folders that are no Python
         package: djangoproject.com's docs/ app counts, or a folder with its own Dockerfile); of a
         repo-root context only the Python packages (a top folder with an `__init__.py`: robotoff's
-        dev.yml mounts tests/ and migrations/ but not robotoff/), the folders the service mounts
+        dev.yml mounts tests/ and migrations/ but not robotoff/; in a PHP app, a composer.json there,
+        the top folders holding PHP code: laravel-docker-examples' bootstrap/ and config/), the
+        folders the service mounts
         whole (pontoon's ./requirements and ./translate, beside the package pontoon/ it forgets) and the
         folders the service reads while it runs: a migrations folder (an alembic or Flask-Migrate
         layout, `env.py` beside `versions/`, or one an alembic.ini's `script_location` names:
@@ -71,7 +73,9 @@ class MissingMount(Check):
         folders its override mounts one by one), unless the image puts more there from elsewhere
         (tubearchivist's `COPY ./docker_assets/run.sh /app`, its CMD), which that mount would hide
         and the container could not start: then each missing subfolder is mounted where the image
-        has it, and the loose files are named for the developer (advice). Only the built
+        has it, and the loose files are named for the developer (advice). A folder of placeholder
+        files alone (`.gitignore`, `.gitkeep`: Laravel's storage/, also COPY'd to
+        /var/www/storage-init) is a skeleton the app fills at run time, no source to mount. Only the built
         image's folders count: the `build.target` stage (else the last) and the stages it is
         built FROM, not a builder stage or a later stage (`FROM development AS tests`), unless a
         `COPY --from` brings what the builder took from the context whole (healthchecks' builder

@@ -23,7 +23,7 @@ from doctor.project import Project
 from doctor.project.reading import exists, names_nothing
 from doctor.project.types import Mount, Service
 
-from .copied import inside
+from .copied import PLACEHOLDERS, inside
 from .made_as import ROOT, directory
 from .node_path import packages_elsewhere
 from .remote_binds import remote_judgement
@@ -272,8 +272,6 @@ def _image_code_at(project: Project, service: Service, target: str) -> str:
     return ""
 
 
-# files that only keep an empty folder in git: no content of the image's
-PLACEHOLDERS = frozenset((".gitignore", ".gitkeep", ".keep", ".placeholder", ".empty"))
 MAX_PLACEHOLDER_ENTRIES = 200  # entries of a folder looked through to see it holds placeholders only
 
 

@@ -79,10 +79,13 @@ def whole_context(project: Project, service: Service, context: Path, destination
                   reads: RunTimeReads, bound: Collection[Path] = ()) -> tuple[Path, ...]:
     """The top folders a `COPY . dest` brings from a service's own context: not dot folders, build
     output or data (NOT_SOURCES), deployment folders (NOT_RUNTIME), what `.dockerignore` keeps out,
-    or a folder with a Dockerfile or compose file of its own. Not the project folder: a repo-root
-    context holds the other services' code, its deployment and its tooling (wagtail's bakerydemo
-    copies etc/ and vagrant/ beside the app it mounts): there only the Python packages count (a top
-    folder with an `__init__.py`), the code a mount of its siblings edits live (robotoff's dev.yml
+    a folder with a Dockerfile or compose file of its own, or a skeleton of placeholders (Laravel's
+    storage/, which a start script may name as the place it writes: placeholders_only). Not the
+    project folder: a repo-root context holds the other services' code, its deployment and its
+    tooling (wagtail's bakerydemo copies etc/ and vagrant/ beside the app it mounts): there only the
+    Python packages count (a top folder with an `__init__.py`), in a PHP app (a composer.json there)
+    the top folders holding PHP code (laravel-docker-examples' config/ and bootstrap/, not storage/
+    or public/), the code a mount of its siblings edits live (robotoff's dev.yml
     mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget), and
     the folders the service reads while it runs (`reads`: CTFd's migrations/, which its entrypoint's
     `flask db upgrade` applies, and no `__init__.py` marks), a folder of Python code with no
@@ -94,7 +97,10 @@ def whole_context(project: Project, service: Service, context: Path, destination
         return ()
     found = folders_in(service, context, context)
     if context == Path(os.path.normpath(project.compose.project_dir)):
-        packages = {f for f in found if _package(f)}
+        # a PHP app's own folders (its composer.json at the context): those holding PHP code, as a
+        # Python package is (a Laravel root's app/, bootstrap/, config/, database/, routes/)
+        php = (context / "composer.json").is_file()
+        packages = {f for f in found if _package(f) or (php and holds_code(f, (".php",)))}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
         # a namespace package the mounted code imports (docker-flask-example's lib/, no `__init__.py`)
         loose = [f for f in found if f not in packages and f not in run_time and f not in bound and holds_python(f)]
@@ -163,7 +169,8 @@ def folders_in(service: Service, context: Path, folder: Path) -> tuple[Path, ...
         # django sample: its Django project is the package app/example/)
         deployment = name.lower() in NOT_RUNTIME and not _package(Path(entry.path))
         if (name.lower() in NOT_SOURCES or deployment or not entry.is_dir(follow_symlinks=False)
-                or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)):
+                or any(os.path.lexists(os.path.join(entry.path, n)) for n in OWN_BUILD_FILES)
+                or placeholders_only(Path(entry.path))):
             continue
         found.append(Path(entry.path))
     return tuple(sorted(found))
@@ -185,11 +192,45 @@ def loose_code(service: Service, context: Path, folder: Path) -> tuple[str, ...]
 
 
 def _judged(folder: Path, context: Path, source: str) -> bool:
-    """A named source folder inside the context: not the whole context, a glob, a file or build output."""
+    """A named source folder inside the context: not the whole context, a glob, a file, build output,
+    or a skeleton of placeholders (laravel-docker-examples' `COPY ./storage /var/www/storage-init`, a
+    tree of `.gitignore` files the app fills with logs and caches at run time: nothing to edit)."""
     if any(c in source for c in "*?[$") or folder == context or not inside(folder, context):
         return False
     name = folder.name.lower()
-    return folder.is_dir() and name not in NOT_SOURCES and (name not in _DOCS or _package(folder))
+    return (folder.is_dir() and name not in NOT_SOURCES and (name not in _DOCS or _package(folder))
+            and not placeholders_only(folder))
+
+
+# files that only keep an empty folder in git: no content of the image's
+PLACEHOLDERS = frozenset((".gitignore", ".gitkeep", ".keep", ".placeholder", ".empty"))
+MAX_SKELETON_ENTRIES = 200  # entries of a COPY'd folder looked through to see it holds placeholders only
+
+
+def placeholders_only(folder: Path) -> bool:
+    """Whether a folder holds placeholder files (PLACEHOLDERS) and nothing else, within its first
+    MAX_SKELETON_ENTRIES entries (more is content)."""
+    count = 0
+    for _current, dirs, files in os.walk(folder):
+        count += len(dirs) + len(files)
+        if count > MAX_SKELETON_ENTRIES or any(name not in PLACEHOLDERS for name in files):
+            return False
+    return count > 0
+
+
+def holds_code(folder: Path, suffixes: tuple[str, ...]) -> bool:
+    """Whether a folder holds a file ending in one of `suffixes` within its first MAX_LIVE_ENTRIES
+    files (dependency and dot folders not searched)."""
+    count = 0
+    for _current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _NOT_SEARCHED and not d.startswith(".")]
+        for name in files:
+            count += 1
+            if count > MAX_LIVE_ENTRIES:
+                return False
+            if name.endswith(suffixes):
+                return True
+    return False
 
 
 _DOCS = frozenset(("docs",))  # a named `COPY docs/ ...` is documentation, unless it is a Python package
