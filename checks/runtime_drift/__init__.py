@@ -37,7 +37,9 @@ class RuntimeDrift(Check):
         node:X` of the Dockerfiles compose builds (also the dev container images,
         `mcr.microsoft.com/devcontainers/python:1-3.12`, and astral's uv images,
         `ghcr.io/astral-sh/uv:0.11-python3.12-trixie-slim`; `FROM python:${PYTHON_VERSION}` read
-        with compose's `build.args` over the ARG default, and reported where that value is written;
+        with compose's `build.args` over the ARG default, and reported where that value is written
+        (of several ARGs, the one the tag starts with: `node:${NODE_VERSION}-alpine${ALPINE_VERSION}`
+        at `ARG NODE_VERSION=16`);
         also the Dockerfiles at the project root and in its `docker/` folder that no service builds,
         with their ARG defaults: the image CI releases, umami's root Dockerfile, linkding's
         `docker/default.Dockerfile`), the `image: node:X` / `python:X` of a service with no build

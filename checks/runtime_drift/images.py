@@ -7,6 +7,7 @@ import os
 import posixpath
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Location, replace
 from doctor.project import Project
 from doctor.project.recipe import Recipe, arg_names, expand_args
@@ -101,6 +102,27 @@ def _froms(recipe: Recipe, overrides: tuple[tuple[str, str, Location | None], ..
     for (image, line), raw in zip(recipe.froms, recipe.raw_froms, strict=False):
         names = [n for n in arg_names(raw) if n in scope and scope[n][0]]
         expanded = expand_args(raw, {n: v for n, (v, _) in scope.items()}) if names else image
-        where = scope[names[0]][1] if len(names) == 1 else None
+        named = names[0] if len(names) == 1 else _tag_arg(raw, names)
+        where = scope[named][1] if named else None
         found.append((expanded, where or Location(recipe.path, line)))
     return found
+
+
+def _tag_arg(raw: str, names: list[str]) -> str | None:
+    """Of several ARGs a FROM names, the one its tag starts with, which writes the runtime's version
+    (Sylius-Standard's `node:${NODE_VERSION}-alpine${ALPINE_VERSION}`: NODE_VERSION); None if none does."""
+    depth, slash, colon = 0, -1, -1
+    for index, char in enumerate(raw.split("@", 1)[0]):
+        depth += char == "{"
+        depth -= char == "}" and depth > 0
+        if depth == 0 and char == "/":
+            slash = index
+        elif depth == 0 and char == ":":
+            colon = index
+    if colon < 0 or colon < slash:
+        return None
+    first = _LEADING_ARG.match(raw, colon + 1)
+    return first[1] if first is not None and first[1] in names else None
+
+
+_LEADING_ARG = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")  # `${NODE_VERSION}`, `${NODE_VERSION:-16}`, `$NODE_VERSION`
