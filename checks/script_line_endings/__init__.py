@@ -34,7 +34,9 @@ class ScriptLineEndings(Check):
     What it finds
         Scripts that reach a container — COPY'd by a service's Dockerfile (unless the build
         context's `.dockerignore` keeps them out, read as docker reads it: `**`, `!` exceptions,
-        a rule matching a folder above the file, a `<Dockerfile>.dockerignore` first),
+        a rule matching a folder above the file, a `<Dockerfile>.dockerignore` first; not a file
+        a later COPY puts another over: laravel-docker-examples' development entrypoint.sh
+        replaces the production one at /usr/local/bin/entrypoint.sh),
         bind-mounted, named as its entrypoint, command or healthcheck (by path, or by a bare name
         that a folder of the container's PATH holds: `docker-entrypoint` COPY'd to
         /usr/local/bin; a text script only, never a binary), or run by a Makefile target through

@@ -61,9 +61,22 @@ def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_
         codes = project.code_map(svc)  # its .dockerignore, read once per build
         # and what a `COPY --from` brings of a builder stage's context copies (umap's `COPY --from=build
         # /srv/umap/docker/ /srv/umap/docker/` of the build stage's `COPY . /srv/umap`: its CMD's entrypoint.sh)
-        found += _copy_mappings(Path(svc.build.context), (*parsed.copies, *parsed.relayed), dockerfile, codes.context,
+        copies = _copy_mappings(Path(svc.build.context), (*parsed.copies, *parsed.relayed), dockerfile, codes.context,
                                 codes.ignore)
+        found += _not_overwritten(copies)
     return found
+
+
+def _not_overwritten(copies: list[_Mapped]) -> list[_Mapped]:
+    """The COPYs of files whose place in the image no later COPY of a file takes: laravel-docker-examples'
+    `development` stage COPYs docker/development/php-fpm/entrypoint.sh to /usr/local/bin/entrypoint.sh,
+    where its parent stage put docker/production/php-fpm/entrypoint.sh, which its container never holds."""
+    last: dict[str, int] = {}
+    for way in copies:
+        if is_file(way.host):
+            target = posixpath.normpath(way.target)
+            last[target] = max(last.get(target, 0), way.line)
+    return [way for way in copies if not is_file(way.host) or way.line >= last[posixpath.normpath(way.target)]]
 
 
 def _copy_mappings(context: Path, copies: tuple[CopyInstruction, ...], dockerfile: Path, root: Path | None,
@@ -82,8 +95,10 @@ def _copy_mappings(context: Path, copies: tuple[CopyInstruction, ...], dockerfil
 def _deepest_first(mapped: list[_Mapped]) -> list[_Mapped]:
     """The mappings as `_inside` and `_to_host` take them: the deepest target first, a bind mount before
     any COPY (mounted over the image when the container starts, it hides what a COPY put there: a
-    `.:/app` bind over `COPY . /app/` brings the host's file, no rebuild needed)."""
-    return sorted(mapped, key=lambda m: (m.bind, len(m.target.rstrip("/") or "/")), reverse=True)
+    `.:/app` bind over `COPY . /app/` brings the host's file, no rebuild needed), and of two COPYs to
+    one place the later (laravel-docker-examples' `development` stage COPYs its own entrypoint.sh over
+    the one its parent stage `production` put at /usr/local/bin/entrypoint.sh)."""
+    return sorted(mapped, key=lambda m: (m.bind, len(m.target.rstrip("/") or "/"), m.line), reverse=True)
 
 
 def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, ...],
