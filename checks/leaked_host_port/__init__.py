@@ -41,9 +41,11 @@ class LeakedHostPort(Check):
         django-environ, decouple (in a service running Python; not overriding ones), a Laravel app's phpdotenv
         (`artisan`, laravel/framework, a service running PHP: never an nginx, httpd or caddy build that installs and
         starts no PHP, which only passes `.php` to `fastcgi_pass php:9000`), a Symfony app's symfony/dotenv (`.env`,
-        `.env.local`, `.env.$APP_ENV`;
-        none after `composer dump-env`), a Rails app's config/*.yml `ENV.fetch` fallbacks, Spring Boot's .properties or
-        .yml (as SPRING_DATASOURCE_URL...) and a Go app's defaults (`envDefault`, `getEnv("K", "d")`; each of several).
+        `.env.local`, `.env.$APP_ENV`; none after `composer dump-env`), a Rails app's dotenv railtie (`gem
+        "dotenv-rails"` in the Gemfile, in its RAILS_ENV's group: `.env.$RAILS_ENV.local`, `.env.local`,
+        `.env.$RAILS_ENV`, `.env`, the first winning; rubyforgood/casa's `.env` with `POSTGRES_PORT=5435` for the host)
+        and its config/*.yml `ENV.fetch` fallbacks, Spring Boot's .properties or .yml (as SPRING_DATASOURCE_URL...) and
+        a Go app's defaults (`envDefault`, `getEnv("K", "d")`; each of several).
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env
         through env_file or environment, where that service dials the publisher (the

@@ -42,10 +42,10 @@ class ServiceNameDrift(Check):
         which its settings read, unless the service's environment sets the key; or a line of the
         `.env` an app loads in its container (dotenv-override's calls: Node's and Go's dotenv, Rust's dotenvy,
         python-dotenv, pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv;
-        Rails' config/*.yml `ENV.fetch` fallbacks; Spring Boot's application.properties/.yml as SPRING_DATASOURCE_URL;
-        Go's `envDefault`, `getEnv("K", "d")`, each of a variable's defaults where files give several:
-        nginx-golang-postgres's a_store.go `"postgresserver"` and migrate.go `"postgres-server"`, two findings, one fix
-        run; a Django settings module's
+        Rails' dotenv railtie, `gem "dotenv-rails"`, and its config/*.yml `ENV.fetch` fallbacks; Spring Boot's
+        application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`, `getEnv("K", "d")`, each of a
+        variable's defaults where files give several: nginx-golang-postgres's a_store.go `"postgresserver"` and
+        migrate.go `"postgres-server"`, two findings, one fix run; a Django settings module's
         literal DATABASES "HOST", CACHES "LOCATION" and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
         "postgres"`, `("redis-server", 6379)` in a Channels layer, and the literal address settings of the config
         class a Flask app loads with `app.config.from_object(...)`, `REDIS_URL = "redis://redis-server:6379/0"`,

@@ -3,7 +3,8 @@
 A Node app's dotenv (node_dotenv: `dotenv.config()` in the files it runs, `node -r dotenv/config`,
 dotenv-cli, env-cmd), a Python app's loaders (python_calls: python-dotenv's `load_dotenv()`,
 pydantic-settings' `env_file`, django-environ's `read_env()`, python-decouple's `config()`) and a
-Laravel app's phpdotenv (laravel_env) and a Symfony app's symfony/dotenv (symfony_env) read a `.env`
+Laravel app's phpdotenv (laravel_env), a Symfony app's symfony/dotenv (symfony_env) and a Rails app's
+dotenv railtie (ruby_dotenv.rails_loads: `gem "dotenv-rails"` in its Gemfile) read a `.env`
 that reaches the container through a bind mount (and a Rails app's config/*.yml fall back on its `ENV.fetch`
 defaults: rails_env, a Spring Boot app's application.properties / application.yml: spring_env, and a
 Go app's own defaults, `envDefault:"localhost"`: go_env, and a Rust app's dotenvy `dotenv()`: rust_dotenv)
@@ -56,7 +57,8 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
         project, service) else ()
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
     calls = (*python, *_node_calls(project, service, codes, workdir), *_go_calls(project, service, folders),
-             *_rust_calls(folders))
+             *_rust_calls(folders),
+             *_rails_loads(project, service, codes))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -66,6 +68,12 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
                                        raw=effect.app_value)
         for key, var in _code_vars(project, service, codes).items():  # a Go default under godotenv's .env
             found.setdefault(key, var)
+        if rails_app(codes):  # and a Rails app's config/*.yml fallbacks for what its `.env` leaves unset
+            from doctor.project.rails_env import rails_env
+
+            process = {**environ, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
+            for key, value, where in rails_env(project, service, codes, process):
+                found.setdefault(key, EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value))
         return found
     process = {**environ, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
     if php_app(codes):
@@ -128,6 +136,16 @@ def _node_calls(project: Project, service: Service, codes: CodeMap, workdir: str
     from doctor.project.node_dotenv import service_calls
 
     return service_calls(project, service, codes, workdir)
+
+
+def _rails_loads(project: Project, service: Service, codes: CodeMap) -> tuple[DotenvCall, ...]:
+    """The dotenv railtie's load of the service's Rails app that overwrites nothing (ruby_dotenv.rails_loads),
+    where a Rails app (config/application.rb) reaches it; its overwriting load is dotenv-override's."""
+    if not rails_app(codes):
+        return ()
+    from doctor.project.ruby_dotenv import rails_loads
+
+    return rails_loads(project, service, codes)
 
 
 def _go_calls(project: Project, service: Service, folders: tuple[Path, ...]) -> tuple[DotenvCall, ...]:

@@ -63,6 +63,29 @@ def rails_calls(project: Project, service: Service, codes: CodeMap) -> tuple[Dot
     return ()
 
 
+def rails_loads(project: Project, service: Service, codes: CodeMap) -> tuple[DotenvCall, ...]:
+    """The railtie's load that overwrites nothing, in the service's Rails app whose Gemfile loads dotenv in
+    its RAILS_ENV and asks no overwrite (that one is rails_calls', for dotenv-override): each of its files
+    that reaches the container, the first winning, fills what compose and the image leave unset (rubyforgood/
+    casa's `.env` from `.env.example`, `POSTGRES_PORT` that config/database.yml reads and docker.env does not
+    set), as one call at the Gemfile's `gem "dotenv-rails"` line."""
+    process = {**image_env(project, service),
+               **{n: v.value for n, v in service.environment.items() if v.value is not None}}
+    current = process.get("RAILS_ENV") or process.get("RACK_ENV") or "development"
+    for folder in rails_folders(project, service, codes):
+        gemfile = folder / "Gemfile"
+        text = read_regular_text(gemfile, 64 * 1024) or ""
+        if not _gem_loaded(text, current) or _overwrite_line(folder) is not None:
+            return ()
+        line = next((number for number, each in enumerate(text.splitlines(), 1) if GEM.match(each)), 1)
+        names = (f".env.{current}.local", *(() if current == "test" else (".env.local",)), f".env.{current}", ".env")
+        inside = [codes.to_container(folder / name) for name in names]
+        candidates = tuple(("abs", path) for path in inside if path is not None)
+        said = text.splitlines()[line - 1].strip() if text else ""
+        return (DotenvCall(Location(gemfile, line), False, candidates, said, True, LOADER),)
+    return ()
+
+
 def overwrite_edit(text: str) -> str | None:
     """The line with its overwrite turned off (`= false`, `Dotenv::Railtie.load`), else None."""
     match = OVERWRITE.search(text)
