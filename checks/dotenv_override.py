@@ -8,7 +8,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.app_markers import RAILS_LOADER, node_manifest, rails_app
+from doctor.project.app_markers import RAILS_LOADER, go_module, node_manifest, rails_app, rust_crate
 from doctor.project.appenv import DotenvCall, DotenvEffect, dotenv_effects, image_env, shown_value, unread_calls
 from doctor.project.dotenv_views import NODE_LOADERS
 from doctor.project.edits import line_text
@@ -120,6 +120,12 @@ class DotenvOverride(Check):
         Then each value those files change is reported at that line: dawarich's devcontainer with
         `.env.development`'s `DATABASE_HOST=localhost` over compose's `dawarich_db`.
 
+        A Go app's `godotenv.Overload()` (joho/godotenv; `Load()` leaves compose's values be) and a Rust
+        app's dotenvy `dotenv_override()`, `from_filename_override(".env.local")` or `from_path_override(...)`
+        (`dotenv()` leaves them be), in a code folder holding go.mod or Cargo.toml, with the file in the
+        process's working dir: svix-server's `dotenvy::dotenv_override()` with `.env`'s
+        `SVIX_REDIS_DSN=redis://localhost:8078` over compose's `redis://redis:6379`.
+
     Why it matters
         `REDIS_URL=redis://localhost:6379` in `.env` (right for running the app on the host)
         beats compose's `redis://redis:6379`: inside the container localhost is the container
@@ -131,7 +137,9 @@ class DotenvOverride(Check):
 
     Fix
         The safe one for the case: drop `override=True` (`overwrite=True`, Node's `override: true`; env-cmd:
-        add `--no-override`; Rails: `Dotenv::Rails.overwrite = false`, `Dotenv::Railtie.load`) from the
+        add `--no-override`; Rails: `Dotenv::Rails.overwrite = false`, `Dotenv::Railtie.load`; Go:
+        `godotenv.Load` for `Overload`; Rust: `dotenvy::dotenv()` for `dotenvy::dotenv_override()`, advice where the
+        call is imported by name, whose `use` must change too) from the
         call when compose sets the variable (compose then wins in the container; on the host the file
         still fills what the shell leaves unset); otherwise keep the file
         out of the image (`.dockerignore`) when a COPY carries it, or set the variable in compose's
@@ -160,7 +168,7 @@ class DotenvOverride(Check):
             # Node's loaders, of what the service runs (node_dotenv), and Python's (python_calls)
             codes = maps[service.name]
             service_calls = (*python_calls(project, service), *_node_calls(project, service, codes, workdir),
-                             *_rails_calls(project, service, codes))
+                             *_rails_calls(project, service, codes), *_overriding_go_rust(project, service, codes))
             if not service_calls:
                 continue
             environ = image_env(project, service)
@@ -273,6 +281,24 @@ def _rails_calls(project: Project, service: Service, codes: CodeMap) -> tuple[Do
     return rails_calls(project, service, codes)
 
 
+def _overriding_go_rust(project: Project, service: Service, codes: CodeMap) -> tuple[DotenvCall, ...]:
+    """The overriding loads of a Go app's joho/godotenv (`godotenv.Overload()`) and a Rust app's dotenvy
+    (`dotenv_override()`, `from_filename_override(...)`), in a code folder holding go.mod or Cargo.toml: the
+    non-overriding ones leave compose's values be (leaked-host-port and service-name-drift read them)."""
+    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
+    calls: tuple[DotenvCall, ...] = ()
+    if go_module(folders):
+        from doctor.project.go_build import go_targets
+        from doctor.project.go_env import go_dotenv_calls
+
+        calls += tuple(go_dotenv_calls(folders, go_targets(project, service), overloads=True))
+    if rust_crate(folders):
+        from doctor.project.rust_dotenv import rust_dotenv_calls
+
+        calls += tuple(rust_dotenv_calls(folders, overrides=True))
+    return calls
+
+
 def _spared(effect: DotenvEffect, severity: Severity) -> Severity:
     """At most a warning for a call whose import may be missing in the image (DotenvCall.optional)."""
     return min(severity, Severity.WARNING) if effect.call.optional else severity
@@ -288,6 +314,24 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
             new = overwrite_edit(text or "")
             title = f"turn off dotenv's overwrite at {_where(project, call.location)}"
             edits = (Edit(call.location.path, text, new, call.location.line),) if text and new else ()
+            return Fix(title, Safety.SAFE if edits else Safety.ADVICE, edits)
+        if call.loader in ("godotenv", "dotenvy"):  # `godotenv.Overload(` -> `godotenv.Load(`, `dotenv_override(` ->
+            # `dotenv(`: the same files loaded, compose's values kept
+            old, new_name = ("Overload(", "Load(") if call.loader == "godotenv" else ("_override(", "(")
+            title = (f"load with godotenv.Load, not Overload, at {_where(project, call.location)}"
+                     if call.loader == "godotenv" else
+                     f"drop _override from dotenvy's {call.text.split('(')[0].split('::')[-1]}() at "
+                     f"{_where(project, call.location)}")
+            # a bare `dotenv_override()` is imported by name (`use dotenvy::dotenv_override;`): renamed alone it
+            # would not build, so only the path-qualified call is rewritten, `dotenvy::dotenv_override()`
+            qualified = call.loader == "godotenv" or call.text.startswith("dotenvy::")
+            if not qualified:
+                name = call.text.split("(")[0]
+                base = name.removesuffix("_override")
+                title = (f"call {base}() in place of {name}() at {_where(project, call.location)}, importing it "
+                         f"(use dotenvy::{base};)")
+            edits = (Edit(call.location.path, text, text.replace(old, new_name, 1), call.location.line),) \
+                if text is not None and text.count(old) == 1 and qualified else ()
             return Fix(title, Safety.SAFE if edits else Safety.ADVICE, edits)
         matches = list(OVERRIDE_ARG.finditer(text or ""))
         flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"

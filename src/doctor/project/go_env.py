@@ -58,7 +58,7 @@ VIPER_PREFIX = lazy(r"""\bviper\.SetEnvPrefix\(\s*"(\w*)"\s*\)""")
 VIPER_DOTS = lazy(r"""\bviper\.SetEnvKeyReplacer\(\s*strings\.NewReplacer\(\s*"\."\s*,\s*"_"\s*""")
 SETTERS = frozenset({"setenv", "unsetenv", "bindenv"})  # they set or name a variable: no fallback
 # joho/godotenv: `godotenv.Load()` (.env in the working dir), `godotenv.Load(".env.local", ".env")`; and its autoload
-LOAD = lazy(r"""\bgodotenv\.Load\(([^()\n]*)\)""")
+LOAD = lazy(r"""\bgodotenv\.(Load|Overload)\(([^()\n]*)\)""")
 AUTOLOAD = '"github.com/joho/godotenv/autoload"'
 STRING = lazy(r"""^\s*"([^"\\\n]+)"\s*$""")
 MODULE = lazy(r"(?m)^module\s+(\S+)")
@@ -103,11 +103,13 @@ def _resolves(key: str, value: str, known: frozenset[str]) -> bool:
     return bool(hosts) and all(host in known for host in hosts)
 
 
-def go_dotenv_calls(service_folders: tuple[Path, ...], build: GoBuild | None = None) -> Iterator[DotenvCall]:
+def go_dotenv_calls(service_folders: tuple[Path, ...], build: GoBuild | None = None,
+                    overloads: bool = False) -> Iterator[DotenvCall]:
     """joho/godotenv's loads in a Go service's code, as calls appenv.dotenv_effects follows: the files it
     names (else `.env`) in the process's working dir, each one that exists, none overriding what compose set
     (`godotenv.Overload` does, and is left out: setting the key in compose would not win over it; so is a
-    path doctor cannot read, a variable's)."""
+    path doctor cannot read, a variable's). With `overloads`, the `godotenv.Overload` calls alone, overriding:
+    dotenv-override's."""
     from doctor.project.appenv import DotenvCall
 
     for folder in dict.fromkeys(service_folders):
@@ -118,13 +120,15 @@ def go_dotenv_calls(service_folders: tuple[Path, ...], build: GoBuild | None = N
             if "godotenv" not in text:
                 continue
             for match in LOAD.finditer(text):
-                args = [a for a in match[1].split(",") if a.strip()]
+                if (match[1] == "Overload") != overloads:
+                    continue
+                args = [a for a in match[2].split(",") if a.strip()]
                 names = [m[1] for a in args if (m := STRING.match(a)) is not None]
                 if len(names) == len(args):
-                    yield DotenvCall(Location(path, _line(text, match)), False,
+                    yield DotenvCall(Location(path, _line(text, match)), overloads,
                                      tuple(("cwd", n) for n in names or [".env"]), match[0], every=True,
                                      loader="godotenv")
-            if (at := text.find(AUTOLOAD)) >= 0:
+            if (at := text.find(AUTOLOAD)) >= 0 and not overloads:
                 yield DotenvCall(Location(path, text.count("\n", 0, at) + 1), False, (("cwd", ".env"),), AUTOLOAD,
                                  loader="godotenv")
         return

@@ -30,12 +30,15 @@ SKIP_DIRS = frozenset({"target", "tests", "benches", "examples", ".git", "node_m
 # `dotenvy::dotenv()`, `dotenv::dotenv()`, a bare `dotenv()` in a file that names either crate;
 # `from_filename("...")`, `from_path("...")` with a literal
 LOAD = lazy(r"""(?<![\w])(?:(?:dotenvy|dotenv)::)?(?:dotenv\(\s*\)|from_(?:filename|path)\(\s*"([^"\\\n]+)"\s*\))""")
+# the overriding forms: `dotenv_override()`, `from_filename_override("...")`, `from_path_override("...")`
+OVERRIDE = lazy(r"""(?<![\w])(?:dotenvy::)?(?:dotenv_override\(\s*\)"""
+                r"""|from_(?:filename|path)_override\(\s*"([^"\\\n]+)"\s*\))""")
 CRATE = lazy(r"\b(?:dotenvy|dotenv)::")
 
 
-def rust_dotenv_calls(folders: tuple[Path, ...]) -> Iterator[DotenvCall]:
+def rust_dotenv_calls(folders: tuple[Path, ...], overrides: bool = False) -> Iterator[DotenvCall]:
     """Every non-overriding dotenvy load in the Rust code of the folders, each reading its file (`.env` for
-    `dotenv()`) in the process's working dir."""
+    `dotenv()`) in the process's working dir; with `overrides`, the overriding ones alone (dotenv-override's)."""
     from doctor.project.appenv import DotenvCall
 
     for folder in dict.fromkeys(folders):
@@ -46,9 +49,9 @@ def rust_dotenv_calls(folders: tuple[Path, ...]) -> Iterator[DotenvCall]:
             if "dotenv" not in text or CRATE.search(text) is None:
                 continue
             end = text.find("#[cfg(test)]")
-            for match in LOAD.finditer(text, 0, len(text) if end < 0 else end):
+            for match in (OVERRIDE if overrides else LOAD).finditer(text, 0, len(text) if end < 0 else end):
                 line = text.count("\n", 0, match.start()) + 1
-                yield DotenvCall(Location(path, line), False, (("cwd", match[1] or ".env"),), match[0],
+                yield DotenvCall(Location(path, line), overrides, (("cwd", match[1] or ".env"),), match[0],
                                  loader="dotenvy")
         return
 
