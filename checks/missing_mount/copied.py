@@ -221,16 +221,22 @@ def placeholders_only(folder: Path) -> bool:
 def holds_code(folder: Path, suffixes: tuple[str, ...]) -> bool:
     """Whether a folder holds a file ending in one of `suffixes` within its first MAX_LIVE_ENTRIES
     files (dependency and dot folders not searched)."""
+    return _code_search(folder, suffixes)[0]
+
+
+def _code_search(folder: Path, suffixes: tuple[str, ...]) -> tuple[bool, int]:
+    """(whether a file of the folder ends in one of `suffixes`, in any case, within its first MAX_LIVE_ENTRIES
+    files; how many files were looked at), dependency and dot folders not searched."""
     count = 0
     for _current, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if d not in _NOT_SEARCHED and not d.startswith(".")]
         for name in files:
             count += 1
             if count > MAX_LIVE_ENTRIES:
-                return False
-            if name.endswith(suffixes):
-                return True
-    return False
+                return False, count
+            if name.lower().endswith(suffixes):
+                return True, count
+    return False, count
 
 
 _DOCS = frozenset(("docs",))  # a named `COPY docs/ ...` is documentation, unless it is a Python package
@@ -258,16 +264,8 @@ def live_code(folder: Path) -> bool:
     (a fresh clone's empty app/, or one not created) says nothing against the mount: it counts."""
     if _package(folder):
         return True
-    count = 0
-    for _current, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in _NOT_SEARCHED and not d.startswith(".")]
-        for name in files:
-            count += 1
-            if count > MAX_LIVE_ENTRIES:
-                return False
-            if name.lower().endswith(LIVE_SUFFIXES):
-                return True
-    return count == 0
+    found, count = _code_search(folder, LIVE_SUFFIXES)
+    return found or count == 0
 
 
 def inside(path: Path, parent: Path) -> bool:
