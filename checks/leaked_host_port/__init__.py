@@ -86,8 +86,11 @@ class LeakedHostPort(Check):
         project's network).
         Of several peers on the port, the one the key's name names (`REDIS_BROKER_HOST` -> `redis_broker`),
         else its env template's value (`.env.example`), else the default the code reads it with
-        (`env("REDIS_BROKER_HOST", "redis_broker")`), before the one the service depends on (bookwyrm's
-        web depends on redis_activity); and one line names one peer for every service that reads it.
+        (`env("REDIS_BROKER_HOST", "redis_broker")`), else the one compose configures from the same
+        variables as the key's siblings (ipl-dagster-pipeline's IPL_POSTGRES_HOST beside IPL_POSTGRES_USER
+        means 'ipl_postgis', on `POSTGRES_USER: "${IPL_POSTGRES_USER}"`, not 'dagster_postgresql' on
+        DAGSTER_POSTGRES_USER), before the one the service depends on (bookwyrm's web depends on
+        redis_activity); and one line names one peer for every service that reads it.
         Each service is judged with its effective env (`environment:` beats `env_file:`).
         (4) A healthcheck probing `localhost:` one of the service's own published host ports
         (`wget http://localhost:${WEB_PORT}/` behind `"${WEB_PORT}:80"`): the probe runs in the

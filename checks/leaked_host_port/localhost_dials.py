@@ -28,6 +28,8 @@ from doctor.project.env_hosts import (
 from doctor.project.service_network import NetworkIndex, NetworkView, listen_ports, namespace_owner, server_family
 from doctor.project.types import ComposeModel, EnvVar, Service
 
+from .configured_peers import configured_peers
+
 _ROLE_KEY = lazy(r"(?<=[A-Z0-9])_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|URL|URI|DSN)$", re.IGNORECASE)
 _NOT_ALNUM = lazy(r"[^A-Za-z0-9]+")
 _HOST_KEY = lazy(r"_(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
@@ -117,8 +119,11 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if port in own:
                 continue
             browser = ref.scheme is not None and ref.scheme.lower() in BROWSER_SCHEMES
+            # of several peers on the port, the one compose configures from the key's siblings (ipl_postgis on
+            # ${IPL_POSTGRES_USER} for IPL_POSTGRES_HOST), else one the service depends on, else the first
             meant = _named_listener(view, port, service.name, (*_key_hosts(var.name), *hints(var))) or view.listener(
-                port, service.name, (*service.depends_on, *(link.partition(":")[0] for link in service.links)))
+                port, service.name, configured_peers(model, service, var.name)
+                or (*service.depends_on, *(link.partition(":")[0] for link in service.links)))
             if meant is None:
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
