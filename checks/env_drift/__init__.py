@@ -38,7 +38,8 @@ class EnvDrift(TemplateFindings):
         it, which compose and python-dotenv read literally; `${NAME}` and `$NAME` after a separator
         are references), and keys of `.env.example` (or `.env.sample`, `.env.dist`, `.env.template`,
         and each with `-` or `_` for the dot: kitsune's `.env-dist`, whose Makefile runs `cp -n
-        .env-dist .env`; `env.example` (umami's podman/`env.sample` too), the word before `.env`,
+        .env-dist .env`; each in capitals too, after them: ipl-dagster-pipeline's `.env.EXAMPLE`;
+        `env.example` (umami's podman/`env.sample` too), the word before `.env`,
         dotted or in capitals too: `example.env`, kutt's `.example.env`, shynet's `TEMPLATE.env`; and
         the word before `_env`: ChiefOnboarding's `.example_env`) that the developer's `.env` lacks;
         where the project also has a template for its docker setup (`.env.docker`, Laravel Sail's

@@ -28,15 +28,17 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 # how a committed template of an env file is named beside it: `.env.example`, kitsune's `.env-dist`,
-# `.env_sample` (each spelling is in thousands of public repositories), the dot first
+# `.env_sample` (each spelling is in thousands of public repositories), the dot first; then in capitals
+# (mobidata-bw/ipl-dagster-pipeline's `.env.EXAMPLE`), after every lower-case name, which wins where both are
 TEMPLATE_TAILS = ("example", "sample", "dist", "template")
-TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for sep in (".", "-", "_") for tail in TEMPLATE_TAILS)
+TEMPLATE_SUFFIXES = tuple(f"{sep}{tail}" for upper in (False, True) for sep in (".", "-", "_")
+                          for tail in (t.upper() if upper else t for t in TEMPLATE_TAILS))
 
 
 def template_names(name: str) -> tuple[str, ...]:
     """The names a committed template of the env file `name` goes by beside it, the usual first:
-    `name` with a suffix (`.env.example`, `backend.env-dist`); for `.env` also `env.example` (and
-    umami's podman/`env.sample`, each tail), the word before `.env` (`example.env`, kutt's
+    `name` with a suffix (`.env.example`, `backend.env-dist`, `.env.EXAMPLE` after them); for `.env`
+    also `env.example` (and umami's podman/`env.sample`, each tail), the word before `.env` (`example.env`, kutt's
     `.example.env`, shynet's `TEMPLATE.env`) and before `_env` (ChiefOnboarding's `.example_env`,
     `sample_env`)."""
     names = tuple(name + suffix for suffix in TEMPLATE_SUFFIXES)
