@@ -69,6 +69,15 @@ def test_another_service_listening_on_the_port_keeps_its_own_localhost(tmp_path:
     assert "follow" not in move.title and "still names" not in move.title, move.title
 
 
+def test_values_on_127_0_0_1_that_do_not_follow_are_told_the_new_port_on_127_0_0_1(tmp_path: Path) -> None:
+    # rpeden/prefect-docker-compose's server: PREFECT_UI_URL and PREFECT_API_URL=http://127.0.0.1:4200/api beside
+    # 4200:4200; the note said "set them to localhost:4201", another host than the one they write
+    env = "UI_API=http://127.0.0.1:8000/api\nHEALTH=http://127.0.0.1:8000/up\n"
+    move = _move(_project(tmp_path, PONTOON, {"server.env": env}), "server")
+    assert ("server.env:1 UI_API=http://127.0.0.1:8000/api, server.env:2 HEALTH=http://127.0.0.1:8000/up still name "
+            "the old port: set them to 127.0.0.1:8001 if they are the address browsers open") in move.title, move.title
+
+
 def test_behind_a_published_port_to_another_container_port_everything_still_follows(tmp_path: Path) -> None:
     compose = PONTOON.replace('"8000:8000"', '"8000:80"')
     move = _move(_project(tmp_path, compose, {"server.env": "SITE_URL=http://localhost:8000\nLOG=localhost:8000\n"}),

@@ -160,13 +160,15 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     """The moved service's own values naming `localhost:old` that do not follow, where it listens on
     `old` itself (`8000:8000`): its own server's port in the container, or the address a browser
     opens; named with their line for the developer to judge (`server.env:7 SITE_URL=http://localhost:8000
-    still names the old port: set it to localhost:8001 if it is the address browsers open`). Lines in
+    still names the old port: set it to localhost:8001 if it is the address browsers open`; `127.0.0.1:8001`
+    where the values all write 127.0.0.1, prefect-docker-compose's PREFECT_UI_URL). Lines in
     `skip` (edited already), bind addresses and what a healthcheck or command runs are left out."""
     if old not in listen_ports(service):
         return ""
     inside = run_in_containers(project, old)
     notes: dict[tuple[object, int | None], str] = {}
     hosts: set[str] = set()  # the names other than localhost a note's value gives the site
+    local: set[str] = set()  # the local hosts the notes' values write (prefect's PREFECT_UI_URL on 127.0.0.1)
     for var in service.environment.values():
         value = var.value
         # a value naming no local host nor the port's digits names neither form below (local_values)
@@ -180,6 +182,8 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
             hosts.add(host)
         if host is None:
             continue
+        if host not in hosts:
+            local.add(host)
         edit = value_edit(project, var, local_address(old, var.name), moved_to(new), every=True)  # where it is written
         # else its own line (`APP_URL=http://localhost:${LITESTAR_PORT}`: the reference gave the port)
         at = (edit.path, edit.line) if edit is not None else (var.location.path, var.location.line) \
@@ -195,7 +199,8 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     if not notes:
         return ""
     them = "it" if len(notes) == 1 else "them"
-    to = f"localhost:{new}" if not hosts else f"port {new}"
+    # the host as the values write it, where they all write one (`127.0.0.1:4201`, as written, not localhost)
+    to = f"port {new}" if hosts else f"{next(iter(local))}:{new}" if len(local) == 1 else f"localhost:{new}"
     return (f"{', '.join(list(notes.values())[:3])} still name{'s' if len(notes) == 1 else ''} the old port: "
             f"set {them} to {to} if {'it is' if len(notes) == 1 else 'they are'} the address browsers open")
 
