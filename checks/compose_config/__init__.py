@@ -77,7 +77,11 @@ class ComposeConfig(Check):
         `always:3`, a swarm file's `deploy.restart_policy` with `condition: any` and
         `max_attempts`). A project whose every service sits in a profile that is off (`docker
         compose up`: "no service selected") is a warning: the other checks then judge no service
-        (not while a `.env` compose stops at, saved as UTF-16, may be what sets COMPOSE_PROFILES).
+        (not while a `.env` compose stops at, saved as UTF-16, may be what sets COMPOSE_PROFILES);
+        its advice names the profiles to pass (`add --profile dev to the command` where there is
+        one), or, where the `.env` compose reads is missing or lacks the line and its template sets
+        COMPOSE_PROFILES, that template (docker-rails-example's `copy .env.example to .env, which
+        sets COMPOSE_PROFILES=postgres,redis,assets,web,worker,cable`).
         Live: an `external: true` volume or network an enabled service uses that the engine does
         not have (`up` stops with `external volume "myproj_dbdata" not found` before creating
         any container; vintasoftware/django-react-boilerplate's `make docker_setup` creates it);
@@ -211,8 +215,10 @@ class ComposeConfig(Check):
             off = len(model.disabled_services)
             message = (f"every service ({off}) sits in a profile that is off: 'docker compose up' stops with "
                        "'no service selected', and the other checks judge none of them")
-            fix = Fix("add --profile NAME to the command (or set COMPOSE_PROFILES)", Safety.ADVICE)
-            yield self.finding(message, Location(model.files[0]), "profiles:none-active", fix, Severity.WARNING)
+            from .profiles_off import profiles_fix
+
+            yield self.finding(message, Location(model.files[0]), "profiles:none-active", profiles_fix(project),
+                               Severity.WARNING)
 
     def _missing_builds(self, project: Project) -> Iterator[Finding]:
         from doctor.project.buildmissing import missing_builds
