@@ -125,7 +125,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
         no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the console report.")] = False,
     ) -> None:
-        """Run every check on the project and this machine; exit 0 (clean), 1 (findings) or 2 (usage)."""
+        """Run every check on the project and this machine; exit 0 (clean), 1 (findings) or 2 (usage error or unreadable project)."""
         if format is not None and format not in formats:
             raise typer.BadParameter(f"unknown format {format!r} (choose from {', '.join(formats)})", param_hint="--format")
         options = app.PreflightOptions(
