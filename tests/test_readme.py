@@ -1,12 +1,16 @@
-"""README's Usage block against the program: every option a subcommand's `--help` lists is in its
-lines there, every flag written there exists, and preflight's exit codes read the same in both.
+"""README's snippets against the program a newcomer runs.
 
-A newcomer reads the Usage block first: `preflight --no-color` and `why --output` were missing
-from it, and `preflight --help` said exit 2 meant "usage" where the README said "usage/unreadable".
+The Usage block: every option a subcommand's `--help` lists is in its lines there, every flag
+written there exists, and preflight's exit codes read the same in both (`preflight --no-color` and
+`why --output` were missing from it, and `preflight --help` said exit 2 meant "usage" where the
+README said "usage/unreadable"). The `--format json` example: the command it names prints an
+object of the same shape, its finding as shown (it said `.env` line 3 where the broken stack has
+line 5, one finding where there are two, and had no `suppressed`, `facts.where` nor `facts.platform`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -15,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
 COMMANDS = ("preflight", "list", "explain", "fix", "exec", "config", "baseline", "info", "why", "ports")
 _FLAG = re.compile(r"(?<![\w`'-])(--?[a-zA-Z][\w-]*)")
 _EXIT = re.compile(r"exit 0 \(([^)]*)\), 1 \(([^)]*)\),? (?:or )?2 \(([^)]*)\)")
@@ -72,3 +77,32 @@ def test_preflight_exit_codes_read_the_same_in_help_and_readme() -> None:
     helped = _EXIT.search(" ".join(text.split()))
     assert said is not None and helped is not None, (said, text)
     assert said.groups() == helped.groups()
+
+
+def test_the_json_example_is_what_its_command_prints() -> None:
+    text = README.read_text(encoding="utf-8")
+    intro, rest = text.split("`--format json` prints one object", 1)[1].split("```json\n", 1)
+    shown = json.loads(rest.split("```", 1)[0])
+    command = re.search(r"here `(doctor preflight [^`]+)`", " ".join(intro.split()))
+    assert command is not None, intro
+    env = {**os.environ, "NO_COLOR": "1", "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent/d.sock"}
+    done = subprocess.run([sys.executable, "-m", "doctor", *command.group(1).split()[1:]], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    printed = json.loads(done.stdout)
+    assert list(printed) == list(shown)
+    example = shown["findings"][0]
+    found = next(f for f in printed["findings"] if f["message"] == example["message"])
+    assert list(found) == list(example)
+    for key in ("check", "severity", "message", "file", "line", "column", "subject"):
+        assert found[key] == example[key], key
+    assert found["fingerprint"].startswith(example["fingerprint"].rstrip("…"))
+    assert list(found["fix"]) == list(example["fix"])
+    assert {k: v for k, v in found["fix"].items() if k != "edits"} == {
+        k: v for k, v in example["fix"].items() if k != "edits"}
+    assert found["fix"]["edits"] == example["fix"]["edits"]
+    assert [{k: v for k, v in c.items() if k != "summary"} for c in printed["checks"]] == [
+        {k: v for k, v in c.items() if k != "summary"} for c in shown["checks"]]
+    assert list(printed["facts"]) == list(shown["facts"])  # no notice nor partial input on this run
+    assert list(printed["facts"]["context"]) == list(shown["facts"]["context"])
+    assert set(shown["facts"]["platform"]) <= set(printed["facts"]["platform"])  # macOS, WSL say more
+    assert printed["suppressed"] == shown["suppressed"]
