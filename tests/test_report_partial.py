@@ -132,6 +132,26 @@ def test_unloadable_compose_file_end_to_end(tmp_path: Path) -> None:
     assert "passed" not in {c["status"] for c in checks.values()}, checks
 
 
+def test_the_reason_says_what_did_not_load_when_no_check_of_the_run_does(tmp_path: Path) -> None:
+    """A doctor.yaml's `compose-files:` naming a file not there, compose-config not selected: each check
+    was `~ (partial: the compose files did not fully load)`, exit 0, and nothing said which file."""
+    project = tmp_path / "p9"
+    shutil.copytree(EXAMPLES / "clean-stack", project)
+    (project / "doctor.yaml").write_text("compose-files: [compose.yaml, compose.dev.yaml]\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
+           "DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock"}
+    out = io.StringIO()
+    app.preflight(app.PreflightOptions(path=project, format="json", env=env, select=("env-drift",)), out)
+    said = f"{NOT_LOADED}: compose file 'compose.dev.yaml' not found"
+    assert checks_of(out.getvalue())["env-drift"]["reason"] == said
+    out = io.StringIO()  # where compose-config runs, its finding says it: the reason stays short
+    app.preflight(app.PreflightOptions(path=project, format="json", env=env,
+                                       select=("env-drift", "compose-config")), out)
+    checks = checks_of(out.getvalue())
+    assert checks["env-drift"]["reason"] == NOT_LOADED
+    assert checks["compose-config"]["status"] == "failed"
+
+
 def test_github_summary_names_the_partial_checks(report: Report) -> None:
     """The github format's one summary line named skipped and crashed checks, not partial ones."""
     from doctor.report.github import summary

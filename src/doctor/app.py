@@ -367,6 +367,15 @@ def _note_partial_input(done: Run) -> None:
     what = "the compose files" if done.project.compose.problems else "the .env file"
     reason = f"{what} did not fully load" if problems else build[0].message + (
         f" (and {len(build) - 1} more)" if len(build) > 1 else "")
+    if problems and not reporters:
+        # no check of this run says what did not load (compose-config not selected, a doctor.yaml's
+        # `compose-files:` naming a file not there): the reason does, or `~` would be all a user saw
+        first = problems[0]
+        where = "" if first.location is None else done.project.shown(first.location.path) + (
+            f":{first.location.line}" if first.location.line else "")
+        said = done.project.shown_problem(first)
+        reason += f": {where}: {said}" if where and where not in said else f": {said}"
+        reason += f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     done.report.facts["partial_input"] = {"reason": reason, "reported_by": reporters}
 
 
