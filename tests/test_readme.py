@@ -6,6 +6,7 @@ written there exists, and preflight's exit codes read the same in both (`preflig
 README said "usage/unreadable"). The `--format json` example: the command it names prints an
 object of the same shape, its finding as shown (it said `.env` line 3 where the broken stack has
 line 5, one finding where there are two, and had no `suppressed`, `facts.where` nor `facts.platform`).
+The install section names the package pip and pipx know doctor by, which is not `doctor`.
 """
 
 from __future__ import annotations
@@ -106,3 +107,12 @@ def test_the_json_example_is_what_its_command_prints() -> None:
     assert list(printed["facts"]["context"]) == list(shown["facts"]["context"])
     assert set(shown["facts"]["platform"]) <= set(printed["facts"]["platform"])  # macOS, WSL say more
     assert printed["suppressed"] == shown["suppressed"]
+
+
+def test_the_install_section_names_the_package_to_upgrade_and_uninstall() -> None:
+    import tomllib
+
+    name = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    section = README.read_text(encoding="utf-8").split("## Use doctor on your own project", 1)[1].split("\n## ", 1)[0]
+    for command in (f"pipx uninstall {name}", f"pip uninstall {name}"):
+        assert command in " ".join(section.split()), command
