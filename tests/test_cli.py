@@ -94,6 +94,28 @@ def test_a_directory_without_compose_file_is_exit_2(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("typed", ["examples/clean-stack", "examples/clean-stack/compose.yaml"])
+def test_a_project_where_the_command_goes_names_the_command_to_paste(typed: str) -> None:
+    """`doctor examples/clean-stack`, a newcomer's first guess, was click's bare "No such command"."""
+    done = doctor(typed)
+    assert done.returncode == 2 and not done.stdout
+    advised = re.search(r"run `([^`]+)`", done.stderr)
+    assert advised is not None, done.stderr
+    assert advised.group(1) == f"doctor preflight {typed}"
+    pasted = doctor(*shlex.split(advised.group(1))[1:], "--select", "compose-config")
+    assert pasted.returncode == 0, pasted.stdout + pasted.stderr
+    assert "No such command 'nope'" in doctor("nope").stderr  # a word that is no path: click's answer, kept
+
+
+def test_the_command_names_are_the_cli_s() -> None:
+    import typer
+
+    from doctor.cli import COMMANDS, build_cli
+
+    group = typer.main.get_command(build_cli(None))
+    assert set(group.commands) == COMMANDS  # type: ignore[attr-defined]
+
+
 def test_clean_stack_passes() -> None:
     """A port clean-stack publishes may be held on this machine (a developer's own server, another
     test run's): then port-collision names its holder, and everything else must still pass."""

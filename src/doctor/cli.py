@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import typer
 
 
+# the subcommands build_cli defines (a test compares them): an argument of another name is no command
+COMMANDS = frozenset({"preflight", "fix", "info", "config", "baseline", "list", "explain", "why", "ports", "exec"})
 ENV_FILE_HELP = "Env file that interpolates the compose files, like docker compose --env-file (instead of .env)."
 
 
@@ -454,6 +456,14 @@ def _run(args: list[str], whole_process: bool = False) -> None:
             exit_now(status)
         sys.exit(status)
     import_pathlib()
+    if args and args[0] not in COMMANDS and not args[0].startswith("-") and os.path.exists(args[0]):
+        # `doctor examples/broken-stack`, `doctor .`: a project where a command was expected (click would say
+        # only "No such command"): the command meant, to paste
+        from shlex import quote
+
+        sys.stderr.write(f"doctor: {quote(args[0])} is no command: to check that project, run "
+                         f"`doctor preflight {quote(args[0])}` (see `doctor --help` for the others)\n")
+        sys.exit(2)
     families = None
     if args[:1] == ["fix"] or "_DOCTOR_COMPLETE" in os.environ:
         from doctor.engine import load_registry
