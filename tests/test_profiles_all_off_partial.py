@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,23 @@ def test_the_template_that_sets_compose_profiles_is_the_advice(tmp_path: Path, c
     (tmp_path / ".env").write_bytes((tmp_path / ".env.example").read_bytes())  # the copy it advised
     assert _services(compose_bin, tmp_path) == ["postgres", "web"]
     assert _profiles_advice(tmp_path) == ({}, [])
+
+
+def test_a_warning_the_profiles_hid_is_not_blamed_on_the_fix_that_turned_them_on(tmp_path: Path) -> None:
+    """nickjj/docker-rails-example, fresh clone: `doctor fix` copied .env.example to .env, which turns every
+    profile on, and then called that copy `NOT verified fixed` ("it left a new warning in its place") and
+    exited 1 for volume-shadowing's warning on 'css' and 'js', services no check had judged before it."""
+    project = tmp_path / "rails"
+    shutil.copytree(Path(__file__).resolve().parent / "replay" / "docker-rails-example", project)
+    env = {**os.environ, "NO_COLOR": "1", "DOCTOR_NO_CACHE": "1", "HOME": str(tmp_path),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/d.sock"}
+    for name in ("GITHUB_ACTIONS", "CI", "COMPOSE_PROFILES", "COMPOSE_FILE"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-m", "doctor", "fix"], cwd=project, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=300)
+    lines = [line for line in done.stdout.splitlines() if not line.startswith(("---", "+", "@@", " "))]
+    assert (project / ".env").read_bytes() == (project / ".env.example").read_bytes()
+    assert "applied  env-drift          copy .env.example to .env (fixed)" in lines, done.stdout
+    assert "NOT verified" not in done.stdout and "did not work" not in done.stdout, done.stdout
+    assert any(line.startswith("skipped  volume-shadowing") for line in lines), done.stdout  # still said
+    assert done.returncode == 0, done.stdout + done.stderr

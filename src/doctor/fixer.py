@@ -293,6 +293,9 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
     every: dict[str, Fix] = {}  # the fix applied for each fingerprint, whatever its round: its verify step
     for number in range(1, max(1, rounds) + 1):
+        # every service in a profile that is off: the checks judged none of them (docker-rails-example before
+        # env-drift's copy of .env.example sets COMPOSE_PROFILES)
+        unjudged = not run.project.compose.services and bool(run.project.compose.disabled_services)
         report, chosen = run_round(options, registry, run, files, redactor, results, report)
         every.update(chosen)
         applied = [replace(r, round=number) for r in report.results if r.status is FixStatus.APPLIED
@@ -314,6 +317,8 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
         if unreadable_before - now:  # compose got further (wger's copied .env: the required variable is set,
             broken = None            # the next error is the value's own): this round's fixes are judged alone
             first = {**remaining, **first}  # and what the checks see now was there, unseen: not this run's making
+        elif unjudged and run.project.compose.services:  # services judged for the first time: likewise unseen
+            first = {**remaining, **first}
         for fingerprint, f in remaining.items():
             if _new(f, first) and fingerprint not in appeared:
                 appeared[fingerprint] = [r.fingerprint for r in applied]
