@@ -296,6 +296,12 @@ def test_config_file_errors_exit_2_with_file_and_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "doctor.yaml:3" in done.stderr and "fail_on" in done.stderr
     assert "Traceback" not in done.stderr
+    # the file as it opens from where doctor runs, as a finding's is (it was absolute from anywhere)
+    said = "unknown key 'fail_on' (did you mean 'fail-on'?)\n"
+    assert doctor("preflight", cwd=project).stderr == f"doctor: doctor.yaml:3: {said}"
+    assert doctor("preflight", "proj", cwd=tmp_path).stderr == f"doctor: proj/doctor.yaml:3: {said}"
+    (project / "sub").mkdir()
+    assert doctor("config", "..", cwd=project / "sub").stderr == f"doctor: ../doctor.yaml:3: {said}"
 
 
 def test_flags_override_the_config_file_and_config_says_where_values_come_from(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from doctor.model import record
+from doctor.model import record, shown_path
 from doctor.regular import read_text as regular_text
 
 TYPE_CHECKING = False
@@ -27,7 +27,9 @@ class ConfigError(Exception):
     """A configuration mistake; its message starts with `file:line:` where the file has one."""
 
     def __init__(self, message: str, path: Path | None = None, line: int | None = None) -> None:
-        where = f"{path}:{line}: " if path is not None and line else f"{path}: " if path is not None else ""
+        # the file as it opens from here (`doctor.yaml:2`, not /home/me/stack/doctor.yaml:2), as findings name theirs
+        shown = shown_path(path) if path is not None and path.is_absolute() else path
+        where = f"{shown}:{line}: " if shown is not None and line else f"{shown}: " if shown is not None else ""
         super().__init__(f"{where}{message}")
         self.path = path
         self.line = line
