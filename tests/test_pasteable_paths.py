@@ -40,11 +40,35 @@ def test_the_folder_or_file_to_give_is_quoted(tmp_path: Path, below: str, comman
         app.run_preflight(app.PreflightOptions(path=root, env=env))
 
 
-def test_the_ports_header_quotes_a_repository_named_by_its_folder() -> None:
-    from doctor.portmap_render import lines
+def test_the_ports_header_is_the_command_that_ran_and_the_repository_is_named_apart(tmp_path: Path) -> None:
+    """It said `doctor ports /work/main (1 checkout)`, the repository's origin, for a run of `doctor ports
+    examples/broken-stack` in a clone of it: pasted, that looked at /work/main (exit 2, no compose file)."""
+    import io
+    import os
+    import subprocess
 
-    assert lines("/src/my stack", [], [])[0] == "doctor ports '/src/my stack' (0 checkouts)"
-    assert lines("git@github.com:org/app.git", [], [])[0] == "doctor ports git@github.com:org/app.git (0 checkouts)"
+    from doctor.portmap import PortsOptions, ports
+
+    stack = tmp_path / "my stack"
+    stack.mkdir()
+    (stack / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    ports: ['8080:80']\n")
+    subprocess.run(["git", "init", "-q", str(stack)], check=True)
+    subprocess.run(["git", "-C", str(stack), "remote", "add", "origin", "git@github.com:org/app.git"], check=True)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCKER_HOST": f"unix://{tmp_path}/none.sock"}
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for options, command in ((PortsOptions(path=Path("my stack"), env=env), "doctor ports 'my stack'"),
+                                 (PortsOptions(path=Path("my stack/compose.yaml"), env=env, profiles=("dev",),
+                                               project_name="ab"),
+                                  "doctor ports 'my stack/compose.yaml' --profile dev -p ab")):
+            out = io.StringIO()
+            ports(options, out)
+            head, repository = out.getvalue().splitlines()[:2]
+            assert head == f"{command} (1 checkout)"
+            assert repository == "repository git@github.com:org/app"  # the origin as doctor matches clones by it
+    finally:
+        os.chdir(here)
 
 
 def test_the_fix_note_on_a_wrapper_quotes_the_override_to_add(tmp_path: Path) -> None:

@@ -98,14 +98,14 @@ def test_doctor_ports_asks_only_for_what_the_checkouts_share() -> None:
     clashes = find_clashes(both)
     assert clashes[-1] == ("container_name 'linkding' is used by linkding, linkding-wt2: the second 'up' fails, the "
                            "name being in use (set LD_CONTAINER_NAME in each checkout's .env to a name of its own)")
-    text = "\n".join(lines("origin", both, clashes))
+    text = "\n".join(lines("doctor ports .", "origin", both, clashes))
     assert "fix: first give each checkout container names of its own (above);" in text
     assert "project name" not in text  # linkding and linkding-wt2 differ already
     literal = [track("linkding", "linkding"), track("linkding-wt2", "linkding-wt2")]
-    text = "\n".join(lines("origin", literal, find_clashes(literal)))
+    text = "\n".join(lines("doctor ports .", "origin", literal, find_clashes(literal)))
     assert "fix: first drop fixed container names (above);" in text and "project name" not in text
     one_name = [track("a", "app", by_variable), track("b", "app", by_variable)]
-    text = "\n".join(lines("origin", one_name, find_clashes(one_name)))
+    text = "\n".join(lines("doctor ports .", "origin", one_name, find_clashes(one_name)))
     assert "fix: first give each checkout its own project name and container names of its own (above)" in text
 
 

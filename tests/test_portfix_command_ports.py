@@ -106,5 +106,5 @@ def test_doctor_ports_lists_the_ports_of_the_projects_commands(tmp_path: Path) -
     found = checkout(tmp_path, "kit", "folder", "", None, {}, {}, host,  # type: ignore[arg-type]
                       {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert [(c.port, c.origin, c.where) for c in found.commands] == [(8001, "make target 'docs'", "Makefile:12")]
-    text = "\n".join(lines("origin", [found], find_clashes([found])))
+    text = "\n".join(lines("doctor ports .", "origin", [found], find_clashes([found])))
     assert "8001/tcp -> make target 'docs' (Makefile:12)" in text and "✓ no clashes" in text

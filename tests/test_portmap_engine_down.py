@@ -45,7 +45,7 @@ def test_a_port_docker_proxy_holds_while_the_engine_is_down_is_no_clash() -> Non
     holder = _holder(8080, "tcp", "", "a", {}, _Host(proxy, "no socket at /nonexistent"))  # type: ignore[arg-type]
     checkout = _checkout(holder)
     assert find_clashes([checkout]) == []
-    shown = "\n".join(lines("/w", [checkout], [], "no socket at /nonexistent"))
+    shown = "\n".join(lines("doctor ports /w", "/w", [checkout], [], "no socket at /nonexistent"))
     assert "8080/tcp -> web:80" in shown and "held by a container ('docker-proxy' forwards it" in shown, shown
     assert "~ no clashes" in shown and "✓" not in shown, shown
     # the engine answering and still no container of it on the port, or an ordinary program: a clash

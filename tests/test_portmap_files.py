@@ -106,14 +106,14 @@ def test_a_clash_of_checkouts_says_how_the_port_plan_is_applied() -> None:
                         (Published("backend", 8000, 8000, "tcp", holder),))
 
     idle = [track("app", ""), track("app-b", "")]
-    text = "\n".join(lines("origin", idle, find_clashes(idle)))
+    text = "\n".join(lines("doctor ports .", "origin", idle, find_clashes(idle)))
     assert "`up` one, then `doctor fix --ports` in each other moves its clashing ports into a block" in text
     running = [track("app", "ours"), track("app-b", "")]
-    text = "\n".join(lines("origin", running, find_clashes(running)))
+    text = "\n".join(lines("doctor ports .", "origin", running, find_clashes(running)))
     assert "fix: run `doctor fix --ports` in /home/dev/app-b: it moves the clashing ports" in text
     assert "beside 'app'" in text
     alone = [track("app", "")]
-    assert "fix:" not in "\n".join(lines("origin", alone, find_clashes(alone)))
+    assert "fix:" not in "\n".join(lines("doctor ports .", "origin", alone, find_clashes(alone)))
 
 
 def test_checkouts_sharing_fixed_container_names_clash_before_their_ports() -> None:
@@ -131,7 +131,7 @@ def test_checkouts_sharing_fixed_container_names_clash_before_their_ports() -> N
     assert clashes[-1] == ("container_name 'database', 'mailserver' are used by documenso, documenso-b: the "
                            "second 'up' fails, the name being in use (drop container_name: compose then names "
                            "each PROJECT-SERVICE-1)")
-    text = "\n".join(lines("origin", both, clashes))
+    text = "\n".join(lines("doctor ports .", "origin", both, clashes))
     assert "fix: first give each checkout its own project name and drop fixed container names (above)" in text
 
 
@@ -168,7 +168,7 @@ def test_the_next_step_counts_as_shared_exactly_the_ports_the_clash_lines_call_s
     alone = [own_twice, stranger, *udp]
     clashes = find_clashes(alone)
     assert not any("published by" in line for line in clashes), clashes
-    assert next_step(alone) == [] and "fix:" not in "\n".join(lines("origin", alone, clashes))
+    assert next_step(alone) == [] and "fix:" not in "\n".join(lines("doctor ports .", "origin", alone, clashes))
     shared = [*alone, track("other", Published("web", 8001, 80, "tcp", "ours"))]
     assert [line for line in find_clashes(shared) if "published by" in line] == [
         "8001/tcp published by held ('web'), other ('web'); held by other"]
@@ -208,8 +208,9 @@ def test_a_compose_file_compose_cannot_read_is_no_all_clear(tmp_path: Path) -> N
     from doctor.portmap_render import lines
 
     checkout = Checkout(tmp_path, "app", "folder", "", "app", "none", (), "compose cannot read it", unread=True)
-    assert lines("origin", [checkout], [])[-1] == ("~ no clashes among the checkouts compose can read (1 compose "
-                                                     "cannot read or refuses: their ports are not sure)")
+    assert lines("doctor ports .", "origin", [checkout], [])[-1] == (
+        "~ no clashes among the checkouts compose can read (1 compose cannot read or refuses: "
+        "their ports are not sure)")
 
 
 def test_a_published_range_two_checkouts_share_is_one_clash_line() -> None:

@@ -47,6 +47,23 @@ class PortsOptions:
     project_name: str | None = None
 
 
+def _command(opts: PortsOptions) -> str:
+    """The run as typed, its paths as they open from here and shell-quoted: `doctor ports 'my stack' -f
+    docker-compose.dev.yml` (a header naming the repository's origin, `doctor ports /work/main`, read as a
+    command that, pasted, looked at another folder)."""
+    import shlex
+
+    from doctor.model import shown_path
+
+    words = [shlex.quote(shown_path(Path(os.path.normpath(Path.cwd() / opts.path))))]
+    words += [f"-f {shlex.quote(str(f))}" for f in opts.files]
+    words += [f"--env-file {shlex.quote(str(f))}" for f in opts.env_files or ()]
+    words += [f"--profile {shlex.quote(p)}" for p in opts.profiles]
+    if opts.project_name is not None:
+        words.append(f"-p {shlex.quote(opts.project_name)}")
+    return "doctor ports " + " ".join(words)
+
+
 def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     """Print the port map; exit 1 when a port clashes, 0 otherwise, 2 when PATH is no project."""
     from doctor.host import Host
@@ -99,7 +116,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     else:
         from doctor.report.console import visible  # a folder or branch name may hold escape sequences
 
-        text = visible("\n".join(lines(origin, checkouts, clashes, unavailable, gone))) + "\n"
+        text = visible("\n".join(lines(_command(opts), origin, checkouts, clashes, unavailable, gone))) + "\n"
     from doctor.known_secrets import projects_redactor
 
     # the engine's address (a DOCKER_HOST with a password), a compose file's problem, a path

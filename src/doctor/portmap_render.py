@@ -37,13 +37,15 @@ def _block_shown(checkout: Checkout) -> str:
     return f"none remembered; {PORTS_FILE} publishes {spans}"
 
 
-def lines(origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "",
+def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "",
           gone: list[tuple[str, str, list[ContainerPort]]] | None = None) -> list[str]:
+    """The port map as the console shows it: `command` (the run as typed, its paths quoted as a shell reads
+    them, as preflight's header: it pastes as the command that ran), then the repository (its origin,
+    else its folder), then each checkout, then the stacks still running from a folder that is gone."""
     import shlex
 
-    # quoted as a shell reads it, as preflight's header: a repository without a remote is named by its folder
-    head = f"doctor ports {shlex.quote(origin)} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})"
-    lines = [head, ""]
+    head = f"{command} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})"
+    lines = [head, f"repository {origin}", ""]
     for checkout in checkouts:
         branch = f", branch {checkout.branch}" if checkout.branch else ""
         lines.append(f"{checkout.path}  ({checkout.kind}, project '{checkout.project}'{branch}, "
