@@ -145,7 +145,7 @@ def test_profile_gated_ports_need_the_profile_and_say_so(tmp_path: Path) -> None
     env = {**NO_ENGINE, "HOME": str(tmp_path)}
     out = _run(PortsOptions(tmp_path, env=env))
     assert "publishes no fixed host port with the active profiles (2 services in profiles that are off: " \
-           "add --profile NAME)" in out
+           "add --profile NAME, one of 'database', 'default')" in out
     rows = _rows(_run(PortsOptions(tmp_path, env=env, profiles=("database",))))
     assert [row.split()[0] for row in rows] == ["25432/tcp"]
     assert [row.split()[0] for row in _rows(_run(PortsOptions(tmp_path, env={**env, "COMPOSE_PROFILES": "default"})))

@@ -119,7 +119,11 @@ def checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
                              if s.container_name and len(variables := name_variables(project, s)) == 1}))
     off = len(model.disabled_services)
     # hoppscotch puts every service in a profile: "publishes no fixed host port" alone hid why
+    names = sorted({p for service in model.profiled.values() for p in service.profiles})
+    shown = ", ".join(f"'{n}'" for n in names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     hint = "" if published or not off else (
+        f"publishes no fixed host port with the active profiles ({off} service{'s' if off != 1 else ''} "
+        f"in profiles that are off: add --profile NAME, one of {shown})" if names else
         f"publishes no fixed host port with the active profiles ({off} service{'s' if off != 1 else ''} "
         "in profiles that are off: add --profile NAME)")
     from doctor.project.portsfile import planned_ports
