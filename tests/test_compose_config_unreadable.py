@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,4 +181,92 @@ def test_a_build_context_with_bind_mounts_below_it_this_user_cannot_enter_crashe
     finally:
         holder.close()
         (root / "backend").chmod(0o755)
+        shutil.rmtree(base)
+
+
+@needs_root
+@pytest.mark.parametrize("folder", ["backend/app", "backend/scripts", "backend/tests"])
+def test_a_copied_folder_this_user_cannot_enter_crashes_no_check(folder: str) -> None:
+    """examples/broken-stack with `chmod 000 backend/app` (a folder its Dockerfile COPYs, the build
+    context itself readable), run by another user: host-vs-container and path-gap ended in
+    '✗ (PermissionError: [Errno 13] Permission denied: .../backend/app/pyproject.toml)', from the
+    look for a manifest in each COPY'd folder (Path.is_file raises on a folder it may not enter);
+    compose-config names the folder and the others are partial, as for an unreadable context."""
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)
+    root = base / "proj"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "broken-stack", root)
+    try:
+        for path in (root, *root.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        (root / folder).chmod(0)
+        _, report = _as_nobody(root)
+        checks = report["checks"]
+        assert isinstance(checks, list)
+        crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
+        assert crashed == [], crashed
+        assert ("cannot read " + folder + ": permission denied", 30, "error") in _compose_config(report)
+    finally:
+        (root / folder).chmod(0o755)
+        shutil.rmtree(base)
+
+
+@needs_root
+def test_a_home_this_user_cannot_enter_crashes_no_check() -> None:
+    """`sudo -E -u deploy doctor preflight` (or `su -m`) keeps the caller's HOME, a folder the user
+    may not enter: host-vs-container and path-gap ended in '✗ (PermissionError: [Errno 13]
+    Permission denied: '/root/.local/lib/python3.11/site-packages')', from the look for the host
+    Python's user site folder; a folder it cannot reach is one it does not import from."""
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)
+    root, home = base / "proj", base / "home"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "broken-stack", root)
+    site = home / ".local" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    site.mkdir(parents=True)
+    home.chmod(0o700)  # root's: the user may not enter it
+    saved = os.environ.get("HOME")
+    try:
+        for path in (root, *root.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        _preflight(root)  # every module loaded before the child drops root
+
+        def run() -> tuple[int, dict[str, object]]:
+            os.environ["HOME"] = str(home)
+            return _preflight(root)
+
+        _, report = as_user(NOBODY, run)  # type: ignore[misc]
+        checks = report["checks"]
+        assert isinstance(checks, list)
+        crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
+        assert crashed == [], crashed
+    finally:
+        if saved is not None:
+            os.environ["HOME"] = saved
+        shutil.rmtree(base)
+
+
+@needs_root
+def test_folders_of_env_files_and_copied_files_this_user_cannot_enter_crash_no_check() -> None:
+    """The replay of openfun/joanie with `chmod 000 env.d/development` (every service's env_file
+    folder) and `chmod 000 docker/files/usr/local/bin` (a folder its Dockerfile COPYs), run by
+    another user: leaked-host-port and service-name-drift ended in '✗ (PermissionError ...
+    env.d/development/common)', missing-mount in one naming docker/files/usr/local/bin/entrypoint."""
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)
+    root = base / "proj"
+    shutil.copytree(Path(__file__).resolve().parent / "replay" / "joanie", root)
+    locked = (root / "env.d" / "development", root / "docker" / "files" / "usr" / "local" / "bin")
+    try:
+        for path in (root, *root.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        for folder in locked:
+            folder.chmod(0)
+        _, report = _as_nobody(root)
+        checks = report["checks"]
+        assert isinstance(checks, list)
+        crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
+        assert crashed == [], crashed
+    finally:
+        for folder in locked:
+            folder.chmod(0o755)
         shutil.rmtree(base)

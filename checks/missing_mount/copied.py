@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from doctor.project import Project
+from doctor.project.reading import is_dir
 from doctor.project.service_home import MANIFEST_NAMES
 from doctor.project.types import CopyInstruction, Service
 
@@ -198,7 +199,7 @@ def _judged(folder: Path, context: Path, source: str) -> bool:
     if any(c in source for c in "*?[$") or folder == context or not inside(folder, context):
         return False
     name = folder.name.lower()
-    return (folder.is_dir() and name not in NOT_SOURCES and (name not in _DOCS or _package(folder))
+    return (is_dir(folder) and name not in NOT_SOURCES and (name not in _DOCS or _package(folder))
             and not placeholders_only(folder))
 
 

@@ -20,7 +20,7 @@ from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import override_edit
 from doctor.project.keyat import written_in
-from doctor.project.reading import is_file
+from doctor.project.reading import is_dir, is_file
 from doctor.project.shipped import run_words, shell_words
 from doctor.project.types import CopyInstruction, Service
 
@@ -80,7 +80,7 @@ def _unprovided(project: Project, service: Service, root: Path) -> Iterator[tupl
     # the folder above a tree that keeps its name (`./dojo:/app/dojo`): the project's `.` at /app
     trees += [(posixpath.dirname(target), host.parent) for target, host in trees
               if posixpath.basename(target) == host.name and posixpath.dirname(target) != "/"]
-    trees = [(t, h) for t, h in trees if inside(h, root) and h.is_dir()]
+    trees = [(t, h) for t, h in trees if inside(h, root) and is_dir(h)]
     held = [posixpath.normpath(m.target) for m in service.volumes]
     built = [posixpath.normpath(d) for d, _, _ in recipe.built] if recipe is not None else []
     runs = " ".join(step.text for step in recipe.runs) if recipe is not None else ""
@@ -117,7 +117,7 @@ def _provides(copy: CopyInstruction, context: Path, path: str) -> bool:
                 return True
             continue
         host = Path(os.path.normpath(context / source))
-        if host.is_dir():
+        if is_dir(host):
             if os.path.lexists(host / rel):
                 return True
         elif rel == posixpath.basename(source.rstrip("/")):

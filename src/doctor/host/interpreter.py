@@ -27,6 +27,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import field, record
+from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_bytes, read_text
 
 _VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
@@ -97,7 +98,7 @@ def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Int
     for directory in directories:
         for venv in (".venv", "venv"):
             candidate = directory / venv / "bin" / "python"
-            if candidate.is_file() and os.access(candidate, os.X_OK):
+            if is_file(candidate) and os.access(candidate, os.X_OK):
                 return _project_env(read_interpreter(candidate), directory)
         poetry = poetry_env(directory, env)
         if poetry is not None:
@@ -127,7 +128,7 @@ def poetry_env(directory: Path, env: Mapping[str, str]) -> Path | None:
     by default (its cache, not the project's `.venv`): `NAME-HASH-pyX.Y`, named as Poetry names it, HASH
     from the folder's real path (fastapi-template 0.11's backend/: `app-k8fAdBK0-py3.11`). Where several
     Pythons have one, the one `poetry env use` recorded in envs.toml; None when there is none or no choice."""
-    if not (directory / "poetry.lock").is_file():
+    if not is_file(directory / "poetry.lock"):
         return None  # never locked, never installed
     name = _poetry_name(directory / "pyproject.toml")
     if name is None:
@@ -234,7 +235,7 @@ def read_interpreter(executable: Path) -> Interpreter | None:
                     prefix / "lib" / f"python{v}" / "site-packages", prefix / "lib" / f"python{v}" / "dist-packages",
                     prefix / "local" / "lib" / f"python{v}" / "dist-packages"]
     folders.append(prefix / "lib" / "python3" / "dist-packages")
-    return Interpreter(real, _with_pth([f for f in folders if f.is_dir()]))
+    return Interpreter(real, _with_pth([f for f in folders if is_dir(f)]))
 
 
 def _which(name: str, entries: Sequence[str]) -> Path | None:
@@ -279,7 +280,7 @@ def _through_shims(found: Path, name: str, directories: Sequence[Path], env: Map
             after = _which(name, rest)
             return after if after is not None and not _is_script(after) else None
         candidate = root / "versions" / version / "bin" / name
-        if candidate.exists():
+        if is_file(candidate):
             return candidate
     return None
 
@@ -301,7 +302,7 @@ def _resolve_version(root: Path, version: str, installed: Sequence[str]) -> str 
     versions = (root / "versions").resolve()
     for name in (version, version.removeprefix("python-")):
         if name in installed or ("/" in name and (versions / name).resolve().is_relative_to(versions)
-                                 and (versions / name).is_dir()):
+                                 and is_dir(versions / name)):
             return name  # `3.12.1`, or pyenv-virtualenv's `3.12.1/envs/api`
     for name in dict.fromkeys((version, version.removeprefix("python-"))):
         threaded = name.endswith("t") and name[:-1][-1:].isdigit()
@@ -372,7 +373,7 @@ def _with_pth(folders: Sequence[Path]) -> tuple[Path, ...]:
                 line = line.strip()
                 if line and not line.startswith(("#", "import ", "import\t")):
                     extra = (folder / line).resolve()
-                    if extra.is_dir() and extra not in found:
+                    if is_dir(extra) and extra not in found:
                         found.append(extra)
     return tuple(found)
 
@@ -440,7 +441,7 @@ class InstalledPackages:
         for python in dict.fromkeys(p for p in self._chosen.values() if p and p != UNKNOWN):
             read = self._read.get(python)
             prefix = Path(python).parent.parent
-            if read is not None and read.project is not None and (prefix / "pyvenv.cfg").is_file() \
+            if read is not None and read.project is not None and is_file(prefix / "pyvenv.cfg") \
                     and os.path.normpath(prefix / "bin") not in entries:
                 found.append((prefix, read.project))
         return tuple(found)

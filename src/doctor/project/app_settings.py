@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.reading import read_regular_text
+from doctor.project.reading import is_file, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def _set(key: str, folded: bool, environment: Mapping[str, object], image: Mappi
 def env_file_missing(service: Service) -> bool:
     """Whether an env_file compose requires is not written yet (bookwyrm's `.env`, copied from
     .env.example, which sets REDIS_ACTIVITY_HOST=redis_activity): the environment is not known."""
-    return any(not path.is_file() for path in service.env_files if path not in service.optional_env_files)
+    return any(not is_file(path) for path in service.env_files if path not in service.optional_env_files)
 
 
 def started_app(project: Project, service: Service) -> str | None:

@@ -22,7 +22,7 @@ from doctor.project import Project
 from doctor.project.codepaths import CodePath
 from doctor.project.image_languages import _installing_languages
 from doctor.project.manifests import Language, Manifest
-from doctor.project.reading import is_dir
+from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
 TYPE_CHECKING = False  # typing costs a clean preflight ~4 ms: PackageProbe is for mypy only
@@ -283,7 +283,7 @@ def installed_manifests(project: Project, context: Path, copied: Sequence[Path])
     for path in copied:
         if path.name in MANIFEST_NAMES or path.name.startswith("requirements"):
             folders.append(path.parent)
-        elif path.is_dir() and any((path / name).is_file() for name in ("pyproject.toml", "package.json")):
+        elif is_dir(path) and any(is_file(path / name) for name in ("pyproject.toml", "package.json")):
             folders.append(path)
     found: list[Manifest] = []
     for folder in dict.fromkeys(folders):
@@ -295,11 +295,11 @@ def _workspace_members(context: Path) -> list[Path]:
     from doctor.project.memo import remember
 
     pyproject = context / "pyproject.toml"
-    if not pyproject.is_file():
+    if not is_file(pyproject):
         return []
     found: list[Path] = []
     for pattern in remember("pyproject", (pyproject,), "uv-workspace", lambda: _workspace_patterns(pyproject)):
-        found.extend(sorted(p for p in context.glob(pattern) if p.is_dir()))
+        found.extend(sorted(p for p in context.glob(pattern) if is_dir(p)))
     return found
 
 
@@ -331,7 +331,7 @@ def _missing(manifest: Manifest, root: Path, shell: PackageProbe) -> tuple[tuple
     if manifest.language is Language.NODE:
         folders = [folder, *[p for p in folder.parents if p.is_relative_to(root)]]
         return tuple(name for name, _ in packages
-                     if not any((f / "node_modules" / name).is_dir() for f in folders)), None
+                     if not any(is_dir(f / "node_modules" / name) for f in folders)), None
     python = shell.python_for([folder, root])
     if python is None:
         return tuple(name for name, _ in packages), None
