@@ -64,3 +64,20 @@ def test_a_warm_preflight_imports_the_readers_of_the_languages_it_meets(
     modules = _modules(REPO / project, tmp_path)
     assert sorted(m for m in absent if m in modules) == []
     assert sorted(m for m in present if m not in modules) == []
+
+
+# the modules that build fixes and advice, or read what only a finding or a rarer project needs: a warm
+# preflight of examples/clean-stack (no stray, no localhost dial, no CRLF, no version range...) imported
+# every one of them at the top of its check (~150 KB of code to unmarshal and run on each preflight)
+FIX_BUILDERS = (
+    "doctor.checks.root_owned_files.fix", "doctor.checks.leaked_host_port.run_fixes",
+    "doctor.checks.service_name_drift.edits", "doctor.checks.script_line_endings.gitattributes",
+    "doctor.checks.runtime_drift.advice", "doctor.project.portsfile", "doctor.project.server_binds",
+    "doctor.project.service_entrypoint", "doctor.host.rootless_netns", "doctor.checks.missing_mount.start_copies",
+    "doctor.checks.missing_mount.node_path", "doctor.checks.missing_mount.written_user",
+)
+
+
+def test_a_warm_clean_preflight_imports_no_fix_it_does_not_build(tmp_path: Path) -> None:
+    modules = _modules(REPO / "examples" / "clean-stack", tmp_path)
+    assert sorted(m for m in FIX_BUILDERS if m in modules) == []

@@ -225,7 +225,7 @@ def test_advice_to_paste_quotes_every_operand(tmp_path: Path) -> None:
     `$(touch pwned)` or with a space must neither run nor split."""
     from types import SimpleNamespace
 
-    from doctor.checks.root_owned_files import _fix
+    from doctor.checks.root_owned_files.fix import _fix
 
     from doctor.host.owners import Owner
     from doctor.model import Unavailable

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from doctor.project.command_home import mapped_words, runner_started
-from doctor.project.server_binds import every_interface, reachable, script_reachable
 from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
 
@@ -80,6 +79,8 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
         argv[service:service] = ["--service-ports"]
         service += 1
     if service_ports or publish:
+        from doctor.project.server_binds import every_interface, reachable, script_reachable  # here: a run's ports only
+
         # a server told to listen on localhost (rafsaf's `uvicorn ... --host localhost`) listens on the container's
         # own: a published port reaches nothing there; in the container it is to listen on every interface
         words = argv[service + 1:]

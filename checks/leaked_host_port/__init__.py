@@ -20,7 +20,6 @@ from .local_lines import local_lines
 from .localhost_dials import LocalDial, own_namespace, redirected
 from .port_consumers import consumer_groups
 from .run_dials import LocalRunDial, RunDial, local_run_dials, run_dials
-from .run_fixes import rewrite_run, target_fix, through_dotenv
 from .target_ports import unheard_targets
 from .value_lines import _address_at, _key_line, _origin
 
@@ -347,6 +346,7 @@ class LeakedHostPort(Check):
                        f"{server.name}:{mapping.target} finds no server")
             title = (f"write {listens} as the container side of the mapping (keep ${{{variable}}} for the host "
                      "side only)")
+            from .run_fixes import target_fix  # here: only a finding builds its fix
             yield self.finding(message, mapping.location, f"{server.name}:target:{variable}",
                                target_fix(mapping.location, mapping.target_raw, listens, title))
         # one finding per line that writes localhost (a shared .env line several services read)
@@ -426,6 +426,8 @@ class LeakedHostPort(Check):
         for service in project.compose.services.values():
             runs: list[RunDial | LocalRunDial] = [*run_dials(index, service), *local_run_dials(index, service)]
             for run in runs:
+                from .run_fixes import rewrite_run, through_dotenv  # here: only a command that dials localhost
+
                 at, fix = rewrite_run(project, service, run)
                 own = at or _key_line(project, service, run.part)  # where a finding of this service alone points
                 if at is None and (through := through_dotenv(project, service, run)) is not None:

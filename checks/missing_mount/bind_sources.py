@@ -25,11 +25,8 @@ from doctor.project.types import Mount, Service
 
 from .copied import PLACEHOLDERS, inside
 from .made_as import ROOT, directory
-from .node_path import packages_elsewhere
 from .remote_binds import remote_judgement
 from .run_time import RunTimeReads
-from .start_copies import refilled
-from .written_user import unset_id_variables, written_user
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -96,6 +93,9 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
     the project), `here` as the user opens it from the current directory (the fix's command)."""
     from doctor.project.install_folders import install_fix, install_note, installed_by
     from doctor.project.moved_paths import found_above
+
+    from .node_path import packages_elsewhere
+    from .start_copies import refilled
 
     head = f"bind source {_shown(rel)} does not exist"
     file = _meant_file(source, uses, project)
@@ -332,6 +332,8 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootles
     service mounts it) its uid is a subuid of yours, which a chown on the host does not give: the chown runs
     inside the engine (a service of `user: "1001:1001"` then wrote its bind as 101000 under a real rootless engine)."""
     import shlex
+
+    from .written_user import unset_id_variables, written_user
 
     quoted = shlex.quote(here.rstrip("/") or ".")
     start = f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted}"

@@ -14,7 +14,6 @@ follows to the same offset in the new range, by the rules of one port's move (ho
 from __future__ import annotations
 
 from doctor.model import Edit, Fix, Safety, replace
-from doctor.project.portsfile import PORTS_FILE
 from doctor.project.types import PortMapping, Service
 
 from .ranges import Published
@@ -101,6 +100,8 @@ def range_move(project: Project, host: Host, group: Published) -> PortMove | Non
     title = f"move '{group.service}' from host ports {old} to {new} ({where}){then}"
     pending = ""
     if shell and not edits:  # written by an earlier run: nothing moves again, the export is named once
+        from doctor.project.portsfile import PORTS_FILE
+
         title = (f"publish '{group.service}' on {new}, not {old}, as {PORTS_FILE} does once compose reads it "
                  "(export COMPOSE_FILE)")
         pending = where

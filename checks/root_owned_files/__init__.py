@@ -12,7 +12,6 @@ from doctor.host.owners import Owner, OwnerScan
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable
 from doctor.project import Project
 
-from .fix import _fix, _mapper, _operands, _rootless_subuids, _run_as_you
 from .places import Row, _by_bind_mount, _from_root, _Places, unlisted
 from .remap import Remap, inside_subuids, remapped_as_you, rootless_kept, userns_remap
 from .rootless_user import as_you_findings
@@ -213,7 +212,11 @@ class RootOwnedFiles(Check):
         protected = {place.group(str(d), True) for d in scan.excluded_in} | (held.keys() - groups_before)
         # `.data` over `.data/mysql`: a chown -R of the first must not take the second's (the db's own)
         below = sorted(os.path.normpath(os.path.join(folder, top)) for top in groups)
-        subuids = _rootless_subuids(host, expected) if groups else ()
+        subuids: tuple[tuple[int, int], ...] = ()
+        if groups:
+            from .fix import _rootless_subuids  # here: a run that finds no stray builds no fix
+
+            subuids = _rootless_subuids(host, expected)
         # a rootful daemon with userns-remap: its containers' strays are uids of the remap's range
         remap = userns_remap(host, {row[1] for rows in groups.values() for row in rows}) if (
             groups and not subuids) else None
@@ -232,6 +235,8 @@ class RootOwnedFiles(Check):
     def _group(self, project: Project, host: Host, scan: OwnerScan, expected: Owner, folder: str, top: str,
                rows: list[Row], subuids: tuple[tuple[int, int], ...], protected: bool,
                holder: str | None, groups: list[str], remap: Remap | None = None) -> Finding:
+        from .fix import _fix, _mapper, _operands, _run_as_you  # here: a run that finds no stray builds no fix
+
         base = str(scan.root)
         within = os.path.normpath(os.path.join(folder, top))
         # under a userns-remap, each stray as the container uid that wrote it: judged from here on as a

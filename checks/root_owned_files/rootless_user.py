@@ -27,13 +27,13 @@ def as_you_findings(check: Check, project: Project, host: Host, expected: Owner,
     """One warning for the services whose `user:` is your uid and that bind-mount your files (inside
     `root`) writable, when the engine maps uids (rootless, Docker Desktop for Linux); none otherwise.
     The engine is asked only once such a service is found."""
-    from .fix import _in_place, _mapper, _rootless_subuids, _user_variable
-
     if not expected.uid:
         return
     mine = [svc for svc in project.services.values() if _uid(svc) == expected.uid and _binds(svc, root)]
     if not mine:
         return
+    from .fix import _in_place, _mapper, _rootless_subuids, _user_variable  # here: past the common case
+
     ranges = _rootless_subuids(host, expected)
     if not ranges:
         return

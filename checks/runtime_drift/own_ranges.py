@@ -13,8 +13,6 @@ from doctor.project.runtime_locks import is_lock
 from doctor.project.runtime_target import excluded_by, lowest_admitted
 from doctor.project.runtimes import Declared
 
-from .advice import _outside, _where
-
 # per service group, as runtime-drift's run gathers them: (names, image pins, own folders' files, CI pins)
 Group = tuple[list[str], list[Declared], list[Declared], list[Declared]]
 
@@ -40,6 +38,8 @@ def unpinned_images(check: Check, project: Project, runtime: str, groups: list[G
                 found = readers.setdefault(place, ([], excluded))
                 found[0].extend(n for n in names if n not in found[0])
     for place, (names, excluded) in readers.items():
+        from .advice import _outside, _where  # here: advice's wording only for a finding
+
         version = ", ".join(place.versions)
         into = lowest_admitted(excluded[0].spec or "", runtime, place.versions[0])
         message = (f"{runtime} {version} ({place.source}){_outside(excluded, project)}, in the folder of "

@@ -15,8 +15,6 @@ from doctor.project.reading import read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.shipped import Shipped, shipped_scripts
 
-from .gitattributes import _gitattributes_fix
-
 BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 1024 * 1024
 # interpreters a busybox-based image (alpine, busybox) does not have unless a RUN installs them
@@ -183,7 +181,11 @@ class ScriptLineEndings(Check):
                           Safety.ADVICE)
                 yield self.finding(message, location, f"{subject}:{missing}", fix, severity)
         yield from self._platform_scripts(project, judged, writable, crlf)
-        attributes = _gitattributes_fix(project, crlf) if crlf else None
+        attributes = None
+        if crlf:
+            from .gitattributes import _gitattributes_fix  # here: only a script with CRLF
+
+            attributes = _gitattributes_fix(project, crlf)
         if attributes is not None:
             fix, kept = attributes
             message = f"no .gitattributes rule keeps {kept} at LF: a Windows checkout brings CRLF back"

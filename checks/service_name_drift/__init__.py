@@ -21,7 +21,6 @@ from doctor.project.service_network import (
 )
 from doctor.project.types import EnvSource, EnvVar, Service
 
-from .edits import Use, edited_name, host_edit, host_port_edit, host_shown, list_fix, written_at
 from .passwords import password_findings
 from .readers import overridden_by_their_readers, unreached
 from .refs import default_peer, dotted_peer, judged, value_refs
@@ -29,6 +28,10 @@ from .runs import run_hosts
 from .settings_hosts import settings_hosts
 from .siblings import from_sibling, named_beside_its_url
 from .waits import wait_findings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .edits import Use
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
 
@@ -240,6 +243,8 @@ class ServiceNameDrift(Check):
                         continue
                     # keyed by where the host is written: services whose own lines all read one
                     # .env line (`DB_URL: ${DB_URL}` in four services) share its finding and edit
+                    from .edits import written_at  # here: a clean project's run edits nothing
+
                     hosts = groups.setdefault((written_at(project, var, ref), var.name), {})
                     hosts.setdefault(name, []).append((service, view, var, ref))
         for hosts in filter(None, (unreached(hosts, reached, everywhere) for hosts in groups.values())):
@@ -264,6 +269,8 @@ class ServiceNameDrift(Check):
         Where two hosts would become the same entry (both meant 'db'), the later one is dropped with
         its separator, and the title says so: a host list naming `db` twice only repeats it.
         """
+        from .edits import host_shown, list_fix
+
         var = uses[0][2]
         parts = [f"'{ref.host}'{f.message.removeprefix(host_shown(var, ref))}"
                  for f, (_, _, _, ref) in zip(found, uses, strict=True)]
@@ -274,6 +281,7 @@ class ServiceNameDrift(Check):
 
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
         from .affixes import affixed_peer  # here: a clean project's run never imports these
+        from .edits import edited_name, host_edit, host_port_edit, host_shown, written_at
         from .siblings import listener_for, sibling_services
 
         service, view, var, ref = uses[0]

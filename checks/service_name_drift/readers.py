@@ -13,7 +13,10 @@ from pathlib import Path
 from doctor.model import Location
 from doctor.project.types import EnvSource, Service
 
-from .edits import Use
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .edits import Use
+
 
 
 def unreached(hosts: dict[str, list[Use]], reached: set[tuple[Location | None, str]],

@@ -19,7 +19,6 @@ from functools import cached_property
 from pathlib import Path
 
 from doctor.host.engine import CONTAINER_LIST
-from doctor.host.rootless_netns import publishes_here
 from doctor.model import Unavailable, record
 
 TYPE_CHECKING = False
@@ -323,7 +322,11 @@ class PortProber:
             # a listener's (flag __SO_ACCEPTCON): a connection from here to an engine elsewhere lists the path too
             if len(fields) >= 8 and int(fields[3], 16) & 0x10000 and {fields[7], os.path.realpath(fields[7])} & wanted:
                 return False
-        return self.host.context.in_container and not publishes_here(endpoint.socket_path)
+        if not self.host.context.in_container:
+            return False
+        from doctor.host.rootless_netns import publishes_here  # here: only inside a container
+
+        return not publishes_here(endpoint.socket_path)
 
     @cached_property
     def ephemeral_range(self) -> tuple[int, int] | None:

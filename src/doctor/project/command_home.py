@@ -12,7 +12,6 @@ from pathlib import Path
 
 from doctor.project import Project
 from doctor.project.manifests import Language
-from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
 from doctor.project.service_home import NODE_TOOLS, PYTHON_TOOLS, ServiceHome
 
 
@@ -180,11 +179,19 @@ def compose_argv(project: Project, verb: str, home: ServiceHome, cwd: Path, comm
     mapped = home.container_path(cwd)
     if mapped is not None and mapped != home.workdir:
         argv += ["-w", mapped]
-    if verb == "run" and (dispatching_entrypoint(project, home.service) or program_entrypoint(project, home.service)):
+    if verb == "run" and _entrypoint_takes_command(project, home.service):
         # a script's `case $1` would take the command for one of its words, or drop it; a program
         # (ENTRYPOINT ["python3"]) would take the command for its arguments
         argv += ["--entrypoint", ""]
     return [*argv, home.service, *_runner_kept(project, home.service, command)]
+
+
+def _entrypoint_takes_command(project: Project, service_name: str) -> bool:
+    """Whether the service's entrypoint would take a `run`'s command for its own words: a dispatching
+    script or a program (doctor.project.service_entrypoint, imported here: only a `run` asks)."""
+    from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
+
+    return dispatching_entrypoint(project, service_name) or program_entrypoint(project, service_name)
 
 
 def _runner_kept(project: Project, service_name: str, command: Sequence[str]) -> list[str]:
