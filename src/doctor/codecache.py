@@ -53,7 +53,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from importlib.machinery import ModuleSpec
     from types import ModuleType
 
@@ -261,13 +261,15 @@ def absorb(imported: object) -> None:
 
 def _imported(names: set[str]) -> dict[str, Found]:
     """Of the modules `names`, those the path finders imported from a source file with a `.pyc`."""
-    found = {}
+    return dict(_found(names))
+
+
+def _found(names: set[str]) -> Iterator[tuple[str, Found]]:
     for name in names:
         spec = getattr(sys.modules.get(name), "__spec__", None)
         loader = getattr(spec, "loader", None)
         if spec is not None and type(loader) is _external.SourceFileLoader and spec.has_location and spec.cached:
-            found[name] = (spec.origin, spec.cached, spec.submodule_search_locations is not None)
-    return found
+            yield name, (spec.origin, spec.cached, spec.submodule_search_locations is not None)
 
 
 def _wanted(name: str, found: Found) -> bool:
@@ -298,6 +300,11 @@ def save() -> None:
     if path is None or sys.dont_write_bytecode:
         return
     try:
+        if _state.fd < 0:  # no table to fill from: an empty one, when this run imported any module it would hold
+            if (_state.stale or _state.absorbed
+                    or any(_wanted(name, found) for name, found in _found(set(sys.modules) - _state.before))):
+                _write(path, {})
+            return
         new = {name: found for name, found in _imported(set(sys.modules) - _state.before).items()
                if _wanted(name, found)}
         # a helper's, judged there (`journal_take`: the packages it imported are its own)

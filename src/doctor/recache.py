@@ -26,9 +26,13 @@ table doctor ships for this regular-expression engine (doctor/regex-tables, writ
 `python -m doctor.regex_ship`: each static `lazy(...)` pattern as the interpreters doctor supports
 compile it), keyed by `engine_key` (cache tag, `_sre.MAGIC`, code unit, limits, Unicode range)
 rather than the exact build, since patch releases generate the same code for these patterns
-(tests/test_recache_shipped.py checks it against the interpreter running the tests). An entry
-taken from it goes into the user's table like one compiled here; `_sre.compile` still validates
-it, and one it refuses is compiled here instead.
+(tests/test_recache_shipped.py checks it against the interpreter running the tests). Each entry
+there is marshalled on its own and loaded when a run asks for it: a run takes ~170 of ~600, and
+loading the whole table (one zlib stream of ~490 KB of marshal: inflated, then every entry's code
+made into ints) cost a first run ~17M instructions, ~6 ms; no zlib either (inflating each entry
+taken cost ~40 % more than its load). An entry taken from it goes into the user's table like one compiled
+here; `_sre.compile` still validates it, and one it refuses, or that does not unpack, is compiled
+here instead.
 """
 
 from __future__ import annotations
@@ -39,13 +43,14 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
 FORMAT = 1
 MAX_ENTRIES = 1024
 MAX_BYTES = 1024 * 1024
 PREFIX, SUFFIX = "regex-", ".marshal"
-SHIPPED, SHIPPED_SUFFIX = "regex-tables", ".zmarshal"  # doctor's own tables, one per engine (doctor.regex_ship)
+SHIPPED, SHIPPED_SUFFIX = "regex-tables", ".marshal"  # doctor's own tables, one per engine (doctor.regex_ship)
+SHIPPED_MAX_BYTES = 4 * 1024 * 1024  # a shipped table (~0.5 MB for ~600 patterns)
 _SPECIAL_FLAGS = 128 | 1  # re.DEBUG prints, re.TEMPLATE warns: both stay with `re`
 
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -62,7 +67,7 @@ class _State:
         self.added: dict[Key, Entry] = {}
         self.registered = False
         self.journal_from: frozenset[Key] | None = None  # what was added before `journal()`, while listing
-        self.shipped: dict[Key, Entry] | None = None  # doctor/regex-tables' table of this engine, once read
+        self.shipped: Shipped | None = None  # doctor/regex-tables' table of this engine, once read
 
 
 _state = _State()
@@ -198,23 +203,54 @@ def shipped_path() -> str:
                         f"{sys.implementation.cache_tag}-{_sre.MAGIC}{SHIPPED_SUFFIX}")
 
 
-def read_shipped(path: str | None = None) -> dict[Key, Entry]:
-    """A shipped table (zlib of the marshal of (engine_key(), table)), this engine's by default, or
-    {} when there is none, it is another engine's, or it is unsound."""
+class Shipped:
+    """A shipped table: its entries by key, each loaded (marshal) when asked for; one that does not
+    load, or is no entry's shape, is None (`get`) and left out (`items`)."""
+
+    def __init__(self, packed: dict[object, object] | None = None) -> None:
+        self._packed = packed or {}
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._packed)
+
+    def get(self, key: Key) -> Entry | None:
+        packed = self._packed.get(key)
+        if not isinstance(packed, bytes):
+            return None
+        try:
+            import marshal
+
+            entry = marshal.loads(packed)
+        except Exception:  # not marshal: compiled as before
+            return None
+        return entry if _sound(key, entry) else None
+
+    def items(self) -> Iterator[tuple[Key, Entry]]:
+        for key in self._packed:
+            entry = self.get(key)  # type: ignore[arg-type]  # a key of another shape: None (_sound)
+            if entry is not None:
+                yield key, entry  # type: ignore[misc]
+
+
+def read_shipped(path: str | None = None) -> Shipped:
+    """A shipped table (the marshal of (engine_key(), {key: the marshal of its entry})), this
+    engine's by default; empty when there is none, it is another engine's, or it is no table."""
     try:
         with open(shipped_path() if path is None else path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            return {}
-        import zlib
+            data = handle.read(SHIPPED_MAX_BYTES + 1)
+        if len(data) > SHIPPED_MAX_BYTES:
+            return Shipped()
+        import marshal
 
-        inflate = zlib.decompressobj()
-        payload = inflate.decompress(data, 4 * MAX_BYTES)
-        if inflate.unconsumed_tail or not inflate.eof:
-            return {}
-        return _unpacked(payload, engine_key())
+        key, table = marshal.loads(data)
+        if key != engine_key() or not isinstance(table, dict):
+            return Shipped()
+        return Shipped(table)
     except Exception:  # none shipped for this engine, or not a table: compile as before
-        return {}
+        return Shipped()
 
 
 def table_path(folder: str) -> str:

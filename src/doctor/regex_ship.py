@@ -67,17 +67,17 @@ def _lazy_in(value: object, depth: int = 0) -> Iterator[_LazyPattern]:
 
 def write_table() -> None:
     """In the interpreter whose table it is: read the marshalled patterns from stdin, compile each
-    with this `re` and write this engine's file (zlib of the marshal of (engine_key(), table))."""
+    with this `re` and write this engine's file: the marshal of (engine_key(), table), each entry of
+    the table marshalled on its own, so that a run loads only those it uses (doctor.recache.Shipped)."""
     import marshal
-    import zlib
 
     from doctor import recache
 
     patterns = marshal.loads(sys.stdin.buffer.read())
-    table = {(pattern, flags): recache._entry(pattern, flags) for pattern, flags in patterns}
-    data = zlib.compress(marshal.dumps((recache.engine_key(), table)), 9)
-    if len(data) > recache.MAX_BYTES:
-        raise SystemExit(f"{len(data)} bytes: over recache.MAX_BYTES")
+    table = {(pattern, flags): marshal.dumps(recache._entry(pattern, flags)) for pattern, flags in patterns}
+    data = marshal.dumps((recache.engine_key(), table))
+    if len(data) > recache.SHIPPED_MAX_BYTES:
+        raise SystemExit(f"{len(data)} bytes: over recache.SHIPPED_MAX_BYTES")
     path = recache.shipped_path()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "wb") as handle:
