@@ -65,3 +65,24 @@ def test_a_dial_of_a_peer_on_its_own_published_port_is_still_found_and_fixed(tmp
     assert (root / "compose.override.yaml").read_text() == (
         'services:\n  lila:\n    environment:\n      EXPLORER_INTERNAL_ENDPOINT: "http://openingexplorer:9002"\n')
     assert _found(root) == []
+
+
+def test_a_worker_dialing_a_peer_behind_a_proxy_on_that_port_is_still_found(tmp_path: Path) -> None:
+    """openlibrary's shape with an nginx in front of 'web': nginx publishes 8080:80, 'web' listens on 8080 inside,
+    and the updater's OL_URL=http://localhost:8080/ dials its own container. Found before the lila exemption, then
+    missed (another service publishing the port made it a page); the key names neither the updater nor does nginx
+    front it, so it is the error again."""
+    root = tmp_path / "ol"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        "services:\n"
+        "  updater:\n    image: python:3.12\n    command: python scripts/solr_updater.py\n"
+        "    environment:\n      OL_URL: http://localhost:8080/\n"
+        "  web:\n    image: python:3.12\n    command: gunicorn -b 0.0.0.0:8080 app:app\n    expose: [\"8080\"]\n"
+        "  nginx:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n    depends_on: [web]\n")
+    options = ProjectOptions(path=root, env={"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1",
+                                             "DOCTOR_CONTEXT": "host", "HOME": str(root)})
+    report = preflight(RunOptions(project=options, select=("leaked-host-port",), env=dict(options.env)),
+                       load_registry()).report
+    assert [(f.message.split(":")[0], f.location.line if f.location else None) for f in report.findings] == [
+        ("OL_URL host 'localhost' is 'updater' itself in its container (did you mean 'web'?)", 6)]

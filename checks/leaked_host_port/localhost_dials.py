@@ -137,10 +137,14 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # listens on itself (openlibrary's solr-updater and OL_URL), unless the key is a public
             # address handed out in links (NEXTAUTH_URL, a UI's) or the listener's own beside it (redash)
             page = port in index.published or _publishes(model.services[meant[0]], port)
-            # but only where that port, from the host, opens the same peer: lila-docker's LILA_URL=
-            # http://localhost:8080 in 'lila' is caddy's `8080:80` in front of it, its site's address, not
-            # a dial of the optional chessground that happens to listen on 8080 inside the network
-            opens = index.tcp_publishers.get(port, meant[0]) == meant[0]
+            # but only where that port, from the host, opens the same peer, or the service's own site is meant:
+            # lila-docker's LILA_URL=http://localhost:8080 in 'lila' is caddy's `8080:80` in front of it, its site's
+            # address (the key names 'lila', the service reading it), not a dial of the optional chessground that
+            # happens to listen on 8080 inside the network; openlibrary's OL_URL in 'updater', with an nginx in
+            # front of 'web' on 8080:80, still dials 'web' (the key names neither the updater nor does the proxy
+            # front it)
+            publisher = index.tcp_publishers.get(port, meant[0])
+            opens = publisher == meant[0] or not _fronts(model, publisher, service.name, var.name)
             if page and opens and meant[1] == port and not _LINK_WORDS.intersection(var.name.upper().split("_")) \
                     and not _own_url(model.services[meant[0]], var) and opens_itself(var.name):
                 page = False
@@ -271,6 +275,13 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
         return False
     name = _NOT_ALNUM.sub("_", peer).upper().strip("_")
     return bool(name) and _has_part(key.upper(), name)
+
+
+def _fronts(model: ComposeModel, publisher: str, service: str, key: str) -> bool:
+    """Whether the host port's publisher is the service's own front: the key names the service reading it
+    (`LILA_URL` in 'lila'), or the publisher depends on it (a proxy started after its app)."""
+    peer = model.services.get(publisher)
+    return _has_part(key.upper(), service.upper()) or (peer is not None and service in peer.depends_on)
 
 
 def _has_part(key: str, name: str) -> bool:
