@@ -61,3 +61,15 @@ def test_the_host_port_in_the_env_dotenv_loads_is_found_and_fixed_in_one_run(tmp
 
 def test_without_the_dotenv_gem_the_env_reaches_no_process(tmp_path: Path) -> None:
     assert found(host_options(_casa(tmp_path, "5435", gem=False)), CHECKS) == []
+
+
+def test_what_database_yml_reads_is_no_dial_where_compose_sets_database_url(tmp_path: Path) -> None:
+    """Rails merges DATABASE_URL over config/database.yml, the URL's host, port and user winning: the host `.env`'s
+    DATABASE_HOST=localhost (and POSTGRES_PORT=5435), which only database.yml reads, dials nothing there. The
+    railtie's load was taken for the app's dial of them, an error with a fix; the same .env without DATABASE_URL
+    is still found."""
+    root = _casa(tmp_path, "5435")
+    (root / "config" / "docker.env").write_text(
+        "DOCKER=true\nDATABASE_URL=postgres://postgres@database:5432/casa_development\n\n"
+        "POSTGRES_USER=postgres\nPOSTGRES_HOST_AUTH_METHOD=trust\n")
+    assert found(host_options(root), CHECKS) == []

@@ -82,8 +82,32 @@ def rails_loads(project: Project, service: Service, codes: CodeMap) -> tuple[Dot
         inside = [codes.to_container(folder / name) for name in names]
         candidates = tuple(("abs", path) for path in inside if path is not None)
         said = text.splitlines()[line - 1].strip() if text else ""
-        return (DotenvCall(Location(gemfile, line), False, candidates, said, True, LOADER),)
+        keys = _not_merged_under(project, folder, names, process)
+        return (DotenvCall(Location(gemfile, line), False, candidates, said, True, LOADER, keys),)
     return ()
+
+
+# a connection setting of config/database.yml taken from a variable: `host: <%= ENV.fetch("DATABASE_HOST") { ... } %>`
+_DB_SETTING = lazy(r"""^\s+(?:host|port|username|user|password|database)\s*:.*?\bENV(?:\.fetch\(\s*|\[\s*)"""
+                   r"""['"](\w+)['"]""", re.MULTILINE)
+
+
+def _not_merged_under(project: Project, folder: Path, names: tuple[str, ...],
+                      process: dict[str, str]) -> tuple[str, ...] | None:
+    """The keys of the railtie's files that still count where the process has DATABASE_URL (compose's or the
+    image's): Rails merges the URL over config/database.yml, its host, port, user, password and database
+    winning, so the variables database.yml reads for those (a host `.env`'s `DATABASE_HOST=localhost` beside
+    compose's `DATABASE_URL: postgres://postgres@database:5432/app`) dial nothing; None (every key) without it."""
+    if not process.get("DATABASE_URL"):
+        return None
+    used = set(_DB_SETTING.findall(read_regular_text(folder / "config" / "database.yml", 256 * 1024) or ""))
+    if not used:
+        return None
+    keys: dict[str, None] = {}
+    for name in names:
+        read = project.env_file(folder / name) if is_file(folder / name) else None
+        keys.update(dict.fromkeys(k for k in (read.as_dict() if read is not None else {}) if k not in used))
+    return tuple(keys)
 
 
 def overwrite_edit(text: str) -> str | None:
