@@ -84,3 +84,14 @@ def test_the_storage_skeleton_is_no_source_to_mount(tmp_path: Path) -> None:
     # every folder of PHP code bound, storage/ (placeholders only, COPY'd to storage-init too) left to the image
     mounts = (*MOUNTS, "./bootstrap:/var/www/bootstrap", "./config:/var/www/config", "./database:/var/www/database")
     assert _found(_project(tmp_path, mounts)) == []
+
+
+def test_a_storage_a_run_filled_with_compiled_views_is_still_no_source(tmp_path: Path) -> None:
+    # what any run of the app leaves there, through upstream's own `./:/var/www` bind: Blade's compiled views are
+    # .php files, but storage/ is the run's (caches, sessions, logs), never code to edit
+    root = _project(tmp_path, (*MOUNTS, "./bootstrap:/var/www/bootstrap", "./config:/var/www/config",
+                               "./database:/var/www/database"))
+    views = root / "storage" / "framework" / "views"
+    (views / "3f2a9c.php").write_text("<?php echo e($title); ?>\n")
+    (root / "storage" / "logs" / "laravel.log").write_text("[2026-12-06] local.INFO: up\n")
+    assert _found(root) == []

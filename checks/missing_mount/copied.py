@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from doctor.project import Project
-from doctor.project.reading import is_dir
+from doctor.project.reading import is_dir, is_file
 from doctor.project.service_home import MANIFEST_NAMES
 from doctor.project.types import CopyInstruction, Service
 
@@ -100,8 +100,9 @@ def whole_context(project: Project, service: Service, context: Path, destination
     if context == Path(os.path.normpath(project.compose.project_dir)):
         # a PHP app's own folders (its composer.json at the context): those holding PHP code, as a
         # Python package is (a Laravel root's app/, bootstrap/, config/, database/, routes/)
-        php = (context / "composer.json").is_file()
-        packages = {f for f in found if _package(f) or (php and holds_code(f, (".php",)))}
+        php = is_file(context / "composer.json")
+        packages = {f for f in found
+                    if _package(f) or (php and not _php_run_time(f, context) and holds_code(f, (".php",)))}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
         # a namespace package the mounted code imports (docker-flask-example's lib/, no `__init__.py`)
         loose = [f for f in found if f not in packages and f not in run_time and f not in bound and holds_python(f)]
@@ -194,15 +195,25 @@ def loose_code(service: Service, context: Path, folder: Path) -> tuple[str, ...]
 
 def _judged(folder: Path, context: Path, source: str) -> bool:
     """A named source folder inside the context: not the whole context, a glob, a file, build output,
-    or a skeleton of placeholders (laravel-docker-examples' `COPY ./storage /var/www/storage-init`, a
-    tree of `.gitignore` files the app fills with logs and caches at run time: nothing to edit)."""
+    a skeleton of placeholders (laravel-docker-examples' `COPY ./storage /var/www/storage-init`, a
+    tree of `.gitignore` files the app fills with logs and caches at run time: nothing to edit), nor that
+    folder once a run filled it (_php_run_time)."""
     if any(c in source for c in "*?[$") or folder == context or not inside(folder, context):
         return False
     name = folder.name.lower()
     return (is_dir(folder) and name not in NOT_SOURCES and (name not in _DOCS or _package(folder))
-            and not placeholders_only(folder))
+            and not placeholders_only(folder) and not _php_run_time(folder, context))
 
 
+def _php_run_time(folder: Path, context: Path) -> bool:
+    """A folder a PHP app's run fills (PHP_RUN_TIME) at the top of its context (composer.json there): once the
+    app ran, Laravel's storage/ holds compiled views and logs, no skeleton any more, and still no source."""
+    return folder.parent == context and folder.name.lower() in PHP_RUN_TIME and is_file(context / "composer.json")
+
+
+# a PHP app's folders its run fills (Laravel's storage/: compiled Blade views, `storage/framework/views/*.php`,
+# sessions, caches; Symfony's var/): never code to edit, whatever .php files a run left there
+PHP_RUN_TIME = frozenset({"storage", "var", "cache", "tmp", "logs"})
 # files that only keep an empty folder in git: no content of the image's
 PLACEHOLDERS = frozenset((".gitignore", ".gitkeep", ".keep", ".placeholder", ".empty"))
 MAX_SKELETON_ENTRIES = 200  # entries of a COPY'd folder looked through to see it holds placeholders only
