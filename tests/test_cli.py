@@ -105,6 +105,11 @@ def test_a_project_where_the_command_goes_names_the_command_to_paste(typed: str)
     pasted = doctor(*shlex.split(advised.group(1))[1:], "--select", "compose-config")
     assert pasted.returncode == 0, pasted.stdout + pasted.stderr
     assert "No such command 'nope'" in doctor("nope").stderr  # a word that is no path: click's answer, kept
+    # a file or folder that is no project (`doctor README.md`, `doctor src`) is no project to advise: click's answer
+    for other in ("README.md", "src"):
+        assert (REPO / other).exists()
+        said = doctor(other).stderr
+        assert "is no command" not in said and f"No such command '{other}'" in said, said
 
 
 def test_the_command_names_are_the_cli_s() -> None:

@@ -397,6 +397,19 @@ def _known_formats(formats: list[str]) -> bool:
     return all(f in {f.value for f in Format} for f in formats)
 
 
+def _project_path(typed: str) -> bool:
+    """Whether a word typed where a command goes names a project: a folder holding a compose file, or a file
+    named like one (`doctor examples/broken-stack`, `doctor compose.dev.yaml`); not `doctor LICENSE`, nor an
+    empty folder that happens to be called `help`."""
+    import glob
+
+    if os.path.isdir(typed):
+        return any(glob.glob(os.path.join(glob.escape(typed), pattern))
+                   for pattern in ("compose.y*ml", "docker-compose.y*ml", "compose.*.y*ml", "docker-compose.*.y*ml"))
+    name = os.path.basename(typed).lower()
+    return os.path.isfile(typed) and "compose" in name and name.endswith((".yml", ".yaml"))
+
+
 def _run(args: list[str], whole_process: bool = False) -> None:
     if args == ["--version"]:
         sys.stdout.write(f"doctor {__version__}\n")
@@ -456,7 +469,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
             exit_now(status)
         sys.exit(status)
     import_pathlib()
-    if args and args[0] not in COMMANDS and not args[0].startswith("-") and os.path.exists(args[0]):
+    if args and args[0] not in COMMANDS and not args[0].startswith("-") and _project_path(args[0]):
         # `doctor examples/broken-stack`, `doctor .`: a project where a command was expected (click would say
         # only "No such command"): the command meant, to paste
         from shlex import quote
