@@ -248,6 +248,16 @@ class HostVsContainer(Check):
         stop it first (`docker compose stop web`) and run it again, or use the running one (a server told a port
         the service does not publish, `runserver 0.0.0.0:8001`, runs beside it: `run -p 8001:8001`);
         `doctor exec -- make test` runs such a recipe there.
+        A program of PHP (`php artisan test`, `vendor/bin/phpunit`, `bin/console` by its `#!` line) where the host
+        has no `php` goes to the service on PHP whose code holds its folder, the one whose start runs PHP first
+        (laravel-docker-examples' 'php-fpm', symfony-docker's 'php', Sail's 'laravel.test', an OS image whose RUN
+        installs `php8.3-cli`); `composer ...` where the host has no `composer` only to one whose image installs
+        it (getcomposer.org's installer, `apt-get install composer`, `install-php-extensions @composer`, `COPY
+        --from=composer`, a `composer`, `laravelsail/` or `serversideup/php` base; a builder stage the service's
+        stage does not descend from does not count: laravel-docker-examples' `composer install` goes to
+        'workspace', not 'php-fpm'), else the advice to add `COPY --from=composer:2 ...` to that service's
+        Dockerfile; a PHP server (`php artisan serve`, `php -S`, `symfony serve`) as a `run` on 0.0.0.0 with
+        `-p 8000:8000` where the service does not publish its port.
         Nothing changes on disk; it is advice.
 
     Fix safety
@@ -272,6 +282,7 @@ class HostVsContainer(Check):
         from doctor.host.containers import service_running  # json, urllib: only when a service may be named
 
         seen: set[tuple[str, tuple[str, ...]]] = set()
+        seen_text: set[tuple[str, str]] = set()  # the composer commands no image can run, each said once
         setups_seen: set[tuple[Path, str]] = set()
         running: dict[str, bool | None] = {}
         started: set[str] | None = None  # what the services themselves run, read once a command has a home
@@ -289,6 +300,15 @@ class HostVsContainer(Check):
                 from doctor.project.toolchains import runtime_home
 
                 home = runtime_home(project, command.tool, command.cwd, here)
+            if home is None and other and command.tool.rsplit("/", 1)[-1] == "composer":
+                from doctor.project.php_images import composer_wanted
+
+                wanted = composer_wanted(project, command.tool, command.cwd, here)
+                if wanted is not None and (wanted.name, command.text) not in seen_text:
+                    from .runtime_advice import composer_missing
+
+                    seen_text.add((wanted.name, command.text))
+                    yield composer_missing(self, project, command, wanted.name)
             if home is None:
                 continue
             setup = setups.get((command.location.path, command.name)) if command.kind in SETUP_KINDS else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import compose_argv, mapped_words
+from doctor.project.command_roles import listening_port, serves
 from doctor.project.server_binds import config_loopback, reachable
 from doctor.project.service_entrypoint import dispatching_entrypoint, program_entrypoint
 from doctor.project.service_home import ServiceHome
@@ -24,13 +25,22 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     task must run with to another value (toolchains.task_env: .env's `RAILS_ENV=development`)."""
     words = list(command_words(command.text))
     # a server (`mix phx.server`, `bin/rails server`): a `run` publishing the service's ports, as for Python's
-    server = runtime_server(words)
+    runtime = tool_runtime(command.tool) or script_runtime(command.cwd / command.tool) or ""
+    # PHP's (`php artisan serve`, `php -S localhost:8000`, `symfony serve`), read as the Python and Node ones are
+    server = runtime_server(words) or (runtime == "php" and serves(words))
     verb = "run" if running is False or server else "exec"
     mapped = mapped_words(words, command.cwd, home)
     mapped = reachable(mapped, command.cwd) if server else mapped  # `rails server` -> `-b 0.0.0.0`
     argv = compose_argv(project, verb, home, command.cwd, mapped, tty=True, cli=cli)
     service = project.services.get(home.service)
-    if server and service is not None and service.ports:
+    # a PHP server's port (artisan's and the Symfony CLI's default 8000) that the service does not publish
+    # (laravel-docker-examples' 'php-fpm' publishes none, Sail's 80 is its own `artisan serve --port=80`)
+    beside = server and runtime == "php" and service is not None and (listening_port(" ".join(mapped)) or 8000) \
+        not in {p.target for p in service.ports}
+    if beside:
+        port = listening_port(" ".join(mapped)) or 8000
+        argv[argv.index("run") + 1:argv.index("run") + 1] = ["-p", f"{port}:{port}"]
+    elif server and service is not None and service.ports:
         argv.insert(len(argv) - len(mapped) - 1, "--service-ports")
     pinned = task_env(project, home.service, words)
     if pinned is not None:
@@ -38,10 +48,10 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
         argv[at:at] = ["-e", f"{pinned[0]}={pinned[1]}"]
     shown = _short(argv, verb)
     title = f"run it as `{shown}`" if "'" in shown else f"run it as '{shown}'"
-    if server and running is not False:  # it may be up, serving on the ports the run needs
+    if server and running is not False and not beside:  # it may be up, serving on the ports the run needs
         title += (f" (stop {home.service!r} first, `{project.compose_words()} stop {home.service}`, if it is up: "
                   "its ports are taken)")
-    elif running is None:
+    elif running is None and verb == "exec":
         run = "run --rm" if home.bound else "run --build --rm"
         # shiori's ENTRYPOINT ["go", "run", "main.go"] would take `go fmt ...` for its arguments
         if program_entrypoint(project, home.service) or dispatching_entrypoint(project, home.service):
@@ -59,9 +69,24 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
         at_line = f"{project.shown(twin.location.path)}:{twin.location.line}"
         title = f"run `{twin.shown}`, the project's own target for it ({at_line}), or " + title.removeprefix("run it ")
         argv = list(twin.invocation)
-    runtime = tool_runtime(command.tool) or script_runtime(command.cwd / command.tool) or ""
     lacked = host_lacks(command.tool, command.cwd, project.options.env) or command.tool
-    message = (f"{command.tool!r} ({command.origin}) needs {RUNTIME_NAMES.get(runtime, runtime)}, which the host lacks "
+    # `composer install`: Composer is a program of its own, which a host with PHP may lack too
+    needs = "Composer" if command.tool.rsplit("/", 1)[-1] == "composer" else RUNTIME_NAMES.get(runtime, runtime)
+    message = (f"{command.tool!r} ({command.origin}) needs {needs}, which the host lacks "
                f"(no {lacked!r} on PATH): run it in {home.service!r}")
     return check.finding(message, command.location, f"{home.service}:{command.text}",
                          Fix(title, Safety.ADVICE, command=tuple(argv)))
+
+
+def composer_missing(check: Check, project: Project, command: Command, service_name: str) -> Finding:
+    """`check`'s finding for a `composer` command that neither this machine nor any image on PHP has (the
+    official php images ship none): give it to the service on PHP whose code holds the folder."""
+    from doctor.project.php_images import composer_line
+
+    service = project.services[service_name]
+    compose = project.compose_words()
+    title = (f"{composer_line(project, service)}, then `{compose} build {service_name}` and run it there, "
+             f"`{compose} run --rm {service_name} {command.text}`")
+    message = (f"{command.tool!r} ({command.origin}) needs Composer, which the host lacks and no image installs "
+               f"({service_name!r} runs PHP)")
+    return check.finding(message, command.location, f"{service_name}:{command.text}", Fix(title, Safety.ADVICE))

@@ -97,7 +97,9 @@ def _split(text: str) -> tuple[str, ...]:
 def unrunnable(project: Project, words: Sequence[str], cwd: Path) -> list[str]:
     """Why a program of Ruby, Elixir, Go or Java this machine lacks runs here all the same, the command's or,
     for `make TARGET`, each its recipe runs (toolchains.build_stage_only: matbur/image-text's `make test`, `go
-    test ./...`, where 'image-text' builds with golang in a stage it runs `scratch` after), once each."""
+    test ./...`, where 'image-text' builds with golang in a stage it runs `scratch` after; a `composer install`
+    no image on PHP can run: php_images.composer_note), once each."""
+    from doctor.project.php_images import composer_note
     from doctor.project.toolchains import build_stage_only
 
     runs = [(words[0], cwd)] if words else []
@@ -107,5 +109,6 @@ def unrunnable(project: Project, words: Sequence[str], cwd: Path) -> list[str]:
 
         runs = [(step[1], step[2]) for text, folder in goal_recipes(words[1:], cwd) or ()
                 for step in split_command(text, folder)]
-    notes = (build_stage_only(project, tool, folder) for tool, folder in dict.fromkeys(runs))
+    notes = (build_stage_only(project, tool, folder) or composer_note(project, tool, folder)
+             for tool, folder in dict.fromkeys(runs))
     return list(dict.fromkeys(note for note in notes if note is not None))

@@ -71,6 +71,8 @@ def toolchain_runtime(image: str) -> str | None:
     runtimes.image_runtime, which names only the python and node images a version is read from."""
     name = image_basename(image)
     folders = image.split("@")[0].lower().split("/")[:-1]
+    if folders[-1:] == ["laravelsail"]:  # `laravelsail/php84-composer`, the image Sail's docs install with
+        return "php"
     return (DEVCONTAINER_RUNTIMES if folders[-1:] == ["devcontainers"] else IMAGE_RUNTIMES).get(name)
 
 
@@ -102,11 +104,18 @@ def script_runtime(path: Path) -> str | None:
 
 
 def service_runtime(project: Project, service: Service) -> str | None:
-    """The runtime of the image the service runs on: its build stage's base, else its `image:`."""
+    """The runtime of the image the service runs on: its build stage's base, else its `image:`; PHP for an
+    OS image a RUN of its stage's chain installs PHP's packages on (Sail's runtimes: `FROM ubuntu:22.04`,
+    `apt-get install -y php8.3-cli ...`)."""
     from doctor.project.runtimes import service_base
 
     image = service_base(project, service)
-    return toolchain_runtime(image) if image else None
+    runtime = toolchain_runtime(image) if image else None
+    if runtime is None and image and service.build is not None:  # Sail's `FROM ubuntu` with `php8.3-cli`
+        from doctor.project.php_images import installs_php
+
+        runtime = "php" if installs_php(project, service) else None
+    return runtime
 
 
 def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | None,
@@ -123,16 +132,26 @@ def foreign_home(project: Project, tool: str, cwd: Path, chosen: ServiceHome | N
         service = project.services.get(chosen.service)
         if service is None or service_runtime(project, service) is None:
             return chosen
-        if service_runtime(project, service) == needs:
+        if service_runtime(project, service) == needs and _provides(project, service, tool):
             if starts_runtime(project, service, needs):
                 return chosen
             kept = chosen  # docker-rails-example's 'js' on ruby runs `yarn build`: 'web' runs `rails s`
     found = [home for service in project.services.values()
              if service.name != here and service_runtime(project, service) == needs
-             and (kept is None or starts_runtime(project, service, needs))
+             and _provides(project, service, tool) and (kept is None or starts_runtime(project, service, needs))
              and (home := _home(project, service, tool)) is not None and home.container_path(cwd) is not None]
     return max(found, key=lambda h: (starts_runtime(project, project.services[h.service], needs), h.live,
                                       len(str(h.source))), default=kept)
+
+
+def _provides(project: Project, service: Service, tool: str) -> bool:
+    """Whether the service's image has `tool` beyond its runtime: `composer`, which no official php image
+    ships (laravel-docker-examples' 'php-fpm' lacks it, 'workspace' installs it); any other program, yes."""
+    if posixpath.basename(tool) != "composer":
+        return True
+    from doctor.project.php_images import installs_composer
+
+    return installs_composer(project, service)
 
 
 # node's programs: doctor reads the packages of an image that installs a package.json, not of a bare node image
@@ -283,7 +302,7 @@ def task_env(project: Project, service_name: str, words: Sequence[str]) -> tuple
 # the runtimes whose programs a developer runs on the host in place of the service's (a Makefile's `bundle
 # exec rails test`, `mix test`, `go test ./...`, `./mvnw test`), each with the interpreter the host must
 # have for any program of it (a `bin/rails` binstub, `./gradlew`: java, or JAVA_HOME's)
-HOST_RUNTIMES = {"ruby": "ruby", "elixir": "elixir", "go": "go", "java": "java"}
+HOST_RUNTIMES = {"ruby": "ruby", "elixir": "elixir", "go": "go", "java": "java", "php": "php"}
 
 
 def runtime_program(tool: str) -> bool:
@@ -356,7 +375,7 @@ def build_stage_only(project: Project, tool: str, cwd: Path) -> str | None:
     return None
 
 
-RUNTIME_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java"}  # as messages name them
+RUNTIME_NAMES = {"ruby": "Ruby", "elixir": "Elixir", "go": "Go", "java": "Java", "php": "PHP"}  # as messages name them
 
 
 # the servers of those runtimes a developer starts by hand (`bin/rails server`, `mix phx.server`, `iex -S mix
