@@ -237,3 +237,16 @@ def test_a_piece_of_a_password_a_client_cut_at_a_raw_delimiter_is_masked() -> No
     readable = "appuser on db:5432/app; q7Wz and Lm3Np and Tx"
     assert redactor.text(readable) == readable
     assert redactor.text("port 'ab12cd' of ab12cdx") == "port '***' of ab12cdx"
+
+
+def test_the_public_words_of_a_secret_libpq_dsn_stay_readable_elsewhere() -> None:
+    """A secret libpq DSN (`PG_DSN: host=localhost user=app password=... dbname=app sslmode=disable`): its words
+    `host=localhost`, `dbname=app`, `sslmode=disable` were masked wherever they stood, another line's
+    `REDIS_SETTINGS: host=localhost port=6379` shown as `*** port=6379` and the fix's new value as
+    `host=db *** *** *** ***`; only its password is a secret, whole or as its `password=` word."""
+    redactor = Redactor(secrets_in_text(
+        'PG_DSN="host=localhost user=app password=Pw9xYzQ7kL dbname=app sslmode=disable"\n'))
+    assert redactor.text("REDIS_SETTINGS: host=localhost port=6379") == "REDIS_SETTINGS: host=localhost port=6379"
+    assert redactor.text('PG_DSN: "host=db user=app password=Pw9xYzQ7kL dbname=app sslmode=disable"') == \
+        'PG_DSN: "host=db user=app *** dbname=app sslmode=disable"'
+    assert "Pw9xYzQ7kL" not in redactor.text("auth failed for Pw9xYzQ7kL")

@@ -59,7 +59,7 @@ class LeakedHostPort(Check):
         listen on inside (`postgresql://app@db:${POSTGRES_PORT}/app`, a default
         `${POSTGRES_PORT:-15432}` or a literal `db:5433` behind `"5433:5432"`; a .NET connection
         string's `Server=sqlserver,1434;...` or Npgsql's `Host=db;Port=5433`; libpq's keyword/value
-        DSN, `host=db port=5433 dbname=app`, and a Go MySQL DSN, `app:pw@tcp(db:3307)/app`), or a bare
+        DSN, `host=db port=5433 dbname=app`, and a Go MySQL DSN, `app@tcp(db:3307)/app`), or a bare
         `*_PORT` beside the `*_HOST` naming that service (SQL_HOST=db, SQL_PORT=5433), or
         naming no service at all where one peer publishes that host port (flask-on-docker's
         SQL_HOST=database beside `db`: service-name-drift's too; once the name is right it dials

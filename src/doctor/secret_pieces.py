@@ -24,6 +24,7 @@ URL_PIECE_LENGTH = 6  # a piece of a secret between raw URL delimiters, masked w
 _BARE_NAME = lazy(r"(?<!\$)\$([A-Za-z_]\w*+)")  # what compose interpolates of `Pa$sw0rd` (not `$$`)
 _ESCAPED = "$'\\\"&<>"  # what one of the escaped forms writes otherwise
 _AFTER_AT = lazy(r"@([^\s'\"/?#:@]++)")
+_PASSWORD_PAIR = lazy(r"(?i)(?:^|[\s;])(?:password|pwd)\s*=\s*('[^']*'|[^\s;']+)")
 _PEM_ARMOR = lazy(r"-----(?:BEGIN|END) [A-Z ]{1,40}-----")  # a PEM key's first and last lines: no secret
 
 
@@ -42,7 +43,7 @@ def pieces(value: str) -> set[str]:
     if " " in plain.strip():  # a YAML plain or quoted scalar over several lines, folded by compose into
         # one with blanks: the file (a fix's diff) shows each word on a line of its own
         candidates.update(word for word in plain.split()
-                          if len(word) >= STRONG_LENGTH and not _words(word))
+                          if len(word) >= STRONG_LENGTH and not _words(word) and not _public_pair(word))
     # a literal `$`'s name of 3 characters too: env-drift's `the variable $j9x` of `k3$j9x!q2w...` shows 4 of them
     names = set(literal_names(value)) if "$" in value else set()
     if "@" in value and BLANK_OR_QUOTE.search(value) is not None:
@@ -64,7 +65,11 @@ def pieces(value: str) -> set[str]:
         # not a part that is a lower-case word or words (`password` of `my root password`), as for a value's
         # words above: masked wherever it stands alone, it hid MySQL's `(using password: YES)`
         candidates.update(part for part in size_parts(value.strip()) or ()
-                          if len(part) >= URL_PIECE_LENGTH and not _words(part))
+                          if len(part) >= URL_PIECE_LENGTH and not _words(part) and not _public_pair(part))
+    if "=" in value and ("assword" in value or "wd" in value.lower()):
+        # a connection string's password alone (libpq's `... password=Pw9xYzQ7kL dbname=app`, SqlClient's
+        # `Password=...;`), which a client's error or a parsed view shows without its keyword
+        candidates.update(found.strip("'") for found in _PASSWORD_PAIR.findall(value))
     if "%" in value:  # a URL's percent-encoded password as an app logs it decoded (`p%40ss` -> `p@ss`)
         from urllib.parse import unquote
 
@@ -76,6 +81,21 @@ def pieces(value: str) -> set[str]:
         and c.lower() not in NOT_SECRET_VALUES and not (c.isdigit() and len(c) < 6)
         and not VAR_REF.fullmatch(c)
     } | {n for n in names if len(n) >= _DOLLAR_NAME_LENGTH and n.lower() not in NOT_SECRET_VALUES}
+
+
+# the keywords of a libpq connection string (`host=db port=5432 dbname=app user=app password=...`) whose values are
+# no secret: the words `host=localhost`, `dbname=app` of a secret DSN masked wherever they stood (another line's
+# `REDIS_SETTINGS: "host=localhost port=6379"` showed as `*** port=6379`); `password=...` stays a piece
+_PUBLIC_KEYWORDS = frozenset({"host", "hostaddr", "port", "dbname", "user", "username", "sslmode", "connect_timeout",
+                              "application_name", "options", "target_session_attrs", "channel_binding", "gssencmode",
+                              "client_encoding", "keepalives", "search_path", "sslrootcert", "sslcert"})
+
+
+def _public_pair(word: str) -> bool:
+    """Whether a word of a secret value is a `keyword=value` pair of a connection string whose keyword says
+    its value is no secret (`host=localhost`, `dbname=app`; not `password=...`)."""
+    keyword, equals, value = word.partition("=")
+    return bool(equals) and keyword.lower() in _PUBLIC_KEYWORDS and not any(c.isspace() for c in value)
 
 
 def _words(text: str) -> bool:
