@@ -173,9 +173,7 @@ class ImageAvailability(Check):
                 wanted.setdefault(_canonical(image), []).append((svc, path, line, image))
         if not wanted:
             return
-        from doctor.project.gitrepo import find_repo
-
-        repo = find_repo(project.compose.project_dir)
+        repo = project.repo()
         folders = tuple(dict.fromkeys([project.compose.project_dir, *([repo.top] if repo is not None else [])]))
         built = {_canonical(t): v for t, v in script_builds(folders).items() if "$" not in t}
         wanted = {k: v for k, v in wanted.items() if k in built}
@@ -205,7 +203,8 @@ class ImageAvailability(Check):
         uses = {u.name for u in project.compose.variable_uses}
         builders = {_canonical(s.image) for s in services.values() if s.image and s.build is not None}
         contexts = [Path(s.build.context) for s in services.values() if s.build is not None]
-        for job in [*ci_jobs(project.root, uses, contexts), *gitlab_jobs(project.root, uses, contexts)]:
+        for job in [*ci_jobs(project.root, uses, contexts, project.repo),
+                    *gitlab_jobs(project.root, uses, contexts, project.repo)]:
             starts = _own_starts(project, job)
             built = {_canonical(t) for t in job.built if "$" not in t}
             if job.unknown or starts is None or any("$" in t for t in job.built) or not (built or any(

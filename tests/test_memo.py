@@ -513,7 +513,7 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     [store] = stores(tmp_path / "cache" / "doctor")
     assert stored_kinds(store) == {"check-index-fields", "dockerfile", "env-file", "extends-files", "override-edit",
                                    "pyproject", "pyproject-dev", "recipe", "scrub-clean", "secret-free",
-                                   "secrets-in-text", "tox-envs"}
+                                   "secrets-in-text", "site-folder", "tox-envs"}
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
@@ -741,3 +741,45 @@ def test_tox_env_lists_and_gitlab_includes_are_remembered(tmp_path: Path) -> Non
     with counting() as ran:
         assert [d.versions for d in read_gitlab_ci(tmp_path)] == [("3.13",)]
     assert sorted(ran) == ["gitlab-includes", "gitlab-pins"]
+
+
+def test_an_import_folders_listing_is_remembered_and_a_name_added_or_removed_misses(tmp_path: Path) -> None:
+    """host/interpreter listed the standard library's ~500 names (and each site folder's) on every run that
+    judged a Python service: a folder's listing is kept while the folder's stamp is as it was, and a
+    distribution installed or a `.pth` file added (either changes the folder's mtime) is seen at once."""
+    from doctor.host.interpreter import read_interpreter
+
+    prefix = tmp_path / "venv"
+    packages = prefix / "lib" / "python3.12" / "site-packages"
+    packages.mkdir(parents=True)
+    (prefix / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.12.1\n")
+    (prefix / "bin").mkdir()
+    (prefix / "bin" / "python").write_bytes(b"\x7fELF")
+    (packages / "six.py").write_text("")
+    (tmp_path / "src" / "mine").mkdir(parents=True)
+    age(tmp_path)
+    wanted = [("six", "six"), ("requests", "requests"), ("mine", "mine")]
+
+    def judged() -> tuple[tuple[Path, ...], tuple[str, ...]]:
+        found = read_interpreter(prefix / "bin" / "python")
+        assert found is not None
+        return found.site_dirs, found.missing(wanted)
+
+    with counting() as ran:
+        assert judged() == ((packages,), ("requests", "mine"))
+    assert ran == ["site-folder"]
+    new_process()
+    with counting() as ran:
+        assert judged() == ((packages,), ("requests", "mine"))
+    assert ran == []  # from the store: the folder not listed
+    (packages / "requests-2.32.3.dist-info").mkdir()
+    (packages / "mine.pth").write_text(f"{tmp_path / 'src'}\n")
+    age(packages)
+    new_process()
+    with counting() as ran:
+        assert judged() == ((packages, tmp_path / "src"), ())
+    assert ran == ["site-folder", "site-folder"]  # site-packages again, and the folder its .pth adds
+    (packages / "six.py").unlink()
+    age(packages)
+    new_process()
+    assert judged() == ((packages, tmp_path / "src"), ("six",))

@@ -33,9 +33,7 @@ def _exported_at(project: Project, name: str, memo: str,
                  exported: Callable[[Path], Mapping[str, tuple[Path, int]]]) -> str | None:
     """The first `file:line` where `exported(folder)` (read once per project and folder) says `name` is
     exported, for the project's folder, then its checkout's top; None where it is not."""
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.root)
+    repo = project.repo()
     for folder in dict.fromkeys([project.root, *([repo.top] if repo is not None else [])]):
         found = project.once(f"{memo}:{folder}", functools.partial(exported, folder)).get(name)
         if found is not None:

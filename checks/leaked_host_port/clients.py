@@ -299,9 +299,7 @@ class Clients:
         """The top of the git work tree holding the project, found once ([] outside one, or for a repo of
         $HOME or /)."""
         if self._top is None:
-            from doctor.project.gitrepo import find_repo
-
-            repo = find_repo(self.project.root)
+            repo = self.project.repo()
             top = Path(os.path.normpath(repo.top)) if repo is not None else None
             self._top = [top] if top is not None and top != home_folder() and top != Path(top.anchor) else []
         return self._top

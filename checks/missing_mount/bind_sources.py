@@ -174,9 +174,7 @@ def _missing_sibling(source: Path, project: Project) -> Path | None:
     """The folder beside the project's checkout that the source lies in, deeper down, where that folder
     is missing whole (`../edx-platform` of devstack's `../edx-platform/common/test/data`: a tree of its
     own, another repository); None otherwise (laradock's `../backup` itself is a data folder)."""
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.compose.project_dir)
+    repo = project.repo()
     top = repo.top if repo is not None else project.compose.project_dir
     parent = top.parent
     if inside(source, top) or not inside(source, parent) or source == parent:

@@ -281,5 +281,7 @@ def live_code(folder: Path) -> bool:
 
 
 def inside(path: Path, parent: Path) -> bool:
-    """Whether `path` is `parent` or below it."""
-    return path == parent or parent in path.parents
+    """Whether `path` is `parent` or below it (compared by parts: `path.parents` built a path per level,
+    and missing-mount asks this of every folder and mount pair)."""
+    parts = parent.parts
+    return path.parts[:len(parts)] == parts and (bool(parts) or not path.anchor)  # `.` holds no absolute path

@@ -106,9 +106,9 @@ _NUMBERS = lazy(r"(?<![0-9])[0-9]{1,5}(?![0-9])")
 def _host_env_files(project: Project) -> tuple[list[Path], set[Path]]:
     """The env files a program on the host reads (host_follow_edits' folders), each once, and those of them
     a Makefile includes (resolved)."""
-    from doctor.project.gitrepo import archive_top, find_repo
+    from doctor.project.gitrepo import archive_top
 
-    repo = find_repo(project.root)
+    repo = project.repo()
     top = repo.top if repo is not None else archive_top(project.root)
     tops = [project.root, *([top] if top is not None else [])]
     # and the apps of a monorepo (plane's apps/web/.env: VITE_API_BASE_URL="http://localhost:8000"),

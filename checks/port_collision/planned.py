@@ -79,14 +79,13 @@ def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, st
     """(socket, worktree folder name, service) of every host port the running compose projects of the
     repository's other worktrees publish: their running containers' bindings as the engine has them, and for
     a service not started, its ports in their model read with their files and env files, never our shell."""
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.root)
+    repo = project.repo()
     if repo is None:
         return []
-    inside = project.root.resolve().relative_to(repo.top.resolve())
+    top = repo.top.resolve()  # once, not once per worktree (a repository with a dozen of them)
+    inside = project.root.resolve().relative_to(top)
     folders = {(wt.path / inside).resolve(): wt.path.name for wt in repo.worktrees()
-               if wt.exists and wt.path.resolve() != repo.top.resolve()}
+               if wt.exists and wt.path.resolve() != top}
     if not folders:
         return []
     try:

@@ -184,7 +184,7 @@ class RuntimeDrift(Check):
                                       *((path, found, run) for path, (found, run) in released_pins.items())])
         # the checkout's workflows folder, found once (it walks up to the checkout's top) for every reader below
         contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
-        ci_folder = workflows_folder(project.root, contexts)
+        ci_folder = workflows_folder(project.root, contexts, project.repo)
         workflows = _workflows(project, ci_folder, [start for _, starts in builds for start in starts])
         workflows += _circleci(project)
         # the CI jobs that work in a service's own folders speak for that service's version files too

@@ -47,9 +47,7 @@ def _circleci(project: Project) -> list[Declared]:
     project (its git work tree's top, else the project folder)."""
     from doctor.project.ci_pins import read_circleci
     from doctor.project.gitlab_ci import read_gitlab_ci
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.root)
+    repo = project.repo()
     top = repo.top if repo is not None else project.root
     return read_circleci(top) + read_gitlab_ci(top)
 

@@ -20,9 +20,7 @@ def _gitattributes_fix(project: Project, scripts: list[Path]) -> tuple[Fix, str]
     project folder's file, else the checkout top's where that one exists and fixes may write there
     (mealie's docker/ builds from `..`: the root .gitattributes, not a new docker/.gitattributes)."""
     from doctor.project.edits import edit_root
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.root)
+    repo = project.repo()
     top = repo.top if repo is not None else project.root.resolve()
     folder = project.root
     # a script beside the compose folder (peeringdb's Ctl/dev binding ../docker/entrypoint.sh): only the

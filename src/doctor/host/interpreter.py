@@ -56,7 +56,7 @@ class Interpreter:
     # shell may not have activated
     project: Path | None = None
     _listing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
-    _plain: dict[Path, set[str]] = field(default_factory=dict, compare=False, repr=False)
+    _plain: dict[Path, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def _names(self) -> tuple[set[str], set[str]]:
         """The distributions (normalized) and the modules (files) of the site folders, in one listing each.
@@ -69,14 +69,12 @@ class Interpreter:
             dists: set[str] = set()
             modules: set[str] = set()
             for folder in self.site_dirs:
-                try:
-                    names = os.listdir(folder)
-                except OSError:
+                found = site_folder(folder)
+                if found is None:
                     continue
-                dists.update(normalize(n.rsplit(".", 1)[0].split("-")[0]) for n in names if n.endswith(_DIST_SUFFIXES))
-                modules.update(n[:-3] for n in names if n.endswith(".py"))
-                modules.update(n.split(".")[0] for n in names if n.endswith((".so", ".pyd")) and _EXTENSION.match(n))
-                self._plain[folder] = {n for n in names if n.isidentifier()}
+                dists.update(found.dists)
+                modules.update(found.modules)
+                self._plain[folder] = found.plain
             self._listing["dists"], self._listing["modules"] = dists, modules
         return self._listing["dists"], self._listing["modules"]
 
@@ -91,6 +89,40 @@ class Interpreter:
         return tuple(dist for dist, module in packages
                      if normalize(dist) not in dists and (top := module.split(".")[0]) not in modules
                      and not self._package_folder(top))
+
+
+@record
+class SiteFolder:
+    """What one import folder's listing says: the distributions (normalized) whose metadata is there,
+    the modules (files), the names that may be package folders, and its `.pth` files (sorted)."""
+
+    dists: frozenset[str]
+    modules: frozenset[str]
+    plain: frozenset[str]
+    pth_files: tuple[str, ...]
+
+
+def site_folder(folder: Path) -> SiteFolder | None:
+    """The listing of an import folder, read once and remembered across runs while the folder is as
+    it was (doctor.project.memo: a folder's stat stamp changes with every name added, removed or
+    renamed in it); None where it cannot be listed. The standard library's ~500 names were listed
+    and sorted through on every preflight that judged a Python service (~1 ms)."""
+    from doctor.project.memo import remember, unreadable
+
+    def compute() -> SiteFolder | None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            unreadable()
+            return None
+        return SiteFolder(
+            frozenset(normalize(n.rsplit(".", 1)[0].split("-")[0]) for n in names if n.endswith(_DIST_SUFFIXES)),
+            frozenset([*(n[:-3] for n in names if n.endswith(".py")),
+                       *(n.split(".")[0] for n in names if n.endswith((".so", ".pyd")) and _EXTENSION.match(n))]),
+            frozenset(n for n in names if n.isidentifier()),
+            tuple(sorted(n for n in names if n.endswith(".pth"))))
+
+    return remember("site-folder", (folder,), (), compute)
 
 
 def find_interpreter(directories: Sequence[Path], env: Mapping[str, str]) -> Interpreter | None:
@@ -364,11 +396,10 @@ def _with_pth(folders: Sequence[Path]) -> tuple[Path, ...]:
     """The folders plus those their `.pth` files name (editable installs, path hooks skipped)."""
     found = list(dict.fromkeys(folders))
     for folder in list(found):
-        try:  # a listing, not Path.glob: the standard library folder holds hundreds of names
-            pth_files = sorted(folder / name for name in os.listdir(folder) if name.endswith(".pth"))
-        except OSError:
+        listed = site_folder(folder)  # a listing, not Path.glob: the standard library folder holds hundreds of names
+        if listed is None:
             continue
-        for pth in pth_files:
+        for pth in (folder / name for name in listed.pth_files):
             for line in _read_lines(pth):
                 line = line.strip()
                 if line and not line.startswith(("#", "import ", "import\t")):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from doctor.project.assemble import Parsed
     from doctor.project.codepaths import BuildPaths, CodeMap
     from doctor.project.features import FileFeatures
+    from doctor.project.gitrepo import GitRepo
     from doctor.project.manifests import Manifest
     from doctor.project.recipe import Recipe
     from doctor.project.tasks import Command
@@ -159,6 +160,14 @@ class Project:
     def root(self) -> Path:
         """The project directory (where compose resolves relative paths)."""
         return self.compose.project_dir
+
+    def repo(self) -> GitRepo | None:
+        """The git checkout holding the project directory (doctor.project.gitrepo.find_repo), looked up
+        once: a dozen readers ask it of that folder on each run, and a lookup resolves three paths and
+        reads `.git` upwards (~0.3 ms each; the checkout's layout is not something a run changes)."""
+        from doctor.project.gitrepo import find_repo
+
+        return self.once("git-repo", lambda: find_repo(self.root))
 
     def shown(self, path: Path) -> str:
         """A path as a message or fix title names it: as it opens from the directory the user runs

@@ -27,7 +27,12 @@ from doctor.regular import read_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from doctor.project.compose_line import ComposeCommand
+    from doctor.project.gitrepo import GitRepo
+
+    Checkout = Callable[[], GitRepo | None]
 
 # the globs read in every run, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns("*.yml", "*.yaml")
@@ -73,22 +78,29 @@ class CiJob:
         return self.top if self.top is not None else self.path.parent.parent.parent
 
 
-def workflows_folder(root: Path, reached: Iterable[Path] = ()) -> Path | None:
+def workflows_folder(root: Path, reached: Iterable[Path] = (), checkout: Checkout | None = None) -> Path | None:
     """The `.github/workflows` folder whose jobs build and test the project at `root`: the nearest
     one from `root` up to the top of the git checkout holding it (GitHub reads the top's; mealie
     and paperless-ngx keep their compose files in docker/), never above the folder holding `.git`.
-    Outside git, up to the highest folder of `reached` around `root` (a build `context: ..`)."""
-    folder = ci_home(root, ".github/workflows", reached)
+    Outside git, up to the highest folder of `reached` around `root` (a build `context: ..`).
+    `checkout`: the checkout around `root`, where the caller knows it (Project.repo)."""
+    folder = ci_home(root, ".github/workflows", reached, checkout=checkout)
     return folder / ".github" / "workflows" if folder is not None else None
 
 
-def ci_home(root: Path, relative: str, reached: Iterable[Path] = (), nearest: bool = True) -> Path | None:
+def ci_home(root: Path, relative: str, reached: Iterable[Path] = (), nearest: bool = True,
+            checkout: Checkout | None = None) -> Path | None:
     """The nearest folder from `root` up to its git checkout's top (outside git: the highest folder of
     `reached` around `root`) that holds `relative` (`.github/workflows`); with `nearest` false the
-    highest (GitLab reads the `.gitlab-ci.yml` at the repository's top only)."""
-    from doctor.project.gitrepo import find_repo
+    highest (GitLab reads the `.gitlab-ci.yml` at the repository's top only). `checkout`: the git
+    checkout around `root` where the caller knows it (Project.repo: looked up once per run), else
+    it is looked up here."""
+    if checkout is not None:
+        repo = checkout()
+    else:
+        from doctor.project.gitrepo import find_repo
 
-    repo = find_repo(root)
+        repo = find_repo(root)
     if repo is not None:
         real = root.resolve()
         depth = len(real.relative_to(repo.top).parts) if real.is_relative_to(repo.top) else 0
@@ -102,11 +114,12 @@ def ci_home(root: Path, relative: str, reached: Iterable[Path] = (), nearest: bo
     return None
 
 
-def ci_jobs(root: Path, interpolated: set[str], reached: Iterable[Path] = ()) -> list[CiJob]:
+def ci_jobs(root: Path, interpolated: set[str], reached: Iterable[Path] = (),
+            checkout: Checkout | None = None) -> list[CiJob]:
     """The jobs of the workflows of the checkout around `root` (`workflows_folder`) that start
     compose services; a job whose `env:` (or its workflow's) sets a variable the compose files
     interpolate is left out."""
-    folder = workflows_folder(root, reached)
+    folder = workflows_folder(root, reached, checkout)
     if folder is None:
         return []
     from doctor.project.memo import remember

@@ -68,9 +68,7 @@ def own_starts(project: Project) -> tuple[OwnStart, ...]:
 
 def _read(project: Project) -> Iterator[OwnStart]:
     from doctor.project.command_ports import command_lines
-    from doctor.project.gitrepo import find_repo
-
-    repo = find_repo(project.root)
+    repo = project.repo()
     top = repo.top if repo is not None else project.root
     for path, number, text, origin in command_lines(project):
         if "compose" in text:
@@ -138,7 +136,7 @@ def _ci_starts(project: Project) -> Iterator[OwnStart]:
 
     contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
     # no variable a job sets leaves it out: which services a start names does not depend on one
-    for job in ci_jobs(project.root, set(), contexts):
+    for job in ci_jobs(project.root, set(), contexts, project.repo):
         for start in job.starts:
             if start.verb.split()[0] != "build" and _runs_project(project, start, (job.checkout,)):
                 yield OwnStart(start, f"CI job '{job.name}'")

@@ -20,6 +20,7 @@ from doctor.regular import read_text
 
 TYPE_CHECKING = False  # yamlload imports yaml: a warm run reads no YAML for an unchanged pipeline
 if TYPE_CHECKING:
+    from doctor.project.ciimages import Checkout
     from doctor.project.yamlload import YMap
 
 PIPELINE = ".gitlab-ci.yml"  # gitlab_ci.GITLAB_CI, named here without importing its runtimes
@@ -28,12 +29,13 @@ _TOPS = ("CI_PROJECT_DIR",)  # `cd $CI_PROJECT_DIR/docker` is from the top (CI_B
 _DEFAULTED = ("before_script", "services")
 
 
-def gitlab_jobs(root: Path, interpolated: Set[str], reached: Iterable[Path] = ()) -> list[CiJob]:
+def gitlab_jobs(root: Path, interpolated: Set[str], reached: Iterable[Path] = (),
+                checkout: Checkout | None = None) -> list[CiJob]:
     """The jobs of the GitLab pipeline of the checkout around `root` (its `.gitlab-ci.yml` at the
     repository's top, the one GitLab reads) that start compose services on a dind engine; a job whose
     variables (its own, its templates', the pipeline's, a matrix's) set one the compose files
     interpolate (or COMPOSE_FILE) is left out."""
-    top = ci_home(root, PIPELINE, reached, nearest=False)
+    top = ci_home(root, PIPELINE, reached, nearest=False, checkout=checkout)
     if top is None or not (top / PIPELINE).is_file():
         return []
     from doctor.project.gitlab_ci import pipeline_files

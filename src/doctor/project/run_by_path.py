@@ -43,9 +43,9 @@ def platform_runs(project: Project) -> dict[Path, str]:
     """The project files a hosting platform's build or start command runs (render.yaml's, in the
     compose folder or at the checkout's top: `buildCommand: "./render_build.sh"`), each (resolved)
     with what runs it (`Render's buildCommand (render.yaml:17)`)."""
-    from doctor.project.gitrepo import archive_top, find_repo
+    from doctor.project.gitrepo import archive_top
 
-    repo = find_repo(project.root)
+    repo = project.repo()
     top = repo.top if repo is not None else archive_top(project.root)
     found: dict[Path, str] = {}
     # the compose folder's, and the checkout top's (a compose project in docker/ of a Render app)

@@ -234,9 +234,9 @@ def _scope(project: Project, among: Mapping[str, Service]) -> tuple[Path, ...]:
     bind of $HOME or / is never walked, nor a context there. Without .git, the top of the checkout
     `archive_top` finds stands for the work tree's (peeringdb's Ctl/dev compose binds
     ../docker/entrypoint.sh, run as the entrypoint of a service without a build)."""
-    from doctor.project.gitrepo import archive_top, find_repo
+    from doctor.project.gitrepo import archive_top
 
-    repo = find_repo(project.root)
+    repo = project.repo()
     top = repo.top if repo is not None else archive_top(project.root)
     roots = [top.resolve() if top is not None else project.root.resolve()]
     never = {Path("/"), home_folder().resolve()}

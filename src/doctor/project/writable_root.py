@@ -46,9 +46,9 @@ def _with_pointed(project: Project, root: Path, sources: Sequence[str]) -> Path:
     beside = {source for source in beside if not source.is_relative_to(root)}
     if not beside:
         return root
-    from doctor.project.gitrepo import archive_top, find_repo
+    from doctor.project.gitrepo import archive_top
 
-    repo = find_repo(project.root)
+    repo = project.repo()
     found = repo.top if repo is not None else archive_top(project.root)
     if found is None:
         return root
