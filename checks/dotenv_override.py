@@ -14,7 +14,7 @@ from doctor.project.dotenv_views import NODE_LOADERS
 from doctor.project.edits import line_text
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs, image_family
 from doctor.project.python_calls import python_calls
-from doctor.project.service_network import server_family
+from doctor.project.service_network import namespace_owner, server_family
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -110,7 +110,10 @@ class DotenvOverride(Check):
         NODE_ENV=production. hagopj13/node-express-boilerplate's
         `dotenv.config({ path: path.join(__dirname, '../../.env') })` with compose not setting
         MONGODB_URL: "MONGODB_URL='mongodb://127.0.0.1:27017/node-boilerplate' from .env:5 dials the
-        container itself in 'node-app', not 'mongodb' (compose sets none)".
+        container itself in 'node-app', not 'mongodb' (compose sets none)". In a service that joins
+        another's network namespace (`network_mode: service:db`, a dev container's usual setup) localhost
+        is that service: rag-postgres-openai-python's `.env` `POSTGRES_HOST=localhost` in its 'app' is
+        db's postgres, no fault; one naming another server is said to dial "the namespace of 'db'".
 
         A Rails app's dotenv railtie (`gem "dotenv-rails"`, or dotenv 3's `gem "dotenv"`, in a Gemfile
         group the service's RAILS_ENV requires, development where unset) loads `.env.$RAILS_ENV.local`,
@@ -176,8 +179,8 @@ class DotenvOverride(Check):
                 unread.setdefault(call.location, (call, []))[1].append(service.name)
             recipe = dockerfile.path if dockerfile else None
             for effect in dotenv_effects(service, service_calls, maps[service.name], workdir, environ, recipe):
-                if effect.compose_value is None and effect.image_value is None and not _local_refs(
-                        effect.key, effect.app_value):
+                if effect.compose_value is None and effect.image_value is None and (not _local_refs(
+                        effect.key, effect.app_value) or _dials_its_namespace(project, effect)):
                     continue
                 key = (effect.call.location, effect.env_location, effect.key, effect.app_value,
                        effect.compose_value, effect.image_value)
@@ -230,13 +233,15 @@ class DotenvOverride(Check):
         # localhost stands for a server this stack runs (else it is the app's own host-side setting)
         target = _stack_server(project, first.key, first.app_value)
         if target:
-            message = f"{seen} dials the container itself in {services}, not {target!r} (compose sets none){assumed}"
+            local = _localhost_in(project, effects, "the container itself")
+            message = f"{seen} dials {local} in {services}, not {target!r} (compose sets none){assumed}"
             if all(_judged_at_line(project, e) for e in effects):
                 # one fault, one finding: leaked-host-port reports the .env line itself, with the fix there
                 message = f"{message}: leaked-host-port reports it at {_where(project, first.env_location)}"
                 return self.finding(message, first.call.location, subject, fix, Severity.INFO)
             return self.finding(message, first.call.location, subject, fix, _spared(first, Severity.ERROR))
-        message = f"{seen} fills what compose leaves unset in {services}: localhost is the container{assumed}"
+        local = _localhost_in(project, effects, "the container")
+        message = f"{seen} fills what compose leaves unset in {services}: localhost is {local}{assumed}"
         return self.finding(message, first.call.location, subject, fix, Severity.INFO)
 
 
@@ -385,15 +390,38 @@ def _stack_server(project: Project, key: str, value: str) -> str:
     """The service a localhost reference stands for: one of its server family (image or name), or
     one publishing the port it dials; "" when no service of the stack is it."""
     for ref in host_refs(key, value):
-        if not ref.is_local:
-            continue
-        family = ref.family
-        port = ref.expected_port({})
-        for name, service in sorted(project.services.items()):
-            kind = server_family(service) or image_family(name)
-            if family is not None and kind == family:
-                return name
-            published = {p.published for p in service.ports}
-            if port is not None and (str(port) in published or (kind and FAMILIES[kind][0] == port)):
-                return name
+        if ref.is_local:
+            for name, service in sorted(project.services.items()):
+                if _stands_for(ref, name, service):
+                    return name
     return ""
+
+
+def _stands_for(ref: HostRef, name: str, service: Service) -> bool:
+    kind = server_family(service) or image_family(name)
+    if ref.family is not None and kind == ref.family:
+        return True
+    port = ref.expected_port({})
+    return port is not None and (str(port) in {p.published for p in service.ports} or bool(
+        kind and FAMILIES[kind][0] == port))
+
+
+def _joined(project: Project, name: str) -> Service | None:
+    """The service whose network namespace `name` joins (`network_mode: service:db`), else None."""
+    owner = namespace_owner(project.compose, project.services[name])
+    return owner if owner is not None and owner.name != name else None
+
+
+def _dials_its_namespace(project: Project, effect: DotenvEffect) -> bool:
+    """Whether the localhost a file fills in stands for the server whose namespace the service joins:
+    rag-postgres-openai-python's devcontainer 'app' (`network_mode: service:db`), `POSTGRES_HOST=localhost`."""
+    owner = _joined(project, effect.service)
+    refs = _local_refs(effect.key, effect.app_value)
+    return owner is not None and any(_stands_for(r, owner.name, owner) for r in refs)
+
+
+def _localhost_in(project: Project, effects: list[DotenvEffect], own: str) -> str:
+    """What localhost is in the effects' services: their own container, or the one whose namespace they join."""
+    owners = {getattr(_joined(project, e.service), "name", "") for e in effects}
+    owner = owners.pop() if len(owners) == 1 else ""
+    return f"the namespace of {owner!r} (network_mode: service:{owner})" if owner else own
