@@ -44,7 +44,9 @@ class ServiceNameDrift(Check):
         fastapi_best_architecture's `./deploy/backend/docker-compose/.env.server:/fba/backend/.env`,
         which its settings read, unless the service's environment sets the key; or a line of the
         `.env` an app loads in its container (dotenv-override's calls: Node's and Go's dotenv, Rust's dotenvy,
-        python-dotenv, pydantic-settings, django-environ, decouple; Laravel's phpdotenv; Symfony's symfony/dotenv;
+        python-dotenv, pydantic-settings, django-environ, decouple, in a python image or a dev container's
+        python image (msdocs-django-postgresql-sample-app's manage.py `load_dotenv('./.env')`); Laravel's
+        phpdotenv; Symfony's symfony/dotenv;
         Rails' dotenv railtie, `gem "dotenv-rails"`, and its config/*.yml `ENV.fetch` fallbacks; Spring Boot's
         application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`, `getEnv("K", "d")`, each of a
         variable's defaults where files give several: nginx-golang-postgres's a_store.go `"postgresserver"` and

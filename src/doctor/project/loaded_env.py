@@ -12,8 +12,8 @@ or a COPY: what they set is the address the app dials, as if compose had set it,
 never reads the file for the container. Each loader's own rule holds: a variable compose (or the
 image's ENV) sets stays, unless a Node call overrides (`override: true`, env-cmd); pydantic-settings
 and decouple read only the keys they ask for, and never beat the process. Each variable is placed at
-its `.env` line. A Python load is read only in a service that runs Python (a python image, or a
-Dockerfile or command naming it; never a server image mounting the code), and not where the call
+its `.env` line. A Python load is read only in a service that runs Python (a python image, a dev container's
+too, or a Dockerfile or command naming it; never a server image mounting the code), and not where the call
 sits in a `try:` that goes on without the package (the image may lack it), nor where it overrides:
 dotenv-override reports that one, with the fix that works (dropping the flag). service-name-drift
 and leaked-host-port judge these with compose's own values (Project.app_compose).

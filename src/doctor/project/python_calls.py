@@ -45,9 +45,10 @@ def python_calls(project: Project, service: Service) -> tuple[DotenvCall, ...]:
 
 
 def runs_python(project: Project, service: Service) -> bool:
-    """Whether the service runs Python: a python image (its own or its Dockerfile's base), or a
-    Dockerfile or command naming python, pip, uv, gunicorn, uvicorn, celery or a `.py` file; never a
-    server image (a postgres or nginx that mounts the code folder never reads its `.env`)."""
+    """Whether the service runs Python: a python image (its own or its Dockerfile's base; a dev
+    container's too, `mcr.microsoft.com/devcontainers/python:3.12`, whose developer runs the app in it),
+    or a Dockerfile or command naming python, pip, uv, gunicorn, uvicorn, celery or a `.py` file; never
+    a server image (a postgres or nginx that mounts the code folder never reads its `.env`)."""
     from doctor.project.appenv import PYTHON_WORDS
     from doctor.project.runtimes import image_runtime
     from doctor.project.service_network import server_family
@@ -58,7 +59,7 @@ def runs_python(project: Project, service: Service) -> bool:
     recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
               if service.build is not None and service.build.dockerfile_path is not None else None)
     base = recipe.base if recipe is not None else service.image or ""
-    if image_runtime(base) == "python":
+    if image_runtime(base, dev=True) == "python":
         return True
     words = [" ".join(run_words(project, service))]
     if recipe is not None:

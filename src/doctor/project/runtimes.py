@@ -136,11 +136,13 @@ def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Decla
     return image_declared_at([(image, Location(path, line)) for image, line in froms])
 
 
-def image_runtime(image: str) -> str | None:
+def image_runtime(image: str, dev: bool = False) -> str | None:
     """`python` or `node` for an official runtime image (`node:24-slim`, `python:3.12`, pypy), else None
-    (a dev container image, a name that only starts like one: `pythonista`)."""
-    match = _IMAGE.match(image.strip())
-    if match is None or match.group("dev") or image.strip()[match.end(2):match.end(2) + 1] not in ("", ":", "@"):
+    (a name that only starts like one: `pythonista`; a dev container image, unless `dev`:
+    `mcr.microsoft.com/devcontainers/python:3.12`)."""
+    image = image.strip()
+    match = _IMAGE.match(image)
+    if match is None or (match.group("dev") and not dev) or image[match.end(2):match.end(2) + 1] not in ("", ":", "@"):
         return None
     return "node" if match.group(2).lower() == "node" else "python"
 
