@@ -270,3 +270,42 @@ def test_folders_of_env_files_and_copied_files_this_user_cannot_enter_crash_no_c
         for folder in locked:
             folder.chmod(0o755)
         shutil.rmtree(base)
+
+
+@needs_root
+@pytest.mark.parametrize(("replay", "folder"), [
+    ("adventurelog", ".github"),  # image-availability, runtime-drift: the workflows' folder looked up and listed
+    ("awesome-compose-nginx-flask-mongo", "flask"),  # host-vs-container: the build context's pyproject.toml
+    ("django-on-docker", "app"),  # runtime-drift: a sibling compose file's Dockerfile.prod in it
+    ("djangox", "django_project"),  # leaked-host-port, service-name-drift: the settings module
+    ("fastapi-boilerplate", "src"),  # host-gateway and two more: the app's src/.env
+    ("fastapi-tdd-docker", "project/app/api"),  # leaked-host-port, service-name-drift: a package's __init__.py
+    ("fastapi-template", "frontend"),  # runtime-drift: a service folder's pyproject.toml
+    ("fba", "deploy/backend"),  # host-gateway and two more: the env file bound onto the app's .env
+    ("pontoon", "docker/config"),  # dotenv-override and three more: the DOTENV_PATH file load_dotenv reads
+    ("pontoon", "requirements"),  # host-vs-container, path-gap: a requirements file the Dockerfile pip installs
+    ("redash", "bin"),  # volume-shadowing: the COPY'd entrypoint a bind mount may hide
+    ("wild-workouts", "docker"),  # host-vs-container, path-gap: the requirements*.txt of a build context below
+])
+def test_a_replay_folder_this_user_cannot_enter_crashes_no_check(replay: str, folder: str) -> None:
+    """Each replay with one folder at mode 000, run by another user: the checks named ended in
+    '✗ (PermissionError: [Errno 13] Permission denied: ...)', from a raw Path.is_file/is_dir/glob on
+    a path below it (Python 3.11 raises where 3.14 says False); each reader now takes a path it
+    cannot reach as not there, as doctor.project.reading's do."""
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)
+    root = base / "proj"
+    shutil.copytree(Path(__file__).resolve().parent / "replay" / replay, root, symlinks=True)
+    try:
+        for path in (root, *root.rglob("*")):
+            os.lchown(path, NOBODY, NOBODY)
+        (root / folder).chmod(0)
+        _, report = _as_nobody(root)
+        checks = report["checks"]
+        assert isinstance(checks, list)
+        crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
+        assert crashed == [], crashed
+        assert "PermissionError" not in json.dumps(report)
+    finally:
+        (root / folder).chmod(0o755)
+        shutil.rmtree(base)

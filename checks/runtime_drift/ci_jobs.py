@@ -13,6 +13,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.ciimages import default_directory
+from doctor.project.reading import glob
 from doctor.project.runtimes import Declared, read_workflows
 
 TYPE_CHECKING = False
@@ -36,7 +37,7 @@ def _workflows(project: Project, found: Path | None, folders: list[Path], with_r
     # agent and desktop builds (`cd packages/hoppscotch-agent`, `pnpm --dir ${{ env.DESKTOP_PATH }}`)
     # pin node 20 while its tests, devenv.nix and the packages' `engines` say 22
     # (its pins are left out with the `env:` they read: a workflow-wide NODE_VERSION it alone uses)
-    elsewhere = {(path, runtime, first) for path in [*found.glob("*.yml"), *found.glob("*.yaml")]
+    elsewhere = {(path, runtime, first) for path in [*glob(found, "*.yml"), *glob(found, "*.yaml")]
                  for first, _, runtime, worked in job_folders(path)
                  if 2 * sum(f is not None and f not in mine for f in worked) > len(worked)}
     return read_workflows(top, mine, elsewhere)

@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Sequence
 
 from doctor.project.filled import within
+from doctor.project.reading import is_file
 from doctor.project.service_start import past_init
 from doctor.project.types import Mount, Service, words_of
 
@@ -63,10 +64,10 @@ def _hidden_start(svc: Service, recipe: Recipe, mounts: list[Mount], copies: Seq
     # under its own name there
     for copy in sorted(copied, key=lambda c: len(posixpath.normpath(c.container)), reverse=True):
         landing = posixpath.normpath(copy.container)
-        if landing == program or (copy.host.is_file() and posixpath.join(landing, copy.host.name) == program):
+        if landing == program or (is_file(copy.host) and posixpath.join(landing, copy.host.name) == program):
             source = copy.host
         else:
             source = copy.host / posixpath.relpath(program, landing)
-        if source.is_file():
+        if is_file(source):  # a file this user may not reach: compose-config names its COPY
             return deepest, program, how
     return None

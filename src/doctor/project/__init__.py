@@ -355,7 +355,7 @@ class Project:
         return max(found, key=fit)  # the first of the best: the usual name wins a tie
 
     def _env_file(self, path: Path) -> EnvFile | None:
-        if not path.is_file():
+        if not is_file(path):  # this module's: False where the user may not reach it
             return None
         from doctor.project.envfile import remembered_env_file
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.reading import is_file, read_regular_text
+from doctor.project.reading import is_dir, is_file, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def _config_classes(project: Project, service: Service, files: tuple[tuple[Path,
 
     root = _run_root(project, service)
     starts_files = [path for path, _ in files]
-    if "manage.py" in starts and (root / "manage.py").is_file():
+    if "manage.py" in starts and is_file(root / "manage.py"):
         starts_files += project.once(f"manage-imports:{root}", functools.partial(imported_files, root,
                                                                                  root / "manage.py"))
     if not any("from_object" in (read_regular_text(path, MAX_BYTES) or "") for path in starts_files):
@@ -242,9 +242,9 @@ def _fastapi_file(root: Path, words: str) -> Path | None:
     candidates = [path] if path else list(_FASTAPI_FILES)
     for candidate in candidates:
         file = root / candidate
-        if file.is_dir():
-            file = file / "main.py" if (file / "main.py").is_file() else file / "__init__.py"
-        if file.suffix == ".py" and file.is_file():
+        if is_dir(file):
+            file = file / "main.py" if is_file(file / "main.py") else file / "__init__.py"
+        if file.suffix == ".py" and is_file(file):
             return file
     return None
 
@@ -252,11 +252,11 @@ def _fastapi_file(root: Path, words: str) -> Path | None:
 def _flask_file(root: Path, app: str | None) -> Path | None:
     """The file `flask run` loads: FLASK_APP's (`./app.py`, `app`, `project:create_app()`), else wsgi.py, app.py."""
     if app is None or not app.strip():
-        return next((root / n for n in ("wsgi.py", "app.py") if (root / n).is_file()), None)
+        return next((root / n for n in ("wsgi.py", "app.py") if is_file(root / n)), None)
     target = app.strip().split(":", 1)[0]
     if target.endswith(".py") or "/" in target:
         path = root / target
-        return path if path.suffix == ".py" and path.is_file() else None
+        return path if path.suffix == ".py" and is_file(path) else None
     return _module_file(root, target)
 
 
@@ -268,7 +268,7 @@ def _module_file(root: Path, name: str) -> Path | None:
     for count in (len(parts), len(parts) - 1) if len(parts) > 1 else (len(parts),):
         base = root.joinpath(*parts[:count]) if count else None
         for path in (base.with_suffix(".py"), base / "celery.py", base / "__init__.py") if base else ():
-            if path.is_file():
+            if is_file(path):
                 return path
     return None
 

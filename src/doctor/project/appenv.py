@@ -27,7 +27,7 @@ from doctor.model import Location, record
 from doctor.project.appguard import _specs, guard_holds
 from doctor.project.codepaths import CodeMap, CodePath
 from doctor.project.dotenv_views import NODE_LOADERS, app_view, node_view
-from doctor.project.reading import is_dir, read_regular_text
+from doctor.project.reading import is_dir, is_file, read_regular_text
 from doctor.project.types import Service
 from doctor.regular import read_text
 
@@ -277,11 +277,11 @@ def _run_dirs(path: Path) -> Iterator[Path]:
     (`python manage.py runserver` is run from manage.py's folder; the packages between may be
     namespace packages without `__init__.py`)."""
     folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
+    while is_file(folder / "__init__.py") and folder.parent != folder:
         folder = folder.parent
     yield folder
     for above in list(path.parents)[:6]:
-        if any((above / name).is_file() for name in ENTRY_POINTS):
+        if any(is_file(above / name) for name in ENTRY_POINTS):
             yield above
             return
 
@@ -294,7 +294,7 @@ def _reaching(call: DotenvCall, inside: str, codes: CodeMap, cwds: tuple[str, ..
     for spec in call.candidates:
         for container in dict.fromkeys(p for cwd in cwds for p in _container_paths(spec, inside, cwd, environ)):
             hit = codes.to_host(container)
-            if hit is not None and hit[0].is_file() and all(hit != f[:2] for f in found):
+            if hit is not None and is_file(hit[0]) and all(hit != f[:2] for f in found):
                 found.append((*hit, tuple(dict.fromkeys(_assumed(spec, environ)))))
                 break
     return found

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
+from doctor.project.reading import exists, glob
 from doctor.regular import read_text
 
 TYPE_CHECKING = False
@@ -109,7 +110,7 @@ def ci_home(root: Path, relative: str, reached: Iterable[Path] = (), nearest: bo
         depth = max((len(root.relative_to(r).parts) for r in around if root.is_relative_to(r)), default=0)
     folders = (root, *root.parents)[:depth + 1]
     for folder in folders if nearest else reversed(folders):
-        if (folder / relative).exists():
+        if exists(folder / relative):  # a folder this user may not enter is there (its jobs unread)
             return folder
     return None
 
@@ -126,7 +127,7 @@ def ci_jobs(root: Path, interpolated: set[str], reached: Iterable[Path] = (),
 
     found: list[CiJob] = []
     names = tuple(sorted(interpolated))
-    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+    for path in sorted([*glob(folder, "*.yml"), *glob(folder, "*.yaml")]):
         # remembered: a warm run reads no YAML for an unchanged workflow
         found += remember("ci-jobs", (path,), names, functools.partial(_workflow_jobs, path, frozenset(names)))
     return found

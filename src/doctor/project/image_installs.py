@@ -34,6 +34,7 @@ from doctor.project.image_dev_tools import syncs_dev_groups as syncs_dev_groups
 from doctor.project.image_dev_tools import unlisted_in as unlisted_in
 from doctor.project.image_runs import _runs, _started
 from doctor.project.pip_installs import _SEGMENTS, _local_targets, _pip_commands, _requirement_at, _requirement_files
+from doctor.project.reading import is_dir, is_file
 from doctor.project.service_home import ServiceHome
 
 # what a build's RUN installs Python packages with
@@ -91,7 +92,7 @@ def project_install(project: Project, service_name: str) -> tuple[str, Path] | N
 
     def folder_of(inside: str) -> Path | None:
         host = codes.to_host(posixpath.normpath(inside))
-        return host[0] if host is not None and host[0].is_dir() and is_python_project(host[0]) else None
+        return host[0] if host is not None and is_dir(host[0]) and is_python_project(host[0]) else None
 
     for text, workdir in found[0]:
         segments = list(split_unquoted(text, _SEGMENTS))
@@ -139,6 +140,6 @@ def pip_requirement_files(project: Project, service_name: str) -> list[Path]:
                     inside.append(posixpath.normpath(posixpath.join(folder, named[0])))
     codes = project.code_map(service)
     files = (codes.to_host(path) for path in dict.fromkeys(inside))
-    return [host[0] for host in files if host is not None and host[0].is_file()]
+    return [host[0] for host in files if host is not None and is_file(host[0])]
 
 

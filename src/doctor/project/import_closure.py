@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.reading import read_regular_text
+from doctor.project.reading import is_file, read_regular_text
 
 MAX_FILES = 64
 MAX_DEPTH = 6
@@ -75,9 +75,9 @@ def _imports(root: Path, path: Path, text: str) -> list[Path]:
 
 def _module_file(base: Path, parts: list[str]) -> Path | None:
     if not parts:
-        return (base / "__init__.py") if (base / "__init__.py").is_file() else None
+        return (base / "__init__.py") if is_file(base / "__init__.py") else None
     folder = base.joinpath(*parts)
     for candidate in (folder.with_suffix(".py"), folder / "__init__.py"):
-        if candidate.is_file():
+        if is_file(candidate):
             return candidate
     return None

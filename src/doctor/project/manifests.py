@@ -15,7 +15,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
-from doctor.project.reading import parse_json, read_regular_text
+from doctor.project.reading import glob, is_file, parse_json, read_regular_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def read_manifests(directory: Path) -> tuple[Manifest, ...]:
     pyproject = _pyproject(directory / "pyproject.toml")
     if pyproject is not None:
         found.append(pyproject)
-    for path in sorted(directory.glob("requirements*.txt")):
+    for path in glob(directory, "requirements*.txt"):
         found.append(_requirements_txt(path))
     node = _package_json(directory / "package.json")
     if node is not None:
@@ -109,7 +109,7 @@ def _from_pyproject(path: Path, key: str, build: Callable[[Path, str, dict[str, 
                     ) -> Manifest | None:
     """`build(path, text, table)` of a pyproject.toml, remembered under `key` while the file is
     unchanged (a warm run parses no TOML); None where it is absent or does not parse."""
-    if not path.is_file() or sys.version_info < (3, 11):
+    if not is_file(path) or sys.version_info < (3, 11):
         return None
     from doctor.project.memo import remember
 
@@ -200,7 +200,7 @@ def _requirement_lines(path: Path, requirements: list[Requirement], read: set[Pa
         included = _INCLUDE.fullmatch(spec)
         if included is not None:
             target = (path.parent / included.group(1).strip("\"'")).resolve()
-            if target not in read and len(read) < MAX_INCLUDED and target.is_file():
+            if target not in read and len(read) < MAX_INCLUDED and is_file(target):
                 read.add(target)
                 _requirement_lines(target, requirements, read)
             continue
@@ -239,12 +239,12 @@ def dev_listing(folder: Path, name: str, installed: Path) -> Path | None:
     development.txt or requirements/test.txt), when `installed` does not: CTFd's image installs
     requirements.txt (`uv export --no-dev`) and pytest is in pyproject's dev group."""
     wanted = normalize(name)
-    listings = dict.fromkeys(path for pattern in _DEV_LISTS for path in sorted(folder.glob(pattern)))
+    listings = dict.fromkeys(path for pattern in _DEV_LISTS for path in glob(folder, pattern))
     for path in listings:  # each file once, though two patterns match it
         if path != installed and any(_brings(r.name, wanted) for r in _requirements_txt(path).requirements):
             return path
     pyproject = folder / "pyproject.toml"
-    if not pyproject.is_file() or sys.version_info < (3, 11):
+    if not is_file(pyproject) or sys.version_info < (3, 11):
         return None
     from doctor.project.memo import remember
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.digits import written_number
+from doctor.project.reading import is_file
 from doctor.project.runtimes import Declared, _lines
 
 
 def _pyproject(path: Path) -> list[Declared]:
-    if not path.is_file():
+    if not is_file(path):
         return []
     from doctor.project.memo import remember
 

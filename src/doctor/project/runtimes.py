@@ -22,6 +22,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.lean_imports import glob_patterns, match_glob
 from doctor.model import Location, record
+from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
 TYPE_CHECKING = False
@@ -75,7 +76,7 @@ def read_workflows(root: Path, folders: Collection[str] | None = None,
     line) of jobs whose pins of that runtime are left out too (the `env:` they read included)."""
     found: list[Declared] = []
     workflows = root / ".github" / "workflows"
-    if workflows.is_dir():
+    if is_dir(workflows):  # a folder this user may not enter holds none it can read
         from doctor.project.ci_pins import _workflow  # here: ci_pins imports this module
         from doctor.project.memo import remember
 
@@ -331,8 +332,8 @@ def _package_json(path: Path) -> list[Declared]:
 
 def _lines(path: Path) -> list[str]:
     try:
-        return read_text(path, encoding="utf-8-sig", errors="strict").splitlines() if path.is_file() else []
-    except UnicodeDecodeError:
+        return read_text(path, encoding="utf-8-sig", errors="strict").splitlines() if is_file(path) else []
+    except (UnicodeDecodeError, PermissionError):
         return []
     except OSError:
         from doctor.project.memo import unreadable

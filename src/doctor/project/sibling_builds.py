@@ -16,6 +16,7 @@ from pathlib import Path
 
 from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
+from doctor.project.reading import is_file
 from doctor.project.types import Build, ComposeModel
 
 # the globs read in every run, compiled from the regex table (doctor.lean_imports.glob_patterns)
@@ -70,7 +71,7 @@ def _siblings(compose: ComposeModel) -> list[Path]:
         return []
     loaded = {os.path.normcase(os.path.realpath(f)) for f in compose.files}
     try:
-        names = sorted(p for p in compose.files[0].parent.glob("*compose*.y*ml") if p.is_file())
+        names = sorted(p for p in compose.files[0].parent.glob("*compose*.y*ml") if is_file(p))
     except OSError:
         return []
     return [p for p in names if os.path.normcase(os.path.realpath(p)) not in loaded][:_MAX_SIBLINGS]
@@ -173,7 +174,7 @@ def _build(node: str | dict[str, object], line: int | None, folder: Path, main: 
         contexts = [os.path.normpath(folder / context)]
     else:  # a standalone file's context is its folder; over the loaded files it is the loaded build's
         contexts = [main.context, os.path.normpath(folder)]
-    chosen = next((c for c in contexts if (Path(c) / dockerfile).is_file()), None)
+    chosen = next((c for c in contexts if is_file(Path(c) / dockerfile)), None)
     if chosen is None:
         return None
     raw_args = node_map.get("args")

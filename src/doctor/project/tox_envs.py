@@ -18,6 +18,7 @@ from pathlib import Path
 
 from doctor.model import Location
 from doctor.project.digits import written_number
+from doctor.project.reading import is_file
 from doctor.project.runtimes import Declared
 
 TOX_INI = "tox.ini"
@@ -35,7 +36,7 @@ def read_tox(folder: Path) -> list[Declared]:
 
     for name, reader in _SOURCES:
         path = folder / name
-        if path.is_file():
+        if is_file(path):
             found, configured = remember("tox-envs", (path,), (), functools.partial(reader, path))
             if configured:  # tox reads the first file that configures it, and that one alone
                 return found
