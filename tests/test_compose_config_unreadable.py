@@ -309,3 +309,43 @@ def test_a_replay_folder_this_user_cannot_enter_crashes_no_check(replay: str, fo
     finally:
         (root / folder).chmod(0o755)
         shutil.rmtree(base)
+
+
+@needs_root
+def test_a_git_dir_this_user_cannot_enter_crashes_no_check_and_not_ports() -> None:
+    """examples/broken-stack in a git checkout whose .git is mode 000 (root's, after a `sudo git`),
+    run by another user: port-collision ended in '✗ (PermissionError: [Errno 13] Permission denied:
+    .../.git/worktrees)' and `doctor ports` in 'doctor: internal error: PermissionError ...', from
+    the list of the repository's worktrees; a git dir it cannot read lists the checkout alone."""
+    import subprocess
+
+    from doctor import portmap
+
+    base = Path(tempfile.mkdtemp(prefix="doctor-unreadable-"))
+    base.chmod(0o755)
+    root = base / "proj"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "broken-stack", root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent"}
+
+    def ports() -> tuple[int, str]:
+        out = io.StringIO()
+        code = portmap.ports(portmap.PortsOptions(path=root, env=env), out)
+        return code, out.getvalue()
+
+    try:
+        for path in (root, *root.rglob("*")):
+            os.chown(path, NOBODY, NOBODY)
+        ports()  # as root first: every module the run imports is loaded before the child drops root
+        (root / ".git").chmod(0)
+        code, said = as_user(NOBODY, ports)  # type: ignore[misc]
+        assert code == 0
+        assert said.splitlines()[0].endswith(" (1 checkout)"), said
+        _, report = _as_nobody(root)
+        checks = report["checks"]
+        assert isinstance(checks, list)
+        crashed = [(c["id"], c["reason"]) for c in checks if c["status"] == "error"]
+        assert crashed == [], crashed
+    finally:
+        (root / ".git").chmod(0o755)
+        shutil.rmtree(base)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from doctor.model import record
+from doctor.project.reading import exists
 from doctor.regular import read_bytes, read_text
 from doctor.system_folders import home_folder
 
@@ -53,15 +54,17 @@ class GitRepo:
         found = []
         if self.common_dir.name == ".git":
             found.append(Worktree(self.common_dir.parent, _branch(self.common_dir)))
-        folder = self.common_dir / "worktrees"
-        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        try:  # a git dir this user may not enter (root's, mode 700) lists no other worktree it could read
+            entries = sorted((self.common_dir / "worktrees").iterdir())
+        except OSError:
+            entries = []
         for entry in entries:
             try:
                 dotgit = Path(read_text(entry / "gitdir").strip())
             except OSError:
                 continue
             dotgit = dotgit if dotgit.is_absolute() else (entry / dotgit).resolve()
-            found.append(Worktree(dotgit.parent, _branch(entry), dotgit.exists()))
+            found.append(Worktree(dotgit.parent, _branch(entry), exists(dotgit)))
         return tuple(found)
 
 
