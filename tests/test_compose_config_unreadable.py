@@ -349,3 +349,36 @@ def test_a_git_dir_this_user_cannot_enter_crashes_no_check_and_not_ports() -> No
     finally:
         (root / ".git").chmod(0o755)
         shutil.rmtree(base)
+
+
+@needs_root
+@pytest.mark.parametrize(("compose", "folder", "said"), [
+    ("include:\n  - inc/compose.yaml\n", "inc", [("cannot read compose file: permission denied", None, "error")]),
+    ("include:\n  - path: inc/compose.yaml\n    env_file: inc/cache.env\n", "inc",
+     [("cannot read env file: permission denied", None, "error"),
+      ("cannot read compose file: permission denied", None, "error")]),
+    ("services:\n  web:\n    extends:\n      file: inc/compose.yaml\n      service: cache\n", "inc",
+     [("cannot read compose file: permission denied", None, "error"),
+      ("cannot read extended file 'inc/compose.yaml'", 3, "error")]),
+], ids=["include", "include-env-file", "extends"])
+def test_an_included_or_extended_file_this_user_cannot_reach_is_a_finding(
+        project: Path, compose: str, folder: str, said: list[tuple[str, int | None, str]]) -> None:
+    """An `include:` or `extends: file:` in a folder this user may not enter: preflight, ports and
+    fix all ended in 'doctor: internal error: PermissionError: [Errno 13] Permission denied:
+    .../inc/compose.yaml' (Path.is_file on the included file, then on its folder's .env); compose says
+    'open inc/compose.yaml: permission denied', and compose-config now says so."""
+    (project / "inc").mkdir()
+    (project / "inc" / "compose.yaml").write_text("services:\n  cache:\n    image: redis:7\n")
+    (project / "inc" / "cache.env").write_text("A=1\n")
+    (project / "inc" / ".env").write_text("B=2\n")
+    (project / "compose.yaml").write_text(compose)
+    for path in (project / "inc", *(project / "inc").iterdir()):
+        os.chown(path, NOBODY, NOBODY)
+    (project / folder).chmod(0)
+    try:
+        code, report = _as_nobody(project)
+    finally:
+        (project / folder).chmod(0o755)
+    assert _compose_config(report) == said
+    assert "error" not in _statuses(report)
+    assert code == 1

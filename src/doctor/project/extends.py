@@ -13,6 +13,7 @@ from pathlib import Path
 from doctor.project.goscalar import stringify
 from doctor.project.inputs import probed
 from doctor.project.merge import delete_paths, merge_service
+from doctor.project.reading import file_or_unreachable
 from doctor.project.service import Canonicalizer
 from doctor.project.types import ProblemKind
 from doctor.project.volumes import resolve_source
@@ -169,7 +170,7 @@ class Extender:
         path = Path(resolve_source(file, source.base, self.home))
         if path not in self.files:
             probed(path)
-            loaded = self.assembler.load_service_file(path, self.scope) if path.is_file() else None
+            loaded = self.assembler.load_service_file(path, self.scope) if file_or_unreachable(path) else None
             self.files[path] = (None if loaded is None
                                 else _Source(path, path.parent, loaded[0], YMap(), loaded[1]))
         return self.files[path]

@@ -14,6 +14,7 @@ from doctor.model import Location, fields, is_dataclass, replace
 from doctor.project.envfile import read_env_file
 from doctor.project.goscalar import stringify
 from doctor.project.inputs import env_copy, probed
+from doctor.project.reading import file_or_unreachable, is_file
 from doctor.project.types import ProblemKind
 from doctor.project.yamlload import YList, YMap
 
@@ -66,7 +67,7 @@ def _include_one(assembler: Assembler, doc: YMap, scope: Scope, entry: Any, loc:
         return
     for path in files:
         probed(path)
-        if not path.is_file():
+        if not file_or_unreachable(path):  # one this user cannot reach is read: 'cannot read compose file'
             assembler.problem(ProblemKind.REFERENCE, f"included file {path} not found", loc)
             return
     read = _include_env(assembler, scope, project_dir, _strings(env_files), loc)
@@ -102,14 +103,14 @@ def _include_env(assembler: Assembler, scope: Scope, project_dir: Path, env_file
     if not env_files:
         default = project_dir / ".env"
         probed(default)
-        if default.is_file():
+        if is_file(default):  # compose opens the included file first, and says so where it cannot
             paths.append(default)
     for text in env_files:
         if text == "/dev/null":
             continue
         path = Path(os.path.normpath(os.path.join(scope.base, text)))
         probed(path)
-        if not path.is_file():
+        if not file_or_unreachable(path):
             assembler.problem(ProblemKind.ENV_FILE, f"include env_file {path} not found", loc)
             return None
         paths.append(path)

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator
     from typing import Any
 
-__all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "exists", "folders_below", "glob", "is_dir",
-           "is_file", "names_nothing", "parse_json", "read_bytes", "read_regular", "read_regular_text", "read_text",
-           "stat_of"]
+__all__ = ["COMPOSE_LIMIT", "ENV_LIMIT", "TEXT_LIMIT", "RefusedFile", "exists", "file_or_unreachable", "folders_below",
+           "glob", "is_dir", "is_file", "names_nothing", "parse_json", "read_bytes", "read_regular",
+           "read_regular_text", "read_text", "stat_of"]
 
 # compose itself reads any size; parsing YAML costs doctor ~0.4 s/MB, so 16 MB is ~7 s.
 COMPOSE_LIMIT = 16 * 1024 * 1024
@@ -126,6 +126,17 @@ def empty_folder(path: Path | str) -> bool:
 def is_file(path: Path | str) -> bool:
     """Path.is_file, False as is_dir is (a name too long, a loop, a path this user cannot reach)."""
     return _is(path, stat.S_ISREG)
+
+
+def file_or_unreachable(path: Path | str) -> bool:
+    """Path.is_file, True too for a path this user cannot reach (a folder on the way it may not
+    enter): for a file compose itself opens (an `include:`, an `extends` file), whose read then says
+    'permission denied' as compose's does, where "not found" would be a claim doctor cannot make."""
+    try:
+        info = stat_of(path)
+    except PermissionError:
+        return True
+    return info is not None and stat.S_ISREG(info.st_mode)
 
 
 def _is(path: Path | str, kind: Callable[[int], bool]) -> bool:
