@@ -382,3 +382,25 @@ def test_an_included_or_extended_file_this_user_cannot_reach_is_a_finding(
     assert _compose_config(report) == said
     assert "error" not in _statuses(report)
     assert code == 1
+
+
+@needs_root
+@pytest.mark.parametrize("kind", ["secrets", "configs"])
+def test_a_secret_file_behind_a_folder_this_user_cannot_enter_is_not_called_missing(project: Path, kind: str) -> None:
+    """A secret's (or config's) `file:` in a folder this user may not enter (secrets/ of mode 700,
+    root's): compose-config said 'the file secrets/token.txt this secret of 'web' is read from does
+    not exist: `up` fails (bind source path does not exist)' (os.path.exists is False on EACCES); the
+    file is there, and the engine, not this user, bind-mounts it: a note that doctor could not look."""
+    (project / "secrets").mkdir()
+    (project / "secrets" / "token.txt").write_text("t0k\n")
+    (project / "compose.yaml").write_text(f"services:\n  web:\n    image: alpine\n    {kind}: [token]\n"
+                                          f"{kind}:\n  token:\n    file: secrets/token.txt\n")
+    (project / "secrets").chmod(0)
+    try:
+        code, report = _as_nobody(project)
+    finally:
+        (project / "secrets").chmod(0o755)
+    kind_said = kind.removesuffix("s")
+    assert _compose_config(report) == [(f"cannot look at secrets/token.txt, the file this {kind_said} of 'web' is read "
+                                        "from: permission denied", 7, "info")]
+    assert code == 0

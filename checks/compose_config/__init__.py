@@ -10,6 +10,7 @@ from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, Unavailable, service_names
 from doctor.project import Project
 from doctor.project.env_nul import reads_as_none
+from doctor.project.reading import exists, stat_of
 from doctor.project.types import Problem, ProblemKind, RestartPolicy
 
 TYPE_CHECKING = False
@@ -70,7 +71,8 @@ class ComposeConfig(Check):
         clone it is often a git submodule never checked out, getlago/lago's `api/`), a secret or
         config an enabled service uses whose `environment:` variable is set neither in the shell
         nor in `.env`, or whose `file:` does not exist (zulip's `environment: ZULIP__SECRET_KEY`;
-        `up` stops: `environment variable ... required by secret ... is not set`), a service
+        `up` stops: `environment variable ... required by secret ... is not set`; a `file:` behind a
+        folder this user may not enter is a note that doctor could not look, never called missing), a service
         written again over its `include:`d definition (Docker Compose 5 merges it, v2 stops with
         `services.db conflicts with imported resource`: the advice names the version it needs), and a
         restart policy compose passes on and the engine refuses at create (`restart: sometimes`,
@@ -283,7 +285,14 @@ class ComposeConfig(Check):
                            f".env): `up` fails (environment variable \"{variable}\" required by {kind} ... is not set)")
                 yield self.finding(message, at, f"{kind}-environment:{name}",
                                    Fix(f"set {variable} in .env (or export it) before `up`", Safety.ADVICE))
-            elif path and not os.path.exists(path):
+            elif path and _unreachable(path):
+                # behind a folder this user may not enter: the engine, not this user, bind-mounts it
+                users = _users_of(project, kind, name)
+                of = f" of {service_names(users)}" if users else ""
+                message = (f"cannot look at {project.shown(Path(path))}, the file this {kind}{of} is read from: "
+                           "permission denied")
+                yield self.finding(message, at, f"{kind}-file:{name}", severity=Severity.INFO)
+            elif path and not exists(path):
                 shown = project.shown(Path(path))
                 users = _users_of(project, kind, name)
                 # the services that read it: `doctor why` ties the missing file to the one `up` stopped at
@@ -434,6 +443,15 @@ def _engine_refusal(policy: RestartPolicy) -> tuple[str, str] | None:
     takes = f"condition takes {listed}" if policy.deploy else f"the engine takes {listed}"
     advice = f"use {close[0]!r} ({takes})" if close else f"use one of {listed}"
     return f"no restart policy is named '{name}'", advice
+
+
+def _unreachable(path: str) -> bool:
+    """Whether a folder on the way to `path` is one this user may not enter (so nothing can be said of it)."""
+    try:
+        stat_of(path)
+    except PermissionError:
+        return True
+    return False
 
 
 def _users_of(project: Project, kind: str, name: str) -> list[str]:
