@@ -8,7 +8,7 @@ from doctor.host import Host
 from doctor.lazyre import lazy
 from doctor.model import Check, Edit, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
-from doctor.project.app_markers import RAILS_LOADER, go_module, node_manifest, rails_app, rust_crate
+from doctor.project.app_markers import RAILS_LOADER, code_folders, node_manifest, rails_app
 from doctor.project.appenv import DotenvCall, DotenvEffect, dotenv_effects, image_env, shown_value, unread_calls
 from doctor.project.dotenv_views import NODE_LOADERS
 from doctor.project.edits import line_text
@@ -289,19 +289,12 @@ def _rails_calls(project: Project, service: Service, codes: CodeMap) -> tuple[Do
 def _overriding_go_rust(project: Project, service: Service, codes: CodeMap) -> tuple[DotenvCall, ...]:
     """The overriding loads of a Go app's joho/godotenv (`godotenv.Overload()`) and a Rust app's dotenvy
     (`dotenv_override()`, `from_filename_override(...)`), in a code folder holding go.mod or Cargo.toml: the
-    non-overriding ones leave compose's values be (leaked-host-port and service-name-drift read them)."""
-    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    calls: tuple[DotenvCall, ...] = ()
-    if go_module(folders):
-        from doctor.project.go_build import go_targets
-        from doctor.project.go_env import go_dotenv_calls
+    non-overriding ones leave compose's values be (leaked-host-port and service-name-drift read them, through
+    the same loaded_env readers)."""
+    from doctor.project.loaded_env import go_loads, rust_loads
 
-        calls += tuple(go_dotenv_calls(folders, go_targets(project, service), overloads=True))
-    if rust_crate(folders):
-        from doctor.project.rust_dotenv import rust_dotenv_calls
-
-        calls += tuple(rust_dotenv_calls(folders, overrides=True))
-    return calls
+    folders = code_folders(codes)
+    return (*go_loads(project, service, folders, overriding=True), *rust_loads(folders, overriding=True))
 
 
 def _spared(effect: DotenvEffect, severity: Severity) -> Severity:

@@ -21,7 +21,15 @@ and leaked-host-port judge these with compose's own values (Project.app_compose)
 
 from __future__ import annotations
 
-from doctor.project.app_markers import go_module, node_manifest, php_app, rails_app, rust_crate, spring_app
+from doctor.project.app_markers import (
+    code_folders,
+    go_module,
+    node_manifest,
+    php_app,
+    rails_app,
+    rust_crate,
+    spring_app,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,10 +63,9 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     # leaked-host-port's fix would lose to the file again
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
-    folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    calls = (*python, *_node_calls(project, service, codes, workdir), *_go_calls(project, service, folders),
-             *_rust_calls(folders),
-             *_rails_loads(project, service, codes))
+    folders = code_folders(codes)
+    calls = (*python, *_node_calls(project, service, codes, workdir), *go_loads(project, service, folders),
+             *rust_loads(folders), *_rails_loads(project, service, codes))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -148,25 +155,27 @@ def _rails_loads(project: Project, service: Service, codes: CodeMap) -> tuple[Do
     return rails_loads(project, service, codes)
 
 
-def _go_calls(project: Project, service: Service, folders: tuple[Path, ...]) -> tuple[DotenvCall, ...]:
+def go_loads(project: Project, service: Service, folders: tuple[Path, ...],
+             overriding: bool = False) -> tuple[DotenvCall, ...]:
     """godotenv's loads of the service's Go app, where a code folder is a Go module (its go.mod), which go_env and
     go_dotenv_calls read from: only then are its build's targets worth finding (the Dockerfile's RUN lines, its
-    command's words)."""
+    command's words). `overriding`: its `godotenv.Overload()` calls alone (dotenv-override's), else `Load()`'s."""
     if not go_module(folders):
         return ()
     from doctor.project.go_build import go_targets
     from doctor.project.go_env import go_dotenv_calls
 
-    return tuple(go_dotenv_calls(folders, go_targets(project, service)))
+    return tuple(go_dotenv_calls(folders, go_targets(project, service), overloads=overriding))
 
 
-def _rust_calls(folders: tuple[Path, ...]) -> tuple[DotenvCall, ...]:
-    """dotenvy's loads of the service's Rust app (rust_dotenv), where a code folder holds Cargo.toml."""
+def rust_loads(folders: tuple[Path, ...], overriding: bool = False) -> tuple[DotenvCall, ...]:
+    """dotenvy's loads of the service's Rust app (rust_dotenv), where a code folder holds Cargo.toml;
+    `overriding`: its `dotenv_override()` forms alone (dotenv-override's), else the plain ones."""
     if not rust_crate(folders):
         return ()
     from doctor.project.rust_dotenv import rust_dotenv_calls
 
-    return tuple(rust_dotenv_calls(folders))
+    return tuple(rust_dotenv_calls(folders, overrides=overriding))
 
 
 def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
