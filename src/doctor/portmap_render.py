@@ -42,8 +42,6 @@ def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[st
     """The port map as the console shows it: `command` (the run as typed, its paths quoted as a shell reads
     them, as preflight's header: it pastes as the command that ran), then the repository (its origin,
     else its folder), then each checkout, then the stacks still running from a folder that is gone."""
-    import shlex
-
     head = f"{command} ({len(checkouts)} checkout{'s' if len(checkouts) != 1 else ''})"
     lines = [head, f"repository {origin}", ""]
     for checkout in checkouts:
@@ -77,8 +75,7 @@ def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[st
         lines.append(f"{folder}  (gone: its folder was removed, project '{project}' still runs)")
         for port, protocol, service, container in _gone_ports(holding):
             lines.append(f"    {port}/{protocol} held by '{service}' (container {container})")
-        lines.append(f"    no checkout runs it any more: `docker compose -p {shlex.quote(project)} down` "
-                     "stops it")
+        lines.append(f"    no checkout runs it any more: `{_stop(project)}` stops it")
         lines.append("")
     unread = sum(c.unread for c in checkouts)
     unknown = f" ({unread} compose cannot read or refuses: their ports are not sure)" if unread else ""
@@ -106,12 +103,17 @@ def _gone_ports(ports: list[ContainerPort]) -> list[tuple[int, str, str, str]]:
 
 def gone_dict(project: str, folder: str, ports: list[ContainerPort]) -> dict[str, object]:
     """A stack whose folder is gone in the JSON map: `gone`, beside the checkouts."""
-    import shlex
-
     return {"project": project, "working_dir": folder,
             "ports": [{"port": port, "protocol": protocol, "service": service, "container": container}
                       for port, protocol, service, container in _gone_ports(ports)],
-            "stop": f"docker compose -p {shlex.quote(project)} down"}
+            "stop": _stop(project)}
+
+
+def _stop(project: str) -> str:
+    """What stops a gone stack without its files, as the text and the JSON map say it."""
+    import shlex
+
+    return f"docker compose -p {shlex.quote(project)} down"
 
 
 def _held_by(holder: str) -> str:

@@ -72,7 +72,7 @@ def conn_string_hosts(value: str) -> Iterator[tuple[str, str, int | None, bool]]
     if not keywords & _HOST_KEYWORDS or not keywords & _OTHER_KEYWORDS:
         return
     port = next((p for f in pairs if f.group("keyword").strip().lower() == "port"
-                 and (p := written_number(f.group("value").strip())) is not None and 0 < p < 65536), None)
+                 and (p := _port(f.group("value"))) is not None), None)
     password = bool(keywords & _PASSWORD_KEYWORDS)
     for found in pairs:
         if found.group("keyword").strip().lower() in _HOST_KEYWORDS:
@@ -90,8 +90,7 @@ def _go_mysql_hosts(value: str) -> Iterator[tuple[str, str, int | None, bool]]:
     if not colon:
         host, port = found["address"], ""
     if _HOST.fullmatch(host) and (not port or port.isdigit()):
-        number = written_number(port) if port else 3306
-        yield (f"{found['protocol']}(", host, number if number is not None and 0 < number < 65536 else None,
+        yield (f"{found['protocol']}(", host, _port(port) if port else 3306,
                bool(found["password"]) and len(found["password"]) > 1)
 
 
@@ -116,9 +115,14 @@ def _libpq_hosts(value: str) -> Iterator[tuple[str, str, int | None, bool]]:
         return  # a quoted host, or a list of them (failover): read as no address
     before = value[host_pair.start("keyword"):host_pair.start("value")]  # `host=`, `host = ` as written
     host = host_pair["value"]
-    number = written_number(port.strip())
     if _HOST.fullmatch(host):
-        yield before, host, number if number is not None and 0 < number < 65536 else None, password
+        yield before, host, _port(port), password
+
+
+def _port(text: str) -> int | None:
+    """A port as written (`1433`, ` 5432 `), within 1-65535; None for anything else."""
+    number = written_number(text.strip())
+    return number if number is not None and 0 < number < 65536 else None
 
 
 def _hosts(text: str) -> Iterator[tuple[str, int | None]]:
@@ -132,8 +136,7 @@ def _hosts(text: str) -> Iterator[tuple[str, int | None]]:
     for host, port in items:
         host = host.strip().split("\\")[0]
         if _HOST.fullmatch(host) and (not port or port.isdigit()):
-            value = written_number(port)
-            yield host, value if value is not None and 0 < value < 65536 else None
+            yield host, _port(port)
 
 
 def rewrite_address(value: str, before: str, host: str, port: int | None, new_host: str, new_port: int | None) -> str:
