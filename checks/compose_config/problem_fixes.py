@@ -40,7 +40,8 @@ class ProblemFixes:
             fix = (_meant_resource(project, problem) or _profile_off(project, problem)
                    or _meant_service(project, problem))
         if problem.kind is ProblemKind.ENV_FILE:
-            fix = _env_file_maker(project, problem.message) or _env_file_advice(project, problem)
+            fix = (_env_file_maker(project, problem.message) or _env_file_advice(project, problem)
+                   or _label_file_advice(project, problem.message))
         if fix is None and problem.kind is ProblemKind.INTERPOLATION:
             fix = _required_value(project, problem.message)
         return fix
@@ -97,6 +98,14 @@ def _declared(path: Path) -> dict[str, set[str]]:
 
 
 _REQUIRED = lazy(r"required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value")
+
+
+def _label_file_advice(project: Project, message: str) -> Fix | None:
+    """A missing `label_file:` (compose has no `required: false` for one): create it, or drop the line."""
+    if not (message.startswith("label file ") and message.endswith(" not found")):
+        return None
+    shown = project.shown(Path(message[len("label file "):-len(" not found")]))
+    return Fix(f"create {shown} (one LABEL=value per line), or remove it from label_file", Safety.ADVICE)
 
 
 def _required_value(project: Project, message: str) -> Fix | None:

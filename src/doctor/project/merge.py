@@ -37,7 +37,7 @@ def merge_service(base: YMap, over: YMap) -> YMap:
             out[key] = unique_ports([*current, *value])
         elif key == "volumes":
             out[key] = unique_mounts([*current, *value])
-        elif key == "env_file":
+        elif key in ("env_file", "label_file"):
             merged = {ref.path: ref for ref in current}
             for ref in value:
                 merged.pop(ref.path, None)

@@ -111,6 +111,8 @@ class Canonicalizer:
             return self.environment(where, value, loc)
         if key == "env_file":
             return self.env_files(where, value, loc)
+        if key == "label_file":
+            return self.label_files(value, loc)
         if key == "build":
             return self.build(where, value, loc)
         if key == "networks":
@@ -208,6 +210,19 @@ class Canonicalizer:
             path = Path(resolve_source(path_value, self.base, self.home))
             found.pop(path, None)
             found[path] = EnvFileRef(path, required, raw_format, item_loc)
+        return list(found.values())
+
+    def label_files(self, value: Any, loc: Location | None) -> list[EnvFileRef]:
+        """`label_file:` (a path or a list of paths; the schema says which), each made absolute against
+        this file's base, as compose reads them: every one must exist (it has no `required: false`)."""
+        entries = [(item, value.loc_of(i)) for i, item in enumerate(value)] if isinstance(value, YList) else \
+            [(value, loc)]
+        found: dict[Path, EnvFileRef] = {}
+        for item, item_loc in entries:
+            if isinstance(item, str) and not failed(item):
+                path = Path(resolve_source(item, self.base, self.home))
+                found.pop(path, None)
+                found[path] = EnvFileRef(path, True, False, item_loc)
         return list(found.values())
 
     def develop(self, value: Any) -> Any:
