@@ -40,9 +40,15 @@ NOT_A_DIAL = lazy(
 )
 # Keys whose URLs a browser or the developer's host opens, where localhost is right; Symfony's DEFAULT_URI
 # (its routing recipe's `DEFAULT_URI=http://localhost`) is the base of the links a console command writes.
+# An OAuth / OpenID Connect provider's authorization and logout (end-session) endpoints are the pages the app
+# redirects the browser to (RFC 6749 3.1, OIDC RP-Initiated Logout), though its server reads them:
+# suitenumerique/people's `OIDC_OP_AUTHORIZATION_ENDPOINT=http://localhost:8083/...` beside its token, userinfo
+# and JWKS endpoints at `http://nginx:8083/...`, the back channel its server dials.
 BROWSER_KEY = lazy(
     r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
-    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$",
+    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL|"
+    r"AUTHORI[SZ]ATION_(?:ENDPOINT|URL|URI)|AUTHORI[SZ]E_(?:ENDPOINT|URL|URI)|"
+    r"(?:END_SESSION|LOGOUT)_(?:ENDPOINT|URL|URI))(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$",
     re.IGNORECASE,
 )
 # a scheme starts where a run of scheme characters starts (the lookbehind), and is taken whole

@@ -1,0 +1,61 @@
+"""leaked-host-port and an OpenID Connect provider's front-channel endpoint: suitenumerique/people
+(tests/replay/lasuite-people).
+
+people's dev env file (`make create-env-files` copies env.d/development/common.dist to common, loaded
+by 'app-dev', its celery workers and flower) gives mozilla-django-oidc four endpoints of the Keycloak
+behind 'nginx' (`8083:8083`): the JWKS, token and userinfo endpoints at `http://nginx:8083/...`, which
+the Django server dials itself, and `OIDC_OP_AUTHORIZATION_ENDPOINT=http://localhost:8083/...`, the
+login page the server redirects the developer's browser to (and OIDC_OP_LOGOUT_ENDPOINT, which
+settings.py reads too, is the logout page it sends the browser to). doctor took the latter for a dial because
+people/settings.py reads it, and called it an error whose fix, `http://nginx:8083/...`, sends the
+browser to a name it cannot resolve. An authorization or logout (end-session) endpoint is now a page; a
+back-channel endpoint on localhost is still found, and one `doctor fix` settles it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from dial_checks import edit, fix_env, found, shown
+
+REPLAY = Path(__file__).parent / "replay" / "lasuite-people"
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+COMMON = "env.d/development/common"
+
+
+def _people(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The replay as `make create-env-files` and `make data/media data/static` leave it."""
+    root = tmp_path / "people"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for dist in (root / "env.d" / "development").glob("*.dist"):
+        shutil.copyfile(dist, dist.with_suffix(""))
+    for folder in ("data/media", "data/static"):
+        (root / folder).mkdir(parents=True)
+    return root, {**ENV, "HOME": str(root)}
+
+
+def test_as_set_up_the_authorization_endpoint_is_the_browsers(tmp_path: Path) -> None:
+    root, env = _people(tmp_path)
+    assert shown(root, found(root, env)) == []
+
+
+def test_the_logout_endpoint_on_localhost_is_a_page_too(tmp_path: Path) -> None:
+    root, env = _people(tmp_path)
+    with (root / COMMON).open("a") as out:
+        out.write("OIDC_OP_LOGOUT_ENDPOINT=http://localhost:8083/realms/people/protocol/openid-connect/logout\n")
+    assert shown(root, found(root, env)) == []
+
+
+def test_the_token_endpoint_on_localhost_is_found_and_fixed_in_one_run(tmp_path: Path) -> None:
+    root, env = _people(tmp_path)
+    edit(root / COMMON, "OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/", "OIDC_OP_TOKEN_ENDPOINT=http://localhost:8083/")
+    before = (root / COMMON).read_text()
+    assert [(check, path, line) for check, path, line, _ in shown(root, found(root, env))] == [
+        ("leaked-host-port", COMMON, 23)]
+    fix_env(root, env)
+    assert shown(root, found(root, env)) == []
+    assert (root / COMMON).read_text() == before.replace(
+        "OIDC_OP_TOKEN_ENDPOINT=http://localhost:8083/", "OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/")
