@@ -17,6 +17,7 @@ from doctor.host import Host
 from doctor.project import Project, ProjectOptions
 
 REDASH = Path(__file__).resolve().parent / "replay" / "redash"
+PEOPLE = Path(__file__).resolve().parent / "replay" / "lasuite-people"
 
 
 def _env_file_findings(root: Path, **options: object) -> list:  # type: ignore[type-arg]
@@ -49,6 +50,28 @@ def test_a_redirect_into_the_file_counts_and_a_dot_target_does_not(tmp_path: Pat
     (tmp_path / "Makefile").write_text(".SILENT:\n\techo A=1 >.env\n\nenv:\n\techo A=1 >> .env\n")
     [found] = _env_file_findings(tmp_path)
     assert found.fix is not None and found.fix.command == ("make", "env")
+
+
+def test_a_rule_for_the_file_wins_over_a_target_appending_to_it(tmp_path: Path) -> None:
+    # suitenumerique/people: `add-dev-rsa-private-key-to-env` (Makefile:83) appends a key to
+    # env.d/development/common, copied from common.dist by its own rule further down (Makefile:244);
+    # doctor named the appending target, whose `make` leaves a file holding that one key
+    root = tmp_path / "people"
+    shutil.copytree(PEOPLE, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    found = {f.location.line: f.fix for f in _env_file_findings(root) if f.location is not None}
+    fixes = {line: (fix.command, fix.title) for line, fix in found.items() if fix is not None}
+    assert fixes[36] == (("make", "env.d/development/common"),
+                         "create it with the Makefile's rule for it (Makefile:244)")
+    assert fixes[6] == (("make", "env.d/development/postgresql"),
+                        "create it with the Makefile's rule for it (Makefile:250)")
+
+
+def test_a_target_writing_the_file_wins_over_one_appending_to_it(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: busybox\n    env_file: .env\n")
+    (tmp_path / "Makefile").write_text("uid:\n\techo UID=1000 >> .env\n\nsetup:\n\techo A=1 > .env\n")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is not None and found.fix.command == ("make", "setup")
+    assert "Makefile:5 writes it" in found.fix.title
 
 
 def test_no_maker_and_no_template_says_create_it_or_make_it_optional(tmp_path: Path) -> None:

@@ -138,7 +138,9 @@ class ComposeConfig(Check):
         external one may be meant to hold data from elsewhere, which an empty one would not). A
         missing env file that the project's Makefile makes (redash's and kitsune's `.env:` rule; a
         recipe's `cp .env.example .env` or `> .env`, any command of the line: `test -f .env || cp -n
-        .env-dist .env;`) gets that `make` command (advice); one that exists at the same path
+        .env-dist .env;`; the rule for the file first, a target that only appends to it with `>>`
+        last: suitenumerique/people's `make env.d/development/common`, not its
+        add-dev-rsa-private-key-to-env) gets that `make` command (advice); one that exists at the same path
         written from a folder above the compose folder gets that path (`did you mean
         ../../.env.local.example?`, advice); one with a template beside it is
         env-drift's to copy; one that is a symlink to a file that does not exist (formbricks' tracked

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import Fix, Safety
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+
+_REDIRECT = lazy(r">>?")  # `> .env` writes the file, `>> .env` appends to it
 
 
 def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
@@ -38,26 +41,37 @@ def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
 
 def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
     """The `make` advice for the env file at `path`, and whether its recipe only copies a file
-    there (`cp`, `install`); None when no rule or recipe of the Makefile writes it."""
+    there (`cp`, `install`); None when no rule or recipe of the Makefile writes it. A rule for the
+    file wins, then the first recipe that copies or writes it (`>`), then one that appends to it
+    (`>>`): suitenumerique/people's `add-dev-rsa-private-key-to-env` appends a key to
+    env.d/development/common, which its own rule, further down, copies from common.dist."""
     try:
         relative = path.relative_to(project.root).as_posix()
     except ValueError:
         return None
     names = {relative, f"./{relative}"}
+    appender: tuple[Fix, bool] | None = None
+    writer: tuple[Fix, bool] | None = None
     for makefile, number, target, line in recipe_lines(project):
         if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
             if names & set(line.split(":", 1)[0].split()):
                 return Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
                            command=("make", relative)), False
             continue
-        if target.startswith("."):
+        if target.startswith(".") or writer is not None:
             continue
         # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
         for command in line.replace("&&", ";").replace("||", ";").split(";"):
-            words = command.replace(">", " > ").split()
-            written = any(word in names and index and words[index - 1] == ">" for index, word in enumerate(words))
+            words = _REDIRECT.sub(r" \g<0> ", command).split()
+            redirect = next((words[index - 1] for index, word in enumerate(words)
+                             if word in names and index and words[index - 1] in (">", ">>")), "")
             copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
-            if written or copied:
-                return Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
-                           Safety.ADVICE, command=("make", target)), copied
-    return None
+            if redirect or copied:
+                found = Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
+                            Safety.ADVICE, command=("make", target)), copied
+                if redirect == ">>" and not copied:
+                    appender = appender or found
+                else:
+                    writer = found
+                    break
+    return writer or appender
