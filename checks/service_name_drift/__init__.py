@@ -23,7 +23,7 @@ from doctor.project.types import EnvSource, EnvVar, Service
 
 from .passwords import password_findings
 from .readers import overridden_by_their_readers, unreached
-from .refs import default_peer, dotted_peer, judged, value_refs
+from .refs import default_peer, dotted_peer, judged, serves_ref, value_refs
 from .runs import run_hosts
 from .settings_hosts import settings_hosts
 from .siblings import from_sibling, named_beside_its_url
@@ -117,7 +117,10 @@ class ServiceNameDrift(Check):
         that writes the password: the `.env` line of the variable the URL interpolates
         (`${POSTGRES_PASSWORD}`), else the URL's. A plain value of a key whose prefix has a URL or
         host of a peer beside it is no host (go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
-        `RMQ_URL=amqp://...@rabbitmq:5672/` names a queue).
+        `RMQ_URL=amqp://...@rabbitmq:5672/` names a queue). The peer meant by a line several
+        services load is asked of the apps first, of a server loading the line it would be dialed
+        by last (suitenumerique/people's env.d/development/postgresql, loaded by 'postgresql' and
+        its apps: `DB_HOST=postgresserver` means 'postgresql', not Keycloak's 'kc_postgresql').
 
     Why it matters
         The service starts, then fails at its first connection with "could not translate host
@@ -302,11 +305,15 @@ class ServiceNameDrift(Check):
             # the compose default of the variable interpolated (`${DD_UWSGI_HOST:-uwsgi}`) first, then
             # each service reading the line, until one names a peer: a line every service loads
             # (dify's middleware.env DB_HOST) is read by the database too, which is no peer of itself
+            # a server loading the line it would be dialed by is asked last: it cannot mean itself, and so
+            # names another of its family (suitenumerique/people's env.d/development/postgresql, loaded by
+            # 'postgresql' and the apps, asked 'postgresql' first, which named Keycloak's 'kc_postgresql')
+            askers = sorted(uses, key=lambda use: serves_ref(use[0], use[3]))
             meant = next(filter(None, itertools.chain(
                 (default_peer(u, r, v, s.name) for s, v, u, r in uses),
                 (dotted_peer(v, r.host, s.name) for s, v, _, r in uses),  # devstack's edx.devstack.mysql
                 (suggest(v, r, {n: e.value for n, e in s.environment.items()}, exclude=s.name)
-                 for s, v, _, r in uses))), None)
+                 for s, v, _, r in askers))), None)
             message = f"{shown} names no service on the network" + (f" (did you mean '{meant}'?)" if meant else "")
         if meant is None and (twins := sibling_services(project, ref.host)):
             # ckan-docker's shared .env `http://ckan:5000` under -f docker-compose.dev.yml ('ckan-dev')

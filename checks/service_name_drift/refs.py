@@ -64,3 +64,17 @@ def default_peer(var: EnvVar, ref: HostRef, view: NetworkView, exclude: str) -> 
     meant = defaults[written.index(ref)]
     peer = view.resolve(meant.host.lower()) if meant is not None else None
     return meant.host if meant is not None and peer is not None and peer != exclude else None
+
+
+def serves_ref(service: Service, ref: HostRef) -> bool:
+    """Whether the service is itself a server the reference would dial: it listens on the port the value
+    dials (its own environment filling in a `*_PORT` beside the host), or, with no port known, runs a server
+    of the family the reference names (the 'postgresql' that loads the env file of its apps' DB_HOST)."""
+    from doctor.project.env_hosts import family_of
+    from doctor.project.service_network import server_family
+
+    port = ref.expected_port({name: v.value for name, v in service.environment.items()})
+    if port is not None:
+        return port in listen_ports(service)
+    family = ref.family or family_of(ref.host)
+    return family is not None and server_family(service) == family
