@@ -353,3 +353,80 @@ def test_the_table_is_never_writable_by_others(tmp_path: Path, lib: Path) -> Non
     _run(table, NAMES, loose, paths=str(lib))
     assert not table.stat().st_mode & 0o022
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
+
+
+OWN = "from doctor import codecache\ncodecache._OwnFinder.own = ('pkgx.',)\n"
+
+
+def _run_own(table: Path, names: str, code: str = "", **env: str) -> dict[str, dict[str, object]]:
+    """_run, with pkgx's submodules taken as doctor's own are (`_OwnFinder`) when no table gives them."""
+    driver = DRIVER.replace("from doctor import codecache\n", OWN, 1)
+    argv = [sys.executable, "-c", driver, str(table), names] + ([code] if code else [])
+    done = subprocess.run(argv, capture_output=True, text=True, env=_env(**env), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return json.loads(done.stdout)
+
+
+SPEC = ("for name in out:\n"
+        "    m = sys.modules[name]\n"
+        "    out[name]['cached'] = m.__spec__.cached\n"
+        "    out[name]['origin'] = m.__spec__.origin\n"
+        "    out[name]['search'] = m.__spec__.submodule_search_locations")
+
+
+def test_a_run_without_a_table_reads_its_own_modules_pyc_as_the_path_finder_would(tmp_path: Path, lib: Path) -> None:
+    """A cold run (no table yet) finds doctor's own submodules itself and reads each `.pyc` once:
+    the same module, file, package path and `.pyc` as the path finders give, and the table that the
+    next run fills holds them."""
+    table = tmp_path / "table.bin"
+    plain = _run(tmp_path / "none.bin", NAMES, SPEC, paths=str(lib), DOCTOR_NO_CACHE="1")
+    assert {m["loader"] for m in plain.values()} == {"SourceFileLoader"}
+    first = _run_own(table, NAMES, SPEC, paths=str(lib))
+    assert {name: first[name]["loader"] for name in NAMES.split(",")} == {
+        "pkgx": "SourceFileLoader", "pkgx.sub": "_PycLoader", "pkgx.sub.mod": "_PycLoader",
+        "topmod": "SourceFileLoader"}
+    for name in NAMES.split(","):
+        assert {**first[name], "loader": ""} == {**plain[name], "loader": ""}
+    _run_own(table, NAMES, paths=str(lib))  # fills the table, from the .pyc files the first run read
+    third = _run_own(table, NAMES, paths=str(lib))
+    assert {m["loader"] for m in third.values()} == {"_Loader"}
+
+
+def test_an_own_module_with_a_stale_or_hash_based_pyc_is_read_from_its_source(tmp_path: Path, lib: Path) -> None:
+    import py_compile
+
+    source = lib / "pkgx" / "sub" / "mod.py"
+    _run(tmp_path / "none.bin", NAMES, paths=str(lib), DOCTOR_NO_CACHE="1")  # the .pyc files written
+    _later(source, "VALUE = 2\n")
+    assert _run_own(tmp_path / "a.bin", NAMES, paths=str(lib))["pkgx.sub.mod"]["value"] == 2
+    _later(source, "VALUE = 3\n")
+    py_compile.compile(str(source), invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    _later(source, "VALUE = 4\n")  # a checked hash-based .pyc of the source before
+    assert _run_own(tmp_path / "b.bin", NAMES, paths=str(lib))["pkgx.sub.mod"]["value"] == 4
+
+
+@pytest.mark.parametrize("beside", ["package", "folder", "extension"])
+def test_an_own_module_is_the_one_the_path_finder_would_pick(tmp_path: Path, lib: Path, beside: str) -> None:
+    """A package of the name beside a module comes first, a folder without `__init__.py` does
+    not, and an extension module of the name is left to the path finders (which load it first)."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    sub = lib / "pkgx" / "sub"
+    if beside == "extension":
+        (sub / f"mod{EXTENSION_SUFFIXES[0]}").write_bytes(b"not an extension")
+        code = "out['found'] = str(sys.meta_path[1].find_spec('pkgx.sub.mod', sys.modules['pkgx.sub'].__path__))"
+        assert _run_own(tmp_path / "t.bin", "pkgx,pkgx.sub", code, paths=str(lib))["found"] == "None"
+        return
+    (sub / "mod").mkdir()
+    if beside == "package":
+        (sub / "mod" / "__init__.py").write_text("VALUE = 'package'\n")
+    out = _run_own(tmp_path / "t.bin", NAMES, paths=str(lib))["pkgx.sub.mod"]
+    assert out["value"] == ("package" if beside == "package" else 1)
+    assert out["loader"] == ("_PycLoader" if beside == "package" else "SourceFileLoader")
+
+
+def test_no_own_module_is_read_where_pyc_files_are_kept_elsewhere(tmp_path: Path, lib: Path) -> None:
+    out = _run_own(tmp_path / "t.bin", NAMES, paths=str(lib), PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"))
+    assert {m["loader"] for m in out.values()} == {"SourceFileLoader"}
+    assert out["pkgx.sub.mod"]["value"] == 1
