@@ -166,7 +166,11 @@ class LeakedHostPort(Check):
         it, and whose code never names the variable, is not reported (a frontend test runner
         built from the repo root that copies `frontend/` only). Depending on the peer counts
         for localhost and addresses only when doctor cannot read the service's program
-        (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base).
+        (none of its code, or only scripts and config: ckan-docker's image brings CKAN from its base),
+        and never for a database admin UI run from its published image as it comes (pgAdmin, Adminer,
+        phpMyAdmin, mongo-express, Redis Commander, RedisInsight), which reads its own settings alone
+        (`PGADMIN_*`, `PMA_*`, `ME_CONFIG_*`, `REDIS_*`): awesome-nest-boilerplate's pgadmin, on the
+        project's `.env` and linked to postgres, dials nothing with its `DB_HOST=127.0.0.1`.
         A line of an env_file written for the containers (not `.env` nor a `.env.*`) that one
         service is reported for is reported for every service that loads it, in the same finding,
         unless doctor reads that service's program and it never names the variable, or it runs a

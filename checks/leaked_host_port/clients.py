@@ -50,7 +50,7 @@ class Clients:
         if given is not None:
             return given
         depends = _dependency(consumer, server.name)
-        if depends is None or self._from_anothers_dotenv(consumer, name):
+        if depends is None or self._from_anothers_dotenv(consumer, name) or _admin_ignores(consumer, name):
             return None
         prefix = re.sub(r"_?PORT$", "", name, flags=re.IGNORECASE).upper()
         for other, var in consumer.environment.items():
@@ -73,7 +73,8 @@ class Clients:
         if given is not None:
             return given
         depends = _dependency(service, peer)
-        if depends is None or self._app_code(service) or self._from_anothers_dotenv(service, name):
+        if (depends is None or self._app_code(service) or self._from_anothers_dotenv(service, name)
+                or _admin_ignores(service, name)):
             return None
         return depends
 
@@ -96,7 +97,7 @@ class Clients:
         path = var.location.path if var.location is not None else None
         if (var.source is not EnvSource.ENV_FILE or path is None or path not in service.env_files
                 or path in self.project.interpolation_files or path.name.startswith(".env")
-                or self._app_code(service) or _server_image(service)):
+                or self._app_code(service) or _server_image(service) or _admin_ignores(service, var.name)):
             return None
         return f"loads {var.name} from {self.project.shown(path)}"
 
@@ -209,7 +210,7 @@ class Clients:
         if name in LIBPQ_KEYS and (config := _libpq_reader(self.project, service, name)) is not None:
             return (f"reads {name} through libpq ({self.project.shown(config)} sets no {LIBPQ_KEYS[name]} "
                     "for its postgresql adapter)")
-        if var is None:
+        if var is None or _admin_ignores(service, name):
             return None
         if var.source is EnvSource.ENVIRONMENT:
             return f"sets {name} in its environment"
@@ -352,6 +353,14 @@ def _server_image(service: Service) -> bool:
     from doctor.project.service_network import server_family
 
     return service.build is None and server_family(service) is not None
+
+
+def _admin_ignores(service: Service, name: str) -> bool:
+    """doctor.project.admin_tools.admin_ignores, imported where a service's reason is asked: pgAdmin on a shared
+    `.env` with DB_HOST=127.0.0.1, linked to postgres, reads PGADMIN_* alone and dials nothing with it."""
+    from doctor.project.admin_tools import admin_ignores
+
+    return admin_ignores(service, name)
 
 
 def _dependency(service: Service, peer: str) -> str | None:
