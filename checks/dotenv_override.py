@@ -144,7 +144,9 @@ class DotenvOverride(Check):
         `godotenv.Load` for `Overload`; Rust: `dotenvy::dotenv()` for `dotenvy::dotenv_override()`, advice where the
         call is imported by name, whose `use` must change too) from the
         call when compose sets the variable (compose then wins in the container; on the host the file
-        still fills what the shell leaves unset); otherwise keep the file
+        still fills what the shell leaves unset); a flag on a line of its own in a call written over
+        several lines (Prettier's `{\n  path,\n  override: true,\n}`, `override=True,` below
+        `load_dotenv(`) loses that line, the rest of the call kept; otherwise keep the file
         out of the image (`.dockerignore`) when a COPY carries it, or set the variable in compose's
         `environment:` of each service reported when a mount does.
 
@@ -331,6 +333,8 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
             edits = (Edit(call.location.path, text, text.replace(old, new_name, 1), call.location.line),) \
                 if text is not None and text.count(old) == 1 and qualified else ()
             return Fix(title, Safety.SAFE if edits else Safety.ADVICE, edits)
+        line = call.flag_line or call.location.line  # the flag's own line in a call written on several
+        text = line_text(call.location.path, line) if line != call.location.line else text
         matches = list(OVERRIDE_ARG.finditer(text or ""))
         flag = "overwrite" if "overwrite" in "".join(m.group(0) for m in matches) else "override"
         title = f"drop {flag}=True from {call.loader} at {_where(project, call.location)}"
@@ -339,7 +343,9 @@ def _fix(project: Project, effect: DotenvEffect, services: str) -> Fix:
             matches = [m for m in matches if ":" in m.group(0)]
         if text is not None and len(matches) == 1:
             new = text[: matches[0].start()] + text[matches[0].end():]
-            return Fix(title, Safety.SAFE, (Edit(call.location.path, text, new, call.location.line),))
+            if line != call.location.line and not new.strip():  # `  override: true,` alone: the line goes
+                return Fix(title, Safety.SAFE, (Edit(call.location.path, text + "\n", "", line),))
+            return Fix(title, Safety.SAFE, (Edit(call.location.path, text, new, line),))
         return Fix(title, Safety.ADVICE)
     if effect.carrier.via == "copy":
         env = effect.env_location.path

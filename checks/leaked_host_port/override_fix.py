@@ -28,7 +28,7 @@ def override_fix(project: Project, consumers: list[Consumer], at_line: Location 
     """(the finding's subject, its fix) for consumers of one variable line: a safe edit of the dev
     override where there is one and the value carries no URL password, else advice (`at_line`:
     where the value is written, the `.env` line a bare `KEY:` or a `${KEY}` takes it from)."""
-    kept = _copied_over_compose(project, consumers)
+    kept = _loaded_over_compose(project, consumers)
     if isinstance(kept, Fix):
         return _subject(consumers), kept
     subject, fix = _override_fix(project, consumers, at_line)
@@ -123,30 +123,38 @@ def _override_fix(project: Project, consumers: list[Consumer], at_line: Location
     return subject, Fix(title, Safety.ADVICE)
 
 
-def _copied_over_compose(project: Project, consumers: list[Consumer]) -> Fix | str | None:
-    """Where every consumer takes the value from a `.env` its image COPYs, loaded by a loader that beats
-    compose's environment, a dev override's value would lose to the file again. The fix keeps the file out
-    of the image where the image makes one of its own when it has none (brocoders/nestjs-boilerplate's `RUN
-    if [ ! -f .env ]; then cp env-example-relational .env; fi`, whose values are the containers'); else
-    env-cmd would stop at start without it (`Failed to find .env file`), so the words that make the loader
-    leave compose's environment come first (a str, which the override's fix follows). None otherwise."""
-    from doctor.project.loaded_env import copied_over_compose
+def _loaded_over_compose(project: Project, consumers: list[Consumer]) -> Fix | str | None:
+    """Where every consumer takes the value from a `.env` its image COPYs or a bind mount brings, loaded by
+    a loader that beats compose's environment, a dev override's value would lose to the file again. The fix
+    keeps a COPYed file out of the image where the image makes one of its own when it has none
+    (brocoders/nestjs-boilerplate's `RUN if [ ! -f .env ]; then cp env-example-relational .env; fi`, whose
+    values are the containers'); else env-cmd would stop at start without it (`Failed to find .env file`),
+    and a bound `.env` is the host's, so the words that make the loader leave compose's environment come
+    first (a str, which the override's fix follows). None otherwise."""
+    from doctor.project.loaded_env import loaded_over_compose
 
-    found = [copied_over_compose(project, service, var) for service, var, _ in consumers]
+    found = [loaded_over_compose(project, service, var) for service, var, _ in consumers]
     first = found[0]
     if first is None or any(f is None for f in found):
         return None
     env, call = first.env_location.path, first.call
     at = f"{project.shown(call.location.path)}:{call.location.line}"
-    if all(_image_makes(project, service, env.name) for service, _, _ in consumers):
+    if all(f is not None and f.carrier.via == "copy" for f in found) and \
+            all(_image_makes(project, service, env.name) for service, _, _ in consumers):
         ignore = project.shown(first.carrier.host / ".dockerignore") if first.carrier.host.is_dir() else ".dockerignore"
         return Fix(f"keep {env.name} out of the image: add it to {ignore} ({call.loader} at {at} loads it over "
                    "compose's environment, and the image makes its own)", Safety.ADVICE)
     if call.loader == "env-cmd":
-        return f"make env-cmd at {at} leave compose's environment (`env-cmd --no-override`)"
-    if call.loader == "dotenv-cli":
-        return f"drop dotenv-cli's `-o` at {at} (compose's environment then wins)"
-    return f"drop `override: true` from the {call.loader} load at {at} (compose's environment then wins)"
+        words, wins = f"make env-cmd at {at} leave compose's environment (`env-cmd --no-override`)", ""
+    elif call.loader == "dotenv-cli":
+        words, wins = f"drop dotenv-cli's `-o` at {at}", " (compose's environment then wins)"
+    else:
+        words, wins = f"drop `override: true` from the {call.loader} load at {at}", " (compose's environment then wins)"
+    if all(f is not None and f.compose_value == value for f, (_, _, value) in zip(found, consumers, strict=True)):
+        # express-rest-boilerplate's compose sets MONGO_URI=mongodb://mongodb:27017/...: nothing to add
+        return Fix(f"{words}: compose's environment then wins, and it sets {first.key} as the containers need it",
+                   Safety.ADVICE)
+    return words + wins
 
 
 def _image_makes(project: Project, service: Service, name: str) -> bool:

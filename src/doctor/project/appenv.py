@@ -75,6 +75,9 @@ class DotenvCall:
     keys: tuple[str, ...] | None = None  # pydantic-settings' fields, decouple's config("KEY"): all it reads
     guard: tuple[Guard, ...] = ()  # the `if` conditions around the call, all of which hold when it runs
     optional: bool = False  # in a `try:` that goes on without the package (`except ImportError: pass`)
+    # the line writing the override flag where the call spans lines (Prettier's `{\n  path,\n  override: true,\n}`,
+    # `override=True,` below `load_dotenv(`); 0: the call's own line
+    flag_line: int = 0
 
 
 @record

@@ -140,14 +140,17 @@ class _Calls(GuardReader):
             path_arg = "path"
         elif loader == "read_env":
             flag, path_arg, default, at = "overwrite", "env_file", ("file", 1, ".env"), 1
-        override = any(k.arg == flag and _is_true(k.value) for k in node.keywords) or (
-            len(node.args) > at and _is_true(node.args[at]))
+        keyword = next((k for k in node.keywords if k.arg == flag and _is_true(k.value)), None)
+        override = keyword is not None or (len(node.args) > at and _is_true(node.args[at]))
+        # `override=True,` on a line of its own below `load_dotenv(`: its fix edits that line
+        flag_line = keyword.lineno if keyword is not None and keyword.lineno != node.lineno else 0
         argument = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == path_arg), None)
         candidates = (default,) if argument is None or _is_none(argument) else self._eval(argument, loops)
         if not (isinstance(argument, ast.Name) and argument.id in loops):  # a loop's None is skipped, not searched
             candidates = tuple(_none_is(s, default) for s in candidates)
         return DotenvCall(self._location(node), override, candidates, self._text(node),
-                          each and len(candidates) > 1, loader, guard=_known(guard), optional=self.optional > 0)
+                          each and len(candidates) > 1, loader, guard=_known(guard), optional=self.optional > 0,
+                          flag_line=flag_line)
 
     def _settings_class(self, cls: ast.ClassDef, guard: tuple[Guard, ...]) -> Iterator[DotenvCall]:
         """pydantic-settings: `model_config = SettingsConfigDict(env_file=...)` (or a dict), or a

@@ -178,12 +178,13 @@ def rust_loads(folders: tuple[Path, ...], overriding: bool = False) -> tuple[Dot
     return tuple(rust_dotenv_calls(folders, overrides=overriding))
 
 
-def copied_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
-    """The load that gives the service `var` from a `.env` its image COPYs, where that loader beats
-    compose's environment (env-cmd, dotenv's `override: true`): a value set in a dev override loses
-    to the file again (brocoders/nestjs-boilerplate's `env-cmd -- ts-node ...` in the startup script's
-    `npm run migration:run`, its `.env` COPYed with the code); None for any other."""
+def loaded_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
+    """The load that gives the service `var` from a `.env` its image COPYs or a bind mount brings, where
+    that loader beats compose's environment (env-cmd, dotenv's `override: true`): a value set in a dev
+    override loses to the file again (brocoders/nestjs-boilerplate's `env-cmd -- ts-node ...` in the
+    startup script's `npm run migration:run`, its `.env` COPYed with the code; express-rest-boilerplate's
+    `require('dotenv').config({ path, override: true })` under `.:/app`); None for any other."""
     loaded_env(project, service)  # its effects are kept with the project as it reads them
     effects: tuple[DotenvEffect, ...] = project.once(f"loaded-env-effects:{service.name}", tuple)
     return next((e for e in effects if e.key == var.name and e.env_location == var.location
-                 and e.app_value == var.value and e.call.override and e.carrier.via == "copy"), None)
+                 and e.app_value == var.value and e.call.override), None)

@@ -60,6 +60,7 @@ BOUND = lazy(r"""(?:(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*['"](dotenv(?:-s
 # `import { config } from 'dotenv'`, `const { config } = require('dotenv')`
 NAMED = lazy(r"""(?:import\s*\{([^}]*)\}\s*from\s*|(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*)"""
              r"""['"](dotenv(?:-safe)?)['"]""")
+OVERRIDE_FLAG = lazy(r"\boverride\s*:\s*true\b")  # dotenv's option, in an options object's text
 REQUIRED = lazy(r"""require\(\s*['"](dotenv(?:-safe)?)['"]\s*\)\s*\.\s*(?:config|load)\s*\(""")
 PRELOAD = lazy(r"""(?:^|[;\s])(?:import\s+|require\(\s*)['"]dotenv(?:-safe)?/config['"]""", re.MULTILINE)
 IMPORTS = lazy(r"""(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\(\s*)['"](\.{1,2}/[^'"]*)['"]""")
@@ -330,20 +331,24 @@ def _loads(path: Path, code: str, lines: list[str]) -> Iterator[DotenvCall]:
     for name, loader in functions.items():
         starts += [(m.end(), loader, m.start()) for m in re.finditer(rf"(?<![\w.$]){re.escape(name)}\s*\(", code)]
     for end, loader, start in sorted(starts):
-        argument, override = _options(_arguments(code, end))
+        arguments = _arguments(code, end)
+        argument, override = _options(arguments)
         candidates = (("cwd", ".env"),) if argument is None else _path(argument)
-        yield _at(path, code, lines, start, override, candidates, loader)
+        # Prettier puts `override: true,` on a line of its own: its fix edits that line
+        flag = OVERRIDE_FLAG.search(arguments) if override else None
+        flag_line = code.count("\n", 0, end + flag.start()) + 1 if flag is not None else 0
+        yield _at(path, code, lines, start, override, candidates, loader, flag_line)
     for match in PRELOAD.finditer(code):
         yield _at(path, code, lines, match.end() - 1, False, (("cwd", ".env"),), "dotenv/config")
 
 
 def _at(path: Path, code: str, lines: list[str], offset: int, override: bool,
-        candidates: tuple[PathSpec, ...], loader: str) -> DotenvCall:
+        candidates: tuple[PathSpec, ...], loader: str, flag_line: int = 0) -> DotenvCall:
     line = code.count("\n", 0, offset) + 1
     text = lines[line - 1] if line <= len(lines) else ""
     column = offset - (code.rfind("\n", 0, offset) + 1) + 1
     return DotenvCall(Location(path, line, column), override, candidates, text, False, loader,
-                      guard=_guard(code, offset))
+                      guard=_guard(code, offset), flag_line=flag_line if flag_line != line else 0)
 
 
 def _guard(code: str, offset: int) -> tuple[Guard, ...]:
