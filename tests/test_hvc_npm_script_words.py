@@ -64,3 +64,14 @@ def test_npm_install_hooks_are_not_advised(tmp_path: Path, monkeypatch: pytest.M
     found = _findings(tmp_path, monkeypatch)
     assert "postinstall" not in found
     assert "prisma:generate" in found  # the script it runs, typed by itself, is still judged
+
+
+def test_node_of_a_script_is_no_package_of_types_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """devDependencies' `@types/node` (TypeScript's declarations) was read as the package giving `node` to
+    node_modules/.bin: `'node' (npm script 'start:prod') is not installed on the host (no node_modules/.bin/node)`,
+    said on a host that runs node. What the host lacks is the app's packages."""
+    found = _findings(tmp_path, monkeypatch)
+    assert found["start:prod"].message == ("'node' (npm script 'start:prod') needs '@apollo/server' and 22 more the "
+                                           "host lacks: run it in 'nest-api'")
+    assert found["test"].message.startswith("'jest' (npm script 'test') is not installed on the host (no "
+                                            "node_modules/.bin/jest)")

@@ -277,7 +277,9 @@ def _package_json(path: Path) -> list[Command]:
     provided = set()
     for key in ("dependencies", "devDependencies"):
         deps = data.get(key)
-        provided |= {name.rsplit("/", 1)[-1] for name in deps} if isinstance(deps, dict) else set()
+        # `@types/node` is TypeScript's declarations, no `node` in node_modules/.bin: the script's node is PATH's
+        provided |= {name.rsplit("/", 1)[-1] for name in deps if not name.startswith("@types/")} \
+            if isinstance(deps, dict) else set()
     bins = path.parent / "node_modules" / ".bin"
     manager = _package_manager(path.parent, data)
     # where the file names its manager (`"packageManager": "pnpm@10.33.4"`, hoppscotch's), else its top
