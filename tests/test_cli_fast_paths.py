@@ -14,7 +14,7 @@ from doctor.host import early
 
 def _options_via(monkeypatch: pytest.MonkeyPatch, run: object) -> app.PreflightOptions:
     seen: list[app.PreflightOptions] = []
-    monkeypatch.setattr(early, "start_early", lambda *args: None)  # no login shell of the developer's
+    monkeypatch.setattr(early, "start_early", lambda *args, **kwargs: None)  # no login shell of the developer's
     monkeypatch.setattr(app, "preflight", lambda options: seen.append(options) or 0)
     with pytest.raises(SystemExit) as done:
         assert callable(run)
@@ -69,7 +69,7 @@ def test_the_fast_path_tells_the_early_shell_what_runs(args: list[str], expected
     """A `--select` without path-gap must start no login shell (it would take the other core)."""
     seen: list[tuple[object, ...]] = []
     monkeypatch.setattr(early, "start_early",
-                        lambda env, path, select, ignore: seen.append((str(path), select, ignore)))
+                        lambda env, path, select, ignore, ahead=False: seen.append((str(path), select, ignore)))
     monkeypatch.setattr(app, "preflight", lambda options: 0)
     with pytest.raises(SystemExit):
         cli.main(args)

@@ -439,9 +439,10 @@ def _run(args: list[str], whole_process: bool = False) -> None:
 
         select, ignore = simple[1]["--select"], simple[1]["--ignore"]
         selected, ignored = (_ids(select) if select else None), (_ids(ignore) if ignore else None)
-        owner_early.start(os.environ, simple[0], selected, ignored)
+        owner_early.start(os.environ, simple[0], selected, ignored, ahead=True)
         if not _known_formats(simple[1]["--format"]):
             owner_early.discard()
+            owner_early.forget_ahead()
             simple = None
     if simple is not None:
         # `doctor preflight [PATH] [--select A,B] [--ignore C] [--format F] [--env-file E]`, the forms Makefiles
@@ -453,7 +454,7 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         formats = values["--format"]
         # the login shell runs while doctor imports (pathlib too: ~5 ms of a start it would delay)
         seed_stdlib_patterns()  # the login shell's cached PATH is JSON
-        start_early(os.environ, path, selected, ignored)
+        start_early(os.environ, path, selected, ignored, ahead=True)
         import_pathlib()  # without urllib.parse: ~3.5 ms of a start
         from pathlib import Path
 
@@ -462,7 +463,13 @@ def _run(args: list[str], whole_process: bool = False) -> None:
         env_files = tuple(Path(f) for f in values["--env-file"]) or None
         options = app.PreflightOptions(path=Path(path), select=selected, ignore=ignored,
                                        format=formats[-1] if formats else None, env_files=env_files)
-        status = app.guarded(app.preflight, options)
+        try:
+            status = app.guarded(app.preflight, options)
+        finally:
+            from doctor.host import early
+
+            early.forget_ahead()
+            owner_early.forget_ahead()
         if whole_process:  # the process ends next: without tearing down every module first
             from doctor.fast_exit import exit_now
 

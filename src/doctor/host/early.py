@@ -104,6 +104,8 @@ _abandoned: list[int] = []  # left to end on their own (`abandon`) and their dra
 # or LATER: not started)
 _early: list[tuple[str, dict[str, str], Shell | tuple[str, ...] | str | Later]] = []
 _at_exit: list[object] = []
+# the command line's `start_early` (`ahead`): doctor.app's same call that follows is answered by it, once
+_ahead: list[tuple[tuple[str, Sequence[str] | None, Sequence[str] | None], dict[str, str]]] = []
 
 
 def login_command(shell: str) -> list[str]:
@@ -118,13 +120,27 @@ def login_command(shell: str) -> list[str]:
 
 
 def start_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,
-                ignore: Sequence[str] | None) -> None:
+                ignore: Sequence[str] | None, ahead: bool = False) -> None:
     """Start the slow probes this preflight will (or may) need: the login shell, then `docker compose
-    version` (doctor.host.compose_probe). Never raises."""
+    version` (doctor.host.compose_probe). Never raises. `ahead`: the command line's call, before
+    doctor.app's run_preflight makes the same one, which then returns at once (what this one
+    started or found is there to `take`; a compose version the cache answered is asked of it
+    again where it is needed)."""
+    asked = (os.fspath(path), select, ignore)
+    if _ahead and not ahead and _ahead.pop() == (asked, dict(env)):
+        return
+    _ahead.clear()
+    if ahead:
+        _ahead.append((asked, dict(env)))
     start_shell_early(env, path, select, ignore)
     from doctor.host import compose_probe
 
     compose_probe.start_early(env, path, select, ignore)
+
+
+def forget_ahead() -> None:
+    """The command line's run is over: a later `start_early` (code calling doctor in-process) does its work."""
+    _ahead.clear()
 
 
 def start_shell_early(env: Mapping[str, str], path: os.PathLike[str] | str, select: Sequence[str] | None,

@@ -71,11 +71,22 @@ class Early:
 
 
 _early: list[Early] = []
+# the command line's call (`ahead`): doctor.app's same call that follows is answered by it, once
+_ahead: list[tuple[tuple[str, Sequence[str] | None, Sequence[str] | None], dict[str, str]]] = []
 
 
-def start(env: Mapping[str, str], path: str, select: Sequence[str] | None, ignore: Sequence[str] | None) -> None:
+def start(env: Mapping[str, str], path: str, select: Sequence[str] | None, ignore: Sequence[str] | None,
+          ahead: bool = False) -> None:
     """Start the walk root-owned-files will surely ask for, when the command line says so (see the
-    module docstring). Never raises: a walk that cannot start is made by the check as before."""
+    module docstring). Never raises: a walk that cannot start is made by the check as before.
+    `ahead`: the command line's call, before doctor.app's run_preflight makes the same one, which
+    then returns at once (its answer is this one's: the same arguments, nothing run between)."""
+    asked = (path, select, ignore)
+    if _ahead and not ahead and _ahead.pop() == (asked, dict(env)):
+        return
+    _ahead.clear()
+    if ahead:
+        _ahead.append((asked, dict(env)))
     if _early or not sys.platform.startswith("linux"):
         return
     if (select is not None and ROOT_OWNED not in select) or (ignore is not None and ROOT_OWNED in ignore):
@@ -84,6 +95,11 @@ def start(env: Mapping[str, str], path: str, select: Sequence[str] | None, ignor
         _start(env, path)
     except Exception:  # a guess that cannot be made is no error: the check walks
         return
+
+
+def forget_ahead() -> None:
+    """The command line's run is over: a later `start` (code calling doctor in-process) does its work."""
+    _ahead.clear()
 
 
 def _start(env: Mapping[str, str], path: str) -> None:
