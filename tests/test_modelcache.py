@@ -590,3 +590,19 @@ def test_jsonschema_decides_the_problems_so_its_folder_is_an_input(tmp_path: Pat
     shutil.rmtree(Path(env["XDG_CACHE_HOME"]) / "doctor")
     load(root, env)
     assert entries(env) == []  # without jsonschema nothing is stored: its install could not be seen
+
+
+def test_an_entry_made_by_other_doctor_code_is_replaced_not_kept_beside(tmp_path: Path, env: dict[str, str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """doctor's code stamp (its source files' paths, mtimes, sizes: an editable install edited)
+    is part of the key, so other code misses; its entry takes the same file (the name is of the
+    rest of the key), and the cache folder does not grow one entry per edit."""
+    root = make_project(tmp_path)
+    assert not load(root, env)[2] and load(root, env)[2]
+    [stored] = entries(env)
+    edited = tuple((path, mtime + 1, size) for path, mtime, size in modelcache._code_stamp())
+    monkeypatch.setattr(modelcache, "_CODE_STAMP", [edited])  # as a run of the edited code reads it
+    assert not load(root, env)[2], "other code misses"
+    assert entries(env) == [stored] and load(root, env)[2]
+    monkeypatch.setattr(modelcache, "_CODE_STAMP", [])  # the code as it is: it misses again
+    assert not load(root, env)[2] and entries(env) == [stored]

@@ -77,7 +77,7 @@ def load_model(options: ProjectOptions, parsed: dict[Path, Parsed]) -> tuple[Com
         from doctor.project.compose import load_project
 
         return load_project(options, parsed), None
-    name = f"{PREFIX}{zlib.crc32(repr(key).encode()):08x}{zlib.adler32(repr(key).encode()):08x}{SUFFIX}"
+    name = _name(key)
     hit = _read(folder, name, key, options.env)
     if hit is not None:
         return hit
@@ -104,10 +104,19 @@ def _key(options: ProjectOptions) -> tuple[Any, ...] | None:
         path = os.path.normpath(os.path.join(os.getcwd(), text))
     except OSError:  # the cwd was deleted: the loader reports what it can, uncached
         return None
-    return (FORMAT, _doctor_version(), sys.version, _code_stamp(), path, tuple(map(str, options.files)),
+    return (FORMAT, _doctor_version(), sys.version, path, tuple(map(str, options.files)),
             tuple(options.profiles), options.project_name,
             None if options.env_files is None else tuple(map(str, options.env_files)),
-            os.environ.get("HOME"))  # os.path.expanduser reads the process's HOME, not options.env
+            os.environ.get("HOME"),  # os.path.expanduser reads the process's HOME, not options.env
+            _code_stamp())  # last: the entry's name is of the rest (`_name`)
+
+
+def _name(key: tuple[Any, ...]) -> str:
+    """The entry's file name: of the key but doctor's code stamp (~25 KB of repr, spelled twice for
+    the two checksums took a warm run ~1 ms), which the stored key holds and `_valid` compares: an
+    entry of the same options made by other code is replaced, not kept beside it."""
+    spelled = repr(key[:-1]).encode()
+    return f"{PREFIX}{zlib.crc32(spelled):08x}{zlib.adler32(spelled):08x}{SUFFIX}"
 
 
 def _doctor_version() -> str:
