@@ -119,6 +119,7 @@ class HostGateway(Check):
     id = "host-gateway"
     severity = Severity.WARNING
     fix_family = "hosts"
+    fork_safe = True  # reads no probe the run starts early: may run beside the run (doctor.forked)
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         # `network_mode: service:db` joins db's namespace and /etc/hosts: db's extra_hosts count, and the entry goes

@@ -70,6 +70,9 @@ def test_a_preflight_registry_imports_no_check_and_stands_in_what_the_index_says
         "assert (c.fix_family, c.prefetch, c.project_only, c.severity) == "
         "(real.fix_family, real.prefetch, real.project_only, real.severity)\n"
         "assert registry.checks['path-gap'].prefetch == ('shell',) and not registry.checks['path-gap'].project_only\n"
+        "for name, c in registry.checks.items():\n"
+        "    assert c.fork_safe == c.real().fork_safe, name\n"
+        "assert registry.checks['host-gateway'].fork_safe and not registry.checks['path-gap'].fork_safe\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

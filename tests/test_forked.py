@@ -313,7 +313,7 @@ def run_one(check):
     time.sleep(0.25)
     return check.id
 
-checks = [types.SimpleNamespace(id=f"c{i}", project_only=True, prefetch=()) for i in range(24)]
+checks = [types.SimpleNamespace(id=f"c{i}", project_only=True, fork_safe=False, prefetch=()) for i in range(24)]
 forked.run(checks, run_one, meanwhile=lambda: time.sleep(60))  # the run sits in its own work
 """
 

@@ -161,6 +161,7 @@ class ComposeConfig(Check):
     """
 
     id = "compose-config"
+    fork_safe = True  # reads no probe the run starts early: may run beside the run (doctor.forked)
     # not project-only: it asks the engine for the external volumes and networks the services use
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:

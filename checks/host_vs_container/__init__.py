@@ -266,6 +266,8 @@ class HostVsContainer(Check):
 
     id = "host-vs-container"
     severity = Severity.WARNING
+    # reaches no probe the run starts early, yet stays in the run: its main cost, the service homes, is what
+    # path-gap (which waits on the login shell there) reads too, made once in the run instead of once in each
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         # inside a container that is not the service (a devcontainer, a CI job container) the

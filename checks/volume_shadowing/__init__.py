@@ -129,6 +129,7 @@ class VolumeShadowing(Check):
     id = "volume-shadowing"
     severity = Severity.WARNING
     fix_family = "volumes"
+    fork_safe = True  # reads no probe the run starts early: may run beside the run (doctor.forked)
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         from doctor.host.images import reference_key

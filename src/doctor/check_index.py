@@ -305,7 +305,8 @@ def generate() -> dict[str, dict[str, object]]:
                         "source": source, "crc": zlib.crc32(defined.read_bytes()),
                         # what a preflight needs to know of a check before it imports it (doctor.engine)
                         "fix_family": cls.fix_family, "prefetch": list(cls.prefetch),
-                        "project_only": cls.project_only, "severity": int(cls.severity)}
+                        "project_only": cls.project_only, "fork_safe": cls.fork_safe,
+                        "severity": int(cls.severity)}
     return index
 
 

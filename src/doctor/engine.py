@@ -130,6 +130,7 @@ def _deferred(ep: EntryPoint | importlib.metadata.EntryPoint) -> type[Check] | N
         return None
     attributes = {"id": ep.name, "_point": ep, "__doc__": entry["summary"], "fix_family": entry["fix_family"],
                   "prefetch": tuple(entry["prefetch"]), "project_only": bool(entry["project_only"]),
+                  "fork_safe": bool(entry.get("fork_safe")),
                   "severity": Severity(entry["severity"])}
     return type(f"Deferred[{ep.name}]", (DeferredCheck,), attributes)
 
@@ -228,9 +229,11 @@ def select_checks(registry: Registry, select: Sequence[str], ignore: Sequence[st
     return left
 
 
-# what each project-only check typically takes, in ms (a warm run, one process, medians over
-# otel-demo, appwrite, laradock, redash, fastapi): only the order matters, heaviest first
-# (doctor.forked queues them so); a check not named here (a plugin's) weighs 0 and comes last
+# what each shareable check (project-only or fork-safe) typically takes, in ms (a warm run, one
+# process, medians over otel-demo, appwrite, laradock, redash, fastapi; the fork-safe ones scaled to
+# leaked-host-port's by their medians over both examples, fastapi-template, redash and open-prices):
+# only the order matters, heaviest first (doctor.forked queues them so); a check not named here (a
+# plugin's) weighs 0 and comes last
 TYPICAL_MS = {
     "leaked-host-port": 10.0,
     "service-name-drift": 8.0,
@@ -238,7 +241,10 @@ TYPICAL_MS = {
     "runtime-drift": 4.5,
     "dotenv-override": 4.0,
     "env-drift": 2.5,
+    "host-gateway": 2.5,
+    "compose-config": 2.3,
     "missing-mount": 2.0,
+    "volume-shadowing": 1.0,
 }
 
 
@@ -259,7 +265,8 @@ def run_checks(checks: Iterable[Check], project: Project, host: Host, project_di
     results = forked.run(checks, lambda check: _run_one(check, project, host), progress, meanwhile,
                          prepare=lambda: project.prepare_shared(),
                          weight=lambda check: TYPICAL_MS.get(check.id, 0.0),
-                         begin=lambda check: check.start(project, host))
+                         begin=lambda check: check.start(project, host),
+                         enter=getattr(host, "fence", None))
     return Report(project_dir, tuple(results))
 
 

@@ -1,10 +1,14 @@
-"""The checks that read only the project, run on a second core beside the rest of a preflight.
+"""The checks that need none of the probes a preflight starts early, run on a second core beside the rest of it.
 
 A preflight's checks run one after another in one process; on a machine with two or more
 cores, the checks that declare `Check.project_only` (they read the project's files and the
-run's environment, never a host probe, a socket or a subprocess) are shared with a helper
+run's environment, never a host probe, a socket or a subprocess) or `Check.fork_safe` (they
+read host facts, but none of the probes the run started early) are shared with a helper
 process forked once the project is loaded, so the two halves of the run take the time of the
-longer one instead of their sum.
+longer one instead of their sum. The helper first fences the run's probes (`enter`:
+Host.fence): a check that reaches one there (compose-config asking compose's version for a
+fix's wording, say) raises doctor.model.StartedProbe, and the helper hands it back: it sends no
+result for it, and the run runs it after taking the helper's results.
 
 How the work is shared: before the fork, the index of each shareable check is written into a
 pipe (one byte each, fewer than PIPE_BUF in all); the helper and the run each read one byte at
@@ -53,7 +57,8 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         meanwhile: Callable[[], object] | None = None,
         prepare: Callable[[], object] | None = None,
         weight: Callable[[Check], float] | None = None,
-        begin: Callable[[Check], object] | None = None) -> list[CheckResult]:
+        begin: Callable[[Check], object] | None = None,
+        enter: Callable[[], object] | None = None) -> list[CheckResult]:
     """Every check's result, in the order given; `meanwhile` runs in this process before its checks.
 
     `weight` is a check's typical cost: the shareable checks are queued heaviest first, so the
@@ -67,8 +72,10 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
 
     `begin` starts, before `meanwhile`, what each of this process's checks that waits on a probe
     (`Check.prefetch`) will wait for (`Check.start`); what it raises is left to the check's run.
+    `enter` is what the helper does first, before any check (the engine fences the run's probes).
     """
-    shared = [i for i, check in enumerate(checks) if check.project_only and i <= MAX_INDEX]
+    shared = [i for i, check in enumerate(checks)
+              if (check.project_only or check.fork_safe) and not check.prefetch and i <= MAX_INDEX]
     if weight is not None:
         shared.sort(key=lambda i: -weight(checks[i]))  # stable: equal weights keep the order given
     helper = None
@@ -76,7 +83,7 @@ def run(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
         if prepare is not None:
             with contextlib.suppress(Exception):
                 prepare()
-        helper = _Helper.start(checks, shared, run_one)
+        helper = _Helper.start(checks, shared, run_one, enter)
     results: dict[int, CheckResult] = {}
 
     def one(index: int) -> None:
@@ -240,8 +247,8 @@ class _Helper:
         self.results = results
 
     @classmethod
-    def start(cls, checks: Sequence[Check], shared: list[int],
-              run_one: Callable[[Check], CheckResult]) -> _Helper | None:
+    def start(cls, checks: Sequence[Check], shared: list[int], run_one: Callable[[Check], CheckResult],
+              enter: Callable[[], object] | None = None) -> _Helper | None:
         _reap_ended()
         try:
             queue_r, queue_w = os.pipe()
@@ -267,7 +274,7 @@ class _Helper:
             return None
         if pid == 0:  # the helper: never returns (whatever happens, never into the run's code)
             try:
-                _helper_main(checks, run_one, queue_r, results_r, results_w, parent)
+                _helper_main(checks, run_one, queue_r, results_r, results_w, parent, enter)
             finally:
                 os._exit(1)
         os.close(results_w)
@@ -350,8 +357,12 @@ def _reap_ended() -> None:
 
 
 def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult],
-                 queue: int, results_r: int, results_w: int, parent: int) -> None:
+                 queue: int, results_r: int, results_w: int, parent: int,
+                 enter: Callable[[], object] | None = None) -> None:
     """The helper process: take checks off the queue, run them, send the results, exit.
+
+    A check that reaches one of the run's probes (doctor.model.StartedProbe, once `enter` fenced
+    them) sends no result: the run runs it.
 
     A run that is gone (SIGKILLed: its `finally` never ran) leaves its queue readable, so the helper
     asks before each check whether `parent` is still its parent, and stops: nobody would read
@@ -361,14 +372,20 @@ def _helper_main(checks: Sequence[Check], run_one: Callable[[Check], CheckResult
     try:
         os.close(results_r)
         from doctor import codecache, recache
+        from doctor.model import StartedProbe
         from doctor.project import memo
 
         memo.journal()
         recache.journal()
         codecache.journal()
+        if enter is not None:
+            enter()
         done = []
         while (alive := os.getppid() == parent) and (got := os.read(queue, 1)):
-            done.append((got[0], run_one(checks[got[0]])))
+            try:
+                done.append((got[0], run_one(checks[got[0]])))
+            except StartedProbe:
+                continue  # the run's to run
         if not alive:
             return  # status 1
         from _pickle import dumps

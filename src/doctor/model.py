@@ -250,6 +250,13 @@ class Unavailable(Exception):
         self.reason = reason
 
 
+class StartedProbe(BaseException):
+    """A check running in the helper process of a preflight (doctor.forked) reached a probe the run
+    started early (the login shell, the ownership walk, compose's version, the engine's container
+    or image list): its answer belongs to the run, so the check is handed back to the run, which
+    runs it there. A BaseException: no check's `except Exception` may take it for a fault."""
+
+
 #: the headings of a check's documentation, in this order; each is a line of its own
 DOC_HEADINGS = ("What it finds", "Why it matters", "Example", "Fix", "Fix safety")
 
@@ -273,6 +280,12 @@ class Check:
     #: other host fact, probe, socket or program. Such checks may run in a helper process beside
     #: the run (doctor.forked), so their results must pickle; a plugin keeps the default
     project_only: ClassVar[bool] = False
+    #: True when the check reads host facts but may still run in that helper: it reaches no probe a
+    #: preflight starts early (any check's `prefetch`: the login shell, the ownership walk, compose's
+    #: version, the engine's container and image lists; where a project leads it to one, the helper
+    #: hands it back to the run, see StartedProbe), its own engine requests each open a connection of
+    #: their own, and it leaves no host fact the run must not compute again. Its results must pickle
+    fork_safe: ClassVar[bool] = False
     #: the class sets the default; an instance carries the configured one (doctor.yaml `severity:`)
     severity: Severity = Severity.ERROR
 

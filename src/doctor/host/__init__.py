@@ -170,6 +170,40 @@ class Host:
 
     def listen_addresses(self, port: int) -> tuple[str, ...]:
         """The local addresses a TCP port is listened on (empty when nothing listens)."""
+        listening = self._listening
+        if listening is not None:
+            return listening.get(port, ())
         from doctor.host.listeners import listen_addresses
 
         return listen_addresses(port)
+
+    @cached_property
+    def _listening(self) -> dict[int, tuple[str, ...]] | None:
+        """Every listening TCP port's addresses, read once a run (doctor.host.listeners.listening)."""
+        from doctor.host.listeners import listening
+
+        return listening()
+
+    def fence(self) -> None:
+        """In the helper process of a preflight (doctor.forked), right after the fork: a check that
+        reaches a probe the run started early (or that the run's own checks wait for: the login
+        shell, the ownership walk, compose's version, the ports and the engine's lists it sent for)
+        raises doctor.model.StartedProbe instead of reading what belongs to the run (a pipe, a
+        process, a socket with the answer still unread) or starting it again."""
+        kind = type(self)
+        self.__class__ = type(f"Fenced{kind.__name__}", (kind,), dict(_FENCED))
+        self.engine.fence()  # found before the fork where the run prefetched (nothing connects here)
+
+
+def _started(name: str) -> property:
+    def fenced(self: Host) -> object:
+        from doctor.model import StartedProbe
+
+        raise StartedProbe(name)
+
+    return property(fenced, doc=f"{name}: the run's own (Host.fence)")
+
+
+# what a fenced Host's class adds: properties, which come before what the run had cached in the
+# instance before the fork (a subclass of the Host's own class, so that a test's Host keeps its ways)
+_FENCED = {name: _started(name) for name in ("shell", "owners", "compose_version", "ports")}

@@ -59,6 +59,13 @@ class EngineConnection:
         self._reason = reason if reason or endpoint is not None else "no docker engine endpoint found"
         self.timeout = timeout
         self._sent: dict[str, _socket.socket] = {}  # prefetched GETs: path -> its connection, answer unread
+        self._fenced = False  # in a preflight's helper process: the prefetched answers are the run's
+
+    def fence(self) -> None:
+        """In the helper process of a preflight (Host.fence): a GET of a list the run prefetches (the
+        containers', the images'), sent or not, raises doctor.model.StartedProbe: a sent one's answer
+        is left unread for the run, and a check that reads one runs there whatever the project."""
+        self._fenced = True
 
     def prefetch(self, path: str) -> None:
         """Send `GET path` now and read the answer when get_json(path) asks: the engine builds it meanwhile.
@@ -112,6 +119,10 @@ class EngineConnection:
 
     def get_json(self, path: str) -> Any:
         """GET an API path (e.g. `/containers/json?all=1`) and decode its JSON body."""
+        if self._fenced and (path in self._sent or path in (CONTAINER_LIST, IMAGE_LIST)):
+            from doctor.model import StartedProbe
+
+            raise StartedProbe(path)
         if self._reason is None and self.endpoint is not None:
             # not pinged yet: this request is the first contact, and a fault on it (nothing
             # listens, no answer in time, not an engine) is the one the ping would have met

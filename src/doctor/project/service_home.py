@@ -119,7 +119,20 @@ def service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, .
     A production image (production_image.production_build) of a checkout with a devcontainer of its own
     is none of them: the project develops there (mealie's `target: production` and .devcontainer/).
     `shell` is `host.packages`: it says which packages the host interpreter lacks, from its files.
+    Made once per project and probe: host-vs-container asks, then path-gap once per command PATH
+    lacks (10-25 ms a time on redash, open-prices, fastapi-template; the fixer's rounds each load
+    a new Project).
     """
+    made: list[tuple[PackageProbe, tuple[ServiceHome, ...]]] = vars(project).setdefault("_service_homes", [])
+    for probe, homes in made:
+        if probe is shell:
+            return homes
+    homes = _service_homes(project, shell)
+    made.append((shell, homes))
+    return homes
+
+
+def _service_homes(project: Project, shell: PackageProbe) -> tuple[ServiceHome, ...]:
     root = project.root
     homes: list[ServiceHome] = []
     installing: dict[tuple[Path | None, str | None], set[Language] | None] = {}
