@@ -19,6 +19,7 @@ def listening() -> dict[int, tuple[str, ...]] | None:
     (~50-130 ms a call on a machine with ~500 processes; host-gateway asked once per port a service
     dials). The kernel builds each table by walking its whole socket hash (~2-5 ms): read once a run."""
     import socket
+    import sys
 
     found: dict[int, set[str]] = {}
     for path, family, width in zip(PROC_NET, (socket.AF_INET, socket.AF_INET6), (8, 32), strict=True):
@@ -33,8 +34,9 @@ def listening() -> dict[int, tuple[str, ...]] | None:
                 continue
             address, _, port = fields[1].partition(":")
             try:
-                # each 32-bit word in the kernel's byte order (little-endian here), as psutil decodes it
-                raw = b"".join(bytes.fromhex(address[i:i + 8])[::-1] for i in range(0, width, 8))
+                # each 32-bit word in the kernel's byte order (the machine's), as psutil decodes it
+                words = (bytes.fromhex(address[i:i + 8]) for i in range(0, width, 8))
+                raw = b"".join(w[::-1] for w in words) if sys.byteorder == "little" else b"".join(words)
                 found.setdefault(int(port, 16), set()).add(socket.inet_ntop(family, raw))
             except ValueError:
                 continue
