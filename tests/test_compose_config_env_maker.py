@@ -11,7 +11,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from doctor.checks.compose_config import ComposeConfig
+from doctor.checks.env_drift import EnvDrift
 
 from doctor.host import Host
 from doctor.project import Project, ProjectOptions
@@ -64,6 +66,29 @@ def test_a_rule_for_the_file_wins_over_a_target_appending_to_it(tmp_path: Path) 
                          "create it with the Makefile's rule for it (Makefile:244)")
     assert fixes[6] == (("make", "env.d/development/postgresql"),
                         "create it with the Makefile's rule for it (Makefile:250)")
+
+
+@pytest.mark.parametrize("refusal", ['@echo "run make bootstrap first" && exit 1', "false",
+                                     "$(error run make bootstrap)"])
+def test_a_rule_that_only_refuses_leaves_the_target_that_writes_the_file(tmp_path: Path, refusal: str) -> None:
+    # a guard rule (`.env:` saying which target to run, then failing) makes nothing: `make .env` fails,
+    # and the target that copies the template before it is what creates the file; env-drift keeps its copy
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: alpine\n    env_file: .env\n")
+    (tmp_path / ".env.example").write_text("A=1\n")
+    (tmp_path / "Makefile").write_text(f"bootstrap:\n\tcp .env.example .env\n\n.env:\n\t{refusal}\n")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is not None and found.fix.command == ("make", "bootstrap")
+    assert "Makefile:2 writes it" in found.fix.title
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    drift = EnvDrift().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
+    assert [f.fix.title for f in drift if f.fix is not None] == ["copy .env.example to .env"]
+
+
+def test_a_rule_whose_recipe_exits_0_still_wins(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: alpine\n    env_file: .env\n")
+    (tmp_path / "Makefile").write_text("bootstrap:\n\techo A=1 > .env\n\n.env:\n\tcp .env.dist $@ || exit 0\n")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is not None and found.fix.command == ("make", ".env")
 
 
 def test_a_target_writing_the_file_wins_over_one_appending_to_it(tmp_path: Path) -> None:

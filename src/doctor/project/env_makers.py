@@ -42,7 +42,8 @@ def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
 def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
     """The `make` advice for the env file at `path`, and whether its recipe only copies a file
     there (`cp`, `install`); None when no rule or recipe of the Makefile writes it. A rule for the
-    file wins, then the first recipe that copies or writes it (`>`), then one that appends to it
+    file wins (unless its recipe only refuses: `exit 1`, a guard naming another target), then the
+    first recipe that copies or writes it (`>`), then one that appends to it
     (`>>`): suitenumerique/people's `add-dev-rsa-private-key-to-env` appends a key to
     env.d/development/common, which its own rule, further down, copies from common.dist."""
     try:
@@ -52,16 +53,23 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
     names = {relative, f"./{relative}"}
     appender: tuple[Fix, bool] | None = None
     writer: tuple[Fix, bool] | None = None
+    rule: Fix | None = None
+    guard = in_rule = False  # the rule's recipe refuses (`exit 1`): a guard that says how, making nothing
     for makefile, number, target, line in recipe_lines(project):
         if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
-            if names & set(line.split(":", 1)[0].split()):
-                return Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
-                           command=("make", relative)), False
+            in_rule = rule is None and bool(names & set(line.split(":", 1)[0].split()))
+            if in_rule:
+                rule = Fix(f"create it with the Makefile's rule for it ({makefile}:{number})", Safety.ADVICE,
+                           command=("make", relative))
+            continue
+        # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
+        commands = line.replace("&&", ";").replace("||", ";").split(";")
+        if in_rule:
+            guard = guard or "$(error" in line or any(_refuses(command.split()) for command in commands)
             continue
         if target.startswith(".") or writer is not None:
             continue
-        # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
-        for command in line.replace("&&", ";").replace("||", ";").split(";"):
+        for command in commands:
             words = _REDIRECT.sub(r" \g<0> ", command).split()
             redirect = next((words[index - 1] for index, word in enumerate(words)
                              if word in names and index and words[index - 1] in (">", ">>")), "")
@@ -74,4 +82,13 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
                 else:
                     writer = found
                     break
+    if rule is not None and not guard:
+        return rule, False
     return writer or appender
+
+
+def _refuses(words: list[str]) -> bool:
+    """Whether a recipe command ends make with a failure on purpose: `exit 1`, `false` (a rule that only
+    says which target to run instead: `.env:` with `@echo "run make bootstrap first" && exit 1`)."""
+    first = words[0].lstrip("@-") if words else ""
+    return first == "false" or (first == "exit" and len(words) > 1 and words[1] != "0")
