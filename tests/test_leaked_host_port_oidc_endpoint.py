@@ -59,3 +59,27 @@ def test_the_token_endpoint_on_localhost_is_found_and_fixed_in_one_run(tmp_path:
     assert shown(root, found(root, env)) == []
     assert (root / COMMON).read_text() == before.replace(
         "OIDC_OP_TOKEN_ENDPOINT=http://localhost:8083/", "OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/")
+
+
+def _policy_engine(tmp_path: Path, key: str) -> tuple[Path, dict[str, str]]:
+    """An app whose server POSTs each request to an Open Policy Agent peer, `KEY` on localhost."""
+    root = tmp_path / "opa"
+    (root / "app").mkdir(parents=True)
+    (root / "compose.yaml").write_text(
+        "services:\n  app:\n    build: ./app\n    env_file: app.env\n    depends_on: [opa]\n"
+        "  opa:\n    image: openpolicyagent/opa:0.68.0\n    command: [run, --server]\n    expose: ['8181']\n")
+    (root / "app" / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n")
+    (root / "app" / "main.py").write_text(
+        f"import os\nfrom urllib.request import urlopen\n\nURL = os.getenv({key!r})\n\n\n"
+        "def allowed(body):\n    return urlopen(URL, data=body).status == 200\n")
+    (root / "app.env").write_text(f"{key}=http://localhost:8181/v1/data/httpapi/authz\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root, {**ENV, "HOME": str(root)}
+
+
+def test_a_policy_engines_authorization_url_is_a_dial_not_a_page(tmp_path: Path) -> None:
+    # OPA_AUTHORIZATION_URL names no OAuth / OpenID Connect provider: the server POSTs to it, as to AUTHZ_URL
+    for key in ("OPA_AUTHORIZATION_URL", "AUTHZ_URL"):
+        root, env = _policy_engine(tmp_path / key, key)
+        assert [(check, path, line) for check, path, line, _ in shown(root, found(root, env))] == [
+            ("leaked-host-port", "app.env", 1)], key

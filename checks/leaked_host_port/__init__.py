@@ -217,11 +217,13 @@ class LeakedHostPort(Check):
         `LISTEN*`, `BIND*`, `NO_PROXY`, ...), its words parted by `_`, `.` or `-`, dials nothing
         and is not judged (search-a-licious' Elasticsearch `http.cors.allow-origin:
         http://localhost:8080`, the browser origin it answers).
-        An OAuth / OpenID Connect provider's authorization or logout endpoint
-        (`*_AUTHORIZATION_ENDPOINT`, `*_AUTHORIZE_URL`, `*_LOGOUT_ENDPOINT`, `*_END_SESSION_ENDPOINT`)
-        is the page the app sends the browser to, though its server reads it: suitenumerique/people's
-        `OIDC_OP_AUTHORIZATION_ENDPOINT=http://localhost:8083/...` is not judged; its token endpoint,
-        the back channel its server dials, is.
+        An OAuth / OpenID Connect provider's authorization or logout endpoint, under a key naming
+        the provider (`OIDC_*`, `OAUTH*`, `OPENID*`, `SSO_*`, `KEYCLOAK_*`, `AUTH0_*`, `OKTA_*`,
+        `COGNITO_*`, `IDP_*`, `*_OP_*`, then `_AUTHORIZATION_ENDPOINT`, `_AUTHORIZE_URL`, `_LOGOUT_ENDPOINT`,
+        `_END_SESSION_ENDPOINT`), is the page the app sends the browser to, though its server reads it:
+        suitenumerique/people's `OIDC_OP_AUTHORIZATION_ENDPOINT=http://localhost:8083/...` is not judged;
+        its token endpoint, the back channel its server dials, is, and so is a policy engine's
+        `OPA_AUTHORIZATION_URL` the server POSTs to.
         A localhost URL of any scheme, to a port a peer listens on inside, that the service's own
         server-side code reads (a Python, Ruby, Go, ... file, not a test; a Node file where no browser
         bundler's config is there) is dialed from its container and judged: kitsune's

@@ -46,9 +46,11 @@ NOT_A_DIAL = lazy(
 # and JWKS endpoints at `http://nginx:8083/...`, the back channel its server dials.
 BROWSER_KEY = lazy(
     r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
-    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL|"
-    r"AUTHORI[SZ]ATION_(?:ENDPOINT|URL|URI)|AUTHORI[SZ]E_(?:ENDPOINT|URL|URI)|"
-    r"(?:END_SESSION|LOGOUT)_(?:ENDPOINT|URL|URI))(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$",
+    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$|"
+    # the provider's pages, under a key that names an OAuth / OpenID Connect provider (not OPA_AUTHORIZATION_URL,
+    # a policy engine the server POSTs to, nor a service's own LOGOUT_URL)
+    r"(?:^|_)(?:OIDC|OAUTH2?|OPENID|SSO|KEYCLOAK|AUTH0|OKTA|COGNITO|IDP|OP)_(?:\w+_)?"
+    r"(?:AUTHORI[SZ]ATION|AUTHORI[SZ]E|END_SESSION|LOGOUT)_(?:ENDPOINT|URL|URI)$",
     re.IGNORECASE,
 )
 # a scheme starts where a run of scheme characters starts (the lookbehind), and is taken whole
