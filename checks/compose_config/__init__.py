@@ -30,7 +30,11 @@ class ComposeConfig(Check):
         schema (a duration, `stop_grace_period: 5`; a byte size, `shm_size: 1gig` or `mem_limit: lots`,
         in go-units' words: `invalid suffix: 'gig'`), the build keys compose refuses together (a
         `dockerfile` beside a `dockerfile_inline`; an additional context `service:NAME` naming a
-        service that is not enabled or builds nothing), an empty or binary compose file, one saved
+        service that is not enabled or builds nothing), what compose refuses in its newer keys after
+        the schema (a `models:` or `build.secrets` entry naming no declared model or secret; a
+        `develop.watch` rule with a blank path or, for a sync, no target; a GPU or device request with
+        both `count` and `device_ids`; a config or secret with no source or two, `content:` beside
+        `file:`; a secret whose only source is a `driver:`), an empty or binary compose file, one saved
         as UTF-16 without its byte-order mark or as UTF-32 (compose reads UTF-16 with its mark, as Windows
         PowerShell 5's `>` writes it, and so does doctor; these it stops at: `save it as UTF-8`),
         interpolation errors (once per line: a line of an anchor several services merge is one finding
@@ -111,12 +115,12 @@ class ComposeConfig(Check):
         repair depends on what was meant. A secret, config, volume or network that an example
         override declares (docker-zulip's `compose.override.yaml.example`, which a newcomer must
         copy first) gets the `cp` that brings it in (advice: its values are theirs to fill in). A
-        reference to a volume, network, secret, config or service no file defines gets the defined
+        reference to a volume, network, secret, config, model or service no file defines gets the defined
         name likely meant when exactly one is clearly closest (a typo, `-`/`_` swapped, a prefix or
         suffix, an abbreviation: `did you mean 'postgres_data'?` for django-on-docker's db mounting
         `pgdata`), renamed at its line; a service may also be the one that runs what the name says
         (CTFd's `depends_on: [redis]` while `cache` runs `redis:4`; advice, and only when one
-        service fits). A volume, network, secret or config with no close name gets the lines that
+        service fits). A volume, network, secret, config or model with no close name gets the lines that
         define it at the top level (`volumes:` and under it `  pgdata:`; advice). A refused
         restart policy gets the value to use (advice). A missing build
         input gets `git submodule update --init PATH` when `.gitmodules` lists its folder, else the

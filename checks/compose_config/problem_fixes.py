@@ -15,7 +15,7 @@ from doctor.project.types import Problem, ProblemKind
 
 from .env_files import _env_file_advice, _env_file_maker
 
-UNDEFINED = lazy(r"refers to undefined (volume|network|secret|config) (\S+)")
+UNDEFINED = lazy(r"refers to undefined (?:build )?(volume|network|secret|config|model) (\S+)")
 UNDEFINED_SERVICE = lazy(r"^service '([^']+)' (?:depends on|links to|takes volumes from) undefined service '([^']+)'")
 _IN_PROFILE = lazy(r"' is in profiles? '([^']+)'")
 EXAMPLE_NAMES = tuple(f"{base}.{ext}.{tail}" for base in ("compose.override", "docker-compose.override")
@@ -82,7 +82,7 @@ class ExampleOverrides:
 
 
 def _declared(path: Path) -> dict[str, set[str]]:
-    """The top-level volumes, networks, secrets and configs a compose file declares ({} if unreadable)."""
+    """The top-level volumes, networks, secrets, configs and models a compose file declares ({} if unreadable)."""
     from doctor.project.reading import read_regular_text
     from doctor.project.yamlimport import yaml
 
@@ -93,7 +93,7 @@ def _declared(path: Path) -> dict[str, set[str]]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {key: set(value) for key in ("volumes", "networks", "secrets", "configs")
+    return {key: set(value) for key in ("volumes", "networks", "secrets", "configs", "models")
             if isinstance(value := data.get(key), dict)}
 
 
@@ -161,6 +161,10 @@ def _meant_resource(project: Project, problem: Problem) -> Fix | None:
         return define_fix(project, problem, kind, name)
     if kind in ("volume", "network"):
         return rename_fix(project, problem, name, meant, f"did you mean {meant!r}? use it instead of {name!r}")
+    if kind == "model":  # compose names the variables it hands the service after the model (LLM_URL)
+        return rename_fix(project, problem, name, meant, f"did you mean {meant!r}? use it instead of {name!r} (the "
+                          "variables compose sets for it are named after it unless 'endpoint_var:' says otherwise)",
+                          Safety.UNSAFE)
     # a secret's (config's) short form also names its file in the container (/run/secrets/NAME), which
     # the app may read by the old name: asked, not applied unasked
     return rename_fix(project, problem, name, meant, f"did you mean {meant!r}? use it instead of {name!r} "

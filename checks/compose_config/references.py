@@ -133,7 +133,8 @@ def define_fix(project: Project, problem: Problem, kind: str, name: str) -> Fix:
     path = problem.location.path if problem.location is not None else None
     shown = project.shown(path) if path is not None else "the compose file"
     section = f"{kind}s"
-    entry = f"'  {name}:'" + (" with its 'file:' or 'environment:'" if kind in ("secret", "config") else "")
+    entry = f"'  {name}:'" + (" with its 'file:' or 'environment:'" if kind in ("secret", "config") else
+                              " with its 'model:' (an image such as ai/smollm2)" if kind == "model" else "")
     if path is not None and _has_top_level(project, path, section):
         where = f"add {entry} under the top-level '{section}:' of {shown}"
     else:

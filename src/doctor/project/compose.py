@@ -37,6 +37,7 @@ from doctor.project.types import (
     VariableUse,
     WatchRule,
 )
+from doctor.project.validation import validate
 from doctor.project.volume_devices import bind_devices
 from doctor.project.yamlload import YList, YMap
 
@@ -79,6 +80,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     # a file that did not load leaves the merge partial: the override alone has `backend` without its
     # image, references name what the lost file declared. compose stops at that file's error, so does this
     if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
+        validate(model, assembler.problems)
         check_consistency(model, enabled, services_all, assembler.problems, assembler.failed_extends)
         check_profile_references(enabled, services_all, assembler.problems)
     _drop_cascade(assembler.problems)

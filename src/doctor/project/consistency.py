@@ -1,6 +1,7 @@
 """compose-go's checkConsistency, run on the enabled services only (COMPOSE-SEMANTICS.md §1.7, §9).
 
-References to undefined services, volumes, networks, secrets and configs; network_mode with
+References to undefined services, volumes, networks, secrets, configs, build secrets and models; a
+`develop.watch` sync without a target; a secret with neither file nor environment; network_mode with
 networks; neither image nor build (nor a `provider:`); both dockerfile and dockerfile_inline; an
 additional build context naming a service that is not enabled or builds nothing; container_name rules.
 """
@@ -11,8 +12,9 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
 from doctor.lazyre import lazy
+from doctor.model import Location
 from doctor.project.goscalar import stringify
-from doctor.project.types import Problem, ProblemKind, SecretSource
+from doctor.project.types import Problem, ProblemKind, SecretSource, WatchRule
 from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
@@ -28,7 +30,7 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
     the services whose `extends:` failed, an error already (compose's only one): their image or build
     was to come from the base, so its absence is not said besides."""
     declared = {key: set(model[key]) if isinstance(model.get(key), YMap) else set()
-                for key in ("volumes", "networks", "secrets", "configs")}
+                for key in ("volumes", "networks", "secrets", "configs", "models")}
     container_names: dict[str, str] = {}
     for name, service in enabled.items():
         if not isinstance(service, YMap):
@@ -75,13 +77,22 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
                 if ref not in declared[key]:
                     report(ProblemKind.REFERENCE,
                            f"service {name!r} refers to undefined {key[:-1]} {ref}", key)
+        build = service.get("build")
+        for ref, at in _references(build.get("secrets") if isinstance(build, YMap) else None):
+            if ref not in declared["secrets"]:
+                problems.append(Problem(ProblemKind.REFERENCE, f"service {name!r} refers to undefined build "
+                                        f"secret {ref}", at or service.loc_of("build")))
+        for ref, at in _references(service.get("models")):  # compose 2.38's models, a list or a mapping
+            if ref not in declared["models"]:
+                problems.append(Problem(ProblemKind.REFERENCE, f"service {name!r} refers to undefined model {ref}",
+                                        at or service.loc_of("models")))
+        _watch_targets(name, service.get("develop"), problems)
         # a `provider:` service (compose 2.36+: a model runner, a cloud resource) is run by that
         # plugin, with no image of its own
         if (service.get("image") is None and service.get("build") is None and service.get("provider") is None
                 and name not in failed_extends):
             report(ProblemKind.SCHEMA, f"service {name!r} has neither an image nor a build context specified",
                    "image")
-        build = service.get("build")
         if isinstance(build, YMap) and _given(build.get("dockerfile")) and _given(build.get("dockerfile_inline")):
             report(ProblemKind.SCHEMA, f"service {name!r} declares mutually exclusive dockerfile and "
                    "dockerfile_inline", "build")
@@ -100,7 +111,48 @@ def check_consistency(model: YMap, enabled: Mapping[str, Any], every: YMap, prob
                 report(ProblemKind.REFERENCE, f"container name {text!r} is already in use by service "
                        f"{container_names[text]!r}", "container_name")
             container_names.setdefault(text, name)
+    _secret_sources(model.get("secrets"), problems)
     _check_cycles(enabled, problems)
+
+
+def _secret_sources(declared: Any, problems: list[Problem]) -> None:
+    """A secret that is not external needs a `file:` or an `environment:` (compose-go's check, past
+    the validation that lets a `driver:` stand in for them: `secret "s" must declare either `file` or
+    `environment``)."""
+    for name, spec in declared.items() if isinstance(declared, YMap) else ():
+        external = spec.get("external") if isinstance(spec, YMap) else None
+        if not isinstance(spec, YMap) or isinstance(external, YMap) or str(external).lower() in ("true", "yes"):
+            continue
+        if not ({"file", "environment", "driver", "external"} & set(spec)):
+            continue  # validation's `one of file|environment must be set` (doctor.project.validation)
+        if not _given(spec.get("file")) and not _given(spec.get("environment")):
+            problems.append(Problem(ProblemKind.SCHEMA, f"secret {name!r} must declare either `file` or "
+                                    "`environment`", declared.loc_of(name)))
+
+
+def _watch_targets(name: str, develop: Any, problems: list[Problem]) -> None:
+    """A `develop.watch` rule without `target:` syncs nowhere: compose refuses it for every action but
+    rebuild and restart (`services.app.develop.watch: target is required for non-rebuild actions`)."""
+    rules = develop.get("watch") if isinstance(develop, YMap) else None
+    for rule in rules if isinstance(rules, YList) else ():
+        if isinstance(rule, WatchRule) and not rule.target and rule.action not in ("rebuild", "restart"):
+            problems.append(Problem(ProblemKind.SCHEMA, f"{name!r} develop.watch action {rule.action!r} has no target: "
+                                    "compose needs one but for rebuild and restart", rule.location))
+
+
+def _references(value: Any) -> list[tuple[str, Location | None]]:
+    """The names a list (`- npmrc`, `- source: npmrc`) or a mapping (`llm: {endpoint_var: ...}`) refers
+    to, each with its line."""
+    if isinstance(value, YMap):
+        return [(str(key), value.loc_of(key)) for key in value]
+    if not isinstance(value, YList):
+        return []
+    found = []
+    for index, item in enumerate(value):
+        ref = item.get("source") if isinstance(item, YMap) else item
+        if ref is not None:
+            found.append((stringify(ref), value.loc_of(index)))
+    return found
 
 
 def secret_sources(model: YMap, enabled: Mapping[str, Any]) -> tuple[SecretSource, ...]:

@@ -120,7 +120,7 @@ class Canonicalizer:
         if key == "depends_on":
             return self.depends_on(where, value, loc)
         if key == "develop":
-            return self.develop(value)
+            return self.develop(where, value)
         if key == "extra_hosts":
             return self.string_list(where, key, value, loc, separator="=")
         if key in STRING_LISTS:
@@ -225,7 +225,7 @@ class Canonicalizer:
                 found[path] = EnvFileRef(path, True, False, item_loc)
         return list(found.values())
 
-    def develop(self, value: Any) -> Any:
+    def develop(self, where: str, value: Any) -> Any:
         """`develop.watch` rules with their paths made absolute against this file's base."""
         rules = value.get("watch") if isinstance(value, YMap) else None
         if not isinstance(rules, YList):
@@ -236,6 +236,10 @@ class Canonicalizer:
         converted = YList(rules.loc)
         for index, rule in enumerate(rules):
             if not isinstance(rule, YMap) or not isinstance(rule.get("path"), str):
+                continue
+            if not rule["path"]:  # compose-go's validation: `develop.watch.[].path: value can't be blank`
+                self.problem(ProblemKind.SCHEMA, f"{where}.develop.watch[{index}].path is blank: compose needs the "
+                             "host path to watch", rules.loc_of(index))
                 continue
             ignore = rule.get("ignore")
             converted.add(WatchRule(

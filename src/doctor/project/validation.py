@@ -1,0 +1,57 @@
+"""compose-go's validation package (v2.9.1 `validation/`): the rules it applies to the merged model
+after its schema, to every service a profile may leave out too, and to top-level resources no
+service uses. compose stops at the first one (`configs.app_cfg: one of file|environment|content must
+be set`); doctor reports each at its line.
+"""
+
+from __future__ import annotations
+
+from doctor.project.types import Problem, ProblemKind
+from doctor.project.yamlload import YList, YMap
+
+# the keys that give a config's (secret's) content; a `driver:` may bring it instead
+_SOURCES = {"configs": ("file", "environment", "content"), "secrets": ("file", "environment")}
+
+
+def validate(model: YMap, problems: list[Problem]) -> None:
+    """Append a SCHEMA problem for each rule of compose-go's `validation.Validate` the model breaks."""
+    for section, keys in _SOURCES.items():
+        declared = model.get(section)
+        if not isinstance(declared, YMap):
+            continue
+        for name, spec in declared.items():
+            if isinstance(spec, YMap):
+                _file_object(section[:-1], spec, keys, declared, name, problems)
+    services = model.get("services")
+    for name, service in services.items() if isinstance(services, YMap) else ():
+        if isinstance(service, YMap):
+            _service(name, service, problems)
+
+
+def _file_object(kind: str, spec: YMap, keys: tuple[str, ...], declared: YMap, name: str,
+                 problems: list[Problem]) -> None:
+    """compose-go's checkFileObject, in words that name the resource (compose says `secrets.s: one of
+    file|environment must be set`, whose `s: one` would read as a secret's value to the redactor), at
+    the second source as written."""
+    given = sorted((key for key in keys if key in spec), key=lambda key: getattr(spec.loc_of(key), "line", 0) or 0)
+    if len(given) > 1:
+        problems.append(Problem(ProblemKind.SCHEMA, f"{kind} {name!r} sets {' and '.join(given)}, which exclude each "
+                                "other: compose reads one of them", spec.loc_of(given[1])))
+    elif not given and "driver" not in spec and "external" not in spec:
+        problems.append(Problem(ProblemKind.SCHEMA, f"{kind} {name!r} sets none of {'|'.join(keys)}: compose "
+                                "needs one of them", declared.loc_of(name)))
+
+
+def _service(name: str, service: YMap, problems: list[Problem]) -> None:
+    """A GPU or device request may ask for a `count` or for `device_ids`, not both."""
+    deploy = service.get("deploy")
+    resources = deploy.get("resources") if isinstance(deploy, YMap) else None
+    reservations = resources.get("reservations") if isinstance(resources, YMap) else None
+    for path, requests in (("gpus", service.get("gpus")), ("deploy.resources.reservations.devices",
+                           reservations.get("devices") if isinstance(reservations, YMap) else None)):
+        if not isinstance(requests, YList):
+            continue
+        for index, request in enumerate(requests):
+            if isinstance(request, YMap) and "count" in request and "device_ids" in request:
+                problems.append(Problem(ProblemKind.SCHEMA, f"{name!r} {path}[{index}] sets both count and "
+                                        "device_ids, which exclude each other", requests.loc_of(index)))
