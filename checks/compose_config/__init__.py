@@ -34,7 +34,12 @@ class ComposeConfig(Check):
         the schema (a `models:` or `build.secrets` entry naming no declared model or secret; a
         `develop.watch` rule with a blank path or, for a sync, no target; a GPU or device request with
         both `count` and `device_ids`; a config or secret with no source or two, `content:` beside
-        `file:`; a secret whose only source is a `driver:`), an empty or binary compose file, one saved
+        `file:`; a secret whose only source is a `driver:`) and on a service's values (a healthcheck
+        test list not starting with CMD, CMD-SHELL or NONE; `scale` beside another `deploy.replicas`;
+        `cpus`, `mem_limit`, `mem_reservation` or `pids_limit` beside a `deploy.resources` block that
+        says otherwise, a limit it leaves out counting as 0; a `container_name` on a service run
+        twice; a `platform` outside `build.platforms`; one path mounted by a tmpfs and a volume; a
+        `host_ip` that is no IP; an external volume with a `driver:`), an empty or binary compose file, one saved
         as UTF-16 without its byte-order mark or as UTF-32 (compose reads UTF-16 with its mark, as Windows
         PowerShell 5's `>` writes it, and so does doctor; these it stops at: `save it as UTF-8`),
         interpolation errors (once per line: a line of an anchor several services merge is one finding

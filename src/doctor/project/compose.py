@@ -38,6 +38,7 @@ from doctor.project.types import (
     WatchRule,
 )
 from doctor.project.validation import validate
+from doctor.project.value_consistency import check_values
 from doctor.project.volume_devices import bind_devices
 from doctor.project.yamlload import YList, YMap
 
@@ -82,6 +83,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
     if not any(p.kind in (ProblemKind.YAML, ProblemKind.UNREADABLE) for p in assembler.problems):
         validate(model, assembler.problems)
         check_consistency(model, enabled, services_all, assembler.problems, assembler.failed_extends)
+        check_values(enabled, assembler.problems)
         check_profile_references(enabled, services_all, assembler.problems)
     _drop_cascade(assembler.problems)
     services = {n: _service(n, s, env, assembler.problems, assembler.uses) for n, s in enabled.items()}

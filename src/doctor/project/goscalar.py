@@ -74,7 +74,7 @@ def resolve_plain(text: str) -> Any:
 def go_parse_int(text: str) -> int | None:
     """strconv.ParseInt(text, 0, 64) (then ParseUint): 0x/0o/0b prefixes and legacy 0777 octal."""
     sign, body = "", text
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         sign, body = body[0], body[1:]
     if not body:
         return None

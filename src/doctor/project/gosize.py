@@ -60,3 +60,21 @@ def _parse_float(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def size_bytes(value: object) -> int | None:
+    """The bytes go-units' RAMInBytes makes of a size (`512m` is 512 MiB; a number is bytes), None
+    where it does not parse (size_error says why)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if not isinstance(value, str) or size_error(value) is not None:
+        return None
+    parts = size_parts(value)
+    size = _parse_float(parts[0]) if parts else None
+    if parts is None or size is None:
+        return None
+    suffix = parts[1].lower()
+    power = _SUFFIXES.index(suffix[0]) + 1 if suffix and suffix[0] != "b" else 0
+    return int(size * 1024 ** power)

@@ -6,7 +6,8 @@ be set`); doctor reports each at its line.
 
 from __future__ import annotations
 
-from doctor.project.types import Problem, ProblemKind
+from doctor.project.goscalar import stringify
+from doctor.project.types import PortMapping, Problem, ProblemKind
 from doctor.project.yamlload import YList, YMap
 
 # the keys that give a config's (secret's) content; a `driver:` may bring it instead
@@ -22,6 +23,7 @@ def validate(model: YMap, problems: list[Problem]) -> None:
         for name, spec in declared.items():
             if isinstance(spec, YMap):
                 _file_object(section[:-1], spec, keys, declared, name, problems)
+    _externals(model.get("volumes"), problems)
     services = model.get("services")
     for name, service in services.items() if isinstance(services, YMap) else ():
         if isinstance(service, YMap):
@@ -42,8 +44,26 @@ def _file_object(kind: str, spec: YMap, keys: tuple[str, ...], declared: YMap, n
                                 "needs one of them", declared.loc_of(name)))
 
 
+def _externals(declared: object, problems: list[Problem]) -> None:
+    """An `external: true` volume is the engine's: compose refuses any other key beside its name."""
+    if not isinstance(declared, YMap):
+        return
+    for name, spec in declared.items():
+        if not isinstance(spec, YMap) or stringify(spec.get("external")).lower() != "true":
+            continue
+        for key in spec:
+            if key not in ("name", "external") and not key.startswith("x-"):
+                problems.append(Problem(ProblemKind.SCHEMA, f"volume {name!r} is external and sets {key}: compose "
+                                        "refuses any key but name beside external", spec.loc_of(key)))
+
+
 def _service(name: str, service: YMap, problems: list[Problem]) -> None:
-    """A GPU or device request may ask for a `count` or for `device_ids`, not both."""
+    """A GPU or device request may ask for a `count` or for `device_ids`, not both; a published port's
+    `host_ip` must be an IP address (the short syntax's is parsed with the port)."""
+    for port in service.get("ports") or ():
+        if isinstance(port, PortMapping) and port.host_ip and not _is_ip(port.host_ip):
+            problems.append(Problem(ProblemKind.SCHEMA, f"{name!r} publishes port {port.target} on host_ip "
+                                    f"{port.host_ip!r}, which is no IP address: compose refuses it", port.location))
     deploy = service.get("deploy")
     resources = deploy.get("resources") if isinstance(deploy, YMap) else None
     reservations = resources.get("reservations") if isinstance(resources, YMap) else None
@@ -55,3 +75,14 @@ def _service(name: str, service: YMap, problems: list[Problem]) -> None:
             if isinstance(request, YMap) and "count" in request and "device_ids" in request:
                 problems.append(Problem(ProblemKind.SCHEMA, f"{name!r} {path}[{index}] sets both count and "
                                         "device_ids, which exclude each other", requests.loc_of(index)))
+
+
+def _is_ip(text: str) -> bool:
+    """Go's net.ParseIP: a dotted IPv4 or an IPv6 address, no zone, no brackets."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return "%" not in text
