@@ -76,8 +76,9 @@ class ComposeConfig(Check):
         compose's dotenv parser rejects (a space in a key, an unterminated quote, a file saved as UTF-16). It also
         reports files it cannot read (permission denied, symlink loops), and the files a local
         build needs that this user cannot read: the build context, its Dockerfile and what the
-        Dockerfile COPYs (`docker compose build` stops there), and a build context or
-        Dockerfile that does not exist (compose's `config` accepts it, `up` stops; on a fresh
+        Dockerfile COPYs (`docker compose build` stops there), and a build context,
+        Dockerfile or named `additional_contexts` folder that does not exist (compose's `config`
+        accepts it, `up` stops: `failed to get build context shared`; on a fresh
         clone it is often a git submodule never checked out, getlago/lago's `api/`), a secret or
         config an enabled service uses whose `environment:` variable is set neither in the shell
         nor in `.env`, or whose `file:` does not exist (zulip's `environment: ZULIP__SECRET_KEY`;
@@ -252,6 +253,9 @@ class ComposeConfig(Check):
             shown = project.shown(miss.path)
             if miss.what == "build context":
                 message = f"'{miss.service}' builds from {shown}/, which does not exist: up fails"
+            elif miss.what.startswith("additional context "):
+                message = (f"'{miss.service}' takes build context '{miss.what.split(' ', 2)[2]}' from {shown}/, which "
+                           "does not exist: the build fails")
             else:
                 message = f"'{miss.service}' builds from {shown}, which does not exist: up fails"
             if miss.submodule:

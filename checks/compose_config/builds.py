@@ -25,10 +25,11 @@ def _build_advice(project: Project, miss: MissingBuild, shown: str) -> Fix:
     whose = service_names(list(miss.services or (miss.service,)))
     folder = project.compose.project_dir
     meant = ""
-    if miss.what == "build context":
+    extra = miss.what.startswith("additional context ")
+    if miss.what == "build context" or extra:
         above = found_above(miss.path, folder, directory=True)
         if above is not None:
-            meant = f" (did you mean context: {above[1]}?)"
+            meant = f" (did you mean {miss.what.split(' ', 2)[2] if extra else 'context'}: {above[1]}?)"
     elif miss.context is not None:
         close = close_dockerfile(miss.path, tuple(dict.fromkeys((miss.context, folder))))
         if close is not None:
@@ -41,8 +42,9 @@ def _build_advice(project: Project, miss: MissingBuild, shown: str) -> Fix:
                 meant = (f" (did you mean context: {context} and dockerfile: {inside}? {project.shown(close)} "
                          f"exists, and its COPY lines name paths from {project.shown(top)}, not from "
                          f"{project.shown(miss.context)})")
-    slash = "/" if miss.what == "build context" else ""
-    return Fix(f"create {shown}{slash} or point build: of {whose} at the right path{meant}", Safety.ADVICE)
+    slash = "/" if miss.what == "build context" or extra else ""
+    key = f"additional_contexts.{miss.what.split(' ', 2)[2]}" if extra else "build:"
+    return Fix(f"create {shown}{slash} or point {key} of {whose} at the right path{meant}", Safety.ADVICE)
 
 
 def _copies_from(dockerfile: Path, context: Path) -> Path | None:

@@ -30,7 +30,8 @@ PLACEHOLDER_PATH = lazy(r"^(?:/?path/to/|<[^<>]+>$|/?your[-_/]?(?:own[-_/])?(?:p
 
 @record
 class MissingBuild:
-    """A service's build input that does not exist: `what` is "build context" or "Dockerfile";
+    """A service's build input that does not exist: `what` is "build context", "Dockerfile" or
+    "additional context NAME";
     `submodule` is the repo-relative path of the git submodule not checked out, or "";
     `services`: every service building from the path (`service` the first by name).
     `context`: the build context the path is read in."""
@@ -50,19 +51,25 @@ def missing_builds(services: Mapping[str, Service]) -> list[MissingBuild]:
     users: dict[Path, list[str]] = {}
     for name in sorted(services):
         build = services[name].build
-        if build is None or build.dockerfile_path is None:
-            continue  # a remote context or an inline Dockerfile
+        if build is None:
+            continue
+        # a named additional context (compose 2.17's `additional_contexts: {shared: ../shared}`): `build`
+        # stops with `failed to get build context shared: stat ...: no such file or directory`
+        absent = [(Path(path), f"additional context {extra}", at) for extra, path, at in build.contexts
+                  if _absent(Path(path))]
         context = Path(build.context)
-        if _absent(context):
-            path, what = context, "build context"
+        if build.dockerfile_path is None:
+            pass  # a remote context or an inline Dockerfile
+        elif _absent(context):
+            absent.insert(0, (context, "build context", build.location))
         elif _absent(build.dockerfile_path) and (build.dockerfile != "Dockerfile" or _absent(context / "dockerfile")):
             # with no `dockerfile:` the builder also takes a lowercase `dockerfile`
-            path, what = build.dockerfile_path, "Dockerfile"
-        else:
-            continue
-        users.setdefault(path, []).append(name)
-        if path not in found:
-            found[path] = MissingBuild(name, what, path, build.location, _submodule(context), context=context)
+            absent.insert(0, (build.dockerfile_path, "Dockerfile", build.location))
+        for path, what, at in absent:
+            users.setdefault(path, []).append(name)
+            if path not in found:
+                folder = context if what == "Dockerfile" else path
+                found[path] = MissingBuild(name, what, path, at, _submodule(folder), context=context)
     return [MissingBuild(m.service, m.what, m.path, m.location, m.submodule, tuple(users[p]), m.context)
             for p, m in found.items()]
 

@@ -9,6 +9,7 @@ resolution, consistency checks) -> typed Services.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -296,7 +297,19 @@ def _build(build: YMap) -> Build:
     dockerfile = _text(build.get("dockerfile")) or "Dockerfile"
     target = _text(build.get("target")) or None
     return Build(context, dockerfile, build.loc_of("context") or build.loc, _build_args(build.get("args")), target,
-                 bool(_text(build.get("dockerfile_inline"))))
+                 bool(_text(build.get("dockerfile_inline"))), _local_contexts(build.get("additional_contexts")))
+
+
+def _local_contexts(contexts: Any) -> tuple[tuple[str, str, Location | None], ...]:
+    """The `additional_contexts` that are folders here (the loader made them absolute), each with its line."""
+    if isinstance(contexts, YMap):
+        pairs = [(str(k), v, contexts.loc_of(k)) for k, v in contexts.items()]
+    elif isinstance(contexts, YList):
+        pairs = [(*stringify(item).partition("=")[::2], contexts.loc_of(i)) for i, item in enumerate(contexts)
+                 if item is not None]
+    else:
+        return ()
+    return tuple((name, path, at) for name, path, at in pairs if isinstance(path, str) and os.path.isabs(path))
 
 
 def _build_args(args: Any) -> tuple[tuple[str, str, Location | None], ...]:

@@ -265,12 +265,38 @@ class Canonicalizer:
         out.update(value)
         if isinstance(value.get("context"), str):
             out["context"] = self.context(value["context"])
+        if value.get("additional_contexts") is not None:
+            out["additional_contexts"] = self.contexts(value["additional_contexts"])
         if isinstance(value.get("args"), YList):  # `- NAME=value`: a mapping, as compose merges args by name
             out["args"] = _args_mapping(value["args"])
         # compose defaults a missing context to "." of the defining file's base directory, after
         # merging: keep it aside so an explicit context from another file still wins
         out[DEFAULT_CONTEXT] = str(self.base)
         return out
+
+    def contexts(self, value: Any) -> Any:
+        """`additional_contexts` with its local folders made absolute against this file's base, as compose
+        resolves them (a `service:`, `docker-image://` or other `://` context, a git or URL one, is kept)."""
+        if isinstance(value, YMap):
+            out = YMap(value.loc)
+            out.locs = dict(value.locs)
+            for key, item in value.items():
+                out[key] = self._context_path(item)
+            return out
+        if isinstance(value, YList):
+            listed = YList(value.loc)
+            for index, item in enumerate(value):
+                name, sep, path = stringify(item).partition("=") if item is not None else ("", "", "")
+                listed.add(f"{name}={self._context_path(path)}" if sep else item, value.loc_of(index))
+            return listed
+        return value
+
+    def _context_path(self, item: Any) -> Any:
+        if not isinstance(item, str) or not item or item.startswith("service:") or failed(item):
+            return item
+        if "://" in item or item.startswith(("git@", "github.com/")):
+            return item
+        return self.context(item)
 
     def context(self, text: str) -> str:
         if "://" in text or text.startswith(("git@", "github.com/")) or os.path.isabs(text):

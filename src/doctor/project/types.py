@@ -132,6 +132,8 @@ class Build:
     target: str | None = None
     # `build.dockerfile_inline`: the Dockerfile is that text, no file is read (not even one in the context)
     inline: bool = False
+    # `build.additional_contexts` that are local folders: (name, absolute path, where it is written)
+    contexts: tuple[tuple[str, str, Location | None], ...] = ()
 
     @cached_property  # asked per service by several checks: computed once (writes the instance dict)
     def dockerfile_path(self) -> Path | None:
