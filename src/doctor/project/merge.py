@@ -96,11 +96,18 @@ def merge_resources(base: YMap, over: YMap) -> YMap:
 
 
 def delete_paths(target: YMap, paths: Iterable[tuple[str, ...]]) -> None:
-    """Remove what `!reset`/`!override` paths name from the model merged so far."""
+    """Remove what `!reset`/`!override` paths name from the model merged so far. Each mapping on the
+    way is copied first: below the service, `target` shares them with the service it was copied from
+    (an `extends:` base, whose own `environment:` a child's `A: !reset null` must leave alone)."""
     for path in paths:
         node: Any = target
         for part in path[:-1]:
-            node = node.get(part) if isinstance(node, dict) else None
+            child = node.get(part) if isinstance(node, dict) else None
+            if isinstance(child, YMap):
+                child = node[part] = _copy(child)
+            elif type(child) is dict:
+                child = node[part] = dict(child)
+            node = child
             if node is None:
                 break
         if isinstance(node, dict) and path and path[-1] in node:
