@@ -71,3 +71,25 @@ def test_an_override_adds_its_label_files_to_the_base_ones(tmp_path: Path, compo
     (root / "a.labels").unlink()  # the base's file is still read beside the override's
     assert "a.labels not found" in _compose_fails(compose_bin, root)
     assert [e.split(" | ")[0] for e in _errors(root)] == ["label file a.labels not found"]
+
+
+def test_a_label_file_compose_cannot_read_or_parse_is_an_error(tmp_path: Path, compose_bin: str) -> None:
+    # compose reads a label file with its env file parser: a folder, or a key with a space, stops it
+    root = _project(tmp_path / "p")
+    (root / "a.labels").unlink()
+    (root / "a.labels").mkdir()
+    assert "is a directory" in _compose_fails(compose_bin, root)
+    assert [e.split(" | ")[0] for e in _errors(root)] == ["cannot read label file: a directory, not a regular file"]
+    (root / "a.labels").rmdir()
+    (root / "a.labels").write_text("ok=1\nBAD KEY=2\n")
+    assert "key cannot contain a space" in _compose_fails(compose_bin, root)
+    project_errors = _all_errors(root)
+    assert any("a.labels" in where and where.endswith(":2") and "BAD KEY" in message
+               for where, message in project_errors), project_errors
+
+
+def _all_errors(root: Path) -> list[tuple[str, str]]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root.parent), "DOCTOR_NO_CACHE": "1"}
+    project = Project(ProjectOptions(path=root, env=env))
+    return [(f.location.display(root) if f.location else "", f.message)
+            for f in ComposeConfig().run(project, Host(env=env, timeout=1.0))]

@@ -263,12 +263,16 @@ def _environment(draft: YMap, env: dict[str, str], problems: list[Problem], uses
 
 def _label_files(draft: YMap, problems: list[Problem]) -> None:
     """A `label_file:` that is not there: compose stops on it (`label file PATH not found`) as on a
-    required env_file, for an enabled service alone (checked on v2.40.3)."""
+    required env_file, for an enabled service alone (checked on v2.40.3); so it does on one it cannot
+    read (a folder) or parse (`line 2: key cannot contain a space`), as on such an env_file."""
     for ref in draft.get("label_file") or ():
         if isinstance(ref, EnvFileRef):
             probed(ref.path)
             if not exists(ref.path):
                 problems.append(Problem(ProblemKind.ENV_FILE, f"label file {ref.path} not found", ref.location))
+            else:  # read as compose reads it, with the env file parser: a folder, an unreadable file, a bad line
+                problems.extend(Problem(p.kind, p.message.replace("env file", "label file", 1), p.location)
+                                for p in read_env_file(ref.path, None).problems)
 
 
 def _env_file_lookup(env: dict[str, str], declared: dict[str, EnvVar], earlier: dict[str, EnvVar],
