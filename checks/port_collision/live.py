@@ -75,6 +75,9 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
                             None, "engine", severity=Severity.INFO)
     try:
         containers: tuple[ContainerPort, ...] = host.ports.container_ports(exclude_project=model.project_name)
+        if project is not None and project.options.mirrors is not None:
+            # a dry run's copy: the stack this folder started is the copy's own, never another folder's
+            containers = tuple(replace(c, working_dir=project.as_copied(c.working_dir)) for c in containers)
         engine_note = ""
     except Unavailable as exc:
         containers, engine_note = (), exc.reason

@@ -124,7 +124,8 @@ def reported_after(registry: Registry, run_options: RunOptions, root: Path, plan
 
 def in_copy(run_options: RunOptions, root: Path, copy: Path) -> RunOptions | None:
     """`run_options` with the project read from `copy`, a mirror of `root` in a temporary folder, in an
-    environment whose caches and port blocks lie in that folder too, gone once the dry run ends; None
+    environment whose caches and port blocks lie in that folder too, gone once the dry run ends, and whose
+    `mirrors` reads the engine's compose labels naming `root` as naming `copy` (Project.as_copied); None
     when the project lies outside `root`, or `root` holds the temporary folder."""
     project = run_options.project
     here = moved_path(Path(project.path).resolve(), root, copy)
@@ -138,7 +139,8 @@ def in_copy(run_options: RunOptions, root: Path, copy: Path) -> RunOptions | Non
                     files=tuple(moved_path(Path(f), root, copy) or Path(f) for f in project.files),
                     env_files=None if project.env_files is None else tuple(
                         moved_path(Path(f), root, copy) or Path(f) for f in project.env_files),
-                    cwd=None if project.cwd is None else moved_path(project.cwd, root, copy) or copy)
+                    cwd=None if project.cwd is None else moved_path(project.cwd, root, copy) or copy,
+                    mirrors=(copy, root))
     return replace(run_options, project=moved, env={**env, **sandbox})
 
 

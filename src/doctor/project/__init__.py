@@ -87,6 +87,9 @@ class ProjectOptions:
     # where the user runs doctor (the console shows paths from there); None: paths in messages are
     # relative to the project directory, like the `file` of the JSON report
     cwd: Path | None = None
+    # a dry run's scratch copy (doctor.dry_verdict.in_copy): (the copy, the folder it mirrors), whose path
+    # the engine's compose labels name where the user's stack was started (Project.as_copied)
+    mirrors: tuple[Path, Path] | None = None
 
 
 def documents_of(files: Iterable[Path], parsed: dict[Path, Parsed]) -> list[ComposeDocuments]:
@@ -160,6 +163,18 @@ class Project:
     def root(self) -> Path:
         """The project directory (where compose resolves relative paths)."""
         return self.compose.project_dir
+
+    def as_copied(self, folder: str) -> str:
+        """`folder` (a container's compose working_dir label) as this run reads it: in a dry run's scratch
+        copy, a folder of the project it mirrors is the copy's (the stack started there is the copy's own,
+        as it is the project's), any other is itself."""
+        if self.options.mirrors is None or not folder:
+            return folder
+        copy, original = self.options.mirrors[0], Path(os.path.realpath(self.options.mirrors[1]))
+        resolved = Path(os.path.realpath(folder))
+        if resolved != original and original not in resolved.parents:
+            return folder
+        return str(copy / resolved.relative_to(original))
 
     def repo(self) -> GitRepo | None:
         """The git checkout holding the project directory (doctor.project.gitrepo.find_repo), looked up
