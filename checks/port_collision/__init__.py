@@ -31,7 +31,9 @@ class PortCollision(Check):
         up in the kernel's socket table (read once per run), and each one some socket sits on
         is bound the way the engine binds it (its host IP; all interfaces = `0.0.0.0` and
         `::`) and closed at once. A busy port is traced to its owner: a container of another
-        compose project (with its project, service and container name), a leftover container,
+        compose project (with its project, service and container name, and, started in another
+        worktree of this repository, that folder and the worktree's name: `..., started from
+        /src/app-b (worktree 'app-b')`), a leftover container,
         a host process (pid, name, command line), or a process the kernel hides from doctor.
         A process that forwards ports for an engine (Docker Desktop's, rootless podman's
         `rootlessport` or pasta) stands for a container of it, named by `podman ps` for podman's,

@@ -15,7 +15,9 @@ engine's own port bindings count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from doctor.host import Host
 from doctor.host.platform import container_listers, forwarder_of, proxy_engine_hosts, rootless_socket, same_engine
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
 Mover = PortMover | RangeMover | None  # RangeMover: a port of a range entry, whose whole range moves
+WorktreeOf = Callable[[str], str]  # a compose working_dir -> the other worktree of this repository it lies in, or ""
 
 
 def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMover | None = None,
@@ -78,9 +81,10 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         if project is not None and project.options.mirrors is not None:
             # a dry run's copy: the stack this folder started is the copy's own, never another folder's
             containers = tuple(replace(c, working_dir=project.as_copied(c.working_dir)) for c in containers)
+        checkouts = _worktree_of(project)
         engine_note = ""
     except Unavailable as exc:
-        containers, engine_note = (), exc.reason
+        containers, engine_note, checkouts = (), exc.reason, _worktree_of(None)
     cli = cli or ("docker", "compose", "-p", model.project_name)
     if not engine_note:
         namesake = namesake_finding(check, model, host, cli, project)
@@ -98,14 +102,15 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
             # the whole range moves (range_move.py) where a mover may act, each owner's finding saying so
             ranged = None if mover is None or mover.project is None or mover.host is None else \
                 RangeMover(mover.project, mover.host, group)
-            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port, cli, ranged))
+            found += fold(check, group, _range_owners(check, model, host, group, prober, by_port, cli, checkouts,
+                                                      ranged))
             continue
         target = group.target(0)
         failures = prober.failures(target.socket)
         clashing = [c for c in by_port.get((target.socket.port, target.socket.protocol), ())
                     if c.socket.overlaps(target.socket)]
         found += [finding for _, finding in _judge(check, model, host, target, failures, clashing,
-                                                   mover or PortMover(), cli)]
+                                                   mover or PortMover(), cli, checkouts)]
         if not failures and not clashing:
             idle.append(target)
         if not remote:
@@ -116,7 +121,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         found += planned_findings(check, project, host, idle, mover or PortMover())
     for group in picked if not remote else ():
         found += picked_findings(check, host, group, by_port, prober.failures, _range_judge(check, model, host, group,
-                                                                                            cli))
+                                                                                            cli, checkouts))
     yield from found
     if engine_note:
         # without the engine no other project's container (running or stopped) was seen: the
@@ -161,7 +166,8 @@ class _Prober:
 
 def _range_owners(check: Check, model: ComposeModel, host: Host, group: Published, prober: _Prober,
                   by_port: dict[tuple[int, str], list[ContainerPort]],
-                  cli: tuple[str, ...], mover: RangeMover | None = None) -> dict[tuple[object, ...], Owned]:
+                  cli: tuple[str, ...], checkouts: WorktreeOf,
+                  mover: RangeMover | None = None) -> dict[tuple[object, ...], Owned]:
     """Who holds which ports of one range entry (moved whole by `mover`, else advice): a port is judged only
     where the socket table or the engine shows something (and the first, which proves the address); the kernel's facts
     (ephemeral range, rootless limit) are counted over plain port numbers. Linear, and a
@@ -178,7 +184,8 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
         clashing = [c for c in by_port.get((port, group.protocol), ()) if c.socket.overlaps(target.socket)]
         if failures:
             failed.add(port)
-        judged = _judge(check, model, host, target, failures, clashing, mover, cli) if failures or clashing else ()
+        judged = _judge(check, model, host, target, failures, clashing, mover, cli, checkouts) \
+            if failures or clashing else ()
         for key, finding in judged:
             owners.setdefault(key, (finding, []))[1].append(port)
             if key == ("address",):
@@ -199,10 +206,11 @@ def _range_owners(check: Check, model: ComposeModel, host: Host, group: Publishe
     return owners
 
 
-def _range_judge(check: Check, model: ComposeModel, host: Host, group: Published, cli: tuple[str, ...]) -> Judge:
+def _range_judge(check: Check, model: ComposeModel, host: Host, group: Published, cli: tuple[str, ...],
+                 checkouts: WorktreeOf) -> Judge:
     """_judge of the port at an index of `group`, a range mapping (advice: never a single-port move)."""
     def judge(index: int, failures: tuple[BindFailure, ...], clashing: list[ContainerPort]) -> list[Verdict]:
-        return list(_judge(check, model, host, group.target(index), failures, clashing, None, cli))
+        return list(_judge(check, model, host, group.target(index), failures, clashing, None, cli, checkouts))
 
     return judge
 
@@ -215,8 +223,11 @@ def _say(check: Check, target: Target, message: str, fix: Fix, severity: Severit
 
 def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failures: tuple[BindFailure, ...],
            clashing: list[ContainerPort], mover: Mover,
-           cli: tuple[str, ...]) -> Iterator[Verdict]:
+           cli: tuple[str, ...], checkouts: WorktreeOf) -> Iterator[Verdict]:
     """What holds `target` (`clashing`: the containers publishing its port), keyed by owner.
+
+    `checkouts`: the other worktree of this repository a container's compose working_dir lies in
+    (_worktree_of), named with the owner.
 
     `mover` None: the port is one of a range mapping no move can edit (advice); a RangeMover moves its range.
     """
@@ -233,7 +244,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
     elif others:
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
-        yield ("container", others[0].name), with_second_owner(_container_finding(check, target, others[0], mover),
+        yield ("container", others[0].name), with_second_owner(_container_finding(check, target, others[0], mover,
+                                                                                   checkouts),
                                                                 second_owner(stopped, others[0].name))
     elif in_use is not None and ours:
         orphan = next((c for c in ours if c.service not in model.services), None)
@@ -248,12 +260,41 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
         # listed as not running, yet it binds the port again at its next start (within seconds), and
         # docker-proxy may hold it already: the bind probe's pass, or its pid, says nothing here
         owner, policy = looping
-        yield ("container", owner.name), _container_finding(check, target, owner, mover, restarting=policy)
+        yield ("container", owner.name), _container_finding(check, target, owner, mover, checkouts, restarting=policy)
     elif in_use is not None:
         key, held = _process_finding(check, host, target, failures, in_use, mover)
         yield key, with_second_owner(held, second_owner(stopped, ""))
     elif stopped:
         yield ("stopped", stopped[0].name), _stopped_finding(check, target, stopped[0], mover)
+
+
+def _worktree_of(project: Project | None) -> WorktreeOf:
+    """The name of the other worktree of this project's repository a compose working_dir lies in (the folder
+    itself or one below it), as `doctor ports` names it, else "": the worktrees read at the first ask, only
+    once a port is found held by a container."""
+    known: dict[str, str] = {}
+    listed: list[tuple[Path, dict[Path, str]]] = []
+
+    def worktree(folder: str) -> str:
+        if project is None or not folder:
+            return ""
+        if folder not in known:
+            if not listed:
+                repo = project.repo()
+                top = repo.top.resolve() if repo is not None else Path("/")
+                listed.append((top, {w.path.resolve(): w.path.name for w in (repo.worktrees() if repo else ())
+                                     if w.exists and w.path.resolve() != top}))
+            top, worktrees = listed[0]
+            known[folder] = ""
+            for there in (resolved := Path(os.path.realpath(folder)), *resolved.parents):
+                if there == top:  # this checkout (a worktree may be nested in the main one): not another's
+                    break
+                if there in worktrees:
+                    known[folder] = worktrees[there]
+                    break
+        return known[folder]
+
+    return worktree
 
 
 def _looping(host: Host, stopped: list[ContainerPort]) -> tuple[ContainerPort, str] | None:
@@ -308,7 +349,7 @@ def _own_stack_finding(check: Check, target: Target, owner: ContainerPort, model
 
 
 def _container_finding(check: Check, target: Target, owner: ContainerPort, mover: Mover,
-                       restarting: str = "") -> Finding:
+                       checkouts: WorktreeOf, restarting: str = "") -> Finding:
     """Another project's container holds the port: move ours (fix --ports), or stop theirs when asked.
 
     `restarting`: the restart policy of a container in a restart loop, which holds the port as a
@@ -325,6 +366,8 @@ def _container_finding(check: Check, target: Target, owner: ContainerPort, mover
                 ", which is restarting"
         if owner.folder_gone:  # the zombie of a removed worktree: its stack was never brought down
             message += f", started from {owner.working_dir}, which is gone (a removed worktree or clone)"
+        elif worktree := checkouts(owner.working_dir):  # tracks side by side: the folder to go to, to stop it
+            message += f", started from {owner.working_dir} (worktree '{worktree}')"
     else:
         stop = Fix(f"remove the leftover container '{owner.name}'", Safety.UNSAFE,
                    command=("docker", "rm", "-f", owner.name))
