@@ -91,9 +91,12 @@ class PortCollision(Check):
     where the name is read from a variable (linkding's `"${LD_CONTAINER_NAME:-linkding}"`),
     sets that variable to a name of this checkout's own on the env file line that sets it.
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
-        sets one `COMPOSE_PROJECT_NAME`): an error while they run (`up` here recreates them from
+        sets one `COMPOSE_PROJECT_NAME`, or whose compose file's top-level `name:` names them all,
+        wild-workouts' `name: 'wild-workouts'`): an error while they run (`up` here recreates them from
         this checkout's files), a warning when they are stopped. The name advised instead is this
-        checkout's own: its folder name, else its branch, else the folder above it. The ports
+        checkout's own: its folder name, else its branch, else the folder above it; where the .env
+        is tracked, an export, with what names every checkout alike (that .env, or the `name:` and
+        its file). The ports
         those running containers hold that this checkout publishes too are named with it: once
         renamed, they clash (docker-flask-example's 8000 was found only by a second preflight).
         Where an env file git does not track names the project (docker-flask-example's `cp

@@ -53,7 +53,8 @@ def namesake_finding(check: Check, model: ComposeModel, host: Host, cli: tuple[s
     here = model.project_dir
     taken = {named for named, _, folder in names.values() if not (folder and same_folder(folder, here))}
     name = own_name(model.project_name, model.project_dir, (*running, *stopped), taken)
-    fix = _renaming(project, name) or Fix(_how(model, name), Safety.ADVICE, command=(*_renamed(cli, name), "up", "-d"))
+    fix = _renaming(project, name) or Fix(_how(model, name, project), Safety.ADVICE,
+                                          command=(*_renamed(cli, name), "up", "-d"))
     subject = f"project:{model.project_name}"
     if running:
         other, container = next(iter(running.items()))
@@ -144,14 +145,30 @@ def _renaming(project: Project | None, name: str) -> Fix | None:
                "does not track)", Safety.UNSAFE, edits=edits)
 
 
-def _how(model: ComposeModel, name: str) -> str:
+def _how(model: ComposeModel, name: str, project: Project | None = None) -> str:
     """The fix's title: where this checkout's own name goes so every compose command gets it."""
     dotenv = model.project_dir / ".env"
     if tracked(dotenv):
-        return (f"give this checkout its own compose project name: `export COMPOSE_PROJECT_NAME={name}` (the .env "
-                "git tracks names every checkout alike), or -p on each compose command")
+        return (f"give this checkout its own compose project name: `export COMPOSE_PROJECT_NAME={name}` "
+                f"({_alike(project)}), or -p on each compose command")
     return (f"give this checkout its own compose project name (COMPOSE_PROJECT_NAME={name} in .env, which git "
             "does not track)")
+
+
+def _alike(project: Project | None) -> str:
+    """Why every checkout gets the same name, where the .env is tracked: that .env's COMPOSE_PROJECT_NAME, a
+    compose file's top-level `name:` (wild-workouts' `name: 'wild-workouts'`; COMPOSE_PROJECT_NAME wins over
+    it), else the folder names (a name written in the tracked .env would reach every checkout)."""
+    if project is None or project.options.project_name:
+        return "the .env git tracks names every checkout alike"
+    dotenv = project.dotenv
+    if dotenv is not None and dotenv.entry("COMPOSE_PROJECT_NAME") is not None:
+        return "the .env git tracks names every checkout alike"
+    if not project.options.env.get("COMPOSE_PROJECT_NAME"):  # not the shell's (the model's variables hold compose's)
+        named = [d.path for d in project.compose_documents() for doc in d.docs if doc is not None and "name" in doc]
+        if named:
+            return f"`name:` in {project.shown(named[-1])} names every checkout alike; git tracks the .env"
+    return "git tracks the .env: a name written there would reach every checkout"
 
 
 def _renamed(cli: tuple[str, ...], name: str) -> tuple[str, ...]:
