@@ -198,7 +198,9 @@ class PortCollision(Check):
         reference, the variable left alone; unless the move rewrites that variable's `.env` line,
         through which it follows. A value of the moved service that does not follow is named with the
         line it is written on, a site key's address under a name of its own too (tubearchivist's
-        `TA_HOST=http://tubearchivist.local:8000`, a name /etc/hosts gives). The settings code a
+        `TA_HOST=http://tubearchivist.local:8000`, a name /etc/hosts gives; never a name a service
+        answers to on the network, which dials its container port: wild-workouts'
+        `FIRESTORE_EMULATOR_HOST=firestore:8787`). The settings code a
         service reads (the module `DJANGO_SETTINGS_MODULE` names in
         compose or in its Dockerfile's ENV, else its `manage.py`'s default, and the project modules it
         imports from; a few files, bounded) and the JS build tools' config files of the moved service's

@@ -177,7 +177,8 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
         if runs_it(value, inside) or _NOT_SITE_OWN.search(var.name):
             continue
         host = next((h for h in _hosts(var.name) if re.search(_pattern(h, old), value)), None)
-        if host is None and site_key(var.name) and (named := re.search(_named_port(old), value)):
+        if host is None and site_key(var.name) and (named := re.search(_named_port(old), value)) \
+                and named[1].lower() not in _network_names(project):
             host = named[1]  # tubearchivist's `TA_HOST=http://tubearchivist.local:8000`: a name /etc/hosts gives
             hosts.add(host)
         if host is None:
@@ -203,6 +204,16 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
     to = f"port {new}" if hosts else f"{next(iter(local))}:{new}" if len(local) == 1 else f"localhost:{new}"
     return (f"{', '.join(list(notes.values())[:3])} still name{'s' if len(notes) == 1 else ''} the old port: "
             f"set {them} to {to} if {'it is' if len(notes) == 1 else 'they are'} the address browsers open")
+
+
+def _network_names(project: Project) -> frozenset[str]:
+    """The names the project's services answer to on their networks (service, container_name, hostname,
+    aliases), lowercased: `FIRESTORE_EMULATOR_HOST=firestore:8787` dials the service at its container
+    port, which a move of the host port leaves as it is (wild-workouts)."""
+    return project.once("port-follow-network-names", lambda: frozenset(
+        n.lower() for s in project.compose.services.values()
+        for n in (s.name, s.container_name, s.hostname, *(a for net in s.networks.values() for a in net.aliases))
+        if n))
 
 
 def _named_port(old: int) -> str:
