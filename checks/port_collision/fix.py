@@ -284,12 +284,13 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
         assert combined is not None
         edits = tuple(combined if e is move else e for e in edits)
         said += f" (in {project.shown(combined.path)})"
-    # and the host's own env files: an app run on the host dials the published port itself
+    # and the host's own env files: an app run on the host dials the published port itself (a line left by
+    # hand above, wild-workouts' tracked `.env` that its containers read too, is named once)
     on_host, host_said, by_hand = host_follow_edits(project, old, new,
-                                                    edited | {(e.path, e.line) for e in followed}, shared)
+                                                    edited | {(e.path, e.line) for e in followed} | set(left), shared)
     followed, said = (*followed, *on_host), "; ".join(filter(None, (said, host_said)))
     if left:
-        by_hand = "; ".join(filter(None, (shared_note(old, new, left), by_hand)))
+        by_hand = "; ".join(filter(None, (shared_note(old, new, list(left.values())), by_hand)))
     # pontoon's `8000:8000` with server.env's `LOG_URL=http://localhost:8000`: its own port, or the browser's?
     noted = own_port_notes(project, svc, old, new, moving | {(e.path, e.line) for e in followed})
     manual = [m for m in (by_hand, noted) if m]

@@ -96,11 +96,12 @@ def _mover_site_lines(project: Project, mover: str) -> frozenset[tuple[object, i
 def follow_edits(project: Project, old: int, new: int, mover: str = "",
                  edited: frozenset[tuple[object, int | None]] = frozenset(),
                  shared: Callable[[Path], bool] | None = None,
-                 takes: Callable[[Edit], bool] | None = None) -> tuple[tuple[Edit, ...], str, list[str]]:
+                 takes: Callable[[Edit], bool] | None = None
+                 ) -> tuple[tuple[Edit, ...], str, dict[tuple[Path, int | None], str]]:
     """The edits moving `localhost:old` to `localhost:new` in container env values, what they say
     (`TAIGA_DOMAIN follows to localhost:9001`), and the lines of files `shared` says the other
     checkouts share (git tracks them: outline's .env.development in a second worktree), left to the
-    developer (`DATABASE_URL in .env.development:3`), unless `takes` says the move's own untracked
+    developer (`DATABASE_URL in .env.development:3`, by its file and line), unless `takes` says the move's own untracked
     override sets the value instead (saleor's DASHBOARD_URL in its tracked docker-compose.yml: into_override);
     nothing when no value names the old port. `mover` is
     the moved service: its own site keys follow even where it listens on `old` (_reads_as_site). A site
@@ -109,7 +110,7 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
     (`edited`)."""
     edits: dict[tuple[object, int | None], Edit] = {}
     names: list[str] = []
-    left: list[str] = []
+    left: dict[tuple[Path, int | None], str] = {}
     inside = run_in_containers(project, old)
     sites = _mover_site_lines(project, mover)
     for service, var in local_values(project):  # the values naming a local host: no other can match
@@ -129,11 +130,10 @@ def follow_edits(project: Project, old: int, new: int, mover: str = "",
             continue
         if shared is not None and shared(edit.path) and not (takes is not None and takes(edit)):
             named = _written_name(project, var.name, var.variables, edit)
-            left.append(f"{named} in {project.shown(edit.path)}:{edit.line}")
+            left.setdefault((edit.path, edit.line), f"{named} in {project.shown(edit.path)}:{edit.line}")
             continue
         edits[edit.path, edit.line] = edit
         names.append(_written_name(project, var.name, var.variables, edit))
-    left = list(dict.fromkeys(left))
     if not edits:
         return (), "", left
     shown = ", ".join(dict.fromkeys(names))
