@@ -71,7 +71,7 @@ def _compose(docker: str, root: Path, env: dict[str, str], *args: str) -> subpro
 def _worktree_warnings(root: Path, env: dict[str, str]) -> list[str]:
     run = preflight(RunOptions(project=ProjectOptions(path=root, env=env), select=("port-collision",), env=env),
                     load_registry())
-    return [f.message for r in run.report.results for f in r.findings if "worktree" in f.message]
+    return [f.message for r in run.report.results for f in r.findings if "published by worktree" in f.message]
 
 
 def test_a_running_worktrees_ports_are_its_containers_not_our_shell(tmp_path: Path, docker_engine: str,

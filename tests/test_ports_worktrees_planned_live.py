@@ -84,7 +84,7 @@ def test_a_fix_moves_every_port_a_running_worktree_publishes(tmp_path: Path, doc
         run_a = preflight(RunOptions(project=ProjectOptions(path=a, env=env), select=("port-collision",), env=env),
                           load_registry())
         findings = [f for r in run_a.report.results for f in r.findings]
-        assert not [f for f in findings if "worktree" in f.message], [f.message for f in findings]
+        assert not [f for f in findings if "published by worktree" in f.message], [f.message for f in findings]
     finally:
         compose(docker_engine, b, "down", "-v", "-t", "0")
         compose(docker_engine, a, "down", "-v", "-t", "0")
