@@ -173,7 +173,7 @@ def test_a_shell_sleeping_past_the_timeout_is_could_not_look_quickly(tmp_path: P
     assert time.monotonic() - begun < 5
     assert found.error == f"login shell '{home}/fakesh' did not answer in 0.5 s"
     # let go, still in its startup files; hung up on ABANDON_LIMIT later
-    assert len(started(home)) == 1 and all(ends_soon(pid) for pid in started(home))
+    assert len(started_soon(home)) == 1 and all(ends_soon(pid) for pid in started(home))
 
 
 def test_path_gap_reports_the_timeout_as_one_info_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -279,7 +279,7 @@ def test_a_shell_let_go_whose_startup_files_hang_is_hung_up_on(
     home = make_home(tmp_path, "sleep 300\n")
     findings = path_gap(project_with(tmp_path, "lint:\n\tls -l\n"), env_for(home))
     assert [f.subject for f in findings] == ["login-shell"]  # let go: ls is on PATH
-    [pid] = started(home)
+    [pid] = started_soon(home)
     assert in_group(pid), "the shell and its sleep run in the shell's own process group"
     deadline = time.monotonic() + 10
     while (in_group(pid) or not all(gone(p) for p in early._abandoned)) and time.monotonic() < deadline:
