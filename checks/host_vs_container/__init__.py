@@ -14,7 +14,15 @@ from doctor.project.service_home import ServiceHome, service_homes
 from doctor.project.tasks import Command, CommandKind
 from doctor.project.toolchains import runtime_program
 
-from .host_tasks import INSTALL_HOOKS, SETUP_KINDS, host_setups, npm_hooks, publishing, unstartable_setup
+from .host_tasks import (
+    INSTALL_HOOKS,
+    SETUP_KINDS,
+    after_host_install,
+    host_setups,
+    npm_hooks,
+    publishing,
+    unstartable_setup,
+)
 
 
 class HostVsContainer(Check):
@@ -95,11 +103,18 @@ class HostVsContainer(Check):
         project script whose own text runs docker or compose
         (docker-flask-example's `./run`, a wrapper of `docker compose exec web ...`; DefectDojo's
         `run-unittest.sh`) is the host's: the service has no engine to drive, so it is never advised
-        into one, and `doctor exec` runs it here. So is a project script in no service's code that
-        imports the standard library alone and starts no other program (openwisp's `python build.py
-        change-secret-key`: random, re, sys, pathlib), as a `python -c` of the standard library is; one
-        whose string literals dial a service by name (`("postgres", 5432)`) needs the compose network, and
-        its finding says it dials that service, not a package the host lacks.
+        into one, and `doctor exec` runs it here. So is a project script no service carries (a build
+        context holding it COPYs none of it) that imports the standard library alone, or modules of its own
+        folder that do (a few deep), and starts no program of the image's (openwisp's `python build.py
+        change-secret-key`: random, re, sys, pathlib; suitenumerique/people's `python scripts/release.py`,
+        whose sibling utils.py runs the `git` and `uv lock` lines release.py passes it through `subprocess`),
+        as a `python -c` of the standard library is; a program it starts that is a tool of the image's
+        Python packages (pytest, alembic, celery, `manage.py`, a console script of a dependency), a shell,
+        or no literal keeps it the image's; one whose string literals dial a service by name (`("postgres",
+        5432)`) needs the compose network, and its finding says it dials that service, not a package the
+        host lacks. A recipe's command run after a line of that recipe installed its language's packages on
+        the host in the same folder (people's `cd $(PATH_FRONT_DESK) && yarn && yarn playwright install
+        chromium`: the bare `yarn` fills the host's node_modules) runs from them: it is not advised either.
         `doctor exec -- make TARGET` runs the target's
         recipe lines (its prerequisites' first, `make NAME=value`'s values in them) in the service
         this check names for them, each as advised; where they belong in different places, or make
@@ -294,7 +309,8 @@ class HostVsContainer(Check):
         setups = host_setups(project.commands)
         hooks = npm_hooks(project.commands)
         releases = publishing(project.commands)
-        for command in project.commands:
+        installed_here = after_host_install(project.commands)
+        for at, command in enumerate(project.commands):
             home = _home_of(command, homes, project.root, project.services)
             # `bundle exec rails test` where the host has no Ruby: the service on ruby that starts it
             other = home is None and command.kind in SETUP_KINDS and runtime_program(command.tool)
@@ -327,6 +343,8 @@ class HostVsContainer(Check):
             if started is None:
                 started = {text for name in sorted(project.services) for text in _service_runs(project, name)}
             if command.text in started:  # `up` starts it (in this service or another: a css watcher)
+                continue
+            if home.language in installed_here.get(at, ()):  # `yarn && yarn playwright`: what the recipe installed
                 continue
             if command.kind is CommandKind.NPM and command.name == "eject":
                 continue  # create-react-app's one-way rewrite of the project: no container's business

@@ -9,6 +9,7 @@ from pathlib import Path
 from doctor.model import Check, Finding, Fix, Safety
 from doctor.project import Project
 from doctor.project.command_home import runner_started
+from doctor.project.manifests import Language
 from doctor.project.tasks import Command, CommandKind
 
 from .command_line import command_words
@@ -36,6 +37,32 @@ def host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
         setup = sets_up_host(words[0], words[1:]) if words else None
         if setup is not None:
             found[command.location.path, command.name] = setup
+    return found
+
+
+def after_host_install(commands: tuple[Command, ...]) -> dict[int, set[Language]]:
+    """For each of a recipe's commands that runs after one of its lines installed packages on the host in the same
+    folder (command_roles.installs_packages), its position in `commands` and the languages installed:
+    suitenumerique/people's `install-front-desk`, `cd $(PATH_FRONT_DESK) && yarn && yarn playwright install
+    chromium`, whose bare `yarn` fills the host's node_modules, which the `yarn playwright` after it runs from. A
+    command of that language is the host's: in a service the install would be missing (it is the host's setup,
+    never advised) and the command would run from another one."""
+    from doctor.project.command_roles import installs_packages
+
+    installed: dict[tuple[Path, str], set[tuple[Path, Language]]] = {}  # recipe -> (folder, language)
+    found: dict[int, set[Language]] = {}
+    for at, command in enumerate(commands):
+        if command.kind not in RECIPES or command.implied:
+            continue
+        recipe = (command.location.path, command.name)
+        done = {language for folder, language in installed.get(recipe, ()) if folder == command.cwd}
+        if done:
+            found[at] = done
+        words = runner_started(command_words(command.text))
+        if words and installs_packages(words[0], words[1:]):
+            name = words[0].rsplit("/", 1)[-1]
+            language = Language.NODE if name in ("npm", "yarn", "pnpm", "bun") else Language.PYTHON
+            installed.setdefault(recipe, set()).add((command.cwd, language))
     return found
 
 

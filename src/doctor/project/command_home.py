@@ -30,8 +30,9 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     by the program it starts, and is never a production image's (`production`: mealie's `poetry run
     pytest`, for the environment the runner makes on the host, not its `target: production` image). A
     command installing packages (`pip install -r requirements/dev.txt`, `npm ci`) is the host's setup,
-    never a service's. A Python script of the standard library alone is the host's, unless it dials one of
-    `services` (the project's service names) by name (stdlib_only.standard_library_script).
+    never a service's. A Python script of the standard library alone (its own folder's modules too) that starts
+    no program of the image's Python packages (`git`, `uv lock`, not `pytest`) is the host's, unless it dials one
+    of `services` (the project's service names) by name (stdlib_only.standard_library_script).
     """
     if tool.startswith("docker"):
         return None
@@ -60,13 +61,18 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     candidates = owning or [h for h in candidates if h.lacks_packages]
     candidates.sort(key=lambda h: not h.live)  # a service running the live code before a COPY of it
     paths = [(cwd / word).resolve() for word in arguments if "/" in word and not word.startswith("-")]
+    # openwisp's `python build.py`, people's scripts/release.py (git and uv through its utils.py): a script no
+    # service carries (a build context that holds it copies none of it) needing nothing an image installs
+    scripts = [(cwd / word).resolve() for word in (tool, *arguments[:1]) if word.endswith(".py")]
+    carried = any(h.container_path(path) is not None for h in candidates for path in scripts)
+    if not carried and standard_library_script(tool, arguments, cwd, services, lambda program: (
+            program in PYTHON_TOOLS or tool_language(program, homes) is Language.PYTHON)):
+        return None
     for home in candidates:
         if cwd != root and home.covers(cwd):
             return home
         if any(home.covers(path) for path in paths):
             return home
-    if standard_library_script(tool, arguments, cwd, services):  # openwisp's `python build.py`, in no service's code
-        return None
     # a root Makefile's bare `pytest` with a single python service: that service's; services built
     # alike from the same code (a web app and its celery worker) are one home: the first is named
     live = [h for h in candidates if h.live] or candidates

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ast
 
 
 def inline_standard_library(tool: str, arguments: Sequence[str]) -> bool:
@@ -29,12 +33,16 @@ def inline_standard_library(tool: str, arguments: Sequence[str]) -> bool:
     return names <= set(sys.stdlib_module_names)
 
 
-# what lets a script's code reach more than its imports: another program (`subprocess.run(["pytest"])`,
-# `os.system`), or a module named at run time (`importlib.import_module`, `runpy`, `__import__`, `exec`)
-_REACHES_FURTHER = frozenset({"subprocess", "runpy", "importlib", "multiprocessing", "pty", "concurrent"})
+# what lets a script's code reach more than its imports: a module named at run time (`importlib.import_module`,
+# `runpy`, `__import__`, `exec`), or another program (`subprocess.run(["pytest"])`, `os.system`), which
+# started_programs judges where the program is a literal
+_REACHES_FURTHER = frozenset({"runpy", "importlib", "multiprocessing", "pty", "concurrent"})
 # the builtins that run code, called by their bare name (`re.compile`, `x.eval()` are others')
 _BUILTINS_RUNNING = frozenset({"__import__", "exec", "eval", "compile"})
 _OS_MODULES = frozenset({"os", "posix", "nt"})
+# the sibling modules of a script followed (Python puts the script's folder first on sys.path): how many,
+# how many imports deep, how large each
+_SIBLINGS, _SIBLING_DEPTH, _MAX_SIZE = 8, 3, 256 * 1024
 
 
 def _starts_program(name: str) -> bool:
@@ -42,29 +50,37 @@ def _starts_program(name: str) -> bool:
     return name in ("system", "popen") or name.startswith(("exec", "spawn", "posix_spawn"))
 
 
-def standard_library_script(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str] = ()) -> bool:
+def standard_library_script(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str] = (),
+                            image_tool: Callable[[str], bool] | None = None) -> bool:
     """Whether `python SCRIPT.py ...` (or `./SCRIPT.py` by its path) runs a script of the project that
-    imports the standard library alone and starts no other program: openwisp/docker-openwisp's
+    imports the standard library alone and starts no program of the image's: openwisp/docker-openwisp's
     `python build.py change-secret-key` (random, re, sys, pathlib) edits .env on the host, and needs
-    nothing an image installs. Any other import (Django's `execute_from_command_line` inside
-    manage.py's main, the project's own `app`), a relative one, a file that cannot be read and
+    nothing an image installs. A module of the script's own folder it imports (suitenumerique/people's
+    scripts/release.py, `from utils import run_command`) is read alike, a few deep; a program it starts
+    counts where it is a literal that `image_tool` says is no tool of the image's Python packages
+    (release.py's `git` and `uv lock` through utils.py's `subprocess.check_call(cmd)`, judged at each
+    `run_command("git pull")`; started_programs.starts_only). Any other import (Django's
+    `execute_from_command_line` inside manage.py's main, the project's own `app`), a relative one, a
+    program it starts that is the image's (`pytest`) or not a literal, a file that cannot be read and
     parsed whole, or one that dials one of `services` by its name (`"db:5432"`, `"http://web:8000/"`,
     `("db", 5432)`: only the compose network resolves it) is not."""
-    alone, dialed = _script_reading(tool, arguments, cwd, services)
+    alone, dialed = _script_reading(tool, arguments, cwd, services, image_tool)
     return alone and not dialed
 
 
-def dialed_service(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str]) -> str:
+def dialed_service(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str],
+                   image_tool: Callable[[str], bool] | None = None) -> str:
     """The service a script of the standard library alone (standard_library_script, its dials aside) dials by its
     name, the first its text names (`("postgres", 5432)` of `services`' postgres, as written); "" when the command
     runs no such script or it dials none: what it needs a container for is the compose network, no package."""
-    alone, dialed = _script_reading(tool, arguments, cwd, services)
+    alone, dialed = _script_reading(tool, arguments, cwd, services, image_tool)
     return dialed if alone else ""
 
 
-def _script_reading(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str]) -> tuple[bool, str]:
-    """(whether the command runs a project script of the standard library alone that starts no other program, the
-    first of `services` it dials by name or "")."""
+def _script_reading(tool: str, arguments: Sequence[str], cwd: Path, services: Collection[str],
+                    image_tool: Callable[[str], bool] | None = None) -> tuple[bool, str]:
+    """(whether the command runs a project script of the standard library alone, its own folder's modules
+    included, that starts no program of the image's, the first of `services` it dials by name or "")."""
     if posixpath.basename(tool).startswith("python"):
         if not arguments or arguments[0].startswith("-") or not arguments[0].endswith(".py"):
             return False, ""
@@ -74,42 +90,86 @@ def _script_reading(tool: str, arguments: Sequence[str], cwd: Path, services: Co
     else:
         return False, ""
     import ast
+
+    trees = _modules(cwd / script)
+    if trees is None:
+        return False, ""
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in _OS_MODULES and any(
+                    a.name == "*" or (_starts_program(a.name) and a.name not in ("system", "popen"))
+                    for a in node.names):
+                return False, ""  # `from os import execv`
+            if isinstance(node, ast.Name) and node.id in _BUILTINS_RUNNING:
+                return False, ""
+    from doctor.project.started_programs import starts_only
+
+    os_names = set(_OS_MODULES)  # `import os as o`: o
+    for tree in trees:
+        os_names |= {a.asname for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+                     if a.asname and a.name in _OS_MODULES}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and _starts_program(node.attr) and node.attr not in ("system", "popen")
+                    and isinstance(node.value, ast.Name) and node.value.id in os_names):
+                return False, ""  # os.execv, os.spawnl: which program is not read
+    if not starts_only(trees, image_tool):
+        return False, ""
+    hosts = {name.lower(): name for name in services}
+    dialed = ""
+    for tree in trees:
+        for node in ast.walk(tree):
+            if hosts and not dialed:
+                dialed = hosts.get(_dialed(node, hosts.keys()), "")
+    return True, dialed
+
+
+def _modules(script: Path) -> list[ast.Module] | None:
+    """The script's parsed text and that of each module of its folder it imports (a few deep), where each
+    imports the standard library or such a module alone, through no relative import; None otherwise (one
+    unreadable, too deep, too many, or nested past the parser's depth: unknown)."""
+    import ast
     import sys
 
     from doctor.project.reading import read_regular_text
 
-    text = read_regular_text(cwd / script, 256 * 1024)
-    if not text:
-        return False, ""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # `x = 1+1+...` nested past the parser's
-        return False, ""  # depth (RecursionError, or MemoryError by version): unknown, not the host's
-    names: set[str] = set()
-    os_names = set(_OS_MODULES)  # `import os as o`: o
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-            os_names |= {alias.asname for alias in node.names if alias.asname and alias.name in _OS_MODULES}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level or not node.module:
-                return False, ""
-            names.add(node.module.split(".")[0])
-            if node.module in _OS_MODULES and any(a.name == "*" or _starts_program(a.name) for a in node.names):
-                return False, ""  # `from os import system`
-    if not names <= set(sys.stdlib_module_names) or names & _REACHES_FURTHER:
-        return False, ""
-    hosts = {name.lower(): name for name in services}
-    dialed = ""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in _BUILTINS_RUNNING:
-            return False, ""
-        if (isinstance(node, ast.Attribute) and _starts_program(node.attr) and isinstance(node.value, ast.Name)
-                and node.value.id in os_names):
-            return False, ""
-        if hosts and not dialed:
-            dialed = hosts.get(_dialed(node, hosts.keys()), "")
-    return True, dialed
+    folder = script.parent
+    trees: list[ast.Module] = []
+    seen = {script.name}
+    level = [script]
+    for depth in range(_SIBLING_DEPTH + 1):
+        following: list[Path] = []
+        for path in level:
+            text = read_regular_text(path, _MAX_SIZE)
+            if not text:
+                return None
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):  # `x = 1+1+...` nested past the
+                return None  # parser's depth (RecursionError, or MemoryError by version): unknown, not the host's
+            trees.append(tree)
+            names: set[str] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom):
+                    if node.level or not node.module:
+                        return None
+                    names.add(node.module.split(".")[0])
+            for name in sorted(names):
+                sibling = folder / f"{name}.py"
+                if sibling.is_file():  # the script's folder comes first on sys.path: it shadows the library too
+                    if sibling.name not in seen:
+                        seen.add(sibling.name)
+                        following.append(sibling)
+                elif name not in sys.stdlib_module_names or name in _REACHES_FURTHER or (folder / name).is_dir():
+                    return None
+        if not following:
+            return trees
+        if depth == _SIBLING_DEPTH or len(seen) > _SIBLINGS:
+            return None
+        level = following
+    return None
 
 
 def _dialed(node: object, hosts: Collection[str]) -> str:
