@@ -84,6 +84,20 @@ def test_a_rule_that_only_refuses_leaves_the_target_that_writes_the_file(tmp_pat
     assert [f.fix.title for f in drift if f.fix is not None] == ["copy .env.example to .env"]
 
 
+@pytest.mark.parametrize("recipe", [
+    '\t@command -v openssl >/dev/null || { echo "openssl is required"; exit 1; }\n'
+    '\techo "SECRET_KEY=$$(openssl rand -hex 32)" > .env\n',
+    '\t@if [ ! -f .env.dist ]; then echo "no template"; exit 1; fi\n\tcp .env.dist $@\n',
+])
+def test_a_rule_checking_a_precondition_before_writing_the_file_still_wins(tmp_path: Path, recipe: str) -> None:
+    # an `exit 1` for a missing tool or template, then the line that writes the file: no guard
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: alpine\n    env_file: .env\n")
+    (tmp_path / "Makefile").write_text(f".env:\n{recipe}")
+    [found] = _env_file_findings(tmp_path)
+    assert found.fix is not None and found.fix.command == ("make", ".env")
+    assert "rule for it (Makefile:1)" in found.fix.title
+
+
 def test_a_rule_whose_recipe_exits_0_still_wins(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: alpine\n    env_file: .env\n")
     (tmp_path / "Makefile").write_text("bootstrap:\n\techo A=1 > .env\n\n.env:\n\tcp .env.dist $@ || exit 0\n")

@@ -54,7 +54,8 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
     appender: tuple[Fix, bool] | None = None
     writer: tuple[Fix, bool] | None = None
     rule: Fix | None = None
-    guard = in_rule = False  # the rule's recipe refuses (`exit 1`): a guard that says how, making nothing
+    # the rule's recipe refuses (`exit 1`) and writes nothing: a guard that says how, making nothing
+    guard = writes = in_rule = False
     for makefile, number, target, line in recipe_lines(project):
         if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
             in_rule = rule is None and bool(names & set(line.split(":", 1)[0].split()))
@@ -64,16 +65,14 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
             continue
         # each command of the line: kitsune's `cp -n .env-dist .env;` ends in `;`, others chain with &&
         commands = line.replace("&&", ";").replace("||", ";").split(";")
-        if in_rule:
+        if in_rule:  # a precondition (`command -v openssl || { ...; exit 1; }`) before the line writing it is no guard
             guard = guard or "$(error" in line or any(_refuses(command.split()) for command in commands)
+            writes = writes or any(_writes(command, names | {"$@"}) for command in commands)
             continue
         if target.startswith(".") or writer is not None:
             continue
         for command in commands:
-            words = _REDIRECT.sub(r" \g<0> ", command).split()
-            redirect = next((words[index - 1] for index, word in enumerate(words)
-                             if word in names and index and words[index - 1] in (">", ">>")), "")
-            copied = len(words) >= 3 and words[0].lstrip("@-") in ("cp", "install") and words[-1] in names
+            redirect, copied = _written(command, names)
             if redirect or copied:
                 found = Fix(f"create it with the Makefile's target {target} ({makefile}:{number} writes it)",
                             Safety.ADVICE, command=("make", target)), copied
@@ -82,9 +81,24 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
                 else:
                     writer = found
                     break
-    if rule is not None and not guard:
+    if rule is not None and (writes or not guard):
         return rule, False
     return writer or appender
+
+
+def _written(command: str, names: set[str]) -> tuple[str, bool]:
+    """How a recipe command writes one of `names`: the redirect (`>` or `>>`, "" for none), and whether it
+    copies a file there (`cp`, `install`)."""
+    words = _REDIRECT.sub(r" \g<0> ", command).split()
+    redirect = next((words[index - 1] for index, word in enumerate(words)
+                     if word in names and index and words[index - 1] in (">", ">>")), "")
+    copied = len(words) >= 3 and words[0].lstrip("@-({") in ("cp", "install") and words[-1] in names
+    return redirect, copied
+
+
+def _writes(command: str, names: set[str]) -> bool:
+    redirect, copied = _written(command, names)
+    return bool(redirect) or copied
 
 
 def _refuses(words: list[str]) -> bool:
