@@ -126,3 +126,44 @@ def test_an_install_in_another_folder_leaves_the_command_the_services(
     (project / "docs").mkdir()
     (project / "Makefile").write_text("both:\n\tcd docs && yarn\n\tyarn playwright install chromium\n")
     assert sorted(findings(project, monkeypatch)) == [3]
+
+
+def _bound_django(tmp_path: Path, makefile: str) -> Path:
+    """A Django project its one service binds whole (`.:/app`), its image installing django."""
+    root = tmp_path / "bound"
+    root.mkdir()
+    (root / "Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+                                     "RUN pip install -r requirements.txt\n")
+    (root / "requirements.txt").write_text("django==5.0\n")
+    (root / "compose.yaml").write_text("services:\n  app:\n    build: .\n    volumes:\n      - .:/app\n")
+    (root / "Makefile").write_text(makefile)
+    (root / "build.py").write_text(
+        'import random, re, sys\nfrom pathlib import Path\nPath(".env").write_text(str(random.random()))\n')
+    (root / "manage.py").write_text(
+        "import sys\nfrom django.core.management import execute_from_command_line\n"
+        "execute_from_command_line(sys.argv)\n")
+    return root
+
+
+def _targets(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    env = {**fake_pyenv(tmp_path, {"3.12.1": ()}), "HOME": str(tmp_path), "PYENV_VERSION": "3.12.1"}
+    return sorted(f.message.split("make target '")[1].split("'")[0] for f in run(root, env, monkeypatch)
+                  if "make target '" in f.message)
+
+
+def test_a_standard_library_script_the_service_binds_is_still_the_hosts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # openwisp's `python build.py change-secret-key` with the project bound whole into its Django service:
+    # a service carrying the script gives it no package it needs (the review of cb89cea7)
+    root = _bound_django(tmp_path, "secret:\n\tpython build.py change-secret-key\n\ntest:\n\tpython manage.py test\n")
+    assert _targets(root, tmp_path, monkeypatch) == ["test"]
+
+
+def test_a_tool_installed_first_leaves_the_folders_packages_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pip install --upgrade pip` or `pip install --user pre-commit` installs none of django: `python manage.py
+    # test` after it still fails on the host; `pip install -r requirements.txt` first is the host's own setup
+    root = _bound_django(tmp_path, "test:\n\tpip install --upgrade pip\n\tpython manage.py test\n\n"
+                                   "lint:\n\tpip install --user pre-commit && python manage.py check\n\n"
+                                   "setup:\n\tpip install -r requirements.txt && python manage.py check\n")
+    assert _targets(root, tmp_path, monkeypatch) == ["lint", "test"]

@@ -42,12 +42,13 @@ def host_setups(commands: tuple[Command, ...]) -> dict[tuple[Path, str], str]:
 
 def after_host_install(commands: tuple[Command, ...]) -> dict[int, set[Language]]:
     """For each of a recipe's commands that runs after one of its lines installed packages on the host in the same
-    folder (command_roles.installs_packages), its position in `commands` and the languages installed:
+    folder (command_roles.installs_own_packages: `pip install -r`, `npm ci`, a bare `yarn`; not `pip install
+    --upgrade pip` nor `npm i -g pnpm`), its position in `commands` and the languages installed:
     suitenumerique/people's `install-front-desk`, `cd $(PATH_FRONT_DESK) && yarn && yarn playwright install
     chromium`, whose bare `yarn` fills the host's node_modules, which the `yarn playwright` after it runs from. A
     command of that language is the host's: in a service the install would be missing (it is the host's setup,
     never advised) and the command would run from another one."""
-    from doctor.project.command_roles import installs_packages
+    from doctor.project.command_roles import installs_own_packages
 
     installed: dict[tuple[Path, str], set[tuple[Path, Language]]] = {}  # recipe -> (folder, language)
     found: dict[int, set[Language]] = {}
@@ -59,7 +60,7 @@ def after_host_install(commands: tuple[Command, ...]) -> dict[int, set[Language]
         if done:
             found[at] = done
         words = runner_started(command_words(command.text))
-        if words and installs_packages(words[0], words[1:]):
+        if words and installs_own_packages(words[0], words[1:]):
             name = words[0].rsplit("/", 1)[-1]
             language = Language.NODE if name in ("npm", "yarn", "pnpm", "bun") else Language.PYTHON
             installed.setdefault(recipe, set()).add((command.cwd, language))

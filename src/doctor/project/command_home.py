@@ -65,14 +65,25 @@ def belongs_in(tool: str, arguments: Sequence[str], cwd: Path, homes: Sequence[S
     # service carries (a build context that holds it copies none of it) needing nothing an image installs
     scripts = [(cwd / word).resolve() for word in (tool, *arguments[:1]) if word.endswith(".py")]
     carried = any(h.container_path(path) is not None for h in candidates for path in scripts)
-    if not carried and standard_library_script(tool, arguments, cwd, services, lambda program: (
-            program in PYTHON_TOOLS or tool_language(program, homes) is Language.PYTHON)):
+    judged: list[bool] = []  # whether it is such a script, read once
+
+    def host_script() -> bool:
+        if not judged:
+            judged.append(standard_library_script(tool, arguments, cwd, services, lambda program: (
+                program in PYTHON_TOOLS or tool_language(program, homes) is Language.PYTHON)))
+        return judged[0]
+
+    if not carried and host_script():
         return None
     for home in candidates:
         if cwd != root and home.covers(cwd):
             return home
         if any(home.covers(path) for path in paths):
             return home
+    # one a service carries (a bind mount of the whole project, `.:/app`) needs nothing of it either:
+    # openwisp's `python build.py change-secret-key`, the project bound into its Django service
+    if host_script():
+        return None
     # a root Makefile's bare `pytest` with a single python service: that service's; services built
     # alike from the same code (a web app and its celery worker) are one home: the first is named
     live = [h for h in candidates if h.live] or candidates

@@ -43,6 +43,30 @@ def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
     return False
 
 
+def installs_own_packages(tool: str, arguments: Sequence[str]) -> bool:
+    """Whether the command installs the packages the folder declares (installs_packages, then no package named
+    beside it): `pip install -r requirements.txt`, `pip install -e .`, `uv sync`, `poetry install`, `npm ci`,
+    `npm install`, a bare `yarn`, `pnpm i`; not a tool of its own (`pip install --upgrade pip`, `pip install
+    pre-commit`, `npm i -g pnpm`, `yarn add left-pad`), after which the folder's packages are still missing."""
+    if not installs_packages(tool, arguments):
+        return False
+    name = posixpath.basename(tool)
+    words = list(arguments)
+    if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
+        name, words = words[1], words[2:]
+    if name == "uv" and words[:1] == ["pip"]:
+        words = words[1:]
+    if any(w in ("-g", "--global", "--user") for w in words):
+        return False
+    verbs = [i for i, w in enumerate(words) if not w.startswith("-")]
+    if verbs and words[verbs[0]] == "add":  # `yarn add x`, `poetry add x`: a package of its own
+        return False
+    rest = words[verbs[0] + 1:] if verbs else []
+    taken = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable"}
+    named = [w for i, w in enumerate(rest) if not w.startswith("-") and (i == 0 or rest[i - 1] not in taken)]
+    return all(w in (".", "./") or w.startswith((".[", "./")) for w in named)
+
+
 # node's git hook managers and the verbs that install the hooks (`husky` alone: v9's `"prepare": "husky"`)
 _HOOK_INSTALLERS = {"husky": ("", "install", "init"), "lefthook": ("install",), "simple-git-hooks": ("",)}
 
