@@ -145,7 +145,7 @@ class DotenvOverride(Check):
         call is imported by name, whose `use` must change too) from the
         call when compose sets the variable (compose then wins in the container; on the host the file
         still fills what the shell leaves unset); a flag on a line of its own in a call written over
-        several lines (Prettier's `{\n  path,\n  override: true,\n}`, `override=True,` below
+        several lines (Prettier's one option a line, `override: true,` alone on its own; `override=True,` below
         `load_dotenv(`) loses that line, the rest of the call kept; otherwise keep the file
         out of the image (`.dockerignore`) when a COPY carries it, or set the variable in compose's
         `environment:` of each service reported when a mount does.

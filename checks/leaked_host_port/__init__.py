@@ -306,8 +306,9 @@ class LeakedHostPort(Check):
         POSTGRES_HOST through a bare `POSTGRES_HOST:`), the `.env` line to set. Past four services, three are named.
         A localhost an env file interpolates into compose or its own URL (`@${DB_HOST}:`) is one finding at its line.
         A COPYed `.env` env-cmd loads over compose: `.dockerignore` if the image makes one, else `--no-override` first;
-    a bound one (express-rest-boilerplate's `.:/app`, `config({ ..., override: true })`) the same words first,
-    and no override at all where compose sets the value the containers need (advice: dotenv-override drops the flag).
+        A bound one (express-rest-boilerplate's `.:/app`, `config({ ..., override: true })`) where compose
+        sets the value the containers need: no override at all (advice: dotenv-override drops the flag); where
+        compose sets none, the dev override's value, and dotenv-override drops the flag in the next round.
 
     Fix safety
         Safe: it only sets `environment:` keys in the dev override that compose loads (never a

@@ -154,6 +154,11 @@ def _loaded_over_compose(project: Project, consumers: list[Consumer]) -> Fix | s
         # express-rest-boilerplate's compose sets MONGO_URI=mongodb://mongodb:27017/...: nothing to add
         return Fix(f"{words}: compose's environment then wins, and it sets {first.key} as the containers need it",
                    Safety.ADVICE)
+    if all(f is not None and f.carrier.via != "copy" for f in found):
+        # a bound .env where compose sets nothing yet: the dev override's value, safe, comes first; with it in
+        # place the load overrides compose's value, and dotenv-override drops the flag in the next round
+        # (typescript-express-starter's `config({ ..., override: true })`): one run settles both
+        return None
     return words + wins
 
 
