@@ -31,7 +31,9 @@ class DotenvOverride(Check):
     What it finds
         A Python app that calls python-dotenv's `load_dotenv(...)` (read with `ast`, never run)
         while the file it loads reaches the container: through a bind mount of the code folder, a
-        `develop.watch` sync, or a COPY into the image that `.dockerignore` does not stop. doctor
+        `develop.watch` sync, or a COPY into the image that `.dockerignore` does not stop (a service with
+        no `build:` whose `image:` is what exactly one other service builds runs that build's image, its
+        COPYs and ENV: suitenumerique/people's 'celery' on the image 'app' builds). doctor
         follows the call's path inside the container: `Path(__file__).resolve().parent / ".env"`,
         `os.path.join(BASE_DIR, ".env")`, a literal (relative to the working dir, or to the folder
         of `manage.py`), `os.path.join(os.path.dirname(__file__), os.pardir, ".env")`,

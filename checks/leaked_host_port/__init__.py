@@ -128,8 +128,8 @@ class LeakedHostPort(Check):
         in a service starting the app (celery, gunicorn, uvicorn, fastapi run, flask run, uwsgi, manage.py) on
         what it loads (a Flask app's `app.config.from_object(...)` class too, but a key the app writes after it:
         `app.config["KEY"] = ...`, `.update(KEY=...)`, `.from_mapping(...)`, `from_prefixed_env()` with FLASK_KEY
-        set) or imports, in its container,
-        run at import, with the key unset.
+        set) or imports, in its container (a service with no `build:` on the image exactly one other service
+        builds holds that build's code), run at import, with the key unset.
         (5) and (6) are reported at the line that writes the address (an anchor's line for a
         `<<: *common` command: once, naming every service it reaches), and fixed there as
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the

@@ -82,7 +82,9 @@ class ScriptLineEndings(Check):
         the image's ENTRYPOINT and CMD, so the message names a service that runs the script:
         compose's entrypoint names it, or the image's ENTRYPOINT does and nothing replaces it;
         every service it reaches the same way is named (redash's ENTRYPOINT: 'scheduler',
-        'server', 'worker'; past four, three and how many more). A script no service runs by
+        'server', 'worker'; past four, three and how many more), a service with no `build:` on the
+        image exactly one other service builds among them (`celery: {image: app:dev}` beside
+        `app: {build: ., image: app:dev}` runs app's ENTRYPOINT). A script no service runs by
         name is named by the route of the copy most likely to run: a mount or COPY of that very
         file (into a folder an entrypoint runs first, such as nginx's /docker-entrypoint.d/)
         before a folder that carries it along (a `.:/app` of a service that never runs it), and

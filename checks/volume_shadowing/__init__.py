@@ -132,7 +132,7 @@ class VolumeShadowing(Check):
     fork_safe = True  # reads no probe the run starts early: may run beside the run (doctor.forked)
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
-        from doctor.host.images import reference_key
+        from doctor.project.image_builders import reference_key
 
         services = sorted(project.services.values(), key=lambda s: s.name)
         # a service with no build on the image another service builds runs that build's recipe

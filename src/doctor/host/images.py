@@ -14,6 +14,7 @@ from functools import cached_property
 from doctor.host.engine import IMAGE_LIST, quote
 from doctor.lazyre import lazy
 from doctor.model import Unavailable, record
+from doctor.project.image_builders import reference_key as reference_key  # the project model matches with it too
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -199,25 +200,6 @@ class EngineImages:
                 if isinstance(mount, dict) and mount.get("Type") == "volume" and mount.get("Name"):
                     found.append(ContainerMount(service, str(mount["Name"]), str(mount.get("Destination") or "")))
         return found
-
-
-def reference_key(reference: str) -> str:
-    """An image reference in full, as the engine resolves it: `redis` and `docker.io/library/redis:latest`
-    are one key; a digest names the image whatever tag is written beside it."""
-    name, _, digest = reference.partition("@")
-    tag = ""
-    if ":" in name.rsplit("/", 1)[-1]:
-        name, tag = name.rsplit(":", 1)
-    first, slash, rest = name.partition("/")
-    if slash and ("." in first or ":" in first or first == "localhost"):
-        domain, path = first, rest
-    else:
-        domain, path = "docker.io", name
-    if domain == "index.docker.io":
-        domain = "docker.io"
-    if domain == "docker.io" and "/" not in path:
-        path = f"library/{path}"
-    return f"{domain}/{path}@{digest}" if digest else f"{domain}/{path}:{tag or 'latest'}"
 
 
 def not_found(exc: Unavailable) -> bool:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import field, record
-from doctor.project.types import ComposeModel, Dockerfile, EnvFile, Problem, Service
+from doctor.project.image_builders import image_builders
+from doctor.project.types import Build, ComposeModel, Dockerfile, EnvFile, Problem, Service
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -376,11 +377,37 @@ class Project:
 
         return remembered_env_file(path, self.options.env)
 
-    def dockerfile(self, service: Service) -> Dockerfile | None:
-        """The parsed Dockerfile of a service's local build (its `build.target` stage), or None."""
-        if service.build is None or service.build.dockerfile_path is None:
+    def image_builder(self, service: Service) -> Service | None:
+        """The service that builds the image this one runs, where it has no `build:` of its own and its
+        `image:` is what exactly one service builds (doctor.project.image_builders), else None."""
+        if service.build is not None or not service.image:
             return None
-        path, target = service.build.dockerfile_path, service.build.target
+        builders = self.once("image-builders", lambda: image_builders(self.services))
+        return builders.get(service.name)
+
+    def build_of(self, service: Service) -> Build | None:
+        """The build that makes the image the service runs: its own, else its image builder's. What the
+        image holds (code, ENV, WORKDIR, ENTRYPOINT, CMD) is read from it; what is about the build
+        itself (its errors, its inputs) stays with `service.build`."""
+        if service.build is not None:
+            return service.build
+        builder = self.image_builder(service)
+        return builder.build if builder is not None else None
+
+    def image_recipe(self, service: Service) -> Recipe | None:
+        """The build recipe of the image the service runs (build_of's Dockerfile), or None."""
+        build = self.build_of(service)
+        if build is None or build.dockerfile_path is None:
+            return None
+        return self.recipe(build.dockerfile_path, build.target)
+
+    def dockerfile(self, service: Service) -> Dockerfile | None:
+        """The parsed Dockerfile of the build that makes a service's image (build_of: its own, else its image
+        builder's; its `build.target` stage), or None."""
+        build = self.build_of(service)
+        if build is None or build.dockerfile_path is None:
+            return None
+        path, target = build.dockerfile_path, build.target
         if (path, target) not in self._dockerfiles:
             from doctor.project.dockerfile import read_dockerfile
 
@@ -413,12 +440,14 @@ class Project:
         return {}
 
     def code_map(self, service: Service) -> CodeMap:
-        """Where a service's code comes from (binds, watch syncs, its Dockerfile's COPYs), built once
+        """Where a service's code comes from (its binds, watch syncs, and the COPYs of the Dockerfile that
+        builds its image: build_of's, an image builder's for `celery` on the image `app` builds), built once
         per service; the COPY part and `.dockerignore` once per build (context, Dockerfile)."""
         if service.name not in self._code_maps:
             from doctor.project.codepaths import code_map
 
-            self._code_maps[service.name] = code_map(service, self.dockerfile(service), self._build_paths)
+            self._code_maps[service.name] = code_map(service, self.dockerfile(service), self._build_paths,
+                                                     self.build_of(service))
         return self._code_maps[service.name]
 
     @cached_property

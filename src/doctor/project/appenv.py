@@ -269,9 +269,7 @@ def runs_no_python(project: Project, service: Service) -> bool:
 
 
 def _recipe(project: Project, service: Service) -> Recipe | None:
-    if service.build is None or service.build.dockerfile_path is None:
-        return None
-    return project.recipe(service.build.dockerfile_path, service.build.target)
+    return project.image_recipe(service)  # an image builder's for a service on the image another builds
 
 
 def _run_dirs(path: Path) -> Iterator[Path]:

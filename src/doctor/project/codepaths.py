@@ -16,7 +16,7 @@ from pathlib import Path
 
 from doctor.model import Location, record
 from doctor.project.reading import exists, is_dir, names_nothing
-from doctor.project.types import Dockerfile, Service
+from doctor.project.types import Build, Dockerfile, Service
 from doctor.regular import read_text
 
 
@@ -93,8 +93,10 @@ class CodeMap:
 BuildPaths = dict[tuple[Path, Path | None, str | None], tuple[tuple[CodePath, ...], DockerIgnore]]
 
 
-def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths | None = None) -> CodeMap:
-    """The service's code paths from its binds, watch sync rules and its Dockerfile's context COPYs.
+def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths | None = None,
+             build: Build | None = None) -> CodeMap:
+    """The service's code paths from its binds, watch sync rules and its Dockerfile's context COPYs
+    (`build`: the one that makes its image, where not its own: Project.build_of).
 
     `builds` (Project.code_map's) keeps the COPY part of each build, so 2,000 services built from
     one context read its `.dockerignore` and stat its COPY sources once.
@@ -105,10 +107,11 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
     live += [CodePath(Path(os.path.normpath(r.path)), posixpath.normpath(r.target or "/"), "watch", r.location)
              for r in service.watch if r.syncs and (r.target or "").startswith("/")]
     live = [p for p in live if not names_nothing(p.host)]  # a name too long to exist carries nothing
-    if service.build is None or "://" in service.build.context:
+    build = build if build is not None else service.build
+    if build is None or "://" in build.context:
         return CodeMap(tuple(live), (), None, read_dockerignore(None, None))
-    context = Path(os.path.normpath(service.build.context))
-    key = (context, service.build.dockerfile_path, service.build.target)  # a target copies its stages only
+    context = Path(os.path.normpath(build.context))
+    key = (context, build.dockerfile_path, build.target)  # a target copies its stages only
     shared = builds.get(key) if builds is not None else None
     if shared is None:
         copies: list[CodePath] = []
@@ -118,7 +121,7 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
             for copy in (*dockerfile.copies, *dockerfile.relayed):
                 copies.extend(_copy_paths(context, copy.sources, copy.destination,
                                           Location(dockerfile.path, copy.line)))
-        shared = (tuple(copies), read_dockerignore(context, service.build.dockerfile_path))
+        shared = (tuple(copies), read_dockerignore(context, build.dockerfile_path))
         if builds is not None:
             builds[key] = shared
     return CodeMap(tuple(live), shared[0], context, shared[1])

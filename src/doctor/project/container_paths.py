@@ -57,11 +57,12 @@ def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_
             where = mount.location.path.name if mount.location else "compose"
             found.append(_Mapped(Path(mount.source), mount.target, f"bind mount, {where}{line}", bind=True))
     parsed = project.dockerfile(svc)
-    if parsed is not None and svc.build is not None and dockerfile is not None:
+    build = project.build_of(svc)  # an image builder's for a service on the image another builds
+    if parsed is not None and build is not None and dockerfile is not None:
         codes = project.code_map(svc)  # its .dockerignore, read once per build
         # and what a `COPY --from` brings of a builder stage's context copies (umap's `COPY --from=build
         # /srv/umap/docker/ /srv/umap/docker/` of the build stage's `COPY . /srv/umap`: its CMD's entrypoint.sh)
-        copies = _copy_mappings(Path(svc.build.context), (*parsed.copies, *parsed.relayed), dockerfile, codes.context,
+        copies = _copy_mappings(Path(build.context), (*parsed.copies, *parsed.relayed), dockerfile, codes.context,
                                 codes.ignore)
         found += _not_overwritten(copies)
     return found

@@ -82,9 +82,8 @@ def runs_node(project: Project, service: Service) -> bool:
     from doctor.project.runtimes import image_runtime
     from doctor.project.shipped import run_words
 
-    recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
-              if service.build is not None and service.build.dockerfile_path is not None else None)
-    base = recipe.base if recipe is not None else "" if service.build is not None else service.image or ""
+    recipe = project.image_recipe(service)
+    base = recipe.base if recipe is not None else "" if project.build_of(service) is not None else service.image or ""
     return image_runtime(base) == "node" or bool(NODE_WORDS.search(" ".join(run_words(project, service))))
 
 

@@ -56,8 +56,7 @@ def runs_python(project: Project, service: Service) -> bool:
 
     if server_family(service) is not None:
         return False
-    recipe = (project.recipe(service.build.dockerfile_path, service.build.target)
-              if service.build is not None and service.build.dockerfile_path is not None else None)
+    recipe = project.image_recipe(service)
     base = recipe.base if recipe is not None else service.image or ""
     if image_runtime(base, dev=True) == "python":
         return True

@@ -78,15 +78,15 @@ class ScriptFinder:
     def _key(self, svc: Service) -> tuple[object, ...]:
         """What decides the answer for a service (a mount's source and target, not where it is written)."""
         found = svc.environment.get("PATH")
-        build = (svc.build.context, svc.build.dockerfile, svc.build.target) if svc.build else None
+        made = self.project.build_of(svc)  # its own, else the build of the image it runs (an image builder's)
+        build = (made.context, made.dockerfile, made.target) if made else None
         mounts = tuple((m.type, m.source, m.target) for m in svc.volumes)
         return (build, mounts, svc.command, svc.entrypoint, svc.healthcheck, svc.healthcheck_set, svc.working_dir,
                 found.value if found is not None else None, svc.name if self.by_name else None)
 
     def _run_by(self, svc: Service) -> list[tuple[Path, str]]:
         project = self.project
-        dockerfile = svc.build.dockerfile_path if svc.build else None
-        recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
+        recipe, dockerfile = project.image_recipe(svc), _dockerfile_path(project, svc)
         mapped = _mappings(project, svc, dockerfile)
         found = _named_ways(project, svc, recipe, mapped, self.real, self.roots)
         return [(path, how) for path, how, _, _ in found if is_file(path)]
@@ -95,8 +95,7 @@ class ScriptFinder:
         from doctor.project.run_folders import folders_run
 
         project = self.project
-        dockerfile = svc.build.dockerfile_path if svc.build else None
-        recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
+        recipe, dockerfile = project.image_recipe(svc), _dockerfile_path(project, svc)
         mapped = _mappings(project, svc, dockerfile)
         named = [way for way in _named_ways(project, svc, recipe, mapped, self.real, self.roots)
                  if way[1] in _START_WAYS and is_file(way[0])]
@@ -119,6 +118,12 @@ class ScriptFinder:
                         seen.add(self.real(script))
                         found.append((script, f"{inside}/, run by {path.name} ({how.split(',')[0]})"))
         return found
+
+
+def _dockerfile_path(project: Project, svc: Service) -> Path | None:
+    """The Dockerfile that builds the image the service runs (its own build's, else its image builder's)."""
+    build = project.build_of(svc)
+    return build.dockerfile_path if build is not None else None
 
 
 def _named_ways(project: Project, svc: Service, recipe: Recipe | None, mapped: list[_Mapped],
@@ -255,9 +260,9 @@ def _within(path: Path, roots: tuple[Path, ...]) -> bool:
 
 def run_words(project: Project, svc: Service) -> list[str]:
     """The words of what the service runs: compose's command and entrypoint, and the image's
-    ENTRYPOINT and CMD where compose leaves them in place (a local build's Dockerfile)."""
-    build = svc.build
-    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    ENTRYPOINT and CMD where compose leaves them in place (a local build's Dockerfile, or the one
+    that builds the image it runs)."""
+    recipe = project.image_recipe(svc)  # an image builder's for a service on the image another builds
     return [word for words, _ in _runs(svc, recipe) for word in words]
 
 

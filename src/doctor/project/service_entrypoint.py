@@ -51,9 +51,8 @@ def program_entrypoint(project: Project, service: str) -> bool:
             words = shlex.split(spec.entrypoint) if isinstance(spec.entrypoint, str) else list(spec.entrypoint)
         except ValueError:
             return False
-    elif spec.build is not None and spec.build.dockerfile_path is not None:
-        recipe = project.recipe(spec.build.dockerfile_path, spec.build.target)
-        words = list(recipe.entrypoint) if recipe is not None else []
+    elif (recipe := project.image_recipe(spec)) is not None:  # its build's, or its image builder's
+        words = list(recipe.entrypoint)
     else:
         return False  # a pulled image: its ENTRYPOINT is not in the project's files
     at = 0
@@ -131,9 +130,8 @@ def entrypoint_script(project: Project, service: str) -> Path | None:
     words: Sequence[str] = ()
     if svc.entrypoint:
         words = svc.entrypoint.split() if isinstance(svc.entrypoint, str) else svc.entrypoint
-    elif svc.build is not None and svc.build.dockerfile_path is not None:
-        recipe = project.recipe(svc.build.dockerfile_path, svc.build.target)
-        words = recipe.entrypoint if recipe is not None else ()
+    elif (recipe := project.image_recipe(svc)) is not None:  # its build's, or its image builder's
+        words = recipe.entrypoint
     script = next((w for w in words if w.startswith("/") and posixpath.basename(w) not in _INTERPRETERS
                    and not w.startswith(("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/"))), None)
     found = project.code_map(svc).to_host(script) if script else None

@@ -112,8 +112,10 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
     by_path, platform = recipe_runs(project), set(platform_runs(project))
     facts = []
     for svc in services:
-        dockerfile = svc.build.dockerfile_path if svc.build else None
-        recipe = project.recipe(dockerfile, svc.build.target) if dockerfile is not None and svc.build else None
+        # a service on the image another builds holds that build's files (its own build's RUNs stay its)
+        made = project.build_of(svc)
+        dockerfile = made.dockerfile_path if made else None
+        recipe = project.image_recipe(svc)
         image = recipe.base if recipe is not None else svc.image or ""
         facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile), _strip_runs(recipe)))
     held: dict[str, list[tuple[int, Shipped, str]]] = {}  # per service: its held ways, each with its rank
