@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import traceback
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,10 @@ def test_a_preflight_looks_the_checkout_up_once(tmp_path: Path, monkeypatch: pyt
     original = gitrepo.find_repo
 
     def counted(folder: Path) -> gitrepo.GitRepo | None:
-        looked.append(folder)
+        # the ownership walk (doctor.host.owners, a probe that may run beside the checks, or again when the
+        # early walk is late on a loaded machine) asks for itself: it holds no Project
+        if not any("doctor/host/owners.py" in frame.filename for frame in traceback.extract_stack()):
+            looked.append(folder)
         return original(folder)
 
     projects: list[Project] = []
