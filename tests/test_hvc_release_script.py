@@ -167,3 +167,25 @@ def test_a_tool_installed_first_leaves_the_folders_packages_missing(
                                    "lint:\n\tpip install --user pre-commit && python manage.py check\n\n"
                                    "setup:\n\tpip install -r requirements.txt && python manage.py check\n")
     assert _targets(root, tmp_path, monkeypatch) == ["lint", "test"]
+
+
+def test_the_folders_packages_installed_for_the_user_let_the_command_after_run_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pip install --user -r requirements.txt` puts django in the host's user site, which `python` imports
+    root = _bound_django(tmp_path, "check:\n\tpip install --user -r requirements.txt && python manage.py check\n\n"
+                                   "dev:\n\tpython -m pip install --user -e . && python manage.py check\n")
+    assert _targets(root, tmp_path, monkeypatch) == []
+
+
+def test_an_npm_install_of_one_package_fills_the_whole_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # npm, yarn and pnpm install package.json's whole tree when they add a package: only a global install does not
+    root = tmp_path / "fe"
+    root.mkdir()
+    (root / "Dockerfile").write_text("FROM node:22\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\n")
+    (root / "compose.yaml").write_text("services:\n  frontend:\n    build: .\n    ports: ['3000:3000']\n"
+                                       "    command: ['bash', '-l']\n")
+    (root / "package.json").write_text('{"name": "x", "scripts": {"build": "vite build"}, '
+                                       '"dependencies": {"react": "18.3.1", "vite": "5.0.0"}}\n')
+    (root / "Makefile").write_text("build:\n\tnpm install --save-dev typescript && npx vite build\n\n"
+                                   "tools:\n\tnpm i -g pnpm && npx vite build\n")
+    assert _targets(root, tmp_path, monkeypatch) == ["tools"]

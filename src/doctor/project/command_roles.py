@@ -44,22 +44,23 @@ def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
 
 
 def installs_own_packages(tool: str, arguments: Sequence[str]) -> bool:
-    """Whether the command installs the packages the folder declares (installs_packages, then no package named
-    beside it): `pip install -r requirements.txt`, `pip install -e .`, `uv sync`, `poetry install`, `npm ci`,
-    `npm install`, a bare `yarn`, `pnpm i`; not a tool of its own (`pip install --upgrade pip`, `pip install
-    pre-commit`, `npm i -g pnpm`, `yarn add left-pad`), after which the folder's packages are still missing."""
+    """Whether the command installs the packages the folder declares (installs_packages, then): for Python, no
+    package named beside them (`pip install -r requirements.txt`, `pip install --user -e .`, `uv sync`, `poetry
+    install`; not `pip install --upgrade pip` nor `pip install --user pre-commit`, after which the folder's packages
+    are still missing); for Node, any install but a global one (`npm ci`, a bare `yarn`, `pnpm i`, and `npm install
+    -D typescript` or `yarn add x` too, which install the whole package.json tree; not `npm i -g pnpm`)."""
     if not installs_packages(tool, arguments):
         return False
     name = posixpath.basename(tool)
     words = list(arguments)
     if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
         name, words = words[1], words[2:]
+    if name in _NODE_INSTALLERS:
+        return not any(w in ("-g", "--global") or w == "global" for w in words)
     if name == "uv" and words[:1] == ["pip"]:
         words = words[1:]
-    if any(w in ("-g", "--global", "--user") for w in words):
-        return False
     verbs = [i for i, w in enumerate(words) if not w.startswith("-")]
-    if verbs and words[verbs[0]] == "add":  # `yarn add x`, `poetry add x`: a package of its own
+    if verbs and words[verbs[0]] == "add":  # `poetry add x`, `uv add x`: a package of its own
         return False
     rest = words[verbs[0] + 1:] if verbs else []
     taken = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable"}
