@@ -8,7 +8,10 @@ said so with no way forward.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,52 @@ def test_a_rule_for_the_file_wins_over_a_target_appending_to_it(tmp_path: Path) 
                          "create it with the Makefile's rule for it (Makefile:244)")
     assert fixes[6] == (("make", "env.d/development/postgresql"),
                         "create it with the Makefile's rule for it (Makefile:250)")
+
+
+def test_a_rule_that_only_copies_the_template_leaves_env_drift_its_copy(tmp_path: Path) -> None:
+    # suitenumerique/people's rules are `cp --update=none common.dist common`, an option GNU cp before 9.3
+    # (Debian 12, Ubuntu 22.04) and macOS' cp refuse: the advised `make env.d/development/common` failed
+    # there ("cp: option '--update' doesn't allow an argument"), and as env-drift gave that same advice, not
+    # its copy of the template, `doctor fix --yes` created nothing; the copy now makes what the rule makes
+    root = tmp_path / "people"
+    shutil.copytree(PEOPLE, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    drift = EnvDrift().run(Project(ProjectOptions(path=root, env=env)), Host(env=env, timeout=1.0))
+    titles = sorted(f.fix.title for f in drift if f.fix is not None and f.message.startswith("there is no "))
+    names = ("common", "crowdin", "france", "kc_postgresql", "postgresql")
+    assert titles == [f"copy env.d/development/{name}.dist to env.d/development/{name}" for name in names]
+    run_env = {**os.environ, "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1", "NO_COLOR": "1"}
+    subprocess.run([sys.executable, "-m", "doctor", "fix", "--env", "--yes", "."], cwd=root, env=run_env,
+                   capture_output=True, text=True, timeout=120)
+    folder = root / "env.d" / "development"
+    for name in names:  # what `make env.d/development/NAME` copies, byte for byte
+        assert (folder / name).read_bytes() == (folder / f"{name}.dist").read_bytes()
+    assert not [f for f in _env_file_findings(root)]  # compose finds every env file now
+
+
+@pytest.mark.parametrize("recipe", ["\tcp .env.example $@\n\tsed -i 's/^SECRET=.*/SECRET=x/' $@\n",
+                                    "\tcp .env.example .env || exit 0\n", "\tinstall -m 600 .env.example .env\n"])
+def test_a_rule_that_does_more_than_copy_keeps_its_make(tmp_path: Path, recipe: str) -> None:
+    # a rule that edits the copy, may not copy, or makes it private is more than the template's copy: `make .env`
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: alpine\n    env_file: .env\n")
+    (tmp_path / ".env.example").write_text("SECRET=\n")
+    (tmp_path / "Makefile").write_text(f".env:\n{recipe}")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    drift = EnvDrift().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
+    assert [f.fix.command for f in drift if f.fix is not None] == [("make", ".env")]
+
+
+@pytest.mark.parametrize("recipe", ['\t@echo "creating .env"\n\tcp -n .env.example $@\n',
+                                    "\tcp --update=none .env.example .env\n"])
+def test_a_rule_that_copies_with_options_or_says_so_leaves_the_copy(tmp_path: Path, recipe: str) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: alpine\n    env_file: .env\n")
+    (tmp_path / ".env.example").write_text("SECRET=\n")
+    (tmp_path / "Makefile").write_text(f".env:\n{recipe}")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    drift = EnvDrift().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
+    assert [f.fix.title for f in drift if f.fix is not None] == ["copy .env.example to .env"]
+    [found] = _env_file_findings(tmp_path)  # compose-config still names the project's own way
+    assert found.fix is not None and found.fix.command == ("make", ".env")
 
 
 @pytest.mark.parametrize("refusal", ['@echo "run make bootstrap first" && exit 1', "false",

@@ -99,7 +99,10 @@ class EnvDrift(TemplateFindings):
         by its keys, as above. The fix
         copies the template, unless the Makefile writes the file other than by
         a plain `cp` (pontoon's `sed -e "s/#SITE_URL#/.../" server.env.template > server.env`):
-        then it is that `make` command (advice), as a copy would keep the placeholders.
+        then it is that `make` command (advice), as a copy would keep the placeholders. A `cp`
+        with options is a plain `cp`, a rule's whole recipe as much as a target's line:
+        suitenumerique/people's `cp --update=none common.dist common`, which cp refuses before
+        coreutils 9.3 and on macOS, gets the copy, not a `make` that fails there.
         A postgres, mysql or mariadb image (postgis and pgvector are postgres; not a re-packager's:
         linuxserver's mariadb reads other variables and starts without a password, bitnami's too), run
         as its server (not huginn's data-only `command: /bin/true`), whose service gets

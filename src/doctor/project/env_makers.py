@@ -41,10 +41,11 @@ def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
 
 def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
     """The `make` advice for the env file at `path`, and whether its recipe only copies a file
-    there (`cp`, `install`); None when no rule or recipe of the Makefile writes it. A rule for the
-    file wins (unless its recipe only refuses: `exit 1`, a guard naming another target), then the
-    first recipe that copies or writes it (`>`), then one that appends to it
-    (`>>`): suitenumerique/people's `add-dev-rsa-private-key-to-env` appends a key to
+    there (a target's `cp` or `install` line; every command of a rule's recipe a `cp`, whatever its
+    options); None when no rule or recipe of the Makefile writes it. A rule for the file wins
+    (unless its recipe only refuses: `exit 1`, a guard naming another target), then the first
+    recipe that copies or writes it (`>`), then one that appends to it (`>>`):
+    suitenumerique/people's `add-dev-rsa-private-key-to-env` appends a key to
     env.d/development/common, which its own rule, further down, copies from common.dist."""
     try:
         relative = path.relative_to(project.root).as_posix()
@@ -56,6 +57,10 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
     rule: Fix | None = None
     # the rule's recipe refuses (`exit 1`) and writes nothing: a guard that says how, making nothing
     guard = writes = in_rule = False
+    # the rule's recipe only copies a file there (people's `cp --update=none common.dist common`, an option
+    # coreutils before 9.3 and macOS' cp refuse): env-drift's copy of the template does what `make` would
+    # (not `install -m 600`, whose file only its owner reads)
+    copies_only = True
     for makefile, number, target, line in recipe_lines(project):
         if not line.startswith(("\t", " ")):  # a rule line: `.env:` or `.env .env.local: .env.example`
             in_rule = rule is None and bool(names & set(line.split(":", 1)[0].split()))
@@ -68,6 +73,9 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
         if in_rule:  # a precondition (`command -v openssl || { ...; exit 1; }`) before the line writing it is no guard
             guard = guard or "$(error" in line or any(_refuses(command.split()) for command in commands)
             writes = writes or any(_writes(command, names | {"$@"}) for command in commands)
+            copies_only = copies_only and all(_says(command) or (_written(command, names | {"$@"})[1]
+                                                                 and command.split()[0].lstrip("@-") == "cp")
+                                              for command in commands)
             continue
         if target.startswith(".") or writer is not None:
             continue
@@ -82,7 +90,7 @@ def env_file_maker(project: Project, path: Path) -> tuple[Fix, bool] | None:
                     writer = found
                     break
     if rule is not None and (writes or not guard):
-        return rule, False
+        return rule, writes and copies_only
     return writer or appender
 
 
@@ -94,6 +102,13 @@ def _written(command: str, names: set[str]) -> tuple[str, bool]:
                      if word in names and index and words[index - 1] in (">", ">>")), "")
     copied = len(words) >= 3 and words[0].lstrip("@-({") in ("cp", "install") and words[-1] in names
     return redirect, copied
+
+
+def _says(command: str) -> bool:
+    """Whether a recipe command only talks or is blank (`@echo "creating .env"`, a comment): no part of what
+    the rule makes."""
+    words = command.split()
+    return not words or (words[0].lstrip("@-") in ("echo", "printf") and ">" not in command) or words[0].startswith("#")
 
 
 def _writes(command: str, names: set[str]) -> bool:
