@@ -48,7 +48,7 @@ class ComposeConfig(Check):
         else says where to set it), a required env_file that
         does not exist (once, at the first service's line, naming the services that load it; once as the
         missing `--env-file` compose stops at first where that names it too), a `label_file:` that does
-        not exist, or that compose cannot read or parse (a folder, `BAD KEY=2`: compose reads it with the
+        not exist, or that compose cannot read or parse (a folder, a key with a space: compose reads it with the
         env file parser), an enabled service's, resolved from the file that names it, references
         to undefined services, volumes or networks, a dependency cycle (through `depends_on`, `links`,
         `volumes_from` or `network_mode: service:`, as compose counts them), a failed `extends:` (alone:
