@@ -24,9 +24,9 @@ _NODE_INSTALLERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 _INSTALL_VERBS = frozenset({"install", "i", "ci", "add", "sync"})
 
 
-def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
-    """Whether the command installs packages (`pip install -r ...`, `python -m pip install`, `uv pip
-    install`, `uv sync`, `poetry install`, `npm ci`, `yarn add`, a bare `yarn`)."""
+def _installer(tool: str, arguments: Sequence[str]) -> tuple[str, list[str]]:
+    """The installer a command runs and its words: `python -m pip ...` is pip's, `pip3.11` is `pip`, and
+    `uv pip install` takes the words after `pip`."""
     name = posixpath.basename(tool)
     words = list(arguments)
     if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
@@ -35,6 +35,13 @@ def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
         name = "pip"
     if name == "uv" and words[:1] == ["pip"]:
         words = words[1:]
+    return name, words
+
+
+def installs_packages(tool: str, arguments: Sequence[str]) -> bool:
+    """Whether the command installs packages (`pip install -r ...`, `python -m pip install`, `uv pip
+    install`, `uv sync`, `poetry install`, `npm ci`, `yarn add`, a bare `yarn`)."""
+    name, words = _installer(tool, arguments)
     verb = next((w for w in words if not w.startswith("-")), "")
     if name in _PYTHON_INSTALLERS:
         return verb in _INSTALL_VERBS and not (name == "pip" and verb == "sync")
@@ -51,14 +58,9 @@ def installs_own_packages(tool: str, arguments: Sequence[str]) -> bool:
     -D typescript` or `yarn add x` too, which install the whole package.json tree; not `npm i -g pnpm`)."""
     if not installs_packages(tool, arguments):
         return False
-    name = posixpath.basename(tool)
-    words = list(arguments)
-    if name.startswith("python") and words[:1] == ["-m"] and len(words) > 1:
-        name, words = words[1], words[2:]
+    name, words = _installer(tool, arguments)
     if name in _NODE_INSTALLERS:
         return not any(w in ("-g", "--global") or w == "global" for w in words)
-    if name == "uv" and words[:1] == ["pip"]:
-        words = words[1:]
     verbs = [i for i, w in enumerate(words) if not w.startswith("-")]
     if verbs and words[verbs[0]] == "add":  # `poetry add x`, `uv add x`: a package of its own
         return False
