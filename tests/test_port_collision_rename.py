@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from fake_docker_engine import FakeEngine
 from test_port_collision_review import free_ports, git, repository
+from test_ports_worktrees_live import free_pool
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fix_report import FixStatus, render_fix_report
@@ -39,9 +40,14 @@ DOTENV = ("# Which environment is running?\n"
           "export DOCKER_WEB_PORT_FORWARD={port}\n")
 
 
-def worktrees(root: Path, name: str, port: int, image: str = "busybox") -> tuple[Path, Path]:
-    """Worktrees a and b of one repository, each with its own untracked `.env` copied from the template."""
-    a = repository(root / "a", {"compose.yaml": COMPOSE.format(image=image), ".gitignore": ".env\n"})
+def worktrees(root: Path, name: str, port: int, image: str = "busybox",
+              pool: int | None = None) -> tuple[Path, Path]:
+    """Worktrees a and b of one repository, each with its own untracked `.env` copied from the template; with
+    `pool`, a doctor.yaml giving fix --ports this run's own pool (two runs on one engine each take their own)."""
+    files = {"compose.yaml": COMPOSE.format(image=image), ".gitignore": ".env\n"}
+    if pool is not None:
+        files["doctor.yaml"] = f"ports:\n  range: {pool}-{pool + 999}\n"
+    a = repository(root / "a", files)
     git(a, "worktree", "add", "-q", "-b", "b", "../b")
     b = root / "b"
     for checkout in (a, b):
@@ -106,7 +112,7 @@ def test_a_name_from_the_shell_or_a_tracked_env_file_stays_advice(short_dir: Pat
 def test_one_fix_run_renames_the_second_worktree_and_moves_the_port_its_namesake_holds(
         tmp_path: Path, docker_engine: str, busybox_image: str) -> None:
     shared, port = f"doctor-test-{secrets.token_hex(4)}", free_ports()
-    a, b = worktrees(tmp_path / "flask", shared, port, busybox_image)
+    a, b = worktrees(tmp_path / "flask", shared, port, busybox_image, free_pool())
     env = {k: v for k, v in os.environ.items() if k not in ("COMPOSE_PROJECT_NAME", "DOCKER_WEB_PORT_FORWARD")}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
     names = [(shared, a), (f"{shared}-b", b)]

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from test_port_collision_live import compose, project_name
 from test_port_range_pick import free_run, hold
+from test_ports_worktrees_live import free_pool
 
 REPLAY = Path(__file__).parent / "replay" / "localstack"
 RANGE = "4510-4559:4510-4559"
@@ -104,6 +105,16 @@ def test_a_range_written_with_a_variable_stays_advice(tmp_path: Path, holders: l
     assert "advice only" in fixed.stdout and "from host ports" not in fixed.stdout, fixed.stdout
 
 
+def _own_pool(track: Path, first: int) -> None:
+    """A tracked doctor.yaml giving this run's fixes a pool of their own, away from the copy's ports: with the
+    default pool, two test runs on one engine (each with its own port registry) gave their second worktree the
+    same first block, and the later `up` failed ("Bind for 127.0.0.1:20000 failed: port is already allocated")."""
+    pool = free_pool()
+    while pool <= first + 110 and first <= pool + 300:
+        pool = free_pool()
+    (track / "doctor.yaml").write_text(f"ports:\n  range: {pool}-{pool + 999}\n")
+
+
 def _git(cwd: Path, *args: str) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@t"}
@@ -116,6 +127,7 @@ def test_a_second_worktree_beside_the_first_ones_stack_settles_and_starts(
     first = free_run(110)
     track_a, track_b = tmp_path / "localstack", tmp_path / "localstack-b"
     _copy(track_a, first, busybox_image)
+    _own_pool(track_a, first)
     _git(track_a, "init", "-q", "-b", "main")
     _git(track_a, "add", "-A")
     _git(track_a, "commit", "-q", "-m", "i")
@@ -148,6 +160,7 @@ def test_beside_a_tracked_override_the_range_goes_to_the_worktree_ports_file_onc
     (track_a / "docker-compose.override.yml").write_text("services:\n  localstack:\n    environment:\n"
                                                          "      - DEBUG=1\n")
     (track_a / ".env").write_text("DEBUG=1\n")  # tracked: COMPOSE_FILE cannot be set there
+    _own_pool(track_a, first)
     _git(track_a, "init", "-q", "-b", "main")
     _git(track_a, "add", "-A")
     _git(track_a, "commit", "-q", "-m", "i")
