@@ -10,8 +10,11 @@ and no fix.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,21 +148,21 @@ def test_no_rename_where_it_is_not_certain(tmp_path: Path, ref: str) -> None:
     assert finding.fix is None or not finding.fix.edits, finding.fix
     if "cache" in ref:  # cache_a and cache_b are as close: no guess, the lines that define it
         assert finding.fix is not None and finding.fix.safety is Safety.ADVICE
-        assert finding.fix.title == ("define volume 'cache': add '  cache:' under the top-level 'volumes:' of "
-                                     "compose.yaml (or name a defined one)")
+        assert finding.fix.title == "define volume 'cache' under the top-level 'volumes' of compose.yaml (or name a " \
+            "defined one)"
 
 
 def test_no_close_name_gets_the_lines_that_define_it(tmp_path: Path) -> None:
     finding = run(tmp_path, "    secrets:\n      - api_token")
     assert finding.fix is not None and finding.fix.safety is Safety.ADVICE and not finding.fix.edits
-    assert finding.fix.title == ("define secret 'api_token': add '  api_token:' with its 'file:' or 'environment:' "
-                                 "under the top-level 'secrets:' of compose.yaml (or name a defined one)")
+    assert finding.fix.title == ("define secret 'api_token' under the top-level 'secrets' of compose.yaml, with its "
+                                 "'file' or 'environment' (or name a defined one)")
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n    networks: [back]\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1"}
     (finding,) = ComposeConfig().run(Project(ProjectOptions(path=tmp_path, env=env)), Host(env=env, timeout=1.0))
     assert finding.fix is not None
-    assert finding.fix.title == ("define network 'back': add 'networks:' and under it '  back:' at the top level "
-                                 "of compose.yaml (or name a defined one)")
+    assert finding.fix.title == "define network 'back' in a new top-level 'networks' section of compose.yaml (or " \
+        "name a defined one)"
 
 
 @pytest.mark.parametrize(("name", "names", "meant"), [
@@ -174,3 +177,21 @@ def test_no_close_name_gets_the_lines_that_define_it(tmp_path: Path) -> None:
 ])
 def test_closest(name: str, names: list[str], meant: str | None) -> None:
     assert closest(name, names) == meant
+
+
+@pytest.mark.parametrize("name", ["db_password", "api_token", "stripe_secret_key", "cache"])
+@pytest.mark.parametrize("defined", ["", "secrets:\n  other:\n    file: ./other.txt\n"])
+def test_the_printed_advice_for_an_undefined_secret_keeps_its_words(tmp_path: Path, name: str, defined: str) -> None:
+    """The output border masks what follows a secret-named key: the advice's `'  db_password:' with its ...` and
+    `'secrets:' and under it ...` printed as `define secret 'db_password': *** 'secrets:'***'  db_password:'***...`."""
+    (tmp_path / "compose.yaml").write_text(f"services:\n  web:\n    image: nginx\n    secrets:\n      - {name}\n"
+                                           + defined)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
+           "DOCKER_HOST": "tcp://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "compose-config", "--format",
+                           "json"], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    (finding,) = json.loads(done.stdout)["findings"]
+    where = "under the top-level 'secrets' of" if defined else "in a new top-level 'secrets' section of"
+    assert finding["fix"]["title"] == (f"define secret '{name}' {where} compose.yaml, with its 'file' or "
+                                       "'environment' (or name a defined one)"), finding["fix"]
+    assert "***" not in done.stdout

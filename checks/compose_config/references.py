@@ -128,18 +128,19 @@ def _block(path: Path, start: int) -> list[int]:
 
 
 def define_fix(project: Project, problem: Problem, kind: str, name: str) -> Fix:
-    """Advice: the lines that define volume (network, secret, config) `name` at the top level of the
-    file whose service refers to it."""
+    """Advice: define volume (network, secret, config, model) `name` at the top level of the file whose
+    service refers to it. Worded without a `key:` before other words: the output border masks what follows
+    a secret-named key (`'db_password:' with its ...`, `'secrets:' and under it ...`), and did here."""
     path = problem.location.path if problem.location is not None else None
     shown = project.shown(path) if path is not None else "the compose file"
     section = f"{kind}s"
-    entry = f"'  {name}:'" + (" with its 'file:' or 'environment:'" if kind in ("secret", "config") else
-                              " with its 'model:' (an image such as ai/smollm2)" if kind == "model" else "")
+    needs = (", with its 'file' or 'environment'" if kind in ("secret", "config") else
+             ", with its 'model' (an image such as ai/smollm2)" if kind == "model" else "")
     if path is not None and _has_top_level(project, path, section):
-        where = f"add {entry} under the top-level '{section}:' of {shown}"
+        where = f"under the top-level '{section}' of {shown}"
     else:
-        where = f"add '{section}:' and under it {entry} at the top level of {shown}"
-    return Fix(f"define {kind} {name!r}: {where} (or name a defined one)", Safety.ADVICE)
+        where = f"in a new top-level '{section}' section of {shown}"
+    return Fix(f"define {kind} {name!r} {where}{needs} (or name a defined one)", Safety.ADVICE)
 
 
 def _has_top_level(project: Project, path: Path, section: str) -> bool:
