@@ -256,6 +256,10 @@ class Redactor:
                 changed = changed or shown != value
                 return shown
             if isinstance(value, list):
+                if value and all(isinstance(v, str) for v in value):
+                    shown_words = self.argv(value)  # a command's words (a fix's `command`): as `argv` masks them
+                    changed = changed or shown_words != value
+                    return shown_words
                 return [walk(v) for v in value]
             if isinstance(value, dict):
                 return {k: walk(v) for k, v in value.items()}
@@ -365,8 +369,14 @@ class Redactor:
         out = []
         for index, word in enumerate(words):
             masked = self.text(word)
+            name = word in self._names and scrub(word) == word
+            if name:
+                # a name that is also a secret's value (ctfd's project, service and MySQL password): a word of
+                # its own is not a line saying it is the value, as `text` reads a string of it alone; the command's
+                # line (`compose -p ctfd run ctfd pytest`) shows it, so the word does (the flag before still masks)
+                masked = word
             if index and masked == word and word:
-                pair = self.text(f"{words[index - 1]} {word}")
+                pair = (scrub if name else self.text)(f"{words[index - 1]} {word}")
                 if not pair.endswith(" " + word):  # the flag before it says it is a secret
                     masked = MASK
             out.append(masked)
