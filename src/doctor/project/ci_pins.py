@@ -52,6 +52,9 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
     except (OSError, YamlError):
         return []
     found: list[Declared | None] = []
+    # per reusable workflow a job calls (`uses: ./.github/workflows/test-stack.yml`), the pins its callers
+    # hand it, by their index in `found`: changedetection.io's five jobs, one per Python, are one matrix
+    callers: dict[str, list[int]] = {}
 
     def walk(node: object, default: str | None, job: object = None, matrix: bool = False, scopes: Scopes = (),
              skipped: Collection[str] = ()) -> None:
@@ -64,6 +67,12 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
                     # a matrix value only where a step uses it (`node-version: ${{ matrix.node-version }}`):
                     # django-react-boilerplate's deploy job lists node 20.13 and runs git alone
                     if matrix and not _mentions(job, "matrix." + str(key)):
+                        continue
+                    # the list and its `include:` entries are one matrix (uptime-kuma's `node: [20, 24]`
+                    # and `include: - node: 25`): apart, each was a voice against the other
+                    merged = _matrix_values(job, str(key)) if matrix else []
+                    if merged:
+                        found.extend(_pinned(runtime, at, f"CI {key}", items) for items, at in merged)
                         continue
                     named_env = env_value(value, scopes) if not matrix and isinstance(value, str) else None
                     if named_env is not None:  # `${{ env.PYTHON_VERSION }}`: pinned where that env: writes it
@@ -87,7 +96,11 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
                         if _checks_out_another_repo(each):
                             continue  # openlibrary's docs job: setup-node for the wiki's package.json
                         if folders is None or default_directory(each, default) in (None, *folders):
+                            start = len(found)
                             walk(each, default, each, scopes=scopes, skipped={r for r, n in skip if n == first})
+                            called = each.get("uses") if isinstance(each, YMap) else None
+                            if isinstance(called, str) and called.strip():
+                                callers.setdefault(called.strip(), []).extend(range(start, len(found)))
                 else:
                     walk(value, default, job, matrix or (key == "matrix" and job is not None), scopes, skipped)
         elif isinstance(node, YList):
@@ -96,6 +109,7 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
 
     for doc in docs:
         walk(doc, default_directory(doc, "."))
+    _called_matrices(found, callers)
     # a matrix key read both where it is listed (_MATRIX_KEYS) and through the setup step that names it
     # (`python-version: ${{ matrix.python }}`): once, as the step's
     by_place: dict[tuple[str, Location], Declared] = {}
@@ -106,6 +120,29 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
         if place not in by_place or declared.source.startswith("CI matrix "):
             by_place[place] = declared
     return list(by_place.values())
+
+
+def _called_matrices(found: list[Declared | None], callers: dict[str, list[int]]) -> None:
+    """Make the one-version pins that several jobs hand one reusable workflow one matrix, in place:
+    changedetection.io's test-only.yml calls test-stack-reusable-workflow.yml from five jobs, each
+    `with: python-version:` 3.10 to 3.14, which is a matrix written job by job (its tests run on each),
+    not five pins apart. The matrix stands at the first caller's line; the others are dropped."""
+    for indices in callers.values():
+        by_runtime: dict[str, list[int]] = {}
+        for index in indices:
+            declared = found[index]
+            if declared is not None and len(declared.versions) == 1 and not declared.spec:
+                by_runtime.setdefault(declared.runtime, []).append(index)
+        for runtime, pins in by_runtime.items():
+            versions = tuple(dict.fromkeys(v for i in pins for v in found[i].versions))  # type: ignore[union-attr]
+            if len(versions) < 2:
+                continue
+            first = found[pins[0]]
+            assert first is not None
+            key = first.source.split(":", 1)[0]  # `CI python-version`
+            found[pins[0]] = Declared(runtime, first.location, f"{key}: {', '.join(versions)}", versions)
+            for index in pins[1:]:
+                found[index] = None
 
 
 def _checks_out_another_repo(job: object) -> bool:
@@ -161,24 +198,28 @@ def _matrix_key(value: str) -> str | None:
 
 
 def _matrix_values(job: object, key: str) -> list[tuple[list[object], Location]]:
-    """The values a job's `strategy.matrix` lists for `key` (its list, and each `include:` entry's),
-    each with where it is written."""
+    """The values a job's `strategy.matrix` lists for `key`, its list's and each `include:` entry's, as one
+    matrix (GitHub runs the included combinations beside the list's), at the list's line (else at the first
+    entry's); none where it lists no value."""
     from doctor.project.yamlload import YList, YMap
 
     strategy = job.get("strategy") if isinstance(job, YMap) else None
     matrix = strategy.get("matrix") if isinstance(strategy, YMap) else None
     if not isinstance(matrix, YMap):
         return []
-    found: list[tuple[list[object], Location]] = []
-    value, at = matrix.get(key), matrix.loc_of(key)
-    if value is not None and at is not None and not isinstance(value, YMap):
-        found.append((list(value) if isinstance(value, YList) else [value], at))
+    items: list[object] = []
+    value, at = matrix.get(key), None
+    if value is not None and not isinstance(value, YMap):
+        at = matrix.loc_of(key)
+        items.extend(value if isinstance(value, YList) else [value])
     include = matrix.get("include")
     for entry in include if isinstance(include, YList) else ():
         value = entry.get(key) if isinstance(entry, YMap) else None
         if value is not None and not isinstance(value, (YMap, YList)) and (where := entry.loc_of(key)) is not None:
-            found.append(([value], where))
-    return found
+            at = at or where
+            if value not in items:
+                items.append(value)
+    return [(items, at)] if items and at is not None else []
 
 
 def _mentions(node: object, text: str) -> bool:

@@ -1,0 +1,81 @@
+"""runtime-drift on a workflow matrix whose `include:` adds a version: one matrix, not two voices.
+
+louislam/uptime-kuma (tests/replay/uptime-kuma) tests in auto-test.yml on `node: [20, 24]` for every
+OS and `include: - os: ubuntu-22.04 node: 25` (the current release, on Ubuntu only), with
+`node-version: ${{ matrix.node }}`; its base image docker/debian-base.dockerfile is on node 22 and
+package.json's engines say `>= 20.4.0`. doctor preflight read the included 25 as a pin of its own, which
+with validate.yml's 25 became the version 'elsewhere', and warned five times, among them 'node 20, 24
+(CI matrix node: 20, 24), elsewhere 25: .github/workflows/auto-test.yml:28, ...' with 'add node 25 to the
+matrix in .github/workflows/auto-test.yml:24, or move .github/workflows/auto-test.yml:28 ... to node
+24': the matrix against its own include entry, and both stages of the image told to move to 25. GitHub
+runs the included combinations beside the list's: the matrix tests 20, 24 and 25, at the list's line.
+
+Each test copies the replay into a git checkout of its own; no tool of the project runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from trees import write_tree
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.model import Finding, relative_to
+from doctor.project import ProjectOptions
+
+CHECK = "runtime-drift"
+REPLAY = Path(__file__).parent / "replay" / "uptime-kuma"
+
+
+def _findings(root: Path, home: Path) -> list[Finding]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DOCTOR_NO_CACHE": "1"}
+    options = RunOptions(project=ProjectOptions(path=root, env=env), select=(CHECK,), env=env)
+    return [f for f in preflight(options, load_registry()).report.findings if f.check == CHECK]
+
+
+def _shown(findings: list[Finding], root: Path) -> list[tuple[str, int, str]]:
+    return [(str(relative_to(f.location.path, root)), f.location.line, f.message)
+            for f in findings if f.location is not None]
+
+
+def _checkout(tmp_path: Path) -> Path:
+    top = tmp_path / "uptime-kuma"
+    shutil.copytree(REPLAY, top, ignore=shutil.ignore_patterns("SOURCE.md"))
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    return top
+
+
+def test_an_included_version_is_the_matrix_s_own(tmp_path: Path) -> None:
+    top = _checkout(tmp_path)
+    shown = _shown(_findings(top, tmp_path), top)
+    # the image's 22 stands; the main matrix, which tests 20, 24 and 25 but not 22, and the docker job's
+    # 26 are apart from it (the include entry at :28 is no place of its own)
+    assert shown == [
+        (".github/workflows/auto-test.yml", 24, "node 20, 24, 25 (CI matrix node: 20, 24, 25), elsewhere 22: "
+                                                "docker/debian-base.dockerfile:2, docker/debian-base.dockerfile:12"),
+        (".github/workflows/build-docker-pr-test.yml", 39, "node 26 (CI node-version: 26), elsewhere 22: "
+                                                           "docker/debian-base.dockerfile:2, "
+                                                           "docker/debian-base.dockerfile:12")]
+
+
+def _matrix(lines: str, key: str = "node") -> dict[str, str]:
+    return {"compose.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": "FROM node:22-alpine\n",
+            ".github/workflows/ci.yml": "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+            "    strategy:\n      matrix:\n" + lines + "    steps:\n      - uses: actions/setup-node@v4\n"
+            "        with:\n          node-version: ${{ matrix." + key + " }}\n"}
+
+
+def test_an_include_of_the_image_s_version_makes_the_matrix_agree(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", _matrix("        node: [20, 24]\n        include:\n          - node: 22\n"))
+    assert _findings(root, tmp_path) == []
+
+
+def test_a_matrix_key_named_node_version_takes_its_include_too(tmp_path: Path) -> None:
+    """The key setup-node reads, listed in the matrix: read where it is listed, with the include's 18."""
+    root = write_tree(tmp_path / "p", _matrix(
+        "        node-version: [20, 24]\n        include:\n          - node-version: 18\n", "node-version"))
+    assert _shown(_findings(root, tmp_path), root) == [
+        (".github/workflows/ci.yml", 8, "node 20, 24, 18 (CI node-version: 20, 24, 18), elsewhere 22: "
+                                        "Dockerfile:1")]
