@@ -143,7 +143,9 @@ class ServiceNameDrift(Check):
         `DATABASE_HOST`, `SQL_HOST`), the project's one database server (postgres, mysql or mongo
         family; an image named for its server behind a vendor's prefix is one, zulip's
         `zulip/zulip-postgresql`, a tool named after it is not, `postgres-exporter`), else the peer
-        the key names before its role (`DD_UWSGI_HOST` -> `uwsgi`), else the closest name, else the
+        the key names before its role (`DD_UWSGI_HOST` -> `uwsgi`; not where the key's words hold the host
+        itself: polar's `POLAR_TINYBIRD_API_URL=http://tinybird:7181` means tinybird's API, not its 'api'
+        service), else the closest name, else the
         peer whose name (or alias) is a dash/underscore-separated part of the host, of those listening
         on the port it dials when several are (openlibrary's `OL_URL=http://ol-web:8080/`, or
         `openlibrary-web`, `web-server`, beside `web`, the one service on 8080), else the one peer

@@ -64,8 +64,11 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
                                 for name in view.index.group("families", view.networks, kind).order if name != exclude)
         if len(servers) == 1:
             return next(iter(servers))
-    # the key names a peer before its role (DefectDojo's DD_UWSGI_HOST=django beside 'uwsgi')
-    named = next((peer for name in key_names(ref.key) if (peer := view.resolve(name)) not in (None, exclude)), None)
+    # the key names a peer before its role (DefectDojo's DD_UWSGI_HOST=django beside 'uwsgi'), unless it
+    # names the host itself: polar's POLAR_TINYBIRD_API_URL=http://tinybird:7181 means tinybird's API, not
+    # its own 'api' service
+    named = None if _names_host(ref.key, ref.host) else next(
+        (peer for name in key_names(ref.key) if (peer := view.resolve(name)) not in (None, exclude)), None)
     if named is not None:
         return named
     import difflib  # here: only a host naming no service needs it
@@ -73,6 +76,13 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
     word = ref.host.lower()
     close = difflib.get_close_matches(word, view.candidates(exclude, word, CUTOFF), n=1, cutoff=CUTOFF)
     return str(close[0]) if close else None
+
+
+def _names_host(key: str, host: str) -> bool:
+    """Whether the key's words hold the host's (`POLAR_TINYBIRD_API_URL` and `tinybird`, `OL_WEB_URL` and
+    `ol-web`): the key says which server it means, and it is the host written."""
+    words = host.lower().replace("-", "_").replace(".", "_")
+    return bool(words) and f"_{words}_" in f"_{key.lower().replace('-', '_')}_"
 
 
 class CandidateTable:
