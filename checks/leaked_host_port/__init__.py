@@ -43,7 +43,9 @@ class LeakedHostPort(Check):
         `.env.local`, `.env.$APP_ENV`; none after `composer dump-env`), a Rails app's dotenv railtie (`gem
         "dotenv-rails"` in the Gemfile, in its RAILS_ENV's group: `.env.$RAILS_ENV.local`, `.env.local`,
         `.env.$RAILS_ENV`, `.env`, the first winning; rubyforgood/casa's `.env` with `POSTGRES_PORT=5435` for the host)
-        and its config/*.yml `ENV.fetch` fallbacks, Spring Boot's .properties or .yml (as SPRING_DATASOURCE_URL...) and
+        and its config/*.yml `ENV.fetch` fallbacks (not in a service whose start only reads the code, a language
+        server or linter: hackclub/hcb's `solargraph`, `bundle exec solargraph socket`, boots no Rails),
+        Spring Boot's .properties or .yml (as SPRING_DATASOURCE_URL...) and
         a Go app's defaults (`envDefault`, `getEnv("K", "d")`; each of several).
         (1) A variable used as the host side of a published port (`"${POSTGRES_PORT}:5432"`
         with POSTGRES_PORT=5433) whose value also reaches another service's container env

@@ -60,9 +60,7 @@ def rails_env(project: Project, service: Service, codes: CodeMap,
               environ: Mapping[str, str]) -> Iterator[tuple[str, str, Location]]:
     """The (key, value, line) the service's Rails app falls back to in its config/*.yml, for the keys
     `environ` (compose's over the image's ENV) leaves unset."""
-    from doctor.project.toolchains import service_runtime, starts_runtime
-
-    if service_runtime(project, service) != "ruby" and not starts_runtime(project, service, "ruby"):
+    if not _boots_rails(project, service):
         return
     folders = [p.host for p in codes.live] + ([codes.context] if codes.context is not None else [])
     for folder in dict.fromkeys(folders):
@@ -99,15 +97,25 @@ def _dotenv_keys(project: Project, folder: Path, codes: CodeMap, current: str) -
 
 def rails_folders(project: Project, service: Service, codes: CodeMap) -> Iterator[Path]:
     """The Rails app folder (config/application.rb) that reaches the service, where it runs Ruby."""
-    from doctor.project.toolchains import service_runtime, starts_runtime
-
-    if service_runtime(project, service) != "ruby" and not starts_runtime(project, service, "ruby"):
+    if not _boots_rails(project, service):
         return
     folders = [p.host for p in codes.live] + ([codes.context] if codes.context is not None else [])
     for folder in dict.fromkeys(folders):
         if is_dir(folder) and is_file(folder / "config" / "application.rb"):
             yield folder
             return
+
+
+def _boots_rails(project: Project, service: Service) -> bool:
+    """Whether the service may boot the Rails app it carries: it runs Ruby (its image, or its start), and
+    its start is no tool that only reads the code (code_readers: hcb's `bundle exec solargraph socket`, a
+    language server that never loads the railtie's `.env.development` nor config/database.yml)."""
+    from doctor.project.code_readers import code_reader
+    from doctor.project.toolchains import service_runtime, starts_runtime
+
+    if service_runtime(project, service) != "ruby" and not starts_runtime(project, service, "ruby"):
+        return False
+    return code_reader(project, service) is None
 
 
 def libpq_reader(project: Project, service: Service, name: str) -> Path | None:

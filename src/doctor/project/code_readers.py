@@ -1,0 +1,65 @@
+"""A service whose start is a tool that reads the project's code without running it, read (never run).
+
+hackclub/hcb's docker-compose.solargraph.yml adds `solargraph`, built from the app's Dockerfile with the
+checkout bound over it, whose command is `bundle exec solargraph socket --host=0.0.0.0 --port=7658`: a
+language server for the editor. It parses app/ and config/, but never boots Rails, so the dotenv railtie's
+`.env.development` and config/database.yml's defaults are no values of its process, and nothing it holds
+dials a peer. Language servers and linters (CODE_READERS) are such tools; a start that runs anything else
+beside them (`rails s`, a shell line with more commands) is not.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+
+from doctor.project.types import Service
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
+# language servers and linters of Ruby code: each reads the files it is given, none loads the app
+CODE_READERS = frozenset({"solargraph", "ruby-lsp", "rubocop", "standardrb", "steep", "reek", "erblint",
+                          "erb_lint", "brakeman", "yard"})
+# what runs the tool in the bundle's environment without loading the app: `bundle exec solargraph`
+_LAUNCHERS = (("bundle", "exec"), ("bundler", "exec"), ("bin/bundle", "exec"))
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+
+
+def code_reader(project: Project, service: Service) -> str | None:
+    """The tool the service starts when it only reads the project's code (CODE_READERS: hcb's `solargraph`,
+    `bundle exec solargraph socket`), else None; its start is compose's command and entrypoint over its
+    image's CMD and ENTRYPOINT."""
+    from doctor.project.service_start import past_init, start_words
+
+    build = service.build
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    if recipe is not None:
+        words = start_words(service, recipe)
+    else:
+        words = [*_split(service.entrypoint), *_split(service.command)]
+    words = past_init(words)
+    if len(words) == 3 and posixpath.basename(words[0]) in _SHELLS and words[1] in ("-c", "-lc"):
+        try:
+            words = past_init(shlex.split(words[2]))  # `sh -c "bundle exec rubocop --lsp"`
+        except ValueError:
+            return None
+    if any(word in _SEPARATORS for word in words):
+        return None  # a line of several commands runs more than the tool
+    for launcher in _LAUNCHERS:
+        if tuple(words[:2]) == launcher:
+            words = words[2:]
+            break
+    tool = posixpath.basename(words[0]) if words else ""
+    return tool if tool in CODE_READERS else None
+
+
+def _split(value: tuple[str, ...] | str | None) -> list[str]:
+    if isinstance(value, tuple):
+        return list(value)
+    try:
+        return shlex.split(value) if value else []
+    except ValueError:
+        return value.split() if value else []
