@@ -46,7 +46,8 @@ class MissingMount(Check):
         package: djangoproject.com's docs/ app counts, or a folder with its own Dockerfile); of a
         repo-root context only the Python packages (a top folder with an `__init__.py`: robotoff's
         dev.yml mounts tests/ and migrations/ but not robotoff/; in a PHP app, a composer.json there,
-        the top folders holding PHP code: laravel-docker-examples' bootstrap/ and config/), the
+        the top folders holding PHP code: laravel-docker-examples' bootstrap/ and config/; in a Ruby app, a
+        Gemfile there, those holding Ruby code: hackclub/hcb's lib/, which Rails autoloads), the
         folders the service mounts
         whole (pontoon's ./requirements and ./translate, beside the package pontoon/ it forgets) and the
         folders the service reads while it runs: a migrations folder (an alembic or Flask-Migrate

@@ -86,7 +86,8 @@ def whole_context(project: Project, service: Service, context: Path, destination
     tooling (wagtail's bakerydemo copies etc/ and vagrant/ beside the app it mounts): there only the
     Python packages count (a top folder with an `__init__.py`), in a PHP app (a composer.json there)
     the top folders holding PHP code (laravel-docker-examples' config/ and bootstrap/, not storage/
-    or public/), the code a mount of its siblings edits live (robotoff's dev.yml
+    or public/), in a Ruby app (a Gemfile there) those holding Ruby code (hackclub/hcb's lib/, not tmp/
+    or log/), the code a mount of its siblings edits live (robotoff's dev.yml
     mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget), and
     the folders the service reads while it runs (`reads`: CTFd's migrations/, which its entrypoint's
     `flask db upgrade` applies, and no `__init__.py` marks), a folder of Python code with no
@@ -99,10 +100,13 @@ def whole_context(project: Project, service: Service, context: Path, destination
     found = folders_in(service, context, context)
     if context == Path(os.path.normpath(project.compose.project_dir)):
         # a PHP app's own folders (its composer.json at the context): those holding PHP code, as a
-        # Python package is (a Laravel root's app/, bootstrap/, config/, database/, routes/)
+        # Python package is (a Laravel root's app/, bootstrap/, config/, database/, routes/); so a Ruby
+        # app's (its Gemfile there): those holding Ruby code (hcb's lib/, which Rails' autoload_lib loads)
         php = is_file(context / "composer.json")
+        ruby = is_file(context / "Gemfile")
         packages = {f for f in found
-                    if _package(f) or (php and not _php_run_time(f, context) and holds_code(f, (".php",)))}
+                    if _package(f) or (php and not _php_run_time(f, context) and holds_code(f, (".php",)))
+                    or (ruby and f.name.lower() not in RUN_TIME and holds_code(f, (".rb",)))}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
         # a namespace package the mounted code imports (docker-flask-example's lib/, no `__init__.py`)
         loose = [f for f in found if f not in packages and f not in run_time and f not in bound and holds_python(f)]
@@ -214,6 +218,8 @@ def _php_run_time(folder: Path, context: Path) -> bool:
 # a PHP app's folders its run fills (Laravel's storage/: compiled Blade views, `storage/framework/views/*.php`,
 # sessions, caches; Symfony's var/): never code to edit, whatever .php files a run left there
 PHP_RUN_TIME = frozenset({"storage", "var", "cache", "tmp", "logs"})
+# a Ruby app's folders its run fills (Rails' tmp/, log/, storage/): no source, whatever a run left there
+RUN_TIME = PHP_RUN_TIME | {"log"}
 # files that only keep an empty folder in git: no content of the image's
 PLACEHOLDERS = frozenset((".gitignore", ".gitkeep", ".keep", ".placeholder", ".empty"))
 MAX_SKELETON_ENTRIES = 200  # entries of a COPY'd folder looked through to see it holds placeholders only
