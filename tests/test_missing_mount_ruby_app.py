@@ -13,6 +13,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
@@ -63,9 +65,11 @@ def test_lib_left_out_of_the_binds_is_found_and_mounted_in_one_run(tmp_path: Pat
     assert _found(root) == []
 
 
-def test_a_run_time_folder_of_ruby_files_is_no_source(tmp_path: Path) -> None:
-    """log/ (or storage/) holds what a run left, never code to edit."""
+@pytest.mark.parametrize("left", ["log/left.rb", "vendor/bundle/ruby/3.3.0/gems/rack-3.1.8/lib/rack.rb"])
+def test_a_run_time_folder_of_ruby_files_is_no_source(tmp_path: Path, left: str) -> None:
+    """log/ (or storage/) holds what a run left, never code to edit; vendor/ the gems a host's `bundle install
+    --path vendor/bundle` put there (the image installs its own)."""
     root = _hcb(tmp_path, NARROWED + "      - ./lib:/usr/src/app/lib:cached\n")
-    (root / "log").mkdir()
-    (root / "log" / "left.rb").write_text("# left by a run\n")
+    (root / left).parent.mkdir(parents=True)
+    (root / left).write_text("# left by a run\n")
     assert _found(root) == []
