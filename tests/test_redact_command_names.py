@@ -43,6 +43,11 @@ def test_a_name_word_is_still_masked_by_the_flag_before_it_and_by_shape() -> Non
     assert redactor.argv(["docker", "compose", "-p", "ctfd", "run", "", "ctfd", "pytest"]) == \
         ["docker", "compose", "-p", "ctfd", "run", "", "ctfd", "pytest"]
     assert redactor.argv(["mysql", "--password", "ctfd"]) == ["mysql", "--password", "***"]
+    # a flag the tool before it gives its meaning: masked as the command's line masks it
+    for command in (["redis-cli", "-a", "ctfd", "ping"], ["sshpass", "-p", "ctfd", "ssh"], ["mongosh", "-p", "ctfd"],
+                    ["docker", "login", "-u", "x", "-p", "ctfd"], ["rabbitmqctl", "add_user", "ctfd", "ctfd"]):
+        shown = redactor.argv(command)
+        assert " ".join(shown) == redactor.text(" ".join(command)) and "***" in shown, shown
     assert redactor.argv(["mysql", "-pctfd"])[1] != "-pctfd"
     assert redactor.argv(["echo", "s3cr3t-Pa55word-long"]) == ["echo", "***"]  # not a name: masked as before
     document = json.dumps({"command": ["docker", "compose", "-p", "ctfd", "run", "ctfd"], "title": "ctfd"}) + "\n"

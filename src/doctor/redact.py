@@ -369,14 +369,16 @@ class Redactor:
         out = []
         for index, word in enumerate(words):
             masked = self.text(word)
-            name = word in self._names and scrub(word) == word
-            if name:
+            if word in self._names and scrub(word) == word:
                 # a name that is also a secret's value (ctfd's project, service and MySQL password): a word of
-                # its own is not a line saying it is the value, as `text` reads a string of it alone; the command's
-                # line (`compose -p ctfd run ctfd pytest`) shows it, so the word does (the flag before still masks)
-                masked = word
+                # its own is not a line saying it is the value, as `text` reads a string of it alone; it is masked
+                # as the command's line up to it masks it (`compose -p ctfd run ctfd pytest` shows it, `redis-cli
+                # -a ctfd`, `docker login -u x -p ctfd` do not: the tool gives the flag its meaning)
+                line = self.text(" ".join(words[:index + 1]))
+                out.append(word if line == word or line.endswith(" " + word) else MASK)
+                continue
             if index and masked == word and word:
-                pair = (scrub if name else self.text)(f"{words[index - 1]} {word}")
+                pair = self.text(f"{words[index - 1]} {word}")
                 if not pair.endswith(" " + word):  # the flag before it says it is a secret
                     masked = MASK
             out.append(masked)
