@@ -73,8 +73,15 @@ def test_the_called_matrix_stands_at_its_first_callers_line(tmp_path: Path) -> N
     """Callers of one workflow on 3.10 and 3.11, neither the image's 3.12: one matrix apart, at the first pin."""
     root = write_tree(tmp_path / "p", _workflow(_caller("a", "stack", "3.10") + _caller("b", "stack", "3.11")))
     assert _shown(_findings(root, tmp_path), root) == [
-        (".github/workflows/ci.yml", 7, "python 3.10, 3.11 (CI python-version: 3.10, 3.11), elsewhere 3.12: "
+        (".github/workflows/ci.yml", 7, "python 3.10, 3.11 (CI python-version of the jobs calling "
+                                        "./.github/workflows/stack.yml with: 3.10, 3.11), elsewhere 3.12: "
                                         "Dockerfile:1")]
+    # no list to add a version to: a job calling the workflow with it (the advice said `add python 3.12 to the
+    # matrix in .github/workflows/ci.yml:7`, a job's `with:` value)
+    (finding,) = _findings(root, tmp_path)
+    assert finding.fix is not None and finding.fix.title.startswith(
+        "add a job calling ./.github/workflows/stack.yml with python 3.12, as the one at .github/workflows/ci.yml:7 "
+        "does with its version"), finding.fix.title
 
 
 def test_callers_of_two_workflows_are_pins_apart(tmp_path: Path) -> None:

@@ -79,3 +79,15 @@ def test_a_matrix_key_named_node_version_takes_its_include_too(tmp_path: Path) -
     assert _shown(_findings(root, tmp_path), root) == [
         (".github/workflows/ci.yml", 8, "node 20, 24, 18 (CI node-version: 20, 24, 18), elsewhere 22: "
                                         "Dockerfile:1")]
+
+
+def test_a_version_excluded_from_every_combination_is_not_tested(tmp_path: Path) -> None:
+    """`exclude: [{node: 22}]` drops 22 from every combination (GitHub excludes before it includes): the
+    image's 22 is tested by no job, where the list and its include read as one matrix said it agreed."""
+    root = write_tree(tmp_path / "p", _matrix("        node: [22, 24]\n        exclude:\n          - node: 22\n"))
+    assert [m for _, _, m in _shown(_findings(root, tmp_path), root)] == [
+        "node 22 (FROM node:22-alpine), elsewhere 24: .github/workflows/ci.yml:8"]
+    partly = write_tree(tmp_path / "q", _matrix(
+        "        node: [22, 24]\n        os: [ubuntu-latest, macos-latest]\n"
+        "        exclude:\n          - node: 22\n            os: macos-latest\n"))
+    assert _findings(partly, tmp_path) == []  # 22 still runs on ubuntu

@@ -83,10 +83,12 @@ class RuntimeDrift(Check):
         also compared with the loaded build's image: the one apart from the project's version (the
         newest, when neither says it) is reported, naming the other with its compose file.
         A matrix's `include:` entries are its own versions (uptime-kuma's `node: [20, 24]` with
-        `include: [{node: 25}]` tests 20, 24 and 25, at the list's line), and the one-version pins
+        `include: [{node: 25}]` tests 20, 24 and 25, at the list's line; an `exclude:` entry naming
+        the version alone drops it), and the one-version pins
         several jobs hand one reusable workflow (changedetection.io's five jobs calling
         test-stack-reusable-workflow.yml `with: python-version:` 3.10 to 3.14) are one matrix, at the
-        first job's pin.
+        first job's pin (testing none of the project's version, the advice adds a job calling the
+        workflow with it).
         One workflow job's pin that a workflow matrix (or tox's env list)
         also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14; mathesar's `py-version:
         [3.10-bookworm, ...]`, a matrix key of its own name a step feeds to the image's build arg) is

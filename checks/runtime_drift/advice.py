@@ -7,7 +7,7 @@ from doctor.project import Project
 from doctor.project.runtime_locks import is_lock
 from doctor.project.runtime_series import shown_source
 from doctor.project.runtime_target import lowest_admitted
-from doctor.project.runtimes import Declared
+from doctor.project.runtimes import CALLED_MATRIX, Declared
 from doctor.project.version_specs import parse_version, satisfies
 
 
@@ -71,6 +71,11 @@ def _add_to_matrix(matrix: Declared, reference: str, runtime: str, pins: list[De
     depth = max(len(parse_version(v)) for v in matrix.versions)
     series = ".".join(str(part) for part in parse_version(reference)[:depth]) or reference
     advice = f"add {runtime} {series} to the matrix in {_where(matrix.location, project)}"
+    if " of the jobs calling " in matrix.source and CALLED_MATRIX in matrix.source:
+        # jobs each handing a reusable workflow one version (changedetection.io): no list to add it to
+        called = matrix.source.split(" of the jobs calling ", 1)[1].split(CALLED_MATRIX, 1)[0]
+        advice = (f"add a job calling {called} with {runtime} {series}, as the one at "
+                  f"{_where(matrix.location, project)} does with its version")
     tested = sorted((v for v in matrix.versions if all(satisfies(v, spec, runtime) for spec in ranges)),
                     key=parse_version)
     # the lowest it tests above the pins (the smallest upgrade), else the newest below them

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
-from doctor.project.runtimes import _VERSION, Declared
+from doctor.project.runtimes import _VERSION, CALLED_MATRIX, Declared
 
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
 # a matrix's own names for them, where a step uses the value (mathesar's `py-version: [3.10-bookworm, ...]` fed to
@@ -127,7 +127,7 @@ def _called_matrices(found: list[Declared | None], callers: dict[str, list[int]]
     changedetection.io's test-only.yml calls test-stack-reusable-workflow.yml from five jobs, each
     `with: python-version:` 3.10 to 3.14, which is a matrix written job by job (its tests run on each),
     not five pins apart. The matrix stands at the first caller's line; the others are dropped."""
-    for indices in callers.values():
+    for called, indices in callers.items():
         by_runtime: dict[str, list[int]] = {}
         for index in indices:
             declared = found[index]
@@ -140,7 +140,9 @@ def _called_matrices(found: list[Declared | None], callers: dict[str, list[int]]
             first = found[pins[0]]
             assert first is not None
             key = first.source.split(":", 1)[0]  # `CI python-version`
-            found[pins[0]] = Declared(runtime, first.location, f"{key}: {', '.join(versions)}", versions)
+            # CALLED_MATRIX: the advice adds a job calling the workflow, as there is no list to add a version to
+            source = f"{key} of the jobs calling {called}{CALLED_MATRIX}{', '.join(versions)}"
+            found[pins[0]] = Declared(runtime, first.location, source, versions)
             for index in pins[1:]:
                 found[index] = None
 
@@ -212,6 +214,12 @@ def _matrix_values(job: object, key: str) -> list[tuple[list[object], Location]]
     if value is not None and not isinstance(value, YMap):
         at = matrix.loc_of(key)
         items.extend(value if isinstance(value, YList) else [value])
+    exclude = matrix.get("exclude")
+    for entry in exclude if isinstance(exclude, YList) else ():
+        # an entry naming only this key drops its version from every combination (GitHub applies exclude
+        # before include); one naming other keys too drops some combinations only
+        if isinstance(entry, YMap) and list(entry.keys()) == [key]:
+            items = [item for item in items if str(item) != str(entry.get(key))]
     include = matrix.get("include")
     for entry in include if isinstance(include, YList) else ():
         value = entry.get(key) if isinstance(entry, YMap) else None

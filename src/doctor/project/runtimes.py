@@ -43,6 +43,11 @@ _DEVCONTAINER_TAG = lazy(r"^\d+-(?=\d)")
 _TAGGED_PYTHON = lazy(r"^[^\s@]*?:(?:[\w.]+-)?python(\d+\.\d+(?:\.\d+)?)(?![\d.])", re.IGNORECASE)
 
 
+# in a Declared's source, before the versions several jobs hand one reusable workflow (doctor.project.ci_pins):
+# `CI python-version of the jobs calling ./.github/workflows/x.yml with: 3.10, 3.11`
+CALLED_MATRIX = " with: "
+
+
 @record
 class Declared:
     """One place that declares a runtime version.
