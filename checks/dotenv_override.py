@@ -125,7 +125,8 @@ class DotenvOverride(Check):
         Then each value those files change is reported at that line: dawarich's devcontainer with
         `.env.development`'s `DATABASE_HOST=localhost` over compose's `dawarich_db`. A service whose start only
         reads the code (a language server or linter: hackclub/hcb's `bundle exec solargraph socket`,
-        `rubocop`, `ruby-lsp`) never boots Rails, and its railtie loads nothing.
+        `rubocop`; not ruby-lsp, whose Rails add-on starts a runner of the app) never boots Rails, and its
+        railtie loads nothing.
 
         A Go app's `godotenv.Overload()` (joho/godotenv; `Load()` leaves compose's values be) and a Rust
         app's dotenvy `dotenv_override()`, `from_filename_override(".env.local")` or `from_path_override(...)`

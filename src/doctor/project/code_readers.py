@@ -19,8 +19,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
 
-# language servers and linters of Ruby code: each reads the files it is given, none loads the app
-CODE_READERS = frozenset({"solargraph", "ruby-lsp", "rubocop", "standardrb", "steep", "reek", "erblint",
+# language servers and linters of Ruby code: each reads the files it is given, none loads the app (not ruby-lsp:
+# its Rails add-on, ruby-lsp-rails, starts a `rails runner` of the app to answer about models and routes)
+CODE_READERS = frozenset({"solargraph", "rubocop", "standardrb", "steep", "reek", "erblint",
                           "erb_lint", "brakeman", "yard"})
 # what runs the tool in the bundle's environment without loading the app: `bundle exec solargraph`
 _LAUNCHERS = (("bundle", "exec"), ("bundler", "exec"), ("bin/bundle", "exec"))
