@@ -19,6 +19,10 @@ from doctor.model import Location, record
 from doctor.project.reading import is_file
 from doctor.project.types import Build, ComposeModel
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.yamlload import YMap
+
 # the globs read in every run, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns("*compose*.y*ml")
 
@@ -78,21 +82,35 @@ def _siblings(compose: ComposeModel) -> list[Path]:
 
 
 def _built_images(path: Path) -> list[tuple[str, str]]:
+    return _read(path)[1]
+
+
+def _read(path: Path) -> tuple[list[_Plain], list[tuple[str, str]]]:
+    """A sibling's builds (`_builds`) and the images it builds (`_built_images`), both from one parse:
+    runtime-drift reads the one, image-availability the other (each parsed opentelemetry-demo's
+    compose.full.yaml and compose.observability.yaml on its own, ~13M instructions of a first run);
+    remembered across runs while the file is unchanged (doctor.project.memo)."""
     import functools
 
     from doctor.project.memo import remember
 
-    return remember("sibling-images", (path,), (), functools.partial(_read_built_images, path))
+    return remember("sibling-reads", (path,), (), functools.partial(_parse, path))
 
 
-def _read_built_images(path: Path) -> list[tuple[str, str]]:
-    """(service, image) of each service of the file that has a `build:` and a literal `image:`."""
-    from doctor.project.yamlload import YamlError, YMap, load_documents
+def _parse(path: Path) -> tuple[list[_Plain], list[tuple[str, str]]]:
+    from doctor.project.yamlload import YamlError, load_documents
 
     try:
         docs, _ = load_documents(path)
     except (OSError, YamlError, ValueError):
-        return []
+        return [], []
+    return _read_builds(docs), _read_built_images(docs)
+
+
+def _read_built_images(docs: list[YMap | None]) -> list[tuple[str, str]]:
+    """(service, image) of each service of the file that has a `build:` and a literal `image:`."""
+    from doctor.project.yamlload import YMap
+
     found = []
     for doc in docs:
         services = doc.get("services") if isinstance(doc, YMap) else None
@@ -112,20 +130,12 @@ _Plain = tuple[str, "str | dict[str, object]", "int | None"]
 
 def _builds(path: Path) -> list[_Plain]:
     """(service, its `build:` as plain data, line) of a compose file; none when it does not parse."""
-    import functools
-
-    from doctor.project.memo import remember
-
-    return remember("sibling-builds", (path,), (), functools.partial(_read_builds, path))
+    return _read(path)[0]
 
 
-def _read_builds(path: Path) -> list[_Plain]:
-    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
+def _read_builds(docs: list[YMap | None]) -> list[_Plain]:
+    from doctor.project.yamlload import YList, YMap
 
-    try:
-        docs, _ = load_documents(path)
-    except (OSError, YamlError, ValueError):
-        return []
     found: list[_Plain] = []
     for doc in docs:
         services = doc.get("services") if isinstance(doc, YMap) else None
