@@ -215,3 +215,30 @@ def test_findings_of_one_check_never_share_a_subject() -> None:
     assert [f.subject for f in result.findings] == ["app:REDIS_URL", "app:REDIS_URL@wsgi.py:10", "app:REDIS_URL#3",
                                                     "other"]
     assert len({f.fingerprint for f in result.findings}) == 4
+
+
+def test_the_helpers_queue_ends_with_the_checks_it_runs_quickest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run waits at the join for the check the helper took last: the queue of a real preflight
+    (every built-in check, examples/clean-stack) puts missing-mount, which the helper met taking as long
+    as script-line-endings, ahead of the ones it ran in a few ms (it was next-to-last: the run waited
+    for it, a median 11-13 ms on fastapi-template)."""
+    from doctor import engine, forked
+    from doctor.engine import RunOptions
+    from doctor.model import CheckResult
+    from doctor.project import ProjectOptions
+
+    queued: list[str] = []
+
+    def record(checks: list[Check], run_one: object, *args: object, weight: object = None,
+               **kwargs: object) -> list[CheckResult]:
+        shared = [c for c in checks if (c.project_only or c.fork_safe) and not c.prefetch]
+        queued.extend(c.id for c in sorted(shared, key=lambda c: -weight(c)))  # type: ignore[operator]
+        return [CheckResult(c.id, c.id, Status.SKIPPED, reason="not run") for c in checks]
+
+    monkeypatch.setattr(forked, "run", record)
+    root = Path(__file__).resolve().parent.parent / "examples" / "clean-stack"
+    engine.preflight(RunOptions(project=ProjectOptions(path=root, env={}), env={}))
+    assert "missing-mount" in queued and "volume-shadowing" in queued
+    tail = queued[-4:]
+    assert "missing-mount" not in tail, queued
+    assert set(tail) <= {"dotenv-override", "env-drift", "host-gateway", "compose-config", "volume-shadowing"}, queued
