@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from doctor.checks.port_collision.planned import _running_siblings
 
 from doctor.host.engine import EngineConnection
+from doctor.host.ports import PortProber
 from doctor.project import Project, ProjectOptions
 
 COMPOSE = 'services:\n  web:\n    image: busybox\n    ports:\n      - "${WEB_PORT:-18801}:80"\n'
@@ -38,6 +39,7 @@ class _Engine(EngineConnection):
 class _Host:
     def __init__(self, containers: list[dict[str, object]]) -> None:
         self.engine = _Engine(containers)
+        self.ports = PortProber(self)  # type: ignore[arg-type]  (no listing read: it asks the engine)
 
 
 def _container(project: str, folder: Path, state: str = "running") -> dict[str, object]:

@@ -21,7 +21,6 @@ again, never the one still on the committed ports.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -34,7 +33,6 @@ from doctor.host.containers import (
     COMPOSE_SERVICE,
     COMPOSE_WORKING_DIR,
 )
-from doctor.host.engine import quote
 from doctor.host.ports import HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable
 
@@ -89,7 +87,7 @@ def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, st
     if not folders:
         return []
     try:
-        listed = host.engine.get_json(f"/containers/json?filters={quote(json.dumps(_RUNNING))}")
+        listed = host.ports.running_containers()  # the listing the live half read, not a request of its own
     except Unavailable:
         return []
     from doctor.host.portregistry import owner_blocks
@@ -97,7 +95,7 @@ def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, st
     planned = {Path(owner).resolve() for owner in owner_blocks(project.options.env)}
     mine = project.root.resolve() in planned
     stacks: dict[str, _Stack] = {}
-    for item in listed if isinstance(listed, list) else []:
+    for item in listed:
         labels = item.get("Labels") or {}
         name = str(labels.get(COMPOSE_PROJECT, ""))
         if not name or name == project.compose.project_name or not labels.get(COMPOSE_WORKING_DIR):
@@ -117,8 +115,6 @@ def _running_siblings(project: Project, host: Host) -> list[tuple[HostSocket, st
     return found
 
 
-# the containers that hold their ports now: a paused one keeps them as a running one does
-_RUNNING = {"label": [COMPOSE_PROJECT], "status": ["running", "paused"]}
 # doctor's own locations (its model cache), which the sibling's model is read with: no port comes from them
 _OWN_ENV = ("HOME", "XDG_CACHE_HOME", "DOCTOR_NO_CACHE")
 
