@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 STAND_IN = """\
 #!{python}
 import os, sys, time
+parent = os.getpid()
 if os.fork() == 0:
-    parent = os.getppid()
     while os.getppid() == parent:  # the run's helper ends after the run
         time.sleep(0.001)
     end = time.process_time() + {helper}
