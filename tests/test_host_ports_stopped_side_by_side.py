@@ -25,8 +25,9 @@ IDS = [c * 64 for c in "abc"]
 class _SideBySide:
     """An engine on a unix socket, one thread per connection; the inspections wait for one another."""
 
-    def __init__(self, path: Path, ports: dict[str, int]) -> None:
-        self.path, self.ports = path, ports
+    def __init__(self, path: Path, ports: dict[str, int], hung: bool = False) -> None:
+        self.path, self.ports, self.hung = path, ports, hung
+        self.held: list[socket.socket] = []
         self.barrier = threading.Barrier(len(ports), timeout=3.0)
         self.broken = False
         self.requests: list[str] = []
@@ -55,6 +56,9 @@ class _SideBySide:
                 body: object = [{"Id": cid, "Names": [f"/other-{cid[0]}-1"], "State": "exited", "Ports": [],
                                  "Labels": {"com.docker.compose.project": "other",
                                             "com.docker.compose.service": cid[0]}} for cid in self.ports]
+            elif path.startswith("/containers/") and path.endswith("/json") and self.hung:
+                self.held.append(conn.dup())  # never answered: an engine holding every inspection
+                return
             elif path.startswith("/containers/") and path.endswith("/json"):
                 cid = path.split("/")[2]
                 try:
@@ -74,6 +78,8 @@ class _SideBySide:
 
     def close(self) -> None:
         self.server.close()
+        for conn in self.held:
+            conn.close()
 
 
 @pytest.fixture
@@ -97,3 +103,20 @@ def test_a_projects_own_stopped_containers_are_not_inspected(tmp_path: Path, eng
            "DOCKER_HOST": f"unix://{engine.path}"}
     assert Host(env=env, timeout=5.0).ports.container_ports(exclude_project="other") == ()
     assert engine.requests == ["/containers/json"]
+
+
+def test_inspections_no_answer_comes_to_cost_one_timeout_in_all(tmp_path: Path) -> None:
+    """Each prefetched request's timeout runs from when it was sent: three inspections the engine never
+    answers cost the run one timeout (0.5 s here), not one each (1.5 s, read one after another)."""
+    import time
+
+    fake = _SideBySide(tmp_path / "h.sock", {cid: 18_000 + n for n, cid in enumerate(IDS)}, hung=True)
+    try:
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
+               "DOCKER_HOST": f"unix://{fake.path}"}
+        ports = Host(env=env, timeout=0.5).ports
+        started = time.monotonic()
+        assert ports.container_ports(exclude_project="mine") == ()  # nothing declared could be read
+        assert time.monotonic() - started < 1.2
+    finally:
+        fake.close()

@@ -58,7 +58,8 @@ class EngineConnection:
         self.endpoint = endpoint
         self._reason = reason if reason or endpoint is not None else "no docker engine endpoint found"
         self.timeout = timeout
-        self._sent: dict[str, _socket.socket] = {}  # prefetched GETs: path -> its connection, answer unread
+        # prefetched GETs: path -> its connection (answer unread) and when it was sent
+        self._sent: dict[str, tuple[_socket.socket, float]] = {}
         self._fenced = False  # in a preflight's helper process: the prefetched answers are the run's
 
     def fence(self) -> None:
@@ -79,7 +80,7 @@ class EngineConnection:
             return
         unread = self._sent.pop(path, None)
         if unread is not None:  # sent for an earlier run on this host, never read: ask anew, not stale
-            unread.close()
+            unread[0].close()
         try:
             sock = _connect(endpoint, self.timeout)
         except (Unavailable, OSError):
@@ -89,7 +90,7 @@ class EngineConnection:
         except OSError:
             sock.close()
             return
-        self._sent[path] = sock
+        self._sent[path] = (sock, time.monotonic())
 
     @property
     def reason(self) -> str:
@@ -127,7 +128,7 @@ class EngineConnection:
             # not pinged yet: this request is the first contact, and a fault on it (nothing
             # listens, no answer in time, not an engine) is the one the ping would have met
             try:
-                status, body = _request(self.endpoint, path, self.timeout, self._sent.pop(path, None))
+                status, body = _request(self.endpoint, path, self.timeout, *self._sent.pop(path, (None, None)))
             except Unavailable as exc:
                 self._reason = exc.reason
                 raise Unavailable(f"docker engine unavailable: {exc.reason}") from None
@@ -136,7 +137,7 @@ class EngineConnection:
             else:
                 self._require()  # whether it answers its ping decides, as when it was pinged first
         else:
-            status, body = _request(self._require(), path, self.timeout, self._sent.pop(path, None))
+            status, body = _request(self._require(), path, self.timeout, *self._sent.pop(path, (None, None)))
         if status != 200:
             answered = f"docker engine answered {status} to GET {path.split('?')[0]}"
             raise Gone(answered) if status == 404 else Unavailable(answered)
@@ -339,10 +340,14 @@ def _request_line(path: str) -> bytes:
     return f"GET {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: doctor\r\n\r\n".encode()
 
 
-def _request(endpoint: Endpoint, path: str, timeout: float, sent: _socket.socket | None = None) -> tuple[int, bytes]:
+def _request(endpoint: Endpoint, path: str, timeout: float, sent: _socket.socket | None = None,
+             sent_at: float | None = None) -> tuple[int, bytes]:
     """One HTTP/1.0 GET (so the engine neither chunks nor keeps the connection), with errors as one line.
 
-    `sent` is a connection this GET was already sent on (EngineConnection.prefetch): only its answer is read.
+    `sent` is a connection this GET was already sent on (EngineConnection.prefetch), at `sent_at`
+    (time.monotonic()): only its answer is read, and `timeout` runs from when it was sent. Requests
+    prefetched together (port-collision's inspections of stopped containers) so wait `timeout` in all
+    for an engine that answers none of them, not `timeout` each, one after another.
     """
     where = endpoint.socket_path or endpoint.url
     request = _request_line(path)
@@ -355,7 +360,8 @@ def _request(endpoint: Endpoint, path: str, timeout: float, sent: _socket.socket
                 sock.sendall(request)
             chunks: list[bytes] = []
             size = 0
-            deadline = time.monotonic() + timeout  # a trickling engine must not stretch the budget
+            # a trickling engine must not stretch the budget
+            deadline = (sent_at if sent is not None and sent_at is not None else time.monotonic()) + timeout
             while size < _MAX_RESPONSE:
                 sock.settimeout(max(0.01, deadline - time.monotonic()))
                 chunk = sock.recv(65536)
