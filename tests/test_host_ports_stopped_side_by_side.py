@@ -9,6 +9,7 @@ engine below answers no inspection until every one was asked (a barrier): asked 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -34,7 +35,8 @@ class _SideBySide:
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(str(path))
         self.server.listen(64)
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
 
     def _accept(self) -> None:
         while True:
@@ -42,7 +44,9 @@ class _SideBySide:
                 conn, _ = self.server.accept()
             except OSError:
                 return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+            answer = threading.Thread(target=self._answer, args=(conn,), daemon=True)
+            self.threads.append(answer)
+            answer.start()
 
     def _answer(self, conn: socket.socket) -> None:
         with conn:
@@ -77,9 +81,16 @@ class _SideBySide:
             conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + payload)
 
     def close(self) -> None:
+        """Stop serving, and end every thread: a thread left alive keeps a later test's preflight from forking
+        its helper (doctor.forked.may_fork: a process with threads never forks), and test_forked's failed."""
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked in its thread
         self.server.close()
         for conn in self.held:
             conn.close()
+        for thread in self.threads:
+            thread.join(timeout=5.0)
+        assert not any(thread.is_alive() for thread in self.threads)
 
 
 @pytest.fixture
@@ -107,16 +118,16 @@ def test_a_projects_own_stopped_containers_are_not_inspected(tmp_path: Path, eng
 
 def test_inspections_no_answer_comes_to_cost_one_timeout_in_all(tmp_path: Path) -> None:
     """Each prefetched request's timeout runs from when it was sent: three inspections the engine never
-    answers cost the run one timeout (0.5 s here), not one each (1.5 s, read one after another)."""
+    answers cost the run one timeout (1 s here), not one each (3 s, read one after another)."""
     import time
 
     fake = _SideBySide(tmp_path / "h.sock", {cid: 18_000 + n for n, cid in enumerate(IDS)}, hung=True)
     try:
         env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
                "DOCKER_HOST": f"unix://{fake.path}"}
-        ports = Host(env=env, timeout=0.5).ports
+        ports = Host(env=env, timeout=1.0).ports
         started = time.monotonic()
         assert ports.container_ports(exclude_project="mine") == ()  # nothing declared could be read
-        assert time.monotonic() - started < 1.2
+        assert time.monotonic() - started < 2.0  # one timeout and the listing: far from three
     finally:
         fake.close()
