@@ -207,7 +207,10 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         exclude = f"add {made} to {_exclude_file(project)}: this port is {_whose_port(host)}, keep it out of commits"
     manual: list[str] = []  # what the developer still does: named after the edits, never as if applied
     if edits:  # the site's own URL (`TAIGA_DOMAIN=localhost:9000`) follows its host port
-        edits, where, manual = _follow(project, host, edits, where, old, new, svc)
+        # the variable the move writes where compose reads it: values built from it follow by themselves
+        sets = frozenset({variable}) if variable and any(e.path in project.interpolation_files for e in edits) \
+            else frozenset()
+        edits, where, manual = _follow(project, host, edits, where, old, new, svc, sets)
         where += _default_port_note(svc, old, new)
         # what the move leaves to the developer, apart from what it writes (an "applied" line must not
         # read as if doctor had set them): a key the env template shows commented out for the old port
@@ -253,11 +256,12 @@ def _new_unignored(project: Project, edits: tuple[Edit, ...], move: tuple[str, i
 
 
 def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, old: int,
-            new: int, svc: Service) -> tuple[tuple[Edit, ...], str, list[str]]:
+            new: int, svc: Service, sets: frozenset[str] = frozenset()) -> tuple[tuple[Edit, ...], str, list[str]]:
     """The move's edits plus those of the values naming `localhost:old` (checks/port_collision/follow.py),
     what they say, and the steps left to the developer; with tracks side by side, none in a file git
     shares (the other tracks keep their port). The moved service's own values naming it that do not
-    follow (follow.own_port_notes) and the host env files doctor may not write are such steps."""
+    follow (follow.own_port_notes) and the host env files doctor may not write are such steps; a value
+    built from a variable in `sets` (the move's own, polar's `http://localhost:${API_PORT:-8000}`) is no step."""
     from doctor.project.edits import dev_override
 
     edited = {(e.path, e.line) for e in edits}
@@ -292,7 +296,7 @@ def _follow(project: Project, host: Host, edits: tuple[Edit, ...], where: str, o
     if left:
         by_hand = "; ".join(filter(None, (shared_note(old, new, list(left.values())), by_hand)))
     # pontoon's `8000:8000` with server.env's `LOG_URL=http://localhost:8000`: its own port, or the browser's?
-    noted = own_port_notes(project, svc, old, new, moving | {(e.path, e.line) for e in followed})
+    noted = own_port_notes(project, svc, old, new, moving | {(e.path, e.line) for e in followed}, sets)
     manual = [m for m in (by_hand, noted) if m]
     if not followed:
         said = said if host_said or by_hand or joined else ""

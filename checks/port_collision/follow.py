@@ -156,13 +156,15 @@ def _dials_a_peer(key: str, value: str, old: int) -> bool:
 
 
 def own_port_notes(project: Project, service: Service, old: int, new: int,
-                   skip: set[tuple[object, int | None]]) -> str:
+                   skip: set[tuple[object, int | None]], sets: frozenset[str] = frozenset()) -> str:
     """The moved service's own values naming `localhost:old` that do not follow, where it listens on
     `old` itself (`8000:8000`): its own server's port in the container, or the address a browser
     opens; named with their line for the developer to judge (`server.env:7 SITE_URL=http://localhost:8000
     still names the old port: set it to localhost:8001 if it is the address browsers open`; `127.0.0.1:8001`
     where the values all write 127.0.0.1, prefect-docker-compose's PREFECT_UI_URL). Lines in
-    `skip` (edited already), bind addresses and what a healthcheck or command runs are left out."""
+    `skip` (edited already), values interpolating a variable in `sets` (the one the move writes: polar's
+    `POLAR_BASE_URL: http://localhost:${API_PORT:-8000}` reads the new port by itself), bind addresses and
+    what a healthcheck or command runs are left out."""
     if old not in listen_ports(service):
         return ""
     inside = run_in_containers(project, old)
@@ -174,7 +176,7 @@ def own_port_notes(project: Project, service: Service, old: int, new: int,
         # a value naming no local host nor the port's digits names neither form below (local_values)
         if value is None or not (names_local_host(value) or str(old) in value):
             continue
-        if runs_it(value, inside) or _NOT_SITE_OWN.search(var.name):
+        if runs_it(value, inside) or _NOT_SITE_OWN.search(var.name) or sets.intersection(var.variables):
             continue
         host = next((h for h in _hosts(var.name) if re.search(_pattern(h, old), value)), None)
         if host is None and site_key(var.name) and (named := re.search(_named_port(old), value)) \

@@ -29,12 +29,13 @@ def edit_root(project: Project) -> Path:
         return root
     pointed: list[str] = []
     for service in project.services.values():
-        sources = [m.source for m in service.volumes if m.type == "bind" and m.source]
+        pointed += [m.source for m in service.volumes if m.type == "bind" and m.source]
         if service.build is not None and "://" not in service.build.context:
-            sources.append(service.build.context)
-        if any(Path(os.path.normpath(s)) == outer for s in sources):
-            return outer
-        pointed += sources
+            pointed.append(service.build.context)
+    if any(Path(os.path.normpath(source)) == outer for source in pointed):
+        # the parent is bound or built from; still widened to the env files and other sources beyond it
+        # (polar's dev/docker binds `../../dev`, builds from `../..` and loads `../../server/.env`)
+        root = outer
     return _with_pointed(project, _with_env_files(project, root), pointed)
 
 
