@@ -108,7 +108,10 @@ class ServiceNameDrift(Check):
         written in a compose file in use it is rewritten there; a shared `.env` line, right for
         the other file, is left alone (advice: set it in the environment of the service). With
         no peer here on that port (opentelemetry-demo's JAEGER_HOST=jaeger, run by its optional
-        compose.observability.yaml) it stays a note, whose advice is the command starting both.
+        compose.observability.yaml) it stays a note, whose advice is the command starting both;
+        where that file's service joins an external network the reader joins too (polarsource/polar's
+        docker-compose.shared.yml on `polar-shared`), the command starting that file as a project of
+        its own (`docker compose -f dev/docker/docker-compose.shared.yml up -d`, its profile named).
         Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
         Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
         the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password
@@ -289,7 +292,7 @@ class ServiceNameDrift(Check):
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
         from .affixes import affixed_peer  # here: a clean project's run never imports these
         from .edits import edited_name, host_edit, host_port_edit, host_shown, written_at
-        from .siblings import listener_for, sibling_services
+        from .siblings import listener_for, own_project_start, sibling_services
 
         service, view, var, ref = uses[0]
         where = written_at(project, var, ref)
@@ -336,7 +339,11 @@ class ServiceNameDrift(Check):
                          f"for {project.shown(twin)}'s '{ref.host}')")
                 return self.finding(message, where, subject, Fix(title, Safety.ADVICE), Severity.WARNING)
             else:  # opentelemetry-demo's JAEGER_HOST=jaeger: its optional compose.observability.yaml runs it
-                if len(twins) == 1:
+                external = project.compose.external_networks
+                joined = {external[n] for n in view.networks if n in external}
+                if len(twins) == 1 and joined and (alone := own_project_start(project, twin, ref.host, joined)):
+                    title = f"if the stack needs '{ref.host}', start {project.shown(twin)} first: {alone}"
+                elif len(twins) == 1:
                     import shlex  # the command is there to be pasted: a folder named `my stack` stays one word
 
                     files = " ".join(f"-f {shlex.quote(project.shown(f))}" for f in (*project.compose.files, twin))

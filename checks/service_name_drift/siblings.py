@@ -112,3 +112,60 @@ def from_sibling(var: EnvVar, host: str, service: Service) -> bool:
         return False
     return any(other is not var and other.value and host in other.value.lower()
                for ref in refs if (other := service.environment.get(ref.name)) is not None)
+
+
+def own_project_start(project: Project, path: Path, host: str, joined: set[str]) -> str | None:
+    """The command that starts the other compose file `path` on its own, where its service `host` joins
+    an external network in `joined` (the engine names of those the reader joins): polar's
+    docker-compose.shared.yml runs its infra as a project of its own on `polar-shared`, which the app
+    file joins too, so it is started alone (`docker compose -f dev/docker/docker-compose.shared.yml up
+    -d`, with `--profile tinybird` for a service of a profile), not merged into the app's project;
+    None where the file shares no such network with the reader."""
+    from doctor.project.memo import remember
+
+    # remembered while the file is unchanged, as its service names are (sibling_services)
+    shape = remember("sibling-external-shape", (path,), None,
+                     functools.partial(_external_shape, path)).get(host.lower())
+    if shape is None:
+        return None
+    networks, profiles = shape
+    shared = sorted(set(networks) & joined)
+    if not shared:
+        return None
+    import shlex  # the command is there to be pasted
+
+    profile = f" --profile {shlex.quote(profiles[0])}" if profiles else ""
+    nets = " and ".join(f"'{n}'" for n in shared)
+    return (f"docker compose -f {shlex.quote(project.shown(path))}{profile} up -d (a project of its own, on the "
+            f"external network{'s' if len(shared) > 1 else ''} {nets} both files join)")
+
+
+def _external_shape(path: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Each service of the compose file at `path` (lowercased name) with the engine names of the external
+    networks it joins and its profiles; literal names only (a `${NAME}` is not read here)."""
+    from doctor.project.reading import read_regular_text
+    from doctor.project.yamlimport import yaml
+
+    text = read_regular_text(path)
+    if not text or "external" not in text:
+        return {}
+    try:
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    if not isinstance(document, dict) or not isinstance(document.get("services"), dict):
+        return {}
+    declared = document.get("networks")
+    declared = declared if isinstance(declared, dict) else {}
+    external = {str(key): str(spec.get("name") or key) for key, spec in declared.items()
+                if isinstance(spec, dict) and spec.get("external") is True and "$" not in str(spec.get("name") or key)}
+    shape: dict[str, tuple[list[str], list[str]]] = {}
+    for name, service in document["services"].items():
+        if not isinstance(service, dict):
+            continue
+        joined = service.get("networks") or ["default"]
+        keys = [str(key) for key in joined] if isinstance(joined, (list, dict)) else []
+        profiles = service.get("profiles")
+        shape[str(name).lower()] = ([external[k] for k in keys if k in external],
+                                    [str(p) for p in profiles] if isinstance(profiles, list) else [])
+    return shape
