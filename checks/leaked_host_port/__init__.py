@@ -145,7 +145,9 @@ class LeakedHostPort(Check):
         `os.getenv("KEY")`, before one that only names it; Flask's `app.config.from_prefixed_env()` reads
         every FLASK_* key (`FLASK_MONGO_URI`: its config's MONGO_URI); a pydantic-settings class with
         `env_nested_delimiter="__"` reads DATABASE__HOSTNAME into its `database` field, rafsaf's
-        minimal-fastapi-postgres-template; a program's file before a config file; a key written
+        minimal-fastapi-postgres-template, and one with an `env_prefix` its fields under it (polarsource/polar's
+        `env_prefix="polar_"` and `POLAR_API_URL` read POLAR_POLAR_API_URL, named before a script that only
+        prints the name); a program's file before a config file; a key written
         as a quoted dict value, nautobot_config.py's Kubernetes pod spec `{"name": "NAUTOBOT_REDIS_HOST", ...}`,
         reads nothing; and
         a config line that only sets it, ralph's Debian `redis.conf` `REDIS_HOST=localhost`, reads nothing;

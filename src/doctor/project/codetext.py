@@ -68,6 +68,20 @@ _FLASK_PREFIX = "FLASK_"
 _PREFIXED_ENV = lazy(r"""\.from_prefixed_env\((?![^()]*\bprefix\s*=\s*["'](?!FLASK["']))(?!\s*["'](?!FLASK["']))""")
 
 
+def reads_by_prefix(name: str, text: str) -> bool:
+    """Whether Python source `text` holds a pydantic-settings class whose `env_prefix` and field make the
+    variable: polarsource/polar's config.py `env_prefix="polar_"` and `POLAR_API_URL: str = ...` read
+    POLAR_POLAR_API_URL (case-insensitively, pydantic-settings' default), though no line writes that name."""
+    if "env_prefix" not in text or "BaseSettings" not in text:
+        return False
+    for prefix in _ENV_PREFIX.finditer(text):
+        if prefix[1] and len(name) > len(prefix[1]) and name.lower().startswith(prefix[1].lower()):
+            field = re.escape(name[len(prefix[1]):])
+            if re.search(rf"^[ \t]+{field}[ \t]*:", text, re.MULTILINE | re.IGNORECASE):
+                return True
+    return False
+
+
 def reads_implicitly(name: str, text: str) -> bool:
     """Whether Python source `text` reads the variable through a call that takes it by its library's
     default name (IMPLICIT): `env.db()` with django-environ imported reads DATABASE_URL; a django-configurations
@@ -240,6 +254,8 @@ class CodeText:
                 if suffixes is not None and path.suffix.lower() not in suffixes:
                     continue
                 python, go = path.suffix == ".py", path.suffix == ".go" and _go_reads(name, text)
+                # a pydantic-settings field under its class's env_prefix: a read though the name is not written
+                settings = python and "_" in name and reads_by_prefix(name, text)
                 found = False
                 if name in text:
                     if python:
@@ -247,7 +263,7 @@ class CodeText:
                     if path.suffix.lower() in _DICT_LANGUAGES:
                         text = named.undeclare(text)
                     found = named.word(text)
-                if found or go or (python and implicit and reads_implicitly(name, text)):
+                if found or go or settings or (python and implicit and reads_implicitly(name, text)):
                     if path.suffix == ".go" and not go_tests and (is_go_test(path.name) or (
                             found and only_tests_read(name, text, self._go_program(folders)))):
                         continue  # `go test`'s program, not the service's
@@ -256,7 +272,7 @@ class CodeText:
                         script = script or str(path)
                     elif is_test(path, folder):  # warehouse's tests/unit/test_config.py beside warehouse/config.py
                         test = test or str(path)
-                    elif go or _reads(name, text, python and implicit):
+                    elif go or settings or _reads(name, text, python and implicit):
                         return str(path)  # a real read (`os.getenv("KEY")`) before a file that only names it
                     else:
                         mention = mention or str(path)
