@@ -14,6 +14,7 @@ shape, tests/test_service_name_drift_twin.py).
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,9 +29,9 @@ REPLAY = Path(__file__).parent / "replay" / "polar"
 SHARED = "dev/docker/docker-compose.shared.yml"
 
 
-def _titles(top: Path) -> dict[str, str]:
+def _titles(top: Path, project_name: str | None = None) -> dict[str, str]:
     options = ProjectOptions(path=top / "dev" / "docker", files=(top / "dev/docker/docker-compose.dev.yml",),
-                             env_files=(top / "server" / ".env",), cwd=top,
+                             env_files=(top / "server" / ".env",), cwd=top, project_name=project_name,
                              env={"PATH": "/usr/bin:/bin", "HOME": str(top.parent)})
     found = list(ServiceNameDrift().run(Project(options), Host(env={})))
     assert all(f.severity is Severity.INFO for f in found), found
@@ -45,16 +46,38 @@ def _polar(tmp_path: Path) -> Path:
     return top
 
 
+NETWORK = ("(a project of its own, on the external network 'polar-shared' both files join; where it does not "
+           "exist yet: docker network create polar-shared)")
+
+
 def test_the_shared_infra_file_is_started_as_its_own_project(tmp_path: Path) -> None:
-    titles = _titles(_polar(tmp_path))
-    start = (f"start {SHARED} first: docker compose -f {SHARED} up -d (a project of its own, on the external "
-             "network 'polar-shared' both files join)")
+    """Run as `-p polar-1` (an instance of the app), the shared file keeps compose's name for it, 'docker'."""
+    titles = _titles(_polar(tmp_path), "polar-1")
+    start = f"start {SHARED} first: docker compose -f {SHARED} up -d {NETWORK}"
     assert titles["POLAR_REDIS_HOST=redis"] == f"if the stack needs 'redis', {start}"
     assert titles["POLAR_POSTGRES_HOST=db"] == f"if the stack needs 'db', {start}"
     assert titles["POLAR_TINYBIRD_API_URL"] == (
         f"if the stack needs 'tinybird', start {SHARED} first: docker compose -f {SHARED} --profile tinybird up -d "
-        "(a project of its own, on the external network 'polar-shared' both files join)")
+        f"{NETWORK}")
     assert not any("docker-compose.dev.yml -f" in title for title in titles.values()), titles
+
+
+def test_a_sibling_compose_would_name_as_the_reader_gets_a_project_name_of_its_own(tmp_path: Path) -> None:
+    """Both files in dev/docker with no `name:`: compose names both projects 'docker', and the command without
+    `-p` started the infra inside the app's own project (its `up --remove-orphans` would remove it); with the
+    real compose binary, the pasted command's project is another one."""
+    top = _polar(tmp_path)
+    title = _titles(top)["POLAR_REDIS_HOST=redis"]
+    assert title == f"if the stack needs 'redis', start {SHARED} first: docker compose -f {SHARED} -p docker-shared " \
+        f"up -d {NETWORK}"
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True, timeout=60).returncode:
+        return  # compose's own names checked where its binary is (CI has it)
+    names = [subprocess.run([docker, "compose", *flags, "config", "--format", "json"], cwd=top, capture_output=True,
+                            text=True, timeout=60, env={"PATH": "/usr/bin:/bin:/usr/local/bin"})
+             for flags in (["-f", "dev/docker/docker-compose.dev.yml", "--env-file", "server/.env"],
+                           ["-f", SHARED, "-p", "docker-shared"])]
+    assert [json.loads(done.stdout)["name"] for done in names] == ["docker", "docker-shared"], names
 
 
 def test_a_sibling_on_another_network_than_the_reader_s_keeps_the_merged_command(tmp_path: Path) -> None:

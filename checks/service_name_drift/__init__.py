@@ -111,7 +111,9 @@ class ServiceNameDrift(Check):
         compose.observability.yaml) it stays a note, whose advice is the command starting both;
         where that file's service joins an external network the reader joins too (polarsource/polar's
         docker-compose.shared.yml on `polar-shared`), the command starting that file as a project of
-        its own (`docker compose -f dev/docker/docker-compose.shared.yml up -d`, its profile named).
+        its own (`docker compose -f dev/docker/docker-compose.shared.yml up -d`, its profile named, with a
+        `-p` of its own where compose would give it the reader's project name, and the network's
+        `docker network create` for where it does not exist yet).
         Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
         Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
         the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password

@@ -119,13 +119,16 @@ def own_project_start(project: Project, path: Path, host: str, joined: set[str])
     an external network in `joined` (the engine names of those the reader joins): polar's
     docker-compose.shared.yml runs its infra as a project of its own on `polar-shared`, which the app
     file joins too, so it is started alone (`docker compose -f dev/docker/docker-compose.shared.yml up
-    -d`, with `--profile tinybird` for a service of a profile), not merged into the app's project;
+    -d`, with `--profile tinybird` for a service of a profile), not merged into the app's project, under
+    a `-p` of its own where compose would give it the reader's project name (both files in one folder, no
+    `name:`: polar's dev/docker), and with the network created first (external in both: neither makes it);
     None where the file shares no such network with the reader."""
     from doctor.project.memo import remember
 
     # remembered while the file is unchanged, as its service names are (sibling_services)
-    shape = remember("sibling-external-shape", (path,), None,
-                     functools.partial(_external_shape, path)).get(host.lower())
+    read = remember("sibling-external-shape-2", (path,), None, functools.partial(_external_shape, path))
+    own_name, services = read if read is not None else ("", {})
+    shape = services.get(host.lower())
     if shape is None:
         return None
     networks, profiles = shape
@@ -134,27 +137,44 @@ def own_project_start(project: Project, path: Path, host: str, joined: set[str])
         return None
     import shlex  # the command is there to be pasted
 
+    name = own_name or project.options.env.get("COMPOSE_PROJECT_NAME") or _normalized(path.parent.name)
+    ours = project.compose.project_name
+    apart = ""
+    if name == ours:  # compose would start it inside the reader's own project
+        stem = path.name.rsplit(".", 1)[0].replace("docker-compose", "").replace("compose", "")
+        word = _normalized(stem).strip("-_.") or "infra"  # docker-compose.shared.yml: `-p docker-shared`
+        apart = f" -p {shlex.quote(f'{ours}-{word}')}"
     profile = f" --profile {shlex.quote(profiles[0])}" if profiles else ""
     nets = " and ".join(f"'{n}'" for n in shared)
-    return (f"docker compose -f {shlex.quote(project.shown(path))}{profile} up -d (a project of its own, on the "
-            f"external network{'s' if len(shared) > 1 else ''} {nets} both files join)")
+    create = " && ".join(f"docker network create {shlex.quote(n)}" for n in shared)
+    return (f"docker compose -f {shlex.quote(project.shown(path))}{apart}{profile} up -d (a project of its own, on "
+            f"the external network{'s' if len(shared) > 1 else ''} {nets} both files join; where it does not exist "
+            f"yet: {create})")
 
 
-def _external_shape(path: Path) -> dict[str, tuple[list[str], list[str]]]:
-    """Each service of the compose file at `path` (lowercased name) with the engine names of the external
-    networks it joins and its profiles; literal names only (a `${NAME}` is not read here)."""
+def _normalized(name: str) -> str:
+    """A folder or file word as compose makes a project name of it: lower case, only a-z, 0-9, `-` and `_`."""
+    return "".join(c for c in name.lower() if c.isascii() and (c.isalnum() or c in "-_"))
+
+
+def _external_shape(path: Path) -> tuple[str, dict[str, tuple[list[str], list[str]]]]:
+    """The compose file's own project `name:` (literal; else "") and each of its services (lowercased name)
+    with the engine names of the external networks it joins and its profiles; literal names only (a
+    `${NAME}` is not read here)."""
     from doctor.project.reading import read_regular_text
     from doctor.project.yamlimport import yaml
 
     text = read_regular_text(path)
     if not text or "external" not in text:
-        return {}
+        return "", {}
     try:
         document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError, ValueError):
-        return {}
+        return "", {}
     if not isinstance(document, dict) or not isinstance(document.get("services"), dict):
-        return {}
+        return "", {}
+    own = document.get("name")
+    own_name = str(own) if isinstance(own, str) and "$" not in own else ""
     declared = document.get("networks")
     declared = declared if isinstance(declared, dict) else {}
     external = {str(key): str(spec.get("name") or key) for key, spec in declared.items()
@@ -168,4 +188,4 @@ def _external_shape(path: Path) -> dict[str, tuple[list[str], list[str]]]:
         profiles = service.get("profiles")
         shape[str(name).lower()] = ([external[k] for k in keys if k in external],
                                     [str(p) for p in profiles] if isinstance(profiles, list) else [])
-    return shape
+    return own_name, shape
