@@ -17,6 +17,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.model import Finding
 from doctor.project import ProjectOptions
@@ -67,3 +69,28 @@ def test_only_the_prefix_and_a_field_of_the_class_make_the_name() -> None:
     assert not reads_by_prefix("POLAR_OTHER_URL", SETTINGS)
     assert not reads_by_prefix("APP_POLAR_API_URL", SETTINGS)
     assert not reads_by_prefix("POLAR_POLAR_API_URL", SETTINGS.replace("BaseSettings", "BaseModel"))
+
+
+CLASS = "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\nclass Settings(BaseSettings):\n"
+
+
+@pytest.mark.parametrize(("source", "name", "reads"), [
+    # another class's field is not the settings class's
+    (CLASS + '    model_config = SettingsConfigDict(env_prefix="app_")\n    debug: bool = False\n\n\n'
+     'class Payload(BaseModel):\n    url: str\n', "APP_URL", False),
+    (CLASS + '    model_config = SettingsConfigDict(env_prefix="app_")\n    debug: bool = False\n\n\n'
+     'class Payload(BaseModel):\n    url: str\n', "APP_DEBUG", True),
+    # case_sensitive=True: read as written only
+    (CLASS + '    model_config = SettingsConfigDict(env_prefix="APP_", case_sensitive=True)\n    url: str = ""\n',
+     "app_url", False),
+    (CLASS + '    model_config = SettingsConfigDict(env_prefix="APP_", case_sensitive=True)\n    url: str = ""\n',
+     "APP_url", True),
+    # an alias is read instead of the prefixed name
+    (CLASS + '    model_config = SettingsConfigDict(env_prefix="app_")\n'
+     '    url: str = Field("", validation_alias="SERVICE_URL")\n', "APP_URL", False),
+    # pydantic v1's nested Config holds the prefix of the class around it
+    (CLASS + '    url: str = ""\n\n    class Config:\n        env_prefix = "app_"\n', "APP_URL", True),
+])
+def test_a_prefixed_read_is_the_settings_class_s_own_field(source: str, name: str, reads: bool) -> None:
+    """A review's finds: any `field:` line of the file counted under any env_prefix of it."""
+    assert reads_by_prefix(name, source) is reads

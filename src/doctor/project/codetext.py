@@ -71,15 +71,57 @@ _PREFIXED_ENV = lazy(r"""\.from_prefixed_env\((?![^()]*\bprefix\s*=\s*["'](?!FLA
 def reads_by_prefix(name: str, text: str) -> bool:
     """Whether Python source `text` holds a pydantic-settings class whose `env_prefix` and field make the
     variable: polarsource/polar's config.py `env_prefix="polar_"` and `POLAR_API_URL: str = ...` read
-    POLAR_POLAR_API_URL (case-insensitively, pydantic-settings' default), though no line writes that name."""
+    POLAR_POLAR_API_URL (case-insensitively, pydantic-settings' default), though no line writes that name.
+    The field is one of that class's own (not another class's `url: str` in the file), read as written
+    where the class says `case_sensitive=True`, and not one with an alias (which pydantic-settings reads
+    instead of the prefixed name)."""
     if "env_prefix" not in text or "BaseSettings" not in text:
         return False
     for prefix in _ENV_PREFIX.finditer(text):
-        if prefix[1] and len(name) > len(prefix[1]) and name.lower().startswith(prefix[1].lower()):
-            field = re.escape(name[len(prefix[1]):])
-            if re.search(rf"^[ \t]+{field}[ \t]*:", text, re.MULTILINE | re.IGNORECASE):
+        if not prefix[1] or len(name) <= len(prefix[1]) or not name.lower().startswith(prefix[1].lower()):
+            continue
+        body = _class_body(text, prefix.start())
+        if body is None:
+            continue
+        sensitive = re.search(r"\bcase_sensitive\s*[=:]\s*True\b", body) is not None
+        if sensitive and not name.startswith(prefix[1]):
+            continue
+        field = re.escape(name[len(prefix[1]):])
+        flags = re.MULTILINE if sensitive else re.MULTILINE | re.IGNORECASE
+        indent = _body_indent(body)
+        for line in re.finditer(rf"^{indent}{field}[ \t]*:[^\n]*", body, flags):
+            if not re.search(r"\b(?:validation_)?alias\s*=", line[0]):
                 return True
     return False
+
+
+def _class_body(text: str, at: int) -> str | None:
+    """The body of the class whose definition holds position `at` (its lines after the `class` line, to the
+    first line indented no deeper than it); None outside a class."""
+    heads = list(re.finditer(r"^([ \t]*)class[ \t]+(\w+)[^\n]*:[ \t]*(?:#[^\n]*)?$", text[:at], re.MULTILINE))
+    config, config_indent = False, 0  # pydantic v1's nested `class Config:` holds the prefix of the class around it
+    for head in reversed(heads):
+        own = len(head[1])
+        if config and own >= config_indent:
+            continue
+        start = text.find("\n", head.end()) + 1 if text.find("\n", head.end()) >= 0 else len(text)
+        end = start
+        for line in re.finditer(r"^([ \t]*)(\S)[^\n]*$", text[start:], re.MULTILINE):
+            if len(line[1]) <= own and line[2] != "#":
+                break
+            end = start + line.end()
+        if end >= at:  # `at` lies in this class's body (a nested class's own head comes later)
+            if head[2] == "Config" and own and not config:
+                config, config_indent = True, own
+                continue
+            return text[start:end]
+    return None
+
+
+def _body_indent(body: str) -> str:
+    """The indentation of a class body's statements (its first line that is not blank or a comment)."""
+    first = re.search(r"^([ \t]+)[^\s#]", body, re.MULTILINE)
+    return re.escape(first[1]) if first is not None else r"[ \t]+"
 
 
 def reads_implicitly(name: str, text: str) -> bool:
