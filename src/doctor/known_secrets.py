@@ -305,13 +305,16 @@ def _flow_lines(text: str) -> str:
 
 
 def _joined_block_lists(text: str) -> str:
-    """Each run of YAML `- item` lines as one line of space-separated items."""
+    """Each run of YAML `- item` lines as one line of space-separated items. An item that assigns
+    nothing (`KEY=`) stays empty (`KEY=''`): jhipster's `- SPRING_DATASOURCE_PASSWORD=` took the next
+    item, `SPRING_LIQUIBASE_URL=jdbc:...`, as its value, masked wherever that line was printed."""
     lines: list[str] = []
     items: list[str] = []
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped.startswith("- "):
-            items.append(stripped[2:].strip().strip("'\""))
+            item = stripped[2:].strip().strip("'\"")
+            items.append(f"{item}''" if item.endswith(("=", ":")) else item)
             continue
         if items:
             lines.append(" ".join(items))
