@@ -114,6 +114,9 @@ class ServiceNameDrift(Check):
         its own (`docker compose -f dev/docker/docker-compose.shared.yml up -d`, its profile named, with a
         `-p` of its own where compose would give it the reader's project name, and the network's
         `docker network create` for where it does not exist yet).
+        The other files are the `*compose*.yml` beside the ones in use; where a file in use is named
+        by its role (quarkus-super-heroes' deploy/docker-compose/java25.yml, whose apps export to
+        'otel-lgtm' of monitoring.yml beside it), any YAML file there declaring services.
         Also a URL whose password holds a raw `/`, `?` or `#` (a userinfo `app:` + `ab/cd` + `@db`):
         Python's urllib, Node's and Go's URL parsers and libpq end the host part there and dial
         the user name, not `db` (an error); or a raw `@`, where libpq and SQLAlchemy end the password

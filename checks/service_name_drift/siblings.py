@@ -26,12 +26,17 @@ MAX_SIBLINGS = 24  # nautobot keeps 14 beside its docker-compose.yml
 def sibling_services(project: Project, host: str) -> list[Path]:
     """The compose files beside the ones in use (not read by this run) that declare a service named
     `host` (nautobot's `db` is in docker-compose.postgres.yml, .mysql.yml and .dolt.yml: the choice
-    is the user's). Read only for a host that names nothing here: a rare path, so its YAML parse
+    is the user's); where a file in use is named by its role, not `*compose*`, any YAML file beside it.
+    Read only for a host that names nothing here: a rare path, so its YAML parse
     costs a clean run nothing."""
     folder = project.compose.project_dir
     used = set(project.compose.files)
+    # a folder whose compose files are named by their role (quarkus-super-heroes' deploy/docker-compose/java25.yml
+    # beside monitoring.yml, JHipster's src/main/docker/app.yml beside keycloak.yml): any YAML file there is one
+    by_role = any(not _COMPOSE_NAME.match(f.name) for f in used if f.parent == folder)
     try:
-        names = sorted(p for p in folder.iterdir() if _COMPOSE_NAME.match(p.name) and p not in used)
+        names = sorted(p for p in folder.iterdir() if p not in used and (
+            _COMPOSE_NAME.match(p.name) or (by_role and p.suffix in (".yml", ".yaml"))))
     except OSError:
         return []
     from doctor.project.memo import remember
