@@ -251,7 +251,14 @@ class LeakedHostPort(Check):
         where that file reads one (a public endpoint key, `S3_PUBLIC_ENDPOINT`; a switch, plane's
         `USE_MINIO=1`, with which it signs for the host the request came to, behind a proxy), else the
         peer's name mapped to 127.0.0.1 in the host's /etc/hosts for both (where the peer publishes its
-        port as the same number), or a second client signing on the published address.
+        port as the same number), or a second client signing on the published address. Signed or not, such
+        a key is its S3 client's, which a library reads (boto3 under an MLflow server's artifact store), not a
+        page, even in a service that serves pages: gusseppe/smartdeploy's 'tracking_server' (`mlflow server`,
+        publishing its UI) with `MLFLOW_S3_ENDPOINT_URL=http://localhost:${MINIO_PORT}` dials itself, not 's3'
+        (the fix: `http://s3:9000`); but not in a service running Node or a static web server, nor under a key
+        naming the browser (`AWS_S3_ENDPOINT_URL_PUBLIC`). A message naming the env file line of a port
+        variable names the file compose interpolates from: under `--env-file default.env`, default.env's
+        line, not a `.env` compose then reads not.
 
     Why it matters
         The stack works from the host, where the published port and localhost are right, and

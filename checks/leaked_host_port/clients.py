@@ -31,6 +31,9 @@ HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
 APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
                           ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
 
+# words of a key naming the browser as its reader (S3_ENDPOINT_URL_PUBLIC): a page, not a dial
+_BROWSER_WORDS = frozenset({"PUBLIC", "BROWSER", "EXTERNAL", "FRONTEND", "CLIENT"})
+
 
 class Clients:
     """Answers, once per run and with the code read once, why a service dials a server."""
@@ -138,13 +141,20 @@ class Clients:
         serves no page (publishes and exposes no port, runs neither Node nor a static web server such as
         nginx serving a built bundle) and reads the variable in its code, scripts or command, or has no
         program doctor can read. openlibrary's `solr-updater` passes OL_URL to a Python updater from its
-        start script; a bot whose readable code never names the variable does not dial it."""
-        if service.ports or service.expose:
+        start script; a bot whose readable code never names the variable does not dial it. An S3
+        endpoint's key (MLFLOW_S3_ENDPOINT_URL, AWS_S3_ENDPOINT_URL) is its S3 client's, which a library
+        reads (boto3 under the MLflow server's artifact store), whatever pages the service serves: dialed
+        from its container where it runs neither Node nor a static web server and the key names no
+        browser (a presigned link's audience is presigned.py's)."""
+        from .presigned import S3_ENDPOINT_KEY
+
+        storage = S3_ENDPOINT_KEY.search(name) is not None and not _BROWSER_WORDS.intersection(name.upper().split("_"))
+        if (service.ports or service.expose) and not storage:
             return False
         base = self._base(service)
         if image_runtime(base) == "node" or image_basename(base) in _STATIC_SERVERS:
             return False
-        return not self._app_code(service) or self._reader(service, name) is not None
+        return storage or not self._app_code(service) or self._reader(service, name) is not None
 
     def hints(self, service: Service, var: EnvVar) -> tuple[str, ...]:
         """The hosts the project means for the variable elsewhere: the value its env file's committed template

@@ -20,21 +20,27 @@ def _address_at(project: Project, var: EnvVar, address: str) -> Location | None:
 
 
 def _origin(project: Project, var: EnvVar, at: Location | None) -> str:
-    """`; .env:1 sets DB_PORT=5433`: where the port a value dials comes from, when a `.env` variable
-    writes it (saleor-platform's backend.env `...@db:${DB_PORT}/saleor`) and the finding is not at
-    that line already; else nothing."""
-    dotenv = project.dotenv
-    if dotenv is None or not var.raw or (at is not None and at.path == dotenv.path):
+    """`; .env:1 sets DB_PORT=5433`: where the port a value dials comes from, when an env file compose
+    interpolates from writes it (saleor-platform's backend.env `...@db:${DB_PORT}/saleor`) and the
+    finding is not at that line already; else nothing. That file is `.env`, or the `--env-file` that
+    sets it (smartdeploy's `--env-file default.env`: its .env, which compose then reads not, says
+    another port)."""
+    if not var.raw:
         return ""
+    from doctor.project.edits import interpolated_at
+
     from .override_fix import written_variables
 
     notes = []
     for name in written_variables(project, var):
-        entry = dotenv.entry(name)
+        found = interpolated_at(project, name)
+        if found is None or (at is not None and at.path == found[0]):
+            continue
+        path, entry = found
         # a port: digits, written after a colon and not before an `@` (never a URL's password)
         port = rf":(?:\$\{{{re.escape(name)}(?:[:?+=-][^}}@]*)?\}}|\${re.escape(name)}(?![A-Za-z0-9_]))(?!@)"
-        if entry is not None and (entry.value or "").isdigit() and re.search(port, var.raw):
-            notes.append(f"{project.shown(dotenv.path)}:{entry.line} sets {name}={entry.value}")
+        if (entry.value or "").isdigit() and re.search(port, var.raw):
+            notes.append(f"{project.shown(path)}:{entry.line} sets {name}={entry.value}")
     return "; " + ", ".join(notes) if notes else ""
 
 
