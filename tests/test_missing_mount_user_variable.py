@@ -120,3 +120,23 @@ def test_a_later_file_that_writes_a_number_wins(tmp_path: Path) -> None:
     (tmp_path / "compose.override.yaml").write_text("services:\n  app:\n    user: \"1000\"\n")
     [(_, _, fix)] = _findings(tmp_path).values()
     assert fix == "create uploads/ for 'app' before starting: mkdir -p uploads, then as root chown 1000:1000 uploads"
+
+
+def test_the_ids_go_in_the_env_file_compose_reads_under_env_file(tmp_path: Path) -> None:
+    """HSE-Courseworks/MLOps_pipeline's shape: run.sh starts the stack with `--env-file ./env/.env.airflow
+    --env-file ./env/.env.mlflow --env-file ./env/.env.minio`, and pgadmin runs as `'$UID:$GID'`, which no
+    file sets. Compose then reads no `.env`: the advice to append UID and GID there changed nothing; they
+    go in the last env file chosen (its keys win), as env-drift says for the same two variables."""
+    (tmp_path / "env").mkdir()
+    for name in (".env.airflow", ".env.mlflow", ".env.minio"):
+        (tmp_path / "env" / name).write_text("PGADMIN_LISTEN_PORT=80\n")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  pgadmin:\n    image: dpage/pgadmin4\n    user: '$UID:$GID'\n    volumes:\n"
+        "      - ./data/pgadmin_db:/var/lib/pgadmin\n")
+    chosen = tuple(tmp_path / "env" / name for name in (".env.airflow", ".env.mlflow", ".env.minio"))
+    project = Project(ProjectOptions(path=tmp_path, env=ENV, cwd=tmp_path, env_files=chosen))
+    [finding] = MissingMount().run(project, Host(env={}))
+    assert finding.fix is not None
+    assert finding.fix.title.endswith('and set UID and GID to your own user and group ids in env/.env.minio: '
+                                      'echo "UID=$(id -u)" >> env/.env.minio; echo "GID=$(id -g)" >> env/.env.minio'), \
+        finding.fix.title

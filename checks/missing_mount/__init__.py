@@ -188,7 +188,8 @@ class MissingMount(Check):
         /mnt`).
         Where that number is an unset variable's default (airflow's `${AIRFLOW_UID:-50000}:0`), set
         the variable to your own id in .env instead (`echo "AIRFLOW_UID=$(id -u)" >> .env`: compose
-        runs no `$(...)` written in .env): a chown to 50000 would
+        runs no `$(...)` written in .env; under `--env-file`, in the last file given, compose reading
+        no .env then): a chown to 50000 would
         take the folder from you. A file git tracks but this checkout lacks is restored
         (`git checkout -- FILE`), not created.
 

@@ -341,7 +341,7 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootles
         # compose runs no `$(id -u)` written in .env: the shell that appends the line does (airflow's docs)
         names = [uid_variable, *([gid_variable] if gid_variable else [])]
         ids = " and ".join(names)
-        env = project.shown(project.compose.project_dir / ".env")
+        env = project.shown(project.variables_file)
         lines = "; ".join(f'echo "{name}=$(id -{"u" if name == uid_variable else "g"})" >> {env}' for name in names)
         yours = "your own user and group ids" if gid_variable else "your own user id"
         return Fix(f"{start}, and set {ids} to {yours} in {env}: {lines}", Safety.ADVICE)

@@ -324,6 +324,14 @@ class Project:
         chosen = self.chosen_env_files
         return (self.root / ".env",) if chosen is None else tuple(Path(os.path.abspath(p)) for p in chosen)
 
+    @property
+    def variables_file(self) -> Path:
+        """The env file a line setting a compose variable belongs in: the last file `--env-file` or
+        COMPOSE_ENV_FILES choose (its key wins), else `.env` (also where COMPOSE_DISABLE_ENV_FILE
+        turns env files off: the advice then needs its own words)."""
+        files = self.interpolation_files
+        return files[-1] if files else self.root / ".env"
+
     @cached_property
     def chosen_env_files(self) -> tuple[Path, ...] | None:
         """The env files `--env-file` or COMPOSE_ENV_FILES choose for interpolation (compose then
