@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from doctor.engine import RunOptions, load_registry, preflight
@@ -83,16 +84,16 @@ def test_one_fix_settles_it_and_a_second_changes_nothing(tmp_path: Path) -> None
     _plant(local, ENDPOINT, ENDPOINT.replace("//s3:", "//localhost:"))
     before = (local / "docker-compose-local.yml").read_text()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1", "NO_COLOR": "1"}
-    command = [shutil.which("doctor") or "doctor", "fix", "--yes", "-f", "docker-compose-local.yml",
-               "--env-file", "default.env", "."]
-    first = subprocess.run(command, cwd=local, env=env, capture_output=True, text=True, check=False)
+    command = [sys.executable, "-m", "doctor", "fix", "--yes", "-f", "docker-compose-local.yml", "--env-file",
+               "default.env", "."]  # the doctor of this interpreter: no `doctor` on a CI job's PATH
+    first = subprocess.run(command, cwd=local, env=env, capture_output=True, text=True, check=False, timeout=180)
     assert "applied  leaked-host-port" in first.stdout, first.stdout + first.stderr
     after = (local / "docker-compose-local.yml").read_text()
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [("      - MLFLOW_S3_ENDPOINT_URL=http://localhost:${MINIO_PORT}",
                         "      - MLFLOW_S3_ENDPOINT_URL=http://s3:9000")]
     assert _findings(local, tmp_path) == []
-    second = subprocess.run(command, cwd=local, env=env, capture_output=True, text=True, check=False)
+    second = subprocess.run(command, cwd=local, env=env, capture_output=True, text=True, check=False, timeout=180)
     assert "0 applied" in second.stdout or "nothing to fix" in second.stdout, second.stdout
     assert (local / "docker-compose-local.yml").read_text() == after
 
