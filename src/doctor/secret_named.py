@@ -13,7 +13,7 @@ from itertools import pairwise
 from doctor.lazyre import lazy
 from doctor.secret_commands import mask_group as _masked_group
 from doctor.secret_keys import Sink, is_expansion, is_secret_key, key_kind, reference_default, secret_for_key
-from doctor.secret_shapes import MASK, looks_like_credential, places, sub_at
+from doctor.secret_shapes import MASK, looks_like_credential, matches_at, places, sub_at
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ _NEXT_FIELD = lazy(r";(?=[A-Za-z][\w ]{0,40}+=)")
 # `doctor why` quotes of a container's output holds values the project never defined
 # the same on lower-cased text, as a prefilter: a scan ~5x cheaper than _PROSE_SECRET's (its
 # case-blind look-behind is tried at every position), and most texts have no match
+PROSE_NAMES = ("token", "secret", "passw", "passphrase", "key", "credential", "auth", "sid")  # _PROSE_HINT's first
 _PROSE_HINT = lazy(r"(?:token|secret|passw|passphrase|key|credential|auth|sid)[a-z]{0,4}(?:[ \t]++(?:is|was))?"
                    r"(?:[ \t]*+[:=])?[ \t]++"
                    r"[\"'`]?[\w+/=$!@#%^&*()-]{8}")
@@ -164,6 +165,43 @@ def _phrase_end(text: str, at: int, quote: str) -> bool:
     words = text[start + 1:at].split()
     return len(words) >= PHRASE_WORDS or any("." in w or "/" in w or w.startswith("-") for w in words)
 
+_RUN = lazy(r"[\w.-]*+")  # a key's characters, read backwards from its end (in the text reversed)
+
+
+def key_starts(text: str) -> list[int]:
+    """Every place where a match of _KEY_SEP can begin, in order (more may be tried, none is missed).
+
+    A match's key runs to the end of its run of `[\\w.-]` (possessive), then come an optional `\\"` or
+    quote, blanks, the separator: so from each `=` and `:`, back over the blanks, the quote and its
+    backslash, is the end of the run, and the key begins where the run does (the look-behind refuses
+    any later place of it) or right after a `-D` inside it (the Java property's `-Dx.password=`).
+    `_KEY_SEP.finditer` tries every position, its key's first letters at nearly each one of a report
+    or a compose file (~0.4 us a character); this reads back from the separators alone."""
+    starts: list[int] = []
+    reverse = ""
+    for sep in places(text, ("=", ":")):
+        end = sep
+        while end and text[end - 1] in " \t":
+            end -= 1
+        if end and text[end - 1] in "\"'":
+            end -= 1
+            if end and text[end - 1] == "\\":
+                end -= 1
+        if not reverse:
+            reverse = text[::-1]
+        back = len(text) - end
+        run = _RUN.match(reverse, back)  # always (`*+`), empty where no key ends here
+        begin = end - (run.end() - back) if run is not None else end
+        if begin == end:
+            continue
+        starts.append(begin)
+        java = text.find("-D", begin, end)
+        while java >= 0:
+            starts.append(java + 2)
+            java = text.find("-D", java + 1, end)
+    return sorted(set(starts))
+
+
 def key_values(text: str, sink: Sink) -> str:
     """`KEY=value`, `KEY: value`, `"KEY": "value"` (also JSON-escaped) with a secret-looking KEY.
 
@@ -173,8 +211,9 @@ def key_values(text: str, sink: Sink) -> str:
     out: list[str] = []
     pos = done = 0
     # no match begins inside another (inside its key, the look-behind fails; after it, no key
-    # begins): finditer's matches from where the last value (or reference) ends are search's
-    for match in _KEY_SEP.finditer(text):
+    # begins): finditer's matches from where the last value (or reference) ends are search's; tried
+    # only where a key before a separator can begin (key_starts): the same matches
+    for match in matches_at(_KEY_SEP, text, key_starts(text)):
         if match.start() < pos:
             continue
         key, quote, sep, blanks = match.groups()
@@ -254,7 +293,10 @@ def prose_secrets(text: str, sink: Sink) -> str:
         at = match.start("v") - match.start()
         return whole[:at] + MASK + whole[at + len(value):]
 
-    if _PROSE_HINT.search(text.lower()) is None:
+    # _PROSE_HINT tried only where one of its names begins: the same answer as its
+    # search, whose first letters sre tries at nearly every position of a text; most texts name none
+    lower = text.lower()
+    if next(matches_at(_PROSE_HINT, lower, places(lower, PROSE_NAMES)), None) is None:
         return text
     return _PROSE_SECRET.sub(replace, text)
 

@@ -33,7 +33,6 @@ TOOLS = lazy(
 )
 TOOL_STARTS = ("cypher-shell", "cqlsh", "couchbase-cli", "rabbitmqadmin", "mosquitto_", "vsql", "isql", "gbak",
                "gsec", "gfix", "nbackup", "etcdctl")
-_TOOL_HINT = lazy("|".join(TOOL_STARTS))  # one scan in C for a text that names none (most: a report's lines)
 _ARGS = {
     "p": lazy(rf"(?<![\w-])-p{_SEP}{_QUOTED_ARG}"),
     "P": lazy(rf"(?<![\w-])-P{_SEP}{_QUOTED_ARG}"),
@@ -77,9 +76,16 @@ _PROSE = frozenset({"is", "was", "not", "must", "should", "required", "missing",
                     "for", "the", "a", "an", "of", "in", "on", "and", "or", "yes", "no"})
 
 
+def names_a_tool(text: str) -> bool:
+    """Whether one of TOOL_STARTS is in `text` (most texts: a report's lines, a compose file, name none): a find
+    in C for each name, ~4x cheaper than one search of their alternation, whose first letters sre tries at
+    nearly every position of prose or YAML."""
+    return any(start in text for start in TOOL_STARTS)
+
+
 def tool_args(text: str, sink: Sink) -> str:
     """Each client's password arguments (the module docs), in the same command as its name."""
-    if _TOOL_HINT.search(text) is None:
+    if not names_a_tool(text):
         return text
     out: list[str] = []
     pos = 0
