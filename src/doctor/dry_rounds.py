@@ -132,6 +132,13 @@ class ScratchFiles(ProjectFiles):
                 return None, refusal
         return super().stage(plan)
 
+    def _held(self, plan: FileEdits) -> bool:
+        # the project's file, in its own checkout: the copy of a compose folder below the checkout's
+        # top (jhipster's src/main/docker) holds no .git, where a committed file read as one git does not hold
+        from doctor.project.gitrepo import held_by_git
+
+        return held_by_git(self.project_path(plan.path), plan.data)
+
     def _backup(self, plan: FileEdits) -> None:
         self.would_back_up[self.project_path(plan.path)] = None
 
