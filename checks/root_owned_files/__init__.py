@@ -118,11 +118,13 @@ class RootOwnedFiles(Check):
         with chown, else one the project names or built, `bookwyrm-web`). Then run the service as
         you so it does not happen again:
         `user: "${UID}:${GID}"` with your ids set in .env (`UID=1000`, `GID=1000`, as airflow's
-        `AIRFLOW_UID` is set): bash does not export UID and has no GID, so without those lines
-        compose warns the variables are not set and renders `user: ':'`; the service's named and
-        anonymous volumes, which docker made as root (kitsune's `node_modules:/app/node_modules`,
-        where `npm install` as you would fail), are handed to those ids once (`docker compose run
-        --rm --no-deps --user 0 --entrypoint chown node -R 1000:1000 /app/node_modules`). An image that starts as
+        `AIRFLOW_UID` is set; under `--env-file` or COMPOSE_ENV_FILES in the last file given, as every
+        variable this advice sets, compose reading no .env then: MLOps_pipeline's env/.env.minio):
+        bash does not export UID and has no GID, so without those lines compose warns the variables
+        are not set and renders `user: ':'`; the service's named and anonymous volumes, which docker
+        made as root (kitsune's `node_modules:/app/node_modules`, where `npm install` as you would
+        fail), are handed to those ids once (`docker compose run --rm --no-deps --user 0
+        --entrypoint chown node -R 1000:1000 /app/node_modules`). An image that starts as
         root and drops to the ids its entrypoint reads (ArchiveBox's `usermod -o -u "${PUID:-911}"`
         then `gosu`; linuxserver.io's images; photoprism's `setpriv --reuid "${PHOTOPRISM_UID}"`
         after its root init) would break under `user:`: the advice is then `PUID=1000` and

@@ -165,7 +165,7 @@ def build_as_you(project: Project, svc: Service, made: CreatedUser, uid: int, gi
     useradd's -u (and the group's -g), given from .env through compose's `build.args`."""
     variables = project.compose.variables
     settings = [f"{name}={value}" for name, value in (("UID", uid), ("GID", gid)) if variables.get(name) != str(value)]
-    env = project.shown(project.compose.project_dir / ".env")
+    env = project.shown(project.variables_file)
     given = _given_from(project, svc, made.arg) if made.arg else None
     if given is not None:  # docker-rails-example: the Dockerfile takes your ids already, compose passes 1000
         arg, variable, at = given

@@ -153,7 +153,7 @@ def set_ids(project: Project, expected: Owner, who: str, services: Sequence[Serv
         settings = [f"{name}={value}" for name, value in zip(variables, (expected.uid, expected.gid), strict=True)
                     if known.get(name) != str(value)]
         if settings:
-            env = project.shown(project.compose.project_dir / ".env")
+            env = project.shown(project.variables_file)
             # Sail's `WWWUSER: '${WWWUSER}'`: the same names, which compose passes on
             passed = (f", which compose passes to {who}" if variables == pair
                       else f" ({pair[0]} and {pair[1]} of {who} read them)")

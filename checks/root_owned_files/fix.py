@@ -174,7 +174,7 @@ def _run_as_you(project: Project, expected: Owner, who: str, services: Sequence[
         if rest:
             told.insert(0, _run_as_you(project, expected, service_names([s.name for s in rest]), rest))
         return "; ".join(told)
-    env = project.shown(project.compose.project_dir / ".env")
+    env = project.shown(project.variables_file)
     own = _user_variable(project, services)
     if own is not None:  # joanie's `user: ${DOCKER_USER:-1000}`: the project's own setting takes the ids
         return f"set {own}={expected.uid}:{expected.gid} in {env} (the user: of {who} reads it)"
