@@ -106,7 +106,13 @@ class MissingMount(Check):
         dotfile like `.env` or `.npmrc`, a known extensionless file like `Makefile` or `Procfile`,
         or one mounted at such a target, bar a folder named like a file, acme.sh's `/etc/acme.sh`,
         or where the image COPYs a file) or a service that runs as a
-        non-root `user:` is a warning, `create_host_path: false` an error (the container cannot
+        non-root `user:` is a warning; so is one whose service has no `user:` and whose image runs as
+        a non-root `USER` (of the stage it is built at: Simple-Data-Engineering's `FROM
+        apache/airflow` ... `USER airflow`, whose ./airflow/logs airflow cannot write once docker made
+        it root's), unless the target lies in the tree the image COPYs the code to (open-prices'
+        stale `./tests:/opt/open-prices/tests` under `COPY . /opt/open-prices`: source, read, not
+        written) or a root service mounting it chowns it first (CTFd's `permissions`, `chown -R
+        1001:1001 ...`). `create_host_path: false` is an error (the container cannot
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking
         target (`./nginx.conf:/etc/nginx/nginx.conf`) is an error: the service gets a directory.
@@ -182,7 +188,9 @@ class MissingMount(Check):
         which Node finds past the empty folder: an info with `mkdir -p`, only for an ENV, not an ARG,
         that compose's `environment:` does not replace, with a package.json copied beside that
         node_modules, `COPY package*.json /` too, and an install run in that folder); for a service
-        that runs as a numeric `user:` (lemmy's pictrs, `991:991`), then chown it to that user; under
+        that runs as a numeric `user:` (lemmy's pictrs, `991:991`) or image `USER`, then chown it to
+        that user (a named image USER, whose uid only the image knows, inside it: `docker compose run
+        --rm --no-deps --user 0:0 --entrypoint chown airflow-webserver airflow /opt/airflow/logs`); under
         a rootless engine, where that uid is a subuid of yours that no chown on the host gives, inside
         the engine (`docker compose run --rm --no-deps --user 0:0 --entrypoint chown pictrs 991:991
         /mnt`).

@@ -3,8 +3,9 @@
 Docker's legacy bind API creates a missing source as a root-owned directory (a rootless engine's
 user's: made_as.py), even where a file was meant (COMPOSE-SEMANTICS §7, verified); `create_host_path:
 false` makes container creation fail instead. A missing directory for data or logs is often intended
-(docker creates it on first run), so that alone is info; a file-looking source, a non-root service user that will not be
-able to write the root-owned directory, or create_host_path false is a real fault. A missing
+(docker creates it on first run), so that alone is info; a file-looking source, a non-root service user (its `user:`,
+else its image's USER) that will not be able to write the root-owned directory, or create_host_path false is a real
+fault. A missing
 node_modules/ is the install's to fill, but for an image whose own packages are on its NODE_PATH
 beside a package.json it COPYs (fastapi-react's /node_modules), which Node finds past the empty folder.
 """
@@ -167,6 +168,14 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
     if user is not None:
         message = f"{head}: docker makes it {owned}, '{user.name}' runs as '{user.user}'"
         return Severity.WARNING, message, _mkdir_for(source, here, user, project, "" if owned == ROOT else target)
+    from .image_user import image_writer
+
+    imaged = image_writer(project, uses)
+    if imaged is not None:
+        service, target, named = imaged
+        message = f"{head}: docker makes it {owned}, '{service.name}' runs as its image's USER '{named}'"
+        fix = _mkdir_for(source, here, service, project, "" if owned == ROOT else target, (named, target))
+        return Severity.WARNING, message, fix
     return Severity.INFO, f"{head}: docker will create it {owned}", _mkdir(source, here)
 
 
@@ -320,7 +329,8 @@ def _mkdir(source: Path, here: str, root: Path | None = None) -> Fix:
                command=("mkdir", "-p", str(source)))
 
 
-def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootless_target: str = "") -> Fix:
+def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootless_target: str = "",
+               image: tuple[str, str] | None = None) -> Fix:
     """The folder created for a service that runs as a numeric `uid[:gid]` (lemmy's pictrs, `991:991`):
     made by you and then given to that user, since a folder of yours is as unwritable to uid 991 as
     a root-owned one (the parents stay yours: `sudo install -d -o` would make them root's). Where the
@@ -328,14 +338,17 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootles
     is meant to change: set to your own id, the folder you make is already the service's, while a
     chown to 50000 would take your own dags/ from you. Under a rootless engine (`rootless_target`: where the
     service mounts it) its uid is a subuid of yours, which a chown on the host does not give: the chown runs
-    inside the engine (a service of `user: "1001:1001"` then wrote its bind as 101000 under a real rootless engine)."""
+    inside the engine (a service of `user: "1001:1001"` then wrote its bind as 101000 under a real rootless engine).
+    `image`: (the non-root USER of the service's image, where it mounts the folder), for a service with no
+    `user:`: a uid is given the folder as above; a name (`airflow`) has its uid in the image alone, so the
+    chown runs there, by name (`docker compose run --rm --no-deps --user 0:0 --entrypoint chown ...`)."""
     import shlex
 
     from .written_user import unset_id_variables, written_user
 
     quoted = shlex.quote(here.rstrip("/") or ".")
     start = f"create {here.rstrip('/')}/ for '{user.name}' before starting: mkdir -p {quoted}"
-    written = written_user(project, user.name)
+    written = written_user(project, user.name) if image is None else None
     uid_variable, gid_variable = unset_id_variables(written, project.compose.variables) if written else (None, None)
     if uid_variable is not None:
         # compose runs no `$(id -u)` written in .env: the shell that appends the line does (airflow's docs)
@@ -345,8 +358,12 @@ def _mkdir_for(source: Path, here: str, user: Service, project: Project, rootles
         lines = "; ".join(f'echo "{name}=$(id -{"u" if name == uid_variable else "g"})" >> {env}' for name in names)
         yours = "your own user and group ids" if gid_variable else "your own user id"
         return Fix(f"{start}, and set {ids} to {yours} in {env}: {lines}", Safety.ADVICE)
-    owner = (user.user or "").strip()
+    owner = (user.user or "").strip() if image is None else image[0]
     uid, _, gid = owner.partition(":")
+    if image is not None and not uid.isdigit():
+        chown = (f"{project.compose_words()} run --rm --no-deps --user 0:0 --entrypoint chown {user.name} "
+                 f"{shlex.quote(uid)} {shlex.quote(image[1])}")
+        return Fix(f"{start}, then give it to the image's user '{uid}' inside it: {chown}", Safety.ADVICE)
     if not uid.isdigit() or (gid and not gid.isdigit()):
         return _mkdir(source, here)
     if rootless_target:
