@@ -31,6 +31,8 @@ from .waits import wait_findings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from doctor.project.service_network import NetworkView
+
     from .edits import Use
 
 PEERS_SHOWN = 10  # the peers an advice names before "and N more"
@@ -157,7 +159,12 @@ class ServiceNameDrift(Check):
         peer whose name (or alias) is a dash/underscore-separated part of the host, of those listening
         on the port it dials when several are (openlibrary's `OL_URL=http://ol-web:8080/`, or
         `openlibrary-web`, `web-server`, beside `web`, the one service on 8080), else the one peer
-        listening on that port whose name starts or ends the host (`webserver:8080` -> `web`). A URL
+        listening on that port whose name starts or ends the host (`webserver:8080` -> `web`), else the one
+        peer whose name ends in the host as whole dash/underscore parts, its prefix left off
+        (datasenseco/os-modern-data-stack's frontend `DATAHUB_GMS_HOST: gms` beside `datahub-gms`; `db` ->
+        `myapp-db`), not where two peers do, where the port it dials is another peer's, where the peer runs
+        another server than the URL's, or where the service joins an external network (another project's
+        container may answer to the name there). A URL
         that names the drifted host with the HOST port of the
         service meant (docker-django-example's `@postgresserver:5433` while 'postgres' publishes
         5433:5432) gets its container port too (`@postgres:5432`): the host alone would leave it
@@ -208,8 +215,18 @@ class ServiceNameDrift(Check):
             held = self._views[id(peers)] = (peers, families, folders)
         return held[1], held[2]
 
+    def _tails(self, view: NetworkView) -> dict[str, set[str]]:
+        """The peers of a view's networks by each run of parts ending their names (affixes.name_tails), made
+        once a run per set of networks."""
+        if view.networks not in self._name_tails:
+            from .affixes import name_tails
+
+            self._name_tails[view.networks] = name_tails(view)
+        return self._name_tails[view.networks]
+
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         self._views: dict[int, tuple[Sequence[Service], dict[str | None, list[str]], dict[str, list[str]]]] = {}
+        self._name_tails: dict[tuple[str, ...], dict[str, set[str]]] = {}
         # and the env files the services' apps read from a bind (fba's `.env.server:/fba/backend/.env`)
         model = project.app_compose
         everywhere = all_names(model)
@@ -295,7 +312,7 @@ class ServiceNameDrift(Check):
         return self.finding(message, found[0].location, found[0].subject, fix, severity)
 
     def _finding(self, project: Project, uses: list[Use], known: str | None, by_hostname: bool) -> Finding:
-        from .affixes import affixed_peer  # here: a clean project's run never imports these
+        from .affixes import affixed_peer, suffixed_peer  # here: a clean project's run never imports these
         from .edits import edited_name, host_edit, host_port_edit, host_shown, written_at
         from .siblings import listener_for, own_project_start, sibling_services
 
@@ -367,6 +384,13 @@ class ServiceNameDrift(Check):
             # openlibrary's OL_URL=http://ol-web:8080/ beside 'web', the one service listening on 8080
             meant, why = affixed
             message += f" (did you mean '{meant}'?{' ' + why if why else ''})"
+        external = project.compose.external_networks
+        if meant is None and not any(n in external for n in view.networks) and (
+                suffixed := suffixed_peer(view, ref, _env(service), service.name, self._tails(view))) is not None:
+            # datasenseco/os-modern-data-stack's DATAHUB_GMS_HOST=gms beside 'datahub-gms'; not on an external
+            # network, where another project's container may well be 'gms'
+            meant, why = suffixed
+            message += f" (did you mean '{meant}'?{' ' + why if why else ''})"
         if meant is None:
             # Nothing of this project resembles the name: most often a service of another compose
             # file (an optional observability stack) or of another project; say so, quietly.
@@ -377,7 +401,6 @@ class ServiceNameDrift(Check):
             shown_peers = [f"'{name}'" for name in others[:PEERS_SHOWN]]
             if is_browser_key(var.name):  # a URL handed to others (a callback, the site's): it may be its own
                 shown_peers.insert(0, f"'{service.name}' (itself)")
-            external = project.compose.external_networks
             shared = [f"'{external[n]}'" for n in view.networks if n in external]
             if shared:  # penpot's devenv: its infra (postgres, valkey, mailer) is another project on that network
                 message += f" of this project; it joins the external network {', '.join(shared)}, where another "
