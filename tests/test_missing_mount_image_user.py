@@ -188,3 +188,25 @@ def test_a_folder_a_root_service_of_the_project_chowns_stays_an_info(tmp_path: P
     # without the permissions service, the same folder is a warning
     (tmp_path / "docker-compose.yml").write_text(compose.split("    depends_on:")[0])
     assert _finding(tmp_path).severity is Severity.WARNING
+
+
+@pytest.mark.parametrize("mount", [
+    "      - ./airflow/logs:/opt/airflow/logs:ro\n",
+    "      - type: bind\n        source: ./airflow/logs\n        target: /opt/airflow/logs\n        read_only: true\n"])
+def test_a_read_only_mount_stays_an_info(tmp_path: Path, mount: str) -> None:
+    """A review's find: a read-only bind is never written, and the advice's chown of it fails (`chown: /data:
+    Read-only file system`)."""
+    compose = AIRFLOW_COMPOSE.replace("      - ./airflow/logs:/opt/airflow/logs\n", mount)
+    finding = _finding(_project(tmp_path, AIRFLOW_DOCKERFILE, compose))
+    assert finding.severity is Severity.INFO, finding.message
+
+
+def test_a_chown_by_a_service_on_the_same_non_root_image_hands_nothing_over(tmp_path: Path) -> None:
+    """A review's find: an init service built from the image that runs as `app` cannot chown a folder root owns,
+    so its `chown` hid the warning for nothing."""
+    compose = ("services:\n  init:\n    build: .\n    command: [\"bash\", \"-c\", \"chown -R app /home/app/logs\"]\n"
+               "    volumes:\n      - ./logs:/home/app/logs\n  web:\n    build: .\n"
+               "    command: [\"python\", \"-m\", \"http.server\"]\n    volumes:\n      - ./logs:/home/app/logs\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nRUN useradd -m app\nUSER app\n")
+    (tmp_path / "docker-compose.yml").write_text(compose)
+    assert _finding(tmp_path).severity is Severity.WARNING

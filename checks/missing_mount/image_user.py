@@ -21,9 +21,12 @@ def image_writer(project: Project, uses: list[tuple[Service, Mount]]) -> tuple[S
     """(the service, where it mounts the source, its image's USER) for the first of `uses` with no `user:`
     whose image runs as a non-root USER, where that is a fault: not a target in the tree the image COPYs
     the code to, nor a source a root service of `uses` chowns itself; else None."""
-    found = next(((svc, mount.target, user) for svc, mount in uses if (user := image_user(project, svc)) is not None
+    # a read-only mount is never written: the folder docker makes is harmless there (and a chown of it fails,
+    # `chown: /data: Read-only file system`)
+    found = next(((svc, mount.target, user) for svc, mount in uses if not mount.read_only
+                  and (user := image_user(project, svc)) is not None
                   and not _in_copied_tree(project, svc, mount.target)), None)
-    if found is not None and any(_hands_over(svc) for svc, _ in uses):
+    if found is not None and any(_hands_over(project, svc) for svc, _ in uses):
         return None  # CTFd's `permissions` (root) runs `chown -R 1001:1001 /var/uploads ...` before 'ctfd' starts
     return found
 
@@ -41,13 +44,14 @@ def image_user(project: Project, service: Service) -> str | None:
     return user if user and user not in _ROOT and "$" not in user else None
 
 
-def _hands_over(svc: Service) -> bool:
-    """Whether the service runs as root (no `user:` or root's) a chown over its mounts: its entrypoint or
-    command (CTFd's `permissions`: `chown -R 1001:1001 /var/uploads /var/log/CTFd`; airflow-init's `bash
-    -c` text): the project gives the folders docker makes to their user itself."""
+def _hands_over(project: Project, svc: Service) -> bool:
+    """Whether the service runs as root (no `user:` or root's, and no non-root image USER: a chown by a
+    user can only fail on a folder root owns) a chown over its mounts: its entrypoint or command (CTFd's
+    `permissions`: `chown -R 1001:1001 /var/uploads /var/log/CTFd`; airflow-init's `bash -c` text): the
+    project gives the folders docker makes to their user itself."""
     from doctor.project.shipped import shell_words
 
-    if (svc.user or "").strip() not in _ROOT:
+    if (svc.user or "").strip() not in _ROOT or image_user(project, svc) is not None:
         return False
     words = shell_words(svc.entrypoint) + shell_words(svc.command)
     return any(posixpath.basename(word) == "chown" or "chown " in word for word in words)
