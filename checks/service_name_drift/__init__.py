@@ -155,15 +155,15 @@ class ServiceNameDrift(Check):
         `zulip/zulip-postgresql`, a tool named after it is not, `postgres-exporter`), else the peer
         the key names before its role (`DD_UWSGI_HOST` -> `uwsgi`; not where the key's words hold the host
         itself: polar's `POLAR_TINYBIRD_API_URL=http://tinybird:7181` means tinybird's API, not its 'api'
-        service), else the closest name, else the
-        peer whose name (or alias) is a dash/underscore-separated part of the host, of those listening
-        on the port it dials when several are (openlibrary's `OL_URL=http://ol-web:8080/`, or
-        `openlibrary-web`, `web-server`, beside `web`, the one service on 8080), else the one peer
-        listening on that port whose name starts or ends the host (`webserver:8080` -> `web`), else the one
-        peer whose name ends in the host as whole dash/underscore parts, its prefix left off
-        (datasenseco/os-modern-data-stack's frontend `DATAHUB_GMS_HOST: gms` beside `datahub-gms`; `db` ->
-        `myapp-db`), not where two peers do, where the port it dials is another peer's, where the peer runs
-        another server than the URL's, or where the service joins an external network (another project's
+        service), else the closest name (not one on a server of another family: a memcached `my-cache` for
+        `redis://cache`), else the peer whose name (or alias) is a dash/underscore-separated part of the
+        host, of those listening on the port it dials when several are (openlibrary's
+        `OL_URL=http://ol-web:8080/`, or `openlibrary-web`, `web-server`, beside `web`, the one service on
+        8080), else the one peer listening on that port whose name starts or ends the host (`webserver:8080`
+        -> `web`), else the one peer whose name ends in the host as whole dash/underscore parts, its prefix
+        left off (datasenseco/os-modern-data-stack's frontend `DATAHUB_GMS_HOST: gms` beside `datahub-gms`;
+        `db` -> `myapp-db`), not where two peers do, where the port it dials is another peer's, where the peer
+        runs another server than the URL's, or where the service joins an external network (another project's
         container may answer to the name there). A URL
         that names the drifted host with the HOST port of the
         service meant (docker-django-example's `@postgresserver:5433` while 'postgres' publishes

@@ -75,7 +75,19 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
 
     word = ref.host.lower()
     close = difflib.get_close_matches(word, view.candidates(exclude, word, CUTOFF), n=1, cutoff=CUTOFF)
-    return str(close[0]) if close else None
+    if not close:
+        return None
+    if family is not None:
+        # a name alike on a server of another family is no match: `redis://cache:6379` beside a memcached
+        # `my-cache` (leaked-host-port then wrote its port, `redis://my-cache:11211`)
+        from doctor.project.env_hosts import image_family
+
+        peer = view.resolve(str(close[0]))
+        service = view.index.model.services.get(peer) if peer is not None else None
+        theirs = image_family(service.image) if service is not None else None
+        if theirs is not None and theirs != family:
+            return None
+    return str(close[0])
 
 
 def _names_host(key: str, host: str) -> bool:
