@@ -167,19 +167,6 @@ def _left_cpu(pid: int, argv: Sequence[str]) -> float:
         if ours and done:
             cpu += usage.ru_utime + usage.ru_stime
     return cpu
-    for child in map(int, children):
-        try:
-            line = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        ours = os.fsencode(argv[0]) in line and [os.fsencode(a) for a in argv[1:]] == line[-len(argv):-1]
-        try:
-            done, _, usage = os.wait4(child, 0 if ours else os.WNOHANG)
-        except ChildProcessError:
-            continue
-        if ours and done:
-            cpu += usage.ru_utime + usage.ru_stime
-    return cpu
 
 
 def paired(doctor: Sequence[str], compose: Sequence[str], cwd: Path, env: Mapping[str, str],
