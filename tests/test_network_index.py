@@ -18,6 +18,7 @@ from doctor.project.service_network import (
     listen_ports,
     namespace_owner,
     networks_of,
+    server_family,
     service_family,
     suggest,
 )
@@ -164,6 +165,11 @@ def naive_suggest(view: NetworkView, ref: HostRef, exclude: str) -> str | None:
             return peer
     names = [p.name for p in peers] + [n for n, s in view.names.items() if s and s != exclude]
     close = difflib.get_close_matches(ref.host.lower(), sorted(set(names)), n=1, cutoff=0.75)
+    if close and ref.family is not None:  # not a server of another family than the URL's scheme says
+        peer = view.resolve(str(close[0]))
+        theirs = server_family(view.index.model.services[peer]) if peer is not None else None
+        if theirs is not None and theirs != ref.family:
+            return None
     return str(close[0]) if close else None
 
 

@@ -77,15 +77,16 @@ def suggest(view: NetworkView, ref: HostRef, env: Mapping[str, str | None], excl
     close = difflib.get_close_matches(word, view.candidates(exclude, word, CUTOFF), n=1, cutoff=CUTOFF)
     if not close:
         return None
-    if family is not None:
-        # a name alike on a server of another family is no match: `redis://cache:6379` beside a memcached
-        # `my-cache` (leaked-host-port then wrote its port, `redis://my-cache:11211`)
-        from doctor.project.env_hosts import image_family
+    if ref.family is not None:
+        # a name alike on a server of another family than the URL's scheme says is no match: `redis://cache:6379`
+        # beside a memcached `my-cache` (leaked-host-port then wrote its port, `redis://my-cache:11211`); a
+        # family guessed from the drifted host's own word (`postgress`) is no such proof
+        from doctor.project.service_network import server_family
 
         peer = view.resolve(str(close[0]))
         service = view.index.model.services.get(peer) if peer is not None else None
-        theirs = image_family(service.image) if service is not None else None
-        if theirs is not None and theirs != family:
+        theirs = server_family(service) if service is not None else None
+        if theirs is not None and theirs != ref.family:
             return None
     return str(close[0])
 
