@@ -33,15 +33,9 @@ def code_reader(project: Project, service: Service) -> str | None:
     """The tool the service starts when it only reads the project's code (CODE_READERS: hcb's `solargraph`,
     `bundle exec solargraph socket`), else None; its start is compose's command and entrypoint over its
     image's CMD and ENTRYPOINT."""
-    from doctor.project.service_start import past_init, start_words
+    from doctor.project.service_start import past_init, started_words
 
-    build = service.build
-    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
-    if recipe is not None:
-        words = start_words(service, recipe)
-    else:
-        words = [*_split(service.entrypoint), *_split(service.command)]
-    words = past_init(words)
+    words = past_init(started_words(project, service))
     if len(words) == 3 and posixpath.basename(words[0]) in _SHELLS and words[1] in ("-c", "-lc"):
         try:
             words = past_init(shlex.split(words[2]))  # `sh -c "bundle exec rubocop --lsp"`
@@ -56,11 +50,3 @@ def code_reader(project: Project, service: Service) -> str | None:
     tool = posixpath.basename(words[0]) if words else ""
     return tool if tool in CODE_READERS else None
 
-
-def _split(value: tuple[str, ...] | str | None) -> list[str]:
-    if isinstance(value, tuple):
-        return list(value)
-    try:
-        return shlex.split(value) if value else []
-    except ValueError:
-        return value.split() if value else []

@@ -67,6 +67,14 @@ def start_words(svc: Service, recipe: Recipe) -> list[str]:
     return entrypoint + command
 
 
+def started_words(project: Project, svc: Service) -> list[str]:
+    """The words the service starts with: `start_words` over its image where its Dockerfile is read, else
+    compose's entrypoint and command alone, split as a shell splits them."""
+    build = svc.build
+    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
+    return start_words(svc, recipe) if recipe is not None else [*_words(svc.entrypoint), *_words(svc.command)]
+
+
 def start_installs(project: Project, svc: Service, recipe: Recipe) -> frozenset[str]:
     """The folders (absolute, in the container) the service's start installs into before its program
     runs: those of its shell text and of the project script it starts."""
