@@ -28,33 +28,34 @@ CHECK = "runtime-drift"
 REPLAY = Path(__file__).parent / "replay" / "changedetection-io"
 
 
-def _findings(root: Path, home: Path) -> list[Finding]:
+def findings(root: Path, home: Path) -> list[Finding]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DOCTOR_NO_CACHE": "1"}
     options = RunOptions(project=ProjectOptions(path=root, env=env), select=(CHECK,), env=env)
     return [f for f in preflight(options, load_registry()).report.findings if f.check == CHECK]
 
 
-def _shown(findings: list[Finding], root: Path) -> list[tuple[str, int, str]]:
+def drift_shown(found: list[Finding], root: Path) -> list[tuple[str, int, str]]:
     return [(str(relative_to(f.location.path, root)), f.location.line, f.message)
-            for f in findings if f.location is not None]
+            for f in found if f.location is not None]
 
 
-def _checkout(tmp_path: Path) -> Path:
-    top = tmp_path / "changedetection.io"
-    shutil.copytree(REPLAY, top, ignore=shutil.ignore_patterns("SOURCE.md"))
+def checkout(tmp_path: Path, replay: Path = REPLAY, name: str = "changedetection.io") -> Path:
+    """A copy of the replay in a git checkout of its own (shared with test_runtime_drift_matrix_include.py)."""
+    top = tmp_path / name
+    shutil.copytree(replay, top, ignore=shutil.ignore_patterns("SOURCE.md"))
     subprocess.run(["git", "init", "-q", str(top)], check=True)
     return top
 
 
 def test_jobs_calling_one_workflow_on_each_python_are_a_matrix(tmp_path: Path) -> None:
-    assert _findings(_checkout(tmp_path), tmp_path) == []
+    assert findings(checkout(tmp_path), tmp_path) == []
 
 
 def test_an_image_the_called_matrix_does_not_test_is_still_found(tmp_path: Path) -> None:
-    top = _checkout(tmp_path)
+    top = checkout(tmp_path)
     dockerfile = top / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("ARG PYTHON_VERSION=3.11", "ARG PYTHON_VERSION=3.9"))
-    shown = _shown(_findings(top, tmp_path), top)
+    shown = drift_shown(findings(top, tmp_path), top)
     assert [(path, line) for path, line, _ in shown] == [("Dockerfile", 3)]
     assert shown[0][2] == "python 3.9 (FROM python:3.9-slim-bookworm), elsewhere 3.11.5: runtime.txt:1"
 
@@ -72,13 +73,13 @@ def _caller(name: str, workflow: str, version: str) -> str:
 def test_the_called_matrix_stands_at_its_first_callers_line(tmp_path: Path) -> None:
     """Callers of one workflow on 3.10 and 3.11, neither the image's 3.12: one matrix apart, at the first pin."""
     root = write_tree(tmp_path / "p", _workflow(_caller("a", "stack", "3.10") + _caller("b", "stack", "3.11")))
-    assert _shown(_findings(root, tmp_path), root) == [
+    assert drift_shown(findings(root, tmp_path), root) == [
         (".github/workflows/ci.yml", 7, "python 3.10, 3.11 (CI python-version of the jobs calling "
                                         "./.github/workflows/stack.yml with: 3.10, 3.11), elsewhere 3.12: "
                                         "Dockerfile:1")]
     # no list to add a version to: a job calling the workflow with it (the advice said `add python 3.12 to the
     # matrix in .github/workflows/ci.yml:7`, a job's `with:` value)
-    (finding,) = _findings(root, tmp_path)
+    (finding,) = findings(root, tmp_path)
     assert finding.fix is not None and finding.fix.title.startswith(
         "add a job calling ./.github/workflows/stack.yml with python 3.12, as the one at .github/workflows/ci.yml:7 "
         "does with its version"), finding.fix.title
@@ -87,6 +88,6 @@ def test_the_called_matrix_stands_at_its_first_callers_line(tmp_path: Path) -> N
 def test_callers_of_two_workflows_are_pins_apart(tmp_path: Path) -> None:
     """A lint workflow on 3.10 beside a test workflow on 3.12: two choices, not one matrix testing 3.12."""
     root = write_tree(tmp_path / "p", _workflow(_caller("lint", "lint", "3.10") + _caller("test", "test", "3.12")))
-    assert _shown(_findings(root, tmp_path), root) == [
+    assert drift_shown(findings(root, tmp_path), root) == [
         (".github/workflows/ci.yml", 7, "python 3.10 (CI python-version: 3.10), elsewhere 3.12: Dockerfile:1, "
                                         ".github/workflows/ci.yml:11")]

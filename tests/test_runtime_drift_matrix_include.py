@@ -15,41 +15,22 @@ Each test copies the replay into a git checkout of its own; no tool of the proje
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
+from test_runtime_drift_called_workflow import checkout, drift_shown, findings
 from trees import write_tree
-
-from doctor.engine import RunOptions, load_registry, preflight
-from doctor.model import Finding, relative_to
-from doctor.project import ProjectOptions
 
 CHECK = "runtime-drift"
 REPLAY = Path(__file__).parent / "replay" / "uptime-kuma"
 
 
-def _findings(root: Path, home: Path) -> list[Finding]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "DOCTOR_NO_CACHE": "1"}
-    options = RunOptions(project=ProjectOptions(path=root, env=env), select=(CHECK,), env=env)
-    return [f for f in preflight(options, load_registry()).report.findings if f.check == CHECK]
-
-
-def _shown(findings: list[Finding], root: Path) -> list[tuple[str, int, str]]:
-    return [(str(relative_to(f.location.path, root)), f.location.line, f.message)
-            for f in findings if f.location is not None]
-
-
 def _checkout(tmp_path: Path) -> Path:
-    top = tmp_path / "uptime-kuma"
-    shutil.copytree(REPLAY, top, ignore=shutil.ignore_patterns("SOURCE.md"))
-    subprocess.run(["git", "init", "-q", str(top)], check=True)
-    return top
+    return checkout(tmp_path, REPLAY, "uptime-kuma")
 
 
 def test_an_included_version_is_the_matrix_s_own(tmp_path: Path) -> None:
     top = _checkout(tmp_path)
-    shown = _shown(_findings(top, tmp_path), top)
+    shown = drift_shown(findings(top, tmp_path), top)
     # the image's 22 stands; the main matrix, which tests 20, 24 and 25 but not 22, and the docker job's
     # 26 are apart from it (the include entry at :28 is no place of its own)
     assert shown == [
@@ -69,14 +50,14 @@ def _matrix(lines: str, key: str = "node") -> dict[str, str]:
 
 def test_an_include_of_the_image_s_version_makes_the_matrix_agree(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "p", _matrix("        node: [20, 24]\n        include:\n          - node: 22\n"))
-    assert _findings(root, tmp_path) == []
+    assert findings(root, tmp_path) == []
 
 
 def test_a_matrix_key_named_node_version_takes_its_include_too(tmp_path: Path) -> None:
     """The key setup-node reads, listed in the matrix: read where it is listed, with the include's 18."""
     root = write_tree(tmp_path / "p", _matrix(
         "        node-version: [20, 24]\n        include:\n          - node-version: 18\n", "node-version"))
-    assert _shown(_findings(root, tmp_path), root) == [
+    assert drift_shown(findings(root, tmp_path), root) == [
         (".github/workflows/ci.yml", 8, "node 20, 24, 18 (CI node-version: 20, 24, 18), elsewhere 22: "
                                         "Dockerfile:1")]
 
@@ -85,9 +66,9 @@ def test_a_version_excluded_from_every_combination_is_not_tested(tmp_path: Path)
     """`exclude: [{node: 22}]` drops 22 from every combination (GitHub excludes before it includes): the
     image's 22 is tested by no job, where the list and its include read as one matrix said it agreed."""
     root = write_tree(tmp_path / "p", _matrix("        node: [22, 24]\n        exclude:\n          - node: 22\n"))
-    assert [m for _, _, m in _shown(_findings(root, tmp_path), root)] == [
+    assert [m for _, _, m in drift_shown(findings(root, tmp_path), root)] == [
         "node 22 (FROM node:22-alpine), elsewhere 24: .github/workflows/ci.yml:8"]
     partly = write_tree(tmp_path / "q", _matrix(
         "        node: [22, 24]\n        os: [ubuntu-latest, macos-latest]\n"
         "        exclude:\n          - node: 22\n            os: macos-latest\n"))
-    assert _findings(partly, tmp_path) == []  # 22 still runs on ubuntu
+    assert findings(partly, tmp_path) == []  # 22 still runs on ubuntu
