@@ -452,3 +452,25 @@ def test_the_engines_finish_time_is_read_to_the_nanosecond() -> None:
     assert _finished("2026-12-05T00:10:01.5Z") > _finished("2026-12-05T00:10:01.123456789Z")
     assert _finished("1970-01-01T00:00:02Z") == 2.0
     assert _finished("0001-01-01T00:00:00Z") == 0.0 and _finished(None) == 0.0 and _finished("soon") == 0.0
+
+
+def test_a_kill_under_a_memory_limit_sooner_than_a_stop_is_its_own() -> None:
+    """The final CI of stop 78: api OOM-killed (flagged), worker killed at its 8M limit 0.3 s later with OOMKilled
+    false (the engine missed the kernel's event): worker counted as stopped by compose's abort, and `doctor why`
+    left it out. compose's SIGKILL comes a stop_grace_period after its SIGTERM, so an earlier 137 under a limit is
+    the container's own failure; one as late as the grace period, or a 137 with no limit, is still that stop."""
+    from doctor.host.containers import _state, stopped
+
+    api = _container(service="api", exit_code=137, oom_killed=True, memory_limit=8 << 20, finished=100.0)
+    worker = _container(service="worker", exit_code=137, memory_limit=8 << 20, finished=100.3)
+    assert [s.failed for s in stopped([api, worker])] == [True, True]
+    assert not stopped([api, worker])[1].stopped
+    late = _container(service="worker", exit_code=137, memory_limit=8 << 20, finished=110.0)
+    assert stopped([api, late])[1].stopped.startswith("when 'api' exited")
+    short = _container(service="worker", exit_code=137, memory_limit=8 << 20, finished=101.0, stop_grace=1.0)
+    assert stopped([api, short])[1].stopped  # stop_grace_period: 1s, killed on time
+    bare = _container(service="worker", exit_code=137, finished=100.3)
+    assert stopped([api, bare])[1].stopped  # no limit: nothing else to blame
+    # the grace is the engine's: Config.StopTimeout where compose set stop_grace_period, else 10
+    assert _state({"Config": {"StopTimeout": 3}}).stop_grace == 3.0
+    assert _state({"Config": {}}).stop_grace == _state({"Config": {"StopTimeout": "x"}}).stop_grace == 10.0

@@ -47,6 +47,7 @@ class ContainerState:
     health_log: str = ""  # the last healthcheck probe's output
     oom_killed: bool = False
     memory_limit: int = 0  # bytes (HostConfig.Memory: mem_limit), 0 for none
+    stop_grace: float = 10.0  # seconds a stop waits after SIGTERM before SIGKILL (Config.StopTimeout, else 10)
     error: str = ""  # the engine's own error (e.g. "Bind for 0.0.0.0:8094 failed: ...")
     one_shot: bool = False  # `docker compose run` container
     log_tail: tuple[str, ...] = ()
@@ -124,6 +125,7 @@ def project_containers(engine: EngineConnection, project: str, *, max_lines: int
 # the exit codes of a process ended by a signal sent to stop it: SIGINT (130), SIGKILL (137: `docker stop`'s
 # after the grace period), SIGTERM (143: `docker stop`'s first)
 STOP_CODES = (130, 137, 143)
+GRACE_SLACK = 0.5  # seconds of leeway: a stop's SIGKILL lands a grace period after the failure that set it off
 _SIGNALS = {130: "SIGINT", 137: "SIGKILL", 143: "SIGTERM"}
 
 
@@ -135,7 +137,8 @@ def stopped(states: list[ContainerState]) -> list[ContainerState]:
     as PID 1). Such an exit, of a container not OOM-killed, that ended no earlier than a container that
     exited with an error of its own, was that stop. With no such failure, a SIGTERM or SIGINT exit (130, 143) is a stop
     someone asked for (`docker compose stop`, `down`, Ctrl+C), as is a SIGKILL exit (137) where the others
-    that exited were stopped too; a lone 137 may be a kill or the memory limit (doctor.why says which).
+    that exited were stopped too; a lone 137 may be a kill or the memory limit (doctor.why says which), as is a
+    137 under a memory limit that came sooner than its stop_grace_period after the failure (no stop's SIGKILL).
     """
     from doctor.records import replace
 
@@ -153,6 +156,12 @@ def stopped(states: list[ContainerState]) -> list[ContainerState]:
             continue
         # the engine's clock orders both: a container stopped because another failed ended after it
         first = next((s for s in own if 0 < s.finished <= state.finished), None)
+        if first is not None and state.exit_code == 137 and state.memory_limit and \
+                state.finished - first.finished < state.stop_grace - GRACE_SLACK:
+            # compose's SIGKILL comes a grace period after its SIGTERM; one sooner, under a memory limit, is the
+            # kernel's OOM kill the engine did not flag (cgroup v1 and v2 both miss it at times): its own failure
+            out.append(state)
+            continue
         name = _SIGNALS[state.exit_code]
         if first is not None:
             why = f"when '{first.service or first.name}' exited (compose stops the others: --abort-on-container-exit)"
@@ -211,10 +220,16 @@ def _state(doc: dict[str, Any]) -> ContainerState:
         health_log=clip(last_probe, 500, tail=True),  # between words: a secret whole (masked) or gone
         oom_killed=bool(status.get("OOMKilled")),
         memory_limit=_memory(doc),
+        stop_grace=_grace((doc.get("Config") or {}).get("StopTimeout")),
         error=str(status.get("Error") or ""),
         one_shot=labels.get(COMPOSE_ONEOFF) == "True",
         finished=_finished(status.get("FinishedAt")),
     )
+
+
+def _grace(value: object) -> float:
+    """A container's stop_grace_period in seconds: Config.StopTimeout where compose set one, else the engine's 10."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 10.0
 
 
 def _memory(doc: dict[str, Any]) -> int:
