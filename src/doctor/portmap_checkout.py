@@ -72,6 +72,8 @@ class Checkout:
     containers: tuple[str, ...] = ()  # the fixed `container_name`s of its services
     # (container_name, the variable it is written with): linkding's `${LD_CONTAINER_NAME:-linkding}`
     named_by: tuple[tuple[str, str], ...] = ()
+    # (name, key) of the networks compose creates under a fixed `name:` (ComposeModel.fixed_networks)
+    networks: tuple[tuple[str, str], ...] = ()
     unread: bool = False  # compose cannot read its files: what it publishes is not known
     # the ports its own commands publish (doctor.project.command_ports): shown, never a clash of their
     # own (the same recipe is in every checkout, and `fix --ports` only keeps off them)
@@ -142,6 +144,7 @@ def checkout(path: Path, name: str, kind: str, branch: str, block: Block | None,
                 f"compose refuses it ({where}{refused.message}): `up` fails there, its ports are not sure")
     return Checkout(path, name, kind, branch, model.project_name, str(block or "none"), tuple(published), hint,
                     containers=containers, unread=refused is not None, named_by=named_by,
+                    networks=tuple(sorted((name, key) for key, name in model.fixed_networks.items())),
                     commands=_command_ports(project, held, host), plan=plan, export=export,
                     planned=tuple(planned_ports(path)) if plan else ())
 

@@ -2,9 +2,9 @@
 
 A clash is a port two checkouts publish (a run of consecutive ports with the same users is one line), a port held
 by someone other than the checkout's own containers, a compose project name two checkouts share, or a fixed
-`container_name` two checkouts use (find_clashes). Where checkouts publish the same port, the map ends with the
-step that applies the port plan: `doctor fix --ports` in the idle ones, or first what they share besides the
-ports, or the export of the COMPOSE_FILE a fix wrote (next_step).
+`container_name` or network `name:` two checkouts use (find_clashes). Where checkouts publish the same port, the map
+ends with the step that applies the port plan: `doctor fix --ports` in the idle ones, or first what they share
+besides the ports, or the export of the COMPOSE_FILE a fix wrote (next_step).
 """
 
 from __future__ import annotations
@@ -118,7 +118,21 @@ def find_clashes(checkouts: list[Checkout]) -> list[str]:
                "drop container_name: compose then names each PROJECT-SERVICE-1")
         clashes.append(f"container_name {listed} {verb} used by {', '.join(users_of)}: the second 'up' fails, the "
                        f"name being in use ({how})")
-    return clashes
+    return clashes + _network_clashes(checkouts, label)
+
+
+def _network_clashes(checkouts: list[Checkout], label: dict[Path, str]) -> list[str]:
+    """One line per network `name:` two checkouts declare (dittofeed's `name: dittofeed-network-dev`): the second
+    `up` finds the network and joins it, compose only warning that it `was not created for project`, so every
+    service name there answers for both checkouts' containers (track B's `postgres` may be track A's)."""
+    by_network: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for checkout in checkouts:
+        for name, key in checkout.networks:
+            by_network[(name, key)].append(label[checkout.path])
+    return [f"network {name!r} (`networks: {key}: name:`) is used by {', '.join(users)}: the second 'up' joins the "
+            "first's, where each service name answers for both checkouts' containers (in all but one, "
+            f"`networks: {key}: name: !reset null` in the dev override: compose then names it PROJECT_{key})"
+            for (name, key), users in sorted(by_network.items()) if len(users) > 1]
 
 
 def _interface(published: Published) -> str:
@@ -182,6 +196,9 @@ def _fix_step(checkouts: list[Checkout], sharing: set[Path], running: list[Check
     first = [f"give each checkout {' and '.join(give)}"] if give else []
     if shared and "container names of its own" not in give:
         first.append("drop fixed container names")
+    networks = [name for c in checkouts if c.path in sharing for name, _ in c.networks]
+    if len(set(networks)) < len(networks):
+        first.append("drop fixed network names")
     if first:
         return [f"    fix: first {' and '.join(first)} (above); then, once one runs, `doctor fix --ports` in each "
                 "other moves its clashing ports into a block of its own"]

@@ -45,6 +45,7 @@ from doctor.project.yamlload import YList, YMap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 _CONFLICT = lazy(r"services\.(.+) conflicts with imported resource")
@@ -108,6 +109,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         disabled_names=_disabled_names(services_all[n] for n in disabled),
         problems=tuple(_dedupe(assembler.finish())),
         external_networks=_external(model.get("networks")),
+        fixed_networks=_fixed_names(model.get("networks"), services),
         external_volumes=_external(model.get("volumes")),
         external_places=_external_places(model),
         secret_sources=secret_sources(model, enabled),
@@ -138,6 +140,19 @@ def _external(declared: object) -> dict[str, str]:
             found[str(key)] = str(flag.get("name") or spec.get("name") or key)
         elif str(flag).lower() in ("true", "yes"):
             found[str(key)] = str(spec.get("name") or key)
+    return found
+
+
+def _fixed_names(declared: object, services: Mapping[str, Service]) -> dict[str, str]:
+    """The networks compose creates under the `name:` they declare (not external), by key, of those an
+    enabled service joins (compose creates no other)."""
+    joined = {key for service in services.values() for key in service.networks}
+    external = _external(declared)
+    found: dict[str, str] = {}
+    for key, spec in declared.items() if isinstance(declared, YMap) else ():
+        name = spec.get("name") if isinstance(spec, YMap) else None
+        if str(key) in joined and str(key) not in external and isinstance(name, str) and name.strip():
+            found[str(key)] = str(name)  # a plain str: the model cache pickles it
     return found
 
 

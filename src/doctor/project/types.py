@@ -341,6 +341,10 @@ class ComposeModel:
     # networks declared `external: true`, by key, with the engine's name for them (penpot's
     # `default: {name: penpot_shared, external: true}`): another project's containers may be on them
     external_networks: Mapping[str, str] = field(default_factory=dict)
+    # networks compose creates under a fixed `name:` (not external) that an enabled service joins, by key:
+    # dittofeed's `dittofeed-network-dev: {name: dittofeed-network-dev}`. Another checkout's `up` finds it and
+    # joins it (compose only warns), so each checkout's services answer on one network under the same names
+    fixed_networks: Mapping[str, str] = field(default_factory=dict)
     # volumes declared `external: true` likewise (vintasoftware's drb: `dbdata: {name: myproj_dbdata,
     # external: true}`, made by `make docker_setup`), and where each external one is declared
     # (`volume:KEY`, `network:KEY`)
