@@ -227,7 +227,11 @@ class LeakedHostPort(Check):
         `_END_SESSION_ENDPOINT`), is the page the app sends the browser to, though its server reads it:
         suitenumerique/people's `OIDC_OP_AUTHORIZATION_ENDPOINT=http://localhost:8083/...` is not judged;
         its token endpoint, the back channel its server dials, is, and so is a policy engine's
-        `OPA_AUTHORIZATION_URL` the server POSTs to.
+        `OPA_AUTHORIZATION_URL` the server POSTs to. The provider's own URL under such a key
+        (`OIDC_OP_URL`, the OP's issuer identifier, as an `*_ISSUER` is) is the `iss` its tokens
+        carry, compared and never dialed: suitenumerique/meet's
+        `OIDC_OP_URL=http://localhost:8083/realms/meet`, which Keycloak's
+        `--hostname-url=http://localhost:8083` writes in every token, is not judged.
         A localhost URL of any scheme, to a port a peer listens on inside, that the service's own
         server-side code reads (a Python, Ruby, Go, ... file, not a test; a Node file where no browser
         bundler's config is there) is dialed from its container and judged: kitsune's

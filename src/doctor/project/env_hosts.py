@@ -43,14 +43,19 @@ NOT_A_DIAL = lazy(
 # An OAuth / OpenID Connect provider's authorization and logout (end-session) endpoints are the pages the app
 # redirects the browser to (RFC 6749 3.1, OIDC RP-Initiated Logout), though its server reads them:
 # suitenumerique/people's `OIDC_OP_AUTHORIZATION_ENDPOINT=http://localhost:8083/...` beside its token, userinfo
-# and JWKS endpoints at `http://nginx:8083/...`, the back channel its server dials.
+# and JWKS endpoints at `http://nginx:8083/...`, the back channel its server dials. The provider's own URL
+# under such a key (`OIDC_OP_URL`, the OP's issuer identifier, as an `*_ISSUER` is) is compared with the `iss`
+# claim of its tokens, never dialed: suitenumerique/meet's `OIDC_OP_URL=http://localhost:8083/realms/meet`,
+# which django-lasuite's resource server checks each token's issuer against, and which Keycloak writes there
+# (`--hostname-url=http://localhost:8083`).
 BROWSER_KEY = lazy(
     r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
     r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$|"
     # the provider's pages, under a key that names an OAuth / OpenID Connect provider (not OPA_AUTHORIZATION_URL,
     # a policy engine the server POSTs to, nor a service's own LOGOUT_URL)
     r"(?:^|_)(?:OIDC|OAUTH2?|OPENID|SSO|KEYCLOAK|AUTH0|OKTA|COGNITO|IDP|OP)_(?:\w+_)?"
-    r"(?:AUTHORI[SZ]ATION|AUTHORI[SZ]E|END_SESSION|LOGOUT)_(?:ENDPOINT|URL|URI)$",
+    r"(?:AUTHORI[SZ]ATION|AUTHORI[SZ]E|END_SESSION|LOGOUT)_(?:ENDPOINT|URL|URI)$|"
+    r"(?:^|_)(?:OIDC|OAUTH2?|OPENID|SSO|KEYCLOAK|IDP)_OP_(?:URL|URI)$",
     re.IGNORECASE,
 )
 # a scheme starts where a run of scheme characters starts (the lookbehind), and is taken whole

@@ -1,0 +1,63 @@
+"""leaked-host-port and an OpenID Connect provider's issuer: suitenumerique/meet (tests/replay/lasuite-meet).
+
+meet's dev env file (`make create-env-files` copies env.d/development/common.dist to common, loaded by
+'app-dev', 'celery-dev', 'app' and 'celery') gives the Keycloak behind 'nginx' (`8083:8083`) as the
+back-channel endpoints its server dials, `OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/...` and the JWKS,
+userinfo and introspection twins, beside `OIDC_OP_URL=http://localhost:8083/realms/meet`: django-lasuite's
+resource server compares that value with the `iss` claim of each introspected token
+(`JWTClaimsRegistry(iss={"value": settings.OIDC_OP_URL})`) and never dials it, and Keycloak, started
+with `--hostname-url=http://localhost:8083`, writes exactly that issuer. doctor called it an error, "OIDC_OP_URL
+host 'localhost' is each container itself ... (did you mean 'nginx'?)", whose fix, `http://nginx:8083/...`,
+makes every token's issuer a mismatch. A provider's own URL under an OpenID Connect key (`*_OP_URL`, the
+OP's issuer identifier, as `*_ISSUER` already was) is now no dial; a back-channel endpoint on localhost is
+still found, and one `doctor fix` settles it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from dial_checks import edit, fix_env, found, shown
+
+REPLAY = Path(__file__).parent / "replay" / "lasuite-meet"
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+COMMON = "env.d/development/common"
+
+
+def _meet(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The replay as `make create-env-files data/media data/static` leaves it."""
+    root = tmp_path / "meet"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for dist in (root / "env.d" / "development").glob("*.dist"):
+        shutil.copyfile(dist, dist.with_suffix(""))
+    for folder in ("data/media", "data/static"):
+        (root / folder).mkdir(parents=True)
+    return root, {**ENV, "HOME": str(root)}
+
+
+def test_as_set_up_the_issuer_on_localhost_is_no_dial(tmp_path: Path) -> None:
+    root, env = _meet(tmp_path)
+    assert "OIDC_OP_URL=http://localhost:8083/realms/meet\n" in (root / COMMON).read_text()
+    assert shown(root, found(root, env)) == []
+
+
+def test_a_fix_leaves_the_issuer_as_written(tmp_path: Path) -> None:
+    root, env = _meet(tmp_path)
+    before = (root / COMMON).read_text()
+    fix_env(root, env)
+    assert (root / COMMON).read_text() == before
+
+
+def test_the_token_endpoint_on_localhost_is_still_found_and_fixed_in_one_run(tmp_path: Path) -> None:
+    root, env = _meet(tmp_path)
+    edit(root / COMMON, "OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/", "OIDC_OP_TOKEN_ENDPOINT=http://localhost:8083/")
+    before = (root / COMMON).read_text()
+    assert [(check, path, line) for check, path, line, _ in shown(root, found(root, env))] == [
+        ("leaked-host-port", COMMON, 36)]
+    fix_env(root, env)
+    assert shown(root, found(root, env)) == []
+    assert (root / COMMON).read_text() == before.replace(
+        "OIDC_OP_TOKEN_ENDPOINT=http://localhost:8083/", "OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/")
