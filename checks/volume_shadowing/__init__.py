@@ -91,7 +91,9 @@ class VolumeShadowing(Check):
         (mitxonline's `FROM mitodl/ol-python-base:3.11` sets /opt/venv): under a base that is no
         official image (python, debian, ...; nor astral's uv), with no such ENV in the project's
         Dockerfile, the image's ENV is read from the engine where it has the image; where it lacks it,
-        the hiding bind is a note "unless the base image sets UV_PROJECT_ENVIRONMENT".
+        the hiding bind is a note "unless the base image sets UV_PROJECT_ENVIRONMENT". `uv sync
+        --active` syncs the active virtualenv, the VIRTUAL_ENV the image sets, not WORKDIR/.venv
+        (code4romania/redirectioneaza's /opt/venv, which its `./backend` bind does not hide).
         An error: a bind over the folder holding the file the container starts (its entrypoint or
         command, or the image's ENTRYPOINT or CMD, an absolute path; `sh /code/start.sh`'s script; the
         program an init starts, tubearchivist's `/bin/tini -- ./run.sh`, a relative one from the WORKDIR),

@@ -4,7 +4,8 @@ and the paths COPY --from fills with another stage's output (a compiled frontend
 Read from the RUN lines of the stage a service builds (`project.recipe(path, target)`): `npm ci` /
 `yarn` / `pnpm install` / `bun install` fill `WORKDIR/node_modules` (not with `-g`); `python -m
 venv X`, `virtualenv X`, `uv venv X` fill X (`${VIRTUAL_ENV}` read from the image's ENV); `uv sync`
-fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv`; `poetry install` / `poetry sync` fill `WORKDIR/.venv` when
+fills `UV_PROJECT_ENVIRONMENT` or `WORKDIR/.venv` (`uv sync --active`: `VIRTUAL_ENV` where the image sets
+it); `poetry install` / `poetry sync` fill `WORKDIR/.venv` when
 Poetry keeps its virtualenv in the project (`poetry_venv`: `poetry config virtualenvs.in-project true`,
 `POETRY_VIRTUALENVS_IN_PROJECT=true` in ENV, an ARG or the RUN, or the project's poetry.toml), else its
 venv is under Poetry's cache folder, outside the project, and nothing there is counted (nor with
@@ -40,6 +41,8 @@ _NODE = lazy(
 )
 _VENV = lazy(r"\b(?:python[\d.]*\s+-m\s+venv|virtualenv|uv\s+venv)\s+(?:--?\S+\s+)*([^\s;&|-][^\s;&|]*)")
 _UV_SYNC = lazy(r"\buv\s+sync\b")
+# `uv sync --active` syncs into the active virtualenv, VIRTUAL_ENV, where it is set (uv's ActiveEnvironment::Prefer)
+_UV_SYNC_ACTIVE = lazy(r"\buv\s+sync\b[^;&|\n]*?\s--active\b")
 _GLOBAL = lazy(r"\s(?:-g|--global)\b|\byarn\s+global\b")
 _COMPOSER = lazy(r"\bcomposer\s+install\b")
 _MOVE_OR_REMOVE = lazy(r"\b(?:mv|rm\s+-\w*r\w*)\s")  # `mv`, `rm -rf`, and the blank after it
@@ -87,14 +90,19 @@ def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
             venv = _expanded(match.group(1).strip("\"'"), env)  # `uv venv ${VIRTUAL_ENV}` (bakerydemo)
             if venv:
                 candidates.append((venv, "venv"))
+        active = ""
         if _UV_SYNC.search(text):
-            candidates.append((_expanded(env.get("UV_PROJECT_ENVIRONMENT", ""), env) or ".venv", "uv sync"))
+            # code4romania/redirectioneaza's `uv sync --active --locked` under `ENV VIRTUAL_ENV=/opt/venv`
+            # fills /opt/venv (its `uv venv ${VIRTUAL_ENV}`), not WORKDIR/.venv
+            active = _expanded(env.get("VIRTUAL_ENV", ""), env) if _UV_SYNC_ACTIVE.search(text) else ""
+            candidates.append((active or _expanded(env.get("UV_PROJECT_ENVIRONMENT", ""), env) or ".venv",
+                               "uv sync"))
         if _COMPOSER.search(text):
             candidates.append(("vendor", "composer"))
         for relative, tool in candidates:
             path = posixpath.normpath(posixpath.join(step.workdir, relative))
             if not _moved(text, posixpath.basename(path)) and path not in found:
-                found[path] = FilledPath(path, step.line, tool, unsure if tool == "uv sync" else "")
+                found[path] = FilledPath(path, step.line, tool, unsure if tool == "uv sync" and not active else "")
     for path, line, source in recipe.built:  # a build stage's output: paperless-ngx's compiled frontend
         found.setdefault(path, FilledPath(path, line, f"COPY --from={source}"))
     return list(found.values())
