@@ -11,6 +11,12 @@ host 'localhost' is each container itself ... (did you mean 'nginx'?)", whose fi
 makes every token's issuer a mismatch. A provider's own URL under an OpenID Connect key (`*_OP_URL`, the
 OP's issuer identifier, as `*_ISSUER` already was) is now no dial; a back-channel endpoint on localhost is
 still found, and one `doctor fix` settles it.
+
+Keycloak's own `--hostname-url=http://localhost:8083` (its command) is the address browsers reach it at:
+with nginx moved off 8083 (the compose.override.yaml `doctor fix --ports` writes where 8083 is held),
+doctor called it "the command of 'keycloak' dials localhost:8083 ... (did you mean 'nginx'?)" and its fix
+wrote `--hostname-url=http://nginx:8083`, a name no browser resolves. A URL given to an option naming the
+server's own address (`--hostname*`, `--public-url`, `--external-url`, `--frontend-url`) is no dial.
 """
 
 from __future__ import annotations
@@ -61,3 +67,19 @@ def test_the_token_endpoint_on_localhost_is_still_found_and_fixed_in_one_run(tmp
     assert shown(root, found(root, env)) == []
     assert (root / COMMON).read_text() == before.replace(
         "OIDC_OP_TOKEN_ENDPOINT=http://localhost:8083/", "OIDC_OP_TOKEN_ENDPOINT=http://nginx:8083/")
+
+
+def test_keycloaks_own_hostname_url_is_no_dial_when_nginx_moved(tmp_path: Path) -> None:
+    root, env = _meet(tmp_path)
+    (root / "compose.override.yaml").write_text('services:\n  nginx:\n    ports: !override\n      - "8088:8083"\n')
+    assert "      - --hostname-url=http://localhost:8083\n" in (root / "compose.yml").read_text()
+    assert shown(root, found(root, env)) == []
+
+
+def test_a_command_dialing_localhost_where_a_moved_peer_listens_is_still_found(tmp_path: Path) -> None:
+    root, env = _meet(tmp_path)
+    (root / "compose.override.yaml").write_text('services:\n  minio:\n    ports: !override\n      - "9003:9000"\n')
+    edit(root / "compose.yml", '      sh -c "\n      /usr/bin/mc alias set meet http://minio:9000 meet password && \\',
+         '      sh -c "\n      /usr/bin/mc alias set meet http://localhost:9000 meet password && \\')
+    assert [(check, path) for check, path, _, _ in shown(root, found(root, env))] == [
+        ("leaked-host-port", "compose.yml")]

@@ -137,7 +137,9 @@ class LeakedHostPort(Check):
         written (`/dev/tcp/db/5432`), asked; a line that is not found, or that holds the
         address twice, is advice. A bare `127.0.0.1:8000` elsewhere on a command line is not
         judged (it is as often the address a server binds), nor a URL after a bind or listen
-        option, nor an http URL to a port the project publishes (a page to open) but after a proxy
+        option or one naming the server's own address (Keycloak's `--hostname-url=`, what
+        browsers reach it at; `--hostname*`, `--public-url`, `--external-url`, `--frontend-url`),
+        nor an http URL to a port the project publishes (a page to open) but after a proxy
         option.
 
         A service is reported only when doctor has a reason to think it is a client, and the

@@ -9,7 +9,9 @@ listens on 5432, so the wait times out (or the tool it starts fails to connect).
 the worker's container localhost is the worker itself. Only a URL (`scheme://`) and what a
 waiter waits for (`wait-for-it.sh localhost:5432`, `nc -z localhost 5432`) are judged there: a
 bare `127.0.0.1:8000` in a command line is as often the address a server binds
-(`gunicorn -b 127.0.0.1:8000`), and a URL right after a bind or listen option is one too.
+(`gunicorn -b 127.0.0.1:8000`), and a URL right after a bind or listen option is one too; a URL
+right after an option naming the server's own public address (Keycloak's `--hostname-url=`) is the
+address browsers reach it at, never dialed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ URL_ADDRESS = lazy(r"(?:://(?:[^@\s/]*@)?)([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{2,5}
 WAITED = lazy(waiter_pattern(r"localhost|127\.0\.0\.1"))
 # an option naming the address the program itself serves on (`--bind`, `-b`, `--listen-address`)
 BIND_OPTION = lazy(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re.IGNORECASE)
+# an option naming the address the program's own server is reached at, which it writes into the links,
+# redirects and token issuers it hands out: Keycloak's `--hostname-url=http://localhost:8083` (suitenumerique/meet's,
+# behind nginx's `8083:8083`), `--hostname`, `--hostname-admin-url`, a `--public-url` or `--external-url`
+OWN_ADDRESS_OPTION = lazy(r"(?:^|\s)--?[\w-]*(?:hostname[\w-]*|(?:public|external|frontend)-ur[il])=?\s*$",
+                          re.IGNORECASE)
 # an option naming the server a dev server or proxy forwards to (`browser-sync start --proxy
 # http://localhost:8000`, `--proxy=localhost:8000`, `--upstream`): the program dials it from its container
 PROXY_OPTION = lazy(r"(?:^|\s)--?(?:proxy|proxy-to|proxy-url|upstream|backend-url)(?:=|\s+)$", re.IGNORECASE)
@@ -145,7 +152,8 @@ def _local_refs(text: str) -> Iterator[tuple[HostRef, bool]]:
     `localhost:8000` of a proxy option (`browser-sync start --proxy localhost:8000`)."""
     for found in URL.finditer(text):
         scheme = found.group("scheme").lower()
-        if scheme in NO_HOST_SCHEMES or BIND_OPTION.search(text, 0, found.start()):
+        if scheme in NO_HOST_SCHEMES or BIND_OPTION.search(text, 0, found.start()) \
+                or OWN_ADDRESS_OPTION.search(text, 0, found.start()):
             continue
         proxied = PROXY_OPTION.search(text, 0, found.start()) is not None
         for ref in host_refs("URL", found.group(0)):
