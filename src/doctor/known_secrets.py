@@ -299,7 +299,8 @@ def _flow_lines(text: str) -> str:
         items = [item.strip().strip("'\"") for item in rest.replace("{", ",").replace("}", ",").replace(
             "[", ",").replace("]", ",").split(",")]
         items = [item for item in items if item]
-        lines.append(f"{key}: {' '.join(items)}")
+        if key.strip().lstrip("-").strip().strip("'\"") != "secrets":  # compose's names of secrets, no values
+            lines.append(f"{key}: {' '.join(items)}")
         lines.extend(items)
     return "\n".join(lines)
 
