@@ -13,7 +13,12 @@ from doctor.model import Check, Finding, Fix, Location, Safety, Severity, servic
 from doctor.project import Project
 from doctor.project.ciimages import CiJob, ComposeStart, ci_jobs
 from doctor.project.gitlab_jobs import gitlab_jobs
+from doctor.project.image_builders import reference_key
 from doctor.project.types import Service
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.jvm_images import JvmImageBuild
 
 _PLAIN_REFERENCE = lazy(r"[\w./:@-]+")
 _TAG = lazy(r":[^/]+$")
@@ -53,7 +58,14 @@ class ImageAvailability(Check):
         beside the loaded ones builds (ghostfolio's docker-compose.build.yml tagging
         `ghostfolio/ghostfolio:local`) gets that file's build command (`docker compose -f
         docker-compose.build.yml build ghostfolio`), a warning for a local tag (`:local`, `:dev`...),
-        else a note. Services on one absent image are
+        else a note. A tag the repository's Maven or Gradle build makes on the engine (jib's `<to><image>`
+        or `to.image`, Spring Boot's `<image><name>` or `imageName`, else their default
+        `artifactId:version`, Gradle's `project.name:version`; read from pom.xml and build.gradle(.kts) in
+        the project's folder, the folders above it up to the checkout's top and the folders right inside
+        them, never run) gets that build's command (jhipster's `jhipstersampleapplication` from the pom's
+        jib: `./mvnw compile jib:dockerBuild`; the Polar Bookshop's `catalog-service`: `cd
+        catalog-service && ./gradlew bootBuildImage`), a warning where the pull fails (a bare name no
+        official image bears, a local tag, `pull_policy: never`), else a note. Services on one absent image are
         one finding naming them; when any of them lets compose pull (no `pull_policy`, `missing`,
         `always`), it is a note even if others say `never`: `up` pulls every service's missing image
         before it creates any container, so the `never` ones find it (they fail only started alone,
@@ -107,7 +119,10 @@ class ImageAvailability(Check):
 
     Fix
         Advice: the command that makes the image present — `docker compose build SERVICE` for
-        the service that builds it, `docker pull` for a registry image under `pull_policy:
+        the service that builds it, the Maven or Gradle command for an image the repository's build
+        makes (`./mvnw compile jib:dockerBuild`, `./mvnw spring-boot:build-image`, `./gradlew
+        bootBuildImage`, `./gradlew jibDockerBuild`: its wrapper where it has one, run in its folder),
+        `docker pull` for a registry image under `pull_policy:
         never`, for a local base image the script line that builds it (`docker build -t
         pitstop-dotnet-sdk-base:1.0 . -f dotnet-sdk-base-dockerfile`, as
         scripts/RebuildAllDockerImages.sh:20 does), else build or load the local tag first (in CI, a step of
@@ -292,6 +307,9 @@ class ImageAvailability(Check):
                 return self.finding(message, at, subject, fix, Severity.INFO)
             message = f"{head} is not on the engine and only '{builder}' builds it"
             return self.finding(message, at, subject, fix)
+        jvm = self._jvm_builds(project).get(reference_key(image))
+        if jvm is not None:
+            return self._jvm_absent(project, svcs, image, jvm, failing=not pullers or local or not _published(image))
         if not pullers or local:
             why = f"pull_policy is {svc.pull_policy}" if not local else f"tag ':{tag}' is a local build"
             message = f"{head} is not on the engine and {why}: nothing will pull it"
@@ -319,6 +337,37 @@ class ImageAvailability(Check):
         by = f" for {_names(pullers)}" if stuck else ""
         message = f"{head} is not on the engine: compose pulls it on up{by} (needs the registry){_alone_fails(stuck)}"
         return self.finding(message, at, subject, None, Severity.INFO)
+
+    def _jvm_absent(self, project: Project, svcs: list[Service], image: str, jvm: JvmImageBuild,
+                    failing: bool) -> Finding:
+        """An absent image the repository's Maven or Gradle build makes (jib, Spring Boot's build-image): a
+        warning where compose's pull fails (a name no registry has, a local tag, pull_policy never), else a note."""
+        import shlex
+
+        head = f"'{svcs[0].name}' image '{image}'" if len(svcs) == 1 else f"{_names(svcs)}: image '{image}'"
+        where = f"{project.shown(jvm.file)}:{jvm.line} builds it ({jvm.tool})"
+        folder = project.shown(jvm.folder)
+        command = jvm.command if folder == "." else f"cd {shlex.quote(folder)} && {jvm.command}"
+        fix = Fix(f"build it first: {command}", Safety.ADVICE)
+        at = svcs[0].image_location or svcs[0].location
+        subject = f"{','.join(s.name for s in svcs)}:{image}"
+        if failing:
+            message = f"{head} is not on the engine and no registry has it: {where}, else up's pull fails"
+            return self.finding(message, at, subject, fix)
+        message = f"{head} is not on the engine: {where}, else compose pulls it on up (needs the registry)"
+        return self.finding(message, at, subject, fix, Severity.INFO)
+
+    def _jvm_builds(self, project: Project) -> dict[str, JvmImageBuild]:
+        """The images the Maven and Gradle builds around the project make (read once a run, only when an image is
+        absent): from the project's folder up to the checkout's top (jvm_images.search_top)."""
+        def read() -> dict[str, JvmImageBuild]:
+            from doctor.project.jvm_images import jvm_image_builds, search_top
+
+            root = project.compose.project_dir
+            repo = project.repo()
+            return jvm_image_builds(root, search_top(root, repo.top if repo is not None else None))
+
+        return project.once("jvm-image-builds", read)
 
     def _sibling_builds(self, project: Project) -> dict[str, tuple[Path, str]]:
         """The images the compose files beside the loaded ones build (read once a run, only when an image is absent)."""
