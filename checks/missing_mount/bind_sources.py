@@ -166,6 +166,16 @@ def _judge(source: Path, rel: str, uses: list[tuple[Service, Mount]], here: str,
                                               "folder made there would stand in its way", Safety.ADVICE)
     user, target = next(((s, m.target) for s, m in uses if (s.user or "").strip() not in ROOT_USERS), (None, ""))
     if user is not None:
+        from .prepared import prepared_by
+
+        writers = [s for s, _ in uses if (s.user or "").strip() not in ROOT_USERS]
+        prepared = prepared_by(project.services, source, writers)
+        if prepared is not None:
+            # Airflow's airflow-init: `chown -R "${AIRFLOW_UID}:0" /sources/{logs,dags,plugins}` as root, first
+            init, chown = prepared
+            message = (f"{head}: '{init.name}' gives it to {user.user} before '{user.name}' starts "
+                       f"(as root: {chown})")
+            return Severity.INFO, message, _mkdir(source, here)
         message = f"{head}: docker makes it {owned}, '{user.name}' runs as '{user.user}'"
         return Severity.WARNING, message, _mkdir_for(source, here, user, project, "" if owned == ROOT else target)
     from .image_user import image_writer
