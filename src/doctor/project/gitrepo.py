@@ -145,20 +145,33 @@ def held_by_git(path: Path, data: bytes) -> bool:
 
 def _index_blob(path: Path) -> bytes | None:
     """The blob id the index of the checkout holding `path` lists for it (b"" where the index
-    could not say it); None when it is not tracked there, or outside a repository."""
+    could not say it); None when it is not tracked there, or outside a repository.
+
+    Remembered across runs (doctor.project.memo, kind `git-index-blob`) while the index and the
+    repository's config are unchanged: reading a whole index took a warm preflight ~34M
+    instructions on a checkout of 3,400 files (port-collision asks whether each file a port move
+    edits is tracked); a hit reads neither."""
     repo = find_repo(path.parent)
     if repo is None:
-        return None
-    index = repo.git_dir / "index"
-    try:
-        stamp = os.stat(index).st_mtime_ns
-    except OSError:
         return None
     try:
         relative = path.resolve().relative_to(repo.top).as_posix()
     except ValueError:
         return None
-    return _index_entries(str(index), stamp, _hash_length(repo.common_dir)).get(relative)
+    from doctor.project.memo import remember
+
+    index, config = repo.git_dir / "index", repo.common_dir / "config"
+    return remember("git-index-blob", (index, config), relative,
+                    lambda: _read_index_blob(index, repo.common_dir, relative))
+
+
+def _read_index_blob(index: Path, common_dir: Path, relative: str) -> bytes | None:
+    """The blob id `index` lists for the path `relative` to the checkout's top (None: not listed, or no index)."""
+    try:
+        stamp = os.stat(index).st_mtime_ns
+    except OSError:
+        return None
+    return _index_entries(str(index), stamp, _hash_length(common_dir)).get(relative)
 
 
 def _hash_length(common_dir: Path) -> int:
