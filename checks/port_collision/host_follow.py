@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 # `postgres://...@127.0.0.1:54320/documenso` for the database its docker/development compose publishes
 HOST_ENV_FILES = (".env", ".env.local", ".env.development", ".env.development.local")
 _ASSIGNED = lazy(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=")
+# _host_env_files' answer, once per project a run loads (each fix round loads the project anew): every moved
+# port asked it again, ~15M instructions each on a checkout as large as doctor's own (its app folders, the
+# Makefiles' includes), three times a run of examples/broken-stack
+_HOST_FILES: weakref.WeakKeyDictionary[Project, tuple[tuple[Path, ...], frozenset[Path]]] = weakref.WeakKeyDictionary()
 
 
 def tracks_share(project: Project, host: Host) -> Callable[[Path], bool]:
@@ -105,7 +110,15 @@ _NUMBERS = lazy(r"(?<![0-9])[0-9]{1,5}(?![0-9])")
 
 def _host_env_files(project: Project) -> tuple[list[Path], set[Path]]:
     """The env files a program on the host reads (host_follow_edits' folders), each once, and those of them
-    a Makefile includes (resolved)."""
+    a Makefile includes (resolved); looked for once per project (_HOST_FILES)."""
+    found = _HOST_FILES.get(project)
+    if found is None:
+        files, made = _look_for_host_env_files(project)
+        found = _HOST_FILES[project] = (tuple(files), frozenset(made))
+    return list(found[0]), set(found[1])
+
+
+def _look_for_host_env_files(project: Project) -> tuple[list[Path], set[Path]]:
     from doctor.project.gitrepo import archive_top
 
     repo = project.repo()
