@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import socket
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from doctor.host.ports import HostSocket
+
+# where examples/broken-stack and examples/clean-stack publish on the host: the override's backend, .env's
+# POSTGRES_PORT, traefik's default (also in the frontend's VITE_API_URL) and mailcatcher's
+EXAMPLE_HOST_PORTS = (("compose.override.yaml", '"@:8000"', 8000), (".env", "POSTGRES_PORT=@", 5433),
+                      ("compose.yaml", "${TRAEFIK_PORT:-@}", 8094), ("compose.yaml", '"@:1080"', 1080))
 
 
 def bindable(port: int) -> bool:
@@ -17,6 +25,32 @@ def bindable(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` ports free now, below the ephemeral range and outside the default plan pool (20000-29999)."""
+    found: list[int] = []
+    while len(found) < count:
+        port = random.randrange(10000, 19000)
+        if bindable(port) and port not in found:
+            found.append(port)
+    return found
+
+
+def republish(root: Path, places: tuple[tuple[str, str, int], ...] = EXAMPLE_HOST_PORTS) -> dict[int, int]:
+    """Give a copied project the host ports free now in place of the fixed ones it publishes (8000, 5433...),
+    which a developer's own stack may hold: a test about something else then meets no port-collision finding
+    or port move it did not expect. Each place is (file below `root`, its text with `@` where the port
+    stands, the port); every occurrence of the text is rewritten, and one must be there. The ports moved,
+    old to new."""
+    moved = dict(zip(sorted({port for _, _, port in places}), free_ports(len(places)), strict=False))
+    for name, text, port in places:
+        path = root / name
+        body = path.read_text()
+        old = text.replace("@", str(port))
+        assert old in body, f"{old!r} is not in {path}"
+        path.write_text(body.replace(old, text.replace("@", str(moved[port]))))
+    return moved
 
 
 class BusyPorts:

@@ -316,8 +316,11 @@ def test_a_git_dir_this_user_cannot_enter_crashes_no_check_and_not_ports() -> No
     """examples/broken-stack in a git checkout whose .git is mode 000 (root's, after a `sudo git`),
     run by another user: port-collision ended in '✗ (PermissionError: [Errno 13] Permission denied:
     .../.git/worktrees)' and `doctor ports` in 'doctor: internal error: PermissionError ...', from
-    the list of the repository's worktrees; a git dir it cannot read lists the checkout alone."""
+    the list of the repository's worktrees; a git dir it cannot read lists the checkout alone. The copy
+    publishes on ports free now: `doctor ports` exits 1 on a clash, as with a developer's own 8000."""
     import subprocess
+
+    from portprobe import republish
 
     from doctor import portmap
 
@@ -325,6 +328,7 @@ def test_a_git_dir_this_user_cannot_enter_crashes_no_check_and_not_ports() -> No
     base.chmod(0o755)
     root = base / "proj"
     shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "broken-stack", root)
+    republish(root)
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1", "DOCKER_HOST": "unix:///nonexistent"}
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from portprobe import republish
 from test_fix_dry_rounds import environment, run, snapshot
 from test_fixer import make_project
 
@@ -47,7 +48,10 @@ def statuses(report: FixReport) -> list[tuple[str, str]]:
 
 
 def broken_stack(root: Path) -> Path:
+    """A copy of examples/broken-stack publishing on host ports free now: each test compares the dry run with
+    the run over every fix family, and a developer's own 8000 or 5433 would add port moves to both."""
     shutil.copytree(BROKEN, root, symlinks=True)
+    republish(root)
     return root
 
 

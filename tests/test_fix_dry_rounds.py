@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from portprobe import republish
 from test_fix_new_findings import PortCheck, _line
 from test_fixer import COMPOSE, TwoFixesOneLine, make_project
 
@@ -93,6 +94,7 @@ def test_fastapi_boilerplate_dry_run_shows_the_second_rounds_edit_of_config_py(t
 
     root = tmp_path / "dry" / "fastapi-boilerplate"
     shutil.copytree(REPLAY / "fastapi-boilerplate", root)
+    republish(root, (("docker-compose.yml", '"@:8000"', 8000),))  # a developer's own 8000: a port move besides
     config = root / "src" / "app" / "core" / "config.py"
     config.write_text(config.read_text().replace(
         "config = Config(env_path)\n",

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from portprobe import republish
 
 REPO = Path(__file__).resolve().parent.parent
 RAILS = ("doctor.project.rails_env", "doctor.project.ruby_dotenv")
@@ -79,5 +81,10 @@ FIX_BUILDERS = (
 
 
 def test_a_warm_clean_preflight_imports_no_fix_it_does_not_build(tmp_path: Path) -> None:
-    modules = _modules(REPO / "examples" / "clean-stack", tmp_path)
+    """On a copy publishing on ports free now: a developer's own 8000 or 5433 is a port-collision finding,
+    whose move (doctor.project.portsfile) the run then builds."""
+    clean = tmp_path / "clean-stack"
+    shutil.copytree(REPO / "examples" / "clean-stack", clean, symlinks=True)
+    republish(clean)
+    modules = _modules(clean, tmp_path)
     assert sorted(m for m in FIX_BUILDERS if m in modules) == []

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from portprobe import bindable
+from portprobe import bindable, free_ports
 
 from doctor import app, commands
 from doctor.host.portregistry import read_blocks, registry_path
@@ -39,16 +39,6 @@ def free_pool(span: int = 1000, probe_ports: int = 300) -> int:
         start = random.randrange(20000, 29000 - span + 1000, 10)
         if all(bindable(port) for port in range(start, start + probe_ports)):
             return start
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` ports free now, below the ephemeral range and outside the default plan pool (20000-29999)."""
-    found: list[int] = []
-    while len(found) < count:
-        port = random.randrange(10000, 19000)
-        if bindable(port) and port not in found:
-            found.append(port)
-    return found
 
 
 def git(cwd: Path, *args: str) -> str:
