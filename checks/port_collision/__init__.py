@@ -90,6 +90,12 @@ class PortCollision(Check):
     The advice drops the fixed name in the dev override (`container_name: !reset null`), or,
     where the name is read from a variable (linkding's `"${LD_CONTAINER_NAME:-linkding}"`),
     sets that variable to a name of this checkout's own on the env file line that sets it.
+    A network the project creates under a fixed `name:` that the engine has from another
+    compose project's `up` (dittofeed's `dittofeed-network-dev: {name: dittofeed-network-dev}`
+    in a second worktree) is a warning at that `name:` line: `up` only warns that it "was not
+    created for project" and joins it, so each service name answers for both projects'
+    containers. The advice is `networks: KEY: name: !reset null` in the dev override (compose
+    then names it PROJECT_KEY); an engine that does not answer in its timeout is an info.
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
         sets one `COMPOSE_PROJECT_NAME`, or whose compose file's top-level `name:` names them all,
         wild-workouts' `name: 'wild-workouts'`): an error while they run (`up` here recreates them from

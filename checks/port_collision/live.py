@@ -32,6 +32,7 @@ from .namesake import namesake_finding
 from .pick import Judge, picked_findings, picked_ranges
 from .range_move import RangeMover
 from .ranges import Owned, Published, Target, fold, published
+from .shared_network import shared_network_findings
 from .static import PortMover
 
 TYPE_CHECKING = False
@@ -65,6 +66,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         if namesake is not None:
             yield namesake
         yield from taken_name_findings(check, model, host, project)
+        yield from shared_network_findings(check, model, host, project)
         return
     engine = host.engine
     remote = engine.endpoint is not None and not engine.endpoint.is_local
@@ -91,6 +93,7 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
         if namesake is not None:
             yield namesake
         yield from taken_name_findings(check, model, host, project)
+        yield from shared_network_findings(check, model, host, project)
     by_port: dict[tuple[int, str], list[ContainerPort]] = {}
     for held in containers:
         by_port.setdefault((held.socket.port, held.socket.protocol), []).append(held)

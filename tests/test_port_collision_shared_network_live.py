@@ -1,0 +1,119 @@
+"""preflight's port-collision names a fixed network `name:` another project's `up` made: this `up` would join it.
+
+dittofeed's docker-compose.yaml declares `dittofeed-network-dev: {name: dittofeed-network-dev}`. With a second
+worktree up under its own project name (and its own ports), this checkout's `up` only warns `a network with name
+dittofeed-network-dev exists but was not created for project` and joins it, where each service name answers for
+both checkouts' containers. `doctor ports` said so (8c67c78a); preflight said nothing, as it does say for a
+`container_name` another project's container has.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from doctor.checks.port_collision import PortCollision
+from doctor.checks.port_collision.shared_network import shared_network_findings
+from test_ports_worktrees_live import free_ports
+
+from doctor.model import Severity, Unavailable
+from doctor.project import Project, ProjectOptions
+
+PREFIX = os.environ.get("DOCTOR_TEST_PROJECT_PREFIX", "doctor-test-")
+
+
+@pytest.fixture
+def image(docker_engine: str, busybox_image: str) -> Iterator[str]:
+    name = f"doctor-test/shared-network-{uuid.uuid4().hex[:8]}:latest"
+    subprocess.run([docker_engine, "tag", busybox_image, name], check=True, capture_output=True)
+    yield name
+    subprocess.run([docker_engine, "rmi", name], capture_output=True)
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+
+
+def _compose(docker: str, root: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([docker, "compose", "-p", name, *args], cwd=root, capture_output=True, text=True,
+                          timeout=180, env=_env())
+
+
+def _network_findings(root: Path, name: str) -> list[dict[str, object]]:
+    done = subprocess.run([sys.executable, "-m", "doctor", "preflight", "--select", "port-collision", "--format",
+                           "json", "-p", name, str(root)], capture_output=True, text=True, timeout=120, env=_env())
+    assert done.returncode in (0, 1), done.stderr
+    return [f for f in json.loads(done.stdout)["findings"] if str(f["subject"]).startswith("network:")]
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("published", [True, False])
+def test_a_fixed_network_name_another_project_made_is_a_warning(tmp_path: Path, docker_engine: str, image: str,
+                                                                published: bool) -> None:
+    run = uuid.uuid4().hex[:8]
+    network = f"{PREFIX}{run}-net"
+    port_a, port_b = free_ports(2)
+    ports = "    ports: ['${DB_PORT}:5432']\n" if published else ""
+    compose = (f"services:\n  db:\n    image: {image}\n    command: ['sleep', '600']\n    networks: [dev]\n{ports}"
+               f"networks:\n  dev:\n    driver: bridge\n    name: {network}\n")
+    track_a, track_b = tmp_path / "track-a", tmp_path / "track-b"
+    for root, port in ((track_a, port_a), (track_b, port_b)):
+        root.mkdir()
+        (root / "compose.yaml").write_text(compose)
+        (root / ".env").write_text(f"DB_PORT={port}\n")
+    name_a, name_b = f"{PREFIX}{run}-a", f"{PREFIX}{run}-b"
+    try:
+        assert not _network_findings(track_b, name_b)  # no such network on the engine yet
+        up = _compose(docker_engine, track_a, name_a, "up", "-d")
+        assert up.returncode == 0, up.stderr
+        assert not _network_findings(track_a, name_a)  # its own project's network
+
+        (finding,) = _network_findings(track_b, name_b)
+        assert finding["severity"] == "warning"
+        assert finding["message"] == (
+            f"network '{network}' (`networks: dev: name:`) exists on the engine, made by project '{name_a}': 'up' "
+            "joins it, where each service name answers for both projects' containers")
+        assert (finding["file"], finding["line"]) == ("compose.yaml", 10 if published else 9)
+        fix = finding["fix"]
+        assert isinstance(fix, dict) and str(fix["title"]).startswith(
+            f"give this checkout a network of its own: `networks: dev: name: !reset null` in the dev override "
+            f"(compose then names it {name_b}_dev)")
+        # what the finding says `up` does, it does
+        up = _compose(docker_engine, track_b, name_b, "up", "-d")
+        assert f"a network with name {network} exists but was not created for project" in up.stderr, up.stderr
+        _compose(docker_engine, track_b, name_b, "down", "-t", "0")
+
+        # the advised override: B makes a network of its own, and preflight says nothing of A's
+        (track_b / "compose.override.yaml").write_text("networks:\n  dev:\n    name: !reset null\n")
+        assert not _network_findings(track_b, name_b)
+    finally:
+        _compose(docker_engine, track_b, name_b, "down", "-v", "-t", "0")
+        _compose(docker_engine, track_a, name_a, "down", "-v", "-t", "0")
+
+
+def test_an_engine_that_does_not_answer_in_time_is_said_not_a_pass(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  db:\n    image: busybox\n    networks: [dev]\n"
+                                           "networks:\n  dev:\n    name: shared-dev\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}))
+
+    def slow(path: str) -> object:
+        raise Unavailable("docker engine did not answer GET /networks/shared-dev in 2.0 s")
+
+    host = SimpleNamespace(engine=SimpleNamespace(get_json=slow))
+    (finding,) = shared_network_findings(PortCollision(), project.compose, host, project)  # type: ignore[arg-type]
+    assert finding.severity is Severity.INFO and finding.location is not None and finding.location.line == 7
+    assert finding.message == ("could not ask the engine for network 'shared-dev' (docker engine did not answer GET "
+                               "/networks/shared-dev in 2.0 s): whether another project's 'up' made it is unknown")
+
+    def absent(path: str) -> object:
+        raise Unavailable("docker engine answered 404 to GET /networks/shared-dev")
+
+    host = SimpleNamespace(engine=SimpleNamespace(get_json=absent))
+    assert not list(shared_network_findings(PortCollision(), project.compose, host, project))  # type: ignore[arg-type]
