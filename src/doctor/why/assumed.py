@@ -12,12 +12,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record, shown_path
 from doctor.records import replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+
+# a line of compose's that names a container it made: its progress line (` Container backend  Created`,
+# ` ✔ Container backend  Started`) or an attached container's log prefix (`backend  | ...`)
+_CREATED = lazy(r"^\s*(?:[^\w\s]\s+)?Container\s+\S|^\s*[\w.-]+\s+\|")
 
 # where the assumed name comes from, as `facts.assumed_project.source` says it
 ENV_FILE, SHELL, COMPOSE_NAME, FOLDER = "COMPOSE_PROJECT_NAME", "shell", "name", "folder"
@@ -32,13 +37,18 @@ class Assumed:
     source: str
     file: Path | None = None
     line: int | None = None
+    # the text names a container of the project (a `container_name:` one): else compose created none
+    named: bool = True
 
     def note(self, cwd: Path | None = None) -> str:
-        """The stderr line: the name read, where from (a file as it opens from `cwd`), and what an `up -p X` wants."""
+        """The stderr line: why the text names no project, the name read, where from (a file as it opens from
+        `cwd`), and what an `up -p X` wants."""
         source = self.where(cwd)
-        return (f"doctor: the piped output names no project (its containers have a `container_name:`, and no network "
-                f"or volume carries the project's name): read as project {self.name!r}, from {source}; an `up -p X` "
-                "was project X: give `doctor why -p X`")
+        why = ("its containers have a `container_name:`, and no network or volume carries the project's name"
+               if self.named else "compose stopped before creating any container, network or volume, whose names "
+               "would carry it")
+        return (f"doctor: the piped output names no project ({why}): read as project {self.name!r}, from {source}; "
+                "an `up -p X` was project X: give `doctor why -p X`")
 
     def where(self, cwd: Path | None = None) -> str:
         """Where the name comes from, as the console says it (a file as it opens from `cwd`)."""
@@ -62,9 +72,10 @@ def assumed_project(text: str, project: Project) -> Assumed | None:
 
     keys = {"default", *project.compose.networks,
             *(m.source for s in project.services.values() for m in s.volumes if m.type == "volume" and m.source)}
-    if text_project(text, project.services, keys)[0] or not text_lines(text):
+    lines = text_lines(text)
+    if text_project(text, project.services, keys)[0] or not lines:
         return None
-    return name_source(project)
+    return replace(name_source(project), named=any(_CREATED.match(line) for line in lines))
 
 
 def name_source(project: Project) -> Assumed:
