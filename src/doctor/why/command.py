@@ -29,6 +29,7 @@ from doctor.why.advice import unexplained
 from doctor.why.assumed import Assumed, assumed_project
 from doctor.why.causes import pointed_at, project_words
 from doctor.why.diagnose import WHY, WHY_SUMMARY, Diagnosis, Explained, Symptom, stopped_by
+from doctor.why.exec_form import blank_word
 from doctor.why.explains import explaining, through_binds
 from doctor.why.from_engine import (
     binds,
@@ -249,8 +250,8 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         found = tuple(through_binds(s, binds(project, container.service)) for s in symptoms.get(container.name, ()))
         explained = tuple(e for s in found for e in explaining(s, findings, project.services, words))
         if found and not explained:
-            explained = tuple(unexplained(s, *pointed_at(project, s), project=project.compose.project_name,
-                                          words=words) for s in found)
+            explained = tuple(blank_word(project, s) or unexplained(
+                s, *pointed_at(project, s), project=project.compose.project_name, words=words) for s in found)
         diagnoses.append(Diagnosis(container.service, container, found, explained))
     created_only = all(c.state == "created" and not c.error for c in containers if not c.one_shot)
     diagnoses.extend(stopped_here(name, findings, words, created_only) for name in missing)

@@ -18,6 +18,7 @@ from doctor.records import replace
 from doctor.why.advice import as_explained, unexplained
 from doctor.why.causes import checked, pointed_at, project_words
 from doctor.why.diagnose import ALL_SERVICES, BARE, WHY, Diagnosis, Explained, Symptom
+from doctor.why.exec_form import blank_word
 from doctor.why.explains import explaining
 from doctor.why.waits import with_waits
 
@@ -76,7 +77,7 @@ def text_diagnoses(project: Project, project_options: ProjectOptions, registry: 
     for service, symptoms in sorted(found.items()):
         explained = tuple(e for s in symptoms for e in explaining(s, findings, project.services, words))
         if not explained:
-            explained = tuple(_on_failed_host(s, down, words.compose) or unexplained(
+            explained = tuple(_on_failed_host(s, down, words.compose) or blank_word(project, s) or unexplained(
                 s, *pointed_at(project, s, looked), project=project.compose.project_name, words=words)
                 for s in symptoms)
         said = exits[service].state.split(",")[0] if service in exits else ""

@@ -224,6 +224,19 @@ COMMAND_NOT_FOUND = Signature(
     "the service's command and entrypoint, and its image: `docker compose run --rm --entrypoint sh SERVICE "
     "-c 'command -v PROGRAM'` shows whether the image has it",
 )
+# runc's words for a list form whose first word holds blanks (`test: ["CMD", "pg_isready -U postgres"]`, docuseal's
+# healthcheck; `command: ["sleep 600"]`): no shell splits a list, so the engine looks for a program of that whole name.
+# command-not-found's program has no blank: not a program the image lacks, a list to split (doctor.why.exec_form)
+EXEC_WORD_BLANKS = Signature(
+    "exec-word-blanks",
+    r"exec: \"(?P<program>[^\"]*?\S\s+\S[^\"]*)\": executable file not found in \$PATH",
+    "the exec form's first word holds blanks: the engine runs no shell for a list, so it looks for a program named "
+    "with the blanks in it, which no image has",
+    (),
+    "the list whose first word it is (the healthcheck's `test:`, the service's `entrypoint:` or `command:`): one "
+    "word per item, or a shell form (`CMD-SHELL`, a string)",
+    supersedes=("unhealthy", "command-not-found"),
+)
 # a shell's `${NAME:?message}` (or `${NAME?}`) with NAME unset: dash/busybox `sh: NAME: message`, bash `bash: line 1:
 # NAME: parameter null or not set`; ghostfolio's redis `--requirepass ${REDIS_PASSWORD:?...}` with no REDIS_PASSWORD
 REQUIRED_VARIABLE = Signature(
@@ -427,7 +440,8 @@ NOT_CREATED = Signature(
 )
 
 BUILTIN = (PSYCOPG_CONNECT, DATABASE_AUTH, DATABASE_UNINITIALIZED, CONNECTION_REFUSED, BAD_ADDRESS, MODULE_NOT_FOUND,
-           NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, REQUIRED_VARIABLE,
+           NODE_MODULE_NOT_FOUND, EXEC_NOT_FOUND, ENTRYPOINT_ABSENT, CRLF_SCRIPT, COMMAND_NOT_FOUND, EXEC_WORD_BLANKS,
+           REQUIRED_VARIABLE,
            MOUNT_TYPE, VOLUME_DEVICE, CONTAINER_NAME_CONFLICT, KERNEL_SETTING, READ_ONLY,
            PERMISSION_DENIED, PORT_ALLOCATED, OOM_KILLED, RLIMIT_REFUSED, RESTART_LOOP, UNHEALTHY, NEVER_STARTED,
            IMAGE_PULL, NO_SUCH_IMAGE, NO_SPACE, NOT_CREATED)
