@@ -141,3 +141,17 @@ def test_a_gradle_task_by_its_project_path_is_judged_by_its_name(words: list[str
     from doctor.project.toolchains import runtime_server
 
     assert runtime_server(words) is served
+
+
+@pytest.mark.parametrize("command", ['bash -c "rails server -b 0.0.0.0"', "sh -c 'bundle exec sidekiq'",
+                                     '["sh", "-c", "rails s"]'])
+def test_a_quoted_shell_text_names_its_program_as_the_shell_splits_it(tmp_path: Path, command: str) -> None:
+    """starts_runtime split compose's command string at blanks, so `bash -c "rails server"` gave the word `"rails`
+    (a quote and all), no program of Ruby's; it reads the words a shell would (service_start.started_words)."""
+    from doctor.project.toolchains import starts_runtime
+
+    (tmp_path / "compose.yaml").write_text(f"services:\n  web:\n    image: ruby:3.3\n    command: {command}\n"
+                                           "  assets:\n    image: ruby:3.3\n    command: yarn build --watch\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin"}))
+    assert starts_runtime(project, project.services["web"], "ruby")
+    assert not starts_runtime(project, project.services["assets"], "ruby")

@@ -194,14 +194,9 @@ def starts_runtime(project: Project, service: Service, runtime: str) -> bool:
     """Whether what the service runs at start names a program of `runtime` (`rails s`, `bundle exec
     sidekiq`, `mix phx.server`; a shell's `-c` text by its words), as an asset watcher's `yarn build`
     on the same Ruby image does not."""
-    from doctor.project.service_start import past_init, start_words
+    from doctor.project.service_start import past_init, started_words
 
-    build = service.build
-    recipe = project.recipe(build.dockerfile_path, build.target) if build and build.dockerfile_path else None
-    if recipe is not None:
-        words = start_words(service, recipe)
-    else:
-        words = [*_words(service.entrypoint), *_words(service.command)]
+    words = started_words(project, service)
     said = [w for word in past_init(words) for w in (word.split() if " " in word else (word,))]
     return any(tool_runtime(word) == runtime for word in said) or any(
         _script_starts(project, word, runtime) for word in said if "/" in word and not word.startswith("/"))
@@ -229,10 +224,6 @@ def _script_starts(project: Project, word: str, runtime: str) -> bool:
         return any(tool_runtime(posixpath.basename(w)) == runtime or ("/" in w and script_runtime(
             procfile.parent / w) == runtime) for line in lines if ":" in line for w in line.split(":", 1)[1].split())
     return False
-
-
-def _words(value: tuple[str, ...] | str | None) -> list[str]:
-    return list(value) if isinstance(value, tuple) else value.split() if value else []
 
 
 def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
