@@ -474,3 +474,9 @@ def test_a_kill_under_a_memory_limit_sooner_than_a_stop_is_its_own() -> None:
     # the grace is the engine's: Config.StopTimeout where compose set stop_grace_period, else 10
     assert _state({"Config": {"StopTimeout": 3}}).stop_grace == 3.0
     assert _state({"Config": {}}).stop_grace == _state({"Config": {"StopTimeout": "x"}}).stop_grace == 10.0
+    # `stop_signal: SIGKILL` (reviewW): the stop kills at once, so a 137 0.2 s after the failure is that stop
+    for signal in ("SIGKILL", "KILL", "9", "sigkill"):
+        assert _state({"Config": {"StopSignal": signal, "StopTimeout": 30}}).stop_grace == 0.0
+    assert _state({"Config": {"StopSignal": "SIGINT"}}).stop_grace == 10.0
+    killed = _container(service="worker", exit_code=137, memory_limit=8 << 20, finished=100.2, stop_grace=0.0)
+    assert stopped([api, killed])[1].stopped.startswith("when 'api' exited")

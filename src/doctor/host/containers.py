@@ -47,7 +47,7 @@ class ContainerState:
     health_log: str = ""  # the last healthcheck probe's output
     oom_killed: bool = False
     memory_limit: int = 0  # bytes (HostConfig.Memory: mem_limit), 0 for none
-    stop_grace: float = 10.0  # seconds a stop waits after SIGTERM before SIGKILL (Config.StopTimeout, else 10)
+    stop_grace: float = 10.0  # seconds a stop waits before SIGKILL (Config.StopTimeout, else 10; 0 if it sends SIGKILL)
     error: str = ""  # the engine's own error (e.g. "Bind for 0.0.0.0:8094 failed: ...")
     one_shot: bool = False  # `docker compose run` container
     log_tail: tuple[str, ...] = ()
@@ -220,15 +220,19 @@ def _state(doc: dict[str, Any]) -> ContainerState:
         health_log=clip(last_probe, 500, tail=True),  # between words: a secret whole (masked) or gone
         oom_killed=bool(status.get("OOMKilled")),
         memory_limit=_memory(doc),
-        stop_grace=_grace((doc.get("Config") or {}).get("StopTimeout")),
+        stop_grace=_grace(doc.get("Config") or {}),
         error=str(status.get("Error") or ""),
         one_shot=labels.get(COMPOSE_ONEOFF) == "True",
         finished=_finished(status.get("FinishedAt")),
     )
 
 
-def _grace(value: object) -> float:
-    """A container's stop_grace_period in seconds: Config.StopTimeout where compose set one, else the engine's 10."""
+def _grace(config: dict[str, Any]) -> float:
+    """A container's stop_grace_period in seconds: 0 under `stop_signal: SIGKILL` (the stop kills at once), else
+    Config.StopTimeout where compose set one, else the engine's 10."""
+    if str(config.get("StopSignal") or "").upper().removeprefix("SIG") in ("KILL", "9"):
+        return 0.0
+    value = config.get("StopTimeout")
     return float(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 10.0
 
 
