@@ -25,6 +25,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from dial_checks import edit, fix_env, found, shown
 
 REPLAY = Path(__file__).parent / "replay" / "lasuite-meet"
@@ -83,3 +84,17 @@ def test_a_command_dialing_localhost_where_a_moved_peer_listens_is_still_found(t
          '      sh -c "\n      /usr/bin/mc alias set meet http://localhost:9000 meet password && \\')
     assert [(check, path) for check, path, _, _ in shown(root, found(root, env))] == [
         ("leaked-host-port", "compose.yml")]
+
+
+@pytest.mark.parametrize(("command", "dials"), [
+    ("kc.sh start-dev --hostname-url=http://localhost:8083", False),
+    ("kc.sh start-dev --hostname-admin-url http://localhost:8083/", False),
+    ("app --public-url=http://localhost:8083", False),
+    ("client --no-verify-hostname redis://localhost:6379/0", True),  # reviewW: a flag that holds the word
+    ("client --redis-hostname=redis://localhost:6379/0", True),
+    ("client --broker redis://localhost:6379/0", True),
+])
+def test_only_an_option_named_for_the_servers_own_address_is_no_dial(command: str, dials: bool) -> None:
+    from doctor.checks.leaked_host_port.run_dials import _local_refs
+
+    assert bool(list(_local_refs(command))) is dials

@@ -38,7 +38,8 @@ BIND_OPTION = lazy(r"(?:^|\s)(?:-b|-l|--?[\w-]*(?:bind|listen)[\w-]*)=?\s*$", re
 # an option naming the address the program's own server is reached at, which it writes into the links,
 # redirects and token issuers it hands out: Keycloak's `--hostname-url=http://localhost:8083` (suitenumerique/meet's,
 # behind nginx's `8083:8083`), `--hostname`, `--hostname-admin-url`, a `--public-url` or `--external-url`
-OWN_ADDRESS_OPTION = lazy(r"(?:^|\s)--?[\w-]*(?:hostname[\w-]*|(?:public|external|frontend)-ur[il])=?\s*$",
+# (the option's own name, not one that merely holds the word: `--no-verify-hostname`, `--redis-hostname=` dial)
+OWN_ADDRESS_OPTION = lazy(r"(?:^|\s)--?(?:hostname(?:-[\w-]*)?|(?:public|external|frontend)-ur[il])=?\s*$",
                           re.IGNORECASE)
 # an option naming the server a dev server or proxy forwards to (`browser-sync start --proxy
 # http://localhost:8000`, `--proxy=localhost:8000`, `--upstream`): the program dials it from its container
