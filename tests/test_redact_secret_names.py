@@ -56,3 +56,17 @@ def test_names_under_secrets_are_no_values_and_a_password_value_stays_one() -> N
     assert VALUE in secrets_in_text(f"PASSWORD={VALUE}\n")
     # an env file's `secrets=` holds a value, not a YAML list of names
     assert VALUE in secrets_in_text(f"secrets={VALUE}\n")
+    # reviewW: a bracketed value after `=` too (`secrets=[...]` in a .env, interpolated into a port compose then
+    # quotes in its error), while YAML's `secrets: [...]` after `:` lists names
+    assert any(VALUE in found for found in secrets_in_text(f"secrets=[{VALUE}]\n"))
+
+
+def test_a_bracketed_env_value_under_secrets_stays_masked_in_compose_s_error(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / ".env").write_text("secrets=[hunter2horse]\n")
+    (root / "compose.yaml").write_text(
+        'services:\n  web:\n    image: alpine:3.19\n    ports:\n      - "${secrets}:80"\n')
+    report = _preflight(root, tmp_path)
+    assert "hunter2horse" not in json.dumps(report)
+    assert any("invalid hostPort: ***" in f["message"] for f in report["findings"]), report["findings"]

@@ -161,10 +161,6 @@ def secret_for_key(name: str, value: str | None) -> bool:
         return False
     if is_expansion(value.strip()):  # `$(cat /run/secrets/token)`, `$A$B`: what the shell reads elsewhere
         return False
-    if name == "secrets" and value.lstrip().startswith(("[", "{")):
-        # compose's `secrets: [password]` (a service's or a build's flow form) lists the names
-        # of secrets, as its block form does; a name is no secret (`define secret '***'`)
-        return False
     # `SSL_KEY=/certs/site.key`, `DB_PASSWORD=/run/secrets/db_password`: where the secret is; but
     # a path-like value under a key that names the password or token itself may be one
     if is_path(value) and (value.startswith("/run/secrets/") or not _said_secret(name)):

@@ -257,6 +257,10 @@ def key_values(text: str, sink: Sink) -> str:
             continue  # a label after the key, doctor's own `in AUTH_DB: unsafe: applied only with --yes`
         if value.startswith("-----") and PEM_ARMOR.fullmatch(value.strip()):
             continue  # `JWT_KEY="-----BEGIN PRIVATE KEY-----`: a key's first line, its body masked (secret_pem)
+        if group == "bare" and sep == ":" and key == "secrets" and value[:1] in "[{":
+            # compose's `secrets: [password]` (a service's or a build's flow form) lists the names of secrets, as
+            # its block form does: no value (an env file's `secrets=[...]`, after `=`, is one, judged below)
+            continue
         if group == "bare" and sep == ":" and value == key:
             continue  # the shell's `sh: PASSWORD: PASSWORD is not set`: the name said twice, no value
         if value[:1] in "$`" and is_expansion(text, start, end):
