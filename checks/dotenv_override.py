@@ -59,7 +59,11 @@ class DotenvOverride(Check):
         (the `.env` found from the module's folder upwards, for the keys it asks for; `config` from
         `from .base import *` too). A settings module beside the one the service's
         DJANGO_SETTINGS_MODULE names (settings/prod.py beside settings/local.py), which that one does
-        not import, does not run there. It reads that file with python-dotenv itself against the
+        not import, does not run there. Where a service's command runs Django's manage.py, a call in
+        it runs only in the services whose command (or a script it runs) does: not in a celery worker,
+        nor in a pulled image of another program that binds the checkout and runs its own CMD (no
+        `build:`, no python image: suitenumerique/meet's 'crowdin', `crowdin/cli` over `.:/app`).
+        It reads that file with python-dotenv itself against the
         environment compose sets, over the ENV of the service's Dockerfile (the process holds that
         too), and reports, at the call, each variable the app then sees with another value than
         compose's, naming the file:line that sets it. With `override=True` (`overwrite=True`) the file

@@ -96,11 +96,15 @@ def _runs_manage_py(project: Project, service: Service, scripts: ScriptFinder) -
     """Whether what the service runs names manage.py (`python manage.py runserver`, `python -m manage`,
     or a script its command or entrypoint runs that does); None where it runs nothing doctor can read
     (no command, no CMD or ENTRYPOINT of its own Dockerfile: then it may)."""
+    from doctor.project.runtimes import image_runtime
     from doctor.project.shipped import run_words
 
     words = run_words(project, service)
     if not words:
-        return None
+        # a pulled image of another program that binds the checkout (meet's 'crowdin', `crowdin/cli`
+        # over `.:/app`) runs its own CMD, no manage.py: only a python image or the project's own may
+        return False if service.build is None and project.image_recipe(service) is None and \
+            image_runtime(service.image or "", dev=True) is None else None
     texts = [" ".join(words)]
     for path, _how in scripts.run_by(service):
         texts.append(read_regular_text(path, 256 * 1024) or "")
