@@ -112,10 +112,13 @@ class MissingMount(Check):
         it root's), unless the target lies in the tree the image COPYs the code to (open-prices'
         stale `./tests:/opt/open-prices/tests` under `COPY . /opt/open-prices`: source, read, not
         written) or a root service mounting it chowns it first (CTFd's `permissions`, `chown -R
-        1001:1001 ...`); a folder that a root service every writer depends on gives to their `user:`
-        first, through a bind mount of its own (Apache Airflow's `airflow-init`, the project at
-        /sources: `chown -R "${AIRFLOW_UID}:0" /sources/{logs,dags,plugins}`, braces expanded), is
-        info naming that chown (./config, which it does not chown, stays a warning).
+        1001:1001 ...`); a folder that a root service every writer waits for the end of gives to
+        their `user:` first, through a bind mount of its own (Apache Airflow's `airflow-init`, which
+        each writer or a service it depends on names with `condition:
+        service_completed_successfully`, the project at /sources: `chown -R "${AIRFLOW_UID}:0"
+        /sources/{logs,dags,plugins}`, braces expanded), is info naming that chown (./config, which
+        it does not chown, stays a warning; a plain `depends_on: [init]` waits only for the init's
+        start, so the writer may meet the folder still root's: a warning).
         `create_host_path: false` is an error (the container cannot
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking

@@ -5,7 +5,9 @@ Apache Airflow's docker-compose.yaml runs `airflow-init` as `user: "0:0"` with t
 /sources/{logs,dags,plugins}`; every Airflow service runs as `user: "${AIRFLOW_UID:-50000}:0"` and depends on it.
 A missing ./logs is then made and given to the uid those services run as before they start, whoever made it first:
 no root-owned folder stands in their way. What counts: a service that runs as root (its `user:` 0 or root), that
-each service needing the folder depends on (directly or through others), whose command (or the text of its `sh
+has ended before each service needing the folder starts (it, or a service it depends on directly or through others,
+depends on the init with `condition: service_completed_successfully`, as Airflow's do: a plain `depends_on` waits
+only for the init's start, and the writer may find the folder still root's), whose command (or the text of its `sh
 -c`/`bash -c`) holds `chown [-R] OWNER[:GROUP] PATH...` (bash's `{a,b}` expanded), OWNER each writer's user (its
 `user:`'s user part, as compose interpolates both), and PATH, through one of its bind mounts, the folder or, with
 `-R`, a folder above it. A relative PATH or one with a variable left is none doctor reads.
@@ -35,9 +37,9 @@ def prepared_by(services: Mapping[str, Service], source: Path, writers: list[Ser
     if len(owners) != 1 or not next(iter(owners)):
         return None
     owner = next(iter(owners))
-    before = [set(started_before(services, w.name)) for w in writers]
+    ended = [_ended_before(services, w.name) for w in writers]
     for service in sorted(services.values(), key=lambda s: s.name):
-        if (service.user or "").partition(":")[0].strip() not in _ROOT or not all(service.name in b for b in before):
+        if (service.user or "").partition(":")[0].strip() not in _ROOT or not all(service.name in e for e in ended):
             continue
         for words in _commands(service):
             recursive, given, paths = _chown(words)
@@ -45,6 +47,15 @@ def prepared_by(services: Mapping[str, Service], source: Path, writers: list[Ser
                     _covers(service, path, source, recursive) for word in paths for path in _expanded(word)):
                 return service, " ".join(words)
     return None
+
+
+def _ended_before(services: Mapping[str, Service], name: str) -> set[str]:
+    """The services that have ended before `name` starts: those that `name`, or a service it depends on (directly or
+    through others), depends on with `condition: service_completed_successfully`. Compose starts a service once its
+    dependencies' start is done, each after its own conditions hold, so one such step on any path suffices; a plain
+    `depends_on` waits only for the start (an init still running its `sleep 3; chown` when the writer starts)."""
+    return {dep for current in (name, *started_before(services, name)) if current in services
+            for dep in services[current].depends_completed}
 
 
 def _commands(service: Service) -> Iterator[list[str]]:

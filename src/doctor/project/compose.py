@@ -229,6 +229,8 @@ def _service(name: str, draft: YMap, env: dict[str, str], problems: list[Problem
         links=tuple(draft.get("links") or ()),
         extra_hosts=tuple(draft.get("extra_hosts") or ()),
         depends_on=tuple(draft.get("depends_on") or ()),
+        depends_completed=tuple(name for name, dep in (draft.get("depends_on") or {}).items()
+                                if dep.condition == "service_completed_successfully"),
         profiles=tuple(draft.get("profiles") or ()),
         user=_text(draft.get("user")),
         working_dir=_text(draft.get("working_dir")),

@@ -55,10 +55,11 @@ class EnvFileRef:
 
 @record
 class Dependency:
-    """One `depends_on` entry."""
+    """One `depends_on` entry; `condition` as written (a list entry's is compose's default, service_started)."""
 
     required: bool = True
     location: Location | None = None
+    condition: str = "service_started"
 
 
 class Canonicalizer:
@@ -324,7 +325,8 @@ class Canonicalizer:
         elif isinstance(value, YMap):
             for name, conf in value.items():
                 required = not (isinstance(conf, YMap) and stringify(conf.get("required", True)) == "false")
-                found[name] = Dependency(required, value.loc_of(name))
+                condition = stringify(conf.get("condition")) if isinstance(conf, YMap) and conf.get("condition") else ""
+                found[name] = Dependency(required, value.loc_of(name), condition or "service_started")
         elif value is not None:
             self.shape(f"{where}.depends_on must be a list or a mapping", loc)
         return found

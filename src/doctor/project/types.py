@@ -196,6 +196,9 @@ class Service:
     links: tuple[str, ...] = ()
     extra_hosts: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
+    # the entries of depends_on with `condition: service_completed_successfully`: compose starts this service only
+    # once they have ended (exit 0), where the others need only be started (or healthy)
+    depends_completed: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     user: str | None = None
     working_dir: str | None = None
