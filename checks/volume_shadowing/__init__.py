@@ -93,7 +93,9 @@ class VolumeShadowing(Check):
         Dockerfile, the image's ENV is read from the engine where it has the image; where it lacks it,
         the hiding bind is a note "unless the base image sets UV_PROJECT_ENVIRONMENT". `uv sync
         --active` syncs the active virtualenv, the VIRTUAL_ENV the image sets, not WORKDIR/.venv
-        (code4romania/redirectioneaza's /opt/venv, which its `./backend` bind does not hide).
+        (code4romania/redirectioneaza's /opt/venv, which its `./backend` bind does not hide); each
+        RUN is read with the ENV in force at its line (an ENV before it in its stage or in the stage
+        it is FROM): an `ENV VIRTUAL_ENV=...` after the `uv sync --active` leaves it WORKDIR/.venv.
         An error: a bind over the folder holding the file the container starts (its entrypoint or
         command, or the image's ENTRYPOINT or CMD, an absolute path; `sh /code/start.sh`'s script; the
         program an init starts, tubearchivist's `/bin/tini -- ./run.sh`, a relative one from the WORKDIR),

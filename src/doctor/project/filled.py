@@ -70,13 +70,23 @@ def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
     the RUN lines see (the build's ARGs and ENV, `buildvalues.build_values`; the image's ENV when
     not given); `poetry_toml`: the text of the poetry.toml in a container folder (None: none)."""
     found: dict[str, FilledPath] = {}
-    env = dict(recipe.env)
-    # `uv sync` fills WORKDIR/.venv unless UV_PROJECT_ENVIRONMENT says otherwise, which a base image
-    # the project does not show may set in its own ENV
-    unsure = "" if "UV_PROJECT_ENVIRONMENT" in env or known_base(recipe.base) else "UV_PROJECT_ENVIRONMENT"
-    poetry = PoetryConfig(dict(values) if values is not None else env, poetry_toml)
+    final = dict(recipe.env)
+    known = known_base(recipe.base)
+    poetry = PoetryConfig(dict(values) if values is not None else final, poetry_toml)
+    env: dict[str, str] = {}
+    applied = 0  # how many of recipe.env_lines `env` holds: the steps come in order, so each line is applied once
     for step in recipe.runs:
         text = step.text
+        if step.env_count is None:  # a command the container runs: the final ENV
+            env = final
+        else:  # the ENV in force at the RUN's line, not the stage's last (`ENV VIRTUAL_ENV=...` after `uv sync`)
+            if step.env_count < applied or env is final:
+                env, applied = {}, 0
+            env.update(recipe.env_lines[applied:step.env_count])
+            applied = step.env_count
+        # `uv sync` fills WORKDIR/.venv unless UV_PROJECT_ENVIRONMENT says otherwise, which a base image
+        # the project does not show may set in its own ENV
+        unsure = "" if "UV_PROJECT_ENVIRONMENT" in env or known else "UV_PROJECT_ENVIRONMENT"
         candidates: list[tuple[str, str]] = []
         if "poetry" in text:
             candidates += poetry.venvs(text, step.workdir)
@@ -93,7 +103,8 @@ def filled_paths(recipe: Recipe, values: Mapping[str, str] | None = None,
         active = ""
         if _UV_SYNC.search(text):
             # code4romania/redirectioneaza's `uv sync --active --locked` under `ENV VIRTUAL_ENV=/opt/venv`
-            # fills /opt/venv (its `uv venv ${VIRTUAL_ENV}`), not WORKDIR/.venv
+            # fills /opt/venv (its `uv venv ${VIRTUAL_ENV}`), not WORKDIR/.venv; with no VIRTUAL_ENV set
+            # at that RUN (an ENV after it), `--active` falls back to the project's .venv
             active = _expanded(env.get("VIRTUAL_ENV", ""), env) if _UV_SYNC_ACTIVE.search(text) else ""
             candidates.append((active or _expanded(env.get("UV_PROJECT_ENVIRONMENT", ""), env) or ".venv",
                                "uv sync"))

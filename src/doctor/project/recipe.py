@@ -25,11 +25,13 @@ _ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z
 
 @record
 class Step:
-    """One RUN of the final image's chain: its text (heredoc bodies appended), line and WORKDIR."""
+    """One RUN of the final image's chain: its text (heredoc bodies appended), line and WORKDIR, and how many of the
+    recipe's `env_lines` are in force there (None: all of them, the final ENV, as for a command the container runs)."""
 
     text: str
     line: int
     workdir: str
+    env_count: int | None = None
 
 
 @record
@@ -44,7 +46,7 @@ class Recipe:
     cmd: tuple[str, ...] = ()
     workdir: str = "/"
     froms: tuple[tuple[str, int], ...] = ()
-    env: tuple[tuple[str, str], ...] = ()
+    env: tuple[tuple[str, str], ...] = ()  # the final ENV of the chain
     raw_froms: tuple[str, ...] = ()  # each of `froms` as written (`python:${PYTHON_VERSION}-slim`)
     global_args: tuple[tuple[str, str, int], ...] = ()  # the ARGs before the first FROM: name, default, line
     # what COPY --from puts in the image: absolute destination, line, the stage or image it comes from
@@ -60,6 +62,8 @@ class Recipe:
     # the VOLUME paths of the chain (absolute, cleaned as compose compares them) and their lines: each
     # is an anonymous volume of every container of the image that no compose mount replaces
     volumes: tuple[tuple[str, int], ...] = ()
+    # every ENV assignment of the chain, in order (a step's `env_count` of them are in force at its RUN)
+    env_lines: tuple[tuple[str, str], ...] = ()
 
 
 @record(frozen=False)
@@ -78,6 +82,7 @@ class _Stage:
     healthcheck: tuple[str, ...] = ()
     args: dict[str, str] = field(default_factory=dict)  # the stage's own ARGs (a stage inherits none)
     volumes: list[tuple[str, int]] = field(default_factory=list)
+    env_lines: list[tuple[str, str]] = field(default_factory=list)
 
 
 def read_recipe(path: Path, target: str | None = None) -> Recipe:
@@ -133,7 +138,7 @@ def _read_recipe(path: Path, target: str | None) -> Recipe:
     return Recipe(path, chosen.base, chosen.line, tuple(chosen.runs), chosen.entrypoint, chosen.cmd,
                   chosen.workdir, froms, tuple(chosen.env.items()), raw, arg_lines,
                   tuple(chosen.built), tuple(chosen.pulled), starts, chosen.user, chosen.healthcheck,
-                  tuple(chosen.volumes))
+                  tuple(chosen.volumes), env_lines=tuple(chosen.env_lines))
 
 
 _Parsed = tuple[tuple[_Stage, ...], tuple[tuple[str, int], ...], tuple[str, ...], tuple[tuple[str, str, int], ...],
@@ -171,12 +176,12 @@ def _parse(text: str) -> _Parsed | None:
                 stages.append(_Stage(name, parent.base, parent.line, list(parent.runs), parent.entrypoint,
                                      parent.cmd, parent.workdir, dict(parent.env), list(parent.built),
                                      list(parent.pulled), parent.user, parent.healthcheck,
-                                     volumes=list(parent.volumes)))
+                                     volumes=list(parent.volumes), env_lines=list(parent.env_lines)))
         elif not stages:
             continue
         elif ins.keyword == "RUN":
             body = " ".join((ins.args, *ins.heredocs))
-            stages[-1].runs.append(Step(body, ins.line, stages[-1].workdir))
+            stages[-1].runs.append(Step(body, ins.line, stages[-1].workdir, len(stages[-1].env_lines)))
         elif ins.keyword in ("COPY", "ADD") and (copied := _copied_from(ins.args)) is not None:
             destination, source, paths = copied
             stages[-1].built.append((posixpath.normpath(posixpath.join(stages[-1].workdir, destination)), ins.line,
@@ -199,7 +204,9 @@ def _parse(text: str) -> _Parsed | None:
         elif ins.keyword == "HEALTHCHECK":
             stages[-1].healthcheck = _healthcheck(ins.args)
         elif ins.keyword == "ENV":
-            stages[-1].env.update(env_assignments(ins.args))
+            assigned = env_assignments(ins.args)
+            stages[-1].env.update(assigned)
+            stages[-1].env_lines.extend(assigned.items())
         elif ins.keyword == "VOLUME":
             values = {**stages[-1].args, **stages[-1].env}
             stages[-1].volumes.extend((path, ins.line) for path in _volume_paths(ins.args, values))
