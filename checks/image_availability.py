@@ -62,15 +62,18 @@ class ImageAvailability(Check):
         or `to.image`, Spring Boot's `<image><name>` or `imageName`, else their default
         `artifactId:version`, Gradle's `project.name:version`; read from pom.xml and build.gradle(.kts) in
         the project's folder, the folders above it up to the checkout's top and the folders right inside
-        them, never run) gets that build's command (jhipster's `jhipstersampleapplication` from the pom's
-        jib: `./mvnw compile jib:dockerBuild`; the Polar Bookshop's `catalog-service`: `cd
-        catalog-service && ./gradlew bootBuildImage`), a warning where the pull fails (a bare name no
-        official image bears, a local tag, `pull_policy: never`), else a note. Services on one absent image are
-        one finding naming them; when any of them lets compose pull (no `pull_policy`, `missing`,
-        `always`), it is a note even if others say `never`: `up` pulls every service's missing image
-        before it creates any container, so the `never` ones find it (they fail only started alone,
-        `up SERVICE`; the note says so). Also images present for another platform than the
-        engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service, and a
+        them, never run; a pom's `<build><plugins>` builds, with the configuration its `<pluginManagement>`
+        and its parent poms in the checkout give the same plugin, `${project.artifactId}` and the like the
+        module's own; pluginManagement alone and a `pom` packaging build nothing: a parent's jib
+        `<to><image>${project.artifactId}` is each module's name) gets that build's command (jhipster's
+        `jhipstersampleapplication` from the pom's jib: `./mvnw compile jib:dockerBuild`; the Polar
+        Bookshop's `catalog-service`: `cd catalog-service && ./gradlew bootBuildImage`), a warning where
+        the pull fails (a bare name no official image bears, a local tag, `pull_policy: never`), else a
+        note. Services on one absent image are one finding naming them; when any of them lets compose
+        pull (no `pull_policy`, `missing`, `always`), it is a note even if others say `never`: `up` pulls
+        every service's missing image before it creates any container, so the `never` ones find it
+        (they fail only started alone, `up SERVICE`; the note says so). Also images present for another
+        platform than the engine's (`linux/arm64` on an `linux/amd64` engine) with no `platform:` on the service, and a
         `platform:` the local image is not for (`up` pulls that platform's image): a warning where the
         pull fails (the image was made here, with no registry digest, or `pull_policy: never`), else a note;
         platforms are compared as docker normalises them (`linux/x86_64`, `x86_64` and `amd64` are

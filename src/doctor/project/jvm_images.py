@@ -12,9 +12,13 @@ Polar Bookshop's `image: catalog-service` from catalog-service/build.gradle's `i
   `imageName`, else `${project.artifactId}:${project.version}` (Gradle: `project.name:project.version`, the
   name alone where the version is `unspecified`).
 
-A name with a property doctor cannot resolve (`${registry}/app`, a `findProperty`) is not guessed. The build
-files looked at are those of the project's folder, the folders above it up to the checkout's top, and the
-folders right inside each of them (a service's folder beside the deployment one): a few directory listings.
+A pom's `<build><plugins>` builds; its `<pluginManagement>` and its parent poms' in the checkout (`<relativePath>`,
+../pom.xml by default) configure the same plugin, a parent's `<plugins>` are inherited, and a parent's
+`${project.artifactId}` is the module's. pluginManagement alone builds nothing, nor does a `pom` packaging (jib and
+build-image skip it). A name with a property doctor cannot resolve (`${registry}/app`, a `findProperty`) is not
+guessed. The build files looked at are those of the project's folder, the folders above it up to the checkout's
+top, and the folders right inside each of them (a service's folder beside the deployment one): a few directory
+listings.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from doctor.lazyre import lazy
 from doctor.model import record
@@ -60,8 +65,9 @@ class JvmImageBuild:
 def jvm_image_builds(start: Path, top: Path) -> dict[str, JvmImageBuild]:
     """The images (by reference_key) the Maven and Gradle builds around `start` (up to `top`) make."""
     found: dict[str, JvmImageBuild] = {}
+    poms: dict[Path, _Pom | None] = {}  # each pom read once, a parent shared by its modules
     for folder in _folders(start, top):
-        for image, build in _builds(folder, top):
+        for image, build in _builds(folder, top, poms):
             if "$" not in image and image.strip():
                 found.setdefault(reference_key(image.strip()), build)
     return found
@@ -102,52 +108,135 @@ def _folders(start: Path, top: Path) -> Iterator[Path]:
             yield folder / name
 
 
-def _builds(folder: Path, top: Path) -> Iterable[tuple[str, JvmImageBuild]]:
+def _builds(folder: Path, top: Path, poms: dict[Path, _Pom | None]) -> Iterable[tuple[str, JvmImageBuild]]:
     if is_file(folder / MAVEN):
-        yield from _maven(folder, top)
+        yield from _maven(folder, top, poms)
     for name in GRADLE:
         if is_file(folder / name):
             yield from _gradle(folder / name, top)
             break
 
 
-def _maven(folder: Path, top: Path) -> Iterator[tuple[str, JvmImageBuild]]:
-    """jib and spring-boot-maven-plugin of a pom's own `<build>` (plugins and pluginManagement)."""
+@record
+class _Pom:
+    """What a pom leaves its modules and its own build, before interpolation (a parent's `${project.artifactId}`
+    is the module's): its values, and per image plugin the image its `<plugins>` and its `<pluginManagement>`
+    entries name, each with the pom and line writing it (`None` name: the plugin is there without one)."""
+
+    path: Path
+    values: dict[str, str]
+    packaging: str
+    plugins: dict[str, tuple[str | None, Path, int]]
+    managed: dict[str, tuple[str, Path, int]]
+    parent_line: int
+
+
+# per plugin: the element of its <configuration> naming the image, the tool, the goal
+_MAVEN_PLUGINS = {"jib-maven-plugin": ("to/image", "jib", "compile jib:dockerBuild"),
+                  "spring-boot-maven-plugin": ("image/name", "Spring Boot", "spring-boot:build-image")}
+_MAX_PARENTS = 8
+
+
+def _maven(folder: Path, top: Path, poms: dict[Path, _Pom | None]) -> Iterator[tuple[str, JvmImageBuild]]:
+    """jib and spring-boot-maven-plugin of a pom's `<build><plugins>`, with their parents' as Maven inherits them: a
+    `<plugins>` entry of the pom or of a parent pom in the checkout builds, configured by the nearest `<configuration>`
+    naming the image (the plugin's own, then its `<pluginManagement>` entry's, the pom's before its parents');
+    `<pluginManagement>` alone builds nothing, nor does a pom of packaging `pom` (jib and build-image skip it).
+    `${project.artifactId}`, `${project.version}`, `${project.name}` are the pom's own."""
+    path = folder / MAVEN
+    pom = _pom(path, top, poms, 0)
+    if pom is None or pom.packaging == "pom":
+        return
+    for name, (written, declared, line) in pom.plugins.items():
+        _, tool, goal = _MAVEN_PLUGINS[name]
+        if declared != path:  # a plugin the parent's <plugins> gives the pom: its <parent> line
+            line = pom.parent_line
+        if written is None and name in pom.managed:
+            written, at, managed_line = pom.managed[name]
+            line = managed_line if at == path else line
+        image = _resolved(written or "${project.artifactId}:${project.version}", pom.values)
+        if image is not None:
+            yield image, JvmImageBuild(path, line, tool, *_command(folder, top, "mvnw", "mvn", goal, path))
+
+
+def _pom(path: Path, top: Path, poms: dict[Path, _Pom | None], depth: int) -> _Pom | None:
+    """The pom at `path` with what it inherits from its parent in the checkout (its `<relativePath>`, by default
+    ../pom.xml, with the parent's artifactId), read once per run of jvm_image_builds."""
+    if path in poms:
+        return poms[path]
+    poms[path] = None  # a parent chain that comes back here reads no further
+    root, text = _parsed(path)
+    if root is None:
+        return None
+    parent = _parent(path, root, top, poms, depth)
+    artifact = (root.findtext("artifactId") or "").strip()
+    version = (root.findtext("version") or root.findtext("parent/version") or "").strip()
+    group = (root.findtext("groupId") or root.findtext("parent/groupId") or "").strip()
+    values = dict(parent.values) if parent is not None else {}
+    values.update({child.tag: (child.text or "").strip() for child in root.findall("properties/*")})
+    named = (root.findtext("name") or "").strip() or artifact  # a name is not inherited (Maven's getName)
+    values.update({"project.artifactId": artifact, "artifactId": artifact, "project.version": version,
+                   "version": version, "pom.version": version, "project.groupId": group, "groupId": group,
+                   "project.name": named, "pom.name": named,
+                   "project.parent.version": (root.findtext("parent/version") or "").strip()})
+    plugins = dict(parent.plugins) if parent is not None else {}
+    managed = dict(parent.managed) if parent is not None else {}
+    for entry in root.findall("build/pluginManagement/plugins/plugin"):
+        name = (entry.findtext("artifactId") or "").strip()
+        written = (entry.findtext(f"configuration/{_MAVEN_PLUGINS[name][0]}") or "").strip() \
+            if name in _MAVEN_PLUGINS else ""
+        if written:
+            managed[name] = (written, path, _line(text, f">{written}<"))
+    for entry in root.findall("build/plugins/plugin"):
+        name = (entry.findtext("artifactId") or "").strip()
+        if name not in _MAVEN_PLUGINS:
+            continue
+        written = (entry.findtext(f"configuration/{_MAVEN_PLUGINS[name][0]}") or "").strip()
+        inherited = plugins.get(name)
+        if written:
+            plugins[name] = (written, path, _line(text, f">{written}<"))
+        else:
+            plugins[name] = (inherited[0] if inherited else None, path, _line(text, f"<artifactId>{name}<"))
+    packaging = (root.findtext("packaging") or "jar").strip()
+    pom = _Pom(path, values, packaging, plugins, managed, _line(text, "<parent>"))
+    poms[path] = pom
+    return pom
+
+
+def _parent(path: Path, root: Any, top: Path, poms: dict[Path, _Pom | None], depth: int) -> _Pom | None:
+    """The parent pom the checkout holds where `<parent>` points (relativePath, ../pom.xml by default; an empty
+    relativePath: a repository's only), when it is the artifact named; None otherwise."""
+    if root.find("parent") is None or depth >= _MAX_PARENTS:
+        return None
+    relative = root.findtext("parent/relativePath")
+    relative = "../pom.xml" if relative is None else relative.strip()
+    if not relative:
+        return None
+    where = Path(os.path.normpath(path.parent / relative))
+    if not where.name.endswith(".xml"):
+        where = where / MAVEN
+    if where == path or (where.parent != top and top not in where.parents) or not is_file(where):
+        return None
+    parent = _pom(where, top, poms, depth + 1)
+    named = (root.findtext("parent/artifactId") or "").strip()
+    return parent if parent is not None and parent.values.get("project.artifactId") == named else None
+
+
+def _parsed(path: Path) -> tuple[Any, str]:
+    """A pom's root element (namespaces dropped) and text; (None, "") when it cannot be read."""
     import xml.etree.ElementTree as ElementTree  # only where a pom lies around an absent image
 
-    path = folder / MAVEN
     text = read_regular_text(path, MAX_BYTES)
-    if not text or "<build>" not in text:
-        return
+    if not text:
+        return None, ""
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError:
-        return
+        return None, ""
     for node in root.iter():
         if isinstance(node.tag, str):
             node.tag = node.tag.rsplit("}", 1)[-1]
-    values = {child.tag: (child.text or "").strip() for child in root.findall("properties/*")}
-    artifact = (root.findtext("artifactId") or "").strip()
-    version = (root.findtext("version") or root.findtext("parent/version") or "").strip()
-    values.update({"project.artifactId": artifact, "artifactId": artifact, "project.version": version,
-                   "version": version, "pom.version": version})
-    build = root.find("build")
-    if build is None:
-        return
-    for plugin in [*build.findall("plugins/plugin"), *build.findall("pluginManagement/plugins/plugin")]:
-        name = (plugin.findtext("artifactId") or "").strip()
-        if name == "jib-maven-plugin":
-            written, tool, goal = plugin.findtext("configuration/to/image"), "jib", "compile jib:dockerBuild"
-        elif name == "spring-boot-maven-plugin":
-            written, tool, goal = plugin.findtext("configuration/image/name"), "Spring Boot", "spring-boot:build-image"
-        else:
-            continue
-        default = "${project.artifactId}:${project.version}"
-        image = _resolved(written.strip() if written and written.strip() else default, values)
-        if image is None:
-            continue
-        line = _line(text, written.strip() if written else name)
-        yield image, JvmImageBuild(path, line, tool, *_command(folder, top, "mvnw", "mvn", goal, path))
+    return root, text
 
 
 def _gradle(path: Path, top: Path) -> Iterator[tuple[str, JvmImageBuild]]:
