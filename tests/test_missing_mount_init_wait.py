@@ -103,3 +103,20 @@ def test_up_agrees(tmp_path: Path, compose_bin: str, busybox_image: str, depends
         assert up.returncode != 0 and "touch: /logs/x: Permission denied" in up.stdout + up.stderr, up.stdout
     else:
         assert up.returncode == 0 and "wrote" in up.stdout, up.stdout + up.stderr
+
+
+@pytest.mark.parametrize(("init", "severity"), [
+    # fixRevW's note: a chown of a folder no one made fails (`chown: /sources/logs: No such file or directory`)
+    (INIT.replace("mkdir -p /sources/logs; ", ""), "WARNING"),
+    (INIT.replace("mkdir -p /sources/logs", "mkdir -p /sources/logs/app"), "INFO"),  # made with the one below it
+    (INIT.replace('[".:/sources"]', '["./logs:/sources/logs"]').replace("mkdir -p /sources/logs; ", ""), "INFO"),
+    (INIT.replace("mkdir -p /sources/logs", "mkdir -p /sources/other"), "WARNING"),
+])
+def test_the_chown_counts_only_for_a_folder_made_before_it(tmp_path: Path, init: str, severity: str) -> None:
+    """A root init's chown gives a missing bind source away only once the folder exists when it runs: docker
+    makes it for the init's own bind of it (or of a folder below), or a `mkdir` before the chown does."""
+    root = tmp_path / "p"
+    root.mkdir(parents=True)
+    (root / "compose.yaml").write_text("services:\n" + init + WRITER + ENDED)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert _logs(root)[0] == severity

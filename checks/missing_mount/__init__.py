@@ -118,7 +118,9 @@ class MissingMount(Check):
         service_completed_successfully`, the project at /sources: `chown -R "${AIRFLOW_UID}:0"
         /sources/{logs,dags,plugins}`, braces expanded), is info naming that chown (./config, which
         it does not chown, stays a warning; a plain `depends_on: [init]` waits only for the init's
-        start, so the writer may meet the folder still root's: a warning).
+        start, so the writer may meet the folder still root's: a warning; so is a chown of a folder
+        nothing made before it, `No such file or directory`: the init's own bind of it, or a
+        `mkdir` before the chown, as Airflow's `mkdir -p /sources/logs ...`, makes it).
         `create_host_path: false` is an error (the container cannot
         start), a plain data or log directory only info (often intended). After the first `up`,
         the empty directory docker made for a file-looking source mounted at a file-looking

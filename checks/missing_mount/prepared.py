@@ -41,12 +41,40 @@ def prepared_by(services: Mapping[str, Service], source: Path, writers: list[Ser
     for service in sorted(services.values(), key=lambda s: s.name):
         if (service.user or "").partition(":")[0].strip() not in _ROOT or not all(service.name in e for e in ended):
             continue
+        made = _made_by_docker(service, source)  # the init's own bind of the folder (or below it) makes it
         for words in _commands(service):
+            if not made:
+                made = _made_by_mkdir(service, words, source)
+                if made:
+                    continue
             recursive, given, paths = _chown(words)
-            if given is not None and _same_user(given.partition(":")[0], owner) and any(
+            if given is not None and made and _same_user(given.partition(":")[0], owner) and any(
                     _covers(service, path, source, recursive) for word in paths for path in _expanded(word)):
                 return service, " ".join(words)
     return None
+
+
+def _made_by_docker(service: Service, source: Path) -> bool:
+    """Whether the service's own bind mounts make `source` when it starts (docker creates a missing bind source,
+    and the folders above it): a chown of a folder no one made fails (`No such file or directory`)."""
+    return any(mount.type == "bind" and mount.source and (Path(os.path.normpath(mount.source)) == source or source in
+               Path(os.path.normpath(mount.source)).parents) for mount in service.volumes)
+
+
+def _made_by_mkdir(service: Service, words: list[str], source: Path) -> bool:
+    """Whether `words` is a `mkdir [-p] PATH...` making `source` (or a folder below it) through a bind mount."""
+    while words and posixpath.basename(words[0]) in _RUNNERS:
+        words = words[1:]
+    if not words or posixpath.basename(words[0]) != "mkdir":
+        return False
+    return any(_covers(service, path, source, False) or _below(service, path, source)
+               for word in words[1:] if not word.startswith("-") for path in _expanded(word))
+
+
+def _below(service: Service, path: str, source: Path) -> bool:
+    """Whether container `path` is, through a bind mount of the service, a folder below host folder `source`."""
+    host = _host_of(service, path)
+    return host is not None and source in host.parents
 
 
 def _ended_before(services: Mapping[str, Service], name: str) -> set[str]:
@@ -98,6 +126,20 @@ def _expanded(word: str, depth: int = 0) -> list[str]:
     if found is None or depth > 4:
         return [word]
     return [w for part in found[2].split(",") for w in _expanded(f"{found[1]}{part}{found[3]}", depth + 1)]
+
+
+def _host_of(service: Service, path: str) -> Path | None:
+    """Container `path` as a host path through one of the service's bind mounts; None where none holds it."""
+    if not path.startswith("/") or "$" in path:
+        return None
+    path = posixpath.normpath(path)
+    for mount in service.volumes:
+        if mount.type != "bind" or not mount.source or not mount.target:
+            continue
+        target = posixpath.normpath(mount.target)
+        if path == target or path.startswith(target.rstrip("/") + "/"):
+            return Path(os.path.normpath(os.path.join(mount.source, posixpath.relpath(path, target))))
+    return None
 
 
 def _covers(service: Service, path: str, source: Path, recursive: bool) -> bool:
