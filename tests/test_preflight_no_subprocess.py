@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from doctor.checks import path_gap
+from portprobe import republish
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.forked import may_fork
@@ -99,6 +100,9 @@ def test_preflight_starts_no_process(kind: str, jobs: str, tmp_path: Path, count
     monkeypatch.setenv("DOCTOR_JOBS", jobs)
     project = tmp_path / "clean-stack"
     shutil.copytree(REPO / "examples" / "clean-stack", project)
+    # on ports free now: a developer's listener on 8000 would make port-collision plan a move, which asks compose
+    # its version (the mid-stop run's `docker-compose docker-cli-plugin-metadata`), a subject of another test
+    republish(project)
     # a make target that runs the tests on the host, so the interpreter probe has work to do
     (project / "Makefile").write_text("test:\n\tpytest\n")
     shell_env = pyenv_env(tmp_path) if kind == "pyenv" else venv_env(tmp_path)

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from portprobe import free_ports
 from test_why_live import _blocks, compose, run_why
 from why_run import run_why as run_why_piped
 
@@ -52,7 +53,10 @@ def _copy(tmp_path: Path, image: str) -> Path:
     root = tmp_path / "nfm"
     shutil.copytree(REPLAY, root)
     compose_yaml = root / "compose.yaml"
-    compose_yaml.write_text(compose_yaml.read_text().replace("image: nginx\n", f"image: {image}\n"))
+    text = compose_yaml.read_text().replace("image: nginx\n", f"image: {image}\n")
+    # a host port free now, not upstream's 80 (a developer's web server, another test run's stack)
+    assert "      - 80:80\n" in text
+    compose_yaml.write_text(text.replace("      - 80:80\n", f"      - {free_ports(1)[0]}:80\n"))
     return root
 
 
