@@ -99,9 +99,11 @@ class RuntimeDrift(Check):
         A service's own folders count too: its build
         context, its Dockerfile's folder, the folders its Dockerfile COPYs a dependency manifest
         from (`COPY assets/package.json ./`: the install runs with that folder's `.nvmrc` and
-        engines) and the folders between them and the project root, where (as pyenv, nvm, asdf, uv
-        and npm read them) the nearest file of each kind wins. Such a file is compared with the FROM
-        of that service's Dockerfile and reported at its own line, naming the service; where no FROM
+        engines) or copies whole with one at their top (meet's `COPY src/backend /app`: its CI job
+        working in src/backend speaks for the image) and the folders between them and the project
+        root, where (as pyenv, nvm, asdf, uv and npm read them) the nearest file of each kind wins.
+        Such a file is compared with the FROM of that service's Dockerfile and reported at its own
+        line, naming the service; where no FROM
         pins the runtime (baserow's backend/ on debian:bookworm-slim's python3), a pin there that the
         folder's range excludes (`.python-version` 3.10 beside `requires-python = ">=3.11"`) is
         reported so, naming the range and the services built there. A Dockerfile

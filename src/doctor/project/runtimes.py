@@ -22,6 +22,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.lean_imports import glob_patterns, match_glob
 from doctor.model import Location, record
+from doctor.project.reading import glob as files_matching
 from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
@@ -233,11 +234,16 @@ _GLOBS = glob_patterns(*_MANIFESTS, "*.yml", "*.yaml")
 
 def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[Path]:
     """The folders of the build context a Dockerfile COPYs a dependency manifest from
-    (`COPY assets/package.json assets/*yarn* ./`, nickjj/docker-django-example): the install
-    step runs there, with that folder's `.nvmrc` and engines, not the context root's."""
+    (`COPY assets/package.json assets/*yarn* ./`, nickjj/docker-django-example), or COPYs whole
+    with a manifest at its top (`COPY src/backend /app` over its pyproject.toml, suitenumerique/meet):
+    the install step runs there, with that folder's `.nvmrc` and engines, not the context root's."""
     found: list[Path] = []
     for source in (s for copy in copies for s in copy.sources):
         name = posixpath.normpath(source.lstrip("/"))
+        if name != "." and not name.startswith("..") and not any(c in name for c in "*?[$") \
+                and _holds_manifest(context / name):
+            found += [context / name] if context / name not in found else []
+            continue
         folder, base = posixpath.split(name)
         glob = any(c in base for c in "*?[")
         if not folder or folder.startswith("..") or any(c in folder for c in "*?[$"):
@@ -248,6 +254,17 @@ def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[P
             path = context / folder
             found += [path] if path not in found else []
     return found
+
+
+# what a folder copied whole installs from, at its top
+_FOLDER_MANIFESTS = ("pyproject.toml", "setup.py", "Pipfile", "package.json")
+
+
+def _holds_manifest(folder: Path) -> bool:
+    """Whether `folder` is a folder with a dependency manifest at its top (a few stats, one listing
+    for `requirements*.txt` only when none of the fixed names is there)."""
+    return is_dir(folder) and (any(is_file(folder / n) for n in _FOLDER_MANIFESTS)
+                               or any(is_file(p) for p in files_matching(folder, "requirements*.txt")))
 
 
 def _version_file(path: Path, runtime: str) -> list[Declared]:
