@@ -213,8 +213,9 @@ class HostVsContainer(Check):
         (django-on-docker's pytest; uv's own binaries copied from its image, `COPY --from=uv /uv /uvx
         /bin/`, bring no package): add it to that requirements file, then `run --build`. A path
         inside an option (`--cov=project/app`) is mapped like a path word; the message names the
-        package the command's code imports (or an app dependency), not a dev file's first line,
-        and so does `doctor exec`'s "the host lacks ..." for the command it runs there.
+        package the command's code imports (the one most of the files it reads import: meet's
+        tests' django, not the brevo-python of one service; or an app dependency), not a dev
+        file's first line, and so does `doctor exec`'s "the host lacks ..." for the command it runs there.
         Where a bind mount hides the image's node_modules and the host has none (the shadowing
         volume-shadowing reports), the `run` puts an anonymous volume there, which the image fills
         (`-v /usr/src/app/node_modules`). Where nothing has installed a package.json's packages yet

@@ -25,8 +25,10 @@ _RUNS_THE_CODE = frozenset({"pytest", "py.test", "coverage", "tox", "nox", "pyth
 def missing_first(project: Project, home: ServiceHome, tool: str, words: tuple[str, ...], cwd: Path) -> list[str]:
     """The packages the host lacks, the one to name first: the tool's own (`pytest`), then those the
     command's own code imports (its files, and the project's modules they import: the tests' `app`),
-    in the manifest's order, then the app's dependencies before the development tools of a dev
-    requirements file (fastapi-tdd-docker's first line, 'black', is not what pytest needs)."""
+    those more of the files read import first (meet's tests: django, not the brevo-python one
+    service imports), in the manifest's order where as many do, then the app's dependencies before
+    the development tools of a dev requirements file (fastapi-tdd-docker's first line, 'black', is
+    not what pytest needs)."""
     from doctor.project.manifests import normalize
 
     manifest = next((m for m in project.manifests(home.manifest.parent) if m.path == home.manifest), None)
@@ -35,11 +37,15 @@ def missing_first(project: Project, home: ServiceHome, tool: str, words: tuple[s
     paths = [cwd / word.partition("=")[2] if word.startswith("-") else cwd / word for word in words[1:]]
     imported = _imported([p for p in paths if p != cwd and os.path.lexists(p)], modules, project.root)
 
-    def used(name: str) -> bool:  # `import tortoise` is tortoise-orm's, `import pytest` not pytest-cov's
+    def importers(name: str) -> int:  # `import tortoise` is tortoise-orm's, `import pytest` not pytest-cov's
         found = requirements.get(name)
         prefix = name.split("-")[0]
-        return found is not None and (found.module.split(".")[0] in imported
-                                      or (prefix in imported and prefix not in modules))
+        if found is None:
+            return 0
+        return imported.get(found.module.split(".")[0], 0) or (imported.get(prefix, 0) if prefix not in modules
+                                                               else 0)
+
+    counts = {name: importers(name) for name in requirements}
 
     def dev(name: str) -> bool:
         found = requirements.get(name)
@@ -52,7 +58,8 @@ def missing_first(project: Project, home: ServiceHome, tool: str, words: tuple[s
     # needs ruff), a test runner after what the tests need (the fastapi template's pytest: fastapi)
     synced = [name for name in home.synced if name == normalize(tool)]
     lead = tool if tool in lacking or (synced and tool not in _RUNS_THE_CODE) else ""
-    return sorted([*lacking, *synced], key=lambda name: (name != lead, not used(name), dev(name)))
+    # what most of the files read import first (nearly every test of a Django app imports django)
+    return sorted([*lacking, *synced], key=lambda name: (name != lead, -counts.get(name, 0), dev(name)))
 
 
 def named_lacking(project: Project, home: ServiceHome, words: tuple[str, ...], cwd: Path) -> list[str]:
@@ -65,14 +72,17 @@ def named_lacking(project: Project, home: ServiceHome, words: tuple[str, ...], c
     return missing_first(project, home, tool, words, cwd)
 
 
-def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> set[str]:
+def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 200) -> dict[str, int]:
     """The top-level modules the Python files at `paths` (files, or folders walked) import, with those
     the project's own modules they import do (`from app.main import app` in a test: app/main.py's
     fastapi): a module no requirement provides, found beside a path or in a folder above it up to
-    `root`. A bounded read: `budget` files at most."""
+    `root`. Each with how many of the files read import it (each file read once). A bounded read:
+    `budget` files at most."""
     from doctor.project.reading import read_regular_text
 
     files: list[Path] = []
+    read: set[Path] = set()
+    counts: dict[str, int] = {}
 
     def add(path: Path) -> None:
         if path.is_file() and path.suffix == ".py":
@@ -84,23 +94,27 @@ def _imported(paths: list[Path], packages: set[str], root: Path, budget: int = 2
                 if len(files) >= budget:
                     break
 
-    def imports() -> set[str]:
-        found: set[str] = set()
+    def imports() -> None:
         for file in files[:budget]:
+            if file in read:  # a test folder inside the package it tests: counted once
+                continue
+            read.add(file)
+            found: set[str] = set()
             for match in _IMPORT.finditer(read_regular_text(file, 64 * 1024) or ""):
                 names = [match.group(1)] if match.group(1) else match.group(2).split(",")
                 found |= {name.split()[0].split(".")[0] for name in names if name.strip()}
-        return found
+            for module in found:
+                counts[module] = counts.get(module, 0) + 1
 
     for path in paths:
         add(path)
-    modules = imports()
+    imports()
     folders = sorted({f for path in paths for f in (path, *path.parents) if f.is_relative_to(root)})
-    own = [local for name in sorted(modules - packages) for folder in folders
+    own = [local for name in sorted(counts.keys() - packages) for folder in folders
            for local in (folder / name, folder / f"{name}.py") if local not in paths and local.exists()]
     if own:
         del files[:]
         for local in dict.fromkeys(own):
             add(local)
-        modules |= imports()
-    return modules
+        imports()
+    return counts
