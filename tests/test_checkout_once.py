@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 
 import pytest
+from portprobe import free_ports
 
 from doctor import app
 from doctor.project import Project, gitrepo
@@ -25,7 +26,10 @@ def test_a_preflight_looks_the_checkout_up_once(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "Dockerfile").write_text("FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD [\"./start.sh\"]\n")
     (tmp_path / "app" / "start.sh").write_text("#!/bin/sh\nexec python -m app\n")
-    (tmp_path / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n"
+    # db on a host port free now: a developer's own stack on 5432 would have port-collision plan a move, whose
+    # readers (the worktrees' planned ports, the git index) are other runs' subject
+    port = free_ports(1)[0]
+    (tmp_path / "compose.yaml").write_text(f"services:\n  db:\n    image: postgres:16\n    ports: ['{port}:5432']\n"
                                            "  app:\n    build: ./app\n    volumes: ['./app:/app']\n"
                                            "    environment:\n      DB_HOST: db\n")
     (tmp_path / ".github" / "workflows").mkdir(parents=True)

@@ -41,8 +41,10 @@ def _found(root: Path) -> list[tuple[str, str, int | None, Safety | None]]:
 
 
 def _fix(root: Path) -> None:
+    """`doctor fix --env`, the family of both faults: the stack publishes 3000 and 27017, which a developer's own
+    stack may hold, and port-collision's moves would write a docker-compose.override.yml of their own."""
     options = _options(root)
-    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    fix(FixOptions(project=options, families=frozenset({"env"}), yes=True, env=dict(options.env)), load_registry())
 
 
 def _tree(root: Path) -> dict[str, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from doctor.checks.compose_config import ComposeConfig
 from doctor.checks.env_drift import EnvDrift
+from portprobe import republish
 
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fixer import FixOptions, fix
@@ -84,6 +85,8 @@ def _errors(root: Path, env: dict[str, str]) -> list[str]:
 def test_shynet_template_env_is_copied_in_one_fix(tmp_path: Path) -> None:
     root = tmp_path / "shynet"
     shutil.copytree(SHYNET, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    # the webserver on a host port free now: a developer's own stack on 8080 would add port-collision's error
+    republish(root, (("docker-compose.yml", "- @:80", 8080),))
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
     assert _errors(root, env) == ["compose-config: env file .env not found",
                                   "env-drift: there is no .env: 'shynet' loads it and TEMPLATE.env lists 31 keys "

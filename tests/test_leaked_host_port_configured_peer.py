@@ -22,6 +22,9 @@ from doctor.project import ProjectOptions
 
 REPLAY = Path(__file__).parent / "replay" / "ipl-dagster-pipeline"
 ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+# `doctor fix --env`, the family of the fault: the stack publishes 3000 and 5432, which a developer's own
+# stack may hold, and port-collision's moves would write files of their own
+ENV_FIXES = frozenset({"env"})
 CHECKS = ("leaked-host-port", "service-name-drift")
 
 
@@ -60,14 +63,14 @@ def test_localhost_names_the_server_its_sibling_credentials_configure_and_one_fi
         "'dagster_pipeline' reads IPL_POSTGRES_HOST in pipeline/__init__.py", ".env", 9,
         "set IPL_POSTGRES_HOST=ipl_postgis for 'dagster_pipeline' in a new dev override docker-compose.override.yml")]
     options = _options(root)
-    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    fix(FixOptions(project=options, families=ENV_FIXES, yes=True, env=dict(options.env)), load_registry())
     assert (root / "docker-compose.override.yml").read_text() == (
         "services:\n  dagster_pipeline:\n    environment:\n      IPL_POSTGRES_HOST: ipl_postgis\n")
     assert (root / ".env").read_text() == env_before
     assert (root / "docker-compose.yml").read_text() == compose_before
     assert _found(root) == []
     override = (root / "docker-compose.override.yml").read_text()
-    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    fix(FixOptions(project=options, families=ENV_FIXES, yes=True, env=dict(options.env)), load_registry())
     assert (root / "docker-compose.override.yml").read_text() == override
 
 

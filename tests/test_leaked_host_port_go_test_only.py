@@ -25,6 +25,9 @@ from doctor.project.go_tests import only_tests_read, runs_go_test
 
 REPLAY = Path(__file__).parent / "replay" / "wild-workouts"
 ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+# `doctor fix --env`, the family of the fault: the stack publishes 8080, 3000 and more, which a developer's own
+# stack may hold, and port-collision's moves would write files of their own
+ENV_FIXES = frozenset({"env"})
 CHECKS = ("leaked-host-port", "service-name-drift")
 APPLICATION = "internal/trainer/service/application.go"
 FIRESTORE = "hourRepository := adapters.NewFirestoreHourRepository(firestoreClient, hourFactory)"
@@ -66,7 +69,7 @@ def test_the_server_calling_the_helper_is_found_and_fixed_in_one_run(tmp_path: P
     assert found[0][1].startswith("MYSQL_ADDR=localhost is each container itself in 'trainer-http'")
     assert "'trainer-http' reads MYSQL_ADDR in internal/trainer/adapters/hour_mysql_repository.go" in found[0][1]
     options = _options(root)
-    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    fix(FixOptions(project=options, families=ENV_FIXES, yes=True, env=dict(options.env)), load_registry())
     assert (root / ".env").read_text() == before  # the host's value stays; the override sets the containers'
     assert "MYSQL_ADDR: mysql" in (root / "docker-compose.override.yml").read_text()
     assert _found(root) == []

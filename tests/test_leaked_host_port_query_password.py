@@ -28,6 +28,9 @@ from doctor.project import ProjectOptions
 REPLAY = Path(__file__).parent / "replay" / "go-rest-api"
 COMPOSE = "docker-compose.yml"
 ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+# `doctor fix --env`, the family of the fault: the stack publishes 8080, which a developer's own
+# stack may hold, and port-collision's moves would write files of their own
+ENV_FIXES = frozenset({"env"})
 CHECKS = ("leaked-host-port", "service-name-drift")
 UPSTREAM = "APP_DSN=postgres://db/go_restful?"
 
@@ -60,7 +63,7 @@ def test_localhost_is_rewritten_on_its_line_never_copied_into_an_override(tmp_pa
                              "rewrite APP_DSN on its line in docker-compose.yml, with db in place of localhost "
                              "(an override would copy its password)")]
     options = _options(root)
-    fix(FixOptions(project=options, yes=True, env=dict(options.env)), load_registry())
+    fix(FixOptions(project=options, families=ENV_FIXES, yes=True, env=dict(options.env)), load_registry())
     assert (root / COMPOSE).read_text() == (REPLAY / COMPOSE).read_text()
     assert not (root / "docker-compose.override.yml").exists()
     assert _found(root) == []

@@ -84,8 +84,11 @@ def test_one_fix_settles_it_and_a_second_changes_nothing(tmp_path: Path) -> None
     _plant(local, ENDPOINT, ENDPOINT.replace("//s3:", "//localhost:"))
     before = (local / "docker-compose-local.yml").read_text()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1", "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "doctor", "fix", "--yes", "-f", "docker-compose-local.yml", "--env-file",
-               "default.env", "."]  # the doctor of this interpreter: no `doctor` on a CI job's PATH
+    # the doctor of this interpreter (no `doctor` on a CI job's PATH), its env fixes alone: the stack publishes
+    # MINIO_PORT's 9000 and more, which a developer's own stack may hold, and port-collision's move of MINIO_PORT
+    # would make every `http://s3:${MINIO_PORT}` a host port for leaked-host-port to rewrite
+    command = [sys.executable, "-m", "doctor", "fix", "--env", "--yes", "-f", "docker-compose-local.yml",
+               "--env-file", "default.env", "."]
     first = subprocess.run(command, cwd=local, env=env, capture_output=True, text=True, check=False, timeout=180)
     assert "applied  leaked-host-port" in first.stdout, first.stdout + first.stderr
     after = (local / "docker-compose-local.yml").read_text()

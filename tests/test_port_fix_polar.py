@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from doctor.checks.port_collision.fix import port_fix
-from portprobe import held_port
+from portprobe import held_port, republish
 from test_portfix import host_with
 
 from doctor.project import Project, ProjectOptions
@@ -75,6 +75,8 @@ def test_one_fix_run_settles_the_held_api_port(tmp_path: Path) -> None:
     holder, port = held_port(21300, 32000, 7)
     try:
         top = _checkout(tmp_path, port)
+        # web on a host port free now: a developer's own stack on 3000 would be a second held port to move
+        republish(top, ((str(COMPOSE), "${WEB_PORT:-@}", 3000),))
         env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_STATE_HOME": str(tmp_path / "state")}
         env.pop("API_PORT", None)
         argv = [sys.executable, "-m", "doctor", "fix", "--ports", "--yes", "-f", str(COMPOSE), "--env-file",

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from portprobe import bindable
+from portprobe import bindable, free_ports
 
 from doctor.portmap import PortsOptions, ports
 
@@ -67,13 +67,15 @@ def test_worktrees_on_addresses_that_do_not_meet_do_not_clash(tmp_path: Path) ->
         (tmp_path / track / ".env").write_text(text.replace("DOCKER_WEB_PORT_FORWARD=8000",
                                                             f"DOCKER_WEB_PORT_FORWARD={forward}"))
 
-    dotenv("track-a", "127.0.0.1:8000")
-    dotenv("track-b", "[::1]:8000")
+    # a host port free now for 8000: a developer's own stack on 8000 would be a held port, a clash of its own
+    port = free_ports(1)[0]
+    dotenv("track-a", f"127.0.0.1:{port}")
+    dotenv("track-b", f"[::1]:{port}")
     env = {**NO_ENGINE, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
     out = io.StringIO()
     assert ports(PortsOptions(repo, env=env), out) == 0, out.getvalue()
     assert "no clashes" in out.getvalue()
-    dotenv("track-b", "8000")  # all interfaces
+    dotenv("track-b", str(port))  # all interfaces
     out = io.StringIO()
     assert ports(PortsOptions(repo, env=env), out) == 1
-    assert "8000/tcp published by track-a ('web' on 127.0.0.1), track-b ('web' on 0.0.0.0)" in out.getvalue()
+    assert f"{port}/tcp published by track-a ('web' on 127.0.0.1), track-b ('web' on 0.0.0.0)" in out.getvalue()

@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from portprobe import republish
+
 RAILS_SHAPED = """\
 services:
   web:
@@ -125,6 +127,9 @@ def test_a_warning_the_profiles_hid_is_not_blamed_on_the_fix_that_turned_them_on
     exited 1 for volume-shadowing's warning on 'css' and 'js', services no check had judged before it."""
     project = tmp_path / "rails"
     shutil.copytree(Path(__file__).resolve().parent / "replay" / "docker-rails-example", project)
+    # the template's web and cable on host ports free now: a developer's own stack on 8000 would add a port move
+    republish(project, ((".env.example", "DOCKER_WEB_PORT_FORWARD=@", 8000),
+                        (".env.example", "DOCKER_CABLE_PORT_FORWARD=@", 28080)))
     env = {**os.environ, "NO_COLOR": "1", "DOCTOR_NO_CACHE": "1", "HOME": str(tmp_path),
            "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/d.sock"}
     for name in ("GITHUB_ACTIONS", "CI", "COMPOSE_PROFILES", "COMPOSE_FILE"):
