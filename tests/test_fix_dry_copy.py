@@ -210,6 +210,63 @@ def test_a_root_owned_env_the_user_may_not_write_fails_as_in_the_run(shared_base
     assert dry == real and code == real_code, text + real_text
 
 
+
+class MoveAndSet(Check):
+    """Fake env-drift: a port move editing .env and the dev override, and a value set in the override alone"""
+
+    id: ClassVar[str] = "env-drift"
+    fix_family: ClassVar[str] = "env"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        env, override = project.root / ".env", project.root / "compose.override.yaml"
+        text = override.read_text()
+        if "PORT=5433" in env.read_text():
+            yield self.finding("db's 5433 is held", Location(env, 1), "move",
+                               Fix("move db to 5434", Safety.SAFE, (Edit(env, "PORT=5433", "PORT=5434", 1),
+                                                                    Edit(override, "DB: '5433'", "DB: '5434'"))))
+        if "A: '1'" in text:
+            yield self.finding("A is 1", Location(override, 4), "set",
+                               Fix("set A=2", Safety.SAFE, (Edit(override, "A: '1'", "A: '2'"),)))
+
+
+@as_root
+def test_a_fix_a_root_owned_env_refuses_leaves_a_fix_sharing_its_other_file_as_in_the_run(
+        shared_base: Path) -> None:
+    """uid 1000, .env root's 0644: a port move editing .env and the override fails at once in the run, which then
+    writes the override's other fix; the dry run judged the copy's .env (the user's) writable, planned the move,
+    refused .env only when writing, held the override back with it: 'a fix editing it also edits .env', and
+    "dry run: 0 fix(es) would apply" where the run applied one (examples/broken-stack with 5433 held: 0 and 4)."""
+    from run_as import as_user
+
+    from doctor.fixer import FixOptions, fix
+    from doctor.project import ProjectOptions
+
+    roots = []
+    for name in ("dry", "real"):
+        root = shared_base / name
+        root.mkdir()
+        (root / "compose.yaml").write_text("services:\n  db:\n    image: busybox\n")
+        (root / "compose.override.yaml").write_text("services:\n  db:\n    labels: {DB: '5433'}\n"
+                                                    "    environment: {A: '1'}\n")
+        (root / ".env").write_text("PORT=5433\n")
+        for path in [root, *root.iterdir()]:
+            os.lchown(path, OTHER_UID, OTHER_UID)
+        os.lchown(root / ".env", 0, 0)
+        roots.append(root)
+    env = _other_user_home(shared_base)
+
+    def work(root: Path, dry_run: bool) -> tuple[int, str, list[tuple[str, str]]]:
+        options = FixOptions(project=ProjectOptions(path=root, env=env), env=env, dry_run=dry_run, yes=True)
+        report = fix(options, Registry({"env-drift": MoveAndSet}))
+        return report.exit_code, render_fix_report(report), statuses(report)
+
+    dry = as_user(OTHER_UID, lambda: work(roots[0], True))
+    real = as_user(OTHER_UID, lambda: work(roots[1], False))
+    assert isinstance(dry, tuple) and isinstance(real, tuple)
+    assert real[2] == [("move db to 5434", "failed"), ("set A=2", "applied")], real[1]
+    assert dry[2] == real[2] and dry[0] == real[0], dry[1] + real[1]
+    assert "not written: a fix editing it also edits" not in dry[1], dry[1]
+
 @as_root
 def test_a_folder_the_user_may_not_write_in_fails_as_in_the_run(shared_base: Path) -> None:
     """The project folder is 0555: the run's writes fail ("Permission denied"); the dry run said 6 would apply."""

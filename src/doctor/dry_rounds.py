@@ -122,10 +122,15 @@ class ScratchFiles(ProjectFiles):
         # the copy's file is a copy: the project's own file has the names the run would split
         return super()._links(self.project_path(path))
 
+    def read_only(self, path: Path, display: str) -> str:
+        # the run writes the project's file: judged on it (a root-owned .env the copy made the user's), as the
+        # run's planning refuses a fix one of whose files it may not write, never writing its other files
+        return read_only(self.project_path(path) if path not in self._written else path, display)
+
     def stage(self, plan: FileEdits) -> tuple[Staged | None, str]:
         if plan.path not in self._written:  # the run writes the project's file: judged on it, its owner and folder
             original = self.project_path(plan.path)
-            refusal = read_only(original, plan.display) if plan.exists else ""
+            refusal = self.read_only(plan.path, plan.display) if plan.exists else ""
             if not refusal and original.parent.is_dir() and not os.access(original.parent, os.W_OK):
                 refusal = f"cannot write {plan.display}: {os.strerror(errno.EACCES)}"
             if refusal:

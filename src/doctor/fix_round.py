@@ -180,7 +180,7 @@ def _plan(files: ProjectFiles, plans: dict[Path, FileEdits], chosen: Fix) -> str
             return str(exc)
     for path, plan in staged.items():  # a fix one of whose files is read-only writes none of them: never
         # half of a port move (the override written, the `.env` URL that follows it left behind)
-        refusal = plan.exists and plan.changed and read_only(path, plan.display)
+        refusal = plan.exists and plan.changed and files.read_only(path, plan.display)
         if refusal:
             return refusal
     plans.update(staged)

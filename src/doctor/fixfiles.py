@@ -222,6 +222,10 @@ class ProjectFiles:
             raise RefusedEdit(f"{path} {what} the project {self.root}")
         return real
 
+    def read_only(self, path: Path, display: str) -> str:
+        """Why the run may not replace `path` ("" when it may): doctor.fixfiles.read_only on it."""
+        return read_only(path, display)
+
     def load(self, path: Path) -> FileEdits:
         # the repository's info/exclude (a linked worktree's lies in the main checkout's .git) by its git path
         display = str(path.relative_to(self.root)) if path.is_relative_to(self.root) else "git/info/exclude"
