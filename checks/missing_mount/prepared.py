@@ -73,8 +73,7 @@ def _made_by_mkdir(service: Service, words: list[str], source: Path) -> bool:
 
 def _below(service: Service, path: str, source: Path) -> bool:
     """Whether container `path` is, through a bind mount of the service, a folder below host folder `source`."""
-    host = _host_of(service, path)
-    return host is not None and source in host.parents
+    return any(source in host.parents for host in _hosts(service, path))
 
 
 def _ended_before(services: Mapping[str, Service], name: str) -> set[str]:
@@ -128,35 +127,22 @@ def _expanded(word: str, depth: int = 0) -> list[str]:
     return [w for part in found[2].split(",") for w in _expanded(f"{found[1]}{part}{found[3]}", depth + 1)]
 
 
-def _host_of(service: Service, path: str) -> Path | None:
-    """Container `path` as a host path through one of the service's bind mounts; None where none holds it."""
+def _hosts(service: Service, path: str, recursive: bool = False) -> Iterator[Path]:
+    """Container `path` as host paths through the service's bind mounts that hold it, and, `recursive`, the
+    sources of those mounted below it (a `chown -R` of /sources reaches ./logs bound at /sources/logs)."""
     if not path.startswith("/") or "$" in path:
-        return None
+        return
     path = posixpath.normpath(path)
     for mount in service.volumes:
         if mount.type != "bind" or not mount.source or not mount.target:
             continue
         target = posixpath.normpath(mount.target)
         if path == target or path.startswith(target.rstrip("/") + "/"):
-            return Path(os.path.normpath(os.path.join(mount.source, posixpath.relpath(path, target))))
-    return None
+            yield Path(os.path.normpath(os.path.join(mount.source, posixpath.relpath(path, target))))
+        elif recursive and target.startswith(path.rstrip("/") + "/"):
+            yield Path(os.path.normpath(mount.source))
 
 
 def _covers(service: Service, path: str, source: Path, recursive: bool) -> bool:
     """Whether the chown of container `path` reaches host folder `source` through a bind mount of the service."""
-    if not path.startswith("/") or "$" in path:
-        return False
-    path = posixpath.normpath(path)
-    for mount in service.volumes:
-        if mount.type != "bind" or not mount.source or not mount.target:
-            continue
-        target = posixpath.normpath(mount.target)
-        if path == target or path.startswith(target.rstrip("/") + "/"):
-            host = Path(os.path.normpath(os.path.join(mount.source, posixpath.relpath(path, target))))
-        elif recursive and target.startswith(path.rstrip("/") + "/"):
-            host = Path(os.path.normpath(mount.source))
-        else:
-            continue
-        if host == source or (recursive and host in source.parents):
-            return True
-    return False
+    return any(host == source or (recursive and host in source.parents) for host in _hosts(service, path, recursive))
