@@ -15,25 +15,19 @@ manage.py: the finding names the four Django services, and one `doctor fix` sett
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-REPLAY = Path(__file__).parent / "replay" / "lasuite-meet"
+from meet_replay import set_up
+
 MANAGE = "src/backend/manage.py"
 DOTENV = "# run the backend on the host\nDB_HOST=localhost\nREDIS_URL=redis://localhost:6379/1\n"
 
 
 def _meet(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """The replay as `make create-env-files data/media data/static` leaves it, with the loader planted."""
-    root = tmp_path / "meet"
-    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for dist in (root / "env.d" / "development").glob("*.dist"):
-        shutil.copyfile(dist, dist.with_suffix(""))
-    for folder in ("data/media", "data/static"):
-        (root / folder).mkdir(parents=True)
+    root = set_up(tmp_path)
     manage = root / MANAGE
     text = manage.read_text()
     assert text.count('if __name__ == "__main__":\n') == 1, "upstream manage.py changed"

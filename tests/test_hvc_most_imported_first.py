@@ -11,25 +11,19 @@ the files read import them, pyproject's order between equals.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-REPLAY = Path(__file__).parent / "replay" / "lasuite-meet"
+from meet_replay import set_up
+
 TARGET = "\ntest-back-host: ## run back-end tests on the host\n\tcd src/backend && pytest core/tests\n"
 
 
 def _meet(tmp_path: Path) -> Path:
     """The replay as `make create-env-files data/media data/static` leaves it, with a Makefile target
     running the backend's tests on the host."""
-    root = tmp_path / "meet"
-    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for dist in (root / "env.d" / "development").glob("*.dist"):
-        shutil.copyfile(dist, dist.with_suffix(""))
-    for folder in ("data/media", "data/static"):
-        (root / folder).mkdir(parents=True)
+    root = set_up(tmp_path)
     with (root / "Makefile").open("a") as makefile:
         makefile.write(TARGET)
     return root

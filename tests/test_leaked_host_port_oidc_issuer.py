@@ -21,27 +21,19 @@ server's own address (`--hostname*`, `--public-url`, `--external-url`, `--fronte
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from dial_checks import edit, fix_env, found, shown
+from meet_replay import set_up
 
-REPLAY = Path(__file__).parent / "replay" / "lasuite-meet"
 ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
 COMMON = "env.d/development/common"
 
 
 def _meet(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """The replay as `make create-env-files data/media data/static` leaves it."""
-    root = tmp_path / "meet"
-    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for dist in (root / "env.d" / "development").glob("*.dist"):
-        shutil.copyfile(dist, dist.with_suffix(""))
-    for folder in ("data/media", "data/static"):
-        (root / folder).mkdir(parents=True)
+    root = set_up(tmp_path)
     return root, {**ENV, "HOME": str(root)}
 
 

@@ -11,25 +11,18 @@ folder the Dockerfile copies whole with a manifest at its top is one of the buil
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
+from meet_replay import set_up
 from replay_found import found, host_options
 
-REPLAY = Path(__file__).parent / "replay" / "lasuite-meet"
 WORKFLOW = ".github/workflows/meet.yml"
 
 
 def _meet(tmp_path: Path) -> Path:
     """The replay as `make create-env-files data/media data/static` leaves it."""
-    root = tmp_path / "meet"
-    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for dist in (root / "env.d" / "development").glob("*.dist"):
-        shutil.copyfile(dist, dist.with_suffix(""))
-    for folder in ("data/media", "data/static"):
-        (root / folder).mkdir(parents=True)
+    root = set_up(tmp_path)
     return root
 
 
