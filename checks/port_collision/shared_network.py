@@ -28,8 +28,7 @@ def shared_network_findings(check: Check, model: ComposeModel, host: Host,
                             project: Project | None = None) -> Iterator[Finding]:
     """A warning per fixed network name of ours the engine has from another project's `up` (same key, so `up` joins
     it); an info per one the engine did not answer for in its timeout (whether it is shared is unknown)."""
-    from urllib.parse import quote
-
+    from doctor.host.engine import quote  # urllib.parse's, without importing it (tests/test_lean_imports.py)
     from doctor.host.images import not_found
 
     for key, name in sorted(model.fixed_networks.items()):

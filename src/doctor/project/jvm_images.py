@@ -27,12 +27,15 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.project.image_builders import reference_key
 from doctor.project.reading import is_dir, is_file, read_regular_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAVEN, GRADLE = "pom.xml", ("build.gradle", "build.gradle.kts")
 MAX_BYTES = 512 * 1024
