@@ -12,26 +12,18 @@ by is now asked last, so the apps' answer, 'postgresql', wins.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 from dial_checks import edit, fix_env, found, shown
+from meet_replay import set_up
 
-REPLAY = Path(__file__).parent / "replay" / "lasuite-people"
 ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
 POSTGRESQL = "env.d/development/postgresql"
 
 
 def _people(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """The replay as `make create-env-files` and `make data/media data/static` leave it."""
-    root = tmp_path / "people"
-    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for dist in (root / "env.d" / "development").glob("*.dist"):
-        shutil.copyfile(dist, dist.with_suffix(""))
-    for folder in ("data/media", "data/static"):
-        (root / folder).mkdir(parents=True)
+    root = set_up(tmp_path, "lasuite-people", "people")
     return root, {**ENV, "HOME": str(root)}
 
 
