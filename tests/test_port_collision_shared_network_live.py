@@ -117,3 +117,58 @@ def test_an_engine_that_does_not_answer_in_time_is_said_not_a_pass(tmp_path: Pat
 
     host = SimpleNamespace(engine=SimpleNamespace(get_json=absent))
     assert not list(shared_network_findings(PortCollision(), project.compose, host, project))  # type: ignore[arg-type]
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("maker", ["hand", "other-key"])
+def test_a_fixed_network_name_up_refuses_is_an_error(tmp_path: Path, docker_engine: str, image: str,
+                                                     maker: str) -> None:
+    """A network of that name with no compose labels (`docker network create`) or another key's: `up` stops at it
+    ("was found but has incorrect label"), and preflight said nothing of it; the advised `external: true` starts."""
+    run = uuid.uuid4().hex[:8]
+    network = f"{PREFIX}{run}-net"
+    compose = (f"services:\n  db:\n    image: {image}\n    command: ['sleep', '600']\n    networks: [dev]\n"
+               f"networks:\n  dev:\n    driver: bridge\n    name: {network}\n")
+    root, other = tmp_path / "app", tmp_path / "other"
+    root.mkdir()
+    other.mkdir()
+    (root / "compose.yaml").write_text(compose)
+    (other / "compose.yaml").write_text(compose.replace("[dev]", "[shared]").replace("  dev:\n", "  shared:\n"))
+    name, name_other = f"{PREFIX}{run}-app", f"{PREFIX}{run}-other"
+    try:
+        if maker == "hand":
+            made = subprocess.run([docker_engine, "network", "create", network], capture_output=True, text=True)
+            assert made.returncode == 0, made.stderr
+            made_by, label = "outside compose (it has no compose labels: `docker network create`, another tool)", ""
+        else:
+            up = _compose(docker_engine, other, name_other, "up", "-d")
+            assert up.returncode == 0, up.stderr
+            made_by, label = f"by project '{name_other}' as its network 'shared'", "shared"
+
+        (finding,) = _network_findings(root, name)
+        refusal = f'network {network} was found but has incorrect label com.docker.compose.network set to "{label}"'
+        assert finding["severity"] == "error"
+        assert finding["message"] == (
+            f"network '{network}' (`networks: dev: name:`) exists on the engine, made {made_by}: 'up' refuses it "
+            f"('{refusal}') and starts nothing")
+        assert (finding["file"], finding["line"]) == ("compose.yaml", 9)
+        fix = finding["fix"]
+        assert isinstance(fix, dict) and str(fix["title"]).startswith(
+            "to share that network, declare it `networks: dev: external: true` (compose then uses it as it is); else "
+            f"give this project a network of its own, `networks: dev: name: !reset null` in the dev override "
+            f"(compose then names it {name}_dev)")
+        # what the finding says `up` does, it does
+        up = _compose(docker_engine, root, name, "up", "-d")
+        assert up.returncode != 0 and refusal in up.stderr, up.stderr
+
+        # each way out the advice gives: no finding, and `up` starts
+        for override in ("networks:\n  dev:\n    external: true\n", "networks:\n  dev:\n    name: !reset null\n"):
+            (root / "compose.override.yaml").write_text(override)
+            assert not _network_findings(root, name)
+            up = _compose(docker_engine, root, name, "up", "-d")
+            assert up.returncode == 0, up.stderr
+            _compose(docker_engine, root, name, "down", "-t", "0")
+    finally:
+        _compose(docker_engine, root, name, "down", "-v", "-t", "0")
+        _compose(docker_engine, other, name_other, "down", "-v", "-t", "0")
+        subprocess.run([docker_engine, "network", "rm", network], capture_output=True)

@@ -95,7 +95,10 @@ class PortCollision(Check):
     in a second worktree) is a warning at that `name:` line: `up` only warns that it "was not
     created for project" and joins it, so each service name answers for both projects'
     containers. The advice is `networks: KEY: name: !reset null` in the dev override (compose
-    then names it PROJECT_KEY); an engine that does not answer in its timeout is an info.
+    then names it PROJECT_KEY); an engine that does not answer in its timeout is an info. One
+    of that name with no compose labels (`docker network create`, another tool) or another
+    key's label is an error: `up` stops at it ("was found but has incorrect label"); the advice
+    is `external: true` to share it, else `name: !reset null` or removing it.
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
         sets one `COMPOSE_PROJECT_NAME`, or whose compose file's top-level `name:` names them all,
         wild-workouts' `name: 'wild-workouts'`): an error while they run (`up` here recreates them from

@@ -4,8 +4,9 @@ compose looks the network up by that name and, finding one labelled for the same
 worktree of dittofeed, whose `dittofeed-network-dev: {name: dittofeed-network-dev}` every checkout declares), only
 warns that it `exists but was not created for project` and joins it (compose v2's resolveOrCreateNetwork): each
 service name there then answers for both checkouts' containers, and this checkout's `postgres` may be the other's.
-One labelled for another key, or with no compose labels, `up` refuses (`was found but has incorrect label`):
-`doctor why` explains that one from `up`'s words (doctor.why.network_clash).
+One labelled for another key, or with no compose labels (`docker network create`, another tool), `up` refuses
+before creating anything (`network X was found but has incorrect label com.docker.compose.network set to ""`):
+an error here, and `doctor why` explains it from `up`'s words after the fact (doctor.why.network_clash).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ NETWORK_LABEL = "com.docker.compose.network"
 def shared_network_findings(check: Check, model: ComposeModel, host: Host,
                             project: Project | None = None) -> Iterator[Finding]:
     """A warning per fixed network name of ours the engine has from another project's `up` (same key, so `up` joins
-    it); an info per one the engine did not answer for in its timeout (whether it is shared is unknown)."""
+    it); an error per one it has with another key's label or none (`up` refuses it); an info per one the engine did
+    not answer for in its timeout (whether it is shared is unknown)."""
     from doctor.host.engine import quote  # urllib.parse's, without importing it (tests/test_lean_imports.py)
     from doctor.host.images import not_found
 
@@ -40,10 +42,15 @@ def shared_network_findings(check: Check, model: ComposeModel, host: Host,
                                     "project's 'up' made it is unknown", _declared_at(project, key), f"network:{name}",
                                     severity=Severity.INFO)
             continue
-        labels = (found.get("Labels") or {}) if isinstance(found, dict) else {}
-        other = labels.get(PROJECT_LABEL, "") if isinstance(labels, dict) else ""
-        if not isinstance(found, dict) or found.get("Name") != name or not other or other == model.project_name \
-                or labels.get(NETWORK_LABEL) != key:
+        if not isinstance(found, dict) or found.get("Name") != name:
+            continue  # the engine matches an id's prefix too: a network named otherwise is not this one
+        labels = found.get("Labels") or {}
+        labels = labels if isinstance(labels, dict) else {}
+        other = labels.get(PROJECT_LABEL, "")
+        if labels.get(NETWORK_LABEL) != key:
+            yield _refused(check, project, model, key, name, other, labels.get(NETWORK_LABEL))
+            continue
+        if not other or other == model.project_name:
             continue
         yield check.finding(
             f"network {name!r} (`networks: {key}: name:`) exists on the engine, made by project '{other}': 'up' joins "
@@ -53,6 +60,28 @@ def shared_network_findings(check: Check, model: ComposeModel, host: Host,
                 f"(compose then names it {model.project_name}_{key}), or remove the other one if it is yours to "
                 f"remove (`docker network rm {name}`, once its containers are down)", Safety.ADVICE),
             severity=Severity.WARNING)
+
+
+def _refused(check: Check, project: Project | None, model: ComposeModel, key: str, name: str, other: object,
+             label: object) -> Finding:
+    """The network of that name the engine has under another key's label, or none: compose's `up` stops at it
+    (resolveOrCreateNetwork: `was found but has incorrect label com.docker.compose.network set to "..."`)."""
+    label = label if isinstance(label, str) else ""
+    if isinstance(other, str) and other and label:
+        maker = f"by project '{other}' as its network '{label}'"
+    elif label:
+        maker = f"as a network '{label}' of no compose project"
+    else:
+        maker = "outside compose (it has no compose labels: `docker network create`, another tool)"
+    return check.finding(
+        f"network {name!r} (`networks: {key}: name:`) exists on the engine, made {maker}: 'up' refuses it "
+        f"('network {name} was found but has incorrect label com.docker.compose.network set to \"{label}\"') and "
+        "starts nothing", _declared_at(project, key), f"network:{name}",
+        Fix(f"to share that network, declare it `networks: {key}: external: true` (compose then uses it as it is); "
+            f"else give this project a network of its own, `networks: {key}: name: !reset null` in the dev override "
+            f"(compose then names it {model.project_name}_{key}), or remove the other one if it is yours to remove "
+            f"(`docker network rm {name}`, once no container uses it)", Safety.ADVICE),
+        severity=Severity.ERROR)
 
 
 def _declared_at(project: Project | None, key: str) -> Location | None:

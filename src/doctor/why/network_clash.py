@@ -4,8 +4,9 @@ compose makes a project's network under its engine name (`PROJECT_KEY`, or the `
 with the key (`com.docker.compose.network`). It finds one of that name already there with another key's label (a
 network of another project declaring the same `name:`, one made by hand, `docker network create`) and stops before
 creating anything: `network temporal-network was found but has incorrect label com.docker.compose.network set to
-"temporal" (expected: "temporal-network")` (compose v2.40). No check reads the engine's networks for it; the line
-says all `why` needs: which name, the label found and the key expected, whose declaration it points to.
+"temporal" (expected: "temporal-network")` (compose v2.40). port-collision says so before `up` where the name
+is fixed (checks/port_collision/shared_network.py); after the fact the line says all `why` needs: which name, the
+label found and the key expected, whose declaration it points to.
 """
 
 from __future__ import annotations
