@@ -62,8 +62,12 @@ def loopback_only(addresses: tuple[str, ...]) -> bool:
 
     def loopback(ip: str) -> bool:
         try:
-            return ipaddress.ip_address(ip.split("%")[0]).is_loopback
+            address = ipaddress.ip_address(ip.split("%")[0])
         except ValueError:
             return False
+        # an IPv6 socket bound to `::ffff:127.0.0.1` takes IPv4 connections to 127.0.0.1 alone (a JVM's listener
+        # shows so); Python before 3.13 calls that address no loopback
+        mapped = getattr(address, "ipv4_mapped", None)
+        return (mapped or address).is_loopback
 
     return bool(addresses) and all(loopback(ip) for ip in addresses)
