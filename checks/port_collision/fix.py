@@ -189,13 +189,13 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
     exclude = ""
     shell: tuple[tuple[str, str], ...] = ()
     # with tracks side by side, a track's own port never goes into a file git shares with the others
-    shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
+    shared = sorted({edited_name(e.path) for e in edits if tracked(e.path, project)})
     routed = False  # moved off the tracked files into the untracked override (tracks side by side)
-    if shared and side_by_side(project.root, host) is not None:
+    if shared and side_by_side(project.root, host, project) is not None:
         version = host.compose_version if compose_version == "detect" else compose_version
         assert not isinstance(version, str)
         override_route = compose_edits(project, svc, mapping, new, version, partner, in_place=False)
-        edits, where = untracked_edits(edits, override_route, new, variable)
+        edits, where = untracked_edits(edits, override_route, new, variable, project)
         routed = bool(edits)
         if not edits and not variable:  # the tracked files stay as they are: the worktree's own file holds it
             edits, where, shell = plan_file_edits(project, svc, mapping, new, partner, where)
@@ -250,7 +250,7 @@ def _new_unignored(project: Project, edits: tuple[Edit, ...], move: tuple[str, i
     those another move of the project already names (the first move into a file says it, and says it again)."""
     from doctor.project.portplan import git_ignored
 
-    made = {e.path.name for e in edits if not os.path.exists(e.path) and git_ignored(e.path) is False}
+    made = {e.path.name for e in edits if not os.path.exists(e.path) and git_ignored(e.path, project) is False}
     said = _EXCLUDE_SAID.setdefault(project, {})
     return ", ".join(sorted(name for name in made if said.setdefault(name, move) == move))
 
@@ -380,7 +380,7 @@ def _exclude_file(project: Project) -> str:
     checkout's file from a linked worktree (whose `.git` is a file: `git rev-parse --git-path info/exclude`)."""
     from doctor.project.portsfile import exclude_path
 
-    path = exclude_path(project.root)
+    path = exclude_path(project.root, project)
     if path is None:
         return ".git/info/exclude"
     return str(path.relative_to(project.root)) if path.is_relative_to(project.root) else str(path)

@@ -53,10 +53,10 @@ def tracks_share(project: Project, host: Host) -> Callable[[Path], bool]:
     beside: list[bool] = []
 
     def shared(path: Path) -> bool:
-        if not tracked(path):
+        if not tracked(path, project):
             return False
         if not beside:
-            beside.append(side_by_side(project.root, host) is not None)
+            beside.append(side_by_side(project.root, host, project) is not None)
         return beside[0]
 
     return shared

@@ -79,6 +79,6 @@ def _set_variable(project: Project, model: ComposeModel, service: Service, name:
         return f"{head}: export {variable}={own} ({reads})"
     path = found[0] if found is not None else files[-1]
     at = f"{project.shown(path)} line {found[1].line}" if found is not None else project.shown(path)
-    if tracked(path):  # every checkout reads the same line: this one's name goes in its shell
+    if tracked(path, project):  # every checkout reads the same line: this one's name goes in its shell
         return f"{head}: export {variable}={own} in this checkout's shell ({reads}; {at} is tracked by git)"
     return f"{head}: {'set' if found is not None else 'add'} {variable}={own} in {at} ({reads})"

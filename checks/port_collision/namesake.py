@@ -139,7 +139,7 @@ def _renaming(project: Project | None, name: str) -> Fix | None:
     from .port_variable import env_edits  # the port variable's own writer: export style, quotes, a commented default
 
     edits, where = env_edits(project, "COMPOSE_PROJECT_NAME", name)
-    if not edits or any(tracked(edit.path) for edit in edits):
+    if not edits or any(tracked(edit.path, project) for edit in edits):
         return None
     return Fix(f"give this checkout its own compose project name: COMPOSE_PROJECT_NAME={name} ({where}, which git "
                "does not track)", Safety.UNSAFE, edits=edits)
@@ -148,7 +148,7 @@ def _renaming(project: Project | None, name: str) -> Fix | None:
 def _how(model: ComposeModel, name: str, project: Project | None = None) -> str:
     """The fix's title: where this checkout's own name goes so every compose command gets it."""
     dotenv = model.project_dir / ".env"
-    if tracked(dotenv):
+    if tracked(dotenv, project):
         return (f"give this checkout its own compose project name: `export COMPOSE_PROJECT_NAME={name}` "
                 f"({_alike(project)}), or -p on each compose command")
     return (f"give this checkout its own compose project name (COMPOSE_PROJECT_NAME={name} in .env, which git "

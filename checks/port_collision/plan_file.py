@@ -47,16 +47,16 @@ def plan_file_edits(project: Project, svc: Service, mapping: PortMapping, new: i
     edits: list[Edit] = [written] if written is not None else []
     why = shared.split(" is tracked by git", 1)[0]
     where = f"{portsfile.PORTS_FILE} ports !override: {why} is tracked by git, this file is the worktree's own"
-    edits += _ignore_edits(root, (path,))
+    edits += _ignore_edits(project, (path,))
     if portsfile.reads_plan(project.compose.files, root):
         return tuple(edits), where, ()
     env = project.options.env
     value = portsfile.compose_file_value(root, project.compose.files, env)
     dotenv = project.interpolation_files[-1] if project.interpolation_files else None
-    if "COMPOSE_FILE" not in env and dotenv is not None and not tracked(dotenv):
+    if "COMPOSE_FILE" not in env and dotenv is not None and not tracked(dotenv, project):
         set_it, at = env_edits(project, "COMPOSE_FILE", value)
         if set_it:
-            edits += [*set_it, *_ignore_edits(root, (dotenv,))]
+            edits += [*set_it, *_ignore_edits(project, (dotenv,))]
             return tuple(edits), f"{where}; COMPOSE_FILE={value} in {at.split(' ')[0]}", ()
     if not edits:  # written by an earlier run: no loop of moves, the one step left named (pending_title)
         where = pending_note(value)
@@ -90,11 +90,11 @@ def pending_title(service: str, old: int, new: int) -> str:
             "(export COMPOSE_FILE)")
 
 
-def _ignore_edits(root: Path, paths: tuple[Path, ...]) -> list[Edit]:
+def _ignore_edits(project: Project, paths: tuple[Path, ...]) -> list[Edit]:
     """The line appended to the repository's info/exclude for each of `paths` git does not ignore yet
     (by name: the worktrees share the file, and each keeps its own copy untracked)."""
-    exclude = portsfile.exclude_path(root)
-    names = [p.name for p in paths if git_ignored(p) is False and not tracked(p)]
+    exclude = portsfile.exclude_path(project.root, project)
+    names = [p.name for p in paths if git_ignored(p, project) is False and not tracked(p, project)]
     if exclude is None or not names:
         return []
     try:

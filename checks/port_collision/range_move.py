@@ -79,11 +79,11 @@ def range_move(project: Project, host: Host, group: Published) -> PortMove | Non
     if not edits:
         edits, where = _own_line(project, first, new_raw, where)
     shell: tuple[tuple[str, str], ...] = ()
-    shared = sorted({edited_name(e.path) for e in edits if tracked(e.path)})
+    shared = sorted({edited_name(e.path) for e in edits if tracked(e.path, project)})
     routed = False  # moved off the tracked files into the untracked override (tracks side by side)
-    if shared and side_by_side(project.root, host) is not None:
+    if shared and side_by_side(project.root, host, project) is not None:
         route = compose_edits(project, svc, first, start, version, in_place=False, specs=specs)
-        edits, where = untracked_edits(edits, route, start)
+        edits, where = untracked_edits(edits, route, start, project=project)
         routed = bool(edits)
         if not edits:
             edits, where, shell = plan_file_edits(project, svc, first, start, None, where, specs=(specs, [new_raw]))

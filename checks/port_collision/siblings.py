@@ -27,12 +27,12 @@ MAX_WORKTREES = 16  # the other worktrees read, at most, in `git worktree list` 
 def sibling_ports(project: Project) -> dict[tuple[int, str], str]:
     """(port, protocol) -> the name of the first other worktree of the repository that publishes it."""
     from doctor.project import Project as Sibling
-    from doctor.project.gitrepo import find_repo
+    from doctor.project.gitrepo import repo_of
 
     options = project.options
     given = Path(options.path).resolve()
     folder = given if is_dir(given) else given.parent
-    repo = find_repo(folder)
+    repo = repo_of(folder, project)
     if repo is None:
         return {}
     top = repo.top.resolve()

@@ -88,7 +88,7 @@ def worktree_range(project: Project, host: Host) -> tuple[int, int] | None:
         if fnmatch.fnmatchcase(project.root.name, pattern):
             return chosen.start, chosen.end
     configured = (settings.range.start, settings.range.end) if settings.range is not None else None
-    repo = side_by_side(project.root, host)
+    repo = side_by_side(project.root, host, project)
     if repo is None:
         return configured
     pool = configured or DEFAULT_POOL
@@ -97,13 +97,14 @@ def worktree_range(project: Project, host: Host) -> tuple[int, int] | None:
     return (block.start, block.end) if block is not None else pool
 
 
-def side_by_side(folder: Path, host: Host) -> GitRepo | None:
-    """The repository of `folder` when another of its worktrees has containers of this compose folder, else None."""
+def side_by_side(folder: Path, host: Host, project: Project | None = None) -> GitRepo | None:
+    """The repository of `folder` when another of its worktrees has containers of this compose folder, else None.
+    `project`: the project whose folder it may be (its checkout looked up once: gitrepo.repo_of)."""
     from doctor.host.containers import compose_projects
     from doctor.model import Unavailable
-    from doctor.project.gitrepo import find_repo
+    from doctor.project.gitrepo import repo_of
 
-    repo = find_repo(folder)
+    repo = repo_of(folder, project)
     if repo is None:
         return None
     relative = folder.resolve().relative_to(repo.top)

@@ -31,6 +31,7 @@ from doctor.model import record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
+    from doctor.project.gitrepo import GitRepo
     from doctor.project.recipe import Recipe
     from doctor.project.types import Service
 
@@ -100,18 +101,18 @@ def dev_containers(project: Project) -> tuple[DevContainer, ...]:
 def _dev_containers(project: Project) -> tuple[DevContainer, ...]:
     ours = {os.path.realpath(f) for f in project.compose.files}
     found = []
-    for path in _config_files(project.root):
+    for path in _config_files(project.root, project.repo()):
         config = read_config(path)
         if config is not None and any(os.path.realpath(f) in ours for f in config.compose_files):
             found.append(config)
     return tuple(found)
 
 
-def _config_files(root: Path) -> list[Path]:
-    """The devcontainer.json files of `root` and of each folder above it, up to the checkout's top."""
-    from doctor.project.gitrepo import archive_top, find_repo
+def _config_files(root: Path, repo: GitRepo | None) -> list[Path]:
+    """The devcontainer.json files of `root` and of each folder above it, up to the top of `repo`,
+    the checkout holding it (the project's own lookup, Project.repo)."""
+    from doctor.project.gitrepo import archive_top
 
-    repo = find_repo(root)
     top = repo.top if repo is not None else archive_top(root, farthest=True)
     root = root.resolve()
     folders = [root]

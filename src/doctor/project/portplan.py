@@ -14,6 +14,10 @@ from pathlib import Path
 from doctor.lean_imports import match_glob
 from doctor.model import Edit, record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
 DEFAULT_POOL = (20000, 29999)  # below Linux's ephemeral 32768-60999 and the IANA/macOS/Windows 49152-65535
 BLOCK_SIZE = 100
 
@@ -72,11 +76,13 @@ def allocate(pool: tuple[int, int], claims: Sequence[Block], owner: str, repo: s
 
 
 def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...], str],
-                    new: int, variable: str | None = None) -> tuple[tuple[Edit, ...], str]:
+                    new: int, variable: str | None = None, project: Project | None = None
+                    ) -> tuple[tuple[Edit, ...], str]:
     """Edits that keep a checkout's port out of files git tracks: `alternative` (the override route) when
     none of its files is tracked, else none, with where to put the port instead: the port's
     `variable` exported in the shell (it wins over .env), or a compose file of one's own that
-    COMPOSE_FILE adds (compose loads no third file by itself).
+    COMPOSE_FILE adds (compose loads no third file by itself). `project`: the project whose folder
+    holds the files (its checkout looked up once: gitrepo.repo_of).
 
     A port written into a tracked `.env` or override is committed by one track and conflicts
     with every other track's on merge. A new override git does not ignore is named by the caller, once per
@@ -85,10 +91,10 @@ def untracked_edits(edits: tuple[Edit, ...], alternative: tuple[tuple[Edit, ...]
     from doctor.project.gitrepo import tracked
 
     other, where = alternative
-    if other and not any(tracked(e.path) for e in other):
+    if other and not any(tracked(e.path, project) for e in other):
         # a new override no rule ignores is named by the move's own step, once per file (port_collision.fix)
         return other, where
-    shared = ", ".join(sorted({edited_name(e.path) for e in (*edits, *other) if tracked(e.path)}))
+    shared = ", ".join(sorted({edited_name(e.path) for e in (*edits, *other) if tracked(e.path, project)}))
     if variable:
         return (), f"{shared} is tracked by git: export {variable}={new} in this worktree's shell (it wins over .env)"
     return (), (f"{shared} is tracked by git: publish {new} with `ports: !override` in a compose file of this "
@@ -107,16 +113,17 @@ def edited_name(path: Path) -> str:
     return f"{shown} (through the symlink {path.name})"
 
 
-def git_ignored(path: Path) -> bool | None:
+def git_ignored(path: Path, project: Project | None = None) -> bool | None:
     """Whether a `.gitignore` line of the repository's top, or .git/info/exclude, names the file by
     name or path (`compose.override.yaml`, `/compose.override.yaml`, `*.override.yaml`): read as
     text, no git process; a rule this reading does not see counts as none (the note is only advice).
     The path itself is judged, as git does: a symlink's, not its target's (pass `path.resolve()` for
-    the file an edit writes). None outside a git work tree, where nothing is ignored or tracked."""
-    from doctor.project.gitrepo import find_repo
+    the file an edit writes). None outside a git work tree, where nothing is ignored or tracked.
+    `project`: the project whose folder may hold it (gitrepo.repo_of)."""
+    from doctor.project.gitrepo import repo_of
     from doctor.project.memo import remember
 
-    repo = find_repo(path.parent)
+    repo = repo_of(path.parent, project)
     if repo is None:
         return None
     real, top = path.parent.resolve() / path.name, repo.top.resolve()

@@ -18,6 +18,10 @@ from pathlib import Path
 
 from doctor.project.digits import written_number
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
 PORTS_FILE = "compose.ports.yaml"
 HEADER = ("# Written by `doctor fix --ports`: this worktree's own host ports (its block of the port plan).\n"
           "# git ignores it (info/exclude); compose reads it through COMPOSE_FILE.\n")
@@ -130,11 +134,12 @@ def reads_plan(files: Sequence[Path], root: Path) -> bool:
     return any(f.resolve() == (root / PORTS_FILE).resolve() for f in files)
 
 
-def exclude_path(root: Path) -> Path | None:
-    """The info/exclude every worktree of `root`'s repository shares (`git rev-parse --git-path info/exclude`)."""
-    from doctor.project.gitrepo import find_repo
+def exclude_path(root: Path, project: Project | None = None) -> Path | None:
+    """The info/exclude every worktree of `root`'s repository shares (`git rev-parse --git-path info/exclude`);
+    `project`: the project whose folder `root` may be (gitrepo.repo_of)."""
+    from doctor.project.gitrepo import repo_of
 
-    repo = find_repo(root)
+    repo = repo_of(root, project)
     return None if repo is None else repo.common_dir / "info" / "exclude"
 
 
