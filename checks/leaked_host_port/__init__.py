@@ -217,7 +217,10 @@ class LeakedHostPort(Check):
         beside `ollama`), but not under a key that says who opens it (`BROWSER`, `PUBLIC`,
         `EXTERNAL`, `FRONTEND`, `CALLBACK`, `REDIRECT`, a UI's word: appwrite's
         `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` beside gitea/gitea, published
-        9515:3000, is the login page's address); an app (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
+        9515:3000, is the login page's address), nor under a prefix a bundler hands to browser code
+        (`VITE_`, `REACT_APP_`, `NEXT_PUBLIC_`: openmeter's ClickHouse UI 'ch-ui' with
+        `VITE_CLICKHOUSE_URL=http://localhost:8123`, the address its page calls); an app
+        (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
         `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
         A key naming what a server accepts or binds (`ALLOWED`, `TRUSTED`, `CORS`, `ORIGIN(S)`,
         `LISTEN*`, `BIND*`, `NO_PROXY`, ...), its words parted by `_`, `.` or `-`, dials nothing

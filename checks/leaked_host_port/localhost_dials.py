@@ -44,6 +44,10 @@ _LINK_WORDS = _UI_WORDS | {"NEXTAUTH"}
 # `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` (gitea publishes 9515:3000) is the address
 # the browser opens, beside `_APP_VCS_GITEA_ENDPOINT=http://gitea:3000` for the server's own calls
 _AUDIENCE_WORDS = _UI_WORDS | {"BROWSER", "PUBLIC", "EXTERNAL", "FRONTEND", "CALLBACK", "REDIRECT"}
+# the prefixes a bundler hands to the code it ships to the browser (Vite's `import.meta.env.VITE_*`, Create React
+# App's REACT_APP_*, Next's NEXT_PUBLIC_*): openmeter's ch-ui `VITE_CLICKHOUSE_URL=http://localhost:8123` is the
+# address its page calls ClickHouse at, through the host's published port
+_BUNDLED_PREFIXES = ("VITE_", "REACT_APP_", "NEXT_PUBLIC_")
 # an SSR app's pair of keys for one server: the browser's address and its own server side's (baserow's
 # web-frontend: PUBLIC_BACKEND_URL=http://localhost:8000 for the browser, PRIVATE_BACKEND_URL=http://backend:8000
 # for nuxt's server, clientHandler.js choosing by `process.client`)
@@ -128,9 +132,10 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
             # `*_BASE_URL` key, but the API of a server named in the key, not a page; a key that says who
-            # opens it (BROWSER, PUBLIC, a UI's) stays a page, whichever server it names
+            # opens it (BROWSER, PUBLIC, a UI's) or a bundler's browser prefix (VITE_) stays a page, whichever server
+            # it names
             server_api = _names_server(model, var.name, meant[0]) and not _AUDIENCE_WORDS.intersection(
-                var.name.upper().split("_"))
+                var.name.upper().split("_")) and not var.name.upper().startswith(_BUNDLED_PREFIXES)
             # a page to open: the port is published, or the peer publishes it under another host
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
             # would not open in the browser either; but a service serving no page dials the port a peer

@@ -1,0 +1,58 @@
+"""leaked-host-port for a browser bundle's key naming a server: openmeter (tests/replay/openmeter).
+
+openmeterio/openmeter's `--profile dev` starts the ClickHouse web UI 'ch-ui' (a published image) with
+`VITE_CLICKHOUSE_URL: http://localhost:8123` beside `clickhouse` (clickhouse/clickhouse-server,
+`127.0.0.1:8123:8123`). A `VITE_` key is what Vite hands to the code that runs in the browser: the page
+calls ClickHouse at the host's published port, which is right. doctor said `VITE_CLICKHOUSE_URL host
+'localhost' is 'ch-ui' itself in its container (did you mean 'clickhouse'?)`, an error whose fix wrote
+`http://clickhouse:8123`, a name the browser cannot resolve: a key naming a server's image was judged as
+that server's API whatever its prefix. Now a key a bundler hands to browser code (`VITE_`,
+`REACT_APP_`, `NEXT_PUBLIC_`) stays a page, as a key naming its audience (`BROWSER`, `PUBLIC`) did; the
+same URL under a plain key (`CLICKHOUSE_URL`) is still that server's API and an error.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.project import ProjectOptions
+
+REPLAY = Path(__file__).parent / "replay" / "openmeter"
+BASE = "docker-compose.base.yaml"
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+UPSTREAM = "      VITE_CLICKHOUSE_URL: http://localhost:8123\n"
+
+
+def _openmeter(tmp_path: Path, key: str | None = None) -> Path:
+    root = tmp_path / "openmeter"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    base = root / BASE
+    text = base.read_text()
+    assert text.count(UPSTREAM) == 1
+    if key is not None:
+        base.write_text(text.replace(UPSTREAM, UPSTREAM.replace("VITE_CLICKHOUSE_URL", key)))
+    return root
+
+
+def _found(root: Path) -> list[tuple[str, int | None]]:
+    options = ProjectOptions(path=root, profiles=("dev",), env={**ENV, "HOME": str(root)})
+    report = preflight(RunOptions(project=options, select=("leaked-host-port",), env=dict(options.env)),
+                       load_registry()).report
+    return [(f.message, f.location.line if f.location else None) for f in report.findings]
+
+
+def test_the_ui_bundles_clickhouse_url_for_the_browser_as_cloned(tmp_path: Path) -> None:
+    assert _found(_openmeter(tmp_path)) == []
+
+
+def test_other_bundlers_browser_keys_stay_pages_too(tmp_path: Path) -> None:
+    assert _found(_openmeter(tmp_path / "a", "REACT_APP_CLICKHOUSE_URL")) == []
+    assert _found(_openmeter(tmp_path / "b", "NEXT_PUBLIC_CLICKHOUSE_URL")) == []
+
+
+def test_the_same_url_under_a_plain_key_is_still_the_servers_api(tmp_path: Path) -> None:
+    assert _found(_openmeter(tmp_path, "CLICKHOUSE_URL")) == [
+        ("CLICKHOUSE_URL host 'localhost' is 'ch-ui' itself in its container (did you mean 'clickhouse'?): "
+         "'ch-ui' sets CLICKHOUSE_URL in its environment", 66)]
