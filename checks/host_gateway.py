@@ -61,7 +61,12 @@ class HostGateway(Check):
         `container:X` naming a service's container) uses X's /etc/hosts: X's entry counts. An
         env_file line is no finding for a service on a server's official image, which reads no such
         key (postgres, redis, rabbitmq, mailpit, ...; nginx, httpd or caddy unless it mounts config
-        templates it fills from its environment). Skipped when the
+        templates it fills from its environment). A line of a YAML anchor several services merge
+        into their `environment:` is no finding for a service on a published image (no build of the
+        project) where a service the project builds merges it with the entry: PeerDB's
+        `x-minio-config` hands `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3=http://host.docker.
+        internal:9001` to its flow services, which have the entry, and to 'minio' (minio/minio) for its
+        root user; a built service merging it without the entry still is. Skipped when the
         engine cannot be asked. With a rootless engine the message says that its `host-gateway`
         is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
         and the loopback note is left out (see Fix). A service of a rootless engine that has the
@@ -153,7 +158,19 @@ class HostGateway(Check):
                 return svc.name not in read[dial[1], dial[0]]
             return _serves_no_app(svc) or _program(svc) not in covered.get(dial[1], {_program(svc)})
 
-        dials = {svc.name: [d for d in mentions[svc.name] if not (d[3] and gets_only(svc, d))] for svc in services}
+        # a line of a YAML anchor several services merge (peerdb's `x-minio-config`, merged by its flow services and
+        # by 'minio'): a published image's service merely gets it where a service the project builds merges it
+        # with the entry; minio/minio reads no PEERDB_ key
+        anchored = _anchored(services, mentions)
+        merged_with_entry = {d[1] for svc in services if has_entry(svc) for d in mentions[svc.name]
+                             if (d[0], d[1]) in anchored}
+
+        def merely_merges(svc: Service, dial: Dial) -> bool:
+            return ((dial[0], dial[1]) in anchored and dial[1] in merged_with_entry
+                    and project.build_of(svc) is None and not has_entry(svc))
+
+        dials = {svc.name: [d for d in mentions[svc.name]
+                            if not (d[3] and gets_only(svc, d)) and not merely_merges(svc, d)] for svc in services}
         if not any(dials.values()) or host.images.provides_host_gateway_name:  # asks the engine only when needed
             return
         rootless = host.engine.rootless  # its host-gateway is its own namespace's bridge (moby/moby#47684)
@@ -327,6 +344,18 @@ def _dials(svc: Service) -> list[Dial]:
         if match:
             found.append((where, svc.location, int(match.group(1)) if match.group(1) else None, False))
     return found
+
+
+def _anchored(services: list[Service], mentions: dict[str, list[Dial]]) -> set[tuple[str, Location | None]]:
+    """The (variable, line) of compose's own `environment:` that several services hold at one line: a YAML
+    anchor they merge (`<<: *minio-config`). Not a config file two proxies bind, nor an env_file line."""
+    holders: dict[tuple[str, Location | None], int] = {}
+    for svc in services:
+        for what, where, _, shared in mentions[svc.name]:
+            var = svc.environment.get(what)
+            if not shared and where is not None and var is not None and var.location == where:
+                holders[what, where] = holders.get((what, where), 0) + 1
+    return {line for line, count in holders.items() if count > 1}
 
 
 def _program(svc: Service) -> tuple[str, ...]:
