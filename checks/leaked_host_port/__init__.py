@@ -219,7 +219,10 @@ class LeakedHostPort(Check):
         `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` beside gitea/gitea, published
         9515:3000, is the login page's address), nor under a prefix a bundler hands to browser code
         (`VITE_`, `REACT_APP_`, `NEXT_PUBLIC_`: openmeter's ClickHouse UI 'ch-ui' with
-        `VITE_CLICKHOUSE_URL=http://localhost:8123`, the address its page calls); an app
+        `VITE_CLICKHOUSE_URL=http://localhost:8123`, the address its page calls; but not where the
+        service's own server-side code reads it, an express server's `fetch(process.env.VITE_...)`,
+        nor in an SSR server, SvelteKit's `@sveltejs/kit` and Nuxt's `nuxt` counted in
+        devDependencies too); an app
         (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
         `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
         A key naming what a server accepts or binds (`ALLOWED`, `TRUSTED`, `CORS`, `ORIGIN(S)`,

@@ -132,10 +132,12 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
             # `*_BASE_URL` key, but the API of a server named in the key, not a page; a key that says who
-            # opens it (BROWSER, PUBLIC, a UI's) or a bundler's browser prefix (VITE_) stays a page, whichever server
-            # it names
+            # opens it (BROWSER, PUBLIC, a UI's) stays a page, whichever server it names; so does a bundler's browser
+            # prefix (VITE_), unless the service's own server-side code reads it (an express server's
+            # `fetch(process.env.VITE_CLICKHOUSE_URL)` dials from its container)
             server_api = _names_server(model, var.name, meant[0]) and not _AUDIENCE_WORDS.intersection(
-                var.name.upper().split("_")) and not var.name.upper().startswith(_BUNDLED_PREFIXES)
+                var.name.upper().split("_")) and not (var.name.upper().startswith(_BUNDLED_PREFIXES)
+                                                      and not server_reads(var.name))
             # a page to open: the port is published, or the peer publishes it under another host
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
             # would not open in the browser either; but a service serving no page dials the port a peer

@@ -35,6 +35,9 @@ SSR_COMMAND = lazy(
     r"\bnext\s+(start|dev)\b|\bnuxt\b|\bremix-serve\b|\bastro\s+(dev|preview)\b|\bnode\s+(\.output|build)\b",
     re.IGNORECASE)
 SSR_PACKAGES = ("next", "nuxt", "@remix-run/node", "@remix-run/serve", "@sveltejs/adapter-node", "astro")
+# the frameworks whose templates keep them in devDependencies though their dev server renders on the server:
+# SvelteKit (`+page.server.js` runs there), Nuxt 3
+SSR_DEV_PACKAGES = ("@sveltejs/kit", "nuxt")
 FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
 SSR_REASON = "a server-side rendering server"  # how dials_from_inside names an SSR server, before its evidence
 
@@ -73,10 +76,13 @@ def _ssr_package(folder: Path) -> str | None:
         data = parse_json(read_text(folder / "package.json", errors="strict"))
     except (OSError, ValueError):
         return None
-    deps = data.get("dependencies") if isinstance(data, dict) else None
-    if not isinstance(deps, dict):
+    if not isinstance(data, dict):
         return None
-    return next((p for p in SSR_PACKAGES if p in deps), None)
+    deps, dev = data.get("dependencies"), data.get("devDependencies")
+    found = next((p for p in SSR_PACKAGES if p in deps), None) if isinstance(deps, dict) else None
+    if found is None and isinstance(dev, dict):
+        found = next((p for p in SSR_DEV_PACKAGES if p in dev), None)
+    return found
 
 
 # a JavaScript dev server's config file, and what it reads from the environment
