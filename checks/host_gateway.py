@@ -17,6 +17,10 @@ from doctor.project.server_configs import DIAL_WORDS, config_lines
 from doctor.project.shellwords import without_hosts_writes
 from doctor.project.types import EnvSource, Service
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project.env_readers import EnvReaders
+
 NAME = "host.docker.internal"
 ENTRY = f"{NAME}:host-gateway"
 # official images of static web servers: they read their environment only into config templates
@@ -66,7 +70,13 @@ class HostGateway(Check):
         project) where a service the project builds merges it with the entry: PeerDB's
         `x-minio-config` hands `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3=http://host.docker.
         internal:9001` to its flow services, which have the entry, and to 'minio' (minio/minio) for its
-        root user; a built service merging it without the entry still is. Skipped when the
+        root user; a built service merging it without the entry still is. A line of the project's
+        `.env` (or another `.env*` file, as tools on the host read it) that a service loads is no
+        finding where doctor reads the service's program (a source file in its code) and finds no
+        reader of the variable in it, its command or what its image runs, as leaked-host-port judges
+        it: PeerDB's `.env`, copied from `.env.example`, holds the host tests' `CI_MONGO_HOST=host.
+        docker.internal`, which its Next.js 'peerdb-ui' loads and never reads; a service whose
+        program doctor cannot read keeps the finding. Skipped when the
         engine cannot be asked. With a rootless engine the message says that its `host-gateway`
         is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
         and the loopback note is left out (see Fix). A service of a rootless engine that has the
@@ -142,7 +152,8 @@ class HostGateway(Check):
         # an env_file line several services load, read by some of them in their code or command
         # (docker-flask-example's POSTGRES_HOST, read by web and worker, not by its css and js watchers)
         mentions = {svc.name: _dials(svc) for svc in services}  # once: a bound config file is read here
-        read = _readers(project, services, mentions)
+        readers = _Readers(project)
+        read = _readers(services, mentions, readers)
         # an env_file line several services load (dify's middleware.env) is dialed by the one that has the
         # entry; the others, running other programs, merely get it. One running the same program (bookwyrm's
         # web and celery_worker, one build; two services of one image) reads it too: its finding stays
@@ -153,10 +164,12 @@ class HostGateway(Check):
                     covered.setdefault(where, set()).add(_program(svc))
 
         def gets_only(svc: Service, dial: Dial) -> bool:
-            """Whether the service merely gets a shared env_file line, which another one dials."""
+            """Whether the service merely gets a shared env_file line, which another one dials, or a `.env` line
+            its readable program never reads (peerdb-ui's CI_MONGO_HOST, the host tests' key)."""
             if (dial[1], dial[0]) in read:
                 return svc.name not in read[dial[1], dial[0]]
-            return _serves_no_app(svc) or _program(svc) not in covered.get(dial[1], {_program(svc)})
+            return (_serves_no_app(svc) or _program(svc) not in covered.get(dial[1], {_program(svc)})
+                    or readers.unread(svc, dial))
 
         # a line of a YAML anchor several services merge (peerdb's `x-minio-config`, merged by its flow services and
         # by 'minio'): a published image's service merely gets it where a service the project builds merges it
@@ -265,8 +278,31 @@ def _host_loopback(host: Host) -> str:
     return "DOCKERD_ROOTLESS_ROOTLESSKIT_FLAGS=--disable-host-loopback=false"
 
 
-def _readers(project: Project, services: list[Service],
-             mentions: dict[str, list[Dial]]) -> dict[tuple[Location | None, str], dict[str, str]]:
+class _Readers:
+    """doctor.project.env_readers.EnvReaders, made when a service's code is first asked (each service's code read
+    once a run), with the `.env` judgment leaked-host-port makes."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._readers: EnvReaders | None = None
+
+    def of(self) -> EnvReaders:
+        if self._readers is None:
+            from doctor.project.env_readers import EnvReaders
+
+            self._readers = EnvReaders(self.project)
+        return self._readers
+
+    def unread(self, svc: Service, dial: Dial) -> bool:
+        """Whether an env_file line of a `.env` tools on the host read too (env_readers.host_dotenv) is one the
+        service never reads: doctor reads its program and finds no reader of the variable (EnvReaders.unread)."""
+        from doctor.project.env_readers import host_dotenv
+
+        return dial[1] is not None and host_dotenv(self.project, dial[1].path) and self.of().unread(svc, dial[0])
+
+
+def _readers(services: list[Service], mentions: dict[str, list[Dial]],
+             readers: _Readers) -> dict[tuple[Location | None, str], dict[str, str]]:
     """{(env_file line, variable): {service: where it reads the variable}} for each line naming the host that
     several services load and doctor finds at least one of them reading; the code is read only for those."""
     loaders: dict[tuple[Location | None, str], list[Service]] = {}
@@ -274,14 +310,9 @@ def _readers(project: Project, services: list[Service],
         for what, where, _, shared in mentions[svc.name]:
             if shared and where is not None:
                 loaders.setdefault((where, what), []).append(svc)
-    if not any(len(svcs) > 1 for svcs in loaders.values()):
-        return {}
-    from doctor.project.env_readers import EnvReaders
-
-    readers = EnvReaders(project)
     found: dict[tuple[Location | None, str], dict[str, str]] = {}
     for line, svcs in ((line, svcs) for line, svcs in loaders.items() if len(svcs) > 1):
-        places = {svc.name: place for svc in svcs if (place := readers.reader(svc, line[1])) is not None}
+        places = {svc.name: place for svc in svcs if (place := readers.of().reader(svc, line[1])) is not None}
         if places:
             found[line] = places
     return found

@@ -17,7 +17,16 @@ from doctor.project import Project, template_names
 from doctor.project.app_markers import LIBPQ_KEYS, spring_config
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.env_hosts import image_basename
-from doctor.project.env_readers import ANY_RUNTIME, CONFIG_SUFFIXES, RUNTIME_SUFFIXES, only_sets, run_line
+from doctor.project.env_readers import (
+    ANY_RUNTIME,
+    APP_SUFFIXES,
+    CONFIG_SUFFIXES,
+    RUNTIME_SUFFIXES,
+    app_code,
+    host_dotenv,
+    only_sets,
+    run_line,
+)
 from doctor.project.runtimes import image_runtime, service_base
 from doctor.project.types import EnvSource, EnvVar, Service
 from doctor.project.webapps import Read, dials_from_inside
@@ -28,8 +37,6 @@ if TYPE_CHECKING:
     from .presigned import Signer
 
 HOST_SUFFIX = lazy(r"_(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$", re.IGNORECASE)
-APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
-                          ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
 
 # words of a key naming the browser as its reader (S3_ENDPOINT_URL_PUBLIC): a page, not a dial
 _BROWSER_WORDS = frozenset({"PUBLIC", "BROWSER", "EXTERNAL", "FRONTEND", "CLIENT"})
@@ -99,15 +106,14 @@ class Clients:
         that merely gets it), nor for a service whose own code doctor reads and never names it."""
         path = var.location.path if var.location is not None else None
         if (var.source is not EnvSource.ENV_FILE or path is None or path not in service.env_files
-                or path in self.project.interpolation_files or path.name.startswith(".env")
-                or self._app_code(service) or _server_image(service) or _admin_ignores(service, var.name)):
+                or host_dotenv(self.project, path) or self._app_code(service) or _server_image(service)
+                or _admin_ignores(service, var.name)):
             return None
         return f"loads {var.name} from {self.project.shown(path)}"
 
     def _app_code(self, service: Service) -> bool:
         """Whether doctor can read the service's program: a source file (not a script or config) in its code."""
-        return any(path.suffix.lower() in APP_SUFFIXES for folder in self._folders(service)
-                   for path, _ in self.text.files(folder))
+        return app_code(self.text, self._folders(service))
 
     def server_reads(self, service: Service, name: str) -> bool:
         """Whether the service's own server-side program reads the variable: a source file of a

@@ -25,6 +25,9 @@ RUNTIME_SUFFIXES = {
 }
 ANY_RUNTIME = frozenset({".sh", ".bash", ".ini", ".cfg", ".conf", ".properties"})
 CONFIG_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".properties"})
+# the files of a program (not a script or config): a service with one of them in its code is a program doctor reads
+APP_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java", ".kt",
+                          ".rs", ".cs", ".ex", ".exs", ".scala", ".vue", ".svelte"})
 
 
 class EnvReaders:
@@ -55,6 +58,11 @@ class EnvReaders:
             return where
         return self.project.shown(Path(where))
 
+    def unread(self, service: Service, name: str) -> bool:
+        """Whether doctor reads the service's program (app_code) and finds no reader of the variable in it,
+        its command or what its image runs: a `.env` line it merely gets, as leaked-host-port judges one."""
+        return app_code(self.text, self._code(service)) and self.reader(service, name) is None
+
     def _code(self, service: Service) -> list[Path]:
         """The service's own code: its live paths (binds, watch syncs), then what its image COPYs (else its
         build context), under the folder around the project or the context it builds from (never $HOME or /)."""
@@ -76,6 +84,20 @@ class EnvReaders:
 
         family = image_runtime(service_base(self.project, service))
         return None if family is None else RUNTIME_SUFFIXES[family] | ANY_RUNTIME
+
+
+def app_code(text: CodeText, folders: list[Path]) -> bool:
+    """Whether doctor can read the program in the service's code folders: a source file, not a script or config
+    (a repo adding entrypoint scripts and patches to a base image's program is no program doctor reads)."""
+    return any(path.suffix.lower() in APP_SUFFIXES for folder in folders for path, _ in text.files(folder))
+
+
+def host_dotenv(project: Project, path: Path) -> bool:
+    """Whether an env file is one tools on the host read too: compose's `.env` (or the --env-file it interpolates
+    from), or a dotenv-named `.env*`. Its lines are the project's, written for whoever runs: a service that loads
+    it dials only what its program reads (peerdb's `.env`, copied from `.env.example`, holds the host tests'
+    `CI_MONGO_HOST=host.docker.internal` beside the UI's settings)."""
+    return path in project.interpolation_files or path.name.startswith(".env")
 
 
 def run_line(service: Service) -> str:

@@ -1,0 +1,5 @@
+import 'server-only';
+
+export function GetPeerDBClickHouseMode() {
+  return process.env.PEERDB_ALLOWED_TARGETS === 'clickhouse';
+}

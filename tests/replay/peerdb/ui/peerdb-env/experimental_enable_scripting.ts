@@ -1,0 +1,5 @@
+import 'server-only';
+
+export function GetPeerDBEnableScripting() {
+  return process.env.PEERDB_EXPERIMENTAL_ENABLE_SCRIPTING === 'true';
+}

@@ -1,0 +1,5 @@
+import 'server-only';
+
+export function GetFlowHttpAddressFromEnv() {
+  return process.env.PEERDB_FLOW_SERVER_HTTP!;
+}
