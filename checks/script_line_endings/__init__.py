@@ -85,9 +85,10 @@ class ScriptLineEndings(Check):
         'server', 'worker'; past four, three and how many more), a service with no `build:` on the
         image exactly one other service builds among them (`celery: {image: app:dev}` beside
         `app: {build: ., image: app:dev}` runs app's ENTRYPOINT). A script no service runs by
-        name is named by the route of the copy most likely to run: a mount or COPY of that very
-        file (into a folder an entrypoint runs first, such as nginx's /docker-entrypoint.d/)
-        before a folder that carries it along (a `.:/app` of a service that never runs it), and
+        name is named by the route of the copy most likely to run: a mount or COPY into a folder an
+        entrypoint runs (nginx's /docker-entrypoint.d/; a folder's own files too: chirpstack's postgres
+        binds `.docker-compose/postgresql/initdb` onto /docker-entrypoint-initdb.d), then of that very
+        file elsewhere, before a folder that carries it along (a `.:/app` of a service that never runs it), and
         the image's COPY before a bind of the whole folder that does not cover the COPY's place
         (ralph's /opt/build.sh). A service a profile leaves off is judged too (docker-elk's
         `setup`, which `docker compose up setup` starts): a warning that names its profile, where

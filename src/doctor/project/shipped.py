@@ -90,9 +90,10 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
     before any container starts (getsentry/self-hosted's enhance-image.sh, which sentry/Dockerfile
     runs and the other services bind-mount); then a service that runs it (command, entrypoint,
     healthcheck) wins over one that merely has it, so voting-app's redis.sh reaches 'redis', whose
-    healthcheck runs it, not 'db', which mounts the same folder; then a mount or COPY of that very
-    file (into a folder an entrypoint runs first: bookwyrm's nginx binds 99-autoreload.sh into
-    /docker-entrypoint.d/) wins over a folder that carries it along (its `app` binds `.:/app`;
+    healthcheck runs it, not 'db', which mounts the same folder; then a mount or COPY into a folder an
+    entrypoint runs (bookwyrm's nginx binds 99-autoreload.sh into /docker-entrypoint.d/; chirpstack's
+    postgres binds the folder holding it onto /docker-entrypoint-initdb.d), then of that very file, wins
+    over a folder that carries it along (its `app` binds `.:/app`;
     ralph's image COPYs build.sh to /opt/build.sh, which its entrypoint runs, and binds `.:/app` as
     well); else the first service by name. The other services it reaches the very same way (the same
     how, image and stripping: redash's ENTRYPOINT in `server`, `scheduler` and `worker`) are its
@@ -135,7 +136,7 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
                                                    carried=at == _HELD_RANKS[2]), inside)
                                       for path, way, inside in _held_ways(mapped, walked, real, roots, by_path)
                                       if not (is_dir(way.host) and real(path) in platform)
-                                      for at in (_held_rank(way, mapped),)]
+                                      for at in (_held_rank(way, mapped, path),)]
                 ways = [(shipped, inside) for at, shipped, inside in held[svc.name] if at == rank]
             for shipped, inside in ways:
                 resolved = real(shipped.path)
@@ -163,15 +164,25 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
 _HELD_RANKS = (2, 3, 4)
 
 
-def _held_rank(way: _Mapped, mapped: list[_Mapped]) -> int:
-    """How surely the held way brings the copy that runs: a mount or COPY of the very file (one a
-    bind mount of the service does not hide), into a folder of RUN_FOLDERS first; a folder last."""
-    if is_dir(way.host):
-        return _HELD_RANKS[2]
-    target = posixpath.normpath(way.target)
+def _held_rank(way: _Mapped, mapped: list[_Mapped], path: Path) -> int:
+    """How surely the held way brings the copy of `path` that runs (one a bind mount of the service does not
+    hide): into a folder of RUN_FOLDERS first, whether a mount or COPY of the very file or of a folder whose
+    own files land there (chirpstack's postgres binds `.docker-compose/postgresql/initdb` onto
+    /docker-entrypoint-initdb.d, which its entrypoint runs, while its app's `./:/chirpstack` only carries
+    the scripts along); then the very file elsewhere; a folder that carries it last."""
+    folder = is_dir(way.host)
+    target = way.target
+    if folder:
+        try:
+            target = posixpath.join(target, path.relative_to(way.host).as_posix())
+        except ValueError:
+            return _HELD_RANKS[2]
+    target = posixpath.normpath(target)
     if not way.bind and any(other.bind and _covers(other.target, target) for other in mapped):
         return _HELD_RANKS[2]  # the service's bind mount hides the image's copy
-    return _HELD_RANKS[0] if posixpath.dirname(target) in RUN_FOLDERS else _HELD_RANKS[1]
+    if posixpath.dirname(target) in RUN_FOLDERS:
+        return _HELD_RANKS[0]
+    return _HELD_RANKS[2] if folder else _HELD_RANKS[1]
 
 
 def _may_run(project: Project, svc: Service, recipe: Recipe | None, inside: str, path: Path) -> bool:
