@@ -36,12 +36,15 @@ if TYPE_CHECKING:
     from doctor.project.types import Problem
 
 MAX_FILE = 4 * 1024 * 1024
-_ASSIGNMENT_LINE = lazy(r"^[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
+# the line patterns begin with the `\n` before their line, sought in "\n" + text: sre then looks for that one
+# character in C and tries them at lines' starts alone (`^` with re.MULTILINE is tried at every position, ~130
+# instructions each: ~8M of otel-demo's texts), the same matches, each starting a character before its line
+_ASSIGNMENT_LINE = lazy(r"\n[ \t]*+(?:export[ \t]++|-[ \t]++)?[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+[=:][ \t]*+"
                         r"(?P<v>\"[^\"\n]*+\"|'[^'\n]*+'|[^\s#]\S*+)(?:[ \t]++#[^\n]*+)?[ \t]*+$", re.MULTILINE)
 # `DATABASE_URL=redis://:p@ss w0rd@cache:6379`: an env file's value is its whole line
 _URL_LINE = lazy(r"^[ \t]*+(?:export[ \t]++)?[A-Za-z_][\w.-]*+[ \t]*+=[ \t]*+[\"']?+(?P<v>[A-Za-z][\w+.-]*+://[^\n]*+)$",
                  re.MULTILINE)
-_ENV_LINE_NO_SEP = lazy(r"^[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
+_ENV_LINE_NO_SEP = lazy(r"\n[ \t]*+(?:export[ \t]++)?(?P<k>[A-Za-z_][\w.-]*+)[ \t]++(?P<v>[^=:\s][^\n]*+)$",
                         re.MULTILINE)
 
 
@@ -200,7 +203,8 @@ def secrets_in_text(text: str) -> set[str]:
     if flow:  # `labels: [Rk7...]`, `build: {args: {SEED: Tx9...}}`: read as the block form reads
         scrub(flow, found.add)
         text = f"{text}\n{flow}"
-    for match in _ENV_LINE_NO_SEP.finditer(text):  # compose quotes the whole line as a key it rejects
+    lined = "\n" + text  # the line patterns' text (_ASSIGNMENT_LINE)
+    for match in _ENV_LINE_NO_SEP.finditer(lined):  # compose quotes the whole line as a key it rejects
         key, value = match.group("k"), match.group("v").strip()
         if secret_for_key(key, value):
             found.add(value)
@@ -209,7 +213,9 @@ def secrets_in_text(text: str) -> set[str]:
             if "=" not in name and secret_for_key(name, rest.strip().strip("'\"")):
                 found.add(rest.strip().strip("'\""))
         words = [key, *value.split()]  # each judged under the word before it (`ENV TINI_SHA <hex>` stays)
-        found.update(word for before, word in pairwise(words) if looks_like_credential(word, before))
+        # a word shorter than 12 is no credential's shape (a Dockerfile's RUN line is mostly such words)
+        found.update(word for before, word in pairwise(words)
+                     if len(word) >= 12 and looks_like_credential(word, before))
     # each such line holds a `://`: _URL_LINE tried at those lines' beginnings alone
     lines = sorted({text.rfind("\n", 0, at) + 1 for at in places(text, ("://",))})
     for match in matches_at(_URL_LINE, text, lines):
@@ -217,7 +223,7 @@ def secrets_in_text(text: str) -> set[str]:
         password = whole_url_password(value[:-1] if value.endswith(("'", '"')) else value)
         if password is not None:
             found.add(password)
-    for match in _ASSIGNMENT_LINE.finditer(text):  # `NEXTAUTH=<40 hex>`: a credential by its shape
+    for match in _ASSIGNMENT_LINE.finditer(lined):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
         if _found_already(value, found):  # a big .env's every line: its key's secret, judged once
             continue
@@ -232,7 +238,7 @@ def secrets_in_text(text: str) -> set[str]:
 
 
 # `KEY: >-`, `KEY: |`, `KEY: "first words` or `KEY: first words`, the value going on over the more indented lines
-_SCALAR_HEAD = lazy(r"^(?P<i>[ \t]*+)[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+:[ \t]++(?P<v>[^#\n][^\n]*+)$",
+_SCALAR_HEAD = lazy(r"\n(?P<i>[ \t]*+)[\"']?(?P<k>[A-Za-z_][\w.-]*+)[\"']?[ \t]*+:[ \t]++(?P<v>[^#\n][^\n]*+)$",
                     re.MULTILINE)
 _BLOCK = lazy(r"[>|][-+0-9]*+(?:[ \t]++#[^\n]*+)?")
 
@@ -246,9 +252,10 @@ def spread_lines(text: str) -> set[str]:
     found: set[str] = set()
     lines: list[str] = []
     starts: list[int] = []
-    for match in _SCALAR_HEAD.finditer(text):
+    # sought in "\n" + text (as _ASSIGNMENT_LINE): a match's start is its line's in `text`, its end one past
+    for match in _SCALAR_HEAD.finditer("\n" + text):
         first = match["v"].strip()
-        if not key_kind(match["k"]) or first.startswith(("&", "*", "!", "{", "[")) or match.end() >= len(text):
+        if not key_kind(match["k"]) or first.startswith(("&", "*", "!", "{", "[")) or match.end() - 1 >= len(text):
             continue
         if not starts:  # the text's lines, split once it holds a secret key's value
             lines = text.split("\n")

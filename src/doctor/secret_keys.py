@@ -81,9 +81,20 @@ _DIGITS = str.maketrans("123456789", "000000000")
 
 def key_kind(name: str) -> int:
     """_SECRET, _DSN (a secret when its value carries credentials), or 0."""
-    # a big .env's 200,000 API_KEY_i keys, each judged for its pair and again in the file's text, missed
-    # a cache of 4,096 names every time (~6 us a key)
-    return _kind(name.translate(_DIGITS))
+    kind = _KINDS.get(name)
+    if kind is None:
+        # a big .env's 200,000 API_KEY_i keys, each judged for its pair and again in the file's text, missed
+        # a cache of 4,096 names every time (~6 us a key)
+        kind = _kind(name.translate(_DIGITS))
+        if len(_KINDS) < _KINDS_KEPT:
+            _KINDS[name] = kind
+    return kind
+
+
+# the names judged this run, as written (a project's texts repeat their keys: otel-demo's scans ask ~14,000
+# times of a few hundred names), looked up before their digits are read as 0; a pure function's answers
+_KINDS: dict[str, int] = {}
+_KINDS_KEPT = 8192
 
 
 @lru_cache(maxsize=4096)  # a project repeats its keys across services, env files and texts
@@ -156,6 +167,11 @@ def is_secret_key(name: str) -> bool:
 
 def secret_for_key(name: str, value: str | None) -> bool:
     """Whether `name=value` holds a secret (a DSN only when it carries credentials)."""
+    # the key first: every test below can only say no, and most keys a file's text shows name no secret
+    # (`image`, `RUN`, `OTEL_SERVICE_NAME`), judged by a cache look-up
+    kind = key_kind(name)
+    if not kind:
+        return False
     # in any case: MySQL's `Access denied ... (using password: YES)` says whether one was sent at all
     if not value or value.strip().lower() in NOT_SECRET_VALUES or VAR_REF.fullmatch(value.strip()) or _code(value):
         return False
@@ -169,7 +185,6 @@ def secret_for_key(name: str, value: str | None) -> bool:
         # AUTH_API=http://authsvc:9000/api, AUTH_DB=postgres://app:pw@db/auth: an address, its password (the
         # URL's own shape masks it) the only secret; under DB_PASSWORD or API_TOKEN a URL may be the secret
         return False
-    kind = key_kind(name)
     if kind == _WEBHOOK_URL:  # a capability URL: secret when its path carries a token
         return bool(_TOKEN_IN_PATH.search(value))
     return kind == _SECRET or (kind == _DSN and ("@" in value or "password" in value.lower()))

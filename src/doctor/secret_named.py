@@ -236,6 +236,10 @@ def key_values(text: str, sink: Sink) -> str:
                 out.append(MASK)
                 done = span[1]
             continue
+        if innocent and (len(text) - match.end() < 12 or text.find("\n", match.end(), match.end() + 12) >= 0):
+            # an innocent key's value counts by its shape alone (looks_like_credential, or user_secret's password
+            # after a colon: 12 characters or more either way), and no value goes on past its line's end
+            continue
         found = _VALUE.match(text, match.end())
         if found is None:
             continue
@@ -321,6 +325,8 @@ def short_prose_secret(value: str) -> bool:
 
 def user_secret(value: str, key: str = "") -> str | None:
     """The password of a `user:password` value when it is a credential by its shape, else None."""
+    if len(value) < 14 or ":" not in value:  # a user, `:` and a password of 12 at least: most values are shorter
+        return None
     match = _USER_SECRET.fullmatch(value.strip())
     if match is None or match.group("u").lower().endswith(_DIGEST_NAMES):
         return None

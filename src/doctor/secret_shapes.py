@@ -319,11 +319,17 @@ MAX_CREDENTIAL = 16384
 
 def looks_like_credential(value: str, key: str = "") -> bool:
     """Whether the whole value is a credential by its shape (see the module docs)."""
+    if len(value) < 12:  # stripped, no shorter value counts either: most words a scan judges are short
+        return False
     text = value.strip()
     if len(text) < 12 or len(text) > MAX_CREDENTIAL or BLANK.search(text):
         return False
     if text.startswith(_DJANGO):
         return len(text) >= len(_DJANGO) + 8
+    if "." in text or "://" in text:
+        # no shape below takes a `.`, nor a `:` but after a short scheme that a `/` never follows (`b64:`): a
+        # host, an image, a URL, a version; most long values a file's text assigns are one
+        return False
     if key and key.replace("-", "_").upper().rsplit("_", 1)[-1] in _NOT_SECRET_LAST:
         return False
     if len(text) < 24:
