@@ -225,7 +225,8 @@ class PortCollision(Check):
         http://localhost:9000/` follows the dashboard in the second worktree's untracked override), where a value
         left in a tracked file is named as a change by hand with its file and line. A `localhost:<old port>`
         (or `*.localhost`, 127.0.0.1) in the
-    env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, and
+    env files an app run on the host reads (`.env`, `.env.local`, `.env.development[.local]`, the
+    `.env` beside a Prisma schema, `prisma/.env`, which the Prisma CLI reads: plunk's `yarn migrate`, and
     the `KEY=value` files a Makefile there includes: Flagsmith's `api/Makefile` `-include .env-local`
     with `DATABASE_URL=postgresql://...@localhost:5432/flagsmith`, handed to every host-run target; in
     the project folder, the folder doctor is pointed at (`cd api; COMPOSE_FILE=../docker/compose.yml`),

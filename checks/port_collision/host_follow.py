@@ -136,9 +136,17 @@ def _look_for_host_env_files(project: Project) -> tuple[list[Path], set[Path]]:
     for folder in folders:
         included = make_env_files(folder)
         made.update(path.resolve() for path in included)
-        for path in (*(folder / name for name in HOST_ENV_FILES), *included):
+        for path in (*(folder / name for name in HOST_ENV_FILES), *included, *_prisma_env(folder)):
             files.setdefault(path.resolve(), path)
     return list(files.values()), made
+
+
+def _prisma_env(folder: Path) -> tuple[Path, ...]:
+    """The `.env` beside the folder's Prisma schema (`prisma/schema.prisma`, or the `prisma/schema/` folder of a
+    schema in several files), which the Prisma CLI run there reads as well as the folder's own: plunk's root
+    `prisma migrate dev` (`yarn migrate`) dials `DATABASE_URL=...@localhost:55432/...` of prisma/.env."""
+    schema = folder / "prisma"
+    return (schema / ".env",) if is_file(schema / "schema.prisma") or is_dir(schema / "schema") else ()
 
 
 def _follow_port(project: Project, files: list[Path], made: set[Path], old: int, new: int,
