@@ -8,7 +8,8 @@ says so, with the line to change (doctor.fixer).
 
 Read, never run: the Makefile and the shell scripts at the project's top and in bin/, script/,
 scripts/, tools/ and docker/ (a `*.sh`, or a file starting with a `#!` naming a shell), each up to
-64 KiB. A command continued with `\\` is one line (one run over `ssh` is another machine's: left
+64 KiB, and the scripts of its package.json (unsend's `pnpm dx:up`, `docker compose -f
+docker/dev/compose.yml up -d`). A command continued with `\\` is one line (one run over `ssh` is another machine's: left
 out); `${VAR}`, `$VAR` and `$(VAR)` in a file name are what the same file assigns to VAR (a name
 built any other way counts as a file of unknown name, which may be the override: no note).
 """
@@ -51,6 +52,43 @@ def wrappers(root: Path) -> list[Wrapper]:
         except (OSError, ValueError):
             continue
         found.extend(_in_text(path, text, makefile=path.name in MAKEFILES))
+    return found + _package_scripts(root / "package.json")
+
+
+# where one command of an npm script ends: the next runs on its own (`pnpm i && docker compose -f x up -d`)
+_COMMAND_END = lazy(r"&&|\|\||[;|&]")
+
+
+def _package_scripts(path: Path) -> list[Wrapper]:
+    """The scripts of a package.json that run compose with -f, each at its line: a Node monorepo's
+    `"dx:up": "docker compose -f docker/dev/compose.yml up -d"` (unsend's, run from the package.json's folder as
+    npm, pnpm and yarn run a script)."""
+    import json
+
+    from doctor.project.reading import parse_json
+
+    if not is_file(path):
+        return []
+    try:
+        text = read_text(path, LIMIT)
+        data = parse_json(text)
+    except (OSError, ValueError):
+        return []
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return []
+    start = text.find('"scripts"')
+    found = []
+    for name, value in scripts.items():
+        if not isinstance(value, str) or COMPOSE.search(value) is None or re.search(r"\bssh\s", value):
+            continue
+        at = text.find(json.dumps(name), start)
+        number = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        for command in COMPOSE.finditer(value):
+            rest = _COMMAND_END.split(value[command.end():], 1)[0]
+            given = [_expand(word, {}) for word in _files(rest)]
+            if given:
+                found.append(Wrapper(path, number, tuple(given)))
     return found
 
 
