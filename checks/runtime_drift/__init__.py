@@ -88,7 +88,11 @@ class RuntimeDrift(Check):
         several jobs hand one reusable workflow (changedetection.io's five jobs calling
         test-stack-reusable-workflow.yml `with: python-version:` 3.10 to 3.14) are one matrix, at the
         first job's pin (testing none of the project's version, the advice adds a job calling the
-        workflow with it).
+        workflow with it). A step using one of the repository's composite actions in
+        `.github/actions/` (rallly's `uses: ./.github/actions/setup-node`, whose setup-node step takes
+        `${{ inputs.node-version }}`, the input's `default: "24"`) pins what the action's steps pin:
+        a literal at its line, an input from the step's `with:` (a literal, or the job's matrix),
+        else the input's default at its line.
         One workflow job's pin that a workflow matrix (or tox's env list)
         also tests (paperless-ngx lints on 3.14 and tests 3.11-3.14; mathesar's `py-version:
         [3.10-bookworm, ...]`, a matrix key of its own name a step feeds to the image's build arg) is

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Location
+from doctor.project.reading import is_file
 from doctor.project.runtimes import _VERSION, CALLED_MATRIX, Declared
 
 _WORKFLOW_KEYS = {"python-version": "python", "node-version": "node"}
@@ -60,6 +61,9 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
              skipped: Collection[str] = ()) -> None:
         if isinstance(node, YMap):
             scopes = with_env(node, scopes)  # the workflow's, a job's or a step's `env:`
+            if job is not None and isinstance(used := node.get("uses"), str) and used.strip().startswith("./"):
+                found.extend(d for d in _action_pins(path.parents[2], used.strip(), node.get("with"), job)
+                             if d is None or d.runtime not in skipped)
             for key, value in node.items():
                 runtime = _WORKFLOW_KEYS.get(key) or (_MATRIX_KEYS.get(key) if matrix else None)
                 where = node.loc_of(key)
@@ -120,6 +124,66 @@ def _workflow(path: Path, folders: Collection[str] | None = None,
         if place not in by_place or declared.source.startswith("CI matrix "):
             by_place[place] = declared
     return list(by_place.values())
+
+
+def _action_pins(root: Path, used: str, given: object, job: object) -> list[Declared | None]:
+    """The pins of a step that uses one of the repository's composite actions (rallly's every job on `uses:
+    ./.github/actions/setup-node`, whose `actions/setup-node` step takes `node-version: ${{ inputs.node-version
+    }}`, the input's `default: "24"`): a literal in the action's own steps at its line; an input the step hands
+    it in `with:` (a literal, or its job's matrix values) at the step's line, else the input's default at the
+    action's. Only the actions in `.github/actions/` (runtimes.local_actions: the files a warm run's stored
+    pins depend on), and not the actions they use in turn."""
+    from doctor.project.yamlload import YamlError, YList, YMap, load_documents
+
+    folder = (root / used).resolve()
+    if folder.parent != (root / ".github" / "actions").resolve():
+        return []
+    action = next((folder / n for n in ("action.yml", "action.yaml") if is_file(folder / n)), None)
+    try:
+        docs, _ = load_documents(action) if action is not None else ([], None)
+    except (OSError, YamlError):
+        return []
+    doc = docs[0] if docs and isinstance(docs[0], YMap) else None
+    runs = doc.get("runs") if doc is not None else None
+    steps = runs.get("steps") if isinstance(runs, YMap) else None
+    inputs = doc.get("inputs") if doc is not None else None
+    found: list[Declared | None] = []
+    for step in steps if isinstance(steps, YList) else ():
+        settings = step.get("with") if isinstance(step, YMap) else None
+        if not isinstance(settings, YMap):
+            continue
+        for key, value in settings.items():
+            runtime = _WORKFLOW_KEYS.get(key)
+            where = settings.loc_of(key)
+            if runtime is None or where is None:
+                continue
+            name = _input_name(value) if isinstance(value, str) else None
+            if name is None:
+                found.append(_pinned(runtime, where, f"CI {key}", list(value) if isinstance(value, YList) else [value]))
+                continue
+            handed, at = (given.get(name), given.loc_of(name)) if isinstance(given, YMap) else (None, None)
+            if handed is not None and at is not None:
+                if isinstance(handed, str) and (matrix := _matrix_key(handed)) is not None:
+                    found.extend(_pinned(runtime, here, f"CI matrix {matrix}", items)
+                                 for items, here in _matrix_values(job, matrix))
+                elif not (isinstance(handed, str) and "${{" in handed):
+                    found.append(_pinned(runtime, at, f"CI {name}", [handed]))
+                continue
+            entry = inputs.get(name) if isinstance(inputs, YMap) else None
+            fallback = entry.get("default") if isinstance(entry, YMap) else None
+            at = entry.loc_of("default") if isinstance(entry, YMap) else None
+            if fallback is not None and at is not None and not (isinstance(fallback, str) and "${{" in fallback):
+                found.append(_pinned(runtime, at, f"CI {key} default", [fallback]))
+    return found
+
+
+def _input_name(value: str) -> str | None:
+    """NAME of `${{ inputs.NAME }}` alone, else None."""
+    inner = value.strip()
+    if not (inner.startswith("${{") and inner.endswith("}}")):
+        return None
+    name = inner[3:-2].strip()
+    return name[len("inputs."):] if name.startswith("inputs.") and len(name) > len("inputs.") else None
 
 
 def _called_matrices(found: list[Declared | None], callers: dict[str, list[int]]) -> None:

@@ -87,11 +87,24 @@ def read_workflows(root: Path, folders: Collection[str] | None = None,
         from doctor.project.memo import remember
 
         kept = tuple(sorted(folders)) if folders is not None else None
+        # the repository's own composite actions a step may use (`uses: ./.github/actions/setup-node`): read with
+        # the workflow that uses one, and so among the files its remembered pins depend on
+        actions = local_actions(root)
         for path in sorted([*workflows.glob("*.yml"), *workflows.glob("*.yaml")]):
             # remembered: a warm run reads no YAML for an unchanged workflow
             jobs = tuple(sorted((runtime, first) for at, runtime, first in skip if at == path))
-            found += remember("workflow-pins", (path,), (kept, jobs), functools.partial(_workflow, path, kept, jobs))
+            found += remember("workflow-pins", (path, *actions), (kept, jobs),
+                              functools.partial(_workflow, path, kept, jobs))
     return found
+
+
+def local_actions(root: Path) -> tuple[Path, ...]:
+    """The action files of the composite actions in the repository's `.github/actions/` folder, one level deep
+    (`.github/actions/setup-node/action.yml`), which a workflow step uses by path."""
+    folder = root / ".github" / "actions"
+    if not is_dir(folder):
+        return ()
+    return tuple(sorted(path for name in ("action.yml", "action.yaml") for path in folder.glob(f"*/{name}")))
 
 
 VENV_FOLDERS = (".venv", "venv")
