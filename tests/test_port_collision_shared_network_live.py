@@ -172,3 +172,60 @@ def test_a_fixed_network_name_up_refuses_is_an_error(tmp_path: Path, docker_engi
         _compose(docker_engine, root, name, "down", "-v", "-t", "0")
         _compose(docker_engine, other, name_other, "down", "-v", "-t", "0")
         subprocess.run([docker_engine, "network", "rm", network], capture_output=True)
+
+
+@pytest.mark.parametrize(("labels", "maker"), [
+    ({}, "outside compose (it has no compose labels: `docker network create`, another tool)"),
+    ({"com.docker.compose.project": "older", "com.docker.compose.version": "1.29.2"},
+     "by project 'older' without compose's network label (an older compose, or by hand)"),
+    ({"com.docker.compose.network": "dev2"}, "with the label of a network 'dev2' and no compose project's"),
+    ({"com.docker.compose.version": "2.40.3"}, "with compose labels but no project's nor network's"),
+    ({"com.docker.compose.project": "other", "com.docker.compose.network": "shared"},
+     "by project 'other' as its network 'shared'"),
+])
+def test_who_made_the_network_up_refuses_is_read_from_its_labels(tmp_path: Path, labels: dict[str, str],
+                                                                 maker: str) -> None:
+    """The review's case: a network with this project's old compose v1 labels (a project label, no network label)
+    was said to have no compose labels at all."""
+    (tmp_path / "compose.yaml").write_text("services:\n  db:\n    image: busybox\n    networks: [dev]\n"
+                                           "networks:\n  dev:\n    name: shared-dev\n")
+    project = Project(ProjectOptions(path=tmp_path, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}))
+    host = SimpleNamespace(engine=SimpleNamespace(get_json=lambda path: {"Name": "shared-dev", "Labels": labels}))
+    (finding,) = shared_network_findings(PortCollision(), project.compose, host, project)  # type: ignore[arg-type]
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith(f"network 'shared-dev' (`networks: dev: name:`) exists on the engine, made "
+                                      f"{maker}: 'up' refuses it"), finding.message
+
+
+@pytest.mark.docker
+def test_this_projects_own_network_under_a_renamed_key_is_to_be_removed(tmp_path: Path, docker_engine: str,
+                                                                        image: str) -> None:
+    """The review's case: `networks: old: {name: N}` up, then the key renamed to `backend`: `up` refuses the
+    project's own network, whose first advice was `external: true` (keeping it); compose's `down` removes it."""
+    run = uuid.uuid4().hex[:8]
+    network, name = f"{PREFIX}{run}-net", f"{PREFIX}{run}-own"
+    compose = (f"services:\n  db:\n    image: {image}\n    command: ['sleep', '600']\n    networks: [old]\n"
+               f"networks:\n  old:\n    name: {network}\n")
+    (tmp_path / "compose.yaml").write_text(compose)
+    try:
+        up = _compose(docker_engine, tmp_path, name, "up", "-d")
+        assert up.returncode == 0, up.stderr
+        (tmp_path / "compose.yaml").write_text(compose.replace("old", "backend"))
+        (finding,) = _network_findings(tmp_path, name)
+        assert finding["severity"] == "error"
+        assert str(finding["message"]).startswith(
+            f"network '{network}' (`networks: backend: name:`) exists on the engine, made by this project's own 'up' "
+            "as its network 'old': 'up' refuses it"), finding
+        fix = finding["fix"]
+        assert isinstance(fix, dict) and str(fix["title"]).startswith(
+            "remove it: `docker compose down` does, with the project's containers"), fix
+        up = _compose(docker_engine, tmp_path, name, "up", "-d")
+        assert up.returncode != 0 and "has incorrect label" in up.stderr, up.stderr
+        # what it says: `down` removes it, and `up` starts
+        _compose(docker_engine, tmp_path, name, "down", "-t", "0")
+        assert not _network_findings(tmp_path, name)
+        up = _compose(docker_engine, tmp_path, name, "up", "-d")
+        assert up.returncode == 0, up.stderr
+    finally:
+        _compose(docker_engine, tmp_path, name, "down", "-v", "-t", "0")
+        subprocess.run([docker_engine, "network", "rm", network], capture_output=True)

@@ -98,7 +98,8 @@ class PortCollision(Check):
     then names it PROJECT_KEY); an engine that does not answer in its timeout is an info. One
     of that name with no compose labels (`docker network create`, another tool) or another
     key's label is an error: `up` stops at it ("was found but has incorrect label"); the advice
-    is `external: true` to share it, else `name: !reset null` or removing it.
+    is `external: true` to share it, else `name: !reset null` or removing it; the project's own,
+    left by an `up` before its key was renamed, is to be removed (`docker compose down` does).
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
         sets one `COMPOSE_PROJECT_NAME`, or whose compose file's top-level `name:` names them all,
         wild-workouts' `name: 'wild-workouts'`): an error while they run (`up` here recreates them from

@@ -48,7 +48,7 @@ def shared_network_findings(check: Check, model: ComposeModel, host: Host,
         labels = labels if isinstance(labels, dict) else {}
         other = labels.get(PROJECT_LABEL, "")
         if labels.get(NETWORK_LABEL) != key:
-            yield _refused(check, project, model, key, name, other, labels.get(NETWORK_LABEL))
+            yield _refused(check, project, model, key, name, labels)
             continue
         if not other or other == model.project_name:
             continue
@@ -62,25 +62,40 @@ def shared_network_findings(check: Check, model: ComposeModel, host: Host,
             severity=Severity.WARNING)
 
 
-def _refused(check: Check, project: Project | None, model: ComposeModel, key: str, name: str, other: object,
-             label: object) -> Finding:
+def _refused(check: Check, project: Project | None, model: ComposeModel, key: str, name: str,
+             labels: dict[object, object]) -> Finding:
     """The network of that name the engine has under another key's label, or none: compose's `up` stops at it
-    (resolveOrCreateNetwork: `was found but has incorrect label com.docker.compose.network set to "..."`)."""
+    (resolveOrCreateNetwork: `was found but has incorrect label com.docker.compose.network set to "..."`). Who
+    made it is read from its labels: another project, this project under a key since renamed (its `down` no
+    longer removes it), a label set by hand, an older compose's labels, or none."""
+    label = labels.get(NETWORK_LABEL)
     label = label if isinstance(label, str) else ""
-    if isinstance(other, str) and other and label:
-        maker = f"by project '{other}' as its network '{label}'"
-    elif label:
-        maker = f"as a network '{label}' of no compose project"
+    other = labels.get(PROJECT_LABEL)
+    other = other if isinstance(other, str) else ""
+    share = f"to share that network, declare it `networks: {key}: external: true` (compose then uses it as it is)"
+    own = (f"give this project a network of its own, `networks: {key}: name: !reset null` in the dev override "
+           f"(compose then names it {model.project_name}_{key})")
+    remove = f"`docker network rm {name}`, once no container uses it"
+    if other == model.project_name:
+        maker = (f"by this project's own 'up' as its network '{label}'" if label
+                 else "by this project's own 'up' without compose's network label")
+        title = f"remove it: `docker compose down` does, with the project's containers (or {remove}), then `up` again"
     else:
-        maker = "outside compose (it has no compose labels: `docker network create`, another tool)"
+        if other and label:
+            maker = f"by project '{other}' as its network '{label}'"
+        elif other:
+            maker = f"by project '{other}' without compose's network label (an older compose, or by hand)"
+        elif label:
+            maker = f"with the label of a network '{label}' and no compose project's"
+        elif any(isinstance(k, str) and k.startswith("com.docker.compose.") for k in labels):
+            maker = "with compose labels but no project's nor network's"
+        else:
+            maker = "outside compose (it has no compose labels: `docker network create`, another tool)"
+        title = f"{share}; else {own}, or remove the other one if it is yours to remove ({remove})"
     return check.finding(
         f"network {name!r} (`networks: {key}: name:`) exists on the engine, made {maker}: 'up' refuses it "
         f"('network {name} was found but has incorrect label com.docker.compose.network set to \"{label}\"') and "
-        "starts nothing", _declared_at(project, key), f"network:{name}",
-        Fix(f"to share that network, declare it `networks: {key}: external: true` (compose then uses it as it is); "
-            f"else give this project a network of its own, `networks: {key}: name: !reset null` in the dev override "
-            f"(compose then names it {model.project_name}_{key}), or remove the other one if it is yours to remove "
-            f"(`docker network rm {name}`, once no container uses it)", Safety.ADVICE),
+        "starts nothing", _declared_at(project, key), f"network:{name}", Fix(title, Safety.ADVICE),
         severity=Severity.ERROR)
 
 

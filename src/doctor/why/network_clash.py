@@ -30,8 +30,8 @@ def network_clash(project: Project, symptom: Symptom) -> Explained | None:
     if not name:
         return None
     found, key = captured.get("found", ""), captured.get("expected", "")
-    whose = (f"made by compose for the network {found!r} of another project (its label {NETWORK_LABEL})" if found
-             else "made without compose's labels (`docker network create`, another tool)")
+    whose = (f"labelled as the network {found!r} ({NETWORK_LABEL}: another project's, an older key of this one, or "
+             "set by hand)" if found else "with no network label of compose's (`docker network create`, another tool)")
     ours = f"this project's network {key!r}" if key else "this project's network"
     message = (f"a network named {name!r} is on the engine already, {whose}: compose will not use it as {ours}, "
                "so `up` created nothing")
