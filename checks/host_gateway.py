@@ -67,10 +67,15 @@ class HostGateway(Check):
         key (postgres, redis, rabbitmq, mailpit, ...; nginx, httpd or caddy unless it mounts config
         templates it fills from its environment). A line of a YAML anchor several services merge
         into their `environment:` is no finding for a service on a published image (no build of the
-        project) where a service the project builds merges it with the entry: PeerDB's
-        `x-minio-config` hands `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3=http://host.docker.
-        internal:9001` to its flow services, which have the entry, and to 'minio' (minio/minio) for its
-        root user; a built service merging it without the entry still is. A line of the project's
+        project) where a service the project builds merges it with the entry and the image reads no
+        such key: a server's official image, or a key whose first word names the project's own programs
+        (a word of the project's name that a service it builds bears too) on an image not named with it:
+        PeerDB's `x-minio-config` hands `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3=http://
+        host.docker.internal:9001` to its flow services, which have the entry, and to 'minio' (minio/minio)
+        for its root user, in project peerdb-quickstart-dev beside its built 'peerdb'. Any other key stays a
+        finding: an anchor's `DATA_SOURCE_NAME` merged by a built 'api' with the entry and by
+        prometheuscommunity/postgres-exporter, whose connection string it is (`nc: bad address
+        'host.docker.internal'` there); so does a built service merging it without the entry. A line of the project's
         `.env` (or another `.env*` file, as tools on the host read it) that a service loads is no
         finding where doctor reads the service's program (a source file in its code) and finds no
         reader of the variable in it, its command or what its image runs, as leaked-host-port judges
@@ -173,14 +178,18 @@ class HostGateway(Check):
 
         # a line of a YAML anchor several services merge (peerdb's `x-minio-config`, merged by its flow services and
         # by 'minio'): a published image's service merely gets it where a service the project builds merges it
-        # with the entry; minio/minio reads no PEERDB_ key
+        # with the entry and the image cannot read it: a server's official image, or a key named for the project's
+        # own programs (PEERDB_*) on an image named otherwise (minio/minio). postgres-exporter's DATA_SOURCE_NAME is
+        # the exporter's own setting: it stays a finding
         anchored = _anchored(services, mentions)
         merged_with_entry = {d[1] for svc in services if has_entry(svc) for d in mentions[svc.name]
                              if (d[0], d[1]) in anchored}
+        own = _own_words(project) if merged_with_entry else set()
 
         def merely_merges(svc: Service, dial: Dial) -> bool:
             return ((dial[0], dial[1]) in anchored and dial[1] in merged_with_entry
-                    and project.build_of(svc) is None and not has_entry(svc))
+                    and project.build_of(svc) is None and not has_entry(svc)
+                    and (_serves_no_app(svc) or _namespaced(dial[0], own, svc.image or "")))
 
         dials = {svc.name: [d for d in mentions[svc.name]
                             if not (d[3] and gets_only(svc, d)) and not merely_merges(svc, d)] for svc in services}
@@ -387,6 +396,27 @@ def _anchored(services: list[Service], mentions: dict[str, list[Dial]]) -> set[t
             if not shared and where is not None and var is not None and var.location == where:
                 holders[what, where] = holders.get((what, where), 0) + 1
     return {line for line, count in holders.items() if count > 1}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.split(r"[^a-z0-9]+", text.lower())) - {""}
+
+
+def _own_words(project: Project) -> set[str]:
+    """The words naming the project's own programs: those its name shares with a service it builds, by the
+    service's name or its image's (peerdb-quickstart-dev and its built 'peerdb', 'peerdb-ui': `peerdb`)."""
+    built: set[str] = set()
+    for svc in project.services.values():
+        if project.build_of(svc) is not None:
+            built |= _words(svc.name) | _words(image_basename(svc.image or ""))
+    return _words(project.compose.project_name) & built
+
+
+def _namespaced(key: str, own: set[str], image: str) -> bool:
+    """Whether the key's first word names the project's own programs (PEERDB_CATALOG_HOST) and the image bears
+    no such word (minio/minio, not a published `acme/peerdb-agent`): a setting of the project's, not the image's."""
+    first = key.lower().split("_", 1)[0]
+    return first in own and first not in _words(image.split("@")[0])
 
 
 def _program(svc: Service) -> tuple[str, ...]:
