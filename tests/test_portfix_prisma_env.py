@@ -91,3 +91,14 @@ def test_one_fix_run_moves_the_held_database_and_every_host_env_naming_it(tmp_pa
         assert "nothing to fix" in again.stdout, again.stdout
     finally:
         holder.close()
+
+
+def test_a_tracked_env_that_follows_the_move_is_said_to_be_tracked(tmp_path: Path) -> None:
+    """The review's case: prisma/.env committed (`git add -f`) was rewritten and nothing said it is tracked, where a
+    tracked compose file the move writes gets 'is tracked by git: ... keep it out of commits'."""
+    top = _checkout(tmp_path)
+    subprocess.run(["git", "-C", str(top), "add", "-f", "prisma/.env"], check=True)
+    move = _move(top, tmp_path)
+    assert "prisma/.env is tracked by git: this port is this machine's, keep it out of commits" in move.title, \
+        move.title
+    assert "packages/api/.env is tracked" not in move.title, move.title

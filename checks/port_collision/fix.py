@@ -210,7 +210,14 @@ def port_fix(project: Project, host: Host, service: str, mapping: PortMapping, *
         # the variable the move writes where compose reads it: values built from it follow by themselves
         sets = frozenset({variable}) if variable and any(e.path in project.interpolation_files for e in edits) \
             else frozenset()
+        written = {e.path for e in edits}
         edits, where, manual = _follow(project, host, edits, where, old, new, svc, sets)
+        # a file that follows the move (a host tool's `.env`: prisma/.env committed with `git add -f`) is this
+        # machine's port too: named as a tracked compose file or .env the move writes is
+        followed = sorted({project.shown(e.path) for e in edits if e.path not in written and tracked(e.path, project)})
+        if followed and not within:
+            where += (f"; {', '.join(followed)} {'is' if len(followed) == 1 else 'are'} tracked by git: this port is "
+                      f"{_whose_port(host)}, keep it out of commits")
         where += _default_port_note(svc, old, new)
         # what the move leaves to the developer, apart from what it writes (an "applied" line must not
         # read as if doctor had set them): a key the env template shows commented out for the old port
