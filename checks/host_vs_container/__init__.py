@@ -59,7 +59,8 @@ class HostVsContainer(Check):
         `[dependency-groups]` dev group, or its `default-groups`; Poetry's groups not optional),
         unless the RUN leaves them out (`--no-dev`, `--only main`): cookiecutter-django's `mypy`
         and `ruff`. Dependencies only a builder stage installs count where the
-        final stage copies them (`COPY --from=builder /venv /venv`, pip's `--prefix=/install` or
+        final stage copies them (`COPY --from=builder /venv /venv`, its paths read with the stage's
+        ARG and ENV values, tilavarauspalvelu's `$VENV_ROOT`; pip's `--prefix=/install` or
         `--user` ~/.local, uv's `/app` with its `.venv`, a deps stage's `node_modules`), not where it
         copies only the builder's output (a wheel, `dist/`). A package.json script belongs only in a service whose
         image installs that same package.json (a monorepo root's `husky` and `pnpm -r` scripts are
@@ -68,8 +69,9 @@ class HostVsContainer(Check):
         first. What a service itself runs (its `command:`, else its image's CMD, what the
         branch of its entrypoint script's `case $1` for that CMD runs (fastapi-react's run.sh:
         `start) npm start`), its entrypoint program with that command (shiori's `go run main.go` with
-        `server --log-level debug`), and the package.json scripts those start, `yarn watch-${NODE_ENV}`
-        under any value), in that service or another
+        `server --log-level debug`), the program its entrypoint script ends in (tilavarauspalvelu's
+        worker.sh, `exec celery -A config worker --loglevel=INFO`, its Makefile's `worker`), and the
+        package.json scripts those start, `yarn watch-${NODE_ENV}` under any value), in that service or another
         (a css watcher), is not advised: `up` starts it, and run again it starts a second server.
         An image FROM another runtime, a bare OS or a database (`php:8.3-apache`, `ruby`, `debian`,
         mathesar's `postgres` with pgtap) whose

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doctor.lazyre import lazy
 from doctor.project import Project
-from doctor.project.service_entrypoint import entrypoint_branch
+from doctor.project.service_entrypoint import entrypoint_branch, entrypoint_final
 from doctor.project.tasks import CommandKind
 
 # a package manager running a package.json script: `npm start`, `yarn watch-${NODE_ENV}`, `pnpm run dev`
@@ -16,7 +16,8 @@ def _service_runs(project: Project, service: str) -> set[str]:
     """The commands the service itself runs: its compose `command:` and `entrypoint:`, and its
     image's ENTRYPOINT and CMD where compose keeps them (a compose entrypoint drops both, a compose
     command the CMD), the entrypoint with the command it is given (shiori's `go run main.go server
-    --log-level debug`, the process `up` starts), and the package.json scripts those start (`yarn watch-production`
+    --log-level debug`, the process `up` starts), the program its entrypoint script ends in (a celery
+    worker's `exec celery -A config worker`), and the package.json scripts those start (`yarn watch-production`
     runs `watch-production`), with every script of the same text (`start`: `node src/server.js`
     too), and each of them without its trailing options. `docker compose up` starts them; run
     again in the service they start a second server, so they are not advised."""
@@ -43,6 +44,10 @@ def _service_runs(project: Project, service: str) -> set[str]:
         texts.append(" ".join([*entrypoint, *arguments]))
     # fastapi-react's run.sh: `case $1 in start) npm start | cat;;` is what CMD ["start"] runs
     texts += entrypoint_branch(project, service, arguments)
+    # tilavarauspalvelu's worker.sh: `exec celery -A config worker --loglevel=INFO`, the worker `up` keeps running
+    final = entrypoint_final(project, service)
+    if final is not None:
+        texts.append(final)
     import fnmatch
 
     runs = {" ".join(text.split()) for text in texts if text}

@@ -182,7 +182,8 @@ def _parse(text: str) -> _Parsed | None:
         elif ins.keyword == "RUN":
             body = " ".join((ins.args, *ins.heredocs))
             stages[-1].runs.append(Step(body, ins.line, stages[-1].workdir, len(stages[-1].env_lines)))
-        elif ins.keyword in ("COPY", "ADD") and (copied := _copied_from(ins.args)) is not None:
+        elif ins.keyword in ("COPY", "ADD") and (
+                copied := _copied_from(ins.args, {**stages[-1].args, **stages[-1].env})) is not None:
             destination, source, paths = copied
             stages[-1].built.append((posixpath.normpath(posixpath.join(stages[-1].workdir, destination)), ins.line,
                                      source))
@@ -217,9 +218,11 @@ def _parse(text: str) -> _Parsed | None:
     return tuple(stages), tuple(froms), tuple(raw), tuple(arg_lines), tuple(starts)
 
 
-def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:
-    """(destination, stage, source paths) of a `COPY --from=stage SRC... DEST`; None for a copy from
-    the context, or a destination doctor cannot place (`${BUNDLE_PATH}`)."""
+def _copied_from(args: str, scope: dict[str, str]) -> tuple[str, str, tuple[str, ...]] | None:
+    """(destination, stage, source paths) of a `COPY --from=stage SRC... DEST`, each path with the stage's
+    ARG and ENV values (tilavarauspalvelu's `COPY --from=builder $VENV_ROOT $VENV_ROOT`, `ARG
+    VENV_ROOT=$PROJECT_ROOT/venv`: /tvp/venv); None for a copy from the context, or a destination doctor
+    cannot place (`${BUNDLE_PATH}`, set by no ARG or ENV of the stage)."""
     import shlex
 
     words = args.split()
@@ -234,8 +237,9 @@ def _copied_from(args: str) -> tuple[str, str, tuple[str, ...]] | None:
         return None
     if not isinstance(operands, list) or len(operands) < 2 or not isinstance(operands[-1], str):
         return None
-    destination = operands[-1]
-    return None if "$" in destination else (destination, source, tuple(str(o) for o in operands[:-1]))
+    destination = _expand(operands[-1], scope)
+    return None if "$" in destination else (destination, source,
+                                            tuple(_expand(str(o), scope) for o in operands[:-1]))
 
 
 def _volume_paths(args: str, values: dict[str, str]) -> list[str]:

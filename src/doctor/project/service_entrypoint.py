@@ -177,3 +177,34 @@ def entrypoint_branch(project: Project, service: str, arguments: Sequence[str]) 
             return [_FIRST_ARGUMENT.sub(first, _ALL_ARGUMENTS.sub(whole, line)) for line in lines
                     if line and not line.startswith("#")]
     return []
+
+
+# a script's last line that starts no program of its own: a block's end, a report, an exit
+_NOT_A_PROGRAM = frozenset({"fi", "done", "esac", "}", ")", ";;", "echo", "printf", "exit", "return", "wait",
+                            "true", "false", ":", "set", "trap", "sleep"})
+
+
+def entrypoint_final(project: Project, service: str) -> str | None:
+    """The program the service's entrypoint script ends in, `exec` dropped, where that line reads none of
+    the script's arguments: the process `up` keeps running (City-of-Helsinki/tilavarauspalvelu-core's
+    'worker', `entrypoint: /tvp/docker/worker.sh`, ends in `exec celery -A config worker --loglevel=INFO`,
+    as its backend/Makefile's `worker` target runs it). Read only for a script of the build context of
+    at most ENTRYPOINT_SCRIPT_LIMIT bytes; None otherwise, or where the last line is no program's."""
+    svc = project.compose.services.get(service)
+    if svc is None or svc.build is None or "://" in svc.build.context:
+        return None
+    found = entrypoint_script(project, service)
+    if found is None or not found.is_relative_to(os.path.normpath(svc.build.context)):
+        return None
+    from doctor.project.reading import read_regular_text
+
+    text = read_regular_text(found, ENTRYPOINT_SCRIPT_LIMIT)
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip() and not line.strip().startswith("#")]
+    if not lines or lines[-1].endswith(("\\", "&")) or _READS_ARGUMENTS.search(lines[-1]):
+        return None
+    words = lines[-1].split()
+    if words[0] == "exec":
+        words = words[1:]
+    if not words or words[0] in _NOT_A_PROGRAM or any(c in lines[-1] for c in ";|&<>`"):
+        return None
+    return " ".join(words)
