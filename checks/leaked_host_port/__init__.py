@@ -222,7 +222,10 @@ class LeakedHostPort(Check):
         `VITE_CLICKHOUSE_URL=http://localhost:8123`, the address its page calls; but not where the
         service's own server-side code reads it, an express server's `fetch(process.env.VITE_...)`,
         nor in an SSR server, SvelteKit's `@sveltejs/kit` and Nuxt's `nuxt` counted in
-        devDependencies too); an app
+        devDependencies too, but not one with SSR off, whose loads run in the browser:
+        `export const ssr = false` in SvelteKit's root layout, `ssr: false` at the top of
+        nuxt.config, unless a `+page.server.js` load, a `+server.js` endpoint or Nuxt's
+        server/api runs in the container all the same); an app
         (`SERVER_URL` beside `server`, image twentycrm/twenty; lago's
         `LAGO_API_URL` beside `api`, image getlago/api, whose vendor is the app) stays a page.
         A key naming what a server accepts or binds (`ALLOWED`, `TRUSTED`, `CORS`, `ORIGIN(S)`,

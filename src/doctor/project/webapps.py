@@ -5,7 +5,10 @@ developer's browser on the host, and wrong for a service that dials the URL itse
 its container: a test runner whose browser runs there (playwright, cypress, puppeteer) or a
 server-side-rendering server (Next.js, Nuxt, Remix, SvelteKit, Astro) that fetches it on the
 server. The decision is per service, from its image, its Dockerfile's base images, its command
-and the JavaScript frameworks its package.json pulls in.
+and the JavaScript frameworks its package.json pulls in. A SvelteKit or Nuxt app with server-side
+rendering turned off (`export const ssr = false` in the root layout, `ssr: false` in nuxt.config)
+is a single-page app: its loads run in the browser, unless it has server code of its own (a
+`+page.server.js` load, a `+server.js` endpoint, Nuxt's server/ routes), which still runs there.
 """
 
 from __future__ import annotations
@@ -40,6 +43,17 @@ SSR_PACKAGES = ("next", "nuxt", "@remix-run/node", "@remix-run/serve", "@sveltej
 SSR_DEV_PACKAGES = ("@sveltejs/kit", "nuxt")
 FROM = lazy(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
 SSR_REASON = "a server-side rendering server"  # how dials_from_inside names an SSR server, before its evidence
+# the commands and packages of the two frameworks whose SSR a config can turn off (SvelteKit's adapter-node
+# build runs as `node build`, Nuxt's as `node .output/server/index.mjs`)
+SWITCHABLE_COMMAND = lazy(r"\bnuxt\b|\bnode\s+(\.output|build)\b", re.IGNORECASE)
+SWITCHABLE_PACKAGES = ("nuxt", "@sveltejs/kit", "@sveltejs/adapter-node")
+KIT_LAYOUTS = ("+layout.js", "+layout.ts", "+layout.server.js", "+layout.server.ts")  # where a root option is set
+KIT_SSR_OFF = lazy(r"^[ \t]*export\s+const\s+ssr\s*(?::[^=]*)?=\s*false\b", re.MULTILINE)
+KIT_SERVER_FILE = lazy(r"^\+(?:(?:page|layout)\.server|server)\.[jt]s$")
+KIT_SERVER_CODE = lazy(r"\b(?:load|actions|GET|POST|PUT|PATCH|DELETE|fallback)\b")
+NUXT_CONFIGS = ("nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs")
+NUXT_SSR_OFF = lazy(r"\bssr\s*:\s*false\b|\bmode\s*:\s*['\"]spa['\"]")
+NUXT_SERVER_DIRS = ("server/api", "server/routes", "server/middleware")
 
 
 def dials_from_inside(service: Service, code_folders: list[Path], read: Read | None = None) -> str | None:
@@ -56,7 +70,8 @@ def dials_from_inside(service: Service, code_folders: list[Path], read: Read | N
         RUNNERS.search(command) and command)
     if runner:
         return f"a test runner whose browser runs in the container ({runner})"
-    if SSR_COMMAND.search(command):
+    if SSR_COMMAND.search(command) and not (
+            SWITCHABLE_COMMAND.search(command) and any(_once(read, "ssr-off", f, _ssr_off) for f in code_folders)):
         return f"{SSR_REASON} ({command})"
     for folder in code_folders:
         package = _once(read, "ssr-package", folder, _ssr_package)
@@ -82,7 +97,68 @@ def _ssr_package(folder: Path) -> str | None:
     found = next((p for p in SSR_PACKAGES if p in deps), None) if isinstance(deps, dict) else None
     if found is None and isinstance(dev, dict):
         found = next((p for p in SSR_DEV_PACKAGES if p in dev), None)
+    if found in SWITCHABLE_PACKAGES and _ssr_off(folder):
+        return None
     return found
+
+
+def _ssr_off(folder: Path) -> bool:
+    """Whether the SvelteKit or Nuxt app in the folder renders nothing on the server: its root layout
+    (`src/routes/+layout.js`, `.ts`, or their `.server` forms) exports `ssr = false`, or its nuxt.config
+    sets `ssr: false` at its top level (not a `routeRules` entry's, which is one route's) or Nuxt 2's
+    `mode: 'spa'`; and it has no server code that runs in the container all the same (a `+page.server.js`
+    load or form actions, a `+server.js` endpoint; Nuxt's server/api, server/routes, server/middleware)."""
+    routes = folder / "src" / "routes"
+    if any(KIT_SSR_OFF.search(_text(routes / name)) for name in KIT_LAYOUTS):
+        return not _kit_server_code(routes)
+    for name in NUXT_CONFIGS:
+        text = _text(folder / name)
+        if any(_top_level(text, match.start()) for match in NUXT_SSR_OFF.finditer(text)):
+            return not any(os.path.isdir(folder / d) for d in NUXT_SERVER_DIRS)
+    return False
+
+
+def _kit_server_code(routes: Path) -> bool:
+    """Whether a route of the SvelteKit app runs code on the server: a `+page.server.js` or `+layout.server.js`
+    with a load or actions (not one that only sets page options), or a `+server.js` endpoint."""
+    for top, dirs, files in os.walk(routes):
+        dirs[:] = [d for d in dirs if d != "node_modules"]
+        for name in files:
+            if KIT_SERVER_FILE.match(name) and KIT_SERVER_CODE.search(_text(Path(top) / name)):
+                return True
+    return False
+
+
+def _top_level(text: str, at: int) -> bool:
+    """Whether `at` is a key of the config object itself (`defineNuxtConfig({...})`, `export default {...}`):
+    inside one pair of braces and no list, strings and comments skipped."""
+    opened: list[str] = []
+    i = 0
+    while i < at:
+        c = text[i]
+        if c in "'\"`":  # a string: to its closing quote, escapes skipped
+            i += 1
+            while i < at and text[i] != c:
+                i += 2 if text[i] == "\\" else 1
+        elif text.startswith("//", i) or text.startswith("/*", i):
+            block = text[i + 1] == "*"
+            end = text.find("*/" if block else "\n", i + 2)
+            if end < 0 or end >= at:
+                return False  # `at` is inside the comment
+            i = end + block
+        elif c in "{[(":
+            opened.append(c)
+        elif c in "}])" and opened:
+            opened.pop()
+        i += 1
+    return [c for c in opened if c != "("] == ["{"]
+
+
+def _text(path: Path) -> str:
+    try:
+        return read_text(path, 256 * 1024)
+    except OSError:
+        return ""
 
 
 # a JavaScript dev server's config file, and what it reads from the environment
