@@ -77,11 +77,15 @@ class HostGateway(Check):
         prometheuscommunity/postgres-exporter, whose connection string it is (`nc: bad address
         'host.docker.internal'` there); so does a built service merging it without the entry. A line of the project's
         `.env` (or another `.env*` file, as tools on the host read it) that a service loads is no
-        finding where doctor reads the service's program (a source file in its code) and finds no
-        reader of the variable in it, its command or what its image runs, as leaked-host-port judges
-        it: PeerDB's `.env`, copied from `.env.example`, holds the host tests' `CI_MONGO_HOST=host.
-        docker.internal`, which its Next.js 'peerdb-ui' loads and never reads; a service whose
-        program doctor cannot read keeps the finding. Skipped when the
+        finding where the variable is another program's: doctor reads the service's program (a source
+        file in its code) and finds no reader of the variable in it, its command or what its image runs,
+        while a program of the project outside the service's code reads it (`$KEY`, `os.Getenv("KEY")`,
+        `GetEnvString("KEY", ...)`): PeerDB's `.env`, copied from `.env.example`, holds the host tests'
+        `CI_MONGO_HOST=host.docker.internal`, read by local_provision_scripts/setup-mongodb-peer.sh,
+        which its Next.js 'peerdb-ui' loads and never reads. A key no program of the project reads
+        stays a finding: a library or framework reads it under a name the code never writes
+        (OpenTelemetry's OTEL_EXPORTER_OTLP_ENDPOINT, libpq's PGHOST, Spring Boot's SPRING_DATASOURCE_URL,
+        Rails' DATABASE_URL); so does a service whose program doctor cannot read. Skipped when the
         engine cannot be asked. With a rootless engine the message says that its `host-gateway`
         is the bridge of the engine's own network namespace, not this machine (moby/moby#47684),
         and the loopback note is left out (see Fix). A service of a rootless engine that has the
@@ -170,7 +174,7 @@ class HostGateway(Check):
 
         def gets_only(svc: Service, dial: Dial) -> bool:
             """Whether the service merely gets a shared env_file line, which another one dials, or a `.env` line
-            its readable program never reads (peerdb-ui's CI_MONGO_HOST, the host tests' key)."""
+            of another program's key (peerdb-ui's CI_MONGO_HOST, read by the host tests' scripts)."""
             if (dial[1], dial[0]) in read:
                 return svc.name not in read[dial[1], dial[0]]
             return (_serves_no_app(svc) or _program(svc) not in covered.get(dial[1], {_program(svc)})
@@ -303,8 +307,9 @@ class _Readers:
         return self._readers
 
     def unread(self, svc: Service, dial: Dial) -> bool:
-        """Whether an env_file line of a `.env` tools on the host read too (env_readers.host_dotenv) is one the
-        service never reads: doctor reads its program and finds no reader of the variable (EnvReaders.unread)."""
+        """Whether an env_file line of a `.env` tools on the host read too (env_readers.host_dotenv) is another
+        program's: the service's readable program never reads it, one elsewhere in the project does
+        (EnvReaders.unread)."""
         from doctor.project.env_readers import host_dotenv
 
         return dial[1] is not None and host_dotenv(self.project, dial[1].path) and self.of().unread(svc, dial[0])

@@ -7,8 +7,9 @@ settings compose sets. The Next.js UI reads PEERDB_* and NEXTAUTH_* (ui/app/conf
 ui/rpc/http.ts, ui/peerdb-env/), never a CI_ key; on a Linux engine doctor said `.env:1 'peerdb-ui' dials
 host.docker.internal (CI_MONGO_HOST)` and offered it an `extra_hosts` entry. leaked-host-port already
 takes no such line for a dial (a `.env` variable whose readable code never names it); host-gateway now
-judges it the same way, one service loading the line or several. A UI whose code reads the key, or whose
-program doctor cannot read, still dials it.
+judges it the same way, one service loading the line or several, where the host tests' programs read the
+key (tests/test_host_gateway_env_elsewhere.py). A UI whose code reads the key, or whose program doctor cannot
+read, still dials it.
 """
 
 from __future__ import annotations

@@ -402,6 +402,16 @@ _READ = lazy(
     r"""|\$\{?\x00KEY\x00(?![A-Za-z0-9_])|%env\((?:[\w.-]+:)*\x00KEY\x00\)%""")
 
 
+def reads(name: str, text: str) -> bool:
+    """Whether the source reads the variable as programs do (`os.getenv("KEY")`, `process.env.KEY`, `$KEY`, a
+    helper whose name says env: `GetEnvString("KEY", "")`), not merely naming it (a comment, a line setting it)."""
+    return name in text and (_reads(name, text, False) or _ENV_HELPER.search(text.replace(name, _KEY)) is not None)
+
+# a helper whose name says env, the variable its first argument (PeerDB's `GetEnvString("PG_HOST", "localhost")`);
+# never one that sets it (`os.Setenv`, `putenv`)
+_ENV_HELPER = lazy(r"""\b(?![Ss]et[Ee]nv|[Pp]ut[Ee]nv|[Uu]nset[Ee]nv)\w*[Ee]nv\w*\s*\(\s*["']\x00KEY\x00["']""")
+
+
 def _reads(name: str, text: str, implied: bool) -> bool:
     """Whether the source reads the variable as programs do (_READ), or by its library's default name."""
     return _READ.search(text.replace(name, _KEY)) is not None or (implied and reads_implicitly(name, text))

@@ -59,9 +59,22 @@ class EnvReaders:
         return self.project.shown(Path(where))
 
     def unread(self, service: Service, name: str) -> bool:
-        """Whether doctor reads the service's program (app_code) and finds no reader of the variable in it,
-        its command or what its image runs: a `.env` line it merely gets, as leaked-host-port judges one."""
-        return app_code(self.text, self._code(service)) and self.reader(service, name) is None
+        """Whether the variable is another program's: doctor reads the service's program (app_code) and finds no
+        reader of it there, its command or what its image runs, while a program of the project outside the
+        service's code reads it (PeerDB's setup-mongodb-peer.sh, run on the host, reads the `.env`'s
+        CI_MONGO_HOST; its UI never does). A key no program of the project reads may be a library's, read under
+        a name the code never writes (OTEL_EXPORTER_OTLP_ENDPOINT, libpq's PGHOST, Spring's relaxed binding):
+        not unread."""
+        folders = self._code(service)
+        return (app_code(self.text, folders) and self.reader(service, name) is None
+                and self.elsewhere(name, folders) is not None)
+
+    def elsewhere(self, name: str, own: list[Path]) -> Path | None:
+        """A source file of the project, outside the folders given (a service's code), that reads the variable."""
+        from doctor.project.codetext import reads
+
+        return next((path for path, text in self.text.files(self.project.root)
+                     if reads(name, text) and not any(path.is_relative_to(folder) for folder in own)), None)
 
     def _code(self, service: Service) -> list[Path]:
         """The service's own code: its live paths (binds, watch syncs), then what its image COPYs (else its
