@@ -70,8 +70,9 @@ class HostGateway(Check):
         project) where a service the project builds merges it with the entry and the image reads no
         such key: a server's official image, or a key whose first word names the project's own programs
         (a word of the project's name that a service it builds bears too) on an image not named with it:
-        PeerDB's `x-minio-config` hands `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3=http://
-        host.docker.internal:9001` to its flow services, which have the entry, and to 'minio' (minio/minio)
+        PeerDB's `x-minio-config` hands
+        `PEERDB_CLICKHOUSE_AWS_CREDENTIALS_AWS_ENDPOINT_URL_S3=http://host.docker.internal:9001`
+        to its flow services, which have the entry, and to 'minio' (minio/minio)
         for its root user, in project peerdb-quickstart-dev beside its built 'peerdb'. Any other key stays a
         finding: an anchor's `DATA_SOURCE_NAME` merged by a built 'api' with the entry and by
         prometheuscommunity/postgres-exporter, whose connection string it is (`nc: bad address
