@@ -79,3 +79,21 @@ def linux_engine_env(tmp_path: Path):  # type: ignore[no-untyped-def]
     yield {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
            "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": engine.url}
     engine.close()
+
+
+def host_gateway_findings(root: Path, compose: str):  # type: ignore[no-untyped-def]
+    """host-gateway's findings on the project at `root` (its compose file `compose`), run on a fake Linux engine of
+    its own (a socket in `root`, made again for a second run): the engine that does not resolve the name."""
+    from doctor.engine import RunOptions, load_registry, preflight
+    from doctor.project import ProjectOptions
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1"}
+    (root / "e.sock").unlink(missing_ok=True)
+    engine = FakeEngine(root / "e.sock", {"/info": {"OperatingSystem": "Debian GNU/Linux 12", "OSType": "linux"}})
+    try:
+        env["DOCKER_HOST"] = engine.url
+        options = ProjectOptions(path=root, files=(root / compose,), env=env)
+        report = preflight(RunOptions(project=options, select=("host-gateway",), env=env), load_registry()).report
+        return report.findings
+    finally:
+        engine.close()

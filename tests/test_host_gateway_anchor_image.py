@@ -18,10 +18,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from fake_docker_engine import FakeEngine
-
-from doctor.engine import RunOptions, load_registry, preflight
-from doctor.project import ProjectOptions
+from fake_docker_engine import host_gateway_findings
 
 REPLAY = Path(__file__).parent / "replay" / "peerdb"
 COMPOSE = "docker-compose-dev.yml"
@@ -49,15 +46,7 @@ def _peerdb(tmp_path: Path, worker_entry: bool = True) -> Path:
 
 
 def _found(root: Path) -> list[tuple[str, int | None]]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1"}
-    engine = FakeEngine(root / "e.sock", {"/info": {"OperatingSystem": "Debian GNU/Linux 12", "OSType": "linux"}})
-    try:
-        env["DOCKER_HOST"] = engine.url
-        options = ProjectOptions(path=root, files=(root / COMPOSE,), env=env)
-        report = preflight(RunOptions(project=options, select=("host-gateway",), env=env), load_registry()).report
-    finally:
-        engine.close()
-    return [(f.message, f.location.line if f.location else None) for f in report.findings]
+    return [(f.message, f.location.line if f.location else None) for f in host_gateway_findings(root, COMPOSE)]
 
 
 def test_minio_merely_gets_the_flow_services_endpoint_as_cloned(tmp_path: Path) -> None:

@@ -16,26 +16,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fake_docker_engine import FakeEngine
-
-from doctor.engine import RunOptions, load_registry, preflight
-from doctor.project import ProjectOptions
+from fake_docker_engine import host_gateway_findings
 
 REPLAY = Path(__file__).parent / "replay" / "peerdb"
 
 
 def _found(root: Path, compose: str = "compose.yaml") -> list[tuple[str, str | None, int | None]]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "DOCTOR_NO_CACHE": "1"}
-    (root / "e.sock").unlink(missing_ok=True)  # a second run's engine, on the same socket
-    engine = FakeEngine(root / "e.sock", {"/info": {"OperatingSystem": "Debian GNU/Linux 12", "OSType": "linux"}})
-    try:
-        env["DOCKER_HOST"] = engine.url
-        options = ProjectOptions(path=root, files=(root / compose,), env=env)
-        report = preflight(RunOptions(project=options, select=("host-gateway",), env=env), load_registry()).report
-    finally:
-        engine.close()
     return [(f.message.split(" (")[0], f.location.path.name if f.location else None,
-             f.location.line if f.location else None) for f in report.findings]
+             f.location.line if f.location else None) for f in host_gateway_findings(root, compose)]
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
