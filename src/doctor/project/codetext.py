@@ -405,7 +405,11 @@ _READ = lazy(
 def reads(name: str, text: str) -> bool:
     """Whether the source reads the variable as programs do (`os.getenv("KEY")`, `process.env.KEY`, `$KEY`, a
     helper whose name says env: `GetEnvString("KEY", "")`), not merely naming it (a comment, a line setting it)."""
-    return name in text and (_reads(name, text, False) or _ENV_HELPER.search(text.replace(name, _KEY)) is not None)
+    if name not in text:
+        return False
+    keyed = text.replace(name, _KEY)  # once, for both patterns (_reads' own reading without its library defaults)
+    return _READ.search(keyed) is not None or _ENV_HELPER.search(keyed) is not None
+
 
 # a helper whose name says env, the variable its first argument (PeerDB's `GetEnvString("PG_HOST", "localhost")`);
 # never one that sets it (`os.Setenv`, `putenv`)

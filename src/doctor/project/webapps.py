@@ -75,7 +75,7 @@ def dials_from_inside(service: Service, code_folders: list[Path], read: Read | N
         return f"{SSR_REASON} ({command})"
     for folder in code_folders:
         package = _once(read, "ssr-package", folder, _ssr_package)
-        if package is not None:
+        if package is not None and not (package in SWITCHABLE_PACKAGES and _once(read, "ssr-off", folder, _ssr_off)):
             return f"{SSR_REASON} ({package} in {folder.name}/package.json)"
     return None
 
@@ -97,8 +97,6 @@ def _ssr_package(folder: Path) -> str | None:
     found = next((p for p in SSR_PACKAGES if p in deps), None) if isinstance(deps, dict) else None
     if found is None and isinstance(dev, dict):
         found = next((p for p in SSR_DEV_PACKAGES if p in dev), None)
-    if found in SWITCHABLE_PACKAGES and _ssr_off(folder):
-        return None
     return found
 
 
