@@ -51,8 +51,10 @@ def test_why_after_down_says_the_containers_are_gone(tmp_path: Path, docker_engi
     done = _why(root)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert ("doctor: project 'silent' (the folder's name; an `up -p X` here was project X: give `doctor why -p X`) "
-            "has no container on the engine: 'docker compose up' has not run for it, or `docker compose down` (or "
-            "`rm`) removed its containers and their logs") in done.stderr, done.stderr
+            "has no container on the engine: 'docker compose up' has not run for it, it stopped before creating one "
+            "(its error says why: pipe that output in, `docker compose up -d 2>&1 | doctor why` or `doctor why < "
+            "up.log`), or `docker compose down` (or `rm`) removed its containers and their logs") in done.stderr, (
+        done.stderr)
     done = _why(root, "-p", name)
     assert "the folder's name" not in done.stderr and (
         f"run 'docker compose -p {name} up' first, then ask `doctor why -p {name}` while they are there") in (

@@ -292,9 +292,10 @@ def _no_container(project: Project, compose: str, guessed: bool) -> str:
     said = f"project {name!r}"
     if guessed:
         said += f" ({name_source(project).where()}; an `up -p X` here was project X: give `doctor why -p X`)"
-    return (f"{said} has no container on the engine: 'docker compose up' has not run for it, or `docker compose "
-            f"down` (or `rm`) removed its containers and their logs: run '{compose} up' first, then ask `{why}` while "
-            f"they are there (or pipe in the failed `up`'s output: `{why} < up.log`)")
+    return (f"{said} has no container on the engine: 'docker compose up' has not run for it, it stopped before "
+            f"creating one (its error says why: pipe that output in, `{compose} up -d 2>&1 | {why}` or `{why} < "
+            f"up.log`), or `docker compose down` (or `rm`) removed its containers and their logs: run '{compose} up' "
+            f"first, then ask `{why}` while they are there")
 
 
 def _lines(text: str) -> int:
