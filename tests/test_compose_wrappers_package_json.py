@@ -83,3 +83,28 @@ def test_fix_names_the_package_json_script_that_will_not_read_the_override_it_wr
         assert f'"{port + 1}:6379"' in (top / DEV / "compose.override.yaml").read_text()
     finally:
         holder.close()
+
+
+def test_a_script_that_changes_folder_first_names_the_file_there(tmp_path: Path) -> None:
+    """`cd docker/dev && docker compose -f compose.yml up -d` runs docker/dev/compose.yml: the note was missing,
+    as the name was read from the package.json's folder; so for a Makefile recipe's `@cd docker/dev; ...`. A `cd`
+    to a folder only the shell knows (`cd "$(dirname "$0")"`) leaves the name unknown: no note."""
+    dev = tmp_path / "docker" / "dev"
+    write_tree(tmp_path, {"docker/dev/compose.yml": "services: {}\n", "package.json": """{
+  "scripts": {
+    "dx:up": "cd docker/dev && docker compose -f compose.yml up -d",
+    "dx:both": "cd docker/dev && docker compose -f compose.yml -f compose.override.yaml up -d",
+    "dx:away": "cd \\"$(dirname \\"$0\\")\\" && docker compose -f compose.yml up -d",
+    "dx:other": "cd docker && docker compose -f compose.yml up -d"
+  }
+}
+""", "Makefile": "up:\n\t@cd docker/dev; docker compose -f compose.yml up -d\nback:\n\tcd docker/x && cd ../dev && "
+        "docker compose --file ./compose.yml down\n"})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    names = sorted((w.path.name, w.line, w.names) for w in wrappers(tmp_path))
+    assert names == [("Makefile", 2, ("docker/dev/compose.yml",)), ("Makefile", 4, ("docker/dev/compose.yml",)),
+                     ("package.json", 3, ("docker/dev/compose.yml",)),
+                     ("package.json", 4, ("docker/dev/compose.yml", "docker/dev/compose.override.yaml")),
+                     ("package.json", 5, ("",)), ("package.json", 6, ("docker/compose.yml",))], names
+    found = override_left_out(dev, dev / "compose.override.yaml")
+    assert sorted((w.path.name, w.line) for w in found) == [("Makefile", 2), ("Makefile", 4), ("package.json", 3)]

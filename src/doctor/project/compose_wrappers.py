@@ -10,7 +10,8 @@ Read, never run: the Makefile and the shell scripts at the project's top and in 
 scripts/, tools/ and docker/ (a `*.sh`, or a file starting with a `#!` naming a shell), each up to
 64 KiB, and the scripts of its package.json (unsend's `pnpm dx:up`, `docker compose -f
 docker/dev/compose.yml up -d`). A command continued with `\\` is one line (one run over `ssh` is another machine's: left
-out); `${VAR}`, `$VAR` and `$(VAR)` in a file name are what the same file assigns to VAR (a name
+out; a literal `cd DIR` before compose on the line or in the script puts the names in DIR); `${VAR}`, `$VAR` and
+`$(VAR)` in a file name are what the same file assigns to VAR (a name
 built any other way counts as a file of unknown name, which may be the override: no note).
 """
 
@@ -86,10 +87,32 @@ def _package_scripts(path: Path) -> list[Wrapper]:
         number = text.count("\n", 0, at) + 1 if at >= 0 else 1
         for command in COMPOSE.finditer(value):
             rest = _COMMAND_END.split(value[command.end():], 1)[0]
-            given = [_expand(word, {}) for word in _files(rest)]
+            given = [_in_folder(_expand(word, {}), value[:command.start()]) for word in _files(rest)]
             if given:
                 found.append(Wrapper(path, number, tuple(given)))
     return found
+
+
+# a command that only changes the folder the next ones run in: `cd docker/dev` (a literal path)
+_CD = lazy(r"""^\s*[@+-]*\(?\s*cd\s+("[^"$`]*"|'[^']*'|[^\s"'$`;&|()]+)\s*$""")
+
+
+def _in_folder(name: str, before: str) -> str:
+    """A file name compose is given, from the folder where the line or script starts: what `cd DIR && docker
+    compose -f compose.yml up` (or `cd DIR; ...`) names is DIR/compose.yml. A `cd` to a folder this cannot know
+    (`cd "$(dirname "$0")"`, `cd -`, a bare `cd`) makes the name unknown (""); `before` is what the line runs
+    before compose."""
+    if not name or os.path.isabs(name):
+        return name
+    folders = []
+    for command in _COMMAND_END.split(before):
+        if re.match(r"\s*[@+-]*\(?\s*cd\b", command) is None:
+            continue
+        folder = _CD.match(command)
+        if folder is None or folder[1].strip("\"'") in ("-", "~") or folder[1].startswith("~"):
+            return ""
+        folders.append(folder[1].strip("\"'"))
+    return os.path.normpath(os.path.join(*folders, name)) if folders else name
 
 
 def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
@@ -114,7 +137,7 @@ def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
                 files = _expand(assigned[2].strip("\"'"), values)
                 found.append(Wrapper(path, number, tuple(p for p in re.split(r"[:,]", files) if p) or ("",)))
         elif (command := COMPOSE.search(line)) is not None:
-            given = [_expand(word, values) for word in _files(line[command.end():])]
+            given = [_in_folder(_expand(word, values), line[:command.start()]) for word in _files(line[command.end():])]
             if given:
                 found.append(Wrapper(path, number, tuple(given)))
     return found
