@@ -13,6 +13,7 @@ from doctor.project import Project
 from doctor.project.edits import override_edit
 from doctor.project.types import Service
 
+from .bare_peers import bare_runs
 from .bind_sources import absent_sources
 from .carriers import Carrier, _carriers, _hidden_by, _same_image, _shared_mode
 from .copied import copied_folders, inside, live_code, manifests_only, whole_context
@@ -148,6 +149,14 @@ class MissingMount(Check):
         narrows `.:/app:z` to ./dojo and keeps `/app/docker/entrypoint-unit-tests-devDocker.sh`,
         which only the wide bind brought ("no such file or directory").
 
+        A service that runs a command (not an idle `sleep infinity`) in a working folder its image
+        leaves empty (its Dockerfile COPYs nothing there) and that it mounts nothing at, while a
+        service built from the same Dockerfile binds the project there, is an error: maybe's
+        devcontainer 'worker' runs `bundle exec sidekiq` in /workspace beside 'app''s
+        `..:/workspace:cached` ("Could not locate Gemfile"); the fix gives it that bind and the
+        peer's volumes inside it or at a path its environment names (`bundle_cache:/bundle` for
+        BUNDLE_PATH=/bundle).
+
         More than three folders one mount line misses are one finding naming the first three
         and how many more, whose fix adds every mount (djangoproject.com's override mounting
         `./accounts` alone beside twelve sibling apps).
@@ -281,6 +290,7 @@ class MissingMount(Check):
         yield from absent_sources(self, project, reads, remote_endpoint(host), made_as(host))
         yield from absent_devices(self, project, remote_endpoint(host))
         yield from unprovided_runs(self, project)
+        yield from bare_runs(self, project)
         yield from made_directories(self, model)
 
     def _uncovered_copies(self, project: Project, service: Service, reads: RunTimeReads

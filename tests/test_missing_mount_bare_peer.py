@@ -1,0 +1,75 @@
+"""missing-mount for a service that runs in a folder its image leaves empty: maybe (tests/replay/maybe).
+
+maybe-finance/maybe's dev container builds 'app' and 'worker' from one Dockerfile that COPYs nothing into its
+`WORKDIR /workspace`; 'app' binds `..:/workspace:cached` and `bundle_cache:/bundle`, 'worker' neither, and runs
+`bundle exec sidekiq` there: "Could not locate Gemfile or .bundle/ directory" (its fork we-promise/sure's PR #95
+added both mounts). doctor said nothing: missing-mount judged only folders an image COPYs. Now such a service is
+an error at its line, and one `doctor fix --mounts` gives it the peer's bind and the volume its BUNDLE_PATH names,
+in the devcontainer's compose file, the only one compose reads.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fixer import FixOptions, fix
+from doctor.project import ProjectOptions
+
+REPLAY = Path(__file__).parent / "replay" / "maybe"
+ENV = {"PATH": "/usr/bin:/bin", "DOCTOR_NO_CACHE": "1", "DOCTOR_CONTEXT": "host"}
+CHECKS = ("missing-mount",)
+WORKER = "    command: bundle exec sidekiq\n"
+MOUNTED = WORKER + "    volumes:\n      - ..:/workspace:cached\n      - bundle_cache:/bundle\n"
+
+
+def _maybe(tmp_path: Path, worker: str = WORKER) -> Path:
+    root = tmp_path / "maybe"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    compose = root / ".devcontainer" / "docker-compose.yml"
+    text = compose.read_text()
+    assert text.count(WORKER) == 1
+    compose.write_text(text.replace(WORKER, worker))
+    return root / ".devcontainer"
+
+
+def _options(folder: Path) -> ProjectOptions:
+    return ProjectOptions(path=folder, env={**ENV, "HOME": str(folder)})
+
+
+def _found(folder: Path) -> list[tuple[str, int | None, str | None]]:
+    options = _options(folder)
+    report = preflight(RunOptions(project=options, select=CHECKS, env=dict(options.env)), load_registry()).report
+    return [(f.message, f.location.line if f.location else None, f.fix.title if f.fix else None)
+            for f in report.findings]
+
+
+def test_the_worker_without_the_project_is_found_and_mounted_in_one_run(tmp_path: Path) -> None:
+    folder = _maybe(tmp_path)
+    assert _found(folder) == [(
+        "'worker' runs `bundle exec sidekiq` in /workspace, empty in its image: 'app' (same build) mounts .. there",
+        36, "mount ..:/workspace:cached and bundle_cache:/bundle for 'worker' as 'app' does, in "
+            "docker-compose.yml beside its other mounts")]
+    options = _options(folder)
+    fix(FixOptions(project=options, families=frozenset({"mounts"}), yes=True, env=dict(options.env)),
+        load_registry())
+    text = (folder / "docker-compose.yml").read_text()
+    assert text == (REPLAY / ".devcontainer" / "docker-compose.yml").read_text().replace(
+        "      - redis\n\n  redis:",
+        "      - redis\n    volumes:\n      - ..:/workspace:cached\n      - bundle_cache:/bundle\n\n  redis:")
+    assert sorted(p.name for p in folder.iterdir()) == ["Dockerfile", "devcontainer.json", "docker-compose.yml"]
+    assert _found(folder) == []
+
+
+def test_the_worker_with_the_mounts_is_fine(tmp_path: Path) -> None:
+    assert _found(_maybe(tmp_path, MOUNTED)) == []
+
+
+def test_an_idle_peer_alone_or_an_image_with_the_code_is_no_fault(tmp_path: Path) -> None:
+    """A worker that idles too reads nothing; one whose image COPYs the project has it."""
+    assert _found(_maybe(tmp_path / "idle", "    command: sleep infinity\n")) == []
+    folder = _maybe(tmp_path / "copied")
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "COPY . /workspace\n")
+    assert _found(folder) == []
