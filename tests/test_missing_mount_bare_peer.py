@@ -73,3 +73,20 @@ def test_an_idle_peer_alone_or_an_image_with_the_code_is_no_fault(tmp_path: Path
     dockerfile = folder / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "COPY . /workspace\n")
     assert _found(folder) == []
+
+
+def test_the_first_peer_binding_there_gives_all_its_binds_over_the_folder(tmp_path: Path) -> None:
+    """Peers are looked up by the working folder and the folders above it (no walk over pairs of services): the
+    first peer in compose's order with a bind there gives every bind of its own over the folder, in its order."""
+    root = tmp_path / "stack"
+    (root / "app").mkdir(parents=True)
+    (root / "Dockerfile").write_text("FROM ruby:3.3\nWORKDIR /srv/app\n")
+    (root / "compose.yaml").write_text(
+        "services:\n"
+        "  worker:\n    build: .\n    command: bundle exec sidekiq\n"
+        "  web:\n    build: .\n    command: rails s\n    volumes:\n      - ./app:/srv/app/app\n      - .:/srv\n"
+        "      - ./app:/srv/app/extra\n"
+        "  other:\n    build: .\n    command: rails c\n    volumes:\n      - .:/srv/app\n")
+    assert _found(root) == [(
+        "'worker' runs `bundle exec sidekiq` in /srv/app, empty in its image: 'web' (same build) mounts . there",
+        2, "mount .:/srv for 'worker' as 'web' does, in a new dev override compose.override.yaml")]

@@ -20,7 +20,7 @@ from doctor.project import Project
 from doctor.project.edits import override_edit
 from doctor.project.types import Mount, Service
 
-from .carriers import _same_image
+from .carriers import _image
 from .copied import inside
 from .mounts_file import mounts_file, retitled
 
@@ -33,9 +33,22 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
     mounts nothing at, while a peer built from the same Dockerfile mounts the project there."""
     root = Path(os.path.normpath(project.compose.project_dir))
     services = project.compose.services
+    # each build's binds of the project by target, in compose's order: a service's peers are looked up by its
+    # working folder and the folders above it, never by a walk of every service (no loop over pairs)
+    binds_at: dict[tuple[tuple[str, str], str], list[tuple[int, Service, Mount]]] = {}
+    for order, peer in enumerate(services.values()):
+        image = _image(peer)
+        if image is None or peer.build is None:
+            continue
+        context = Path(os.path.normpath(peer.build.context))
+        for m in peer.volumes:
+            if m.type == "bind" and m.source and "$" not in m.source and m.raw and m.target.startswith("/") and (
+                    _project_tree(Path(os.path.normpath(m.source)), root, context)):
+                binds_at.setdefault((image, posixpath.normpath(m.target)), []).append((order, peer, m))
     for service in services.values():
         words = _run_words(service)
-        if service.build is None or not words or words[0] in _IDLE:
+        image = _image(service)
+        if image is None or not words or words[0] in _IDLE:
             continue
         dockerfile = project.dockerfile(service)
         workdir = service.working_dir or (dockerfile.workdir if dockerfile is not None else None)
@@ -48,15 +61,22 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
         if any(not c.destination.startswith("/") or _over(c.destination, workdir) or _over(workdir, c.destination)
                for c in copies):
             continue  # the image puts files of the project there (or may)
-        for peer in services.values():
-            if peer is service or not _same_image(peer, service):
-                continue
-            binds = [m for m in peer.volumes if m.type == "bind" and m.source and "$" not in m.source
-                     and m.raw and _over(m.target, workdir) and _project_tree(Path(os.path.normpath(m.source)), root,
-                                                                           Path(os.path.normpath(service.build.context)))]
-            if binds:
-                yield _finding(check, project, service, peer, binds, workdir, " ".join(words))
-                break
+        found = sorted(((order, peer.name, m) for folder in _folders(workdir)
+                        for order, peer, m in binds_at.get((image, folder), ()) if peer is not service),
+                       key=lambda one: one[0])
+        if found:
+            peer = services[found[0][1]]
+            binds = [m for m in peer.volumes if any(m is b for _, name, b in found if name == peer.name)]
+            yield _finding(check, project, service, peer, binds, workdir, " ".join(words))
+
+
+def _folders(path: str) -> Iterator[str]:
+    """`/a/b` -> /a/b, /a, /: the container folders a mount over `path` may target."""
+    while True:
+        yield path
+        if path == "/":
+            return
+        path = posixpath.dirname(path)
 
 
 def _finding(check: Check, project: Project, service: Service, peer: Service, binds: list[Mount],
