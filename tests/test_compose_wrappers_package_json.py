@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from portprobe import held_port, republish
 from trees import write_tree
 
@@ -61,10 +62,20 @@ def test_scripts_reading_the_override_or_running_another_stack_are_left_alone(tm
     assert wrappers(tmp_path) == []
 
 
-def test_fix_names_the_package_json_script_that_will_not_read_the_override_it_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("cd", "given"), [("", "docker/dev/compose.override.yaml"),
+                                           ("cd docker/dev && ", "compose.override.yaml")])
+def test_fix_names_the_package_json_script_that_will_not_read_the_override_it_writes(
+        tmp_path: Path, cd: str, given: str) -> None:
+    """The -f to add is named from the folder the script runs compose in: its own, or where its `cd` goes."""
     holder, port = held_port(21500, 32000, 7)
     try:
         top = _checkout(tmp_path)
+        if cd:
+            scripts = top / "package.json"
+            written = scripts.read_text()
+            assert written.count('"docker compose -f docker/dev/compose.yml ') == 2
+            scripts.write_text(written.replace('"docker compose -f docker/dev/compose.yml ',
+                                               f'"{cd}docker compose -f compose.yml '))
         compose = str(DEV / "compose.yml")
         # the other host ports on ports free now: a developer's own stack there would be more moves
         republish(top, ((compose, '"@:5432"', 54320), (compose, '"@:3000"', 5350), (compose, "@:9002", 9002),
@@ -78,7 +89,7 @@ def test_fix_names_the_package_json_script_that_will_not_read_the_override_it_wr
                                   cwd=top, env=env, capture_output=True, text=True, timeout=180)
             note = ("note: package.json:27 (and 1 more such line) runs docker compose with -f compose.yml, which does "
                     "not read compose.override.yaml: compose reads an override only when no -f or COMPOSE_FILE names "
-                    "the files; add -f docker/dev/compose.override.yaml there")
+                    f"the files; add -f {given} there")
             assert note in done.stdout, done.stdout + done.stderr
         assert f'"{port + 1}:6379"' in (top / DEV / "compose.override.yaml").read_text()
     finally:

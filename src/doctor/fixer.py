@@ -267,7 +267,8 @@ def _with_wrapper_notes(report: FixReport) -> FixReport:
         first = left_out[0]
         named = ", ".join(dict.fromkeys(os.path.basename(n) for n in first.names))
         more = f" (and {len(left_out) - 1} more such line{'s' * (len(left_out) > 2)})" if len(left_out) > 1 else ""
-        given = os.path.relpath(path, first.path.parent)  # as that line names files: from its own folder
+        # as that line names files: from the folder it runs compose in (its own, or where its `cd` goes)
+        given = os.path.relpath(path, os.path.join(first.path.parent, first.folder))
         notes.append(f"note: {from_here(first.path)}:{first.line}{more} runs docker compose with -f {named}, "
                      f"which does not read {path.name}: compose reads an override only when no -f or COMPOSE_FILE "
                      f"names the files; add -f {shlex.quote(given)} there for its commands to get this fix")

@@ -41,6 +41,7 @@ class Wrapper:
     path: Path
     line: int
     names: tuple[str, ...]
+    folder: str = ""  # where the line runs compose from its file's folder (`cd docker/dev && ...`): "" there
 
 
 def wrappers(root: Path) -> list[Wrapper]:
@@ -87,9 +88,10 @@ def _package_scripts(path: Path) -> list[Wrapper]:
         number = text.count("\n", 0, at) + 1 if at >= 0 else 1
         for command in COMPOSE.finditer(value):
             rest = _COMMAND_END.split(value[command.end():], 1)[0]
-            given = [_in_folder(_expand(word, {}), value[:command.start()]) for word in _files(rest)]
+            folder = _cd_folder(value[:command.start()])
+            given = [_in_folder(_expand(word, {}), folder) for word in _files(rest)]
             if given:
-                found.append(Wrapper(path, number, tuple(given)))
+                found.append(Wrapper(path, number, tuple(given), folder or ""))
     return found
 
 
@@ -97,22 +99,27 @@ def _package_scripts(path: Path) -> list[Wrapper]:
 _CD = lazy(r"""^\s*[@+-]*\(?\s*cd\s+("[^"$`]*"|'[^']*'|[^\s"'$`;&|()]+)\s*$""")
 
 
-def _in_folder(name: str, before: str) -> str:
-    """A file name compose is given, from the folder where the line or script starts: what `cd DIR && docker
-    compose -f compose.yml up` (or `cd DIR; ...`) names is DIR/compose.yml. A `cd` to a folder this cannot know
-    (`cd "$(dirname "$0")"`, `cd -`, a bare `cd`) makes the name unknown (""); `before` is what the line runs
-    before compose."""
-    if not name or os.path.isabs(name):
-        return name
+def _cd_folder(before: str) -> str | None:
+    """The folder a line or script changes to before it runs compose (`before`: what it runs first): "DIR" for
+    `cd DIR && docker compose ...` (or `cd DIR; ...`, several chained), "" where it changes none, None where
+    only the shell knows it (`cd "$(dirname "$0")"`, `cd -`, a bare `cd`)."""
     folders = []
     for command in _COMMAND_END.split(before):
         if re.match(r"\s*[@+-]*\(?\s*cd\b", command) is None:
             continue
         folder = _CD.match(command)
         if folder is None or folder[1].strip("\"'") in ("-", "~") or folder[1].startswith("~"):
-            return ""
+            return None
         folders.append(folder[1].strip("\"'"))
-    return os.path.normpath(os.path.join(*folders, name)) if folders else name
+    return os.path.normpath(os.path.join(*folders)) if folders else ""
+
+
+def _in_folder(name: str, folder: str | None) -> str:
+    """A file name compose is given, from the folder where the line or script starts: what `cd DIR && docker
+    compose -f compose.yml up` names is DIR/compose.yml; unknown ("") where the folder is (None)."""
+    if folder is None:
+        return ""
+    return os.path.normpath(os.path.join(folder, name)) if name and folder and not os.path.isabs(name) else name
 
 
 def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
@@ -137,9 +144,10 @@ def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
                 files = _expand(assigned[2].strip("\"'"), values)
                 found.append(Wrapper(path, number, tuple(p for p in re.split(r"[:,]", files) if p) or ("",)))
         elif (command := COMPOSE.search(line)) is not None:
-            given = [_in_folder(_expand(word, values), line[:command.start()]) for word in _files(line[command.end():])]
+            folder = _cd_folder(line[:command.start()])
+            given = [_in_folder(_expand(word, values), folder) for word in _files(line[command.end():])]
             if given:
-                found.append(Wrapper(path, number, tuple(given)))
+                found.append(Wrapper(path, number, tuple(given), folder or ""))
     return found
 
 
