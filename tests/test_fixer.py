@@ -361,9 +361,12 @@ def test_symlink_inside_the_project_is_written_through(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
     (root / "real.env").write_text("A=1\n")
     (root / "link").symlink_to("real.env")
-    run_fix(root, tmp_path / "s", OutsideCheck)
+    report = run_fix(root, tmp_path / "s", OutsideCheck)
     assert (root / "link").is_symlink()
-    assert (root / "real.env").read_text() == "A=1\nX=1\n"
+    # written through the link to real.env; the fake check reports it still, so that file is put back
+    # (tests/test_fix_undo.py), the link kept
+    assert (root / "real.env").read_text() == "A=1\n"
+    assert [r.undone for r in report.results] == ["undone: real.env put back as it was"]
 
 
 class StaleCheck(Check):

@@ -48,6 +48,8 @@ class FixResult:
     severity: Severity = Severity.WARNING
     location: Location | None = field(default=None, compare=False)  # the finding's: where a new one "takes its place"
     round: int = field(default=0, compare=False)  # the round of the run that applied it (0: none did)
+    # a fix the re-check still reports: what became of its edits (put back, or left and why; doctor.fix_undo)
+    undone: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def _left(report: FixReport) -> list[str]:
         why = r.reason or ("the check still reports it" if r.fixed is False else r.status.value)
         if why == ADVICE:
             why = f"{ADVICE}: {r.title}"
+        if r.undone:
+            why = f"{why}; {r.undone}"
         lines.append(f"  {r.check}: {r.message} ({why})")
     lines.extend(f"  {check}: {message} (no fix doctor can make: change it by hand)"
                  for check, message in report.unfixable)
@@ -173,6 +177,8 @@ def _rows(report: FixReport) -> list[Line]:
         if r.fixed is False and r.reason:
             verdict = " (NOT verified fixed)"  # the reason says why
         why = f": {r.reason}" if r.reason else ""
+        if r.undone:
+            why = f"{why}; {r.undone}" if why else f": {r.undone}"
         if report.dry_run and r.round > 1:  # the rounds before it write what it edits, or make its finding
             why = f": in round {r.round}{'; ' + r.reason if r.reason else ''}"
         rows.append(Line((Piece(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}"),), RESULT_HANG))

@@ -29,6 +29,7 @@ from doctor.dirlock import LockError, holder
 from doctor.file_edits import RETRY
 from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
 from doctor.fix_round import family_of, planned, run_round
+from doctor.fix_undo import undo_unfixed
 from doctor.fixfiles import ProjectFiles, project_lock
 from doctor.model import Finding, Location, Severity
 from doctor.project.edits import edit_root
@@ -293,6 +294,7 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
     exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
     every: dict[str, Fix] = {}  # the fix applied for each fingerprint, whatever its round: its verify step
+    writers: dict[Path, set[str]] = {}  # each file written: the fixes whose edits it holds (doctor.fix_undo)
     for number in range(1, max(1, rounds) + 1):
         # every service in a profile that is off: the checks judged none of them (docker-rails-example before
         # env-drift's copy of .env.example sets COMPOSE_PROFILES)
@@ -305,6 +307,11 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
         results.update({r.fingerprint: r for r in applied})
         if not applied:
             break
+        for r in applied:
+            for edit in chosen[r.fingerprint].edits:
+                path = files.check_path(edit.path)
+                if path in files.originals:
+                    writers.setdefault(path, set()).add(r.fingerprint)
         run_options = _with_shell(run_options, [chosen[r.fingerprint] for r in applied], exports)
         # the verification (every selected check, not only those whose fixes applied), and the next
         # round's findings: one a fix created (a drift info turned error) is planned there
@@ -350,6 +357,13 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
             break
     unfixable = _unfixable(run, results)
     behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
+    # a fix the re-check still reports: its files as they were (doctor.fix_undo), and the checks see them so
+    restored = undo_unfixed(files, results, every, writers, options.scratch)
+    if restored:
+        report = replace(report, diffs=tuple(d for d in report.diffs if d.path not in restored))
+        run = check(run_options, registry)
+        unfixable = _unfixable(run, results)
+        behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
     # a move an earlier run wrote that compose does not read yet (the export not done): said once, not moved again
     pending = dict.fromkeys(p for f in run.report.findings
                             if f.fix is not None and (p := getattr(f.fix, "pending", "")))

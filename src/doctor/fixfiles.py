@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import shutil
 import stat
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from doctor.atomic import ChangedMeanwhile, Staged, remove_stray_temps, stage
+from doctor.atomic import ChangedMeanwhile, Staged, remove_stray_temps, signals_held, stage
 from doctor.dirlock import folder_lock
 from doctor.file_edits import FileEdits, RefusedEdit
 from doctor.regular import read_bytes
@@ -198,6 +199,10 @@ class ProjectFiles:
         self._backups: list[tuple[Path, Path]] = []
         self._created: set[Path] = set()  # made by this run: nothing of the user's to back up
         self._written: set[Path] = set()  # written by this run: its user's bytes were git's, or backed up then
+        # each file's bytes before this run first wrote it (None: this run made it), and the bytes it last
+        # wrote there: what undoing a fix the re-check still reports puts back (doctor.fix_undo)
+        self.originals: dict[Path, bytes | None] = {}
+        self.wrote: dict[Path, bytes] = {}
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         # fix commands of this run: the one the user accepted for a finding is the answer for
         # every other finding offering the very same command (one container holding two ports),
@@ -298,9 +303,50 @@ class ProjectFiles:
             self.unback(plan.path)
             return f"cannot write {plan.display}: {exc.strerror or exc}"
         self._written.add(plan.path)
+        self.originals.setdefault(plan.path, plan.data if plan.exists else None)
+        self.wrote[plan.path] = plan.rendered()
         if not plan.exists:
             self._created.add(plan.path)
         return ""
+
+    def restore(self, paths: list[Path]) -> str:
+        """Put back the bytes each of `paths` held before this run first wrote it (remove a file it made),
+        all or none, as a fix is written: "" when done, else why every one is left as this run wrote it
+        (one edited since, a full disk). Called under the run's project lock."""
+        shown = {path: (str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path))
+                 for path in paths}
+        staged: list[tuple[Path, Staged | None]] = []
+        try:
+            for path in paths:
+                if not self._as_written(path):
+                    return f"{shown[path]} changed after doctor wrote it"
+                original = self.originals[path]
+                done = None if original is None else stage(path, original, functools.partial(self._as_written, path))
+                staged.append((path, done))
+            with signals_held():  # all of them put back, never one (the override's port, not the .env URL)
+                for path, done in staged:
+                    if done is None:
+                        path.unlink()
+                        self._created.discard(path)
+                    else:
+                        done.commit()
+                    self.wrote.pop(path, None)
+        except ChangedMeanwhile:
+            return "a file changed after doctor wrote it"
+        except OSError as exc:
+            return f"cannot put back {shown.get(Path(exc.filename or ''), 'a file')}: {exc.strerror or exc}"
+        finally:
+            for _, done in staged:
+                if done is not None:
+                    done.discard()
+        return ""
+
+    def _as_written(self, path: Path) -> bool:
+        """Whether `path` still holds the bytes this run last wrote to it."""
+        try:
+            return read_bytes(path, EDIT_LIMIT) == self.wrote.get(path)
+        except OSError:
+            return False
 
     def unback(self, path: Path) -> None:
         """Forget (and remove) this run's backup of a file it then did not write: the report lists
