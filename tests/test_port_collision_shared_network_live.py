@@ -190,7 +190,7 @@ def test_who_made_the_network_up_refuses_is_read_from_its_labels(tmp_path: Path,
     (tmp_path / "compose.yaml").write_text("services:\n  db:\n    image: busybox\n    networks: [dev]\n"
                                            "networks:\n  dev:\n    name: shared-dev\n")
     project = Project(ProjectOptions(path=tmp_path, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}))
-    host = SimpleNamespace(engine=SimpleNamespace(get_json=lambda path: {"Name": "shared-dev", "Labels": labels}))
+    host = SimpleNamespace(engine=SimpleNamespace(get_json=lambda path: [{"Name": "shared-dev", "Labels": labels}]))
     (finding,) = shared_network_findings(PortCollision(), project.compose, host, project)  # type: ignore[arg-type]
     assert finding.severity is Severity.ERROR
     assert finding.message.startswith(f"network 'shared-dev' (`networks: dev: name:`) exists on the engine, made "
@@ -226,6 +226,45 @@ def test_this_projects_own_network_under_a_renamed_key_is_to_be_removed(tmp_path
         assert not _network_findings(tmp_path, name)
         up = _compose(docker_engine, tmp_path, name, "up", "-d")
         assert up.returncode == 0, up.stderr
+    finally:
+        _compose(docker_engine, tmp_path, name, "down", "-v", "-t", "0")
+        subprocess.run([docker_engine, "network", "rm", network], capture_output=True)
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("key", ["default", "backend"])
+def test_a_hand_made_network_of_the_name_compose_gives_is_refused_too(tmp_path: Path, docker_engine: str, image: str,
+                                                                      key: str) -> None:
+    """No `name:`: compose names the network `<project>_<key>` (the implicit `default`, or a declared `backend`).
+    One made by hand under that name (`docker network create myproj_default`) `up` refuses as it refuses a fixed
+    name's ("was found but has incorrect label"); preflight looked up fixed names alone and said nothing."""
+    run = uuid.uuid4().hex[:8]
+    name = f"{PREFIX}{run}-own"
+    network = f"{name}_{key}"
+    joins, declared = ("", "") if key == "default" else ("    networks: [backend]\n", "networks:\n  backend: {}\n")
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  db:\n    image: {image}\n    command: ['sleep', '600']\n{joins}{declared}")
+    try:
+        assert not _network_findings(tmp_path, name)  # no such network yet
+        made = subprocess.run([docker_engine, "network", "create", network], capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+        (finding,) = _network_findings(tmp_path, name)
+        refusal = f'network {network} was found but has incorrect label com.docker.compose.network set to ""'
+        assert finding["severity"] == "error"
+        assert finding["message"] == (
+            f"network '{network}' (the project's network '{key}', which compose names {network}) exists on the "
+            "engine, made outside compose (it has no compose labels: `docker network create`, another tool): 'up' "
+            f"refuses it ('{refusal}') and starts nothing")
+        fix = finding["fix"]
+        assert isinstance(fix, dict) and str(fix["title"]).startswith(
+            f"to share that network, declare it `networks: {key}: {{name: {network}, external: true}}`"), fix
+        up = _compose(docker_engine, tmp_path, name, "up", "-d")  # what the finding says `up` does, it does
+        assert up.returncode != 0 and refusal in up.stderr, up.stderr
+        # the network removed: `up` makes its own, which preflight then leaves alone
+        subprocess.run([docker_engine, "network", "rm", network], capture_output=True, check=True)
+        up = _compose(docker_engine, tmp_path, name, "up", "-d")
+        assert up.returncode == 0, up.stderr
+        assert not _network_findings(tmp_path, name)
     finally:
         _compose(docker_engine, tmp_path, name, "down", "-v", "-t", "0")
         subprocess.run([docker_engine, "network", "rm", network], capture_output=True)

@@ -100,6 +100,9 @@ class PortCollision(Check):
     key's label is an error: `up` stops at it ("was found but has incorrect label"); the advice
     is `external: true` to share it, else `name: !reset null` or removing it; the project's own,
     left by an `up` before its key was renamed, is to be removed (`docker compose down` does).
+    So is a network of the name compose gives one without `name:` (`PROJECT_default`, PROJECT_KEY)
+    made by hand (`docker network create myproj_default`): an error, the advice `external: true`
+    with that `name:`, else another project name or removing it. All are asked in one request.
         Our compose project name on containers of another checkout (worktrees whose tracked `.env`
         sets one `COMPOSE_PROJECT_NAME`, or whose compose file's top-level `name:` names them all,
         wild-workouts' `name: 'wild-workouts'`): an error while they run (`up` here recreates them from

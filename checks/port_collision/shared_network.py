@@ -27,43 +27,74 @@ NETWORK_LABEL = "com.docker.compose.network"
 
 def shared_network_findings(check: Check, model: ComposeModel, host: Host,
                             project: Project | None = None) -> Iterator[Finding]:
-    """A warning per fixed network name of ours the engine has from another project's `up` (same key, so `up` joins
-    it); an error per one it has with another key's label or none (`up` refuses it); an info per one the engine did
-    not answer for in its timeout (whether it is shared is unknown)."""
-    from doctor.host.engine import quote  # urllib.parse's, without importing it (tests/test_lean_imports.py)
-    from doctor.host.images import not_found
-
-    for key, name in sorted(model.fixed_networks.items()):
-        try:
-            found = host.engine.get_json(f"/networks/{quote(name, safe='')}")
-        except Unavailable as exc:
-            if not not_found(exc):
-                yield check.finding(f"could not ask the engine for network {name!r} ({exc.reason}): whether another "
-                                    "project's 'up' made it is unknown", _declared_at(project, key), f"network:{name}",
-                                    severity=Severity.INFO)
+    """A warning per network of ours the engine has from another project's `up` (same key, so `up` joins it); an
+    error per one it has with another key's label or none (`up` refuses it); an info per fixed name when the engine
+    did not answer in its timeout (whether it is shared is unknown). The networks are those compose creates for the
+    enabled services: under a fixed `name:`, and under the name compose gives the others, `<project>_<key>` (a
+    `docker network create myproj_default` by hand is refused as a fixed name's is); all asked in one request."""
+    fixed = dict(model.fixed_networks)
+    joined = sorted({key for service in model.services.values() for key in service.networks})
+    implicit = {key: f"{model.project_name}_{key}" for key in joined
+                if key not in fixed and key not in model.external_networks}
+    wanted = {**fixed, **implicit}
+    if not wanted or not model.project_name:
+        return
+    listed = _networks(host, sorted(set(wanted.values())))
+    if isinstance(listed, str):  # the engine did not answer: said for the fixed names, whose sharing is by design
+        for key, name in sorted(fixed.items()):
+            yield check.finding(f"could not ask the engine for network {name!r} ({listed}): whether another "
+                                "project's 'up' made it is unknown", _declared_at(project, key), f"network:{name}",
+                                severity=Severity.INFO)
+        return
+    for key, name in sorted(wanted.items()):
+        found = listed.get(name)
+        if found is None:
             continue
-        if not isinstance(found, dict) or found.get("Name") != name:
-            continue  # the engine matches an id's prefix too: a network named otherwise is not this one
         labels = found.get("Labels") or {}
         labels = labels if isinstance(labels, dict) else {}
         other = labels.get(PROJECT_LABEL, "")
         if labels.get(NETWORK_LABEL) != key:
-            yield _refused(check, project, model, key, name, labels)
+            yield _refused(check, project, model, key, name, labels, key in implicit)
             continue
         if not other or other == model.project_name:
             continue
+        what = _what(key, name, key in implicit)
+        own = ("run this project under a name of its own (`-p`, COMPOSE_PROJECT_NAME)" if key in implicit else
+               f"`networks: {key}: name: !reset null` in the dev override (compose then names it "
+               f"{model.project_name}_{key})")
         yield check.finding(
-            f"network {name!r} (`networks: {key}: name:`) exists on the engine, made by project '{other}': 'up' joins "
+            f"network {name!r} ({what}) exists on the engine, made by project '{other}': 'up' joins "
             "it, where each service name answers for both projects' containers",
             _declared_at(project, key), f"network:{name}",
-            Fix(f"give this checkout a network of its own: `networks: {key}: name: !reset null` in the dev override "
-                f"(compose then names it {model.project_name}_{key}), or remove the other one if it is yours to "
+            Fix(f"give this checkout a network of its own: {own}, or remove the other one if it is yours to "
                 f"remove (`docker network rm {name}`, once its containers are down)", Safety.ADVICE),
             severity=Severity.WARNING)
 
 
+def _networks(host: Host, names: list[str]) -> dict[str, dict[str, object]] | str:
+    """The engine's networks of exactly these names, from one request (its `name` filter matches more: a part of a
+    name), by name; why not, when the engine did not answer (a 404, an engine without the list, is none)."""
+    import json
+
+    from doctor.host.engine import quote  # urllib.parse's, without importing it (tests/test_lean_imports.py)
+    from doctor.host.images import not_found
+
+    try:
+        found = host.engine.get_json("/networks?filters=" + quote(json.dumps({"name": names}), safe=""))
+    except Unavailable as exc:
+        return {} if not_found(exc) else exc.reason
+    wanted = set(names)
+    return {n["Name"]: n for n in found if isinstance(n, dict) and n.get("Name") in wanted} \
+        if isinstance(found, list) else {}
+
+
+def _what(key: str, name: str, implicit: bool) -> str:
+    """How a finding names the project's network `key`: its `name:` line, or the name compose gives it."""
+    return f"the project's network '{key}', which compose names {name}" if implicit else f"`networks: {key}: name:`"
+
+
 def _refused(check: Check, project: Project | None, model: ComposeModel, key: str, name: str,
-             labels: dict[object, object]) -> Finding:
+             labels: dict[object, object], implicit: bool = False) -> Finding:
     """The network of that name the engine has under another key's label, or none: compose's `up` stops at it
     (resolveOrCreateNetwork: `was found but has incorrect label com.docker.compose.network set to "..."`). Who
     made it is read from its labels: another project, this project under a key since renamed (its `down` no
@@ -75,6 +106,10 @@ def _refused(check: Check, project: Project | None, model: ComposeModel, key: st
     share = f"to share that network, declare it `networks: {key}: external: true` (compose then uses it as it is)"
     own = (f"give this project a network of its own, `networks: {key}: name: !reset null` in the dev override "
            f"(compose then names it {model.project_name}_{key})")
+    if implicit:  # no `name:` to drop: compose named it from the project; external needs the name written
+        share = (f"to share that network, declare it `networks: {key}: {{name: {name}, external: true}}` (compose "
+                 "then uses it as it is)")
+        own = "run this project under a name of its own (`-p`, COMPOSE_PROJECT_NAME)"
     remove = f"`docker network rm {name}`, once no container uses it"
     if other == model.project_name:
         maker = (f"by this project's own 'up' as its network '{label}'" if label
@@ -93,7 +128,7 @@ def _refused(check: Check, project: Project | None, model: ComposeModel, key: st
             maker = "outside compose (it has no compose labels: `docker network create`, another tool)"
         title = f"{share}; else {own}, or remove the other one if it is yours to remove ({remove})"
     return check.finding(
-        f"network {name!r} (`networks: {key}: name:`) exists on the engine, made {maker}: 'up' refuses it "
+        f"network {name!r} ({_what(key, name, implicit)}) exists on the engine, made {maker}: 'up' refuses it "
         f"('network {name} was found but has incorrect label com.docker.compose.network set to \"{label}\"') and "
         "starts nothing", _declared_at(project, key), f"network:{name}", Fix(title, Safety.ADVICE),
         severity=Severity.ERROR)
