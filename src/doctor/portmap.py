@@ -20,7 +20,7 @@ from doctor import app
 from doctor.model import field, record
 from doctor.portmap_checkout import checkout
 from doctor.portmap_clashes import find_clashes
-from doctor.portmap_render import as_dict, gone_dict, lines
+from doctor.portmap_render import as_dict, gone_dict, lines, stale_dict
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from doctor.host.ports import ContainerPort
     from doctor.project import Project
     from doctor.project.gitrepo import GitRepo
+    from doctor.project.portplan import Block
 
 
 @record
@@ -98,6 +99,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     blocks = owner_blocks(opts.env)
     held, homes = _container_ports(host)
     gone = _gone_stacks(held, host)
+    stale = _stale(folder, repo, {stack[1] for stack in gone}, blocks)
     projects: list[Project] = []  # each checkout's: what the output masks (redacted at the one write below)
     checkouts = [checkout(path, name, kind, branch, blocks.get(str(path)), held, homes, host,
                            opts.env if path == folder else _elsewhere(opts.env),
@@ -111,12 +113,14 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
     if opts.as_json:
         text = json.dumps({"repository": origin, "checkouts": [as_dict(c) for c in checkouts],
                            "clashes": clashes, "gone": [gone_dict(*stack) for stack in gone],
+                           "stale": [stale_dict(*entry) for entry in stale],
                            "engine": f"unavailable: {unavailable}" if unavailable else "available"},
                           indent=2) + "\n"
     else:
         from doctor.report.console import visible  # a folder or branch name may hold escape sequences
 
-        text = visible("\n".join(lines(_command(opts), origin, checkouts, clashes, unavailable, gone))) + "\n"
+        text = visible("\n".join(lines(_command(opts), origin, checkouts, clashes, unavailable, gone,
+                                             stale))) + "\n"
     from doctor.known_secrets import projects_redactor
 
     # the engine's address (a DOCKER_HOST with a password), a compose file's problem, a path
@@ -125,6 +129,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
 
 
 Found = tuple[Path, str, str, str, tuple[Path, ...], "str | None"]
+Stale = tuple[Path, str, str, str, Path]
 
 
 def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[Found]:
@@ -164,6 +169,22 @@ def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[Found]:
             name, kind, branch, _, _ = found[working]
             found[working] = (name, kind, branch, *projects[0])
     return [(path, *facts) for path, facts in found.items()]
+
+
+def _stale(folder: Path, repo: GitRepo | None, running: set[str], blocks: dict[str, Block]) -> list[Stale]:
+    """(compose folder, worktree name, branch, block, repository top) of each worktree git still lists whose folder
+    is gone (`rm -rf` without `git worktree remove`: `git worktree list` says prunable): no checkout, nothing of it
+    counted, told so with the prune that forgets it; one whose stack still runs is told among the gone stacks."""
+    if repo is None:
+        return []
+    relative = folder.relative_to(repo.top)
+    found = []
+    for wt in repo.worktrees():
+        where = wt.path / relative
+        if not wt.exists and str(where) not in running:
+            block = blocks.get(str(where))
+            found.append((where, wt.path.name, wt.branch, str(block) if block is not None else "", repo.top))
+    return found
 
 
 def _container_ports(host: Host) -> tuple[dict[tuple[int, str], list[ContainerPort]], dict[str, str]]:

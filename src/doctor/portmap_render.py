@@ -14,6 +14,8 @@ from doctor.portmap_clashes import next_step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from doctor.host.ports import ContainerPort
     from doctor.portmap_checkout import Checkout, Published, RunPublished
 
@@ -38,7 +40,8 @@ def _block_shown(checkout: Checkout) -> str:
 
 
 def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "",
-          gone: list[tuple[str, str, list[ContainerPort]]] | None = None) -> list[str]:
+          gone: list[tuple[str, str, list[ContainerPort]]] | None = None,
+          stale: list[tuple[Path, str, str, str, Path]] | None = None) -> list[str]:
     """The port map as the console shows it: `command` (the run as typed, its paths quoted as a shell reads
     them, as preflight's header: it pastes as the command that ran), then the repository (its origin,
     else its folder), then each checkout, then the stacks still running from a folder that is gone."""
@@ -77,6 +80,12 @@ def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[st
             lines.append(f"    {port}/{protocol} held by '{service}' (container {container})")
         lines.append(f"    no checkout runs it any more: `{_stop(project)}` stops it")
         lines.append("")
+    for path, name, branch, block, top in stale or ():
+        on = f", branch {branch}" if branch else ""
+        lines.append(f"{path}  (stale: worktree '{name}'{on}, whose folder is gone; git still lists it)")
+        kept = f"; its block {block} goes back to the pool at the next claim" if block else ""
+        lines.append(f"    not a checkout: no port of it counted{kept}; `{_prune(top)}` forgets it")
+        lines.append("")
     unread = sum(c.unread for c in checkouts)
     unknown = f" ({unread} compose cannot read or refuses: their ports are not sure)" if unread else ""
     if clashes:
@@ -107,6 +116,19 @@ def gone_dict(project: str, folder: str, ports: list[ContainerPort]) -> dict[str
             "ports": [{"port": port, "protocol": protocol, "service": service, "container": container}
                       for port, protocol, service, container in _gone_ports(ports)],
             "stop": _stop(project)}
+
+
+def stale_dict(folder: Path, name: str, branch: str, block: str, top: Path) -> dict[str, object]:
+    """A worktree git lists whose folder is gone, in the JSON map: `stale`, beside the checkouts."""
+    return {"path": str(folder), "name": name, "branch": branch or None, "block": block or None,
+            "prune": _prune(top)}
+
+
+def _prune(top: Path) -> str:
+    """What makes git forget the worktrees whose folders are gone."""
+    import shlex
+
+    return f"git -C {shlex.quote(str(top))} worktree prune"
 
 
 def _stop(project: str) -> str:
