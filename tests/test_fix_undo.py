@@ -62,6 +62,7 @@ def test_a_fix_the_check_still_reports_is_put_back_byte_for_byte(tmp_path: Path)
     assert "+COLOR=green" not in text  # no diff of a file left as it was
     assert report.exit_code == 1
     assert "  env-drift: COLOR is not blue (the check still reports it; undone: .env put back" in text
+    assert "1 applied (0 verified fixed, 1 undone), 0 skipped, 0 failed" in text  # the count says so too
 
 
 class Both(Check):
@@ -120,6 +121,7 @@ def test_a_dry_run_says_the_run_would_undo_it_and_shows_no_diff(tmp_path: Path) 
     report = fix(options(root, tmp_path / "s", dry_run=True), Registry({"env-drift": WrongValue}))
     text = render_fix_report(report)
     assert "would be undone: .env put back as it was, extra.env removed (this run made it)" in text
+    assert "(0 verified fixed in a scratch copy, 1 would be undone)" in text, text
     assert "---" not in text
     assert tree_hash(root) == before and report.exit_code == 1
 

@@ -194,8 +194,10 @@ def _rows(report: FixReport) -> list[Line]:
     elif report.dry_run and report.rounds:
         fixed = sum(r.fixed is True for r in report.results)
         rounds = f" in {report.rounds} rounds" if report.rounds > 1 else ""
+        undone = sum(r.undone.startswith("would be undone:") for r in report.results)
+        also = f", {undone} would be undone" if undone else ""
         rows.append(Line((Piece(f"dry run: {counts[FixStatus.DRY_RUN]} fix(es) would apply{rounds} ({fixed} verified "
-                                f"fixed in a scratch copy), {counts[FixStatus.SKIPPED]} skipped, "
+                                f"fixed in a scratch copy{also}), {counts[FixStatus.SKIPPED]} skipped, "
                                 f"{counts[FixStatus.FAILED]} failed; no file changed"),), 2))
     elif report.dry_run:
         later = sum(r.status is FixStatus.DRY_RUN and r.reason.endswith(RETRY) for r in report.results)
@@ -204,7 +206,9 @@ def _rows(report: FixReport) -> list[Line]:
         rows.append(Line((Piece(f"dry run: {now} fix(es) would apply{more}, no file changed"),), 2))
     else:
         fixed = sum(r.fixed is True for r in report.results)
-        rows.append(Line((Piece(f"{counts[FixStatus.APPLIED]} applied ({fixed} verified fixed), "
+        undone = sum(r.undone.startswith("undone:") for r in report.results)
+        fixed_words = f"{fixed} verified fixed, {undone} undone" if undone else f"{fixed} verified fixed"
+        rows.append(Line((Piece(f"{counts[FixStatus.APPLIED]} applied ({fixed_words}), "
                                 f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed"),), 2))
     # `exit 1: ...` continues past its label; the items under it (`  check: ...`) past their own indent
     rows.extend(Line((Piece(line),), 4 if line.startswith("  ") else len("exit 1: ")) for line in _left(report))
