@@ -54,10 +54,13 @@ class ServiceNameDrift(Check):
         variable's defaults where files give several: nginx-golang-postgres's a_store.go `"postgresserver"` and
         migrate.go `"postgres-server"`, two findings, one fix run; a Django settings module's
         literal DATABASES "HOST", CACHES "LOCATION" and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
-        "postgres"`, `("redis-server", 6379)` in a Channels layer, and the literal address settings of the config
+        "postgres"`, `("redis-server", 6379)` in a Channels layer, the literal address settings of the config
         class a Flask app loads with `app.config.from_object(...)`, `REDIS_URL = "redis://redis-server:6379/0"`,
-        rewritten on its line, unless a later statement writes a DATABASES, CACHES or CHANNEL_LAYERS alias's
-        address (`DATABASES["default"].update(db_from_env)` where DATABASE_URL is set; `CHANNEL_LAYERS["default"]
+        and any other address setting those modules write as a literal or read with a default, where compose
+        sets no such variable (Misago's `CELERY_BROKER_URL = "redis://redis-server:6379/0"`, or
+        `os.environ.get("REDIS_URL", "redis://redis-server:6379/0")`), each rewritten on its line, unless a
+        later statement writes a DATABASES, CACHES or CHANNEL_LAYERS alias's address
+        (`DATABASES["default"].update(db_from_env)` where DATABASE_URL is set; `CHANNEL_LAYERS["default"]
         ["CONFIG"]["hosts"] = ...`) or the Flask app writes the key after from_object (`app.config["KEY"] = ...`,
         `from_prefixed_env()` with FLASK_KEY set)), where
         compose leaves the key

@@ -17,16 +17,19 @@ from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.types import EnvSource, EnvVar, Service
 
 
-def settings_hosts(project: Project, service: Service) -> Iterator[tuple[EnvVar, list[HostRef]]]:
-    """Each entry as a value at its line (named as Django names it, `DATABASES["default"]["HOST"]`), with its
-    hosts: the "HOST" (or a layer's `(host, port)`) alone with the entry's port, or the hosts of a URL."""
+def settings_hosts(project: Project, service: Service) -> Iterator[tuple[EnvVar, list[HostRef] | None]]:
+    """Each held setting as a value at its line: an entry (named as Django names it, `DATABASES["default"]
+    ["HOST"]`) with its hosts, the "HOST" (or a layer's `(host, port)`) alone with the entry's port, or the
+    hosts of a URL; any other literal or default with None, its hosts read as an env value's of that name are
+    (`CELERY_BROKER_URL = "redis://redis-server:6379/0"`, `os.environ.get("REDIS_HOST", "redis-server")`)."""
     from doctor.project.app_settings import held_defaults
 
     for path, default, _ in held_defaults(project, service):
-        if not default.entry:
-            continue
         var = EnvVar(default.key, default.value, Location(path, default.line, default.column), EnvSource.ENV_FILE,
                      raw=default.value)
+        if not default.entry:
+            yield var, None
+            continue
         refs = list(host_refs(default.key, default.value)) if "://" in default.value else [
             HostRef(default.key, default.value, default.port)]
         yield var, refs

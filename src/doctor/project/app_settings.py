@@ -5,8 +5,8 @@ their settings classes alone); and the config class a Flask app loads with `app.
 (doctor.project.flask_config). held_defaults yields the defaults and literal settings of those files that hold in the
 service: read from no variable compose or the image sets, not replaced by a later assignment as the settings
 load, under no `if` false in its environment. leaked-host-port judges their localhost dials and
-service-name-drift the hosts of Django's DATABASES, CACHES and CHANNEL_LAYERS entries and of a Flask config
-class's literal settings that name no service.
+service-name-drift the hosts of them all (Django's DATABASES, CACHES and CHANNEL_LAYERS entries, a Flask config
+class's literal settings, a module's address literals and defaults) that name no service.
 """
 
 from __future__ import annotations
