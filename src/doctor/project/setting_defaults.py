@@ -32,6 +32,8 @@ _ALIASED = frozenset({"os", "os.path", "decouple", "environ", "environs"})
 _SETTING = lazy(r"(?:^|_)(?:url|uri|dsn|broker|backend|host|hostname|server|endpoint)$", re.IGNORECASE)
 # Django's settings dicts whose entries name an address, and the port an ENGINE dials where "PORT" is not given
 _DJANGO_DICTS = frozenset({"DATABASES", "CACHES", "CHANNEL_LAYERS"})
+# Django's cache backends that keep their entries in the process, a table or a folder (LOCATION names no server)
+_LOCAL_CACHES = frozenset({"DatabaseCache", "FileBasedCache", "LocMemCache", "DummyCache"})
 _ENGINE_PORTS = (("postgis", 5432), ("postgresql", 5432), ("mysql", 3306))
 _ENV_METHODS = frozenset({"str", "url", "db", "db_url", "cache", "cache_url", "email", "email_url", "search_url"})
 
@@ -159,8 +161,8 @@ class _Defaults(GuardReader):
 
 def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> list[SettingDefault]:
     """The literal addresses of a Django `DATABASES = {"default": {...}}` (each alias's "HOST", with its "PORT" or
-    its ENGINE's port) or `CACHES = {...}` (each alias's "LOCATION" URL), keyed as Django names them
-    (`DATABASES["default"]["HOST"]`): wsvincent/djangox's `"HOST": "db"`, set so for its compose."""
+    its ENGINE's port) or `CACHES = {...}` (each network cache alias's "LOCATION": _network_cache), keyed as
+    Django names them (`DATABASES["default"]["HOST"]`): wsvincent/djangox's `"HOST": "db"`, set so for its compose."""
     found = []
     for alias, entry in zip(value.keys, value.values, strict=True):
         alias_name = _string(alias) if alias is not None else None
@@ -173,7 +175,7 @@ def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> lis
         key = "HOST" if name == "DATABASES" else "LOCATION"
         node = fields.get(key)
         literal = _string(node) if node is not None else None
-        if node is None or literal is None or not literal:
+        if node is None or literal is None or not literal or (name == "CACHES" and not _network_cache(fields, literal)):
             continue
         port = None
         if name == "DATABASES":
@@ -186,6 +188,18 @@ def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> lis
         found.append(SettingDefault(node.lineno, node.col_offset + 1, f'{name}["{alias_name}"]["{key}"]',
                                     str(literal), guard, False, port=port, entry=True))
     return found
+
+
+def _network_cache(fields: dict[str | None, ast.expr], location: str) -> bool:
+    """Whether a CACHES alias's LOCATION names a server: not for Django's own local backends, whose LOCATION is
+    a table (dandi-archive's `DatabaseCache` in 'dandi_cache_table'), a folder or a name (`LocMemCache`'s
+    'unique-snowflake', as Django's documentation writes it); a URL or `host:port` otherwise, or any value of
+    a Redis or Memcached backend."""
+    written = fields.get("BACKEND")
+    backend = str(_string(written) or "") if written is not None else ""
+    if backend.rpartition(".")[2] in _LOCAL_CACHES:
+        return False
+    return "://" in location or ":" in location or any(word in backend.lower() for word in ("redis", "memcache"))
 
 
 def _channel_hosts(alias: str, fields: dict[str | None, ast.expr], guard: tuple[Guard, ...]) -> list[SettingDefault]:
