@@ -212,7 +212,10 @@ class LeakedHostPort(Check):
         whatever its key (listmonk's `LISTMONK_API_URL`). An
         http URL whose key names a peer running a third-party server image named after it
         (`CLICKHOUSE_URL=http://localhost:8123` beside `clickhouse`, image
-        clickhouse/clickhouse-server) is that server's API, not a page, and is judged, even
+        clickhouse/clickhouse-server), or an S3 endpoint's key beside an S3-compatible store run
+        from its image (MinIO, LocalStack, SeaweedFS...: onyx's `.env`
+        `S3_ENDPOINT_URL=http://localhost:9004` behind minio's `9004:9000`, the host's address of
+        the API its boto3 client calls), is that server's API, not a page, and is judged, even
         under a browser-looking key (open-webui's `OLLAMA_BASE_URL=http://localhost:11434`
         beside `ollama`), but not under a key that says who opens it (`BROWSER`, `PUBLIC`,
         `EXTERNAL`, `FRONTEND`, `CALLBACK`, `REDIRECT`, a UI's word: appwrite's

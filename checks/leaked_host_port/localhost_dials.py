@@ -20,6 +20,7 @@ from doctor.project.env_hosts import (
     HostRef,
     family_of,
     host_refs,
+    image_basename,
     image_family,
     is_browser_key,
     key_prefix,
@@ -29,6 +30,7 @@ from doctor.project.service_network import NetworkIndex, NetworkView, listen_por
 from doctor.project.types import ComposeModel, EnvVar, Service
 
 from .configured_peers import configured_peers
+from .presigned import S3_ENDPOINT_KEY
 
 _ROLE_KEY = lazy(r"(?<=[A-Z0-9])_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|URL|URI|DSN)$", re.IGNORECASE)
 _NOT_ALNUM = lazy(r"[^A-Za-z0-9]+")
@@ -44,6 +46,8 @@ _LINK_WORDS = _UI_WORDS | {"NEXTAUTH"}
 # `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` (gitea publishes 9515:3000) is the address
 # the browser opens, beside `_APP_VCS_GITEA_ENDPOINT=http://gitea:3000` for the server's own calls
 _AUDIENCE_WORDS = _UI_WORDS | {"BROWSER", "PUBLIC", "EXTERNAL", "FRONTEND", "CALLBACK", "REDIRECT"}
+# the S3-compatible stores a project runs from their images, whose API an S3 endpoint key names
+_S3_STORES = frozenset({"minio", "localstack", "seaweedfs", "garage", "s3proxy", "cloudserver", "rustfs", "versitygw"})
 # the prefixes a bundler hands to the code it ships to the browser (Vite's `import.meta.env.VITE_*`, Create React
 # App's REACT_APP_*, Next's NEXT_PUBLIC_*): openmeter's ch-ui `VITE_CLICKHOUSE_URL=http://localhost:8123` is the
 # address its page calls ClickHouse at, through the host's published port
@@ -135,9 +139,11 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # opens it (BROWSER, PUBLIC, a UI's) stays a page, whichever server it names; so does a bundler's browser
             # prefix (VITE_), unless the service's own server-side code reads it (an express server's
             # `fetch(process.env.VITE_CLICKHOUSE_URL)` dials from its container)
-            server_api = _names_server(model, var.name, meant[0]) and not _AUDIENCE_WORDS.intersection(
-                var.name.upper().split("_")) and not (var.name.upper().startswith(_BUNDLED_PREFIXES)
-                                                      and not server_reads(var.name))
+            # (an S3 endpoint key beside a MinIO too: _names_storage)
+            key = var.name.upper()
+            server_api = (_names_server(model, var.name, meant[0]) or _names_storage(model, var.name, meant[0])) \
+                and not _AUDIENCE_WORDS.intersection(key.split("_")) \
+                and not (key.startswith(_BUNDLED_PREFIXES) and not server_reads(var.name))
             # a page to open: the port is published, or the peer publishes it under another host
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`
             # would not open in the browser either; but a service serving no page dials the port a peer
@@ -282,6 +288,15 @@ def _names_server(model: ComposeModel, key: str, peer: str) -> bool:
         return False
     name = _NOT_ALNUM.sub("_", peer).upper().strip("_")
     return bool(name) and _has_part(key.upper(), name)
+
+
+def _names_storage(model: ComposeModel, key: str, peer: str) -> bool:
+    """Whether the key is an S3 endpoint's and the peer runs an S3-compatible store from its published image:
+    onyx's `.env` S3_ENDPOINT_URL=http://localhost:9004 behind minio's `9004:9000`, copied from the host's
+    settings, is the API its boto3 client calls, not a page (presigned.py decides whether it is also one)."""
+    server = model.services.get(peer)
+    return server is not None and server.build is None and bool(server.image) and \
+        image_basename(server.image or "") in _S3_STORES and bool(S3_ENDPOINT_KEY.search(key))
 
 
 def _fronts(model: ComposeModel, publisher: str, service: str, key: str) -> bool:
