@@ -220,7 +220,10 @@ class LeakedHostPort(Check):
         beside `ollama`), but not under a key that says who opens it (`BROWSER`, `PUBLIC`,
         `EXTERNAL`, `FRONTEND`, `CALLBACK`, `REDIRECT`, a UI's word: appwrite's
         `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` beside gitea/gitea, published
-        9515:3000, is the login page's address), nor under a prefix a bundler hands to browser code
+        9515:3000, is the login page's address), nor under a storage's file URL key, whose URLs the
+        browser opens (`MEDIA_URL`, `STATIC_URL`: dandi-archive's
+        `DJANGO_MINIO_STORAGE_MEDIA_URL=http://localhost:9000/...` beside minio; Django's own
+        MEDIA_URL and STATIC_URL are page keys too), nor under a prefix a bundler hands to browser code
         (`VITE_`, `REACT_APP_`, `NEXT_PUBLIC_`: openmeter's ClickHouse UI 'ch-ui' with
         `VITE_CLICKHOUSE_URL=http://localhost:8123`, the address its page calls; but not where the
         service's own server-side code reads it, an express server's `fetch(process.env.VITE_...)`,

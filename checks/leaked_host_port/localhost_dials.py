@@ -46,6 +46,10 @@ _LINK_WORDS = _UI_WORDS | {"NEXTAUTH"}
 # `_APP_VCS_GITEA_BROWSER_ENDPOINT=http://localhost:9515` (gitea publishes 9515:3000) is the address
 # the browser opens, beside `_APP_VCS_GITEA_ENDPOINT=http://gitea:3000` for the server's own calls
 _AUDIENCE_WORDS = _UI_WORDS | {"BROWSER", "PUBLIC", "EXTERNAL", "FRONTEND", "CALLBACK", "REDIRECT"}
+# the base of the file URLs a storage hands the browser, whichever server holds the files: Django's MEDIA_URL and
+# STATIC_URL, dandi-archive's `DJANGO_MINIO_STORAGE_MEDIA_URL=http://localhost:9000/dandi-dandisets` beside
+# `DJANGO_MINIO_STORAGE_URL=http://...@minio:9000/...`, the address its django-minio-storage dials
+_FILE_URL_KEYS = ("MEDIA_URL", "STATIC_URL")
 # the S3-compatible stores a project runs from their images, whose API an S3 endpoint key names
 _S3_STORES = frozenset({"minio", "localstack", "seaweedfs", "garage", "s3proxy", "cloudserver", "rustfs", "versitygw"})
 # the prefixes a bundler hands to the code it ships to the browser (Vite's `import.meta.env.VITE_*`, Create React
@@ -139,10 +143,10 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             # opens it (BROWSER, PUBLIC, a UI's) stays a page, whichever server it names; so does a bundler's browser
             # prefix (VITE_), unless the service's own server-side code reads it (an express server's
             # `fetch(process.env.VITE_CLICKHOUSE_URL)` dials from its container)
-            # (an S3 endpoint key beside a MinIO too: _names_storage)
+            # (an S3 endpoint key beside a MinIO too: _names_storage), but never a storage's file URLs (MEDIA_URL)
             key = var.name.upper()
             server_api = (_names_server(model, var.name, meant[0]) or _names_storage(model, var.name, meant[0])) \
-                and not _AUDIENCE_WORDS.intersection(key.split("_")) \
+                and not _AUDIENCE_WORDS.intersection(key.split("_")) and not key.endswith(_FILE_URL_KEYS) \
                 and not (key.startswith(_BUNDLED_PREFIXES) and not server_reads(var.name))
             # a page to open: the port is published, or the peer publishes it under another host
             # port (lago's API_PORT=3001 beside LAGO_API_URL=http://localhost:3000): `api:3000`

@@ -50,7 +50,10 @@ NOT_A_DIAL = lazy(
 # (`--hostname-url=http://localhost:8083`).
 BROWSER_KEY = lazy(
     r"(?:^|_)(PUBLIC|EXTERNAL|BROWSER|CALLBACK|REDIRECT|FRONTEND|WEBHOOK|ISSUER|SITE|CLIENT|"
-    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL)(?:_|$)|^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$|"
+    # Django's MEDIA_URL and STATIC_URL, and a storage's (django-minio-storage's MINIO_STORAGE_MEDIA_URL, the
+    # base of the file URLs it hands the browser: dandi-archive's `http://localhost:9000/dandi-dandisets`)
+    r"WEB_URL|APP_URL|BASE_URL|ROOT_URL|HOST_URL|MEDIA_URL|STATIC_URL)(?:_|$)|"
+    r"^(VITE|NEXT_PUBLIC|REACT_APP)_|^DEFAULT_UR[IL]$|"
     # the provider's pages, under a key that names an OAuth / OpenID Connect provider (not OPA_AUTHORIZATION_URL,
     # a policy engine the server POSTs to, nor a service's own LOGOUT_URL)
     r"(?:^|_)(?:OIDC|OAUTH2?|OPENID|SSO|KEYCLOAK|AUTH0|OKTA|COGNITO|IDP|OP)_(?:\w+_)?"
