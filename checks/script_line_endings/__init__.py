@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from doctor.project import Project
 from doctor.project.reading import read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.shipped import Shipped, shipped_scripts
+from doctor.project.types import Service
 
 BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 1024 * 1024
@@ -61,7 +63,9 @@ class ScriptLineEndings(Check):
         reports those that have Windows (CRLF) line endings (a `\\r` ending a file without a final
         newline counts: the shell reads it as part of the last word; unless
         the service's entrypoint or command strips them from the script, or from its copy, before
-        running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it; or a RUN of the image does,
+        running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it, onyx's nginx on a copy of its bound
+        folder, `cp -a /nginx-templates/. /etc/nginx/conf.d/`, writing the one it starts to /tmp; or a RUN of
+        the image does,
         after the last COPY that puts it there and with no bind mount over it at run time:
         `sed -i`, `dos2unix`, `tr -d '\\r'` into a file moved back, by its path, against the
         WORKDIR, a glob or a `find` over its folder; testdrivenio/django-on-docker strips its
@@ -252,15 +256,47 @@ def _strips_cr(project: Project, shipped: Shipped) -> bool:
                     for part in (service.entrypoint, service.command) if part)
     if not text or not _STRIPS_CR.search(text):
         return False
-    names = {m.target for m in service.volumes if m.type == "bind" and m.source and Path(m.source) == shipped.path}
+    names = set(_mounted_at(service, shipped.path))
     for step in re.split(r"&&|\|\||[;|\n]", text):  # in order: `cp A B` makes B the script too
         words = [w.strip("'\"") for w in step.split()]
         at = words.index("cp") if "cp" in words else -1  # `sh -c cp A B`: the list's words come first
-        if 0 <= at < len(words) - 2 and words[at + 1] in names:
-            names.add(words[at + 2])
+        paths = [w for w in words[at + 1:] if not w.startswith("-")] if at >= 0 else []
+        if len(paths) >= 2:
+            names.update(_copied_to(names, paths[:-1], paths[-1]))
         elif _STRIPS_CR.search(step) and names.intersection(words):
             return True
     return False
+
+
+def _mounted_at(service: Service, path: Path) -> Iterator[str]:
+    """The container paths of `path` through the service's bind mounts: of the file itself, or inside a bound
+    folder (onyx's nginx binds ../data/nginx onto /nginx-templates: its run-nginx.sh is there)."""
+    for mount in service.volumes:
+        if mount.type != "bind" or not mount.source:
+            continue
+        source = Path(mount.source)
+        if source == path:
+            yield mount.target
+        elif path.is_relative_to(source):
+            yield posixpath.join(mount.target, path.relative_to(source).as_posix())
+
+
+def _copied_to(names: set[str], sources: list[str], target: str) -> set[str]:
+    """Where `cp SOURCES... TARGET` puts the copies of `names`: a file named as a source, or one inside a folder
+    copied whole (`cp -a /nginx-templates/. /etc/nginx/conf.d/`: its contents, as `cp -r DIR NEW` also puts
+    them; into an existing TARGET `cp -r DIR` puts DIR itself: both places are counted)."""
+    found = set()
+    for source in sources:
+        folder = posixpath.normpath(source)
+        for name in names:
+            if name in (source, folder):
+                found.add(posixpath.join(target, posixpath.basename(name)) if target.endswith("/") else target)
+            elif name.startswith(folder.rstrip("/") + "/"):
+                inside = name[len(folder.rstrip("/")) + 1:]
+                found.add(posixpath.join(target, inside))
+                if not source.endswith(("/.", "/./")):
+                    found.add(posixpath.join(target, posixpath.basename(folder), inside))
+    return found
 
 
 def _rewrite_fix(project: Project, shipped: Shipped, data: bytes, writable: Path) -> Fix:
