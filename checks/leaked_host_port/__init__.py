@@ -205,7 +205,10 @@ class LeakedHostPort(Check):
         lila-docker's `LILA_URL=http://localhost:8080` in 'lila' is caddy's `8080:80` in front of it,
         its site's address, though the optional chessground listens on 8080 inside. A key
         naming a public address (`NEXTAUTH_URL`, a UI's), or the listener's own URL given to it beside
-        its workers (the same key and value: redash's `REDASH_HOST`, for links in mails), stays a page.
+        its workers (the same key and value: redash's `REDASH_HOST`, for links in mails), stays a page,
+        even where the worker's code reads it, unless it depends on that listener, an app of the project
+        (dandi-archive's `DJANGO_DANDI_API_URL=http://localhost:8000` in its 'celery' is the API's address
+        in links and manifests; polarsource/polar's 'worker', which depends on 'api', calls its URL).
         That is decided per service, not per variable name;
         but a variable a dev server's proxy reads (`target: process.env.API_URL` in vite.config.js,
         webpack's or vue's config, setupProxy.js) is dialed by that server from its container,

@@ -165,8 +165,13 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             if page and opens and meant[1] == port and not _LINK_WORDS.intersection(var.name.upper().split("_")) \
                     and not _own_url(model.services[meant[0]], var) and opens_itself(var.name):
                 page = False
+            # a server-read address key dials what it names, unless its listener, an app of the project, is given the
+            # same key and value and the reader does not wait for it: dandi-archive's DJANGO_DANDI_API_URL=
+            # http://localhost:8000 in 'django' and in its 'celery', which writes the API's address into links and
+            # manifests (polarsource/polar's 'worker' depends on 'api', whose POLAR_POLAR_API_URL it calls)
+            link = _app_url(model.services[meant[0]], service, var) and meant[0] not in service.depends_on
             if (browser_key or (browser and page and not itself)) and not server_api \
-                    and not (meant[1] == port and _dialed_key(var.name) and server_reads(var.name)):
+                    and not (meant[1] == port and not link and _dialed_key(var.name) and server_reads(var.name)):
                 continue
             name = _stable_name(model, meant[0])
             sibling = None
@@ -257,6 +262,12 @@ def _own_url(listener: Service, var: EnvVar) -> bool:
     http://localhost:5001` in `server`, `scheduler` and `worker`, for the links of alert mails)."""
     own = listener.environment.get(var.name)
     return own is not None and own.value == var.value
+
+
+def _app_url(listener: Service, reader: Service, var: EnvVar) -> bool:
+    """_own_url for a listener running the project's app (built here, or the reader's image): a third-party
+    server given the key by an env_file every service loads never reads it."""
+    return (listener.build is not None or listener.image == reader.image) and _own_url(listener, var)
 
 
 def _stable_name(model: ComposeModel, peer: str) -> str:
