@@ -8,6 +8,7 @@ from pathlib import Path
 from doctor.host import Host
 from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
 from doctor.project import Project
+from doctor.project.app_top import app_top
 from doctor.project.ciimages import workflows_folder
 from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_locks import is_lock, locked_reference, relock_advice
@@ -112,7 +113,19 @@ class RuntimeDrift(Check):
         folder's range excludes (`.python-version` 3.10 beside `requires-python = ">=3.11"`) is
         reported so, naming the range and the services built there. A Dockerfile
         whose services pin the version in their own folders answers to those files, not to the
-        root's; a service's range that says what the root already says adds no second finding. A
+        root's; a service's range that says what the root already says adds no second finding.
+        Compose files kept in a side folder of the app's git checkout (a folder under docker/,
+        .devcontainer/, deploy/, dev/ and the like, or one that builds nothing from outside itself)
+        that holds no manifest or version file of its own, below a top that holds the app (a
+        package.json, pyproject.toml, `.python-version`, `.nvmrc`...), are that app's: the top's
+        version files, manifests, CI, the Dockerfiles at the top and in its docker/ folder and its
+        virtualenv count as the project's, each reported at its own file:line (documenso's
+        docker/development/compose.yml runs postgres and minio for an app started on the host with
+        `npm run dev`: an `.nvmrc` of 20 at the top is apart from package.json's `engines.node
+        >=22.0.0`, CI's `v22.x` and the released docker/Dockerfile's node 22). A monorepo package
+        with a manifest of its own (apps/web/package.json beside apps/web/compose.yaml) answers to
+        its own files, not to the tools of the top; a build from the top (mealie's docker/, `context:
+        ..`) reads the top's files already, as its own folder's, compared with its FROM. A
         version with a part of more than nine digits (an `.nvmrc` of `v` and 5000 nines, a tox range
         `py{38-3²}`) is no version and is passed over, and a tox env list naming more than 500 envs
         (`py{1-30000000}`) lists no versions and is read as nothing.
@@ -186,9 +199,16 @@ class RuntimeDrift(Check):
                 starts = (context, path.parent, *manifest_folders(context, copies))
                 builds.setdefault((image, starts), []).append(name)
         near = {key: files.nearest(key[1]) for key in builds}  # each service's own version files
+        # compose files in a side folder of the app's checkout (documenso's docker/development): the top's
+        # version files, manifests, CI, release Dockerfiles and virtualenv are the project's, as at the top
+        # (a build from the top reads them already, as its own folder's: mealie's docker/)
+        contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
+        top = app_top(root, project.repo(), contexts, [start for _, starts in builds for start in starts])
+        home = [*files.folder(root), *(files.folder(top) if top else ())]  # what applies project-wide
         # the Dockerfiles no service builds (the image CI releases: umami's, linkding's docker/), ARG defaults read
         built = [s.build.dockerfile_path for s in project.services.values() if s.build and s.build.dockerfile_path]
-        released_pins = {path: _stage_pins(recipe, (), every_stage=True) for path in release_dockerfiles(root, built)
+        releases = dict.fromkeys([*release_dockerfiles(root, built), *(release_dockerfiles(top, built) if top else ())])
+        released_pins = {path: _stage_pins(recipe, (), every_stage=True) for path in releases
                          if (recipe := project.recipe(path)) is not None}
         released = [d for found, _ in released_pins.values() for d in found]
         # each Dockerfile is one voice in the vote, by the stage its image runs: healthchecks' builder and
@@ -196,9 +216,9 @@ class RuntimeDrift(Check):
         silent = _one_per_dockerfile([*((path[0], images[path], runs[path]) for path in images),
                                       *((path, found, run) for path, (found, run) in released_pins.items())])
         # the checkout's workflows folder, found once (it walks up to the checkout's top) for every reader below
-        contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
         ci_folder = workflows_folder(project.root, contexts, project.repo)
-        workflows = _workflows(project, ci_folder, [start for _, starts in builds for start in starts])
+        workflows = _workflows(project, ci_folder, [*(start for _, starts in builds for start in starts),
+                                                    *([top] if top else [])])
         workflows += _circleci(project)
         # the CI jobs that work in a service's own folders speak for that service's version files too
         service_ci = {key: _workflows(project, ci_folder, list(key[1]), with_root=False) for key in builds}
@@ -207,6 +227,8 @@ class RuntimeDrift(Check):
                     for sibling in sibling_builds(project.compose)
                     if (service := project.services[sibling.service]).build is not None]
         ran = _image_runners(project)
+        venvs = list(dict.fromkeys([*read_venvs(root, host.env.get("VIRTUAL_ENV")),
+                                    *(read_venvs(top, host.env.get("VIRTUAL_ENV")) if top else ())]))
         for runtime in ("python", "node"):
             # a service whose own folder pins the runtime answers to that file (nearest wins), not the root's
             loose = {path for (path, _), found in near.items()
@@ -215,10 +237,10 @@ class RuntimeDrift(Check):
             # x-app and x-assets anchors) are two images of the same FROM lines
             # a sibling's build of a service that answers to the root's files is a place like its loaded build
             declared = list(dict.fromkeys([
-                *files.folder(root), *(d for path, found in images.items() if path in loose for d in found), *released,
+                *home, *(d for path, found in images.items() if path in loose for d in found), *released,
                 *(d for sibling, pins, _ in siblings if _image_of(project.services[sibling.service]) in loose
                   for d in pins),
-                *workflows, *ran, *(read_venvs(root, host.env.get("VIRTUAL_ENV")) if runtime == "python" else ())]))
+                *workflows, *ran, *(venvs if runtime == "python" else ())]))
             # the ranges of a build's own folders (saleor's pyproject above its .devcontainer) for its FROM pins
             applying: dict[Location, list[Declared]] = {}
             for (built_image, _), found in near.items():
@@ -232,8 +254,8 @@ class RuntimeDrift(Check):
             groups = [(names, images[path], near[path, starts], [d for d in _voices(
                 [d for d in service_ci[path, starts] if d.runtime == runtime], runtime) if len(d.versions) == 1])
                 for (path, starts), names in builds.items()]
-            yield from self._services(project, runtime, groups, reference, flagged, files.folder(root))
-            yield from unpinned_images(self, project, runtime, groups, flagged, files.folder(root))
+            yield from self._services(project, runtime, groups, reference, flagged, home)
+            yield from unpinned_images(self, project, runtime, groups, flagged, home)
             # a service pinning the runtime in its own folders answers to those files, not to the root's reference
             own = {name: [d for d in near[key] if d.runtime == runtime and d.versions and not d.spec]
                    for key, names in builds.items() if key[0] not in loose for name in names}
