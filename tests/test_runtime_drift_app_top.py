@@ -133,3 +133,16 @@ def test_python_at_the_top_of_a_databases_only_dev_folder(tmp_path: Path) -> Non
     shown = drift_shown(findings(top / "deploy" / "dev", tmp_path), top)
     assert [(path, line) for path, line, _ in shown] == [(".python-version", 1), (".venv/pyvenv.cfg", 2)]
     assert shown[0][2].startswith("python 3.11 (.python-version 3.11), outside requires-python >=3.12 (")
+
+
+def test_a_compose_folder_reached_through_a_link_reads_the_checkout_s_top(tmp_path: Path) -> None:
+    """`doctor preflight ~/dev-db`, a link to docker/development: the top is the checkout's, not the link's parents."""
+    top = _checkout(tmp_path / "src")
+    (top / ".nvmrc").write_text("20\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / ".nvmrc").write_text("22\n")  # beside the link: no file of the project
+    link = tmp_path / "elsewhere" / "dev-db"
+    link.symlink_to(top / DEV, target_is_directory=True)
+    found = findings(link, tmp_path)
+    assert [(f.location.path.resolve(), f.location.line) for f in found if f.location is not None] == [
+        ((top / ".nvmrc").resolve(), 1)]

@@ -36,6 +36,8 @@ def app_top(root: Path, repo: GitRepo | None, contexts: Iterable[Path], starts: 
         return None
     parts = real.relative_to(repo.top).parts
     folders = [root, *root.parents][:len(parts) + 1]  # lexical: root, its parents, the top last
+    if folders[-1].resolve() != repo.top:  # a root reached through a link: its lexical parents are elsewhere
+        folders = [real, *real.parents][:len(parts) + 1]
     top = folders[-1]
     if any(_normal(start) == _normal(top) for start in starts):
         return None
