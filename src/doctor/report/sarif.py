@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from doctor.report import RenderOptions
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/devenv-doctor/"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "doctor/v1"
 MAX_RESULTS = 25_000  # GitHub rejects a run with more; see "SARIF results exceed limit"
@@ -67,7 +66,8 @@ def sarif_log(report: Report, redactor: Redactor, options: RenderOptions) -> Jso
         sorted(findings, key=lambda f: -f.severity)[:MAX_RESULTS] if len(findings) > MAX_RESULTS else findings
     )
     results = [_result(f, index[f.check], root, anchor, redactor) for f in kept]
-    driver: Json = {"name": "doctor", "informationUri": INFORMATION_URI, "rules": rules}
+    # no informationUri (optional): doctor has no published page, and PyPI's devenv-doctor is not doctor's
+    driver: Json = {"name": "doctor", "rules": rules}
     if options.version:
         driver["version"] = options.version
         driver["semanticVersion"] = options.version
