@@ -23,7 +23,7 @@ from pathlib import Path
 from doctor import __version__, app
 from doctor.engine import Report
 from doctor.lazyre import lazy
-from doctor.model import CheckResult, Status, field, record
+from doctor.model import CheckResult, Severity, Status, field, record
 from doctor.records import replace
 from doctor.why.advice import unexplained
 from doctor.why.assumed import Assumed, assumed_project
@@ -387,8 +387,12 @@ def _no_containers(project: Project, opts: WhyOptions, asked: Collection[str] | 
 def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], files: tuple[Path, ...],
             assumed: Assumed | None = None) -> Report:
     """The preflight report schema: one result per check that explains a symptom, plus `why` for the rest; with
-    `facts.assumed_project` where the piped text named no project and doctor read it as the one it found here."""
-    explained = [e for d in diagnoses for e in d.explained]
+    `facts.assumed_project` where the piped text named no project and doctor read it as the one it found here.
+
+    A cause of a failed service is an error whatever its severity in preflight: image-availability's note that `up`
+    pulls an image, explaining a failed pull, was a `::notice`, a passed JUnit test case and a SARIF `note` of a
+    report that exits 1."""
+    explained = [_as_failure(e) if d.failed else e for d in diagnoses for e in d.explained]
     results = []
     for result in ran:
         mine = tuple(e for e in explained if e.check == result.check)
@@ -411,6 +415,11 @@ def _report(root: Path, diagnoses: list[Diagnosis], ran: list[CheckResult], file
     if assumed is not None:
         facts["assumed_project"] = assumed.as_dict(root)
     return Report(root, tuple(results), facts=facts, docs={WHY: WHY_SUMMARY}, compose_files=files)
+
+
+def _as_failure(explained: Explained) -> Explained:
+    """`explained`, the cause of a failed service, as an error."""
+    return explained if explained.severity >= Severity.ERROR else replace(explained, severity=Severity.ERROR)
 
 
 __all__ = ["Explained", "Symptom", "WhyOptions", "why"]
