@@ -68,7 +68,10 @@ class RootOwnedFiles(Check):
         new `user:`), and so
         are files in a bind mount owned by exactly the service's numeric `user:` (lemmy's pictrs,
         `991:991`) or by the user its image runs as (mattermost's `USER mattermost`, uid 2000;
-        read from the image on the engine, which the container that wrote them ran from), by the
+        read from the image on the engine, which the container that wrote them ran from; before an
+        image with no build is pulled, folders alone of one non-root owner in its bind mounts were
+        given to it by hand, as mattermost's guide has `chown -R 2000:2000 ./volumes/app/mattermost`
+        done before the first pull: a note too), by the
         numeric `USER` of the Dockerfile it builds (CTFd's `ctfd`, `USER 1001`), or by the uid a
         service that only sets owners gives the mount to (CTFd's `permissions`, `chown -R
         1001:1001 /var/uploads /var/log/CTFd`), or that the script a service starts with gives a
@@ -333,6 +336,10 @@ class RootOwnedFiles(Check):
 
             kept = _server_data(project, host, service, within, sorted({r[1] for r in inner}) if inner else owners,
                                 holder is not None)
+        if kept is None and service and judged and not why and inner is None:
+            from .kept import _before_the_pull
+
+            kept = _before_the_pull(project, host, service, rows)
         if kept is None and why and not aside:  # every stray kept by design, by a service's own uid
             return self.finding(f"{message}: {why}", Location(within_path), f"owner:{top}",
                                 Fix(f"expected: {why}; nothing to change while it does", Safety.ADVICE),

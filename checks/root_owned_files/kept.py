@@ -60,6 +60,25 @@ def _image_user(project: Project, host: Host, service: str, owners: list[int]) -
     return f"{service!r} runs as its image's user {user!r} and keeps its files there"
 
 
+def _before_the_pull(project: Project, host: Host, service: str, rows: list[Row]) -> str | None:
+    """The note for folders alone, of one non-root owner, in a bind mount of a service whose image (no build) is not
+    on the engine yet: no container of it ran here, and folders with nothing written in them were made and given to
+    that user by hand, as mattermost/docker's guide has `mkdir -p ./volumes/app/mattermost/{config,...}` and `chown
+    -R 2000:2000 ./volumes/app/mattermost` done before the first pull (they were strays, chowned back to you: the
+    image's USER is read only from an image on the engine). None otherwise, or when the engine cannot say."""
+    svc = project.services[service]
+    owners = {r[1] for r in rows}
+    if svc.build is not None or not svc.image or len(owners) != 1 or 0 in owners or not all(r[3] for r in rows):
+        return None
+    try:
+        if host.images.image(svc.image) is not None:
+            return None
+    except Unavailable:
+        return None
+    return (f"{service!r} image {svc.image!r} is not on the engine, so no container of it made them: folders alone, "
+            f"given to uid {rows[0][1]} by hand, likely the user it runs as")
+
+
 def _designed(project: Project, host: Host, within: str) -> list[tuple[str, int, str]]:
     """(bind source, uid, why) for each bind mount at, below or above `within` whose files a
     service keeps as a non-root user of its own by design: the numeric uid the service runs as
