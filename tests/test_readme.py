@@ -116,3 +116,17 @@ def test_the_install_section_names_the_package_to_upgrade_and_uninstall() -> Non
     section = README.read_text(encoding="utf-8").split("## Use doctor on your own project", 1)[1].split("\n## ", 1)[0]
     for command in (f"pipx uninstall {name}", f"pip uninstall {name}"):
         assert command in " ".join(section.split()), command
+
+
+@pytest.mark.parametrize(("command", "said"), [("preflight", "print only its summary line"),
+                                               ("why", "the console report is still printed")])
+def test_output_and_format_help_say_what_the_readme_says(command: str, said: str) -> None:
+    """`--output` does not do the same in preflight (only the summary line is printed) and why (the console report
+    is printed too), and `--format` defaults to github on an Actions log: the README's Usage block said so, while
+    both `--help`s said only `Write the report to this file.` and `Output: console, json, sarif, junit, github.`"""
+    block = " ".join(_usage_blocks()[command].split())
+    text, _ = _help(command)
+    helped = " ".join(text.split())
+    assert said in block and said in helped, helped
+    assert "github is chosen automatically on GitHub Actions" in " ".join(_usage_blocks()["preflight"].split())
+    assert "default: github on a GitHub Actions log, else console" in helped, helped

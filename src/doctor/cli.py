@@ -122,9 +122,11 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
             str | None, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info [error].",
                                      autocompletion=complete_severity)
         ] = None,
-        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.",
-                                                    autocompletion=complete_format)] = None,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+        format: Annotated[str | None, typer.Option(
+            "--format", help=f"Output: {', '.join(formats)} (default: github on a GitHub Actions log, else console).",
+            autocompletion=complete_format)] = None,
+        output: Annotated[Path | None, typer.Option(
+            "--output", "-o", help="Write the report to this file; print only its summary line.")] = None,
         no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the console report.")] = False,
     ) -> None:
         """Run every check on the project and this machine; exit 0 (clean), 1 (findings) or 2 (usage error or unreadable project)."""
@@ -227,8 +229,10 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
             "--profile", help="Activate a compose profile, as the `up` it looks at did.")] = None,
         project_name: Annotated[str | None, typer.Option(
             "--project-name", "-p", help="Compose project name, as the `up` it looks at used.")] = None,
-        format: Annotated[str | None, typer.Option("--format", help=f"Output: {', '.join(formats)}.")] = None,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+        format: Annotated[str | None, typer.Option(
+            "--format", help=f"Output: {', '.join(formats)} (default: github on a GitHub Actions log, else console).")] = None,
+        output: Annotated[Path | None, typer.Option(
+            "--output", "-o", help="Write the report to this file too; the console report is still printed.")] = None,
     ) -> None:
         """After a failed `up` (its containers, else its output piped in): each failed service's symptom and the finding that explains it; exit 0 up, 1 failed, 2 could not look."""
         from doctor.why.command import WhyOptions
