@@ -130,3 +130,15 @@ def test_output_and_format_help_say_what_the_readme_says(command: str, said: str
     assert said in block and said in helped, helped
     assert "github is chosen automatically on GitHub Actions" in " ".join(_usage_blocks()["preflight"].split())
     assert "default: github on a GitHub Actions log, else console" in helped, helped
+
+
+def test_the_usage_block_is_a_synopsis_a_terminal_shows() -> None:
+    """`doctor exec`'s line of the Usage block was one line of 9,709 characters (every case of where a command runs,
+    in a code block that does not wrap): its prose is now the paragraph under the block, and every line of the block
+    is a synopsis of at most 160 characters."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("## Usage\n", 1)[1].split("```\n", 2)[1]
+    long = [line[:60] for line in block.splitlines() if len(line) > 160]
+    assert not long, long
+    after = text.split("## Usage\n", 1)[1].split("```\n", 2)[2]
+    assert after.lstrip().startswith("`doctor exec -- CMD` runs CMD on the host or in the service"), after[:200]
