@@ -142,3 +142,19 @@ def test_the_usage_block_is_a_synopsis_a_terminal_shows() -> None:
     assert not long, long
     after = text.split("## Usage\n", 1)[1].split("```\n", 2)[2]
     assert after.lstrip().startswith("`doctor exec -- CMD` runs CMD on the host or in the service"), after[:200]
+
+
+def test_doctor_help_lists_every_command_with_a_whole_summary() -> None:
+    """`doctor --help`, a newcomer's first command, cut every summary at 45 characters (click's default short help):
+    `preflight  Run every check on the project and this machine; exit 0...`, `why  After a failed `up` (its containers,
+    else its output piped...`. Each command now has a summary of its own, whole on an 80-column terminal."""
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    done = subprocess.run([sys.executable, "-m", "doctor", "--help"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("Commands:", 1)[1].splitlines()[1:]
+    rows = {line.split()[0]: line.split(None, 1)[1] for line in listed if line.strip()}
+    assert sorted(rows) == sorted(COMMANDS), listed
+    cut = [line for line in listed if line.rstrip().endswith("...") or len(line) > 80]
+    assert not cut, cut
+    assert all(not line.startswith("    ") for line in listed), listed  # no summary wraps onto a second line

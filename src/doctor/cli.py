@@ -107,7 +107,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
     ) -> None:
         """Diagnose and repair Docker Compose development environments."""
 
-    @cli.command()
+    @cli.command(short_help="Run every check on the project and this machine; print findings.")
     def preflight(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
@@ -177,23 +177,23 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         inspect.Parameter("dry_run", keyword, default=False, annotation=Annotated[bool, typer.Option("--dry-run", help="Print every file the run would write (one diff each, all rounds) and the commands; change nothing.")]),
         inspect.Parameter("yes", keyword, default=False, annotation=Annotated[bool, typer.Option("--yes", "-y", help="Apply unsafe fixes too, without asking.")]),
     ])
-    cli.command()(fix)
+    cli.command(short_help="Apply the fixes doctor can make (--dry-run shows them first).")(fix)
 
-    @cli.command()
+    @cli.command(short_help="Versions, context, engine endpoint, PATH diff (for bug reports).")
     def info(
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (for bug reports and scripts).")] = False,
     ) -> None:
         """Print the facts a bug report needs: versions, context, engine endpoint, PATH diff (secrets masked)."""
         raise typer.Exit(app.guarded(commands.info, as_json))
 
-    @cli.command("config")
+    @cli.command("config", short_help="The effective configuration, and where each value came from.")
     def config_(
         path: Annotated[Path, typer.Argument(help="Project directory.")] = Path(),
     ) -> None:
         """Print the effective configuration and where each value came from."""
         raise typer.Exit(app.guarded(commands.show_config, app.PreflightOptions(path=path)))
 
-    @cli.command()
+    @cli.command(short_help="Accept today's findings; later runs report only new ones.")
     def baseline(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option("--file", "-f", help="Compose file, like docker compose -f.")] = None,
@@ -207,18 +207,18 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
                                        profiles=tuple(profile) if profile else None, project_name=project_name)
         raise typer.Exit(app.guarded(commands.write_baseline_file, options))
 
-    @cli.command("list")
+    @cli.command("list", short_help="The check ids with one-line summaries.")
     def list_checks() -> None:
         """List the checks with their ids and one-line summaries."""
         raise typer.Exit(app.guarded(commands.list_checks))
 
-    @cli.command()
+    @cli.command(short_help="What a check finds, why it matters, an example, the fix.")
     def explain(check: Annotated[str, typer.Argument(help="A check id from 'doctor list'.",
                                                                  autocompletion=complete_check_id)]) -> None:
         """Explain a check: what it finds, why it matters, an example, and the fix."""
         raise typer.Exit(app.guarded(commands.explain, check))
 
-    @cli.command()
+    @cli.command(short_help="After a failed `up`: each failed service's symptom and its cause.")
     def why(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         service: Annotated[str | None, typer.Option(
@@ -246,7 +246,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
                              project_name=project_name, format=format, output=output, stdin=0)
         raise typer.Exit(app.guarded(run_why, options))
 
-    @cli.command()
+    @cli.command(short_help="The port map of this repo's worktrees and clones, with clashes.")
     def ports(
         path: Annotated[Path, typer.Argument(help="Project directory (the cwd of docker compose) or compose file.")] = Path(),
         file: Annotated[list[Path] | None, typer.Option(
@@ -267,7 +267,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
                                env_files=tuple(env_file) if env_file else None, project_name=project_name)
         raise typer.Exit(app.guarded(run_ports, options))
 
-    @cli.command("exec")
+    @cli.command("exec", short_help="Run a command where its deps are: here or in a service container.")
     def exec_(
         command: Annotated[list[str], typer.Argument(help="The command to run, after --.")],
         project: Annotated[Path, typer.Option(
