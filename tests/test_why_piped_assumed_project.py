@@ -101,3 +101,20 @@ def test_the_assumed_project_is_in_the_json_facts(tmp_path: Path) -> None:
     assert folder["assumed_project"]["source"] == "folder" and folder["assumed_project"]["file"] is None, folder
     given = json.loads(run_why(_project(tmp_path / "g"), UP, "-p", "doctor-audit-why4-x", "--format", "json").stdout)
     assert "assumed_project" not in given["facts"], given["facts"]
+
+
+def test_logs_piped_in_are_not_said_to_come_from_containers_with_a_container_name(tmp_path: Path) -> None:
+    """`docker compose logs app | doctor why` (compose's `app-1  |` prefix, no service with a `container_name:`) on
+    nickjj/docker-django-example's layout: the stderr note said "its containers have a `container_name:`", which no
+    service there has; it now says the log prefix leaves the project's name out."""
+    root = tmp_path / "logs"
+    root.mkdir()
+    (root / ".env").write_text("COMPOSE_PROJECT_NAME=hellodjango\n")
+    (root / "compose.yaml").write_text(COMPOSE.replace("    container_name: why4-db\n", "")
+                                       .replace("    container_name: why4-app\n", ""))
+    done = run_why(root, "app-1  | Error: getaddrinfo ENOTFOUND postgresserver\napp-1 exited with code 1\n")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert ("doctor: the piped output names no project (its lines name containers by compose's log prefix "
+            "(`app-1  |`), which leaves the project's name out): read as project 'hellodjango', from "
+            "COMPOSE_PROJECT_NAME at .env:1") in done.stderr, done.stderr
+    assert "container_name" not in done.stderr, done.stderr

@@ -39,12 +39,17 @@ class Assumed:
     line: int | None = None
     # the text names a container of the project (a `container_name:` one): else compose created none
     named: bool = True
+    # ... only by compose's log prefix, the first one here (`web-1  |`: `docker compose logs` piped in), no service
+    # having a `container_name:` (the note said they had one)
+    prefix: str = ""
 
     def note(self, cwd: Path | None = None) -> str:
         """The stderr line: why the text names no project, the name read, where from (a file as it opens from
         `cwd`), and what an `up -p X` wants."""
         source = self.where(cwd)
-        why = ("its containers have a `container_name:`, and no network or volume carries the project's name"
+        why = (f"its lines name containers by compose's log prefix (`{self.prefix}`), which leaves the project's "
+               "name out" if self.named and self.prefix else
+               "its containers have a `container_name:`, and no network or volume carries the project's name"
                if self.named else "compose stopped before creating any container, network or volume, whose names "
                "would carry it")
         return (f"doctor: the piped output names no project ({why}): read as project {self.name!r}, from {source}; "
@@ -75,7 +80,10 @@ def assumed_project(text: str, project: Project) -> Assumed | None:
     lines = text_lines(text)
     if text_project(text, project.services, keys)[0] or not lines:
         return None
-    return replace(name_source(project), named=any(_CREATED.match(line) for line in lines))
+    named = any(_CREATED.match(line) for line in lines)
+    prefixes = [] if any(s.container_name for s in project.services.values()) else [
+        line.strip()[:line.strip().index("|") + 1] for line in lines if _CREATED.match(line) and "|" in line]
+    return replace(name_source(project), named=named, prefix=prefixes[0] if prefixes else "")
 
 
 def name_source(project: Project) -> Assumed:
