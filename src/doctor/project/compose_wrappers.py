@@ -10,7 +10,8 @@ Read, never run: the Makefile and the shell scripts at the project's top and in 
 scripts/, tools/ and docker/ (a `*.sh`, or a file starting with a `#!` naming a shell), each up to
 64 KiB, and the scripts of its package.json (unsend's `pnpm dx:up`, `docker compose -f
 docker/dev/compose.yml up -d`). A command continued with `\\` is one line (one run over `ssh` is another machine's: left
-out; a literal `cd DIR` before compose on the line or in the script puts the names in DIR); `${VAR}`, `$VAR` and
+out; a literal `cd DIR` before compose on the same line, or in the same package.json script, puts the names
+in DIR); `${VAR}`, `$VAR` and
 `$(VAR)` in a file name are what the same file assigns to VAR (a name
 built any other way counts as a file of unknown name, which may be the override: no note).
 """
@@ -96,21 +97,39 @@ def _package_scripts(path: Path) -> list[Wrapper]:
 
 
 # a command that only changes the folder the next ones run in: `cd docker/dev` (a literal path)
-_CD = lazy(r"""^\s*[@+-]*\(?\s*cd\s+("[^"$`]*"|'[^']*'|[^\s"'$`;&|()]+)\s*$""")
+_CD = lazy(r"""^\s*[@+-]*\(?\s*(cd|pushd|popd)(?:\s+("[^"$`]*"|'[^']*'|[^\s"'$`;&|()]+))?\s*$""")
+# a subshell's group, `(cd frontend && npm ci)`, and a command substitution, `$(dirname "$0")`, innermost first
+_GROUP = lazy(r"(\$?)\(([^()]*)\)")
 
 
 def _cd_folder(before: str) -> str | None:
     """The folder a line or script changes to before it runs compose (`before`: what it runs first): "DIR" for
-    `cd DIR && docker compose ...` (or `cd DIR; ...`, several chained), "" where it changes none, None where
-    only the shell knows it (`cd "$(dirname "$0")"`, `cd -`, a bare `cd`)."""
-    folders = []
+    `cd DIR && docker compose ...` (or `cd DIR; ...`, several chained, `pushd DIR`, `cd -` and `popd` going back),
+    "" where it changes none, None where only the shell knows it (`cd "$(dirname "$0")"`, `cd ~`, a bare `cd`).
+    A subshell closed before compose, `(cd frontend && npm ci) && docker compose ...`, changes nothing here."""
+    while True:  # a substitution's text is unknown to this reading ($X); a closed subshell's cd stays in it
+        shed = _GROUP.sub(lambda group: "$X" if group[1] else " ", before)
+        if shed == before:
+            break
+        before = shed
+    folders: list[str] = []
+    back: list[list[str]] = []  # where `cd -` and `popd` go
     for command in _COMMAND_END.split(before):
-        if re.match(r"\s*[@+-]*\(?\s*cd\b", command) is None:
+        if re.match(r"\s*[@+-]*\(?\s*(?:cd|pushd|popd)\b", command) is None:
             continue
-        folder = _CD.match(command)
-        if folder is None or folder[1].strip("\"'") in ("-", "~") or folder[1].startswith("~"):
+        found = _CD.match(command)
+        if found is None:
             return None
-        folders.append(folder[1].strip("\"'"))
+        verb, word = found[1], (found[2] or "").strip("\"'")
+        if verb == "popd" or word == "-":
+            if not back:
+                return None
+            folders = back.pop()
+            continue
+        if not word or word.startswith("~"):
+            return None
+        back.append(list(folders))
+        folders = [word] if os.path.isabs(word) else [*folders, word]
     return os.path.normpath(os.path.join(*folders)) if folders else ""
 
 
