@@ -90,3 +90,34 @@ def test_the_first_peer_binding_there_gives_all_its_binds_over_the_folder(tmp_pa
     assert _found(root) == [(
         "'worker' runs `bundle exec sidekiq` in /srv/app, empty in its image: 'web' (same build) mounts . there",
         2, "mount .:/srv for 'worker' as 'web' does, in a new dev override compose.override.yaml")]
+
+
+def test_a_worker_taking_the_peers_mounts_or_an_image_a_run_fills_is_no_fault(tmp_path: Path) -> None:
+    """`volumes_from: [app]` gives the worker app's binds; a RUN in the folder (`RUN git clone ... .`) or naming it
+    may fill it: neither is an empty folder (a review's finds: both were errors)."""
+    assert _found(_maybe(tmp_path / "from", WORKER + "    volumes_from:\n      - app\n")) == []
+    folder = _maybe(tmp_path / "cloned")
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "RUN git clone https://example.com/app.git .\n")
+    assert _found(folder) == []
+    folder = _maybe(tmp_path / "named")
+    dockerfile = folder / "Dockerfile"
+    text = dockerfile.read_text().replace("WORKDIR /workspace\n", "")
+    dockerfile.write_text(text + "RUN git clone https://example.com/app.git /workspace\nWORKDIR /workspace\n")
+    assert _found(folder) == []
+
+
+def test_many_services_of_one_build_are_judged_in_linear_work(tmp_path: Path) -> None:
+    """2,000 services of one build, half binding the project, half bare: each bare one is found, its peer the
+    first binding service, without a walk over pairs (each folder keeps two peers: the first, and the next)."""
+    root = tmp_path / "many"
+    root.mkdir()
+    (root / "Dockerfile").write_text("FROM ruby:3.3\nWORKDIR /srv\n")
+    lines = ["services:"]
+    for i in range(1000):
+        lines += [f"  bound{i}:", "    build: .", "    command: rails s", "    volumes:", "      - .:/srv"]
+        lines += [f"  bare{i}:", "    build: .", "    command: bundle exec sidekiq"]
+    (root / "compose.yaml").write_text("\n".join(lines) + "\n")
+    found = _found(root)
+    assert len(found) == 1000
+    assert all(message.endswith("'bound0' (same build) mounts . there") for message, _, _ in found)

@@ -150,7 +150,9 @@ class MissingMount(Check):
         which only the wide bind brought ("no such file or directory").
 
         A service that runs a command (not an idle `sleep infinity`) in a working folder its image
-        leaves empty (its Dockerfile COPYs nothing there) and that it mounts nothing at, while a
+        leaves empty (its Dockerfile COPYs nothing there, and no RUN runs there or names it:
+        `RUN git clone ... .` may fill it) and that it mounts nothing at (nor takes another's
+        mounts, `volumes_from`), while a
         service built from the same Dockerfile binds the project there, is an error: maybe's
         devcontainer 'worker' runs `bundle exec sidekiq` in /workspace beside 'app''s
         `..:/workspace:cached` ("Could not locate Gemfile"); the fix gives it that bind and the

@@ -35,6 +35,7 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
     services = project.compose.services
     # each build's binds of the project by target, in compose's order: a service's peers are looked up by its
     # working folder and the folders above it, never by a walk of every service (no loop over pairs)
+    # (two peers suffice per build and folder: the first in compose's order, and the next for that one itself)
     binds_at: dict[tuple[tuple[str, str], str], list[tuple[int, Service, Mount]]] = {}
     for order, peer in enumerate(services.values()):
         image = _image(peer)
@@ -44,7 +45,9 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
         for m in peer.volumes:
             if m.type == "bind" and m.source and "$" not in m.source and m.raw and m.target.startswith("/") and (
                     _project_tree(Path(os.path.normpath(m.source)), root, context)):
-                binds_at.setdefault((image, posixpath.normpath(m.target)), []).append((order, peer, m))
+                at = binds_at.setdefault((image, posixpath.normpath(m.target)), [])
+                if len({p.name for _, p, _ in at} | {peer.name}) <= 2:
+                    at.append((order, peer, m))
     for service in services.values():
         words = _run_words(service)
         image = _image(service)
@@ -61,13 +64,39 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
         if any(not c.destination.startswith("/") or _over(c.destination, workdir) or _over(workdir, c.destination)
                for c in copies):
             continue  # the image puts files of the project there (or may)
+        if _written_by_run(project, service, workdir):
+            continue  # a RUN there, or naming it, may fill it (`RUN git clone ... .`)
         found = sorted(((order, peer.name, m) for folder in _folders(workdir)
                         for order, peer, m in binds_at.get((image, folder), ()) if peer is not service),
                        key=lambda one: one[0])
-        if found:
+        if found and not _shares_volumes(project, service.name):
             peer = services[found[0][1]]
-            binds = [m for m in peer.volumes if any(m is b for _, name, b in found if name == peer.name)]
+            context = Path(os.path.normpath(peer.build.context)) if peer.build is not None else root
+            binds = [m for m in peer.volumes if m.type == "bind" and m.source and "$" not in m.source and m.raw
+                     and _over(m.target, workdir) and _project_tree(Path(os.path.normpath(m.source)), root, context)]
             yield _finding(check, project, service, peer, binds, workdir, " ".join(words))
+
+
+def _written_by_run(project: Project, service: Service, workdir: str) -> bool:
+    """Whether a RUN of the service's image may write its working folder: one run there (or below it), or naming
+    it (`RUN git clone https://... /workspace`); so too where the recipe cannot be read."""
+    path = service.build.dockerfile_path if service.build is not None else None
+    recipe = project.recipe(path, service.build.target if service.build is not None else None) if path else None
+    if recipe is None:
+        return True
+    return any(_over(workdir, step.workdir or "/") or workdir in step.text for step in recipe.runs)
+
+
+def _shares_volumes(project: Project, name: str) -> bool:
+    """Whether the service takes another's mounts (`volumes_from: [app]`), in any compose file as written: its
+    folder then holds what that one mounts."""
+    for written in project.compose_documents():
+        for doc in written.docs:
+            services = doc.get("services") if isinstance(doc, dict) else None
+            entry = services.get(name) if isinstance(services, dict) else None
+            if isinstance(entry, dict) and entry.get("volumes_from"):
+                return True
+    return False
 
 
 def _folders(path: str) -> Iterator[str]:
