@@ -115,7 +115,8 @@ class RuntimeDrift(Check):
         whose services pin the version in their own folders answers to those files, not to the
         root's; a service's range that says what the root already says adds no second finding.
         Compose files kept in a side folder of the app's git checkout (a folder under docker/,
-        .devcontainer/, deploy/, dev/ and the like, or one that builds nothing from outside itself)
+        .devcontainer/, deploy/, dev/ and the like; not a folder of another name, which may be a
+        project of its own)
         that holds no manifest or version file of its own, below a top that holds the app (a
         package.json, pyproject.toml, `.python-version`, `.nvmrc`...), are that app's: the top's
         version files, manifests, CI, the Dockerfiles at the top and in its docker/ folder and its
@@ -203,7 +204,7 @@ class RuntimeDrift(Check):
         # version files, manifests, CI, release Dockerfiles and virtualenv are the project's, as at the top
         # (a build from the top reads them already, as its own folder's: mealie's docker/)
         contexts = [Path(s.build.context) for s in project.services.values() if s.build is not None]
-        top = app_top(root, project.repo(), contexts, [start for _, starts in builds for start in starts])
+        top = app_top(root, project.repo(), [start for _, starts in builds for start in starts])
         home = [*files.folder(root), *(files.folder(top) if top else ())]  # what applies project-wide
         # the Dockerfiles no service builds (the image CI releases: umami's, linkding's docker/), ARG defaults read
         built = [s.build.dockerfile_path for s in project.services.values() if s.build and s.build.dockerfile_path]

@@ -21,10 +21,10 @@ SIDE_FOLDERS = frozenset((
 ))
 
 
-def app_top(root: Path, repo: GitRepo | None, contexts: Iterable[Path], starts: Iterable[Path]) -> Path | None:
+def app_top(root: Path, repo: GitRepo | None, starts: Iterable[Path]) -> Path | None:
     """The top of the git checkout around `root` where it holds the app the compose files serve, else None:
-    `root` lies below the top, in a side folder (`docker/development`, `.devcontainer`, `deploy/dev`) or
-    building nothing from outside itself (`contexts`: the services' build contexts); the top holds a
+    `root` lies below the top, in a side folder (`docker/development`, `.devcontainer`, `deploy/dev`; not a
+    folder of any other name, which may hold a project of its own: a repository's test fixtures); the top holds a
     dependency manifest or a version file; and no folder from `root` up to the top holds one (a monorepo
     package's compose file serves that package: the top's tools are not its versions). None too where a
     build starts at the top (`starts`: its context, its Dockerfile's folder): its folders' files, the
@@ -41,8 +41,7 @@ def app_top(root: Path, repo: GitRepo | None, contexts: Iterable[Path], starts: 
     top = folders[-1]
     if any(_normal(start) == _normal(top) for start in starts):
         return None
-    inside = all(Path(_normal(c)).is_relative_to(_normal(root)) for c in contexts)
-    if parts[0].lower() not in SIDE_FOLDERS and not inside:
+    if parts[0].lower() not in SIDE_FOLDERS:  # any other folder may be a project of its own (tests/cases/...)
         return None
     if any(_holds_app(folder) for folder in folders[:-1]) or not _holds_app(top):
         return None
