@@ -52,7 +52,7 @@ def test_a_localhost_url_of_a_service_serving_no_page_is_found(tmp_path: Path, k
     found = two(tmp_path, value, key, listens)
     assert len(found) == 1, [f.message for f in found]
     host = value.split("://")[-1].split(":")[0]
-    shown = f"{key} host '{host}'" if "://" in value else f"{key}={host}"
+    shown = f"{key} host '{host}'" if "://" in value else f"{key}={value}"  # a `host:port` shows its port
     assert found[0].message == (f"{shown} is 'updater' itself in its container (did you mean 'web'?): "
                                 f"'updater' sets {key} in its environment")
     assert found[0].fix is not None and f"{key}={fixed} " in found[0].fix.title + " "

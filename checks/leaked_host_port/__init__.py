@@ -68,9 +68,11 @@ class LeakedHostPort(Check):
         db:5433). Its container
         port (`db:5432`), a host that is no service, and the published port through
         `host.docker.internal` are right and not reported. (3) `localhost`, `127.0.0.1` or
-        `::1` as the host of a container env value (a URL, a `*_HOST`, or a connection string's
+        `::1` as the host of a container env value (a URL, a `*_HOST`, a connection string's
         `Server=localhost,1433;...`, eShopOnWeb's ConnectionStrings__CatalogConnection; go-coffeeshop's
-        `PG_DSN_URL: host=localhost user=postgres ...`, 5432 where it names no port) where another
+        `PG_DSN_URL: host=localhost user=postgres ...`, 5432 where it names no port; or a whole
+        `localhost:PORT` under a key naming no host, go-clean-template's OTLP exporter address
+        `TRACING_OTLP_ENDPOINT=localhost:4317` beside jaeger, fixed to `jaeger:4317`) where another
         service listens on that port: inside a container, localhost is the container itself (one
         finding for a line several services read, naming them all); a `*_HOST` with no port
         whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its

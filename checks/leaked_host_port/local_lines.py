@@ -39,7 +39,9 @@ def local_lines(project: Project, model: ComposeModel, index: NetworkIndex, clie
                                     opens_itself, hints, tuple(other_sites(project, service)),
                                     renders_server_side(inside)):
             reason = clients.local_reason(service, dial.var.name, dial.peer)
-            shown = f"{dial.var.name}={dial.ref.host}" if dial.ref.scheme is None and not dial.ref.conn else (
+            # a `host:port` value shows its port (TRACING_OTLP_ENDPOINT=localhost:4317)
+            address = dial.ref.host if dial.ref.port is None else f"{dial.ref.host}:{dial.ref.port}"
+            shown = f"{dial.var.name}={address}" if dial.ref.scheme is None and not dial.ref.conn else (
                 f"{dial.var.name} host '{dial.ref.host}'")
             line = (_written_at(project, dial), shown)
             if reason is None:

@@ -132,7 +132,8 @@ class ServiceNameDrift(Check):
         that writes the password: the `.env` line of the variable the URL interpolates
         (`${POSTGRES_PASSWORD}`), else the URL's. A plain value of a key whose prefix has a URL or
         host of a peer beside it is no host (go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
-        `RMQ_URL=amqp://...@rabbitmq:5672/` names a queue). The peer meant by a line several
+        `RMQ_URL=amqp://...@rabbitmq:5672/` names a queue; so does it beside a URL dialing localhost, an
+        `env_file: .env` written for the host, which leaked-host-port reports). The peer meant by a line several
         services load is asked of the apps first, of a server loading the line it would be dialed
         by last (suitenumerique/people's env.d/development/postgresql, loaded by 'postgresql' and
         its apps: `DB_HOST=postgresserver` means 'postgresql', not Keycloak's 'kc_postgresql').

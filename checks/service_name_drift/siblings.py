@@ -87,7 +87,9 @@ def named_beside_its_url(var: EnvVar, ref: HostRef, service: Service, view: Netw
     """Whether a plain value (no URL) of a key whose prefix has its own URL, host or address among the service's
     variables, naming a peer, is no host: go-clean-template's `RMQ_RPC_SERVER=rpc_server` beside
     `RMQ_URL=amqp://guest:guest@rabbitmq:5672/` (and NATS_RPC_SERVER beside NATS_URL) names a queue and a
-    subject; the broker's host is the URL's. A connection string's host keyword names a host whatever is beside it
+    subject; the broker's host is the URL's, and so it is where that URL dials localhost (leaked-host-port's
+    finding, an `env_file: .env` written for the host: `RMQ_URL=amqp://guest:guest@localhost:5672/`). A
+    connection string's host keyword names a host whatever is beside it
     (go-coffeeshop's `PG_DSN_URL: host=postgres ...` beside `PG_URL: postgres://...@postgres:5432/postgres`)."""
     prefix = var.name.split("_", 1)[0]
     if ref.scheme or ref.conn or "_" not in var.name or len(prefix) < 2:
@@ -95,7 +97,7 @@ def named_beside_its_url(var: EnvVar, ref: HostRef, service: Service, view: Netw
     for name in (f"{prefix}_URL", f"{prefix}_HOST", f"{prefix}_ADDR", f"{prefix}_ADDRESS", f"{prefix}_URI"):
         other = service.environment.get(name)
         if other is not None and other is not var and other.value and any(
-                r.host.lower() in view.names for r in host_refs(name, other.value)):
+                r.host.lower() in view.names or r.is_local for r in host_refs(name, other.value)):
             return True
     return False
 

@@ -274,7 +274,8 @@ def might_name_host(key: str, value: str, json: bool = False) -> bool:
     rest, unparsed and uncached (a `.env` of 200,000 API keys that several services read: their 400,000 values would
     churn the cache)."""
     return "://" in value or ";" in value or (json and "{" in value) or not key.isascii() \
-        or key.upper().rstrip("\n").endswith(_HOST_WORDS) or ("host" in value and "=" in value) or "tcp(" in value
+        or key.upper().rstrip("\n").endswith(_HOST_WORDS) or ("host" in value and "=" in value) or "tcp(" in value \
+        or _LOCAL_ADDRESS.fullmatch(value.strip()) is not None
 
 
 # hosts one value names at most: a list of a few URLs is a value's; thousands on one line (a 40 KB line of
@@ -313,6 +314,10 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         for item in _LIST_SEPARATORS.split(value.strip()):
             if item and not (daemon and _plain_ref(key, item).port is None):
                 yield _plain_ref(key, item)
+    elif not found_url and _LOCAL_ADDRESS.fullmatch(value.strip()) and not _NOT_ADDRESS_KEY.search(key):
+        # a whole `localhost:4317` under a key naming no host (go-clean-template's TRACING_OTLP_ENDPOINT, an
+        # OTLP exporter's `host:port`, go-redis' `Addr`): no image `name:tag` nor `mm:ss` is spelled so
+        yield _plain_ref(key, value.strip())
 
 
 _JSON_HOST_FIELDS = frozenset({"host", "hostname", "server", "address", "addr"})
@@ -462,6 +467,8 @@ def _plain_ref(key: str, item: str) -> HostRef:
 # `BACKEND: backend:8000`); also the shape of an image `name:tag` or a `mm:ss`, so a caller judges it only
 # where a peer named like it listens on that port
 _ADDRESS = lazy(r"([A-Za-z][A-Za-z0-9_-]*):([0-9]{2,5})")
+# a whole value that is a loopback address and port (`localhost:4317`, `127.0.0.1:6379`, `[::1]:5432`)
+_LOCAL_ADDRESS = lazy(r"(?i:localhost|ip6-localhost|127\.0\.0\.1|\[::1\]):[0-9]{1,5}")
 _NOT_ADDRESS_KEY = lazy(r"(?:^|_)(IMAGE|TAG|VERSION|TIME|DURATION|RATIO|ASPECT)S?(?:_|$)", re.IGNORECASE)
 
 
