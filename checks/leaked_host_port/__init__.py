@@ -39,7 +39,9 @@ class LeakedHostPort(Check):
         and Go's dotenv, Rust's dotenvy (`dotenv()`), a Python app's python-dotenv, pydantic-settings (its fields only),
         django-environ, decouple (in a service running Python; not overriding ones), a Laravel app's phpdotenv
         (`artisan`, laravel/framework, a service running PHP: never an nginx, httpd or caddy build that installs and
-        starts no PHP, which only passes `.php` to `fastcgi_pass php:9000`), a Symfony app's symfony/dotenv (`.env`,
+        starts no PHP, which only passes `.php` to `fastcgi_pass php:9000`; a comment's words start none, InvoiceShelf's
+        dev nginx writing its site config through a heredoc with `# Pass "*.php" files to PHP-FPM`), a Symfony
+        app's symfony/dotenv (`.env`,
         `.env.local`, `.env.$APP_ENV`; none after `composer dump-env`), a Rails app's dotenv railtie (`gem
         "dotenv-rails"` in the Gemfile, in its RAILS_ENV's group: `.env.$RAILS_ENV.local`, `.env.local`,
         `.env.$RAILS_ENV`, `.env`, the first winning; rubyforgood/casa's `.env` with `POSTGRES_PORT=5435` for the host)

@@ -42,9 +42,13 @@ COMMENT = lazy(r"[ \t]#")  # an unquoted value's comment starts after whitespace
 # a web server's image (its own or its Dockerfile's base) serves the folder and runs no PHP of its own
 WEB_SERVERS = frozenset({"nginx", "nginx-unprivileged", "openresty", "httpd", "caddy", "traefik"})
 # what puts a PHP runtime on such an image: a package install naming php, docker-php-ext, or a start of php/php-fpm
-# (`/usr/sbin/php-fpm82`, never a path's `index.php`)
+# (`/usr/sbin/php-fpm82`, never a path's `index.php`), a command spelled in lower case as a shell runs it: the
+# words `PHP files` or `PHP-FPM` of a comment in the nginx config a RUN writes through a heredoc start nothing
+# (InvoiceShelf's docker/development/nginx.Dockerfile, `FROM nginx`, `cat <<EOF > .../20-invoiceshelf.conf.template`)
 PHP_RUNTIME = lazy(r"(?:\b(?:apk|apt-get|apt|yum|dnf|microdnf)\b[^\n;&|]*\b(?:add|install)\b[^\n;&|]*\bphp"
-                   r"|docker-php-ext|(?:^|[\s;&|/])php(?:-fpm)?[\d.]*(?=\s|$))", re.IGNORECASE | re.MULTILINE)
+                   r"|docker-php-ext|(?:^|[\s;&|/])(?-i:php(?:-fpm)?)[\d.]*(?=\s|$))", re.IGNORECASE | re.MULTILINE)
+# a line of a RUN (or of the config file its heredoc writes) that is a comment: `# Pass "*.php" files to PHP-FPM`
+_COMMENT_LINE = lazy(r"^[ \t]*#.*$", re.MULTILINE)
 ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "v": "\v", "f": "\f", '"': '"', "\\": "\\", "$": "$"}
 
 
@@ -80,7 +84,8 @@ def runs_php(project: Project, service: Service) -> bool:
     started = " ".join(run_words(project, service))
     base = recipe.base if recipe is not None else service.image or ""
     if image_basename(base) in WEB_SERVERS:
-        runs = [s.text for s in recipe.runs] if recipe is not None else []
+        runs = [_COMMENT_LINE.sub("", s.text) if "#" in s.text else s.text
+                for s in recipe.runs] if recipe is not None else []
         return any(PHP_RUNTIME.search(w) for w in (started, *runs))
     words = [service.image or "", started]
     if service.build is not None:
