@@ -32,7 +32,10 @@ class HostVsContainer(Check):
         Makefile, justfile, Taskfile (a task's `dir:` too) and package.json commands (`make
         test`'s `pytest`, `python backend/tests/x.py`,
         `npm run generate-client`; for a compose folder such as `.devcontainer/` that builds or
-        mounts the repo around it, `..`, the repo's own Makefile too; a Makefile's variables expanded
+        mounts the repo around it, `..`, the repo's own Makefile too, and so for one deeper in the checkout
+        (InvoiceShelf's docker/development/ binding `../../`: its root Makefile's `composer install` and
+        `php artisan migrate` go to 'php-fpm'; the nearest such folder, never above the checkout's top); a
+        Makefile's variables expanded
         as make expands them, `$(APP_LIST)` set by `APP_LIST ?= ...`, one doctor cannot know kept
         whole, `$(word 2, $(MAKECMDGOALS))` empty as for `make TARGET`; a project script run by its
         path, `./manage.py test`, and a runner's `uv run` or `poetry run` judged by the program it

@@ -466,6 +466,29 @@ class Project:
     def _build_paths(self) -> BuildPaths:
         return {}
 
+    def outer_folder(self) -> Path | None:
+        """The folder above the project's that a service builds from or binds whole, the nearest: the repo
+        around a `.devcontainer/` or `docker/` compose file (`..`), or deeper in it (InvoiceShelf's
+        docker/development/, `context: ../../` and `../../:/var/www/html`); never above the checkout's top
+        (without a checkout, the folder just above alone); None where no service takes one."""
+        def compute() -> Path | None:
+            used = {Path(os.path.normpath(s.build.context)) for s in self.services.values()
+                    if s.build is not None and "://" not in s.build.context} | {
+                Path(os.path.normpath(m.source)) for s in self.services.values() for m in s.volumes
+                if m.type == "bind" and m.source}
+            repo = self.repo()
+            top = repo.top if repo is not None and repo.top in self.root.parents else None
+            for outer in self.root.parents:
+                if outer == outer.parent or (top is None and outer != self.root.parent):
+                    return None
+                if outer in used:
+                    return outer
+                if outer == top:
+                    return None
+            return None
+
+        return self.once("outer-folder", compute)
+
     @cached_property
     def commands(self) -> tuple[Command, ...]:
         """The commands the project runs (Makefile, package.json, pre-commit, pyproject tools, compose)."""
@@ -474,12 +497,10 @@ class Project:
 
         found = read_commands(self.root, self.compose.files)
         # a compose project in the repo's `.devcontainer/` or `docker/` that mounts or builds the repo
-        # (`..`): the repo's own Makefile and package.json are what the developer runs
-        outer = self.root.parent
-        if outer != outer.parent and any(
-                (s.build is not None and Path(os.path.normpath(s.build.context)) == outer)
-                or any(m.type == "bind" and m.source and Path(os.path.normpath(m.source)) == outer for m in s.volumes)
-                for s in self.services.values()):
+        # (`..`, or `../../` from docker/development/): the repo's own Makefile and package.json are what
+        # the developer runs
+        outer = self.outer_folder()
+        if outer is not None:
             found += tuple(task_commands(outer))
         tools = self.config.tools
         where = Location(self.config.file or self.root / "doctor.yaml", tools.origin.line)

@@ -232,10 +232,11 @@ def _home(project: Project, service: Service, tool: str) -> ServiceHome | None:
     if service.build is not None and "://" in service.build.context:
         return None
     codes = project.code_map(service)
-    root = project.root
+    root, outer = project.root, project.outer_folder()
     # the project's folder, or the checkout around a `.devcontainer/` or `docker/` compose file it mounts whole
     carriers = tuple(dict.fromkeys(c for c in (*codes.live, *(codes.copies if service.build else ()))
-                                   if (c.host.is_relative_to(root) or c.host == root.parent) and is_dir(c.host)))
+                                   if (c.host.is_relative_to(root) or c.host in (root.parent, outer))
+                                   and is_dir(c.host)))
     if not carriers:
         return None
     if service.build is None:
