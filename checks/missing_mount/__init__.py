@@ -48,7 +48,9 @@ class MissingMount(Check):
         repo-root context only the Python packages (a top folder with an `__init__.py`: robotoff's
         dev.yml mounts tests/ and migrations/ but not robotoff/; in a PHP app, a composer.json there,
         the top folders holding PHP code: laravel-docker-examples' bootstrap/ and config/; in a Ruby app, a
-        Gemfile there, those holding Ruby code: hackclub/hcb's lib/, which Rails autoloads), the
+        Gemfile there, those holding Ruby code: hackclub/hcb's lib/, which Rails autoloads; in a Go
+        module, a go.mod there, those holding Go code: go-clean-template's config/, which the `go run
+        ./cmd/app` of its dev override compiles in beside the mounted internal/ and pkg/), the
         folders the service mounts
         whole (pontoon's ./requirements and ./translate, beside the package pontoon/ it forgets) and the
         folders the service reads while it runs: a migrations folder (an alembic or Flask-Migrate

@@ -87,7 +87,8 @@ def whole_context(project: Project, service: Service, context: Path, destination
     Python packages count (a top folder with an `__init__.py`), in a PHP app (a composer.json there)
     the top folders holding PHP code (laravel-docker-examples' config/ and bootstrap/, not storage/
     or public/), in a Ruby app (a Gemfile there) those holding Ruby code (hackclub/hcb's lib/, not tmp/
-    or log/), the code a mount of its siblings edits live (robotoff's dev.yml
+    or log/), in a Go module (a go.mod there) those holding Go code (go-clean-template's config/, not
+    vendor/), the code a mount of its siblings edits live (robotoff's dev.yml
     mounts tests/, migrations/ and ten more, and the package robotoff/ is the one to forget), and
     the folders the service reads while it runs (`reads`: CTFd's migrations/, which its entrypoint's
     `flask db upgrade` applies, and no `__init__.py` marks), a folder of Python code with no
@@ -104,9 +105,14 @@ def whole_context(project: Project, service: Service, context: Path, destination
         # app's (its Gemfile there): those holding Ruby code (hcb's lib/, which Rails' autoload_lib loads)
         php = is_file(context / "composer.json")
         ruby = is_file(context / "Gemfile")
+        # and a Go module's (its go.mod there): those holding Go packages, which `go run` compiles in
+        # (go-clean-template's config/ and docs/, imported by cmd/app, beside the internal/ and pkg/ a dev
+        # override mounts), not vendor/ nor testdata/, which hold no package of the module's own to edit
+        go = is_file(context / "go.mod")
         packages = {f for f in found
                     if _package(f) or (php and not _php_run_time(f, context) and holds_code(f, (".php",)))
-                    or (ruby and f.name.lower() not in RUN_TIME and holds_code(f, (".rb",)))}
+                    or (ruby and f.name.lower() not in RUN_TIME and holds_code(f, (".rb",)))
+                    or (go and f.name not in GO_NOT_PACKAGES and holds_code(f, (".go",)))}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
         # a namespace package the mounted code imports (docker-flask-example's lib/, no `__init__.py`)
         loose = [f for f in found if f not in packages and f not in run_time and f not in bound and holds_python(f)]
@@ -220,6 +226,8 @@ def _php_run_time(folder: Path, context: Path) -> bool:
 PHP_RUN_TIME = frozenset({"storage", "var", "cache", "tmp", "logs"})
 # a Ruby app's folders its run fills (Rails' tmp/, log/, storage/): no source, whatever a run left there
 RUN_TIME = PHP_RUN_TIME | {"log"}
+# a Go module's top folders that hold no package of its own: vendored modules, test fixtures
+GO_NOT_PACKAGES = frozenset({"vendor", "testdata"})
 # files that only keep an empty folder in git: no content of the image's
 PLACEHOLDERS = frozenset((".gitignore", ".gitkeep", ".keep", ".placeholder", ".empty"))
 MAX_SKELETON_ENTRIES = 200  # entries of a COPY'd folder looked through to see it holds placeholders only
