@@ -200,7 +200,10 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
         diffs = tuple(d for d in (_final_diff(copied, path) for path in copied.written) if d is not None)
         backed = [f"would back up {_shown(copied, p)} ({why_backed_up(p)}) before writing it"
                   for p in copied.would_back_up]
-    back = _Back(copy, root)
+    # a first round's fix is the project's own finding's, planned on the project: its title is what the run
+    # prints, which the copy cannot say where it names files outside the copied folder (documenso's
+    # docker/development move: `then, by hand: change 54320 ... in .env:46`, the checkout top's .env)
+    back = _Back(copy, root, {f.fingerprint: f.fix.title for f in run.report.findings if f.fix is not None})
     return FixReport(root, tuple(back.result(r) for r in report.results), diffs, (),
                      tuple(back.text(n) for n in (*report.notes, *backed)), dry_run=True, redactor=redactor,
                      unfixable=tuple((c, back.text(m)) for c, m in report.unfixable),
@@ -293,8 +296,9 @@ class _Faithful:
 class _Back:
     """Turns what the rounds in the copy said into what the project's dry run says."""
 
-    def __init__(self, copy: Path, root: Path) -> None:
+    def __init__(self, copy: Path, root: Path, titles: Mapping[str, str] | None = None) -> None:
         self.copy, self.root = str(copy), str(root)
+        self.titles = titles or {}  # the project's own preflight's fix titles, by fingerprint
 
     def text(self, text: str) -> str:
         return text.replace(self.copy, self.root)
@@ -309,8 +313,20 @@ class _Back:
         status = FixStatus.DRY_RUN if r.status is FixStatus.APPLIED else r.status
         reason = WOULD_SETTLE if r.reason == SETTLED else self.text(r.reason)
         location = r.location and replace(r.location, path=self.path(r.location.path))
-        return replace(r, status=status, reason=reason, title=self.text(r.title), message=self.text(r.message),
-                       location=location)
+        title = self.text(r.title)
+        own = self.titles.get(r.fingerprint, "") if r.round <= 1 else ""
+        # the same fix, its paths named from another folder, with what only the project can tell after it
+        if own and _folderless(own).startswith(_folderless(title)):
+            title = own
+        return replace(r, status=status, reason=reason, title=title, message=self.text(r.message), location=location)
+
+
+def _folderless(text: str) -> str:
+    """A title with the folders of its paths left out (`docker/development/compose.override.yaml` and
+    `compose.override.yaml` alike), so a copy's title and the project's compare."""
+    import re
+
+    return re.sub(r"(?:[\w.-]*/)+", "", text)
 
 
 def _shown(files: ScratchFiles, path: Path) -> str:
