@@ -33,7 +33,7 @@ from doctor.secret_urls import whole_url_password
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
-    from doctor.project.types import Problem, Service
+    from doctor.project.types import Problem
 
 MAX_FILE = 4 * 1024 * 1024
 # the line patterns begin with the `\n` before their line, sought in "\n" + text: sre then looks for that one
@@ -131,7 +131,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     values |= bound_secret_files(services)  # `./db_pass.txt:/run/secrets/db_pass`, DB_PASSWORD_FILE's file
     values |= _required_reasons(compose.problems)
     for service in services:
-        names.update(_image_names(service.image, values, _literal_tag(service)))
+        names.update(_image_names(service.image, values))
     # a value shown under a plain key is masked by shape only where it is a word anyone would guess
     # (MYSQL_USER and MYSQL_ROOT_PASSWORD both `root`: masking it would turn "owned by root" into "owned by
     # ***"); any other that is also a secret's (POSTGRES_PASSWORD and LEGACY_VALUE both `Summer2024pw`) is
@@ -391,33 +391,19 @@ def _clear_values(pairs: Iterable[tuple[str, str | None]]) -> Iterable[str]:
             yield value
 
 
-def _image_names(image: str | None, secrets: set[str], literal: str | None = None) -> Iterable[str]:
+def _image_names(image: str | None, secrets: set[str]) -> Iterable[str]:
     """`registry/org/postgres:16-alpine` -> the image and each part a name could be mistaken for; not a tag
     that is one of the `secrets` (`image: busybox:${DB_PASSWORD}` printed the password in every finding
-    naming the image), nor the image with it, unless the compose file writes that tag in the clear
-    (`literal`) and it is a word anyone would guess: photoprism's `glauth/glauth-plugins:latest` beside its
-    mariadb-init.sql's `CREATE USER latest@'%' IDENTIFIED BY 'latest'` read `glauth/glauth-plugins:***`."""
+    naming the image), nor the image with it."""
     if not image:
         return ()
     parts = {image}
     path, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
     parts.update(path.split("/"))
-    if tag in secrets and not (tag == literal and (len(tag) < 8 or tag.isalpha())):
+    if tag in secrets:
         return parts - {image}
     parts.add(tag)
     return parts
-
-
-def _literal_tag(service: Service) -> str | None:
-    """The tag of the service's image where its `image:` line writes it in the clear (no variable on that line)."""
-    image, where = service.image, service.image_location
-    if not image or where is None or where.path is None or ":" not in image.rsplit("/", 1)[-1]:
-        return None
-    from doctor.project.edits import line_text
-
-    line = line_text(where.path, where.line)
-    tag = image.rpartition(":")[2]
-    return tag if line is not None and "$" not in line and f"{image}" in line else None
 
 
 def read_capped(path: Path, limit: int = MAX_FILE) -> str:
