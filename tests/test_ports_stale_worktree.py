@@ -56,7 +56,7 @@ def test_a_worktree_whose_folder_is_gone_is_told_stale_and_not_counted(tmp_path:
     document = json.loads(data)
     assert [c["path"] for c in document["checkouts"]] == [str(main), str(second)]
     assert document["stale"] == [{"path": str(gone), "name": "track-c", "branch": "track-c", "block": str(block),
-                                  "prune": f"git -C {shlex.quote(str(main))} worktree prune"}]
+                                  "locked": False, "prune": f"git -C {shlex.quote(str(main))} worktree prune"}]
     # what it says: the next claim hands its block to a worktree that exists
     assert claim_block(registry_path(env), str(second), "repo", (20000, 20999)) == \
         type(block)(str(second), "repo", block.start, block.end)
@@ -64,3 +64,33 @@ def test_a_worktree_whose_folder_is_gone_is_told_stale_and_not_counted(tmp_path:
     git(main, "worktree", "prune")
     status, text = _map(main, env)
     assert "stale" not in text and json.loads(_map(main, env, as_json=True)[1])["stale"] == []
+
+
+def test_a_locked_worktree_away_is_named_by_git_and_given_no_prune_that_keeps_it(tmp_path: Path) -> None:
+    """`git worktree lock` (a worktree on a removable disk): `git worktree prune` keeps it, so the map says it is
+    locked and gives the unlock before the prune; it is named as git names it (`feat1`: a second `feat` folder),
+    not by its folder (a review's finds: it said stale, gave a prune that did nothing, and called it 'feat')."""
+    main = tmp_path / "main"
+    main.mkdir()
+    (main / "compose.yaml").write_text('services:\n  web:\n    image: doctor-test/none\n')
+    git(main, "init", "-q")
+    git(main, "add", "-A")
+    git(main, "commit", "-qm", "init")
+    git(main, "worktree", "add", "-q", "-b", "one", str(tmp_path / "a" / "feat"))
+    away = tmp_path / "b" / "feat"
+    git(main, "worktree", "add", "-q", "-b", "two", str(away))
+    git(main, "worktree", "lock", str(away))
+    shutil.rmtree(away)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")},
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    status, text = _map(main, env)
+    assert status == 0, text
+    top = shlex.quote(str(main))
+    assert (f"{away}  (worktree 'feat1', branch two, locked, whose folder is not here: a disk or share not mounted?)\n"
+            f"    not a checkout now: no port of it counted; once it is gone for good, `git -C {top} worktree unlock "
+            f"{shlex.quote(str(away))}` and `git -C {top} worktree prune` forget it\n") in text, text
+    [entry] = json.loads(_map(main, env, as_json=True)[1])["stale"]
+    assert entry["locked"] is True and entry["name"] == "feat1"
+    git(main, "worktree", "unlock", str(away))
+    git(main, "worktree", "prune")
+    assert json.loads(_map(main, env, as_json=True)[1])["stale"] == []

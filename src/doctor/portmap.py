@@ -129,7 +129,7 @@ def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
 
 
 Found = tuple[Path, str, str, str, tuple[Path, ...], "str | None"]
-Stale = tuple[Path, str, str, str, Path]
+Stale = tuple[Path, str, str, str, Path, "Path | None"]  # the last: a locked worktree's own folder
 
 
 def _checkouts(folder: Path, repo: GitRepo | None, host: Host) -> list[Found]:
@@ -183,7 +183,8 @@ def _stale(folder: Path, repo: GitRepo | None, running: set[str], blocks: dict[s
         where = wt.path / relative
         if not wt.exists and str(where) not in running:
             block = blocks.get(str(where))
-            found.append((where, wt.path.name, wt.branch, str(block) if block is not None else "", repo.top))
+            found.append((where, wt.name or wt.path.name, wt.branch, str(block) if block is not None else "", repo.top,
+                          wt.path if wt.locked else None))
     return found
 
 

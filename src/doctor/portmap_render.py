@@ -41,7 +41,7 @@ def _block_shown(checkout: Checkout) -> str:
 
 def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[str], unavailable: str = "",
           gone: list[tuple[str, str, list[ContainerPort]]] | None = None,
-          stale: list[tuple[Path, str, str, str, Path]] | None = None) -> list[str]:
+          stale: list[tuple[Path, str, str, str, Path, Path | None]] | None = None) -> list[str]:
     """The port map as the console shows it: `command` (the run as typed, its paths quoted as a shell reads
     them, as preflight's header: it pastes as the command that ran), then the repository (its origin,
     else its folder), then each checkout, then the stacks still running from a folder that is gone."""
@@ -80,8 +80,15 @@ def lines(command: str, origin: str, checkouts: list[Checkout], clashes: list[st
             lines.append(f"    {port}/{protocol} held by '{service}' (container {container})")
         lines.append(f"    no checkout runs it any more: `{_stop(project)}` stops it")
         lines.append("")
-    for path, name, branch, block, top in stale or ():
+    for path, name, branch, block, top, locked in stale or ():
         on = f", branch {branch}" if branch else ""
+        if locked:  # `git worktree lock` (a removable disk, a network share): prune keeps it, and so does doctor
+            lines.append(f"{path}  (worktree '{name}'{on}, locked, whose folder is not here: a disk or share not "
+                         "mounted?)")
+            lines.append(f"    not a checkout now: no port of it counted; once it is gone for good, "
+                         f"`{_unlock(top, locked)}` and `{_prune(top)}` forget it")
+            lines.append("")
+            continue
         lines.append(f"{path}  (stale: worktree '{name}'{on}, whose folder is gone; git still lists it)")
         kept = f"; its block {block} goes back to the pool at the next claim" if block else ""
         lines.append(f"    not a checkout: no port of it counted{kept}; `{_prune(top)}` forgets it")
@@ -118,10 +125,21 @@ def gone_dict(project: str, folder: str, ports: list[ContainerPort]) -> dict[str
             "stop": _stop(project)}
 
 
-def stale_dict(folder: Path, name: str, branch: str, block: str, top: Path) -> dict[str, object]:
-    """A worktree git lists whose folder is gone, in the JSON map: `stale`, beside the checkouts."""
+def stale_dict(folder: Path, name: str, branch: str, block: str, top: Path,
+               locked: Path | None = None) -> dict[str, object]:
+    """A worktree git lists whose folder is gone, in the JSON map: `stale`, beside the checkouts (`locked`: git's
+    `worktree lock`, which prune keeps: `locked` is then the worktree's folder, which the commands that forget it
+    unlock first)."""
+    prune = f"{_unlock(top, locked)} && {_prune(top)}" if locked is not None else _prune(top)
     return {"path": str(folder), "name": name, "branch": branch or None, "block": block or None,
-            "prune": _prune(top)}
+            "locked": locked is not None, "prune": prune}
+
+
+def _unlock(top: Path, folder: Path) -> str:
+    """What lets `git worktree prune` forget a locked worktree (git finds it by the path it recorded, gone or not)."""
+    import shlex
+
+    return f"git -C {shlex.quote(str(top))} worktree unlock {shlex.quote(str(folder))}"
 
 
 def _prune(top: Path) -> str:

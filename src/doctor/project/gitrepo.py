@@ -33,6 +33,8 @@ class Worktree:
     path: Path
     branch: str
     exists: bool = True
+    name: str = ""  # git's own name for it (its folder under .git/worktrees), "" for the main one
+    locked: bool = False  # `git worktree lock`: kept by `git worktree prune` though its folder is gone
 
 
 @record
@@ -68,7 +70,8 @@ class GitRepo:
             except OSError:
                 continue
             dotgit = dotgit if dotgit.is_absolute() else (entry / dotgit).resolve()
-            found.append(Worktree(dotgit.parent, _branch(entry), exists(dotgit)))
+            found.append(Worktree(dotgit.parent, _branch(entry), exists(dotgit), entry.name,
+                                  exists(entry / "locked")))
         return tuple(found)
 
 
