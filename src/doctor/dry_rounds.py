@@ -198,8 +198,9 @@ def dry_rounds(options: FixOptions, registry: Registry, run_options: RunOptions,
         report = play_rounds(played, registry, moved, faithful.first, copied, redactor,
                              lambda o, r: faithful.run(preflight(o, r)))
         diffs = tuple(d for d in (_final_diff(copied, path) for path in copied.written) if d is not None)
+        put = {copied.project_path(p) for p in report.put_back}  # an undone fix's: its copy would stay
         backed = [f"would back up {_shown(copied, p)} ({why_backed_up(p)}) before writing it"
-                  for p in copied.would_back_up]
+                  + ("; then put back as it was, the copy kept" if p in put else "") for p in copied.would_back_up]
     # a first round's fix is the project's own finding's, planned on the project: its title is what the run
     # prints, which the copy cannot say where it names files outside the copied folder (documenso's
     # docker/development move: `then, by hand: change 54320 ... in .env:46`, the checkout top's .env)

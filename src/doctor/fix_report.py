@@ -81,6 +81,7 @@ class FixReport:
     left_errors: int = 0
     # the rounds a dry run played in its scratch copy (doctor.dry_rounds; 0: it planned the first only)
     rounds: int = 0
+    put_back: tuple[Path, ...] = ()  # files an undone fix put back as they were (doctor.fix_undo): their copy stays
 
     @property
     def exit_code(self) -> int:
@@ -184,8 +185,9 @@ def _rows(report: FixReport) -> list[Line]:
         rows.append(Line((Piece(f"{r.status.value:<8} {r.check:<18} {r.title}{verdict}{why}"),), RESULT_HANG))
     for original, copy in report.backups:
         # the file as the run names it (from the current folder), the copy under `~` when in the home folder
+        since = [Piece(" (put back as it was since; the copy stays)")] if original in report.put_back else []
         rows.append(Line((Piece("backed up "), Piece(from_here(original), whole=True),
-                          Piece(f" ({why_backed_up(original)}) to "), Piece(_home_tilde(copy), whole=True)), 2))
+                          Piece(f" ({why_backed_up(original)}) to "), Piece(_home_tilde(copy), whole=True), *since), 2))
     rows.extend(Line((Piece(note),), 2) for note in report.notes)
     counts = {s: sum(r.status is s for r in report.results) for s in FixStatus}
     if not report.results:

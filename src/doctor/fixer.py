@@ -295,6 +295,8 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
     every: dict[str, Fix] = {}  # the fix applied for each fingerprint, whatever its round: its verify step
     writers: dict[Path, set[str]] = {}  # each file written: the fixes whose edits it holds (doctor.fix_undo)
+    shell_of: dict[str, Fix] = {}  # each applied fix leaving a variable to the shell (COMPOSE_FILE), in order
+    bare = run_options  # the options before any of them: an undone fix's export is dropped from them again
     for number in range(1, max(1, rounds) + 1):
         # every service in a profile that is off: the checks judged none of them (docker-rails-example before
         # env-drift's copy of .env.example sets COMPOSE_PROFILES)
@@ -312,6 +314,8 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
                 path = files.check_path(edit.path)
                 if path in files.originals:
                     writers.setdefault(path, set()).add(r.fingerprint)
+        shell_of.update((r.fingerprint, chosen[r.fingerprint]) for r in applied
+                        if getattr(chosen[r.fingerprint], "shell", ()))
         run_options = _with_shell(run_options, [chosen[r.fingerprint] for r in applied], exports)
         # the verification (every selected check, not only those whose fixes applied), and the next
         # round's findings: one a fix created (a drift info turned error) is planned there
@@ -358,9 +362,14 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     unfixable = _unfixable(run, results)
     behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
     # a fix the re-check still reports: its files as they were (doctor.fix_undo), and the checks see them so
-    restored = undo_unfixed(files, results, every, writers, options.scratch)
+    restored = undo_unfixed(files, results, every, writers, appeared, options.scratch)
     if restored:
         report = replace(report, diffs=tuple(d for d in report.diffs if d.path not in restored))
+        # an undone fix's export (COMPOSE_FILE naming the ports file it made) is neither printed nor checked with
+        gone = {fp for fp in shell_of if results[fp].undone.startswith(("undone:", "would be undone:"))}
+        if gone:
+            exports = {}
+            run_options = _with_shell(bare, [f for fp, f in shell_of.items() if fp not in gone], exports)
         run = check(run_options, registry)
         unfixable = _unfixable(run, results)
         behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
@@ -372,7 +381,8 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
         line = " ".join(f"{k}={shlex.quote(v)}" for k, v in exports.items())
         direnv = " (or in .envrc, which direnv loads)" if (run.project.root / ".envrc").exists() else ""
         report = replace(report, notes=(*report.notes, f"then, in this worktree's shell{direnv}: export {line}"))
-    return replace(report, results=tuple(results.values()), backups=files.backups, redactor=redactor,
+    return replace(report, results=tuple(results.values()), backups=files.backups, put_back=tuple(sorted(restored)),
+                   redactor=redactor,
                    unfixable=unfixable, left=tuple(line for line, _ in behind),
                    left_errors=sum(f.severity is Severity.ERROR for _, f in behind))
 

@@ -203,6 +203,7 @@ class ProjectFiles:
         # wrote there: what undoing a fix the re-check still reports puts back (doctor.fix_undo)
         self.originals: dict[Path, bytes | None] = {}
         self.wrote: dict[Path, bytes] = {}
+        self._folders: set[Path] = set()  # made by this run for a file it made: removed with it, if empty
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         # fix commands of this run: the one the user accepted for a finding is the answer for
         # every other finding offering the very same command (one container holding two ports),
@@ -286,11 +287,14 @@ class ProjectFiles:
                 where = self.backups_dir
                 return None, (f"cannot back up {plan.display} ({why_backed_up(plan.path)}) to {where}: "
                               f"{exc.strerror or exc}; nothing written (set XDG_STATE_HOME to a writable folder)")
+        missing = [] if plan.exists else _missing_folders(plan.path)
         try:
             return stage(plan.path, plan.rendered(), unchanged=lambda: self._unchanged(plan)), ""
         except OSError as exc:
             self.unback(plan.path)
             return None, f"cannot write {plan.display}: {exc.strerror or exc}"
+        finally:
+            self._folders.update(folder for folder in missing if folder.is_dir())
 
     def commit(self, plan: FileEdits, staged: Staged) -> str:
         """Rename a staged write over the file; "" on success, else why the file is untouched."""
@@ -309,37 +313,72 @@ class ProjectFiles:
             self._created.add(plan.path)
         return ""
 
-    def restore(self, paths: list[Path]) -> str:
-        """Put back the bytes each of `paths` held before this run first wrote it (remove a file it made),
-        all or none, as a fix is written: "" when done, else why every one is left as this run wrote it
-        (one edited since, a full disk). Called under the run's project lock."""
-        shown = {path: (str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path))
-                 for path in paths}
+    def restore(self, paths: list[Path]) -> tuple[list[Path], str]:
+        """Put back the bytes each of `paths` held before this run first wrote it (remove a file it made,
+        and the folders it made for it once empty), all or none, as a fix is written: the paths put back,
+        and "" when that is all of them, else why the others are left as this run wrote them (one edited
+        since, a full disk). Called under the run's project lock; the repository's info/exclude, which
+        other worktrees' runs write too, under the repository's lock as well (doctor.sharedexclude)."""
+        shared = _shared_exclude(self.root, paths)
+        if not shared:
+            return self._restore(paths)
+        from doctor.sharedexclude import repository_lock
+
+        with repository_lock(self.root) as refusal:
+            if refusal:
+                return [], f"{self._shown(shared)} not put back: {refusal}"
+            return self._restore(paths)
+
+    def _restore(self, paths: list[Path]) -> tuple[list[Path], str]:
+        """`restore` under its locks: every file staged and checked first, then each renamed or removed."""
         staged: list[tuple[Path, Staged | None]] = []
+        back: list[Path] = []
+        path = paths[0] if paths else self.root
         try:
             for path in paths:
                 if not self._as_written(path):
-                    return f"{shown[path]} changed after doctor wrote it"
+                    return [], f"{self._shown(path)} changed after doctor wrote it"
                 original = self.originals[path]
                 done = None if original is None else stage(path, original, functools.partial(self._as_written, path))
                 staged.append((path, done))
+            for path, _ in staged:  # each checked again once all are staged: none put back if one changed
+                if not self._as_written(path):
+                    return [], f"{self._shown(path)} changed after doctor wrote it"
             with signals_held():  # all of them put back, never one (the override's port, not the .env URL)
                 for path, done in staged:
                     if done is None:
+                        if not self._as_written(path):
+                            raise ChangedMeanwhile(path.name)
                         path.unlink()
                         self._created.discard(path)
+                        self._prune(path)
                     else:
                         done.commit()
                     self.wrote.pop(path, None)
+                    back.append(path)
         except ChangedMeanwhile:
-            return "a file changed after doctor wrote it"
+            return back, f"{self._shown(path)} changed after doctor wrote it"
         except OSError as exc:
-            return f"cannot put back {shown.get(Path(exc.filename or ''), 'a file')}: {exc.strerror or exc}"
+            return back, f"cannot put back {self._shown(path)}: {exc.strerror or exc}"
         finally:
             for _, done in staged:
                 if done is not None:
                     done.discard()
-        return ""
+        return back, ""
+
+    def _prune(self, path: Path) -> None:
+        """Remove the folders this run made for `path` (a file it made, now removed) that are empty."""
+        for folder in path.parents:
+            if folder not in self._folders:
+                return
+            try:
+                folder.rmdir()
+            except OSError:
+                return  # not empty: a file of the user's, or of another fix
+            self._folders.discard(folder)
+
+    def _shown(self, path: Path) -> str:
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else "git/info/exclude"
 
     def _as_written(self, path: Path) -> bool:
         """Whether `path` still holds the bytes this run last wrote to it."""
@@ -439,6 +478,27 @@ def project_lock(root: Path, timeout: float, waited: list[float] | None = None,
         if held:
             remove_stray_temps(root)
         yield held
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders above `path` that do not exist yet, nearest first: those writing it makes."""
+    missing = []
+    for folder in path.parents:
+        if os.path.lexists(folder):
+            break
+        missing.append(folder)
+    return missing
+
+
+def _shared_exclude(root: Path, paths: list[Path]) -> Path | None:
+    """The one of `paths` that is the info/exclude of `root`'s repository, which its worktrees share."""
+    if not paths:
+        return None
+    from doctor.project.portsfile import exclude_path
+
+    exclude = exclude_path(root)
+    real = exclude.resolve() if exclude is not None else None
+    return next((path for path in paths if path == real), None)
 
 
 def _own_exclude(root: Path, real: Path) -> bool:
