@@ -85,6 +85,8 @@ class TeamRepo:
             "DOCTOR": f"{sys.executable} -m doctor",
             "DOCKER": self.docker,
             "PYTHON": sys.executable,
+            "SMOKE_SERVICE": "traefik",  # the examples' front (its page: smoke/health)
+            "SMOKE_PATH": "/api/health",
             **variables,
         }
         argv = [make_available(), "--no-print-directory", "-f", str(MAKEFILE), *targets,
@@ -219,3 +221,17 @@ def test_doctor_defaults_to_python_m_doctor(tmp_path: Path) -> None:
     done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [sys.executable, "-m", "doctor", "preflight"]
+
+
+def test_the_smoke_request_is_skipped_and_said_so_until_it_names_the_stack(tmp_path: Path) -> None:
+    """A team copying the Makefile got `service "traefik" is not running` from the example's default: the step
+    now says it is skipped and how to name the stack's page, and passes (a newcomer's find)."""
+    argv = [make_available(), "--no-print-directory", "-f", str(MAKEFILE), "smoke", f"PYTHON={sys.executable}",
+            "DOCKER=/bin/false"]
+    done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("smoke: skipped: no SMOKE_SERVICE (with SMOKE_PORT, SMOKE_PATH) or SMOKE_URL"), (
+        done.stdout)
+    assert "make first-run-check SMOKE_SERVICE=web SMOKE_PORT=8000" in done.stdout
+    named = subprocess.run([*argv, "SMOKE_SERVICE=web"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert named.returncode != 0 and "smoke: web publishes no host port for container port 80" in named.stderr
