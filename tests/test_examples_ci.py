@@ -203,9 +203,10 @@ def test_pre_commit_hook_manifest() -> None:
     files = re.compile(found["files"])  # pre-commit applies it with re.search to repo-relative paths
     for path in ("compose.yaml", "docker-compose.yml", "deploy/compose.prod.yaml", "compose.override.yaml",
                  ".env", ".env.example", "backend/Dockerfile", "Dockerfile.dev", "web/app.Dockerfile",
-                 "doctor.yaml", "pyproject.toml", "config/prod.env"):
+                 "doctor.yaml", "pyproject.toml", "config/prod.env", "env.example"):  # mattermost/docker's template
         assert files.search(path), path
-    for path in ("README.md", "backend/app/main.py", "src/environment.py", "composer.json", "docs/compose.md"):
+    for path in ("README.md", "backend/app/main.py", "src/environment.py", "composer.json", "docs/compose.md",
+                 "migrations/env.py"):
         assert not files.search(path), path
 
 
