@@ -13,6 +13,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fixer import FixOptions, fix
 from doctor.project import ProjectOptions
@@ -121,3 +123,19 @@ def test_many_services_of_one_build_are_judged_in_linear_work(tmp_path: Path) ->
     found = _found(root)
     assert len(found) == 1000
     assert all(message.endswith("'bound0' (same build) mounts . there") for message, _, _ in found)
+
+
+@pytest.mark.parametrize("line", ["RUN mkdir -p /workspace\n", "RUN gem install rails\n",
+                                  "RUN echo /workspace2 > /etc/x\n", "RUN chown nobody /workspace\n"])
+def test_a_run_that_puts_no_code_in_the_folder_leaves_it_empty(tmp_path: Path, line: str) -> None:
+    """Only a clone, copy, archive or download into the folder may fill it; a mkdir, chown, an install elsewhere or
+    a longer path holding its name does not (a review's finds: each hid the error)."""
+    folder = _maybe(tmp_path)
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + line)
+    assert [line for _, line, _ in _found(folder)] == [36]
+
+
+def test_volumes_from_a_service_with_nothing_there_leaves_it_empty(tmp_path: Path) -> None:
+    """`volumes_from: [redis]`, redis mounting nothing at /workspace, brings nothing there: still the error."""
+    assert [line for _, line, _ in _found(_maybe(tmp_path, WORKER + "    volumes_from:\n      - redis\n"))] == [36]

@@ -152,9 +152,10 @@ class MissingMount(Check):
         which only the wide bind brought ("no such file or directory").
 
         A service that runs a command (not an idle `sleep infinity`) in a working folder its image
-        leaves empty (its Dockerfile COPYs nothing there, and no RUN runs there or names it:
-        `RUN git clone ... .` may fill it) and that it mounts nothing at (nor takes another's
-        mounts, `volumes_from`), while a
+        leaves empty (its Dockerfile COPYs nothing there, and no RUN clones, copies, unpacks or
+        downloads into it: `RUN git clone ... .`; a `mkdir` or `chown` puts no code there) and that
+        it mounts nothing at (nor takes, with `volumes_from`, the mounts of a service that has one
+        there), while a
         service built from the same Dockerfile binds the project there, is an error: maybe's
         devcontainer 'worker' runs `bundle exec sidekiq` in /workspace beside 'app''s
         `..:/workspace:cached` ("Could not locate Gemfile"); the fix gives it that bind and the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,7 +70,7 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
         found = sorted(((order, peer.name, m) for folder in _folders(workdir)
                         for order, peer, m in binds_at.get((image, folder), ()) if peer is not service),
                        key=lambda one: one[0])
-        if found and not _shares_volumes(project, service.name):
+        if found and not _shares_volumes(project, service, workdir):
             peer = services[found[0][1]]
             context = Path(os.path.normpath(peer.build.context)) if peer.build is not None else root
             binds = [m for m in peer.volumes if m.type == "bind" and m.source and "$" not in m.source and m.raw
@@ -77,25 +78,53 @@ def bare_runs(check: Check, project: Project) -> Iterator[Finding]:
             yield _finding(check, project, service, peer, binds, workdir, " ".join(words))
 
 
+# what writes files of its own into a folder: a clone, a copy, an archive unpacked, a download saved there
+_WRITERS = frozenset({"git", "cp", "rsync", "tar", "unzip", "wget", "curl", "mv", "ln", "bsdtar", "7z"})
+
+
 def _written_by_run(project: Project, service: Service, workdir: str) -> bool:
-    """Whether a RUN of the service's image may write its working folder: one run there (or below it), or naming
-    it (`RUN git clone https://... /workspace`); so too where the recipe cannot be read."""
+    """Whether a RUN of the service's image may put files in its working folder: a clone, copy, unpacked archive
+    or download (`git clone https://... .` run there, `git clone ... /workspace`, `tar -xf app.tgz -C
+    /workspace`); not a `mkdir`, `chown` or an install elsewhere (`gem install rails`); so too where the recipe
+    cannot be read."""
     path = service.build.dockerfile_path if service.build is not None else None
     recipe = project.recipe(path, service.build.target if service.build is not None else None) if path else None
     if recipe is None:
         return True
-    return any(_over(workdir, step.workdir or "/") or workdir in step.text for step in recipe.runs)
+    for step in recipe.runs:
+        for command in re.split(r"&&|\|\||[;|\n]", step.text):
+            words = command.split()
+            if not words or posixpath.basename(words[0]) not in _WRITERS:
+                continue
+            here = step.workdir and _over(workdir, step.workdir)
+            if any(_names_folder(word, workdir) or (here and word in (".", "./")) for word in words[1:]):
+                return True
+    return False
 
 
-def _shares_volumes(project: Project, name: str) -> bool:
-    """Whether the service takes another's mounts (`volumes_from: [app]`), in any compose file as written: its
-    folder then holds what that one mounts."""
+def _names_folder(word: str, folder: str) -> bool:
+    """Whether a word of a command is the folder or a path inside it (`/workspace`, `-C/workspace`, `/workspace/.`),
+    a whole path: not `/workspace2`."""
+    word = word.strip("'\"").split("=", 1)[-1]
+    word = word[2:] if word.startswith(("-C", "-O", "-o")) and word[2:3] == "/" else word
+    return _over(folder, word) if word.startswith("/") else False
+
+
+def _shares_volumes(project: Project, service: Service, workdir: str) -> bool:
+    """Whether the service takes the mounts of another service that has one over its folder (`volumes_from:
+    [app]`, app binding the project there), in any compose file as written."""
+    services = project.compose.services
     for written in project.compose_documents():
         for doc in written.docs:
-            services = doc.get("services") if isinstance(doc, dict) else None
-            entry = services.get(name) if isinstance(services, dict) else None
-            if isinstance(entry, dict) and entry.get("volumes_from"):
-                return True
+            entries = doc.get("services") if isinstance(doc, dict) else None
+            entry = entries.get(service.name) if isinstance(entries, dict) else None
+            taken = entry.get("volumes_from") if isinstance(entry, dict) else None
+            for source in taken if isinstance(taken, list) else ():
+                name = str(source).split(":", 1)[0]
+                other = services.get(name)
+                if name.startswith("container") or other is None or any(
+                        _over(m.target, workdir) for m in other.volumes):
+                    return True  # a container's mounts (`container:NAME`) are unknown here: it may have them
     return False
 
 
