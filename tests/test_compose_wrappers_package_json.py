@@ -110,7 +110,9 @@ def test_a_script_that_changes_folder_first_names_the_file_there(tmp_path: Path)
     "dx:sub": "(cd frontend && npm ci) && docker compose -f docker/dev/compose.yml up -d",
     "dx:back": "cd docker && cd - && pushd docker/dev && docker compose -f compose.yml up -d",
     "dx:pop": "pushd docker/x && popd && docker compose -f docker/dev/compose.yml up -d",
-    "dx:in": "(cd docker/dev && docker compose -f compose.yml up -d)"
+    "dx:in": "(cd docker/dev && docker compose -f compose.yml up -d)",
+    "dx:quiet": "pushd docker/dev > /dev/null && docker compose -f compose.yml up -d",
+    "dx:stack": "pushd docker && cd dev && popd && docker compose -f docker/dev/compose.yml up -d"
   }
 }
 """, "Makefile": "up:\n\t@cd docker/dev; docker compose -f compose.yml up -d\nback:\n\tcd docker/x && cd ../dev && "
@@ -121,12 +123,12 @@ def test_a_script_that_changes_folder_first_names_the_file_there(tmp_path: Path)
                      ("package.json", 3, ("docker/dev/compose.yml",)),
                      ("package.json", 4, ("docker/dev/compose.yml", "docker/dev/compose.override.yaml")),
                      ("package.json", 5, ("",)), ("package.json", 6, ("docker/compose.yml",)),
-                     ("package.json", 7, ("docker/dev/compose.yml",)), ("package.json", 8, ("docker/dev/compose.yml",)),
-                     ("package.json", 9, ("docker/dev/compose.yml",)), ("package.json", 10, ("docker/dev/compose.yml",))
-                     ], names
+                     *(("package.json", line, ("docker/dev/compose.yml",)) for line in range(7, 13))], names
     # a subshell closed before compose keeps its cd (the -f is from the script's folder); `cd -` and `popd` go back
-    assert [w.folder for w in wrappers(tmp_path) if w.line in (7, 8, 9, 10)] == ["", "docker/dev", "", "docker/dev"]
+    # (popd to where the pushd was, past a cd after it), a redirection is no folder
+    assert [w.folder for w in wrappers(tmp_path) if w.line in (7, 8, 9, 10, 11, 12)] == [
+        "", "docker/dev", "", "docker/dev", "docker/dev", ""]
     found = override_left_out(dev, dev / "compose.override.yaml")
     assert sorted((w.path.name, w.line) for w in found) == [
         ("Makefile", 2), ("Makefile", 4), ("package.json", 3), ("package.json", 7), ("package.json", 8),
-        ("package.json", 9), ("package.json", 10)]
+        ("package.json", 9), ("package.json", 10), ("package.json", 11), ("package.json", 12)]

@@ -100,36 +100,46 @@ def _package_scripts(path: Path) -> list[Wrapper]:
 _CD = lazy(r"""^\s*[@+-]*\(?\s*(cd|pushd|popd)(?:\s+("[^"$`]*"|'[^']*'|[^\s"'$`;&|()]+))?\s*$""")
 # a subshell's group, `(cd frontend && npm ci)`, and a command substitution, `$(dirname "$0")`, innermost first
 _GROUP = lazy(r"(\$?)\(([^()]*)\)")
+# a redirection of a command's output (`pushd docker/dev > /dev/null`, `2>&1`): no word of the command
+_REDIRECT = lazy(r"\d*>>?\s*(?:&\d|[^\s;&|()]+)")
 
 
 def _cd_folder(before: str) -> str | None:
     """The folder a line or script changes to before it runs compose (`before`: what it runs first): "DIR" for
-    `cd DIR && docker compose ...` (or `cd DIR; ...`, several chained, `pushd DIR`, `cd -` and `popd` going back),
-    "" where it changes none, None where only the shell knows it (`cd "$(dirname "$0")"`, `cd ~`, a bare `cd`).
-    A subshell closed before compose, `(cd frontend && npm ci) && docker compose ...`, changes nothing here."""
+    `cd DIR && docker compose ...` (or `cd DIR; ...`, several chained, `pushd DIR >/dev/null`), "" where it changes
+    none, None where only the shell knows it (`cd "$(dirname "$0")"`, `cd ~`, a bare `cd`). `cd -` goes back to
+    the folder before the last cd or pushd, `popd` to the one before the last pushd, as the shell's stacks do. A
+    subshell closed before compose, `(cd frontend && npm ci) && docker compose ...`, changes nothing here."""
     while True:  # a substitution's text is unknown to this reading ($X); a closed subshell's cd stays in it
         shed = _GROUP.sub(lambda group: "$X" if group[1] else " ", before)
         if shed == before:
             break
         before = shed
     folders: list[str] = []
-    back: list[list[str]] = []  # where `cd -` and `popd` go
-    for command in _COMMAND_END.split(before):
+    previous: list[str] | None = None  # OLDPWD: where `cd -` goes
+    pushed: list[list[str]] = []  # the directory stack: where each `popd` goes
+    for command in _COMMAND_END.split(_REDIRECT.sub(" ", before)):
         if re.match(r"\s*[@+-]*\(?\s*(?:cd|pushd|popd)\b", command) is None:
             continue
         found = _CD.match(command)
         if found is None:
             return None
         verb, word = found[1], (found[2] or "").strip("\"'")
-        if verb == "popd" or word == "-":
-            if not back:
+        if verb == "popd":
+            if not pushed:
                 return None
-            folders = back.pop()
+            previous, folders = folders, pushed.pop()
             continue
-        if not word or word.startswith("~"):
+        if word == "-" and verb == "cd":
+            if previous is None:
+                return None
+            previous, folders = folders, previous
+            continue
+        if not word or word.startswith(("~", "-", "+")):
             return None
-        back.append(list(folders))
-        folders = [word] if os.path.isabs(word) else [*folders, word]
+        if verb == "pushd":
+            pushed.append(list(folders))
+        previous, folders = folders, [word] if os.path.isabs(word) else [*folders, word]
     return os.path.normpath(os.path.join(*folders)) if folders else ""
 
 
