@@ -123,6 +123,36 @@ def test_a_fix_a_later_round_built_on_is_left_as_written_and_says_so(tmp_path: P
     assert report.exit_code == 1
 
 
+class Unrelated(Check):
+    """Fake env-drift: other.cfg must hold a=1 (round 1), and once it does, b=2 (round 2): a chain of its own."""
+
+    id: ClassVar[str] = "env-drift"
+
+    def run(self, project: Any, host: Any) -> Iterator[Finding]:
+        cfg = project.root / "other.cfg"
+        lines = cfg.read_text().splitlines()
+        if "a=1" not in lines:
+            yield self.finding("a is not 1", Location(cfg, 1), "a", Fix("add a=1", Safety.SAFE,
+                                                                        (Edit(cfg, lines[0], "a=1", 1),)))
+        elif "b=2" not in lines:
+            yield self.finding("b is not 2", Location(cfg, 1), "b", Fix("add b=2", Safety.SAFE,
+                                                                        (Edit(cfg, "a=1", "a=1\nb=2", 1),)))
+
+
+def test_a_later_fix_of_a_finding_another_fix_made_does_not_hold_back_the_undo(tmp_path: Path) -> None:
+    """Round 2's `add b=2` fixes a finding round 1's `add a=1` made in the file it wrote, not one of the port move's
+    making: the NOT-fixed move is undone (it was left as written, `a later fix of this run builds on it`: a
+    review's find)."""
+    root = make_project(tmp_path / "p", "WEB_PORT=8080\n")
+    (root / "other.cfg").write_text("x=0\n")
+    report = fix(options(root, tmp_path / "s"), Registry({"port-collision": MovePort, "env-drift": Unrelated}))
+    text = render_fix_report(report)
+    move = next(r for r in report.results if r.check == "port-collision")
+    assert move.undone == "undone: .env put back as it was", text
+    assert (root / ".env").read_text() == "WEB_PORT=8080\n"
+    assert (root / "other.cfg").read_text() == "a=1\nb=2\n"
+
+
 class AlwaysWrong(Check):
     """Fake env-drift: its one fix edits a.env and b.env, and the check still reports it."""
 

@@ -31,19 +31,20 @@ if TYPE_CHECKING:
 
 def undo_unfixed(files: ProjectFiles, results: dict[str, FixResult], every: Mapping[str, Fix],
                  writers: Mapping[Path, set[str]], appeared: Mapping[str, list[str]],
-                 scratch: bool = False) -> set[Path]:
+                 scratch: bool = False, appeared_in: Mapping[str, Path] | None = None) -> set[Path]:
     """Put back the files of the applied fixes `results` says did not fix their finding; `results` is
     updated (each such fix's `undone` says what became of its edits). The files put back are returned.
 
     `every`: the fix applied for each fingerprint; `writers`: each file this run wrote, with the
     fingerprints of the fixes whose edits it holds; `appeared`: each finding this run's fixes created,
-    with the fixes of the round before it (a later round's fix of it builds on theirs)."""
+    with the fixes of the round before it (a later round's fix of it builds on theirs: on those of them that wrote
+    the file it is in, `appeared_in`, where any did; else on all of them, which one made it unknown)."""
     bad = {fp for fp, r in results.items() if r.status is FixStatus.APPLIED and r.fixed is False and fp in every
            and not r.reason.startswith(REPLACED)}  # its finding is gone: the new one in its place is told apart
     if not bad:
         return set()
     own = {fp: {p for p, names in writers.items() if fp in names} for fp in bad}
-    later = _built_on(results, writers, appeared)
+    later = _built_on(results, writers, appeared, appeared_in or {})
     undoable = {fp for fp in bad if own[fp]}
     kept: dict[str, str] = {}  # a fix left as written: why
     while True:  # a file goes back only if every fix in it goes back; a fix only with all of its files, and
@@ -77,16 +78,19 @@ def undo_unfixed(files: ProjectFiles, results: dict[str, FixResult], every: Mapp
 
 
 def _built_on(results: Mapping[str, FixResult], writers: Mapping[Path, set[str]],
-              appeared: Mapping[str, list[str]]) -> dict[str, set[str]]:
+              appeared: Mapping[str, list[str]], appeared_in: Mapping[str, Path]) -> dict[str, set[str]]:
     """For each applied fix, the applied fixes of later rounds that build on it: they fixed a finding that
-    appeared after its round, or write a file it wrote."""
+    appeared after its round (in a file it wrote, where any fix of that round wrote that file), or write a file
+    it wrote."""
     def round_of(fp: str) -> int:
         r = results.get(fp)
         return r.round if r is not None and r.status is FixStatus.APPLIED else 0
 
     built: dict[str, set[str]] = {}
     for made, causes in appeared.items():
-        for cause in causes:
+        at = appeared_in.get(made)
+        wrote = [c for c in causes if at is not None and c in writers.get(at, ())]
+        for cause in wrote or causes:  # the fixes that wrote the finding's file made it; none did: unknown
             if round_of(made) > round_of(cause) > 0:
                 built.setdefault(cause, set()).add(made)
     for names in writers.values():

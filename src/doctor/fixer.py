@@ -19,6 +19,7 @@ One round (plan, ask, write) is doctor.fix_round; the report's records and its t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from collections.abc import Callable, Mapping
@@ -26,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from doctor.dirlock import LockError, holder
-from doctor.file_edits import RETRY
+from doctor.file_edits import RETRY, RefusedEdit
 from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
 from doctor.fix_round import family_of, planned, run_round
 from doctor.fix_undo import undo_unfixed
@@ -292,6 +293,7 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     unreadable_before = {f.fingerprint for f in run.report.findings if _unreadable(f)}
     first = _worst(run.report.findings)
     appeared: dict[str, list[str]] = {}  # a finding this run's fixes created: the fixes of the round before it
+    appeared_in: dict[str, Path] = {}  # and the file it is in: the fixes that wrote it made it (doctor.fix_undo)
     exports: dict[str, str] = {}  # what the shell must still export for compose to read the edits (once)
     every: dict[str, Fix] = {}  # the fix applied for each fingerprint, whatever its round: its verify step
     writers: dict[Path, set[str]] = {}  # each file written: the fixes whose edits it holds (doctor.fix_undo)
@@ -334,6 +336,9 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
         for fingerprint, f in remaining.items():
             if _new(f, first) and fingerprint not in appeared:
                 appeared[fingerprint] = [r.fingerprint for r in applied]
+                if f.location is not None and f.location.path is not None:
+                    with contextlib.suppress(RefusedEdit):  # a file outside the project: no fix of this run wrote it
+                        appeared_in[fingerprint] = files.check_path(f.location.path)
         unreadable_before |= now
         for fingerprint, r in list(results.items()):  # settled by an overlapping fix: no round is left to apply it
             # (an advice too: pontoon's compose-config "make server-env" for the env file env-drift's copy made)
@@ -362,7 +367,7 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     unfixable = _unfixable(run, results)
     behind = _still_left(run, files.root, first, appeared, results, {message for _, message in unfixable})
     # a fix the re-check still reports: its files as they were (doctor.fix_undo), and the checks see them so
-    restored = undo_unfixed(files, results, every, writers, appeared, options.scratch)
+    restored = undo_unfixed(files, results, every, writers, appeared, options.scratch, appeared_in)
     if restored:
         report = replace(report, diffs=tuple(d for d in report.diffs if d.path not in restored))
         # an undone fix's export (COMPOSE_FILE naming the ports file it made) is neither printed nor checked with
