@@ -128,8 +128,9 @@ def test_output_and_format_help_say_what_the_readme_says(command: str, said: str
     text, _ = _help(command)
     helped = " ".join(text.split())
     assert said in block and said in helped, helped
-    assert "github is chosen automatically on GitHub Actions" in " ".join(_usage_blocks()["preflight"].split())
-    assert "default: github on a GitHub Actions log, else console" in helped, helped
+    # with --output the default is console (a file for people), as the review found the help left out
+    assert "github is chosen on GitHub Actions, without --output" in " ".join(_usage_blocks()["preflight"].split())
+    assert "default: github on a GitHub Actions log without --output, else console" in helped, helped
 
 
 def test_the_usage_block_is_a_synopsis_a_terminal_shows() -> None:

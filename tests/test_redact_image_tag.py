@@ -30,3 +30,11 @@ def test_an_image_whose_name_is_a_password_stays_readable(tmp_path: Path) -> Non
                                    "    environment:\n      POSTGRES_PASSWORD: postgres\n", "TAG=16-alpine\n")
     assert redactor.text("'db' image 'postgres:16-alpine' is not on the engine") == (
         "'db' image 'postgres:16-alpine' is not on the engine")
+
+
+def test_a_password_equal_to_a_tag_written_in_the_clear_stays_masked_alone(tmp_path: Path) -> None:
+    """`image: myorg/app:develop` beside `DB_PASSWORD: develop`: a message quoting the password alone masks it (a
+    change that showed such tags, for photoprism's `:latest`, printed `DB_PASSWORD is 'develop'`: reverted)."""
+    redactor = _redactor(tmp_path, "services:\n  app:\n    image: myorg/app:develop\n"
+                                   "    environment:\n      DB_PASSWORD: develop\n", "")
+    assert redactor.text("DB_PASSWORD is 'develop' in compose.yaml") == "DB_PASSWORD is '***' in compose.yaml"

@@ -123,7 +123,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
                                      autocompletion=complete_severity)
         ] = None,
         format: Annotated[str | None, typer.Option(
-            "--format", help=f"Output: {', '.join(formats)} (default: github on a GitHub Actions log, else console).",
+            "--format", help=f"Output: {', '.join(formats)} (default: github on a GitHub Actions log without --output, else console).",
             autocompletion=complete_format)] = None,
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", help="Write the report to this file; print only its summary line.")] = None,
@@ -230,7 +230,7 @@ def build_cli(fix_families: "Mapping[str, tuple[str, ...]] | None" = None) -> "t
         project_name: Annotated[str | None, typer.Option(
             "--project-name", "-p", help="Compose project name, as the `up` it looks at used.")] = None,
         format: Annotated[str | None, typer.Option(
-            "--format", help=f"Output: {', '.join(formats)} (default: github on a GitHub Actions log, else console).")] = None,
+            "--format", help=f"Output: {', '.join(formats)} (default: github on a GitHub Actions log without --output, else console).")] = None,
         output: Annotated[Path | None, typer.Option(
             "--output", "-o", help="Write the report to this file too; the console report is still printed.")] = None,
     ) -> None:
