@@ -317,9 +317,14 @@ class _Back:
         title = self.text(r.title)
         own = self.titles.get(r.fingerprint, "") if r.round <= 1 else ""
         # the same fix, its paths named from another folder, with what only the project can tell after it
-        if own and _folderless(own).startswith(_folderless(title)):
+        if own and _same_fix(_folderless(own), _folderless(title)):
             title = own
         return replace(r, status=status, reason=reason, title=title, message=self.text(r.message), location=location)
+
+
+def _same_fix(own: str, copied: str) -> bool:
+    """Whether the project's title is the copy's, with more said after it (not `to 54330` for `to 5433`)."""
+    return own.startswith(copied) and not own[len(copied):len(copied) + 1].isalnum()
 
 
 def _folderless(text: str) -> str:

@@ -63,12 +63,12 @@ def undo_unfixed(files: ProjectFiles, results: dict[str, FixResult], every: Mapp
         if not own[fp]:
             continue
         mine = sorted(own[fp])
-        names = ", ".join(_shown(files, p) for p in mine)
+        names = ", ".join(files.shown(p) for p in mine)
         if fp in undoable and all(p in back for p in mine):
             results[fp] = replace(results[fp], undone=f"{would}undone: {_done(files, mine)}")
         elif fp in undoable and any(p in back for p in mine):  # a rename failed midway: which went back, which not
             done = _done(files, [p for p in mine if p in back])
-            left = ", ".join(_shown(files, p) for p in mine if p not in back)
+            left = ", ".join(files.shown(p) for p in mine if p not in back)
             results[fp] = replace(results[fp], undone=f"{would}partly undone: {done}; {left} left as written "
                                                       f"(the diff above): {error}")
         else:
@@ -117,9 +117,5 @@ def _kept(fp: str, own: set[Path], writers: Mapping[Path, set[str]], later: set[
 
 
 def _done(files: ProjectFiles, paths: list[Path]) -> str:
-    return ", ".join(f"{_shown(files, p)} removed (this run made it)" if files.originals.get(p) is None
-                     else f"{_shown(files, p)} put back as it was" for p in paths)
-
-
-def _shown(files: ProjectFiles, path: Path) -> str:
-    return str(path.relative_to(files.root)) if path.is_relative_to(files.root) else "git/info/exclude"
+    return ", ".join(f"{files.shown(p)} removed (this run made it)" if files.originals.get(p) is None
+                     else f"{files.shown(p)} put back as it was" for p in paths)

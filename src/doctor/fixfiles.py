@@ -326,7 +326,7 @@ class ProjectFiles:
 
         with repository_lock(self.root) as refusal:
             if refusal:
-                return [], f"{self._shown(shared)} not put back: {refusal}"
+                return [], f"{self.shown(shared)} not put back: {refusal}"
             return self._restore(paths)
 
     def _restore(self, paths: list[Path]) -> tuple[list[Path], str]:
@@ -337,13 +337,13 @@ class ProjectFiles:
         try:
             for path in paths:
                 if not self._as_written(path):
-                    return [], f"{self._shown(path)} changed after doctor wrote it"
+                    return [], f"{self.shown(path)} changed after doctor wrote it"
                 original = self.originals[path]
                 done = None if original is None else stage(path, original, functools.partial(self._as_written, path))
                 staged.append((path, done))
             for path, _ in staged:  # each checked again once all are staged: none put back if one changed
                 if not self._as_written(path):
-                    return [], f"{self._shown(path)} changed after doctor wrote it"
+                    return [], f"{self.shown(path)} changed after doctor wrote it"
             with signals_held():  # all of them put back, never one (the override's port, not the .env URL)
                 for path, done in staged:
                     if done is None:
@@ -357,9 +357,9 @@ class ProjectFiles:
                     self.wrote.pop(path, None)
                     back.append(path)
         except ChangedMeanwhile:
-            return back, f"{self._shown(path)} changed after doctor wrote it"
+            return back, f"{self.shown(path)} changed after doctor wrote it"
         except OSError as exc:
-            return back, f"cannot put back {self._shown(path)}: {exc.strerror or exc}"
+            return back, f"cannot put back {self.shown(path)}: {exc.strerror or exc}"
         finally:
             for _, done in staged:
                 if done is not None:
@@ -377,8 +377,10 @@ class ProjectFiles:
                 return  # not empty: a file of the user's, or of another fix
             self._folders.discard(folder)
 
-    def _shown(self, path: Path) -> str:
-        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else "git/info/exclude"
+    def shown(self, path: Path) -> str:
+        """A file this run writes, as the report names it: from the project, else as it is (the repository's
+        info/exclude, shared by its worktrees: `/src/app/.git/info/exclude`)."""
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
     def _as_written(self, path: Path) -> bool:
         """Whether `path` still holds the bytes this run last wrote to it."""
