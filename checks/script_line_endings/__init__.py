@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,8 @@ from doctor.project import Project
 from doctor.project.reading import read_bytes
 from doctor.project.recipe import Recipe
 from doctor.project.shipped import Shipped, shipped_scripts
-from doctor.project.types import Service
+
+from .cr_strip import strips_cr
 
 BOM = b"\xef\xbb\xbf"
 MAX_BYTES = 1024 * 1024
@@ -25,7 +25,6 @@ NOT_IN_BUSYBOX = frozenset(("bash", "zsh", "fish", "ksh"))
 _ALPINE_TAG = lazy(r"(?:^|-)alpine[0-9.]*$")
 _SHEBANG = lazy(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
 # a shell line that strips CRs: sed's `s/\r` (a YAML "\r" is the CR itself), dos2unix, `tr -d '\r'`
-_STRIPS_CR = lazy(r"\bsed\b[^;&|]*?\bs([/|#,])(?:\\r|\r)|\bdos2unix\b|\btr\s+-d\s+['\"]?(?:\\r|\r)")
 
 
 class ScriptLineEndings(Check):
@@ -64,7 +63,8 @@ class ScriptLineEndings(Check):
         newline counts: the shell reads it as part of the last word; unless
         the service's entrypoint or command strips them from the script, or from its copy, before
         running it: dify's ssrf_proxy runs `sed -i 's/\\r$//'` on it, onyx's nginx on a copy of its bound
-        folder, `cp -a /nginx-templates/. /etc/nginx/conf.d/`, writing the one it starts to /tmp; or a RUN of
+        folder, `cp -a /nginx-templates/. /etc/nginx/conf.d/`, writing the one it starts to /tmp (`sed A > B`
+        strips B alone: starting A, by its path, `sh A` or `exec A`, still runs the CRLF script); or a RUN of
         the image does,
         after the last COPY that puts it there and with no bind mount over it at run time:
         `sed -i`, `dos2unix`, `tr -d '\\r'` into a file moved back, by its path, against the
@@ -167,7 +167,7 @@ class ScriptLineEndings(Check):
             subject = os.path.relpath(shipped.path, root)
             # dify's ssrf_proxy: `cp /docker-entrypoint-mount.sh ... && sed -i 's/\r$//' ...` runs a copy it
             # stripped of its CRs first: CRLF harms nothing there
-            has_crlf = _has_crlf(data) and not shipped.stripped and not _strips_cr(project, shipped)
+            has_crlf = _has_crlf(data) and not shipped.stripped and not strips_cr(project, shipped)
             faults = [name for name, found in (("a BOM", data.startswith(BOM)), ("CRLF line endings", has_crlf))
                       if found]
             if has_crlf:  # _gitattributes_fix keeps those a .gitattributes it may write reaches (no ../ path)
@@ -241,62 +241,6 @@ def _every_shipped(project: Project) -> Iterator[tuple[Shipped, str]]:
             profiles = profiled[shipped.service].profiles
             yield shipped, (f"its profile '{profiles[0]}'" if len(profiles) == 1
                             else "one of its profiles " + ", ".join(f"'{p}'" for p in profiles))
-
-
-def _strips_cr(project: Project, shipped: Shipped) -> bool:
-    """Whether the service's entrypoint or command strips the CRs of the script before running
-    it: `sed -i 's/\r$//'`, `dos2unix` or `tr -d '\r'` of its mount target, or of a copy of it
-    (`cp /docker-entrypoint-mount.sh /docker-entrypoint.sh`)."""
-    if shipped.run:  # the builder stage's RUN: `sed -i 's/\r$//' /build.sh && /build.sh`
-        return bool(_STRIPS_CR.search(shipped.run))
-    service = project.services.get(shipped.service) or project.compose.profiled.get(shipped.service)
-    if service is None:
-        return False
-    text = " ".join(part if isinstance(part, str) else " ".join(part)
-                    for part in (service.entrypoint, service.command) if part)
-    if not text or not _STRIPS_CR.search(text):
-        return False
-    names = set(_mounted_at(service, shipped.path))
-    for step in re.split(r"&&|\|\||[;|\n]", text):  # in order: `cp A B` makes B the script too
-        words = [w.strip("'\"") for w in step.split()]
-        at = words.index("cp") if "cp" in words else -1  # `sh -c cp A B`: the list's words come first
-        paths = [w for w in words[at + 1:] if not w.startswith("-")] if at >= 0 else []
-        if len(paths) >= 2:
-            names.update(_copied_to(names, paths[:-1], paths[-1]))
-        elif _STRIPS_CR.search(step) and names.intersection(words):
-            return True
-    return False
-
-
-def _mounted_at(service: Service, path: Path) -> Iterator[str]:
-    """The container paths of `path` through the service's bind mounts: of the file itself, or inside a bound
-    folder (onyx's nginx binds ../data/nginx onto /nginx-templates: its run-nginx.sh is there)."""
-    for mount in service.volumes:
-        if mount.type != "bind" or not mount.source:
-            continue
-        source = Path(mount.source)
-        if source == path:
-            yield mount.target
-        elif path.is_relative_to(source):
-            yield posixpath.join(mount.target, path.relative_to(source).as_posix())
-
-
-def _copied_to(names: set[str], sources: list[str], target: str) -> set[str]:
-    """Where `cp SOURCES... TARGET` puts the copies of `names`: a file named as a source, or one inside a folder
-    copied whole (`cp -a /nginx-templates/. /etc/nginx/conf.d/`: its contents, as `cp -r DIR NEW` also puts
-    them; into an existing TARGET `cp -r DIR` puts DIR itself: both places are counted)."""
-    found = set()
-    for source in sources:
-        folder = posixpath.normpath(source)
-        for name in names:
-            if name in (source, folder):
-                found.add(posixpath.join(target, posixpath.basename(name)) if target.endswith("/") else target)
-            elif name.startswith(folder.rstrip("/") + "/"):
-                inside = name[len(folder.rstrip("/")) + 1:]
-                found.add(posixpath.join(target, inside))
-                if not source.endswith(("/.", "/./")):
-                    found.add(posixpath.join(target, posixpath.basename(folder), inside))
-    return found
 
 
 def _rewrite_fix(project: Project, shipped: Shipped, data: bytes, writable: Path) -> Fix:
