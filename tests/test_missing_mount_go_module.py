@@ -6,7 +6,9 @@ mounting ./internal and ./pkg. doctor said only `mounts internal, pkg but not cm
 command): config/, the package cmd/app imports for its settings, was not judged, as a repo-root context
 counted only Python packages, PHP and Ruby folders; an edit to config/config.go never reached the
 container. Now, in a Go module (a go.mod at the context), the top folders holding Go code count too:
-both are reported and one `doctor fix` mounts both.
+both are reported and one `doctor fix` mounts both. Then (a review's find) Go folders the app never
+compiles counted too: e2e/ (tests alone), tools/ (`//go:build tools`) and scripts/ (`//go:build ignore`) were
+reported, and mounted by the fix; a folder now counts only where it holds a Go file a build compiles.
 """
 
 from __future__ import annotations
@@ -73,3 +75,33 @@ def test_no_go_module_no_go_folder(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     (root / "go.mod").unlink()
     assert [message for _, _, message in _found(root)] == ["'app' mounts internal, pkg but not cmd"]
+
+
+UNCOMPILED = {  # Go folders `go run ./cmd/app` never compiles: a tools pin, a generator, tests alone
+    "tools/tools.go": "//go:build tools\n\npackage tools\n\nimport _ \"github.com/swaggo/swag/cmd/swag\"\n",
+    "scripts/gen.go": "// Code generator.\n\n//go:build ignore\n// +build ignore\n\npackage main\n\nfunc main() {}\n",
+    "e2e/a_test.go": "package e2e\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
+    "legacy/old.go": "// +build ignore\n\npackage legacy\n",
+}
+
+
+def test_go_folders_the_app_never_compiles_are_not_its_packages(tmp_path: Path) -> None:
+    """tools/ (`//go:build tools`), scripts/ (`//go:build ignore`), e2e/ (`_test.go` files alone) and legacy/
+    (`// +build ignore`) are no package of the app's: only cmd and config are reported, and `doctor fix`
+    mounts those two, not ./e2e ./scripts ./tools."""
+    root = _copy(tmp_path)
+    for name, text in UNCOMPILED.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    assert _found(root) == [("docker-compose.override.yml", 7, "'app' mounts internal, pkg but not cmd"),
+                            ("docker-compose.override.yml", 7, "'app' mounts internal, pkg but not config")]
+
+
+def test_a_go_folder_with_a_built_file_beside_its_tests_still_counts(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "e2e" / "deep").mkdir(parents=True)
+    (root / "e2e" / "a_test.go").write_text(UNCOMPILED["e2e/a_test.go"])
+    (root / "e2e" / "deep" / "client.go").write_text("//go:build !ignore\n\npackage deep\n")
+    assert [message for _, _, message in _found(root)] == [
+        "'app' mounts internal, pkg but not cmd", "'app' mounts internal, pkg but not config",
+        "'app' mounts internal, pkg but not e2e"]

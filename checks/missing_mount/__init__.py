@@ -50,7 +50,8 @@ class MissingMount(Check):
         the top folders holding PHP code: laravel-docker-examples' bootstrap/ and config/; in a Ruby app, a
         Gemfile there, those holding Ruby code: hackclub/hcb's lib/, which Rails autoloads; in a Go
         module, a go.mod there, those holding Go code: go-clean-template's config/, which the `go run
-        ./cmd/app` of its dev override compiles in beside the mounted internal/ and pkg/), the
+        ./cmd/app` of its dev override compiles in beside the mounted internal/ and pkg/; not a folder of
+        `_test.go` files alone, nor of `//go:build ignore` generators or a `//go:build tools` pin), the
         folders the service mounts
         whole (pontoon's ./requirements and ./translate, beside the package pontoon/ it forgets) and the
         folders the service reads while it runs: a migrations folder (an alembic or Flask-Migrate

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project import Project
-from doctor.project.reading import is_dir, is_file
+from doctor.project.reading import is_dir, is_file, read_bytes
 from doctor.project.service_home import MANIFEST_NAMES
 from doctor.project.types import CopyInstruction, Service
 
@@ -107,12 +109,13 @@ def whole_context(project: Project, service: Service, context: Path, destination
         ruby = is_file(context / "Gemfile")
         # and a Go module's (its go.mod there): those holding Go packages, which `go run` compiles in
         # (go-clean-template's config/ and docs/, imported by cmd/app, beside the internal/ and pkg/ a dev
-        # override mounts), not vendor/ nor testdata/, which hold no package of the module's own to edit
+        # override mounts), not vendor/ nor testdata/, which hold no package of the module's own to edit, nor
+        # one of tests alone (e2e/), a `//go:build tools` pin or an `ignore`d generator, which it never compiles
         go = is_file(context / "go.mod")
         packages = {f for f in found
                     if _package(f) or (php and not _php_run_time(f, context) and holds_code(f, (".php",)))
                     or (ruby and f.name.lower() not in RUN_TIME and holds_code(f, (".rb",)))
-                    or (go and f.name not in GO_NOT_PACKAGES and holds_code(f, (".go",)))}
+                    or (go and f.name not in GO_NOT_PACKAGES and holds_go_package(f))}
         run_time = reads.folders(service, context, destination, [f for f in found if f not in packages])
         # a namespace package the mounted code imports (docker-flask-example's lib/, no `__init__.py`)
         loose = [f for f in found if f not in packages and f not in run_time and f not in bound and holds_python(f)]
@@ -263,6 +266,45 @@ def _code_search(folder: Path, suffixes: tuple[str, ...]) -> tuple[bool, int]:
             if name.lower().endswith(suffixes):
                 return True, count
     return False, count
+
+
+def holds_go_package(folder: Path) -> bool:
+    """Whether a folder holds, at any depth within its first MAX_LIVE_ENTRIES files, a Go file a build
+    compiles: not a `_test.go` file, nor one whose build constraint is `ignore` or `tools` (a generator
+    `go run gen.go` runs alone, a tools.go pinning tool versions in go.mod)."""
+    count = 0
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _NOT_SEARCHED and d not in GO_NOT_PACKAGES and not d.startswith(".")]
+        for name in files:
+            count += 1
+            if count > MAX_LIVE_ENTRIES:
+                return False
+            if name.endswith(".go") and not name.endswith("_test.go") and _compiled(Path(current) / name):
+                return True
+    return False
+
+
+def _compiled(path: Path) -> bool:
+    """Whether the build constraints before a Go file's package clause leave it in a build: not `//go:build
+    ignore` (nor `// +build ignore`) or `tools`, alone or with `&&` (a `||` or `!ignore` keeps it)."""
+    try:
+        head = read_bytes(path, 4096, head=True).decode("utf-8", "replace")
+    except OSError:
+        return True
+    for line in head.splitlines():
+        line = line.strip()
+        if line.startswith("package "):
+            break
+        constraint = _GO_CONSTRAINT.match(line)
+        alone = constraint and "||" not in constraint[2] and (constraint[1] == "go:build" or " " not in constraint[2])
+        if alone and constraint and _GO_EXCLUDED & set(re.split(r"[\s&,()]+", constraint[2])):
+            return False
+    return True
+
+
+# a build constraint line: `//go:build EXPR`, or the older `// +build A,B C` (a space is an or, a comma an and)
+_GO_CONSTRAINT = lazy(r"//\s*(go:build|\+build)\s+(.+?)\s*$")
+_GO_EXCLUDED = frozenset({"ignore", "tools"})  # tags no build sets: files kept out of every build on purpose
 
 
 _DOCS = frozenset(("docs",))  # a named `COPY docs/ ...` is documentation, unless it is a Python package
