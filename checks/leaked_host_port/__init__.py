@@ -74,7 +74,10 @@ class LeakedHostPort(Check):
         `Server=localhost,1433;...`, eShopOnWeb's ConnectionStrings__CatalogConnection; go-coffeeshop's
         `PG_DSN_URL: host=localhost user=postgres ...`, 5432 where it names no port; or a whole
         `localhost:PORT` under a key naming no host, go-clean-template's OTLP exporter address
-        `TRACING_OTLP_ENDPOINT=localhost:4317` beside jaeger, fixed to `jaeger:4317`) where another
+        `TRACING_OTLP_ENDPOINT=localhost:4317` beside jaeger, fixed to `jaeger:4317`, where a peer listens on
+        that port inside the network, the key names no audience and no proxy in front of the service publishes
+        it: `CANONICAL=localhost:8080` behind a proxy's `8080:80` and `MAILPIT_UI=localhost:8025` are pages)
+        where another
         service listens on that port: inside a container, localhost is the container itself (one
         finding for a line several services read, naming them all); a `*_HOST` with no port
         whose key names a server peer (`DB_HOST: localhost` beside `db`, `PAPERLESS_DBHOST` by its

@@ -40,7 +40,9 @@ def local_lines(project: Project, model: ComposeModel, index: NetworkIndex, clie
                                     renders_server_side(inside)):
             reason = clients.local_reason(service, dial.var.name, dial.peer)
             # a `host:port` value shows its port (TRACING_OTLP_ENDPOINT=localhost:4317)
-            address = dial.ref.host if dial.ref.port is None else f"{dial.ref.host}:{dial.ref.port}"
+            # (an IPv6 literal in its brackets: `[::1]:5432`)
+            host = f"[{dial.ref.host}]" if ":" in dial.ref.host and dial.ref.port is not None else dial.ref.host
+            address = host if dial.ref.port is None else f"{host}:{dial.ref.port}"
             shown = f"{dial.var.name}={address}" if dial.ref.scheme is None and not dial.ref.conn else (
                 f"{dial.var.name} host '{dial.ref.host}'")
             line = (_written_at(project, dial), shown)

@@ -22,6 +22,7 @@ from doctor.project.env_hosts import (
     host_refs,
     image_basename,
     image_family,
+    is_bare_address,
     is_browser_key,
     key_prefix,
     port_sibling,
@@ -136,7 +137,7 @@ def localhost_dials(model: ComposeModel, service: Service, inside: bool = False,
             meant = _named_listener(view, port, service.name, (*_key_hosts(var.name), *hints(var))) or view.listener(
                 port, service.name, configured_peers(model, service, var.name)
                 or (*service.depends_on, *(link.partition(":")[0] for link in service.links)))
-            if meant is None:
+            if meant is None or (is_bare_address(ref) and _bare_page(model, index, service, var.name, port, meant)):
                 continue
             # open-webui's OLLAMA_BASE_URL=http://localhost:11434 beside `ollama` (image ollama/ollama): a
             # `*_BASE_URL` key, but the API of a server named in the key, not a page; a key that says who
@@ -321,6 +322,20 @@ def _fronts(model: ComposeModel, publisher: str, service: str, key: str) -> bool
     return _has_part(key.upper(), service.upper()) or (peer is not None and service in peer.depends_on)
 
 
+def _bare_page(model: ComposeModel, index: NetworkIndex, service: Service, key: str, port: int,
+               meant: tuple[str, int]) -> bool:
+    """Whether a whole `localhost:PORT` under a key naming no host (is_bare_address) may be a page or the site's
+    own address, so not judged: the port is a host port the peer publishes, not one it listens on (`CANONICAL=
+    localhost:8080` beside a proxy's `8080:80`), the key says who opens it (`MAILPIT_UI`), or the port's publisher
+    fronts the service (a proxy that depends on it, as _fronts). go-clean-template's
+    `TRACING_OTLP_ENDPOINT=localhost:4317`, jaeger's own port, is a dial."""
+    words = key.upper().split("_")
+    # the key naming the reader (`APP_OTLP_ENDPOINT` in 'app') is its own setting's prefix here, no site's URL
+    front = model.services.get(index.tcp_publishers.get(port, meant[0]))
+    return meant[1] != port or bool(_AUDIENCE_WORDS.intersection(words) or _LINK_WORDS.intersection(words)) \
+        or (front is not None and service.name in front.depends_on)
+
+
 def _has_part(key: str, name: str) -> bool:
     """re.search(rf"(?:^|_){re.escape(name)}(?:_|$)", key) for a name that neither begins nor ends
     with `_`, without compiling a pattern from the project's names each run: the name between
@@ -371,4 +386,5 @@ def _rewrite(value: str, ref: HostRef, peer: str, port: int) -> str:
         host = rf"\[?{host}\]?"
     if ref.port is None:
         return re.sub(rf"(?<![\w.-]){host}(?![\w.-])", peer, value, count=1)
-    return re.sub(rf"(?<![\w.-]){host}:{ref.port}(?!\d)", f"{peer}:{port}", value, count=1)
+    # the port as written, leading zeros included (`127.0.0.1:05432`)
+    return re.sub(rf"(?<![\w.-]){host}:0*{ref.port}(?!\d)", f"{peer}:{port}", value, count=1)

@@ -309,7 +309,7 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         if conn:
             yield from conn
             return
-    if not found_url and (not key.isascii() or key.upper().rstrip("\n").endswith(_HOST_WORDS)) and HOST_KEY.match(key):
+    if not found_url and _names_host(key):
         daemon = bool(_DAEMON_KEY.search(key))
         for item in _LIST_SEPARATORS.split(value.strip()):
             if item and not (daemon and _plain_ref(key, item).port is None):
@@ -318,6 +318,20 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
         # a whole `localhost:4317` under a key naming no host (go-clean-template's TRACING_OTLP_ENDPOINT, an
         # OTLP exporter's `host:port`, go-redis' `Addr`): no image `name:tag` nor `mm:ss` is spelled so
         yield _plain_ref(key, value.strip())
+
+
+def _names_host(key: str) -> bool:
+    """Whether the key's plain value is a host (or a list of them): a `*_HOST`, `*_SERVER`, `*_ADDR` key."""
+    return (not key.isascii() or key.upper().rstrip("\n").endswith(_HOST_WORDS)) and HOST_KEY.match(key) is not None
+
+
+def is_bare_address(ref: HostRef) -> bool:
+    """Whether the reference is a whole loopback `host:port` under a key that names no host (an OTLP exporter's
+    `TRACING_OTLP_ENDPOINT=localhost:4317`): no URL says a server is dialed nor a key a host, so a caller judges it
+    only where a peer listens on that port inside the network (`CANONICAL=localhost:8080`, the site's address
+    behind a proxy publishing `8080:80`, is a page)."""
+    return ref.scheme is None and not ref.conn and ref.field is None and ref.port is not None \
+        and not _names_host(ref.key)
 
 
 _JSON_HOST_FIELDS = frozenset({"host", "hostname", "server", "address", "addr"})
