@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from replay_found import fixed_titles as _fix
 from replay_found import found
 from replay_found import host_options as _options
 
@@ -49,3 +50,41 @@ def test_a_redis_location_is_still_judged(tmp_path: Path) -> None:
     assert [message for message, _, _ in found(_options(root), ("service-name-drift",))] == [
         """CACHES["default"]["LOCATION"] host 'rabbitmq-server' names no service on the network (did you mean """
         """'rabbitmq'?)"""]
+
+
+MEMCACHED = "django.core.cache.backends.memcached.PyMemcacheCache"
+
+
+def _with_memcached(root: Path) -> Path:
+    """The copy with a `memcached` service beside its others, as a Memcached cache runs."""
+    compose = root / "docker-compose.yml"
+    text = compose.read_text()
+    assert text.count("\nvolumes:\n") == 1
+    compose.write_text(text.replace("\nvolumes:\n", "\n  memcached:\n    image: memcached:1.6\n\nvolumes:\n"))
+    return root
+
+
+@pytest.mark.parametrize("location", ["memcached:11211", "memcached:11211;memcached:11211"])
+def test_a_memcached_host_port_naming_the_service_is_clean(tmp_path: Path, location: str) -> None:
+    root = _with_memcached(_copy(tmp_path, MEMCACHED, location))
+    assert found(_options(root), ("service-name-drift",)) == []
+
+
+@pytest.mark.parametrize("location", ["memcache:11211", "memcache", "memcache:11211,memcached:11211"])
+def test_a_memcached_host_port_naming_no_service_is_judged_by_its_host(tmp_path: Path, location: str) -> None:
+    """`memcache:11211` was read as one host, `memcache:11211` itself, which nothing could be like: no finding."""
+    root = _with_memcached(_copy(tmp_path, MEMCACHED, location))
+    assert [message for message, _, _ in found(_options(root), ("service-name-drift",))] == [
+        """CACHES["default"]["LOCATION"]=memcache names no service on the network (did you mean 'memcached'?)"""]
+
+
+def test_a_list_of_locations_is_judged_server_by_server_and_fixed(tmp_path: Path) -> None:
+    """Django takes a cache's servers as a list too: each is judged at its own place."""
+    root = _with_memcached(_copy(tmp_path, MEMCACHED, "LIST"))
+    path = root / SETTINGS
+    path.write_text(path.read_text().replace("'LIST'", "['memcached:11211', 'memcache:11211']"))
+    assert [message for message, _, _ in found(_options(root), ("service-name-drift",))] == [
+        """CACHES["default"]["LOCATION"][1]=memcache names no service on the network (did you mean 'memcached'?)"""]
+    assert _fix(root)[1] == 1
+    assert "['memcached:11211', 'memcached:11211']" in path.read_text()
+    assert found(_options(root), ("service-name-drift",)) == []

@@ -53,9 +53,10 @@ class ServiceNameDrift(Check):
         application.properties/.yml as SPRING_DATASOURCE_URL; Go's `envDefault`, `getEnv("K", "d")`, each of a
         variable's defaults where files give several: nginx-golang-postgres's a_store.go `"postgresserver"` and
         migrate.go `"postgres-server"`, two findings, one fix run; a Django settings module's
-        literal DATABASES "HOST", CACHES "LOCATION" (a Redis or Memcached cache's, a URL or `host:port`;
-        not the table, folder or name of Django's DatabaseCache, FileBasedCache or LocMemCache, dandi-archive's
-        `dandi_cache_table`) and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
+        literal DATABASES "HOST", CACHES "LOCATION" (a Redis or Memcached cache's, a URL or `host:port`,
+        judged by its host: `"memcache:11211"` beside `memcached`; each server of a list or a `;`-separated
+        string as Django reads them; not the table, folder or name of Django's DatabaseCache, FileBasedCache or
+        LocMemCache, dandi-archive's `dandi_cache_table`) and CHANNEL_LAYERS "hosts" entries, djangox's `"HOST":
         "postgres"`, `("redis-server", 6379)` in a Channels layer, the literal address settings of the config
         class a Flask app loads with `app.config.from_object(...)`, `REDIS_URL = "redis://redis-server:6379/0"`,
         and any other address setting those modules write as a literal or read with a default, where compose

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project import Project
+from doctor.project.digits import written_number
 from doctor.project.env_hosts import HostRef, host_refs
 from doctor.project.types import EnvSource, EnvVar, Service
 
@@ -31,5 +33,21 @@ def settings_hosts(project: Project, service: Service) -> Iterator[tuple[EnvVar,
             yield var, None
             continue
         refs = list(host_refs(default.key, default.value)) if "://" in default.value else [
-            HostRef(default.key, default.value, default.port)]
+            _server_ref(default.key, item.strip(), default.port) for item in _SERVERS.split(default.value)
+            if item.strip()]
         yield var, refs
+
+
+# Django's separators of a cache's servers in one LOCATION string (`"memcached-1:11211;memcached-2:11211"`)
+_SERVERS = lazy(r"[;,]")
+
+
+def _server_ref(key: str, item: str, port: int | None) -> HostRef:
+    """One server an entry writes: a host alone (`"HOST": "db"`, with the entry's port), or a cache LOCATION's
+    `host:port` (`"memcache:11211"`: the host is `memcache`, not the whole value)."""
+    host, colon, written = item.rpartition(":")
+    number = written_number(written) if colon and host and host.count(":") == 0 else None
+    if number is None and item.startswith("[") and "]:" in item:  # `[::1]:11211`
+        host, _, written = item[1:].partition("]:")
+        number = written_number(written)
+    return HostRef(key, host, number) if number is not None else HostRef(key, item, port)

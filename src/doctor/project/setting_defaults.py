@@ -174,6 +174,9 @@ def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> lis
             continue
         key = "HOST" if name == "DATABASES" else "LOCATION"
         node = fields.get(key)
+        if name == "CACHES" and isinstance(node, (ast.List, ast.Tuple)):  # Django's servers of one cache, a list
+            found += _cache_servers(alias_name, fields, node, guard)
+            continue
         literal = _string(node) if node is not None else None
         if node is None or literal is None or not literal or (name == "CACHES" and not _network_cache(fields, literal)):
             continue
@@ -187,6 +190,19 @@ def _django_entries(name: str, value: ast.Dict, guard: tuple[Guard, ...]) -> lis
                 (p for word, p in _ENGINE_PORTS if word in engine), None)
         found.append(SettingDefault(node.lineno, node.col_offset + 1, f'{name}["{alias_name}"]["{key}"]',
                                     str(literal), guard, False, port=port, entry=True))
+    return found
+
+
+def _cache_servers(alias: str, fields: dict[str | None, ast.expr], servers: ast.List | ast.Tuple,
+                   guard: tuple[Guard, ...]) -> list[SettingDefault]:
+    """A network cache's LOCATION written as a list, as Django allows for Memcached and Redis (`"LOCATION":
+    ["memcached-1:11211", "memcached-2:11211"]`): each literal server, keyed `CACHES["default"]["LOCATION"][0]`."""
+    found = []
+    for index, node in enumerate(servers.elts):
+        literal = _string(node)
+        if literal and _network_cache(fields, literal):
+            found.append(SettingDefault(node.lineno, node.col_offset + 1, f'CACHES["{alias}"]["LOCATION"][{index}]',
+                                        str(literal), guard, False, entry=True))
     return found
 
 
