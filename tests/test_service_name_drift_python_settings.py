@@ -69,3 +69,29 @@ def test_localhost_stays_leaked_host_port_s(tmp_path: Path) -> None:
     root = _copy(tmp_path, '"redis://localhost:6379/0"')
     assert [(message.split(" here,")[0], line) for message, _, line in found(_options(root), CHECKS)] == [
         ("CELERY_BROKER_URL is localhost:6379", _line(root))]
+
+
+@pytest.mark.parametrize("written", [
+    'SESSION_SERVER = "cookie"', 'WEBSOCKET_SERVER = "daphne"', 'TEST_BASE_URL = "http://testserver"',
+    'TEST_BASE_URL = os.environ.get("TEST_BASE_URL", "http://testserver/")',
+])
+def test_a_module_setting_that_is_no_address_is_no_host(tmp_path: Path, written: str) -> None:
+    """A review's finds: each gave `info ... names no service on the network` once every held setting was judged
+    like an env value; a `*_SERVER` word names an engine there, and `testserver` is Django's test client's host."""
+    root = _copy(tmp_path)
+    path = root / SETTINGS
+    path.write_text(path.read_text() + f"\n{written}\n")
+    assert found(_options(root), CHECKS) == []
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ('CACHE_HOST = os.environ.get("CACHE_HOST", "redis-server")',
+     "CACHE_HOST=redis-server names no service on the network (did you mean 'redis'?)"),
+    ('SESSION_SERVER = "redis-server:6379"',
+     "SESSION_SERVER=redis-server names no service on the network (did you mean 'redis'?)"),
+])
+def test_a_module_setting_that_is_an_address_is_still_judged(tmp_path: Path, written: str, message: str) -> None:
+    root = _copy(tmp_path)
+    path = root / SETTINGS
+    path.write_text(path.read_text() + f"\n{written}\n")
+    assert [m for m, _, _ in found(_options(root), CHECKS)] == [message]

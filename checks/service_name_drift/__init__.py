@@ -61,7 +61,9 @@ class ServiceNameDrift(Check):
         class a Flask app loads with `app.config.from_object(...)`, `REDIS_URL = "redis://redis-server:6379/0"`,
         and any other address setting those modules write as a literal or read with a default, where compose
         sets no such variable (Misago's `CELERY_BROKER_URL = "redis://redis-server:6379/0"`, or
-        `os.environ.get("REDIS_URL", "redis://redis-server:6379/0")`), each rewritten on its line, unless a
+        `os.environ.get("REDIS_URL", "redis://redis-server:6379/0")`; a URL's or connection string's host, a
+        `host:port`, or a `*_HOST`/`*_ADDR` key's value: `SESSION_SERVER = "cookie"` names an engine, and Django's
+        test client's `http://testserver` is never judged), each rewritten on its line, unless a
         later statement writes a DATABASES, CACHES or CHANNEL_LAYERS alias's address
         (`DATABASES["default"].update(db_from_env)` where DATABASE_URL is set; `CHANNEL_LAYERS["default"]
         ["CONFIG"]["hosts"] = ...`) or the Flask app writes the key after from_object (`app.config["KEY"] = ...`,
@@ -261,7 +263,7 @@ class ServiceNameDrift(Check):
             # and the hosts a Django app's settings write in DATABASES, CACHES and CHANNEL_LAYERS (djangox's "db")
             values = [(v, None) for v in (*service.environment.values(), *ran.get(service.name, ()),
                                           *other_sites(project, service))]
-            for var, refs in [*values, *settings_hosts(project, service)]:
+            for var, refs in [*values, *settings_hosts(project, service, view)]:
                 for ref in value_refs(var, service, view) if refs is None else refs:
                     name = ref.host.lower()
                     # a name the view resolves first: most are, and looks_internal parses an IP
