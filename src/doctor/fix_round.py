@@ -195,7 +195,7 @@ def _write_all(files: ProjectFiles, plans: dict[Path, FileEdits], fixes: list[Fi
     """
     from doctor.sharedexclude import rebased, repository_lock, shared_paths
 
-    shared = shared_paths(files.root, plans)
+    shared = shared_paths(files, plans)
     if not shared:
         return _write_files(files, plans, fixes, {})
     failed: dict[Path, str] = {}

@@ -377,6 +377,10 @@ class ProjectFiles:
                 return  # not empty: a file of the user's, or of another fix
             self._folders.discard(folder)
 
+    def project_path(self, path: Path) -> Path:
+        """The project's file that `path` stands for: itself (a dry run's scratch copy names another)."""
+        return path
+
     def shown(self, path: Path) -> str:
         """A file this run writes, as the report names it: from the project, else as it is (the repository's
         info/exclude, shared by its worktrees: `/src/app/.git/info/exclude`)."""

@@ -29,15 +29,17 @@ def _common_dir(root: Path) -> Path | None:
     return None if repo is None else repo.common_dir
 
 
-def shared_paths(root: Path, plans: Mapping[Path, FileEdits]) -> list[Path]:
-    """The changed plans' paths that are the info/exclude of `root`'s repository."""
+def shared_paths(files: ProjectFiles, plans: Mapping[Path, FileEdits]) -> list[Path]:
+    """The changed plans' paths that are the info/exclude of the files' project's repository: a dry run's
+    copy of it too (doctor.dry_rounds.ScratchFiles), whose later rounds planned the line again on the
+    repository's untouched file, its diff showing it once per round where the run writes it once."""
     from doctor.project.portsfile import exclude_path
 
     changed = [path for path, plan in plans.items() if plan.changed]
-    exclude = exclude_path(root) if changed else None
+    exclude = exclude_path(files.project_path(files.root)) if changed else None
     if exclude is None:
         return []
-    return [path for path in changed if path == exclude.resolve()]
+    return [path for path in changed if files.project_path(path) == exclude.resolve()]
 
 
 @contextlib.contextmanager
