@@ -748,3 +748,17 @@ def test_a_run_puts_a_volume_over_node_modules_a_bind_hides(tmp_path: Path) -> N
                                        "      - /usr/src/node-app/node_modules\n")
     [finding] = run(root, {"PATH": os.environ["PATH"], "DOCKER_HOST": NO_ENGINE})
     assert finding.fix is not None and "-v" not in finding.fix.command
+
+
+def test_a_volume_of_the_current_folder_is_shown_as_dot(tmp_path: Path) -> None:
+    """root-owned-files' chown through the engine mounts the project (`-v /src/app:/w`): run from the project,
+    the console showed `-v ../app:/w` (the word `app:` is no folder below it, so it went up to the parent)."""
+    from doctor.report.console import _shown_command
+
+    root = (tmp_path / "app").resolve()
+    root.mkdir()
+    command = ("docker", "run", "--rm", "-v", f"{root}:/w", "img", "chown", "-hR", "1000:1000", "/w/x")
+    assert "-v .:/w img" in _shown_command(command, root)
+    assert "-v ./app:/w img" in _shown_command(command, root.parent)
+    assert "-v ./sub:/w img" in _shown_command(("docker", "run", "-v", f"{root}/sub:/w", "img"), root)
+    assert "-v ../sub:/w img" in _shown_command(("docker", "run", "-v", f"{root}/sub:/w", "img"), root / "other")

@@ -67,9 +67,14 @@ def _shown_command(argv: tuple[str, ...], cwd: Path | None) -> str:
     def shown(word: str) -> str:
         if not word.startswith("/"):
             return word
-        relative = shown_path(Path(word), cwd)
-        # a volume `HOST:CONTAINER` made relative keeps its `./`: `tests:/app/tests` names a volume
-        return f"./{relative}" if ":" in word and not relative.startswith(("/", ".", "~")) else relative
+        if ":" not in word:
+            return shown_path(Path(word), cwd)
+        # a volume `HOST:CONTAINER`: its host side made relative (the current folder `.`, not `../here`, the
+        # project's own folder named from its parent by root-owned-files' `-v /src/app:/w`), keeping its `./`:
+        # `tests:/app/tests` names a volume
+        host, inside = word.split(":", 1)
+        relative = shown_path(Path(host), cwd)
+        return f"{relative if relative.startswith(('/', '.', '~')) else f'./{relative}'}:{inside}"
 
     return shlex.join(shown(word) for word in argv)
 
