@@ -308,7 +308,8 @@ def _local_image(project: Project, host: Host, service: str | None) -> str | Non
     images = {s.image or f"{project.compose.project_name}-{name}" for name, s in project.services.items()
               if s.image or s.build is not None}
     ours = [t for t in tags if t in images or t.removesuffix(":latest") in images]
-    return next(iter(with_chown or ours), None)
+    # the same one whichever order the engine lists them in (a preflight's and a dry run's named two: a review's find)
+    return min(with_chown or ours, default=None)
 
 
 # official images with coreutils' or busybox's chown on PATH
