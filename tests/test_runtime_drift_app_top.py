@@ -146,3 +146,17 @@ def test_a_compose_folder_reached_through_a_link_reads_the_checkout_s_top(tmp_pa
     found = findings(link, tmp_path)
     assert [(f.location.path.resolve(), f.location.line) for f in found if f.location is not None] == [
         ((top / ".nvmrc").resolve(), 1)]
+
+
+def test_a_finding_above_the_compose_folder_has_the_same_subject_in_every_clone(tmp_path: Path) -> None:
+    """The top's `.nvmrc` is `node:../../.nvmrc` from docker/development, not its absolute path: a finding's
+    fingerprint (a baseline's key) was the clone's folder's, different in every clone and worktree (a sweep's
+    find on uptime-kuma's docker/ and healthchecks' docker/)."""
+    subjects = []
+    for clone in ("one", "two"):
+        top = _checkout(tmp_path / clone)
+        (top / ".nvmrc").write_text("20\n")
+        found = _from_top(top, tmp_path / clone)
+        assert [f.subject for f in found] == ["node:../../.nvmrc"]
+        subjects.append(found[0].fingerprint)
+    assert subjects[0] == subjects[1]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.host import Host
-from doctor.model import Check, Finding, Fix, Location, Safety, Severity, relative_to
+from doctor.model import Check, Finding, Fix, Location, Safety, Severity
 from doctor.project import Project
 from doctor.project.app_top import app_top
 from doctor.project.ciimages import workflows_folder
@@ -18,7 +18,7 @@ from doctor.project.runtimes import Declared, FolderVersions, manifest_folders, 
 from doctor.project.sibling_builds import SiblingBuild, sibling_builds
 from doctor.project.version_specs import pins_agree, satisfies
 
-from .agreement import _agrees, _in_workflow, _most_admitted, _one_per_dockerfile, _reference, _voices
+from .agreement import _agrees, _in_workflow, _most_admitted, _one_per_dockerfile, _reference, _voices, subject_of
 from .ci_jobs import _circleci, _workflows
 from .images import Image, _arg_values, _image_of, _image_pins, _image_runners, _stage_pins
 from .own_ranges import unpinned_images
@@ -271,7 +271,6 @@ class RuntimeDrift(Check):
         `applying`: per FROM pin, the ranges of its build's own folders; `written`: per ARG line or
         compose build arg that writes a FROM's version, its name and value; `silent`: the FROMs that
         do not vote (their Dockerfile's voice is another stage's), each still compared."""
-        root = project.root
         declared = _voices(declared, runtime)
         depth = 2 if runtime == "python" else 1
         voting = [d for d in declared if d not in silent]
@@ -316,7 +315,7 @@ class RuntimeDrift(Check):
                     folder, minor = project.shown(place.location.path.parent), ".".join(reference.split(".")[:2])
                     advice = (f"recreate {folder}/ on Python {minor} (`uv venv --python {minor}`, or "
                               f"`python{minor} -m venv {folder}`), then reinstall the project into it")
-            subject = f"{runtime}:{relative_to(place.location.path, root)}"
+            subject = subject_of(runtime, place.location.path, project)
             findings.append(self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE)))
         return findings, reference
 
@@ -326,7 +325,6 @@ class RuntimeDrift(Check):
         """Each version file in a service's own folders against the FROM of that service's Dockerfile,
         settled among every pin that speaks for the services reading it (`top`: the root's files,
         which apply where the service's folders have no file of that kind)."""
-        root = project.root
         against: dict[Declared, list[tuple[list[str], Declared]]] = {}
         voters: dict[Declared, list[Declared]] = {}  # per file: the FROMs and CI pins of the services reading it
         ranges: dict[Declared, list[Declared]] = {}  # per file: the ranges those services answer to
@@ -378,7 +376,7 @@ class RuntimeDrift(Check):
             found.append((place, message, advice))
         order = {place: index for index, place in enumerate(against)}
         for place, message, advice in sorted(found, key=lambda item: order[item[0]]):
-            subject = f"{runtime}:{relative_to(place.location.path, root)}"
+            subject = subject_of(runtime, place.location.path, project)
             yield self.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
 
 
@@ -415,5 +413,5 @@ class RuntimeDrift(Check):
         for location, (place, clash, chosen) in found.items():
             message = f"{runtime} {place.versions[0]} ({place.source}) {clash}"
             advice = "change " + _change(place, runtime, chosen, project)
-            subject = f"{runtime}:{relative_to(location.path, project.root)}"
+            subject = subject_of(runtime, location.path, project)
             yield self.finding(message, location, subject, Fix(advice, Safety.ADVICE))

@@ -8,6 +8,10 @@ from pathlib import Path
 from doctor.project.runtimes import Declared
 from doctor.project.version_specs import parse_version, pins_agree, satisfies
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from doctor.project import Project
+
 
 def _voices(declared: list[Declared], runtime: str) -> list[Declared]:
     """The places that speak for the project's version: not a CI job's pin a CI matrix also tests,
@@ -91,3 +95,19 @@ def _reference(versions: list[str], depth: int) -> str:
     best = max(series.items(), key=lambda item: (item[1], item[0]))[0]
     members = [v for v in versions if parse_version(v)[:depth] == best]
     return min(members, key=lambda v: (len(parse_version(v)), v))
+
+
+def subject_of(runtime: str, path: Path, project: Project) -> str:
+    """A finding's subject: the runtime and the file, from the project's folder; a file above it in the checkout
+    (documenso's top `.nvmrc` or CI beside compose files in docker/) as `../.nvmrc`, never an absolute path, so
+    the fingerprint is the same in every clone and worktree (a baseline taken in one matches in another)."""
+    import os
+
+    try:
+        return f"{runtime}:{path.relative_to(project.root)}"
+    except ValueError:
+        pass
+    repo = project.repo()
+    if repo is not None and path.is_relative_to(repo.top) and project.root.is_relative_to(repo.top):
+        return f"{runtime}:{os.path.relpath(path, project.root)}"
+    return f"{runtime}:{path}"

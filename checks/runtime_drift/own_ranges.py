@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from doctor.model import Check, Finding, Fix, Location, Safety, relative_to, service_names
+from doctor.model import Check, Finding, Fix, Location, Safety, service_names
 from doctor.project import Project
 from doctor.project.runtime_locks import is_lock
 from doctor.project.runtime_target import excluded_by, lowest_admitted
 from doctor.project.runtimes import Declared
+
+from .agreement import subject_of
 
 # per service group, as runtime-drift's run gathers them: (names, image pins, own folders' files, CI pins)
 Group = tuple[list[str], list[Declared], list[Declared], list[Declared]]
@@ -47,5 +49,5 @@ def unpinned_images(check: Check, project: Project, runtime: str, groups: list[G
         where = _where(place.location, project)
         advice = f"change {runtime} {version} to {into} in {where}, or " if into else ""
         advice += f"widen {excluded[0].source} in {_where(excluded[0].location, project)} to allow {version}"
-        subject = f"{runtime}:{relative_to(place.location.path, project.root)}"
+        subject = subject_of(runtime, place.location.path, project)
         yield check.finding(message, place.location, subject, Fix(advice, Safety.ADVICE))
