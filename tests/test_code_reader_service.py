@@ -60,7 +60,8 @@ def test_a_service_starting_rails_there_is_still_judged(tmp_path: Path) -> None:
     itself, where 'web' listens."""
     found = _found(_hcb(tmp_path, "bundle exec rails s -p 7658 -b 0.0.0.0"))
     assert [(check, line) for check, _, line in found] == [("leaked-host-port", 26)]
-    assert "TEST_URL_HOST=localhost is 'solargraph' itself in its container (did you mean 'web'?)" in found[0][1]
+    # the value's port is named since 4f2b9046 (`.env.development`'s TEST_URL_HOST=localhost:3000)
+    assert "TEST_URL_HOST=localhost:3000 is 'solargraph' itself in its container (did you mean 'web'?)" in found[0][1]
 
 
 @pytest.mark.parametrize(("command", "tool"), [

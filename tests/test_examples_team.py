@@ -182,7 +182,7 @@ def test_the_same_files_and_profiles_reach_doctor_and_compose(tmp_path: Path) ->
     """make -n: the plan, in order, with COMPOSE_FILES and PROFILES given to both tools."""
     argv = [make_available(), "-n", "--no-print-directory", "-f", str(MAKEFILE), "first-run-check",
             "COMPOSE_FILES=compose.yaml ci/compose.ci.yaml", "PROFILES=dev tools", "DOCTOR_ARGS=--fail-on warning",
-            "DOCTOR=doctor"]
+            "DOCTOR=doctor", "SMOKE_SERVICE=traefik"]
     done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
