@@ -60,6 +60,12 @@ class FileDiff:
     diff: str
 
 
+def undone_whole(result: FixResult) -> bool:
+    """Whether every file of the fix was put back as it was (its `undone`, as doctor.fix_undo words it; a dry
+    run's scratch copy says `would be undone:`, a real run `undone:`)."""
+    return result.undone.startswith(("undone:", "would be undone:"))
+
+
 @dataclass(frozen=True)
 class FixReport:
     """Everything one `doctor fix` did: per-finding results, diffs, backups, and notes."""
@@ -196,7 +202,7 @@ def _rows(report: FixReport) -> list[Line]:
     elif report.dry_run and report.rounds:
         fixed = sum(r.fixed is True for r in report.results)
         rounds = f" in {report.rounds} rounds" if report.rounds > 1 else ""
-        undone = sum(r.undone.startswith("would be undone:") for r in report.results)
+        undone = sum(map(undone_whole, report.results))
         also = f", {undone} would be undone" if undone else ""
         rows.append(Line((Piece(f"dry run: {counts[FixStatus.DRY_RUN]} fix(es) would apply{rounds} ({fixed} verified "
                                 f"fixed in a scratch copy{also}), {counts[FixStatus.SKIPPED]} skipped, "
@@ -208,7 +214,7 @@ def _rows(report: FixReport) -> list[Line]:
         rows.append(Line((Piece(f"dry run: {now} fix(es) would apply{more}, no file changed"),), 2))
     else:
         fixed = sum(r.fixed is True for r in report.results)
-        undone = sum(r.undone.startswith("undone:") for r in report.results)
+        undone = sum(map(undone_whole, report.results))
         fixed_words = f"{fixed} verified fixed, {undone} undone" if undone else f"{fixed} verified fixed"
         rows.append(Line((Piece(f"{counts[FixStatus.APPLIED]} applied ({fixed_words}), "
                                 f"{counts[FixStatus.SKIPPED]} skipped, {counts[FixStatus.FAILED]} failed"),), 2))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from doctor.dirlock import LockError, holder
 from doctor.file_edits import RETRY, RefusedEdit
-from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here
+from doctor.fix_report import REPLACED, FixReport, FixResult, FixStatus, bad_result, from_here, undone_whole
 from doctor.fix_round import family_of, planned, run_round
 from doctor.fix_undo import undo_unfixed
 from doctor.fixfiles import ProjectFiles, project_lock
@@ -371,7 +371,7 @@ def play_rounds(options: FixOptions, registry: Registry, run_options: RunOptions
     if restored:
         report = replace(report, diffs=tuple(d for d in report.diffs if d.path not in restored))
         # an undone fix's export (COMPOSE_FILE naming the ports file it made) is neither printed nor checked with
-        gone = {fp for fp in shell_of if results[fp].undone.startswith(("undone:", "would be undone:"))}
+        gone = {fp for fp in shell_of if undone_whole(results[fp])}
         if gone:
             exports = {}
             run_options = _with_shell(bare, [f for fp, f in shell_of.items() if fp not in gone], exports)
