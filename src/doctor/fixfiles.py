@@ -498,20 +498,20 @@ def _missing_folders(path: Path) -> list[Path]:
 
 def _shared_exclude(root: Path, paths: list[Path]) -> Path | None:
     """The one of `paths` that is the info/exclude of `root`'s repository, which its worktrees share."""
-    if not paths:
-        return None
-    from doctor.project.portsfile import exclude_path
-
-    exclude = exclude_path(root)
-    real = exclude.resolve() if exclude is not None else None
-    return next((path for path in paths if path == real), None)
+    real = exclude_of(root) if paths else None
+    return next((path for path in paths if path == real), None) if real is not None else None
 
 
 def _own_exclude(root: Path, real: Path) -> bool:
     """Whether `real` is the info/exclude of `root`'s repository (`git rev-parse --git-path
     info/exclude`), the one file outside a linked worktree a fix may append to: the ignore rule
     for the worktree's own compose.ports.yaml (checks/port_collision/plan_file.py)."""
+    return real == exclude_of(root)
+
+
+def exclude_of(root: Path) -> Path | None:
+    """The real path of the info/exclude of `root`'s repository (None outside one)."""
     from doctor.project.portsfile import exclude_path
 
     exclude = exclude_path(root)
-    return exclude is not None and real == exclude.resolve()
+    return exclude.resolve() if exclude is not None else None

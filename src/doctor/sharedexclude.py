@@ -16,7 +16,7 @@ from pathlib import Path
 
 from doctor.dirlock import LockError, folder_lock
 from doctor.file_edits import FileEdits
-from doctor.fixfiles import ProjectFiles
+from doctor.fixfiles import ProjectFiles, exclude_of
 from doctor.model import Edit
 
 LOCK_TIMEOUT = 30.0  # another run holds it only while it stages and renames one small file
@@ -33,13 +33,9 @@ def shared_paths(files: ProjectFiles, plans: Mapping[Path, FileEdits]) -> list[P
     """The changed plans' paths that are the info/exclude of the files' project's repository: a dry run's
     copy of it too (doctor.dry_rounds.ScratchFiles), whose later rounds planned the line again on the
     repository's untouched file, its diff showing it once per round where the run writes it once."""
-    from doctor.project.portsfile import exclude_path
-
     changed = [path for path, plan in plans.items() if plan.changed]
-    exclude = exclude_path(files.project_path(files.root)) if changed else None
-    if exclude is None:
-        return []
-    return [path for path in changed if files.project_path(path) == exclude.resolve()]
+    real = exclude_of(files.project_path(files.root)) if changed else None
+    return [path for path in changed if files.project_path(path) == real] if real is not None else []
 
 
 @contextlib.contextmanager
