@@ -19,6 +19,7 @@ from pathlib import Path
 from doctor.model import Check, Finding, Fix, Safety, Severity
 from doctor.project import Project
 from doctor.project.edits import override_edit
+from doctor.project.filled import within
 from doctor.project.types import Mount, Service
 
 from .carriers import _image
@@ -179,9 +180,8 @@ def _project_tree(source: Path, root: Path, context: Path) -> bool:
 
 
 def _over(folder: str, path: str) -> bool:
-    """Whether container `folder` is `path` or holds it."""
-    folder, path = posixpath.normpath(folder), posixpath.normpath(path)
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
+    """Whether container `folder` is `path` or holds it, however either is written (`/app/`, `/app/./x`)."""
+    return within(posixpath.normpath(path), posixpath.normpath(folder))
 
 
 def _named_in(target: str, text: str) -> bool:
