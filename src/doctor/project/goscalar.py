@@ -21,7 +21,9 @@ _TIMESTAMP = lazy(
     r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$"
 )
-_SPECIAL = {
+# the plain scalars go-yaml reads as something other than themselves: these words, and text starting
+# with one of NUMBER_STARTS (doctor.project.yamlload keeps any other plain scalar as it is, uncalled)
+SPECIAL = {
     "true": True, "True": True, "TRUE": True,
     "false": False, "False": False, "FALSE": False,
     "": None, "~": None, "null": None, "Null": None, "NULL": None,
@@ -30,6 +32,7 @@ _SPECIAL = {
     "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
     "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
 }
+NUMBER_STARTS = "+-.0123456789"
 
 
 class Timestamp(str):
@@ -38,8 +41,8 @@ class Timestamp(str):
 
 def resolve_plain(text: str) -> Any:
     """The value go-yaml v3 gives an untagged plain scalar (YAML 1.2 core schema, plus 0777 octal)."""
-    if text in _SPECIAL:
-        return _SPECIAL[text]
+    if text in SPECIAL:
+        return SPECIAL[text]
     if not text:
         return text
     first = text[0]

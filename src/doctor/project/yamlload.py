@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.model import Location
-from doctor.project.goscalar import go_parse_int, resolve_plain, stringify
+from doctor.project.goscalar import NUMBER_STARTS, SPECIAL, go_parse_int, resolve_plain, stringify
 from doctor.project.reading import COMPOSE_LIMIT, read_regular
 from doctor.project.yamlbytes import RefusedEncoding, compose_text
 from doctor.project.yamlimport import yaml
@@ -83,9 +83,11 @@ RESET = "!reset"
 # levels take 216,000; go-yaml's own allowance, 400,000, takes 1.3 s here to reach): what compose
 # loads stays readable, a bomb is refused in bounded time and memory (~0.8 s).
 ALIAS_BUDGET = 250_000
+_QUOTED = ("'", '"', "|", ">")  # scalar styles that are text whatever they read
 KEPT_DEPTH = 100  # levels of nesting kept in the model (see _Converter.value)
 MAX_DEPTH = 10_000  # go-yaml v3's max_flow_level / max_indents
 OVERRIDE = "!override"
+_TAGGED = (RESET, OVERRIDE)
 
 
 class YamlError(Exception):
@@ -191,20 +193,37 @@ class _Converter:
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             out = YList(self.loc(node))
+            path, homes, parent = self.path, self.homes, id(node)
             for index, item in enumerate(node.value):
-                out.add(self.value(item, (*at, f"[{index}]"), (id(node), index)), self.loc(item))
+                if isinstance(item, yaml.ScalarNode) and not self.alias_depth and id(item) not in homes:
+                    # self.value(item, ...) for a scalar met first at its own place, outside any alias:
+                    # most of a file's values (the calls, path tuples and slot tuples were a third of a parse)
+                    homes[id(item)] = (parent, index)
+                    self.decodes += 1
+                    tag = item.tag
+                    if tag in _TAGGED:
+                        self.tag_paths.append(((*at, f"[{index}]"), tag))
+                    value = self.scalar(item)
+                else:
+                    value = self.value(item, (*at, f"[{index}]"), (parent, index))
+                mark = item.start_mark
+                out.append(value)
+                out.locs.append(Location(path, mark.line + 1, mark.column + 1))
             return out
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
         raise YamlError(f"unsupported yaml node {type(node).__name__}", node.start_mark.line + 1)
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag or ""
         text: str = node.value
-        if node.style in ("'", '"', "|", ">"):
+        if node.style in _QUOTED:
             return text
-        if tag == PLAIN or tag in (RESET, OVERRIDE):
-            return resolve_plain(text)
+        tag = node.tag or ""
+        if tag == PLAIN or tag in _TAGGED:
+            # resolve_plain(text), without the call for the words and names that stay text
+            if text in SPECIAL or not text or text[0] in NUMBER_STARTS:
+                return resolve_plain(text)
+            return text
         if tag.startswith("tag:yaml.org,2002:") and tag not in ("tag:yaml.org,2002:null",):
             explicit = tag.rsplit(":", 1)[1]
             if explicit == "str":
@@ -227,21 +246,37 @@ class _Converter:
     def mapping(self, node: yaml.MappingNode, at: tuple[str, ...]) -> YMap:
         out = YMap(self.loc(node))
         merged: list[tuple[yaml.MappingNode, tuple[int, object]]] = []
+        path, homes, locs, parent = self.path, self.homes, out.locs, id(node)
         for key_node, value_node in node.value:
             if (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
                     and not key_node.style and key_node.tag in (PLAIN, "tag:yaml.org,2002:merge")):
-                merged.extend(self._merge_sources(key_node, value_node, id(node)))
+                merged.extend(self._merge_sources(key_node, value_node, parent))
                 continue
-            key = self.key(key_node)
-            if key in out.locs:
-                line = out.locs[key].line
+            if self.alias_depth or not isinstance(key_node, yaml.ScalarNode):
+                key = self.key(key_node)
+            else:  # self.key(key_node), which counts it and cannot refuse it here
+                self.decodes += 1
+                key = self.scalar(key_node)
+                if type(key) is not str:
+                    key = stringify(key)
+            if key in locs:
+                line = locs[key].line
                 raise YamlError(f'mapping key "{key}" already defined at line {line}',
                                 key_node.start_mark.line + 1)
-            out.locs[key] = self.loc(key_node)
-            value_tag = value_node.tag or ""
-            if value_tag in (RESET, OVERRIDE):
+            mark = key_node.start_mark
+            locs[key] = Location(path, mark.line + 1, mark.column + 1)
+            value_tag = value_node.tag
+            if value_tag in _TAGGED:
                 out.tags[key] = value_tag
-            out[key] = self.value(value_node, (*at, key), (id(node), key))
+            if isinstance(value_node, yaml.ScalarNode) and not self.alias_depth and id(value_node) not in homes:
+                # self.value(value_node, ...) for a scalar met first at its own place (see _value's sequences)
+                homes[id(value_node)] = (parent, key)
+                self.decodes += 1
+                if value_tag in _TAGGED:
+                    self.tag_paths.append(((*at, key), value_tag))
+                out[key] = self.scalar(value_node)
+            else:
+                out[key] = self.value(value_node, (*at, key), (parent, key))
         # explicit keys win over merged ones; among merged maps the first one wins (go-yaml v3)
         for source, slot in merged:
             alias = self._enter(source, slot)
