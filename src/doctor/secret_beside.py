@@ -51,13 +51,17 @@ def _heading(line: str) -> bool:
 
 def _value_at(text: str, heading: str, start: int) -> tuple[int, int] | None:
     """The span of the secret on the line at `start` that `heading` (the line before) announces."""
+    announces = heading.rstrip().endswith(":") and _heading(heading)
+    resets = "successfully reset" in heading and "password" in heading.lower()
+    if not (announces or resets):
+        return None  # most headings (a YAML key's `environment:`): the line after them is not read
     at, end = _line(text, start)
-    if heading.rstrip().endswith(":") and _heading(heading):
+    if announces:
         word = _ONE_WORD.match(text, at, end)
         if word is not None and "://" not in word.group("v") and not word.group("v").endswith(":") \
                 and not _lower_path(word.group("v")):
             return word.span("v")
-    if "successfully reset" in heading and "password" in heading.lower():
+    if resets:
         new = _NEW_VALUE.match(text, at, end)
         if new is not None:
             return new.span("v")
