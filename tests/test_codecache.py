@@ -330,6 +330,27 @@ def test_a_package_added_beside_a_module_is_imported_not_the_tables(tmp_path: Pa
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["value"] == "package"
 
 
+def test_a_module_refused_for_its_folder_is_written_again_and_the_table_settles(tmp_path: Path, lib: Path) -> None:
+    """A file added beside a module that shadows nothing (a `git checkout`, an editor's save by
+    rename) moves its folder's mtime: the next run imports the module from its source and writes
+    the table again with the folder as it is now, so the run after takes it from the table again
+    (before, the entry was kept with the old folder mtime and every later run was refused it and
+    rewrote the table)."""
+    table = tmp_path / "table.bin"
+    _prime(table, paths=str(lib))
+    folder = lib / "pkgx" / "sub"
+    before = folder.stat().st_mtime_ns
+    for n in range(1000):  # a coarse clock keeps the folder's mtime: add files until it moves
+        (folder / f"notes{n}.txt").write_text("")
+        if folder.stat().st_mtime_ns != before:
+            break
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "SourceFileLoader"
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
+    settled = _stamp(table)
+    assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
+    assert _stamp(table) == settled
+
+
 def test_bytes_that_are_no_code_fall_back_to_the_pyc(tmp_path: Path, lib: Path) -> None:
     import marshal
 
