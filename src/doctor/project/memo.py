@@ -32,6 +32,8 @@ import sys
 import time
 import zlib
 
+from doctor.cachedir import cache_dir
+
 try:  # the C pickler alone: pickle.py would import `re` on every warm run
     from _pickle import dumps, loads
 except ImportError:  # pragma: no cover - other Pythons
@@ -167,8 +169,6 @@ def forget() -> None:
 
 
 def _store() -> _Store | None:
-    from doctor.cachedir import cache_dir
-
     folder = cache_dir(os.environ)
     if folder is None:
         return None

@@ -17,7 +17,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.dockerfile import TEXTS_KEPT, json_array, parsed_instructions
-from doctor.project.reading import parse_json
+from doctor.project.reading import is_file, parse_json
 from doctor.regular import read_text
 
 _ARG_REFERENCE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -110,8 +110,6 @@ def _file_stamp(path: Path) -> tuple[int, int, int, int] | None:
 def recipe_of(path: Path, target: str | None = None) -> Recipe | None:
     """`read_recipe`, read once per process while the file's stat stays the same; None when the
     path is no regular file."""
-    from doctor.project.reading import is_file
-
     stamp = _file_stamp(path)
     found = _KNOWN.get((path, target))
     if found is not None and stamp is not None and found[0] == stamp:
