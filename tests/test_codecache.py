@@ -339,11 +339,12 @@ def test_a_module_refused_for_its_folder_is_written_again_and_the_table_settles(
     table = tmp_path / "table.bin"
     _prime(table, paths=str(lib))
     folder = lib / "pkgx" / "sub"
-    before = folder.stat().st_mtime_ns
-    for n in range(1000):  # a coarse clock keeps the folder's mtime: add files until it moves
+    before, n = folder.stat().st_mtime_ns, 0
+    (folder / "notes0.txt").write_text("")
+    while folder.stat().st_mtime_ns == before:  # a coarse clock keeps the folder's mtime: add files until it moves
+        time.sleep(0.01)
+        n += 1
         (folder / f"notes{n}.txt").write_text("")
-        if folder.stat().st_mtime_ns != before:
-            break
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "SourceFileLoader"
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
     settled = _stamp(table)
