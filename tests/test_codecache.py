@@ -298,6 +298,11 @@ def test_a_module_whose_pyc_cannot_be_stored_is_not_written_on_every_run(tmp_pat
     assert out["pkgx.sub.mod"]["loader"] == "SourceFileLoader"
     assert out["pkgx"]["loader"] == "_Loader"
     assert _stamp(table) == settled
+    # nor when its folder's mtime moved: an entry without code is never handed out, so that is not asked
+    _move_folder(source.parent)
+    for _ in range(2):
+        assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "SourceFileLoader"
+        assert _stamp(table) == settled
 
 
 def test_another_working_folder_takes_no_top_level_module_of_the_first(tmp_path: Path, lib: Path) -> None:
@@ -338,18 +343,22 @@ def test_a_module_refused_for_its_folder_is_written_again_and_the_table_settles(
     rewrote the table)."""
     table = tmp_path / "table.bin"
     _prime(table, paths=str(lib))
-    folder = lib / "pkgx" / "sub"
-    before, n = folder.stat().st_mtime_ns, 0
-    (folder / "notes0.txt").write_text("")
-    while folder.stat().st_mtime_ns == before:  # a coarse clock keeps the folder's mtime: add files until it moves
-        time.sleep(0.01)
-        n += 1
-        (folder / f"notes{n}.txt").write_text("")
+    _move_folder(lib / "pkgx" / "sub")
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "SourceFileLoader"
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
     settled = _stamp(table)
     assert _run(table, NAMES, paths=str(lib))["pkgx.sub.mod"]["loader"] == "_Loader"
     assert _stamp(table) == settled
+
+
+def _move_folder(folder: Path) -> None:
+    """Add files to `folder` until its mtime moves (a coarse clock keeps it for a while)."""
+    before, n = folder.stat().st_mtime_ns, 0
+    (folder / "notes0.txt").write_text("")
+    while folder.stat().st_mtime_ns == before:
+        time.sleep(0.01)
+        n += 1
+        (folder / f"notes{n}.txt").write_text("")
 
 
 def test_bytes_that_are_no_code_fall_back_to_the_pyc(tmp_path: Path, lib: Path) -> None:

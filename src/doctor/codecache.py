@@ -405,10 +405,12 @@ def _unknown(name: str, origin: str) -> bool:
     origin, a source changed since, or a plain module whose folder's mtime moved (a file added beside
     it: a `git checkout`, an editor's save by rename). Kept with its old folder mtime, such an entry
     was refused on every later run, each of which wrote the table again (~30M instructions, 8 % of a
-    warm clean-stack preflight, in a checkout after any such change)."""
+    warm clean-stack preflight, in a checkout after any such change). An entry without code (length -1: a
+    hash-based or missing `.pyc`) is never handed out, so its folder's mtime is not asked: the table would
+    otherwise be written again on every run whose folder moved."""
     entry = _state.index.get(name)
     return (entry is None or entry[0] != origin or not _current(entry[0], entry[3], entry[4])
-            or (not entry[2] and _folder_stamp(os.path.dirname(origin)) != entry[5]))
+            or (not entry[2] and entry[7] >= 0 and _folder_stamp(os.path.dirname(origin)) != entry[5]))
 
 
 def save() -> None:
