@@ -44,6 +44,7 @@ def _doctor(args: list[str], cwd: Path, stdin: str | None = None) -> str:
     ('sqlplus system/"p@ss w0rd"@db', "sqlplus system/***@db"),
     ("rman target sys/Rm9pw@db", "rman target sys/***@db"),
     ("SQL> CONNECT hr/Hr9pw@pdb1", "SQL> CONNECT hr/***@pdb1"),
+    ("SQL> cOnnect hr/Hr9pw@pdb1", "SQL> cOnnect hr/***@pdb1"),  # _ORACLE_TOOL takes connect in any case
     ("expdp system/Ex9pw@XE directory=dump", "expdp system/***@XE directory=dump"),
     ("app/Pw9@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))", "app/***@(DESCRIPTION=(ADDRESS=(HOST=db)(PORT=1521)))"),
 ])

@@ -44,6 +44,8 @@ SHAPES = [
     "mongosh --eval \"db.createUser({{user:'app', pwd:'{pw}', roles:['readWrite']}})\"",
     "redis-cli CONFIG SET requirepass {pw}",
     "127.0.0.1:6379> ACL SETUSER app on >{pw} ~* +@all",
+    "acl sEtUsEr app on >{pw} ~* +@all",  # redis reads its commands in any case
+    "ACL SETUſER app on >{pw}",  # _SETUSER is case-blind: `ſ` is an `s` to it
     "user worker on >{pw} ~jobs:* +@all",
     "aws configure set aws_secret_access_key {pw}",
     "npm config set //registry.npmjs.org/:_authToken {pw}",

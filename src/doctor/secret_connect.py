@@ -38,7 +38,8 @@ _ORACLE_HOST = lazy(r"//|\(|[A-Za-z0-9][\w.-]*+:[0-9]{1,5}+[/:]")
 _EZ_HOST = lazy(r"[A-Za-z][\w.-]*+/[A-Za-z]")  # `oracledb/XEPDB1`: a host and its service (`checkout@v4` is none)
 _JDBC_ORACLE = lazy(r"jdbc:oracle:(?:thin|oci8?|kprb):$")
 # an Oracle tool and its options, then the pair (`sqlplus -L -S system/pw@db`, `rman target sys/pw`, `CONNECT a/b`)
-ORACLE_TOOL_STARTS = ("sqlplus", "sqlldr", "expdp", "impdp", "dgmgrl", "rman", "conn", "CONN", "Conn")
+# sought in the lower-cased text: `_ORACLE_TOOL` takes `connect` in any case (`cOnnect sys/pw`), the tools as written
+ORACLE_TOOL_STARTS = ("sqlplus", "sqlldr", "expdp", "impdp", "dgmgrl", "rman", "conn")
 _ORACLE_TOOL = lazy(
     r"(?<![\w./-])(?:(?:sqlplus|sqlldr|expdp|impdp|dgmgrl)(?:[ \t]++-[\w-]++)*+"
     r"|rman(?:[ \t]++-[\w-]++)*+[ \t]++(?:target|catalog|auxiliary)|(?i:conn(?:ect)?))"
@@ -64,9 +65,13 @@ def connect_credentials(text: str, sink: Sink) -> str:
         at = text.find("@", floor)
     # a find in C for each name: their alternation's search tried its branches at every `s`, `e`, `i`, `d`, `r`, `c`
     # and `C` of the many texts that name none (~4x the cost on a compose file)
-    if "/" in text and any(start in text for start in ORACLE_TOOL_STARTS):
-        for match in matches_at(_ORACLE_TOOL, text, places(text, ORACLE_TOOL_STARTS)):
-            spans.append(match.span("v"))
+    if "/" in text:
+        lower = text.lower()
+        if len(lower) != len(text):  # a character that lower-cases to two: each kept where it stands
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        if any(start in lower for start in ORACLE_TOOL_STARTS):
+            for match in matches_at(_ORACLE_TOOL, text, places(lower, ORACLE_TOOL_STARTS)):
+                spans.append(match.span("v"))
     if not spans:
         return text
     out: list[str] = []

@@ -135,7 +135,8 @@ def statements(text: str, sink: Sink) -> str:
         text = _masked(_JS_PAIR, text, None, sink, keyed=True)
     if "config" in text and ("create" in text or "update" in text):
         text = _rclone(text, sink)
-    if ("<" in text or ">" in text) and ("user" in text or "USER" in text or "User" in text):
+    # `user` in any case: _SETUSER is case-blind (`acl sEtUsEr bob >pw`), and takes `ſ` (U+017F) for an `s`
+    if ("<" in text or ">" in text) and ("user" in (low := _lower(text)) or "uſer" in low):
         text = _acl_rules(text, sink)
     return text
 
