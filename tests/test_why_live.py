@@ -564,6 +564,19 @@ def test_an_up_that_could_not_pull_says_what_it_needed(tmp_path: Path, docker_en
     # the commands reach this project from where the test runs (its -f, doctor's PATH)
     assert "pull`) or build what it needs, or pipe in the failed `up`'s output for its error" in said, said
     assert " up -d 2>&1 | doctor why " in said and said.endswith(f" -p {name}`)"), said
+    # text piped in that shows no failure: it asks for the whole output, not for a pipe it already has
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"some unrelated line\n")
+    os.close(write_end)
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            assert app.guarded(why, WhyOptions(path=root, project_name=name, stdin=read_end), io.StringIO()) == 2
+    finally:
+        os.close(read_end)
+    said = err.getvalue().strip()
+    asked = "or build what it needs; the 1 line(s) piped in show no failure doctor reads: pipe the whole `up` output (`"
+    assert asked in said and "pipe in the failed" not in said, said
 
 
 def _up_until(docker: str, root: Path, name: str, ready: Callable[[dict[str, ContainerState]], bool],

@@ -210,11 +210,14 @@ def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
         if not diagnoses and notes:  # `up` not run, or a pull that failed (no registry): both are said
             shown = "; ".join(notes[:3]) + (f"; and {len(notes) - 3} more" if len(notes) > 3 else "")
             why_words = project_words(project).doctor_command("why")
+            # text piped in already: what it lacks is a failure doctor reads, not the pipe
+            pipe = (f"; the {_lines(text)} line(s) piped in show no failure doctor reads: pipe the whole `up` output"
+                    if text.strip() else ", or pipe in the failed `up`'s output for its error")
             raise _not_looked(opts, project, out, results,
                               f"project {name!r} has no container on the engine: 'docker compose up' has not "
                               f"run, or it failed before creating one, as when it cannot pull an image: {shown}: "
-                              f"pull (`{compose} pull`) or build what it needs, or pipe in the failed `up`'s output "
-                              f"for its error (`{compose} up -d 2>&1 | {why_words}`)",
+                              f"pull (`{compose} pull`) or build what it needs{pipe} "
+                              f"(`{compose} up -d 2>&1 | {why_words}`)",
                               _no_containers(project, opts, asked))
         if not diagnoses and text.strip():  # read, and nothing in it doctor knows: say so, not "run up"
             raise _not_looked(opts, project, out, results,
