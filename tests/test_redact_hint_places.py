@@ -17,8 +17,9 @@ import re
 import pytest
 from test_secrets_formats import FORMATS
 
+from doctor import secret_named
 from doctor.redact import scrub
-from doctor.secret_named import _KEY_SEP, _PROSE_HINT, PROSE_NAMES, key_starts
+from doctor.secret_named import _KEY_SEP, _PROSE_HINT, PROSE_NAMES, key_starts, key_values
 from doctor.secret_shapes import MASK, matches_at, places
 from doctor.secret_tools import TOOL_STARTS
 
@@ -47,6 +48,25 @@ def test_key_values_tried_at_key_starts_finds_what_finditer_finds() -> None:
     for text in TEXTS:
         assert [m.span() for m in matches_at(_KEY_SEP, text, key_starts(text))] == \
             [m.span() for m in _KEY_SEP.finditer(text)], text
+
+
+def test_key_values_passing_over_bare_and_innocent_colons_masks_the_same() -> None:
+    """_value_starts leaves out a `host:port` and a colon after a key that names no secret: key_values gives the
+    same text and sinks the same values in the same order as when tried at every key start."""
+    texts = [*TEXTS, *("\n".join(random.Random(n).sample(TEXTS, 8)) for n in range(2000))]
+    saved = secret_named._value_starts
+    try:
+        every: list[tuple[str, list[str]]] = []
+        secret_named._value_starts = key_starts
+        for text in texts:
+            sunk: list[str] = []
+            every.append((key_values(text, sunk.append), sunk))
+    finally:
+        secret_named._value_starts = saved
+    assert secret_named._value_starts is not key_starts
+    for text, expected in zip(texts, every, strict=True):
+        sunk: list[str] = []
+        assert (key_values(text, sunk.append), sunk) == expected, text
 
 
 def test_prose_hint_at_its_names_answers_as_its_search() -> None:

@@ -54,14 +54,14 @@ def _both(text: str) -> tuple[set[str], set[str]]:
 
 def test_the_reference_is_the_full_scan() -> None:
     """The stand-ins are what the test swaps: a text whose key only finditer reaches differs (not a test that
-    cannot fail: with key_starts returning nothing, key_values finds no `KEY=value` at all)."""
+    cannot fail: with _value_starts returning nothing, key_values finds no `KEY=value` at all)."""
     text = "run --opt x DB_PASSWORD=hunter2 --verbose"
-    saved = secret_named.key_starts
-    secret_named.key_starts = lambda text: []  # type: ignore[assignment]
+    saved = secret_named._value_starts
+    secret_named._value_starts = lambda text: []  # type: ignore[assignment]
     try:
         new, old = _both(text)
     finally:
-        secret_named.key_starts = saved
+        secret_named._value_starts = saved
     assert old == {"hunter2"} and new == set()
 
 

@@ -165,8 +165,14 @@ def _phrase_end(text: str, at: int, quote: str) -> bool:
     words = text[start + 1:at].split()
     return len(words) >= PHRASE_WORDS or any("." in w or "/" in w or w.startswith("-") for w in words)
 
-# a separator, the blanks before it, a quote and its backslash, the key's run of `[\w.-]`: in the text reversed
-_KEY_BEFORE = lazy(r"[=:][ \t]*+(?:[\"']\\?)?+(?P<k>[\w.-]++)")
+# a separator, the blanks before it, a quote and its backslash, the key's run of `[\w.-]`: in the text reversed, one
+# pattern for each separator, as sre seeks a pattern's first literal in a tight loop of C (a class's first
+# character it tests with the class's code at every position, ~45 instructions each)
+_KEY_BEFORE_EQUALS = lazy(r"=[ \t]*+(?:[\"']\\?)?+(?P<k>[\w.-]++)")
+_KEY_BEFORE_COLON = lazy(r":[ \t]*+(?:[\"']\\?)?+(?P<k>[\w.-]++)")
+# a colon that may end a YAML or JSON key, reversed: a blank after it, or a quote before it (`"KEY":"x"`);
+# a bare `host:port` is no key (key_values passes it over)
+_KEY_BEFORE_KEY_COLON = lazy(r":(?:(?<=[ \t]:)[ \t]*+(?:[\"']\\?)?+|[ \t]*+[\"']\\?)(?P<k>[\w.-]++)")
 
 
 def key_starts(text: str) -> list[int]:
@@ -178,20 +184,41 @@ def key_starts(text: str) -> list[int]:
     any later place of it) or right after a `-D` inside it (the Java property's `-Dx.password=`).
     `_KEY_SEP.finditer` tries every position, its key's first letters at nearly each one of a report
     or a compose file (~0.4 us a character); this reads back from the separators alone, all of them in
-    one scan of the text reversed (_KEY_BEFORE: no run holds a separator, so none is passed over)."""
+    one scan of the text reversed for each separator (no run holds a separator, so none is passed over)."""
+    return _starts(text, _KEY_BEFORE_COLON, every=True)
+
+
+def _value_starts(text: str) -> list[int]:
+    """key_starts but for a key before a colon whose match key_values passes over at once: a bare `host:port`
+    (no blank after the colon, no quote before it) and a key that names no secret (a run holding no `-D`,
+    which would be a key of its own). Such a match only moves key_values past its separator, and no other
+    match can begin inside it (only its own run's key starts lie there, passed over alike): the same values."""
+    return _starts(text, _KEY_BEFORE_KEY_COLON, every=False)
+
+
+def _starts(text: str, colon: re.Pattern[str], every: bool) -> list[int]:
     starts: list[int] = []
     reverse = text[::-1]
+    size = len(text)
     java = "-D" in text
-    for found in _KEY_BEFORE.finditer(reverse):
-        begin = len(text) - found.end()
-        starts.append(begin)
-        if java:
-            end = len(text) - found.start("k")
-            at = text.find("-D", begin, end)
-            while at >= 0:
-                starts.append(at + 2)
-                at = text.find("-D", at + 1, end)
-    return sorted(set(starts))
+    for pattern in (_KEY_BEFORE_EQUALS, colon):
+        named = every or pattern is _KEY_BEFORE_EQUALS
+        for found in pattern.finditer(reverse):
+            begin = size - found.end()
+            if java:
+                end = size - found.start("k")
+                at = text.find("-D", begin, end)
+                if at < 0 and not (named or key_kind(text[begin:end])):
+                    continue
+                starts.append(begin)
+                while at >= 0:
+                    starts.append(at + 2)
+                    at = text.find("-D", at + 1, end)
+            elif named or key_kind(text[begin:size - found.start("k")]):
+                starts.append(begin)
+    # no place twice: each run ends before one separator, and a `-D` inside it is past its start
+    starts.sort()
+    return starts
 
 
 def key_values(text: str, sink: Sink) -> str:
@@ -204,12 +231,13 @@ def key_values(text: str, sink: Sink) -> str:
     pos = done = 0
     # no match begins inside another (inside its key, the look-behind fails; after it, no key
     # begins): finditer's matches from where the last value (or reference) ends are search's; tried
-    # only where a key before a separator can begin (key_starts): the same matches
-    for match in matches_at(_KEY_SEP, text, key_starts(text)):
+    # only where a key before a separator can begin (key_starts; _value_starts: those whose match
+    # can mask a value): the same matches
+    for match in matches_at(_KEY_SEP, text, _value_starts(text)):
         if match.start() < pos:
             continue
         key, quote, sep, blanks = match.groups()
-        pos = match.end()
+        pos = stop = match.end()
         if sep == ":" and (not (quote or blanks) or (quote and _phrase_end(text, match.start(), quote[-1]))):
             continue  # `host:port`, a quoted command's last word (`'... change-secret-key': docker`): no YAML/JSON key
         # an innocent key's value only when `=` assigns it and it is a credential by its shape
@@ -217,7 +245,7 @@ def key_values(text: str, sink: Sink) -> str:
         innocent = not key_kind(key)
         if innocent and sep != "=":
             continue
-        at = match.end() + (text[match.end()] in "\"'" if match.end() < len(text) else 0)
+        at = stop + (text[stop] in "\"'" if stop < len(text) else 0)
         if text.startswith("${", at):
             ref = reference_default(key, text, at, sink)
             if ref is None:
@@ -228,11 +256,11 @@ def key_values(text: str, sink: Sink) -> str:
                 out.append(MASK)
                 done = span[1]
             continue
-        if innocent and (len(text) - match.end() < 12 or text.find("\n", match.end(), match.end() + 12) >= 0):
+        if innocent and (len(text) - stop < 12 or text.find("\n", stop, stop + 12) >= 0):
             # an innocent key's value counts by its shape alone (looks_like_credential, or user_secret's password
             # after a colon: 12 characters or more either way), and no value goes on past its line's end
             continue
-        found = _VALUE.match(text, match.end())
+        found = _VALUE.match(text, stop)
         if found is None:
             continue
         group = next(g for g in ("dq", "sq", "jq", "dqo", "sqo", "bare") if found.group(g) is not None)

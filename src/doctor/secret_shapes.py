@@ -225,10 +225,11 @@ def matches_at(pattern: re.Pattern[str], text: str, where: Iterable[int]) -> Ite
     before it, as its look-behinds ask), each match's end the next place tried from, as finditer
     goes on from it. A non-empty pattern only."""
     end = 0
+    match_at = pattern.match  # a lazy pattern's method is read through its class's __getattr__ hook
     for at in where:
         if at < end:
             continue
-        match = pattern.match(text, at)
+        match = match_at(text, at)
         if match is not None:
             yield match
             end = match.end()
