@@ -30,8 +30,6 @@ VARIABLE = lazy(
 )
 WORD = lazy(r"(?:\"(?:\\.|[^\"])*\"|'[^']*'|[^\s\"']+)+")
 QUOTED = lazy(r"\"((?:\\.|[^\"])*)\"|'([^']*)'")
-# a line ending in the escape character (`\` or, after `# escape=`, a backtick) continues
-_CONTINUATION = {"\\": lazy(r"\\[ \t]*$"), "`": lazy(r"`[ \t]*$")}
 REMOTE = ("http://", "https://", "git@", "git://", "ssh://")
 TEXTS_KEPT = 64  # the Dockerfiles of one run whose parse is kept: a project builds from a few dozen
 
@@ -132,33 +130,37 @@ def instructions(text: str) -> Iterator[Instruction]:
     """The logical instructions of a Dockerfile, continuations joined and heredoc bodies attached."""
     lines = text.splitlines()
     escape = _escape_char(lines)
-    continuation = _CONTINUATION[escape]
     index = 0
     while index < len(lines):
         start = index
         stripped = lines[index].strip()
         index += 1
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped[0] == "#":
             continue
         parts = [stripped]
-        while continuation.search(parts[-1]) and index < len(lines):
-            parts[-1] = continuation.sub("", parts[-1])
+        # a line continues where it ends in the escape character and blanks (str.rstrip and endswith, as
+        # `\\[ \t]*$` matched: splitlines leaves no line break in a line), which is then dropped
+        while (end := parts[-1].rstrip(" \t")).endswith(escape) and index < len(lines):
+            parts[-1] = end[:-1]
             following = lines[index].strip()
             index += 1
             # BuildKit drops comment and empty lines inside a continuation instead of ending it.
-            while (not following or following.startswith("#")) and index < len(lines):
+            while (not following or following[0] == "#") and index < len(lines):
                 following = lines[index].strip()
                 index += 1
-            if following and not following.startswith("#"):
+            if following and following[0] != "#":
                 parts.append(following)
-        parts[-1] = continuation.sub("", parts[-1])
-        logical = " ".join(p.strip() for p in parts if p.strip())
+        if end.endswith(escape):
+            parts[-1] = end[:-1]
+        logical = parts[0].strip() if len(parts) == 1 else " ".join(p.strip() for p in parts if p.strip())
         keyword, _, args = logical.partition(" ")
+        keyword = keyword.upper()
         bodies: list[str] = []
-        for match in HEREDOC.finditer(args) if keyword.upper() in ("RUN", "COPY", "ADD") else ():
-            body, index = _heredoc_body(lines, index, match.group(3), strip_tabs=bool(match.group(1)))
-            bodies.append(body)
-        yield Instruction(keyword.upper(), args.strip(), start + 1, tuple(bodies))
+        if "<<" in args and keyword in ("RUN", "COPY", "ADD"):
+            for match in HEREDOC.finditer(args):
+                body, index = _heredoc_body(lines, index, match.group(3), strip_tabs=bool(match.group(1)))
+                bodies.append(body)
+        yield Instruction(keyword, args.strip(), start + 1, tuple(bodies))
 
 
 def _escape_char(lines: list[str]) -> str:
@@ -201,13 +203,14 @@ def _stages(found: Iterable[Instruction]) -> list[_Stage]:
             workdir = _expand(ins.args, stage.env)
             stage.workdir = posixpath.normpath(posixpath.join(stage.workdir or "/", workdir))
         elif ins.keyword in ("COPY", "ADD"):
-            copy = _copy(ins, stages[-1])
+            words = _arguments(ins.args)  # split once for the copy, its `--from` and what that relays
+            copy = _copy(ins, stages[-1], words)
             if copy is not None:
                 stages[-1].copies.append(copy)
-            pulled = _pulled_stage(ins.args, stages[-1])
+            pulled = _pulled_stage(ins.args, stages[-1], words)
             if pulled:
                 stages[-1].pulls.append(pulled)
-                stages[-1].relayed.extend(_relayed(ins, pulled, stages, landed))
+                stages[-1].relayed.extend(_relayed(ins, pulled, stages, landed, words))
         elif ins.keyword == "RUN" and (stages[-1].copies or stages[-1].relayed) and any(
                 "rm" in text for text in (ins.args, *ins.heredocs)):
             _remove(ins, stages[-1])
@@ -227,8 +230,8 @@ def _remove(ins: Instruction, stage: _Stage) -> None:
 _Landed = tuple[list[str], list[CopyInstruction]]  # destinations (normalised, sorted) and their copies
 
 
-def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[str, _Landed]
-             ) -> Iterator[CopyInstruction]:
+def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[str, _Landed],
+             words: list[str] | None = None) -> Iterator[CopyInstruction]:
     """The context copies of stage `pulled` (its own and those it relayed) that `COPY --from=pulled
     SRC DEST` brings whole, placed where they land: healthchecks' builder `COPY . /opt/healthchecks/`
     then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`. Only a SRC at or above a copy's
@@ -239,7 +242,7 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
 
     stage = stages[-1]
     source = next((s for s in reversed(stages[:-1]) if s.name.lower() == pulled.lower()), None)
-    operands = [w for w in _arguments(ins.args) if not w.startswith("--")]
+    operands = [w for w in (_arguments(ins.args) if words is None else words) if not w.startswith("--")]
     if source is None or len(operands) < 2:
         return
     *sources, destination = [_expand(w, stage.env) for w in operands]
@@ -288,9 +291,10 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
             above = posixpath.dirname(above)
 
 
-def _pulled_stage(args: str, stage: _Stage) -> str:
-    """The stage (or image) a `COPY --from=X` copies from, "" for a copy from the context."""
-    for flag in _arguments(args):
+def _pulled_stage(args: str, stage: _Stage, words: list[str] | None = None) -> str:
+    """The stage (or image) a `COPY --from=X` copies from, "" for a copy from the context (`words`:
+    `_arguments(args)`, where the caller has them)."""
+    for flag in _arguments(args) if words is None else words:
         if not flag.startswith("--"):
             break
         if flag.startswith("--from="):
@@ -330,6 +334,8 @@ def _assignments(
 
 
 def _split_words(args: str) -> list[str]:
+    if '"' not in args and "'" not in args:  # nothing to unquote: the words between blanks, as WORD finds them
+        return [m.group(0) for m in WORD.finditer(args)]
     return [QUOTED.sub(_unquote, m.group(0)) for m in WORD.finditer(args)]
 
 
@@ -339,6 +345,8 @@ def _unquote(match: re.Match[str]) -> str:
 
 def _expand(text: str, scope: Mapping[str, str]) -> str:
     """`$VAR` / `${VAR}` / `${VAR:-d}` / `${VAR:+x}` from scope; unknown variables stay as written."""
+    if "$" not in text:  # no variable: `text` itself, as VARIABLE.sub gives it back unmatched
+        return text
 
     def replace(match: re.Match[str]) -> str:
         name = match.group("braced") or match.group("bare")
@@ -355,8 +363,8 @@ def _expand(text: str, scope: Mapping[str, str]) -> str:
     return VARIABLE.sub(replace, text)
 
 
-def _copy(ins: Instruction, stage: _Stage) -> CopyInstruction | None:
-    words = _arguments(ins.args)
+def _copy(ins: Instruction, stage: _Stage, words: list[str] | None = None) -> CopyInstruction | None:
+    words = _arguments(ins.args) if words is None else words
     flags = [w for w in words if w.startswith("--")]
     operands = [w for w in words if not w.startswith("--")]
     if any(f.startswith("--from") for f in flags) or len(operands) < 2:
