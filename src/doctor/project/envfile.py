@@ -32,6 +32,7 @@ _BOM = "\ufeff"
 _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
 )
+_GO_SPACES = "".join(sorted(_GO_SPACE))  # for strip: joined once, not on every line
 # parser.go isSpace: a space that is not a line break.
 _LINE_SPACE = frozenset("\t\v\f\r \x85\xa0")
 _KEY_PUNCTUATION = frozenset("_.-[]")
@@ -259,7 +260,7 @@ def parse_raw_env_text(text: str, path: Path, lookup: LookupSource = None) -> En
         if _has_surrogates(line_text):
             problems.append(Problem(ProblemKind.ENV_FILE, "line is not valid UTF-8", where))
             continue
-        stripped = line_text.lstrip("".join(_GO_SPACE))
+        stripped = line_text.lstrip(_GO_SPACES)
         if not stripped or stripped.startswith("#"):
             continue
         key, has_value, value = stripped.partition("=")
@@ -283,12 +284,13 @@ class _LineIndex:
     """Offsets of line starts, to turn a text offset into a 1-based line number."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-
-    def line_of(self, offset: int) -> int:
         from bisect import bisect_right  # here: a warm run parses no env file, and imports neither
 
-        return bisect_right(self._starts, offset)
+        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self._bisect = bisect_right  # once a parse, not an import statement a line
+
+    def line_of(self, offset: int) -> int:
+        return self._bisect(self._starts, offset)
 
 
 def _undecodable_lines(text: str) -> list[int]:
@@ -352,7 +354,7 @@ def _locate_key(text: str, pos: int) -> tuple[str, int, bool]:
                          end + 1)
     # No separator and no newline (a last line `KEY` without "\n"): compose then reads the
     # whole text as the value of the empty key, so `offset` stays at the key's start.
-    key = key.rstrip("".join(_GO_SPACE))
+    key = key.rstrip(_GO_SPACES)
     while offset < n and text[offset] in _LINE_SPACE:
         offset += 1
     return key, offset, inherited
@@ -372,7 +374,7 @@ def _extract_value(text: str, pos: int, key: str, expand: Callable[[str], str]) 
     if not quote:
         newline = text.find("\n", pos)
         end = n if newline < 0 else newline
-        raw = text[pos:end].split(" #", 1)[0].rstrip("".join(_GO_SPACE))
+        raw = text[pos:end].split(" #", 1)[0].rstrip(_GO_SPACES)
         resume = n if newline < 0 else newline + 1
         return _expanded(raw, key, expand, resume), raw, resume
 

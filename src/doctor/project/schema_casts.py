@@ -4,7 +4,6 @@ rules) and the lists compose merges by key made distinct; each value's file:line
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
@@ -146,9 +145,18 @@ def _step(states: tuple[_Rules, ...], key: str | int) -> tuple[_Rules, ...]:
 
 
 def _distinct(items: list[Any]) -> list[Any]:
-    kept: dict[str, Any] = {}
+    """The items, each kept at its first place: equal when their JSON texts are. A str is its own key (its
+    JSON text is one-to-one with it, and no other value's begins with a quote), keyed apart from the
+    others' texts: most of these lists are strings alone, which then need no `json` (imported here, not
+    on every load: ~1 ms)."""
+    kept: dict[object, Any] = {}
     for item in items:
-        kept.setdefault(json.dumps(item, sort_keys=True, default=id), item)
+        if type(item) is str:
+            kept.setdefault(item, item)
+        else:
+            import json
+
+            kept.setdefault((json.dumps(item, sort_keys=True, default=id),), item)
     return list(kept.values())
 
 
