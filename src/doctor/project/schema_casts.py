@@ -151,7 +151,7 @@ def _distinct(items: list[Any]) -> list[Any]:
     on every load: ~1 ms)."""
     kept: dict[object, Any] = {}
     for item in items:
-        if type(item) is str:
+        if isinstance(item, str):  # a Timestamp (a plain scalar read as a date) too: its JSON text is its str's
             kept.setdefault(item, item)
         else:
             import json
