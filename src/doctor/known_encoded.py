@@ -4,8 +4,9 @@ A container that logs what it sends (`sent $(printf %s "$DB_PASSWORD" | base64)`
 whoever decodes `RGJwNHNzVzByZFg=`. The encoded forms (`doctor.secret_pieces.base64_forms`) are not more
 values of the Redactor: each holds `+`, `/` or `=`, which its percent-encoded pattern spells out, and 20
 values' forms cost that pattern ~2 ms to compile on every run. They are a set, made the first time a text
-holds a run of base64 characters (8 or more, not all one-case letters: `services`, `postgres` are none), and
-each such run is looked up in it whole, padded or not: one pass over the text whatever the number of values.
+holds a run of base64 characters that may be one (8 or more, not all one-case letters: `services`, `postgres`
+are none), and each run is looked up in it whole, padded or not: one pass over the text whatever the number of
+values.
 """
 
 from __future__ import annotations
@@ -34,15 +35,28 @@ class EncodedRedactor(Redactor):
         return super()._text(self._decoded_masked(text)) if self._values else super()._text(text)
 
     def _decoded_masked(self, text: str) -> str:
+        # the runs looked up in one pass of C first (a Python step for each run of every text the output border
+        # passes cost a warm preflight 1.5M instructions on clean-stack, 4.1M on otel-demo); a text none of whose
+        # runs is a form, padded or not, is as the loop below leaves it
+        runs = _RUN.findall(text)
+        if not runs:
+            return text
+        if self._forms is None:
+            if not any(map(_may_encode, runs)):
+                return text
+            self._forms = _encoded(self._values)
+        forms = self._forms
+        if not forms:  # no known value long enough to have a base64 form: nothing to mask
+            return text
+        if forms.isdisjoint(runs) and forms.isdisjoint([word.rstrip("=") for word in runs if word[-1] == "="]):
+            return text
         out: list[str] = []
         done = 0
         for run in _RUN.finditer(text):
             word = run.group()
             if not _may_encode(word):
                 continue
-            if self._forms is None:
-                self._forms = _encoded(self._values)
-            if word in self._forms or word.rstrip("=") in self._forms:
+            if word in forms or word.rstrip("=") in forms:
                 out += [text[done:run.start()], MASK]
                 done = run.end()
         if not out:
