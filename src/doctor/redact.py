@@ -199,8 +199,11 @@ class Redactor:
         weak -= strong
         self._weak_values = sorted(weak, key=len, reverse=True)
         self._weak: re.Pattern[str] | None = None  # compiled for the first text holding one of them
-        self._named = [quoted_pattern(sorted(found, key=len, reverse=True), names=names)
-                       for found, names in ((named, False), (said, True)) if found]
+        # compiled for the first text holding one of the values (~3.9M instructions of otel-demo's warm preflight
+        # compiled them on every run; a pattern of secret values is never kept in doctor.recache's file)
+        self._named_values = [(sorted(found, key=len, reverse=True), names)
+                              for found, names in ((named, False), (said, True)) if found]
+        self._named: list[re.Pattern[str] | None] = [None] * len(self._named_values)
         self._encoded = encoded_pattern(raw_strong)  # `Sp@ce pass` as a URL writes it: `Sp%40ce%20pass`, `+`
         # a project of thousands of services, each its own password: which of them a text holds, found in one
         # pass over it, where a test of each value against each line of a report grew with their product
@@ -310,7 +313,12 @@ class Redactor:
     def _quoted(self, piece: str) -> str:
         if self._encoded is not None and ("%" in piece or "+" in piece):
             piece = self._encoded.sub(MASK, piece)
-        for pattern in self._named:
+        for at, (values, names) in enumerate(self._named_values):
+            if len(values) <= _SOUGHT_ALONE and not any(value in piece for value in values):
+                continue  # each alternative is one of the values: the pattern can match nothing
+            pattern = self._named[at]
+            if pattern is None:
+                pattern = self._named[at] = quoted_pattern(values, names=names)
             piece = masked_quoted(pattern, piece)
         return piece
 
@@ -392,6 +400,7 @@ def _occurrences(text: str, part: str) -> Iterable[int]:
         at = text.find(part, at + len(part))
 
 
+_SOUGHT_ALONE = 64  # quoted values each sought in a text before their pattern is tried (more: the pattern alone)
 _INDEXED_AFTER = 256  # known values past which a text is searched for them by their heads, in one pass
 
 
