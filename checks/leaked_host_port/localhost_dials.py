@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Iterator
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.conn_strings import rewrite_address
 from doctor.project.env_hosts import (
     BROWSER_SCHEMES,
     HostRef,
@@ -380,6 +379,8 @@ def _one_server(model: ComposeModel, view: NetworkView, kinds: Collection[str | 
 def _rewrite(value: str, ref: HostRef, peer: str, port: int) -> str:
     """The value with the local host (and a published port) replaced by the peer and its container port."""
     if ref.conn and ref.field is not None:  # `Server=localhost,1433;...`: the host after its keyword
+        from doctor.project.conn_strings import rewrite_address  # here: only a connection string's
+
         return rewrite_address(value, ref.field, ref.host, ref.port, peer, port if ref.port is not None else None)
     host = re.escape(ref.host)
     if ":" in ref.host:  # an IPv6 literal sits in brackets inside a URL

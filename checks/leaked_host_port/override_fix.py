@@ -9,7 +9,6 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import Edit, Fix, Location, Safety, service_names
 from doctor.project import Project
-from doctor.project.conn_strings import holds_password
 from doctor.project.edits import dev_override, line_text, override_edit, replace_on_line
 from doctor.project.env_hosts import host_refs
 from doctor.project.types import ComposeModel, EnvSource, EnvVar, Service
@@ -42,6 +41,8 @@ def _subject(consumers: list[Consumer]) -> str:
 
 
 def _override_fix(project: Project, consumers: list[Consumer], at_line: Location | None) -> tuple[str, Fix]:
+    from doctor.project.conn_strings import holds_password  # here: a run that finds no leak builds no fix
+
     var = consumers[0][1]
     subject = _subject(consumers)
     wanted = {s.name: {v.name: value} for s, v, value in consumers}

@@ -21,7 +21,6 @@ from collections.abc import Iterator, Mapping
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.conn_strings import rewrite_address
 from doctor.project.digits import written_number
 from doctor.project.env_hosts import FAMILIES, HostRef, host_refs
 from doctor.project.service_network import NetworkIndex, listen_ports, published_target, server_family
@@ -65,6 +64,8 @@ def published_dials(index: NetworkIndex, service: Service) -> Iterator[Published
         value = var.value or ""
         for ref, port, _, target, _ in found:  # every wrong address of a multi-host DSN at once
             if ref.conn and ref.field is not None:  # `Server=sqlserver,1434;...`, Npgsql's `Port=5433`
+                from doctor.project.conn_strings import rewrite_address  # here: only a connection string's
+
                 value = rewrite_address(value, ref.field, ref.host, port, ref.host, target)
                 continue
             value = re.sub(rf"(?<![\w.-]){re.escape(ref.host)}:{port}(?!\d)", f"{ref.host}:{target}", value, count=1)

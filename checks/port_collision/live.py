@@ -25,12 +25,10 @@ from doctor.host.ports import BindFailure, ContainerPort, HostSocket
 from doctor.model import Check, Finding, Fix, Safety, Severity, Unavailable, replace
 from doctor.project.types import ComposeModel
 
-from .co_owner import second_owner, with_second_owner
 from .holder import held_by, shorten
 from .names import taken_name_findings
 from .namesake import namesake_finding
 from .pick import Judge, picked_findings, picked_ranges
-from .range_move import RangeMover
 from .ranges import Owned, Published, Target, fold, published
 from .shared_network import shared_network_findings
 from .static import PortMover
@@ -39,8 +37,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
 
+    from .range_move import RangeMover
+
+    Mover = PortMover | RangeMover | None  # RangeMover: a port of a range entry, whose whole range moves
+
 Verdict = tuple[tuple[object, ...], Finding]  # (owner key, finding about one port)
-Mover = PortMover | RangeMover | None  # RangeMover: a port of a range entry, whose whole range moves
 WorktreeOf = Callable[[str], str]  # a compose working_dir -> the other worktree of this repository it lies in, or ""
 
 
@@ -103,6 +104,8 @@ def live_findings(check: Check, model: ComposeModel, host: Host, mover: PortMove
     for group in wanted:
         if len(group.ports) > 1:
             # the whole range moves (range_move.py) where a mover may act, each owner's finding saying so
+            from .range_move import RangeMover  # here: only a project publishing a range of ports moves one
+
             ranged = None if mover is None or mover.project is None or mover.host is None else \
                 RangeMover(mover.project, mover.host, group)
             found += fold(check, group, _range_owners(check, model, host, group, prober, by_port, cli, checkouts,
@@ -245,6 +248,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
     elif others and _ran_here(others[0], model):
         yield ("container", others[0].name), _own_stack_finding(check, target, others[0], model)
     elif others:
+        from .co_owner import second_owner, with_second_owner  # here: only a port another container holds
+
         # the engine refuses a port another container publishes even when our bind succeeds
         # (userland-proxy off): its allocator, not the socket, decides
         yield ("container", others[0].name), with_second_owner(_container_finding(check, target, others[0], mover,
@@ -265,6 +270,8 @@ def _judge(check: Check, model: ComposeModel, host: Host, target: Target, failur
         owner, policy = looping
         yield ("container", owner.name), _container_finding(check, target, owner, mover, checkouts, restarting=policy)
     elif in_use is not None:
+        from .co_owner import second_owner, with_second_owner  # here: only a port a process holds
+
         key, held = _process_finding(check, host, target, failures, in_use, mover)
         yield key, with_second_owner(held, second_owner(stopped, ""))
     elif stopped:

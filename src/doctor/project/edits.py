@@ -16,21 +16,32 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Edit
 from doctor.project import Project
-
-# dev_override and edit_root are re-exported: the checks' fixes and the fixer import them from here
-from doctor.project.override_target import dev_override as dev_override
 from doctor.project.reading import COMPOSE_LIMIT
 from doctor.project.types import EnvEntry, EnvVar
-from doctor.project.writable_root import edit_root as edit_root
-from doctor.project.yamlbytes import read_text as compose_text
 
 Replacer = Callable[[re.Match[str]], str]  # the new text for one match
+
+
+# dev_override and edit_root are the checks' fixes' and the fixer's from here; their modules are imported on the
+# first call: a check imports this module on every run, but only a fix asks where it may write
+def dev_override(project: Project, services: Collection[str] = ()) -> Path | None:
+    """The dev override a fix writes to (doctor.project.override_target.dev_override)."""
+    from doctor.project.override_target import dev_override as target
+
+    return target(project, services)
+
+
+def edit_root(project: Project) -> Path:
+    """The folder fixes may write in (doctor.project.writable_root.edit_root)."""
+    from doctor.project.writable_root import edit_root as root
+
+    return root(project)
 
 
 def line_text(path: Path, line: int | None) -> str | None:
@@ -48,6 +59,8 @@ _LINES: dict[str, tuple[tuple[int, int, int, int], list[str]]] = {}
 
 
 def _lines(path: Path) -> list[str] | None:
+    from doctor.project.yamlbytes import read_text as compose_text  # here: only a finding's line is read
+
     try:
         st = os.stat(path)
         stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

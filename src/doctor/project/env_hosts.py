@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 
 from doctor.lazyre import lazy
 from doctor.model import record
-from doctor.project.conn_strings import conn_string_hosts
 from doctor.project.digits import written_number
 
 # `DB_HOST`, and the glued spellings of libpq (`PGHOST`) and of apps that prefix theirs (paperless-ngx's
@@ -304,6 +303,8 @@ def _find_host_refs(key: str, value: str, json: bool) -> Iterator[HostRef]:
     # eShopOnWeb's ConnectionStrings__X=Server=sqlserver,1433;..., libpq's `host=db port=5432 dbname=app`, a Go
     # MySQL DSN's `app:pw@tcp(mysql:3306)/app`
     if not found_url and (";" in value or ("host" in value and "=" in value) or "tcp(" in value):
+        from doctor.project.conn_strings import conn_string_hosts  # here: only a value shaped like one
+
         conn = [HostRef(key, host, port, None, password, before, True)
                 for before, host, port, password in conn_string_hosts(value)]
         if conn:
