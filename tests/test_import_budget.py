@@ -42,7 +42,7 @@ PENDING: dict[tuple[str, str], str] = {}
 DEFERRED = (
     "doctor.checks.port_collision.co_owner", "doctor.checks.port_collision.range_move",
     "doctor.project.override_target", "doctor.project.writable_root", "doctor.project.yamlbytes",
-    "doctor.project.conn_strings",
+    "doctor.project.conn_strings", "doctor.project.go_tests",
 )
 
 _PROBE = r"""

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from doctor.lazyre import lazy
-from doctor.project.go_tests import is_go_test, only_tests_read, runs_go_test
 from doctor.project.reading import is_dir, is_file
 from doctor.regular import read_text
 
@@ -290,7 +289,7 @@ class CodeText:
         implicit = implied(name)
         script = test = mention = None
         folders = tuple(folders)
-        go_tests = runs_go_test(f"{command} {runs}")
+        go_tests: bool | None = None  # whether the service runs `go test`: asked at the first Go file
         for folder in folders:
             for path, text in self.files(folder):
                 if suffixes is not None and path.suffix.lower() not in suffixes:
@@ -306,9 +305,14 @@ class CodeText:
                         text = named.undeclare(text)
                     found = named.word(text)
                 if found or go or settings or (python and implicit and reads_implicitly(name, text)):
-                    if path.suffix == ".go" and not go_tests and (is_go_test(path.name) or (
-                            found and only_tests_read(name, text, self._go_program(folders)))):
-                        continue  # `go test`'s program, not the service's
+                    if path.suffix == ".go":
+                        from doctor.project.go_tests import is_go_test, only_tests_read, runs_go_test  # here: Go only
+
+                        if go_tests is None:
+                            go_tests = runs_go_test(f"{command} {runs}")
+                        if not go_tests and (is_go_test(path.name) or (
+                                found and only_tests_read(name, text, self._go_program(folders)))):
+                            continue  # `go test`'s program, not the service's
                     if path.suffix.lower() in (".sh", ".bash") and path.name not in command \
                             and not _names(runs, path.name):
                         script = script or str(path)
@@ -322,6 +326,8 @@ class CodeText:
 
     def _go_program(self, folders: tuple[Path, ...]) -> list[str]:
         """The text of every Go file under the folders that is no test's, gathered once per set of folders."""
+        from doctor.project.go_tests import is_go_test  # here: asked only of a Go file
+
         if folders not in self._go:
             self._go[folders] = [text for folder in folders for path, text in self.files(folder)
                                  if path.suffix == ".go" and not is_go_test(path.name)]
