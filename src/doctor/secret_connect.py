@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from doctor.lazyre import lazy
 from doctor.secret_keys import Sink, is_reference
-from doctor.secret_shapes import MASK, matches_at, places
+from doctor.secret_shapes import MASK, lowered, matches_at, places
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,9 +66,7 @@ def connect_credentials(text: str, sink: Sink) -> str:
     # a find in C for each name: their alternation's search tried its branches at every `s`, `e`, `i`, `d`, `r`, `c`
     # and `C` of the many texts that name none (~4x the cost on a compose file)
     if "/" in text:
-        lower = text.lower()
-        if len(lower) != len(text):  # a character that lower-cases to two: each kept where it stands
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        lower = lowered(text)  # places found in it are the text's
         if any(start in lower for start in ORACLE_TOOL_STARTS):
             for match in matches_at(_ORACLE_TOOL, text, places(lower, ORACLE_TOOL_STARTS)):
                 spans.append(match.span("v"))

@@ -208,6 +208,13 @@ _AFTER_ANY = tuple(prefix for _, prefixes in _AFTER for prefix in prefixes)
 _CHOSEN: dict[tuple[int, ...], re.Pattern[str]] = {}  # the shapes that can begin at a place, compiled
 
 
+def lowered(text: str) -> str:
+    """`text` in lower case, each character where it stands (one that lower-cases to two is kept as it is), so
+    that a place found in it (`places`) is the same place in `text`."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def places(text: str, literals: Iterable[str]) -> list[int]:
     """Every place in `text` where one of `literals` begins (overlapping ones too), in order."""
     found: set[int] = set()

@@ -22,6 +22,7 @@ from doctor.lazyre import lazy
 from doctor.secret_commands import _COMMAND_END, _QUOTED_ARG, _SEP, _WORD, command_end, mask, paren_end
 from doctor.secret_keys import Sink, is_reference, key_kind, secret_for_key
 from doctor.secret_shapes import MASK, matches_at, places
+from doctor.secret_shapes import lowered as _lower
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -137,14 +138,8 @@ def statements(text: str, sink: Sink) -> str:
         text = _rclone(text, sink)
     # `user` in any case: _SETUSER is case-blind (`acl sEtUsEr bob >pw`), and takes `ſ` (U+017F) for an `s`
     if ("<" in text or ">" in text) and ("user" in (low := _lower(text)) or "uſer" in low):
-        text = _acl_rules(text, sink)
+        text = _acl_rules(text, sink, low)
     return text
-
-
-def _lower(text: str) -> str:
-    """`text` in lower case, each character where it stands (one that lower-cases to two is kept as it is)."""
-    lower = text.lower()
-    return lower if len(lower) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _masked(pattern: re.Pattern[str], text: str, starts: list[int] | None, sink: Sink, keyed: bool = False) -> str:
@@ -196,14 +191,14 @@ def _rclone(text: str, sink: Sink) -> str:
     return spans_masked(text, spans, sink)
 
 
-def _acl_rules(text: str, sink: Sink) -> str:
+def _acl_rules(text: str, sink: Sink, lower: str) -> str:
     """A redis ACL rule's `>password` (and `<password`, which removes one) on an `ACL SETUSER` line or a users.acl
     `user NAME ...` line."""
     lines: list[tuple[int, int]] = []
     line_end = -1
     # _SETUSER's case-blind search tries every `s` (and `S`, `ſ`) of the text (~1 ms of otel-demo's compose files):
-    # only where its lower-cased rest is there (`ſ`, U+017F, is the one other letter it takes for an `s`)
-    lower = text.lower()
+    # only where its lower-cased rest is there (`ſ`, U+017F, is the one other letter it takes for an `s`; `lower`:
+    # the text lower-cased in place, as the caller's gate read it)
     setuser = "etuser" in lower or "etuſer" in lower
     for at in sorted({*places(text, ("user",)), *(m.start() for m in (_SETUSER.finditer(text) if setuser else ()))}):
         if at < line_end:
