@@ -207,7 +207,7 @@ def _stages(found: Iterable[Instruction]) -> list[_Stage]:
             copy = _copy(ins, stages[-1], words)
             if copy is not None:
                 stages[-1].copies.append(copy)
-            pulled = _pulled_stage(ins.args, stages[-1], words)
+            pulled = _pulled_stage(stages[-1], words)
             if pulled:
                 stages[-1].pulls.append(pulled)
                 stages[-1].relayed.extend(_relayed(ins, pulled, stages, landed, words))
@@ -231,7 +231,7 @@ _Landed = tuple[list[str], list[CopyInstruction]]  # destinations (normalised, s
 
 
 def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[str, _Landed],
-             words: list[str] | None = None) -> Iterator[CopyInstruction]:
+             words: list[str]) -> Iterator[CopyInstruction]:
     """The context copies of stage `pulled` (its own and those it relayed) that `COPY --from=pulled
     SRC DEST` brings whole, placed where they land: healthchecks' builder `COPY . /opt/healthchecks/`
     then `COPY --from=builder /opt/healthchecks/ /opt/healthchecks/`. Only a SRC at or above a copy's
@@ -242,7 +242,7 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
 
     stage = stages[-1]
     source = next((s for s in reversed(stages[:-1]) if s.name.lower() == pulled.lower()), None)
-    operands = [w for w in (_arguments(ins.args) if words is None else words) if not w.startswith("--")]
+    operands = [w for w in words if not w.startswith("--")]
     if source is None or len(operands) < 2:
         return
     *sources, destination = [_expand(w, stage.env) for w in operands]
@@ -291,10 +291,10 @@ def _relayed(ins: Instruction, pulled: str, stages: list[_Stage], landed: dict[s
             above = posixpath.dirname(above)
 
 
-def _pulled_stage(args: str, stage: _Stage, words: list[str] | None = None) -> str:
-    """The stage (or image) a `COPY --from=X` copies from, "" for a copy from the context (`words`:
-    `_arguments(args)`, where the caller has them)."""
-    for flag in _arguments(args) if words is None else words:
+def _pulled_stage(stage: _Stage, words: list[str]) -> str:
+    """The stage (or image) a `COPY --from=X` copies from, "" for a copy from the context (`words`: the
+    instruction's `_arguments`)."""
+    for flag in words:
         if not flag.startswith("--"):
             break
         if flag.startswith("--from="):
@@ -363,8 +363,7 @@ def _expand(text: str, scope: Mapping[str, str]) -> str:
     return VARIABLE.sub(replace, text)
 
 
-def _copy(ins: Instruction, stage: _Stage, words: list[str] | None = None) -> CopyInstruction | None:
-    words = _arguments(ins.args) if words is None else words
+def _copy(ins: Instruction, stage: _Stage, words: list[str]) -> CopyInstruction | None:
     flags = [w for w in words if w.startswith("--")]
     operands = [w for w in words if not w.startswith("--")]
     if any(f.startswith("--from") for f in flags) or len(operands) < 2:
