@@ -248,8 +248,9 @@ def require_compose_files(compose: ComposeModel, path: Path, command: str = "pre
     )
 
 
-def preflight(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+def preflight(opts: PreflightOptions, out: TextIO | None = None) -> int:
     """Run the checks, print the report in the chosen format, return 0/1/2."""
+    out = sys.stdout if out is None else out  # now, not at import: a caller may have swapped it
     from doctor.report import Format, RenderOptions, renderer
 
     # the automatic format is the log's (GitHub annotations); a file asked for without --format is the report

@@ -40,8 +40,9 @@ class FixCommand:
     yes: bool = False
 
 
-def fix(opts: FixCommand, out: TextIO = sys.stdout) -> int:
+def fix(opts: FixCommand, out: TextIO | None = None) -> int:
     """Apply the fixes of the chosen families (safe ones; unsafe with consent), verify, report."""
+    out = sys.stdout if out is None else out
     from doctor.fix_report import render_fix_report
     from doctor.fixer import FixOptions
     from doctor.fixer import fix as apply_fixes
@@ -131,9 +132,10 @@ def stopped_as_interrupt(wanted: bool = True) -> Iterator[None]:
                 signal.signal(which, signal.SIG_DFL)
 
 
-def info(as_json: bool, out: TextIO = sys.stdout) -> int:
+def info(as_json: bool, out: TextIO | None = None) -> int:
     """`doctor info [--json]`: versions, execution context, engine endpoint, PATH diff; secrets masked.
     Run in a checkout (HOME or XDG_CACHE_HOME inside it), it writes no cache there, as preflight does."""
+    out = sys.stdout if out is None else out
     import os
 
     from doctor.cachedir import keep_out
@@ -144,9 +146,10 @@ def info(as_json: bool, out: TextIO = sys.stdout) -> int:
     return show_info(as_json, out)
 
 
-def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+def show_config(opts: PreflightOptions, out: TextIO | None = None) -> int:
     """`doctor config`: every effective setting and where it came from; then, where `ignore` removes
     every check `select` chose, the line `doctor preflight` stops on (exit 2, as preflight's)."""
+    out = sys.stdout if out is None else out
     from doctor.config import ConfigError, render_config
     from doctor.engine import entry_points
     from doctor.project import Project
@@ -181,8 +184,9 @@ def show_config(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
     return EXIT_OK
 
 
-def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int:
+def write_baseline_file(opts: PreflightOptions, out: TextIO | None = None) -> int:
     """`doctor baseline`: accept today's findings; later runs report only new ones."""
+    out = sys.stdout if out is None else out
     from doctor.baseline import Baseline, baseline_path, dumps_baseline
     from doctor.model import shown_text
 
@@ -195,8 +199,9 @@ def write_baseline_file(opts: PreflightOptions, out: TextIO = sys.stdout) -> int
     return EXIT_OK
 
 
-def list_checks(out: TextIO = sys.stdout) -> int:
+def list_checks(out: TextIO | None = None) -> int:
     """`doctor list`: every check id with its one-line summary, and plugins that failed to load."""
+    out = sys.stdout if out is None else out
     from doctor.engine import load_registry
 
     registry = load_registry()
@@ -209,8 +214,9 @@ def list_checks(out: TextIO = sys.stdout) -> int:
     return EXIT_FINDINGS if registry.errors else EXIT_OK
 
 
-def explain(check_id: str, out: TextIO = sys.stdout) -> int:
+def explain(check_id: str, out: TextIO | None = None) -> int:
     """`doctor explain ID`: the check's own documentation (its docstring; there is no second copy)."""
+    out = sys.stdout if out is None else out
     from doctor.engine import load_registry
 
     registry = load_registry()

@@ -248,8 +248,9 @@ def _engine(engine: Mapping[str, Any]) -> str:
     return f"{where}: available, {', '.join(parts)}"
 
 
-def show_info(as_json: bool = False, out: TextIO = sys.stdout, env: Mapping[str, str] | None = None) -> int:
+def show_info(as_json: bool = False, out: TextIO | None = None, env: Mapping[str, str] | None = None) -> int:
     """`doctor info [--json]`: print the facts (one JSON object, or aligned lines); always exit 0."""
+    out = sys.stdout if out is None else out
     info = collect_info(env)
     out.write(json.dumps(info, indent=2) + "\n" if as_json else render_info(info))
     return 0

@@ -65,8 +65,9 @@ def _command(opts: PortsOptions) -> str:
     return "doctor ports " + " ".join(words)
 
 
-def ports(opts: PortsOptions, out: TextIO = sys.stdout) -> int:
+def ports(opts: PortsOptions, out: TextIO | None = None) -> int:
     """Print the port map; exit 1 when a port clashes, 0 otherwise, 2 when PATH is no project."""
+    out = sys.stdout if out is None else out
     from doctor.host import Host
     from doctor.host.portregistry import owner_blocks
     from doctor.project.gitrepo import find_repo

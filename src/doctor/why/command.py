@@ -75,8 +75,9 @@ class WhyOptions:
     stdin: int | None = None  # the CLI's stdin (fd 0): text piped to it is read when no container is (doctor.why.piped)
 
 
-def why(opts: WhyOptions, out: TextIO = sys.stdout) -> int:
+def why(opts: WhyOptions, out: TextIO | None = None) -> int:
     """Read the project's containers, explain every failed one, print the report; 0 up, 1 failed, 2 could not look."""
+    out = sys.stdout if out is None else out
     from doctor.engine import RunOptions, load_registry, preflight
     from doctor.host import Host
     from doctor.host.containers import project_containers
