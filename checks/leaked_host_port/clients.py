@@ -53,6 +53,7 @@ class Clients:
         self._read: Read = {}  # what doctor.project.webapps read of a code folder, once a run
         self._inside: dict[str, str | None] = {}  # service -> why it dials its browser-facing URLs itself
         self._top: list[Path] | None = None  # the git work tree's top, when asked
+        self._home: Path | None = None  # the user's home folder, when asked (Path.home() reads the env each time)
 
     def reason(self, consumer: Service, name: str, server: Service) -> str | None:
         """Why doctor thinks the consumer dials the server with this variable, or None."""
@@ -308,9 +309,8 @@ class Clients:
         # around it, the context the service builds from, or the git work tree holding the project
         # (litestar-fullstack's compose in tools/deploy/docker builds `../../..` and binds `../../../src`)
         tops = [root.parent, *([codes.context] if codes.context is not None else []), *self._work_tree()]
-        tops = [top for top in tops if top != home_folder() and top != Path(top.anchor)]
-        return [p for p in dict.fromkeys(found)
-                if p != Path(p.anchor) and any(p.is_relative_to(top) for top in tops)]
+        tops = [top for top in tops if top != self._home_folder() and top != Path(top.anchor)]
+        return [p for p in dict.fromkeys(found) if str(p) != (p.anchor or ".") and _under(p, tops)]
 
     def _work_tree(self) -> list[Path]:
         """The top of the git work tree holding the project, found once ([] outside one, or for a repo of
@@ -318,8 +318,31 @@ class Clients:
         if self._top is None:
             repo = self.project.repo()
             top = Path(os.path.normpath(repo.top)) if repo is not None else None
-            self._top = [top] if top is not None and top != home_folder() and top != Path(top.anchor) else []
+            self._top = [top] if top is not None and top != self._home_folder() and top != Path(top.anchor) else []
         return self._top
+
+    def _home_folder(self) -> Path:
+        """system_folders.home_folder, asked once per run."""
+        if self._home is None:
+            self._home = home_folder()
+        return self._home
+
+
+def _under(path: Path, tops: list[Path]) -> bool:
+    """`any(path.is_relative_to(top) for top in tops)`, by the paths' text where both are absolute (a
+    service's COPY sources are many: otel-demo's twenty services copy ~90, and relative_to raises a
+    ValueError for each top a path is not under). A pure path's text is its parts joined by `/`, so a
+    prefix ending at a `/` is a prefix of its parts."""
+    text = str(path)
+    for top in tops:
+        if not path.is_absolute() or not top.is_absolute():
+            if path.is_relative_to(top):
+                return True
+            continue
+        prefix = str(top)
+        if text == prefix or text.startswith(prefix + "/"):
+            return True
+    return False
 
 
 # the files of a program that runs on a server, never in a browser
