@@ -511,9 +511,9 @@ def test_broken_stack_warm_report_is_the_cold_one_byte_for_byte(tmp_path: Path) 
     assert "ruamel.yaml" not in cold_modules.split()  # its override edits take project.textedit's plain-text path
     assert warm_modules == "", "a warm run builds the fixes' edits and reads pyproject.toml from the store"
     [store] = stores(tmp_path / "cache" / "doctor")
-    assert stored_kinds(store) == {"check-index-fields", "dockerfile", "env-file", "extends-files", "override-edit",
-                                   "pyproject", "pyproject-dev", "recipe", "scrub-clean", "secret-free",
-                                   "secrets-in-text", "site-folder", "tox-envs"}
+    assert stored_kinds(store) == {"check-index-fields", "dockerfile", "env-file", "extends-files",
+                                   "folder-versions", "override-edit", "pyproject", "pyproject-dev", "recipe",
+                                   "scrub-clean", "secret-free", "secrets-in-text", "site-folder", "tox-envs"}
 
 
 def test_corpus_warm_reports_are_the_cold_ones_byte_for_byte(shared_dir: Path, tmp_path: Path,
@@ -713,6 +713,61 @@ def test_what_gitignore_says_of_a_file_is_remembered_and_an_edit_of_it_misses(tm
     age(tmp_path)
     new_process()
     assert git_ignored(override) is True
+
+
+def test_runtime_drift_folders_are_remembered_and_a_new_version_file_misses(tmp_path: Path) -> None:
+    """runtime-drift's read of a folder's version files: from the store while they are as they were, and
+    read again once one of them is written, even one that was not there (an `.nvmrc` added)."""
+    from doctor.checks.runtime_drift.folders import RememberedVersions
+
+    from doctor.project.runtimes import read_folder
+
+    (tmp_path / ".python-version").write_text("3.12\n")
+    (tmp_path / "package.json").write_text('{"engines": {"node": ">=20"}}\n')
+    age(tmp_path)
+    with counting() as ran:
+        cold = RememberedVersions(tmp_path).folder(tmp_path)
+    assert ran == ["folder-versions"] and cold == read_folder(tmp_path)
+    new_process()
+    with counting() as ran:
+        assert RememberedVersions(tmp_path).folder(tmp_path) == cold
+    assert ran == []
+    (tmp_path / ".nvmrc").write_text("22\n")
+    age(tmp_path)
+    new_process()
+    with counting() as ran:
+        warm = RememberedVersions(tmp_path).folder(tmp_path)
+    assert ran == ["folder-versions"] and warm == read_folder(tmp_path) != cold
+
+
+def test_a_remembered_folder_names_every_file_its_read_looks_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                ) -> None:
+    """RememberedVersions' entry is stamped with FOLDER_FILES: runtimes.read_folder looks at no other name
+    (were one added there, a warm run would miss an edit of it)."""
+    from doctor.checks.runtime_drift.folders import FOLDER_FILES
+
+    from doctor.project.runtimes import read_folder
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.11"\n')
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
+    seen: list[str] = []
+    real_stat, real_open = os.stat, os.open
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(path, int):
+            seen.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    def opened(path: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "open", opened)
+    read_folder(tmp_path)
+    monkeypatch.undo()
+    names = {Path(p).name for p in seen if Path(p).parent == tmp_path}
+    assert names and names <= set(FOLDER_FILES), names - set(FOLDER_FILES)
 
 
 def test_tox_env_lists_and_gitlab_includes_are_remembered(tmp_path: Path) -> None:

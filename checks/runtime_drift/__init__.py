@@ -14,12 +14,13 @@ from doctor.project.release_images import release_dockerfiles
 from doctor.project.runtime_locks import is_lock, locked_reference, relock_advice
 from doctor.project.runtime_series import says
 from doctor.project.runtime_target import excluded_by, target, to_change
-from doctor.project.runtimes import Declared, FolderVersions, manifest_folders, read_venvs
+from doctor.project.runtimes import Declared, manifest_folders, read_venvs
 from doctor.project.sibling_builds import SiblingBuild, sibling_builds
 from doctor.project.version_specs import pins_agree, satisfies
 
 from .agreement import _agrees, _in_workflow, _most_admitted, _one_per_dockerfile, _reference, _voices, subject_of
 from .ci_jobs import _circleci, _workflows
+from .folders import RememberedVersions
 from .images import Image, _arg_values, _image_of, _image_pins, _image_runners, _stage_pins
 from .own_ranges import unpinned_images
 
@@ -176,7 +177,7 @@ class RuntimeDrift(Check):
 
     def run(self, project: Project, host: Host) -> Iterator[Finding]:
         root = project.root
-        files = FolderVersions(root)
+        files = RememberedVersions(root)
         images: dict[Image, list[Declared]] = {}
         runs: dict[Image, list[Declared]] = {}  # per image: the FROM of the stage it runs (its target's, else the last)
         written: dict[Location, tuple[str, str]] = {}  # an ARG line or compose build arg writing a FROM's version

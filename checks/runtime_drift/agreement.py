@@ -8,6 +8,8 @@ from pathlib import Path
 from doctor.project.runtimes import Declared
 from doctor.project.version_specs import parse_version, pins_agree, satisfies
 
+from .ci_jobs import GITLAB_CI  # not gitlab_ci's own: a run without a pipeline never imports that module
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
@@ -51,8 +53,6 @@ def _in_workflow(place: Declared) -> bool:
     """Whether the place is a GitHub workflow's `python-version` / `node-version`, a GitLab job's image
     (in the pipeline or a file it includes; a matrix there, `parallel: matrix:`, is one as well), or
     tox's env list (the interpreters the tests run on: a matrix of its own, `py3` in it any Python 3)."""
-    from doctor.project.gitlab_ci import GITLAB_CI
-
     path = place.location.path
     return ((path.parent.name == "workflows" and path.parent.parent.name == ".github") or path.name == GITLAB_CI
             or place.source.startswith(("GitLab CI ", "tox ")))  # (a pipeline's included files too)

@@ -46,11 +46,22 @@ def _workflows(project: Project, found: Path | None, folders: list[Path], with_r
 def _circleci(project: Project) -> list[Declared]:
     """The versions of the CircleCI jobs and of the GitLab pipeline's job images of the checkout around the
     project (its git work tree's top, else the project folder)."""
-    from doctor.project.ci_pins import read_circleci
-    from doctor.project.gitlab_ci import read_gitlab_ci
     repo = project.repo()
     top = repo.top if repo is not None else project.root
-    return read_circleci(top) + read_gitlab_ci(top)
+    found: list[Declared] = []
+    # each reader imported only where its file is (the first test it makes itself): most checkouts have neither
+    if (top / ".circleci" / "config.yml").is_file():
+        from doctor.project.ci_pins import read_circleci
+
+        found += read_circleci(top)
+    if (top / GITLAB_CI).is_file():
+        from doctor.project.gitlab_ci import read_gitlab_ci
+
+        found += read_gitlab_ci(top)
+    return found
+
+
+GITLAB_CI = ".gitlab-ci.yml"  # gitlab_ci.GITLAB_CI, named here without importing that module
 
 
 # the commands that run each runtime (its package managers and test runners), each with the options
