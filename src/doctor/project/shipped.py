@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
 from pathlib import Path
 
 from doctor.model import record, replace
@@ -101,11 +100,14 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
     found: dict[Path, tuple[Shipped, int]] = {}  # resolved path -> (its first way, the way's rank)
     walked: dict[Path, list[Path]] = {}  # services often bind the same folder: walk it once
     built: dict[tuple[object, ...], list[Shipped]] = {}  # and build from the same Dockerfile
-    # services share folders and files: resolve each path once (a resolve is an lstat per component)
-    real: Callable[[Path], Path] = cache(Path.resolve)
+    # services share folders and files: resolve each path once (a resolve is an lstat per component), with
+    # the run's script finder, which resolves the same ones; its scope is the enabled services' (a git
+    # lookup and a resolve per build context): asked again only for others
+    finder = script_finder(project)
+    real = finder.real
+    roots = finder.roots if among is None else _scope(project, among)
     among = project.services if among is None else among
     services = sorted(among.values(), key=lambda s: s.name)
-    roots = _scope(project, among)
     from doctor.project.run_by_path import platform_runs, recipe_runs
 
     # a file a recipe runs by its path is a script whatever its suffix (backend/manage.py); one a
