@@ -244,12 +244,15 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
     target = svc.build.target  # the built stage (None: the last), then the stages it copies from
     for stage in (target, *_builder_stages(project, dockerfile, recipe, starts, target)):
         builder = project.recipe(dockerfile, stage)
-        if builder is None:
-            continue
+        if builder is None or not builder.runs:
+            continue  # no RUN: nothing runs while building, whatever its COPYs bring
         # the built stage's parse is the project's (read before a helper forks); a builder's its own
         parsed = project.dockerfile(svc) if stage == target else read_dockerfile(dockerfile, stage)
         if parsed is None:
             continue
+        last = max(step.line for step in builder.runs)
+        if not any(copy.line < last for copy in parsed.copies):
+            continue  # no COPY before a RUN (a final stage of COPY --from): no RUN runs what one brought
         mapped = _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
         search = _path_dirs(_image_path(builder))
         strips = _strip_runs(builder)
