@@ -120,10 +120,12 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
         dockerfile = made.dockerfile_path if made else None
         recipe = project.image_recipe(svc)
         image = recipe.base if recipe is not None else svc.image or ""
-        facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile), _strip_runs(recipe)))
+        facts.append((svc, dockerfile, recipe, image, _mappings(project, svc, dockerfile)))
+    # the RUNs of each service's image that strip files of their CRs: read at its first copy in the image
+    strips: dict[str, list[tuple[int, tuple[Rewritten, ...]]]] = {}
     held: dict[str, list[tuple[int, Shipped, str]]] = {}  # per service: its held ways, each with its rank
     for rank in range(_HELD_RANKS[-1] + 1):
-        for svc, dockerfile, recipe, image, mapped, strips in facts:
+        for svc, dockerfile, recipe, image, mapped in facts:
             if rank == 0:
                 ways: list[tuple[Shipped, str]] = [
                     (shipped, "") for shipped in _built_ways(project, svc, dockerfile, recipe, real, roots, built)]
@@ -147,10 +149,14 @@ def shipped_scripts(project: Project, among: Mapping[str, Service] | None = None
                     continue
                 # the container path it reaches: the copy there may be one the image stripped; a file
                 # nothing runs by any name, whose LF twin the image wrote (`dos2unix -n`), is not what runs
-                if inside and (_stripped(inside, mapped, strips) or (
-                        rank > _HELD_RANKS[0] and _stripped(inside, mapped, strips, twins=True)
-                        and not _may_run(project, svc, recipe, inside, shipped.path))):
-                    shipped = replace(shipped, stripped=True)
+                if inside:
+                    if svc.name not in strips:
+                        strips[svc.name] = _strip_runs(recipe)
+                    runs = strips[svc.name]
+                    if _stripped(inside, mapped, runs) or (
+                            rank > _HELD_RANKS[0] and _stripped(inside, mapped, runs, twins=True)
+                            and not _may_run(project, svc, recipe, inside, shipped.path)):
+                        shipped = replace(shipped, stripped=True)
                 if first is None:
                     found[resolved] = (shipped, rank)
                 elif (first[1] == rank and shipped.service not in first[0].services
@@ -255,7 +261,7 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
             continue  # no COPY before a RUN (a final stage of COPY --from): no RUN runs what one brought
         mapped = _copy_mappings(Path(svc.build.context), parsed.copies, dockerfile, codes.context, codes.ignore)
         search = _path_dirs(_image_path(builder))
-        strips = _strip_runs(builder)
+        strips = None  # the RUNs that strip files of their CRs: read at the first script a RUN runs
         values: dict[str, str] | None = None
         for step in builder.runs:
             # a RUN runs what an earlier COPY brought
@@ -274,6 +280,7 @@ def _stage_runs(project: Project, svc: Service, dockerfile: Path, recipe: Recipe
                     # a Dockerfile of one stage: its RUN line says where
                     named = f" in stage '{at}'" if len(starts) > 1 else ""
                     how = f"RUN{named}, {dockerfile.name}:{step.line}"
+                    strips = _strip_runs(builder) if strips is None else strips
                     stripped = _stripped(found[1], mapped, strips, step.line)  # by an earlier RUN
                     yield Shipped(found[0], svc.name, how, builder, builder.base, at, step.text, stripped, baked=True)
 
