@@ -203,6 +203,9 @@ class FolderVersions:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._read: dict[Path, list[Declared]] = {}
+        # per start (as written): its folders, deepest first, up to the root's (None: the start lies outside it),
+        # worked out once per run: a start is in many builds (the context of every otel-demo service is the root)
+        self._chains: dict[Path, tuple[Path, ...] | None] = {}
 
     def folder(self, path: Path) -> list[Declared]:
         """What one folder declares (read on first use)."""
@@ -219,12 +222,15 @@ class FolderVersions:
         inside: dict[Path, int] = {}
         outside: list[Path] = []
         for start in starts:
-            folder = Path(os.path.normpath(start))  # `dockerfile: ../docker/Dockerfile` stays lexical
-            if not folder.is_relative_to(self.root):
+            if start not in self._chains:
+                self._chains[start] = self._chain(start)
+            chain = self._chains[start]
+            if chain is None:
+                folder = Path(os.path.normpath(start))
                 outside += [folder] if folder not in outside else []
-            while folder != self.root and folder.is_relative_to(self.root):
+                continue
+            for folder in chain:
                 inside.setdefault(folder, len(folder.parts))
-                folder = folder.parent
         seen: set[tuple[str, str, bool]] = set()
         found: list[Declared] = []
         # deepest first (siblings in the order of `starts`); the root only shadows what lies above it
@@ -238,11 +244,28 @@ class FolderVersions:
                         found.append(declared)
         return found
 
+    def _chain(self, start: Path) -> tuple[Path, ...] | None:
+        """The folders from `start` up to the root's, the root's left out; None for a start outside the root.
+        A folder below the root has the root's parts and more: the walk up stops at the root's count of parts
+        (`is_relative_to` parsed the root's path again for each folder on the way, in each build)."""
+        folder = Path(os.path.normpath(start))  # `dockerfile: ../docker/Dockerfile` stays lexical
+        if not folder.is_relative_to(self.root):
+            return None
+        chain = []
+        depth = len(self.root.parts)
+        while len(folder.parts) > depth:
+            chain.append(folder)
+            folder = folder.parent
+        return tuple(chain)
+
 
 # the dependency manifests an image's install step reads (`yarn install`, `pip install -r`, `uv sync`)
 _MANIFESTS = ("package.json", "pyproject.toml", "requirements*.txt")
 # _MANIFESTS and the workflows' globs, compiled from the regex table (doctor.lean_imports.glob_patterns)
 _GLOBS = glob_patterns(*_MANIFESTS, "*.yml", "*.yaml")
+# a glob's wildcards, and with them a variable (`$APP/package.json`): a source with one names no one folder
+_GLOB = lazy(r"[*?[]")
+_WILD = lazy(r"[*?[$]")
 
 
 def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[Path]:
@@ -250,34 +273,36 @@ def manifest_folders(context: Path, copies: Iterable[CopyInstruction]) -> list[P
     (`COPY assets/package.json assets/*yarn* ./`, nickjj/docker-django-example), or COPYs whole
     with a manifest at its top (`COPY src/backend /app` over its pyproject.toml, suitenumerique/meet):
     the install step runs there, with that folder's `.nvmrc` and engines, not the context root's."""
-    found: list[Path] = []
+    # by the folders' text, joined as `context / name` would be (a name normalised, never `..` nor `.`): a Path
+    # made only for a folder found, not for each COPY source (otel-demo's sixteen builds copy ninety-odd)
+    top = os.fspath(context)
+    found: dict[str, Path] = {}
     for source in (s for copy in copies for s in copy.sources):
         name = posixpath.normpath(source.lstrip("/"))
-        if name != "." and not name.startswith("..") and not any(c in name for c in "*?[$") \
-                and _holds_manifest(context / name):
-            found += [context / name] if context / name not in found else []
+        if name != "." and not name.startswith("..") and not _WILD.search(name) \
+                and _holds_manifest(posixpath.join(top, name)):
+            found.setdefault(name, context / name)
             continue
         folder, base = posixpath.split(name)
-        glob = any(c in base for c in "*?[")
-        if not folder or folder.startswith("..") or any(c in folder for c in "*?[$"):
+        if not folder or folder.startswith("..") or _WILD.search(folder):
             continue
-        # `assets/package*.json` copies the manifest too
-        if any(fnmatchcase(base, p) for p in _MANIFESTS) or (glob and any(  # base: the project's glob
-                match_glob(m, base) for m in ("package.json", "pyproject.toml", "requirements.txt"))):
-            path = context / folder
-            found += [path] if path not in found else []
-    return found
+        # `assets/package*.json` copies the manifest too (_MANIFESTS: two names and a glob)
+        if base in _MANIFESTS[:2] or fnmatchcase(base, _MANIFESTS[2]) or (_GLOB.search(base) and any(
+                match_glob(m, base) for m in ("package.json", "pyproject.toml", "requirements.txt"))):  # its glob
+            found.setdefault(folder, context / folder)
+    return list(found.values())
 
 
 # what a folder copied whole installs from, at its top
 _FOLDER_MANIFESTS = ("pyproject.toml", "setup.py", "Pipfile", "package.json")
 
 
-def _holds_manifest(folder: Path) -> bool:
+def _holds_manifest(folder: Path | str) -> bool:
     """Whether `folder` is a folder with a dependency manifest at its top (a few stats, one listing
     for `requirements*.txt` only when none of the fixed names is there)."""
-    return is_dir(folder) and (any(is_file(folder / n) for n in _FOLDER_MANIFESTS)
-                               or any(is_file(p) for p in files_matching(folder, "requirements*.txt")))
+    text = os.fspath(folder)
+    return is_dir(text) and (any(is_file(posixpath.join(text, n)) for n in _FOLDER_MANIFESTS)
+                             or any(is_file(p) for p in files_matching(Path(text), "requirements*.txt")))
 
 
 def _version_file(path: Path, runtime: str) -> list[Declared]:
