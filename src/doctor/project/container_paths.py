@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from functools import cache
 from pathlib import Path
 
 from doctor.model import record
@@ -49,7 +50,17 @@ def _covers(target: str, inside: str) -> bool:
 
 
 def _mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_Mapped]:
-    """Each bind mount and each context COPY of the service (its built stage's)."""
+    """Each bind mount and each context COPY of the service (its built stage's). Worked out once per run
+    and service: the script finder's run_by and started_by and shipped_scripts each ask for every service
+    (a stat per COPY source, a glob per wildcard), and a new list each time, as a caller may keep one."""
+    made: dict[tuple[str, Path | None], tuple[Service, list[_Mapped]]] = project.once("container-mappings", dict)
+    known = made.get((svc.name, dockerfile))
+    if known is None or known[0] is not svc:  # another record of that name: worked out anew
+        known = made[svc.name, dockerfile] = (svc, _service_mappings(project, svc, dockerfile))
+    return list(known[1])
+
+
+def _service_mappings(project: Project, svc: Service, dockerfile: Path | None) -> list[_Mapped]:
     found: list[_Mapped] = []
     for mount in svc.volumes:
         if mount.type == "bind" and mount.source:
@@ -115,7 +126,7 @@ def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, 
         inside = posixpath.normpath(posixpath.join(workdir or "/", word))
         host = _inside(inside, mapped)
         return (host, inside) if host is not None else None
-    if any(c in word for c in "$=:"):
+    if "$" in word or "=" in word or ":" in word:
         return None
     if "/" in word:  # docker-django-example's `RUN chmod 0755 bin/* && bin/uv-install`: against the WORKDIR
         inside = posixpath.normpath(posixpath.join(workdir or "/", word))
@@ -133,7 +144,14 @@ def _to_host(word: str, mapped: list[_Mapped], workdir: str, search: tuple[str, 
 
 def _reaches_path(way: _Mapped, search: tuple[str, ...]) -> bool:
     """Whether the mapping puts something in a folder of `search` (a file into it, or a folder over it)."""
-    target = way.target.rstrip("/") or "/"
+    return _target_reaches(way.target, search)
+
+
+@cache
+def _target_reaches(target: str, search: tuple[str, ...]) -> bool:
+    """_reaches_path of a target: asked for every mapping of every service and RUN line, of a few
+    targets and PATHs (shipped_scripts' `_stage_runs` asks again for each RUN of a build)."""
+    target = target.rstrip("/") or "/"
     return posixpath.dirname(target) in search or any(
         folder == target or folder.startswith(target.rstrip("/") + "/") for folder in search)
 
@@ -184,4 +202,4 @@ def _path_dirs(value: str) -> tuple[str, ...]:
 
 
 def _is_glob(text: str) -> bool:
-    return any(c in text for c in "*?[")
+    return "*" in text or "?" in text or "[" in text  # no generator: asked for each source of each COPY
