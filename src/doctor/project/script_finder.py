@@ -245,8 +245,11 @@ def _scope(project: Project, among: Mapping[str, Service]) -> tuple[Path, ...]:
     top = repo.top if repo is not None else archive_top(project.root)
     roots = [top.resolve() if top is not None else project.root.resolve()]
     never = {Path("/"), home_folder().resolve()}
-    for svc in among.values():
-        context = svc.build.context if svc.build is not None and svc.build.dockerfile_path is not None else ""
+    # each context once: services build from one (otel-demo's 16 builds of `./`), and a folder looked at
+    # again is within the roots already, or was passed over for the same reason (a resolve, an lstat a part)
+    contexts = dict.fromkeys(svc.build.context for svc in among.values()
+                             if svc.build is not None and svc.build.dockerfile_path is not None)
+    for context in contexts:
         if context:
             folder = Path(context).resolve()
             if folder not in never and not _within(folder, tuple(roots)) and is_dir(folder):
