@@ -210,7 +210,9 @@ def secrets_in_text(text: str) -> set[str]:
     """
     found: set[str] = set()
     scrub(text, found.add)
-    scrub(_joined_block_lists(text), found.add)
+    joined = _joined_block_lists(text)
+    if joined:  # scrub("") finds nothing: a Dockerfile's or an env file's text holds no `- item` line
+        scrub(joined, found.add)
     flow = _flow_lines(text)
     if flow:  # `labels: [Rk7...]`, `build: {args: {SEED: Tx9...}}`: read as the block form reads
         scrub(flow, found.add)
@@ -237,7 +239,8 @@ def secrets_in_text(text: str) -> set[str]:
             found.add(password)
     for match in _ASSIGNMENT_LINE.finditer(lined):  # `NEXTAUTH=<40 hex>`: a credential by its shape
         value = match.group("v").strip("'\"")
-        if _found_already(value, found):  # a big .env's every line: its key's secret, judged once
+        # shorter than 12: neither a credential by its shape nor a `user:password` one (a compose file's most lines)
+        if len(value) < 12 or _found_already(value, found):  # a big .env's every line: its key's secret, judged once
             continue
         if looks_like_credential(value, match.group("k")):
             found.add(value)
@@ -262,6 +265,8 @@ def spread_lines(text: str) -> set[str]:
     from doctor.secret_keys import key_kind
 
     found: set[str] = set()
+    if ": " not in text and ":\t" not in text:  # no line is a head (its `:` has a blank after it): a cheap scan in C
+        return found
     lines: list[str] = []
     starts: list[int] = []
     # sought in "\n" + text (as _ASSIGNMENT_LINE): a match's start is its line's in `text`, its end one past
@@ -309,6 +314,8 @@ def _flow_lines(text: str) -> str:
     each of its items on a line of its own (`{args: {SEED: x}}` -> `SEED: x`), quotes dropped; the
     shapes then read what they read in block form, not `[x]` or `x]` for a value."""
     lines: list[str] = []
+    if "[" not in text and "{" not in text:  # no line holds one: not split line by line for nothing
+        return ""
     for line in text.split("\n"):
         if "[" not in line and "{" not in line:
             continue
@@ -328,6 +335,8 @@ def _joined_block_lists(text: str) -> str:
     """Each run of YAML `- item` lines as one line of space-separated items. An item that assigns
     nothing (`KEY=`) stays empty (`KEY=''`): jhipster's `- SPRING_DATASOURCE_PASSWORD=` took the next
     item, `SPRING_LIQUIBASE_URL=jdbc:...`, as its value, masked wherever that line was printed."""
+    if "- " not in text:  # no line is an item (an env file's, most Dockerfiles'): not split line by line for nothing
+        return ""
     lines: list[str] = []
     items: list[str] = []
     for line in text.split("\n"):
