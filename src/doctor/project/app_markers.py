@@ -10,6 +10,7 @@ have found nothing.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from doctor.project.reading import is_dir, is_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from doctor.project.codepaths import CodeMap
 
 SPRING_RESOURCES = Path("src") / "main" / "resources"
@@ -34,12 +37,12 @@ def code_folders(codes: CodeMap) -> tuple[Path, ...]:
 
 def rails_app(codes: CodeMap) -> bool:
     """A folder of the service's code holds a Rails app (config/application.rb)."""
-    return any(is_file(folder / "config" / "application.rb") for folder in code_folders(codes))
+    return any(marked(codes.marks, folder, "config/application.rb", is_file) for folder in code_folders(codes))
 
 
 def php_app(codes: CodeMap) -> bool:
     """A folder of the service's code holds a composer.json (every Laravel and Symfony app does)."""
-    return any(is_file(folder / "composer.json") for folder in code_folders(codes))
+    return any(marked(codes.marks, folder, "composer.json", is_file) for folder in code_folders(codes))
 
 
 def node_manifest(codes: CodeMap, workdir: str | None) -> bool:
@@ -48,19 +51,32 @@ def node_manifest(codes: CodeMap, workdir: str | None) -> bool:
     return found is not None and is_file(found[0])
 
 
-def go_module(folders: tuple[Path, ...]) -> bool:
-    """One of the folders is a Go module (its go.mod)."""
-    return any(is_file(folder / "go.mod") for folder in dict.fromkeys(folders))
+def go_module(folders: tuple[Path, ...], marks: dict[str, bool] | None = None) -> bool:
+    """One of the folders is a Go module (its go.mod). `marks`: what this run found already (see marked)."""
+    return any(marked(marks, folder, "go.mod", is_file) for folder in dict.fromkeys(folders))
 
 
-def rust_crate(folders: tuple[Path, ...]) -> bool:
+def rust_crate(folders: tuple[Path, ...], marks: dict[str, bool] | None = None) -> bool:
     """One of the folders holds a Rust crate or workspace (its Cargo.toml)."""
-    return any(is_file(folder / "Cargo.toml") for folder in dict.fromkeys(folders))
+    return any(marked(marks, folder, "Cargo.toml", is_file) for folder in dict.fromkeys(folders))
 
 
-def spring_app(folders: tuple[Path, ...]) -> bool:
+def spring_app(folders: tuple[Path, ...], marks: dict[str, bool] | None = None) -> bool:
     """One of the folders has a Spring Boot app's src/main/resources."""
-    return any(is_dir(folder / SPRING_RESOURCES) for folder in dict.fromkeys(folders))
+    return any(marked(marks, folder, "src/main/resources", is_dir) for folder in dict.fromkeys(folders))
+
+
+def marked(marks: dict[str, bool] | None, folder: Path, relative: str, test: Callable[[str], bool]) -> bool:
+    """`test` of the file at `relative` in the folder, asked once per run where `marks` keeps the answers (a
+    CodeMap's, a project's): a service's markers are asked by loaded_env, dotenv-override and leaked-host-port,
+    some several times, and one folder (the project's, `context: .`) is most services' code."""
+    path = os.path.join(folder, relative)
+    if marks is None:
+        return test(path)
+    found = marks.get(path)
+    if found is None:
+        found = marks[path] = test(path)
+    return found
 
 
 def spring_config(path: Path) -> bool:

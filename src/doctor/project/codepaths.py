@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from doctor.model import Location, record
+from doctor.model import Location, field, record
 from doctor.project.reading import exists, is_dir, names_nothing
 from doctor.project.types import Build, Dockerfile, Service
 from doctor.regular import read_text
@@ -59,6 +59,9 @@ class CodeMap:
     copies: tuple[CodePath, ...]
     context: Path | None
     ignore: DockerIgnore
+    # the app markers asked of its folders (doctor.project.app_markers), host path -> whether there: loaded_env,
+    # dotenv-override and leaked-host-port each ask a service's, several times a run
+    marks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def to_host(self, container: str) -> tuple[Path, CodePath] | None:
         """The host file behind a container path, and the way it gets there (None: not from the host)."""

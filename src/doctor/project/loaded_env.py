@@ -64,8 +64,9 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     python = tuple(c for c in python_calls(project, service) if not c.optional and not c.override) if runs_python(
         project, service) else ()
     folders = code_folders(codes)
+    rails = rails_app(codes)
     calls = (*python, *_node_calls(project, service, codes, workdir), *go_loads(project, service, folders),
-             *rust_loads(folders), *_rails_loads(project, service, codes))
+             *rust_loads(folders, marks=_marks(project)), *(_rails_loads(project, service, codes) if rails else ()))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -75,7 +76,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
                                        raw=effect.app_value)
         for key, var in _code_vars(project, service, codes).items():  # a Go default under godotenv's .env
             found.setdefault(key, var)
-        if rails_app(codes):  # and a Rails app's config/*.yml fallbacks for what its `.env` leaves unset
+        if rails:  # and a Rails app's config/*.yml fallbacks for what its `.env` leaves unset
             from doctor.project.rails_env import rails_env
 
             process = {**environ, **{n: v.value for n, v in service.environment.items() if v.value is not None}}
@@ -91,7 +92,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
             found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
         for key, value, where in symfony_env(project, service, codes, process) if not found else ():
             found[key] = EnvVar(key, value, where, EnvSource.ENV_FILE, raw=value)
-    if rails_app(codes):
+    if rails:
         from doctor.project.rails_env import rails_env
 
         for key, value, where in rails_env(project, service, codes, process):
@@ -105,7 +106,8 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     """The dials of a Spring Boot app's application.properties / .yml, and the defaults a Go app's code reads
     its variables with, that compose and the image leave unset."""
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    go, spring = go_module(folders), spring_app(folders)
+    marks = _marks(project)
+    go, spring = go_module(folders, marks), spring_app(folders, marks)
     if not go and not spring:  # neither reader has a file to read: no command words, no Dockerfile parsed
         return {}
     from doctor.project.appenv import image_env
@@ -147,9 +149,8 @@ def _node_calls(project: Project, service: Service, codes: CodeMap, workdir: str
 
 def _rails_loads(project: Project, service: Service, codes: CodeMap) -> tuple[DotenvCall, ...]:
     """The dotenv railtie's load of the service's Rails app that overwrites nothing (ruby_dotenv.rails_loads),
-    where a Rails app (config/application.rb) reaches it; its overwriting load is dotenv-override's."""
-    if not rails_app(codes):
-        return ()
+    where a Rails app (config/application.rb) reaches it (rails_app, which loaded_env asks); its overwriting load is
+    dotenv-override's."""
     from doctor.project.ruby_dotenv import rails_loads
 
     return rails_loads(project, service, codes)
@@ -160,7 +161,7 @@ def go_loads(project: Project, service: Service, folders: tuple[Path, ...],
     """godotenv's loads of the service's Go app, where a code folder is a Go module (its go.mod), which go_env and
     go_dotenv_calls read from: only then are its build's targets worth finding (the Dockerfile's RUN lines, its
     command's words). `overriding`: its `godotenv.Overload()` calls alone (dotenv-override's), else `Load()`'s."""
-    if not go_module(folders):
+    if not go_module(folders, _marks(project)):
         return ()
     from doctor.project.go_build import go_targets
     from doctor.project.go_env import go_dotenv_calls
@@ -168,14 +169,22 @@ def go_loads(project: Project, service: Service, folders: tuple[Path, ...],
     return tuple(go_dotenv_calls(folders, go_targets(project, service), overloads=overriding))
 
 
-def rust_loads(folders: tuple[Path, ...], overriding: bool = False) -> tuple[DotenvCall, ...]:
+def rust_loads(folders: tuple[Path, ...], overriding: bool = False,
+               marks: dict[str, bool] | None = None) -> tuple[DotenvCall, ...]:
     """dotenvy's loads of the service's Rust app (rust_dotenv), where a code folder holds Cargo.toml;
-    `overriding`: its `dotenv_override()` forms alone (dotenv-override's), else the plain ones."""
-    if not rust_crate(folders):
+    `overriding`: its `dotenv_override()` forms alone (dotenv-override's), else the plain ones. `marks`: the
+    markers this run found already (app_markers.marked)."""
+    if not rust_crate(folders, marks):
         return ()
     from doctor.project.rust_dotenv import rust_dotenv_calls
 
     return tuple(rust_dotenv_calls(folders, overrides=overriding))
+
+
+def _marks(project: Project) -> dict[str, bool]:
+    """The app markers (go.mod, Cargo.toml, src/main/resources) this run found in the code folders, asked once
+    per folder: most of a project's services build from one context (otel-demo's 20 from `.`)."""
+    return project.once("app-markers", dict)
 
 
 def loaded_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:

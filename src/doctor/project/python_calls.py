@@ -48,7 +48,18 @@ def runs_python(project: Project, service: Service) -> bool:
     """Whether the service runs Python: a python image (its own or its Dockerfile's base; a dev
     container's too, `mcr.microsoft.com/devcontainers/python:3.12`, whose developer runs the app in it),
     or a Dockerfile or command naming python, pip, uv, gunicorn, uvicorn, celery or a `.py` file; never
-    a server image (a postgres or nginx that mounts the code folder never reads its `.env`)."""
+    a server image (a postgres or nginx that mounts the code folder never reads its `.env`). Asked once
+    per service a run (loaded_env, app_settings and dotenv-override ask it of each, some twice): the
+    answer reads its image, build and command alone, never the environment app_compose extends."""
+    known: dict[tuple[object, ...], tuple[object, bool]] = project.once("runs-python", dict)
+    key = (service.name, service.image, service.command, service.entrypoint)
+    found = known.get(key)
+    if found is None or (found[0] is not service.build and found[0] != service.build):
+        found = known[key] = (service.build, _runs_python(project, service))
+    return found[1]
+
+
+def _runs_python(project: Project, service: Service) -> bool:
     from doctor.project.appenv import PYTHON_WORDS
     from doctor.project.runtimes import image_runtime
     from doctor.project.service_network import server_family
