@@ -163,13 +163,13 @@ def read_dockerignore(context: Path | None, dockerfile: Path | None) -> DockerIg
     """`<Dockerfile>.dockerignore` beside the Dockerfile, else the context's `.dockerignore`."""
     if context is None:
         return DockerIgnore(None)
-    candidates = [Path(f"{dockerfile}.dockerignore")] if dockerfile is not None else []
-    for path in [*candidates, context / ".dockerignore"]:
+    candidates = [f"{dockerfile}.dockerignore"] if dockerfile is not None else []
+    for path in [*candidates, os.path.join(context, ".dockerignore")]:  # as text: most builds have neither
         try:
             text = read_text(path)
         except OSError:
             continue
-        return DockerIgnore(path, tuple(_rules(text)))
+        return DockerIgnore(Path(path), tuple(_rules(text)))
     return DockerIgnore(None)
 
 

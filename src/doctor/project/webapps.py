@@ -88,7 +88,8 @@ def renders_server_side(reason: str | None) -> bool:
 
 def _ssr_package(folder: Path) -> str | None:
     try:
-        data = parse_json(read_text(folder / "package.json", errors="strict"))
+        # joined as text: asked of each code folder of every service (otel-demo's 92), most without one
+        data = parse_json(read_text(os.path.join(folder, "package.json"), errors="strict"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):
