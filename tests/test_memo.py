@@ -740,6 +740,53 @@ def test_runtime_drift_folders_are_remembered_and_a_new_version_file_misses(tmp_
     assert ran == ["folder-versions"] and warm == read_folder(tmp_path) != cold
 
 
+def test_a_read_error_in_a_nested_entry_keeps_the_entries_around_it_out(tmp_path: Path) -> None:
+    """A compute that calls remember for part of its value (runtime-drift's folder versions around a
+    pyproject's) is not kept when that part met a read error (`unreadable`): kept, its value would answer
+    every later run with what the error left out, while the file's stamp stays as it was."""
+    path = tmp_path / "f"
+    path.write_text("x")
+    age(tmp_path)
+    calls: list[str] = []
+
+    def inner() -> str:
+        calls.append("inner")
+        memo.unreadable()
+        return "partial"
+
+    def outer() -> str:
+        calls.append("outer")
+        return memo.remember("test-inner", (path,), (), inner) + "!"
+
+    assert memo.remember("test-outer", (path,), (), outer) == "partial!"
+    new_process()
+    assert memo.remember("test-outer", (path,), (), outer) == "partial!"
+    assert calls == ["outer", "inner", "outer", "inner"]
+
+
+def test_an_io_error_reading_uv_lock_is_read_again_on_the_next_run(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """uv.lock's header that an I/O error kept from being read (an EIO on a network mount) is no fact of
+    the file: the folder's versions are not kept without it, and the next run finds its requires-python."""
+    import errno
+
+    from doctor.checks.runtime_drift.folders import RememberedVersions
+
+    from doctor import regular
+
+    (tmp_path / "uv.lock").write_text('version = 1\nrequires-python = "==3.13.*"\n')
+    age(tmp_path)
+
+    def failing(path: Any, *args: Any, **kwargs: Any) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(regular, "read_bytes", failing)
+        assert RememberedVersions(tmp_path).folder(tmp_path) == []
+    new_process()
+    assert [d.spec for d in RememberedVersions(tmp_path).folder(tmp_path)] == ["==3.13.*"]
+
+
 def test_a_remembered_folder_names_every_file_its_read_looks_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                 ) -> None:
     """RememberedVersions' entry is stamped with FOLDER_FILES: runtimes.read_folder looks at no other name

@@ -94,7 +94,8 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
     they were when it was stored. `compute` must read nothing but those files (and doctor's
     code); `args` must be plain data (tuples, strings, numbers). An exception of a `keep`
     type is remembered and raised again; any other passes through and is not remembered.
-    Nothing is remembered of a compute that called `unreadable()`. `valid`: whether a stored
+    Nothing is remembered of a compute that called `unreadable()`, nor of one around it (a `remember`
+    inside a compute: runtime-drift's folder versions around a pyproject's). `valid`: whether a stored
     value still answers (what else it depends on, e.g. the environment, is as it was); one that
     does not is computed again and replaces it."""
     store = _store()
@@ -123,6 +124,8 @@ def remember(kind: str, files: Iterable[str | os.PathLike[str]], args: Hashable,
         raise
     finally:
         unsure = _UNSURE.pop()
+        if unsure and _UNSURE:  # a compute around this one made its value of this one's: not kept either
+            _UNSURE[-1] = True
     if not unsure:
         _keep(store, key, stamps, False, value)
     return value

@@ -46,11 +46,16 @@ def uv_lock(path: Path) -> list[Declared]:
     """uv.lock's `requires-python = "==3.13.*"`: the range the lock was resolved for, which
     `uv sync --frozen` installs against. Only its header is read (before the first table): the lock
     itself can run to megabytes."""
-    from doctor.regular import read_bytes
+    from doctor.regular import RefusedFile, read_bytes
 
     try:  # its first 4 KiB, through the one bounded reader (a FIFO or a device named uv.lock is refused)
         head = read_bytes(path, 4096, head=True).decode("utf-8", "replace")
-    except OSError:
+    except (RefusedFile, FileNotFoundError, NotADirectoryError):  # facts of its stat (kind, absence)
+        return []
+    except OSError:  # a permission, an I/O error: no fact of its stat, not remembered (doctor.project.memo)
+        from doctor.project.memo import unreadable
+
+        unreadable()
         return []
     for number, line in enumerate(head.splitlines()[:50], 1):
         if line.startswith("["):
