@@ -305,7 +305,8 @@ def _overriding_go_rust(project: Project, service: Service, codes: CodeMap) -> t
     from doctor.project.loaded_env import go_loads, rust_loads
 
     folders = code_folders(codes)
-    return (*go_loads(project, service, folders, overriding=True), *rust_loads(folders, overriding=True))
+    return (*go_loads(project, service, folders, overriding=True),
+            *rust_loads(folders, overriding=True, marks=codes.marks))
 
 
 def _spared(effect: DotenvEffect, severity: Severity) -> Severity:

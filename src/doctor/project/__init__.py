@@ -454,8 +454,10 @@ class Project:
         if service.name not in self._code_maps:
             from doctor.project.codepaths import code_map
 
+            # every service's map asks its app markers through the run's one store: most services build from
+            # one context (otel-demo's 20 from `.`)
             self._code_maps[service.name] = code_map(service, self.dockerfile(service), self._build_paths,
-                                                     self.build_of(service))
+                                                     self.build_of(service), self.once("app-markers", dict))
         return self._code_maps[service.name]
 
     @cached_property

@@ -60,7 +60,8 @@ class CodeMap:
     context: Path | None
     ignore: DockerIgnore
     # the app markers asked of its folders (doctor.project.app_markers), host path -> whether there: loaded_env,
-    # dotenv-override and leaked-host-port each ask a service's, several times a run
+    # dotenv-override and leaked-host-port each ask a service's, several times a run; Project.code_map gives every
+    # service's map the run's one store
     marks: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def to_host(self, container: str) -> tuple[Path, CodePath] | None:
@@ -97,13 +98,15 @@ BuildPaths = dict[tuple[Path, Path | None, str | None], tuple[tuple[CodePath, ..
 
 
 def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths | None = None,
-             build: Build | None = None) -> CodeMap:
+             build: Build | None = None, marks: dict[str, bool] | None = None) -> CodeMap:
     """The service's code paths from its binds, watch sync rules and its Dockerfile's context COPYs
     (`build`: the one that makes its image, where not its own: Project.build_of).
 
     `builds` (Project.code_map's) keeps the COPY part of each build, so 2,000 services built from
-    one context read its `.dockerignore` and stat its COPY sources once.
+    one context read its `.dockerignore` and stat its COPY sources once; `marks` (its too) the app markers
+    found in code folders this run (CodeMap.marks), a new store where none is given.
     """
+    marks = {} if marks is None else marks
     live = [CodePath(Path(os.path.normpath(m.source or "")), posixpath.normpath(m.target), "bind", m.location)
             for m in service.volumes if m.type == "bind" and m.source and "$" not in m.source
             and m.target.startswith("/")]
@@ -112,7 +115,7 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
     live = [p for p in live if not names_nothing(p.host)]  # a name too long to exist carries nothing
     build = build if build is not None else service.build
     if build is None or "://" in build.context:
-        return CodeMap(tuple(live), (), None, read_dockerignore(None, None))
+        return CodeMap(tuple(live), (), None, read_dockerignore(None, None), marks)
     context = Path(os.path.normpath(build.context))
     key = (context, build.dockerfile_path, build.target)  # a target copies its stages only
     shared = builds.get(key) if builds is not None else None
@@ -127,7 +130,7 @@ def code_map(service: Service, dockerfile: Dockerfile | None, builds: BuildPaths
         shared = (tuple(copies), read_dockerignore(context, build.dockerfile_path))
         if builds is not None:
             builds[key] = shared
-    return CodeMap(tuple(live), shared[0], context, shared[1])
+    return CodeMap(tuple(live), shared[0], context, shared[1], marks)
 
 
 def _copy_paths(context: Path, sources: Sequence[str], destination: str, where: Location) -> list[CodePath]:

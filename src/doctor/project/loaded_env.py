@@ -66,7 +66,7 @@ def loaded_env(project: Project, service: Service) -> dict[str, EnvVar]:
     folders = code_folders(codes)
     rails = rails_app(codes)
     calls = (*python, *_node_calls(project, service, codes, workdir), *go_loads(project, service, folders),
-             *rust_loads(folders, marks=_marks(project)), *(_rails_loads(project, service, codes) if rails else ()))
+             *rust_loads(folders, marks=codes.marks), *(_rails_loads(project, service, codes) if rails else ()))
     if calls:
         effects = tuple(dotenv_effects(service, calls, codes, workdir, environ,
                                        dockerfile.path if dockerfile else None))
@@ -106,8 +106,7 @@ def _code_vars(project: Project, service: Service, codes: CodeMap) -> dict[str, 
     """The dials of a Spring Boot app's application.properties / .yml, and the defaults a Go app's code reads
     its variables with, that compose and the image leave unset."""
     folders = (*(p.host for p in codes.live), *((codes.context,) if codes.context is not None else ()))
-    marks = _marks(project)
-    go, spring = go_module(folders, marks), spring_app(folders, marks)
+    go, spring = go_module(folders, codes.marks), spring_app(folders, codes.marks)
     if not go and not spring:  # neither reader has a file to read: no command words, no Dockerfile parsed
         return {}
     from doctor.project.appenv import image_env
@@ -161,7 +160,7 @@ def go_loads(project: Project, service: Service, folders: tuple[Path, ...],
     """godotenv's loads of the service's Go app, where a code folder is a Go module (its go.mod), which go_env and
     go_dotenv_calls read from: only then are its build's targets worth finding (the Dockerfile's RUN lines, its
     command's words). `overriding`: its `godotenv.Overload()` calls alone (dotenv-override's), else `Load()`'s."""
-    if not go_module(folders, _marks(project)):
+    if not go_module(folders, project.code_map(service).marks):
         return ()
     from doctor.project.go_build import go_targets
     from doctor.project.go_env import go_dotenv_calls
@@ -179,12 +178,6 @@ def rust_loads(folders: tuple[Path, ...], overriding: bool = False,
     from doctor.project.rust_dotenv import rust_dotenv_calls
 
     return tuple(rust_dotenv_calls(folders, overrides=overriding))
-
-
-def _marks(project: Project) -> dict[str, bool]:
-    """The app markers (go.mod, Cargo.toml, src/main/resources) this run found in the code folders, asked once
-    per folder: most of a project's services build from one context (otel-demo's 20 from `.`)."""
-    return project.once("app-markers", dict)
 
 
 def loaded_over_compose(project: Project, service: Service, var: EnvVar) -> DotenvEffect | None:
