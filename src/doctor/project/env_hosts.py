@@ -214,6 +214,7 @@ def key_names(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and n.upper() not in _DATABASE_WORDS and not family_of(n)))
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the word: asked of each service's name and each reference's
 def family_of(word: str) -> str | None:
     """The family a name, image basename or key prefix belongs to (`postgresserver` -> postgres)."""
     word = word.lower()
@@ -242,10 +243,16 @@ def image_family(image: str | None) -> str | None:
     for family, (_, names) in FAMILIES.items():
         if base in names:
             return family
-    for family, (_, names) in FAMILIES.items():
-        if any(len(name) >= 5 and base.endswith(("-" + name, "_" + name)) for name in names):
+    for family, endings in _VENDORED:
+        if base.endswith(endings):
             return family
     return None
+
+
+# per family, the last words an image of a vendor's may end in (image_family): `-` or `_` and a name of five
+# letters or more, as one tuple for str.endswith
+_VENDORED = tuple((family, tuple(sep + name for name in names if len(name) >= 5 for sep in "-_"))
+                  for family, (_, names) in FAMILIES.items())
 
 
 def is_browser_key(key: str) -> bool:
