@@ -15,7 +15,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -133,22 +133,60 @@ def read_venvs(root: Path, active: str | None) -> list[Declared]:
 
 def read_folder(folder: Path) -> list[Declared]:
     """The versions one folder's own files declare (version files, pyproject, package.json)."""
+    # a reader is asked only where the folder holds its file: most of a project's folders hold one or two of
+    # the thirteen names, and each absent one cost a path, a stat and its reader's call (otel-demo's nineteen folders)
+    listed = _listed(folder)
     found: list[Declared] = []
-    found += _version_file(folder / ".python-version", "python")
-    for name in (".nvmrc", ".node-version"):
-        found += _version_file(folder / name, "node")
-    found += _tool_versions(folder / ".tool-versions")
-    found += _runtime_txt(folder / "runtime.txt")
-    for name in ("mise.toml", ".mise.toml"):
-        found += _mise(folder / name)
-    from doctor.project.python_requires import _pyproject, uv_lock  # here: python_requires imports this module
-
-    found += _pyproject(folder / "pyproject.toml")
-    found += uv_lock(folder / "uv.lock")
-    found += _package_json(folder / "package.json")
+    for name, reader in _FOLDER_READERS:
+        if listed is None or name in listed:
+            found += reader(folder / name)
     from doctor.project.tox_envs import read_tox  # here: tox_envs imports this module
 
-    return found + read_tox(folder)
+    if listed is None or not listed.isdisjoint(_TOX_FILES):
+        found += read_tox(folder)
+    return found
+
+
+def _listed(folder: Path) -> frozenset[str] | None:
+    """The names in `folder`, lower case; None where it cannot be listed or a name is not ASCII: a file
+    system that matches names by case (or by Unicode form) may then find a file under another spelling,
+    so every reader is asked, as it was before this look."""
+    try:
+        names = os.listdir(folder)
+    except (OSError, ValueError):
+        return None
+    # the names as listed: a non-ASCII one may lower to ASCII (the Kelvin sign's `k`)
+    return frozenset(name.lower() for name in names) if all(name.isascii() for name in names) else None
+
+
+def _python_version(path: Path) -> list[Declared]:
+    return _version_file(path, "python")
+
+
+def _node_version(path: Path) -> list[Declared]:
+    return _version_file(path, "node")
+
+
+def _pyproject(path: Path) -> list[Declared]:
+    from doctor.project.python_requires import _pyproject  # here: python_requires imports this module
+
+    return _pyproject(path)
+
+
+def _uv_lock(path: Path) -> list[Declared]:
+    from doctor.project.python_requires import uv_lock
+
+    return uv_lock(path)
+
+
+# read_folder's files, each with its reader, in the order their versions are listed; then tox's (a lambda for a
+# reader defined further down)
+_FOLDER_READERS: tuple[tuple[str, Callable[[Path], list[Declared]]], ...] = (
+    (".python-version", _python_version), (".nvmrc", _node_version), (".node-version", _node_version),
+    (".tool-versions", lambda path: _tool_versions(path)), ("runtime.txt", lambda path: _runtime_txt(path)),
+    ("mise.toml", lambda path: _mise(path)), (".mise.toml", lambda path: _mise(path)), ("pyproject.toml", _pyproject),
+    ("uv.lock", _uv_lock), ("package.json", lambda path: _package_json(path)))
+_TOX_FILES = frozenset({"tox.ini", "setup.cfg", "pyproject.toml", "tox.toml"})  # tox_envs._SOURCES' names
 
 
 def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Declared]:
