@@ -140,9 +140,9 @@ def read_folder(folder: Path) -> list[Declared]:
     for name, reader in _FOLDER_READERS:
         if listed is None or name in listed:
             found += reader(folder / name)
-    from doctor.project.tox_envs import read_tox  # here: tox_envs imports this module
+    from doctor.project.tox_envs import TOX_FILES, read_tox  # here: tox_envs imports this module
 
-    if listed is None or not listed.isdisjoint(_TOX_FILES):
+    if listed is None or not listed.isdisjoint(TOX_FILES):
         found += read_tox(folder)
     return found
 
@@ -186,7 +186,6 @@ _FOLDER_READERS: tuple[tuple[str, Callable[[Path], list[Declared]]], ...] = (
     (".tool-versions", lambda path: _tool_versions(path)), ("runtime.txt", lambda path: _runtime_txt(path)),
     ("mise.toml", lambda path: _mise(path)), (".mise.toml", lambda path: _mise(path)), ("pyproject.toml", _pyproject),
     ("uv.lock", _uv_lock), ("package.json", lambda path: _package_json(path)))
-_TOX_FILES = frozenset({"tox.ini", "setup.cfg", "pyproject.toml", "tox.toml"})  # tox_envs._SOURCES' names
 
 
 def image_declared(path: Path, froms: tuple[tuple[str, int], ...]) -> list[Declared]:

@@ -117,6 +117,7 @@ def _native(path: Path, lines: list[str], table: dict[str, object], start: int) 
 
 _SOURCES = ((TOX_INI, _ini_file), ("setup.cfg", _setup_cfg), ("pyproject.toml", _pyproject),
             ("tox.toml", _toml_file))  # tox's own order of discovery
+TOX_FILES = frozenset(name.lower() for name, _ in _SOURCES)  # runtimes.read_folder asks read_tox where one is listed
 
 
 def _declared(path: Path, line: int, shown: str, key: str, names: list[str]) -> list[Declared]:
