@@ -94,3 +94,31 @@ def test_discord_token_masked_at_its_place() -> None:
     assert sunk == [token]
     assert 4 in hint_places(f"BOT={token}")
     assert secret_shapes._DOT_SIX_DOT.pattern.startswith(r"\.")
+
+
+def _looped(text: str) -> list[int]:
+    """hint_places as it was, every literal sought in every text (no _ANY_HINT gate)."""
+    found: set[int] = set()
+    for literal, back in _HINT_LITERALS:
+        at = text.find(literal)
+        while at >= 0:
+            found.add(at - back)
+            at = text.find(literal, at + 1)
+    for dot in secret_shapes._DOT_SIX_DOT.finditer(text):
+        found.update(at for at in range(dot.start() - 28, dot.start() - 23) if at >= 0 and text[at] in "MNO")
+    found.discard(-1)
+    return sorted(found)
+
+
+def test_the_gate_finds_every_literal() -> None:
+    # a short text is searched for any literal first: each literal, wherever it stands, must be found
+    for literal, _ in _HINT_LITERALS:
+        assert secret_shapes._ANY_HINT.fullmatch(literal), literal
+        assert secret_shapes._ANY_HINT.search(f"x{literal}y") is not None, literal
+    draw = random.Random(7)
+    pieces = [literal for literal, _ in _HINT_LITERALS] + ["a", "b", "Z", "9", " ", "\n", ".", "-", "_", "MTk4"]
+    texts = ["".join(draw.choice(pieces) for _ in range(draw.randint(0, 40))) for _ in range(5000)]
+    texts += [text[:at] for text in texts[:200] for at in range(0, len(text), 3)]
+    for text in texts:
+        assert hint_places(text) == _looped(text), text
+
