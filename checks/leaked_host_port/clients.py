@@ -15,6 +15,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project import Project, template_names
 from doctor.project.app_markers import LIBPQ_KEYS, spring_config
+from doctor.project.codepaths import within
 from doctor.project.codetext import SOURCE_SUFFIXES, CodeText
 from doctor.project.env_hosts import image_basename
 from doctor.project.env_readers import (
@@ -329,20 +330,11 @@ class Clients:
 
 
 def _under(path: Path, tops: list[Path]) -> bool:
-    """`any(path.is_relative_to(top) for top in tops)`, by the paths' text where both are absolute (a
-    service's COPY sources are many: otel-demo's twenty services copy ~90, and relative_to raises a
-    ValueError for each top a path is not under). A pure path's text is its parts joined by `/`, so a
-    prefix ending at a `/` is a prefix of its parts."""
+    """`any(path.is_relative_to(top) for top in tops)`, by the paths' text (codepaths.within): a service's
+    COPY sources are many (otel-demo's twenty services copy ~90), and relative_to raises a ValueError for
+    each top a path is not under."""
     text = str(path)
-    for top in tops:
-        if not path.is_absolute() or not top.is_absolute():
-            if path.is_relative_to(top):
-                return True
-            continue
-        prefix = str(top)
-        if text == prefix or text.startswith(prefix + "/"):
-            return True
-    return False
+    return any(within(text, str(top)) for top in tops)
 
 
 # the files of a program that runs on a server, never in a browser

@@ -144,7 +144,7 @@ def _copy_paths(context: Path, sources: Sequence[str], destination: str, where: 
             continue
         # joined and compared as text: pathlib's parsing was most of a warm code map's cost (otel-demo's 32 COPYs)
         text = os.path.normpath(os.path.join(root, source))
-        if not _within(text, root) or names_nothing(text):
+        if not within(text, root) or names_nothing(text):
             continue  # outside the context, or a name too long to exist: nothing of it is copied
         host = Path(text)
         # a folder's contents land in the destination, a file in it when it is a folder
@@ -153,8 +153,9 @@ def _copy_paths(context: Path, sources: Sequence[str], destination: str, where: 
     return found
 
 
-def _within(path: str, folder: str) -> bool:
-    """`Path(path).is_relative_to(folder)` for two normalised paths, by their text where the folder is absolute."""
+def within(path: str, folder: str) -> bool:
+    """`Path(path).is_relative_to(folder)` for two normalised paths, by their text where the folder is absolute
+    (pathlib's parsing costs more than the test: asked for every COPY source, and every code folder of a service)."""
     if not folder.startswith("/"):
         return Path(path).is_relative_to(folder)
     if path.startswith("//") != folder.startswith("//"):  # to pathlib a leading `//` is a root of its own
