@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import subprocess
@@ -54,7 +55,10 @@ def test_a_fix_stopped_by_sigterm_or_sighup_while_writing_leaves_no_temp_file(tm
     (project / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    env_file: .env\n")
     (project / ".env.example").write_text("A=1\nSECRET_KEY=\n")
     (project / ".env").write_text("A=1\n")
+    # the signal's default action, as in a terminal: a test run under `nohup` (or as a script's background
+    # job) hands SIGHUP (SIGINT) down ignored, and doctor leaves a signal its caller ignores so
     code = ("import os, sys, signal\n"
+            f"signal.signal({signum}, signal.SIG_DFL)\n"
             "real = os.fsync\n"
             "def fsync(fd):\n"
             "    if os.readlink(f'/proc/self/fd/{fd}').endswith('.doctor-tmp'):\n"
@@ -74,14 +78,13 @@ def test_a_fix_stopped_by_sigterm_or_sighup_while_writing_leaves_no_temp_file(tm
     assert (project / ".env").read_text() == "A=1\n"
 
 
-def test_a_fix_run_in_process_puts_the_signal_handlers_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """commands.fix called in-process (a library caller, the test session) left its SIGTERM handler
-    installed: a multiprocessing pool forked later kept it in its workers, whose terminate() (SIGTERM)
-    then no longer ended them, and the pool's exit waited for ever (CI hung in test_portplan)."""
+def _fix_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Run `doctor fix --yes` in this process on a project whose `.env` lacks a key; the SIGTERM and
+    SIGHUP handlers seen while the fix ran."""
     import signal
     from io import StringIO
 
-    from doctor import app, commands
+    from doctor import app, commands, fixer
 
     project = tmp_path / "p"
     project.mkdir()
@@ -92,19 +95,51 @@ def test_a_fix_run_in_process_puts_the_signal_handlers_back(tmp_path: Path, monk
                         "XDG_CACHE_HOME": str(tmp_path / "cache"), "DOCTOR_JOBS": "1"}.items():
         monkeypatch.setenv(name, value)
     seen: list[object] = []
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-    from doctor import fixer
-
     original = fixer.fix
 
     def spy(*args: object, **kwargs: object) -> object:
-        seen.append(signal.getsignal(signal.SIGTERM))
+        seen.extend((signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)))
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(fixer, "fix", spy)
     command = commands.FixCommand(target=app.PreflightOptions(path=project), families=frozenset(), dry_run=False,
                                   yes=True)
     commands.fix(command, StringIO())
-    assert seen and seen[0] is not signal.SIG_DFL  # installed while the fix ran
+    assert "SECRET_KEY=" in (project / ".env").read_text()  # the fix ran and wrote
+    return seen
+
+
+def _dispositions(request: pytest.FixtureRequest, handler: object) -> None:
+    """SIGTERM and SIGHUP set to `handler` for this test, put back after it (a session under `nohup`
+    starts with SIGHUP ignored)."""
+    import signal
+
+    for which in (signal.SIGTERM, signal.SIGHUP):
+        before = signal.signal(which, handler)  # type: ignore[arg-type]
+        request.addfinalizer(functools.partial(signal.signal, which, before))
+
+
+def test_a_fix_in_process_leaves_a_signal_its_caller_ignores_ignored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """`nohup doctor fix`: SIGTERM and SIGHUP ignored by the caller stay ignored while the fix writes and
+    after (no handler of doctor's turns a hang-up the caller asked to survive into an interrupted fix)."""
+    import signal
+
+    _dispositions(request, signal.SIG_IGN)
+    assert _fix_in_process(tmp_path, monkeypatch) == [signal.SIG_IGN, signal.SIG_IGN]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+
+
+def test_a_fix_run_in_process_puts_the_signal_handlers_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """commands.fix called in-process (a library caller, the test session) left its SIGTERM handler
+    installed: a multiprocessing pool forked later kept it in its workers, whose terminate() (SIGTERM)
+    then no longer ended them, and the pool's exit waited for ever (CI hung in test_portplan)."""
+    import signal
+
+    _dispositions(request, signal.SIG_DFL)  # as from a terminal, whatever the session was started with
+    seen = _fix_in_process(tmp_path, monkeypatch)
+    assert seen and seen[0] is not signal.SIG_DFL and seen[1] is not signal.SIG_DFL  # installed while the fix ran
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # and put back
     assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL

@@ -20,12 +20,15 @@ from pathlib import Path
 
 import pytest
 
-# the signal is sent to doctor itself just before the second staged file is renamed
+# the signal is sent to doctor itself just before the second staged file is renamed; it has the action it
+# has in a terminal first (a test run under `nohup`, or as a script's background job, hands SIGHUP or
+# SIGINT down ignored, and doctor leaves a signal its caller ignores so)
 CHILD = """
-import os, sys
+import os, signal, sys
 from doctor import fix_round
 calls = []
 signum = int(sys.argv[2])
+signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
 def before_commit(path):
     calls.append(path)
     if len(calls) == 2:
