@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -81,7 +82,6 @@ def test_a_fix_stopped_by_sigterm_or_sighup_while_writing_leaves_no_temp_file(tm
 def _fix_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Run `doctor fix --yes` in this process on a project whose `.env` lacks a key; the SIGTERM and
     SIGHUP handlers seen while the fix ran."""
-    import signal
     from io import StringIO
 
     from doctor import app, commands, fixer
@@ -109,13 +109,11 @@ def _fix_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[obj
     return seen
 
 
-def _dispositions(request: pytest.FixtureRequest, handler: object) -> None:
+def _dispositions(request: pytest.FixtureRequest, handler: signal.Handlers) -> None:
     """SIGTERM and SIGHUP set to `handler` for this test, put back after it (a session under `nohup`
     starts with SIGHUP ignored)."""
-    import signal
-
     for which in (signal.SIGTERM, signal.SIGHUP):
-        before = signal.signal(which, handler)  # type: ignore[arg-type]
+        before = signal.signal(which, handler)
         request.addfinalizer(functools.partial(signal.signal, which, before))
 
 
@@ -123,8 +121,6 @@ def test_a_fix_in_process_leaves_a_signal_its_caller_ignores_ignored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """`nohup doctor fix`: SIGTERM and SIGHUP ignored by the caller stay ignored while the fix writes and
     after (no handler of doctor's turns a hang-up the caller asked to survive into an interrupted fix)."""
-    import signal
-
     _dispositions(request, signal.SIG_IGN)
     assert _fix_in_process(tmp_path, monkeypatch) == [signal.SIG_IGN, signal.SIG_IGN]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
@@ -136,8 +132,6 @@ def test_a_fix_run_in_process_puts_the_signal_handlers_back(
     """commands.fix called in-process (a library caller, the test session) left its SIGTERM handler
     installed: a multiprocessing pool forked later kept it in its workers, whose terminate() (SIGTERM)
     then no longer ended them, and the pool's exit waited for ever (CI hung in test_portplan)."""
-    import signal
-
     _dispositions(request, signal.SIG_DFL)  # as from a terminal, whatever the session was started with
     seen = _fix_in_process(tmp_path, monkeypatch)
     assert seen and seen[0] is not signal.SIG_DFL and seen[1] is not signal.SIG_DFL  # installed while the fix ran
