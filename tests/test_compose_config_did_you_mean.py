@@ -195,3 +195,30 @@ def test_the_printed_advice_for_an_undefined_secret_keeps_its_words(tmp_path: Pa
     assert finding["fix"]["title"] == (f"define secret '{name}' {where} compose.yaml, with its 'file' or "
                                        "'environment' (or name a defined one)"), finding["fix"]
     assert "***" not in done.stdout
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\x85", "\u2029"])
+def test_a_line_break_python_counts_in_a_quoted_value_leaves_the_rename_at_its_line(tmp_path: Path, brk: str) -> None:
+    """U+2028, NEL and U+2029 inside a quoted value (compose loads it) end no line of the file: the rename two lines
+    below is found at its own line and applied in one run (str.splitlines had the fixer read the line above it,
+    and refuse the fix as stale)."""
+    compose = tmp_path / "compose.yaml"
+    written = (f'services:\n  web:\n    image: busybox\n    labels:\n      note: "first{brk}second"\n'
+               "    volumes:\n      - pgdata:/data\nvolumes:\n  postgres_data:\n")
+    compose.write_text(written, encoding="utf-8")
+    engine = FakeEngine(tmp_path / "e.sock", {"/info": LINUX})
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCTOR_NO_CACHE": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": engine.url}
+    try:
+        (finding,) = _references(tmp_path, env)
+        assert finding.location is not None and finding.location.line == 7
+        assert finding.fix is not None and finding.fix.title.startswith("did you mean 'postgres_data'?")
+        options = FixOptions(project=ProjectOptions(path=tmp_path, env=env),
+                             families=frozenset({load_registry().checks["compose-config"].fix_family}),
+                             yes=True, env=env)
+        ours = [r for r in fix(options, load_registry()).results if r.fingerprint.startswith("compose-config/")]
+        assert len(ours) == 1 and ours[0].fixed, ours
+        assert compose.read_text(encoding="utf-8") == written.replace("- pgdata:", "- postgres_data:")
+        assert _references(tmp_path, env) == []
+    finally:
+        engine.close()

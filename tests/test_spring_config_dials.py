@@ -408,8 +408,6 @@ def test_a_line_break_only_python_sees_does_not_shift_the_line(tmp_path: Path, e
     assert [(c, n) for c, _, n, _ in _shown(root, _found(root, env))] == [("service-name-drift", 2)]
 
 
-@pytest.mark.xfail(strict=True, reason="doctor.project.edits.line_text splits with str.splitlines (outside this "
-                                       "area): the in-place fix is still refused as stale")
 @pytest.mark.parametrize("comment", COMMENTS)
 def test_the_fix_below_such_a_line_applies(tmp_path: Path, env: dict[str, str], comment: str) -> None:
     root = _drifted_below(tmp_path, comment)

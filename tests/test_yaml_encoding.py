@@ -71,6 +71,34 @@ def test_the_line_readers_of_fixes_read_utf16_as_compose_does(tmp_path: Path) ->
     assert read_text(path) == TEXT.replace("\r\n", "\n")
 
 
+def test_a_fix_reads_lines_by_newline_alone(tmp_path: Path) -> None:
+    """The line a fix reads is the one its finding names, counted at "\\n" alone (CRLF as one) as the fixer
+    counts (doctor.file_edits): a form feed, a file separator, NEL, U+2028, U+2029 or a lone CR ends none."""
+    path = tmp_path / "app.env"
+    path.write_bytes("A=1 \x0c x\r\nB=2 \x1c \x85 y\nC=\u2028\u2029z\rD=4\n\n".encode())
+    assert [line_text(path, n) for n in range(1, 6)] == ["A=1 \x0c x", "B=2 \x1c \x85 y", "C=\u2028\u2029z\rD=4", "",
+                                                          None]
+    path.write_text("E=5")
+    assert [line_text(path, n) for n in (0, 1, 2)] == [None, "E=5", None]
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\x85", "\u2029", "\r"])
+def test_a_line_break_pyyaml_counts_in_a_quoted_value_moves_no_location(brk: str) -> None:
+    """PyYAML (as YAML 1.1 and go-yaml) ends a line at a NEL, U+2028, U+2029 or lone CR inside a quoted value;
+    doctor's lines, an editor's and the fixer's, end at "\\n" alone: every place below it stays on its line and
+    column, and so does a YAML error's."""
+    text = f'x-note: "one{brk}two"  # {brk}\nservices:\n  app: {{image: busybox, ports: ["80"]}}\n'
+    docs, _ = parse_bytes(text.encode(), Path("compose.yaml"))
+    doc = docs[0]
+    assert doc is not None and doc.locs["services"].line == 2
+    app = doc["services"]["app"]
+    assert (app.loc.line, app.locs["image"].line, app.locs["image"].column) == (3, 3, 9)
+    assert (app["ports"].loc_of(0).line, app["ports"].loc_of(0).column) == (3, 33)
+    with pytest.raises(YamlError) as raised:
+        parse_bytes((text + "  app: {}\n").encode(), Path("compose.yaml"))
+    assert raised.value.line == 4 and raised.value.message == 'mapping key "app" already defined at line 3'
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be-bom", "utf-8-sig", "utf-8"])
 def test_text_goes_back_to_the_same_bytes(encoding: str) -> None:
     data = _bytes(encoding)

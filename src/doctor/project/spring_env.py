@@ -63,7 +63,6 @@ ESCAPE = lazy(r"\\([:=#! \\])")  # a .properties value's escaped separator
 ELSEWHERE = ("spring.config.location", "spring.config.additionallocation", "spring.config.import")
 PROFILE_TOKEN = lazy(r"[!&|()]|[^\s!&|()]+")  # a profile expression's operators and names
 GROUP_INDEX = lazy(r"\[\d+\]$")  # `spring.profiles.group.prod[0]=docker`
-YAML_BREAK = lazy(r"\r\n|[\n\r\x85\u2028\u2029]")  # a line break as PyYAML's Reader counts one
 PLACEHOLDER = lazy(r"\$\{([^${}:]+)(?::([^${}]*))?\}")
 Entry = tuple[str, int]  # (value, line)
 
@@ -340,6 +339,7 @@ def _yaml(text: str) -> list[dict[str, Entry]]:
     """The scalar leaves of each document, as dotted keys with their line (a list of scalars joined with
     commas, as Spring binds `[local, test]`); none from a file whose aliases expand past MAX_NODES (a billion
     laughs: SnakeYAML refuses it, the app does not start)."""
+    from doctor.project.yamlbytes import pyyaml_lines
     from doctor.project.yamlimport import yaml
 
     try:
@@ -348,8 +348,8 @@ def _yaml(text: str) -> list[dict[str, Entry]]:
         return []
     budget = [MAX_NODES]
     found: list[dict[str, Entry]] = []
-    odd = any(c in text for c in "\x85\u2028\u2029") or text.count("\r") != text.count("\r\n")
-    lines = list(accumulate((int("\n" in m[0]) for m in YAML_BREAK.finditer(text)), initial=1)) if odd else []
+    table = pyyaml_lines(text)
+    lines = [line for line, _ in table] if table is not None else []
     for document in documents:
         leaves: dict[str, Entry] = {}
         if not _flatten(document, "", leaves, 0, budget, lines):

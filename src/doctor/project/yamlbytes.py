@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.model import record
 from doctor.regular import read_bytes
+
+YAML_BREAK = lazy(r"\r\n|[\n\r\x85\u2028\u2029]")  # a line break as PyYAML's Reader counts one
 
 
 @record
@@ -83,6 +86,21 @@ def read_text(path: Path, limit: int) -> str:
     with errors="strict": UnicodeDecodeError, RefusedFile or the OSError of the read)."""
     text, _ = decode(read_bytes(path, limit))
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def pyyaml_lines(text: str) -> list[tuple[int, int]] | None:
+    """Where PyYAML's count of lines differs from doctor's, None where the two agree. doctor counts lines at
+    "\\n" alone (CRLF as one), as editors and its fixer do (doctor.file_edits); PyYAML's Reader, as YAML 1.1 and
+    go-yaml, also ends one at a NEL, U+2028, U+2029 or a lone CR. Else, for each line PyYAML counts (0-based
+    index), doctor's 1-based line and how many characters of it come before that line's first."""
+    if not any(c in text for c in "\x85\u2028\u2029") and text.count("\r") == text.count("\r\n"):
+        return None
+    table, line, start = [(1, 0)], 1, 0
+    for found in YAML_BREAK.finditer(text):
+        if "\n" in found[0]:
+            line, start = line + 1, found.end()
+        table.append((line, found.end() - start))
+    return table
 
 
 def encoded(text: str, encoding: TextEncoding) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 from doctor.model import Location
 from doctor.project.goscalar import NUMBER_STARTS, SPECIAL, go_parse_int, resolve_plain, stringify
 from doctor.project.reading import COMPOSE_LIMIT, read_regular
-from doctor.project.yamlbytes import RefusedEncoding, compose_text
+from doctor.project.yamlbytes import YAML_BREAK, RefusedEncoding, compose_text, pyyaml_lines
 from doctor.project.yamlimport import yaml
 
 try:  # libyaml is ~10x faster on big files; fall back to the pure-Python loader
@@ -133,10 +133,16 @@ class YList(_List):
 class _Converter:
     """Turns composed PyYAML nodes into Python values with locations, go-yaml style."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, table: list[tuple[int, int]] | None = None) -> None:
         self.path = path
+        self.table = table  # yamlbytes.pyyaml_lines: None where PyYAML counts lines as doctor does
         self.tag_paths: list[tuple[tuple[str, ...], str]] = []
         self.start_document()
+
+    def line(self, index: int) -> int:
+        """doctor's 1-based line of PyYAML's 0-based line `index` (an error's; the locations are moved once
+        the file is read, see _moved)."""
+        return _line(self.table, index)
 
     def start_document(self) -> None:
         """go-yaml counts per document (a new decoder each): decodes, alias-driven decodes, anchors."""
@@ -168,7 +174,7 @@ class _Converter:
             self.aliased += 1
             if self.aliased > ALIAS_BUDGET:
                 raise YamlError(f"yaml: document contains excessive aliasing (over {ALIAS_BUDGET:,} "
-                                "values expanded from aliases)", node.start_mark.line + 1)
+                                "values expanded from aliases)", self.line(node.start_mark.line))
 
     def loc(self, node: yaml.Node) -> Location:
         return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -212,7 +218,7 @@ class _Converter:
             return out
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
-        raise YamlError(f"unsupported yaml node {type(node).__name__}", node.start_mark.line + 1)
+        raise YamlError(f"unsupported yaml node {type(node).__name__}", self.line(node.start_mark.line))
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         text: str = node.value
@@ -231,14 +237,14 @@ class _Converter:
             if explicit == "int":
                 number = go_parse_int(text.replace("_", ""))
                 if number is None:
-                    raise YamlError(f"cannot decode !!str `{text}` as a !!int", node.start_mark.line + 1)
+                    raise YamlError(f"cannot decode !!str `{text}` as a !!int", self.line(node.start_mark.line))
                 return number
             if explicit == "float":
                 try:
                     return float(text)
                 except ValueError:
                     raise YamlError(f"cannot decode !!str `{text}` as a !!float",
-                                    node.start_mark.line + 1) from None
+                                    self.line(node.start_mark.line)) from None
             if explicit == "bool" and text in ("true", "True", "TRUE", "false", "False", "FALSE"):
                 return text.lower() == "true"
         return resolve_plain(text)
@@ -260,9 +266,9 @@ class _Converter:
                 if type(key) is not str:
                     key = stringify(key)
             if key in locs:
-                line = locs[key].line
+                line = self.line((locs[key].line or 1) - 1)
                 raise YamlError(f'mapping key "{key}" already defined at line {line}',
-                                key_node.start_mark.line + 1)
+                                self.line(key_node.start_mark.line))
             mark = key_node.start_mark
             locs[key] = Location(path, mark.line + 1, mark.column + 1)
             value_tag = value_node.tag
@@ -304,13 +310,13 @@ class _Converter:
         message = "map merge requires map or sequence of maps as the value"
         if id(node) in self.homes:  # met before at its own place: an alias here
             what = "a sequence holding more than maps" if isinstance(node, yaml.SequenceNode) else "a scalar"
-            message += f" (the anchor it merges, at line {node.start_mark.line + 1}, is {what})"
-        raise YamlError(message, key.start_mark.line + 1)
+            message += f" (the anchor it merges, at line {self.line(node.start_mark.line)}, is {what})"
+        raise YamlError(message, self.line(key.start_mark.line))
 
     def key(self, node: yaml.Node) -> str:
         self._count(node)
         if not isinstance(node, yaml.ScalarNode):
-            raise YamlError("mapping key must be a scalar", node.start_mark.line + 1)
+            raise YamlError("mapping key must be a scalar", self.line(node.start_mark.line))
         value = self.scalar(node)
         return stringify(value)
 
@@ -329,7 +335,8 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
         text = compose_text(data)  # UTF-8, or UTF-16 after its mark, as go-yaml decodes
     except RefusedEncoding as exc:
         raise YamlError(exc.message, exc.line) from None
-    converter = _Converter(path)
+    table = pyyaml_lines(text)
+    converter = _Converter(path, table)
     docs: list[YMap | None] = []
     try:
         for node in _compose_all(text):
@@ -338,12 +345,12 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
             if value is None:
                 docs.append(None)
             elif not isinstance(value, YMap):
-                raise YamlError("top-level object must be a mapping", node.start_mark.line + 1)
+                raise YamlError("top-level object must be a mapping", converter.line(node.start_mark.line))
             else:
                 docs.append(value)
     except yaml.MarkedYAMLError as exc:
         mark = ("quoted" in (exc.context or "") and exc.context_mark) or exc.problem_mark or exc.context_mark
-        where = mark.line + 1 if mark is not None else 1
+        where = _line(table, mark.line) if mark is not None else 1
         # the end of the stream is past the final newline: the file's last line, as compose says it
         where = max(1, min(where, text.count("\n") + (0 if text.endswith("\n") else 1)))
         what = exc.problem or exc.context or "invalid YAML"
@@ -355,13 +362,51 @@ def parse_bytes(data: bytes, path: Path) -> tuple[list[YMap | None], list[tuple[
         raise YamlError(f"yaml: {str(exc).splitlines()[0] if str(exc) else 'invalid YAML'}", at) from None
     except RecursionError:
         raise YamlError("yaml: document nested too deeply", 1) from None
+    if table is not None:
+        _moved(docs, table)
     return docs, converter.tag_paths
+
+
+def _line(table: list[tuple[int, int]] | None, index: int) -> int:
+    """doctor's 1-based line of PyYAML's 0-based line `index` (yamlbytes.pyyaml_lines' `table`)."""
+    return table[index][0] if table is not None and 0 <= index < len(table) else index + 1
+
+
+def _moved(docs: list[YMap | None], table: list[tuple[int, int]]) -> None:
+    """Every location of the parsed documents at doctor's line and column, where PyYAML counted a line more at a
+    NEL, U+2028, U+2029 or lone CR (a quoted value may hold one): a fix then edits the line its finding names."""
+    moved: dict[int, Location] = {}
+
+    def place(loc: Location | None) -> Location | None:
+        if loc is None or loc.line is None or not 0 < loc.line <= len(table):
+            return loc
+        new = moved.get(id(loc))
+        if new is None:
+            line, before = table[loc.line - 1]
+            new = moved[id(loc)] = Location(loc.path, line, loc.column + before if loc.column is not None else None)
+        return new
+
+    seen: set[int] = set()
+    stack: list[object] = [doc for doc in docs if doc is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, YMap):
+            node.loc = place(node.loc)
+            node.locs = {key: place(loc) or loc for key, loc in node.locs.items()}
+            stack.extend(value for value in node.values() if isinstance(value, (YMap, YList)))
+        elif isinstance(node, YList):
+            node.loc = place(node.loc)
+            node.locs = [place(loc) for loc in node.locs]
+            stack.extend(value for value in node if isinstance(value, (YMap, YList)))
 
 
 def _unknown_anchor(text: str, mark: yaml.Mark) -> str | None:
     """compose's words for an alias with no anchor, naming it (libyaml's message does not): the usual
     cause is an anchor defined in another compose file, which YAML never sees from this one."""
-    lines = text.splitlines()
+    lines = YAML_BREAK.split(text)  # the lines PyYAML's marks count
     rest = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
     if not rest.startswith("*"):
         return None
