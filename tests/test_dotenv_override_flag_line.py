@@ -18,6 +18,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from doctor.engine import RunOptions, load_registry, preflight
 from doctor.fixer import FixOptions, fix
 from doctor.model import Safety, Severity
@@ -94,4 +96,24 @@ def test_a_python_override_keyword_on_its_own_line_is_dropped(tmp_path: Path) ->
     assert (root / "app" / "main.py").read_text() == main.format(flag="")
     assert (root / "app" / ".env").read_text() == "REDIS_URL=redis://localhost:6379/0\n"
     assert not (root / "compose.override.yaml").exists()
+    assert _found(root) == []
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x85", "\x1c"])
+def test_a_break_only_str_splitlines_sees_above_the_flag_moves_no_line(tmp_path: Path, odd: str) -> None:
+    """A form feed, vertical tab, NEL or file separator in a comment above the load ends no line for Node, an
+    editor or the fixer: the flag is found at its own line, and one run drops it (str.splitlines numbered it a line
+    too low, and the fix was advice)."""
+    root = tmp_path / "express-rest-boilerplate"
+    shutil.copytree(REPLAY, root, ignore=shutil.ignore_patterns("SOURCE.md"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    env = (root / ".env.example").read_text()
+    (root / ".env").write_text(env.replace("MONGO_URI=mongodb://mongodb:", "MONGO_URI=mongodb://localhost:", 1))
+    vars_js = root / "src" / "config" / "vars.js"
+    upstream = f"// settings{odd} read once\n" + vars_js.read_text()
+    vars_js.write_bytes(upstream.replace(EXAMPLE, EXAMPLE + "  override: true,\n").encode())
+    assert _found(root) == [("dotenv-override", "vars.js", 5, Safety.SAFE),
+                            ("leaked-host-port", ".env", 5, Safety.ADVICE)]
+    _fix(root)
+    assert vars_js.read_bytes() == upstream.encode()
     assert _found(root) == []

@@ -72,21 +72,21 @@ def test_the_line_readers_of_fixes_read_utf16_as_compose_does(tmp_path: Path) ->
 
 
 def test_a_fix_reads_lines_by_newline_alone(tmp_path: Path) -> None:
-    """The line a fix reads is the one its finding names, counted at "\\n" alone (CRLF as one) as the fixer
-    counts (doctor.file_edits): a form feed, a file separator, NEL, U+2028, U+2029 or a lone CR ends none."""
+    """The line a fix reads is the one its finding names, counted at "\\n", CRLF or a lone CR as the readers
+    count (universal newlines): a form feed, a file separator, NEL, U+2028 or U+2029 ends none."""
     path = tmp_path / "app.env"
     path.write_bytes("A=1 \x0c x\r\nB=2 \x1c \x85 y\nC=\u2028\u2029z\rD=4\n\n".encode())
-    assert [line_text(path, n) for n in range(1, 6)] == ["A=1 \x0c x", "B=2 \x1c \x85 y", "C=\u2028\u2029z\rD=4", "",
+    assert [line_text(path, n) for n in range(1, 7)] == ["A=1 \x0c x", "B=2 \x1c \x85 y", "C=\u2028\u2029z", "D=4", "",
                                                           None]
     path.write_text("E=5")
     assert [line_text(path, n) for n in (0, 1, 2)] == [None, "E=5", None]
 
 
-@pytest.mark.parametrize("brk", ["\u2028", "\x85", "\u2029", "\r"])
+@pytest.mark.parametrize("brk", ["\u2028", "\x85", "\u2029"])
 def test_a_line_break_pyyaml_counts_in_a_quoted_value_moves_no_location(brk: str) -> None:
-    """PyYAML (as YAML 1.1 and go-yaml) ends a line at a NEL, U+2028, U+2029 or lone CR inside a quoted value;
-    doctor's lines, an editor's and the fixer's, end at "\\n" alone: every place below it stays on its line and
-    column, and so does a YAML error's."""
+    """PyYAML (as YAML 1.1 and go-yaml) ends a line at a NEL, U+2028 or U+2029 inside a quoted value; doctor's
+    lines, an editor's and the fixer's, do not end there: every place below it stays on its line and column,
+    and so does a YAML error's."""
     text = f'x-note: "one{brk}two"  # {brk}\nservices:\n  app: {{image: busybox, ports: ["80"]}}\n'
     docs, _ = parse_bytes(text.encode(), Path("compose.yaml"))
     doc = docs[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from doctor.lazyre import lazy
 from doctor.model import Location
 from doctor.project.reading import read_regular_text
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def fold_built(local: Lines) -> Lines:
         if at is None or at.line is None or dial is None or dial.ref.scheme is None:
             continue
         if at.path not in texts:
-            texts[at.path] = (read_regular_text(at.path, 256 * 1024) or "").splitlines()
+            texts[at.path] = text_lines(read_regular_text(at.path, 256 * 1024) or "")
         lines = texts[at.path]
         line = at.line
         text = lines[line - 1] if 0 < line <= len(lines) else ""

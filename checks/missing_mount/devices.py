@@ -12,6 +12,7 @@ from pathlib import Path
 
 from doctor.model import Check, Edit, Finding, Fix, Safety, Severity, service_names
 from doctor.project import Project
+from doctor.regular import text_lines
 
 from .copied import inside
 
@@ -77,7 +78,7 @@ def _type_none(project: Project, volume: VolumeDevice) -> Edit | None:
     text = read_regular_text(where.path) if where is not None and where.line else None
     if where is None or not where.line or text is None:
         return None
-    lines = text.splitlines()
+    lines = text_lines(text)
     if where.line > len(lines):
         return None
     line = lines[where.line - 1]

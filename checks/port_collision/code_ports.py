@@ -27,6 +27,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project.reading import is_dir, is_file
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def old_port_in_code(project: Project, service: Service, old: int, new: int) -> 
                for path in _settings_files(project, other, seen))]
     for path in dict.fromkeys(files):
         text = _text(path)
-        for number, line in enumerate((text or "").splitlines(), 1):
+        for number, line in enumerate(text_lines(text or ""), 1):
             hit = names.search(line)
             if hit is not None and not _COMMENT.match(line):
                 found.setdefault(project.shown(path), []).append(number)

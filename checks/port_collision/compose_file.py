@@ -20,6 +20,7 @@ from doctor.model import Edit, relative_to
 from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
+from doctor.regular import text_lines
 
 from .override_tag import needs_override_tag, others_may_publish
 
@@ -255,7 +256,7 @@ def _inline_edit(mapping: PortMapping, new: int) -> Edit | None:
 
 def line_at(path: Path, number: int) -> str | None:
     try:
-        lines = read_text(path, COMPOSE_LIMIT, errors="strict").splitlines()
+        lines = text_lines(read_text(path, COMPOSE_LIMIT, errors="strict"))
     except (OSError, UnicodeDecodeError):
         return None
     return lines[number - 1] if 1 <= number <= len(lines) else None

@@ -18,6 +18,7 @@ from doctor.project.edits import edit_root, interpolated_at
 from doctor.project.ports import last_colon
 from doctor.project.reading import COMPOSE_LIMIT, read_text
 from doctor.project.types import PortMapping, Service
+from doctor.regular import text_lines
 
 from .compose_file import line_at
 
@@ -138,7 +139,7 @@ def env_edits(project: Project, name: str, new: str) -> tuple[tuple[Edit, ...], 
 def _export_style(text: str) -> str:
     """`export ` when most assignments of the env file's text are written `export NAME=value`
     (compose reads both forms; a line added in the other stands out), else ""."""
-    lines = [line.strip() for line in text.splitlines()]
+    lines = [line.strip() for line in text_lines(text)]
     assignments = [line for line in lines if line and not line.startswith("#") and "=" in line]
     exported = sum(line.startswith("export ") for line in assignments)
     return "export " if assignments and exported * 2 > len(assignments) else ""
@@ -147,7 +148,7 @@ def _export_style(text: str) -> str:
 def _commented_line(text: str, name: str) -> tuple[int, str] | None:
     """The last line of `.env`'s text that comments out an assignment of `name` (`# NAME=9091`), if any."""
     found = None
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         if re.match(rf"^\s*#+\s*(?:export\s+)?{re.escape(name)}\s*=", line):
             found = (number, line)
     return found

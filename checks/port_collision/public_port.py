@@ -19,6 +19,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.project.codetext import CodeText
+from doctor.regular import text_lines
 
 from .follow import site_key
 
@@ -45,7 +46,7 @@ def public_reader(code: CodeText, name: str, folders: Iterable[Path],
         for path, text in code.files(folder):
             if not word.search(text) or _is_test(path, folder):
                 continue
-            lines = text.splitlines()
+            lines = text_lines(text)
             aliases = {name}
             for line in lines:  # `PORT = env.int("PORT", 80)`, `const port = process.env.PORT`
                 assigned = _ASSIGNS.match(line)

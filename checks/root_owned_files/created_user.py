@@ -15,6 +15,7 @@ from doctor.project import Project
 from doctor.project.digits import written_number
 from doctor.project.recipe import Recipe, Step
 from doctor.project.types import Service
+from doctor.regular import text_lines
 
 FIRST_UID = 1000  # useradd's UID_MIN, busybox adduser's first regular uid
 # official images that ship no regular user, so a useradd without -u there gives FIRST_UID (node's
@@ -200,7 +201,7 @@ def _given_from(project: Project, svc: Service, arg: str) -> tuple[str, str, str
     where = next((at for name, _, at in build.args if name == arg), None) if build is not None else None
     if where is None or where.line is None:
         return None
-    lines = (read_regular_text(where.path) or "").splitlines()
+    lines = text_lines(read_regular_text(where.path) or "")
     line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
     _, _, written = line.partition(arg)
     start = written.find("${")

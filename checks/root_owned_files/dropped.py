@@ -13,6 +13,7 @@ from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.reading import read_text
 from doctor.project.types import EnvSource, Service
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def _given(svc: Service, name: str) -> tuple[str | None, str | None] | None:
         return var.value, var.raw
     for arg, value, location in svc.build.args if svc.build else ():
         if arg == name:
-            lines = _text(location.path).splitlines() if location is not None and location.line else []
+            lines = text_lines(_text(location.path)) if location is not None and location.line else []
             line = lines[location.line - 1] if location is not None and location.line and \
                 len(lines) >= location.line else ""
             # `WWWGROUP: '${WWWGROUP}'` or `- WWWGROUP=${WWWGROUP}`: the text after the name, unquoted
@@ -178,7 +179,7 @@ def _commented(svc: Service) -> list[str]:
     location = svc.location
     if location is None or location.line is None:
         return []
-    lines = _text(location.path).splitlines()[location.line - 1:]
+    lines = text_lines(_text(location.path))[location.line - 1:]
     if not lines:
         return []
     indent = len(lines[0]) - len(lines[0].lstrip())

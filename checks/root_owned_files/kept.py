@@ -11,6 +11,7 @@ from doctor.model import Unavailable
 from doctor.project import Project
 from doctor.project.digits import written_number
 from doctor.project.types import Mount, Service
+from doctor.regular import text_lines
 
 from .places import Row, _under
 
@@ -128,7 +129,7 @@ def _started_chowns(project: Project, svc: Service, binds: list[Mount], place: P
     found: list[tuple[str, int, str]] = []
     for script, _ in ScriptFinder(project).run_by(svc)[:4]:
         text = read_regular_text(script) or ""
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text_lines(text), 1):
             words = line.split("#", 1)[0].split()
             given = _chown(words[1:] if words[:1] == ["sudo"] else words)
             if given is None:

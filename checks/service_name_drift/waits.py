@@ -21,6 +21,7 @@ from doctor.project.keyat import written_in
 from doctor.project.reading import read_regular_text
 from doctor.project.service_network import NetworkIndex, NetworkView, default_container_name, listen_ports, suggest
 from doctor.project.types import Service
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def waits(project: Project, service: Service, view: NetworkView, scripts: Script
         if script is None or WAITER_WORD.search(script) is None:
             continue
         shown = project.shown(path)
-        for number, line in enumerate(script.splitlines(), 1):
+        for number, line in enumerate(text_lines(script), 1):
             if line.lstrip().startswith("#"):
                 continue
             for host, port, meant in _drifted(project, service, view, line, seen):

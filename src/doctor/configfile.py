@@ -12,6 +12,7 @@ from pathlib import Path
 
 from doctor.model import record, shown_path
 from doctor.regular import read_text as regular_text
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def toml_lines(text: str) -> dict[tuple[str | int, ...], int]:
     lines: dict[tuple[str | int, ...], int] = {}
     table: tuple[str | int, ...] = ()
     arrays: dict[tuple[str | int, ...], int] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text_lines(text), 1):
         line = raw.strip()
         if header := re.match(rf"^\[\[\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]\]", line):
             name = _dotted(header[1])

@@ -92,3 +92,15 @@ def read_text(path: os.PathLike[str] | str, limit: int = TEXT_LIMIT, *, errors: 
 def decoded(data: bytes, encoding: str = "utf-8", errors: str = "replace") -> str:
     """Bytes read as `Path.read_text` reads them: decoded, with universal newlines."""
     return data.decode(encoding, errors).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_lines(text: str) -> list[str]:
+    """`text`'s lines as doctor numbers them (a finding's line, the line a fix edits, doctor.file_edits): at
+    "\\n", CRLF as one (a lone CR too in a text read with universal newlines, `decoded`), each without its
+    break. str.splitlines also ends a line at a form feed, a vertical tab, a file, group or record separator,
+    NEL, U+2028 or U+2029, which editors, compose's .env reader and the Dockerfile, shell and make parsers do
+    not: each line below one was numbered too low, and a fix there refused as stale."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the break ending the last line starts no line
+    return lines

@@ -28,7 +28,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.reading import is_dir, is_file
-from doctor.regular import read_bytes, read_text
+from doctor.regular import read_bytes, read_text, text_lines
 
 _VERSION_DIR = lazy(r"python(\d+\.\d+)t?$")
 _EXTENSION = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(\..*)?\.(so|pyd)$")
@@ -369,7 +369,7 @@ def _pyenv_versions(root: Path, directories: Sequence[Path], env: Mapping[str, s
 def _read_words(path: Path) -> list[str]:
     """The versions a pyenv version file names: each line's first word, comments skipped."""
     try:
-        lines = read_text(path).splitlines()
+        lines = text_lines(read_text(path))
     except OSError:
         return []
     words = (line.split(maxsplit=1)[0] for line in lines if line.strip())

@@ -70,12 +70,12 @@ def secure_path(sudoers: str | None = None) -> SecurePath:
 def _lines(path: str, depth: int) -> list[tuple[str, int, str]]:
     """(file, line number, logical line) of a sudoers file and what it includes, in sudo's order; the
     main file's OSError raised, an included file's skipped."""
-    from doctor.regular import read_text
+    from doctor.regular import read_text, text_lines
 
     text = read_text(path, 1024 * 1024)
     found: list[tuple[str, int, str]] = []
     pending, start = "", 0
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text_lines(text), 1):
         if not pending:
             start = number
         elif pending.count('"') % 2:  # inside a quoted value the continuation's blanks are dropped

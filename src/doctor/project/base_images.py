@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.regular import text_lines
 
 _FROM_FLAG = lazy(r"--\S+")
 _COPY_FROM = lazy(r"--from=(\S+)")
@@ -83,7 +84,7 @@ def script_builds(folders: tuple[Path, ...]) -> dict[str, tuple[Path, int, str]]
             text = read_text(path, MAX_SCRIPT_BYTES)
         except (OSError, ValueError):
             continue
-        lines = text.splitlines()
+        lines = text_lines(text)
         for offset, words in _commands(text):
             if path.name in _MAKEFILES and words[:1] and words[0].startswith("@"):
                 words = [words[0][1:], *words[1:]] if words[0][1:] else words[1:]

@@ -24,7 +24,7 @@ from pathlib import Path
 from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.project.reading import exists, glob
-from doctor.regular import read_text
+from doctor.regular import read_text, text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def _workflow_jobs(path: Path, interpolated: frozenset[str]) -> list[CiJob]:
 
     try:
         docs, _ = load_documents(path)
-        lines = read_text(path).splitlines()
+        lines = text_lines(read_text(path))
     except (OSError, YamlError):
         return []
     found: list[CiJob] = []

@@ -28,6 +28,7 @@ from doctor.lazyre import lazy
 from doctor.model import Location, record
 from doctor.project.digits import written_number
 from doctor.project.reading import is_file
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def _makefile(path: Path) -> list[tuple[Path, int, str, str]]:
         return []
     from doctor.project.makevars import MakeVariables, logical_lines
 
-    lines = text.splitlines()
+    lines = text_lines(text)
     variables = MakeVariables.read(lines)
     found, target = [], ""
     for number, line in logical_lines(lines):
@@ -188,7 +189,7 @@ def _plain(path: Path, limit: int | None = None, origin: str = "") -> list[tuple
         return []
     found: list[tuple[Path, int, str, str]] = []
     pending, start = "", 0
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         stripped = line.strip()
         if not pending:  # a command's first line: just's `@`/`-` prefixes, a YAML entry's `- `, `cmd:`
             start = number

@@ -32,6 +32,7 @@ from pathlib import Path
 from doctor.model import Location, record
 from doctor.project.ciimages import ComposeStart, compose_start
 from doctor.project.reading import is_dir, is_file, read_regular_text
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def _document_starts(path: Path) -> Iterator[ComposeStart]:
     text = read_regular_text(path, DOC_LIMIT)
     if text is None or "compose" not in text:
         return
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         for needle in ("docker compose ", "docker-compose "):
             at = line.find(needle)
             while at >= 0:

@@ -27,6 +27,7 @@ from doctor.lazyre import lazy
 from doctor.project.reading import is_file, read_text
 from doctor.project.tasks import MAKEFILES
 from doctor.project.wrapper_scripts import COMPOSE, LIMIT, candidates
+from doctor.regular import text_lines
 
 _WORD = lazy(r"""(?:"[^"]*"|'[^']*'|[^\s"';|&)]+)+""")
 _ASSIGN = lazy(r"""^\s*(?:export\s+|readonly\s+|local\s+|override\s+)?([A-Za-z_]\w*)\s*[:?]?=\s*"""
@@ -154,7 +155,7 @@ def _in_folder(name: str, folder: str | None) -> str:
 def _in_text(path: Path, text: str, makefile: bool) -> list[Wrapper]:
     from doctor.project.makevars import logical_lines
 
-    lines = list(logical_lines(text.splitlines()))
+    lines = list(logical_lines(text_lines(text)))
     values: dict[str, str] = {}
     for _, line in lines:
         assigned = _ASSIGN.match(line)

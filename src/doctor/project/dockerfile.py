@@ -22,6 +22,7 @@ from doctor.lazyre import lazy
 from doctor.model import field, record
 from doctor.project.reading import parse_json, read_regular_text
 from doctor.project.types import CopyInstruction, Dockerfile
+from doctor.regular import text_lines
 
 DIRECTIVE = lazy(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
 HEREDOC = lazy(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -128,7 +129,7 @@ def parsed_instructions(text: str) -> tuple[Instruction, ...]:
 
 def instructions(text: str) -> Iterator[Instruction]:
     """The logical instructions of a Dockerfile, continuations joined and heredoc bodies attached."""
-    lines = text.splitlines()
+    lines = text_lines(text)
     escape = _escape_char(lines)
     index = 0
     while index < len(lines):

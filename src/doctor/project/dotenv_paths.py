@@ -17,6 +17,7 @@ from pathlib import Path
 
 from doctor.project.appenv import Guard, PathSpec
 from doctor.project.appguard import _specs
+from doctor.regular import text_lines
 
 PATH_PARTS = {"pardir": "..", "curdir": "."}  # os.pardir, os.curdir
 NONE: PathSpec = ("none",)  # the default of `os.getenv("X")`: None, which no path is (see _none_is)
@@ -33,7 +34,7 @@ class PathReader:
         self.path = path
         self.reachable = reachable  # the files star imports may read (star_closure of the first module)
         self.seen = seen if seen is not None else {path}
-        self.lines = text.splitlines()
+        self.lines = text_lines(text)
         self.names: dict[str, tuple[PathSpec, ...]] = {}
         self.aliases: dict[str, str] = {}  # `from dotenv import load_dotenv as ld`: ld -> load_dotenv
         self.flags: dict[str, Guard] = {}  # `IN_DOCKER = os.getenv("IN_DOCKER")`: names a guard reads

@@ -59,8 +59,8 @@ _LINES: dict[str, tuple[tuple[int, int, int, int], list[str]]] = {}
 
 
 def _lines(path: Path) -> list[str] | None:
-    from doctor.project.yamlbytes import decode  # here: only a finding's line is read
-    from doctor.regular import read_bytes
+    from doctor.project.yamlbytes import read_text as compose_text  # here: only a finding's line is read
+    from doctor.regular import text_lines
 
     try:
         st = os.stat(path)
@@ -68,15 +68,10 @@ def _lines(path: Path) -> list[str] | None:
         known = _LINES.get(os.fspath(path))
         if known is not None and known[0] == stamp:
             return known[1]
-        text = decode(read_bytes(path, COMPOSE_LIMIT))[0]  # UTF-16 too, as compose reads it
+        text = compose_text(path, COMPOSE_LIMIT)  # UTF-16 too, as compose reads it; universal newlines
     except (OSError, UnicodeDecodeError):
         return None
-    # lines at "\n" alone, CRLF as one, as the findings' line numbers and the fixer count them
-    # (doctor.file_edits): str.splitlines also ends one at a form feed, NEL, U+2028 or a lone CR, which
-    # shifted every line below it, and the fix there was refused as stale
-    lines = text.replace("\r\n", "\n").split("\n")
-    if lines[-1] == "":
-        lines.pop()  # the break ending the last line starts no line
+    lines = text_lines(text)  # as the findings' lines and the fixer count them (not str.splitlines)
     if len(_LINES) >= 64:
         _LINES.clear()
     _LINES[os.fspath(path)] = (stamp, lines)

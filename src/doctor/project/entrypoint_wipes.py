@@ -36,6 +36,7 @@ from doctor.model import record
 from doctor.project import Project
 from doctor.project.service_entrypoint import HANDS_ON, STARTS_ITSELF
 from doctor.project.shellwords import pipelines, simple_commands
+from doctor.regular import text_lines
 
 SCRIPT_LIMIT = 256 * 1024  # an entrypoint script is a page or two; a bigger file is not read
 
@@ -75,7 +76,7 @@ def wipes(text: str) -> Iterator[tuple[int, str, str, bool]]:
     """(line, command as written, what it does, inside a conditional) for each command of a shell
     script that destroys data before the line handing its arguments on (`exec "$@"`); nothing for a
     script with no such line."""
-    lines = text.splitlines()
+    lines = text_lines(text)
     end = next((n for n, line in enumerate(lines) if HANDS_ON.match(line) and not STARTS_ITSELF.search(line)), None)
     if end is None:
         return

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from doctor.lazyre import lazy
 from doctor.model import Fix, Safety
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def recipe_lines(project: Project) -> Iterator[tuple[str, int, str, str]]:
     for makefile in MAKEFILES:
         text = read_regular_text(project.root / makefile)
         target = ""
-        for number, line in enumerate((text or "").splitlines(), 1):
+        for number, line in enumerate(text_lines(text or ""), 1):
             head = line.split(":", 1)[0]
             if line[:1] not in ("\t", " ", "#", "") and ":" in line and "=" not in head and head.strip():
                 target = head.strip().split()[0]

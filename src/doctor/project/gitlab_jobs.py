@@ -16,7 +16,7 @@ from pathlib import Path
 
 from doctor.model import Location
 from doctor.project.ciimages import CiJob, ComposeStart, ci_home, read_script
-from doctor.regular import read_text
+from doctor.regular import read_text, text_lines
 
 TYPE_CHECKING = False  # yamlload imports yaml: a warm run reads no YAML for an unchanged pipeline
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def _text(at: Location, texts: dict[Path, list[str]]) -> str:
     """The file's text from `at` to the end of its line."""
     if at.path not in texts:
         try:
-            texts[at.path] = read_text(at.path).splitlines()
+            texts[at.path] = text_lines(read_text(at.path))
         except OSError:
             texts[at.path] = []
     lines = texts[at.path]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from doctor.lazyre import lazy
+from doctor.regular import text_lines
 
 _VERBS = (r"(?:compose|run|exec|build|up|down|stop|start|restart|rm|cp|logs|pull|push|ps|kill|network|volume|image|"
           r"images|container|buildx|login|tag|inspect|system|context|version|info)\b")
@@ -117,7 +118,7 @@ def _functions(text: str) -> dict[str, str]:
     """The shell functions the text defines, each with its body: from its `{` to the first line that
     closes it (a `}` alone, at the definition's indentation or less)."""
     found: dict[str, str] = {}
-    lines = text.splitlines()
+    lines = text_lines(text)
     starts = {text.count("\n", 0, m.start()): (m[1] or m[2]) for m in _FUNCTION.finditer(text)}
     for number, name in starts.items():
         indent = len(lines[number]) - len(lines[number].lstrip())

@@ -17,6 +17,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project.reading import is_file, read_text
 from doctor.project.tasks import MAKEFILES  # the names make looks for, in its order
+from doctor.regular import text_lines
 
 _INCLUDE = lazy(r"^(?:-include|sinclude|include)[ \t]+(.+)$")
 _ENV_LINE = lazy(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
@@ -62,7 +63,7 @@ def _template(name: str) -> bool:
 def _is_env_file(path: Path) -> bool:
     """Whether every line of the file that is no comment or blank is `KEY=value` (one at least)."""
     try:
-        lines = [line for line in read_text(path, ENV_LIMIT).splitlines()
+        lines = [line for line in text_lines(read_text(path, ENV_LIMIT))
                  if line.strip() and not line.lstrip().startswith("#")]
     except OSError:
         return False
@@ -93,7 +94,7 @@ def make_exported(folder: Path) -> dict[str, tuple[Path, int]]:
             text = read_text(path, MAKEFILE_LIMIT)
         except OSError:
             continue
-        for number, raw in enumerate(text.splitlines(), 1):
+        for number, raw in enumerate(text_lines(text), 1):
             line = raw.split("#", 1)[0].rstrip()
             if not line or line.startswith("\t"):
                 continue

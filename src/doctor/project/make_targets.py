@@ -22,6 +22,7 @@ from doctor.model import record
 from doctor.project import Project
 from doctor.project.command_home import belongs_in
 from doctor.project.service_home import ServiceHome
+from doctor.regular import text_lines
 
 _RULE = lazy(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
 _OPTIONS_WITH_VALUE = frozenset({"-C", "--directory", "-f", "--file", "--makefile", "-j", "--jobs", "-l", "-o", "-W"})
@@ -236,7 +237,7 @@ def _rules(path: Path, overrides: dict[str, str],
     from doctor.project.makevars import MakeVariables, logical_lines
     from doctor.project.reading import read_regular_text
 
-    lines = (read_regular_text(path) or "").splitlines()
+    lines = text_lines(read_regular_text(path) or "")
     variables = MakeVariables.read(lines, overrides, goals)
     rules: dict[str, tuple[list[str], list[tuple[int, str]]]] = {}
     current: list[str] = []

@@ -16,6 +16,7 @@ from doctor.lazyre import lazy
 from doctor.lean_imports import glob_patterns
 from doctor.model import Location, record
 from doctor.project.reading import glob, is_file, parse_json, read_regular_text
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ MAX_INCLUDED = 32  # requirements files one manifest may pull in through -r (a c
 
 
 def _requirement_lines(path: Path, requirements: list[Requirement], read: set[Path]) -> None:
-    lines = (read_regular_text(path) or "").splitlines()
+    lines = text_lines(read_regular_text(path) or "")
     for number, line in enumerate(lines, 1):
         spec = line.split(" #", 1)[0].strip()
         if not spec or spec.startswith("#"):

@@ -38,6 +38,7 @@ from doctor.project.appenv import DotenvCall, Guard, PathSpec
 from doctor.project.codepaths import CodeMap
 from doctor.project.node_dotenv_args import _arguments, _literal, _options, _path
 from doctor.project.reading import is_file, read_regular_text
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class _Service:
     """Reads a service's command through its package.json scripts: entry files and script-level loads."""
 
     def __init__(self, manifest: Path, text: str, scripts: dict[str, str], codes: CodeMap) -> None:
-        self.manifest, self.lines, self.scripts, self.codes = manifest, text.splitlines(), scripts, codes
+        self.manifest, self.lines, self.scripts, self.codes = manifest, text_lines(text), scripts, codes
         self.entries: list[Path] = []
         self.calls: list[DotenvCall] = []
         self.seen: set[str] = set()
@@ -166,7 +167,7 @@ class _Service:
         from doctor.project.shellwords import split_unquoted
         from doctor.project.shipped import shell_words
 
-        lines = text.splitlines()
+        lines = text_lines(text)
         source, self.source = self.source, (path, lines)
         for number, line in enumerate(lines, 1):
             if line.lstrip().startswith("#"):
@@ -291,11 +292,11 @@ def file_calls(entries: list[Path], top: Path) -> Iterator[DotenvCall]:
         if aliases:  # tsconfig's `paths`: `from '@config'` is src/config/index.ts
             todo.extend(aliased_imports(code, aliases))
         if "dotenv" in code:
-            yield from _loads(path, code, text.splitlines())
+            yield from _loads(path, code, text_lines(text))
         if "ConfigModule" in code:  # @nestjs/config's ConfigModule.forRoot(): .env unless told otherwise
             from doctor.project.node_nest import config_module_loads
 
-            yield from config_module_loads(path, code, text.splitlines())
+            yield from config_module_loads(path, code, text_lines(text))
 
 
 def _uncommented(found: re.Match[str]) -> str:

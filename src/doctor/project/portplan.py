@@ -135,11 +135,11 @@ def git_ignored(path: Path, project: Project | None = None) -> bool | None:
 
 def _ignored_by(files: tuple[Path, ...], relative: str, name: str) -> bool:
     from doctor.project.memo import unreadable
-    from doctor.regular import read_text
+    from doctor.regular import read_text, text_lines
 
     for rules in files:
         try:
-            lines = read_text(rules).splitlines()
+            lines = text_lines(read_text(rules))
         except (FileNotFoundError, NotADirectoryError):  # absent: a fact the stamp records
             continue
         except OSError:  # doctor.regular's RefusedFile too (a FIFO, a file too big): not kept, read again

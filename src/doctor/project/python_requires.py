@@ -46,7 +46,7 @@ def uv_lock(path: Path) -> list[Declared]:
     """uv.lock's `requires-python = "==3.13.*"`: the range the lock was resolved for, which
     `uv sync --frozen` installs against. Only its header is read (before the first table): the lock
     itself can run to megabytes."""
-    from doctor.regular import RefusedFile, read_bytes
+    from doctor.regular import RefusedFile, read_bytes, text_lines
 
     try:  # its first 4 KiB, through the one bounded reader (a FIFO or a device named uv.lock is refused)
         head = read_bytes(path, 4096, head=True).decode("utf-8", "replace")
@@ -57,7 +57,7 @@ def uv_lock(path: Path) -> list[Declared]:
 
         unreadable()
         return []
-    for number, line in enumerate(head.splitlines()[:50], 1):
+    for number, line in enumerate(text_lines(head)[:50], 1):
         if line.startswith("["):
             return []
         key, equals, value = line.partition("=")

@@ -28,6 +28,7 @@ from doctor.project.digits import written_number
 from doctor.project.env_hosts import might_name_host
 from doctor.project.reading import is_dir, is_file, read_regular_text
 from doctor.project.types import Service
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def databases(text: str, sections: frozenset[str]) -> list[dict[str, str]]:
     shared: dict[str, str] = {}
     subs: list[dict[str, str]] = []
     used, level, below = True, -1, -1
-    for line in text.splitlines():
+    for line in text_lines(text):
         section = SECTION.match(line)
         if section is not None:
             used, level, below = section.group(1) in sections, -1, -1
@@ -180,7 +181,7 @@ def literal_host(text: str, current: str) -> tuple[int, int, str, int] | None:
     the port or the adapter is ERB or absent (an ERB host is rails_env's)."""
     used, host, port, adapter = True, None, None, None
     sections = used_sections(text, current)
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         section = SECTION.match(line)
         if section is not None:
             used = section.group(1) in sections
@@ -205,7 +206,7 @@ def used_sections(text: str, current: str) -> frozenset[str]:
     merges: dict[str, set[str]] = {}
     anchors: dict[str, str] = {}
     name = ""
-    for line in text.splitlines():
+    for line in text_lines(text):
         section = SECTION.match(line)
         if section is not None:
             name = section.group(1)
@@ -226,7 +227,7 @@ def used_sections(text: str, current: str) -> frozenset[str]:
 def _defaults(text: str, current: str) -> Iterator[tuple[str, str, int]]:
     """(key, default, line) of the ERB reads in the sections the environment `current` uses."""
     used, sections = True, used_sections(text, current)
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         section = SECTION.match(line)
         if section is not None:
             used = section.group(1) in sections

@@ -23,6 +23,7 @@ from doctor.project.codepaths import CodeMap
 from doctor.project.rails_env import rails_folders
 from doctor.project.reading import is_file, read_regular_text
 from doctor.project.types import Service
+from doctor.regular import text_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def rails_calls(project: Project, service: Service, codes: CodeMap) -> tuple[Dot
         inside = [codes.to_container(folder / name) for name in names]
         # an overwriting load applies the files last to first, so that the first one's values stay
         candidates = tuple(("abs", path) for path in reversed(inside) if path is not None)
-        text = (read_regular_text(at.path, 256 * 1024) or "").splitlines()[(at.line or 1) - 1].strip()
+        text = text_lines(read_regular_text(at.path, 256 * 1024) or "")[(at.line or 1) - 1].strip()
         return (DotenvCall(at, True, candidates, text, True, LOADER),)
     return ()
 
@@ -77,11 +78,11 @@ def rails_loads(project: Project, service: Service, codes: CodeMap) -> tuple[Dot
         text = read_regular_text(gemfile, 64 * 1024) or ""
         if not _gem_loaded(text, current) or _overwrite_line(folder) is not None:
             return ()
-        line = next((number for number, each in enumerate(text.splitlines(), 1) if GEM.match(each)), 1)
+        line = next((number for number, each in enumerate(text_lines(text), 1) if GEM.match(each)), 1)
         names = (f".env.{current}.local", *(() if current == "test" else (".env.local",)), f".env.{current}", ".env")
         inside = [codes.to_container(folder / name) for name in names]
         candidates = tuple(("abs", path) for path in inside if path is not None)
-        said = text.splitlines()[line - 1].strip() if text else ""
+        said = text_lines(text)[line - 1].strip() if text else ""
         keys = _not_merged_under(project, folder, names, process)
         return (DotenvCall(Location(gemfile, line), False, candidates, said, True, LOADER, keys),)
     return ()

@@ -16,6 +16,7 @@ from doctor.lazyre import lazy
 from doctor.project import Project
 from doctor.project.reading import is_file, read_text
 from doctor.project.tasks import CommandKind
+from doctor.regular import text_lines
 
 # the recipes that run a command on the host (a compose file's commands are the services')
 RECIPE_KINDS = frozenset((CommandKind.MAKE, CommandKind.JUST, CommandKind.TASK, CommandKind.NPM))
@@ -57,7 +58,7 @@ def platform_runs(project: Project) -> dict[Path, str]:
             text = read_text(config)
         except (OSError, UnicodeDecodeError):
             continue
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text_lines(text), 1):
             match = _PLATFORM_COMMAND.match(line)
             if match is None:
                 continue

@@ -30,6 +30,7 @@ from doctor.project.recipe import Recipe
 from doctor.project.script_words import _run_commands, _words, shell_words
 from doctor.project.tasks import CommandKind
 from doctor.project.types import Service
+from doctor.regular import text_lines
 from doctor.system_folders import home_folder
 
 _COMPOSE_RUN = lazy(r"\bdocker(?:\s+compose|-compose)\b.*?\b(?:exec|run)\b\s+(.*)")
@@ -224,7 +225,7 @@ def _path_calls_at(path: Path, mtime_ns: int, size: int) -> tuple[tuple[int, str
     except OSError:
         return ()
     found: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         line = line.strip().rstrip("\r")
         if line and not line.startswith("#") and "/" in line:
             found += [(number, word) for word in _run_commands(line) if "/" in word]

@@ -22,6 +22,7 @@ from doctor.model import Location, record
 from doctor.project.env_hosts import image_basename
 from doctor.project.reading import glob, is_dir, read_regular_text
 from doctor.project.types import Service
+from doctor.regular import text_lines
 
 # where the official images read their config: a bind below one of these is that server's config
 _CONFIG_DIRS = ("/etc/nginx/", "/usr/local/openresty/nginx/conf/", "/etc/caddy/", "/etc/traefik/",
@@ -111,7 +112,7 @@ def config_lines(service: Service) -> Iterator[ConfigLine]:
         text = read_regular_text(path, _LIMIT)
         style = _comment_style(service, path, target)
         listed = ""  # the key a YAML list's items belong to (`targets:`, then `- 'host:9100'` lines)
-        for number, raw in enumerate((text or "").splitlines(), 1):
+        for number, raw in enumerate(text_lines(text or ""), 1):
             line = _uncommented(raw, style).strip()
             if not line or line.startswith("#"):
                 continue

@@ -22,6 +22,7 @@ from doctor.model import Location, record
 from doctor.project import is_file
 from doctor.project.reading import parse_json, read_regular_text
 from doctor.project.shellwords import SHELL_WORDS, WRAPPERS, split_command, split_pipelines, sudo_programs
+from doctor.regular import text_lines
 
 __all__ = ["MAKEFILES", "SHELL_WORDS", "WRAPPERS", "Command", "CommandKind", "read_commands", "split_command",
            "task_commands"]
@@ -133,7 +134,7 @@ def _makefile(path: Path) -> list[Command]:
 
     commands: list[Command] = []
     target = ""
-    lines = text.splitlines()
+    lines = text_lines(text)
     variables = MakeVariables.read(lines)
     for number, line in logical_lines(lines):
         stripped = line.strip()
@@ -158,7 +159,7 @@ def _justfile(path: Path) -> list[Command]:
     if text is None:
         return []
     commands = [Command("just", "just", CommandKind.JUST, Location(path, 1), path.name, path.parent, implied=True)]
-    recipe, shebang, script, lines = "", False, False, text.splitlines()
+    recipe, shebang, script, lines = "", False, False, text_lines(text)
     index = 0
     while index < len(lines):
         line, number = lines[index], index + 1

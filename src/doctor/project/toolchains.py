@@ -26,6 +26,7 @@ from doctor.project.manifests import Language
 from doctor.project.reading import is_dir, read_bytes
 from doctor.project.service_home import ServiceHome
 from doctor.project.types import Service
+from doctor.regular import text_lines
 
 # the programs of a runtime (`bin/rails` is `rails`: a project's binstub needs the same Ruby)
 # foreman's Procfile (`foreman start -f Procfile.dev`), else `Procfile`
@@ -220,7 +221,7 @@ def _script_starts(project: Project, word: str, runtime: str) -> bool:
         named = _PROCFILE.search(text)
         procfile = (path.parent.parent if path.parent.name == "bin" else path.parent) / (
             named[1] if named else "Procfile")
-        lines = (read_regular_text(procfile, 64 * 1024) or "").splitlines()
+        lines = text_lines(read_regular_text(procfile, 64 * 1024) or "")
         return any(tool_runtime(posixpath.basename(w)) == runtime or ("/" in w and script_runtime(
             procfile.parent / w) == runtime) for line in lines if ":" in line for w in line.split(":", 1)[1].split())
     return False

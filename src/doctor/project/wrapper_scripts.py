@@ -16,6 +16,7 @@ from pathlib import Path
 from doctor.lazyre import lazy
 from doctor.project.reading import is_dir, is_file, read_bytes, read_text
 from doctor.project.tasks import MAKEFILES
+from doctor.regular import text_lines
 
 FOLDERS = ("", "bin", "script", "scripts", "tools", "docker")
 LIMIT = 64 * 1024
@@ -75,7 +76,7 @@ def wrapper_exports(root: Path) -> dict[str, tuple[Path, int]]:
             continue
         if COMPOSE.search(text) is None:
             continue
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(text_lines(text), 1):
             if (exported := _EXPORT.match(line)) is not None and _never_empty(exported[2]):
                 found.setdefault(exported[1], (path, number))
     return found

@@ -90,14 +90,14 @@ def read_text(path: Path, limit: int) -> str:
 
 def pyyaml_lines(text: str) -> list[tuple[int, int]] | None:
     """Where PyYAML's count of lines differs from doctor's, None where the two agree. doctor counts lines at
-    "\\n" alone (CRLF as one), as editors and its fixer do (doctor.file_edits); PyYAML's Reader, as YAML 1.1 and
-    go-yaml, also ends one at a NEL, U+2028, U+2029 or a lone CR. Else, for each line PyYAML counts (0-based
+    "\\n", CRLF and a lone CR (universal newlines, doctor.regular.text_lines), as editors do; PyYAML's Reader, as
+    YAML 1.1 and go-yaml, also ends one at a NEL, U+2028 or U+2029. Else, for each line PyYAML counts (0-based
     index), doctor's 1-based line and how many characters of it come before that line's first."""
-    if not any(c in text for c in "\x85\u2028\u2029") and text.count("\r") == text.count("\r\n"):
+    if not any(c in text for c in "\x85\u2028\u2029"):
         return None
     table, line, start = [(1, 0)], 1, 0
     for found in YAML_BREAK.finditer(text):
-        if "\n" in found[0]:
+        if found[0] in ("\r\n", "\n", "\r"):
             line, start = line + 1, found.end()
         table.append((line, found.end() - start))
     return table
