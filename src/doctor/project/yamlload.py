@@ -374,7 +374,7 @@ def _line(table: list[tuple[int, int]] | None, index: int) -> int:
 
 def _moved(docs: list[YMap | None], table: list[tuple[int, int]]) -> None:
     """Every location of the parsed documents at doctor's line and column, where PyYAML counted a line more at a
-    NEL, U+2028, U+2029 or lone CR (a quoted value may hold one): a fix then edits the line its finding names."""
+    NEL, U+2028 or U+2029 (a quoted value may hold one): a fix then edits the line its finding names."""
     moved: dict[int, Location] = {}
 
     def place(loc: Location | None) -> Location | None:
