@@ -23,6 +23,7 @@ from doctor.checks.compose_config.references import closest
 from fake_docker_engine import FakeEngine
 
 from doctor.engine import RunOptions, load_registry, preflight
+from doctor.fix_report import FixReport
 from doctor.fixer import FixOptions, fix
 from doctor.host import Host
 from doctor.model import Finding, Safety
@@ -37,6 +38,13 @@ def _references(root: Path, env: dict[str, str]) -> list[Finding]:
     options = ProjectOptions(path=root, env=env)
     report = preflight(RunOptions(project=options, select=("compose-config",), env=env), load_registry()).report
     return [f for f in report.findings if f.subject.startswith("reference:")]
+
+
+def _fix(root: Path, env: dict[str, str]) -> FixReport:
+    """`doctor fix --yes` of compose-config's family."""
+    options = FixOptions(project=ProjectOptions(path=root, env=env),
+                         families=frozenset({load_registry().checks["compose-config"].fix_family}), yes=True, env=env)
+    return fix(options, load_registry())
 
 
 def test_django_on_docker_renamed_volume_is_fixed_in_one_run(tmp_path: Path) -> None:
@@ -56,10 +64,7 @@ def test_django_on_docker_renamed_volume_is_fixed_in_one_run(tmp_path: Path) -> 
         assert finding.message.startswith("service 'db' refers to undefined volume pgdata")  # compose's words first
         assert finding.fix is not None and finding.fix.safety is Safety.SAFE
         assert finding.fix.title.startswith("did you mean 'postgres_data'?"), finding.fix.title
-        options = FixOptions(project=ProjectOptions(path=root, env=env),
-                             families=frozenset({load_registry().checks["compose-config"].fix_family}),
-                             yes=True, env=env)
-        report = fix(options, load_registry())
+        report = _fix(root, env)
         ours = [r for r in report.results if r.fingerprint.startswith("compose-config/")]
         assert len(ours) == 1 and ours[0].fixed, report.results
         assert compose.read_text() == upstream
@@ -213,10 +218,7 @@ def test_a_line_break_python_counts_in_a_quoted_value_leaves_the_rename_at_its_l
         (finding,) = _references(tmp_path, env)
         assert finding.location is not None and finding.location.line == 7
         assert finding.fix is not None and finding.fix.title.startswith("did you mean 'postgres_data'?")
-        options = FixOptions(project=ProjectOptions(path=tmp_path, env=env),
-                             families=frozenset({load_registry().checks["compose-config"].fix_family}),
-                             yes=True, env=env)
-        ours = [r for r in fix(options, load_registry()).results if r.fingerprint.startswith("compose-config/")]
+        ours = [r for r in _fix(tmp_path, env).results if r.fingerprint.startswith("compose-config/")]
         assert len(ours) == 1 and ours[0].fixed, ours
         assert compose.read_text(encoding="utf-8") == written.replace("- pgdata:", "- postgres_data:")
         assert _references(tmp_path, env) == []

@@ -41,6 +41,7 @@ from doctor.project.app_markers import SPRING_RESOURCES as RESOURCES
 from doctor.project.app_markers import SPRING_SUFFIXES as SUFFIXES
 from doctor.project.env_hosts import might_name_host
 from doctor.project.reading import is_dir, is_file, read_regular_text
+from doctor.regular import text_lines
 
 BUILD_FILES = ("pom.xml", "build.gradle", "build.gradle.kts")
 # within one location .properties wins over YAML (Spring Boot's reference, Externalized Configuration: "If
@@ -316,9 +317,9 @@ def _properties(text: str) -> list[dict[str, Entry]]:
     """The documents of a .properties file (split at `#---` / `!---` lines), each `key=value` with its line."""
     documents: list[dict[str, Entry]] = [{}]
     joined = False
-    # lines at "\n" alone, as doctor counts them everywhere (str.splitlines also breaks at \x0c, \x1c, \x85 or
-    # \u2028, which Java's Properties reads as blanks or a value's text: a later line's number would be off)
-    for number, line in enumerate((raw.removesuffix("\r") for raw in text.split("\n")), 1):
+    # lines as doctor numbers them (str.splitlines also breaks at \x0c, \x1c, \x85 or \u2028, which Java's
+    # Properties reads as blanks or a value's text: a later line's number would be off)
+    for number, line in enumerate(text_lines(text), 1):
         continued, joined = joined, line.endswith("\\")
         if not continued and line.rstrip() in ("#---", "!---"):
             documents.append({})
