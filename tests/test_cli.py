@@ -477,6 +477,20 @@ def test_no_compose_file_at_the_root_names_a_base_file_of_any_name_before_a_deep
         app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
 
 
+def test_no_compose_file_is_no_symfony_services_yaml(tmp_path: Path) -> None:
+    """kimai: config/services.yaml is Symfony's service configuration, a top-level `services:` of
+    `_defaults: {autowire: true}`; the hint said to give it with -f (ten schema errors followed)."""
+    from doctor import app
+
+    env = {"PATH": "/usr/bin", "HOME": str(tmp_path)}
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "services.yaml").write_text(
+        "parameters:\n  locale: en\nservices:\n  _defaults:\n    autowire: true\n    autoconfigure: true\n"
+        "  App\\:\n    resource: '../src/*'\n")
+    with pytest.raises(app.UsageError, match=r"here and in the parent folders; give one with -f\)$"):
+        app.run_preflight(app.PreflightOptions(path=tmp_path, env=env))
+
+
 def test_no_compose_file_at_the_root_names_a_development_compose_file_by_its_own_name(tmp_path: Path) -> None:
     """penpot: docker/devenv/docker-compose.main.yml (no name compose finds by itself) is the
     development one; docker/images/docker-compose.yaml builds production images."""

@@ -133,3 +133,22 @@ def test_compose_up_stops_where_doctor_says(tmp_path: Path, docker_engine: str, 
     finally:
         subprocess.run([*compose, "down", "-t", "0"], cwd=tmp_path, capture_output=True, timeout=120)
         subprocess.run([docker_engine, "volume", "rm", "-f", volume], capture_output=True)
+
+
+def test_an_external_name_a_variable_left_empty_says_to_set_it(tmp_path: Path) -> None:
+    """zammad-docker-compose's scenarios/add-external-network-to-elasticsearch.yml joins a reverse
+    proxy's network by `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}` (.env.dist comments it out):
+    unset, compose takes the key, and the fix said only `docker network create` of the key."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  es:\n    image: redis\n    networks: [default, proxy]\n"
+        "networks:\n  proxy:\n    external: true\n    name: ${PROXY_NETWORK}\n")
+    engine = FakeEngine(tmp_path / "docker.sock", {})
+    try:
+        [found] = _findings(tmp_path, engine.url)
+    finally:
+        engine.close()
+    assert found.subject == "es:external-network:proxy"
+    assert found.message == ("'es' uses external network 'proxy', which the engine does not have: up fails (its "
+                             "name, ${PROXY_NETWORK}, is empty: compose took the key)")
+    assert found.fix is not None and found.fix.command == ("docker", "network", "create", "proxy")
+    assert found.fix.title == "set PROXY_NETWORK to the network to use (in .env), or create the network first"

@@ -51,7 +51,7 @@ def test_a_quoted_separator_does_not_split_a_recipe_line(tmp_path: Path) -> None
 
 def test_a_pipeline_stage_carries_its_pipeline(tmp_path: Path) -> None:
     line = 'cd docs && psql -c "select 1; select 2" | xargs python update.py --x && pytest'
-    found = [(tool, cwd, pipeline) for _, tool, cwd, pipeline in split_pipelines(line, tmp_path)]
+    found = [(tool, cwd, pipeline) for _, tool, cwd, pipeline, _, _ in split_pipelines(line, tmp_path)]
     whole = 'psql -c "select 1; select 2" | xargs python update.py --x'
     docs = (tmp_path / "docs").resolve()
     assert found == [("psql", docs, whole), ("python", docs, whole), ("pytest", docs, "")]

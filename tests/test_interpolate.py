@@ -175,8 +175,9 @@ def test_operator_choice(template: str, symbol: str) -> None:
     ("$$A $A ${B}", (VariableRef("A"), VariableRef("B"))),
     ("${A:-x}${B-y}${C:+z}${D+w}", tuple(VariableRef(n, has_default=True) for n in "ABCD")),
     ("${A:?e}${B?e}", (VariableRef("A", required=True), VariableRef("B", required=True))),
-    ("${A:-${B:-$C}}-${D}", (VariableRef("A", has_default=True), VariableRef("B", has_default=True),
-                             VariableRef("C"), VariableRef("D"))),
+    # A and B set: each drops its default, the nearer one naming the cause (test_env_drift_dropped_default)
+    ("${A:-${B:-$C}}-${D}", (VariableRef("A", has_default=True), VariableRef("B", True, dropped_by=("A", ":-")),
+                             VariableRef("C", dropped_by=("B", ":-")), VariableRef("D"))),
 ])
 def test_variables_in_order(template: str, refs: tuple[VariableRef, ...]) -> None:
     assert substitute(template, {"A": "a", "B": "b", "C": "c"}.get)[1] == refs

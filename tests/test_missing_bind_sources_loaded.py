@@ -152,3 +152,57 @@ def test_a_folder_mounted_at_a_target_named_like_a_script_is_a_folder(tmp_path: 
     assert found["proxy-acme:state/proxy-acme"] == (
         Severity.INFO, "bind source ./state/proxy-acme does not exist: docker will create it root-owned")
     assert found["proxy-acme:state/run.sh"][0] is Severity.WARNING  # a file meant: docker makes it a folder
+
+
+def _pwd_project(tmp_path: Path) -> Path:
+    root = tmp_path / "devstack"
+    (root / "conf").mkdir(parents=True)
+    (root / "conf" / "app.yml").write_text("a: 1\n")
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    volumes:\n      - ${PWD}/conf/app.yml:/etc/app.yml\n")
+    return root
+
+
+def test_pwd_is_the_folder_the_path_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openedx/devstack mounts `${PWD}/configuration_files/discovery.yml`. `doctor preflight devstack`
+    from its parent judged the parent's `conf/app.yml` (the shell's PWD) and called six files missing:
+    the path is the folder compose runs in, and a shell that cds there gives compose that PWD."""
+    root = _pwd_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert _findings(root, {"PATH": "/usr/bin:/bin", "PWD": str(tmp_path)}) == {}
+    project = Project(ProjectOptions(path=Path("devstack"), env={"PATH": "/usr/bin:/bin", "PWD": str(tmp_path)}))
+    [mount] = project.compose.services["web"].volumes
+    assert mount.source == str(root / "conf" / "app.yml")
+
+
+def test_pwd_run_in_the_folder_is_the_shells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in the project folder itself, compose reads the PWD it inherits, whatever it names
+    (a program started by `make -C` without a shell keeps the caller's): doctor reads the same."""
+    root = _pwd_project(tmp_path)
+    monkeypatch.chdir(root)
+    found = _findings(Path("."), {"PATH": "/usr/bin:/bin", "PWD": str(tmp_path)})
+    assert list(found) == ["web:../conf/app.yml"]
+
+
+def test_a_source_a_variable_makes_relative_is_judged(tmp_path: Path) -> None:
+    """openedx/devstack's docker-compose-host.yml mounts `${DEVSTACK_WORKSPACE}/edx-platform` and ~20
+    sibling repositories so, with DEVSTACK_WORKSPACE=`..`: compose reads `../edx-platform`, which
+    preflight never judged, the text starting with a variable. One whose value is absolute (a
+    machine's own folder) is still not judged."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    image: busybox\n    volumes:\n"
+        "      - ${WORKSPACE}/edx-platform:/edx/app/edx-platform\n"
+        "      - ${WS:-..}/sib/file.yml:/etc/x.yml\n"
+        "      - ${ABS}/srv:/srv\n"
+        "      - type: bind\n        source: ${HERE:-.}/data\n        target: /data\n")
+    found = _findings(root, {"PATH": "/usr/bin:/bin", "PWD": str(root), "WORKSPACE": "..", "ABS": str(tmp_path)})
+    assert found == {
+        "web:../edx-platform": (Severity.INFO,
+                                "bind source ../edx-platform does not exist: docker will create it root-owned"),
+        "web:../sib/file.yml": (Severity.WARNING,
+                                "bind source ../sib/file.yml does not exist: docker will make it a root-owned "
+                                "directory"),
+        "web:data": (Severity.INFO, "bind source ./data does not exist: docker will create it root-owned"),
+    }

@@ -257,3 +257,24 @@ def test_the_first_line_of_a_quoted_value_that_goes_on_is_masked_by_its_key() ->
     assert scrub("      I_PASSWORD: 'multi\n        lineSecret'") == "      I_PASSWORD: '***\n        lineSecret'"
     assert scrub('      API_TOKEN: "quotedOne\r\n') == '      API_TOKEN: "***\r\n'
     assert scrub("      COMMENT: 'it goes\n on'") == "      COMMENT: 'it goes\n on'"
+
+
+@pytest.mark.parametrize("where", [".env.example", "backend/.env.example"])
+def test_a_templates_value_of_several_words_is_masked_whole_in_a_copys_diff(tmp_path: Path, where: str) -> None:
+    """A template's `DB_PASSWORD=correct horse battery staple` (an env file's value is its whole line) showed as
+    `DB_PASSWORD=*** horse battery staple` in env-drift's copy (`doctor fix --dry-run`, the JSON's edit), the key
+    matching the first word alone (karakeep's `MEILI_MASTER_KEY=[generate with <openssl rand ...>]` too): the
+    templates a fix copies or appends from are read for secrets as the env files are."""
+    env_file = "backend/.env" if where.startswith("backend") else ".env"
+    (tmp_path / "compose.yaml").write_text(f"services:\n  web:\n    image: busybox\n    env_file: {env_file}\n")
+    (tmp_path / where).parent.mkdir(exist_ok=True)
+    (tmp_path / where).write_text("DB_PASSWORD=correct horse battery staple\n"
+                                  "MEILI_MASTER_KEY=[generate with <openssl rand -base64 36>]\nDEBUG=1\n")
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"), "NO_COLOR": "1",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/doctor-leaks.sock"}
+    for args in (("preflight", "--format", "json", "."), ("fix", "--dry-run", ".")):
+        done = subprocess.run([sys.executable, "-m", "doctor", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)
+        out = done.stdout + done.stderr
+        assert "Traceback" not in done.stderr and "DEBUG=1" in out, out
+        assert not any(word in out for word in ("horse", "battery", "staple", "openssl", "base64")), out

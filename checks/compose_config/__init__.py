@@ -146,7 +146,10 @@ class ComposeConfig(Check):
         else the project's shell script that does (a `*.sh` at its top or in bin/, install/,
         script/, scripts/ or tools/ with `volume create` and the name: getsentry/self-hosted's
         install/create-docker-volumes.sh, and the top-level ./install.sh that runs it) (advice: an
-        external one may be meant to hold data from elsewhere, which an empty one would not). A
+        external one may be meant to hold data from elsewhere, which an empty one would not); one
+        whose `name:` a variable left empty, so that compose took the key (zammad's scenario
+        `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}`, a reverse proxy's network), gets setting the
+        variable first. A
         missing env file that the project's Makefile makes (redash's and kitsune's `.env:` rule; a
         recipe's `cp .env.example .env` or `> .env`, any command of the line: `test -f .env || cp -n
         .env-dist .env;`; the rule for the file first, a target that only appends to it with `>>`
@@ -330,6 +333,9 @@ class ComposeConfig(Check):
         from .externals import _engine_has, _made_by, _Scripts  # here: a project using none never imports these
 
         scripts = _Scripts(project)  # read once, and only when something is missing
+        model = project.compose
+        blank = {(kind, (model.external_volumes if kind == "volume" else model.external_networks)[key]): variable
+                 for place, variable in model.external_blank.items() for kind, _, key in [place.partition(":")]}
         for number, ((kind, name), (users, location)) in enumerate(sorted(used.items())):
             try:
                 present = _engine_has(host, kind, name)
@@ -347,6 +353,10 @@ class ComposeConfig(Check):
                        "engine does not have: up fails")
             made_by = _made_by(project, kind, name) or scripts.maker(kind, name)
             title = f"create the {kind} first" + (f" ({made_by})" if made_by else "")
+            if (variable := blank.get((kind, name))) is not None:
+                # zammad's `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}`: the proxy's network to join
+                message += f" (its name, ${{{variable}}}, is empty: compose took the key)"
+                title = f"set {variable} to the {kind} to use (in .env), or " + title
             fix = Fix(title, Safety.ADVICE, command=("docker", kind, "create", name))
             yield self.finding(message, location, f"{','.join(users)}:external-{kind}:{name}", fix)
 

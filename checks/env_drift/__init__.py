@@ -19,7 +19,7 @@ from .images import unpassworded
 from .loaders import made_reads, needed_by
 from .places import BREAKS, DROPS, OPTIONAL, _Keys, _lines, _services_of, empty_arg_builds_alike
 from .shell_required import required_unset
-from .templates import TemplateFindings, _Target, _template_of
+from .templates import TemplateFindings, _listed, _Target, _template_of
 
 # a service env file's template beside it (template_names): backend/.env -> backend/.env.example
 # (`.env.dev-sample` too: testdrivenio's django-on-docker, whose README says to copy it)
@@ -57,7 +57,14 @@ class EnvDrift(TemplateFindings):
         NEXT_PUBLIC_LANGFUSE_CLOUD_REGION`: empty and unset build alike),
         a warning otherwise (`hostname: "$HOSTNAME"` with HOSTNAME unset, as most shells leave it:
         compose drops the empty hostname and the container takes its ID, so `up` works); compose
-        warns about each too. A variable
+        warns about each too. One read only in a default compose then drops is info (documenso's
+        `${NEXT_PRIVATE_INTERNAL_WEBAPP_URL:-http://localhost:$PORT}` with that URL set in `.env`:
+        compose evaluates the default anyway and warns that PORT is not set, but nothing empty
+        reaches a container; likewise an alternate or an error message left out). So is a bare
+        `${VAR}` in `environment:` of a file that marks the variables it requires with `:?` (two
+        or more: documenso's production compose.yml, `NEXTAUTH_SECRET=${NEXTAUTH_SECRET:?err}` beside
+        35 settings like `${NEXT_PRIVATE_SMTP_HOST}` its app reads as unset when empty): an
+        optional setting, by the file's own convention. A variable
         only a service of a profile that is off uses is info: nothing that starts breaks; so is one
         the project's Makefile sets and exports to its recipes (openedx/devstack's options.mk
         `DEVSTACK_WORKSPACE ?= $(shell pwd)/..` under its Makefile's bare `export`), or that a script
@@ -188,16 +195,19 @@ class EnvDrift(TemplateFindings):
         # which service each use sits in matters only when some service is off (a pass over the file)
         owners = (_services_of([u.location for u in model.variable_uses]) if off
                   else [None] * len(model.variable_uses))
-        uses = sorted(zip(model.variable_uses, owners, strict=True), key=lambda pair: pair[1] in off)
+        # and a use whose value reaches a container before one only in a default compose drops
+        uses = sorted(zip(model.variable_uses, owners, strict=True),
+                      key=lambda pair: (pair[1] in off, bool(pair[0].dropped_by)))
         live_uses = [u for u, owner in uses if owner not in off]
         _judge_targets(project, targets, live_uses)
         env_filed = {p for s in model.services.values() for p in s.env_files}
+        marked = _marked_required(model.variable_uses)
         for use, owner in uses:
             is_set = use.is_set if use.is_set is not None else use.name in model.variables
             if use.has_default or use.required or is_set or use.name in reported:
                 continue
             reported.add(use.name)
-            yield self._unset_use(project, use, owner if owner in off else None, targets, keys, env_filed)
+            yield self._unset_use(project, use, owner if owner in off else None, targets, keys, env_filed, marked)
         for target in targets:
             yield from self._unset_in_dotenv(project, target, reported)
         # peeringdb's redis: `sh -c '... $${REDIS_PASSWORD:?...}'` with an empty env_file exits at `up`
@@ -214,7 +224,7 @@ class EnvDrift(TemplateFindings):
             yield self.finding(message, written, subject, fix, severity)
 
     def _unset_use(self, project: Project, use: VariableUse, off_owner: str | None, targets: list[_Target],
-                   keys: _Keys, env_filed: set[Path]) -> Finding:
+                   keys: _Keys, env_filed: set[Path], marked: dict[Path, list[str]]) -> Finding:
         """The finding for a `${VAR}` compose substitutes '' for; off_owner is the service using it
         when its profiles leave it off."""
         # the env file whose template lists the key (`.env` of `.env.example`, not `.env.dev`
@@ -226,8 +236,11 @@ class EnvDrift(TemplateFindings):
         # an env_file's `KEY=${VAR}` (compose.load_project puts those beside its own files' uses)
         in_env_file = use.location is not None and use.location.path in env_filed
         key = "environment" if in_env_file else keys.of(use.location)
-        message, severity = _unset_message(project, use, off_owner, keys, key, entry, example)
-        fix = _unset_fix(project, use, target, entry)
+        required = marked.get(use.location.path, []) if use.location is not None and not in_env_file else []
+        message, severity = _unset_message(project, use, off_owner, keys, key, entry, example, required)
+        fix = (_unset_fix(project, use, target, entry) if not use.dropped_by
+               else Fix(f"nothing breaks; to quiet compose's warning, give it a default where it is read "
+                        f"(${{{use.name}:-}})", Safety.ADVICE))  # a value from the template could change others
         if (entry is not None and example is not None and target.path is not None and target.file is None
                 and target.copied_whole):
             sets = "sets it" if entry.value else "lists it with no value (a copy leaves it empty: give it one)"
@@ -298,9 +311,22 @@ def _judge_targets(project: Project, targets: list[_Target], live_uses: list[Var
                                and not os.path.lexists(target.path))
 
 
+def _marked_required(uses: tuple[VariableUse, ...]) -> dict[Path, list[str]]:
+    """The variables each compose file marks as required (`${NEXTAUTH_SECRET:?err}`), in order, each once."""
+    found: dict[Path, list[str]] = {}
+    for use in uses:
+        if use.required and use.location is not None:
+            names = found.setdefault(use.location.path, [])
+            if use.name not in names:
+                names.append(use.name)
+    return found
+
+
 def _unset_message(project: Project, use: VariableUse, off_owner: str | None, keys: _Keys, key: str | None,
-                   entry: EnvEntry | None, example: EnvFile | None) -> tuple[str, Severity | None]:
-    """What an unset `${VAR}` does where it is used, and how bad that is (None: the check's own)."""
+                   entry: EnvEntry | None, example: EnvFile | None,
+                   required: list[str]) -> tuple[str, Severity | None]:
+    """What an unset `${VAR}` does where it is used, and how bad that is (None: the check's own);
+    `required`: the variables the file marks as required with `:?`."""
     # optional: the template itself leaves it empty (SENTRY_DSN=) or only mentions it in a
     # comment (twenty's `# STORAGE_S3_REGION=eu-west3` beside STORAGE_TYPE=local), or a label
     commented = (key in OPTIONAL and entry is None and example is not None
@@ -319,12 +345,24 @@ def _unset_message(project: Project, use: VariableUse, off_owner: str | None, ke
         message += f" in {key}: {DROPS[key]}"
     elif key in OPTIONAL:
         message = f"'{use.name}' is not set: compose passes an empty {key} value on (and warns too)"
+        if key == "environment" and severity is None and len(required) >= 2:
+            # documenso's production compose.yml: `NEXTAUTH_SECRET=${NEXTAUTH_SECRET:?err}` and eleven more
+            # beside 35 bare `${NEXT_PRIVATE_SMTP_HOST}`-like settings its app reads as unset when empty
+            severity = Severity.INFO
+            message += (f"; the file marks the variables it requires with `:?` ({_listed(required)}), "
+                        "not this one: an optional setting")
     if commented and example is not None:
         message += f"; {project.shown(example.path)} comments it out (optional)"
     if key == "args" and severity is None and (built := _args_alike(project.compose, keys, use)):
         severity = Severity.INFO
         message += f"; {project.shown(built)} declares it with no default: empty and unset build alike"
-    if off_owner is not None:
+    if use.dropped_by:
+        # documenso's `${NEXT_PRIVATE_INTERNAL_WEBAPP_URL:-http://localhost:$PORT}` with that URL set in .env:
+        # compose reads the default anyway and warns, but no empty value reaches a container
+        severity = Severity.INFO
+        message = (f"'{use.name}' is not set, but only {_dropping(use)}: no empty value reaches a container "
+                   "(compose still warns)")
+    elif off_owner is not None:
         severity = Severity.INFO
         message = (f"'{use.name}' is not set and has no default: only '{off_owner}' uses it, which its "
                    "profiles leave off (compose warns too)")
@@ -359,6 +397,16 @@ def _unset_fix(project: Project, use: VariableUse, target: _Target, entry: EnvEn
                            project.shown(example.path), project.root)
     title = f"set {use.name} in {project.shown(dotenv_path)} or give it a default (${{{use.name}:-value}})"
     return Fix(title, Safety.ADVICE)
+
+
+def _dropping(use: VariableUse) -> str:
+    """Which argument reads the variable, and why compose drops it: "the default of ${URL:-...}
+    reads it, and URL is set"."""
+    outer, operator = use.dropped_by
+    part, state = {":-": ("default", "set"), "-": ("default", "set"),
+                   ":+": ("alternate value", "empty or unset"), "+": ("alternate value", "unset")}.get(
+                       operator, ("error message", "set"))
+    return f"the {part} of ${{{outer}{operator}...}} reads it, and {outer} is {state}"
 
 
 def _literal_dollar(project: Project, use: VariableUse) -> tuple[str, Fix] | None:

@@ -57,9 +57,16 @@ class TemplateFindings(Check):
             # default there (`${SECRET_KEY_BASE:-a7523c...}`, `${POSTGRES_PASSWORD:-maybe_password}`),
             # and the stack runs on them; a copy would put `secret-value` and `postgres` in their place
             interpolated = [e.key for e in example.entries if e.key in names]
-            on_defaults = [] if env_filed or reaches or any(e.key.startswith("COMPOSE_") for e in example.entries) \
+            on_defaults = [] if env_filed or any(e.key.startswith("COMPOSE_") for e in example.entries) \
                 else [k for k in interpolated if all(u.has_default for u in live_uses if u.name == k)]
             if on_defaults and len(on_defaults) < len(interpolated):
+                on_defaults = []
+            # karakeep's docker-compose.dev.yml binds the checkout (`..:/app`), so docker/.env would reach the
+            # app, but compose sets each of the template's keys from a default of its own
+            # (`${MEILI_ADDR:-http://meilisearch:7700}`), which the template's 127.0.0.1 would replace: a key
+            # only .env gives the app keeps it a warning
+            if reaches and on_defaults and any(e.key not in on_defaults for e in example.entries
+                                               if e.key not in shell):
                 on_defaults = []
             yield from self._no_dotenv(project, example, dotenv_path, shell, used, on_defaults)
             return

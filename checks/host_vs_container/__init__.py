@@ -155,7 +155,11 @@ class HostVsContainer(Check):
         or v2 without the docker CLI plugin), the command says `docker-compose`. A package.json
         script is run by its name through the project's package manager (`docker compose exec web
         npm run build`): that puts node_modules/.bin on
-        PATH, which the node images do not, and runs the whole script. Where `run` would hand the
+        PATH, which the node images do not, and runs the whole script. A recipe line's assignments
+        before its tool go along as `-e NAME=value` (`PYTHONPATH=src pytest`, miniflux's `GOOS=darwin
+        GOARCH=arm64 go build`), and a line a shell must read (a redirection, `&`, a `$`, a
+        backquote) runs as `sh -c` with its own quotes, a Makefile's `$(shell CMD)` as `$(CMD)` and a
+        variable it sets nowhere as `${NAME}`. Where `run` would hand the
         command to the image's entrypoint script and that script dispatches on its first argument
         (`case $1 in`), reads none (`exec gunicorn ...`) or ends in a program that takes none, no line
         running them but to start itself again (mealie's entry.sh: `exec gosu $PUID "$BASH_SOURCE"

@@ -30,7 +30,7 @@ from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command, CommandKind
 from doctor.project.types import Service
 
-from .command_line import _mapped_pipeline, _run_options, _short, _tool_of, command_words
+from .command_line import _mapped_pipeline, _run_options, _short, _tool_of, command_words, env_options, shell_form
 
 # node's debugger flag with a port: `--inspect-brk=0.0.0.0:9229`, `--inspect=9230`
 _INSPECT = lazy(r"--inspect(?:-brk)?=(?:[\w.\[\]:-]*:)?(\d{2,5})\b")
@@ -52,7 +52,13 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     gaps = image_gaps(project, home, cwd, own)
     if gaps is not None:
         home, kept_out = gaps.home, [*kept_out, *gaps.mounts]
-    words = _mapped_pipeline(advised, cwd, home) if command.pipeline else mapped_words(advised, cwd, home)
+    # miniflux's `GOOS=darwin GOARCH=arm64 go build ...` (its assignments `-e` options), `go run main.go
+    # >/tmp/x.log 2>&1 &` (a redirection and `&` a shell must read: `sh -c`)
+    shelled = shell_form(command)
+    if shelled is not None:
+        words = _mapped_pipeline(("sh", "-c", shelled), cwd, home)
+    else:
+        words = _mapped_pipeline(advised, cwd, home) if command.pipeline else mapped_words(advised, cwd, home)
     hidden = hidden_modules(project, home)
     tool = _tool_of(command, own)
     listed = not_installed(project, home, tool)
@@ -76,6 +82,8 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     # an anonymous volume over the image's node_modules is filled from the image when created
     mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
     argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
+    named = len(argv) - len(words) - 1  # the service's name, before the command's words
+    argv[named:named] = env_options(command)
     replace = program_entrypoint(project, home.service)
     # django-on-docker's entrypoint.sh flushes the database before `exec "$@"`: the advised `run` skips it
     wipe = _start_wipe(project, home, verb, running, up_first, replace)

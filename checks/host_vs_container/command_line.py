@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
+from doctor.lazyre import lazy
 from doctor.project.command_home import mapped_words, runner_started
 from doctor.project.service_home import ServiceHome
 from doctor.project.tasks import Command, CommandKind
@@ -91,6 +92,67 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
     if build and argv[at + 1] != "--build":
         argv.insert(at + 1, "--build")
     return argv
+
+
+# a make function make would have run on the host (`VERSION := $(shell git describe --tags)`): in `sh -c` the
+# command it runs, substituted there; a variable the Makefile sets nowhere (make reads the environment's):
+# the container's, `${NAME}`
+_MAKE_SHELL = lazy(r"\$\(shell[ \t]+")
+_MAKE_NAME = lazy(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+# what stands for a justfile's `{{...}}` and a Taskfile's template, whose values doctor does not know
+_PLACEHOLDERS = lazy(r"\$(?:just|task)\b")
+# what a shell reads in a line other than words: a redirection, a command put in the background
+_SHELL_MARKS = frozenset("<>&")
+
+
+def shell_form(command: Command) -> str | None:
+    """The command as `sh -c` must run it in a container, where its words passed alone would not mean
+    what the recipe means: a redirection or `&` (`go run main.go >/tmp/x.log 2>&1 & echo "$!"`, whose
+    `>` and `&` became arguments of `go`), a `$` or a backquote (a variable, a command substitution,
+    a make function left unexpanded), or an assignment before its tool whose value a shell expands;
+    None where the words alone do (a package.json script runs by its name, a pipeline has its own)."""
+    if (command.kind is CommandKind.NPM and command.name) or command.pipeline:
+        return None
+    text = _PLACEHOLDERS.sub("", command.text)
+    values = "".join(a.partition("=")[2] for a in command.assigned)
+    if not ("$" in text or "`" in text or "$" in values or "`" in values or _has_shell_marks(text)):
+        return None
+    written = command.written or " ".join((*command.assigned, command.text))
+    if command.kind is CommandKind.MAKE:
+        written = _MAKE_NAME.sub(r"${\1}", _MAKE_SHELL.sub("$(", written))
+    return written
+
+
+def _has_shell_marks(text: str) -> bool:
+    """A `<`, `>` or `&` outside quotes (`2>&1`, `>/tmp/x.log`, a trailing `&`)."""
+    if not _SHELL_MARKS.intersection(text):
+        return False
+    import shlex
+
+    lexer = shlex.shlex(text, posix=True, punctuation_chars="<>&|;")
+    lexer.whitespace_split = True
+    try:
+        return any(word and set(word) <= set("<>&|;") for word in lexer)
+    except ValueError:  # an unclosed quote: what the shell would refuse as well
+        return True
+
+
+def env_options(command: Command) -> list[str]:
+    """`-e NAME=value` for each assignment before the command's tool (`GOOS=darwin GOARCH=arm64 go build`,
+    `PYTHONPATH=src pytest`: the recipe runs it with them, which the advised line dropped), where no shell
+    is needed to read them (shell_form)."""
+    if shell_form(command) is not None or (command.kind is CommandKind.NPM and command.name):
+        return []
+    import shlex
+
+    found: list[str] = []
+    for assignment in command.assigned:
+        try:
+            [word] = shlex.split(assignment)
+        except ValueError:
+            word = assignment
+        found += ["-e", word]
+    return found
 
 
 def command_words(text: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from doctor.project.task_twins import twin_of
 from doctor.project.tasks import Command
 from doctor.project.toolchains import RUNTIME_NAMES, host_lacks, runtime_server, script_runtime, task_env, tool_runtime
 
-from .command_line import _short, command_words
+from .command_line import _mapped_pipeline, _short, command_words, env_options, shell_form
 
 
 def runtime_belongs(check: Check, project: Project, command: Command, home: ServiceHome, running: bool | None,
@@ -29,9 +29,15 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
     # PHP's (`php artisan serve`, `php -S localhost:8000`, `symfony serve`), read as the Python and Node ones are
     server = runtime_server(words) or (runtime == "php" and serves(words))
     verb = "run" if running is False or server else "exec"
-    mapped = mapped_words(words, command.cwd, home)
-    mapped = reachable(mapped, command.cwd) if server else mapped  # `rails server` -> `-b 0.0.0.0`
+    shelled = shell_form(command)  # `go run main.go >/tmp/x.log 2>&1 &`: a shell reads the `>` and `&`
+    if shelled is not None:
+        mapped = _mapped_pipeline(("sh", "-c", shelled), command.cwd, home)
+    else:
+        mapped = mapped_words(words, command.cwd, home)
+        mapped = reachable(mapped, command.cwd) if server else mapped  # `rails server` -> `-b 0.0.0.0`
     argv = compose_argv(project, verb, home, command.cwd, mapped, tty=True, cli=cli)
+    at = len(argv) - len(mapped) - 1  # the service's name: miniflux's `GOOS=darwin GOARCH=arm64 go build` as `-e`s
+    argv[at:at] = env_options(command)
     service = project.services.get(home.service)
     # a PHP server's port (artisan's and the Symfony CLI's default 8000) that the service does not publish
     # (laravel-docker-examples' 'php-fpm' publishes none, Sail's 80 is its own `artisan serve --port=80`)

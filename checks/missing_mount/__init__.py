@@ -97,7 +97,9 @@ class MissingMount(Check):
         A COPY'd folder that a bind over its parent hides (`./backend:/app` over
         `COPY bin/ /app/bin`, the image's ENTRYPOINT) is reported whatever other services of the
         image mount, and goes back where the image has it (`./bin:/app/bin`).
-        It also finds bind sources inside the project that do not exist: docker creates them as
+        It also finds bind sources inside the project that do not exist (and those written relative
+        to it, `../x`, `${PWD}/../x`, or by a variable whose value is relative: devstack's
+        `${DEVSTACK_WORKSPACE}/edx-platform` with it `..`): docker creates them as
         root-owned directories, even where a file was meant; a rootless engine (a plain local engine
         whose socket a user owns) as its user, root in its containers (CTFd's `.data/redis` came out
         1001:1001 under Debian's rootless dockerd 20.10.24 of uid 1001: "docker will create it owned

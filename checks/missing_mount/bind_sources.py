@@ -69,8 +69,9 @@ def absent_sources(check: Check, project: Project, reads: RunTimeReads,
                 continue
             source = Path(os.path.normpath(mount.source))
             # Host-absolute sources (/var/run/docker.sock, /srv/data) depend on the machine: not
-            # judged; a source the project names relative to itself (`../x`, `${PWD}/../x`) is.
-            if not (inside(source, root) or _project_relative(mount.raw)) or source == root:
+            # judged; a source the project names relative to itself (`../x`, `${PWD}/../x`, and
+            # openedx/devstack's `${DEVSTACK_WORKSPACE}/edx-platform` with the variable `..`) is.
+            if not (inside(source, root) or mount.relative or _project_relative(mount.raw)) or source == root:
                 continue
             if names_nothing(source) or exists(source) or source.is_symlink():
                 continue  # (a name too long to exist: compose's own error, not a folder to create)

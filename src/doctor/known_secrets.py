@@ -33,7 +33,7 @@ from doctor.secret_urls import whole_url_password
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from doctor.project import Project
-    from doctor.project.types import Problem
+    from doctor.project.types import Problem, Service
 
 MAX_FILE = 4 * 1024 * 1024
 # the line patterns begin with the `\n` before their line, sought in "\n" + text: sre then looks for that one
@@ -108,6 +108,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     if dotenv is not None:
         mappings.append(dotenv.as_dict())
         paths.add(dotenv.path)
+    mappings.extend(_template_pairs(project, services))
     paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
     # the files `include:` and `extends: file:` bring in: where their services and variables are written
     paths.update(s.location.path for s in compose.services.values() if s.location is not None and s.location.path)
@@ -140,6 +141,24 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     names.update(v for v in _clear_values(clear) if v not in values or len(v) < 8 or v.isalpha())
     judged.keep()
     return values, names
+
+
+def _template_pairs(project: Project, services: Iterable[Service]) -> Iterable[dict[str, str]]:
+    """The pairs of the env files' templates (`.env.example`, `backend/.env.example`) whose value is several
+    words, read as compose reads an env file: env-drift's fix copies or appends from them, and its diff printed a
+    template's `DB_PASSWORD=correct horse battery staple` as `DB_PASSWORD=*** horse battery staple` (the key
+    masks the first word alone). A one-word placeholder (`changeme2024`) the key masks whole where it is
+    written, and is left readable elsewhere (tests/test_redact_known_dotenvs.py)."""
+    from doctor.project import template_names
+
+    example = project.env_example
+    found = [example] if example is not None else []
+    beside = {project.compose.project_dir / ".env", *(p for s in services for p in s.env_files),
+              *(Path(p) for p in project.chosen_env_files or ())}
+    for path in sorted(beside):
+        found += [t for name in template_names(path.name) if (t := project.env_file(path.with_name(name))) is not None]
+    for template in dict.fromkeys(found):
+        yield {key: value for key, value in template.as_dict().items() if len(value.split()) > 1}
 
 
 # pairs past which each is judged by its key before any digest (a big .env's 200,000 API_KEY_i secrets, each

@@ -20,7 +20,7 @@ from doctor.project.assemble import Assembler, Parsed, Scope
 from doctor.project.consistency import check_consistency, check_profile_references, secret_sources
 from doctor.project.discover import Discovery, discover, normalize_project_name
 from doctor.project.envfile import read_env_file
-from doctor.project.filetree import Interpolated, Interpolation
+from doctor.project.filetree import Interpolated, Interpolation, variables_of
 from doctor.project.goscalar import stringify
 from doctor.project.inputs import env_copy, probed
 from doctor.project.reading import exists
@@ -112,6 +112,7 @@ def load_project(options: ProjectOptions, parsed: dict[Path, Parsed] | None = No
         fixed_networks=_fixed_names(model.get("networks"), services),
         external_volumes=_external(model.get("volumes")),
         external_places=_external_places(model),
+        external_blank=_external_blank(model),
         secret_sources=secret_sources(model, enabled),
         include_env=assembler.include_env,
         volume_devices=bind_devices(model.get("volumes"), found.project_dir, found.environment.get("HOME")),
@@ -167,6 +168,21 @@ def _external_places(model: YMap) -> dict[str, Location]:
             if at is not None:
                 places[f"{kind[:-1]}:{key}"] = at
     return places
+
+
+def _external_blank(model: YMap) -> dict[str, str]:
+    """`volume:KEY` / `network:KEY` -> the variable that left an external one's `name:` empty."""
+    found: dict[str, str] = {}
+    for kind in ("volumes", "networks"):
+        declared = model.get(kind)
+        for key in _external(declared):
+            spec = declared.get(key) if isinstance(declared, YMap) else None
+            flag = spec.get("external") if isinstance(spec, YMap) else None
+            name = (flag.get("name") if isinstance(flag, YMap) else None) or (
+                spec.get("name") if isinstance(spec, YMap) else None)
+            if isinstance(name, str) and not name and (written := variables_of(name)):
+                found[f"{kind[:-1]}:{key}"] = written[0]
+    return found
 
 
 def derived_name(options: ProjectOptions, parsed: dict[Path, Parsed] | None = None) -> str:

@@ -61,13 +61,17 @@ def compose_hint(path: Path, command: str = "preflight") -> str:
 COMPOSE_LIKE = r"[\w.-]*compose[\w.-]*\.ya?ml"  # a file name that looks like a compose file
 _DEVELOPMENT = r"(?:^|[/._-])(?:dev|devenv|development|local)(?:$|[/._-])"  # a development stack's file or folder
 _DEFAULT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+# a compose service's own keys, one at least in a file of another name (not Symfony's `autowire:`, `arguments:`)
+_SERVICE_KEYS = (r"^[ \t]+(?:image|build|ports|volumes|environment|command|depends_on|networks|container_name"
+                 r"|extends|env_file|entrypoint|restart|healthcheck|expose|profiles):")
 _NOT_PROJECTS = frozenset({"node_modules", "vendor", "venv", ".venv", "dist", "build", "target", "site-packages"})
 
 
 def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> list[str]:
     """The compose files in the folders below (dify's `docker/docker-compose.yaml`, penpot's
     `docker/devenv/docker-compose.main.yml`, IntelOwl's `docker/default.yml` with its
-    `docker/*.override.yml`: a YAML file with a top-level `services:` counts whatever its name): a
+    `docker/*.override.yml`: a YAML file with a top-level `services:` and a key of a compose service,
+    `image:`, `ports:`..., counts whatever its name; kimai's Symfony `config/services.yaml` does not): a
     development one first (`dev`, `local` in its path), then the shallowest, then a name compose finds
     by itself, then a base file before its overrides. At most `depth` levels and `budget` folders looked
     into, hidden ones and dependency folders skipped (`.devcontainer` is looked into), and at most
@@ -92,8 +96,9 @@ def _compose_folders_below(folder: Path, depth: int = 2, budget: int = 400) -> l
                 head = read_text(Path(below, name), 64 * 1024)
             except OSError:
                 head = ""
-            if not named and not re.search(r"^services:[ \t]*(?:#.*)?$", head, re.MULTILINE):
-                continue
+            if not named and not (re.search(r"^services:[ \t]*(?:#.*)?$", head, re.MULTILINE)
+                                  and re.search(_SERVICE_KEYS, head, re.MULTILINE)):
+                continue  # kimai's config/services.yaml: Symfony's `services:` (`_defaults:`, `autowire:`)
             weight = len(re.findall(r"^[ \t]+(?:image|build):", head, re.MULTILINE))
             found[os.path.relpath(os.path.join(below, name), folder)] = max(weight, 1) if named else weight
 

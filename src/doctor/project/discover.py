@@ -89,7 +89,8 @@ def absolute(path: Path | str, base: Path) -> Path:
 
 def discover(options: ProjectOptions) -> Discovery:
     """Files, project directory, interpolation env and profiles for these options."""
-    target = absolute(options.path, Path.cwd())
+    here = Path.cwd()
+    target = absolute(options.path, here)
     probed(target)
     explicit = [absolute(f, target if target.is_dir() else target.parent) for f in options.files]
     if not target.is_dir():
@@ -98,7 +99,13 @@ def discover(options: ProjectOptions) -> Discovery:
     else:
         cwd = target
     os_env = env_copy(options.env)
-    os_env.setdefault("PWD", str(cwd))
+    if cwd != here:
+        # the path names the folder compose runs in: a shell that cds there gives compose that PWD,
+        # which `${PWD}/configuration_files/x.yml` reads (openedx/devstack's mounts; `doctor preflight
+        # devstack` from its parent read the parent's and called the files missing)
+        os_env["PWD"] = str(cwd)
+    else:
+        os_env.setdefault("PWD", str(cwd))
     found = Discovery(cwd=cwd, files=explicit, project_dir=cwd, environment=env_copy(os_env))
     env_files = chosen_env_files(options)  # () when COMPOSE_DISABLE_ENV_FILE turns .env off
     use_dotenv = env_files is None

@@ -119,7 +119,7 @@ class Interpolation:
             return Interpolated("", text, (), failed=True)
         for ref in refs:
             self.uses.append(VariableUse(ref.name, loc, ref.has_default, ref.required,
-                                         self.lookup(ref.name) is not None))
+                                         self.lookup(ref.name) is not None, ref.dropped_by))
         if not refs and value == text:
             return text
         return Interpolated(value, text, refs)

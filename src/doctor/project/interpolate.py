@@ -102,6 +102,10 @@ class VariableRef:
     name: str
     has_default: bool = False  # ${V:-d} ${V-d} ${V:+x} ${V+x}
     required: bool = False  # ${V:?e} ${V?e}
+    # read only in an argument its operator then drops: `$PORT` in `${URL:-http://localhost:$PORT}`
+    # with URL set (compose evaluates the default anyway, and warns that PORT is not set); the
+    # variable whose value dropped it and its operator ("URL", ":-"), else empty
+    dropped_by: tuple[str, ...] = ()
 
 
 @record(frozen=False)
@@ -277,6 +281,11 @@ def _apply_operator(substitution: str, operator: str, lookup: Lookup, refs: list
     required = "?" in operator
     refs.insert(ref_index, VariableRef(name, has_default=not required, required=required))
     value = lookup(name)
+    if len(refs) > ref_index + 1 and not _uses_argument(operator, value):
+        for index in range(ref_index + 1, len(refs)):
+            if not refs[index].dropped_by:  # an inner operator's drop is the nearer cause
+                ref = refs[index]
+                refs[index] = VariableRef(ref.name, ref.has_default, ref.required, (name, operator))
     if operator == ":?":
         if not value:
             raise _Missing(name, argument)
@@ -293,6 +302,18 @@ def _apply_operator(substitution: str, operator: str, lookup: Lookup, refs: list
         return argument if value else ""
     # "+": the alternate when set, even to ""
     return "" if value is None else argument
+
+
+def _uses_argument(operator: str, value: str | None) -> bool:
+    """Whether the operator's result is its argument for this value (a required variable's
+    argument is its error message, used when compose stops)."""
+    if operator in (":?", ":-"):
+        return not value
+    if operator in ("?", "-"):
+        return value is None
+    if operator == ":+":
+        return bool(value)
+    return value is not None  # "+"
 
 
 def as_lookup(source: Lookup | Mapping[str, str] | None) -> Lookup:

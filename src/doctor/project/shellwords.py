@@ -48,14 +48,17 @@ _LEADING = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!")
 
 def split_command(text: str, cwd: Path) -> Iterator[tuple[str, str, Path]]:
     """(segment, tool, cwd) for each simple command of a shell line; `cd DIR` moves cwd along."""
-    for segment, tool, folder, _ in split_pipelines(text, cwd):
+    for segment, tool, folder, _, _, _ in split_pipelines(text, cwd):
         yield segment, tool, folder
 
 
-def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]]:
+def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str, tuple[str, ...], str]]:
     """split_command's (segment, tool, cwd), with the pipeline the command is fed by: the text of the
     whole pipeline it is a stage of (`psql ... | xargs python update.py`), or its own text where `xargs`
-    runs it (xargs reads what to add from its input); "" for a command that stands alone."""
+    runs it (xargs reads what to add from its input); "" for a command that stands alone; and the
+    assignments the segment drops before its tool (`GOOS=darwin GOARCH=arm64 go build`, `env
+    PYTHONPATH=src pytest`), as written: what the command runs with; and the segment as written, its
+    quotes, redirections and `&` kept (what `sh -c` runs)."""
     for stages in pipelines(text):
         whole = " | ".join(stage.strip() for stage in stages) if len(stages) > 1 else ""
         for raw in stages:
@@ -64,8 +67,11 @@ def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]
                 segment = segment[:-1].rstrip()
             words = _words(segment)
             fed, sudo = whole, False
+            assigned: list[str] = []
             while words and (_ASSIGNMENT.match(words[0]) or words[0] in WRAPPERS or words[0] in _LEADING
                              or words[0].startswith("-")):
+                if _ASSIGNMENT.match(words[0]) and not sudo:
+                    assigned.append(words[0])
                 fed = fed or (segment if words[0] == "xargs" else "")
                 sudo = words[0] == "sudo" or (sudo and words[0].startswith("-"))
                 # `sudo -u www-data pytest`: the option's argument is no program
@@ -77,11 +83,11 @@ def split_pipelines(text: str, cwd: Path) -> Iterator[tuple[str, str, Path, str]
                 cwd = (cwd / words[1]).resolve() if not words[1].startswith("~") else cwd
                 continue
             if "/" in tool and _project_script(tool, cwd):  # `./manage.py test`: the project's own script
-                yield _joined(words), tool, cwd, fed
+                yield _joined(words), tool, cwd, fed, tuple(assigned), segment
                 continue
             if tool in SHELL_WORDS or "$" in tool or "/" in tool or not _TOOL_NAME.match(tool) or tool == "make":
                 continue
-            yield _joined(words), tool, cwd, fed
+            yield _joined(words), tool, cwd, fed, tuple(assigned), segment
 
 
 # sudo's options that take an argument (`sudo -u www-data cmd`, `sudo --chdir /srv cmd`), sudo(8)'s

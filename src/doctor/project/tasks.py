@@ -88,6 +88,8 @@ class Command:
     name: str = ""
     pipeline: str = ""
     sudo: str = ""  # run through `sudo` by its name, as this user: looked up on sudo's secure_path, not PATH
+    assigned: tuple[str, ...] = ()  # the assignments before its tool, as written (`GOOS=darwin`, `PYTHONPATH=src`)
+    written: str = ""  # the command as its line writes it (its quotes, redirections, `&`): what `sh -c` runs
 
 
 def read_commands(root: Path, compose_files: Sequence[Path] = ()) -> tuple[Command, ...]:
@@ -141,10 +143,10 @@ def _makefile(path: Path) -> list[Command]:
         if line.startswith("\t") and target:
             recipe = variables.expand(stripped.lstrip("@-+ "), target)
             sudo = sudo_programs(recipe)
-            for segment, tool, cwd, pipeline in split_pipelines(recipe, path.parent):
+            for segment, tool, cwd, pipeline, assigned, written in split_pipelines(recipe, path.parent):
                 commands.append(Command(segment, tool, CommandKind.MAKE, Location(path, number),
                                         f"make target {target!r}", cwd, "/" in tool, name=target, pipeline=pipeline,
-                                        sudo=sudo.get(tool, "")))
+                                        sudo=sudo.get(tool, ""), assigned=assigned, written=written))
             continue
         rule = RULE.match(line)
         if rule and not line.startswith("\t"):
@@ -184,10 +186,10 @@ def _justfile(path: Path) -> list[Command]:
             continue
         line = _JUST_INTERPOLATION.sub("$just", body)
         sudo = sudo_programs(line)
-        for segment, tool, cwd, pipeline in split_pipelines(line, path.parent):
+        for segment, tool, cwd, pipeline, assigned, written in split_pipelines(line, path.parent):
             commands.append(Command(segment, tool, CommandKind.JUST, Location(path, number),
                                     f"just recipe {recipe!r}", cwd, "/" in tool, name=recipe, pipeline=pipeline,
-                                    sudo=sudo.get(tool, "")))
+                                    sudo=sudo.get(tool, ""), assigned=assigned, written=written))
     return commands
 
 
@@ -227,10 +229,10 @@ def _taskfile(path: Path) -> list[Command]:
             for offset, line in enumerate(scalar.value.splitlines()):
                 number = scalar.start_mark.line + 1 + (offset + 1 if block else 0)
                 sudo = sudo_programs(_task_text(line))
-                for segment, tool, cwd, pipeline in split_pipelines(_task_text(line), folder):
+                for segment, tool, cwd, pipeline, assigned, written in split_pipelines(_task_text(line), folder):
                     commands.append(Command(segment, tool, CommandKind.TASK, Location(path, number),
                                             f"task {name!r}", cwd, "/" in tool, name=name, pipeline=pipeline,
-                                            sudo=sudo.get(tool, "")))
+                                            sudo=sudo.get(tool, ""), assigned=assigned, written=written))
     return commands
 
 

@@ -98,6 +98,9 @@ class Mount:
     create_host_path: bool = True
     location: Location | None = None
     raw: str = ""
+    # a bind source written relative to the project once interpolated (`${WORKSPACE:-..}/edx-platform`
+    # as `../edx-platform`), where `raw` starts with the variable
+    relative: bool = False
 
 
 @record
@@ -264,7 +267,10 @@ class VariableUse:
     `has_default` covers `${V:-d}`, `${V-d}`, `${V:+x}`, `${V+x}` (never blank by accident);
     `required` covers `${V:?e}` / `${V?e}`. `is_set` says whether the interpolation environment
     in effect for this file (which for an `include` adds its own env_file) had the variable;
-    None when the loader did not record it (then judge by ComposeModel.variables).
+    None when the loader did not record it (then judge by ComposeModel.variables). `dropped_by`
+    names the variable and operator whose value drops the argument the use sits in (`$PORT` in
+    `${URL:-http://localhost:$PORT}` with URL set: ("URL", ":-")): compose evaluates it, and warns,
+    but no value of it reaches the result.
     """
 
     name: str
@@ -272,6 +278,7 @@ class VariableUse:
     has_default: bool = False
     required: bool = False
     is_set: bool | None = None
+    dropped_by: tuple[str, ...] = ()
 
 
 class ProblemKind(enum.Enum):
@@ -353,6 +360,9 @@ class ComposeModel:
     # (`volume:KEY`, `network:KEY`)
     external_volumes: Mapping[str, str] = field(default_factory=dict)
     external_places: Mapping[str, Location] = field(default_factory=dict)
+    # the external ones whose `name:` a variable left empty, so that compose took the key, with the
+    # variable (zammad's scenario `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}`, the proxy's network)
+    external_blank: Mapping[str, str] = field(default_factory=dict)
     # the secrets' and configs' sources the enabled services use (doctor.project.consistency.secret_sources)
     secret_sources: tuple[SecretSource, ...] = ()
     # an included compose file -> the env files its `include` entries read, the one that wins a key

@@ -53,7 +53,7 @@ def parse_volume(value: Any, location: Location | None, base: Path, home: str | 
         return Mount("volume", None, clean_target(target), read_only, False, location, raw)
     if is_file_path(source):
         return Mount("bind", resolve_source(source, base, home), clean_target(target), read_only, True,
-                      location, raw)
+                      location, raw, source.startswith("."))
     return Mount("volume", source, clean_target(target), read_only, False, location, raw)
 
 
@@ -139,9 +139,11 @@ def _long(entry: YMap, location: Location | None, base: Path, home: str | None) 
     read_only = stringify(entry.get("read_only", False)) in _TRUE
     create = True
     bind = entry.get("bind")
+    relative = False
     if kind == "bind":
         if source is None:
             raise VolumeError("bind mount is missing its 'source'")
+        relative = source.startswith(".")
         source = resolve_source(source, base, home)
         if isinstance(bind, YMap):
             # compose v2.40.3 (compose-go v2.9.1): a bind block without the key means false
@@ -149,7 +151,7 @@ def _long(entry: YMap, location: Location | None, base: Path, home: str | None) 
     else:
         create = False
     return Mount(kind, source, clean_target(target), read_only, create, location,
-                 raw_text(source_value) if source_value is not None else "")
+                 raw_text(source_value) if source_value is not None else "", relative)
 
 
 def unique_mounts(mounts: list[Mount]) -> list[Mount]:
