@@ -155,8 +155,15 @@ def _template_pairs(project: Project, services: Iterable[Service]) -> Iterable[d
     found = [example] if example is not None else []
     beside = {project.compose.project_dir / ".env", *(p for s in services for p in s.env_files),
               *(Path(p) for p in project.chosen_env_files or ())}
+    listed: dict[Path, set[str]] = {}  # each folder listed once: `.env` has 48 template names to look for
     for path in sorted(beside):
-        found += [t for name in template_names(path.name) if (t := project.env_file(path.with_name(name))) is not None]
+        if path.parent not in listed:
+            try:
+                listed[path.parent] = set(os.listdir(path.parent))
+            except OSError:
+                listed[path.parent] = set()
+        names = [name for name in template_names(path.name) if name in listed[path.parent]]
+        found += [t for name in names if (t := project.env_file(path.with_name(name))) is not None]
     for template in dict.fromkeys(found):
         yield {key: value for key, value in template.as_dict().items() if len(value.split()) > 1}
 
