@@ -81,3 +81,21 @@ def test_a_python_recipes_assignments_are_env_options(tmp_path: Path, monkeypatc
     at = argv.index("web")
     assert argv[at - 4:] == ["-e", "PYTHONPATH=src", "-e", "DJANGO_SETTINGS_MODULE=app.settings test",
                              "web", "python", "-m", "manage", "test"]
+
+
+def test_a_make_function_doctor_cannot_evaluate_stays_as_written(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """City-of-Helsinki/tilavarauspalvelu's `dbshell -- -c "DROP SCHEMA $(call args, 'public') ..."`: no shell reads
+    `$(call ...)` as make does, so `sh -c` would run a command `call`; the words stay as they were. A shell's own
+    `$$(git rev-parse HEAD)` (make's `$(git rev-parse HEAD)`) is a command substitution for `sh -c`."""
+    from test_hvc_make_variables import djangoproject
+
+    project = djangoproject(tmp_path)
+    (project / "Makefile").write_text(
+        "reset:\n\tpython -m manage dbshell -- -c \"DROP SCHEMA $(call args, 'public') CASCADE;\"\n"
+        "stamp:\n\tpython -m manage stamp $$(git rev-parse HEAD)\n")
+    found = {f.location.line: list(f.fix.command) for f in findings(project, monkeypatch)
+             if f.location is not None and f.fix is not None}
+    assert found[2][found[2].index("web") + 1:] == ["python", "-m", "manage", "dbshell", "--", "-c",
+                                                    "DROP SCHEMA $(call args, 'public') CASCADE;"]
+    assert found[4][found[4].index("web") + 1:] == ["sh", "-c", "python -m manage stamp $(git rev-parse HEAD)"]

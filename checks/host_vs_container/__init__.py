@@ -159,7 +159,9 @@ class HostVsContainer(Check):
         before its tool go along as `-e NAME=value` (`PYTHONPATH=src pytest`, miniflux's `GOOS=darwin
         GOARCH=arm64 go build`), and a line a shell must read (a redirection, `&`, a `$`, a
         backquote) runs as `sh -c` with its own quotes, a Makefile's `$(shell CMD)` as `$(CMD)` and a
-        variable it sets nowhere as `${NAME}`. Where `run` would hand the
+        variable it sets nowhere as `${NAME}`; a line holding another make function doctor cannot
+        evaluate (tilavarauspalvelu's `$(call args, 'public')`) keeps its words, which no shell reads as make.
+        Where `run` would hand the
         command to the image's entrypoint script and that script dispatches on its first argument
         (`case $1 in`), reads none (`exec gunicorn ...`) or ends in a program that takes none, no line
         running them but to start itself again (mealie's entry.sh: `exec gosu $PUID "$BASH_SOURCE"

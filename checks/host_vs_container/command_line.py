@@ -99,6 +99,11 @@ def _run_options(argv: list[str], verb: str, count: int, *, build: bool, entrypo
 # the container's, `${NAME}`
 _MAKE_SHELL = lazy(r"\$\(shell[ \t]+")
 _MAKE_NAME = lazy(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+# any other make function doctor could not evaluate (tilavarauspalvelu's `$(call args, 'public')`): no shell
+# reads it as make would, so the words stay as they were
+_MAKE_FUNCTION = lazy(r"\$\((?:call|word|words|wordlist|firstword|lastword|filter|filter-out|subst|patsubst|strip"
+                      r"|findstring|sort|dir|notdir|suffix|basename|addsuffix|addprefix|join|wildcard|realpath"
+                      r"|abspath|if|or|and|foreach|file|value|eval|origin|flavor|error|warning|info|let|intcmp)[ \t]")
 # what stands for a justfile's `{{...}}` and a Taskfile's template, whose values doctor does not know
 _PLACEHOLDERS = lazy(r"\$(?:just|task)\b")
 # what a shell reads in a line other than words: a redirection, a command put in the background
@@ -112,6 +117,8 @@ def shell_form(command: Command) -> str | None:
     a make function left unexpanded), or an assignment before its tool whose value a shell expands;
     None where the words alone do (a package.json script runs by its name, a pipeline has its own)."""
     if (command.kind is CommandKind.NPM and command.name) or command.pipeline:
+        return None
+    if command.kind is CommandKind.MAKE and _MAKE_FUNCTION.search(command.text):
         return None
     text = _PLACEHOLDERS.sub("", command.text)
     values = "".join(a.partition("=")[2] for a in command.assigned)
