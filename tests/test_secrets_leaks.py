@@ -175,13 +175,18 @@ def test_the_piece_of_a_password_a_url_read_to_its_first_blank_calls_the_host_is
     (tmp_path / "compose.yaml").write_text(
         f'services:\n  web:\n    image: busybox\n    environment:\n      REDIS_URL: "{url}"\n'
         "  cache:\n    image: redis\n")
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"), "NO_COLOR": "1",
-           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/doctor-leaks.sock"}
-    for args in (("preflight", "--format", "json", "."), ("fix", "--dry-run", ".")):
-        done = subprocess.run([sys.executable, "-m", "doctor", *args], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=120)
+    for done in _preflight_and_dry_fix(tmp_path):
         assert "Traceback" not in done.stderr
         assert "Pw9xQ7" not in done.stdout + done.stderr and "Secr3t" not in done.stdout + done.stderr, done.stdout
+
+
+def _preflight_and_dry_fix(root: Path) -> list[subprocess.CompletedProcess[str]]:
+    """`doctor preflight --format json` and `doctor fix --dry-run` on `root`, each in a process of its own."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(root / "home"), "NO_COLOR": "1",
+           "XDG_STATE_HOME": str(root / "state"), "DOCKER_HOST": "unix:///nonexistent/doctor-leaks.sock"}
+    return [subprocess.run([sys.executable, "-m", "doctor", *args], cwd=root, env=env, capture_output=True,
+                           text=True, timeout=120)
+            for args in (("preflight", "--format", "json", "."), ("fix", "--dry-run", "."))]
 
 
 @pytest.mark.parametrize(
@@ -270,11 +275,7 @@ def test_a_templates_value_of_several_words_is_masked_whole_in_a_copys_diff(tmp_
     (tmp_path / where).parent.mkdir(exist_ok=True)
     (tmp_path / where).write_text("DB_PASSWORD=correct horse battery staple\n"
                                   "MEILI_MASTER_KEY=[generate with <openssl rand -base64 36>]\nDEBUG=1\n")
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path / "home"), "NO_COLOR": "1",
-           "XDG_STATE_HOME": str(tmp_path / "state"), "DOCKER_HOST": "unix:///nonexistent/doctor-leaks.sock"}
-    for args in (("preflight", "--format", "json", "."), ("fix", "--dry-run", ".")):
-        done = subprocess.run([sys.executable, "-m", "doctor", *args], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=120)
+    for done in _preflight_and_dry_fix(tmp_path):
         out = done.stdout + done.stderr
         assert "Traceback" not in done.stderr and "DEBUG=1" in out, out
         assert not any(word in out for word in ("horse", "battery", "staple", "openssl", "base64")), out
