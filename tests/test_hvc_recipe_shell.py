@@ -99,3 +99,20 @@ def test_a_make_function_doctor_cannot_evaluate_stays_as_written(tmp_path: Path,
     assert found[2][found[2].index("web") + 1:] == ["python", "-m", "manage", "dbshell", "--", "-c",
                                                     "DROP SCHEMA $(call args, 'public') CASCADE;"]
     assert found[4][found[4].index("web") + 1:] == ["sh", "-c", "python -m manage stamp $(git rev-parse HEAD)"]
+
+
+def test_the_same_words_with_other_assignments_are_other_commands(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`GOARCH=amd64 go build -o app` and `GOARCH=arm64 go build -o app` were one finding, the second dropped as
+    "the same command again": each builds another binary."""
+    import shutil
+
+    if shutil.which("go"):
+        pytest.skip("this machine has go: the recipes run here")
+    project = _miniflux(tmp_path)
+    (project / "Makefile").write_text("amd64:\n\tGOARCH=amd64 go build -o app\n"
+                                      "arm64:\n\tGOARCH=arm64 go build -o app\n")
+    found = {f.location.line: list(f.fix.command) for f in findings(project, monkeypatch)
+             if f.location is not None and f.fix is not None}
+    assert sorted(found) == [2, 4]
+    assert "GOARCH=amd64" in found[2] and "GOARCH=arm64" in found[4]

@@ -310,7 +310,7 @@ class HostVsContainer(Check):
             return
         from doctor.host.containers import service_running  # json, urllib: only when a service may be named
 
-        seen: set[tuple[str, tuple[str, ...]]] = set()
+        seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
         seen_text: set[tuple[str, str]] = set()  # the composer commands no image can run, each said once
         setups_seen: set[tuple[Path, str]] = set()
         running: dict[str, bool | None] = {}
@@ -367,7 +367,7 @@ class HostVsContainer(Check):
             if command.kind is CommandKind.NPM and (command.location.path, command.name) in releases:
                 continue  # nestjs-boilerplate's `release-it`: the host's git and credentials
             advised = _advised(managers, command)
-            key = (home.service, advised)
+            key = (home.service, advised, command.assigned)  # `GOARCH=arm64 go build` is not `GOARCH=amd64 go build`
             if key in seen:  # the same command again, or another part of the same npm script
                 continue
             seen.add(key)
