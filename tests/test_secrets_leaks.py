@@ -279,3 +279,17 @@ def test_a_templates_value_of_several_words_is_masked_whole_in_a_copys_diff(tmp_
         out = done.stdout + done.stderr
         assert "Traceback" not in done.stderr and "DEBUG=1" in out, out
         assert not any(word in out for word in ("horse", "battery", "staple", "openssl", "base64")), out
+
+
+def test_a_templates_json_value_lends_no_word_to_mask_elsewhere(tmp_path: Path) -> None:
+    """joanie's env.d/development/common.dist: `JOANIE_JWT_USER_FIELDS_SYNC={"username": "preferred_username", ...}`
+    (a key of JWT) read whole made the Redactor mask its long words too, and `{"username":` turned another line's
+    comment into `# JOANIE_PAYMENT_CONFIGURATION=*** "$LYRA_USERNAME"`. A JSON or list value is left to its key."""
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n    env_file: .env\n")
+    (tmp_path / ".env.example").write_text(
+        'JOANIE_JWT_USER_FIELDS_SYNC={"username": "preferred_username", "first_name": "given_name"}\n'
+        "DB_PASSWORD=correct horse battery staple\n")
+    redactor = project_redactor(Project(ProjectOptions(path=tmp_path, env={"PATH": "/usr/bin:/bin"})))
+    comment = '# JOANIE_PAYMENT_CONFIGURATION={"username": "$LYRA_USERNAME"}'
+    assert redactor.text(comment) == comment
+    assert redactor.text("login with correct horse battery staple failed") == "login with *** failed"

@@ -108,7 +108,7 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     if dotenv is not None:
         mappings.append(dotenv.as_dict())
         paths.add(dotenv.path)
-    mappings.extend(_template_pairs(project, services))
+    values |= _template_phrases(project, services)
     paths.update(p.location.path for p in compose.problems if p.location is not None and p.location.path)
     # the files `include:` and `extends: file:` bring in: where their services and variables are written
     paths.update(s.location.path for s in compose.services.values() if s.location is not None and s.location.path)
@@ -143,12 +143,14 @@ def _project_secrets(project: Project, *extra: Mapping[str, str | None]) -> tupl
     return values, names
 
 
-def _template_pairs(project: Project, services: Iterable[Service]) -> Iterable[dict[str, str]]:
-    """The pairs of the env files' templates (`.env.example`, `backend/.env.example`) whose value is several
-    words, read as compose reads an env file: env-drift's fix copies or appends from them, and its diff printed a
-    template's `DB_PASSWORD=correct horse battery staple` as `DB_PASSWORD=*** horse battery staple` (the key
-    masks the first word alone). A one-word placeholder (`changeme2024`) the key masks whole where it is
-    written, and is left readable elsewhere (tests/test_redact_known_dotenvs.py)."""
+def _template_phrases(project: Project, services: Iterable[Service]) -> set[str]:
+    """The values of several words under secret keys in the env files' templates (`.env.example`,
+    `backend/.env.example`), whole, read as compose reads an env file: env-drift's fix copies or appends from
+    them, and its diff printed a template's `DB_PASSWORD=correct horse battery staple` as `DB_PASSWORD=***
+    horse battery staple` (the key masks the first word alone). Not a JSON or list value: the Redactor masks a
+    value's long words too, and joanie's `JOANIE_JWT_USER_FIELDS_SYNC={"username": "preferred_username", ...}`
+    masked `{"username":` in another line's comment; nor a one-word placeholder (`changeme2024`), which the
+    key masks where it is written and is left readable elsewhere (tests/test_redact_known_dotenvs.py)."""
     from doctor.project import template_names
 
     example = project.env_example
@@ -164,8 +166,15 @@ def _template_pairs(project: Project, services: Iterable[Service]) -> Iterable[d
                 listed[path.parent] = set()
         names = [name for name in template_names(path.name) if name in listed[path.parent]]
         found += [t for name in names if (t := project.env_file(path.with_name(name))) is not None]
-    for template in dict.fromkeys(found):
-        yield {key: value for key, value in template.as_dict().items() if len(value.split()) > 1}
+    return {value.strip() for template in dict.fromkeys(found) for key, value in template.as_dict().items()
+            if len(value.split()) > 1 and not _json_like(value) and secret_for_key(key, value)}
+
+
+def _json_like(value: str) -> bool:
+    """A JSON object or list (`{"username": "preferred_username"}`), not a placeholder in brackets
+    (karakeep's `[generate with <openssl rand -base64 36>]`)."""
+    text = value.strip()
+    return text[:1] in "{[" and text[-1:] in "}]" and ('":' in text or '",' in text)
 
 
 # pairs past which each is judged by its key before any digest (a big .env's 200,000 API_KEY_i secrets, each
