@@ -333,9 +333,6 @@ class ComposeConfig(Check):
         from .externals import _engine_has, _made_by, _Scripts  # here: a project using none never imports these
 
         scripts = _Scripts(project)  # read once, and only when something is missing
-        model = project.compose
-        blank = {(kind, (model.external_volumes if kind == "volume" else model.external_networks)[key]): variable
-                 for place, variable in model.external_blank.items() for kind, _, key in [place.partition(":")]}
         for number, ((kind, name), (users, location)) in enumerate(sorted(used.items())):
             try:
                 present = _engine_has(host, kind, name)
@@ -353,7 +350,7 @@ class ComposeConfig(Check):
                        "engine does not have: up fails")
             made_by = _made_by(project, kind, name) or scripts.maker(kind, name)
             title = f"create the {kind} first" + (f" ({made_by})" if made_by else "")
-            if (variable := blank.get((kind, name))) is not None:
+            if (variable := project.compose.external_blank.get(f"{kind}:{name}")) is not None:  # name is the key
                 # zammad's `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}`: the proxy's network to join
                 message += f" (its name, ${{{variable}}}, is empty: compose took the key)"
                 title = f"set {variable} to the {kind} to use (in .env), or " + title

@@ -83,7 +83,7 @@ def _belongs(check: Check, project: Project, command: Command, advised: tuple[st
     mounts = [f"{host}:{inside}" for host, inside in kept_out] + hidden
     argv = compose_argv(project, verb, home, cwd, words, tty=True, cli=cli, mounts=mounts)
     named = len(argv) - len(words) - 1  # the service's name, before the command's words
-    argv[named:named] = env_options(command)
+    argv[named:named] = env_options(command) if shelled is None else []
     replace = program_entrypoint(project, home.service)
     # django-on-docker's entrypoint.sh flushes the database before `exec "$@"`: the advised `run` skips it
     wipe = _start_wipe(project, home, verb, running, up_first, replace)

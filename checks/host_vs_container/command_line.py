@@ -146,9 +146,9 @@ def _has_shell_marks(text: str) -> bool:
 
 def env_options(command: Command) -> list[str]:
     """`-e NAME=value` for each assignment before the command's tool (`GOOS=darwin GOARCH=arm64 go build`,
-    `PYTHONPATH=src pytest`: the recipe runs it with them, which the advised line dropped), where no shell
-    is needed to read them (shell_form)."""
-    if shell_form(command) is not None or (command.kind is CommandKind.NPM and command.name):
+    `PYTHONPATH=src pytest`: the recipe runs it with them, which the advised line dropped), for a command
+    whose shell_form is None (in `sh -c` they stay in its line)."""
+    if command.kind is CommandKind.NPM and command.name:
         return []
     import shlex
 

@@ -37,7 +37,7 @@ def runtime_belongs(check: Check, project: Project, command: Command, home: Serv
         mapped = reachable(mapped, command.cwd) if server else mapped  # `rails server` -> `-b 0.0.0.0`
     argv = compose_argv(project, verb, home, command.cwd, mapped, tty=True, cli=cli)
     at = len(argv) - len(mapped) - 1  # the service's name: miniflux's `GOOS=darwin GOARCH=arm64 go build` as `-e`s
-    argv[at:at] = env_options(command)
+    argv[at:at] = env_options(command) if shelled is None else []
     service = project.services.get(home.service)
     # a PHP server's port (artisan's and the Symfony CLI's default 8000) that the service does not publish
     # (laravel-docker-examples' 'php-fpm' publishes none, Sail's 80 is its own `artisan serve --port=80`)

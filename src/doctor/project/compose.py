@@ -137,11 +137,17 @@ def _external(declared: object) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, spec in declared.items() if isinstance(declared, YMap) else ():
         flag = spec.get("external") if isinstance(spec, YMap) else None
-        if isinstance(flag, YMap):
-            found[str(key)] = str(flag.get("name") or spec.get("name") or key)
-        elif str(flag).lower() in ("true", "yes"):
-            found[str(key)] = str(spec.get("name") or key)
+        if isinstance(flag, YMap) or str(flag).lower() in ("true", "yes"):
+            found[str(key)] = str(_written_name(spec) or key)
     return found
+
+
+def _written_name(spec: object) -> object:
+    """The `name:` of a volume or network as read (the legacy `external: {name: x}`'s first), or None."""
+    if not isinstance(spec, YMap):
+        return None
+    flag = spec.get("external")
+    return (flag.get("name") if isinstance(flag, YMap) else None) or spec.get("name")
 
 
 def _fixed_names(declared: object, services: Mapping[str, Service]) -> dict[str, str]:
@@ -171,15 +177,15 @@ def _external_places(model: YMap) -> dict[str, Location]:
 
 
 def _external_blank(model: YMap) -> dict[str, str]:
-    """`volume:KEY` / `network:KEY` -> the variable that left an external one's `name:` empty."""
+    """`volume:KEY` / `network:KEY` -> the variable that left an external one's `name:` empty (its name
+    for the engine is then KEY itself)."""
     found: dict[str, str] = {}
     for kind in ("volumes", "networks"):
         declared = model.get(kind)
+        if not isinstance(declared, YMap):
+            continue
         for key in _external(declared):
-            spec = declared.get(key) if isinstance(declared, YMap) else None
-            flag = spec.get("external") if isinstance(spec, YMap) else None
-            name = (flag.get("name") if isinstance(flag, YMap) else None) or (
-                spec.get("name") if isinstance(spec, YMap) else None)
+            name = _written_name(declared.get(key))
             if isinstance(name, str) and not name and (written := variables_of(name)):
                 found[f"{kind[:-1]}:{key}"] = written[0]
     return found

@@ -360,8 +360,8 @@ class ComposeModel:
     # (`volume:KEY`, `network:KEY`)
     external_volumes: Mapping[str, str] = field(default_factory=dict)
     external_places: Mapping[str, Location] = field(default_factory=dict)
-    # the external ones whose `name:` a variable left empty, so that compose took the key, with the
-    # variable (zammad's scenario `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}`, the proxy's network)
+    # the external ones whose `name:` a variable left empty, so that compose took the key (the engine's
+    # name for it), with the variable (zammad's scenario `name: ${ZAMMAD_ELASTICSEARCH_EXTERNAL_NETWORK}`)
     external_blank: Mapping[str, str] = field(default_factory=dict)
     # the secrets' and configs' sources the enabled services use (doctor.project.consistency.secret_sources)
     secret_sources: tuple[SecretSource, ...] = ()
